@@ -1,0 +1,289 @@
+//! Probability distributions for delays, durations and counts.
+//!
+//! One syntax serves every field of a scenario (see [`DistSpec`]); after validation a spec becomes
+//! a [`Dist`], which samples without allocating and cannot fail.
+
+use rand::Rng;
+use rand_distr::{Distribution, Exp1, LogNormal, Pert, Triangular};
+use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use std::fmt;
+
+/// A distribution as a planner writes it in the scenario file.
+///
+/// A bare number means a fixed value; otherwise an inline table with one key naming the shape,
+/// for example `{ triangular = { min = 5, mode = 10, max = 30 } }`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DistSpec {
+    Fixed(f64),
+    Uniform { min: f64, max: f64 },
+    Triangular { min: f64, mode: f64, max: f64 },
+    Pert { min: f64, mode: f64, max: f64 },
+    Exponential { mean: f64 },
+    LogNormal { mean: f64, cv: f64 },
+    Table { values: Vec<f64>, p: Vec<f64> },
+}
+
+/// The shapes written as an inline table; derived so that serde reports unknown keys precisely.
+#[derive(Deserialize)]
+#[serde(rename_all = "lowercase", deny_unknown_fields)]
+enum DistForm {
+    Fixed(f64),
+    Uniform(MinMax),
+    Triangular(MinModeMax),
+    Pert(MinModeMax),
+    Exponential(Mean),
+    LogNormal(MeanCv),
+    Table(ValuesP),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MinMax {
+    min: f64,
+    max: f64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MinModeMax {
+    min: f64,
+    mode: f64,
+    max: f64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Mean {
+    mean: f64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MeanCv {
+    mean: f64,
+    cv: f64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ValuesP {
+    values: Vec<f64>,
+    p: Vec<f64>,
+}
+
+impl From<DistForm> for DistSpec {
+    fn from(f: DistForm) -> Self {
+        match f {
+            DistForm::Fixed(v) => DistSpec::Fixed(v),
+            DistForm::Uniform(MinMax { min, max }) => DistSpec::Uniform { min, max },
+            DistForm::Triangular(MinModeMax { min, mode, max }) => {
+                DistSpec::Triangular { min, mode, max }
+            }
+            DistForm::Pert(MinModeMax { min, mode, max }) => DistSpec::Pert { min, mode, max },
+            DistForm::Exponential(Mean { mean }) => DistSpec::Exponential { mean },
+            DistForm::LogNormal(MeanCv { mean, cv }) => DistSpec::LogNormal { mean, cv },
+            DistForm::Table(ValuesP { values, p }) => DistSpec::Table { values, p },
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DistSpec {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = DistSpec;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str(
+                    "a number or a distribution such as { triangular = { min = 5, mode = 10, max = 30 } } \
+                     (fixed, uniform, triangular, pert, exponential, lognormal, table)",
+                )
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<DistSpec, E> {
+                Ok(DistSpec::Fixed(v))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<DistSpec, E> {
+                Ok(DistSpec::Fixed(v as f64))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<DistSpec, E> {
+                Ok(DistSpec::Fixed(v as f64))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<DistSpec, A::Error> {
+                DistForm::deserialize(de::value::MapAccessDeserializer::new(map)).map(Into::into)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl DistSpec {
+    /// Checks the parameters and builds the sampler. `nonnegative` demands support on [0, inf),
+    /// as every delay and duration needs.
+    pub fn compile(&self, nonnegative: bool) -> Result<Dist, String> {
+        let finite = |xs: &[f64]| xs.iter().all(|x| x.is_finite());
+        let neg = |x: f64| nonnegative && x < 0.0;
+        let d = match *self {
+            DistSpec::Fixed(v) => {
+                if !finite(&[v]) || neg(v) {
+                    return Err(format!(
+                        "a fixed value must be a finite number >= 0 (got {v})"
+                    ));
+                }
+                Dist::Fixed(v)
+            }
+            DistSpec::Uniform { min, max } => {
+                if !finite(&[min, max]) || neg(min) || min > max {
+                    return Err(format!(
+                        "uniform needs 0 <= min <= max (got min = {min}, max = {max})"
+                    ));
+                }
+                Dist::Uniform {
+                    min,
+                    width: max - min,
+                }
+            }
+            DistSpec::Triangular { min, mode, max } | DistSpec::Pert { min, mode, max } => {
+                let name = if matches!(self, DistSpec::Pert { .. }) {
+                    "pert"
+                } else {
+                    "triangular"
+                };
+                if !finite(&[min, mode, max]) || neg(min) || !(min <= mode && mode <= max) {
+                    return Err(format!(
+                        "{name} needs 0 <= min <= mode <= max (got min = {min}, mode = {mode}, max = {max})"
+                    ));
+                }
+                if min == max {
+                    Dist::Fixed(min)
+                } else if name == "pert" {
+                    // PERT's mean is (min + 4 mode + max) / 6 for the default shape 4.
+                    let p = Pert::new(min, max)
+                        .with_mode(mode)
+                        .map_err(|e| format!("pert: {e}"))?;
+                    Dist::Pert(p, (min + 4.0 * mode + max) / 6.0)
+                } else {
+                    let t =
+                        Triangular::new(min, max, mode).map_err(|e| format!("triangular: {e}"))?;
+                    Dist::Triangular(t, (min + mode + max) / 3.0)
+                }
+            }
+            DistSpec::Exponential { mean } => {
+                if !finite(&[mean]) || mean <= 0.0 {
+                    return Err(format!("exponential needs mean > 0 (got {mean})"));
+                }
+                Dist::Exponential { mean }
+            }
+            DistSpec::LogNormal { mean, cv } => {
+                if !finite(&[mean, cv]) || mean <= 0.0 || cv <= 0.0 {
+                    return Err(format!(
+                        "lognormal needs mean > 0 and cv > 0 (got mean = {mean}, cv = {cv})"
+                    ));
+                }
+                // For X = exp(N(mu, sigma^2)): cv^2 = exp(sigma^2) - 1 and mean = exp(mu + sigma^2/2).
+                let sigma2 = (1.0 + cv * cv).ln();
+                let mu = mean.ln() - sigma2 / 2.0;
+                let l = LogNormal::new(mu, sigma2.sqrt()).map_err(|e| format!("lognormal: {e}"))?;
+                Dist::LogNormal(l, mean)
+            }
+            DistSpec::Table { ref values, ref p } => {
+                if values.is_empty() || values.len() != p.len() {
+                    return Err(format!(
+                        "table needs as many shares in p as values, at least one (got {} values, {} shares)",
+                        values.len(),
+                        p.len()
+                    ));
+                }
+                if !finite(values) || values.iter().any(|&v| neg(v)) {
+                    return Err("table values must be finite numbers >= 0".into());
+                }
+                if !finite(p) || p.iter().any(|&x| x < 0.0) {
+                    return Err("table shares in p must be >= 0".into());
+                }
+                let total: f64 = p.iter().sum();
+                if (total - 1.0).abs() > 1e-6 {
+                    return Err(format!(
+                        "table shares in p must sum to 1 (they sum to {total})"
+                    ));
+                }
+                let mut acc = 0.0;
+                let cum: Vec<f64> = p
+                    .iter()
+                    .map(|x| {
+                        acc += x / total;
+                        acc
+                    })
+                    .collect();
+                let mean = values.iter().zip(p).map(|(v, w)| v * w).sum::<f64>() / total;
+                Dist::Table {
+                    values: values.clone().into(),
+                    cum: cum.into(),
+                    mean,
+                }
+            }
+        };
+        Ok(d)
+    }
+}
+
+/// A validated distribution, ready to sample.
+#[derive(Debug, Clone)]
+pub enum Dist {
+    Fixed(f64),
+    Uniform {
+        min: f64,
+        width: f64,
+    },
+    Triangular(Triangular<f64>, f64),
+    Pert(Pert<f64>, f64),
+    Exponential {
+        mean: f64,
+    },
+    LogNormal(LogNormal<f64>, f64),
+    Table {
+        values: Box<[f64]>,
+        cum: Box<[f64]>,
+        mean: f64,
+    },
+}
+
+impl Dist {
+    pub const ZERO: Dist = Dist::Fixed(0.0);
+
+    #[inline]
+    pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        match self {
+            Dist::Fixed(v) => *v,
+            Dist::Uniform { min, width } => min + width * unit(rng),
+            Dist::Triangular(t, _) => t.sample(rng),
+            Dist::Pert(p, _) => p.sample(rng),
+            Dist::Exponential { mean } => {
+                let e: f64 = Exp1.sample(rng);
+                e * mean
+            }
+            Dist::LogNormal(l, _) => l.sample(rng),
+            Dist::Table { values, cum, .. } => {
+                let u = unit(rng);
+                // Rounding can leave the last cumulative share a hair below 1: fall back to the last value.
+                let i = cum.iter().position(|&c| u < c).unwrap_or(values.len() - 1);
+                values[i]
+            }
+        }
+    }
+
+    /// The expected value: what a dispatcher plans with before the real delay is known.
+    pub fn mean(&self) -> f64 {
+        match self {
+            Dist::Fixed(v) => *v,
+            Dist::Uniform { min, width } => min + width / 2.0,
+            Dist::Triangular(_, m) | Dist::Pert(_, m) | Dist::LogNormal(_, m) => *m,
+            Dist::Exponential { mean } => *mean,
+            Dist::Table { mean, .. } => *mean,
+        }
+    }
+}
+
+/// A uniform draw in [0, 1) with 53 random bits.
+#[inline]
+pub fn unit<R: Rng + ?Sized>(rng: &mut R) -> f64 {
+    (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+}

@@ -1,0 +1,198 @@
+//! The compiled scenario: plain, immutable, index-based. The engine sees only this.
+
+use crate::dist::Dist;
+use crate::geo::{Area, Point};
+use serde::Serialize;
+
+pub const MIN_PER_DAY: f64 = 1440.0;
+
+/// The three steps of the 10-1-2 standard.
+pub const STEPS: [Step; 3] = [Step::FirstAid, Step::Resuscitation, Step::Surgery];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Step {
+    FirstAid,
+    Resuscitation,
+    Surgery,
+}
+
+impl Step {
+    pub fn label(self) -> &'static str {
+        match self {
+            Step::FirstAid => "first aid",
+            Step::Resuscitation => "resuscitation",
+            Step::Surgery => "surgery",
+        }
+    }
+}
+
+/// Where the three clocks start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClockOrigin {
+    /// NATO / UK: time of wounding.
+    Wounding,
+    /// US 2009 golden-hour policy: time of the evacuation request.
+    Request,
+}
+
+/// Triage categories, most severe first.
+pub const SEVERITIES: [&str; 3] = ["T1", "T2", "T3"];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AssetKind {
+    Helicopter,
+    Ground,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    Level1,
+    Level1Plus,
+    Level2,
+    Level3,
+}
+
+/// Local daylight, in minutes after midnight, the same every day of the period.
+#[derive(Debug, Clone, Copy)]
+pub struct Daylight {
+    pub sunrise_min: f64,
+    pub sunset_min: f64,
+}
+
+impl Daylight {
+    #[inline]
+    pub fn is_day(&self, t: f64) -> bool {
+        let m = t.rem_euclid(MIN_PER_DAY);
+        m >= self.sunrise_min && m < self.sunset_min
+    }
+
+    pub fn day_hours(&self) -> f64 {
+        (self.sunset_min - self.sunrise_min) / 60.0
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub id: String,
+    pub name: String,
+    pub pos: Point,
+}
+
+#[derive(Debug, Clone)]
+pub struct Facility {
+    pub id: String,
+    pub name: String,
+    pub site: usize,
+    pub pos: Point,
+    pub level: Level,
+    pub resuscitation: bool,
+    pub surgery: bool,
+    pub tables: u32,
+    pub surgery_min: Dist,
+    /// From arrival until the patient is ready for the operating table.
+    pub handover_min: Dist,
+}
+
+#[derive(Debug, Clone)]
+pub struct AssetGroup {
+    pub id: String,
+    pub name: String,
+    pub kind: AssetKind,
+    pub base: usize,
+    pub pos: Point,
+    pub count: u32,
+    pub speed_kmh: f64,
+    pub stretchers: u32,
+    pub launch_day_min: Dist,
+    pub launch_night_min: Dist,
+    pub night_capable: bool,
+    /// Probability that one unit is serviceable on a given day.
+    pub serviceability: f64,
+    /// Probability that weather grounds this group on a given day (helicopters only).
+    pub weather_grounding: f64,
+    pub approval_min: Dist,
+    pub escort_min: Dist,
+    pub on_scene_min: Dist,
+    pub medical_team: bool,
+    /// Time at the facility before the return leg (handover, refuel, clean-up).
+    pub turnaround_min: Dist,
+}
+
+impl AssetGroup {
+    /// Minutes to cover `km` of great-circle distance in terrain with the given access.
+    #[inline]
+    pub fn travel_min(&self, km: f64, access: &Access) -> f64 {
+        match self.kind {
+            AssetKind::Helicopter => km / self.speed_kmh * 60.0,
+            AssetKind::Ground => {
+                km * access.road_factor / (self.speed_kmh * access.speed_factor) * 60.0
+            }
+        }
+    }
+
+    /// Whether this group can work in a zone with this access at all.
+    pub fn can_serve(&self, access: &Access) -> bool {
+        self.kind == AssetKind::Helicopter || !access.air_only
+    }
+}
+
+/// How ground vehicles move in a zone.
+#[derive(Debug, Clone, Copy)]
+pub struct Access {
+    /// Road distance over straight-line distance (>= 1).
+    pub road_factor: f64,
+    /// Multiplies a vehicle's road speed for terrain and season (0 < f <= ...).
+    pub speed_factor: f64,
+    pub air_only: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Zone {
+    pub id: String,
+    pub name: String,
+    pub area: Area,
+    pub incidents_per_day: f64,
+    /// Share of incidents that happen between sunset and sunrise.
+    pub night_share: f64,
+    /// Casualties per incident (rounded, at least 1).
+    pub casualties: Dist,
+    /// Cumulative shares of T1, T2, T3.
+    pub severity_cum: [f64; 3],
+    pub severity: [f64; 3],
+    /// Probability that a casualty of each severity needs surgery.
+    pub surgery_share: [f64; 3],
+    pub first_aider_share: f64,
+    pub first_aid_min: Dist,
+    pub report_min: Dist,
+    pub access: Access,
+}
+
+/// Everything a trial needs, validated.
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub name: String,
+    pub description: String,
+    pub sources: Vec<String>,
+    pub period_min: f64,
+    /// Casualties wounded in the period are followed this long after it ends.
+    pub follow_up_min: f64,
+    pub origin: ClockOrigin,
+    pub thresholds_min: [f64; 3],
+    pub daylight: Daylight,
+    pub sites: Vec<Site>,
+    pub facilities: Vec<Facility>,
+    pub assets: Vec<AssetGroup>,
+    pub zones: Vec<Zone>,
+    /// Great-circle km from each facility to each asset group's base: the return leg.
+    pub facility_to_base_km: Vec<Vec<f64>>,
+}
+
+impl Model {
+    pub fn unit_count(&self) -> usize {
+        self.assets.iter().map(|a| a.count as usize).sum()
+    }
+}

@@ -1,0 +1,167 @@
+//! CSV files for spreadsheets: one file per table, written atomically into a folder.
+
+use super::write_atomic;
+use crate::summary::{StepResult, Summary};
+use std::path::Path;
+
+fn opt(x: Option<f64>) -> String {
+    x.map_or(String::new(), |v| format!("{v}"))
+}
+
+fn table(
+    header: &[&str],
+    rows: impl IntoIterator<Item = Vec<String>>,
+) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(header)?;
+    for r in rows {
+        w.write_record(&r)?;
+    }
+    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+}
+
+fn step_row(kind: &str, group: &str, s: &StepResult) -> Vec<String> {
+    vec![
+        kind.into(),
+        group.into(),
+        s.step.label().replace(' ', "_"),
+        s.threshold_min.to_string(),
+        s.eligible.to_string(),
+        s.compliant.to_string(),
+        opt(s.compliance),
+        opt(s.ci95_low),
+        opt(s.ci95_high),
+        opt(s.median_min),
+        opt(s.p90_min),
+        opt(s.p95_min),
+        opt(s.mean_min),
+        s.not_reached.to_string(),
+    ]
+}
+
+/// The CSV files of a summary, by file name.
+pub fn files(s: &Summary) -> Result<Vec<(&'static str, Vec<u8>)>, csv::Error> {
+    let mut compliance = Vec::new();
+    for st in &s.steps {
+        compliance.push(step_row("all", "all", st));
+    }
+    for (kind, groups) in [
+        ("severity", &s.by_severity),
+        ("zone", &s.by_zone),
+        ("time_of_day", &s.by_time_of_day),
+    ] {
+        for g in groups {
+            for st in &g.steps {
+                compliance.push(step_row(kind, &g.group, st));
+            }
+        }
+    }
+    let compliance = table(
+        &[
+            "group_kind",
+            "group",
+            "step",
+            "threshold_min",
+            "eligible",
+            "compliant",
+            "compliance",
+            "ci95_low",
+            "ci95_high",
+            "median_min",
+            "p90_min",
+            "p95_min",
+            "mean_min",
+            "not_reached",
+        ],
+        compliance,
+    )?;
+    let phase_rows = std::iter::once(("all", &s.phases))
+        .chain(
+            s.phases_by_zone
+                .iter()
+                .map(|z| (z.zone.as_str(), &z.phases)),
+        )
+        .flat_map(|(zone, ps)| {
+            ps.iter().map(move |p| {
+                vec![
+                    zone.to_string(),
+                    p.phase.to_string(),
+                    opt(p.mean_min),
+                    p.casualties.to_string(),
+                ]
+            })
+        });
+    let phases = table(&["zone", "phase", "mean_min", "casualties"], phase_rows)?;
+    let misses = table(
+        &["step", "cause", "count", "share"],
+        s.misses.iter().flat_map(|m| {
+            m.causes.iter().map(move |c| {
+                vec![
+                    m.step.label().replace(' ', "_"),
+                    c.name.to_string(),
+                    c.count.to_string(),
+                    c.share.to_string(),
+                ]
+            })
+        }),
+    )?;
+    let assets = table(
+        &[
+            "id",
+            "name",
+            "kind",
+            "units",
+            "sorties_per_trial",
+            "utilisation",
+        ],
+        s.assets.iter().map(|a| {
+            vec![
+                a.id.clone(),
+                a.name.clone(),
+                format!("{:?}", a.kind).to_lowercase(),
+                a.units.to_string(),
+                a.sorties_per_trial.to_string(),
+                a.utilisation.to_string(),
+            ]
+        }),
+    )?;
+    let facilities = table(
+        &[
+            "id",
+            "name",
+            "level",
+            "operating_tables",
+            "operations_per_trial",
+            "table_utilisation",
+        ],
+        s.facilities.iter().map(|f| {
+            vec![
+                f.id.clone(),
+                f.name.clone(),
+                format!("{:?}", f.level).to_lowercase(),
+                f.operating_tables.to_string(),
+                f.operations_per_trial.to_string(),
+                opt(f.table_utilisation),
+            ]
+        }),
+    )?;
+    Ok(vec![
+        ("compliance.csv", compliance),
+        ("phases.csv", phases),
+        ("misses.csv", misses),
+        ("assets.csv", assets),
+        ("facilities.csv", facilities),
+    ])
+}
+
+/// Writes every CSV file into `dir`, creating it if needed.
+pub fn write(s: &Summary, dir: &Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", dir.display()))?;
+    for (name, bytes) in files(s)? {
+        let path = dir.join(name);
+        write_atomic(&path, &bytes)
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,103 @@
+//! What `casevac validate` prints: what the scenario describes and the distances that matter.
+
+use crate::model::{AssetKind, Model, SEVERITIES};
+use std::fmt::Write;
+
+/// Best planned response to a zone's centre: (asset id, minutes to reach it), using mean delays.
+fn best_response(m: &Model, z: usize) -> Option<(&str, f64)> {
+    let zone = &m.zones[z];
+    let c = zone.area.centre();
+    m.assets
+        .iter()
+        .filter(|a| a.can_serve(&zone.access))
+        .map(|a| {
+            let pre = a.approval_min.mean() + a.launch_day_min.mean() + a.escort_min.mean();
+            (
+                a.id.as_str(),
+                pre + a.travel_min(a.pos.distance_km(&c), &zone.access),
+            )
+        })
+        .min_by(|x, y| x.1.total_cmp(&y.1))
+}
+
+pub fn describe(m: &Model) -> String {
+    let mut o = String::new();
+    let _ = writeln!(o, "{}", m.name);
+    if !m.description.is_empty() {
+        let _ = writeln!(o, "{}", m.description.trim());
+    }
+    let units = m.unit_count();
+    let helis = m
+        .assets
+        .iter()
+        .filter(|a| a.kind == AssetKind::Helicopter)
+        .map(|a| a.count)
+        .sum::<u32>();
+    let tables: u32 = m.facilities.iter().map(|f| f.tables).sum();
+    let _ = writeln!(
+        o,
+        "\n{} sites, {} facilities ({} operating tables), {} evacuation units ({} helicopters, {} ground), {} zones",
+        m.sites.len(),
+        m.facilities.len(),
+        tables,
+        units,
+        helis,
+        units as u32 - helis,
+        m.zones.len()
+    );
+    let per_day: f64 = m
+        .zones
+        .iter()
+        .map(|z| z.incidents_per_day * z.casualties.mean())
+        .sum();
+    let _ = writeln!(
+        o,
+        "about {:.2} casualties a day expected, {:.0} per {}-day trial; daylight {:02}:{:02} to {:02}:{:02}",
+        per_day,
+        per_day * m.period_min / 1440.0,
+        m.period_min / 1440.0,
+        (m.daylight.sunrise_min / 60.0) as u32,
+        (m.daylight.sunrise_min % 60.0) as u32,
+        (m.daylight.sunset_min / 60.0) as u32,
+        (m.daylight.sunset_min % 60.0) as u32
+    );
+    let _ = writeln!(
+        o,
+        "\nzones, from their centre (planned with mean delays, by day):"
+    );
+    for (i, z) in m.zones.iter().enumerate() {
+        let c = z.area.centre();
+        let mix: Vec<String> = SEVERITIES
+            .iter()
+            .zip(z.severity)
+            .map(|(s, p)| format!("{s} {:.0}%", p * 100.0))
+            .collect();
+        let _ = writeln!(
+            o,
+            "  {} ({:.2}, {:.2}): {:.2} incidents/day, {}",
+            z.id,
+            c.lat,
+            c.lon,
+            z.incidents_per_day,
+            mix.join(" ")
+        );
+        if let Some((asset, t)) = best_response(m, i) {
+            let _ = writeln!(o, "    first asset on scene: {asset} in about {t:.0} min");
+        }
+        for (label, surgical) in [("nearest resuscitation", false), ("nearest surgery", true)] {
+            let near = m
+                .facilities
+                .iter()
+                .filter(|f| if surgical { f.surgery } else { f.resuscitation })
+                .map(|f| (f, f.pos.distance_km(&c)))
+                .min_by(|a, b| a.1.total_cmp(&b.1));
+            if let Some((f, km)) = near {
+                let _ = writeln!(o, "    {label}: {} at {km:.0} km (straight line)", f.id);
+            }
+        }
+        if z.access.air_only {
+            let _ = writeln!(o, "    air access only");
+        }
+    }
+    o
+}

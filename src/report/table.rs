@@ -1,0 +1,216 @@
+//! The terminal table a planner reads in ten seconds.
+
+use crate::summary::{GroupResult, PhaseResult, StepResult, Summary};
+use std::fmt::Write;
+
+fn pct(x: Option<f64>) -> String {
+    x.map_or("-".into(), |v| format!("{:.1}%", v * 100.0))
+}
+
+fn minutes(x: Option<f64>) -> String {
+    x.map_or(">48h".into(), |v| format!("{v:.0}"))
+}
+
+fn interval(s: &StepResult) -> String {
+    match (s.ci95_low, s.ci95_high) {
+        (Some(lo), Some(hi)) if s.eligible > 0 => format!("[{:.1}, {:.1}]", lo * 100.0, hi * 100.0),
+        _ => "-".into(),
+    }
+}
+
+fn step_name(s: &StepResult) -> String {
+    let t = s.threshold_min;
+    let when = if t % 60.0 == 0.0 && t >= 60.0 {
+        format!("{} h", t / 60.0)
+    } else {
+        format!("{t} min")
+    };
+    format!("{} within {when}", s.step.label())
+}
+
+fn group_table(out: &mut String, title: &str, groups: &[GroupResult]) {
+    let _ = writeln!(
+        out,
+        "\n{title:<22}{:>26}{:>26}{:>26}",
+        "first aid", "resuscitation", "surgery"
+    );
+    for g in groups {
+        let _ = write!(out, "  {:<20}", g.group);
+        for s in &g.steps {
+            let cell = if s.eligible == 0 {
+                "-".to_string()
+            } else {
+                format!("{} {}", pct(s.compliance), interval(s))
+            };
+            let _ = write!(out, "{cell:>26}");
+        }
+        let _ = writeln!(out, "   n={}", g.steps[0].eligible);
+    }
+}
+
+fn phase_row(out: &mut String, name: &str, phases: &[PhaseResult]) {
+    let _ = write!(out, "  {name:<20}");
+    for p in phases {
+        let _ = write!(
+            out,
+            "{:>10}",
+            p.mean_min.map_or("-".into(), |m| format!("{m:.1}"))
+        );
+    }
+    let _ = writeln!(out);
+}
+
+fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Renders the summary as plain text for a terminal.
+pub fn render(s: &Summary) -> String {
+    let mut o = String::new();
+    let sc = &s.scenario;
+    let _ = writeln!(o, "{} (casevac {})", sc.name, s.casevac_version);
+    let _ = writeln!(
+        o,
+        "seed {}, {} trials of {} days (casualties followed {} h after), clock starts at {}",
+        s.run.seed,
+        thousands(s.run.trials),
+        sc.period_days,
+        sc.follow_up_hours,
+        match sc.clock_origin {
+            crate::model::ClockOrigin::Wounding => "wounding",
+            crate::model::ClockOrigin::Request => "the evacuation request",
+        }
+    );
+    let _ = writeln!(
+        o,
+        "{} casualties simulated in {} incidents ({:.1} casualties per trial)",
+        thousands(s.casualties),
+        thousands(s.incidents),
+        s.casualties_per_trial
+    );
+
+    let _ = writeln!(
+        o,
+        "\n10-1-2 compliance{:>25}{:>16}{:>9}{:>7}{:>7}",
+        "share", "95% CI", "median", "p90", "p95"
+    );
+    for st in &s.steps {
+        let _ = writeln!(
+            o,
+            "  {:<32}{:>8}{:>16}{:>9}{:>7}{:>7}",
+            step_name(st),
+            pct(st.compliance),
+            interval(st),
+            minutes(st.median_min),
+            minutes(st.p90_min),
+            minutes(st.p95_min)
+        );
+    }
+    let _ = writeln!(
+        o,
+        "  (times in minutes; surgery counts only casualties who need it: n={})",
+        s.steps[2].eligible
+    );
+
+    group_table(&mut o, "by severity", &s.by_severity);
+    group_table(&mut o, "by zone", &s.by_zone);
+    group_table(&mut o, "by time of wounding", &s.by_time_of_day);
+
+    let _ = writeln!(
+        o,
+        "\nwhere the minutes go (mean minutes per evacuated casualty)"
+    );
+    let heads = [
+        "report", "wait", "approve", "launch", "to scene", "on scene", "to facil", "handover",
+        "table",
+    ];
+    let _ = write!(o, "  {:<20}", "zone");
+    for h in heads {
+        let _ = write!(o, "{h:>10}");
+    }
+    let _ = writeln!(o);
+    phase_row(&mut o, "all zones", &s.phases);
+    for z in &s.phases_by_zone {
+        phase_row(&mut o, &z.zone, &z.phases);
+    }
+
+    let _ = writeln!(o, "\nwhy steps were missed");
+    for m in &s.misses {
+        if m.missed == 0 {
+            let _ = writeln!(o, "  {:<15} none missed", m.step.label());
+            continue;
+        }
+        let causes: Vec<String> = m
+            .causes
+            .iter()
+            .take(3)
+            .map(|c| format!("{} {:.0}%", c.name.replace('_', " "), c.share * 100.0))
+            .collect();
+        let _ = writeln!(
+            o,
+            "  {:<15} {} missed: {}",
+            m.step.label(),
+            thousands(m.missed),
+            causes.join(", ")
+        );
+        if let Some(z) = &m.worst_zone {
+            let _ = writeln!(o, "  {:<15} most misses in zone {z}", "");
+        }
+    }
+
+    let _ = writeln!(
+        o,
+        "\nassets{:>30}{:>8}{:>15}{:>13}",
+        "kind", "units", "sorties/trial", "utilisation"
+    );
+    for a in &s.assets {
+        let kind = format!("{:?}", a.kind).to_lowercase();
+        let _ = writeln!(
+            o,
+            "  {:<28}{kind:>8}{:>8}{:>15.1}{:>13}",
+            a.id,
+            a.units,
+            a.sorties_per_trial,
+            pct(Some(a.utilisation))
+        );
+    }
+    let _ = writeln!(
+        o,
+        "\nfacilities{:>26}{:>8}{:>15}{:>13}",
+        "level", "tables", "operations/tr", "table use"
+    );
+    for f in &s.facilities {
+        let level = format!("{:?}", f.level).to_lowercase();
+        let _ = writeln!(
+            o,
+            "  {:<24}{level:>12}{:>8}{:>15.1}{:>13}",
+            f.id,
+            f.operating_tables,
+            f.operations_per_trial,
+            pct(f.table_utilisation)
+        );
+    }
+
+    let outcomes: Vec<String> = s
+        .outcomes
+        .iter()
+        .map(|c| {
+            format!(
+                "{} {} ({:.2}%)",
+                c.name.replace('_', " "),
+                thousands(c.count),
+                c.share * 100.0
+            )
+        })
+        .collect();
+    let _ = writeln!(o, "\nat the end of follow-up: {}", outcomes.join(", "));
+    o
+}

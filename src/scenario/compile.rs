@@ -1,0 +1,579 @@
+//! Validation and compilation of a parsed scenario into a [`Model`]: every problem is collected,
+//! not just the first, and each points at the value to fix.
+
+use super::error::Problem;
+use super::file::*;
+use crate::dist::{Dist, DistSpec};
+use crate::geo::{Area, Point};
+use crate::model::*;
+use std::collections::HashMap;
+use std::ops::Range;
+use toml::Spanned;
+
+struct Ctx {
+    problems: Vec<Problem>,
+}
+
+impl Ctx {
+    fn err(
+        &mut self,
+        span: Option<Range<usize>>,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        self.problems.push(Problem {
+            span,
+            message: message.into(),
+            help: help.into(),
+        });
+    }
+
+    /// A number that must satisfy `ok`; on failure the problem names the field and the fix.
+    fn num(&mut self, v: &Spanned<f64>, what: &str, ok: impl Fn(f64) -> bool, help: &str) -> f64 {
+        let x = *v.get_ref();
+        if !x.is_finite() || !ok(x) {
+            self.err(
+                Some(v.span()),
+                format!("{what} = {x} is out of range"),
+                help,
+            );
+        }
+        x
+    }
+
+    fn opt_num(
+        &mut self,
+        v: &Option<Spanned<f64>>,
+        default: f64,
+        what: &str,
+        ok: impl Fn(f64) -> bool,
+        help: &str,
+    ) -> f64 {
+        match v {
+            Some(v) => self.num(v, what, ok, help),
+            None => default,
+        }
+    }
+
+    fn share(&mut self, v: &Spanned<f64>, what: &str) -> f64 {
+        self.num(
+            v,
+            what,
+            |x| (0.0..=1.0).contains(&x),
+            "give a probability between 0 and 1",
+        )
+    }
+
+    fn count(&mut self, v: &Option<Spanned<i64>>, default: i64, what: &str, min: i64) -> u32 {
+        match v {
+            Some(v) => {
+                let x = *v.get_ref();
+                if x < min || x > 100_000 {
+                    self.err(
+                        Some(v.span()),
+                        format!("{what} = {x} is out of range"),
+                        format!("give a whole number from {min} to 100000"),
+                    );
+                    return min.max(0) as u32;
+                }
+                x as u32
+            }
+            None => default as u32,
+        }
+    }
+
+    fn dist(&mut self, v: &Option<Spanned<DistSpec>>, default: DistSpec, what: &str) -> Dist {
+        let (spec, span) = match v {
+            Some(v) => (v.get_ref(), Some(v.span())),
+            None => (&default, None),
+        };
+        match spec.compile(true) {
+            Ok(d) => d,
+            Err(e) => {
+                self.err(
+                    span,
+                    format!("{what}: {e}"),
+                    "times are in minutes and cannot be negative",
+                );
+                Dist::ZERO
+            }
+        }
+    }
+}
+
+/// Parses "HH:MM" into minutes after midnight.
+fn clock_min(s: &str) -> Option<f64> {
+    let (h, m) = s.split_once(':')?;
+    let (h, m): (u32, u32) = (h.trim().parse().ok()?, m.trim().parse().ok()?);
+    (h < 24 && m < 60).then_some((h * 60 + m) as f64)
+}
+
+fn index_ids<'a>(
+    ctx: &mut Ctx,
+    kind: &str,
+    ids: impl Iterator<Item = &'a Spanned<String>>,
+) -> HashMap<String, usize> {
+    let mut map = HashMap::new();
+    for (i, id) in ids.enumerate() {
+        if id.get_ref().trim().is_empty() {
+            ctx.err(
+                Some(id.span()),
+                format!("{kind} id is empty"),
+                "give every entry a short unique id",
+            );
+        } else if map.insert(id.get_ref().clone(), i).is_some() {
+            ctx.err(
+                Some(id.span()),
+                format!("{kind} id '{}' is used twice", id.get_ref()),
+                "ids must be unique within their kind",
+            );
+        }
+    }
+    map
+}
+
+fn resolve(
+    ctx: &mut Ctx,
+    map: &HashMap<String, usize>,
+    kind: &str,
+    r: &Spanned<String>,
+) -> Option<usize> {
+    let found = map.get(r.get_ref()).copied();
+    if found.is_none() {
+        let mut known: Vec<&str> = map.keys().map(String::as_str).collect();
+        known.sort_unstable();
+        ctx.err(
+            Some(r.span()),
+            format!("unknown {kind} '{}'", r.get_ref()),
+            if known.is_empty() {
+                format!("define a [[{kind}]] first")
+            } else {
+                format!("known {kind} ids: {}", known.join(", "))
+            },
+        );
+    }
+    found
+}
+
+pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
+    let mut ctx = Ctx {
+        problems: Vec::new(),
+    };
+    let sc = &f.scenario;
+    let period_days = ctx.opt_num(
+        &sc.period_days,
+        30.0,
+        "period_days",
+        |x| x > 0.0 && x <= 3660.0,
+        "give the simulated period in days, more than 0 and at most 3660",
+    );
+    let follow_up_hours = ctx.opt_num(
+        &sc.follow_up_hours,
+        48.0,
+        "follow_up_hours",
+        |x| (0.0..=720.0).contains(&x),
+        "give how long casualties are followed after the period, 0 to 720 hours",
+    );
+    let th = &sc.thresholds_min;
+    let thresholds_min = [
+        (&th.first_aid, 10.0, "first_aid"),
+        (&th.resuscitation, 60.0, "resuscitation"),
+        (&th.surgery, 120.0, "surgery"),
+    ]
+    .map(|(v, d, n)| {
+        ctx.opt_num(
+            v,
+            d,
+            &format!("thresholds_min.{n}"),
+            |x| x > 0.0,
+            "give the deadline in minutes",
+        )
+    });
+    let mut clock = |v: &Option<Spanned<String>>, default: f64, what: &str| match v {
+        Some(s) => clock_min(s.get_ref()).unwrap_or_else(|| {
+            ctx.err(
+                Some(s.span()),
+                format!("{what} = \"{}\" is not a time of day", s.get_ref()),
+                "write local time as \"HH:MM\", for example \"06:15\"",
+            );
+            default
+        }),
+        None => default,
+    };
+    let sunrise_min = clock(&sc.daylight.sunrise, 360.0, "sunrise");
+    let sunset_min = clock(&sc.daylight.sunset, 1080.0, "sunset");
+    if sunrise_min >= sunset_min {
+        ctx.err(
+            sc.daylight.sunset.as_ref().map(|s| s.span()),
+            "sunset must come after sunrise on the same day",
+            "give local times, for example sunrise = \"06:15\", sunset = \"18:40\"",
+        );
+    }
+    let daylight = Daylight {
+        sunrise_min,
+        sunset_min: sunset_min.max(sunrise_min + 1.0),
+    };
+
+    // Sites
+    let site_ids = index_ids(&mut ctx, "site", f.site.iter().map(|s| &s.id));
+    let sites: Vec<Site> = f
+        .site
+        .iter()
+        .map(|s| {
+            let lat = ctx.num(
+                &s.lat,
+                "lat",
+                |x| (-90.0..=90.0).contains(&x),
+                "latitude is in decimal degrees, -90 to 90",
+            );
+            let lon = ctx.num(
+                &s.lon,
+                "lon",
+                |x| (-180.0..=180.0).contains(&x),
+                "longitude is in decimal degrees, -180 to 180",
+            );
+            Site {
+                id: s.id.get_ref().clone(),
+                name: s.name.clone().unwrap_or_else(|| s.id.get_ref().clone()),
+                pos: Point::new(lat, lon),
+            }
+        })
+        .collect();
+    let site_pos = |i: Option<usize>| i.map_or(Point::new(0.0, 0.0), |i| sites[i].pos);
+
+    // Facilities
+    let _ = index_ids(&mut ctx, "facility", f.facility.iter().map(|x| &x.id));
+    let mut facilities = Vec::new();
+    for e in &f.facility {
+        let site = resolve(&mut ctx, &site_ids, "site", &e.site);
+        let level = match e.level.get_ref() {
+            LevelWord::Level1 => Level::Level1,
+            LevelWord::Level1plus => Level::Level1Plus,
+            LevelWord::Level2 => Level::Level2,
+            LevelWord::Level3 => Level::Level3,
+        };
+        let (default_surgery, default_tables) = match level {
+            Level::Level1 => (false, 0),
+            Level::Level1Plus => (true, 1),
+            Level::Level2 => (true, 2),
+            Level::Level3 => (true, 4),
+        };
+        let surgery = e.surgery.as_ref().map_or(default_surgery, |s| *s.get_ref());
+        let resuscitation = e.resuscitation.unwrap_or(true);
+        let tables = ctx.count(
+            &e.operating_tables,
+            if surgery { default_tables.max(1) } else { 0 },
+            "operating_tables",
+            0,
+        );
+        if surgery && tables == 0 {
+            let span = e
+                .operating_tables
+                .as_ref()
+                .map(|t| t.span())
+                .or(e.surgery.as_ref().map(|s| s.span()))
+                .or(Some(e.level.span()));
+            ctx.err(
+                span,
+                format!(
+                    "facility '{}' provides surgery but has no operating table",
+                    e.id.get_ref()
+                ),
+                "set operating_tables = 1 or more, or surgery = false",
+            );
+        }
+        if surgery && !resuscitation {
+            ctx.err(
+                Some(e.id.span()),
+                format!(
+                    "facility '{}' operates but does not resuscitate",
+                    e.id.get_ref()
+                ),
+                "a surgical facility also resuscitates: remove resuscitation = false",
+            );
+        }
+        facilities.push(Facility {
+            id: e.id.get_ref().clone(),
+            name: e.name.clone().unwrap_or_else(|| e.id.get_ref().clone()),
+            site: site.unwrap_or(0),
+            pos: site_pos(site),
+            level,
+            resuscitation,
+            surgery,
+            tables: if surgery { tables } else { 0 },
+            surgery_min: ctx.dist(
+                &e.surgery_min,
+                DistSpec::Triangular {
+                    min: 45.0,
+                    mode: 90.0,
+                    max: 180.0,
+                },
+                "surgery_min",
+            ),
+            handover_min: ctx.dist(&e.handover_min, DistSpec::Fixed(10.0), "handover_min"),
+        });
+    }
+    if !facilities.iter().any(|f| f.resuscitation) {
+        ctx.err(
+            None,
+            "no facility gives resuscitation, so no casualty can be delivered",
+            "add a [[facility]] (level = \"level1\" or higher)",
+        );
+    }
+
+    // Assets
+    let _ = index_ids(&mut ctx, "asset", f.asset.iter().map(|x| &x.id));
+    let mut assets = Vec::new();
+    for e in &f.asset {
+        let base = resolve(&mut ctx, &site_ids, "site", &e.base);
+        let heli = e.kind == KindWord::Helicopter;
+        let launch_day_min = ctx.dist(&e.launch_day_min, DistSpec::Fixed(15.0), "launch_day_min");
+        let launch_night_min = match &e.launch_night_min {
+            Some(_) => ctx.dist(
+                &e.launch_night_min,
+                DistSpec::Fixed(0.0),
+                "launch_night_min",
+            ),
+            None => launch_day_min.clone(),
+        };
+        if !heli && e.weather_grounding.is_some() {
+            let span = e.weather_grounding.as_ref().map(|w| w.span());
+            ctx.err(
+                span,
+                "weather_grounding applies to helicopters only",
+                "remove it from this ground asset",
+            );
+        }
+        assets.push(AssetGroup {
+            id: e.id.get_ref().clone(),
+            name: e.name.clone().unwrap_or_else(|| e.id.get_ref().clone()),
+            kind: if heli { AssetKind::Helicopter } else { AssetKind::Ground },
+            base: base.unwrap_or(0),
+            pos: site_pos(base),
+            count: ctx.count(&e.count, 1, "count", 1),
+            speed_kmh: ctx.num(&e.speed_kmh, "speed_kmh", |x| x > 0.0 && x <= 1000.0, "give the cruise (helicopter) or road (ground) speed in km/h, more than 0"),
+            stretchers: ctx.count(&e.stretchers, if heli { 4 } else { 2 }, "stretchers", 1),
+            launch_day_min,
+            launch_night_min,
+            night_capable: e.night_capable.unwrap_or(!heli),
+            serviceability: ctx.opt_num(&e.serviceability, 1.0, "serviceability", |x| x > 0.0 && x <= 1.0, "give the daily probability a unit is available, more than 0 and at most 1"),
+            weather_grounding: ctx.opt_num(&e.weather_grounding, 0.0, "weather_grounding", |x| (0.0..1.0).contains(&x), "give the daily probability that weather grounds the aircraft, 0 or more and less than 1"),
+            approval_min: ctx.dist(&e.approval_min, DistSpec::Fixed(0.0), "approval_min"),
+            escort_min: ctx.dist(&e.escort_min, DistSpec::Fixed(0.0), "escort_min"),
+            on_scene_min: ctx.dist(&e.on_scene_min, DistSpec::Fixed(10.0), "on_scene_min"),
+            medical_team: e.medical_team,
+            turnaround_min: ctx.dist(&e.turnaround_min, DistSpec::Fixed(15.0), "turnaround_min"),
+        });
+    }
+    if assets.is_empty() {
+        ctx.err(
+            None,
+            "no evacuation asset is defined",
+            "add an [[asset]] (kind = \"helicopter\" or \"ground\")",
+        );
+    }
+
+    // Zones
+    let _ = index_ids(&mut ctx, "zone", f.zone.iter().map(|x| &x.id));
+    let night_hours = 24.0 - daylight.day_hours();
+    let mut zones = Vec::new();
+    for e in &f.zone {
+        let id = e.id.get_ref().clone();
+        let area = match (&e.centre, &e.radius_km, &e.polygon) {
+            (Some(c), Some(r), None) => {
+                let lat = ctx.num(
+                    &c.lat,
+                    "centre.lat",
+                    |x| (-89.0..=89.0).contains(&x),
+                    "latitude is in decimal degrees, -89 to 89",
+                );
+                let lon = ctx.num(
+                    &c.lon,
+                    "centre.lon",
+                    |x| (-180.0..=180.0).contains(&x),
+                    "longitude is in decimal degrees, -180 to 180",
+                );
+                let radius_km = ctx.num(
+                    r,
+                    "radius_km",
+                    |x| (0.0..=2000.0).contains(&x),
+                    "give the zone radius in km, 0 to 2000",
+                );
+                Area::Circle {
+                    centre: Point::new(lat, lon),
+                    radius_km,
+                }
+            }
+            (None, None, Some(p)) => {
+                let pts: Vec<(f64, f64)> = p.get_ref().iter().map(|v| (v[0], v[1])).collect();
+                let bad = pts.iter().any(|&(la, lo)| {
+                    !(-89.0..=89.0).contains(&la) || !(-180.0..=180.0).contains(&lo)
+                });
+                if pts.len() < 3 || bad {
+                    ctx.err(
+                        Some(p.span()),
+                        format!("zone '{id}': polygon needs at least 3 [lat, lon] points in range"),
+                        "write polygon = [[lat, lon], [lat, lon], [lat, lon], ...]",
+                    );
+                    Area::Circle {
+                        centre: Point::new(0.0, 0.0),
+                        radius_km: 0.0,
+                    }
+                } else {
+                    let a = Area::polygon(&pts);
+                    if a.fill_ratio() < 0.01 {
+                        ctx.err(
+                            Some(p.span()),
+                            format!("zone '{id}': polygon has (almost) no area"),
+                            "check the vertices: they may be collinear or repeated",
+                        );
+                    }
+                    a
+                }
+            }
+            _ => {
+                ctx.err(Some(e.id.span()), format!("zone '{id}' needs either centre and radius_km, or polygon"), "write centre = { lat = 16.3, lon = -0.05 } with radius_km = 40, or polygon = [[lat, lon], ...]");
+                Area::Circle {
+                    centre: Point::new(0.0, 0.0),
+                    radius_km: 0.0,
+                }
+            }
+        };
+        let shares = |ctx: &mut Ctx, s: &Spanned<PerSeverity>, what: &str| -> [f64; 3] {
+            let v = s.get_ref();
+            [
+                ctx.share(&v.t1, &format!("{what}.t1")),
+                ctx.share(&v.t2, &format!("{what}.t2")),
+                ctx.share(&v.t3, &format!("{what}.t3")),
+            ]
+        };
+        let severity = shares(&mut ctx, &e.severity, "severity");
+        let total: f64 = severity.iter().sum();
+        if (total - 1.0).abs() > 1e-6 {
+            ctx.err(
+                Some(e.severity.span()),
+                format!("zone '{id}': severity shares sum to {total}, not 1"),
+                "make t1 + t2 + t3 = 1 (for example t1 = 0.2, t2 = 0.3, t3 = 0.5)",
+            );
+        }
+        let severity_cum = [severity[0], severity[0] + severity[1], 1.0];
+        let casualties = match &e.casualties {
+            Some(c) => match c.get_ref().compile(true) {
+                Ok(d) if d.mean() >= 0.5 => d,
+                Ok(_) | Err(_) => {
+                    let why = c
+                        .get_ref()
+                        .compile(true)
+                        .err()
+                        .unwrap_or_else(|| "the mean is below one casualty".into());
+                    ctx.err(Some(c.span()), format!("zone '{id}': casualties: {why}"), "give casualties per incident, for example { table = { values = [1, 2, 10], p = [0.7, 0.25, 0.05] } }");
+                    Dist::Fixed(1.0)
+                }
+            },
+            None => Dist::Fixed(1.0),
+        };
+        let access = Access {
+            road_factor: ctx.opt_num(
+                &e.road_factor,
+                1.3,
+                "road_factor",
+                |x| (1.0..=10.0).contains(&x),
+                "road distance over straight-line distance: 1 to 10",
+            ),
+            speed_factor: ctx.opt_num(
+                &e.ground_speed_factor,
+                1.0,
+                "ground_speed_factor",
+                |x| x > 0.0 && x <= 2.0,
+                "multiplies road speed for terrain and season: more than 0, at most 2",
+            ),
+            air_only: e.air_only,
+        };
+        let zone = Zone {
+            id: id.clone(),
+            name: e.name.clone().unwrap_or(id.clone()),
+            area,
+            incidents_per_day: ctx.num(
+                &e.incidents_per_day,
+                "incidents_per_day",
+                |x| (0.0..=1000.0).contains(&x),
+                "give the mean number of incidents a day, 0 to 1000",
+            ),
+            night_share: match &e.night_share {
+                Some(v) => ctx.share(v, "night_share"),
+                None => night_hours / 24.0,
+            },
+            casualties,
+            severity_cum,
+            severity,
+            surgery_share: shares(&mut ctx, &e.surgery_share, "surgery_share"),
+            first_aider_share: ctx.share(&e.first_aider_share, "first_aider_share"),
+            first_aid_min: ctx.dist(
+                &e.first_aid_min,
+                DistSpec::Uniform { min: 1.0, max: 5.0 },
+                "first_aid_min",
+            ),
+            report_min: ctx.dist(
+                &Some(e.report_delay_min.clone()),
+                DistSpec::Fixed(0.0),
+                "report_delay_min",
+            ),
+            access,
+        };
+        if !assets.is_empty() && !assets.iter().any(|a| a.can_serve(&zone.access)) {
+            ctx.err(
+                Some(e.id.span()),
+                format!(
+                    "zone '{id}' is air-only but no helicopter is defined: no asset can reach it"
+                ),
+                "add a helicopter [[asset]] or set air_only = false",
+            );
+        }
+        let needs_surgery = zone
+            .severity
+            .iter()
+            .zip(&zone.surgery_share)
+            .any(|(s, p)| s * p > 0.0);
+        if needs_surgery && !facilities.iter().any(|f| f.surgery) {
+            ctx.err(
+                Some(e.surgery_share.span()),
+                format!("zone '{id}' sends casualties to surgery but no facility operates"),
+                "add a level1plus, level2 or level3 [[facility]], or set surgery_share to 0",
+            );
+        }
+        zones.push(zone);
+    }
+    if zones.is_empty() {
+        ctx.err(
+            None,
+            "no incident zone is defined, so there would be no casualties",
+            "add a [[zone]] with incidents_per_day",
+        );
+    }
+
+    if !ctx.problems.is_empty() {
+        return Err(ctx.problems);
+    }
+    let facility_to_base_km = facilities
+        .iter()
+        .map(|f| assets.iter().map(|a| f.pos.distance_km(&a.pos)).collect())
+        .collect();
+    Ok(Model {
+        name: sc.name.clone(),
+        description: sc.description.clone(),
+        sources: sc.sources.clone(),
+        period_min: period_days * MIN_PER_DAY,
+        follow_up_min: follow_up_hours * 60.0,
+        origin: match sc.clock_origin {
+            Some(ClockOriginWord::Request) => ClockOrigin::Request,
+            _ => ClockOrigin::Wounding,
+        },
+        thresholds_min,
+        daylight,
+        sites,
+        facilities,
+        assets,
+        zones,
+        facility_to_base_km,
+    })
+}

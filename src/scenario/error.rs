@@ -1,0 +1,99 @@
+//! Problems found in a scenario file, rendered with file, line, column and a caret.
+
+use std::fmt;
+use std::ops::Range;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    /// Byte range in the file, where known.
+    pub span: Option<Range<usize>>,
+    pub message: String,
+    /// How to fix it.
+    pub help: String,
+}
+
+/// Every problem found in one scenario file.
+#[derive(Debug, Clone)]
+pub struct ScenarioError {
+    pub path: String,
+    pub text: String,
+    pub problems: Vec<Problem>,
+}
+
+impl std::error::Error for ScenarioError {}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..text.floor_char_boundary(offset)];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, p) in self.problems.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            match &p.span {
+                Some(span) => {
+                    let (line, col) = line_col(&self.text, span.start);
+                    writeln!(f, "error: {}:{line}:{col}: {}", self.path, p.message)?;
+                    let src = self.text.lines().nth(line - 1).unwrap_or("");
+                    let width = self.text[span.clone()]
+                        .lines()
+                        .next()
+                        .map_or(1, |s| s.chars().count().max(1))
+                        .min(src.chars().count().saturating_sub(col - 1).max(1));
+                    let gutter = " ".repeat(line.to_string().len());
+                    writeln!(f, "{gutter} |")?;
+                    writeln!(f, "{line} | {src}")?;
+                    writeln!(f, "{gutter} | {}{}", " ".repeat(col - 1), "^".repeat(width))?;
+                }
+                None => writeln!(f, "error: {}: {}", self.path, p.message)?,
+            }
+            if !p.help.is_empty() {
+                writeln!(f, "  help: {}", p.help)?;
+            }
+        }
+        let n = self.problems.len();
+        write!(
+            f,
+            "{n} problem{} in {}",
+            if n == 1 { "" } else { "s" },
+            self.path
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_and_column_count_from_one() {
+        let t = "a = 1\nbb = 2\n";
+        assert_eq!(line_col(t, 0), (1, 1));
+        assert_eq!(line_col(t, 6), (2, 1));
+        assert_eq!(line_col(t, 11), (2, 6));
+    }
+
+    #[test]
+    fn rendering_points_at_the_value() {
+        let e = ScenarioError {
+            path: "s.toml".into(),
+            text: "x = 1\nspeed_kmh = -5\n".into(),
+            problems: vec![Problem {
+                span: Some(18..20),
+                message: "bad".into(),
+                help: "fix".into(),
+            }],
+        };
+        let s = e.to_string();
+        assert!(s.contains("error: s.toml:2:13: bad"), "{s}");
+        assert!(s.contains("2 | speed_kmh = -5\n  |             ^^"), "{s}");
+        assert!(s.contains("help: fix"));
+    }
+}

@@ -1,0 +1,165 @@
+//! The scenario file as serde reads it: the planner's words, kept at the edge.
+//!
+//! Every value that validation may reject is `Spanned`, so an error can point at its line.
+
+use crate::dist::DistSpec;
+use serde::Deserialize;
+use toml::Spanned;
+
+type S<T> = Spanned<T>;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioFile {
+    pub scenario: ScenarioSection,
+    #[serde(default)]
+    pub site: Vec<SiteEntry>,
+    #[serde(default)]
+    pub facility: Vec<FacilityEntry>,
+    #[serde(default)]
+    pub asset: Vec<AssetEntry>,
+    #[serde(default)]
+    pub zone: Vec<ZoneEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioSection {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub sources: Vec<String>,
+    pub period_days: Option<S<f64>>,
+    pub follow_up_hours: Option<S<f64>>,
+    #[serde(default)]
+    pub clock_origin: Option<ClockOriginWord>,
+    #[serde(default)]
+    pub thresholds_min: Thresholds,
+    #[serde(default)]
+    pub daylight: DaylightSection,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClockOriginWord {
+    Wounding,
+    Request,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Thresholds {
+    pub first_aid: Option<S<f64>>,
+    pub resuscitation: Option<S<f64>>,
+    pub surgery: Option<S<f64>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DaylightSection {
+    /// Local time "HH:MM".
+    pub sunrise: Option<S<String>>,
+    pub sunset: Option<S<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteEntry {
+    pub id: S<String>,
+    pub name: Option<String>,
+    pub lat: S<f64>,
+    pub lon: S<f64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LevelWord {
+    Level1,
+    Level1plus,
+    Level2,
+    Level3,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FacilityEntry {
+    pub id: S<String>,
+    pub name: Option<String>,
+    pub site: S<String>,
+    pub level: S<LevelWord>,
+    pub resuscitation: Option<bool>,
+    pub surgery: Option<S<bool>>,
+    pub operating_tables: Option<S<i64>>,
+    pub surgery_min: Option<S<DistSpec>>,
+    pub handover_min: Option<S<DistSpec>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KindWord {
+    Helicopter,
+    Ground,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AssetEntry {
+    pub id: S<String>,
+    pub name: Option<String>,
+    pub kind: KindWord,
+    pub base: S<String>,
+    pub count: Option<S<i64>>,
+    pub speed_kmh: S<f64>,
+    pub stretchers: Option<S<i64>>,
+    pub launch_day_min: Option<S<DistSpec>>,
+    pub launch_night_min: Option<S<DistSpec>>,
+    pub night_capable: Option<bool>,
+    pub serviceability: Option<S<f64>>,
+    pub weather_grounding: Option<S<f64>>,
+    pub approval_min: Option<S<DistSpec>>,
+    pub escort_min: Option<S<DistSpec>>,
+    pub on_scene_min: Option<S<DistSpec>>,
+    #[serde(default)]
+    pub medical_team: bool,
+    pub turnaround_min: Option<S<DistSpec>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LatLon {
+    pub lat: S<f64>,
+    pub lon: S<f64>,
+}
+
+/// Shares or probabilities per triage category.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PerSeverity {
+    pub t1: S<f64>,
+    pub t2: S<f64>,
+    pub t3: S<f64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ZoneEntry {
+    pub id: S<String>,
+    pub name: Option<String>,
+    pub centre: Option<LatLon>,
+    pub radius_km: Option<S<f64>>,
+    /// [[lat, lon], ...]
+    pub polygon: Option<S<Vec<[f64; 2]>>>,
+    pub incidents_per_day: S<f64>,
+    pub night_share: Option<S<f64>>,
+    pub casualties: Option<S<DistSpec>>,
+    pub severity: S<PerSeverity>,
+    pub surgery_share: S<PerSeverity>,
+    pub first_aider_share: S<f64>,
+    pub first_aid_min: Option<S<DistSpec>>,
+    pub report_delay_min: S<DistSpec>,
+    pub road_factor: Option<S<f64>>,
+    pub ground_speed_factor: Option<S<f64>>,
+    #[serde(default)]
+    pub air_only: bool,
+}

@@ -1,0 +1,657 @@
+//! One trial of the mission: incidents, dispatch, evacuation and surgery as discrete events.
+//!
+//! [`Engine::trial`] is a pure function of (model, seed, trial index): the trial's random stream is
+//! ChaCha8 keyed by the seed, on a stream numbered by the trial, so trials can run on any thread
+//! in any order. All per-trial buffers live in the engine and are reused, so after the first
+//! trials the loop does not allocate.
+
+mod events;
+
+use crate::dist::unit;
+use crate::geo::Point;
+use crate::model::{AssetKind, ClockOrigin, MIN_PER_DAY, Model};
+use crate::stats::tally::{
+    CAUSE_FIRST_AIDER_DELAY, CAUSE_NO_FIRST_AIDER, Groups, PHASES, Phase, Tally, to_mmin,
+};
+use events::{Event, Kind, QueuedPatient};
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use std::collections::BinaryHeap;
+
+const NEVER: f64 = f64::INFINITY;
+
+#[derive(Debug, Clone)]
+struct Incident {
+    zone: u16,
+    pos: Point,
+    wound_t: f64,
+    request_t: f64,
+    /// First arrival of any evacuation asset: its crew gives first aid to everyone on scene.
+    first_arrival: f64,
+    cas_start: u32,
+    cas_len: u32,
+    /// Casualties are stored most severe first; those before this index have an asset assigned.
+    next_unassigned: u32,
+}
+
+#[derive(Debug, Clone)]
+struct Casualty {
+    incident: u32,
+    severity: u8,
+    needs_surgery: bool,
+    picked_up: bool,
+    /// Resuscitated by a medical team aboard the asset that picked it up.
+    resus_on_scene: bool,
+    /// When the on-scene first-aider starts first aid (never when there is none).
+    first_aider_t: f64,
+    resus_t: f64,
+    ready_t: f64,
+    surgery_t: f64,
+    phase_min: [f64; PHASES.len()],
+}
+
+#[derive(Debug, Clone)]
+struct Sortie {
+    unit: u32,
+    incident: u32,
+    cas_start: u32,
+    cas_len: u32,
+    facility: u32,
+    tasked_t: f64,
+}
+
+#[derive(Debug, Clone)]
+struct Unit {
+    group: u32,
+    idle: bool,
+    serviceable: bool,
+}
+
+/// A reusable simulator for one model; make one per thread.
+pub struct Engine<'m> {
+    model: &'m Model,
+    groups: Groups,
+    incidents: Vec<Incident>,
+    casualties: Vec<Casualty>,
+    sorties: Vec<Sortie>,
+    heap: BinaryHeap<Event>,
+    seq: u64,
+    waiting: Vec<u32>,
+    units: Vec<Unit>,
+    /// First unit index of each asset group; units of a group are contiguous.
+    group_start: Vec<usize>,
+    grounded: Vec<bool>,
+    free_tables: Vec<u32>,
+    table_queue: Vec<BinaryHeap<QueuedPatient>>,
+    /// This trial's [group][step] (n, compliant), for the between-trial spread.
+    trial_counts: Vec<(u64, u64)>,
+}
+
+impl<'m> Engine<'m> {
+    pub fn new(model: &'m Model) -> Engine<'m> {
+        let mut units = Vec::with_capacity(model.unit_count());
+        let mut group_start = Vec::with_capacity(model.assets.len() + 1);
+        for (g, a) in model.assets.iter().enumerate() {
+            group_start.push(units.len());
+            for _ in 0..a.count {
+                units.push(Unit {
+                    group: g as u32,
+                    idle: true,
+                    serviceable: true,
+                });
+            }
+        }
+        group_start.push(units.len());
+        let groups = Groups {
+            zones: model.zones.len(),
+        };
+        Engine {
+            model,
+            groups,
+            incidents: Vec::new(),
+            casualties: Vec::new(),
+            sorties: Vec::new(),
+            heap: BinaryHeap::new(),
+            seq: 0,
+            waiting: Vec::new(),
+            units,
+            group_start,
+            grounded: vec![false; model.assets.len()],
+            free_tables: model.facilities.iter().map(|f| f.tables).collect(),
+            table_queue: vec![BinaryHeap::new(); model.facilities.len()],
+            trial_counts: vec![(0, 0); groups.count() * 3],
+        }
+    }
+
+    /// The random stream of trial `trial` under `seed`.
+    pub fn rng(seed: u64, trial: u64) -> ChaCha8Rng {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        rng.set_stream(trial);
+        rng
+    }
+
+    /// Simulates one trial and adds its outcomes to `tally`.
+    pub fn trial(&mut self, seed: u64, trial: u64, tally: &mut Tally) {
+        let mut rng = Self::rng(seed, trial);
+        self.reset();
+        self.generate_incidents(&mut rng);
+        self.run_events(&mut rng, tally);
+        self.record(tally);
+    }
+
+    fn reset(&mut self) {
+        self.incidents.clear();
+        self.casualties.clear();
+        self.sorties.clear();
+        self.heap.clear();
+        self.waiting.clear();
+        self.seq = 0;
+        for u in &mut self.units {
+            u.idle = true;
+        }
+        for (f, fac) in self.model.facilities.iter().enumerate() {
+            self.free_tables[f] = fac.tables;
+            self.table_queue[f].clear();
+        }
+    }
+
+    /// Poisson arrivals per zone, with separate day and night rates, then their casualties.
+    fn generate_incidents(&mut self, rng: &mut ChaCha8Rng) {
+        let m = self.model;
+        let (rise, set) = (m.daylight.sunrise_min, m.daylight.sunset_min);
+        let day_len = set - rise;
+        let night_len = MIN_PER_DAY - day_len;
+        let days = (m.period_min / MIN_PER_DAY).ceil() as u64;
+        for (z, zone) in m.zones.iter().enumerate() {
+            let day_rate = zone.incidents_per_day * (1.0 - zone.night_share) / day_len;
+            let night_rate = zone.incidents_per_day * zone.night_share / night_len;
+            for d in 0..days {
+                let t0 = d as f64 * MIN_PER_DAY;
+                let segments = [
+                    (t0, t0 + rise, night_rate),
+                    (t0 + rise, t0 + set, day_rate),
+                    (t0 + set, t0 + MIN_PER_DAY, night_rate),
+                ];
+                for (start, end, rate) in segments {
+                    let end = end.min(m.period_min);
+                    if rate <= 0.0 || start >= end {
+                        continue;
+                    }
+                    // Memoryless: restarting the exponential clock at a segment boundary is exact.
+                    let mut t = start;
+                    loop {
+                        t += -(1.0 - unit(rng)).ln() / rate;
+                        if t >= end {
+                            break;
+                        }
+                        self.new_incident(z, t, rng);
+                    }
+                }
+            }
+        }
+        self.incidents.sort_unstable_by(|a, b| {
+            a.request_t
+                .total_cmp(&b.request_t)
+                .then(a.zone.cmp(&b.zone))
+        });
+        for (i, inc) in self.incidents.iter().enumerate() {
+            let r = inc.cas_start as usize..(inc.cas_start + inc.cas_len) as usize;
+            for c in &mut self.casualties[r] {
+                c.incident = i as u32;
+            }
+        }
+    }
+
+    fn new_incident(&mut self, z: usize, wound_t: f64, rng: &mut ChaCha8Rng) {
+        let zone = &self.model.zones[z];
+        let pos = zone.area.sample(rng);
+        let report = zone.report_min.sample(rng);
+        let has_first_aider = unit(rng) < zone.first_aider_share;
+        let n = (zone.casualties.sample(rng).round() as u32).max(1);
+        let cas_start = self.casualties.len() as u32;
+        for _ in 0..n {
+            let u = unit(rng);
+            let severity = zone.severity_cum.iter().position(|&c| u < c).unwrap_or(2);
+            let needs_surgery = unit(rng) < zone.surgery_share[severity];
+            let first_aider_t = if has_first_aider {
+                wound_t + zone.first_aid_min.sample(rng)
+            } else {
+                NEVER
+            };
+            let mut phase_min = [0.0; PHASES.len()];
+            phase_min[Phase::Report as usize] = report;
+            self.casualties.push(Casualty {
+                incident: 0,
+                severity: severity as u8,
+                needs_surgery,
+                picked_up: false,
+                resus_on_scene: false,
+                first_aider_t,
+                resus_t: NEVER,
+                ready_t: NEVER,
+                surgery_t: NEVER,
+                phase_min,
+            });
+        }
+        // Most severe first, so each lift takes the most urgent casualties still on scene.
+        self.casualties[cas_start as usize..].sort_unstable_by_key(|c| c.severity);
+        self.incidents.push(Incident {
+            zone: z as u16,
+            pos,
+            wound_t,
+            request_t: wound_t + report,
+            first_arrival: NEVER,
+            cas_start,
+            cas_len: n,
+            next_unassigned: cas_start,
+        });
+    }
+
+    fn push(&mut self, t: f64, kind: Kind) {
+        self.seq += 1;
+        self.heap.push(Event {
+            t,
+            seq: self.seq,
+            kind,
+        });
+    }
+
+    /// Merges three time-ordered streams: the daily clock (midnight: new serviceability and
+    /// weather; sunrise: day-only aircraft may launch), evacuation requests, and scheduled events.
+    fn run_events(&mut self, rng: &mut ChaCha8Rng, tally: &mut Tally) {
+        let m = self.model;
+        let horizon = m.period_min + m.follow_up_min;
+        let mut next_request = 0usize;
+        let mut day = 0u64;
+        let mut clock_t: f64 = 0.0;
+        let mut clock_is_midnight = true;
+        loop {
+            let request_t = self
+                .incidents
+                .get(next_request)
+                .map_or(NEVER, |i| i.request_t);
+            let event_t = self.heap.peek().map_or(NEVER, |e| e.t);
+            if request_t == NEVER && event_t == NEVER && self.waiting.is_empty() {
+                break;
+            }
+            let now = clock_t.min(request_t).min(event_t);
+            if now > horizon {
+                break;
+            }
+            if clock_t <= request_t && clock_t <= event_t {
+                if clock_is_midnight {
+                    self.new_day(rng);
+                    clock_t = day as f64 * MIN_PER_DAY + m.daylight.sunrise_min;
+                    day += 1;
+                } else {
+                    clock_t = day as f64 * MIN_PER_DAY;
+                }
+                clock_is_midnight = !clock_is_midnight;
+                self.dispatch(now, rng);
+            } else if event_t <= request_t {
+                let ev = self.heap.pop().expect("peeked");
+                match ev.kind {
+                    Kind::ArriveScene(s) => self.arrive_scene(s as usize, now, rng, tally),
+                    Kind::PatientsReady(s) => self.patients_ready(s as usize, now, rng, tally),
+                    Kind::UnitFree(u) => {
+                        self.units[u as usize].idle = true;
+                        self.dispatch(now, rng);
+                    }
+                    Kind::TableFree(f) => self.table_free(f as usize, now, rng, tally),
+                }
+            } else {
+                self.waiting.push(next_request as u32);
+                next_request += 1;
+                self.dispatch(now, rng);
+            }
+        }
+    }
+
+    fn new_day(&mut self, rng: &mut ChaCha8Rng) {
+        for u in &mut self.units {
+            u.serviceable = unit(rng) < self.model.assets[u.group as usize].serviceability;
+        }
+        for (g, a) in self.model.assets.iter().enumerate() {
+            self.grounded[g] = a.kind == AssetKind::Helicopter && unit(rng) < a.weather_grounding;
+        }
+    }
+
+    /// Gives idle assets to waiting requests, most severe first, then oldest first.
+    fn dispatch(&mut self, now: f64, rng: &mut ChaCha8Rng) {
+        if self.waiting.is_empty() {
+            return;
+        }
+        let (incidents, casualties) = (&self.incidents, &self.casualties);
+        let priority = |&i: &u32| {
+            let inc = &incidents[i as usize];
+            (
+                casualties[inc.next_unassigned as usize].severity,
+                inc.request_t,
+                i,
+            )
+        };
+        self.waiting.sort_unstable_by(|a, b| {
+            let (sa, ta, ia) = priority(a);
+            let (sb, tb, ib) = priority(b);
+            sa.cmp(&sb).then(ta.total_cmp(&tb)).then(ia.cmp(&ib))
+        });
+        let mut w = 0;
+        while w < self.waiting.len() {
+            let i = self.waiting[w] as usize;
+            while let Some(u) = self.best_unit(i, now) {
+                self.assign(u, i, now, rng);
+                let inc = &self.incidents[i];
+                if inc.next_unassigned == inc.cas_start + inc.cas_len {
+                    break;
+                }
+            }
+            let inc = &self.incidents[i];
+            if inc.next_unassigned == inc.cas_start + inc.cas_len {
+                self.waiting.remove(w);
+            } else {
+                w += 1;
+            }
+        }
+    }
+
+    /// The idle, available unit that the dispatcher expects to reach the incident first,
+    /// planning with mean delays.
+    fn best_unit(&self, i: usize, now: f64) -> Option<usize> {
+        let m = self.model;
+        let inc = &self.incidents[i];
+        let access = &m.zones[inc.zone as usize].access;
+        let is_day = m.daylight.is_day(now);
+        let mut best: Option<(f64, usize)> = None;
+        for (g, a) in m.assets.iter().enumerate() {
+            if !a.can_serve(access) || self.grounded[g] {
+                continue;
+            }
+            let Some(u) = (self.group_start[g]..self.group_start[g + 1])
+                .find(|&u| self.units[u].idle && self.units[u].serviceable)
+            else {
+                continue;
+            };
+            let launch = if is_day {
+                &a.launch_day_min
+            } else {
+                &a.launch_night_min
+            };
+            let before_departure = a.approval_min.mean() + launch.mean() + a.escort_min.mean();
+            if a.kind == AssetKind::Helicopter
+                && !a.night_capable
+                && !(is_day && m.daylight.is_day(now + before_departure))
+            {
+                continue;
+            }
+            let arrive = before_departure + a.travel_min(a.pos.distance_km(&inc.pos), access);
+            if best.is_none_or(|(t, _)| arrive < t) {
+                best = Some((arrive, u));
+            }
+        }
+        best.map(|(_, u)| u)
+    }
+
+    fn assign(&mut self, u: usize, i: usize, now: f64, rng: &mut ChaCha8Rng) {
+        let m = self.model;
+        let g = self.units[u].group as usize;
+        let a = &m.assets[g];
+        let inc = &self.incidents[i];
+        let access = &m.zones[inc.zone as usize].access;
+        let approval = a.approval_min.sample(rng);
+        let launch = if m.daylight.is_day(now) {
+            &a.launch_day_min
+        } else {
+            &a.launch_night_min
+        }
+        .sample(rng);
+        let escort = a.escort_min.sample(rng);
+        let travel = a.travel_min(a.pos.distance_km(&inc.pos), access);
+        let end = inc.cas_start + inc.cas_len;
+        let take = a.stretchers.min(end - inc.next_unassigned);
+        let cas_start = inc.next_unassigned;
+        let request_t = inc.request_t;
+        for c in &mut self.casualties[cas_start as usize..(cas_start + take) as usize] {
+            c.phase_min[Phase::WaitAsset as usize] = now - request_t;
+            c.phase_min[Phase::Approval as usize] = approval;
+            c.phase_min[Phase::LaunchEscort as usize] = launch + escort;
+            c.phase_min[Phase::TravelToScene as usize] = travel;
+        }
+        self.incidents[i].next_unassigned += take;
+        self.units[u].idle = false;
+        let s = self.sorties.len() as u32;
+        self.sorties.push(Sortie {
+            unit: u as u32,
+            incident: i as u32,
+            cas_start,
+            cas_len: take,
+            facility: 0,
+            tasked_t: now,
+        });
+        self.push(
+            now + approval + launch + escort + travel,
+            Kind::ArriveScene(s),
+        );
+    }
+
+    fn arrive_scene(&mut self, s: usize, now: f64, rng: &mut ChaCha8Rng, tally: &mut Tally) {
+        let m = self.model;
+        let sortie = self.sorties[s].clone();
+        let g = self.units[sortie.unit as usize].group as usize;
+        let a = &m.assets[g];
+        let inc = &mut self.incidents[sortie.incident as usize];
+        inc.first_arrival = inc.first_arrival.min(now);
+        let (pos, zone) = (inc.pos, inc.zone as usize);
+        let access = &m.zones[zone].access;
+        let carried = sortie.cas_start as usize..(sortie.cas_start + sortie.cas_len) as usize;
+        let surgical = self.casualties[carried.clone()]
+            .iter()
+            .any(|c| c.needs_surgery);
+        // The nearest facility, by this asset's travel time, that gives what the worst case needs.
+        let (f, to_facility) = m
+            .facilities
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| if surgical { f.surgery } else { f.resuscitation })
+            .map(|(i, f)| (i, a.travel_min(pos.distance_km(&f.pos), access)))
+            .fold(
+                (usize::MAX, NEVER),
+                |best, x| if x.1 < best.1 { x } else { best },
+            );
+        let fac = &m.facilities[f];
+        let on_scene = a.on_scene_min.sample(rng);
+        let at_facility = now + on_scene + to_facility;
+        let handover = if surgical {
+            fac.handover_min.sample(rng)
+        } else {
+            0.0
+        };
+        for c in &mut self.casualties[carried] {
+            c.picked_up = true;
+            c.resus_on_scene = a.medical_team;
+            c.resus_t = if a.medical_team { now } else { at_facility };
+            c.phase_min[Phase::OnScene as usize] = on_scene;
+            c.phase_min[Phase::TravelToFacility as usize] = to_facility;
+            if c.needs_surgery {
+                c.phase_min[Phase::Handover as usize] = handover;
+            }
+        }
+        self.sorties[s].facility = f as u32;
+        if surgical {
+            self.push(at_facility + handover, Kind::PatientsReady(s as u32));
+        }
+        let back = a.travel_min(m.facility_to_base_km[f][g], access);
+        let free_t = at_facility + a.turnaround_min.sample(rng) + back;
+        // A unit is busy from tasking until it is back at base; utilisation counts the period only.
+        tally.asset_busy_mmin[g] +=
+            to_mmin(free_t.min(m.period_min) - sortie.tasked_t.min(m.period_min));
+        tally.sorties[g] += 1;
+        self.push(free_t, Kind::UnitFree(sortie.unit));
+    }
+
+    fn patients_ready(&mut self, s: usize, now: f64, rng: &mut ChaCha8Rng, tally: &mut Tally) {
+        let Sortie {
+            cas_start,
+            cas_len,
+            facility,
+            ..
+        } = self.sorties[s];
+        let f = facility as usize;
+        for c in cas_start..cas_start + cas_len {
+            let cas = &mut self.casualties[c as usize];
+            if !cas.needs_surgery {
+                continue;
+            }
+            cas.ready_t = now;
+            if self.free_tables[f] > 0 {
+                self.free_tables[f] -= 1;
+                self.start_surgery(f, c, now, rng, tally);
+            } else {
+                let severity = cas.severity;
+                self.table_queue[f].push(QueuedPatient {
+                    severity,
+                    ready_t: now,
+                    casualty: c,
+                });
+            }
+        }
+    }
+
+    fn table_free(&mut self, f: usize, now: f64, rng: &mut ChaCha8Rng, tally: &mut Tally) {
+        match self.table_queue[f].pop() {
+            Some(p) => self.start_surgery(f, p.casualty, now, rng, tally),
+            None => self.free_tables[f] += 1,
+        }
+    }
+
+    /// Puts casualty `c` on a table at facility `f` that the caller has already taken.
+    fn start_surgery(
+        &mut self,
+        f: usize,
+        c: u32,
+        now: f64,
+        rng: &mut ChaCha8Rng,
+        tally: &mut Tally,
+    ) {
+        let m = self.model;
+        let cas = &mut self.casualties[c as usize];
+        cas.surgery_t = now;
+        cas.phase_min[Phase::WaitTable as usize] = now - cas.ready_t;
+        let end = now + m.facilities[f].surgery_min.sample(rng);
+        tally.table_busy_mmin[f] += to_mmin(end.min(m.period_min) - now.min(m.period_min));
+        tally.operations[f] += 1;
+        self.push(end, Kind::TableFree(f as u32));
+    }
+
+    /// Turns the trial's casualties into counts: compliance per step and group, times, phases,
+    /// the cause of each miss, and how each casualty's care stood when follow-up ended.
+    fn record(&mut self, tally: &mut Tally) {
+        let m = self.model;
+        let horizon = m.period_min + m.follow_up_min;
+        let groups = self.groups;
+        self.trial_counts.fill((0, 0));
+        tally.trials += 1;
+        tally.incidents += self.incidents.len() as u64;
+        tally.casualties += self.casualties.len() as u64;
+        for c in &self.casualties {
+            let inc = &self.incidents[c.incident as usize];
+            let z = inc.zone as usize;
+            let origin = match m.origin {
+                ClockOrigin::Wounding => inc.wound_t,
+                ClockOrigin::Request => inc.request_t,
+            };
+            let night = !m.daylight.is_day(inc.wound_t);
+            let first_aid_t = c.first_aider_t.min(inc.first_arrival);
+            let milestones = [first_aid_t, c.resus_t, c.surgery_t];
+            let steps = if c.needs_surgery { 3 } else { 2 };
+            for (step, &t) in milestones.iter().enumerate().take(steps) {
+                let reached = t <= horizon;
+                let rel = (t - origin).max(0.0);
+                let ok = reached && rel <= m.thresholds_min[step];
+                for g in [
+                    Groups::ALL,
+                    groups.severity(c.severity as usize),
+                    groups.zone(z),
+                    groups.light(night),
+                ] {
+                    let cell = tally.cell_mut(g, step);
+                    cell.n += 1;
+                    cell.compliant += ok as u64;
+                    if reached {
+                        cell.reached += 1;
+                        cell.time_sum_mmin += to_mmin(rel);
+                    }
+                    tally.hist_add(g, step, reached.then_some(rel));
+                    let tc = &mut self.trial_counts[g * 3 + step];
+                    tc.0 += 1;
+                    tc.1 += ok as u64;
+                }
+                if !ok {
+                    tally.add_failure(step, z, miss_cause(c, inc, step, m.origin, horizon));
+                }
+            }
+            let last_phase = match (c.picked_up, c.surgery_t <= horizon) {
+                (false, _) => Phase::Report,
+                (true, false) => Phase::TravelToFacility,
+                (true, true) => Phase::WaitTable,
+            };
+            for p in 0..=last_phase as usize {
+                tally.phase_sum_mmin[z * PHASES.len() + p] += to_mmin(c.phase_min[p]);
+                tally.phase_n[z * PHASES.len() + p] += 1;
+            }
+            let outcome = if !c.picked_up {
+                2
+            } else if c.needs_surgery && c.surgery_t > horizon {
+                1
+            } else {
+                0
+            };
+            tally.outcomes[z * 3 + outcome] += 1;
+        }
+        for (cell, &(n, c)) in tally.cells.iter_mut().zip(&self.trial_counts) {
+            cell.n2 += n * n;
+            cell.c2 += c * c;
+            cell.nc += n * c;
+        }
+    }
+}
+
+/// The reason a casualty missed `step`: for first aid, whether a trained first-aider was there;
+/// otherwise the phase of the chain that took the most of its time up to the step.
+fn miss_cause(
+    c: &Casualty,
+    inc: &Incident,
+    step: usize,
+    origin: ClockOrigin,
+    horizon: f64,
+) -> usize {
+    if step == 0 {
+        return if c.first_aider_t == NEVER {
+            CAUSE_NO_FIRST_AIDER
+        } else {
+            CAUSE_FIRST_AIDER_DELAY
+        };
+    }
+    if !c.picked_up {
+        return if inc.request_t > horizon {
+            Phase::Report as usize
+        } else {
+            Phase::WaitAsset as usize
+        };
+    }
+    let mut time = c.phase_min;
+    if origin == ClockOrigin::Request {
+        time[Phase::Report as usize] = 0.0;
+    }
+    if step == 1 {
+        time[Phase::Handover as usize] = 0.0;
+        time[Phase::WaitTable as usize] = 0.0;
+        // With a medical team aboard, resuscitation starts on scene: later legs do not count.
+        if c.resus_on_scene {
+            time[Phase::OnScene as usize] = 0.0;
+            time[Phase::TravelToFacility as usize] = 0.0;
+        }
+    } else if c.surgery_t > horizon && c.ready_t <= horizon {
+        time[Phase::WaitTable as usize] = horizon - c.ready_t;
+    }
+    (0..PHASES.len()).fold(0, |best, p| if time[p] > time[best] { p } else { best })
+}

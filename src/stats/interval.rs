@@ -1,0 +1,127 @@
+//! Confidence intervals and quantiles from integer tallies.
+
+use crate::stats::tally::{Cell, HIST_BINS};
+
+/// z for a two-sided 95% interval.
+pub const Z95: f64 = 1.959963984540054;
+
+/// Wilson score interval for `c` successes in `n` trials (n may be an effective, fractional size).
+pub fn wilson(c: f64, n: f64, z: f64) -> (f64, f64) {
+    if n <= 0.0 {
+        return (0.0, 1.0);
+    }
+    let p = c / n;
+    let z2 = z * z;
+    let denom = 1.0 + z2 / n;
+    let centre = (p + z2 / (2.0 * n)) / denom;
+    let half = z * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt() / denom;
+    ((centre - half).max(0.0), (centre + half).min(1.0))
+}
+
+/// Casualties of one trial share its incidents, assets and tables, so they are not independent.
+/// The design effect compares the spread of the per-trial ratio estimate with the binomial one;
+/// dividing n by it gives the effective sample size for the Wilson interval. Never below 1, so
+/// clustering can only widen the interval.
+pub fn design_effect(cell: &Cell, trials: u64) -> f64 {
+    let (n, c) = (cell.n as f64, cell.compliant as f64);
+    if trials < 2 || n == 0.0 || c == 0.0 || c == n {
+        return 1.0;
+    }
+    let p = c / n;
+    let k = trials as f64;
+    let ss = cell.c2 as f64 - 2.0 * p * cell.nc as f64 + p * p * cell.n2 as f64;
+    let nbar = n / k;
+    let var_ratio = ss.max(0.0) / (k * (k - 1.0) * nbar * nbar);
+    let var_binom = p * (1.0 - p) / n;
+    (var_ratio / var_binom).max(1.0)
+}
+
+/// Share compliant with its 95% interval, corrected for clustering within trials.
+pub fn compliance(cell: &Cell, trials: u64) -> (f64, f64, f64) {
+    if cell.n == 0 {
+        return (f64::NAN, 0.0, 1.0);
+    }
+    let n_eff = cell.n as f64 / design_effect(cell, trials);
+    let p = cell.compliant as f64 / cell.n as f64;
+    let (lo, hi) = wilson(p * n_eff, n_eff, Z95);
+    (p, lo, hi)
+}
+
+/// The q-quantile of a one-minute histogram, interpolated within its bin; `None` when it falls
+/// in the overflow bin (later than 48 h or never).
+pub fn quantile(hist: &[u64], q: f64) -> Option<f64> {
+    let total: u64 = hist.iter().sum();
+    if total == 0 {
+        return None;
+    }
+    let target = q * total as f64;
+    let mut cum = 0u64;
+    for (bin, &count) in hist.iter().enumerate() {
+        if count > 0 && (cum + count) as f64 >= target {
+            if bin == HIST_BINS {
+                return None;
+            }
+            return Some(bin as f64 + (target - cum as f64) / count as f64);
+        }
+        cum += count;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wilson_matches_a_hand_computed_case() {
+        // 8 of 10 at 95%: the textbook interval is (0.4902, 0.9433).
+        let (lo, hi) = wilson(8.0, 10.0, Z95);
+        assert!(
+            (lo - 0.4902).abs() < 1e-4 && (hi - 0.9433).abs() < 1e-4,
+            "{lo} {hi}"
+        );
+    }
+
+    #[test]
+    fn independent_trials_have_no_design_effect_and_clustered_ones_do() {
+        // One casualty a trial: the per-trial spread is exactly binomial, so deff = k/(k-1) ~ 1.
+        let k = 1000u64;
+        let c = 300u64;
+        let cell = Cell {
+            n: k,
+            compliant: c,
+            reached: k,
+            time_sum_mmin: 0,
+            n2: k,
+            c2: c,
+            nc: c,
+        };
+        assert!((design_effect(&cell, k) - 1.0).abs() < 0.01);
+        // Ten casualties a trial, all-or-nothing: deff is the cluster size, 10.
+        let cell = Cell {
+            n: 10 * k,
+            compliant: 10 * c,
+            reached: 0,
+            time_sum_mmin: 0,
+            n2: 100 * k,
+            c2: 100 * c,
+            nc: 100 * c,
+        };
+        assert!(
+            (design_effect(&cell, k) - 10.0).abs() < 0.1,
+            "{}",
+            design_effect(&cell, k)
+        );
+    }
+
+    #[test]
+    fn quantile_interpolates_and_reports_overflow() {
+        let mut h = vec![0u64; HIST_BINS + 1];
+        h[10] = 50;
+        h[20] = 50;
+        assert_eq!(quantile(&h, 0.5), Some(11.0));
+        assert_eq!(quantile(&h, 0.75), Some(20.5));
+        h[HIST_BINS] = 200;
+        assert_eq!(quantile(&h, 0.9), None);
+    }
+}

@@ -1,0 +1,6 @@
+//! Tallies, intervals and quantiles.
+
+pub mod interval;
+pub mod tally;
+
+pub use tally::Tally;

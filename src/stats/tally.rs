@@ -1,0 +1,230 @@
+//! Integer tallies of a batch of trials: fixed size, mergeable in any order.
+//!
+//! Only integers live here so that merging is associative and commutative: the same trials give
+//! the same tally whatever the thread count or the order rayon merges in.
+
+use crate::model::Model;
+
+/// One-minute bins up to 48 h; later (or never) falls in the last, overflow, bin.
+pub const HIST_BINS: usize = 2880;
+
+/// Where a casualty's minutes go, in the order of the chain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    Report,
+    WaitAsset,
+    Approval,
+    LaunchEscort,
+    TravelToScene,
+    OnScene,
+    TravelToFacility,
+    Handover,
+    WaitTable,
+}
+
+pub const PHASES: [Phase; 9] = [
+    Phase::Report,
+    Phase::WaitAsset,
+    Phase::Approval,
+    Phase::LaunchEscort,
+    Phase::TravelToScene,
+    Phase::OnScene,
+    Phase::TravelToFacility,
+    Phase::Handover,
+    Phase::WaitTable,
+];
+
+impl Phase {
+    pub fn key(self) -> &'static str {
+        match self {
+            Phase::Report => "reporting",
+            Phase::WaitAsset => "waiting_for_asset",
+            Phase::Approval => "approval",
+            Phase::LaunchEscort => "launch_or_escort",
+            Phase::TravelToScene => "travel_to_scene",
+            Phase::OnScene => "on_scene",
+            Phase::TravelToFacility => "travel_to_facility",
+            Phase::Handover => "handover",
+            Phase::WaitTable => "waiting_for_table",
+        }
+    }
+}
+
+/// Why a casualty missed a step: the phase that took the most of its time, or a missing first-aider.
+pub const CAUSES: usize = PHASES.len() + 2;
+pub const CAUSE_FIRST_AIDER_DELAY: usize = PHASES.len();
+pub const CAUSE_NO_FIRST_AIDER: usize = PHASES.len() + 1;
+
+pub fn cause_key(c: usize) -> &'static str {
+    match c {
+        CAUSE_FIRST_AIDER_DELAY => "first_aider_slow_to_start",
+        CAUSE_NO_FIRST_AIDER => "no_trained_first_aider_on_scene",
+        p => PHASES[p].key(),
+    }
+}
+
+/// How a casualty's care stood when follow-up ended.
+pub const OUTCOMES: [&str; 3] = ["care_complete", "awaiting_surgery", "awaiting_evacuation"];
+
+/// Compliance counts for one (group, step).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Cell {
+    /// Casualties the step applies to.
+    pub n: u64,
+    /// Of those, treated within the threshold.
+    pub compliant: u64,
+    /// Of those, treated at all before follow-up ended.
+    pub reached: u64,
+    /// Sum of times to the step over `reached`, in thousandths of a minute.
+    pub time_sum_mmin: u64,
+    /// Per-trial sums of n^2, compliant^2 and n * compliant: the spread between trials.
+    pub n2: u64,
+    pub c2: u64,
+    pub nc: u64,
+}
+
+/// The groups casualties are split into, laid out one after another.
+#[derive(Debug, Clone, Copy)]
+pub struct Groups {
+    pub zones: usize,
+}
+
+impl Groups {
+    pub const ALL: usize = 0;
+    pub fn severity(&self, s: usize) -> usize {
+        1 + s
+    }
+    pub fn zone(&self, z: usize) -> usize {
+        4 + z
+    }
+    pub fn light(&self, night: bool) -> usize {
+        4 + self.zones + night as usize
+    }
+    pub fn count(&self) -> usize {
+        6 + self.zones
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tally {
+    pub trials: u64,
+    pub incidents: u64,
+    pub casualties: u64,
+    pub zones: usize,
+    /// [group][step]
+    pub cells: Vec<Cell>,
+    /// [group][step][bin], HIST_BINS + 1 bins.
+    pub hist: Vec<u64>,
+    /// [zone][phase]: sum in thousandths of a minute, and how many casualties went through it.
+    pub phase_sum_mmin: Vec<u64>,
+    pub phase_n: Vec<u64>,
+    /// [step][zone][cause]
+    pub failures: Vec<u64>,
+    /// [zone][outcome]
+    pub outcomes: Vec<u64>,
+    /// Per asset group: busy unit-time within the period, and sorties flown or driven.
+    pub asset_busy_mmin: Vec<u64>,
+    pub sorties: Vec<u64>,
+    /// Per facility: operating-table time within the period, and operations started.
+    pub table_busy_mmin: Vec<u64>,
+    pub operations: Vec<u64>,
+}
+
+impl Tally {
+    pub fn new(model: &Model) -> Tally {
+        let z = model.zones.len();
+        let g = Groups { zones: z }.count();
+        Tally {
+            trials: 0,
+            incidents: 0,
+            casualties: 0,
+            zones: z,
+            cells: vec![Cell::default(); g * 3],
+            hist: vec![0; g * 3 * (HIST_BINS + 1)],
+            phase_sum_mmin: vec![0; z * PHASES.len()],
+            phase_n: vec![0; z * PHASES.len()],
+            failures: vec![0; 3 * z * CAUSES],
+            outcomes: vec![0; z * OUTCOMES.len()],
+            asset_busy_mmin: vec![0; model.assets.len()],
+            sorties: vec![0; model.assets.len()],
+            table_busy_mmin: vec![0; model.facilities.len()],
+            operations: vec![0; model.facilities.len()],
+        }
+    }
+
+    pub fn groups(&self) -> Groups {
+        Groups { zones: self.zones }
+    }
+
+    #[inline]
+    pub fn cell(&self, group: usize, step: usize) -> &Cell {
+        &self.cells[group * 3 + step]
+    }
+
+    #[inline]
+    pub fn cell_mut(&mut self, group: usize, step: usize) -> &mut Cell {
+        &mut self.cells[group * 3 + step]
+    }
+
+    #[inline]
+    pub fn hist(&self, group: usize, step: usize) -> &[u64] {
+        let at = (group * 3 + step) * (HIST_BINS + 1);
+        &self.hist[at..at + HIST_BINS + 1]
+    }
+
+    #[inline]
+    pub fn hist_add(&mut self, group: usize, step: usize, minutes: Option<f64>) {
+        let bin = match minutes {
+            Some(m) => (m as usize).min(HIST_BINS),
+            None => HIST_BINS,
+        };
+        self.hist[(group * 3 + step) * (HIST_BINS + 1) + bin] += 1;
+    }
+
+    #[inline]
+    pub fn failure(&self, step: usize, zone: usize, cause: usize) -> u64 {
+        self.failures[(step * self.zones + zone) * CAUSES + cause]
+    }
+
+    #[inline]
+    pub fn add_failure(&mut self, step: usize, zone: usize, cause: usize) {
+        self.failures[(step * self.zones + zone) * CAUSES + cause] += 1;
+    }
+
+    /// Adds another tally of the same model into this one.
+    pub fn merge(&mut self, o: &Tally) {
+        self.trials += o.trials;
+        self.incidents += o.incidents;
+        self.casualties += o.casualties;
+        for (a, b) in self.cells.iter_mut().zip(&o.cells) {
+            a.n += b.n;
+            a.compliant += b.compliant;
+            a.reached += b.reached;
+            a.time_sum_mmin += b.time_sum_mmin;
+            a.n2 += b.n2;
+            a.c2 += b.c2;
+            a.nc += b.nc;
+        }
+        for (a, b) in [
+            (&mut self.hist, &o.hist),
+            (&mut self.phase_sum_mmin, &o.phase_sum_mmin),
+            (&mut self.phase_n, &o.phase_n),
+            (&mut self.failures, &o.failures),
+            (&mut self.outcomes, &o.outcomes),
+            (&mut self.asset_busy_mmin, &o.asset_busy_mmin),
+            (&mut self.sorties, &o.sorties),
+            (&mut self.table_busy_mmin, &o.table_busy_mmin),
+            (&mut self.operations, &o.operations),
+        ] {
+            for (x, y) in a.iter_mut().zip(b) {
+                *x += y;
+            }
+        }
+    }
+}
+
+/// Minutes to integer thousandths of a minute, for sums that must not depend on merge order.
+#[inline]
+pub fn to_mmin(minutes: f64) -> u64 {
+    (minutes.max(0.0) * 1000.0).round() as u64
+}

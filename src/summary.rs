@@ -1,0 +1,319 @@
+//! The result of a run as one serialisable value: rates, intervals, quantiles, bottlenecks.
+//!
+//! Every float here is computed from integer tallies in a fixed order, so the same tally always
+//! gives byte-identical JSON.
+
+use crate::model::{AssetKind, ClockOrigin, Level, MIN_PER_DAY, Model, SEVERITIES, STEPS, Step};
+use crate::stats::Tally;
+use crate::stats::interval::{compliance, design_effect, quantile};
+use crate::stats::tally::{CAUSES, Groups, OUTCOMES, PHASES, cause_key};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub casevac_version: String,
+    pub scenario: ScenarioInfo,
+    pub run: RunInfo,
+    pub casualties: u64,
+    pub incidents: u64,
+    pub casualties_per_trial: f64,
+    /// The headline: each step over all casualties.
+    pub steps: Vec<StepResult>,
+    pub by_severity: Vec<GroupResult>,
+    pub by_zone: Vec<GroupResult>,
+    /// Wounded by day or by night.
+    pub by_time_of_day: Vec<GroupResult>,
+    /// Mean minutes per phase of the chain, over all zones and per zone.
+    pub phases: Vec<PhaseResult>,
+    pub phases_by_zone: Vec<ZonePhases>,
+    /// For each step, why casualties missed it.
+    pub misses: Vec<MissResult>,
+    pub outcomes: Vec<Count>,
+    pub assets: Vec<AssetResult>,
+    pub facilities: Vec<FacilityResult>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ScenarioInfo {
+    pub name: String,
+    pub description: String,
+    pub sources: Vec<String>,
+    pub period_days: f64,
+    pub follow_up_hours: f64,
+    pub clock_origin: ClockOrigin,
+    pub thresholds_min: [f64; 3],
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RunInfo {
+    pub seed: u64,
+    pub trials: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StepResult {
+    pub step: Step,
+    pub threshold_min: f64,
+    /// Casualties the step applies to (surgery: those who need it).
+    pub eligible: u64,
+    pub compliant: u64,
+    /// Share treated in time; null when no casualty needed the step.
+    pub compliance: Option<f64>,
+    pub ci95_low: Option<f64>,
+    pub ci95_high: Option<f64>,
+    /// Variance inflation from casualties sharing a trial's incidents and assets.
+    pub design_effect: f64,
+    /// Quantiles of time to the step; null when the quantile falls beyond 48 h or is never reached.
+    pub median_min: Option<f64>,
+    pub p90_min: Option<f64>,
+    pub p95_min: Option<f64>,
+    /// Mean over those who received the step before follow-up ended.
+    pub mean_min: Option<f64>,
+    pub not_reached: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupResult {
+    pub group: String,
+    pub steps: Vec<StepResult>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PhaseResult {
+    pub phase: &'static str,
+    pub mean_min: Option<f64>,
+    pub casualties: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ZonePhases {
+    pub zone: String,
+    pub phases: Vec<PhaseResult>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Count {
+    pub name: &'static str,
+    pub count: u64,
+    pub share: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MissResult {
+    pub step: Step,
+    pub missed: u64,
+    /// Causes, largest first.
+    pub causes: Vec<Count>,
+    /// The zone with the most misses of this step.
+    pub worst_zone: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AssetResult {
+    pub id: String,
+    pub name: String,
+    pub kind: AssetKind,
+    pub units: u32,
+    pub sorties_per_trial: f64,
+    /// Share of unit-time in the period spent tasked (from tasking to return at base).
+    pub utilisation: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FacilityResult {
+    pub id: String,
+    pub name: String,
+    pub level: Level,
+    pub operating_tables: u32,
+    pub operations_per_trial: f64,
+    pub table_utilisation: Option<f64>,
+}
+
+fn ratio(a: u64, b: u64) -> f64 {
+    if b == 0 { 0.0 } else { a as f64 / b as f64 }
+}
+
+fn step_result(model: &Model, tally: &Tally, group: usize, s: usize) -> StepResult {
+    let cell = tally.cell(group, s);
+    let hist = tally.hist(group, s);
+    let (p, lo, hi) = compliance(cell, tally.trials);
+    let some = cell.n > 0;
+    StepResult {
+        step: STEPS[s],
+        threshold_min: model.thresholds_min[s],
+        eligible: cell.n,
+        compliant: cell.compliant,
+        compliance: some.then_some(p),
+        ci95_low: some.then_some(lo),
+        ci95_high: some.then_some(hi),
+        design_effect: design_effect(cell, tally.trials),
+        median_min: quantile(hist, 0.5),
+        p90_min: quantile(hist, 0.9),
+        p95_min: quantile(hist, 0.95),
+        mean_min: (cell.reached > 0)
+            .then(|| cell.time_sum_mmin as f64 / 1000.0 / cell.reached as f64),
+        not_reached: cell.n - cell.reached,
+    }
+}
+
+fn group(model: &Model, tally: &Tally, name: String, g: usize) -> GroupResult {
+    GroupResult {
+        group: name,
+        steps: (0..3).map(|s| step_result(model, tally, g, s)).collect(),
+    }
+}
+
+fn phases(tally: &Tally, zones: impl Iterator<Item = usize> + Clone) -> Vec<PhaseResult> {
+    PHASES
+        .iter()
+        .enumerate()
+        .map(|(p, ph)| {
+            let at = |z: usize| z * PHASES.len() + p;
+            let sum: u64 = zones.clone().map(|z| tally.phase_sum_mmin[at(z)]).sum();
+            let n: u64 = zones.clone().map(|z| tally.phase_n[at(z)]).sum();
+            PhaseResult {
+                phase: ph.key(),
+                mean_min: (n > 0).then(|| sum as f64 / 1000.0 / n as f64),
+                casualties: n,
+            }
+        })
+        .collect()
+}
+
+impl Summary {
+    pub fn new(model: &Model, tally: &Tally, seed: u64) -> Summary {
+        let groups = Groups {
+            zones: model.zones.len(),
+        };
+        let z = model.zones.len();
+        let trials = tally.trials.max(1) as f64;
+        let period = model.period_min;
+        let misses = (0..3)
+            .map(|s| {
+                let per_cause: Vec<u64> = (0..CAUSES)
+                    .map(|c| (0..z).map(|zi| tally.failure(s, zi, c)).sum())
+                    .collect();
+                let missed: u64 = per_cause.iter().sum();
+                let mut causes: Vec<Count> = per_cause
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, n)| **n > 0)
+                    .map(|(c, &n)| Count {
+                        name: cause_key(c),
+                        count: n,
+                        share: ratio(n, missed),
+                    })
+                    .collect();
+                causes.sort_by(|a, b| b.count.cmp(&a.count).then(a.name.cmp(b.name)));
+                let by_zone: Vec<u64> = (0..z)
+                    .map(|zi| (0..CAUSES).map(|c| tally.failure(s, zi, c)).sum())
+                    .collect();
+                let worst = by_zone
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, n)| **n > 0)
+                    .max_by_key(|(i, n)| (**n, std::cmp::Reverse(*i)));
+                MissResult {
+                    step: STEPS[s],
+                    missed,
+                    causes,
+                    worst_zone: worst.map(|(i, _)| model.zones[i].id.clone()),
+                }
+            })
+            .collect();
+        let outcome_totals: Vec<u64> = (0..OUTCOMES.len())
+            .map(|o| {
+                (0..z)
+                    .map(|zi| tally.outcomes[zi * OUTCOMES.len() + o])
+                    .sum()
+            })
+            .collect();
+        Summary {
+            casevac_version: env!("CARGO_PKG_VERSION").to_string(),
+            scenario: ScenarioInfo {
+                name: model.name.clone(),
+                description: model.description.clone(),
+                sources: model.sources.clone(),
+                period_days: period / MIN_PER_DAY,
+                follow_up_hours: model.follow_up_min / 60.0,
+                clock_origin: model.origin,
+                thresholds_min: model.thresholds_min,
+            },
+            run: RunInfo {
+                seed,
+                trials: tally.trials,
+            },
+            casualties: tally.casualties,
+            incidents: tally.incidents,
+            casualties_per_trial: tally.casualties as f64 / trials,
+            steps: (0..3)
+                .map(|s| step_result(model, tally, Groups::ALL, s))
+                .collect(),
+            by_severity: (0..3)
+                .map(|s| group(model, tally, SEVERITIES[s].to_string(), groups.severity(s)))
+                .collect(),
+            by_zone: model
+                .zones
+                .iter()
+                .enumerate()
+                .map(|(i, zn)| group(model, tally, zn.id.clone(), groups.zone(i)))
+                .collect(),
+            by_time_of_day: [("day", false), ("night", true)]
+                .iter()
+                .map(|&(n, night)| group(model, tally, n.to_string(), groups.light(night)))
+                .collect(),
+            phases: phases(tally, 0..z),
+            phases_by_zone: model
+                .zones
+                .iter()
+                .enumerate()
+                .map(|(i, zn)| ZonePhases {
+                    zone: zn.id.clone(),
+                    phases: phases(tally, i..i + 1),
+                })
+                .collect(),
+            misses,
+            outcomes: OUTCOMES
+                .iter()
+                .zip(&outcome_totals)
+                .map(|(&name, &count)| Count {
+                    name,
+                    count,
+                    share: ratio(count, tally.casualties),
+                })
+                .collect(),
+            assets: model
+                .assets
+                .iter()
+                .enumerate()
+                .map(|(g, a)| AssetResult {
+                    id: a.id.clone(),
+                    name: a.name.clone(),
+                    kind: a.kind,
+                    units: a.count,
+                    sorties_per_trial: tally.sorties[g] as f64 / trials,
+                    utilisation: tally.asset_busy_mmin[g] as f64
+                        / 1000.0
+                        / (a.count as f64 * period * trials),
+                })
+                .collect(),
+            facilities: model
+                .facilities
+                .iter()
+                .enumerate()
+                .map(|(f, fac)| FacilityResult {
+                    id: fac.id.clone(),
+                    name: fac.name.clone(),
+                    level: fac.level,
+                    operating_tables: fac.tables,
+                    operations_per_trial: tally.operations[f] as f64 / trials,
+                    table_utilisation: (fac.tables > 0).then(|| {
+                        tally.table_busy_mmin[f] as f64
+                            / 1000.0
+                            / (fac.tables as f64 * period * trials)
+                    }),
+                })
+                .collect(),
+        }
+    }
+}
