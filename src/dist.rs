@@ -202,7 +202,7 @@ impl DistSpec {
                 let total: f64 = p.iter().sum();
                 if (total - 1.0).abs() > 1e-6 {
                     return Err(format!(
-                        "table shares in p must sum to 1 (they sum to {total})"
+                        "table shares in p must sum to 1 (they sum to {total:.4})"
                     ));
                 }
                 let mut acc = 0.0;

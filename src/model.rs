@@ -134,6 +134,21 @@ impl AssetGroup {
         }
     }
 
+    /// Mean minutes from tasking to departure: what the dispatcher plans with.
+    pub fn planned_departure_min(&self, by_day: bool, access: &Access) -> f64 {
+        let launch = if by_day {
+            &self.launch_day_min
+        } else {
+            &self.launch_night_min
+        };
+        let escort = if access.escort_required {
+            self.escort_min.mean()
+        } else {
+            0.0
+        };
+        self.approval_min.mean() + launch.mean() + escort
+    }
+
     /// Whether this group can work in a zone with this access at all.
     pub fn can_serve(&self, access: &Access) -> bool {
         self.kind == AssetKind::Helicopter || !access.air_only
@@ -148,6 +163,8 @@ pub struct Access {
     /// Multiplies a vehicle's road speed for terrain and season (0 < f <= ...).
     pub speed_factor: f64,
     pub air_only: bool,
+    /// Whether assets wait for their escort before moving into this zone.
+    pub escort_required: bool,
 }
 
 #[derive(Debug, Clone)]

@@ -11,7 +11,7 @@ fn best_response(m: &Model, z: usize) -> Option<(&str, f64)> {
         .iter()
         .filter(|a| a.can_serve(&zone.access))
         .map(|a| {
-            let pre = a.approval_min.mean() + a.launch_day_min.mean() + a.escort_min.mean();
+            let pre = a.planned_departure_min(true, &zone.access);
             (
                 a.id.as_str(),
                 pre + a.travel_min(a.pos.distance_km(&c), &zone.access),

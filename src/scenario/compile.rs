@@ -452,7 +452,7 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
         if (total - 1.0).abs() > 1e-6 {
             ctx.err(
                 Some(e.severity.span()),
-                format!("zone '{id}': severity shares sum to {total}, not 1"),
+                format!("zone '{id}': severity shares sum to {total:.4}, not 1"),
                 "make t1 + t2 + t3 = 1 (for example t1 = 0.2, t2 = 0.3, t3 = 0.5)",
             );
         }
@@ -488,6 +488,7 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
                 "multiplies road speed for terrain and season: more than 0, at most 2",
             ),
             air_only: e.air_only,
+            escort_required: e.escort_required.unwrap_or(true),
         };
         let zone = Zone {
             id: id.clone(),

@@ -162,4 +162,6 @@ pub struct ZoneEntry {
     pub ground_speed_factor: Option<S<f64>>,
     #[serde(default)]
     pub air_only: bool,
+    /// Whether moves into this zone wait for an escort (default true).
+    pub escort_required: Option<bool>,
 }

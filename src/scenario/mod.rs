@@ -19,7 +19,7 @@ pub fn parse(text: &str, path: &str) -> Result<Model, ScenarioError> {
     let parsed: file::ScenarioFile = toml::from_str(text).map_err(|e| {
         fail(vec![Problem {
             span: e.span(),
-            message: e.message().trim().to_string(),
+            message: plain_words(e.message().trim()),
             help: "see docs/scenario-format.md for the fields and their types".into(),
         }])
     })?;
@@ -39,4 +39,12 @@ pub fn load(path: &Path) -> Result<Model, ScenarioError> {
         }],
     })?;
     parse(&text, &label)
+}
+
+/// serde names Rust types in its messages; a planner reads numbers.
+fn plain_words(message: &str) -> String {
+    message
+        .replace("expected i64", "expected a whole number")
+        .replace("expected f64", "expected a number")
+        .replace("expected a boolean", "expected true or false")
 }

@@ -156,37 +156,40 @@ impl<'m> Engine<'m> {
     }
 
     /// Poisson arrivals per zone, with separate day and night rates, then their casualties.
+    ///
+    /// Arrivals of a unit-rate Poisson process are mapped through the inverse of the cumulative
+    /// intensity, which is piecewise linear over each day (night, day, night). This is exact and
+    /// costs one draw per incident rather than one per day segment.
     fn generate_incidents(&mut self, rng: &mut ChaCha8Rng) {
         let m = self.model;
         let (rise, set) = (m.daylight.sunrise_min, m.daylight.sunset_min);
-        let day_len = set - rise;
-        let night_len = MIN_PER_DAY - day_len;
-        let days = (m.period_min / MIN_PER_DAY).ceil() as u64;
         for (z, zone) in m.zones.iter().enumerate() {
-            let day_rate = zone.incidents_per_day * (1.0 - zone.night_share) / day_len;
-            let night_rate = zone.incidents_per_day * zone.night_share / night_len;
-            for d in 0..days {
-                let t0 = d as f64 * MIN_PER_DAY;
-                let segments = [
-                    (t0, t0 + rise, night_rate),
-                    (t0 + rise, t0 + set, day_rate),
-                    (t0 + set, t0 + MIN_PER_DAY, night_rate),
-                ];
-                for (start, end, rate) in segments {
-                    let end = end.min(m.period_min);
-                    if rate <= 0.0 || start >= end {
-                        continue;
-                    }
-                    // Memoryless: restarting the exponential clock at a segment boundary is exact.
-                    let mut t = start;
-                    loop {
-                        t += -(1.0 - unit(rng)).ln() / rate;
-                        if t >= end {
-                            break;
-                        }
-                        self.new_incident(z, t, rng);
-                    }
+            let per_day = zone.incidents_per_day;
+            if per_day <= 0.0 {
+                continue;
+            }
+            let day_rate = per_day * (1.0 - zone.night_share) / (set - rise);
+            let night_rate = per_day * zone.night_share / (MIN_PER_DAY - (set - rise));
+            // Cumulative intensity at sunrise and at sunset.
+            let at_rise = night_rate * rise;
+            let at_set = at_rise + day_rate * (set - rise);
+            let mut s = 0.0;
+            loop {
+                s += -(1.0 - unit(rng)).ln();
+                let day = (s / per_day).floor();
+                let r = s - day * per_day;
+                let within = if r < at_rise {
+                    r / night_rate
+                } else if r < at_set {
+                    rise + (r - at_rise) / day_rate
+                } else {
+                    set + (r - at_set) / night_rate
+                };
+                let t = day * MIN_PER_DAY + within;
+                if t >= m.period_min {
+                    break;
                 }
+                self.new_incident(z, t, rng);
             }
         }
         self.incidents.sort_unstable_by(|a, b| {
@@ -371,12 +374,7 @@ impl<'m> Engine<'m> {
             else {
                 continue;
             };
-            let launch = if is_day {
-                &a.launch_day_min
-            } else {
-                &a.launch_night_min
-            };
-            let before_departure = a.approval_min.mean() + launch.mean() + a.escort_min.mean();
+            let before_departure = a.planned_departure_min(is_day, access);
             if a.kind == AssetKind::Helicopter
                 && !a.night_capable
                 && !(is_day && m.daylight.is_day(now + before_departure))
@@ -404,7 +402,11 @@ impl<'m> Engine<'m> {
             &a.launch_night_min
         }
         .sample(rng);
-        let escort = a.escort_min.sample(rng);
+        let escort = if access.escort_required {
+            a.escort_min.sample(rng)
+        } else {
+            0.0
+        };
         let travel = a.travel_min(a.pos.distance_km(&inc.pos), access);
         let end = inc.cas_start + inc.cas_len;
         let take = a.stretchers.min(end - inc.next_unassigned);

@@ -1,0 +1,322 @@
+//! The real binary, run as a planner would: results, files, reproducibility and bad input.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const SAHEL: &str = "scenarios/sahel-north.toml";
+
+fn casevac(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_casevac"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[test]
+fn run_prints_the_headline_table_with_its_seed() {
+    let out = casevac(&["run", SAHEL, "--trials", "40"]);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    for needle in [
+        "seed 1012",
+        "first aid within 10 min",
+        "resuscitation within 1 h",
+        "surgery within 2 h",
+        "by severity",
+        "by zone",
+        "where the minutes go",
+        "why steps were missed",
+        "utilisation",
+        "casualties simulated",
+    ] {
+        assert!(stdout.contains(needle), "missing {needle:?} in\n{stdout}");
+    }
+    assert!(
+        out.stderr.is_empty(),
+        "nothing on stderr when piped: {}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn json_is_byte_identical_at_any_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut outputs = Vec::new();
+    for threads in ["1", "2", "8"] {
+        let path = dir.path().join(format!("t{threads}.json"));
+        let p = path.to_str().unwrap();
+        let out = casevac(&[
+            "run",
+            SAHEL,
+            "-n",
+            "300",
+            "--seed",
+            "77",
+            "--threads",
+            threads,
+            "--json",
+            p,
+            "-q",
+        ]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        outputs.push(std::fs::read(&path).unwrap());
+    }
+    assert!(outputs[0].len() > 1000);
+    assert_eq!(outputs[0], outputs[1], "1 vs 2 threads");
+    assert_eq!(outputs[0], outputs[2], "1 vs 8 threads");
+    let v: serde_json::Value = serde_json::from_slice(&outputs[0]).unwrap();
+    assert_eq!(v["run"]["seed"], 77);
+    assert_eq!(v["run"]["trials"], 300);
+    assert_eq!(v["steps"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn a_different_seed_gives_different_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let read = |seed: &str| {
+        let path = dir.path().join(format!("{seed}.json"));
+        let out = casevac(&[
+            "run",
+            SAHEL,
+            "-n",
+            "50",
+            "--seed",
+            seed,
+            "--json",
+            path.to_str().unwrap(),
+            "-q",
+        ]);
+        assert!(out.status.success());
+        let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        v["casualties"].as_u64().unwrap()
+    };
+    assert_ne!(read("1"), read("2"));
+}
+
+#[test]
+fn csv_folder_holds_one_file_per_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("out");
+    let out = casevac(&[
+        "run",
+        SAHEL,
+        "-n",
+        "20",
+        "--csv",
+        csv.to_str().unwrap(),
+        "-q",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let expect = [
+        (
+            "compliance.csv",
+            "group_kind,group,step,threshold_min,eligible,compliant,compliance",
+        ),
+        ("phases.csv", "zone,phase,mean_min,casualties"),
+        ("misses.csv", "step,cause,count,share"),
+        (
+            "assets.csv",
+            "id,name,kind,units,sorties_per_trial,utilisation",
+        ),
+        ("facilities.csv", "id,name,level,operating_tables"),
+    ];
+    for (name, header) in expect {
+        let body = std::fs::read_to_string(csv.join(name)).unwrap();
+        assert!(body.starts_with(header), "{name}: {body}");
+        assert!(body.lines().count() > 1, "{name} has rows");
+    }
+    let compliance = std::fs::read_to_string(csv.join("compliance.csv")).unwrap();
+    // 3 steps for all, 3 severities, 5 zones, day and night.
+    assert_eq!(compliance.lines().count(), 1 + 3 * (1 + 3 + 5 + 2));
+}
+
+#[test]
+fn precision_mode_stops_at_a_whole_number_of_batches_and_is_reproducible() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut seen = Vec::new();
+    for threads in ["1", "2"] {
+        let path = dir.path().join(format!("{threads}.json"));
+        let out = casevac(&[
+            "run",
+            SAHEL,
+            "-n",
+            "50",
+            "--precision",
+            "2",
+            "--threads",
+            threads,
+            "--json",
+            path.to_str().unwrap(),
+            "-q",
+        ]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        let trials = v["run"]["trials"].as_u64().unwrap();
+        assert_eq!(trials % 50, 0);
+        for step in v["steps"].as_array().unwrap() {
+            let half =
+                (step["ci95_high"].as_f64().unwrap() - step["ci95_low"].as_f64().unwrap()) / 2.0;
+            assert!(half <= 0.02, "half-width {half} above the target");
+        }
+        seen.push(std::fs::read(&path).unwrap());
+    }
+    assert_eq!(seen[0], seen[1]);
+}
+
+#[test]
+fn validate_describes_the_scenario() {
+    let out = casevac(&["validate", SAHEL]);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(stdout.contains("5 sites, 5 facilities"), "{stdout}");
+    assert!(stdout.contains("first asset on scene"));
+    assert!(stdout.contains("nearest surgery: gao_l2"));
+    assert!(stdout.contains("no problems found"));
+}
+
+/// Writes `body` to a scenario file, runs `run` on it with a JSON output, and returns stderr
+/// after checking the failure contract: exit code 2, no panic, no output file left behind.
+fn bad(body: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bad.toml");
+    std::fs::write(&file, body).unwrap();
+    let json = dir.path().join("out.json");
+    let out = casevac(&[
+        "run",
+        file.to_str().unwrap(),
+        "-n",
+        "5",
+        "--json",
+        json.to_str().unwrap(),
+    ]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(!json.exists(), "no output file on bad input");
+    let leftovers: Vec<PathBuf> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p != &file)
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    stderr.replace(&format!("{}", file.display()), "bad.toml")
+}
+
+fn good() -> String {
+    std::fs::read_to_string(Path::new(SAHEL)).unwrap()
+}
+
+#[test]
+fn toml_syntax_error_points_at_line_and_column() {
+    let err = bad("[scenario\nname = \"x\"\n");
+    assert!(err.contains("bad.toml:1:"), "{err}");
+}
+
+#[test]
+fn unknown_field_is_named_with_its_line() {
+    let body = good().replacen("speed_kmh = 200", "speed_kph = 200", 1);
+    let line = body.lines().position(|l| l.contains("speed_kph")).unwrap() + 1;
+    let err = bad(&body);
+    assert!(err.contains(&format!("bad.toml:{line}:")), "{err}");
+    assert!(err.contains("speed_kph"), "{err}");
+}
+
+#[test]
+fn wrong_type_is_reported() {
+    let err = bad(&good().replacen("count = 2", "count = \"two\"", 1));
+    assert!(
+        err.contains("bad.toml:")
+            && err.contains("invalid type: string \"two\", expected a whole number"),
+        "{err}"
+    );
+}
+
+#[test]
+fn unknown_site_lists_the_known_ones() {
+    let body = good().replacen("base = \"kidal\"", "base = \"kidall\"", 1);
+    let line = body.lines().position(|l| l.contains("kidall")).unwrap() + 1;
+    let err = bad(&body);
+    assert!(
+        err.contains(&format!("bad.toml:{line}:8: unknown site 'kidall'")),
+        "{err}"
+    );
+    assert!(
+        err.contains("known site ids: aguelhok, gao, kidal"),
+        "{err}"
+    );
+}
+
+#[test]
+fn negative_speed_says_what_to_give() {
+    let err = bad(&good().replacen("speed_kmh = 200", "speed_kmh = -200", 1));
+    assert!(err.contains("speed_kmh = -200 is out of range"), "{err}");
+    assert!(err.contains("help: give the cruise"), "{err}");
+}
+
+#[test]
+fn shares_that_do_not_sum_to_one() {
+    let err = bad(&good().replacen("t1 = 0.65, t2 = 0.20", "t1 = 0.75, t2 = 0.20", 1));
+    assert!(
+        err.contains("severity shares sum to 1.1000, not 1"),
+        "{err}"
+    );
+}
+
+#[test]
+fn zone_no_asset_can_reach() {
+    let body = good()
+        .replace("kind = \"helicopter\"", "kind = \"ground\"")
+        .replace("weather_grounding = 0.08", "");
+    let body = body.replacen(
+        "road_factor = 1.3\n",
+        "road_factor = 1.3\nair_only = true\n",
+        1,
+    );
+    let err = bad(&body);
+    assert!(err.contains("no asset can reach it"), "{err}");
+}
+
+#[test]
+fn all_problems_are_reported_at_once() {
+    let body = good()
+        .replacen("speed_kmh = 200", "speed_kmh = -200", 1)
+        .replacen("base = \"kidal\"", "base = \"nowhere\"", 1)
+        .replacen("serviceability = 0.70", "serviceability = 1.7", 1);
+    let err = bad(&body);
+    assert!(
+        err.contains("speed_kmh") && err.contains("nowhere") && err.contains("serviceability"),
+        "{err}"
+    );
+    assert!(err.contains("3 problems in bad.toml"), "{err}");
+}
+
+#[test]
+fn bad_distribution_is_explained() {
+    let body = good().replacen(
+        "min = 45, mode = 90, max = 180",
+        "min = 95, mode = 90, max = 180",
+        1,
+    );
+    let err = bad(&body);
+    assert!(
+        err.contains("triangular needs 0 <= min <= mode <= max"),
+        "{err}"
+    );
+}
+
+#[test]
+fn missing_file_and_bad_arguments_fail_cleanly() {
+    let out = casevac(&["run", "no/such/file.toml"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("cannot read the file"));
+    let out = casevac(&["run", SAHEL, "--precision", "-1"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = casevac(&["validate", "no/such/file.toml"]);
+    assert_eq!(out.status.code(), Some(2));
+}

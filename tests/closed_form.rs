@@ -1,0 +1,299 @@
+//! Model features checked against answers known independently of the simulator: deterministic
+//! chains computed by hand, exponential delays, and the M/M/1 and M/M/c queues. Tolerances come
+//! from confidence intervals, wide enough (about 4 standard errors) that a correct engine fails
+//! with negligible probability, narrow enough that a modelling error shows.
+
+mod common;
+
+use casevac::run::run_batch;
+use casevac::stats::interval::wilson;
+use casevac::stats::tally::Phase;
+use common::*;
+
+/// z for a two-sided 99.99% interval.
+const Z4: f64 = 3.890591886;
+
+fn assert_close(got: f64, want: f64, tol: f64, what: &str) {
+    assert!(
+        (got - want).abs() <= tol,
+        "{what}: got {got}, want {want} ± {tol}"
+    );
+}
+
+/// Every delay fixed, no contention (plenty of units and tables), no night: the three times
+/// follow from the distances alone.
+fn deterministic(asset_kind: &str, thresholds: &str, access: &str) -> casevac::model::Model {
+    model(&scenario(
+        &format!("period_days = 20\nthresholds_min = {thresholds}"),
+        "site = \"hospital\"\nlevel = \"level2\"\noperating_tables = 100\nhandover_min = 3\nsurgery_min = 50",
+        &format!(
+            "kind = \"{asset_kind}\"\nbase = \"base\"\ncount = 100\nspeed_kmh = 120\nstretchers = 1\n\
+             night_capable = true\napproval_min = 7\nlaunch_day_min = 5\nlaunch_night_min = 5\n\
+             escort_min = 4\non_scene_min = 4\nturnaround_min = 6"
+        ),
+        &format!(
+            "centre = {{ lat = 0.0, lon = 0.5 }}\nradius_km = 0\nincidents_per_day = 5\n\
+             severity = {{ t1 = 1, t2 = 0, t3 = 0 }}\nsurgery_share = {{ t1 = 1, t2 = 0, t3 = 0 }}\n\
+             first_aider_share = 0\nreport_delay_min = 2\n{access}"
+        ),
+    ))
+}
+
+#[test]
+fn deterministic_air_chain_gives_hand_computed_times() {
+    // Half a degree each way at 120 km/h. Zones require an escort by default, and escort_min
+    // applies to any kind of asset, so the 4-minute escort counts here too.
+    let leg = 0.5 * km_per_degree() / 120.0 * 60.0;
+    let first_aid = 2.0 + 7.0 + 5.0 + 4.0 + leg;
+    let resus = first_aid + 4.0 + leg;
+    let surgery = resus + 3.0;
+    let m = deterministic(
+        "helicopter",
+        "{ first_aid = 60, resuscitation = 120, surgery = 180 }",
+        "",
+    );
+    let (_, s) = run(&m, 1, 20);
+    assert!(s.casualties > 1000);
+    for (step, want) in s.steps.iter().zip([first_aid, resus, surgery]) {
+        assert_close(step.mean_min.unwrap(), want, 1e-3, step.step.label());
+        assert_eq!(step.compliance, Some(1.0));
+    }
+}
+
+#[test]
+fn deterministic_ground_chain_uses_road_factor_and_terrain_speed() {
+    // Ground: straight line x 1.5 road factor at 120 km/h x 0.5 terrain factor.
+    let leg = 0.5 * km_per_degree() * 1.5 / (120.0 * 0.5) * 60.0;
+    let first_aid = 2.0 + 7.0 + 5.0 + 4.0 + leg;
+    let resus = first_aid + 4.0 + leg;
+    let surgery = resus + 3.0;
+    // Thresholds just below each time: nobody complies.
+    let th = format!(
+        "{{ first_aid = {}, resuscitation = {}, surgery = {} }}",
+        first_aid - 0.01,
+        resus - 0.01,
+        surgery - 0.01
+    );
+    let m = deterministic(
+        "ground",
+        &th,
+        "road_factor = 1.5\nground_speed_factor = 0.5",
+    );
+    let (_, s) = run(&m, 2, 10);
+    for (step, want) in s.steps.iter().zip([first_aid, resus, surgery]) {
+        assert_close(step.mean_min.unwrap(), want, 1e-3, step.step.label());
+        assert_eq!(step.compliance, Some(0.0), "{}", step.step.label());
+    }
+}
+
+#[test]
+fn medical_team_resuscitates_on_scene_and_no_escort_zone_skips_escort() {
+    let leg = 0.5 * km_per_degree() / 120.0 * 60.0;
+    let text = scenario(
+        "period_days = 20",
+        "site = \"hospital\"\nlevel = \"level1\"",
+        "kind = \"ground\"\nbase = \"base\"\ncount = 100\nspeed_kmh = 120\n\
+         approval_min = 7\nlaunch_day_min = 5\nlaunch_night_min = 5\nescort_min = 40\n\
+         medical_team = true",
+        "centre = { lat = 0.0, lon = 0.5 }\nradius_km = 0\nincidents_per_day = 5\n\
+         severity = { t1 = 0, t2 = 0, t3 = 1 }\nsurgery_share = { t1 = 0, t2 = 0, t3 = 0 }\n\
+         first_aider_share = 0\nreport_delay_min = 2\nroad_factor = 1\nescort_required = false",
+    );
+    let (_, s) = run(&model(&text), 3, 10);
+    let on_scene = 2.0 + 7.0 + 5.0 + leg;
+    assert_close(s.steps[0].mean_min.unwrap(), on_scene, 1e-3, "first aid");
+    assert_close(
+        s.steps[1].mean_min.unwrap(),
+        on_scene,
+        1e-3,
+        "resuscitation by the team",
+    );
+    assert_eq!(s.steps[2].eligible, 0);
+}
+
+/// Zero travel, zero delays but the one under test; plenty of units.
+fn instant_chain(extra_scenario: &str, asset_extra: &str, zone_extra: &str) -> String {
+    scenario(
+        &format!("period_days = 100\n{extra_scenario}"),
+        "site = \"base\"\nlevel = \"level2\"\noperating_tables = 1000\nhandover_min = 0\nsurgery_min = 0",
+        &format!(
+            "kind = \"helicopter\"\nbase = \"base\"\ncount = 1000\nspeed_kmh = 100\nstretchers = 1\n\
+             night_capable = true\nlaunch_day_min = 0\non_scene_min = 0\nturnaround_min = 0\n{asset_extra}"
+        ),
+        &format!(
+            "centre = {{ lat = 0.0, lon = 0.0 }}\nradius_km = 0\nincidents_per_day = 20\n\
+             severity = {{ t1 = 1, t2 = 0, t3 = 0 }}\nsurgery_share = {{ t1 = 0, t2 = 0, t3 = 0 }}\n\
+             first_aider_share = 0\n{zone_extra}"
+        ),
+    )
+}
+
+#[test]
+fn exponential_reporting_delay_gives_one_minus_exp_compliance() {
+    // First aid arrives with the asset, dispatched the moment the request comes: the time to first
+    // aid is the reporting delay, so P(<= 10 min) = 1 - exp(-10 / 8).
+    let m = model(&instant_chain(
+        "",
+        "",
+        "report_delay_min = { exponential = { mean = 8 } }",
+    ));
+    let (_, s) = run(&m, 4, 100);
+    let fa = &s.steps[0];
+    assert!(fa.eligible > 150_000);
+    let want = 1.0 - (-10.0_f64 / 8.0).exp();
+    let (lo, hi) = wilson(fa.compliant as f64, fa.eligible as f64, Z4);
+    assert!(lo <= want && want <= hi, "{want} outside [{lo}, {hi}]");
+    // The mean delay is 8 min; its standard error is 8/sqrt(n).
+    let se = 8.0 / (fa.eligible as f64).sqrt();
+    assert_close(fa.mean_min.unwrap(), 8.0, Z4 * se, "mean time to first aid");
+    // Its median is 8 ln 2 (histogram resolution is one minute, interpolated).
+    assert_close(fa.median_min.unwrap(), 8.0 * 2f64.ln(), 0.1, "median");
+}
+
+#[test]
+fn request_clock_origin_ignores_reporting_delay() {
+    // With the clock starting at the request, a 30-minute mean exponential approval delay alone
+    // decides resuscitation by the team aboard, P(<= 60) = 1 - exp(-2), and first aid, which
+    // arrives with the same crew, P(<= 10) = 1 - exp(-1/3).
+    let m = model(&instant_chain(
+        "clock_origin = \"request\"",
+        "approval_min = { exponential = { mean = 30 } }\nmedical_team = true",
+        "report_delay_min = 25",
+    ));
+    let (_, s) = run(&m, 5, 40);
+    let r = &s.steps[1];
+    let want = 1.0 - (-2.0_f64).exp();
+    let (lo, hi) = wilson(r.compliant as f64, r.eligible as f64, Z4);
+    assert!(lo <= want && want <= hi, "{want} outside [{lo}, {hi}]");
+    let fa = &s.steps[0];
+    let want = 1.0 - (-10.0_f64 / 30.0).exp();
+    let (lo, hi) = wilson(fa.compliant as f64, fa.eligible as f64, Z4);
+    assert!(
+        lo <= want && want <= hi,
+        "first aid: {want} outside [{lo}, {hi}]"
+    );
+}
+
+/// Per-trial means of a phase over zone 0, from trials run one at a time.
+fn per_trial_phase_means(
+    m: &casevac::model::Model,
+    seed: u64,
+    trials: u64,
+    phase: Phase,
+) -> Vec<f64> {
+    let k = phase as usize;
+    (0..trials)
+        .map(|i| {
+            let t = run_batch(m, seed, i, 1, &|_| {});
+            t.phase_sum_mmin[k] as f64 / 1000.0 / t.phase_n[k] as f64
+        })
+        .collect()
+}
+
+#[test]
+fn single_helicopter_waiting_time_matches_mm1() {
+    // Requests arrive as a Poisson process at 12 a day (lambda = 1/120 per min); one helicopter
+    // is busy for an exponential 60 min a mission (mu = 1/60). rho = 0.5, and M/M/1 gives a mean
+    // wait in queue of rho / (mu - lambda) = 60 min and utilisation rho.
+    let text = scenario(
+        "period_days = 200",
+        "site = \"base\"\nlevel = \"level1\"",
+        "kind = \"helicopter\"\nbase = \"base\"\ncount = 1\nspeed_kmh = 100\nnight_capable = true\n\
+         launch_day_min = 0\nturnaround_min = 0\non_scene_min = { exponential = { mean = 60 } }",
+        "centre = { lat = 0.0, lon = 0.0 }\nradius_km = 0\nincidents_per_day = 12\n\
+         severity = { t1 = 0, t2 = 0, t3 = 1 }\nsurgery_share = { t1 = 0, t2 = 0, t3 = 0 }\n\
+         first_aider_share = 0\nreport_delay_min = 0",
+    );
+    let m = model(&text);
+    let means = per_trial_phase_means(&m, 6, 40, Phase::WaitAsset);
+    let (mean, se) = mean_se(&means);
+    assert_close(mean, 60.0, Z4 * se, "M/M/1 mean wait");
+    let (tally, s) = run(&m, 6, 40);
+    assert!(tally.casualties > 80_000);
+    assert_close(s.assets[0].utilisation, 0.5, 0.01, "M/M/1 utilisation");
+}
+
+/// Erlang C: probability an arrival waits in an M/M/c queue with offered load a = lambda / mu.
+fn erlang_c(c: u32, a: f64) -> f64 {
+    let mut term = 1.0;
+    let mut sum = 0.0;
+    for k in 0..c {
+        if k > 0 {
+            term *= a / k as f64;
+        }
+        sum += term;
+    }
+    let top = term * a / c as f64 * (c as f64 / (c as f64 - a));
+    top / (sum + top)
+}
+
+#[test]
+fn operating_tables_queue_matches_mmc() {
+    // Casualties reach the hospital the moment they are wounded (36 a day, lambda = 1/40 per
+    // min); two tables, exponential 60-minute operations: a = 1.5, rho = 0.75. Erlang C gives
+    // the mean wait C(2, 1.5) / (2 mu - lambda).
+    let text = scenario(
+        "period_days = 150",
+        "site = \"base\"\nlevel = \"level2\"\noperating_tables = 2\nhandover_min = 0\n\
+         surgery_min = { exponential = { mean = 60 } }",
+        "kind = \"helicopter\"\nbase = \"base\"\ncount = 1000\nspeed_kmh = 100\nstretchers = 1\n\
+         night_capable = true\nlaunch_day_min = 0\non_scene_min = 0\nturnaround_min = 0",
+        "centre = { lat = 0.0, lon = 0.0 }\nradius_km = 0\nincidents_per_day = 36\n\
+         severity = { t1 = 1, t2 = 0, t3 = 0 }\nsurgery_share = { t1 = 1, t2 = 0, t3 = 0 }\n\
+         first_aider_share = 0\nreport_delay_min = 0",
+    );
+    let m = model(&text);
+    let (lambda, mu) = (1.0 / 40.0, 1.0 / 60.0);
+    let want = erlang_c(2, lambda / mu) / (2.0 * mu - lambda);
+    assert_close(want, 77.142857, 1e-4, "Erlang C by hand");
+    let means = per_trial_phase_means(&m, 7, 40, Phase::WaitTable);
+    let (mean, se) = mean_se(&means);
+    assert_close(mean, want, Z4 * se, "M/M/2 mean wait for a table");
+    let (_, s) = run(&m, 7, 40);
+    assert_close(
+        s.facilities[0].table_utilisation.unwrap(),
+        0.75,
+        0.015,
+        "table utilisation",
+    );
+}
+
+fn arrivals(daylight: &str, night_share: &str) -> (f64, f64, f64) {
+    let m = model(&instant_chain(
+        &format!("daylight = {daylight}"),
+        "",
+        &format!("report_delay_min = 0\n{night_share}"),
+    ));
+    let (t, s) = run(&m, 8, 200);
+    let night = &s.by_time_of_day[1].steps[0];
+    (t.casualties as f64, night.eligible as f64, t.trials as f64)
+}
+
+#[test]
+fn incidents_arrive_at_the_stated_rate_and_day_night_split() {
+    // 20 incidents a day of one casualty for 100 days in each of 200 trials: Poisson with mean
+    // 400,000; 30% of them at night.
+    let (n, night, trials) = arrivals(
+        "{ sunrise = \"06:00\", sunset = \"18:00\" }",
+        "night_share = 0.3",
+    );
+    let expected = 20.0 * 100.0 * trials;
+    assert_close(n, expected, Z4 * expected.sqrt(), "incident count");
+    let (lo, hi) = wilson(night, n, Z4);
+    assert!(
+        lo <= 0.3 && 0.3 <= hi,
+        "night share 0.3 outside [{lo}, {hi}]"
+    );
+}
+
+#[test]
+fn without_a_night_share_incidents_are_uniform_in_time() {
+    // Daylight 07:00 to 19:30 leaves 11.5 h of night: 11.5/24 of incidents by night.
+    let (n, night, _) = arrivals("{ sunrise = \"07:00\", sunset = \"19:30\" }", "");
+    let (lo, hi) = wilson(night, n, Z4);
+    let want = 11.5 / 24.0;
+    assert!(
+        lo <= want && want <= hi,
+        "night share {want} outside [{lo}, {hi}]"
+    );
+}
