@@ -118,6 +118,9 @@ pub struct AssetGroup {
     pub escort_min: Dist,
     pub on_scene_min: Dist,
     pub medical_team: bool,
+    /// Delivers to the nearest facility that resuscitates, leaving surgical casualties there for
+    /// a transfer, instead of straight to the nearest facility that can operate.
+    pub delivers_to_nearest: bool,
     /// Time at the facility before the return leg (handover, refuel, clean-up).
     pub turnaround_min: Dist,
 }

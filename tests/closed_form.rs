@@ -297,3 +297,107 @@ fn without_a_night_share_incidents_are_uniform_in_time() {
         "night share {want} outside [{lo}, {hi}]"
     );
 }
+
+#[test]
+fn casualties_left_at_a_clinic_are_transferred_to_surgery_by_the_faster_asset() {
+    // An ambulance (no team) from the clinic reaches the casualty before the hospital's
+    // helicopter and takes it back to the clinic; the clinic cannot operate,
+    // so after its 5-minute handover a transfer is requested. A helicopter from the hospital
+    // delivers sooner than a second ambulance would, so it flies the transfer.
+    let text = r#"
+[scenario]
+name = "transfer"
+period_days = 20
+
+[[site]]
+id = "clinic"
+lat = 0.0
+lon = 0.4
+
+[[site]]
+id = "hospital"
+lat = 0.0
+lon = 1.0
+
+[[facility]]
+id = "l1"
+site = "clinic"
+level = "level1"
+handover_min = 5
+
+[[facility]]
+id = "l2"
+site = "hospital"
+level = "level2"
+operating_tables = 100
+handover_min = 3
+
+[[asset]]
+id = "amb"
+kind = "ground"
+base = "clinic"
+count = 100
+speed_kmh = 40
+launch_day_min = 2
+on_scene_min = 4
+turnaround_min = 0
+delivers_to = "nearest"
+
+[[asset]]
+id = "heli"
+kind = "helicopter"
+base = "hospital"
+count = 100
+speed_kmh = 120
+night_capable = true
+launch_day_min = 3
+on_scene_min = 4
+turnaround_min = 0
+
+[[zone]]
+id = "z"
+centre = { lat = 0.0, lon = 0.5 }
+radius_km = 0
+incidents_per_day = 5
+severity = { t1 = 1, t2 = 0, t3 = 0 }
+surgery_share = { t1 = 1, t2 = 0, t3 = 0 }
+first_aider_share = 0
+report_delay_min = 2
+road_factor = 1
+escort_required = false
+"#;
+    let km = km_per_degree();
+    let (amb, heli) = (
+        |deg: f64| deg * km / 40.0 * 60.0,
+        |deg: f64| deg * km / 120.0 * 60.0,
+    );
+    // First on scene: the ambulance (2 + 0.1 degree by road) before the helicopter (3 + 0.5).
+    assert!(2.0 + amb(0.1) < 3.0 + heli(0.5));
+    // The dispatcher's plan for the transfer: helicopter 3 + 0.6 + 4 + 0.6 degrees beats an
+    // ambulance already at the clinic, 2 + 4 + 0.6 degrees by road.
+    assert!(3.0 + heli(0.6) + 4.0 + heli(0.6) < 2.0 + 4.0 + amb(0.6));
+    let first_aid = 2.0 + 2.0 + amb(0.1);
+    let at_clinic = first_aid + 4.0 + amb(0.1);
+    let surgery = at_clinic + 5.0 + 3.0 + heli(0.6) + 4.0 + heli(0.6) + 3.0;
+    let (_, s) = run(&model(text), 9, 10);
+    assert_close(s.steps[0].mean_min.unwrap(), first_aid, 1e-3, "first aid");
+    assert_close(
+        s.steps[1].mean_min.unwrap(),
+        at_clinic,
+        1e-3,
+        "resuscitation at the clinic",
+    );
+    assert_close(
+        s.steps[2].mean_min.unwrap(),
+        surgery,
+        1e-3,
+        "surgery after transfer",
+    );
+    let heli_sorties = s.assets[1].sorties_per_trial;
+    assert_close(
+        heli_sorties,
+        s.casualties_per_trial,
+        1e-9,
+        "one transfer flight per casualty",
+    );
+}

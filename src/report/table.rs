@@ -168,14 +168,14 @@ pub fn render(s: &Summary) -> String {
 
     let _ = writeln!(
         o,
-        "\nassets{:>30}{:>8}{:>15}{:>13}",
+        "\nassets{:>33}{:>8}{:>15}{:>13}",
         "kind", "units", "sorties/trial", "utilisation"
     );
     for a in &s.assets {
         let kind = format!("{:?}", a.kind).to_lowercase();
         let _ = writeln!(
             o,
-            "  {:<28}{kind:>8}{:>8}{:>15.1}{:>13}",
+            "  {:<26}{kind:>11}{:>8}{:>15.1}{:>13}",
             a.id,
             a.units,
             a.sorties_per_trial,
@@ -184,14 +184,14 @@ pub fn render(s: &Summary) -> String {
     }
     let _ = writeln!(
         o,
-        "\nfacilities{:>26}{:>8}{:>15}{:>13}",
-        "level", "tables", "operations/tr", "table use"
+        "\nfacilities{:>29}{:>8}{:>15}{:>13}",
+        "level", "tables", "ops/trial", "table use"
     );
     for f in &s.facilities {
         let level = format!("{:?}", f.level).to_lowercase();
         let _ = writeln!(
             o,
-            "  {:<24}{level:>12}{:>8}{:>15.1}{:>13}",
+            "  {:<26}{level:>11}{:>8}{:>15.1}{:>13}",
             f.id,
             f.operating_tables,
             f.operations_per_trial,

@@ -362,6 +362,7 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
             escort_min: ctx.dist(&e.escort_min, DistSpec::Fixed(0.0), "escort_min"),
             on_scene_min: ctx.dist(&e.on_scene_min, DistSpec::Fixed(10.0), "on_scene_min"),
             medical_team: e.medical_team,
+            delivers_to_nearest: e.delivers_to == Some(DeliversTo::Nearest),
             turnaround_min: ctx.dist(&e.turnaround_min, DistSpec::Fixed(15.0), "turnaround_min"),
         });
     }

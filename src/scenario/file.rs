@@ -122,7 +122,18 @@ pub struct AssetEntry {
     pub on_scene_min: Option<S<DistSpec>>,
     #[serde(default)]
     pub medical_team: bool,
+    pub delivers_to: Option<DeliversTo>,
     pub turnaround_min: Option<S<DistSpec>>,
+}
+
+/// Where an asset takes casualties.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliversTo {
+    /// The nearest facility that gives what the most severe casualty aboard needs.
+    Capable,
+    /// The nearest facility that resuscitates; surgical casualties go on by transfer.
+    Nearest,
 }
 
 #[derive(Debug, Deserialize)]

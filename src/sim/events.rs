@@ -12,6 +12,8 @@ pub enum Kind {
     UnitFree(u32),
     /// An operating table at a facility is free.
     TableFree(u32),
+    /// Casualties stabilised at a facility that cannot operate need a lift to one that can.
+    TransferRequest(u32),
 }
 
 /// An event at time `t`; `seq` breaks ties in scheduling order, so the run is deterministic.

@@ -17,6 +17,7 @@ use events::{Event, Kind, QueuedPatient};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use std::collections::BinaryHeap;
+use std::ops::Range;
 
 const NEVER: f64 = f64::INFINITY;
 
@@ -28,10 +29,14 @@ struct Incident {
     request_t: f64,
     /// First arrival of any evacuation asset: its crew gives first aid to everyone on scene.
     first_arrival: f64,
-    cas_start: u32,
-    cas_len: u32,
-    /// Casualties are stored most severe first; those before this index have an asset assigned.
+    /// The incident's casualties are `slots[slot_start..slot_start + slot_len]`, most severe first.
+    slot_start: u32,
+    slot_len: u32,
+    /// Slots before this one have an asset assigned.
     next_unassigned: u32,
+    /// A request to move stabilised casualties from a facility that cannot operate to one that
+    /// can; `pos` is then the facility's.
+    transfer: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -54,8 +59,9 @@ struct Casualty {
 struct Sortie {
     unit: u32,
     incident: u32,
-    cas_start: u32,
-    cas_len: u32,
+    /// The casualties carried: `slots[slot_start..slot_start + slot_len]`.
+    slot_start: u32,
+    slot_len: u32,
     facility: u32,
     tasked_t: f64,
 }
@@ -73,6 +79,10 @@ pub struct Engine<'m> {
     groups: Groups,
     incidents: Vec<Incident>,
     casualties: Vec<Casualty>,
+    /// Casualty indices, grouped by incident (a transfer lists a subset of a lift's casualties).
+    slots: Vec<u32>,
+    /// Incidents from the zones; those after are transfers created during the trial.
+    originals: usize,
     sorties: Vec<Sortie>,
     heap: BinaryHeap<Event>,
     seq: u64,
@@ -110,6 +120,8 @@ impl<'m> Engine<'m> {
             groups,
             incidents: Vec::new(),
             casualties: Vec::new(),
+            slots: Vec::new(),
+            originals: 0,
             sorties: Vec::new(),
             heap: BinaryHeap::new(),
             seq: 0,
@@ -142,6 +154,7 @@ impl<'m> Engine<'m> {
     fn reset(&mut self) {
         self.incidents.clear();
         self.casualties.clear();
+        self.slots.clear();
         self.sorties.clear();
         self.heap.clear();
         self.waiting.clear();
@@ -198,11 +211,14 @@ impl<'m> Engine<'m> {
                 .then(a.zone.cmp(&b.zone))
         });
         for (i, inc) in self.incidents.iter().enumerate() {
-            let r = inc.cas_start as usize..(inc.cas_start + inc.cas_len) as usize;
+            let r = inc.slot_start as usize..(inc.slot_start + inc.slot_len) as usize;
             for c in &mut self.casualties[r] {
                 c.incident = i as u32;
             }
         }
+        // Casualties were created incident by incident, so each incident's slots are its own.
+        self.slots.extend(0..self.casualties.len() as u32);
+        self.originals = self.incidents.len();
     }
 
     fn new_incident(&mut self, z: usize, wound_t: f64, rng: &mut ChaCha8Rng) {
@@ -244,9 +260,10 @@ impl<'m> Engine<'m> {
             wound_t,
             request_t: wound_t + report,
             first_arrival: NEVER,
-            cas_start,
-            cas_len: n,
+            slot_start: cas_start,
+            slot_len: n,
             next_unassigned: cas_start,
+            transfer: false,
         });
     }
 
@@ -269,8 +286,7 @@ impl<'m> Engine<'m> {
         let mut clock_t: f64 = 0.0;
         let mut clock_is_midnight = true;
         loop {
-            let request_t = self
-                .incidents
+            let request_t = self.incidents[..self.originals]
                 .get(next_request)
                 .map_or(NEVER, |i| i.request_t);
             let event_t = self.heap.peek().map_or(NEVER, |e| e.t);
@@ -301,6 +317,10 @@ impl<'m> Engine<'m> {
                         self.dispatch(now, rng);
                     }
                     Kind::TableFree(f) => self.table_free(f as usize, now, rng, tally),
+                    Kind::TransferRequest(i) => {
+                        self.waiting.push(i);
+                        self.dispatch(now, rng);
+                    }
                 }
             } else {
                 self.waiting.push(next_request as u32);
@@ -324,11 +344,11 @@ impl<'m> Engine<'m> {
         if self.waiting.is_empty() {
             return;
         }
-        let (incidents, casualties) = (&self.incidents, &self.casualties);
+        let (incidents, casualties, slots) = (&self.incidents, &self.casualties, &self.slots);
         let priority = |&i: &u32| {
             let inc = &incidents[i as usize];
             (
-                casualties[inc.next_unassigned as usize].severity,
+                casualties[slots[inc.next_unassigned as usize] as usize].severity,
                 inc.request_t,
                 i,
             )
@@ -344,12 +364,12 @@ impl<'m> Engine<'m> {
             while let Some(u) = self.best_unit(i, now) {
                 self.assign(u, i, now, rng);
                 let inc = &self.incidents[i];
-                if inc.next_unassigned == inc.cas_start + inc.cas_len {
+                if inc.next_unassigned == inc.slot_start + inc.slot_len {
                     break;
                 }
             }
             let inc = &self.incidents[i];
-            if inc.next_unassigned == inc.cas_start + inc.cas_len {
+            if inc.next_unassigned == inc.slot_start + inc.slot_len {
                 self.waiting.remove(w);
             } else {
                 w += 1;
@@ -357,8 +377,8 @@ impl<'m> Engine<'m> {
         }
     }
 
-    /// The idle, available unit that the dispatcher expects to reach the incident first,
-    /// planning with mean delays.
+    /// The idle, available unit that the dispatcher expects to reach the incident first (for a
+    /// transfer: to deliver to surgery first), planning with mean delays.
     fn best_unit(&self, i: usize, now: f64) -> Option<usize> {
         let m = self.model;
         let inc = &self.incidents[i];
@@ -381,9 +401,18 @@ impl<'m> Engine<'m> {
             {
                 continue;
             }
-            let arrive = before_departure + a.travel_min(a.pos.distance_km(&inc.pos), access);
-            if best.is_none_or(|(t, _)| arrive < t) {
-                best = Some((arrive, u));
+            let mut planned = before_departure + a.travel_min(a.pos.distance_km(&inc.pos), access);
+            if inc.transfer {
+                // A transfer is judged by when it delivers to surgery, not when it arrives.
+                planned += a.on_scene_min.mean()
+                    + m.facilities
+                        .iter()
+                        .filter(|f| f.surgery)
+                        .map(|f| a.travel_min(inc.pos.distance_km(&f.pos), access))
+                        .fold(NEVER, f64::min);
+            }
+            if best.is_none_or(|(t, _)| planned < t) {
+                best = Some((planned, u));
             }
         }
         best.map(|(_, u)| u)
@@ -408,15 +437,17 @@ impl<'m> Engine<'m> {
             0.0
         };
         let travel = a.travel_min(a.pos.distance_km(&inc.pos), access);
-        let end = inc.cas_start + inc.cas_len;
+        let end = inc.slot_start + inc.slot_len;
         let take = a.stretchers.min(end - inc.next_unassigned);
-        let cas_start = inc.next_unassigned;
+        let slot_start = inc.next_unassigned;
         let request_t = inc.request_t;
-        for c in &mut self.casualties[cas_start as usize..(cas_start + take) as usize] {
-            c.phase_min[Phase::WaitAsset as usize] = now - request_t;
-            c.phase_min[Phase::Approval as usize] = approval;
-            c.phase_min[Phase::LaunchEscort as usize] = launch + escort;
-            c.phase_min[Phase::TravelToScene as usize] = travel;
+        // Phases add up: a transferred casualty goes through the chain twice.
+        for &c in &self.slots[slot_start as usize..(slot_start + take) as usize] {
+            let p = &mut self.casualties[c as usize].phase_min;
+            p[Phase::WaitAsset as usize] += now - request_t;
+            p[Phase::Approval as usize] += approval;
+            p[Phase::LaunchEscort as usize] += launch + escort;
+            p[Phase::TravelToScene as usize] += travel;
         }
         self.incidents[i].next_unassigned += take;
         self.units[u].idle = false;
@@ -424,8 +455,8 @@ impl<'m> Engine<'m> {
         self.sorties.push(Sortie {
             unit: u as u32,
             incident: i as u32,
-            cas_start,
-            cas_len: take,
+            slot_start,
+            slot_len: take,
             facility: 0,
             tasked_t: now,
         });
@@ -442,18 +473,26 @@ impl<'m> Engine<'m> {
         let a = &m.assets[g];
         let inc = &mut self.incidents[sortie.incident as usize];
         inc.first_arrival = inc.first_arrival.min(now);
-        let (pos, zone) = (inc.pos, inc.zone as usize);
+        let (pos, zone, transfer) = (inc.pos, inc.zone as usize, inc.transfer);
         let access = &m.zones[zone].access;
-        let carried = sortie.cas_start as usize..(sortie.cas_start + sortie.cas_len) as usize;
-        let surgical = self.casualties[carried.clone()]
+        let carried = sortie.slot_start as usize..(sortie.slot_start + sortie.slot_len) as usize;
+        let surgical = self.slots[carried.clone()]
             .iter()
-            .any(|c| c.needs_surgery);
-        // The nearest facility, by this asset's travel time, that gives what the worst case needs.
+            .any(|&c| self.casualties[c as usize].needs_surgery);
+        // The nearest facility, by this asset's travel time, that gives what the worst case
+        // needs; or, for assets that deliver to the nearest facility, the nearest that resuscitates.
+        let needs_table = surgical && (transfer || !a.delivers_to_nearest);
         let (f, to_facility) = m
             .facilities
             .iter()
             .enumerate()
-            .filter(|(_, f)| if surgical { f.surgery } else { f.resuscitation })
+            .filter(|(_, f)| {
+                if needs_table {
+                    f.surgery
+                } else {
+                    f.resuscitation
+                }
+            })
             .map(|(i, f)| (i, a.travel_min(pos.distance_km(&f.pos), access)))
             .fold(
                 (usize::MAX, NEVER),
@@ -467,19 +506,24 @@ impl<'m> Engine<'m> {
         } else {
             0.0
         };
-        for c in &mut self.casualties[carried] {
-            c.picked_up = true;
-            c.resus_on_scene = a.medical_team;
-            c.resus_t = if a.medical_team { now } else { at_facility };
-            c.phase_min[Phase::OnScene as usize] = on_scene;
-            c.phase_min[Phase::TravelToFacility as usize] = to_facility;
+        for &c in &self.slots[carried.clone()] {
+            let c = &mut self.casualties[c as usize];
+            if !transfer {
+                c.picked_up = true;
+                c.resus_on_scene = a.medical_team;
+                c.resus_t = if a.medical_team { now } else { at_facility };
+            }
+            c.phase_min[Phase::OnScene as usize] += on_scene;
+            c.phase_min[Phase::TravelToFacility as usize] += to_facility;
             if c.needs_surgery {
-                c.phase_min[Phase::Handover as usize] = handover;
+                c.phase_min[Phase::Handover as usize] += handover;
             }
         }
         self.sorties[s].facility = f as u32;
-        if surgical {
+        if surgical && fac.surgery {
             self.push(at_facility + handover, Kind::PatientsReady(s as u32));
+        } else if surgical {
+            self.request_transfer(zone, fac.pos, carried, at_facility + handover);
         }
         let back = a.travel_min(m.facility_to_base_km[f][g], access);
         let free_t = at_facility + a.turnaround_min.sample(rng) + back;
@@ -490,15 +534,41 @@ impl<'m> Engine<'m> {
         self.push(free_t, Kind::UnitFree(sortie.unit));
     }
 
+    /// Casualties delivered to a facility that cannot operate wait there, stabilised, for a
+    /// second lift to a surgical facility: a new request, queued like any other.
+    fn request_transfer(&mut self, zone: usize, pos: Point, carried: Range<usize>, request_t: f64) {
+        let slot_start = self.slots.len() as u32;
+        for i in carried {
+            let c = self.slots[i];
+            if self.casualties[c as usize].needs_surgery {
+                self.slots.push(c);
+            }
+        }
+        let i = self.incidents.len() as u32;
+        self.incidents.push(Incident {
+            zone: zone as u16,
+            pos,
+            wound_t: request_t,
+            request_t,
+            first_arrival: NEVER,
+            slot_start,
+            slot_len: self.slots.len() as u32 - slot_start,
+            next_unassigned: slot_start,
+            transfer: true,
+        });
+        self.push(request_t, Kind::TransferRequest(i));
+    }
+
     fn patients_ready(&mut self, s: usize, now: f64, rng: &mut ChaCha8Rng, tally: &mut Tally) {
         let Sortie {
-            cas_start,
-            cas_len,
+            slot_start,
+            slot_len,
             facility,
             ..
         } = self.sorties[s];
         let f = facility as usize;
-        for c in cas_start..cas_start + cas_len {
+        for slot in slot_start..slot_start + slot_len {
+            let c = self.slots[slot as usize];
             let cas = &mut self.casualties[c as usize];
             if !cas.needs_surgery {
                 continue;
@@ -552,7 +622,7 @@ impl<'m> Engine<'m> {
         let groups = self.groups;
         self.trial_counts.fill((0, 0));
         tally.trials += 1;
-        tally.incidents += self.incidents.len() as u64;
+        tally.incidents += self.originals as u64;
         tally.casualties += self.casualties.len() as u64;
         for c in &self.casualties {
             let inc = &self.incidents[c.incident as usize];
