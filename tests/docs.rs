@@ -1,0 +1,52 @@
+//! Every TOML example in the scenario guide is checked, so the guide cannot drift from the code.
+
+mod common;
+
+use casevac::dist::DistSpec;
+
+fn toml_blocks(md: &str) -> Vec<String> {
+    let mut blocks = Vec::new();
+    let mut current: Option<String> = None;
+    for line in md.lines() {
+        match (&mut current, line.trim_start()) {
+            (None, "```toml") => current = Some(String::new()),
+            (Some(b), "```") => {
+                blocks.push(std::mem::take(b));
+                current = None;
+            }
+            (Some(b), _) => {
+                b.push_str(line);
+                b.push('\n');
+            }
+            _ => {}
+        }
+    }
+    blocks
+}
+
+#[test]
+fn every_example_in_the_guide_parses_and_full_scenarios_run() {
+    let md = std::fs::read_to_string("docs/scenario-format.md").unwrap();
+    let blocks = toml_blocks(&md);
+    assert!(blocks.len() >= 2, "the guide has its examples");
+    let mut scenarios = 0;
+    let mut dists = 0;
+    for block in &blocks {
+        if block.contains("[scenario]") {
+            let m = common::model(block);
+            let (t, s) = common::run(&m, 1, 20);
+            assert!(t.casualties > 0, "the tutorial produces casualties");
+            assert!(s.steps.iter().all(|st| st.compliance.is_some()));
+            scenarios += 1;
+        } else {
+            let table: toml::Table = toml::from_str(block).unwrap_or_else(|e| panic!("{e}\n{block}"));
+            for (key, value) in table {
+                let spec: DistSpec = value.try_into().unwrap_or_else(|e| panic!("{key}: {e}"));
+                spec.compile(true).unwrap_or_else(|e| panic!("{key}: {e}"));
+                dists += 1;
+            }
+        }
+    }
+    assert_eq!(scenarios, 1, "the tutorial scenario");
+    assert_eq!(dists, 8, "one example per distribution form");
+}
