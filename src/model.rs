@@ -176,6 +176,8 @@ pub struct Zone {
     pub name: String,
     pub area: Area,
     pub incidents_per_day: f64,
+    /// Incidents at fixed times (minutes from the start), on top of the Poisson ones.
+    pub scheduled_min: Vec<f64>,
     /// Share of incidents that happen between sunset and sunrise.
     pub night_share: f64,
     /// Casualties per incident (rounded, at least 1).

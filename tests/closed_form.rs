@@ -401,3 +401,42 @@ escort_required = false
         "one transfer flight per casualty",
     );
 }
+
+#[test]
+fn a_scheduled_mass_casualty_incident_is_cleared_by_repeated_lifts() {
+    // Ten casualties at one point, one helicopter with four stretchers, the hospital at its base:
+    // three lifts (4, 4, 2), each a full cycle after the one before.
+    let text = scenario(
+        "period_days = 1",
+        "site = \"base\"\nlevel = \"level2\"\noperating_tables = 100\nhandover_min = 0",
+        "kind = \"helicopter\"\nbase = \"base\"\ncount = 1\nspeed_kmh = 120\nstretchers = 4\n\
+         night_capable = true\nlaunch_day_min = 5\nlaunch_night_min = 5\non_scene_min = 4\nturnaround_min = 6",
+        "centre = { lat = 0.0, lon = 0.5 }\nradius_km = 0\nscheduled_hours = [10]\ncasualties = 10\n\
+         severity = { t1 = 1, t2 = 0, t3 = 0 }\nsurgery_share = { t1 = 0, t2 = 0, t3 = 0 }\n\
+         first_aider_share = 0\nreport_delay_min = 3",
+    );
+    let (t, s) = run(&model(&text), 10, 5);
+    assert_eq!(
+        t.casualties, 50,
+        "exactly one incident of ten casualties a trial"
+    );
+    assert_eq!(t.incidents, 5);
+    let leg = 0.5 * km_per_degree() / 120.0 * 60.0;
+    let first_on_scene = 3.0 + 5.0 + leg;
+    let cycle = 4.0 + leg + 6.0 + 5.0 + leg;
+    let delivered = |k: f64| first_on_scene + k * cycle + 4.0 + leg;
+    let mean_resus = (4.0 * delivered(0.0) + 4.0 * delivered(1.0) + 2.0 * delivered(2.0)) / 10.0;
+    assert_close(
+        s.steps[0].mean_min.unwrap(),
+        first_on_scene,
+        1e-3,
+        "the first crew gives first aid to all",
+    );
+    assert_close(
+        s.steps[1].mean_min.unwrap(),
+        mean_resus,
+        1e-3,
+        "resuscitation lift by lift",
+    );
+    assert_close(s.assets[0].sorties_per_trial, 3.0, 1e-12, "three lifts");
+}

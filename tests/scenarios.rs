@@ -22,7 +22,12 @@ fn every_bundled_scenario_validates_and_runs() {
         let m = casevac::scenario::load(&path).unwrap_or_else(|e| panic!("{e}"));
         let (t, s) = common::run(&m, 3, 20);
         assert!(t.casualties > 0, "{}: no casualties", path.display());
-        assert_eq!(t.outcomes.iter().sum::<u64>(), t.casualties, "{}", path.display());
+        assert_eq!(
+            t.outcomes.iter().sum::<u64>(),
+            t.casualties,
+            "{}",
+            path.display()
+        );
         assert!(s.steps[0].compliance.is_some());
     }
 }
@@ -31,9 +36,22 @@ fn every_bundled_scenario_validates_and_runs() {
 fn every_bundled_scenario_opens_with_its_question_assumptions_and_sources() {
     for path in bundled() {
         let text = std::fs::read_to_string(&path).unwrap();
-        let header: String = text.lines().take_while(|l| l.starts_with('#') || l.is_empty()).collect::<Vec<_>>().join("\n");
-        for needle in ["Question:", "ILLUSTRATIVE", "Sources", "What a default run shows"] {
-            assert!(header.contains(needle), "{}: header lacks {needle:?}", path.display());
+        let header: String = text
+            .lines()
+            .take_while(|l| l.starts_with('#') || l.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n");
+        for needle in [
+            "Question:",
+            "ILLUSTRATIVE",
+            "Sources",
+            "What a default run shows",
+        ] {
+            assert!(
+                header.contains(needle),
+                "{}: header lacks {needle:?}",
+                path.display()
+            );
         }
     }
 }

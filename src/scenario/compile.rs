@@ -491,16 +491,42 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
             air_only: e.air_only,
             escort_required: e.escort_required.unwrap_or(true),
         };
+        let scheduled_min: Vec<f64> = match &e.scheduled_hours {
+            Some(h) => {
+                let hours = h.get_ref();
+                if hours
+                    .iter()
+                    .any(|&x| !(x >= 0.0 && x * 60.0 < period_days * MIN_PER_DAY))
+                {
+                    ctx.err(
+                        Some(h.span()),
+                        format!("zone '{id}': scheduled_hours must fall inside the period"),
+                        format!("give hours from 0 to less than {}", period_days * 24.0),
+                    );
+                }
+                hours.iter().map(|x| x * 60.0).collect()
+            }
+            None => Vec::new(),
+        };
+        if e.incidents_per_day.is_none() && scheduled_min.is_empty() {
+            ctx.err(
+                Some(e.id.span()),
+                format!("zone '{id}' has no incidents"),
+                "give incidents_per_day, scheduled_hours, or both",
+            );
+        }
         let zone = Zone {
             id: id.clone(),
             name: e.name.clone().unwrap_or(id.clone()),
             area,
-            incidents_per_day: ctx.num(
+            incidents_per_day: ctx.opt_num(
                 &e.incidents_per_day,
+                0.0,
                 "incidents_per_day",
                 |x| (0.0..=1000.0).contains(&x),
                 "give the mean number of incidents a day, 0 to 1000",
             ),
+            scheduled_min,
             night_share: match &e.night_share {
                 Some(v) => ctx.share(v, "night_share"),
                 None => night_hours / 24.0,

@@ -161,7 +161,10 @@ pub struct ZoneEntry {
     pub radius_km: Option<S<f64>>,
     /// [[lat, lon], ...]
     pub polygon: Option<S<Vec<[f64; 2]>>>,
-    pub incidents_per_day: S<f64>,
+    #[serde(default)]
+    pub incidents_per_day: Option<S<f64>>,
+    /// Incidents at fixed times, in hours from the start of the period.
+    pub scheduled_hours: Option<S<Vec<f64>>>,
     pub night_share: Option<S<f64>>,
     pub casualties: Option<S<DistSpec>>,
     pub severity: S<PerSeverity>,

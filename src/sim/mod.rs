@@ -177,6 +177,9 @@ impl<'m> Engine<'m> {
         let m = self.model;
         let (rise, set) = (m.daylight.sunrise_min, m.daylight.sunset_min);
         for (z, zone) in m.zones.iter().enumerate() {
+            for &t in &zone.scheduled_min {
+                self.new_incident(z, t, rng);
+            }
             let per_day = zone.incidents_per_day;
             if per_day <= 0.0 {
                 continue;
