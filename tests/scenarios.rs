@@ -55,3 +55,35 @@ fn every_bundled_scenario_opens_with_its_question_assumptions_and_sources() {
         }
     }
 }
+
+#[test]
+fn the_course_of_action_pair_differs_only_in_the_proposed_change() {
+    // Compare the two files block by block (blocks are separated by blank lines).
+    let blocks = |path: &str| {
+        let text = std::fs::read_to_string(path).unwrap();
+        let at = text.find("\n[scenario]").unwrap();
+        text[at..]
+            .split("\n\n")
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    let base = blocks("scenarios/sahel-north.toml");
+    let coa = blocks("scenarios/sahel-north-fst-kidal.toml");
+    assert_eq!(base.len(), coa.len());
+    let differing: Vec<(&String, &String)> =
+        base.iter().zip(&coa).filter(|(a, b)| a != b).collect();
+    assert_eq!(
+        differing.len(),
+        2,
+        "only the scenario name and one facility change: {differing:#?}"
+    );
+    assert!(differing[0].1.contains("forward surgical team at Kidal"));
+    assert!(
+        differing[1].0.contains("id = \"kidal_l1\"")
+            && differing[1].0.contains("level = \"level1\"")
+    );
+    assert!(
+        differing[1].1.contains("id = \"kidal_l1\"")
+            && differing[1].1.contains("level = \"level1plus\"")
+    );
+}
