@@ -2,6 +2,7 @@
 //!
 //! Run with `cargo bench`; criterion reports the throughput in casualties (elements) per second.
 
+use casevac::coverage::{CoverageOptions, coverage};
 use casevac::run::run_batch;
 use casevac::sim::Engine;
 use casevac::stats::Tally;
@@ -13,8 +14,7 @@ const SEED: u64 = 1012;
 const TRIALS: u64 = 400;
 
 fn throughput(c: &mut Criterion) {
-    let model =
-        casevac::scenario::load(Path::new("scenarios/sahel-north.toml")).expect("bundled scenario");
+    let model = casevac::scenario::load(Path::new("scenarios/sahel-north.toml")).expect("bundled scenario");
     // The same trials are run every iteration, so the casualty count is exact.
     let casualties = run_batch(&model, SEED, 0, TRIALS, &|_| {}).casualties;
     let mut group = c.benchmark_group("sahel-north");
@@ -30,11 +30,27 @@ fn throughput(c: &mut Criterion) {
             black_box(tally.casualties)
         })
     });
-    group.bench_function("all cores", |b| {
-        b.iter(|| black_box(run_batch(&model, SEED, 0, TRIALS, &|_| {}).casualties))
+    group.bench_function("all cores", |b| b.iter(|| black_box(run_batch(&model, SEED, 0, TRIALS, &|_| {}).casualties)));
+    group.finish();
+}
+
+/// The default coverage map (60 cells on the longer side, 200 casualties a cell) of the
+/// reference scenario, on all cores.
+fn coverage_map(c: &mut Criterion) {
+    let model = casevac::scenario::load(Path::new("scenarios/sahel-north.toml")).expect("bundled scenario");
+    let opts = CoverageOptions { grid: 60, probes: 200, seed: SEED };
+    let mut group = c.benchmark_group("coverage map");
+    group.sample_size(10);
+    group.bench_function("sahel-north 60 cells x 200 probes", |b| {
+        b.iter(|| black_box(coverage(&model, &opts, &|_| {}).cells.len()))
     });
     group.finish();
 }
 
-criterion_group!(benches, throughput);
+criterion_group! {
+    name = benches;
+    // Criterion's own plots would need a system font; the figures it prints are what we read.
+    config = Criterion::default().without_plots();
+    targets = throughput, coverage_map
+}
 criterion_main!(benches);

@@ -77,9 +77,7 @@ impl From<DistForm> for DistSpec {
         match f {
             DistForm::Fixed(v) => DistSpec::Fixed(v),
             DistForm::Uniform(MinMax { min, max }) => DistSpec::Uniform { min, max },
-            DistForm::Triangular(MinModeMax { min, mode, max }) => {
-                DistSpec::Triangular { min, mode, max }
-            }
+            DistForm::Triangular(MinModeMax { min, mode, max }) => DistSpec::Triangular { min, mode, max },
             DistForm::Pert(MinModeMax { min, mode, max }) => DistSpec::Pert { min, mode, max },
             DistForm::Exponential(Mean { mean }) => DistSpec::Exponential { mean },
             DistForm::LogNormal(MeanCv { mean, cv }) => DistSpec::LogNormal { mean, cv },
@@ -125,29 +123,18 @@ impl DistSpec {
         let d = match *self {
             DistSpec::Fixed(v) => {
                 if !finite(&[v]) || neg(v) {
-                    return Err(format!(
-                        "a fixed value must be a finite number >= 0 (got {v})"
-                    ));
+                    return Err(format!("a fixed value must be a finite number >= 0 (got {v})"));
                 }
                 Dist::Fixed(v)
             }
             DistSpec::Uniform { min, max } => {
                 if !finite(&[min, max]) || neg(min) || min > max {
-                    return Err(format!(
-                        "uniform needs 0 <= min <= max (got min = {min}, max = {max})"
-                    ));
+                    return Err(format!("uniform needs 0 <= min <= max (got min = {min}, max = {max})"));
                 }
-                Dist::Uniform {
-                    min,
-                    width: max - min,
-                }
+                Dist::Uniform { min, width: max - min }
             }
             DistSpec::Triangular { min, mode, max } | DistSpec::Pert { min, mode, max } => {
-                let name = if matches!(self, DistSpec::Pert { .. }) {
-                    "pert"
-                } else {
-                    "triangular"
-                };
+                let name = if matches!(self, DistSpec::Pert { .. }) { "pert" } else { "triangular" };
                 if !finite(&[min, mode, max]) || neg(min) || !(min <= mode && mode <= max) {
                     return Err(format!(
                         "{name} needs 0 <= min <= mode <= max (got min = {min}, mode = {mode}, max = {max})"
@@ -157,13 +144,10 @@ impl DistSpec {
                     Dist::Fixed(min)
                 } else if name == "pert" {
                     // PERT's mean is (min + 4 mode + max) / 6 for the default shape 4.
-                    let p = Pert::new(min, max)
-                        .with_mode(mode)
-                        .map_err(|e| format!("pert: {e}"))?;
+                    let p = Pert::new(min, max).with_mode(mode).map_err(|e| format!("pert: {e}"))?;
                     Dist::Pert(p, (min + 4.0 * mode + max) / 6.0)
                 } else {
-                    let t =
-                        Triangular::new(min, max, mode).map_err(|e| format!("triangular: {e}"))?;
+                    let t = Triangular::new(min, max, mode).map_err(|e| format!("triangular: {e}"))?;
                     Dist::Triangular(t, (min + mode + max) / 3.0)
                 }
             }
@@ -175,9 +159,7 @@ impl DistSpec {
             }
             DistSpec::LogNormal { mean, cv } => {
                 if !finite(&[mean, cv]) || mean <= 0.0 || cv <= 0.0 {
-                    return Err(format!(
-                        "lognormal needs mean > 0 and cv > 0 (got mean = {mean}, cv = {cv})"
-                    ));
+                    return Err(format!("lognormal needs mean > 0 and cv > 0 (got mean = {mean}, cv = {cv})"));
                 }
                 // For X = exp(N(mu, sigma^2)): cv^2 = exp(sigma^2) - 1 and mean = exp(mu + sigma^2/2).
                 let sigma2 = (1.0 + cv * cv).ln();
@@ -201,9 +183,7 @@ impl DistSpec {
                 }
                 let total: f64 = p.iter().sum();
                 if (total - 1.0).abs() > 1e-6 {
-                    return Err(format!(
-                        "table shares in p must sum to 1 (they sum to {total:.4})"
-                    ));
+                    return Err(format!("table shares in p must sum to 1 (they sum to {total:.4})"));
                 }
                 let mut acc = 0.0;
                 let cum: Vec<f64> = p
@@ -214,11 +194,7 @@ impl DistSpec {
                     })
                     .collect();
                 let mean = values.iter().zip(p).map(|(v, w)| v * w).sum::<f64>() / total;
-                Dist::Table {
-                    values: values.clone().into(),
-                    cum: cum.into(),
-                    mean,
-                }
+                Dist::Table { values: values.clone().into(), cum: cum.into(), mean }
             }
         };
         Ok(d)
@@ -229,21 +205,12 @@ impl DistSpec {
 #[derive(Debug, Clone)]
 pub enum Dist {
     Fixed(f64),
-    Uniform {
-        min: f64,
-        width: f64,
-    },
+    Uniform { min: f64, width: f64 },
     Triangular(Triangular<f64>, f64),
     Pert(Pert<f64>, f64),
-    Exponential {
-        mean: f64,
-    },
+    Exponential { mean: f64 },
     LogNormal(LogNormal<f64>, f64),
-    Table {
-        values: Box<[f64]>,
-        cum: Box<[f64]>,
-        mean: f64,
-    },
+    Table { values: Box<[f64]>, cum: Box<[f64]>, mean: f64 },
 }
 
 impl Dist {

@@ -20,11 +20,7 @@ impl Point {
     pub fn new(lat: f64, lon: f64) -> Point {
         let (sla, cla) = lat.to_radians().sin_cos();
         let (slo, clo) = lon.to_radians().sin_cos();
-        Point {
-            lat,
-            lon,
-            xyz: [cla * clo, cla * slo, sla],
-        }
+        Point { lat, lon, xyz: [cla * clo, cla * slo, sla] }
     }
 
     /// Great-circle distance in km, from the chord between the two unit vectors
@@ -65,26 +61,12 @@ pub enum Area {
 impl Area {
     pub fn polygon(latlon: &[(f64, f64)]) -> Area {
         let vertices: Vec<(f64, f64)> = latlon.iter().map(|&(lat, lon)| (lon, lat)).collect();
-        let mut bbox = [
-            f64::INFINITY,
-            f64::INFINITY,
-            f64::NEG_INFINITY,
-            f64::NEG_INFINITY,
-        ];
+        let mut bbox = [f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY];
         for &(x, y) in &vertices {
-            bbox = [
-                bbox[0].min(x),
-                bbox[1].min(y),
-                bbox[2].max(x),
-                bbox[3].max(y),
-            ];
+            bbox = [bbox[0].min(x), bbox[1].min(y), bbox[2].max(x), bbox[3].max(y)];
         }
         let (cx, cy) = polygon_centroid(&vertices);
-        Area::Polygon {
-            vertices,
-            bbox,
-            centroid: Point::new(cy, cx),
-        }
+        Area::Polygon { vertices, bbox, centroid: Point::new(cy, cx) }
     }
 
     /// A representative point: the circle's centre or the polygon's centroid.
@@ -118,17 +100,47 @@ impl Area {
         }
     }
 
+    /// Whether a point lies inside the area.
+    pub fn contains(&self, p: &Point) -> bool {
+        match self {
+            Area::Circle { centre, radius_km } => centre.distance_km(p) <= *radius_km,
+            Area::Polygon { vertices, .. } => contains(vertices, p.lon, p.lat),
+        }
+    }
+
+    /// Bounding box as [lat_min, lat_max, lon_min, lon_max].
+    pub fn bounds(&self) -> [f64; 4] {
+        match self {
+            Area::Circle { centre, radius_km } => {
+                let dlat = radius_km / KM_PER_DEG;
+                let dlon = radius_km / (KM_PER_DEG * centre.lat.to_radians().cos().max(1e-6));
+                [centre.lat - dlat, centre.lat + dlat, centre.lon - dlon, centre.lon + dlon]
+            }
+            Area::Polygon { bbox, .. } => [bbox[1], bbox[3], bbox[0], bbox[2]],
+        }
+    }
+
+    /// The outline as (lat, lon) points: a circle as a 64-gon.
+    pub fn outline(&self) -> Vec<(f64, f64)> {
+        match self {
+            Area::Circle { centre, radius_km } => (0..64)
+                .map(|i| {
+                    let (s, c) = (std::f64::consts::TAU * i as f64 / 64.0).sin_cos();
+                    let p = centre.offset_km(radius_km * c, radius_km * s);
+                    (p.lat, p.lon)
+                })
+                .collect(),
+            Area::Polygon { vertices, .. } => vertices.iter().map(|&(lon, lat)| (lat, lon)).collect(),
+        }
+    }
+
     /// Share of the bounding box the polygon covers (1 for a circle): rejection sampling's yield.
     pub fn fill_ratio(&self) -> f64 {
         match self {
             Area::Circle { .. } => 1.0,
             Area::Polygon { vertices, bbox, .. } => {
                 let box_area = (bbox[2] - bbox[0]) * (bbox[3] - bbox[1]);
-                if box_area > 0.0 {
-                    polygon_area(vertices).abs() / box_area
-                } else {
-                    0.0
-                }
+                if box_area > 0.0 { polygon_area(vertices).abs() / box_area } else { 0.0 }
             }
         }
     }
@@ -152,20 +164,14 @@ pub fn contains(vertices: &[(f64, f64)], x: f64, y: f64) -> bool {
 /// Signed shoelace area in square degrees.
 fn polygon_area(v: &[(f64, f64)]) -> f64 {
     let n = v.len();
-    (0..n)
-        .map(|i| v[i].0 * v[(i + 1) % n].1 - v[(i + 1) % n].0 * v[i].1)
-        .sum::<f64>()
-        / 2.0
+    (0..n).map(|i| v[i].0 * v[(i + 1) % n].1 - v[(i + 1) % n].0 * v[i].1).sum::<f64>() / 2.0
 }
 
 fn polygon_centroid(v: &[(f64, f64)]) -> (f64, f64) {
     let a = polygon_area(v);
     if a == 0.0 {
         let n = v.len().max(1) as f64;
-        return (
-            v.iter().map(|p| p.0).sum::<f64>() / n,
-            v.iter().map(|p| p.1).sum::<f64>() / n,
-        );
+        return (v.iter().map(|p| p.0).sum::<f64>() / n, v.iter().map(|p| p.1).sum::<f64>() / n);
     }
     let n = v.len();
     let (mut cx, mut cy) = (0.0, 0.0);
@@ -196,8 +202,7 @@ mod tests {
         // Gao to Kidal, computed independently with the haversine formula.
         let (a, b) = ((16.2666_f64, -0.0400_f64), (18.4411_f64, 1.4078_f64));
         let (p1, p2) = (a.0.to_radians(), b.0.to_radians());
-        let h = ((p2 - p1) / 2.0).sin().powi(2)
-            + p1.cos() * p2.cos() * ((b.1 - a.1).to_radians() / 2.0).sin().powi(2);
+        let h = ((p2 - p1) / 2.0).sin().powi(2) + p1.cos() * p2.cos() * ((b.1 - a.1).to_radians() / 2.0).sin().powi(2);
         let expect = 2.0 * EARTH_RADIUS_KM * h.sqrt().asin();
         let got = Point::new(a.0, a.1).distance_km(&Point::new(b.0, b.1));
         assert!((got - expect).abs() < 1e-6, "{got} vs {expect}");
@@ -207,20 +212,12 @@ mod tests {
     fn circle_samples_are_uniform_in_area() {
         // For a uniform disc, P(r <= R/2) = 1/4; 20,000 draws give a standard error of 0.003.
         let c = Point::new(10.0, 20.0);
-        let area = Area::Circle {
-            centre: c,
-            radius_km: 50.0,
-        };
+        let area = Area::Circle { centre: c, radius_km: 50.0 };
         let mut rng = ChaCha8Rng::seed_from_u64(1);
         let n = 20_000;
-        let inner = (0..n)
-            .filter(|_| area.sample(&mut rng).distance_km(&c) <= 25.0)
-            .count();
+        let inner = (0..n).filter(|_| area.sample(&mut rng).distance_km(&c) <= 25.0).count();
         let share = inner as f64 / n as f64;
-        assert!(
-            (share - 0.25).abs() < 4.0 * (0.25_f64 * 0.75 / n as f64).sqrt(),
-            "{share}"
-        );
+        assert!((share - 0.25).abs() < 4.0 * (0.25_f64 * 0.75 / n as f64).sqrt(), "{share}");
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! casevac: Monte Carlo simulation of casualty evacuation against the 10-1-2 standard.
 
+pub mod coverage;
 pub mod dist;
 pub mod geo;
 pub mod model;

@@ -1,6 +1,9 @@
 //! The casevac command line: a thin layer over the library.
 
 use anyhow::Context;
+use casevac::coverage::{CoverageOptions, coverage};
+use casevac::model::Model;
+use casevac::report::html::{RunMeta, today_utc};
 use casevac::report::{self, csv_out, describe::describe, table, write_atomic};
 use casevac::run::{RunOptions, run};
 use casevac::scenario;
@@ -52,21 +55,37 @@ enum Command {
         /// With --precision: stop after this many trials even if the target is not met.
         #[arg(long, default_value_t = 1_000_000)]
         max_trials: u64,
-        /// Write the full results as JSON to this file.
-        #[arg(long, value_name = "FILE")]
-        json: Option<PathBuf>,
-        /// Write the results as CSV files into this folder.
-        #[arg(long, value_name = "DIR")]
-        csv: Option<PathBuf>,
-        /// Do not print the table.
-        #[arg(long, short = 'q')]
-        quiet: bool,
+        #[command(flatten)]
+        outputs: Outputs,
     },
     /// Check a scenario file and describe what it sets up, without simulating.
     Validate {
         /// Scenario file (TOML).
         scenario: PathBuf,
     },
+}
+
+#[derive(clap::Args)]
+struct Outputs {
+    /// Write the full results as JSON to this file.
+    #[arg(long, value_name = "FILE")]
+    json: Option<PathBuf>,
+    /// Write the results as CSV files into this folder.
+    #[arg(long, value_name = "DIR")]
+    csv: Option<PathBuf>,
+    /// Write charts (PNG and SVG), a coverage map, a self-contained HTML report, GeoJSON and
+    /// the JSON summary into this folder.
+    #[arg(long, value_name = "DIR")]
+    report: Option<PathBuf>,
+    /// With --report: coverage map cells along the longer side of the mission area.
+    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(2..=400))]
+    map_grid: u64,
+    /// With --report: simulated casualties per coverage map cell.
+    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    map_probes: u64,
+    /// Do not print the table.
+    #[arg(long, short = 'q')]
+    quiet: bool,
 }
 
 /// Exit code for a scenario or argument the user must fix (clap uses 2 for usage errors too).
@@ -86,17 +105,7 @@ fn main() -> ExitCode {
                 ExitCode::from(EXIT_BAD_INPUT)
             }
         },
-        Command::Run {
-            scenario,
-            trials,
-            seed,
-            threads,
-            precision,
-            max_trials,
-            json,
-            csv,
-            quiet,
-        } => {
+        Command::Run { scenario, trials, seed, threads, precision, max_trials, outputs } => {
             if let Some(p) = precision
                 && !(p > 0.0 && p < 50.0)
             {
@@ -118,7 +127,7 @@ fn main() -> ExitCode {
                 precision: precision.map(|p| p / 100.0),
                 max_trials: max_trials.max(trials),
             };
-            match simulate(&model, &opts, threads, json, csv, quiet) {
+            match simulate(&model, &opts, threads, &outputs) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("error: {e:#}");
@@ -129,56 +138,67 @@ fn main() -> ExitCode {
     }
 }
 
-fn simulate(
-    model: &casevac::model::Model,
-    opts: &RunOptions,
-    threads: Option<u64>,
-    json: Option<PathBuf>,
-    csv: Option<PathBuf>,
-    quiet: bool,
-) -> anyhow::Result<()> {
+/// A progress bar that appears only once a task has run for a second, so short runs stay
+/// clean; indicatif also hides it when stderr is not a terminal.
+fn delayed_bar(len: Option<u64>, template: &str) -> anyhow::Result<(ProgressBar, Instant, AtomicBool)> {
+    let bar = ProgressBar::with_draw_target(len, ProgressDrawTarget::hidden());
+    bar.set_style(ProgressStyle::with_template(template).context("progress template")?);
+    Ok((bar, Instant::now(), AtomicBool::new(false)))
+}
+
+fn advance(bar: &ProgressBar, started: Instant, shown: &AtomicBool, n: u64) {
+    bar.inc(n);
+    if !shown.load(Ordering::Relaxed)
+        && started.elapsed() > Duration::from_secs(1)
+        && !shown.swap(true, Ordering::Relaxed)
+    {
+        bar.set_draw_target(ProgressDrawTarget::stderr());
+    }
+}
+
+fn simulate(model: &Model, opts: &RunOptions, threads: Option<u64>, out: &Outputs) -> anyhow::Result<()> {
     let mut pool = rayon::ThreadPoolBuilder::new();
     if let Some(n) = threads {
         pool = pool.num_threads(n as usize);
     }
     let pool = pool.build().context("cannot start worker threads")?;
 
-    // The bar appears only after a second, so short runs stay clean; indicatif hides it when
-    // stderr is not a terminal.
-    let bar = ProgressBar::with_draw_target(
-        (opts.precision.is_none()).then_some(opts.trials),
-        ProgressDrawTarget::hidden(),
-    );
-    let style = if opts.precision.is_none() {
+    let template = if opts.precision.is_none() {
         "{bar:40} {pos}/{len} trials, {per_sec}, eta {eta}"
     } else {
         "{spinner} {pos} trials, {per_sec} (running to precision)"
     };
-    bar.set_style(ProgressStyle::with_template(style).context("progress template")?);
-    let started = Instant::now();
-    let shown = AtomicBool::new(false);
-    let progress = |n: u64| {
-        bar.inc(n);
-        if !shown.load(Ordering::Relaxed)
-            && started.elapsed() > Duration::from_secs(1)
-            && !shown.swap(true, Ordering::Relaxed)
-        {
-            bar.set_draw_target(ProgressDrawTarget::stderr());
-        }
-    };
-    let tally = pool.install(|| run(model, opts, &progress));
+    let (bar, started, shown) = delayed_bar(opts.precision.is_none().then_some(opts.trials), template)?;
+    let tally = pool.install(|| run(model, opts, &|n| advance(&bar, started, &shown, n)));
     bar.finish_and_clear();
     let elapsed = started.elapsed().as_secs_f64();
 
     let summary = Summary::new(model, &tally, opts.seed);
-    if let Some(path) = &json {
+    if let Some(path) = &out.json {
         write_atomic(path, report::to_json(&summary).as_bytes())
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
-    if let Some(dir) = &csv {
+    if let Some(dir) = &out.csv {
         csv_out::write(&summary, dir)?;
     }
-    if !quiet {
+    let mut report_note = None;
+    if let Some(dir) = &out.report {
+        let copts = CoverageOptions { grid: out.map_grid as usize, probes: out.map_probes, seed: opts.seed };
+        let (bar, map_started, shown) = delayed_bar(None, "{spinner} coverage map: {pos} cells, {per_sec}")?;
+        let map = pool.install(|| coverage(model, &copts, &|n| advance(&bar, map_started, &shown, n)));
+        bar.finish_and_clear();
+        let meta = RunMeta {
+            date_utc: today_utc(),
+            map_grid: format!("{} x {} cells, {} casualties simulated per cell", map.nx, map.ny, map.probes),
+        };
+        report::write_report(dir, model, &tally, &summary, &map, &meta)?;
+        report_note = Some(format!(
+            "report written to {} (coverage map in {:.1} s)",
+            dir.join("report.html").display(),
+            map_started.elapsed().as_secs_f64()
+        ));
+    }
+    if !out.quiet {
         print!("{}", table::render(&summary));
         println!(
             "\nran in {elapsed:.1} s on {} threads ({:.0} casualties per second)",
@@ -188,15 +208,15 @@ fn simulate(
         if let Some(p) = opts.precision
             && casevac::run::widest_half_width(&tally) > p
         {
-            println!(
-                "note: --max-trials reached before the intervals narrowed to ±{} points",
-                p * 100.0
-            );
+            println!("note: --max-trials reached before the intervals narrowed to ±{} points", p * 100.0);
         }
-        for (what, path) in [("JSON", json), ("CSV", csv)] {
+        for (what, path) in [("JSON", &out.json), ("CSV", &out.csv)] {
             if let Some(p) = path {
                 println!("{what} written to {}", p.display());
             }
+        }
+        if let Some(note) = report_note {
+            println!("{note}");
         }
     }
     Ok(())

@@ -131,24 +131,14 @@ impl AssetGroup {
     pub fn travel_min(&self, km: f64, access: &Access) -> f64 {
         match self.kind {
             AssetKind::Helicopter => km / self.speed_kmh * 60.0,
-            AssetKind::Ground => {
-                km * access.road_factor / (self.speed_kmh * access.speed_factor) * 60.0
-            }
+            AssetKind::Ground => km * access.road_factor / (self.speed_kmh * access.speed_factor) * 60.0,
         }
     }
 
     /// Mean minutes from tasking to departure: what the dispatcher plans with.
     pub fn planned_departure_min(&self, by_day: bool, access: &Access) -> f64 {
-        let launch = if by_day {
-            &self.launch_day_min
-        } else {
-            &self.launch_night_min
-        };
-        let escort = if access.escort_required {
-            self.escort_min.mean()
-        } else {
-            0.0
-        };
+        let launch = if by_day { &self.launch_day_min } else { &self.launch_night_min };
+        let escort = if access.escort_required { self.escort_min.mean() } else { 0.0 };
         self.approval_min.mean() + launch.mean() + escort
     }
 
@@ -204,6 +194,8 @@ pub struct Model {
     pub follow_up_min: f64,
     pub origin: ClockOrigin,
     pub thresholds_min: [f64; 3],
+    /// Compliance targets per step, in percent, where the scenario sets them.
+    pub targets_pct: [Option<f64>; 3],
     pub daylight: Daylight,
     pub sites: Vec<Site>,
     pub facilities: Vec<Facility>,

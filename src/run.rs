@@ -20,20 +20,22 @@ pub struct RunOptions {
 /// Trials `first..first + count`, on the current rayon pool. Each trial's stream depends only on
 /// (seed, trial index) and the tally holds only integers, so the result does not depend on the
 /// number of threads or on how rayon splits the work.
-pub fn run_batch(
-    model: &Model,
-    seed: u64,
-    first: u64,
-    count: u64,
-    progress: &(dyn Fn(u64) + Sync),
-) -> Tally {
-    (first..first + count)
+pub fn run_batch(model: &Model, seed: u64, first: u64, count: u64, progress: &(dyn Fn(u64) + Sync)) -> Tally {
+    // Each parallel piece builds an engine and a tally (about a megabyte of histograms) and
+    // merges it at the end, so work is handed out in blocks of trials to keep pieces few.
+    const BLOCK: u64 = 64;
+    let blocks = count.div_ceil(BLOCK) as usize;
+    (0..blocks)
         .into_par_iter()
         .fold(
             || (Engine::new(model), Tally::new(model)),
-            |(mut engine, mut tally), i| {
-                engine.trial(seed, i, &mut tally);
-                progress(1);
+            |(mut engine, mut tally), b| {
+                let start = first + b as u64 * BLOCK;
+                let end = (start + BLOCK).min(first + count);
+                for i in start..end {
+                    engine.trial(seed, i, &mut tally);
+                }
+                progress(end - start);
                 (engine, tally)
             },
         )

@@ -150,17 +150,13 @@ fn step_result(model: &Model, tally: &Tally, group: usize, s: usize) -> StepResu
         median_min: quantile(hist, 0.5),
         p90_min: quantile(hist, 0.9),
         p95_min: quantile(hist, 0.95),
-        mean_min: (cell.reached > 0)
-            .then(|| cell.time_sum_mmin as f64 / 1000.0 / cell.reached as f64),
+        mean_min: (cell.reached > 0).then(|| cell.time_sum_mmin as f64 / 1000.0 / cell.reached as f64),
         not_reached: cell.n - cell.reached,
     }
 }
 
 fn group(model: &Model, tally: &Tally, name: String, g: usize) -> GroupResult {
-    GroupResult {
-        group: name,
-        steps: (0..3).map(|s| step_result(model, tally, g, s)).collect(),
-    }
+    GroupResult { group: name, steps: (0..3).map(|s| step_result(model, tally, g, s)).collect() }
 }
 
 fn phases(tally: &Tally, zones: impl Iterator<Item = usize> + Clone) -> Vec<PhaseResult> {
@@ -171,63 +167,39 @@ fn phases(tally: &Tally, zones: impl Iterator<Item = usize> + Clone) -> Vec<Phas
             let at = |z: usize| z * PHASES.len() + p;
             let sum: u64 = zones.clone().map(|z| tally.phase_sum_mmin[at(z)]).sum();
             let n: u64 = zones.clone().map(|z| tally.phase_n[at(z)]).sum();
-            PhaseResult {
-                phase: ph.key(),
-                mean_min: (n > 0).then(|| sum as f64 / 1000.0 / n as f64),
-                casualties: n,
-            }
+            PhaseResult { phase: ph.key(), mean_min: (n > 0).then(|| sum as f64 / 1000.0 / n as f64), casualties: n }
         })
         .collect()
 }
 
 impl Summary {
     pub fn new(model: &Model, tally: &Tally, seed: u64) -> Summary {
-        let groups = Groups {
-            zones: model.zones.len(),
-        };
+        let groups = Groups { zones: model.zones.len() };
         let z = model.zones.len();
         let trials = tally.trials.max(1) as f64;
         let period = model.period_min;
         let misses = (0..3)
             .map(|s| {
-                let per_cause: Vec<u64> = (0..CAUSES)
-                    .map(|c| (0..z).map(|zi| tally.failure(s, zi, c)).sum())
-                    .collect();
+                let per_cause: Vec<u64> = (0..CAUSES).map(|c| (0..z).map(|zi| tally.failure(s, zi, c)).sum()).collect();
                 let missed: u64 = per_cause.iter().sum();
                 let mut causes: Vec<Count> = per_cause
                     .iter()
                     .enumerate()
                     .filter(|(_, n)| **n > 0)
-                    .map(|(c, &n)| Count {
-                        name: cause_key(c),
-                        count: n,
-                        share: ratio(n, missed),
-                    })
+                    .map(|(c, &n)| Count { name: cause_key(c), count: n, share: ratio(n, missed) })
                     .collect();
                 causes.sort_by(|a, b| b.count.cmp(&a.count).then(a.name.cmp(b.name)));
-                let by_zone: Vec<u64> = (0..z)
-                    .map(|zi| (0..CAUSES).map(|c| tally.failure(s, zi, c)).sum())
-                    .collect();
+                let by_zone: Vec<u64> = (0..z).map(|zi| (0..CAUSES).map(|c| tally.failure(s, zi, c)).sum()).collect();
                 let worst = by_zone
                     .iter()
                     .enumerate()
                     .filter(|(_, n)| **n > 0)
                     .max_by_key(|(i, n)| (**n, std::cmp::Reverse(*i)));
-                MissResult {
-                    step: STEPS[s],
-                    missed,
-                    causes,
-                    worst_zone: worst.map(|(i, _)| model.zones[i].id.clone()),
-                }
+                MissResult { step: STEPS[s], missed, causes, worst_zone: worst.map(|(i, _)| model.zones[i].id.clone()) }
             })
             .collect();
-        let outcome_totals: Vec<u64> = (0..OUTCOMES.len())
-            .map(|o| {
-                (0..z)
-                    .map(|zi| tally.outcomes[zi * OUTCOMES.len() + o])
-                    .sum()
-            })
-            .collect();
+        let outcome_totals: Vec<u64> =
+            (0..OUTCOMES.len()).map(|o| (0..z).map(|zi| tally.outcomes[zi * OUTCOMES.len() + o]).sum()).collect();
         Summary {
             casevac_version: env!("CARGO_PKG_VERSION").to_string(),
             scenario: ScenarioInfo {
@@ -239,19 +211,12 @@ impl Summary {
                 clock_origin: model.origin,
                 thresholds_min: model.thresholds_min,
             },
-            run: RunInfo {
-                seed,
-                trials: tally.trials,
-            },
+            run: RunInfo { seed, trials: tally.trials },
             casualties: tally.casualties,
             incidents: tally.incidents,
             casualties_per_trial: tally.casualties as f64 / trials,
-            steps: (0..3)
-                .map(|s| step_result(model, tally, Groups::ALL, s))
-                .collect(),
-            by_severity: (0..3)
-                .map(|s| group(model, tally, SEVERITIES[s].to_string(), groups.severity(s)))
-                .collect(),
+            steps: (0..3).map(|s| step_result(model, tally, Groups::ALL, s)).collect(),
+            by_severity: (0..3).map(|s| group(model, tally, SEVERITIES[s].to_string(), groups.severity(s))).collect(),
             by_zone: model
                 .zones
                 .iter()
@@ -267,20 +232,13 @@ impl Summary {
                 .zones
                 .iter()
                 .enumerate()
-                .map(|(i, zn)| ZonePhases {
-                    zone: zn.id.clone(),
-                    phases: phases(tally, i..i + 1),
-                })
+                .map(|(i, zn)| ZonePhases { zone: zn.id.clone(), phases: phases(tally, i..i + 1) })
                 .collect(),
             misses,
             outcomes: OUTCOMES
                 .iter()
                 .zip(&outcome_totals)
-                .map(|(&name, &count)| Count {
-                    name,
-                    count,
-                    share: ratio(count, tally.casualties),
-                })
+                .map(|(&name, &count)| Count { name, count, share: ratio(count, tally.casualties) })
                 .collect(),
             assets: model
                 .assets
@@ -292,9 +250,7 @@ impl Summary {
                     kind: a.kind,
                     units: a.count,
                     sorties_per_trial: tally.sorties[g] as f64 / trials,
-                    utilisation: tally.asset_busy_mmin[g] as f64
-                        / 1000.0
-                        / (a.count as f64 * period * trials),
+                    utilisation: tally.asset_busy_mmin[g] as f64 / 1000.0 / (a.count as f64 * period * trials),
                 })
                 .collect(),
             facilities: model
@@ -307,11 +263,8 @@ impl Summary {
                     level: fac.level,
                     operating_tables: fac.tables,
                     operations_per_trial: tally.operations[f] as f64 / trials,
-                    table_utilisation: (fac.tables > 0).then(|| {
-                        tally.table_busy_mmin[f] as f64
-                            / 1000.0
-                            / (fac.tables as f64 * period * trials)
-                    }),
+                    table_utilisation: (fac.tables > 0)
+                        .then(|| tally.table_busy_mmin[f] as f64 / 1000.0 / (fac.tables as f64 * period * trials)),
                 })
                 .collect(),
         }

@@ -8,10 +8,7 @@ use std::process::{Command, Output};
 const SAHEL: &str = "scenarios/sahel-north.toml";
 
 fn casevac(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_casevac"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
+    Command::new(env!("CARGO_BIN_EXE_casevac")).args(args).output().expect("the binary runs")
 }
 
 fn text(b: &[u8]) -> String {
@@ -37,11 +34,7 @@ fn run_prints_the_headline_table_with_its_seed() {
     ] {
         assert!(stdout.contains(needle), "missing {needle:?} in\n{stdout}");
     }
-    assert!(
-        out.stderr.is_empty(),
-        "nothing on stderr when piped: {}",
-        text(&out.stderr)
-    );
+    assert!(out.stderr.is_empty(), "nothing on stderr when piped: {}", text(&out.stderr));
 }
 
 #[test]
@@ -51,19 +44,7 @@ fn json_is_byte_identical_at_any_thread_count() {
     for threads in ["1", "2", "8"] {
         let path = dir.path().join(format!("t{threads}.json"));
         let p = path.to_str().unwrap();
-        let out = casevac(&[
-            "run",
-            SAHEL,
-            "-n",
-            "300",
-            "--seed",
-            "77",
-            "--threads",
-            threads,
-            "--json",
-            p,
-            "-q",
-        ]);
+        let out = casevac(&["run", SAHEL, "-n", "300", "--seed", "77", "--threads", threads, "--json", p, "-q"]);
         assert!(out.status.success(), "{}", text(&out.stderr));
         outputs.push(std::fs::read(&path).unwrap());
     }
@@ -81,17 +62,7 @@ fn a_different_seed_gives_different_results() {
     let dir = tempfile::tempdir().unwrap();
     let read = |seed: &str| {
         let path = dir.path().join(format!("{seed}.json"));
-        let out = casevac(&[
-            "run",
-            SAHEL,
-            "-n",
-            "50",
-            "--seed",
-            seed,
-            "--json",
-            path.to_str().unwrap(),
-            "-q",
-        ]);
+        let out = casevac(&["run", SAHEL, "-n", "50", "--seed", seed, "--json", path.to_str().unwrap(), "-q"]);
         assert!(out.status.success());
         let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
         v["casualties"].as_u64().unwrap()
@@ -103,27 +74,13 @@ fn a_different_seed_gives_different_results() {
 fn csv_folder_holds_one_file_per_table() {
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("out");
-    let out = casevac(&[
-        "run",
-        SAHEL,
-        "-n",
-        "20",
-        "--csv",
-        csv.to_str().unwrap(),
-        "-q",
-    ]);
+    let out = casevac(&["run", SAHEL, "-n", "20", "--csv", csv.to_str().unwrap(), "-q"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let expect = [
-        (
-            "compliance.csv",
-            "group_kind,group,step,threshold_min,eligible,compliant,compliance",
-        ),
+        ("compliance.csv", "group_kind,group,step,threshold_min,eligible,compliant,compliance"),
         ("phases.csv", "zone,phase,mean_min,casualties"),
         ("misses.csv", "step,cause,count,share"),
-        (
-            "assets.csv",
-            "id,name,kind,units,sorties_per_trial,utilisation",
-        ),
+        ("assets.csv", "id,name,kind,units,sorties_per_trial,utilisation"),
         ("facilities.csv", "id,name,level,operating_tables"),
     ];
     for (name, header) in expect {
@@ -160,8 +117,7 @@ fn precision_mode_stops_at_a_whole_number_of_batches_and_is_reproducible() {
         let trials = v["run"]["trials"].as_u64().unwrap();
         assert_eq!(trials % 50, 0);
         for step in v["steps"].as_array().unwrap() {
-            let half =
-                (step["ci95_high"].as_f64().unwrap() - step["ci95_low"].as_f64().unwrap()) / 2.0;
+            let half = (step["ci95_high"].as_f64().unwrap() - step["ci95_low"].as_f64().unwrap()) / 2.0;
             assert!(half <= 0.02, "half-width {half} above the target");
         }
         seen.push(std::fs::read(&path).unwrap());
@@ -187,23 +143,13 @@ fn bad(body: &str) -> String {
     let file = dir.path().join("bad.toml");
     std::fs::write(&file, body).unwrap();
     let json = dir.path().join("out.json");
-    let out = casevac(&[
-        "run",
-        file.to_str().unwrap(),
-        "-n",
-        "5",
-        "--json",
-        json.to_str().unwrap(),
-    ]);
+    let out = casevac(&["run", file.to_str().unwrap(), "-n", "5", "--json", json.to_str().unwrap()]);
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(!json.exists(), "no output file on bad input");
-    let leftovers: Vec<PathBuf> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p != &file)
-        .collect();
+    let leftovers: Vec<PathBuf> =
+        std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().path()).filter(|p| p != &file).collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
     stderr.replace(&format!("{}", file.display()), "bad.toml")
 }
@@ -231,8 +177,7 @@ fn unknown_field_is_named_with_its_line() {
 fn wrong_type_is_reported() {
     let err = bad(&good().replacen("count = 2", "count = \"two\"", 1));
     assert!(
-        err.contains("bad.toml:")
-            && err.contains("invalid type: string \"two\", expected a whole number"),
+        err.contains("bad.toml:") && err.contains("invalid type: string \"two\", expected a whole number"),
         "{err}"
     );
 }
@@ -242,14 +187,8 @@ fn unknown_site_lists_the_known_ones() {
     let body = good().replacen("base = \"kidal\"", "base = \"kidall\"", 1);
     let line = body.lines().position(|l| l.contains("kidall")).unwrap() + 1;
     let err = bad(&body);
-    assert!(
-        err.contains(&format!("bad.toml:{line}:8: unknown site 'kidall'")),
-        "{err}"
-    );
-    assert!(
-        err.contains("known site ids: aguelhok, gao, kidal"),
-        "{err}"
-    );
+    assert!(err.contains(&format!("bad.toml:{line}:8: unknown site 'kidall'")), "{err}");
+    assert!(err.contains("known site ids: aguelhok, gao, kidal"), "{err}");
 }
 
 #[test]
@@ -262,22 +201,13 @@ fn negative_speed_says_what_to_give() {
 #[test]
 fn shares_that_do_not_sum_to_one() {
     let err = bad(&good().replacen("t1 = 0.65, t2 = 0.20", "t1 = 0.75, t2 = 0.20", 1));
-    assert!(
-        err.contains("severity shares sum to 1.1000, not 1"),
-        "{err}"
-    );
+    assert!(err.contains("severity shares sum to 1.1000, not 1"), "{err}");
 }
 
 #[test]
 fn zone_no_asset_can_reach() {
-    let body = good()
-        .replace("kind = \"helicopter\"", "kind = \"ground\"")
-        .replace("weather_grounding = 0.08", "");
-    let body = body.replacen(
-        "road_factor = 1.3\n",
-        "road_factor = 1.3\nair_only = true\n",
-        1,
-    );
+    let body = good().replace("kind = \"helicopter\"", "kind = \"ground\"").replace("weather_grounding = 0.08", "");
+    let body = body.replacen("road_factor = 1.3\n", "road_factor = 1.3\nair_only = true\n", 1);
     let err = bad(&body);
     assert!(err.contains("no asset can reach it"), "{err}");
 }
@@ -289,25 +219,15 @@ fn all_problems_are_reported_at_once() {
         .replacen("base = \"kidal\"", "base = \"nowhere\"", 1)
         .replacen("serviceability = 0.70", "serviceability = 1.7", 1);
     let err = bad(&body);
-    assert!(
-        err.contains("speed_kmh") && err.contains("nowhere") && err.contains("serviceability"),
-        "{err}"
-    );
+    assert!(err.contains("speed_kmh") && err.contains("nowhere") && err.contains("serviceability"), "{err}");
     assert!(err.contains("3 problems in bad.toml"), "{err}");
 }
 
 #[test]
 fn bad_distribution_is_explained() {
-    let body = good().replacen(
-        "min = 45, mode = 90, max = 180",
-        "min = 95, mode = 90, max = 180",
-        1,
-    );
+    let body = good().replacen("min = 45, mode = 90, max = 180", "min = 95, mode = 90, max = 180", 1);
     let err = bad(&body);
-    assert!(
-        err.contains("triangular needs 0 <= min <= mode <= max"),
-        "{err}"
-    );
+    assert!(err.contains("triangular needs 0 <= min <= mode <= max"), "{err}");
 }
 
 #[test]

@@ -14,10 +14,7 @@ use common::*;
 const Z4: f64 = 3.890591886;
 
 fn assert_close(got: f64, want: f64, tol: f64, what: &str) {
-    assert!(
-        (got - want).abs() <= tol,
-        "{what}: got {got}, want {want} ± {tol}"
-    );
+    assert!((got - want).abs() <= tol, "{what}: got {got}, want {want} ± {tol}");
 }
 
 /// Every delay fixed, no contention (plenty of units and tables), no night: the three times
@@ -47,11 +44,7 @@ fn deterministic_air_chain_gives_hand_computed_times() {
     let first_aid = 2.0 + 7.0 + 5.0 + 4.0 + leg;
     let resus = first_aid + 4.0 + leg;
     let surgery = resus + 3.0;
-    let m = deterministic(
-        "helicopter",
-        "{ first_aid = 60, resuscitation = 120, surgery = 180 }",
-        "",
-    );
+    let m = deterministic("helicopter", "{ first_aid = 60, resuscitation = 120, surgery = 180 }", "");
     let (_, s) = run(&m, 1, 20);
     assert!(s.casualties > 1000);
     for (step, want) in s.steps.iter().zip([first_aid, resus, surgery]) {
@@ -74,11 +67,7 @@ fn deterministic_ground_chain_uses_road_factor_and_terrain_speed() {
         resus - 0.01,
         surgery - 0.01
     );
-    let m = deterministic(
-        "ground",
-        &th,
-        "road_factor = 1.5\nground_speed_factor = 0.5",
-    );
+    let m = deterministic("ground", &th, "road_factor = 1.5\nground_speed_factor = 0.5");
     let (_, s) = run(&m, 2, 10);
     for (step, want) in s.steps.iter().zip([first_aid, resus, surgery]) {
         assert_close(step.mean_min.unwrap(), want, 1e-3, step.step.label());
@@ -102,12 +91,7 @@ fn medical_team_resuscitates_on_scene_and_no_escort_zone_skips_escort() {
     let (_, s) = run(&model(&text), 3, 10);
     let on_scene = 2.0 + 7.0 + 5.0 + leg;
     assert_close(s.steps[0].mean_min.unwrap(), on_scene, 1e-3, "first aid");
-    assert_close(
-        s.steps[1].mean_min.unwrap(),
-        on_scene,
-        1e-3,
-        "resuscitation by the team",
-    );
+    assert_close(s.steps[1].mean_min.unwrap(), on_scene, 1e-3, "resuscitation by the team");
     assert_eq!(s.steps[2].eligible, 0);
 }
 
@@ -132,11 +116,7 @@ fn instant_chain(extra_scenario: &str, asset_extra: &str, zone_extra: &str) -> S
 fn exponential_reporting_delay_gives_one_minus_exp_compliance() {
     // First aid arrives with the asset, dispatched the moment the request comes: the time to first
     // aid is the reporting delay, so P(<= 10 min) = 1 - exp(-10 / 8).
-    let m = model(&instant_chain(
-        "",
-        "",
-        "report_delay_min = { exponential = { mean = 8 } }",
-    ));
+    let m = model(&instant_chain("", "", "report_delay_min = { exponential = { mean = 8 } }"));
     let (_, s) = run(&m, 4, 100);
     let fa = &s.steps[0];
     assert!(fa.eligible > 150_000);
@@ -168,19 +148,11 @@ fn request_clock_origin_ignores_reporting_delay() {
     let fa = &s.steps[0];
     let want = 1.0 - (-10.0_f64 / 30.0).exp();
     let (lo, hi) = wilson(fa.compliant as f64, fa.eligible as f64, Z4);
-    assert!(
-        lo <= want && want <= hi,
-        "first aid: {want} outside [{lo}, {hi}]"
-    );
+    assert!(lo <= want && want <= hi, "first aid: {want} outside [{lo}, {hi}]");
 }
 
 /// Per-trial means of a phase over zone 0, from trials run one at a time.
-fn per_trial_phase_means(
-    m: &casevac::model::Model,
-    seed: u64,
-    trials: u64,
-    phase: Phase,
-) -> Vec<f64> {
+fn per_trial_phase_means(m: &casevac::model::Model, seed: u64, trials: u64, phase: Phase) -> Vec<f64> {
     let k = phase as usize;
     (0..trials)
         .map(|i| {
@@ -250,20 +222,12 @@ fn operating_tables_queue_matches_mmc() {
     let (mean, se) = mean_se(&means);
     assert_close(mean, want, Z4 * se, "M/M/2 mean wait for a table");
     let (_, s) = run(&m, 7, 40);
-    assert_close(
-        s.facilities[0].table_utilisation.unwrap(),
-        0.75,
-        0.015,
-        "table utilisation",
-    );
+    assert_close(s.facilities[0].table_utilisation.unwrap(), 0.75, 0.015, "table utilisation");
 }
 
 fn arrivals(daylight: &str, night_share: &str) -> (f64, f64, f64) {
-    let m = model(&instant_chain(
-        &format!("daylight = {daylight}"),
-        "",
-        &format!("report_delay_min = 0\n{night_share}"),
-    ));
+    let m =
+        model(&instant_chain(&format!("daylight = {daylight}"), "", &format!("report_delay_min = 0\n{night_share}")));
     let (t, s) = run(&m, 8, 200);
     let night = &s.by_time_of_day[1].steps[0];
     (t.casualties as f64, night.eligible as f64, t.trials as f64)
@@ -273,17 +237,11 @@ fn arrivals(daylight: &str, night_share: &str) -> (f64, f64, f64) {
 fn incidents_arrive_at_the_stated_rate_and_day_night_split() {
     // 20 incidents a day of one casualty for 100 days in each of 200 trials: Poisson with mean
     // 400,000; 30% of them at night.
-    let (n, night, trials) = arrivals(
-        "{ sunrise = \"06:00\", sunset = \"18:00\" }",
-        "night_share = 0.3",
-    );
+    let (n, night, trials) = arrivals("{ sunrise = \"06:00\", sunset = \"18:00\" }", "night_share = 0.3");
     let expected = 20.0 * 100.0 * trials;
     assert_close(n, expected, Z4 * expected.sqrt(), "incident count");
     let (lo, hi) = wilson(night, n, Z4);
-    assert!(
-        lo <= 0.3 && 0.3 <= hi,
-        "night share 0.3 outside [{lo}, {hi}]"
-    );
+    assert!(lo <= 0.3 && 0.3 <= hi, "night share 0.3 outside [{lo}, {hi}]");
 }
 
 #[test]
@@ -292,10 +250,7 @@ fn without_a_night_share_incidents_are_uniform_in_time() {
     let (n, night, _) = arrivals("{ sunrise = \"07:00\", sunset = \"19:30\" }", "");
     let (lo, hi) = wilson(night, n, Z4);
     let want = 11.5 / 24.0;
-    assert!(
-        lo <= want && want <= hi,
-        "night share {want} outside [{lo}, {hi}]"
-    );
+    assert!(lo <= want && want <= hi, "night share {want} outside [{lo}, {hi}]");
 }
 
 #[test]
@@ -367,10 +322,7 @@ road_factor = 1
 escort_required = false
 "#;
     let km = km_per_degree();
-    let (amb, heli) = (
-        |deg: f64| deg * km / 40.0 * 60.0,
-        |deg: f64| deg * km / 120.0 * 60.0,
-    );
+    let (amb, heli) = (|deg: f64| deg * km / 40.0 * 60.0, |deg: f64| deg * km / 120.0 * 60.0);
     // First on scene: the ambulance (2 + 0.1 degree by road) before the helicopter (3 + 0.5).
     assert!(2.0 + amb(0.1) < 3.0 + heli(0.5));
     // The dispatcher's plan for the transfer: helicopter 3 + 0.6 + 4 + 0.6 degrees beats an
@@ -381,25 +333,10 @@ escort_required = false
     let surgery = at_clinic + 5.0 + 3.0 + heli(0.6) + 4.0 + heli(0.6) + 3.0;
     let (_, s) = run(&model(text), 9, 10);
     assert_close(s.steps[0].mean_min.unwrap(), first_aid, 1e-3, "first aid");
-    assert_close(
-        s.steps[1].mean_min.unwrap(),
-        at_clinic,
-        1e-3,
-        "resuscitation at the clinic",
-    );
-    assert_close(
-        s.steps[2].mean_min.unwrap(),
-        surgery,
-        1e-3,
-        "surgery after transfer",
-    );
+    assert_close(s.steps[1].mean_min.unwrap(), at_clinic, 1e-3, "resuscitation at the clinic");
+    assert_close(s.steps[2].mean_min.unwrap(), surgery, 1e-3, "surgery after transfer");
     let heli_sorties = s.assets[1].sorties_per_trial;
-    assert_close(
-        heli_sorties,
-        s.casualties_per_trial,
-        1e-9,
-        "one transfer flight per casualty",
-    );
+    assert_close(heli_sorties, s.casualties_per_trial, 1e-9, "one transfer flight per casualty");
 }
 
 #[test]
@@ -416,27 +353,14 @@ fn a_scheduled_mass_casualty_incident_is_cleared_by_repeated_lifts() {
          first_aider_share = 0\nreport_delay_min = 3",
     );
     let (t, s) = run(&model(&text), 10, 5);
-    assert_eq!(
-        t.casualties, 50,
-        "exactly one incident of ten casualties a trial"
-    );
+    assert_eq!(t.casualties, 50, "exactly one incident of ten casualties a trial");
     assert_eq!(t.incidents, 5);
     let leg = 0.5 * km_per_degree() / 120.0 * 60.0;
     let first_on_scene = 3.0 + 5.0 + leg;
     let cycle = 4.0 + leg + 6.0 + 5.0 + leg;
     let delivered = |k: f64| first_on_scene + k * cycle + 4.0 + leg;
     let mean_resus = (4.0 * delivered(0.0) + 4.0 * delivered(1.0) + 2.0 * delivered(2.0)) / 10.0;
-    assert_close(
-        s.steps[0].mean_min.unwrap(),
-        first_on_scene,
-        1e-3,
-        "the first crew gives first aid to all",
-    );
-    assert_close(
-        s.steps[1].mean_min.unwrap(),
-        mean_resus,
-        1e-3,
-        "resuscitation lift by lift",
-    );
+    assert_close(s.steps[0].mean_min.unwrap(), first_on_scene, 1e-3, "the first crew gives first aid to all");
+    assert_close(s.steps[1].mean_min.unwrap(), mean_resus, 1e-3, "resuscitation lift by lift");
     assert_close(s.assets[0].sorties_per_trial, 3.0, 1e-12, "three lifts");
 }

@@ -11,49 +11,25 @@ use proptest::prelude::*;
 fn check_conservation(t: &Tally) {
     let g = t.groups();
     let z = t.zones;
-    assert_eq!(
-        t.outcomes.iter().sum::<u64>(),
-        t.casualties,
-        "outcomes partition the casualties"
-    );
+    assert_eq!(t.outcomes.iter().sum::<u64>(), t.casualties, "outcomes partition the casualties");
     for step in 0..3 {
         let all = *t.cell(Groups::ALL, step);
         if step < 2 {
-            assert_eq!(
-                all.n, t.casualties,
-                "first aid and resuscitation apply to every casualty"
-            );
+            assert_eq!(all.n, t.casualties, "first aid and resuscitation apply to every casualty");
         }
         assert!(all.compliant <= all.reached && all.reached <= all.n);
         let sev: u64 = (0..3).map(|s| t.cell(g.severity(s), step).n).sum();
         let zones: u64 = (0..z).map(|i| t.cell(g.zone(i), step).n).sum();
         let light = t.cell(g.light(false), step).n + t.cell(g.light(true), step).n;
-        assert_eq!(
-            (sev, zones, light),
-            (all.n, all.n, all.n),
-            "splits add up (step {step})"
-        );
+        assert_eq!((sev, zones, light), (all.n, all.n, all.n), "splits add up (step {step})");
         let ok: u64 = (0..z).map(|i| t.cell(g.zone(i), step).compliant).sum();
         assert_eq!(ok, all.compliant);
         let hist = t.hist(Groups::ALL, step);
-        assert_eq!(
-            hist.iter().sum::<u64>(),
-            all.n,
-            "histogram holds every casualty once"
-        );
-        assert!(
-            hist[HIST_BINS] >= all.n - all.reached,
-            "unreached fall in the overflow bin"
-        );
-        let missed: u64 = (0..z)
-            .flat_map(|i| (0..CAUSES).map(move |c| (i, c)))
-            .map(|(i, c)| t.failure(step, i, c))
-            .sum();
-        assert_eq!(
-            missed,
-            all.n - all.compliant,
-            "each miss has exactly one cause (step {step})"
-        );
+        assert_eq!(hist.iter().sum::<u64>(), all.n, "histogram holds every casualty once");
+        assert!(hist[HIST_BINS] >= all.n - all.reached, "unreached fall in the overflow bin");
+        let missed: u64 =
+            (0..z).flat_map(|i| (0..CAUSES).map(move |c| (i, c))).map(|(i, c)| t.failure(step, i, c)).sum();
+        assert_eq!(missed, all.n - all.compliant, "each miss has exactly one cause (step {step})");
     }
     // A casualty never picked up was never resuscitated; one awaiting surgery never had it.
     let awaiting_surgery: u64 = (0..z).map(|i| t.outcomes[i * OUTCOMES.len() + 1]).sum();
@@ -87,17 +63,7 @@ struct Knobs {
 }
 
 fn random_scenario(k: &Knobs) -> String {
-    let Knobs {
-        units,
-        stretchers,
-        rate,
-        serviceability,
-        weather,
-        night_capable,
-        tables,
-        follow_up_h,
-        masscal,
-    } = *k;
+    let Knobs { units, stretchers, rate, serviceability, weather, night_capable, tables, follow_up_h, masscal } = *k;
     scenario(
         &format!("period_days = 4\nfollow_up_hours = {follow_up_h}"),
         &format!("site = \"hospital\"\nlevel = \"level2\"\noperating_tables = {tables}"),

@@ -39,8 +39,7 @@ fn every_example_in_the_guide_parses_and_full_scenarios_run() {
             assert!(s.steps.iter().all(|st| st.compliance.is_some()));
             scenarios += 1;
         } else {
-            let table: toml::Table =
-                toml::from_str(block).unwrap_or_else(|e| panic!("{e}\n{block}"));
+            let table: toml::Table = toml::from_str(block).unwrap_or_else(|e| panic!("{e}\n{block}"));
             for (key, value) in table {
                 let spec: DistSpec = value.try_into().unwrap_or_else(|e| panic!("{key}: {e}"));
                 spec.compile(true).unwrap_or_else(|e| panic!("{key}: {e}"));

@@ -22,12 +22,7 @@ fn every_bundled_scenario_validates_and_runs() {
         let m = casevac::scenario::load(&path).unwrap_or_else(|e| panic!("{e}"));
         let (t, s) = common::run(&m, 3, 20);
         assert!(t.casualties > 0, "{}: no casualties", path.display());
-        assert_eq!(
-            t.outcomes.iter().sum::<u64>(),
-            t.casualties,
-            "{}",
-            path.display()
-        );
+        assert_eq!(t.outcomes.iter().sum::<u64>(), t.casualties, "{}", path.display());
         assert!(s.steps[0].compliance.is_some());
     }
 }
@@ -36,22 +31,10 @@ fn every_bundled_scenario_validates_and_runs() {
 fn every_bundled_scenario_opens_with_its_question_assumptions_and_sources() {
     for path in bundled() {
         let text = std::fs::read_to_string(&path).unwrap();
-        let header: String = text
-            .lines()
-            .take_while(|l| l.starts_with('#') || l.is_empty())
-            .collect::<Vec<_>>()
-            .join("\n");
-        for needle in [
-            "Question:",
-            "ILLUSTRATIVE",
-            "Sources",
-            "What a default run shows",
-        ] {
-            assert!(
-                header.contains(needle),
-                "{}: header lacks {needle:?}",
-                path.display()
-            );
+        let header: String =
+            text.lines().take_while(|l| l.starts_with('#') || l.is_empty()).collect::<Vec<_>>().join("\n");
+        for needle in ["Question:", "ILLUSTRATIVE", "Sources", "What a default run shows"] {
+            assert!(header.contains(needle), "{}: header lacks {needle:?}", path.display());
         }
     }
 }
@@ -62,28 +45,14 @@ fn the_course_of_action_pair_differs_only_in_the_proposed_change() {
     let blocks = |path: &str| {
         let text = std::fs::read_to_string(path).unwrap();
         let at = text.find("\n[scenario]").unwrap();
-        text[at..]
-            .split("\n\n")
-            .map(str::to_string)
-            .collect::<Vec<_>>()
+        text[at..].split("\n\n").map(str::to_string).collect::<Vec<_>>()
     };
     let base = blocks("scenarios/sahel-north.toml");
     let coa = blocks("scenarios/sahel-north-fst-kidal.toml");
     assert_eq!(base.len(), coa.len());
-    let differing: Vec<(&String, &String)> =
-        base.iter().zip(&coa).filter(|(a, b)| a != b).collect();
-    assert_eq!(
-        differing.len(),
-        2,
-        "only the scenario name and one facility change: {differing:#?}"
-    );
+    let differing: Vec<(&String, &String)> = base.iter().zip(&coa).filter(|(a, b)| a != b).collect();
+    assert_eq!(differing.len(), 2, "only the scenario name and one facility change: {differing:#?}");
     assert!(differing[0].1.contains("forward surgical team at Kidal"));
-    assert!(
-        differing[1].0.contains("id = \"kidal_l1\"")
-            && differing[1].0.contains("level = \"level1\"")
-    );
-    assert!(
-        differing[1].1.contains("id = \"kidal_l1\"")
-            && differing[1].1.contains("level = \"level1plus\"")
-    );
+    assert!(differing[1].0.contains("id = \"kidal_l1\"") && differing[1].0.contains("level = \"level1\""));
+    assert!(differing[1].1.contains("id = \"kidal_l1\"") && differing[1].1.contains("level = \"level1plus\""));
 }

@@ -8,10 +8,7 @@ fn opt(x: Option<f64>) -> String {
     x.map_or(String::new(), |v| format!("{v}"))
 }
 
-fn table(
-    header: &[&str],
-    rows: impl IntoIterator<Item = Vec<String>>,
-) -> Result<Vec<u8>, csv::Error> {
+fn table(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(header)?;
     for r in rows {
@@ -45,11 +42,7 @@ pub fn files(s: &Summary) -> Result<Vec<(&'static str, Vec<u8>)>, csv::Error> {
     for st in &s.steps {
         compliance.push(step_row("all", "all", st));
     }
-    for (kind, groups) in [
-        ("severity", &s.by_severity),
-        ("zone", &s.by_zone),
-        ("time_of_day", &s.by_time_of_day),
-    ] {
+    for (kind, groups) in [("severity", &s.by_severity), ("zone", &s.by_zone), ("time_of_day", &s.by_time_of_day)] {
         for g in groups {
             for st in &g.steps {
                 compliance.push(step_row(kind, &g.group, st));
@@ -76,44 +69,22 @@ pub fn files(s: &Summary) -> Result<Vec<(&'static str, Vec<u8>)>, csv::Error> {
         compliance,
     )?;
     let phase_rows = std::iter::once(("all", &s.phases))
-        .chain(
-            s.phases_by_zone
-                .iter()
-                .map(|z| (z.zone.as_str(), &z.phases)),
-        )
+        .chain(s.phases_by_zone.iter().map(|z| (z.zone.as_str(), &z.phases)))
         .flat_map(|(zone, ps)| {
-            ps.iter().map(move |p| {
-                vec![
-                    zone.to_string(),
-                    p.phase.to_string(),
-                    opt(p.mean_min),
-                    p.casualties.to_string(),
-                ]
-            })
+            ps.iter()
+                .map(move |p| vec![zone.to_string(), p.phase.to_string(), opt(p.mean_min), p.casualties.to_string()])
         });
     let phases = table(&["zone", "phase", "mean_min", "casualties"], phase_rows)?;
     let misses = table(
         &["step", "cause", "count", "share"],
         s.misses.iter().flat_map(|m| {
             m.causes.iter().map(move |c| {
-                vec![
-                    m.step.label().replace(' ', "_"),
-                    c.name.to_string(),
-                    c.count.to_string(),
-                    c.share.to_string(),
-                ]
+                vec![m.step.label().replace(' ', "_"), c.name.to_string(), c.count.to_string(), c.share.to_string()]
             })
         }),
     )?;
     let assets = table(
-        &[
-            "id",
-            "name",
-            "kind",
-            "units",
-            "sorties_per_trial",
-            "utilisation",
-        ],
+        &["id", "name", "kind", "units", "sorties_per_trial", "utilisation"],
         s.assets.iter().map(|a| {
             vec![
                 a.id.clone(),
@@ -126,14 +97,7 @@ pub fn files(s: &Summary) -> Result<Vec<(&'static str, Vec<u8>)>, csv::Error> {
         }),
     )?;
     let facilities = table(
-        &[
-            "id",
-            "name",
-            "level",
-            "operating_tables",
-            "operations_per_trial",
-            "table_utilisation",
-        ],
+        &["id", "name", "level", "operating_tables", "operations_per_trial", "table_utilisation"],
         s.facilities.iter().map(|f| {
             vec![
                 f.id.clone(),
@@ -156,12 +120,10 @@ pub fn files(s: &Summary) -> Result<Vec<(&'static str, Vec<u8>)>, csv::Error> {
 
 /// Writes every CSV file into `dir`, creating it if needed.
 pub fn write(s: &Summary, dir: &Path) -> anyhow::Result<()> {
-    std::fs::create_dir_all(dir)
-        .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", dir.display()))?;
+    std::fs::create_dir_all(dir).map_err(|e| anyhow::anyhow!("cannot create {}: {e}", dir.display()))?;
     for (name, bytes) in files(s)? {
         let path = dir.join(name);
-        write_atomic(&path, &bytes)
-            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+        write_atomic(&path, &bytes).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
     }
     Ok(())
 }

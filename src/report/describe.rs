@@ -12,10 +12,7 @@ fn best_response(m: &Model, z: usize) -> Option<(&str, f64)> {
         .filter(|a| a.can_serve(&zone.access))
         .map(|a| {
             let pre = a.planned_departure_min(true, &zone.access);
-            (
-                a.id.as_str(),
-                pre + a.travel_min(a.pos.distance_km(&c), &zone.access),
-            )
+            (a.id.as_str(), pre + a.travel_min(a.pos.distance_km(&c), &zone.access))
         })
         .min_by(|x, y| x.1.total_cmp(&y.1))
 }
@@ -27,12 +24,7 @@ pub fn describe(m: &Model) -> String {
         let _ = writeln!(o, "{}", m.description.trim());
     }
     let units = m.unit_count();
-    let helis = m
-        .assets
-        .iter()
-        .filter(|a| a.kind == AssetKind::Helicopter)
-        .map(|a| a.count)
-        .sum::<u32>();
+    let helis = m.assets.iter().filter(|a| a.kind == AssetKind::Helicopter).map(|a| a.count).sum::<u32>();
     let tables: u32 = m.facilities.iter().map(|f| f.tables).sum();
     let _ = writeln!(
         o,
@@ -45,11 +37,7 @@ pub fn describe(m: &Model) -> String {
         units as u32 - helis,
         m.zones.len()
     );
-    let per_day: f64 = m
-        .zones
-        .iter()
-        .map(|z| z.incidents_per_day * z.casualties.mean())
-        .sum();
+    let per_day: f64 = m.zones.iter().map(|z| z.incidents_per_day * z.casualties.mean()).sum();
     let _ = writeln!(
         o,
         "about {:.2} casualties a day expected, {:.0} per {}-day trial; daylight {:02}:{:02} to {:02}:{:02}",
@@ -61,17 +49,11 @@ pub fn describe(m: &Model) -> String {
         (m.daylight.sunset_min / 60.0) as u32,
         (m.daylight.sunset_min % 60.0) as u32
     );
-    let _ = writeln!(
-        o,
-        "\nzones, from their centre (planned with mean delays, by day):"
-    );
+    let _ = writeln!(o, "\nzones, from their centre (planned with mean delays, by day):");
     for (i, z) in m.zones.iter().enumerate() {
         let c = z.area.centre();
-        let mix: Vec<String> = SEVERITIES
-            .iter()
-            .zip(z.severity)
-            .map(|(s, p)| format!("{s} {:.0}%", p * 100.0))
-            .collect();
+        let mix: Vec<String> =
+            SEVERITIES.iter().zip(z.severity).map(|(s, p)| format!("{s} {:.0}%", p * 100.0)).collect();
         let _ = writeln!(
             o,
             "  {} ({:.2}, {:.2}): {:.2} incidents/day, {}",

@@ -1,7 +1,10 @@
 //! Everything a run writes: the terminal table, JSON and CSV, always through atomic writes.
 
+pub mod charts;
 pub mod csv_out;
 pub mod describe;
+pub mod geojson;
+pub mod html;
 pub mod table;
 
 use std::io::Write;
@@ -10,14 +13,8 @@ use std::path::Path;
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so a
 /// reader never sees a half-written file, even if the run is interrupted.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
@@ -36,4 +33,59 @@ pub fn to_json(summary: &crate::summary::Summary) -> String {
     let mut s = serde_json::to_string_pretty(summary).expect("a summary always serialises");
     s.push('\n');
     s
+}
+
+/// Everything `--report DIR` writes: each chart as PNG and SVG, the HTML report, the GeoJSON
+/// map and the JSON summary. Returns the files written, in order.
+pub fn write_report(
+    dir: &Path,
+    model: &crate::model::Model,
+    tally: &crate::stats::Tally,
+    summary: &crate::summary::Summary,
+    coverage: &crate::coverage::Coverage,
+    meta: &html::RunMeta,
+) -> anyhow::Result<Vec<std::path::PathBuf>> {
+    use charts::*;
+    std::fs::create_dir_all(dir).map_err(|e| anyhow::anyhow!("cannot create {}: {e}", dir.display()))?;
+    let mut written = Vec::new();
+    let mut put = |name: &str, bytes: &[u8]| -> anyhow::Result<()> {
+        let path = dir.join(name);
+        write_atomic(&path, bytes).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+        written.push(path);
+        Ok(())
+    };
+    let rendered = [
+        (
+            "compliance",
+            "Compliance with each step, overall and by severity, with 95% intervals",
+            render(&ComplianceChart { summary, targets_pct: model.targets_pct }),
+        ),
+        (
+            "time_to_care",
+            "Cumulative share of casualties treated, by time after wounding",
+            render(&TimeToCareChart { summary, tally, model }),
+        ),
+        (
+            "phases",
+            "Where the minutes go: mean time in each phase of the chain, by zone",
+            render(&PhasesChart { summary }),
+        ),
+        ("utilisation", "Utilisation of evacuation assets and operating tables", render(&UtilisationChart { summary })),
+        (
+            "coverage",
+            "Coverage map: probability that a lone T1 casualty wounded at each point is treated in time",
+            render(&CoverageChart { model, coverage }),
+        ),
+    ];
+    let mut figures = Vec::new();
+    for (id, title, result) in &rendered {
+        let (png, svg) = result.as_ref().map_err(|e| anyhow::anyhow!("{id} chart: {e}"))?;
+        put(&format!("{id}.png"), png)?;
+        put(&format!("{id}.svg"), svg.as_bytes())?;
+        figures.push(html::Figure { id, title, png });
+    }
+    put("report.html", html::render(model, summary, &figures, meta).as_bytes())?;
+    put("map.geojson", geojson::to_geojson(model, coverage).as_bytes())?;
+    put("summary.json", to_json(summary).as_bytes())?;
+    Ok(written)
 }

@@ -20,28 +20,16 @@ fn interval(s: &StepResult) -> String {
 
 fn step_name(s: &StepResult) -> String {
     let t = s.threshold_min;
-    let when = if t % 60.0 == 0.0 && t >= 60.0 {
-        format!("{} h", t / 60.0)
-    } else {
-        format!("{t} min")
-    };
+    let when = if t % 60.0 == 0.0 && t >= 60.0 { format!("{} h", t / 60.0) } else { format!("{t} min") };
     format!("{} within {when}", s.step.label())
 }
 
 fn group_table(out: &mut String, title: &str, groups: &[GroupResult]) {
-    let _ = writeln!(
-        out,
-        "\n{title:<22}{:>26}{:>26}{:>26}",
-        "first aid", "resuscitation", "surgery"
-    );
+    let _ = writeln!(out, "\n{title:<22}{:>26}{:>26}{:>26}", "first aid", "resuscitation", "surgery");
     for g in groups {
         let _ = write!(out, "  {:<20}", g.group);
         for s in &g.steps {
-            let cell = if s.eligible == 0 {
-                "-".to_string()
-            } else {
-                format!("{} {}", pct(s.compliance), interval(s))
-            };
+            let cell = if s.eligible == 0 { "-".to_string() } else { format!("{} {}", pct(s.compliance), interval(s)) };
             let _ = write!(out, "{cell:>26}");
         }
         let _ = writeln!(out, "   n={}", g.steps[0].eligible);
@@ -51,11 +39,7 @@ fn group_table(out: &mut String, title: &str, groups: &[GroupResult]) {
 fn phase_row(out: &mut String, name: &str, phases: &[PhaseResult]) {
     let _ = write!(out, "  {name:<20}");
     for p in phases {
-        let _ = write!(
-            out,
-            "{:>10}",
-            p.mean_min.map_or("-".into(), |m| format!("{m:.1}"))
-        );
+        let _ = write!(out, "{:>10}", p.mean_min.map_or("-".into(), |m| format!("{m:.1}")));
     }
     let _ = writeln!(out);
 }
@@ -97,11 +81,7 @@ pub fn render(s: &Summary) -> String {
         s.casualties_per_trial
     );
 
-    let _ = writeln!(
-        o,
-        "\n10-1-2 compliance{:>25}{:>16}{:>9}{:>7}{:>7}",
-        "share", "95% CI", "median", "p90", "p95"
-    );
+    let _ = writeln!(o, "\n10-1-2 compliance{:>25}{:>16}{:>9}{:>7}{:>7}", "share", "95% CI", "median", "p90", "p95");
     for st in &s.steps {
         let _ = writeln!(
             o,
@@ -114,24 +94,14 @@ pub fn render(s: &Summary) -> String {
             minutes(st.p95_min)
         );
     }
-    let _ = writeln!(
-        o,
-        "  (times in minutes; surgery counts only casualties who need it: n={})",
-        s.steps[2].eligible
-    );
+    let _ = writeln!(o, "  (times in minutes; surgery counts only casualties who need it: n={})", s.steps[2].eligible);
 
     group_table(&mut o, "by severity", &s.by_severity);
     group_table(&mut o, "by zone", &s.by_zone);
     group_table(&mut o, "by time of wounding", &s.by_time_of_day);
 
-    let _ = writeln!(
-        o,
-        "\nwhere the minutes go (mean minutes per evacuated casualty)"
-    );
-    let heads = [
-        "report", "wait", "approve", "launch", "to scene", "on scene", "to facil", "handover",
-        "table",
-    ];
+    let _ = writeln!(o, "\nwhere the minutes go (mean minutes per evacuated casualty)");
+    let heads = ["report", "wait", "approve", "launch", "to scene", "on scene", "to facil", "handover", "table"];
     let _ = write!(o, "  {:<20}", "zone");
     for h in heads {
         let _ = write!(o, "{h:>10}");
@@ -148,29 +118,15 @@ pub fn render(s: &Summary) -> String {
             let _ = writeln!(o, "  {:<15} none missed", m.step.label());
             continue;
         }
-        let causes: Vec<String> = m
-            .causes
-            .iter()
-            .take(3)
-            .map(|c| format!("{} {:.0}%", c.name.replace('_', " "), c.share * 100.0))
-            .collect();
-        let _ = writeln!(
-            o,
-            "  {:<15} {} missed: {}",
-            m.step.label(),
-            thousands(m.missed),
-            causes.join(", ")
-        );
+        let causes: Vec<String> =
+            m.causes.iter().take(3).map(|c| format!("{} {:.0}%", c.name.replace('_', " "), c.share * 100.0)).collect();
+        let _ = writeln!(o, "  {:<15} {} missed: {}", m.step.label(), thousands(m.missed), causes.join(", "));
         if let Some(z) = &m.worst_zone {
             let _ = writeln!(o, "  {:<15} most misses in zone {z}", "");
         }
     }
 
-    let _ = writeln!(
-        o,
-        "\nassets{:>33}{:>8}{:>15}{:>13}",
-        "kind", "units", "sorties/trial", "utilisation"
-    );
+    let _ = writeln!(o, "\nassets{:>33}{:>8}{:>15}{:>13}", "kind", "units", "sorties/trial", "utilisation");
     for a in &s.assets {
         let kind = format!("{:?}", a.kind).to_lowercase();
         let _ = writeln!(
@@ -182,11 +138,7 @@ pub fn render(s: &Summary) -> String {
             pct(Some(a.utilisation))
         );
     }
-    let _ = writeln!(
-        o,
-        "\nfacilities{:>29}{:>8}{:>15}{:>13}",
-        "level", "tables", "ops/trial", "table use"
-    );
+    let _ = writeln!(o, "\nfacilities{:>29}{:>8}{:>15}{:>13}", "level", "tables", "ops/trial", "table use");
     for f in &s.facilities {
         let level = format!("{:?}", f.level).to_lowercase();
         let _ = writeln!(
@@ -202,14 +154,7 @@ pub fn render(s: &Summary) -> String {
     let outcomes: Vec<String> = s
         .outcomes
         .iter()
-        .map(|c| {
-            format!(
-                "{} {} ({:.2}%)",
-                c.name.replace('_', " "),
-                thousands(c.count),
-                c.share * 100.0
-            )
-        })
+        .map(|c| format!("{} {} ({:.2}%)", c.name.replace('_', " "), thousands(c.count), c.share * 100.0))
         .collect();
     let _ = writeln!(o, "\nat the end of follow-up: {}", outcomes.join(", "));
     o

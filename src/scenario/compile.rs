@@ -15,28 +15,15 @@ struct Ctx {
 }
 
 impl Ctx {
-    fn err(
-        &mut self,
-        span: Option<Range<usize>>,
-        message: impl Into<String>,
-        help: impl Into<String>,
-    ) {
-        self.problems.push(Problem {
-            span,
-            message: message.into(),
-            help: help.into(),
-        });
+    fn err(&mut self, span: Option<Range<usize>>, message: impl Into<String>, help: impl Into<String>) {
+        self.problems.push(Problem { span, message: message.into(), help: help.into() });
     }
 
     /// A number that must satisfy `ok`; on failure the problem names the field and the fix.
     fn num(&mut self, v: &Spanned<f64>, what: &str, ok: impl Fn(f64) -> bool, help: &str) -> f64 {
         let x = *v.get_ref();
         if !x.is_finite() || !ok(x) {
-            self.err(
-                Some(v.span()),
-                format!("{what} = {x} is out of range"),
-                help,
-            );
+            self.err(Some(v.span()), format!("{what} = {x} is out of range"), help);
         }
         x
     }
@@ -56,12 +43,7 @@ impl Ctx {
     }
 
     fn share(&mut self, v: &Spanned<f64>, what: &str) -> f64 {
-        self.num(
-            v,
-            what,
-            |x| (0.0..=1.0).contains(&x),
-            "give a probability between 0 and 1",
-        )
+        self.num(v, what, |x| (0.0..=1.0).contains(&x), "give a probability between 0 and 1")
     }
 
     fn count(&mut self, v: &Option<Spanned<i64>>, default: i64, what: &str, min: i64) -> u32 {
@@ -90,11 +72,7 @@ impl Ctx {
         match spec.compile(true) {
             Ok(d) => d,
             Err(e) => {
-                self.err(
-                    span,
-                    format!("{what}: {e}"),
-                    "times are in minutes and cannot be negative",
-                );
+                self.err(span, format!("{what}: {e}"), "times are in minutes and cannot be negative");
                 Dist::ZERO
             }
         }
@@ -108,19 +86,11 @@ fn clock_min(s: &str) -> Option<f64> {
     (h < 24 && m < 60).then_some((h * 60 + m) as f64)
 }
 
-fn index_ids<'a>(
-    ctx: &mut Ctx,
-    kind: &str,
-    ids: impl Iterator<Item = &'a Spanned<String>>,
-) -> HashMap<String, usize> {
+fn index_ids<'a>(ctx: &mut Ctx, kind: &str, ids: impl Iterator<Item = &'a Spanned<String>>) -> HashMap<String, usize> {
     let mut map = HashMap::new();
     for (i, id) in ids.enumerate() {
         if id.get_ref().trim().is_empty() {
-            ctx.err(
-                Some(id.span()),
-                format!("{kind} id is empty"),
-                "give every entry a short unique id",
-            );
+            ctx.err(Some(id.span()), format!("{kind} id is empty"), "give every entry a short unique id");
         } else if map.insert(id.get_ref().clone(), i).is_some() {
             ctx.err(
                 Some(id.span()),
@@ -132,12 +102,7 @@ fn index_ids<'a>(
     map
 }
 
-fn resolve(
-    ctx: &mut Ctx,
-    map: &HashMap<String, usize>,
-    kind: &str,
-    r: &Spanned<String>,
-) -> Option<usize> {
+fn resolve(ctx: &mut Ctx, map: &HashMap<String, usize>, kind: &str, r: &Spanned<String>) -> Option<usize> {
     let found = map.get(r.get_ref()).copied();
     if found.is_none() {
         let mut known: Vec<&str> = map.keys().map(String::as_str).collect();
@@ -156,9 +121,7 @@ fn resolve(
 }
 
 pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
-    let mut ctx = Ctx {
-        problems: Vec::new(),
-    };
+    let mut ctx = Ctx { problems: Vec::new() };
     let sc = &f.scenario;
     let period_days = ctx.opt_num(
         &sc.period_days,
@@ -180,15 +143,19 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
         (&th.resuscitation, 60.0, "resuscitation"),
         (&th.surgery, 120.0, "surgery"),
     ]
-    .map(|(v, d, n)| {
-        ctx.opt_num(
-            v,
-            d,
-            &format!("thresholds_min.{n}"),
-            |x| x > 0.0,
-            "give the deadline in minutes",
-        )
-    });
+    .map(|(v, d, n)| ctx.opt_num(v, d, &format!("thresholds_min.{n}"), |x| x > 0.0, "give the deadline in minutes"));
+    let tg = &sc.targets_pct;
+    let targets_pct = [(&tg.first_aid, "first_aid"), (&tg.resuscitation, "resuscitation"), (&tg.surgery, "surgery")]
+        .map(|(v, n)| {
+            v.as_ref().map(|v| {
+                ctx.num(
+                    v,
+                    &format!("targets_pct.{n}"),
+                    |x| (0.0..=100.0).contains(&x),
+                    "give a target share in percent, 0 to 100",
+                )
+            })
+        });
     let mut clock = |v: &Option<Spanned<String>>, default: f64, what: &str| match v {
         Some(s) => clock_min(s.get_ref()).unwrap_or_else(|| {
             ctx.err(
@@ -209,10 +176,7 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
             "give local times, for example sunrise = \"06:15\", sunset = \"18:40\"",
         );
     }
-    let daylight = Daylight {
-        sunrise_min,
-        sunset_min: sunset_min.max(sunrise_min + 1.0),
-    };
+    let daylight = Daylight { sunrise_min, sunset_min: sunset_min.max(sunrise_min + 1.0) };
 
     // Sites
     let site_ids = index_ids(&mut ctx, "site", f.site.iter().map(|s| &s.id));
@@ -220,12 +184,8 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
         .site
         .iter()
         .map(|s| {
-            let lat = ctx.num(
-                &s.lat,
-                "lat",
-                |x| (-90.0..=90.0).contains(&x),
-                "latitude is in decimal degrees, -90 to 90",
-            );
+            let lat =
+                ctx.num(&s.lat, "lat", |x| (-90.0..=90.0).contains(&x), "latitude is in decimal degrees, -90 to 90");
             let lon = ctx.num(
                 &s.lon,
                 "lon",
@@ -260,12 +220,8 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
         };
         let surgery = e.surgery.as_ref().map_or(default_surgery, |s| *s.get_ref());
         let resuscitation = e.resuscitation.unwrap_or(true);
-        let tables = ctx.count(
-            &e.operating_tables,
-            if surgery { default_tables.max(1) } else { 0 },
-            "operating_tables",
-            0,
-        );
+        let tables =
+            ctx.count(&e.operating_tables, if surgery { default_tables.max(1) } else { 0 }, "operating_tables", 0);
         if surgery && tables == 0 {
             let span = e
                 .operating_tables
@@ -275,20 +231,14 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
                 .or(Some(e.level.span()));
             ctx.err(
                 span,
-                format!(
-                    "facility '{}' provides surgery but has no operating table",
-                    e.id.get_ref()
-                ),
+                format!("facility '{}' provides surgery but has no operating table", e.id.get_ref()),
                 "set operating_tables = 1 or more, or surgery = false",
             );
         }
         if surgery && !resuscitation {
             ctx.err(
                 Some(e.id.span()),
-                format!(
-                    "facility '{}' operates but does not resuscitate",
-                    e.id.get_ref()
-                ),
+                format!("facility '{}' operates but does not resuscitate", e.id.get_ref()),
                 "a surgical facility also resuscitates: remove resuscitation = false",
             );
         }
@@ -303,11 +253,7 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
             tables: if surgery { tables } else { 0 },
             surgery_min: ctx.dist(
                 &e.surgery_min,
-                DistSpec::Triangular {
-                    min: 45.0,
-                    mode: 90.0,
-                    max: 180.0,
-                },
+                DistSpec::Triangular { min: 45.0, mode: 90.0, max: 180.0 },
                 "surgery_min",
             ),
             handover_min: ctx.dist(&e.handover_min, DistSpec::Fixed(10.0), "handover_min"),
@@ -329,20 +275,12 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
         let heli = e.kind == KindWord::Helicopter;
         let launch_day_min = ctx.dist(&e.launch_day_min, DistSpec::Fixed(15.0), "launch_day_min");
         let launch_night_min = match &e.launch_night_min {
-            Some(_) => ctx.dist(
-                &e.launch_night_min,
-                DistSpec::Fixed(0.0),
-                "launch_night_min",
-            ),
+            Some(_) => ctx.dist(&e.launch_night_min, DistSpec::Fixed(0.0), "launch_night_min"),
             None => launch_day_min.clone(),
         };
         if !heli && e.weather_grounding.is_some() {
             let span = e.weather_grounding.as_ref().map(|w| w.span());
-            ctx.err(
-                span,
-                "weather_grounding applies to helicopters only",
-                "remove it from this ground asset",
-            );
+            ctx.err(span, "weather_grounding applies to helicopters only", "remove it from this ground asset");
         }
         assets.push(AssetGroup {
             id: e.id.get_ref().clone(),
@@ -351,13 +289,30 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
             base: base.unwrap_or(0),
             pos: site_pos(base),
             count: ctx.count(&e.count, 1, "count", 1),
-            speed_kmh: ctx.num(&e.speed_kmh, "speed_kmh", |x| x > 0.0 && x <= 1000.0, "give the cruise (helicopter) or road (ground) speed in km/h, more than 0"),
+            speed_kmh: ctx.num(
+                &e.speed_kmh,
+                "speed_kmh",
+                |x| x > 0.0 && x <= 1000.0,
+                "give the cruise (helicopter) or road (ground) speed in km/h, more than 0",
+            ),
             stretchers: ctx.count(&e.stretchers, if heli { 4 } else { 2 }, "stretchers", 1),
             launch_day_min,
             launch_night_min,
             night_capable: e.night_capable.unwrap_or(!heli),
-            serviceability: ctx.opt_num(&e.serviceability, 1.0, "serviceability", |x| x > 0.0 && x <= 1.0, "give the daily probability a unit is available, more than 0 and at most 1"),
-            weather_grounding: ctx.opt_num(&e.weather_grounding, 0.0, "weather_grounding", |x| (0.0..1.0).contains(&x), "give the daily probability that weather grounds the aircraft, 0 or more and less than 1"),
+            serviceability: ctx.opt_num(
+                &e.serviceability,
+                1.0,
+                "serviceability",
+                |x| x > 0.0 && x <= 1.0,
+                "give the daily probability a unit is available, more than 0 and at most 1",
+            ),
+            weather_grounding: ctx.opt_num(
+                &e.weather_grounding,
+                0.0,
+                "weather_grounding",
+                |x| (0.0..1.0).contains(&x),
+                "give the daily probability that weather grounds the aircraft, 0 or more and less than 1",
+            ),
             approval_min: ctx.dist(&e.approval_min, DistSpec::Fixed(0.0), "approval_min"),
             escort_min: ctx.dist(&e.escort_min, DistSpec::Fixed(0.0), "escort_min"),
             on_scene_min: ctx.dist(&e.on_scene_min, DistSpec::Fixed(10.0), "on_scene_min"),
@@ -367,11 +322,7 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
         });
     }
     if assets.is_empty() {
-        ctx.err(
-            None,
-            "no evacuation asset is defined",
-            "add an [[asset]] (kind = \"helicopter\" or \"ground\")",
-        );
+        ctx.err(None, "no evacuation asset is defined", "add an [[asset]] (kind = \"helicopter\" or \"ground\")");
     }
 
     // Zones
@@ -394,32 +345,20 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
                     |x| (-180.0..=180.0).contains(&x),
                     "longitude is in decimal degrees, -180 to 180",
                 );
-                let radius_km = ctx.num(
-                    r,
-                    "radius_km",
-                    |x| (0.0..=2000.0).contains(&x),
-                    "give the zone radius in km, 0 to 2000",
-                );
-                Area::Circle {
-                    centre: Point::new(lat, lon),
-                    radius_km,
-                }
+                let radius_km =
+                    ctx.num(r, "radius_km", |x| (0.0..=2000.0).contains(&x), "give the zone radius in km, 0 to 2000");
+                Area::Circle { centre: Point::new(lat, lon), radius_km }
             }
             (None, None, Some(p)) => {
                 let pts: Vec<(f64, f64)> = p.get_ref().iter().map(|v| (v[0], v[1])).collect();
-                let bad = pts.iter().any(|&(la, lo)| {
-                    !(-89.0..=89.0).contains(&la) || !(-180.0..=180.0).contains(&lo)
-                });
+                let bad = pts.iter().any(|&(la, lo)| !(-89.0..=89.0).contains(&la) || !(-180.0..=180.0).contains(&lo));
                 if pts.len() < 3 || bad {
                     ctx.err(
                         Some(p.span()),
                         format!("zone '{id}': polygon needs at least 3 [lat, lon] points in range"),
                         "write polygon = [[lat, lon], [lat, lon], [lat, lon], ...]",
                     );
-                    Area::Circle {
-                        centre: Point::new(0.0, 0.0),
-                        radius_km: 0.0,
-                    }
+                    Area::Circle { centre: Point::new(0.0, 0.0), radius_km: 0.0 }
                 } else {
                     let a = Area::polygon(&pts);
                     if a.fill_ratio() < 0.01 {
@@ -433,11 +372,12 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
                 }
             }
             _ => {
-                ctx.err(Some(e.id.span()), format!("zone '{id}' needs either centre and radius_km, or polygon"), "write centre = { lat = 16.3, lon = -0.05 } with radius_km = 40, or polygon = [[lat, lon], ...]");
-                Area::Circle {
-                    centre: Point::new(0.0, 0.0),
-                    radius_km: 0.0,
-                }
+                ctx.err(
+                    Some(e.id.span()),
+                    format!("zone '{id}' needs either centre and radius_km, or polygon"),
+                    "write centre = { lat = 16.3, lon = -0.05 } with radius_km = 40, or polygon = [[lat, lon], ...]",
+                );
+                Area::Circle { centre: Point::new(0.0, 0.0), radius_km: 0.0 }
             }
         };
         let shares = |ctx: &mut Ctx, s: &Spanned<PerSeverity>, what: &str| -> [f64; 3] {
@@ -462,11 +402,8 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
             Some(c) => match c.get_ref().compile(true) {
                 Ok(d) if d.mean() >= 0.5 => d,
                 Ok(_) | Err(_) => {
-                    let why = c
-                        .get_ref()
-                        .compile(true)
-                        .err()
-                        .unwrap_or_else(|| "the mean is below one casualty".into());
+                    let why =
+                        c.get_ref().compile(true).err().unwrap_or_else(|| "the mean is below one casualty".into());
                     ctx.err(Some(c.span()), format!("zone '{id}': casualties: {why}"), "give casualties per incident, for example { table = { values = [1, 2, 10], p = [0.7, 0.25, 0.05] } }");
                     Dist::Fixed(1.0)
                 }
@@ -494,10 +431,7 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
         let scheduled_min: Vec<f64> = match &e.scheduled_hours {
             Some(h) => {
                 let hours = h.get_ref();
-                if hours
-                    .iter()
-                    .any(|&x| !(x >= 0.0 && x * 60.0 < period_days * MIN_PER_DAY))
-                {
+                if hours.iter().any(|&x| !(x >= 0.0 && x * 60.0 < period_days * MIN_PER_DAY)) {
                     ctx.err(
                         Some(h.span()),
                         format!("zone '{id}': scheduled_hours must fall inside the period"),
@@ -536,32 +470,18 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
             severity,
             surgery_share: shares(&mut ctx, &e.surgery_share, "surgery_share"),
             first_aider_share: ctx.share(&e.first_aider_share, "first_aider_share"),
-            first_aid_min: ctx.dist(
-                &e.first_aid_min,
-                DistSpec::Uniform { min: 1.0, max: 5.0 },
-                "first_aid_min",
-            ),
-            report_min: ctx.dist(
-                &Some(e.report_delay_min.clone()),
-                DistSpec::Fixed(0.0),
-                "report_delay_min",
-            ),
+            first_aid_min: ctx.dist(&e.first_aid_min, DistSpec::Uniform { min: 1.0, max: 5.0 }, "first_aid_min"),
+            report_min: ctx.dist(&Some(e.report_delay_min.clone()), DistSpec::Fixed(0.0), "report_delay_min"),
             access,
         };
         if !assets.is_empty() && !assets.iter().any(|a| a.can_serve(&zone.access)) {
             ctx.err(
                 Some(e.id.span()),
-                format!(
-                    "zone '{id}' is air-only but no helicopter is defined: no asset can reach it"
-                ),
+                format!("zone '{id}' is air-only but no helicopter is defined: no asset can reach it"),
                 "add a helicopter [[asset]] or set air_only = false",
             );
         }
-        let needs_surgery = zone
-            .severity
-            .iter()
-            .zip(&zone.surgery_share)
-            .any(|(s, p)| s * p > 0.0);
+        let needs_surgery = zone.severity.iter().zip(&zone.surgery_share).any(|(s, p)| s * p > 0.0);
         if needs_surgery && !facilities.iter().any(|f| f.surgery) {
             ctx.err(
                 Some(e.surgery_share.span()),
@@ -582,10 +502,8 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
     if !ctx.problems.is_empty() {
         return Err(ctx.problems);
     }
-    let facility_to_base_km = facilities
-        .iter()
-        .map(|f| assets.iter().map(|a| f.pos.distance_km(&a.pos)).collect())
-        .collect();
+    let facility_to_base_km =
+        facilities.iter().map(|f| assets.iter().map(|a| f.pos.distance_km(&a.pos)).collect()).collect();
     Ok(Model {
         name: sc.name.clone(),
         description: sc.description.clone(),
@@ -597,6 +515,7 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
             _ => ClockOrigin::Wounding,
         },
         thresholds_min,
+        targets_pct,
         daylight,
         sites,
         facilities,

@@ -59,12 +59,7 @@ impl fmt::Display for ScenarioError {
             }
         }
         let n = self.problems.len();
-        write!(
-            f,
-            "{n} problem{} in {}",
-            if n == 1 { "" } else { "s" },
-            self.path
-        )
+        write!(f, "{n} problem{} in {}", if n == 1 { "" } else { "s" }, self.path)
     }
 }
 
@@ -85,11 +80,7 @@ mod tests {
         let e = ScenarioError {
             path: "s.toml".into(),
             text: "x = 1\nspeed_kmh = -5\n".into(),
-            problems: vec![Problem {
-                span: Some(18..20),
-                message: "bad".into(),
-                help: "fix".into(),
-            }],
+            problems: vec![Problem { span: Some(18..20), message: "bad".into(), help: "fix".into() }],
         };
         let s = e.to_string();
         assert!(s.contains("error: s.toml:2:13: bad"), "{s}");

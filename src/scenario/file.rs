@@ -36,6 +36,9 @@ pub struct ScenarioSection {
     pub clock_origin: Option<ClockOriginWord>,
     #[serde(default)]
     pub thresholds_min: Thresholds,
+    /// Compliance the mission aims for, per step, in percent: drawn on the compliance chart.
+    #[serde(default)]
+    pub targets_pct: Thresholds,
     #[serde(default)]
     pub daylight: DaylightSection,
 }

@@ -11,11 +11,7 @@ use std::path::Path;
 
 /// Parses and compiles scenario text; `path` names the file in messages.
 pub fn parse(text: &str, path: &str) -> Result<Model, ScenarioError> {
-    let fail = |problems| ScenarioError {
-        path: path.to_string(),
-        text: text.to_string(),
-        problems,
-    };
+    let fail = |problems| ScenarioError { path: path.to_string(), text: text.to_string(), problems };
     let parsed: file::ScenarioFile = toml::from_str(text).map_err(|e| {
         fail(vec![Problem {
             span: e.span(),

@@ -63,10 +63,7 @@ impl PartialOrd for QueuedPatient {
 }
 impl Ord for QueuedPatient {
     fn cmp(&self, o: &Self) -> Ordering {
-        o.severity
-            .cmp(&self.severity)
-            .then(o.ready_t.total_cmp(&self.ready_t))
-            .then(o.casualty.cmp(&self.casualty))
+        o.severity.cmp(&self.severity).then(o.ready_t.total_cmp(&self.ready_t)).then(o.casualty.cmp(&self.casualty))
     }
 }
 
@@ -78,21 +75,9 @@ mod tests {
     #[test]
     fn earliest_event_pops_first_and_ties_keep_scheduling_order() {
         let mut h = BinaryHeap::new();
-        h.push(Event {
-            t: 5.0,
-            seq: 1,
-            kind: Kind::UnitFree(0),
-        });
-        h.push(Event {
-            t: 2.0,
-            seq: 2,
-            kind: Kind::UnitFree(1),
-        });
-        h.push(Event {
-            t: 2.0,
-            seq: 3,
-            kind: Kind::UnitFree(2),
-        });
+        h.push(Event { t: 5.0, seq: 1, kind: Kind::UnitFree(0) });
+        h.push(Event { t: 2.0, seq: 2, kind: Kind::UnitFree(1) });
+        h.push(Event { t: 2.0, seq: 3, kind: Kind::UnitFree(2) });
         let order: Vec<u64> = std::iter::from_fn(|| h.pop().map(|e| e.seq)).collect();
         assert_eq!(order, vec![2, 3, 1]);
     }
@@ -100,21 +85,9 @@ mod tests {
     #[test]
     fn most_severe_then_earliest_patient_gets_the_table() {
         let mut h = BinaryHeap::new();
-        h.push(QueuedPatient {
-            severity: 1,
-            ready_t: 1.0,
-            casualty: 0,
-        });
-        h.push(QueuedPatient {
-            severity: 0,
-            ready_t: 9.0,
-            casualty: 1,
-        });
-        h.push(QueuedPatient {
-            severity: 0,
-            ready_t: 3.0,
-            casualty: 2,
-        });
+        h.push(QueuedPatient { severity: 1, ready_t: 1.0, casualty: 0 });
+        h.push(QueuedPatient { severity: 0, ready_t: 9.0, casualty: 1 });
+        h.push(QueuedPatient { severity: 0, ready_t: 3.0, casualty: 2 });
         let order: Vec<u32> = std::iter::from_fn(|| h.pop().map(|p| p.casualty)).collect();
         assert_eq!(order, vec![2, 1, 0]);
     }

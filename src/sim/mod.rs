@@ -10,9 +10,7 @@ mod events;
 use crate::dist::unit;
 use crate::geo::Point;
 use crate::model::{AssetKind, ClockOrigin, MIN_PER_DAY, Model};
-use crate::stats::tally::{
-    CAUSE_FIRST_AIDER_DELAY, CAUSE_NO_FIRST_AIDER, Groups, PHASES, Phase, Tally, to_mmin,
-};
+use crate::stats::tally::{CAUSE_FIRST_AIDER_DELAY, CAUSE_NO_FIRST_AIDER, Groups, PHASES, Phase, Tally, to_mmin};
 use events::{Event, Kind, QueuedPatient};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -104,17 +102,11 @@ impl<'m> Engine<'m> {
         for (g, a) in model.assets.iter().enumerate() {
             group_start.push(units.len());
             for _ in 0..a.count {
-                units.push(Unit {
-                    group: g as u32,
-                    idle: true,
-                    serviceable: true,
-                });
+                units.push(Unit { group: g as u32, idle: true, serviceable: true });
             }
         }
         group_start.push(units.len());
-        let groups = Groups {
-            zones: model.zones.len(),
-        };
+        let groups = Groups { zones: model.zones.len() };
         Engine {
             model,
             groups,
@@ -151,6 +143,20 @@ impl<'m> Engine<'m> {
         self.record(tally);
     }
 
+    /// Simulates a single T1 casualty who needs surgery, wounded at `pos` at a uniformly random
+    /// time of the first day, with zone `zone`'s reporting, first aid and ground access, and no
+    /// other incident competing for assets. Its outcome is added to `tally` under that zone.
+    /// Serviceability and weather are drawn as in any trial.
+    pub fn probe(&mut self, seed: u64, stream: u64, zone: usize, pos: Point, tally: &mut Tally) {
+        let mut rng = Self::rng(seed, stream);
+        self.reset();
+        let t = unit(&mut rng) * MIN_PER_DAY.min(self.model.period_min);
+        self.new_incident(zone, t, Some(pos), &mut rng);
+        self.index_incidents();
+        self.run_events(&mut rng, tally);
+        self.record(tally);
+    }
+
     fn reset(&mut self) {
         self.incidents.clear();
         self.casualties.clear();
@@ -178,7 +184,7 @@ impl<'m> Engine<'m> {
         let (rise, set) = (m.daylight.sunrise_min, m.daylight.sunset_min);
         for (z, zone) in m.zones.iter().enumerate() {
             for &t in &zone.scheduled_min {
-                self.new_incident(z, t, rng);
+                self.new_incident(z, t, None, rng);
             }
             let per_day = zone.incidents_per_day;
             if per_day <= 0.0 {
@@ -205,14 +211,15 @@ impl<'m> Engine<'m> {
                 if t >= m.period_min {
                     break;
                 }
-                self.new_incident(z, t, rng);
+                self.new_incident(z, t, None, rng);
             }
         }
-        self.incidents.sort_unstable_by(|a, b| {
-            a.request_t
-                .total_cmp(&b.request_t)
-                .then(a.zone.cmp(&b.zone))
-        });
+        self.index_incidents();
+    }
+
+    /// Puts the zones' incidents in request order and points each casualty at its incident.
+    fn index_incidents(&mut self) {
+        self.incidents.sort_unstable_by(|a, b| a.request_t.total_cmp(&b.request_t).then(a.zone.cmp(&b.zone)));
         for (i, inc) in self.incidents.iter().enumerate() {
             let r = inc.slot_start as usize..(inc.slot_start + inc.slot_len) as usize;
             for c in &mut self.casualties[r] {
@@ -224,22 +231,28 @@ impl<'m> Engine<'m> {
         self.originals = self.incidents.len();
     }
 
-    fn new_incident(&mut self, z: usize, wound_t: f64, rng: &mut ChaCha8Rng) {
+    /// An incident of zone `z` at `wound_t`; with `probe`, instead one T1 casualty who needs
+    /// surgery, at that point, for coverage maps.
+    fn new_incident(&mut self, z: usize, wound_t: f64, probe: Option<Point>, rng: &mut ChaCha8Rng) {
         let zone = &self.model.zones[z];
-        let pos = zone.area.sample(rng);
+        let pos = probe.unwrap_or_else(|| zone.area.sample(rng));
         let report = zone.report_min.sample(rng);
         let has_first_aider = unit(rng) < zone.first_aider_share;
-        let n = (zone.casualties.sample(rng).round() as u32).max(1);
+        let n = match probe {
+            Some(_) => 1,
+            None => (zone.casualties.sample(rng).round() as u32).max(1),
+        };
         let cas_start = self.casualties.len() as u32;
         for _ in 0..n {
-            let u = unit(rng);
-            let severity = zone.severity_cum.iter().position(|&c| u < c).unwrap_or(2);
-            let needs_surgery = unit(rng) < zone.surgery_share[severity];
-            let first_aider_t = if has_first_aider {
-                wound_t + zone.first_aid_min.sample(rng)
-            } else {
-                NEVER
+            let (severity, needs_surgery) = match probe {
+                Some(_) => (0, true),
+                None => {
+                    let u = unit(rng);
+                    let severity = zone.severity_cum.iter().position(|&c| u < c).unwrap_or(2);
+                    (severity, unit(rng) < zone.surgery_share[severity])
+                }
             };
+            let first_aider_t = if has_first_aider { wound_t + zone.first_aid_min.sample(rng) } else { NEVER };
             let mut phase_min = [0.0; PHASES.len()];
             phase_min[Phase::Report as usize] = report;
             self.casualties.push(Casualty {
@@ -272,11 +285,7 @@ impl<'m> Engine<'m> {
 
     fn push(&mut self, t: f64, kind: Kind) {
         self.seq += 1;
-        self.heap.push(Event {
-            t,
-            seq: self.seq,
-            kind,
-        });
+        self.heap.push(Event { t, seq: self.seq, kind });
     }
 
     /// Merges three time-ordered streams: the daily clock (midnight: new serviceability and
@@ -289,9 +298,7 @@ impl<'m> Engine<'m> {
         let mut clock_t: f64 = 0.0;
         let mut clock_is_midnight = true;
         loop {
-            let request_t = self.incidents[..self.originals]
-                .get(next_request)
-                .map_or(NEVER, |i| i.request_t);
+            let request_t = self.incidents[..self.originals].get(next_request).map_or(NEVER, |i| i.request_t);
             let event_t = self.heap.peek().map_or(NEVER, |e| e.t);
             if request_t == NEVER && event_t == NEVER && self.waiting.is_empty() {
                 break;
@@ -350,11 +357,7 @@ impl<'m> Engine<'m> {
         let (incidents, casualties, slots) = (&self.incidents, &self.casualties, &self.slots);
         let priority = |&i: &u32| {
             let inc = &incidents[i as usize];
-            (
-                casualties[slots[inc.next_unassigned as usize] as usize].severity,
-                inc.request_t,
-                i,
-            )
+            (casualties[slots[inc.next_unassigned as usize] as usize].severity, inc.request_t, i)
         };
         self.waiting.sort_unstable_by(|a, b| {
             let (sa, ta, ia) = priority(a);
@@ -428,17 +431,8 @@ impl<'m> Engine<'m> {
         let inc = &self.incidents[i];
         let access = &m.zones[inc.zone as usize].access;
         let approval = a.approval_min.sample(rng);
-        let launch = if m.daylight.is_day(now) {
-            &a.launch_day_min
-        } else {
-            &a.launch_night_min
-        }
-        .sample(rng);
-        let escort = if access.escort_required {
-            a.escort_min.sample(rng)
-        } else {
-            0.0
-        };
+        let launch = if m.daylight.is_day(now) { &a.launch_day_min } else { &a.launch_night_min }.sample(rng);
+        let escort = if access.escort_required { a.escort_min.sample(rng) } else { 0.0 };
         let travel = a.travel_min(a.pos.distance_km(&inc.pos), access);
         let end = inc.slot_start + inc.slot_len;
         let take = a.stretchers.min(end - inc.next_unassigned);
@@ -463,10 +457,7 @@ impl<'m> Engine<'m> {
             facility: 0,
             tasked_t: now,
         });
-        self.push(
-            now + approval + launch + escort + travel,
-            Kind::ArriveScene(s),
-        );
+        self.push(now + approval + launch + escort + travel, Kind::ArriveScene(s));
     }
 
     fn arrive_scene(&mut self, s: usize, now: f64, rng: &mut ChaCha8Rng, tally: &mut Tally) {
@@ -479,9 +470,7 @@ impl<'m> Engine<'m> {
         let (pos, zone, transfer) = (inc.pos, inc.zone as usize, inc.transfer);
         let access = &m.zones[zone].access;
         let carried = sortie.slot_start as usize..(sortie.slot_start + sortie.slot_len) as usize;
-        let surgical = self.slots[carried.clone()]
-            .iter()
-            .any(|&c| self.casualties[c as usize].needs_surgery);
+        let surgical = self.slots[carried.clone()].iter().any(|&c| self.casualties[c as usize].needs_surgery);
         // The nearest facility, by this asset's travel time, that gives what the worst case
         // needs; or, for assets that deliver to the nearest facility, the nearest that resuscitates.
         let needs_table = surgical && (transfer || !a.delivers_to_nearest);
@@ -489,26 +478,13 @@ impl<'m> Engine<'m> {
             .facilities
             .iter()
             .enumerate()
-            .filter(|(_, f)| {
-                if needs_table {
-                    f.surgery
-                } else {
-                    f.resuscitation
-                }
-            })
+            .filter(|(_, f)| if needs_table { f.surgery } else { f.resuscitation })
             .map(|(i, f)| (i, a.travel_min(pos.distance_km(&f.pos), access)))
-            .fold(
-                (usize::MAX, NEVER),
-                |best, x| if x.1 < best.1 { x } else { best },
-            );
+            .fold((usize::MAX, NEVER), |best, x| if x.1 < best.1 { x } else { best });
         let fac = &m.facilities[f];
         let on_scene = a.on_scene_min.sample(rng);
         let at_facility = now + on_scene + to_facility;
-        let handover = if surgical {
-            fac.handover_min.sample(rng)
-        } else {
-            0.0
-        };
+        let handover = if surgical { fac.handover_min.sample(rng) } else { 0.0 };
         for &c in &self.slots[carried.clone()] {
             let c = &mut self.casualties[c as usize];
             if !transfer {
@@ -531,8 +507,7 @@ impl<'m> Engine<'m> {
         let back = a.travel_min(m.facility_to_base_km[f][g], access);
         let free_t = at_facility + a.turnaround_min.sample(rng) + back;
         // A unit is busy from tasking until it is back at base; utilisation counts the period only.
-        tally.asset_busy_mmin[g] +=
-            to_mmin(free_t.min(m.period_min) - sortie.tasked_t.min(m.period_min));
+        tally.asset_busy_mmin[g] += to_mmin(free_t.min(m.period_min) - sortie.tasked_t.min(m.period_min));
         tally.sorties[g] += 1;
         self.push(free_t, Kind::UnitFree(sortie.unit));
     }
@@ -563,12 +538,7 @@ impl<'m> Engine<'m> {
     }
 
     fn patients_ready(&mut self, s: usize, now: f64, rng: &mut ChaCha8Rng, tally: &mut Tally) {
-        let Sortie {
-            slot_start,
-            slot_len,
-            facility,
-            ..
-        } = self.sorties[s];
+        let Sortie { slot_start, slot_len, facility, .. } = self.sorties[s];
         let f = facility as usize;
         for slot in slot_start..slot_start + slot_len {
             let c = self.slots[slot as usize];
@@ -582,11 +552,7 @@ impl<'m> Engine<'m> {
                 self.start_surgery(f, c, now, rng, tally);
             } else {
                 let severity = cas.severity;
-                self.table_queue[f].push(QueuedPatient {
-                    severity,
-                    ready_t: now,
-                    casualty: c,
-                });
+                self.table_queue[f].push(QueuedPatient { severity, ready_t: now, casualty: c });
             }
         }
     }
@@ -599,14 +565,7 @@ impl<'m> Engine<'m> {
     }
 
     /// Puts casualty `c` on a table at facility `f` that the caller has already taken.
-    fn start_surgery(
-        &mut self,
-        f: usize,
-        c: u32,
-        now: f64,
-        rng: &mut ChaCha8Rng,
-        tally: &mut Tally,
-    ) {
+    fn start_surgery(&mut self, f: usize, c: u32, now: f64, rng: &mut ChaCha8Rng, tally: &mut Tally) {
         let m = self.model;
         let cas = &mut self.casualties[c as usize];
         cas.surgery_t = now;
@@ -642,12 +601,7 @@ impl<'m> Engine<'m> {
                 let reached = t <= horizon;
                 let rel = (t - origin).max(0.0);
                 let ok = reached && rel <= m.thresholds_min[step];
-                for g in [
-                    Groups::ALL,
-                    groups.severity(c.severity as usize),
-                    groups.zone(z),
-                    groups.light(night),
-                ] {
+                for g in [Groups::ALL, groups.severity(c.severity as usize), groups.zone(z), groups.light(night)] {
                     let cell = tally.cell_mut(g, step);
                     cell.n += 1;
                     cell.compliant += ok as u64;
@@ -692,26 +646,12 @@ impl<'m> Engine<'m> {
 
 /// The reason a casualty missed `step`: for first aid, whether a trained first-aider was there;
 /// otherwise the phase of the chain that took the most of its time up to the step.
-fn miss_cause(
-    c: &Casualty,
-    inc: &Incident,
-    step: usize,
-    origin: ClockOrigin,
-    horizon: f64,
-) -> usize {
+fn miss_cause(c: &Casualty, inc: &Incident, step: usize, origin: ClockOrigin, horizon: f64) -> usize {
     if step == 0 {
-        return if c.first_aider_t == NEVER {
-            CAUSE_NO_FIRST_AIDER
-        } else {
-            CAUSE_FIRST_AIDER_DELAY
-        };
+        return if c.first_aider_t == NEVER { CAUSE_NO_FIRST_AIDER } else { CAUSE_FIRST_AIDER_DELAY };
     }
     if !c.picked_up {
-        return if inc.request_t > horizon {
-            Phase::Report as usize
-        } else {
-            Phase::WaitAsset as usize
-        };
+        return if inc.request_t > horizon { Phase::Report as usize } else { Phase::WaitAsset as usize };
     }
     let mut time = c.phase_min;
     if origin == ClockOrigin::Request {

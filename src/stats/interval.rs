@@ -76,10 +76,7 @@ mod tests {
     fn wilson_matches_a_hand_computed_case() {
         // 8 of 10 at 95%: the textbook interval is (0.4902, 0.9433).
         let (lo, hi) = wilson(8.0, 10.0, Z95);
-        assert!(
-            (lo - 0.4902).abs() < 1e-4 && (hi - 0.9433).abs() < 1e-4,
-            "{lo} {hi}"
-        );
+        assert!((lo - 0.4902).abs() < 1e-4 && (hi - 0.9433).abs() < 1e-4, "{lo} {hi}");
     }
 
     #[test]
@@ -87,31 +84,12 @@ mod tests {
         // One casualty a trial: the per-trial spread is exactly binomial, so deff = k/(k-1) ~ 1.
         let k = 1000u64;
         let c = 300u64;
-        let cell = Cell {
-            n: k,
-            compliant: c,
-            reached: k,
-            time_sum_mmin: 0,
-            n2: k,
-            c2: c,
-            nc: c,
-        };
+        let cell = Cell { n: k, compliant: c, reached: k, time_sum_mmin: 0, n2: k, c2: c, nc: c };
         assert!((design_effect(&cell, k) - 1.0).abs() < 0.01);
         // Ten casualties a trial, all-or-nothing: deff is the cluster size, 10.
-        let cell = Cell {
-            n: 10 * k,
-            compliant: 10 * c,
-            reached: 0,
-            time_sum_mmin: 0,
-            n2: 100 * k,
-            c2: 100 * c,
-            nc: 100 * c,
-        };
-        assert!(
-            (design_effect(&cell, k) - 10.0).abs() < 0.1,
-            "{}",
-            design_effect(&cell, k)
-        );
+        let cell =
+            Cell { n: 10 * k, compliant: 10 * c, reached: 0, time_sum_mmin: 0, n2: 100 * k, c2: 100 * c, nc: 100 * c };
+        assert!((design_effect(&cell, k) - 10.0).abs() < 0.1, "{}", design_effect(&cell, k));
     }
 
     #[test]

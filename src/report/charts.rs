@@ -1,0 +1,600 @@
+//! Charts for analysts, each drawn once and rendered both as PNG and SVG.
+//!
+//! Text uses an embedded DejaVu Sans, so charts render the same on a machine with no fonts.
+//! Colours are the Okabe-Ito palette for categories and viridis for the coverage scale, both
+//! readable with the common colour-vision deficiencies.
+
+use crate::coverage::Coverage;
+use crate::model::{AssetKind, Model, SEVERITIES, STEPS};
+use crate::stats::tally::{HIST_BINS, PHASES};
+use crate::stats::{Tally, tally::Groups};
+use crate::summary::{StepResult, Summary};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use std::sync::Once;
+
+const FONT: &str = "sans-serif";
+static FONT_BYTES: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+
+/// Okabe-Ito, without its yellow (too light on white), then grey.
+pub const PALETTE: [RGBColor; 8] = [
+    RGBColor(0, 114, 178),   // blue
+    RGBColor(230, 159, 0),   // orange
+    RGBColor(0, 158, 115),   // bluish green
+    RGBColor(213, 94, 0),    // vermillion
+    RGBColor(86, 180, 233),  // sky blue
+    RGBColor(204, 121, 167), // reddish purple
+    RGBColor(0, 0, 0),       // black
+    RGBColor(153, 153, 153), // grey
+];
+
+fn register_font() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        // The bytes are a valid TrueType font shipped with the source; failure is a build defect.
+        plotters::style::register_font(FONT, FontStyle::Normal, FONT_BYTES)
+            .unwrap_or_else(|_| panic!("embedded font assets/fonts/DejaVuSans.ttf is invalid"));
+    });
+}
+
+fn font(size: u32) -> TextStyle<'static> {
+    TextStyle::from((FONT, size).into_font())
+}
+
+/// Viridis, by linear interpolation between five of its anchor colours.
+pub fn viridis(t: f64) -> RGBColor {
+    const STOPS: [(f64, f64, f64); 5] =
+        [(68.0, 1.0, 84.0), (59.0, 82.0, 139.0), (33.0, 145.0, 140.0), (94.0, 201.0, 98.0), (253.0, 231.0, 37.0)];
+    let x = t.clamp(0.0, 1.0) * 4.0;
+    let i = (x.floor() as usize).min(3);
+    let f = x - i as f64;
+    let (a, b) = (STOPS[i], STOPS[i + 1]);
+    let mix = |p: f64, q: f64| (p + (q - p) * f).round() as u8;
+    RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
+}
+
+type DrawResult = Result<(), String>;
+
+fn err<E: std::fmt::Debug>(e: E) -> String {
+    format!("drawing failed: {e:?}")
+}
+
+/// A chart that can draw itself on any plotters backend.
+pub trait Chart {
+    fn size(&self) -> (u32, u32);
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult;
+}
+
+/// Renders a chart to PNG bytes and an SVG document.
+pub fn render(chart: &impl Chart) -> Result<(Vec<u8>, String), String> {
+    register_font();
+    let (w, h) = chart.size();
+    let mut rgb = vec![0u8; (w * h * 3) as usize];
+    {
+        let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        chart.draw(&root)?;
+        root.present().map_err(err)?;
+    }
+    let mut png_bytes = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut png_bytes, w, h);
+        enc.set_color(png::ColorType::Rgb);
+        enc.set_depth(png::BitDepth::Eight);
+        let mut writer = enc.write_header().map_err(err)?;
+        writer.write_image_data(&rgb).map_err(err)?;
+    }
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
+        root.fill(&WHITE).map_err(err)?;
+        chart.draw(&root)?;
+        root.present().map_err(err)?;
+    }
+    Ok((png_bytes, svg))
+}
+
+fn pct(p: Option<f64>) -> f64 {
+    p.unwrap_or(0.0) * 100.0
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/// 1. Compliance with each step, overall and by severity, with 95% intervals.
+pub struct ComplianceChart<'a> {
+    pub summary: &'a Summary,
+    pub targets_pct: [Option<f64>; 3],
+}
+
+impl Chart for ComplianceChart<'_> {
+    fn size(&self) -> (u32, u32) {
+        (1000, 600)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
+        let s = self.summary;
+        let mut chart = ChartBuilder::on(root)
+            .caption(format!("10-1-2 compliance: {}", s.scenario.name), font(22))
+            .margin(20)
+            .x_label_area_size(50)
+            .y_label_area_size(70)
+            .build_cartesian_2d(0.0..3.0, 0.0..100.0)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_labels(0)
+            .y_desc("casualties treated in time (%)")
+            .y_label_formatter(&|v| format!("{v:.0}%"))
+            .label_style(font(14))
+            .axis_desc_style(font(15))
+            .draw()
+            .map_err(err)?;
+        let series: [(&str, Vec<&StepResult>); 4] = [
+            ("all casualties", s.steps.iter().collect()),
+            (SEVERITIES[0], s.by_severity[0].steps.iter().collect()),
+            (SEVERITIES[1], s.by_severity[1].steps.iter().collect()),
+            (SEVERITIES[2], s.by_severity[2].steps.iter().collect()),
+        ];
+        let bar = 0.18;
+        for (k, (name, steps)) in series.iter().enumerate() {
+            let colour = PALETTE[k];
+            let x0 = |g: usize| g as f64 + 0.14 + k as f64 * bar;
+            let bars = steps.iter().enumerate().filter(|(_, st)| st.eligible > 0).map(|(g, st)| {
+                Rectangle::new([(x0(g), 0.0), (x0(g) + bar * 0.9, pct(st.compliance))], colour.filled())
+            });
+            chart
+                .draw_series(bars)
+                .map_err(err)?
+                .label(*name)
+                .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 14, y + 6)], colour.filled()));
+            let whiskers = steps.iter().enumerate().filter(|(_, st)| st.eligible > 0).map(|(g, st)| {
+                let xm = x0(g) + bar * 0.45;
+                PathElement::new(vec![(xm, pct(st.ci95_low)), (xm, pct(st.ci95_high))], BLACK.stroke_width(2))
+            });
+            chart.draw_series(whiskers).map_err(err)?;
+        }
+        for (g, target) in self.targets_pct.iter().enumerate() {
+            if let Some(t) = target {
+                let style = ShapeStyle::from(&PALETTE[3]).stroke_width(2);
+                chart
+                    .draw_series(DashedLineSeries::new([(g as f64 + 0.05, *t), (g as f64 + 0.95, *t)], 8, 5, style))
+                    .map_err(err)?;
+                chart
+                    .draw_series(std::iter::once(Text::new(
+                        format!("target {t:.0}%"),
+                        (g as f64 + 0.06, *t + 1.0),
+                        font(13).color(&PALETTE[3]).pos(Pos::new(HPos::Left, VPos::Bottom)),
+                    )))
+                    .map_err(err)?;
+            }
+        }
+        for (g, st) in s.steps.iter().enumerate() {
+            let (px, py) = chart.backend_coord(&(g as f64 + 0.5, 0.0));
+            let label = format!("{} within {}", st.step.label(), minutes_label(st.threshold_min));
+            root.draw(&Text::new(label, (px, py + 12), font(15).pos(Pos::new(HPos::Center, VPos::Top))))
+                .map_err(err)?;
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperRight)
+            .background_style(WHITE.mix(0.9))
+            .border_style(BLACK)
+            .label_font(font(14))
+            .draw()
+            .map_err(err)?;
+        Ok(())
+    }
+}
+
+/// A tick label in degrees with as many decimals as the span needs (and no "-0.0").
+fn degrees(v: f64, span: f64) -> String {
+    let decimals = if span >= 5.0 {
+        1
+    } else if span >= 0.2 {
+        2
+    } else {
+        3
+    };
+    let scale = 10f64.powi(decimals as i32);
+    format!("{:.*}", decimals, (v * scale).round() / scale + 0.0)
+}
+
+pub fn minutes_label(t: f64) -> String {
+    if t >= 60.0 && t % 60.0 == 0.0 { format!("{} h", t / 60.0) } else { format!("{t} min") }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/// 2. Cumulative share of casualties who have received each step, by minutes after wounding.
+pub struct TimeToCareChart<'a> {
+    pub summary: &'a Summary,
+    pub tally: &'a Tally,
+    pub model: &'a Model,
+}
+
+impl Chart for TimeToCareChart<'_> {
+    fn size(&self) -> (u32, u32) {
+        (1000, 600)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
+        // Show to twice the last deadline, further if most casualties are not treated by then,
+        // but no further than 12 hours: the curves' heights there say how many are later still.
+        let p90 = self.summary.steps.iter().filter_map(|s| s.p90_min).fold(0.0, f64::max);
+        let last = self.model.thresholds_min.iter().copied().fold(0.0, f64::max);
+        let x_max = (last * 2.0).max(p90.min(720.0)).min(HIST_BINS as f64).ceil();
+        let origin = match self.model.origin {
+            crate::model::ClockOrigin::Wounding => "wounding",
+            crate::model::ClockOrigin::Request => "the evacuation request",
+        };
+        let mut chart = ChartBuilder::on(root)
+            .caption("Time to each step of care", font(22))
+            .margin(20)
+            .x_label_area_size(50)
+            .y_label_area_size(70)
+            .build_cartesian_2d(0.0..x_max, 0.0..100.0)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .x_desc(format!("minutes after {origin}"))
+            .x_label_formatter(&|v| format!("{v:.0}"))
+            .y_desc("casualties treated by then (%)")
+            .y_label_formatter(&|v| format!("{v:.0}%"))
+            .label_style(font(14))
+            .axis_desc_style(font(15))
+            .draw()
+            .map_err(err)?;
+        for (s, step) in STEPS.iter().enumerate() {
+            let hist = self.tally.hist(Groups::ALL, s);
+            let n: u64 = hist.iter().sum();
+            if n == 0 {
+                continue;
+            }
+            let colour = PALETTE[s];
+            let mut cum = 0u64;
+            let mut points = vec![(0.0, 0.0)];
+            for (m, &c) in hist.iter().enumerate().take((x_max as usize).min(HIST_BINS)) {
+                cum += c;
+                points.push(((m + 1) as f64, cum as f64 * 100.0 / n as f64));
+            }
+            let threshold = self.model.thresholds_min[s];
+            chart
+                .draw_series(LineSeries::new(points, colour.stroke_width(3)))
+                .map_err(err)?
+                .label(format!("{} (deadline {})", step.label(), minutes_label(threshold)))
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(3)));
+            chart
+                .draw_series(DashedLineSeries::new(
+                    [(threshold, 0.0), (threshold, 100.0)],
+                    6,
+                    4,
+                    ShapeStyle::from(&colour).stroke_width(1),
+                ))
+                .map_err(err)?;
+            // Deadline labels sit above the plot area, clear of the curves.
+            let (px, py) = chart.backend_coord(&(threshold, 100.0));
+            root.draw(&Text::new(
+                minutes_label(threshold),
+                (px, py - 4),
+                font(13).color(&colour).pos(Pos::new(HPos::Center, VPos::Bottom)),
+            ))
+            .map_err(err)?;
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::LowerRight)
+            .background_style(WHITE.mix(0.9))
+            .border_style(BLACK)
+            .label_font(font(14))
+            .draw()
+            .map_err(err)?;
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/// 3. Where the minutes go: mean minutes per phase, stacked, per zone.
+pub struct PhasesChart<'a> {
+    pub summary: &'a Summary,
+}
+
+impl Chart for PhasesChart<'_> {
+    fn size(&self) -> (u32, u32) {
+        (1100, 160 + 55 * (self.summary.phases_by_zone.len() as u32 + 1))
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
+        let s = self.summary;
+        let rows: Vec<(&str, &[crate::summary::PhaseResult])> = std::iter::once(("all zones", s.phases.as_slice()))
+            .chain(s.phases_by_zone.iter().map(|z| (z.zone.as_str(), z.phases.as_slice())))
+            .collect();
+        let total = |ps: &[crate::summary::PhaseResult]| ps.iter().filter_map(|p| p.mean_min).sum::<f64>();
+        let x_max = rows.iter().map(|(_, ps)| total(ps)).fold(1.0, f64::max) * 1.05;
+        let n = rows.len() as f64;
+        let label_width = rows.iter().map(|(z, _)| z.len()).max().unwrap_or(8) as u32 * 8 + 20;
+        let (plot, legend) = root.split_horizontally(root.dim_in_pixel().0 - 230);
+        let mut chart = ChartBuilder::on(&plot)
+            .caption("Where the minutes go (mean per evacuated casualty)", font(20))
+            .margin(15)
+            .x_label_area_size(45)
+            .y_label_area_size(label_width)
+            .build_cartesian_2d(0.0..x_max, 0.0..n)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .y_labels(0)
+            .x_desc("minutes")
+            .x_label_formatter(&|v| format!("{v:.0}"))
+            .label_style(font(14))
+            .axis_desc_style(font(15))
+            .draw()
+            .map_err(err)?;
+        for (r, (zone, phases)) in rows.iter().enumerate() {
+            let y = n - r as f64 - 1.0;
+            let mut x = 0.0;
+            for (k, p) in phases.iter().enumerate() {
+                let m = p.mean_min.unwrap_or(0.0);
+                chart
+                    .draw_series(std::iter::once(Rectangle::new(
+                        [(x, y + 0.15), (x + m, y + 0.85)],
+                        phase_colour(k).filled(),
+                    )))
+                    .map_err(err)?;
+                x += m;
+            }
+            let (px, py) = chart.backend_coord(&(0.0, y + 0.5));
+            plot.draw(&Text::new(zone.to_string(), (px - 8, py), font(14).pos(Pos::new(HPos::Right, VPos::Center))))
+                .map_err(err)?;
+        }
+        for (k, ph) in PHASES.iter().enumerate() {
+            let y = 60 + k as i32 * 24;
+            legend.draw(&Rectangle::new([(10, y - 7), (26, y + 7)], phase_colour(k).filled())).map_err(err)?;
+            legend
+                .draw(&Text::new(ph.key().replace('_', " "), (34, y), font(14).pos(Pos::new(HPos::Left, VPos::Center))))
+                .map_err(err)?;
+        }
+        Ok(())
+    }
+}
+
+/// Nine phases: the palette's eight, then yellow, the one colour left out of it.
+fn phase_colour(k: usize) -> RGBColor {
+    PALETTE.get(k).copied().unwrap_or(RGBColor(240, 228, 66))
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/// 4. Utilisation of each asset group and each facility's operating tables.
+pub struct UtilisationChart<'a> {
+    pub summary: &'a Summary,
+}
+
+impl Chart for UtilisationChart<'_> {
+    fn size(&self) -> (u32, u32) {
+        let rows =
+            self.summary.assets.len() + self.summary.facilities.iter().filter(|f| f.operating_tables > 0).count();
+        (1000, (140 + 40 * rows as u32).max(260))
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
+        let s = self.summary;
+        let mut rows: Vec<(String, f64, RGBColor)> = s
+            .assets
+            .iter()
+            .map(|a| {
+                let kind = match (a.kind, a.units) {
+                    (AssetKind::Helicopter, 1) => "helicopter",
+                    (AssetKind::Helicopter, _) => "helicopters",
+                    (AssetKind::Ground, 1) => "ground unit",
+                    (AssetKind::Ground, _) => "ground units",
+                };
+                (format!("{} ({} {kind})", a.id, a.units), a.utilisation, PALETTE[0])
+            })
+            .collect();
+        rows.extend(s.facilities.iter().filter_map(|f| {
+            f.table_utilisation.map(|u| (format!("{} ({} tables)", f.id, f.operating_tables), u, PALETTE[1]))
+        }));
+        let n = rows.len() as f64;
+        let max_pct = rows.iter().map(|r| r.1 * 100.0).fold(10.0, f64::max).min(100.0);
+        let label_width = rows.iter().map(|r| r.0.len()).max().unwrap_or(8) as u32 * 8 + 20;
+        let mut chart = ChartBuilder::on(root)
+            .caption("Utilisation over the period (blue: evacuation assets, orange: operating tables)", font(18))
+            .margin(15)
+            .x_label_area_size(45)
+            .y_label_area_size(label_width)
+            .build_cartesian_2d(0.0..(max_pct * 1.1).ceil(), 0.0..n)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .y_labels(0)
+            .x_desc("share of time busy (%)")
+            .x_label_formatter(&|v| format!("{v:.0}%"))
+            .label_style(font(14))
+            .axis_desc_style(font(15))
+            .draw()
+            .map_err(err)?;
+        for (r, (name, u, colour)) in rows.iter().enumerate() {
+            let y = n - r as f64 - 1.0;
+            chart
+                .draw_series(std::iter::once(Rectangle::new([(0.0, y + 0.2), (u * 100.0, y + 0.8)], colour.filled())))
+                .map_err(err)?;
+            chart
+                .draw_series(std::iter::once(
+                    EmptyElement::at((u * 100.0, y + 0.5))
+                        + Text::new(
+                            format!("{:.1}%", u * 100.0),
+                            (5, 0),
+                            font(13).pos(Pos::new(HPos::Left, VPos::Center)),
+                        ),
+                ))
+                .map_err(err)?;
+            let (px, py) = chart.backend_coord(&(0.0, y + 0.5));
+            root.draw(&Text::new(name.clone(), (px - 8, py), font(14).pos(Pos::new(HPos::Right, VPos::Center))))
+                .map_err(err)?;
+        }
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/// 5. Coverage map: one panel per step, probability that a lone T1 casualty is treated in time.
+pub struct CoverageChart<'a> {
+    pub model: &'a Model,
+    pub coverage: &'a Coverage,
+}
+
+const PANEL_H: u32 = 560;
+const COLOUR_BAR_W: u32 = 110;
+
+impl CoverageChart<'_> {
+    fn panel_w(&self) -> u32 {
+        let b = self.coverage.bounds;
+        let aspect = (b[3] - b[2]) * ((b[0] + b[1]) / 2.0).to_radians().cos() / (b[1] - b[0]);
+        // Plot area is the panel less its margins and label areas.
+        ((PANEL_H - 130) as f64 * aspect).round().clamp(200.0, 900.0) as u32 + 100
+    }
+}
+
+impl Chart for CoverageChart<'_> {
+    fn size(&self) -> (u32, u32) {
+        (3 * self.panel_w() + COLOUR_BAR_W, PANEL_H + 70)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
+        let m = self.model;
+        let cov = self.coverage;
+        let b = cov.bounds;
+        let (title, body) = root.split_vertically(55);
+        title
+            .draw(&Text::new(
+                format!(
+                    "Coverage: probability that a single T1 casualty wounded here is treated in time ({} simulated per cell)",
+                    cov.probes
+                ),
+                (15, 10),
+                font(19),
+            ))
+            .map_err(err)?;
+        title
+            .draw(&Text::new(
+                "Averaged over time of day and the days' weather and serviceability, with no other casualty competing. \
+                 Outside the zones (white), each point takes the nearest zone's reporting, first aid and road access.",
+                (15, 36),
+                font(13).color(&RGBColor(80, 80, 80)),
+            ))
+            .map_err(err)?;
+        let (panels, bar) = body.split_horizontally(3 * self.panel_w());
+        let panels = panels.split_evenly((1, 3));
+        for (s, panel) in panels.iter().enumerate() {
+            let mut chart = ChartBuilder::on(panel)
+                .caption(format!("{} within {}", STEPS[s].label(), minutes_label(m.thresholds_min[s])), font(17))
+                .margin(10)
+                .x_label_area_size(45)
+                .y_label_area_size(65)
+                .build_cartesian_2d(b[2]..b[3], b[0]..b[1])
+                .map_err(err)?;
+            chart
+                .configure_mesh()
+                .disable_mesh()
+                .x_desc("longitude (°)")
+                .y_desc("latitude (°)")
+                .x_labels(5)
+                .y_labels(6)
+                .x_label_formatter(&|v| degrees(*v, b[3] - b[2]))
+                .y_label_formatter(&|v| degrees(*v, b[1] - b[0]))
+                .label_style(font(12))
+                .axis_desc_style(font(13))
+                .draw()
+                .map_err(err)?;
+            let (dlat, dlon) = cov.cell_deg;
+            chart
+                .draw_series(cov.cells.iter().map(|c| {
+                    Rectangle::new(
+                        [(c.lon - dlon / 2.0, c.lat - dlat / 2.0), (c.lon + dlon / 2.0, c.lat + dlat / 2.0)],
+                        viridis(c.p[s]).filled(),
+                    )
+                }))
+                .map_err(err)?;
+            for z in &m.zones {
+                let mut outline: Vec<(f64, f64)> = z.area.outline().iter().map(|&(lat, lon)| (lon, lat)).collect();
+                if let Some(&first) = outline.first() {
+                    outline.push(first);
+                }
+                chart.draw_series(std::iter::once(PathElement::new(outline, WHITE.stroke_width(2)))).map_err(err)?;
+            }
+            self.draw_sites(&mut chart, s == 0)?;
+        }
+        // Colour bar.
+        let (top, bottom) = (90, PANEL_H - 60);
+        for y in top..bottom {
+            let t = 1.0 - (y - top) as f64 / (bottom - top) as f64;
+            bar.draw(&Rectangle::new([(15, y as i32), (40, y as i32 + 1)], viridis(t).filled())).map_err(err)?;
+        }
+        bar.draw(&Rectangle::new([(15, top as i32), (40, bottom as i32)], BLACK.stroke_width(1))).map_err(err)?;
+        for k in 0..=4 {
+            let y = bottom as i32 - ((bottom - top) as f64 * k as f64 / 4.0) as i32;
+            bar.draw(&Text::new(format!("{}%", k * 25), (46, y), font(13).pos(Pos::new(HPos::Left, VPos::Center))))
+                .map_err(err)?;
+        }
+        bar.draw(&Text::new("in time", (15, top as i32 - 28), font(13))).map_err(err)?;
+        // Marker key.
+        let key_y = bottom as i32 + 20;
+        bar.draw(&Rectangle::new([(15, key_y - 5), (25, key_y + 5)], WHITE.filled())).map_err(err)?;
+        bar.draw(&Rectangle::new([(15, key_y - 5), (25, key_y + 5)], BLACK.stroke_width(1))).map_err(err)?;
+        bar.draw(&Text::new("facility", (30, key_y), font(12).pos(Pos::new(HPos::Left, VPos::Center)))).map_err(err)?;
+        bar.draw(&TriangleMarker::new((20, key_y + 22), 7, PALETTE[3].filled())).map_err(err)?;
+        bar.draw(&Text::new("asset base", (30, key_y + 22), font(12).pos(Pos::new(HPos::Left, VPos::Center))))
+            .map_err(err)?;
+        Ok(())
+    }
+}
+
+impl CoverageChart<'_> {
+    /// Sites: a white square where there is a facility, a triangle where assets are based,
+    /// a dot otherwise; names on the first panel only, to keep the others readable.
+    fn draw_sites<DB: DrawingBackend>(
+        &self,
+        chart: &mut ChartContext<
+            DB,
+            Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+        >,
+        labels: bool,
+    ) -> DrawResult {
+        let m = self.model;
+        for (i, site) in m.sites.iter().enumerate() {
+            let at = (site.pos.lon, site.pos.lat);
+            let facility = m.facilities.iter().any(|f| f.site == i);
+            let base = m.assets.iter().any(|a| a.base == i);
+            let marker = || EmptyElement::at(at);
+            if facility {
+                let square = marker()
+                    + Rectangle::new([(-6, -6), (6, 6)], WHITE.filled())
+                    + Rectangle::new([(-6, -6), (6, 6)], BLACK.stroke_width(1));
+                chart.draw_series(std::iter::once(square)).map_err(err)?;
+            }
+            if base {
+                let size = if facility { 4 } else { 7 };
+                let triangle = marker() + TriangleMarker::new((0, 0), size, PALETTE[3].filled());
+                chart.draw_series(std::iter::once(triangle)).map_err(err)?;
+            }
+            if !facility && !base {
+                chart.draw_series(std::iter::once(marker() + Circle::new((0, 0), 4, BLACK.filled()))).map_err(err)?;
+            }
+            if labels {
+                // Black on a pale box: readable over every colour of the scale.
+                let w = site.name.chars().count() as i32 * 8 + 6;
+                let label = marker()
+                    + Rectangle::new([(8, -20), (8 + w, -4)], WHITE.mix(0.8).filled())
+                    + Text::new(site.name.clone(), (11, -12), font(13).pos(Pos::new(HPos::Left, VPos::Center)));
+                chart.draw_series(std::iter::once(label)).map_err(err)?;
+            }
+        }
+        Ok(())
+    }
+}

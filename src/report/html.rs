@@ -1,0 +1,253 @@
+//! One self-contained HTML report: tables, charts inline, assumptions and run metadata.
+//! It loads nothing from the network, so it opens offline and pastes into a briefing.
+
+use crate::model::{AssetKind, ClockOrigin, Model, SEVERITIES};
+use crate::report::charts::minutes_label;
+use crate::summary::{GroupResult, StepResult, Summary};
+use base64::Engine as _;
+use std::fmt::Write;
+
+/// A chart to embed: title, and its PNG bytes.
+pub struct Figure<'a> {
+    pub id: &'static str,
+    pub title: &'static str,
+    pub png: &'a [u8],
+}
+
+/// Run facts the summary does not hold: when, and how the map was made.
+pub struct RunMeta {
+    pub date_utc: String,
+    pub map_grid: String,
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+fn pct(x: Option<f64>) -> String {
+    x.map_or("–".into(), |v| format!("{:.1}%", v * 100.0))
+}
+
+fn mins(x: Option<f64>) -> String {
+    x.map_or("&gt;48 h".into(), |v| format!("{v:.0}"))
+}
+
+fn ci(s: &StepResult) -> String {
+    match (s.ci95_low, s.ci95_high) {
+        (Some(lo), Some(hi)) if s.eligible > 0 => format!("{:.1}–{:.1}%", lo * 100.0, hi * 100.0),
+        _ => "–".into(),
+    }
+}
+
+fn group_table(o: &mut String, title: &str, groups: &[GroupResult]) {
+    let _ = write!(
+        o,
+        "<h3>{}</h3><table><tr><th></th><th>casualties</th><th>first aid</th><th>resuscitation</th><th>surgery</th></tr>",
+        esc(title)
+    );
+    for g in groups {
+        let _ = write!(o, "<tr><td>{}</td><td class=n>{}</td>", esc(&g.group), g.steps[0].eligible);
+        for s in &g.steps {
+            if s.eligible == 0 {
+                o.push_str("<td>–</td>");
+            } else {
+                let _ = write!(o, "<td class=n>{} <small>({})</small></td>", pct(s.compliance), ci(s));
+            }
+        }
+        o.push_str("</tr>");
+    }
+    o.push_str("</table>");
+}
+
+/// Today's date in UTC as YYYY-MM-DD, from the system clock.
+pub fn today_utc() -> String {
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let days = (secs / 86_400) as i64;
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+pub fn render(model: &Model, s: &Summary, figures: &[Figure], meta: &RunMeta) -> String {
+    let mut o = String::new();
+    let sc = &s.scenario;
+    let _ = write!(
+        o,
+        "<!DOCTYPE html><html lang=en><head><meta charset=utf-8><title>{} – casevac report</title><style>{}</style></head><body>",
+        esc(&sc.name),
+        STYLE
+    );
+    let _ = write!(o, "<h1>{}</h1><p class=desc>{}</p>", esc(&sc.name), esc(sc.description.trim()));
+    let _ = write!(
+        o,
+        "<p class=meta>{} casualties simulated in {} trials of {} days · seed {} · casevac {} · {}</p>",
+        s.casualties,
+        s.run.trials,
+        sc.period_days,
+        s.run.seed,
+        esc(&s.casevac_version),
+        esc(&meta.date_utc)
+    );
+
+    o.push_str("<section id=headline><h2>10-1-2 compliance</h2><table><tr><th>step</th><th>share in time</th><th>95% interval</th><th>median</th><th>p90</th><th>p95</th><th>casualties</th></tr>");
+    for st in &s.steps {
+        let _ = write!(
+            o,
+            "<tr><td>{} within {}</td><td class=n><b>{}</b></td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td></tr>",
+            st.step.label(),
+            minutes_label(st.threshold_min),
+            pct(st.compliance),
+            ci(st),
+            mins(st.median_min),
+            mins(st.p90_min),
+            mins(st.p95_min),
+            st.eligible
+        );
+    }
+    let origin = if sc.clock_origin == ClockOrigin::Wounding { "wounding" } else { "the evacuation request" };
+    let _ = write!(
+        o,
+        "</table><p class=note>Times in minutes from {origin}. Surgery counts only casualties who need it. Intervals are Wilson intervals widened for casualties sharing a trial.</p>"
+    );
+    group_table(&mut o, "By severity", &s.by_severity);
+    group_table(&mut o, "By zone", &s.by_zone);
+    group_table(&mut o, "By time of wounding", &s.by_time_of_day);
+    o.push_str("<h3>Why steps were missed</h3><ul>");
+    for m in &s.misses {
+        if m.missed == 0 {
+            let _ = write!(o, "<li>{}: none missed</li>", m.step.label());
+            continue;
+        }
+        let causes: Vec<String> =
+            m.causes.iter().take(4).map(|c| format!("{} {:.0}%", c.name.replace('_', " "), c.share * 100.0)).collect();
+        let zone = m.worst_zone.as_deref().map(|z| format!("; most misses in zone {}", esc(z))).unwrap_or_default();
+        let _ =
+            write!(o, "<li><b>{}</b>: {} missed — {}{}</li>", m.step.label(), m.missed, esc(&causes.join(", ")), zone);
+    }
+    o.push_str("</ul></section>");
+
+    o.push_str("<section id=charts><h2>Charts</h2>");
+    let b64 = base64::engine::general_purpose::STANDARD;
+    for f in figures {
+        let _ = write!(
+            o,
+            "<figure id={}><img alt=\"{}\" src=\"data:image/png;base64,{}\"><figcaption>{}</figcaption></figure>",
+            f.id,
+            esc(f.title),
+            b64.encode(f.png),
+            esc(f.title)
+        );
+    }
+    o.push_str("</section>");
+
+    assumptions(&mut o, model, s);
+
+    let _ = write!(
+        o,
+        "<section id=metadata><h2>Run</h2><table><tr><td>casevac version</td><td>{}</td></tr><tr><td>seed</td><td>{}</td></tr><tr><td>trials</td><td>{}</td></tr><tr><td>casualties simulated</td><td>{}</td></tr><tr><td>incidents simulated</td><td>{}</td></tr><tr><td>coverage map</td><td>{}</td></tr><tr><td>date (UTC)</td><td>{}</td></tr></table><p class=note>The same scenario, seed and trial count reproduce every figure exactly.</p></section>",
+        esc(&s.casevac_version),
+        s.run.seed,
+        s.run.trials,
+        s.casualties,
+        s.incidents,
+        esc(&meta.map_grid),
+        esc(&meta.date_utc)
+    );
+    o.push_str("</body></html>\n");
+    o
+}
+
+fn assumptions(o: &mut String, m: &Model, s: &Summary) {
+    let sc = &s.scenario;
+    let dl = m.daylight;
+    let hm = |t: f64| format!("{:02}:{:02}", (t / 60.0) as u32, (t % 60.0) as u32);
+    let _ = write!(
+        o,
+        "<section id=assumptions><h2>Assumptions</h2><p>Period {} days per trial, casualties followed {} h after it; clock from {}; deadlines {}, {}, {}; daylight {}–{}.</p>",
+        sc.period_days,
+        sc.follow_up_hours,
+        if sc.clock_origin == ClockOrigin::Wounding { "wounding" } else { "request" },
+        minutes_label(m.thresholds_min[0]),
+        minutes_label(m.thresholds_min[1]),
+        minutes_label(m.thresholds_min[2]),
+        hm(dl.sunrise_min),
+        hm(dl.sunset_min)
+    );
+    o.push_str("<h3>Facilities</h3><table><tr><th>id</th><th>site</th><th>level</th><th>resuscitation</th><th>surgery</th><th>tables</th><th>mean operation (min)</th></tr>");
+    for f in &m.facilities {
+        let _ = write!(
+            o,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=n>{}</td><td class=n>{:.0}</td></tr>",
+            esc(&f.id),
+            esc(&m.sites[f.site].name),
+            format!("{:?}", f.level).to_lowercase(),
+            if f.resuscitation { "yes" } else { "no" },
+            if f.surgery { "yes" } else { "no" },
+            f.tables,
+            f.surgery_min.mean()
+        );
+    }
+    o.push_str("</table><h3>Evacuation assets</h3><table><tr><th>id</th><th>kind</th><th>base</th><th>units</th><th>km/h</th><th>stretchers</th><th>night</th><th>serviceable</th><th>weather grounds</th><th>mean approval (min)</th><th>mean launch, day (min)</th><th>mean escort (min)</th><th>medical team</th></tr>");
+    for a in &m.assets {
+        let _ = write!(
+            o,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td class=n>{}</td><td class=n>{:.0}</td><td class=n>{}</td><td>{}</td><td class=n>{:.0}%</td><td class=n>{:.0}%</td><td class=n>{:.0}</td><td class=n>{:.0}</td><td class=n>{:.0}</td><td>{}</td></tr>",
+            esc(&a.id),
+            if a.kind == AssetKind::Helicopter { "helicopter" } else { "ground" },
+            esc(&m.sites[a.base].name),
+            a.count,
+            a.speed_kmh,
+            a.stretchers,
+            if a.night_capable { "yes" } else { "no" },
+            a.serviceability * 100.0,
+            a.weather_grounding * 100.0,
+            a.approval_min.mean(),
+            a.launch_day_min.mean(),
+            a.escort_min.mean(),
+            if a.medical_team { "yes" } else { "no" }
+        );
+    }
+    o.push_str("</table><h3>Incident zones</h3><table><tr><th>id</th><th>incidents/day</th><th>at night</th><th>mean casualties</th><th>severity mix</th><th>first-aider present</th><th>mean report delay (min)</th><th>road factor</th><th>ground speed factor</th></tr>");
+    for z in &m.zones {
+        let mix: Vec<String> =
+            SEVERITIES.iter().zip(z.severity).map(|(n, p)| format!("{n} {:.0}%", p * 100.0)).collect();
+        let _ = write!(
+            o,
+            "<tr><td>{}</td><td class=n>{:.2}{}</td><td class=n>{:.0}%</td><td class=n>{:.1}</td><td>{}</td><td class=n>{:.0}%</td><td class=n>{:.0}</td><td class=n>{:.1}</td><td class=n>{:.2}{}</td></tr>",
+            esc(&z.id),
+            z.incidents_per_day,
+            if z.scheduled_min.is_empty() { String::new() } else { format!(" + {} scheduled", z.scheduled_min.len()) },
+            z.night_share * 100.0,
+            z.casualties.mean(),
+            mix.join(" "),
+            z.first_aider_share * 100.0,
+            z.report_min.mean(),
+            z.access.road_factor,
+            z.access.speed_factor,
+            if z.access.air_only { " (air only)" } else { "" }
+        );
+    }
+    o.push_str("</table><h3>Sources</h3><ul>");
+    for src in &sc.sources {
+        let _ = write!(o, "<li>{}</li>", esc(src));
+    }
+    if sc.sources.is_empty() {
+        o.push_str("<li>none given in the scenario file</li>");
+    }
+    o.push_str("</ul></section>");
+}
+
+const STYLE: &str = "body{font-family:'DejaVu Sans',Arial,sans-serif;max-width:1150px;margin:2em auto;padding:0 1em;color:#222}\
+h1{margin-bottom:.2em}h2{border-bottom:2px solid #0072b2;padding-bottom:.2em;margin-top:1.6em}\
+.desc{font-size:1.05em}.meta,.note{color:#555;font-size:.9em}\
+table{border-collapse:collapse;margin:.6em 0;font-size:.92em}th,td{border:1px solid #ccc;padding:.3em .6em;text-align:left}\
+th{background:#eef4f9}td.n{text-align:right;font-variant-numeric:tabular-nums}\
+figure{margin:1.2em 0}figure img{max-width:100%;border:1px solid #ddd}figcaption{color:#555;font-size:.9em}";

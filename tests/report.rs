@@ -1,0 +1,132 @@
+//! Charts, the HTML report and the GeoJSON map, for every bundled scenario.
+
+mod common;
+
+use casevac::coverage::{CoverageOptions, coverage};
+use casevac::report::html::RunMeta;
+use casevac::report::write_report;
+use std::path::{Path, PathBuf};
+
+const CHARTS: [&str; 5] = ["compliance", "time_to_care", "phases", "utilisation", "coverage"];
+
+fn png_size(bytes: &[u8]) -> (u32, u32) {
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "PNG signature");
+    assert_eq!(&bytes[12..16], b"IHDR");
+    let be = |b: &[u8]| u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
+    (be(&bytes[16..20]), be(&bytes[20..24]))
+}
+
+fn write(path: &Path, dir: &Path, seed: u64) -> Vec<PathBuf> {
+    let m = casevac::scenario::load(path).unwrap();
+    let (tally, summary) = common::run(&m, seed, 30);
+    let map = coverage(&m, &CoverageOptions { grid: 14, probes: 20, seed }, &|_| {});
+    let meta = RunMeta { date_utc: "2026-01-01".into(), map_grid: "test".into() };
+    write_report(dir, &m, &tally, &summary, &map, &meta).unwrap()
+}
+
+#[test]
+fn every_chart_of_every_bundled_scenario_renders() {
+    let mut scenarios: Vec<PathBuf> = std::fs::read_dir("scenarios")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    scenarios.sort();
+    for path in scenarios {
+        let dir = tempfile::tempdir().unwrap();
+        let files = write(&path, dir.path(), 1);
+        assert_eq!(files.len(), 2 * CHARTS.len() + 3, "{}", path.display());
+        for chart in CHARTS {
+            let png = std::fs::read(dir.path().join(format!("{chart}.png"))).unwrap();
+            let (w, h) = png_size(&png);
+            assert!(w >= 600 && h >= 250, "{chart}: {w}x{h}");
+            assert!(png.len() > 10_000, "{chart}: a drawn chart, not a blank one ({} bytes)", png.len());
+            let svg = std::fs::read_to_string(dir.path().join(format!("{chart}.svg"))).unwrap();
+            assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"), "{chart}.svg");
+            assert!(svg.contains("<text"), "{chart}.svg has its labels");
+        }
+    }
+}
+
+#[test]
+fn the_html_report_is_self_contained_and_complete() {
+    let dir = tempfile::tempdir().unwrap();
+    write(Path::new("scenarios/sahel-north.toml"), dir.path(), 2);
+    let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+    for section in ["id=headline", "id=charts", "id=assumptions", "id=metadata"] {
+        assert!(html.contains(section), "missing section {section}");
+    }
+    for chart in CHARTS {
+        assert!(html.contains(&format!("<figure id={chart}><img")), "missing figure {chart}");
+    }
+    assert_eq!(html.matches("src=\"data:image/png;base64,").count(), CHARTS.len());
+    for needle in ["Northern Sahel sector (illustrative)", "GAO-18-605", "gao_mi8", "seed", "2026-01-01", "casevac 0."]
+    {
+        assert!(html.contains(needle), "missing {needle}");
+    }
+    // Nothing loads from elsewhere: no external scripts, styles, images or fonts.
+    let lower = html.to_lowercase();
+    for external in ["src=\"http", "src='http", "href=\"http", "<link", "<script", "url(", "@import"] {
+        assert!(!lower.contains(external), "external reference {external}");
+    }
+}
+
+#[test]
+fn the_geojson_holds_sites_zones_and_the_grid() {
+    let dir = tempfile::tempdir().unwrap();
+    write(Path::new("scenarios/sahel-north.toml"), dir.path(), 3);
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.path().join("map.geojson")).unwrap()).unwrap();
+    assert_eq!(v["type"], "FeatureCollection");
+    let features = v["features"].as_array().unwrap();
+    let kind = |k: &str| features.iter().filter(|f| f["properties"]["kind"] == k).collect::<Vec<_>>();
+    assert_eq!(kind("site").len(), 5);
+    assert_eq!(kind("zone").len(), 5);
+    let cells = kind("coverage_cell");
+    assert!(cells.len() >= 14 * 2);
+    for f in &cells {
+        for key in ["p_first_aid", "p_resuscitation", "p_surgery"] {
+            let p = f["properties"][key].as_f64().unwrap();
+            assert!((0.0..=1.0).contains(&p));
+        }
+        let ring = f["geometry"]["coordinates"][0].as_array().unwrap();
+        assert_eq!(ring.len(), 5, "a closed square");
+        assert_eq!(ring[0], ring[4]);
+    }
+    let gao = kind("site").into_iter().find(|f| f["properties"]["id"] == "gao").unwrap();
+    assert_eq!(gao["geometry"]["coordinates"], serde_json::json!([-0.04, 16.2666]), "[lon, lat]");
+}
+
+#[test]
+fn same_seed_gives_the_same_charts_and_map() {
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    write(Path::new("scenarios/east-highlands.toml"), a.path(), 4);
+    write(Path::new("scenarios/east-highlands.toml"), b.path(), 4);
+    for name in CHARTS
+        .iter()
+        .flat_map(|c| [format!("{c}.png"), format!("{c}.svg")])
+        .chain(["map.geojson".into(), "summary.json".into()])
+    {
+        let (x, y) = (std::fs::read(a.path().join(&name)).unwrap(), std::fs::read(b.path().join(&name)).unwrap());
+        assert!(x == y, "{name} differs between identical runs");
+    }
+}
+
+#[test]
+fn report_option_writes_the_folder_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("brief");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_casevac"))
+        .args(["run", "scenarios/masscal-camp-attack.toml", "-n", "20", "--map-grid", "10", "--map-probes", "10"])
+        .arg("--report")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    assert!(String::from_utf8_lossy(&status.stdout).contains("report written to"));
+    for name in ["report.html", "map.geojson", "summary.json", "coverage.png", "coverage.svg"] {
+        assert!(out.join(name).exists(), "{name}");
+    }
+    // The summary in the folder is the same JSON that --json writes.
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(v["run"]["trials"], 20);
+}
