@@ -123,6 +123,7 @@ impl Chart for ComplianceChart<'_> {
             .map_err(err)?;
         chart
             .configure_mesh()
+            .max_light_lines(1)
             .disable_x_mesh()
             .x_labels(0)
             .y_desc("casualties treated in time (%)")
@@ -157,7 +158,7 @@ impl Chart for ComplianceChart<'_> {
         }
         for (g, target) in self.targets_pct.iter().enumerate() {
             if let Some(t) = target {
-                let style = ShapeStyle::from(&PALETTE[3]).stroke_width(2);
+                let style = ShapeStyle::from(&BLACK).stroke_width(2);
                 chart
                     .draw_series(DashedLineSeries::new([(g as f64 + 0.05, *t), (g as f64 + 0.95, *t)], 8, 5, style))
                     .map_err(err)?;
@@ -165,7 +166,7 @@ impl Chart for ComplianceChart<'_> {
                     .draw_series(std::iter::once(Text::new(
                         format!("target {t:.0}%"),
                         (g as f64 + 0.06, *t + 1.0),
-                        font(13).color(&PALETTE[3]).pos(Pos::new(HPos::Left, VPos::Bottom)),
+                        font(13).pos(Pos::new(HPos::Left, VPos::Bottom)),
                     )))
                     .map_err(err)?;
             }
@@ -238,6 +239,7 @@ impl Chart for TimeToCareChart<'_> {
             .map_err(err)?;
         chart
             .configure_mesh()
+            .max_light_lines(1)
             .x_desc(format!("minutes after {origin}"))
             .x_label_formatter(&|v| format!("{v:.0}"))
             .y_desc("casualties treated by then (%)")
@@ -325,6 +327,7 @@ impl Chart for PhasesChart<'_> {
             .map_err(err)?;
         chart
             .configure_mesh()
+            .max_light_lines(1)
             .disable_y_mesh()
             .y_labels(0)
             .x_desc("minutes")
@@ -410,6 +413,7 @@ impl Chart for UtilisationChart<'_> {
             .map_err(err)?;
         chart
             .configure_mesh()
+            .max_light_lines(1)
             .disable_y_mesh()
             .y_labels(0)
             .x_desc("share of time busy (%)")
@@ -501,6 +505,7 @@ impl Chart for CoverageChart<'_> {
                 .map_err(err)?;
             chart
                 .configure_mesh()
+                .max_light_lines(1)
                 .disable_mesh()
                 .x_desc("longitude (°)")
                 .y_desc("latitude (°)")
