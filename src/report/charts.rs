@@ -592,11 +592,14 @@ impl CoverageChart<'_> {
                 chart.draw_series(std::iter::once(marker() + Circle::new((0, 0), 4, BLACK.filled()))).map_err(err)?;
             }
             if labels {
-                // Black on a pale box: readable over every colour of the scale.
+                // Black on a pale box: readable over every colour of the scale. Sites in the
+                // right quarter of the map are labelled on their left, to stay inside it.
                 let w = site.name.chars().count() as i32 * 8 + 6;
+                let b = self.coverage.bounds;
+                let x0 = if site.pos.lon > b[2] + 0.75 * (b[3] - b[2]) { -8 - w } else { 8 };
                 let label = marker()
-                    + Rectangle::new([(8, -20), (8 + w, -4)], WHITE.mix(0.8).filled())
-                    + Text::new(site.name.clone(), (11, -12), font(13).pos(Pos::new(HPos::Left, VPos::Center)));
+                    + Rectangle::new([(x0, -20), (x0 + w, -4)], WHITE.mix(0.8).filled())
+                    + Text::new(site.name.clone(), (x0 + 3, -12), font(13).pos(Pos::new(HPos::Left, VPos::Center)));
                 chart.draw_series(std::iter::once(label)).map_err(err)?;
             }
         }

@@ -491,6 +491,9 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
         }
         zones.push(zone);
     }
+    if zones.len() > 1000 {
+        ctx.err(None, format!("{} zones defined; casevac takes at most 1000", zones.len()), "merge neighbouring zones");
+    }
     if zones.is_empty() {
         ctx.err(
             None,
