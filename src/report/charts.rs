@@ -10,6 +10,7 @@ use crate::stats::tally::{HIST_BINS, PHASES};
 use crate::stats::{Tally, tally::Groups};
 use crate::summary::{StepResult, Summary};
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use std::sync::Once;
@@ -296,6 +297,46 @@ impl Chart for TimeToCareChart<'_> {
     }
 }
 
+type XyChart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// A chart of horizontal bars, one row per label from the top, x from 0 to `x_max` with ticks
+/// suffixed by `x_unit`: the frame the phases and utilisation charts share. Row `r` spans
+/// y = n - r - 1 to n - r.
+fn row_chart<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    (caption, caption_size): (&str, u32),
+    x_max: f64,
+    (x_desc, x_unit): (&str, &str),
+    labels: &[&str],
+) -> Result<XyChart<'a, DB>, String> {
+    let n = labels.len() as f64;
+    let label_width = labels.iter().map(|l| l.chars().count()).max().unwrap_or(8) as u32 * 8 + 20;
+    let mut chart = ChartBuilder::on(area)
+        .caption(caption, font(caption_size))
+        .margin(15)
+        .x_label_area_size(45)
+        .y_label_area_size(label_width)
+        .build_cartesian_2d(0.0..x_max, 0.0..n)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .max_light_lines(1)
+        .disable_y_mesh()
+        .y_labels(0)
+        .x_desc(x_desc)
+        .x_label_formatter(&|v| format!("{v:.0}{x_unit}"))
+        .label_style(font(14))
+        .axis_desc_style(font(15))
+        .draw()
+        .map_err(err)?;
+    for (r, label) in labels.iter().enumerate() {
+        let (px, py) = chart.backend_coord(&(0.0, n - r as f64 - 0.5));
+        area.draw(&Text::new(label.to_string(), (px - 8, py), font(14).pos(Pos::new(HPos::Right, VPos::Center))))
+            .map_err(err)?;
+    }
+    Ok(chart)
+}
+
 // ---------------------------------------------------------------------------------------------
 
 /// 3. Where the minutes go: mean minutes per phase, stacked, per zone.
@@ -316,27 +357,11 @@ impl Chart for PhasesChart<'_> {
         let total = |ps: &[crate::summary::PhaseResult]| ps.iter().filter_map(|p| p.mean_min).sum::<f64>();
         let x_max = rows.iter().map(|(_, ps)| total(ps)).fold(1.0, f64::max) * 1.05;
         let n = rows.len() as f64;
-        let label_width = rows.iter().map(|(z, _)| z.len()).max().unwrap_or(8) as u32 * 8 + 20;
         let (plot, legend) = root.split_horizontally(root.dim_in_pixel().0 - 230);
-        let mut chart = ChartBuilder::on(&plot)
-            .caption("Where the minutes go (mean per evacuated casualty)", font(20))
-            .margin(15)
-            .x_label_area_size(45)
-            .y_label_area_size(label_width)
-            .build_cartesian_2d(0.0..x_max, 0.0..n)
-            .map_err(err)?;
-        chart
-            .configure_mesh()
-            .max_light_lines(1)
-            .disable_y_mesh()
-            .y_labels(0)
-            .x_desc("minutes")
-            .x_label_formatter(&|v| format!("{v:.0}"))
-            .label_style(font(14))
-            .axis_desc_style(font(15))
-            .draw()
-            .map_err(err)?;
-        for (r, (zone, phases)) in rows.iter().enumerate() {
+        let labels: Vec<&str> = rows.iter().map(|(z, _)| *z).collect();
+        let caption = ("Where the minutes go (mean per evacuated casualty)", 20);
+        let mut chart = row_chart(&plot, caption, x_max, ("minutes", ""), &labels)?;
+        for (r, (_, phases)) in rows.iter().enumerate() {
             let y = n - r as f64 - 1.0;
             let mut x = 0.0;
             for (k, p) in phases.iter().enumerate() {
@@ -349,9 +374,6 @@ impl Chart for PhasesChart<'_> {
                     .map_err(err)?;
                 x += m;
             }
-            let (px, py) = chart.backend_coord(&(0.0, y + 0.5));
-            plot.draw(&Text::new(zone.to_string(), (px - 8, py), font(14).pos(Pos::new(HPos::Right, VPos::Center))))
-                .map_err(err)?;
         }
         for (k, ph) in PHASES.iter().enumerate() {
             let y = 60 + k as i32 * 24;
@@ -403,26 +425,11 @@ impl Chart for UtilisationChart<'_> {
         }));
         let n = rows.len() as f64;
         let max_pct = rows.iter().map(|r| r.1 * 100.0).fold(10.0, f64::max).min(100.0);
-        let label_width = rows.iter().map(|r| r.0.len()).max().unwrap_or(8) as u32 * 8 + 20;
-        let mut chart = ChartBuilder::on(root)
-            .caption("Utilisation over the period (blue: evacuation assets, orange: operating tables)", font(18))
-            .margin(15)
-            .x_label_area_size(45)
-            .y_label_area_size(label_width)
-            .build_cartesian_2d(0.0..(max_pct * 1.1).ceil(), 0.0..n)
-            .map_err(err)?;
-        chart
-            .configure_mesh()
-            .max_light_lines(1)
-            .disable_y_mesh()
-            .y_labels(0)
-            .x_desc("share of time busy (%)")
-            .x_label_formatter(&|v| format!("{v:.0}%"))
-            .label_style(font(14))
-            .axis_desc_style(font(15))
-            .draw()
-            .map_err(err)?;
-        for (r, (name, u, colour)) in rows.iter().enumerate() {
+        let labels: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+        let caption = ("Utilisation over the period (blue: evacuation assets, orange: operating tables)", 18);
+        let x_max = (max_pct * 1.1).ceil();
+        let mut chart = row_chart(root, caption, x_max, ("share of time busy (%)", "%"), &labels)?;
+        for (r, (_, u, colour)) in rows.iter().enumerate() {
             let y = n - r as f64 - 1.0;
             chart
                 .draw_series(std::iter::once(Rectangle::new([(0.0, y + 0.2), (u * 100.0, y + 0.8)], colour.filled())))
@@ -436,9 +443,6 @@ impl Chart for UtilisationChart<'_> {
                             font(13).pos(Pos::new(HPos::Left, VPos::Center)),
                         ),
                 ))
-                .map_err(err)?;
-            let (px, py) = chart.backend_coord(&(0.0, y + 0.5));
-            root.draw(&Text::new(name.clone(), (px - 8, py), font(14).pos(Pos::new(HPos::Right, VPos::Center))))
                 .map_err(err)?;
         }
         Ok(())
@@ -563,14 +567,7 @@ impl Chart for CoverageChart<'_> {
 impl CoverageChart<'_> {
     /// Sites: a white square where there is a facility, a triangle where assets are based,
     /// a dot otherwise; names on the first panel only, to keep the others readable.
-    fn draw_sites<DB: DrawingBackend>(
-        &self,
-        chart: &mut ChartContext<
-            DB,
-            Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
-        >,
-        labels: bool,
-    ) -> DrawResult {
+    fn draw_sites<DB: DrawingBackend>(&self, chart: &mut XyChart<DB>, labels: bool) -> DrawResult {
         let m = self.model;
         for (i, site) in m.sites.iter().enumerate() {
             let at = (site.pos.lon, site.pos.lat);
