@@ -130,3 +130,24 @@ fn report_option_writes_the_folder_from_the_command_line() {
     let v: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
     assert_eq!(v["run"]["trials"], 20);
 }
+
+#[test]
+fn charts_and_map_do_not_depend_on_the_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut folders = Vec::new();
+    for threads in ["1", "3"] {
+        let out = dir.path().join(threads);
+        let run = std::process::Command::new(env!("CARGO_BIN_EXE_casevac"))
+            .args(["run", "scenarios/east-highlands.toml", "-n", "40", "--map-grid", "12", "--map-probes", "15", "-q"])
+            .args(["--threads", threads, "--report"])
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+        folders.push(out);
+    }
+    for name in ["map.geojson", "summary.json", "coverage.png", "compliance.svg", "time_to_care.png"] {
+        let (a, b) = (std::fs::read(folders[0].join(name)).unwrap(), std::fs::read(folders[1].join(name)).unwrap());
+        assert!(a == b, "{name} differs between 1 and 3 threads");
+    }
+}
