@@ -164,9 +164,9 @@ fn simulate(model: &Model, opts: &RunOptions, threads: Option<u64>, out: &Output
     let pool = pool.build().context("cannot start worker threads")?;
 
     let template = if opts.precision.is_none() {
-        "{bar:40} {pos}/{len} trials, {per_sec}, eta {eta}"
+        "{bar:40} {pos}/{len} trials, {elapsed} elapsed, eta {eta}"
     } else {
-        "{spinner} {pos} trials, {per_sec} (running to precision)"
+        "{spinner} {pos} trials, {elapsed} elapsed (running to precision)"
     };
     let (bar, started, shown) = delayed_bar(opts.precision.is_none().then_some(opts.trials), template)?;
     let tally = pool.install(|| run(model, opts, &|n| advance(&bar, started, &shown, n)));
@@ -184,7 +184,7 @@ fn simulate(model: &Model, opts: &RunOptions, threads: Option<u64>, out: &Output
     let mut report_note = None;
     if let Some(dir) = &out.report {
         let copts = CoverageOptions { grid: out.map_grid as usize, probes: out.map_probes, seed: opts.seed };
-        let (bar, map_started, shown) = delayed_bar(None, "{spinner} coverage map: {pos} cells, {per_sec}")?;
+        let (bar, map_started, shown) = delayed_bar(None, "{spinner} coverage map: {pos} cells, {elapsed} elapsed")?;
         let map = pool.install(|| coverage(model, &copts, &|n| advance(&bar, map_started, &shown, n)));
         bar.finish_and_clear();
         let meta = RunMeta {
