@@ -6,6 +6,9 @@ use serde::Serialize;
 
 pub const MIN_PER_DAY: f64 = 1440.0;
 
+/// Casualties in one incident are capped here, so a long-tailed distribution cannot exhaust memory.
+pub const MAX_CASUALTIES_PER_INCIDENT: u32 = 1000;
+
 /// The three steps of the 10-1-2 standard.
 pub const STEPS: [Step; 3] = [Step::FirstAid, Step::Resuscitation, Step::Surgery];
 

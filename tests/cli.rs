@@ -231,6 +231,13 @@ fn bad_distribution_is_explained() {
 }
 
 #[test]
+fn absurd_casualty_counts_are_refused() {
+    let body = good().replacen("values = [1, 2, 3, 5]", "values = [1, 2, 3, 50000]", 1);
+    let err = bad(&body);
+    assert!(err.contains("casualties: the mean must be from 0.5 to 1000"), "{err}");
+}
+
+#[test]
 fn missing_file_and_bad_arguments_fail_cleanly() {
     let out = casevac(&["run", "no/such/file.toml"]);
     assert_eq!(out.status.code(), Some(2));

@@ -400,10 +400,13 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
         let severity_cum = [severity[0], severity[0] + severity[1], 1.0];
         let casualties = match &e.casualties {
             Some(c) => match c.get_ref().compile(true) {
-                Ok(d) if d.mean() >= 0.5 => d,
+                Ok(d) if (0.5..=MAX_CASUALTIES_PER_INCIDENT as f64).contains(&d.mean()) => d,
                 Ok(_) | Err(_) => {
-                    let why =
-                        c.get_ref().compile(true).err().unwrap_or_else(|| "the mean is below one casualty".into());
+                    let why = c
+                        .get_ref()
+                        .compile(true)
+                        .err()
+                        .unwrap_or_else(|| format!("the mean must be from 0.5 to {MAX_CASUALTIES_PER_INCIDENT}"));
                     ctx.err(Some(c.span()), format!("zone '{id}': casualties: {why}"), "give casualties per incident, for example { table = { values = [1, 2, 10], p = [0.7, 0.25, 0.05] } }");
                     Dist::Fixed(1.0)
                 }

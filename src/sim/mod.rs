@@ -9,7 +9,7 @@ mod events;
 
 use crate::dist::unit;
 use crate::geo::Point;
-use crate::model::{AssetKind, ClockOrigin, MIN_PER_DAY, Model};
+use crate::model::{AssetKind, ClockOrigin, MAX_CASUALTIES_PER_INCIDENT, MIN_PER_DAY, Model};
 use crate::stats::tally::{CAUSE_FIRST_AIDER_DELAY, CAUSE_NO_FIRST_AIDER, Groups, PHASES, Phase, Tally, to_mmin};
 use events::{Event, Kind, QueuedPatient};
 use rand::SeedableRng;
@@ -240,7 +240,7 @@ impl<'m> Engine<'m> {
         let has_first_aider = unit(rng) < zone.first_aider_share;
         let n = match probe {
             Some(_) => 1,
-            None => (zone.casualties.sample(rng).round() as u32).max(1),
+            None => (zone.casualties.sample(rng).round() as u32).clamp(1, MAX_CASUALTIES_PER_INCIDENT),
         };
         let cas_start = self.casualties.len() as u32;
         for _ in 0..n {
