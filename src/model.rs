@@ -40,6 +40,17 @@ pub enum ClockOrigin {
     Request,
 }
 
+/// How the dispatcher chooses an asset for a waiting request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Dispatch {
+    /// The idle unit that can launch now and reach the casualty first.
+    FirstIdle,
+    /// The unit that will reach the casualty first, counting busy units from their planned
+    /// return and day-only aircraft from sunrise; the request waits if that unit is not free.
+    BestArrival,
+}
+
 /// Triage categories, most severe first.
 pub const SEVERITIES: [&str; 3] = ["T1", "T2", "T3"];
 
@@ -71,6 +82,12 @@ impl Daylight {
     pub fn is_day(&self, t: f64) -> bool {
         let m = t.rem_euclid(MIN_PER_DAY);
         m >= self.sunrise_min && m < self.sunset_min
+    }
+
+    /// The first sunrise at or after `t`.
+    pub fn next_sunrise(&self, t: f64) -> f64 {
+        let today = (t / MIN_PER_DAY).floor() * MIN_PER_DAY + self.sunrise_min;
+        if t <= today { today } else { today + MIN_PER_DAY }
     }
 
     pub fn day_hours(&self) -> f64 {
@@ -196,6 +213,7 @@ pub struct Model {
     /// Casualties wounded in the period are followed this long after it ends.
     pub follow_up_min: f64,
     pub origin: ClockOrigin,
+    pub dispatch: Dispatch,
     pub thresholds_min: [f64; 3],
     /// Compliance targets per step, in percent, where the scenario sets them.
     pub targets_pct: [Option<f64>; 3],

@@ -3,7 +3,7 @@
 //! Every float here is computed from integer tallies in a fixed order, so the same tally always
 //! gives byte-identical JSON.
 
-use crate::model::{AssetKind, ClockOrigin, Level, MIN_PER_DAY, Model, SEVERITIES, STEPS, Step};
+use crate::model::{AssetKind, ClockOrigin, Dispatch, Level, MIN_PER_DAY, Model, SEVERITIES, STEPS, Step};
 use crate::stats::Tally;
 use crate::stats::interval::{compliance, design_effect, quantile};
 use crate::stats::tally::{CAUSES, Groups, OUTCOMES, PHASES, cause_key};
@@ -41,6 +41,7 @@ pub struct ScenarioInfo {
     pub period_days: f64,
     pub follow_up_hours: f64,
     pub clock_origin: ClockOrigin,
+    pub dispatch: Dispatch,
     pub thresholds_min: [f64; 3],
 }
 
@@ -209,6 +210,7 @@ impl Summary {
                 period_days: period / MIN_PER_DAY,
                 follow_up_hours: model.follow_up_min / 60.0,
                 clock_origin: model.origin,
+                dispatch: model.dispatch,
                 thresholds_min: model.thresholds_min,
             },
             run: RunInfo { seed, trials: tally.trials },

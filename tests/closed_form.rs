@@ -404,3 +404,56 @@ fn two_helicopters_waiting_time_matches_mm2() {
     assert_mean(&per_trial(&m, 12, 40, phase_mean(Phase::WaitAsset)), want, "M/M/2 mean wait for a helicopter");
     assert_mean(&per_trial(&m, 12, 40, asset_utilisation(&m)), 0.75, "M/M/2 utilisation");
 }
+
+/// One fast helicopter and one slow ambulance at the base, a point half a degree away, and
+/// incidents at fixed times; no delays but those given.
+fn helicopter_or_ambulance(dispatch: &str, heli: &str, hours: &str) -> casevac::model::Model {
+    model(&scenario(
+        &format!(
+            "period_days = 1\ndispatch = \"{dispatch}\"\ndaylight = {{ sunrise = \"06:00\", sunset = \"18:00\" }}"
+        ),
+        "site = \"base\"\nlevel = \"level1\"",
+        &format!(
+            "kind = \"helicopter\"\nbase = \"base\"\nspeed_kmh = 120\nstretchers = 1\nlaunch_day_min = 10\n\
+             on_scene_min = 0\nturnaround_min = 0\n{heli}\n\n\
+             [[asset]]\nid = \"amb\"\nkind = \"ground\"\nbase = \"base\"\nspeed_kmh = 30\nlaunch_day_min = 0\n\
+             launch_night_min = 0\non_scene_min = 0\nturnaround_min = 0"
+        ),
+        &format!(
+            "centre = {{ lat = 0.0, lon = 0.5 }}\nradius_km = 0\nscheduled_hours = {hours}\n\
+             severity = {{ t1 = 1, t2 = 0, t3 = 0 }}\nsurgery_share = {{ t1 = 0, t2 = 0, t3 = 0 }}\n\
+             first_aider_share = 0\nreport_delay_min = 0\nroad_factor = 1"
+        ),
+    ))
+}
+
+#[test]
+fn best_arrival_waits_for_a_returning_helicopter_that_beats_the_ambulance() {
+    // Two requests at 10:00. The helicopter takes the first (10 + 27.8 min). For the second,
+    // the ambulance would take 111.2 min; the helicopter is back at 10 + 2 x 27.8 and then
+    // needs 10 + 27.8 more, 103.4 in all: best-arrival waits for it, first-idle does not.
+    let leg = |kmh: f64| 0.5 * km_per_degree() / kmh * 60.0;
+    let first = 10.0 + leg(120.0);
+    let heli_again = 10.0 + 2.0 * leg(120.0) + 10.0 + leg(120.0);
+    assert!(heli_again < leg(30.0));
+    let heli = "night_capable = true";
+    let (_, idle) = run(&helicopter_or_ambulance("first_idle", heli, "[10, 10]"), 1, 3);
+    let (_, best) = run(&helicopter_or_ambulance("best_arrival", heli, "[10, 10]"), 1, 3);
+    assert_close(idle.steps[0].mean_min.unwrap(), (first + leg(30.0)) / 2.0, 1e-3, "first idle");
+    assert_close(best.steps[0].mean_min.unwrap(), (first + heli_again) / 2.0, 1e-3, "best arrival");
+    assert_eq!(best.assets[1].sorties_per_trial, 0.0, "the ambulance stays home");
+}
+
+#[test]
+fn best_arrival_waits_for_sunrise_when_the_day_only_helicopter_is_still_faster() {
+    // A request at 05:00; the day-only helicopter can launch at 06:00 and arrives 60 + 10 +
+    // 27.8 min after the request, before the ambulance's 111.2 min.
+    let leg = |kmh: f64| 0.5 * km_per_degree() / kmh * 60.0;
+    let at_sunrise = 60.0 + 10.0 + leg(120.0);
+    assert!(at_sunrise < leg(30.0));
+    let heli = "night_capable = false";
+    let (_, idle) = run(&helicopter_or_ambulance("first_idle", heli, "[5]"), 2, 3);
+    let (_, best) = run(&helicopter_or_ambulance("best_arrival", heli, "[5]"), 2, 3);
+    assert_close(idle.steps[0].mean_min.unwrap(), leg(30.0), 1e-3, "first idle sends the ambulance");
+    assert_close(best.steps[0].mean_min.unwrap(), at_sunrise, 1e-3, "best arrival waits for sunrise");
+}

@@ -60,12 +60,25 @@ struct Knobs {
     tables: u32,
     follow_up_h: f64,
     masscal: f64,
+    best_arrival: bool,
 }
 
 fn random_scenario(k: &Knobs) -> String {
-    let Knobs { units, stretchers, rate, serviceability, weather, night_capable, tables, follow_up_h, masscal } = *k;
+    let Knobs {
+        units,
+        stretchers,
+        rate,
+        serviceability,
+        weather,
+        night_capable,
+        tables,
+        follow_up_h,
+        masscal,
+        best_arrival,
+    } = *k;
+    let dispatch = if best_arrival { "best_arrival" } else { "first_idle" };
     scenario(
-        &format!("period_days = 4\nfollow_up_hours = {follow_up_h}"),
+        &format!("period_days = 4\nfollow_up_hours = {follow_up_h}\ndispatch = \"{dispatch}\""),
         &format!("site = \"hospital\"\nlevel = \"level2\"\noperating_tables = {tables}"),
         &format!(
             "kind = \"helicopter\"\nbase = \"base\"\ncount = {units}\nspeed_kmh = 150\nstretchers = {stretchers}\n\
@@ -99,9 +112,10 @@ proptest! {
         tables in 1u32..4,
         follow_up_h in 0.0f64..48.0,
         masscal in 0.0f64..0.2,
+        best_arrival: bool,
         seed: u64,
     ) {
-        let k = Knobs { units, stretchers, rate, serviceability, weather, night_capable, tables, follow_up_h, masscal };
+        let k = Knobs { units, stretchers, rate, serviceability, weather, night_capable, tables, follow_up_h, masscal, best_arrival };
         let text = random_scenario(&k);
         let m = model(&text);
         let (t, _) = run(&m, seed, 5);

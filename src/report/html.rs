@@ -1,7 +1,7 @@
 //! One self-contained HTML report: tables, charts inline, assumptions and run metadata.
 //! It loads nothing from the network, so it opens offline and pastes into a briefing.
 
-use crate::model::{AssetKind, ClockOrigin, Model, SEVERITIES};
+use crate::model::{AssetKind, ClockOrigin, Dispatch, Model, SEVERITIES};
 use crate::report::charts::minutes_label;
 use crate::summary::{GroupResult, StepResult, Summary};
 use base64::Engine as _;
@@ -171,7 +171,7 @@ fn assumptions(o: &mut String, m: &Model, s: &Summary) {
     let hm = |t: f64| format!("{:02}:{:02}", (t / 60.0) as u32, (t % 60.0) as u32);
     let _ = write!(
         o,
-        "<section id=assumptions><h2>Assumptions</h2><p>Period {} days per trial, casualties followed {} h after it; clock from {}; deadlines {}, {}, {}; daylight {}–{}.</p>",
+        "<section id=assumptions><h2>Assumptions</h2><p>Period {} days per trial, casualties followed {} h after it; clock from {}; deadlines {}, {}, {}; daylight {}–{}; dispatch: {}.</p>",
         sc.period_days,
         sc.follow_up_hours,
         if sc.clock_origin == ClockOrigin::Wounding { "wounding" } else { "request" },
@@ -179,7 +179,11 @@ fn assumptions(o: &mut String, m: &Model, s: &Summary) {
         minutes_label(m.thresholds_min[1]),
         minutes_label(m.thresholds_min[2]),
         hm(dl.sunrise_min),
-        hm(dl.sunset_min)
+        hm(dl.sunset_min),
+        match m.dispatch {
+            Dispatch::FirstIdle => "the idle unit that can reach the casualty first",
+            Dispatch::BestArrival => "the unit that will reach the casualty first, waiting for it if it is busy",
+        }
     );
     o.push_str("<h3>Facilities</h3><table><tr><th>id</th><th>site</th><th>level</th><th>resuscitation</th><th>surgery</th><th>tables</th><th>mean operation (min)</th></tr>");
     for f in &m.facilities {

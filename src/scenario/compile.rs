@@ -516,6 +516,10 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
         sources: sc.sources.clone(),
         period_min: period_days * MIN_PER_DAY,
         follow_up_min: follow_up_hours * 60.0,
+        dispatch: match sc.dispatch {
+            Some(DispatchWord::BestArrival) => Dispatch::BestArrival,
+            _ => Dispatch::FirstIdle,
+        },
         origin: match sc.clock_origin {
             Some(ClockOriginWord::Request) => ClockOrigin::Request,
             _ => ClockOrigin::Wounding,

@@ -35,6 +35,8 @@ pub struct ScenarioSection {
     #[serde(default)]
     pub clock_origin: Option<ClockOriginWord>,
     #[serde(default)]
+    pub dispatch: Option<DispatchWord>,
+    #[serde(default)]
     pub thresholds_min: Thresholds,
     /// Compliance the mission aims for, per step, in percent: drawn on the compliance chart.
     #[serde(default)]
@@ -48,6 +50,13 @@ pub struct ScenarioSection {
 pub enum ClockOriginWord {
     Wounding,
     Request,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DispatchWord {
+    FirstIdle,
+    BestArrival,
 }
 
 #[derive(Debug, Default, Deserialize)]

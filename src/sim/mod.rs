@@ -9,7 +9,9 @@ mod events;
 
 use crate::dist::unit;
 use crate::geo::Point;
-use crate::model::{AssetKind, ClockOrigin, MAX_CASUALTIES_PER_INCIDENT, MIN_PER_DAY, Model};
+use crate::model::{
+    Access, AssetGroup, AssetKind, ClockOrigin, Dispatch, MAX_CASUALTIES_PER_INCIDENT, MIN_PER_DAY, Model,
+};
 use crate::stats::tally::{CAUSE_FIRST_AIDER_DELAY, CAUSE_NO_FIRST_AIDER, Groups, PHASES, Phase, Tally, to_mmin};
 use events::{Event, Kind, QueuedPatient};
 use rand::SeedableRng;
@@ -69,6 +71,8 @@ struct Unit {
     group: u32,
     idle: bool,
     serviceable: bool,
+    /// When a busy unit is planned back at base; never while it is still outbound.
+    free_at: f64,
 }
 
 /// A reusable simulator for one model; make one per thread.
@@ -102,7 +106,7 @@ impl<'m> Engine<'m> {
         for (g, a) in model.assets.iter().enumerate() {
             group_start.push(units.len());
             for _ in 0..a.count {
-                units.push(Unit { group: g as u32, idle: true, serviceable: true });
+                units.push(Unit { group: g as u32, idle: true, serviceable: true, free_at: 0.0 });
             }
         }
         group_start.push(units.len());
@@ -383,45 +387,70 @@ impl<'m> Engine<'m> {
         }
     }
 
-    /// The idle, available unit that the dispatcher expects to reach the incident first (for a
-    /// transfer: to deliver to surgery first), planning with mean delays.
+    /// The unit to send now, planning with mean delays: among serviceable, ungrounded units
+    /// allowed in the zone, the one expected to reach the incident first (for a transfer: to
+    /// deliver to surgery first). With the first-idle policy only idle units that can launch now
+    /// count; with best-arrival, busy units (from their planned return) and day-only aircraft
+    /// (from sunrise) count too, and if one of them is best the request waits for it.
     fn best_unit(&self, i: usize, now: f64) -> Option<usize> {
         let m = self.model;
         let inc = &self.incidents[i];
         let access = &m.zones[inc.zone as usize].access;
-        let is_day = m.daylight.is_day(now);
-        let mut best: Option<(f64, usize)> = None;
+        let wait_for_better = m.dispatch == Dispatch::BestArrival;
+        // (planned arrival, ready now, unit): the earliest wins, then one ready now.
+        let mut best: Option<(f64, bool, usize)> = None;
         for (g, a) in m.assets.iter().enumerate() {
             if !a.can_serve(access) || self.grounded[g] {
                 continue;
             }
-            let Some(u) = (self.group_start[g]..self.group_start[g + 1])
-                .find(|&u| self.units[u].idle && self.units[u].serviceable)
-            else {
-                continue;
-            };
-            let before_departure = a.planned_departure_min(is_day, access);
-            if a.kind == AssetKind::Helicopter
-                && !a.night_capable
-                && !(is_day && m.daylight.is_day(now + before_departure))
-            {
-                continue;
-            }
-            let mut planned = before_departure + a.travel_min(a.pos.distance_km(&inc.pos), access);
+            let mut leg = a.travel_min(a.pos.distance_km(&inc.pos), access);
             if inc.transfer {
                 // A transfer is judged by when it delivers to surgery, not when it arrives.
-                planned += a.on_scene_min.mean()
+                leg += a.on_scene_min.mean()
                     + m.facilities
                         .iter()
                         .filter(|f| f.surgery)
                         .map(|f| a.travel_min(inc.pos.distance_km(&f.pos), access))
                         .fold(NEVER, f64::min);
             }
-            if best.is_none_or(|(t, _)| planned < t) {
-                best = Some((planned, u));
+            let mut idle_seen = false;
+            for u in self.group_start[g]..self.group_start[g + 1] {
+                let unit = &self.units[u];
+                // Idle units of a group are interchangeable: the first one stands for all.
+                if !unit.serviceable || (unit.idle && idle_seen) || (!unit.idle && !wait_for_better) {
+                    continue;
+                }
+                idle_seen |= unit.idle;
+                let from = if unit.idle { now } else { unit.free_at };
+                let Some((start, pre)) = self.earliest_launch(a, access, from) else { continue };
+                let ready = unit.idle && start == now;
+                if !ready && !wait_for_better {
+                    continue;
+                }
+                let planned = start + pre + leg;
+                if best.is_none_or(|(t, r, _)| planned < t || (planned == t && ready && !r)) {
+                    best = Some((planned, ready, u));
+                }
             }
         }
-        best.map(|(_, u)| u)
+        best.filter(|&(_, ready, _)| ready).map(|(_, _, u)| u)
+    }
+
+    /// When a unit free from `from` can start its pre-departure delays, and their planned
+    /// length: at once, or for a day-only helicopter that would launch in the dark, at the next
+    /// sunrise. None if it can never launch in daylight.
+    fn earliest_launch(&self, a: &AssetGroup, access: &Access, from: f64) -> Option<(f64, f64)> {
+        if from == NEVER {
+            return None;
+        }
+        let daylight = &self.model.daylight;
+        let pre = a.planned_departure_min(daylight.is_day(from), access);
+        if a.kind == AssetKind::Ground || a.night_capable || (daylight.is_day(from) && daylight.is_day(from + pre)) {
+            return Some((from, pre));
+        }
+        let sunrise = daylight.next_sunrise(from);
+        let pre = a.planned_departure_min(true, access);
+        daylight.is_day(sunrise + pre).then_some((sunrise, pre))
     }
 
     fn assign(&mut self, u: usize, i: usize, now: f64, rng: &mut ChaCha8Rng) {
@@ -448,6 +477,18 @@ impl<'m> Engine<'m> {
         }
         self.incidents[i].next_unassigned += take;
         self.units[u].idle = false;
+        // Planned return, with mean delays, until the exact one is known on scene.
+        let carried = &self.slots[slot_start as usize..(slot_start + take) as usize];
+        let surgical = carried.iter().any(|&c| self.casualties[c as usize].needs_surgery);
+        let transfer = self.incidents[i].transfer;
+        let (f, to_facility) =
+            destination(m, a, access, self.incidents[i].pos, surgical && (transfer || !a.delivers_to_nearest));
+        let on_scene_t = now + approval + launch + escort + travel;
+        self.units[u].free_at = on_scene_t
+            + a.on_scene_min.mean()
+            + to_facility
+            + a.turnaround_min.mean()
+            + a.travel_min(m.facility_to_base_km[f][g], access);
         let s = self.sorties.len() as u32;
         self.sorties.push(Sortie {
             unit: u as u32,
@@ -457,7 +498,7 @@ impl<'m> Engine<'m> {
             facility: 0,
             tasked_t: now,
         });
-        self.push(now + approval + launch + escort + travel, Kind::ArriveScene(s));
+        self.push(on_scene_t, Kind::ArriveScene(s));
     }
 
     fn arrive_scene(&mut self, s: usize, now: f64, rng: &mut ChaCha8Rng, tally: &mut Tally) {
@@ -471,16 +512,7 @@ impl<'m> Engine<'m> {
         let access = &m.zones[zone].access;
         let carried = sortie.slot_start as usize..(sortie.slot_start + sortie.slot_len) as usize;
         let surgical = self.slots[carried.clone()].iter().any(|&c| self.casualties[c as usize].needs_surgery);
-        // The nearest facility, by this asset's travel time, that gives what the worst case
-        // needs; or, for assets that deliver to the nearest facility, the nearest that resuscitates.
-        let needs_table = surgical && (transfer || !a.delivers_to_nearest);
-        let (f, to_facility) = m
-            .facilities
-            .iter()
-            .enumerate()
-            .filter(|(_, f)| if needs_table { f.surgery } else { f.resuscitation })
-            .map(|(i, f)| (i, a.travel_min(pos.distance_km(&f.pos), access)))
-            .fold((usize::MAX, NEVER), |best, x| if x.1 < best.1 { x } else { best });
+        let (f, to_facility) = destination(m, a, access, pos, surgical && (transfer || !a.delivers_to_nearest));
         let fac = &m.facilities[f];
         let on_scene = a.on_scene_min.sample(rng);
         let at_facility = now + on_scene + to_facility;
@@ -509,6 +541,7 @@ impl<'m> Engine<'m> {
         // A unit is busy from tasking until it is back at base; utilisation counts the period only.
         tally.asset_busy_mmin[g] += to_mmin(free_t.min(m.period_min) - sortie.tasked_t.min(m.period_min));
         tally.sorties[g] += 1;
+        self.units[sortie.unit as usize].free_at = free_t;
         self.push(free_t, Kind::UnitFree(sortie.unit));
     }
 
@@ -642,6 +675,17 @@ impl<'m> Engine<'m> {
             cell.nc += n * c;
         }
     }
+}
+
+/// The nearest facility to `pos`, by this asset's travel time, that can operate (when
+/// `needs_table`) or resuscitate, and the minutes to reach it. Validation guarantees one exists.
+fn destination(m: &Model, a: &AssetGroup, access: &Access, pos: Point, needs_table: bool) -> (usize, f64) {
+    m.facilities
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| if needs_table { f.surgery } else { f.resuscitation })
+        .map(|(i, f)| (i, a.travel_min(pos.distance_km(&f.pos), access)))
+        .fold((0, NEVER), |best, x| if x.1 < best.1 { x } else { best })
 }
 
 /// The reason a casualty missed `step`: for first aid, whether a trained first-aider was there;
