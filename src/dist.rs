@@ -9,6 +9,9 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use std::fmt;
 
+/// The largest parameter or value a distribution may have: a million (minutes, about two years).
+pub const MAX_VALUE: f64 = 1e6;
+
 /// A distribution as a planner writes it in the scenario file.
 ///
 /// A bare number means a fixed value; otherwise an inline table with one key naming the shape,
@@ -118,12 +121,14 @@ impl DistSpec {
     /// Checks the parameters and builds the sampler. `nonnegative` demands support on [0, inf),
     /// as every delay and duration needs.
     pub fn compile(&self, nonnegative: bool) -> Result<Dist, String> {
-        let finite = |xs: &[f64]| xs.iter().all(|x| x.is_finite());
+        // Beyond about two years, a delay is a typing error, and it would push times past what
+        // the tallies are built for.
+        let finite = |xs: &[f64]| xs.iter().all(|x| x.is_finite() && x.abs() <= MAX_VALUE);
         let neg = |x: f64| nonnegative && x < 0.0;
         let d = match *self {
             DistSpec::Fixed(v) => {
                 if !finite(&[v]) || neg(v) {
-                    return Err(format!("a fixed value must be a finite number >= 0 (got {v})"));
+                    return Err(format!("a fixed value must be from 0 to 1,000,000 (got {v})"));
                 }
                 Dist::Fixed(v)
             }

@@ -166,7 +166,7 @@ fn phases(tally: &Tally, zones: impl Iterator<Item = usize> + Clone) -> Vec<Phas
         .enumerate()
         .map(|(p, ph)| {
             let at = |z: usize| z * PHASES.len() + p;
-            let sum: u64 = zones.clone().map(|z| tally.phase_sum_mmin[at(z)]).sum();
+            let sum: u128 = zones.clone().map(|z| tally.phase_sum_mmin[at(z)]).sum();
             let n: u64 = zones.clone().map(|z| tally.phase_n[at(z)]).sum();
             PhaseResult { phase: ph.key(), mean_min: (n > 0).then(|| sum as f64 / 1000.0 / n as f64), casualties: n }
         })

@@ -292,8 +292,8 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
             speed_kmh: ctx.num(
                 &e.speed_kmh,
                 "speed_kmh",
-                |x| x > 0.0 && x <= 1000.0,
-                "give the cruise (helicopter) or road (ground) speed in km/h, more than 0",
+                |x| (1.0..=1000.0).contains(&x),
+                "give the cruise (helicopter) or road (ground) speed in km/h, from 1 to 1000",
             ),
             stretchers: ctx.count(&e.stretchers, if heli { 4 } else { 2 }, "stretchers", 1),
             launch_day_min,
@@ -425,8 +425,8 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
                 &e.ground_speed_factor,
                 1.0,
                 "ground_speed_factor",
-                |x| x > 0.0 && x <= 2.0,
-                "multiplies road speed for terrain and season: more than 0, at most 2",
+                |x| (0.05..=2.0).contains(&x),
+                "multiplies road speed for terrain and season: from 0.05 to 2",
             ),
             air_only: e.air_only,
             escort_required: e.escort_required.unwrap_or(true),
@@ -493,6 +493,19 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
             );
         }
         zones.push(zone);
+    }
+    // Casualties of a trial live in memory together; beyond a million the scenario is a typing
+    // error or needs splitting.
+    let expected: f64 = zones
+        .iter()
+        .map(|z| (z.incidents_per_day * period_days + z.scheduled_min.len() as f64) * z.casualties.mean())
+        .sum();
+    if expected > 1e6 {
+        ctx.err(
+            None,
+            format!("the zones expect about {expected:.0} casualties in each trial; casevac takes at most 1,000,000"),
+            "shorten period_days or lower incidents_per_day or casualties",
+        );
     }
     if zones.len() > 1000 {
         ctx.err(None, format!("{} zones defined; casevac takes at most 1000", zones.len()), "merge neighbouring zones");

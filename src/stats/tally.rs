@@ -76,7 +76,7 @@ pub struct Cell {
     /// Of those, treated at all before follow-up ended.
     pub reached: u64,
     /// Sum of times to the step over `reached`, in thousandths of a minute.
-    pub time_sum_mmin: u64,
+    pub time_sum_mmin: u128,
     /// Per-trial sums of n^2, compliant^2 and n * compliant: the spread between trials.
     pub n2: u64,
     pub c2: u64,
@@ -116,17 +116,17 @@ pub struct Tally {
     /// [group][step][bin], HIST_BINS + 1 bins.
     pub hist: Vec<u64>,
     /// [zone][phase]: sum in thousandths of a minute, and how many casualties went through it.
-    pub phase_sum_mmin: Vec<u64>,
+    pub phase_sum_mmin: Vec<u128>,
     pub phase_n: Vec<u64>,
     /// [step][zone][cause]
     pub failures: Vec<u64>,
     /// [zone][outcome]
     pub outcomes: Vec<u64>,
     /// Per asset group: busy unit-time within the period, and sorties flown or driven.
-    pub asset_busy_mmin: Vec<u64>,
+    pub asset_busy_mmin: Vec<u128>,
     pub sorties: Vec<u64>,
     /// Per facility: operating-table time within the period, and operations started.
-    pub table_busy_mmin: Vec<u64>,
+    pub table_busy_mmin: Vec<u128>,
     pub operations: Vec<u64>,
 }
 
@@ -207,14 +207,20 @@ impl Tally {
         }
         for (a, b) in [
             (&mut self.hist, &o.hist),
-            (&mut self.phase_sum_mmin, &o.phase_sum_mmin),
             (&mut self.phase_n, &o.phase_n),
             (&mut self.failures, &o.failures),
             (&mut self.outcomes, &o.outcomes),
-            (&mut self.asset_busy_mmin, &o.asset_busy_mmin),
             (&mut self.sorties, &o.sorties),
-            (&mut self.table_busy_mmin, &o.table_busy_mmin),
             (&mut self.operations, &o.operations),
+        ] {
+            for (x, y) in a.iter_mut().zip(b) {
+                *x += y;
+            }
+        }
+        for (a, b) in [
+            (&mut self.phase_sum_mmin, &o.phase_sum_mmin),
+            (&mut self.asset_busy_mmin, &o.asset_busy_mmin),
+            (&mut self.table_busy_mmin, &o.table_busy_mmin),
         ] {
             for (x, y) in a.iter_mut().zip(b) {
                 *x += y;
@@ -224,7 +230,8 @@ impl Tally {
 }
 
 /// Minutes to integer thousandths of a minute, for sums that must not depend on merge order.
+/// Sums are 128-bit and each term is capped at a trillion minutes, so no run can overflow them.
 #[inline]
-pub fn to_mmin(minutes: f64) -> u64 {
-    (minutes.max(0.0) * 1000.0).round() as u64
+pub fn to_mmin(minutes: f64) -> u128 {
+    (minutes.clamp(0.0, 1e12) * 1000.0).round() as u128
 }
