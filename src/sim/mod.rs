@@ -332,12 +332,12 @@ impl<'m> Engine<'m> {
                     }
                     Kind::TableFree(f) => self.table_free(f as usize, now, rng, tally),
                     Kind::TransferRequest(i) => {
-                        self.waiting.push(i);
+                        self.enqueue(i);
                         self.dispatch(now, rng);
                     }
                 }
             } else {
-                self.waiting.push(next_request as u32);
+                self.enqueue(next_request as u32);
                 next_request += 1;
                 self.dispatch(now, rng);
             }
@@ -353,26 +353,51 @@ impl<'m> Engine<'m> {
         }
     }
 
+    /// A waiting request's place in the queue: the severity of its most severe casualty still
+    /// without an asset, then the request time, then its index (so the order is total).
+    fn priority(&self, i: u32) -> (u8, f64, u32) {
+        let inc = &self.incidents[i as usize];
+        (self.casualties[self.slots[inc.next_unassigned as usize] as usize].severity, inc.request_t, i)
+    }
+
+    /// Puts a request into the waiting queue, which is kept sorted by priority so that
+    /// dispatching never re-sorts it: an overloaded system may hold thousands of requests.
+    fn enqueue(&mut self, i: u32) {
+        let (sev, t, idx) = self.priority(i);
+        let at = self.waiting.partition_point(|&x| {
+            let (s, tx, ix) = self.priority(x);
+            s.cmp(&sev).then(tx.total_cmp(&t)).then(ix.cmp(&idx)).is_lt()
+        });
+        self.waiting.insert(at, i);
+    }
+
+    /// Whether any unit could be sent at `now`: idle, serviceable, not grounded, and not a
+    /// day-only helicopter that would launch in the dark. Without one, a dispatch pass cannot assign anything.
+    fn any_unit_ready(&self, now: f64) -> bool {
+        let m = self.model;
+        let day = m.daylight.is_day(now);
+        self.units.iter().any(|u| {
+            let g = u.group as usize;
+            let a = &m.assets[g];
+            // Approval and launch alone (no escort) bound a day-only aircraft's departure below.
+            let launches_by_day = || day && m.daylight.is_day(now + a.approval_min.mean() + a.launch_day_min.mean());
+            u.idle
+                && u.serviceable
+                && !self.grounded[g]
+                && (a.kind == AssetKind::Ground || a.night_capable || launches_by_day())
+        })
+    }
+
     /// Gives idle assets to waiting requests, most severe first, then oldest first.
     fn dispatch(&mut self, now: f64, rng: &mut ChaCha8Rng) {
-        if self.waiting.is_empty() {
-            return;
-        }
-        let (incidents, casualties, slots) = (&self.incidents, &self.casualties, &self.slots);
-        let priority = |&i: &u32| {
-            let inc = &incidents[i as usize];
-            (casualties[slots[inc.next_unassigned as usize] as usize].severity, inc.request_t, i)
-        };
-        self.waiting.sort_unstable_by(|a, b| {
-            let (sa, ta, ia) = priority(a);
-            let (sb, tb, ib) = priority(b);
-            sa.cmp(&sb).then(ta.total_cmp(&tb)).then(ia.cmp(&ib))
-        });
         let mut w = 0;
-        while w < self.waiting.len() {
+        // Only a ready unit can be sent, so the pass ends when none is left.
+        while w < self.waiting.len() && self.any_unit_ready(now) {
             let i = self.waiting[w] as usize;
+            let mut assigned = false;
             while let Some(u) = self.best_unit(i, now) {
                 self.assign(u, i, now, rng);
+                assigned = true;
                 let inc = &self.incidents[i];
                 if inc.next_unassigned == inc.slot_start + inc.slot_len {
                     break;
@@ -381,6 +406,13 @@ impl<'m> Engine<'m> {
             let inc = &self.incidents[i];
             if inc.next_unassigned == inc.slot_start + inc.slot_len {
                 self.waiting.remove(w);
+            } else if assigned {
+                // Its most severe casualties have gone: it may now rank lower, never higher.
+                self.waiting.remove(w);
+                self.enqueue(i as u32);
+                if self.waiting[w] as usize == i {
+                    w += 1;
+                }
             } else {
                 w += 1;
             }
