@@ -435,16 +435,21 @@ impl<'m> Engine<'m> {
             if !a.can_serve(access) || self.grounded[g] {
                 continue;
             }
-            let mut leg = a.travel_min(a.pos.distance_km(&inc.pos), access);
-            if inc.transfer {
-                // A transfer is judged by when it delivers to surgery, not when it arrives.
-                leg += a.on_scene_min.mean()
-                    + m.facilities
-                        .iter()
-                        .filter(|f| f.surgery)
-                        .map(|f| a.travel_min(inc.pos.distance_km(&f.pos), access))
-                        .fold(NEVER, f64::min);
-            }
+            // Travel (and for a transfer, delivery) time, computed once a candidate unit is found.
+            let mut leg: Option<f64> = None;
+            let leg_min = || {
+                let mut leg = a.travel_min(a.pos.distance_km(&inc.pos), access);
+                if inc.transfer {
+                    // A transfer is judged by when it delivers to surgery, not when it arrives.
+                    leg += a.on_scene_min.mean()
+                        + m.facilities
+                            .iter()
+                            .filter(|f| f.surgery)
+                            .map(|f| a.travel_min(inc.pos.distance_km(&f.pos), access))
+                            .fold(NEVER, f64::min);
+                }
+                leg
+            };
             let mut idle_seen = false;
             for u in self.group_start[g]..self.group_start[g + 1] {
                 let unit = &self.units[u];
@@ -459,7 +464,7 @@ impl<'m> Engine<'m> {
                 if !ready && !wait_for_better {
                     continue;
                 }
-                let planned = start + pre + leg;
+                let planned = start + pre + *leg.get_or_insert_with(leg_min);
                 if best.is_none_or(|(t, r, _)| planned < t || (planned == t && ready && !r)) {
                     best = Some((planned, ready, u));
                 }
@@ -509,18 +514,22 @@ impl<'m> Engine<'m> {
         }
         self.incidents[i].next_unassigned += take;
         self.units[u].idle = false;
-        // Planned return, with mean delays, until the exact one is known on scene.
-        let carried = &self.slots[slot_start as usize..(slot_start + take) as usize];
-        let surgical = carried.iter().any(|&c| self.casualties[c as usize].needs_surgery);
-        let transfer = self.incidents[i].transfer;
-        let (f, to_facility) =
-            destination(m, a, access, self.incidents[i].pos, surgical && (transfer || !a.delivers_to_nearest));
         let on_scene_t = now + approval + launch + escort + travel;
-        self.units[u].free_at = on_scene_t
-            + a.on_scene_min.mean()
-            + to_facility
-            + a.turnaround_min.mean()
-            + a.travel_min(m.facility_to_base_km[f][g], access);
+        // Planned return, with mean delays, until the exact one is known on scene; only the
+        // best-arrival dispatcher reads it.
+        self.units[u].free_at = NEVER;
+        if m.dispatch == Dispatch::BestArrival {
+            let carried = &self.slots[slot_start as usize..(slot_start + take) as usize];
+            let surgical = carried.iter().any(|&c| self.casualties[c as usize].needs_surgery);
+            let transfer = self.incidents[i].transfer;
+            let (f, to_facility) =
+                destination(m, a, access, self.incidents[i].pos, surgical && (transfer || !a.delivers_to_nearest));
+            self.units[u].free_at = on_scene_t
+                + a.on_scene_min.mean()
+                + to_facility
+                + a.turnaround_min.mean()
+                + a.travel_min(m.facility_to_base_km[f][g], access);
+        }
         let s = self.sorties.len() as u32;
         self.sorties.push(Sortie {
             unit: u as u32,
