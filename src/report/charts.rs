@@ -6,6 +6,7 @@
 
 use crate::coverage::Coverage;
 use crate::model::{AssetKind, Model, SEVERITIES, STEPS};
+use crate::report::{minutes_label, step_title};
 use crate::stats::tally::{HIST_BINS, PHASES};
 use crate::stats::{Tally, tally::Groups};
 use crate::summary::{StepResult, Summary};
@@ -174,18 +175,11 @@ impl Chart for ComplianceChart<'_> {
         }
         for (g, st) in s.steps.iter().enumerate() {
             let (px, py) = chart.backend_coord(&(g as f64 + 0.5, 0.0));
-            let label = format!("{} within {}", st.step.label(), minutes_label(st.threshold_min));
+            let label = step_title(st.step, st.threshold_min);
             root.draw(&Text::new(label, (px, py + 12), font(15).pos(Pos::new(HPos::Center, VPos::Top))))
                 .map_err(err)?;
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK)
-            .label_font(font(14))
-            .draw()
-            .map_err(err)?;
+        draw_legend(&mut chart, SeriesLabelPosition::UpperRight)?;
         Ok(())
     }
 }
@@ -201,10 +195,6 @@ fn degrees(v: f64, span: f64) -> String {
     };
     let scale = 10f64.powi(decimals as i32);
     format!("{:.*}", decimals, (v * scale).round() / scale + 0.0)
-}
-
-pub fn minutes_label(t: f64) -> String {
-    if t >= 60.0 && t % 60.0 == 0.0 { format!("{} h", t / 60.0) } else { format!("{t} min") }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -285,19 +275,24 @@ impl Chart for TimeToCareChart<'_> {
             ))
             .map_err(err)?;
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK)
-            .label_font(font(14))
-            .draw()
-            .map_err(err)?;
+        draw_legend(&mut chart, SeriesLabelPosition::LowerRight)?;
         Ok(())
     }
 }
 
 type XyChart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// The legend of a chart's labelled series, on a pale box.
+fn draw_legend<'a, DB: DrawingBackend + 'a>(chart: &mut XyChart<'a, DB>, position: SeriesLabelPosition) -> DrawResult {
+    chart
+        .configure_series_labels()
+        .position(position)
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK)
+        .label_font(font(14))
+        .draw()
+        .map_err(err)
+}
 
 /// A chart of horizontal bars, one row per label from the top, x from 0 to `x_max` with ticks
 /// suffixed by `x_unit`: the frame the phases and utilisation charts share. Row `r` spans
@@ -501,7 +496,7 @@ impl Chart for CoverageChart<'_> {
         let panels = panels.split_evenly((1, 3));
         for (s, panel) in panels.iter().enumerate() {
             let mut chart = ChartBuilder::on(panel)
-                .caption(format!("{} within {}", STEPS[s].label(), minutes_label(m.thresholds_min[s])), font(17))
+                .caption(step_title(STEPS[s], m.thresholds_min[s]), font(17))
                 .margin(10)
                 .x_label_area_size(45)
                 .y_label_area_size(65)

@@ -2,7 +2,7 @@
 //! It loads nothing from the network, so it opens offline and pastes into a briefing.
 
 use crate::model::{AssetKind, ClockOrigin, Dispatch, Model, SEVERITIES};
-use crate::report::charts::minutes_label;
+use crate::report::{minutes_label, step_title};
 use crate::summary::{GroupResult, StepResult, Summary};
 use base64::Engine as _;
 use std::fmt::Write;
@@ -101,9 +101,8 @@ pub fn render(model: &Model, s: &Summary, figures: &[Figure], meta: &RunMeta) ->
     for st in &s.steps {
         let _ = write!(
             o,
-            "<tr><td>{} within {}</td><td class=n><b>{}</b></td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td></tr>",
-            st.step.label(),
-            minutes_label(st.threshold_min),
+            "<tr><td>{}</td><td class=n><b>{}</b></td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td></tr>",
+            step_title(st.step, st.threshold_min),
             pct(st.compliance),
             ci(st),
             mins(st.median_min),

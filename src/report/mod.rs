@@ -10,6 +10,16 @@ pub mod table;
 use std::io::Write;
 use std::path::Path;
 
+/// A deadline as a planner says it: "10 min", "1 h", "2 h", "90 min".
+pub fn minutes_label(t: f64) -> String {
+    if t >= 60.0 && t % 60.0 == 0.0 { format!("{} h", t / 60.0) } else { format!("{t} min") }
+}
+
+/// A step with its deadline, for example "resuscitation within 1 h".
+pub fn step_title(step: crate::model::Step, threshold_min: f64) -> String {
+    format!("{} within {}", step.label(), minutes_label(threshold_min))
+}
+
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so a
 /// reader never sees a half-written file, even if the run is interrupted.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {

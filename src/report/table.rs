@@ -1,5 +1,6 @@
 //! The terminal table a planner reads in ten seconds.
 
+use crate::report::step_title;
 use crate::summary::{GroupResult, PhaseResult, StepResult, Summary};
 use std::fmt::Write;
 
@@ -16,12 +17,6 @@ fn interval(s: &StepResult) -> String {
         (Some(lo), Some(hi)) if s.eligible > 0 => format!("[{:.1}, {:.1}]", lo * 100.0, hi * 100.0),
         _ => "-".into(),
     }
-}
-
-fn step_name(s: &StepResult) -> String {
-    let t = s.threshold_min;
-    let when = if t % 60.0 == 0.0 && t >= 60.0 { format!("{} h", t / 60.0) } else { format!("{t} min") };
-    format!("{} within {when}", s.step.label())
 }
 
 fn group_table(out: &mut String, title: &str, groups: &[GroupResult]) {
@@ -86,7 +81,7 @@ pub fn render(s: &Summary) -> String {
         let _ = writeln!(
             o,
             "  {:<32}{:>8}{:>16}{:>9}{:>7}{:>7}",
-            step_name(st),
+            step_title(st.step, st.threshold_min),
             pct(st.compliance),
             interval(st),
             minutes(st.median_min),
