@@ -187,20 +187,30 @@ fn assert_mean(values: &[f64], want: f64, what: &str) {
     assert_close(mean, want, Z4 * se, what);
 }
 
+/// Requests at `per_day` a day, all at the base, and `units` helicopters each busy an
+/// exponential `service_min` a mission and nothing else: an M/M/c queue.
+fn helicopter_queue(units: u32, per_day: u32, service_min: f64, days: u32) -> String {
+    scenario(
+        &format!("period_days = {days}"),
+        "site = \"base\"\nlevel = \"level1\"",
+        &format!(
+            "kind = \"helicopter\"\nbase = \"base\"\ncount = {units}\nspeed_kmh = 100\nnight_capable = true\n\
+             launch_day_min = 0\nturnaround_min = 0\non_scene_min = {{ exponential = {{ mean = {service_min} }} }}"
+        ),
+        &format!(
+            "centre = {{ lat = 0.0, lon = 0.0 }}\nradius_km = 0\nincidents_per_day = {per_day}\n\
+             severity = {{ t1 = 0, t2 = 0, t3 = 1 }}\nsurgery_share = {{ t1 = 0, t2 = 0, t3 = 0 }}\n\
+             first_aider_share = 0\nreport_delay_min = 0"
+        ),
+    )
+}
+
 #[test]
 fn single_helicopter_waiting_time_matches_mm1() {
     // Requests arrive as a Poisson process at 12 a day (lambda = 1/120 per min); one helicopter
     // is busy for an exponential 60 min a mission (mu = 1/60). rho = 0.5, and M/M/1 gives a mean
     // wait in queue of rho / (mu - lambda) = 60 min and utilisation rho.
-    let text = scenario(
-        "period_days = 200",
-        "site = \"base\"\nlevel = \"level1\"",
-        "kind = \"helicopter\"\nbase = \"base\"\ncount = 1\nspeed_kmh = 100\nnight_capable = true\n\
-         launch_day_min = 0\nturnaround_min = 0\non_scene_min = { exponential = { mean = 60 } }",
-        "centre = { lat = 0.0, lon = 0.0 }\nradius_km = 0\nincidents_per_day = 12\n\
-         severity = { t1 = 0, t2 = 0, t3 = 1 }\nsurgery_share = { t1 = 0, t2 = 0, t3 = 0 }\n\
-         first_aider_share = 0\nreport_delay_min = 0",
-    );
+    let text = helicopter_queue(1, 12, 60.0, 200);
     let m = model(&text);
     assert_mean(&per_trial(&m, 6, 40, phase_mean(Phase::WaitAsset)), 60.0, "M/M/1 mean wait");
     assert_mean(&per_trial(&m, 6, 40, asset_utilisation(&m)), 0.5, "M/M/1 utilisation");
@@ -389,15 +399,7 @@ fn a_scheduled_mass_casualty_incident_is_cleared_by_repeated_lifts() {
 fn two_helicopters_waiting_time_matches_mm2() {
     // 24 requests a day (lambda = 1/60 per min), two helicopters busy an exponential 90 min a
     // mission (mu = 1/90): a = 1.5, rho = 0.75, and the mean wait is C(2, 1.5) / (2 mu - lambda).
-    let text = scenario(
-        "period_days = 150",
-        "site = \"base\"\nlevel = \"level1\"",
-        "kind = \"helicopter\"\nbase = \"base\"\ncount = 2\nspeed_kmh = 100\nnight_capable = true\n\
-         launch_day_min = 0\nturnaround_min = 0\non_scene_min = { exponential = { mean = 90 } }",
-        "centre = { lat = 0.0, lon = 0.0 }\nradius_km = 0\nincidents_per_day = 24\n\
-         severity = { t1 = 0, t2 = 0, t3 = 1 }\nsurgery_share = { t1 = 0, t2 = 0, t3 = 0 }\n\
-         first_aider_share = 0\nreport_delay_min = 0",
-    );
+    let text = helicopter_queue(2, 24, 90.0, 150);
     let m = model(&text);
     let (lambda, mu) = (1.0 / 60.0, 1.0 / 90.0);
     let want = erlang_c(2, lambda / mu) / (2.0 * mu - lambda);

@@ -26,12 +26,7 @@ fn write(path: &Path, dir: &Path, seed: u64) -> Vec<PathBuf> {
 
 #[test]
 fn every_chart_of_every_bundled_scenario_renders() {
-    let mut scenarios: Vec<PathBuf> = std::fs::read_dir("scenarios")
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .collect();
-    scenarios.sort();
+    let scenarios = common::bundled_scenarios();
     for path in scenarios {
         let dir = tempfile::tempdir().unwrap();
         let files = write(&path, dir.path(), 1);

@@ -2,21 +2,9 @@
 
 mod common;
 
-use std::path::PathBuf;
-
-fn bundled() -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir("scenarios")
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .collect();
-    files.sort();
-    files
-}
-
 #[test]
 fn every_bundled_scenario_validates_and_runs() {
-    let files = bundled();
+    let files = common::bundled_scenarios();
     assert!(!files.is_empty());
     for path in files {
         let m = casevac::scenario::load(&path).unwrap_or_else(|e| panic!("{e}"));
@@ -29,7 +17,7 @@ fn every_bundled_scenario_validates_and_runs() {
 
 #[test]
 fn every_bundled_scenario_opens_with_its_question_assumptions_and_sources() {
-    for path in bundled() {
+    for path in common::bundled_scenarios() {
         let text = std::fs::read_to_string(&path).unwrap();
         let header: String =
             text.lines().take_while(|l| l.starts_with('#') || l.is_empty()).collect::<Vec<_>>().join("\n");

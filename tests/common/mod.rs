@@ -5,6 +5,7 @@ use casevac::model::Model;
 use casevac::run::run_batch;
 use casevac::stats::Tally;
 use casevac::summary::Summary;
+use std::path::PathBuf;
 
 /// Kilometres per degree on the equator, computed here independently of the library.
 pub fn km_per_degree() -> f64 {
@@ -65,4 +66,15 @@ pub fn mean_se(xs: &[f64]) -> (f64, f64) {
     let mean = xs.iter().sum::<f64>() / n;
     let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
     (mean, (var / n).sqrt())
+}
+
+/// Every scenario file in scenarios/, in name order.
+pub fn bundled_scenarios() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir("scenarios")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.sort();
+    files
 }
