@@ -1,0 +1,130 @@
+//! Care after tasking: on scene, to a facility, transfers onward, and the operating tables.
+
+use super::events::{Kind, QueuedPatient};
+use super::{Engine, Incident, NEVER, Sortie};
+use crate::geo::Point;
+use crate::model::{Access, AssetGroup, Model};
+use crate::stats::tally::{Phase, Tally, to_mmin};
+use rand_chacha::ChaCha8Rng;
+use std::ops::Range;
+
+impl Engine<'_> {
+    pub(super) fn arrive_scene(&mut self, s: usize, now: f64, rng: &mut ChaCha8Rng, tally: &mut Tally) {
+        let m = self.model;
+        let sortie = self.sorties[s].clone();
+        let g = self.units[sortie.unit as usize].group as usize;
+        let a = &m.assets[g];
+        let inc = &mut self.incidents[sortie.incident as usize];
+        inc.first_arrival = inc.first_arrival.min(now);
+        let (pos, zone, transfer) = (inc.pos, inc.zone as usize, inc.transfer);
+        let access = &m.zones[zone].access;
+        let carried = sortie.slot_start as usize..(sortie.slot_start + sortie.slot_len) as usize;
+        let surgical = self.slots[carried.clone()].iter().any(|&c| self.casualties[c as usize].needs_surgery);
+        let (f, to_facility) = destination(m, a, access, pos, surgical && (transfer || !a.delivers_to_nearest));
+        let fac = &m.facilities[f];
+        let on_scene = a.on_scene_min.sample(rng);
+        let at_facility = now + on_scene + to_facility;
+        let handover = if surgical { fac.handover_min.sample(rng) } else { 0.0 };
+        for &c in &self.slots[carried.clone()] {
+            let c = &mut self.casualties[c as usize];
+            if !transfer {
+                c.picked_up = true;
+                c.resus_on_scene = a.medical_team;
+                c.resus_t = if a.medical_team { now } else { at_facility };
+            }
+            c.phase_min[Phase::OnScene as usize] += on_scene;
+            c.phase_min[Phase::TravelToFacility as usize] += to_facility;
+            if c.needs_surgery {
+                c.phase_min[Phase::Handover as usize] += handover;
+            }
+        }
+        self.sorties[s].facility = f as u32;
+        if surgical && fac.surgery {
+            self.push(at_facility + handover, Kind::PatientsReady(s as u32));
+        } else if surgical {
+            self.request_transfer(zone, fac.pos, carried, at_facility + handover);
+        }
+        let back = a.travel_min(m.facility_to_base_km[f][g], access);
+        let free_t = at_facility + a.turnaround_min.sample(rng) + back;
+        // A unit is busy from tasking until it is back at base; utilisation counts the period only.
+        tally.asset_busy_mmin[g] += to_mmin(free_t.min(m.period_min) - sortie.tasked_t.min(m.period_min));
+        tally.sorties[g] += 1;
+        self.units[sortie.unit as usize].free_at = free_t;
+        self.push(free_t, Kind::UnitFree(sortie.unit));
+    }
+
+    /// Casualties delivered to a facility that cannot operate wait there, stabilised, for a
+    /// second lift to a surgical facility: a new request, queued like any other.
+    pub(super) fn request_transfer(&mut self, zone: usize, pos: Point, carried: Range<usize>, request_t: f64) {
+        let slot_start = self.slots.len() as u32;
+        for i in carried {
+            let c = self.slots[i];
+            if self.casualties[c as usize].needs_surgery {
+                self.slots.push(c);
+            }
+        }
+        let i = self.incidents.len() as u32;
+        self.incidents.push(Incident {
+            zone: zone as u16,
+            pos,
+            wound_t: request_t,
+            request_t,
+            first_arrival: NEVER,
+            slot_start,
+            slot_len: self.slots.len() as u32 - slot_start,
+            next_unassigned: slot_start,
+            transfer: true,
+        });
+        self.push(request_t, Kind::TransferRequest(i));
+    }
+
+    pub(super) fn patients_ready(&mut self, s: usize, now: f64, rng: &mut ChaCha8Rng, tally: &mut Tally) {
+        let Sortie { slot_start, slot_len, facility, .. } = self.sorties[s];
+        let f = facility as usize;
+        for slot in slot_start..slot_start + slot_len {
+            let c = self.slots[slot as usize];
+            let cas = &mut self.casualties[c as usize];
+            if !cas.needs_surgery {
+                continue;
+            }
+            cas.ready_t = now;
+            if self.free_tables[f] > 0 {
+                self.free_tables[f] -= 1;
+                self.start_surgery(f, c, now, rng, tally);
+            } else {
+                let severity = cas.severity;
+                self.table_queue[f].push(QueuedPatient { severity, ready_t: now, casualty: c });
+            }
+        }
+    }
+
+    pub(super) fn table_free(&mut self, f: usize, now: f64, rng: &mut ChaCha8Rng, tally: &mut Tally) {
+        match self.table_queue[f].pop() {
+            Some(p) => self.start_surgery(f, p.casualty, now, rng, tally),
+            None => self.free_tables[f] += 1,
+        }
+    }
+
+    /// Puts casualty `c` on a table at facility `f` that the caller has already taken.
+    pub(super) fn start_surgery(&mut self, f: usize, c: u32, now: f64, rng: &mut ChaCha8Rng, tally: &mut Tally) {
+        let m = self.model;
+        let cas = &mut self.casualties[c as usize];
+        cas.surgery_t = now;
+        cas.phase_min[Phase::WaitTable as usize] = now - cas.ready_t;
+        let end = now + m.facilities[f].surgery_min.sample(rng);
+        tally.table_busy_mmin[f] += to_mmin(end.min(m.period_min) - now.min(m.period_min));
+        tally.operations[f] += 1;
+        self.push(end, Kind::TableFree(f as u32));
+    }
+}
+
+/// The nearest facility to `pos`, by this asset's travel time, that can operate (when
+/// `needs_table`) or resuscitate, and the minutes to reach it. Validation guarantees one exists.
+pub(super) fn destination(m: &Model, a: &AssetGroup, access: &Access, pos: Point, needs_table: bool) -> (usize, f64) {
+    m.facilities
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| if needs_table { f.surgery } else { f.resuscitation })
+        .map(|(i, f)| (i, a.travel_min(pos.distance_km(&f.pos), access)))
+        .fold((0, NEVER), |best, x| if x.1 < best.1 { x } else { best })
+}

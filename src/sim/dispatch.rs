@@ -1,0 +1,199 @@
+//! Dispatch: the waiting queue, which unit to send, and tasking it.
+
+use super::care::destination;
+use super::events::Kind;
+use super::{Engine, NEVER, Sortie};
+use crate::model::{Access, AssetGroup, AssetKind, Dispatch};
+use crate::stats::tally::Phase;
+use rand_chacha::ChaCha8Rng;
+
+impl Engine<'_> {
+    /// A waiting request's place in the queue: the severity of its most severe casualty still
+    /// without an asset, then the request time, then its index (so the order is total).
+    pub(super) fn priority(&self, i: u32) -> (u8, f64, u32) {
+        let inc = &self.incidents[i as usize];
+        (self.casualties[self.slots[inc.next_unassigned as usize] as usize].severity, inc.request_t, i)
+    }
+
+    /// Puts a request into the waiting queue, which is kept sorted by priority so that
+    /// dispatching never re-sorts it: an overloaded system may hold thousands of requests.
+    pub(super) fn enqueue(&mut self, i: u32) {
+        let (sev, t, idx) = self.priority(i);
+        let at = self.waiting.partition_point(|&x| {
+            let (s, tx, ix) = self.priority(x);
+            s.cmp(&sev).then(tx.total_cmp(&t)).then(ix.cmp(&idx)).is_lt()
+        });
+        self.waiting.insert(at, i);
+    }
+
+    /// Whether any unit could be sent at `now`: idle, serviceable, not grounded, and not a
+    /// day-only helicopter that would launch in the dark. Without one, a dispatch pass cannot assign anything.
+    pub(super) fn any_unit_ready(&self, now: f64) -> bool {
+        let m = self.model;
+        let day = m.daylight.is_day(now);
+        self.units.iter().any(|u| {
+            let g = u.group as usize;
+            let a = &m.assets[g];
+            // Approval and launch alone (no escort) bound a day-only aircraft's departure below.
+            let launches_by_day = || day && m.daylight.is_day(now + a.approval_min.mean() + a.launch_day_min.mean());
+            u.idle
+                && u.serviceable
+                && !self.grounded[g]
+                && (a.kind == AssetKind::Ground || a.night_capable || launches_by_day())
+        })
+    }
+
+    /// Gives idle assets to waiting requests, most severe first, then oldest first.
+    pub(super) fn dispatch(&mut self, now: f64, rng: &mut ChaCha8Rng) {
+        let mut w = 0;
+        // Only a ready unit can be sent, so the pass ends when none is left.
+        while w < self.waiting.len() && self.any_unit_ready(now) {
+            let i = self.waiting[w] as usize;
+            let mut assigned = false;
+            while let Some(u) = self.best_unit(i, now) {
+                self.assign(u, i, now, rng);
+                assigned = true;
+                let inc = &self.incidents[i];
+                if inc.next_unassigned == inc.slot_start + inc.slot_len {
+                    break;
+                }
+            }
+            let inc = &self.incidents[i];
+            if inc.next_unassigned == inc.slot_start + inc.slot_len {
+                self.waiting.remove(w);
+            } else if assigned {
+                // Its most severe casualties have gone: it may now rank lower, never higher.
+                self.waiting.remove(w);
+                self.enqueue(i as u32);
+                if self.waiting[w] as usize == i {
+                    w += 1;
+                }
+            } else {
+                w += 1;
+            }
+        }
+    }
+
+    /// The unit to send now, planning with mean delays: among serviceable, ungrounded units
+    /// allowed in the zone, the one expected to reach the incident first (for a transfer: to
+    /// deliver to surgery first). With the first-idle policy only idle units that can launch now
+    /// count; with best-arrival, busy units (from their planned return) and day-only aircraft
+    /// (from sunrise) count too, and if one of them is best the request waits for it.
+    pub(super) fn best_unit(&self, i: usize, now: f64) -> Option<usize> {
+        let m = self.model;
+        let inc = &self.incidents[i];
+        let access = &m.zones[inc.zone as usize].access;
+        let wait_for_better = m.dispatch == Dispatch::BestArrival;
+        // (planned arrival, ready now, unit): the earliest wins, then one ready now.
+        let mut best: Option<(f64, bool, usize)> = None;
+        for (g, a) in m.assets.iter().enumerate() {
+            if !a.can_serve(access) || self.grounded[g] {
+                continue;
+            }
+            // Travel (and for a transfer, delivery) time, computed once a candidate unit is found.
+            let mut leg: Option<f64> = None;
+            let leg_min = || {
+                let mut leg = a.travel_min(a.pos.distance_km(&inc.pos), access);
+                if inc.transfer {
+                    // A transfer is judged by when it delivers to surgery, not when it arrives.
+                    leg += a.on_scene_min.mean()
+                        + m.facilities
+                            .iter()
+                            .filter(|f| f.surgery)
+                            .map(|f| a.travel_min(inc.pos.distance_km(&f.pos), access))
+                            .fold(NEVER, f64::min);
+                }
+                leg
+            };
+            let mut idle_seen = false;
+            for u in self.group_start[g]..self.group_start[g + 1] {
+                let unit = &self.units[u];
+                // Idle units of a group are interchangeable: the first one stands for all.
+                if !unit.serviceable || (unit.idle && idle_seen) || (!unit.idle && !wait_for_better) {
+                    continue;
+                }
+                idle_seen |= unit.idle;
+                let from = if unit.idle { now } else { unit.free_at };
+                let Some((start, pre)) = self.earliest_launch(a, access, from) else { continue };
+                let ready = unit.idle && start == now;
+                if !ready && !wait_for_better {
+                    continue;
+                }
+                let planned = start + pre + *leg.get_or_insert_with(leg_min);
+                if best.is_none_or(|(t, r, _)| planned < t || (planned == t && ready && !r)) {
+                    best = Some((planned, ready, u));
+                }
+            }
+        }
+        best.filter(|&(_, ready, _)| ready).map(|(_, _, u)| u)
+    }
+
+    /// When a unit free from `from` can start its pre-departure delays, and their planned
+    /// length: at once, or for a day-only helicopter that would launch in the dark, at the next
+    /// sunrise. None if it can never launch in daylight.
+    pub(super) fn earliest_launch(&self, a: &AssetGroup, access: &Access, from: f64) -> Option<(f64, f64)> {
+        if from == NEVER {
+            return None;
+        }
+        let daylight = &self.model.daylight;
+        let pre = a.planned_departure_min(daylight.is_day(from), access);
+        if a.kind == AssetKind::Ground || a.night_capable || (daylight.is_day(from) && daylight.is_day(from + pre)) {
+            return Some((from, pre));
+        }
+        let sunrise = daylight.next_sunrise(from);
+        let pre = a.planned_departure_min(true, access);
+        daylight.is_day(sunrise + pre).then_some((sunrise, pre))
+    }
+
+    pub(super) fn assign(&mut self, u: usize, i: usize, now: f64, rng: &mut ChaCha8Rng) {
+        let m = self.model;
+        let g = self.units[u].group as usize;
+        let a = &m.assets[g];
+        let inc = &self.incidents[i];
+        let access = &m.zones[inc.zone as usize].access;
+        let approval = a.approval_min.sample(rng);
+        let launch = if m.daylight.is_day(now) { &a.launch_day_min } else { &a.launch_night_min }.sample(rng);
+        let escort = if access.escort_required { a.escort_min.sample(rng) } else { 0.0 };
+        let travel = a.travel_min(a.pos.distance_km(&inc.pos), access);
+        let end = inc.slot_start + inc.slot_len;
+        let take = a.stretchers.min(end - inc.next_unassigned);
+        let slot_start = inc.next_unassigned;
+        let request_t = inc.request_t;
+        // Phases add up: a transferred casualty goes through the chain twice.
+        for &c in &self.slots[slot_start as usize..(slot_start + take) as usize] {
+            let p = &mut self.casualties[c as usize].phase_min;
+            p[Phase::WaitAsset as usize] += now - request_t;
+            p[Phase::Approval as usize] += approval;
+            p[Phase::LaunchEscort as usize] += launch + escort;
+            p[Phase::TravelToScene as usize] += travel;
+        }
+        self.incidents[i].next_unassigned += take;
+        self.units[u].idle = false;
+        let on_scene_t = now + approval + launch + escort + travel;
+        // Planned return, with mean delays, until the exact one is known on scene; only the
+        // best-arrival dispatcher reads it.
+        self.units[u].free_at = NEVER;
+        if m.dispatch == Dispatch::BestArrival {
+            let carried = &self.slots[slot_start as usize..(slot_start + take) as usize];
+            let surgical = carried.iter().any(|&c| self.casualties[c as usize].needs_surgery);
+            let transfer = self.incidents[i].transfer;
+            let (f, to_facility) =
+                destination(m, a, access, self.incidents[i].pos, surgical && (transfer || !a.delivers_to_nearest));
+            self.units[u].free_at = on_scene_t
+                + a.on_scene_min.mean()
+                + to_facility
+                + a.turnaround_min.mean()
+                + a.travel_min(m.facility_to_base_km[f][g], access);
+        }
+        let s = self.sorties.len() as u32;
+        self.sorties.push(Sortie {
+            unit: u as u32,
+            incident: i as u32,
+            slot_start,
+            slot_len: take,
+            facility: 0,
+            tasked_t: now,
+        });
+        self.push(on_scene_t, Kind::ArriveScene(s));
+    }
+}

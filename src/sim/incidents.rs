@@ -1,0 +1,119 @@
+//! Incidents: Poisson arrivals per zone by day and night, scheduled attacks, their casualties.
+
+use super::{Casualty, Engine, Incident, NEVER};
+use crate::dist::unit;
+use crate::geo::Point;
+use crate::model::{MAX_CASUALTIES_PER_INCIDENT, MIN_PER_DAY};
+use crate::stats::tally::{PHASES, Phase};
+use rand_chacha::ChaCha8Rng;
+
+impl Engine<'_> {
+    /// Poisson arrivals per zone, with separate day and night rates, then their casualties.
+    ///
+    /// Arrivals of a unit-rate Poisson process are mapped through the inverse of the cumulative
+    /// intensity, which is piecewise linear over each day (night, day, night). This is exact and
+    /// costs one draw per incident rather than one per day segment.
+    pub(super) fn generate_incidents(&mut self, rng: &mut ChaCha8Rng) {
+        let m = self.model;
+        let (rise, set) = (m.daylight.sunrise_min, m.daylight.sunset_min);
+        for (z, zone) in m.zones.iter().enumerate() {
+            for &t in &zone.scheduled_min {
+                self.new_incident(z, t, None, rng);
+            }
+            let per_day = zone.incidents_per_day;
+            if per_day <= 0.0 {
+                continue;
+            }
+            let day_rate = per_day * (1.0 - zone.night_share) / (set - rise);
+            let night_rate = per_day * zone.night_share / (MIN_PER_DAY - (set - rise));
+            // Cumulative intensity at sunrise and at sunset.
+            let at_rise = night_rate * rise;
+            let at_set = at_rise + day_rate * (set - rise);
+            let mut s = 0.0;
+            loop {
+                s += -(1.0 - unit(rng)).ln();
+                let day = (s / per_day).floor();
+                let r = s - day * per_day;
+                let within = if r < at_rise {
+                    r / night_rate
+                } else if r < at_set {
+                    rise + (r - at_rise) / day_rate
+                } else {
+                    set + (r - at_set) / night_rate
+                };
+                let t = day * MIN_PER_DAY + within;
+                if t >= m.period_min {
+                    break;
+                }
+                self.new_incident(z, t, None, rng);
+            }
+        }
+        self.index_incidents();
+    }
+
+    /// Puts the zones' incidents in request order and points each casualty at its incident.
+    pub(super) fn index_incidents(&mut self) {
+        self.incidents.sort_unstable_by(|a, b| a.request_t.total_cmp(&b.request_t).then(a.zone.cmp(&b.zone)));
+        for (i, inc) in self.incidents.iter().enumerate() {
+            let r = inc.slot_start as usize..(inc.slot_start + inc.slot_len) as usize;
+            for c in &mut self.casualties[r] {
+                c.incident = i as u32;
+            }
+        }
+        // Casualties were created incident by incident, so each incident's slots are its own.
+        self.slots.extend(0..self.casualties.len() as u32);
+        self.originals = self.incidents.len();
+    }
+
+    /// An incident of zone `z` at `wound_t`; with `probe`, instead one T1 casualty who needs
+    /// surgery, at that point, for coverage maps.
+    pub(super) fn new_incident(&mut self, z: usize, wound_t: f64, probe: Option<Point>, rng: &mut ChaCha8Rng) {
+        let zone = &self.model.zones[z];
+        let pos = probe.unwrap_or_else(|| zone.area.sample(rng));
+        let report = zone.report_min.sample(rng);
+        let has_first_aider = unit(rng) < zone.first_aider_share;
+        let n = match probe {
+            Some(_) => 1,
+            None => (zone.casualties.sample(rng).round() as u32).clamp(1, MAX_CASUALTIES_PER_INCIDENT),
+        };
+        let cas_start = self.casualties.len() as u32;
+        for _ in 0..n {
+            let (severity, needs_surgery) = match probe {
+                Some(_) => (0, true),
+                None => {
+                    let u = unit(rng);
+                    let severity = zone.severity_cum.iter().position(|&c| u < c).unwrap_or(2);
+                    (severity, unit(rng) < zone.surgery_share[severity])
+                }
+            };
+            let first_aider_t = if has_first_aider { wound_t + zone.first_aid_min.sample(rng) } else { NEVER };
+            let mut phase_min = [0.0; PHASES.len()];
+            phase_min[Phase::Report as usize] = report;
+            self.casualties.push(Casualty {
+                incident: 0,
+                severity: severity as u8,
+                needs_surgery,
+                picked_up: false,
+                resus_on_scene: false,
+                first_aider_t,
+                resus_t: NEVER,
+                ready_t: NEVER,
+                surgery_t: NEVER,
+                phase_min,
+            });
+        }
+        // Most severe first, so each lift takes the most urgent casualties still on scene.
+        self.casualties[cas_start as usize..].sort_unstable_by_key(|c| c.severity);
+        self.incidents.push(Incident {
+            zone: z as u16,
+            pos,
+            wound_t,
+            request_t: wound_t + report,
+            first_arrival: NEVER,
+            slot_start: cas_start,
+            slot_len: n,
+            next_unassigned: cas_start,
+            transfer: false,
+        });
+    }
+}

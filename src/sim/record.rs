@@ -1,0 +1,101 @@
+//! Recording: a trial's casualties turned into tallies, and the cause of each miss.
+
+use super::{Casualty, Engine, Incident, NEVER};
+use crate::model::ClockOrigin;
+use crate::stats::tally::{CAUSE_FIRST_AIDER_DELAY, CAUSE_NO_FIRST_AIDER, Groups, PHASES, Phase, Tally, to_mmin};
+
+impl Engine<'_> {
+    /// Turns the trial's casualties into counts: compliance per step and group, times, phases,
+    /// the cause of each miss, and how each casualty's care stood when follow-up ended.
+    pub(super) fn record(&mut self, tally: &mut Tally) {
+        let m = self.model;
+        let horizon = m.period_min + m.follow_up_min;
+        let groups = self.groups;
+        self.trial_counts.fill((0, 0));
+        tally.trials += 1;
+        tally.incidents += self.originals as u64;
+        tally.casualties += self.casualties.len() as u64;
+        for c in &self.casualties {
+            let inc = &self.incidents[c.incident as usize];
+            let z = inc.zone as usize;
+            let origin = match m.origin {
+                ClockOrigin::Wounding => inc.wound_t,
+                ClockOrigin::Request => inc.request_t,
+            };
+            let night = !m.daylight.is_day(inc.wound_t);
+            let first_aid_t = c.first_aider_t.min(inc.first_arrival);
+            let milestones = [first_aid_t, c.resus_t, c.surgery_t];
+            let steps = if c.needs_surgery { 3 } else { 2 };
+            for (step, &t) in milestones.iter().enumerate().take(steps) {
+                let reached = t <= horizon;
+                let rel = (t - origin).max(0.0);
+                let ok = reached && rel <= m.thresholds_min[step];
+                for g in [Groups::ALL, groups.severity(c.severity as usize), groups.zone(z), groups.light(night)] {
+                    let cell = tally.cell_mut(g, step);
+                    cell.n += 1;
+                    cell.compliant += ok as u64;
+                    if reached {
+                        cell.reached += 1;
+                        cell.time_sum_mmin += to_mmin(rel);
+                    }
+                    tally.hist_add(g, step, reached.then_some(rel));
+                    let tc = &mut self.trial_counts[g * 3 + step];
+                    tc.0 += 1;
+                    tc.1 += ok as u64;
+                }
+                if !ok {
+                    tally.add_failure(step, z, miss_cause(c, inc, step, m.origin, horizon));
+                }
+            }
+            let last_phase = match (c.picked_up, c.surgery_t <= horizon) {
+                (false, _) => Phase::Report,
+                (true, false) => Phase::TravelToFacility,
+                (true, true) => Phase::WaitTable,
+            };
+            for p in 0..=last_phase as usize {
+                tally.phase_sum_mmin[z * PHASES.len() + p] += to_mmin(c.phase_min[p]);
+                tally.phase_n[z * PHASES.len() + p] += 1;
+            }
+            let outcome = if !c.picked_up {
+                2
+            } else if c.needs_surgery && c.surgery_t > horizon {
+                1
+            } else {
+                0
+            };
+            tally.outcomes[z * 3 + outcome] += 1;
+        }
+        for (cell, &(n, c)) in tally.cells.iter_mut().zip(&self.trial_counts) {
+            cell.n2 += n * n;
+            cell.c2 += c * c;
+            cell.nc += n * c;
+        }
+    }
+}
+
+/// The reason a casualty missed `step`: for first aid, whether a trained first-aider was there;
+/// otherwise the phase of the chain that took the most of its time up to the step.
+pub(super) fn miss_cause(c: &Casualty, inc: &Incident, step: usize, origin: ClockOrigin, horizon: f64) -> usize {
+    if step == 0 {
+        return if c.first_aider_t == NEVER { CAUSE_NO_FIRST_AIDER } else { CAUSE_FIRST_AIDER_DELAY };
+    }
+    if !c.picked_up {
+        return if inc.request_t > horizon { Phase::Report as usize } else { Phase::WaitAsset as usize };
+    }
+    let mut time = c.phase_min;
+    if origin == ClockOrigin::Request {
+        time[Phase::Report as usize] = 0.0;
+    }
+    if step == 1 {
+        time[Phase::Handover as usize] = 0.0;
+        time[Phase::WaitTable as usize] = 0.0;
+        // With a medical team aboard, resuscitation starts on scene: later legs do not count.
+        if c.resus_on_scene {
+            time[Phase::OnScene as usize] = 0.0;
+            time[Phase::TravelToFacility as usize] = 0.0;
+        }
+    } else if c.surgery_t > horizon && c.ready_t <= horizon {
+        time[Phase::WaitTable as usize] = horizon - c.ready_t;
+    }
+    (0..PHASES.len()).fold(0, |best, p| if time[p] > time[best] { p } else { best })
+}
