@@ -1,15 +1,19 @@
 //! The casevac command line: a thin layer over the library.
+//!
+//! `main` parses the arguments, calls [`run`], and turns whatever error comes back into an exit
+//! code in one place ([`exit_code`]).
 
 use anyhow::Context;
 use casevac::coverage::{CoverageOptions, coverage};
 use casevac::model::Model;
 use casevac::report::html::{RunMeta, today_utc};
-use casevac::report::{self, csv_out, describe::describe, table, write_atomic};
-use casevac::run::{RunOptions, run};
-use casevac::scenario;
+use casevac::report::{self, OutputPaths, describe::describe, table};
+use casevac::run::RunOptions;
+use casevac::scenario::{self, ScenarioError};
 use casevac::summary::Summary;
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -26,7 +30,10 @@ const DEFAULT_SEED: u64 = 1012;
     long_about = "casevac simulates a mission's casualty evacuation chain many times over and reports \
         what share of casualties get first aid within 10 minutes, damage-control resuscitation within \
         1 hour and damage-control surgery within 2 hours of wounding, with 95% confidence intervals, \
-        where the chain fails and why.\n\nThe scenario format is described in docs/scenario-format.md."
+        where the chain fails and why.\n\nThe scenario format is described in docs/scenario-format.md.",
+    after_help = "Exit codes: 0 success (or the reader of the output closed it early), \
+        1 the run failed (for example a file could not be written), \
+        2 bad input (a scenario or argument to fix)."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -50,7 +57,7 @@ enum Command {
         threads: Option<u64>,
         /// Keep adding batches of trials until every headline 95% interval is at most this many
         /// percentage points either side (for example 0.5).
-        #[arg(long, value_name = "POINTS")]
+        #[arg(long, value_name = "POINTS", value_parser = percentage_points)]
         precision: Option<f64>,
         /// With --precision: stop after this many trials even if the target is not met.
         #[arg(long, default_value_t = 1_000_000)]
@@ -88,62 +95,100 @@ struct Outputs {
     quiet: bool,
 }
 
-/// Exit code for a scenario or argument the user must fix (clap uses 2 for usage errors too).
-const EXIT_BAD_INPUT: u8 = 2;
+impl Outputs {
+    fn paths(&self) -> OutputPaths {
+        OutputPaths { json: self.json.clone(), csv: self.csv.clone(), report: self.report.clone() }
+    }
+}
+
+/// `--precision`: percentage points, strictly between 0 and 50.
+fn percentage_points(s: &str) -> Result<f64, String> {
+    let p: f64 = s.parse().map_err(|_| format!("`{s}` is not a number of percentage points (for example 0.5)"))?;
+    if p > 0.0 && p < 50.0 {
+        Ok(p)
+    } else {
+        Err(format!("{p} is out of range: give percentage points above 0 and below 50, for example 0.5"))
+    }
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
-        Command::Validate { scenario } => match scenario::load(&scenario) {
-            Ok(model) => {
-                print!("{}", describe(&model));
-                println!("\n{}: no problems found", scenario.display());
-                ExitCode::SUCCESS
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            let code = exit_code(&err);
+            if code != EXIT_CLOSED_PIPE {
+                print_error(&err);
             }
-            Err(e) => {
-                eprintln!("{e}");
-                ExitCode::from(EXIT_BAD_INPUT)
-            }
-        },
-        Command::Run { scenario, trials, seed, threads, precision, max_trials, outputs } => {
-            if let Some(p) = precision
-                && !(p > 0.0 && p < 50.0)
-            {
-                eprintln!(
-                    "error: --precision {p} is out of range\n  help: give percentage points, for example --precision 0.5"
-                );
-                return ExitCode::from(EXIT_BAD_INPUT);
-            }
-            let model = match scenario::load(&scenario) {
-                Ok(m) => m,
-                Err(e) => {
-                    eprintln!("{e}");
-                    return ExitCode::from(EXIT_BAD_INPUT);
-                }
-            };
-            let opts = RunOptions {
-                trials,
-                seed,
-                precision: precision.map(|p| p / 100.0),
-                max_trials: max_trials.max(trials),
-            };
-            match simulate(&model, &opts, threads, &outputs) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => {
-                    eprintln!("error: {e:#}");
-                    ExitCode::FAILURE
-                }
-            }
+            ExitCode::from(code)
         }
     }
 }
 
+/// A scenario or argument the user must fix (clap uses 2 for usage errors too).
+const EXIT_BAD_INPUT: u8 = 2;
+/// The reader of our output went away (`casevac validate … | head`): not a failure of ours.
+const EXIT_CLOSED_PIPE: u8 = 0;
+const EXIT_FAILURE: u8 = 1;
+
+/// The one place errors become exit codes. The Rust runtime ignores SIGPIPE, so a closed pipe
+/// arrives as an `io::Error` somewhere in the chain; the chain is kept intact (`with_context`,
+/// never a formatted string) so its kind can be found here.
+fn exit_code(err: &anyhow::Error) -> u8 {
+    for cause in err.chain() {
+        if cause.downcast_ref::<ScenarioError>().is_some() {
+            return EXIT_BAD_INPUT;
+        }
+        if let Some(io) = cause.downcast_ref::<io::Error>()
+            && io.kind() == io::ErrorKind::BrokenPipe
+        {
+            return EXIT_CLOSED_PIPE;
+        }
+    }
+    EXIT_FAILURE
+}
+
+/// `error: …` then each cause on its own line; a scenario error already says everything.
+fn print_error(err: &anyhow::Error) {
+    if let Some(e) = err.downcast_ref::<ScenarioError>() {
+        eprintln!("{e}");
+        return;
+    }
+    eprintln!("error: {err}");
+    for cause in err.chain().skip(1) {
+        eprintln!("  caused by: {cause}");
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let mut out = io::stdout().lock();
+    match cli.command {
+        Command::Validate { scenario } => {
+            let model = scenario::load(&scenario)?;
+            write!(out, "{}", describe(&model))?;
+            writeln!(out, "\n{}: no problems found", scenario.display())?;
+        }
+        Command::Run { scenario, trials, seed, threads, precision, max_trials, outputs } => {
+            let model = scenario::load(&scenario)?;
+            let opts = RunOptions {
+                trials,
+                seed,
+                half_width_share: precision.map(|p| p / 100.0),
+                max_trials: max_trials.max(trials),
+            };
+            simulate(&mut out, &model, &opts, threads, &outputs)?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
 /// A progress bar that appears only once a task has run for a second, so short runs stay
 /// clean; indicatif also hides it when stderr is not a terminal.
-fn delayed_bar(len: Option<u64>, template: &str) -> anyhow::Result<(ProgressBar, Instant, AtomicBool)> {
+fn delayed_bar(len: Option<u64>, template: &'static str) -> (ProgressBar, Instant, AtomicBool) {
     let bar = ProgressBar::with_draw_target(len, ProgressDrawTarget::hidden());
-    bar.set_style(ProgressStyle::with_template(template).context("progress template")?);
-    Ok((bar, Instant::now(), AtomicBool::new(false)))
+    bar.set_style(ProgressStyle::with_template(template).expect("progress templates are constants"));
+    (bar, Instant::now(), AtomicBool::new(false))
 }
 
 fn advance(bar: &ProgressBar, started: Instant, shown: &AtomicBool, n: u64) {
@@ -156,67 +201,69 @@ fn advance(bar: &ProgressBar, started: Instant, shown: &AtomicBool, n: u64) {
     }
 }
 
-fn simulate(model: &Model, opts: &RunOptions, threads: Option<u64>, out: &Outputs) -> anyhow::Result<()> {
+fn thread_pool(threads: Option<u64>) -> anyhow::Result<rayon::ThreadPool> {
     let mut pool = rayon::ThreadPoolBuilder::new();
     if let Some(n) = threads {
         pool = pool.num_threads(n as usize);
     }
-    let pool = pool.build().context("cannot start worker threads")?;
+    pool.build().context("cannot start worker threads")
+}
 
-    let template = if opts.precision.is_none() {
+/// Computes the coverage map on `pool`, with its own progress bar, and the report's run facts.
+fn coverage_map(
+    pool: &rayon::ThreadPool,
+    model: &Model,
+    out: &Outputs,
+    seed: u64,
+) -> (casevac::coverage::Coverage, RunMeta) {
+    let copts = CoverageOptions { grid: out.map_grid as usize, probes: out.map_probes, seed };
+    let (bar, started, shown) = delayed_bar(None, "{spinner} coverage map: {pos} cells, {elapsed} elapsed");
+    let map = pool.install(|| coverage(model, &copts, &|n| advance(&bar, started, &shown, n)));
+    bar.finish_and_clear();
+    let meta = RunMeta {
+        date_utc: today_utc(),
+        map_grid: format!("{} x {} cells, {} casualties simulated per cell", map.nx, map.ny, map.probes),
+    };
+    (map, meta)
+}
+
+fn simulate(
+    out: &mut impl Write,
+    model: &Model,
+    opts: &RunOptions,
+    threads: Option<u64>,
+    outputs: &Outputs,
+) -> anyhow::Result<()> {
+    let pool = thread_pool(threads)?;
+    let template = if opts.half_width_share.is_none() {
         "{bar:40} {pos}/{len} trials, {elapsed} elapsed, eta {eta}"
     } else {
         "{spinner} {pos} trials, {elapsed} elapsed (running to precision)"
     };
-    let (bar, started, shown) = delayed_bar(opts.precision.is_none().then_some(opts.trials), template)?;
-    let tally = pool.install(|| run(model, opts, &|n| advance(&bar, started, &shown, n)));
+    let (bar, started, shown) = delayed_bar(opts.half_width_share.is_none().then_some(opts.trials), template);
+    let tally = pool.install(|| casevac::run::run(model, opts, &|n| advance(&bar, started, &shown, n)));
     bar.finish_and_clear();
-    let elapsed = started.elapsed().as_secs_f64();
+    let elapsed_s = started.elapsed().as_secs_f64();
 
     let summary = Summary::new(model, &tally, opts.seed);
-    if let Some(path) = &out.json {
-        write_atomic(path, report::to_json(&summary).as_bytes())
-            .with_context(|| format!("cannot write {}", path.display()))?;
-    }
-    if let Some(dir) = &out.csv {
-        csv_out::write(&summary, dir)?;
-    }
-    let mut report_note = None;
-    if let Some(dir) = &out.report {
-        let copts = CoverageOptions { grid: out.map_grid as usize, probes: out.map_probes, seed: opts.seed };
-        let (bar, map_started, shown) = delayed_bar(None, "{spinner} coverage map: {pos} cells, {elapsed} elapsed")?;
-        let map = pool.install(|| coverage(model, &copts, &|n| advance(&bar, map_started, &shown, n)));
-        bar.finish_and_clear();
-        let meta = RunMeta {
-            date_utc: today_utc(),
-            map_grid: format!("{} x {} cells, {} casualties simulated per cell", map.nx, map.ny, map.probes),
-        };
-        report::write_report(dir, model, &tally, &summary, &map, &meta)?;
-        report_note = Some(format!(
-            "report written to {} (coverage map in {:.1} s)",
-            dir.join("report.html").display(),
-            map_started.elapsed().as_secs_f64()
-        ));
-    }
-    if !out.quiet {
-        print!("{}", table::render(&summary));
-        println!(
-            "\nran in {elapsed:.1} s on {} threads ({:.0} casualties per second)",
+    let notes = report::write_outputs(&outputs.paths(), model, &tally, &summary, || {
+        coverage_map(&pool, model, outputs, opts.seed)
+    })?;
+    if !outputs.quiet {
+        write!(out, "{}", table::render(&summary))?;
+        writeln!(
+            out,
+            "\nran in {elapsed_s:.1} s on {} threads ({:.0} casualties per second)",
             pool.current_num_threads(),
-            tally.casualties as f64 / elapsed.max(1e-9)
-        );
-        if let Some(p) = opts.precision
+            tally.casualties as f64 / elapsed_s.max(1e-9)
+        )?;
+        if let Some(p) = opts.half_width_share
             && casevac::run::widest_half_width(&tally) > p
         {
-            println!("note: --max-trials reached before the intervals narrowed to ±{} points", p * 100.0);
+            writeln!(out, "note: --max-trials reached before the intervals narrowed to ±{} points", p * 100.0)?;
         }
-        for (what, path) in [("JSON", &out.json), ("CSV", &out.csv)] {
-            if let Some(p) = path {
-                println!("{what} written to {}", p.display());
-            }
-        }
-        if let Some(note) = report_note {
-            println!("{note}");
+        for note in notes {
+            writeln!(out, "{note}")?;
         }
     }
     Ok(())

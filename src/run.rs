@@ -12,7 +12,7 @@ pub struct RunOptions {
     pub trials: u64,
     pub seed: u64,
     /// Target half-width of every headline interval, as a share (0.005 = ±0.5 points).
-    pub precision: Option<f64>,
+    pub half_width_share: Option<f64>,
     /// Upper bound on trials when running to a precision.
     pub max_trials: u64,
 }
@@ -65,7 +65,7 @@ pub fn widest_half_width(tally: &Tally) -> f64 {
 /// only the merged tally, so it stops at the same trial count on any number of threads.
 pub fn run(model: &Model, opts: &RunOptions, progress: &(dyn Fn(u64) + Sync)) -> Tally {
     let mut tally = run_batch(model, opts.seed, 0, opts.trials, progress);
-    if let Some(p) = opts.precision {
+    if let Some(p) = opts.half_width_share {
         while widest_half_width(&tally) > p && tally.trials < opts.max_trials {
             let n = opts.trials.min(opts.max_trials - tally.trials);
             tally.merge(&run_batch(model, opts.seed, tally.trials, n, progress));

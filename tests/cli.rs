@@ -247,3 +247,40 @@ fn missing_file_and_bad_arguments_fail_cleanly() {
     let out = casevac(&["validate", "no/such/file.toml"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// The reader closes the pipe before casevac writes (as `casevac … | head -1` does once it has
+/// its line): casevac must exit 0 quietly, not panic with "failed printing to stdout".
+fn closed_pipe(args: &[&str]) {
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_casevac"))
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("the binary ends");
+    let stderr = text(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+    assert!(stderr.is_empty(), "{args:?}: nothing to say about a closed pipe: {stderr}");
+}
+
+#[test]
+fn a_closed_pipe_ends_validate_and_run_quietly() {
+    closed_pipe(&["validate", SAHEL]);
+    // The simulation takes long enough that the pipe is surely closed before the table is written.
+    closed_pipe(&["run", SAHEL, "-n", "300"]);
+}
+
+#[test]
+fn an_unwritable_output_fails_with_its_cause() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("missing-folder").join("out.json");
+    let out = casevac(&["run", SAHEL, "-n", "5", "--json", target.to_str().unwrap()]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.starts_with("error: cannot write "), "{stderr}");
+    assert!(stderr.contains("caused by: "), "the operating system's reason is kept: {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

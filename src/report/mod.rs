@@ -7,8 +7,9 @@ pub mod geojson;
 pub mod html;
 pub mod table;
 
+use anyhow::Context;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// A deadline as a planner says it: "10 min", "1 h", "2 h", "90 min".
 pub fn minutes_label(t: f64) -> String {
@@ -56,11 +57,11 @@ pub fn write_report(
     meta: &html::RunMeta,
 ) -> anyhow::Result<Vec<std::path::PathBuf>> {
     use charts::*;
-    std::fs::create_dir_all(dir).map_err(|e| anyhow::anyhow!("cannot create {}: {e}", dir.display()))?;
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let mut written = Vec::new();
     let mut put = |name: &str, bytes: &[u8]| -> anyhow::Result<()> {
         let path = dir.join(name);
-        write_atomic(&path, bytes).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+        write_atomic(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
         written.push(path);
         Ok(())
     };
@@ -89,7 +90,7 @@ pub fn write_report(
     ];
     let mut figures = Vec::new();
     for (id, title, result) in &rendered {
-        let (png, svg) = result.as_ref().map_err(|e| anyhow::anyhow!("{id} chart: {e}"))?;
+        let (png, svg) = result.as_ref().map_err(|e| anyhow::anyhow!("cannot draw the {id} chart: {e}"))?;
         put(&format!("{id}.png"), png)?;
         put(&format!("{id}.svg"), svg.as_bytes())?;
         figures.push(html::Figure { id, title, png });
@@ -98,4 +99,39 @@ pub fn write_report(
     put("map.geojson", geojson::to_geojson(model, coverage).as_bytes())?;
     put("summary.json", to_json(summary).as_bytes())?;
     Ok(written)
+}
+
+/// The files a run was asked to write besides the terminal table.
+#[derive(Debug, Clone, Default)]
+pub struct OutputPaths {
+    pub json: Option<PathBuf>,
+    pub csv: Option<PathBuf>,
+    pub report: Option<PathBuf>,
+}
+
+/// Writes every output `paths` asks for, in one fixed order (JSON, CSV, report), and returns a
+/// line per output saying where it went. The coverage map is costly, so it is computed, by
+/// `map`, only when a report is asked for.
+pub fn write_outputs(
+    paths: &OutputPaths,
+    model: &crate::model::Model,
+    tally: &crate::stats::Tally,
+    summary: &crate::summary::Summary,
+    map: impl FnOnce() -> (crate::coverage::Coverage, html::RunMeta),
+) -> anyhow::Result<Vec<String>> {
+    let mut notes = Vec::new();
+    if let Some(path) = &paths.json {
+        write_atomic(path, to_json(summary).as_bytes()).with_context(|| format!("cannot write {}", path.display()))?;
+        notes.push(format!("JSON written to {}", path.display()));
+    }
+    if let Some(dir) = &paths.csv {
+        csv_out::write(summary, dir)?;
+        notes.push(format!("CSV written to {}", dir.display()));
+    }
+    if let Some(dir) = &paths.report {
+        let (coverage, meta) = map();
+        write_report(dir, model, tally, summary, &coverage, &meta)?;
+        notes.push(format!("report written to {}", dir.join("report.html").display()));
+    }
+    Ok(notes)
 }
