@@ -1,15 +1,18 @@
 //! Care after tasking: on scene, to a facility, transfers onward, and the operating tables.
 
 use super::events::{Kind, QueuedPatient};
+use super::streams::{Purpose, combine};
 use super::{Engine, Incident, NEVER, Sortie};
 use crate::geo::Point;
 use crate::model::{Access, AssetGroup, Model};
 use crate::stats::tally::{Phase, Tally, to_mmin};
-use rand_chacha::ChaCha8Rng;
 use std::ops::Range;
 
+/// Marks a transfer's key apart from any incident's.
+const TRANSFER: u64 = 0x7472_616e_7366_6572;
+
 impl Engine<'_> {
-    pub(super) fn arrive_scene(&mut self, s: usize, now: f64, rng: &mut ChaCha8Rng, tally: &mut Tally) {
+    pub(super) fn arrive_scene(&mut self, s: usize, now: f64, tally: &mut Tally) {
         let m = self.model;
         let sortie = self.sorties[s].clone();
         let g = self.units[sortie.unit as usize].group as usize;
@@ -22,9 +25,10 @@ impl Engine<'_> {
         let surgical = self.slots[carried.clone()].iter().any(|&c| self.casualties[c as usize].needs_surgery);
         let (f, to_facility) = destination(m, a, access, pos, surgical && (transfer || !a.delivers_to_nearest));
         let fac = &m.facilities[f];
-        let on_scene = a.on_scene_min.sample(rng);
+        let on_scene = a.on_scene_min.sample(&mut self.keys.stream(Purpose::Scene, sortie.key, 0));
         let at_facility = now + on_scene + to_facility;
-        let handover = if surgical { fac.handover_min.sample(rng) } else { 0.0 };
+        let handover =
+            if surgical { fac.handover_min.sample(&mut self.keys.stream(Purpose::Handover, sortie.key, 0)) } else { 0.0 };
         for &c in &self.slots[carried.clone()] {
             let c = &mut self.casualties[c as usize];
             if !transfer {
@@ -45,7 +49,7 @@ impl Engine<'_> {
             self.request_transfer(zone, fac.pos, carried, at_facility + handover);
         }
         let back = a.travel_min(m.facility_to_base_km[f][g], access);
-        let free_t = at_facility + a.turnaround_min.sample(rng) + back;
+        let free_t = at_facility + a.turnaround_min.sample(&mut self.keys.stream(Purpose::Scene, sortie.key, 1)) + back;
         // A unit is busy from tasking until it is back at base; utilisation counts the period only.
         tally.asset_busy_mmin[g] += to_mmin(free_t.min(m.period_min) - sortie.tasked_t.min(m.period_min));
         tally.sorties[g] += 1;
@@ -64,7 +68,11 @@ impl Engine<'_> {
             }
         }
         let i = self.incidents.len() as u32;
+        // Named by the first casualty it moves: a casualty is transferred at most once (a
+        // transfer always goes to a facility that operates).
+        let first = self.slots[slot_start as usize] as usize;
         self.incidents.push(Incident {
+            key: combine(self.casualties[first].key, TRANSFER),
             zone: zone as u16,
             pos,
             wound_t: request_t,
@@ -78,7 +86,7 @@ impl Engine<'_> {
         self.push(request_t, Kind::TransferRequest(i));
     }
 
-    pub(super) fn patients_ready(&mut self, s: usize, now: f64, rng: &mut ChaCha8Rng, tally: &mut Tally) {
+    pub(super) fn patients_ready(&mut self, s: usize, now: f64, tally: &mut Tally) {
         let Sortie { slot_start, slot_len, facility, .. } = self.sorties[s];
         let f = facility as usize;
         for slot in slot_start..slot_start + slot_len {
@@ -90,7 +98,7 @@ impl Engine<'_> {
             cas.ready_t = now;
             if self.free_tables[f] > 0 {
                 self.free_tables[f] -= 1;
-                self.start_surgery(f, c, now, rng, tally);
+                self.start_surgery(f, c, now, tally);
             } else {
                 let severity = cas.severity;
                 self.table_queue[f].push(QueuedPatient { severity, ready_t: now, casualty: c });
@@ -98,20 +106,20 @@ impl Engine<'_> {
         }
     }
 
-    pub(super) fn table_free(&mut self, f: usize, now: f64, rng: &mut ChaCha8Rng, tally: &mut Tally) {
+    pub(super) fn table_free(&mut self, f: usize, now: f64, tally: &mut Tally) {
         match self.table_queue[f].pop() {
-            Some(p) => self.start_surgery(f, p.casualty, now, rng, tally),
+            Some(p) => self.start_surgery(f, p.casualty, now, tally),
             None => self.free_tables[f] += 1,
         }
     }
 
     /// Puts casualty `c` on a table at facility `f` that the caller has already taken.
-    pub(super) fn start_surgery(&mut self, f: usize, c: u32, now: f64, rng: &mut ChaCha8Rng, tally: &mut Tally) {
+    pub(super) fn start_surgery(&mut self, f: usize, c: u32, now: f64, tally: &mut Tally) {
         let m = self.model;
         let cas = &mut self.casualties[c as usize];
         cas.surgery_t = now;
         cas.phase_min[Phase::WaitTable as usize] = now - cas.ready_t;
-        let end = now + m.facilities[f].surgery_min.sample(rng);
+        let end = now + m.facilities[f].surgery_min.sample(&mut self.keys.stream(Purpose::Surgery, cas.key, 0));
         tally.table_busy_mmin[f] += to_mmin(end.min(m.period_min) - now.min(m.period_min));
         tally.operations[f] += 1;
         self.push(end, Kind::TableFree(f as u32));

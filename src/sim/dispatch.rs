@@ -2,10 +2,10 @@
 
 use super::care::destination;
 use super::events::Kind;
+use super::streams::{Purpose, combine};
 use super::{Engine, NEVER, Sortie};
 use crate::model::{Access, AssetGroup, AssetKind, Dispatch};
 use crate::stats::tally::Phase;
-use rand_chacha::ChaCha8Rng;
 
 impl Engine<'_> {
     /// A waiting request's place in the queue: the severity of its most severe casualty still
@@ -44,14 +44,14 @@ impl Engine<'_> {
     }
 
     /// Gives idle assets to waiting requests, most severe first, then oldest first.
-    pub(super) fn dispatch(&mut self, now: f64, rng: &mut ChaCha8Rng) {
+    pub(super) fn dispatch(&mut self, now: f64) {
         let mut w = 0;
         // Only a ready unit can be sent, so the pass ends when none is left.
         while w < self.waiting.len() && self.any_unit_ready(now) {
             let i = self.waiting[w] as usize;
             let mut assigned = false;
             while let Some(u) = self.best_unit(i, now) {
-                self.assign(u, i, now, rng);
+                self.assign(u, i, now);
                 assigned = true;
                 let inc = &self.incidents[i];
                 if inc.next_unassigned == inc.slot_start + inc.slot_len {
@@ -145,15 +145,19 @@ impl Engine<'_> {
         daylight.is_day(sunrise + pre).then_some((sunrise, pre))
     }
 
-    pub(super) fn assign(&mut self, u: usize, i: usize, now: f64, rng: &mut ChaCha8Rng) {
+    pub(super) fn assign(&mut self, u: usize, i: usize, now: f64) {
         let m = self.model;
         let g = self.units[u].group as usize;
         let a = &m.assets[g];
         let inc = &self.incidents[i];
         let access = &m.zones[inc.zone as usize].access;
-        let approval = a.approval_min.sample(rng);
-        let launch = if m.daylight.is_day(now) { &a.launch_day_min } else { &a.launch_night_min }.sample(rng);
-        let escort = if access.escort_required { a.escort_min.sample(rng) } else { 0.0 };
+        // The lift of this incident's next casualties by this group: the same delays whichever
+        // of the group's units flies it, each delay from its own stream.
+        let key = combine(combine(inc.key, u64::from(inc.next_unassigned - inc.slot_start)), self.group_key[g]);
+        let draw = |quantity| self.keys.stream(Purpose::Tasking, key, quantity);
+        let approval = a.approval_min.sample(&mut draw(0));
+        let launch = if m.daylight.is_day(now) { &a.launch_day_min } else { &a.launch_night_min }.sample(&mut draw(1));
+        let escort = if access.escort_required { a.escort_min.sample(&mut draw(2)) } else { 0.0 };
         let travel = a.travel_min(a.pos.distance_km(&inc.pos), access);
         let end = inc.slot_start + inc.slot_len;
         let take = a.stretchers.min(end - inc.next_unassigned);
@@ -187,6 +191,7 @@ impl Engine<'_> {
         }
         let s = self.sorties.len() as u32;
         self.sorties.push(Sortie {
+            key,
             unit: u as u32,
             incident: i as u32,
             slot_start,

@@ -1,11 +1,15 @@
 //! Incidents: Poisson arrivals per zone by day and night, scheduled attacks, their casualties.
 
+use super::streams::{Purpose, combine};
 use super::{Casualty, Engine, Incident, NEVER};
 use crate::dist::unit;
 use crate::geo::Point;
 use crate::model::{MAX_CASUALTIES_PER_INCIDENT, MIN_PER_DAY};
 use crate::stats::tally::{PHASES, Phase};
-use rand_chacha::ChaCha8Rng;
+
+/// Scheduled incidents are numbered apart from the zone's random ones, so adding an attack to
+/// a zone's schedule leaves its random incidents as they were.
+const SCHEDULED: u64 = 1 << 63;
 
 impl Engine<'_> {
     /// Poisson arrivals per zone, with separate day and night rates, then their casualties.
@@ -13,12 +17,12 @@ impl Engine<'_> {
     /// Arrivals of a unit-rate Poisson process are mapped through the inverse of the cumulative
     /// intensity, which is piecewise linear over each day (night, day, night). This is exact and
     /// costs one draw per incident rather than one per day segment.
-    pub(super) fn generate_incidents(&mut self, rng: &mut ChaCha8Rng) {
+    pub(super) fn generate_incidents(&mut self) {
         let m = self.model;
         let (rise, set) = (m.daylight.sunrise_min, m.daylight.sunset_min);
         for (z, zone) in m.zones.iter().enumerate() {
-            for &t in &zone.scheduled_min {
-                self.new_incident(z, t, None, rng);
+            for (k, &t) in zone.scheduled_min.iter().enumerate() {
+                self.new_incident(z, SCHEDULED | k as u64, t, None);
             }
             let per_day = zone.incidents_per_day;
             if per_day <= 0.0 {
@@ -29,9 +33,10 @@ impl Engine<'_> {
             // Cumulative intensity at sunrise and at sunset.
             let at_rise = night_rate * rise;
             let at_set = at_rise + day_rate * (set - rise);
+            let mut arrivals = self.keys.stream(Purpose::Arrivals, self.zone_key[z], 0);
             let mut s = 0.0;
-            loop {
-                s += -(1.0 - unit(rng)).ln();
+            for number in 0.. {
+                s += -(1.0 - unit(&mut arrivals)).ln();
                 let day = (s / per_day).floor();
                 let r = s - day * per_day;
                 let within = if r < at_rise {
@@ -45,7 +50,7 @@ impl Engine<'_> {
                 if t >= m.period_min {
                     break;
                 }
-                self.new_incident(z, t, None, rng);
+                self.new_incident(z, number, t, None);
             }
         }
         self.index_incidents();
@@ -65,31 +70,41 @@ impl Engine<'_> {
         self.originals = self.incidents.len();
     }
 
-    /// An incident of zone `z` at `wound_t`; with `probe`, instead one T1 casualty who needs
-    /// surgery, at that point, for coverage maps.
-    pub(super) fn new_incident(&mut self, z: usize, wound_t: f64, probe: Option<Point>, rng: &mut ChaCha8Rng) {
+    /// Incident `number` of zone `z` at `wound_t`; with `probe`, instead one T1 casualty who
+    /// needs surgery, at that point, for coverage maps. Its place, its report and first-aider,
+    /// and each casualty draw from their own streams, keyed by the incident's identity, so a
+    /// change to one of them (a polygon's rejection sampling, a casualty-count distribution)
+    /// does not shift the others.
+    pub(super) fn new_incident(&mut self, z: usize, number: u64, wound_t: f64, probe: Option<Point>) {
         let zone = &self.model.zones[z];
-        let pos = probe.unwrap_or_else(|| zone.area.sample(rng));
-        let report = zone.report_min.sample(rng);
-        let has_first_aider = unit(rng) < zone.first_aider_share;
+        let key = combine(self.zone_key[z], number);
+        let pos = probe.unwrap_or_else(|| zone.area.sample(&mut self.keys.stream(Purpose::Place, key, 0)));
+        let mut rng = self.keys.stream(Purpose::Incident, key, 0);
+        let report = zone.report_min.sample(&mut rng);
+        let has_first_aider = unit(&mut rng) < zone.first_aider_share;
         let n = match probe {
             Some(_) => 1,
-            None => (zone.casualties.sample(rng).round() as u32).clamp(1, MAX_CASUALTIES_PER_INCIDENT),
+            None => (zone.casualties.sample(&mut rng).round() as u32).clamp(1, MAX_CASUALTIES_PER_INCIDENT),
         };
         let cas_start = self.casualties.len() as u32;
-        for _ in 0..n {
+        for c in 0..n {
+            let cas_key = combine(key, u64::from(c));
+            let mut rng = self.keys.stream(Purpose::Casualty, cas_key, 0);
+            // Drawn even for a probe, so every casualty consumes its stream alike.
+            let u = unit(&mut rng);
+            let surgery_u = unit(&mut rng);
             let (severity, needs_surgery) = match probe {
                 Some(_) => (0, true),
                 None => {
-                    let u = unit(rng);
                     let severity = zone.severity_cum.iter().position(|&c| u < c).unwrap_or(2);
-                    (severity, unit(rng) < zone.surgery_share[severity])
+                    (severity, surgery_u < zone.surgery_share[severity])
                 }
             };
-            let first_aider_t = if has_first_aider { wound_t + zone.first_aid_min.sample(rng) } else { NEVER };
+            let first_aider_t = if has_first_aider { wound_t + zone.first_aid_min.sample(&mut rng) } else { NEVER };
             let mut phase_min = [0.0; PHASES.len()];
             phase_min[Phase::Report as usize] = report;
             self.casualties.push(Casualty {
+                key: cas_key,
                 incident: 0,
                 severity: severity as u8,
                 needs_surgery,
@@ -105,6 +120,7 @@ impl Engine<'_> {
         // Most severe first, so each lift takes the most urgent casualties still on scene.
         self.casualties[cas_start as usize..].sort_unstable_by_key(|c| c.severity);
         self.incidents.push(Incident {
+            key,
             zone: z as u16,
             pos,
             wound_t,

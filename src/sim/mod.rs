@@ -1,29 +1,33 @@
 //! One trial of the mission: incidents, dispatch, evacuation and surgery as discrete events.
 //!
-//! [`Engine::trial`] is a pure function of (model, seed, trial index): the trial's random stream is
-//! ChaCha8 keyed by the seed, on a stream numbered by the trial, so trials can run on any thread
-//! in any order. All per-trial buffers live in the engine and are reused, so after the first
-//! trials the loop does not allocate.
+//! [`Engine::trial`] is a pure function of (model, seed, trial index): every random draw comes
+//! from a stream keyed by the seed, the trial, its purpose and the stable id of what it belongs
+//! to ([`streams`]), so trials can run on any thread in any order and two variants of a scenario
+//! share every draw their differences do not touch. All per-trial buffers live in the engine and
+//! are reused, so after the first trials the loop does not allocate.
 
 mod care;
 mod dispatch;
 mod events;
 mod incidents;
 mod record;
+pub mod streams;
 
 use crate::dist::unit;
 use crate::geo::Point;
 use crate::model::{AssetKind, MIN_PER_DAY, Model};
 use crate::stats::tally::{Groups, PHASES, Tally};
 use events::{Event, Kind, QueuedPatient};
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
+use streams::{Purpose, TrialKeys, id_key};
 use std::collections::BinaryHeap;
 
 const NEVER: f64 = f64::INFINITY;
 
 #[derive(Debug, Clone)]
 struct Incident {
+    /// Stable identity for keyed streams: the zone's id and the incident's number in the zone,
+    /// or for a transfer, the first casualty it moves.
+    key: u64,
     zone: u16,
     pos: Point,
     wound_t: f64,
@@ -42,6 +46,8 @@ struct Incident {
 
 #[derive(Debug, Clone)]
 struct Casualty {
+    /// Stable identity for keyed streams: its incident's key and its number in the incident.
+    key: u64,
     incident: u32,
     severity: u8,
     needs_surgery: bool,
@@ -58,6 +64,9 @@ struct Casualty {
 
 #[derive(Debug, Clone)]
 struct Sortie {
+    /// Stable identity of the lift: the incident, its first casualty carried and the asset
+    /// group, so its delays do not depend on which unit of the group flies it.
+    key: u64,
     unit: u32,
     incident: u32,
     /// The casualties carried: `slots[slot_start..slot_start + slot_len]`.
@@ -79,6 +88,11 @@ struct Unit {
 /// A reusable simulator for one model; make one per thread.
 pub struct Engine<'m> {
     model: &'m Model,
+    /// The current trial's stream keys.
+    keys: TrialKeys,
+    /// Stable keys of the zones' and asset groups' ids.
+    zone_key: Vec<u64>,
+    group_key: Vec<u64>,
     groups: Groups,
     incidents: Vec<Incident>,
     casualties: Vec<Casualty>,
@@ -114,6 +128,9 @@ impl<'m> Engine<'m> {
         let groups = Groups { zones: model.zones.len() };
         Engine {
             model,
+            keys: TrialKeys::new(0, 0),
+            zone_key: model.zones.iter().map(|z| id_key(&z.id)).collect(),
+            group_key: model.assets.iter().map(|a| id_key(&a.id)).collect(),
             groups,
             incidents: Vec::new(),
             casualties: Vec::new(),
@@ -132,19 +149,11 @@ impl<'m> Engine<'m> {
         }
     }
 
-    /// The random stream of trial `trial` under `seed`.
-    pub fn rng(seed: u64, trial: u64) -> ChaCha8Rng {
-        let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        rng.set_stream(trial);
-        rng
-    }
-
     /// Simulates one trial and adds its outcomes to `tally`.
     pub fn trial(&mut self, seed: u64, trial: u64, tally: &mut Tally) {
-        let mut rng = Self::rng(seed, trial);
-        self.reset();
-        self.generate_incidents(&mut rng);
-        self.run_events(&mut rng, tally);
+        self.reset(seed, trial);
+        self.generate_incidents();
+        self.run_events(tally);
         self.record(tally);
     }
 
@@ -153,16 +162,16 @@ impl<'m> Engine<'m> {
     /// other incident competing for assets. Its outcome is added to `tally` under that zone.
     /// Serviceability and weather are drawn as in any trial.
     pub fn probe(&mut self, seed: u64, stream: u64, zone: usize, pos: Point, tally: &mut Tally) {
-        let mut rng = Self::rng(seed, stream);
-        self.reset();
-        let t = unit(&mut rng) * MIN_PER_DAY.min(self.model.period_min);
-        self.new_incident(zone, t, Some(pos), &mut rng);
+        self.reset(seed, stream);
+        let t = unit(&mut self.keys.stream(Purpose::ProbeTime, 0, 0)) * MIN_PER_DAY.min(self.model.period_min);
+        self.new_incident(zone, 0, t, Some(pos));
         self.index_incidents();
-        self.run_events(&mut rng, tally);
+        self.run_events(tally);
         self.record(tally);
     }
 
-    fn reset(&mut self) {
+    fn reset(&mut self, seed: u64, trial: u64) {
+        self.keys = TrialKeys::new(seed, trial);
         self.incidents.clear();
         self.casualties.clear();
         self.slots.clear();
@@ -186,7 +195,7 @@ impl<'m> Engine<'m> {
 
     /// Merges three time-ordered streams: the daily clock (midnight: new serviceability and
     /// weather; sunrise: day-only aircraft may launch), evacuation requests, and scheduled events.
-    fn run_events(&mut self, rng: &mut ChaCha8Rng, tally: &mut Tally) {
+    fn run_events(&mut self, tally: &mut Tally) {
         let m = self.model;
         let horizon = m.period_min + m.follow_up_min;
         let mut next_request = 0usize;
@@ -205,43 +214,49 @@ impl<'m> Engine<'m> {
             }
             if clock_t <= request_t && clock_t <= event_t {
                 if clock_is_midnight {
-                    self.new_day(rng);
+                    self.new_day(day);
                     clock_t = day as f64 * MIN_PER_DAY + m.daylight.sunrise_min;
                     day += 1;
                 } else {
                     clock_t = day as f64 * MIN_PER_DAY;
                 }
                 clock_is_midnight = !clock_is_midnight;
-                self.dispatch(now, rng);
+                self.dispatch(now);
             } else if event_t <= request_t {
                 let ev = self.heap.pop().expect("peeked");
                 match ev.kind {
-                    Kind::ArriveScene(s) => self.arrive_scene(s as usize, now, rng, tally),
-                    Kind::PatientsReady(s) => self.patients_ready(s as usize, now, rng, tally),
+                    Kind::ArriveScene(s) => self.arrive_scene(s as usize, now, tally),
+                    Kind::PatientsReady(s) => self.patients_ready(s as usize, now, tally),
                     Kind::UnitFree(u) => {
                         self.units[u as usize].idle = true;
-                        self.dispatch(now, rng);
+                        self.dispatch(now);
                     }
-                    Kind::TableFree(f) => self.table_free(f as usize, now, rng, tally),
+                    Kind::TableFree(f) => self.table_free(f as usize, now, tally),
                     Kind::TransferRequest(i) => {
                         self.enqueue(i);
-                        self.dispatch(now, rng);
+                        self.dispatch(now);
                     }
                 }
             } else {
                 self.enqueue(next_request as u32);
                 next_request += 1;
-                self.dispatch(now, rng);
+                self.dispatch(now);
             }
         }
     }
 
-    fn new_day(&mut self, rng: &mut ChaCha8Rng) {
-        for u in &mut self.units {
-            u.serviceable = unit(rng) < self.model.assets[u.group as usize].serviceability;
-        }
+    /// A new calendar day: each unit's serviceability and each helicopter group's weather, drawn
+    /// from the group's own streams for the day, so changing one group leaves the others' days
+    /// as they were (and adding a unit leaves the draws of the group's first units unchanged).
+    fn new_day(&mut self, day: u64) {
         for (g, a) in self.model.assets.iter().enumerate() {
-            self.grounded[g] = a.kind == AssetKind::Helicopter && unit(rng) < a.weather_grounding;
+            let key = self.group_key[g];
+            let mut service = self.keys.stream(Purpose::Service, key, day);
+            for u in &mut self.units[self.group_start[g]..self.group_start[g + 1]] {
+                u.serviceable = unit(&mut service) < a.serviceability;
+            }
+            let weather = unit(&mut self.keys.stream(Purpose::Weather, key, day));
+            self.grounded[g] = a.kind == AssetKind::Helicopter && weather < a.weather_grounding;
         }
     }
 }
