@@ -57,6 +57,7 @@
 //! println!("{}", casevac::report::table::render(&summary));
 //! ```
 
+pub mod compare;
 pub mod coverage;
 pub mod dist;
 pub mod geo;

@@ -27,8 +27,11 @@ impl Engine<'_> {
         let fac = &m.facilities[f];
         let on_scene = a.on_scene_min.sample(&mut self.keys.stream(Purpose::Scene, sortie.key, 0));
         let at_facility = now + on_scene + to_facility;
-        let handover =
-            if surgical { fac.handover_min.sample(&mut self.keys.stream(Purpose::Handover, sortie.key, 0)) } else { 0.0 };
+        let handover = if surgical {
+            fac.handover_min.sample(&mut self.keys.stream(Purpose::Handover, sortie.key, 0))
+        } else {
+            0.0
+        };
         for &c in &self.slots[carried.clone()] {
             let c = &mut self.casualties[c as usize];
             if !transfer {

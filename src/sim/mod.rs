@@ -12,14 +12,17 @@ mod events;
 mod incidents;
 mod record;
 pub mod streams;
+mod trace;
+
+pub use trace::{CasualtyTrace, DayTrace, TrialTrace};
 
 use crate::dist::unit;
 use crate::geo::Point;
 use crate::model::{AssetKind, MIN_PER_DAY, Model};
 use crate::stats::tally::{Groups, PHASES, Tally};
 use events::{Event, Kind, QueuedPatient};
-use streams::{Purpose, TrialKeys, id_key};
 use std::collections::BinaryHeap;
+use streams::{Purpose, TrialKeys, id_key};
 
 const NEVER: f64 = f64::INFINITY;
 
@@ -112,6 +115,8 @@ pub struct Engine<'m> {
     table_queue: Vec<BinaryHeap<QueuedPatient>>,
     /// This trial's [group][step] (n, compliant), for the between-trial spread.
     trial_counts: Vec<(u64, u64)>,
+    /// While tracing: each group's day (group, day, grounded, serviceable units).
+    day_log: Option<Vec<(usize, u64, bool, Vec<bool>)>>,
 }
 
 impl<'m> Engine<'m> {
@@ -146,6 +151,7 @@ impl<'m> Engine<'m> {
             free_tables: model.facilities.iter().map(|f| f.tables).collect(),
             table_queue: vec![BinaryHeap::new(); model.facilities.len()],
             trial_counts: vec![(0, 0); groups.count() * 3],
+            day_log: None,
         }
     }
 
@@ -155,6 +161,12 @@ impl<'m> Engine<'m> {
         self.generate_incidents();
         self.run_events(tally);
         self.record(tally);
+    }
+
+    /// The last trial's (n, compliant) for each [group][step]: what a paired comparison needs
+    /// trial by trial.
+    pub fn trial_counts(&self) -> &[(u64, u64)] {
+        &self.trial_counts
     }
 
     /// Simulates a single T1 casualty who needs surgery, wounded at `pos` at a uniformly random
@@ -257,6 +269,10 @@ impl<'m> Engine<'m> {
             }
             let weather = unit(&mut self.keys.stream(Purpose::Weather, key, day));
             self.grounded[g] = a.kind == AssetKind::Helicopter && weather < a.weather_grounding;
+            if let Some(log) = &mut self.day_log {
+                let units = &self.units[self.group_start[g]..self.group_start[g + 1]];
+                log.push((g, day, self.grounded[g], units.iter().map(|u| u.serviceable).collect()));
+            }
         }
     }
 }

@@ -1,0 +1,290 @@
+//! Courses of action compared on common random numbers.
+//!
+//! The base and each alternative run the same trials (seed, trial index); because every draw
+//! is keyed by purpose and stable id ([`crate::sim::streams`]), they share every draw their
+//! differences do not touch. Each trial then gives a *paired* difference, and the interval of
+//! the difference comes from the spread of those paired differences, which is far narrower
+//! than two independent intervals would suggest when the change is small.
+//!
+//! What the pairing needs is kept as integers, like the [`Tally`]: per group and step, the sums
+//! over trials of the products of the two variants' per-trial counts. Merging stays exact and
+//! order-free, so a comparison is byte-identical at any thread count.
+
+use crate::model::Model;
+use crate::run::RunOptions;
+use crate::scenario::{Problem, ScenarioError};
+use crate::sim::Engine;
+use crate::stats::Tally;
+use crate::stats::interval::Z95;
+use crate::stats::tally::Cell;
+use rayon::prelude::*;
+
+/// Sums over trials of the products of base (b) and alternative (a) per-trial counts of one
+/// group and step: n is casualties the step applies to, c those treated in time.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Cross {
+    pub ca_cb: u128,
+    pub ca_nb: u128,
+    pub na_cb: u128,
+    pub na_nb: u128,
+}
+
+/// A comparison's integer tallies: each variant's own, and the cross sums of each alternative
+/// with the base.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PairedTally {
+    pub base: Tally,
+    pub alts: Vec<Tally>,
+    /// [alternative][group * 3 + step]
+    pub cross: Vec<Vec<Cross>>,
+    /// Per alternative: trials in which it simulated a different number of casualties from the
+    /// base (zero whenever the zones are unchanged: the incidents are shared).
+    pub casualty_mismatch_trials: Vec<u64>,
+}
+
+impl PairedTally {
+    pub fn new(base: &Model, alts: &[Model]) -> PairedTally {
+        let cells = Tally::new(base).cells.len();
+        PairedTally {
+            base: Tally::new(base),
+            alts: alts.iter().map(Tally::new).collect(),
+            cross: vec![vec![Cross::default(); cells]; alts.len()],
+            casualty_mismatch_trials: vec![0; alts.len()],
+        }
+    }
+
+    /// Adds another tally of the same comparison into this one.
+    pub fn merge(&mut self, o: &PairedTally) {
+        self.base.merge(&o.base);
+        for (a, b) in self.alts.iter_mut().zip(&o.alts) {
+            a.merge(b);
+        }
+        for (xs, ys) in self.cross.iter_mut().zip(&o.cross) {
+            for (x, y) in xs.iter_mut().zip(ys) {
+                x.ca_cb += y.ca_cb;
+                x.ca_nb += y.ca_nb;
+                x.na_cb += y.na_cb;
+                x.na_nb += y.na_nb;
+            }
+        }
+        for (x, y) in self.casualty_mismatch_trials.iter_mut().zip(&o.casualty_mismatch_trials) {
+            *x += y;
+        }
+    }
+
+    /// The difference alternative − base in the share treated in time, for one group and step,
+    /// with its paired 95% interval; see [`Difference`].
+    pub fn difference(&self, alt: usize, group: usize, step: usize) -> Difference {
+        let at = group * 3 + step;
+        difference(
+            self.base.cell(group, step),
+            self.alts[alt].cell(group, step),
+            &self.cross[alt][at],
+            self.base.trials,
+        )
+    }
+
+    /// The widest half-width among the headline (all-casualty) differences of every alternative.
+    pub fn widest_half_width(&self) -> f64 {
+        (0..self.alts.len())
+            .flat_map(|a| (0..3).map(move |s| (a, s)))
+            .filter_map(|(a, s)| self.difference(a, 0, s).half_width)
+            .fold(0.0, f64::max)
+    }
+}
+
+/// Alternative − base, as shares (0.05 = 5 percentage points).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Difference {
+    pub base: Option<f64>,
+    pub alt: Option<f64>,
+    pub difference: Option<f64>,
+    /// Half-width of the paired 95% interval.
+    pub half_width: Option<f64>,
+    /// Half-width two independent runs of the same size would have given.
+    pub independent_half_width: Option<f64>,
+}
+
+/// The delta-method variance of a difference of two ratio estimators over the same trials.
+///
+/// Each variant's share is a ratio R = ΣC/ΣN over trials. Linearised, trial i contributes
+/// e_i = (c_i − R n_i)/n̄ for each variant; the variance of the difference is
+/// Σ(e_a,i − e_b,i)² / (K (K − 1)), which expands into the per-trial sums the tallies hold.
+/// Without the cross term it is the variance two independent runs would have.
+fn difference(b: &Cell, a: &Cell, x: &Cross, trials: u64) -> Difference {
+    let share = |c: &Cell| (c.n > 0).then(|| c.compliant as f64 / c.n as f64);
+    let (rb, ra) = (share(b), share(a));
+    let mut d = Difference { base: rb, alt: ra, difference: None, half_width: None, independent_half_width: None };
+    let (Some(rb), Some(ra)) = (rb, ra) else { return d };
+    d.difference = Some(ra - rb);
+    if trials < 2 {
+        return d;
+    }
+    let k = trials as f64;
+    let (nbar_a, nbar_b) = (a.n as f64 / k, b.n as f64 / k);
+    // Σ(c − R n)² for one variant.
+    let own = |c: &Cell, r: f64| (c.c2 as f64 - 2.0 * r * c.nc as f64 + r * r * c.n2 as f64).max(0.0);
+    let ss_a = own(a, ra) / (nbar_a * nbar_a);
+    let ss_b = own(b, rb) / (nbar_b * nbar_b);
+    let cross =
+        (x.ca_cb as f64 - rb * x.ca_nb as f64 - ra * x.na_cb as f64 + ra * rb * x.na_nb as f64) / (nbar_a * nbar_b);
+    let scale = k * (k - 1.0);
+    d.half_width = Some(Z95 * ((ss_a + ss_b - 2.0 * cross).max(0.0) / scale).sqrt());
+    d.independent_half_width = Some(Z95 * ((ss_a + ss_b) / scale).sqrt());
+    d
+}
+
+/// What `compare` can tell about an alternative against the base.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    Better,
+    Worse,
+    NoDetectableChange,
+}
+
+impl Verdict {
+    /// Better when the whole interval is above zero, worse when below, otherwise undecided.
+    pub fn of(d: &Difference) -> Option<Verdict> {
+        let (diff, hw) = (d.difference?, d.half_width?);
+        Some(if diff - hw > 0.0 {
+            Verdict::Better
+        } else if diff + hw < 0.0 {
+            Verdict::Worse
+        } else {
+            Verdict::NoDetectableChange
+        })
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Verdict::Better => "better",
+            Verdict::Worse => "worse",
+            Verdict::NoDetectableChange => "no detectable change",
+        }
+    }
+}
+
+/// Refuses what cannot be compared trial by trial: a different period or clock origin, or
+/// zones that differ (their incidents would not be shared). `labels` name the files.
+pub fn check_comparable(base: &Model, alts: &[(String, &Model)]) -> Result<(), ScenarioError> {
+    for (label, alt) in alts {
+        let mut problems = Vec::new();
+        let mut differs = |what: String, help: &str| {
+            problems.push(Problem { span: None, message: what, help: help.to_string() });
+        };
+        if alt.period_min != base.period_min {
+            differs(
+                format!(
+                    "period_days is {} here but {} in the base: trials of different lengths cannot be paired",
+                    alt.period_min / 1440.0,
+                    base.period_min / 1440.0
+                ),
+                "give both scenarios the same [scenario] period_days",
+            );
+        }
+        if alt.origin != base.origin {
+            differs(
+                format!(
+                    "clock_origin is {:?} here but {:?} in the base: the steps would be timed differently",
+                    alt.origin, base.origin
+                )
+                .to_lowercase(),
+                "give both scenarios the same [scenario] clock_origin",
+            );
+        }
+        let ids = |m: &Model| m.zones.iter().map(|z| z.id.clone()).collect::<Vec<_>>();
+        let (zb, za) = (ids(base), ids(alt));
+        if zb != za {
+            let only_base: Vec<_> = zb.iter().filter(|z| !za.contains(z)).cloned().collect();
+            let only_alt: Vec<_> = za.iter().filter(|z| !zb.contains(z)).cloned().collect();
+            let what = if only_base.is_empty() && only_alt.is_empty() {
+                "the zones are listed in a different order from the base".to_string()
+            } else {
+                format!(
+                    "the zones differ from the base (only in the base: [{}]; only here: [{}]), so the two \
+                     would not share their incidents",
+                    only_base.join(", "),
+                    only_alt.join(", ")
+                )
+            };
+            differs(
+                what,
+                "compare scenarios with the same [[zone]] ids in the same order; to weigh a change of zones, \
+                 run each with `casevac run` and the same --seed",
+            );
+        }
+        if !problems.is_empty() {
+            return Err(ScenarioError { path: label.clone(), text: String::new(), problems });
+        }
+    }
+    Ok(())
+}
+
+/// Trials `first..first + count` of the base and every alternative, paired trial by trial,
+/// on the current rayon pool.
+pub fn run_paired_batch(
+    base: &Model,
+    alts: &[Model],
+    seed: u64,
+    first: u64,
+    count: u64,
+    progress: &(dyn Fn(u64) + Sync),
+) -> PairedTally {
+    const BLOCK: u64 = 64;
+    let blocks = count.div_ceil(BLOCK) as usize;
+    (0..blocks)
+        .into_par_iter()
+        .fold(
+            || (Engine::new(base), alts.iter().map(Engine::new).collect::<Vec<_>>(), PairedTally::new(base, alts)),
+            |(mut eb, mut eas, mut tally), b| {
+                let start = first + b as u64 * BLOCK;
+                let end = (start + BLOCK).min(first + count);
+                for i in start..end {
+                    let casualties = tally.base.casualties;
+                    eb.trial(seed, i, &mut tally.base);
+                    let casualties = tally.base.casualties - casualties;
+                    for (k, ea) in eas.iter_mut().enumerate() {
+                        let alt_casualties = tally.alts[k].casualties;
+                        ea.trial(seed, i, &mut tally.alts[k]);
+                        if tally.alts[k].casualties - alt_casualties != casualties {
+                            tally.casualty_mismatch_trials[k] += 1;
+                        }
+                        for ((x, &(nb, cb)), &(na, ca)) in
+                            tally.cross[k].iter_mut().zip(eb.trial_counts()).zip(ea.trial_counts())
+                        {
+                            let (nb, cb, na, ca) = (nb as u128, cb as u128, na as u128, ca as u128);
+                            x.ca_cb += ca * cb;
+                            x.ca_nb += ca * nb;
+                            x.na_cb += na * cb;
+                            x.na_nb += na * nb;
+                        }
+                    }
+                }
+                progress(end - start);
+                (eb, eas, tally)
+            },
+        )
+        .map(|(_, _, t)| t)
+        .reduce(
+            || PairedTally::new(base, alts),
+            |mut a, b| {
+                a.merge(&b);
+                a
+            },
+        )
+}
+
+/// Runs the comparison the options ask for. With a precision, batches are added until every
+/// headline *difference* interval is narrow enough or `max_trials` is reached; the stopping
+/// rule reads only the merged tally, so it stops at the same trial count on any thread count.
+pub fn run_paired(base: &Model, alts: &[Model], opts: &RunOptions, progress: &(dyn Fn(u64) + Sync)) -> PairedTally {
+    let mut tally = run_paired_batch(base, alts, opts.seed, 0, opts.trials, progress);
+    if let Some(p) = opts.half_width_share {
+        while tally.widest_half_width() > p && tally.base.trials < opts.max_trials {
+            let n = opts.trials.min(opts.max_trials - tally.base.trials);
+            tally.merge(&run_paired_batch(base, alts, opts.seed, tally.base.trials, n, progress));
+        }
+    }
+    tally
+}

@@ -1,0 +1,208 @@
+//! Common random numbers: two variants of a scenario see the same world wherever their inputs
+//! agree, trial by trial, and a paired comparison is exact where it can be known.
+
+mod common;
+
+use casevac::compare::{PairedTally, run_paired_batch};
+use casevac::model::Model;
+use casevac::sim::{CasualtyTrace, Engine, TrialTrace};
+use common::*;
+
+/// A busy little mission: two helicopter groups and an ambulance, weather, serviceability,
+/// random casualty counts, a mixed triage and half the patrols trained in first aid.
+fn mission(units: u32, extra_asset: &str, dispatch: &str, tables: u32) -> String {
+    let asset = format!(
+        "kind = \"helicopter\"\nbase = \"base\"\ncount = {units}\nspeed_kmh = 200\nnight_capable = true\n\
+         serviceability = 0.7\nweather_grounding = 0.2\napproval_min = {{ exponential = {{ mean = 20 }} }}\n\
+         on_scene_min = {{ triangular = {{ min = 5, mode = 10, max = 20 }} }}\n\
+         {extra_asset}\n\n\
+         [[asset]]\nid = \"second\"\nkind = \"helicopter\"\nbase = \"hospital\"\nspeed_kmh = 180\n\
+         night_capable = false\nserviceability = 0.8\nweather_grounding = 0.3\n\n\
+         [[asset]]\nid = \"ambulance\"\nkind = \"ground\"\nbase = \"base\"\ncount = 2\nspeed_kmh = 40"
+    );
+    scenario(
+        &format!("period_days = 10\ndispatch = \"{dispatch}\""),
+        &format!("site = \"hospital\"\nlevel = \"level2\"\noperating_tables = {tables}"),
+        &asset,
+        "centre = { lat = 0.0, lon = 0.5 }\nradius_km = 30\nincidents_per_day = 2\n\
+         casualties = { uniform = { min = 1, max = 4 } }\n\
+         severity = { t1 = 0.4, t2 = 0.3, t3 = 0.3 }\nsurgery_share = { t1 = 0.9, t2 = 0.5, t3 = 0 }\n\
+         first_aider_share = 0.5\nreport_delay_min = { exponential = { mean = 8 } }",
+    )
+}
+
+fn traces(m: &Model, trials: u64) -> Vec<TrialTrace> {
+    let mut engine = Engine::new(m);
+    (0..trials).map(|i| engine.trace(31, i)).collect()
+}
+
+/// What a casualty is before any asset touches it.
+fn drawn(c: &CasualtyTrace) -> (String, u64, u64, f64, f64, u8, bool, Option<f64>) {
+    (
+        c.zone.clone(),
+        c.incident_key,
+        c.casualty_key,
+        c.wound_min,
+        c.request_min,
+        c.severity,
+        c.needs_surgery,
+        c.first_aider_min,
+    )
+}
+
+#[test]
+fn incidents_are_shared_under_a_change_of_asset_facility_or_dispatch() {
+    let base = model(&mission(2, "", "first_idle", 1));
+    let base_traces = traces(&base, 30);
+    assert!(base_traces.iter().map(|t| t.casualties.len()).sum::<usize>() > 500, "enough casualties to mean something");
+    let variants = [
+        ("one more helicopter, faster", mission(3, "launch_day_min = 2", "first_idle", 1)),
+        ("best-arrival dispatch", mission(2, "", "best_arrival", 1)),
+        ("more operating tables", mission(2, "", "first_idle", 4)),
+    ];
+    for (what, text) in variants {
+        let alt = model(&text);
+        let alt_traces = traces(&alt, 30);
+        let mut care_differs = false;
+        for (tb, ta) in base_traces.iter().zip(&alt_traces) {
+            let (db, da): (Vec<_>, Vec<_>) =
+                (tb.casualties.iter().map(drawn).collect(), ta.casualties.iter().map(drawn).collect());
+            assert_eq!(db, da, "{what}: the same casualties, wounded at the same times and places");
+            care_differs |= tb.casualties.iter().zip(&ta.casualties).any(|(b, a)| b.surgery_min != a.surgery_min);
+        }
+        assert!(care_differs, "{what}: the change must change some casualty's care, or the test shows nothing");
+    }
+}
+
+#[test]
+fn weather_and_serviceability_are_shared_by_unchanged_groups() {
+    let base = model(&mission(2, "", "first_idle", 1));
+    // The second helicopter group gets a new serviceability, the first a third unit.
+    let alt_text = mission(3, "", "first_idle", 1).replace("serviceability = 0.8", "serviceability = 0.5");
+    let alt = model(&alt_text);
+    let (tb, ta) = (traces(&base, 20), traces(&alt, 20));
+    let mut second_differs = false;
+    for (b, a) in tb.iter().zip(&ta) {
+        for (db, da) in b.days.iter().zip(&a.days) {
+            assert_eq!((&db.asset, db.day), (&da.asset, da.day));
+            match db.asset.as_str() {
+                "unit" => {
+                    assert_eq!(db.grounded, da.grounded, "weather of an unchanged group");
+                    assert_eq!(da.serviceable.len(), 3);
+                    assert_eq!(db.serviceable[..], da.serviceable[..2], "the first two units' days are kept");
+                }
+                "ambulance" => assert_eq!(db, da, "an untouched group"),
+                _ => {
+                    assert_eq!(db.grounded, da.grounded, "weather does not depend on serviceability");
+                    second_differs |= db.serviceable != da.serviceable;
+                }
+            }
+        }
+    }
+    assert!(second_differs, "the changed group's serviceability must change somewhere");
+}
+
+#[test]
+fn a_lift_draws_the_same_delays_whichever_unit_of_the_group_flies_it() {
+    // Rare incidents, so lifts almost never overlap: with one unit or with three, each lift is
+    // flown by the first idle unit, and its random approval and on-scene times must match.
+    let one = |count: u32| {
+        model(&scenario(
+            "period_days = 30",
+            "site = \"hospital\"\nlevel = \"level2\"\noperating_tables = 10",
+            &format!(
+                "kind = \"helicopter\"\nbase = \"base\"\ncount = {count}\nspeed_kmh = 200\nnight_capable = true\n\
+                 approval_min = {{ exponential = {{ mean = 30 }} }}\non_scene_min = {{ exponential = {{ mean = 15 }} }}"
+            ),
+            "centre = { lat = 0.0, lon = 0.5 }\nradius_km = 20\nincidents_per_day = 0.05\n\
+             severity = { t1 = 1, t2 = 0, t3 = 0 }\nsurgery_share = { t1 = 1, t2 = 0, t3 = 0 }\n\
+             first_aider_share = 0\nreport_delay_min = 5",
+        ))
+    };
+    let (tb, ta) = (traces(&one(1), 200), traces(&one(3), 200));
+    let mut lifts = 0;
+    for (b, a) in tb.iter().zip(&ta) {
+        if b.casualties.len() == 1 {
+            assert_eq!(b.casualties, a.casualties, "a lone casualty's whole chain");
+            lifts += 1;
+        }
+    }
+    assert!(lifts > 50, "enough lone casualties to compare: {lifts}");
+}
+
+#[test]
+fn a_scenario_compared_with_itself_differs_by_exactly_zero() {
+    let m = model(&mission(2, "", "first_idle", 1));
+    let t = run_paired_batch(&m, &[m.clone(), m.clone()], 5, 0, 150, &|_| {});
+    assert_eq!(t.casualty_mismatch_trials, vec![0, 0]);
+    for alt in 0..2 {
+        assert_eq!(t.alts[alt], t.base, "the same tally");
+        for group in 0..t.base.groups().count() {
+            for step in 0..3 {
+                let d = t.difference(alt, group, step);
+                if d.base.is_some() {
+                    assert_eq!(d.difference, Some(0.0), "group {group} step {step}");
+                    assert_eq!(d.half_width, Some(0.0), "group {group} step {step}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn paired_tallies_merge_to_the_same_answer_in_any_split() {
+    let base = model(&mission(2, "", "first_idle", 1));
+    let alt = model(&mission(3, "", "first_idle", 1));
+    let alts = [alt];
+    let whole = run_paired_batch(&base, &alts, 9, 0, 100, &|_| {});
+    let mut parts = run_paired_batch(&base, &alts, 9, 60, 40, &|_| {});
+    let first: PairedTally = run_paired_batch(&base, &alts, 9, 0, 60, &|_| {});
+    parts.merge(&first);
+    assert_eq!(whole, parts);
+}
+
+/// z for a two-sided 99.99% interval, and for 95%.
+const Z4: f64 = 3.890591886;
+const Z95: f64 = 1.959963984540054;
+
+/// One helicopter with a medical team serving requests at its own base: the resuscitation time
+/// is the wait for the helicopter, an M/M/1 queue.
+fn mm1(service_mean_min: f64) -> Model {
+    model(&scenario(
+        "period_days = 200\nthresholds_min = { first_aid = 60, resuscitation = 60, surgery = 120 }",
+        "site = \"base\"\nlevel = \"level1\"",
+        &format!(
+            "kind = \"helicopter\"\nbase = \"base\"\nspeed_kmh = 100\nnight_capable = true\nmedical_team = true\n\
+             launch_day_min = 0\nturnaround_min = 0\non_scene_min = {{ exponential = {{ mean = {service_mean_min} }} }}"
+        ),
+        "centre = { lat = 0.0, lon = 0.0 }\nradius_km = 0\nincidents_per_day = 12\n\
+         severity = { t1 = 0, t2 = 0, t3 = 1 }\nsurgery_share = { t1 = 0, t2 = 0, t3 = 0 }\n\
+         first_aider_share = 0\nreport_delay_min = 0",
+    ))
+}
+
+#[test]
+fn a_faster_helicopter_turnaround_matches_the_difference_of_two_mm1_queues() {
+    // lambda = 12 a day = 1/120 per min. M/M/1: P(wait <= t) = 1 - rho exp(-(mu - lambda) t).
+    // Base: mean service 60 min (rho = 1/2); alternative: 40 min (rho = 1/3); t = 60 min.
+    let p = |service: f64, t: f64| {
+        let (lambda, mu) = (1.0 / 120.0, 1.0 / service);
+        1.0 - lambda / mu * (-(mu - lambda) * t).exp()
+    };
+    let (pb, pa) = (p(60.0, 60.0), p(40.0, 60.0));
+    assert!((pb - 0.696734).abs() < 1e-6 && (pa - 0.877374).abs() < 1e-6, "closed forms by hand");
+    let t = run_paired_batch(&mm1(60.0), &[mm1(40.0)], 12, 0, 60, &|_| {});
+    assert_eq!(t.casualty_mismatch_trials, vec![0], "the same requests in both");
+    let d = t.difference(0, 0, 1);
+    let (b, a, diff, hw) = (d.base.unwrap(), d.alt.unwrap(), d.difference.unwrap(), d.half_width.unwrap());
+    // Each side against its closed form, with its own interval; the difference with the paired one.
+    let se = |c: &casevac::stats::tally::Cell| {
+        let (_, lo, hi) = casevac::stats::interval::compliance(c, t.base.trials);
+        (hi - lo) / 2.0 / Z95
+    };
+    assert!((b - pb).abs() <= Z4 * se(t.base.cell(0, 1)), "base {b} vs M/M/1 {pb}");
+    assert!((a - pa).abs() <= Z4 * se(t.alts[0].cell(0, 1)), "alternative {a} vs M/M/1 {pa}");
+    assert!((diff - (pa - pb)).abs() <= Z4 / Z95 * hw, "difference {diff} ± {hw} vs {}", pa - pb);
+    let independent = d.independent_half_width.unwrap();
+    assert!(hw < independent, "pairing narrows the interval: {hw} vs {independent}");
+}
