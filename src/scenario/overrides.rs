@@ -83,6 +83,8 @@ pub(crate) struct Applied {
     pub problems: Vec<Problem>,
     /// `--set KEY=VALUE` for each override, as messages name it.
     labels: Vec<String>,
+    /// Each override's key, for suggestions.
+    keys: Vec<String>,
 }
 
 /// What to splice: remove `removed` bytes at `at` and put `insert` there.
@@ -100,7 +102,8 @@ type Why = (String, String);
 pub(crate) fn apply(text: &str, overrides: &[Override]) -> Applied {
     let labels: Vec<String> =
         overrides.iter().map(|o| format!("--set {}={}", o.key.trim(), shorten(o.value.trim()))).collect();
-    let mut applied = Applied { text: text.to_string(), edits: Vec::new(), problems: Vec::new(), labels };
+    let keys = overrides.iter().map(|o| o.key.trim().to_string()).collect();
+    let mut applied = Applied { text: text.to_string(), edits: Vec::new(), problems: Vec::new(), labels, keys };
     if overrides.is_empty() {
         return applied;
     }
@@ -191,6 +194,8 @@ impl Applied {
         let mut help = p.help;
         if let Some(suggestion) = suggest_from_serde(&p.message) {
             help = format!("did you mean `{suggestion}`? {help}");
+        } else if let Some(key) = self.keys.get(who).and_then(|k| skip_unknown_table(k, &p.message)) {
+            help = format!("did you mean `{key}`? {help}");
         }
         problem_from(&self.labels[who], p.message, help)
     }
@@ -205,6 +210,21 @@ fn suggest_from_serde(message: &str) -> Option<String> {
     let quoted: Vec<&str> = message.split('`').skip(1).step_by(2).collect();
     let (word, expected) = quoted.split_first()?;
     closest(word, expected.iter().copied()).map(str::to_string)
+}
+
+/// `zone.kidal_camp.access.escort_required` when the entry has `escort_required` itself: serde
+/// rejects `access`, and the key without it is what was meant.
+fn skip_unknown_table(key: &str, message: &str) -> Option<String> {
+    if !message.starts_with("unknown field") {
+        return None;
+    }
+    let quoted: Vec<&str> = message.split('`').skip(1).step_by(2).collect();
+    let (unknown, expected) = quoted.split_first()?;
+    let parts: Vec<&str> = key.split('.').map(str::trim).collect();
+    let at = parts.iter().position(|p| p == unknown)?;
+    let last = parts.last()?;
+    (at + 1 < parts.len() && expected.contains(last))
+        .then(|| parts.iter().enumerate().filter(|&(i, _)| i != at).map(|(_, p)| *p).collect::<Vec<_>>().join("."))
 }
 
 /// The candidate closest to `word` by edit distance, if close enough to be a typing slip.
@@ -256,8 +276,23 @@ fn plan(doc: &Document<String>, text: &str, o: &Override) -> Result<Splice, Why>
     if value.is_empty() {
         return Err(("the value is empty".into(), VALUE_HELP.into()));
     }
-    if let Err(e) = value.parse::<Value>() {
-        return Err((format!("`{}` is not a TOML value: {}", shorten(value), e.message().trim()), VALUE_HELP.into()));
+    match value.parse::<Value>() {
+        Err(e) => {
+            return Err((
+                format!("`{}` is not a TOML value: {}", shorten(value), e.message().trim()),
+                VALUE_HELP.into(),
+            ));
+        }
+        // TOML reads an unquoted 05:30 as a time, which serde would call "a map"; no field of
+        // the format takes a TOML date or time (times of day are text), and a shell that ate
+        // the quotes is the usual cause.
+        Ok(Value::Datetime(_)) => {
+            return Err((
+                format!("`{}` is a TOML date or time, which no scenario field takes", shorten(value)),
+                format!("times of day are text: \"{}\"; {VALUE_HELP}", shorten(value)),
+            ));
+        }
+        Ok(_) => {}
     }
     let path: Vec<String> = match Key::parse(key) {
         Ok(keys) => keys.iter().map(|k| k.get().to_string()).collect(),
