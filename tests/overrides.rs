@@ -232,6 +232,45 @@ fn a_problem_is_rendered_against_the_original_text() {
     assert!(!err.to_string().contains("stretchers"), "{err}");
 }
 
+/// Every override the guide shows, from its `--set` section: the ones shown as errors fail
+/// naming themselves, the rest apply to the bundled scenario the examples use.
+#[test]
+fn every_override_in_the_guide_does_what_the_guide_says() {
+    let md = std::fs::read_to_string("docs/scenario-format.md").expect("guide");
+    let start = md.find("## What-ifs from the command line").expect("the --set section");
+    let section = &md[start..];
+    let section = &section[..section[3..].find("\n## ").map_or(section.len(), |i| i + 3)];
+    let mut examples: Vec<String> = Vec::new();
+    for line in section.lines().filter(|l| l.starts_with("casevac run")) {
+        for arg in line.split(" --set ").skip(1) {
+            examples.push(arg.trim().trim_matches('\'').to_string());
+        }
+    }
+    let sections = ["scenario.", "site.", "facility.", "asset.", "zone."];
+    for quoted in section.split('`').skip(1).step_by(2) {
+        if quoted.contains('=') && sections.iter().any(|s| quoted.starts_with(s)) {
+            examples.push(quoted.to_string());
+        }
+    }
+    assert!(examples.len() >= 20, "{examples:?}");
+    let shown_as_errors = [
+        "zone.kidal_camp.first_aider_share=1.5",
+        "asset.gao_mi9.count=3",
+        "asset.gao_mi8.speedkmh=220",
+        "asset.\"gao mi8\".count=3",
+        "zone.kidal_camp.severity.t1=0.4",
+    ];
+    for example in &examples {
+        let result = load_with(Path::new(SAHEL), &sets(&[example]));
+        match (shown_as_errors.contains(&example.as_str()), result) {
+            (false, Ok(m)) => assert_eq!(m.overrides, vec![example.clone()]),
+            (false, Err(e)) => panic!("the guide's {example} fails:\n{e}"),
+            (true, Ok(_)) => panic!("the guide's {example} should fail"),
+            (true, Err(e)) => assert!(e.to_string().contains(&format!("--set {example}")), "{e}"),
+        }
+    }
+}
+
 const HOSTILE: &[&str] = &[
     "=3",
     "a.b=",
