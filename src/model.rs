@@ -218,6 +218,9 @@ pub struct Model {
     /// Compliance targets per step, in percent, where the scenario sets them.
     pub targets_pct: [Option<f64>; 3],
     pub daylight: Daylight,
+    /// The `--set` overrides applied to the scenario file, each as `key=value`, in the order
+    /// given, so a report can say which what-if it shows.
+    pub overrides: Vec<String>,
     pub sites: Vec<Site>,
     pub facilities: Vec<Facility>,
     pub assets: Vec<AssetGroup>,

@@ -16,7 +16,7 @@ struct Ctx {
 
 impl Ctx {
     fn err(&mut self, span: Option<Range<usize>>, message: impl Into<String>, help: impl Into<String>) {
-        self.problems.push(Problem { span, message: message.into(), help: help.into() });
+        self.problems.push(Problem { span, message: message.into(), help: help.into(), source: None });
     }
 
     /// A number that must satisfy `ok`; on failure the problem names the field and the fix.
@@ -540,6 +540,8 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
         thresholds_min,
         targets_pct,
         daylight,
+        // Filled by `scenario::parse_with`, which alone knows the overrides.
+        overrides: Vec::new(),
         sites,
         facilities,
         assets,

@@ -10,6 +10,9 @@ pub struct Problem {
     pub message: String,
     /// How to fix it.
     pub help: String,
+    /// Where the problem comes from when that is not the file: a `--set KEY=VALUE` override,
+    /// written as the planner typed it. Such a problem has no span into the file.
+    pub source: Option<String>,
 }
 
 /// Every problem found in one scenario file.
@@ -37,8 +40,9 @@ impl fmt::Display for ScenarioError {
             if i > 0 {
                 writeln!(f)?;
             }
-            match &p.span {
-                Some(span) => {
+            match (&p.source, &p.span) {
+                (Some(source), _) => writeln!(f, "error: {source}: {}", p.message)?,
+                (None, Some(span)) => {
                     let (line, col) = line_col(&self.text, span.start);
                     writeln!(f, "error: {}:{line}:{col}: {}", self.path, p.message)?;
                     let src = self.text.lines().nth(line - 1).unwrap_or("");
@@ -52,7 +56,7 @@ impl fmt::Display for ScenarioError {
                     writeln!(f, "{line} | {src}")?;
                     writeln!(f, "{gutter} | {}{}", " ".repeat(col - 1), "^".repeat(width))?;
                 }
-                None => writeln!(f, "error: {}: {}", self.path, p.message)?,
+                (None, None) => writeln!(f, "error: {}: {}", self.path, p.message)?,
             }
             if !p.help.is_empty() {
                 writeln!(f, "  help: {}", p.help)?;
@@ -80,11 +84,29 @@ mod tests {
         let e = ScenarioError {
             path: "s.toml".into(),
             text: "x = 1\nspeed_kmh = -5\n".into(),
-            problems: vec![Problem { span: Some(18..20), message: "bad".into(), help: "fix".into() }],
+            problems: vec![Problem { span: Some(18..20), message: "bad".into(), help: "fix".into(), source: None }],
         };
         let s = e.to_string();
         assert!(s.contains("error: s.toml:2:13: bad"), "{s}");
         assert!(s.contains("2 | speed_kmh = -5\n  |             ^^"), "{s}");
         assert!(s.contains("help: fix"));
+    }
+
+    #[test]
+    fn a_problem_from_an_override_names_it_and_shows_no_caret() {
+        let e = ScenarioError {
+            path: "s.toml".into(),
+            text: "x = 1\n".into(),
+            problems: vec![Problem {
+                span: None,
+                message: "count = 0 is out of range".into(),
+                help: "give a whole number".into(),
+                source: Some("--set asset.a.count=0".into()),
+            }],
+        };
+        let s = e.to_string();
+        assert!(s.starts_with("error: --set asset.a.count=0: count = 0 is out of range\n"), "{s}");
+        assert!(!s.contains('^'), "{s}");
+        assert!(s.ends_with("1 problem in s.toml"), "{s}");
     }
 }
