@@ -171,7 +171,7 @@ pub fn check_comparable(base: &Model, alts: &[(String, &Model)]) -> Result<(), S
     for (label, alt) in alts {
         let mut problems = Vec::new();
         let mut differs = |what: String, help: &str| {
-            problems.push(Problem { span: None, message: what, help: help.to_string() });
+            problems.push(Problem { span: None, message: what, help: help.to_string(), source: None });
         };
         if alt.period_min != base.period_min {
             differs(

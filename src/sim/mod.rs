@@ -115,8 +115,8 @@ pub struct Engine<'m> {
     table_queue: Vec<BinaryHeap<QueuedPatient>>,
     /// This trial's [group][step] (n, compliant), for the between-trial spread.
     trial_counts: Vec<(u64, u64)>,
-    /// While tracing: each group's day (group, day, grounded, serviceable units).
-    day_log: Option<Vec<(usize, u64, bool, Vec<bool>)>>,
+    /// While tracing: each group's days.
+    day_log: Option<Vec<DayTrace>>,
 }
 
 impl<'m> Engine<'m> {
@@ -271,7 +271,12 @@ impl<'m> Engine<'m> {
             self.grounded[g] = a.kind == AssetKind::Helicopter && weather < a.weather_grounding;
             if let Some(log) = &mut self.day_log {
                 let units = &self.units[self.group_start[g]..self.group_start[g + 1]];
-                log.push((g, day, self.grounded[g], units.iter().map(|u| u.serviceable).collect()));
+                log.push(DayTrace {
+                    asset: a.id.clone(),
+                    day,
+                    grounded: self.grounded[g],
+                    serviceable: units.iter().map(|u| u.serviceable).collect(),
+                });
             }
         }
     }

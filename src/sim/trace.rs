@@ -76,18 +76,6 @@ impl Engine<'_> {
             })
             .collect();
         casualties.sort_by_key(|c| (c.incident_key, c.casualty_key));
-        let days = self
-            .day_log
-            .take()
-            .unwrap_or_default()
-            .into_iter()
-            .map(|(g, day, grounded, serviceable)| DayTrace {
-                asset: m.assets[g].id.clone(),
-                day,
-                grounded,
-                serviceable,
-            })
-            .collect();
-        TrialTrace { casualties, days }
+        TrialTrace { casualties, days: self.day_log.take().unwrap_or_default() }
     }
 }
