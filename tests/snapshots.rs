@@ -30,6 +30,17 @@ fn table_small() {
     check_table("table_small", &small_scenario(), 7, 40);
 }
 
+/// Ten times the incidents for one helicopter: the queue pushes quantiles past 48 h, so the
+/// marker for "later than the histogram holds" shows.
+fn saturated() -> String {
+    small_with("incidents_per_day = 2", "incidents_per_day = 20").replacen("count = 2", "count = 1", 1)
+}
+
+#[test]
+fn table_saturated() {
+    check_table("table_saturated", &saturated(), 5, 10);
+}
+
 #[test]
 fn table_sahel_north() {
     check_table("table_sahel_north", &sahel(), 1012, 300);
@@ -290,4 +301,9 @@ fn cli_run() {
 #[test]
 fn html_small() {
     check_html("html_small", &small_scenario(), 7, 40);
+}
+
+#[test]
+fn html_saturated() {
+    check_html("html_saturated", &saturated(), 5, 10);
 }
