@@ -83,15 +83,15 @@ impl Display for Minutes {
 
 /// A quantile of the time to a step, in whole minutes. `None` is not a missing value: the
 /// quantile lies beyond the 48 h the histograms hold, or the step was never reached.
+/// Written as hours are everywhere else ("1 h", "followed 48 h after").
 #[derive(Debug, Clone, Copy)]
-pub struct Quantile(pub Option<f64>, pub Style);
+pub struct Quantile(pub Option<f64>);
 
 impl Display for Quantile {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
-        match (self.0, self.1) {
-            (Some(m), _) => Minutes(m).fmt(f),
-            (None, Style::Plain) => pad(f, ">48h"),
-            (None, Style::Typeset) => pad(f, ">48 h"),
+        match self.0 {
+            Some(m) => Minutes(m).fmt(f),
+            None => pad(f, ">48 h"),
         }
     }
 }
@@ -188,7 +188,7 @@ mod tests {
     fn missing_values_keep_the_width_and_ignore_the_precision() {
         assert_eq!(format!("{:>4.1}|", Maybe(None::<Minutes>, Style::Plain)), "   -|");
         assert_eq!(format!("{:.0}|", Maybe(None::<Pct>, Style::Typeset)), "–|");
-        assert_eq!(format!("{:>5}", Quantile(None, Style::Plain)), " >48h");
+        assert_eq!(format!("{:>6}", Quantile(None)), " >48 h");
         assert_eq!(Value(None).to_string(), "");
         assert_eq!(Value(Some(0.125)).to_string(), "0.125");
     }

@@ -120,9 +120,9 @@ pub fn render(model: &Model, s: &Summary, figures: &[Figure], meta: &RunMeta) ->
             step_title(st.step, st.threshold_min),
             Maybe(st.compliance.map(Pct), S),
             Interval::of(st, S),
-            Esc(Quantile(st.median_min, S)),
-            Esc(Quantile(st.p90_min, S)),
-            Esc(Quantile(st.p95_min, S)),
+            Esc(Quantile(st.median_min)),
+            Esc(Quantile(st.p90_min)),
+            Esc(Quantile(st.p95_min)),
             st.eligible
         );
     }

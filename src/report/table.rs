@@ -65,9 +65,9 @@ pub fn render(s: &Summary) -> String {
             step_title(st.step, st.threshold_min),
             Maybe(st.compliance.map(Pct), S),
             Interval::of(st, S),
-            Quantile(st.median_min, S),
-            Quantile(st.p90_min, S),
-            Quantile(st.p95_min, S)
+            Quantile(st.median_min),
+            Quantile(st.p90_min),
+            Quantile(st.p95_min)
         );
     }
     let _ = writeln!(o, "  (times in minutes; surgery counts only casualties who need it: n={})", s.steps[2].eligible);
