@@ -307,3 +307,94 @@ fn html_small() {
 fn html_saturated() {
     check_html("html_saturated", &saturated(), 5, 10);
 }
+
+// --- the table and the HTML agree --------------------------------------------------------------
+
+/// The numbers in `text`, in order: "68.3% [62.7, 73.4]" gives 68.3, 62.7 and 73.4, and
+/// "1,575" is one number.
+fn numbers(text: &str) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_ascii_digit() {
+            let start = i;
+            while i < chars.len()
+                && (chars[i].is_ascii_digit()
+                    || (matches!(chars[i], '.' | ',') && chars.get(i + 1).is_some_and(char::is_ascii_digit)))
+            {
+                i += 1;
+            }
+            found.push(chars[start..i].iter().collect());
+        } else {
+            i += 1;
+        }
+    }
+    found
+}
+
+/// The HTML as text, one table row or list item a line, tags replaced by spaces.
+fn html_lines(html: &str) -> Vec<String> {
+    let broken = html.replace("<tr>", "\n<tr>").replace("<li>", "\n<li>").replace("<p", "\n<p");
+    broken
+        .lines()
+        .map(|line| {
+            let mut text = String::new();
+            let mut in_tag = false;
+            for c in line.chars() {
+                match c {
+                    '<' => in_tag = true,
+                    '>' if in_tag => {
+                        in_tag = false;
+                        text.push(' ');
+                    }
+                    c if !in_tag => text.push(c),
+                    _ => {}
+                }
+            }
+            text.replace("&gt;", ">")
+        })
+        .collect()
+}
+
+/// The one line of `lines` that starts with `head` (after indentation) and contains `with`.
+fn line<'a>(lines: &'a [String], head: &str, with: &str) -> &'a str {
+    let found: Vec<&String> = lines.iter().filter(|l| l.trim_start().starts_with(head) && l.contains(with)).collect();
+    assert_eq!(found.len(), 1, "one line starting {head:?} with {with:?}: {found:?}");
+    found[0]
+}
+
+#[test]
+fn table_and_html_show_the_same_numbers() {
+    use casevac::report::html::{RunMeta, render};
+    let model = casevac::scenario::load(std::path::Path::new(SAHEL)).unwrap();
+    let (_, summary) = run(&model, 11, 100);
+    assert!(summary.casualties >= 1000, "a four-digit count, so thousands separators show");
+    let table: Vec<String> = casevac::report::table::render(&summary).lines().map(String::from).collect();
+    let meta = RunMeta { date_utc: "2026-01-01".into(), map_grid: "none".into() };
+    let html = html_lines(&render(&model, &summary, &[], &meta));
+
+    let casualties = |l: &str| numbers(l)[0].clone();
+    assert_eq!(
+        casualties(line(&table, "", "casualties simulated in")),
+        casualties(line(&html, "", "casualties simulated in"))
+    );
+    for st in &summary.steps {
+        // The table gives share, interval and quantiles; the HTML adds the casualties counted.
+        let title = casevac::report::step_title(st.step, st.threshold_min);
+        let (t, h) = (numbers(line(&table, &title, "")), numbers(line(&html, &title, "")));
+        assert_eq!(t[..], h[..h.len() - 1], "{title}");
+    }
+    for g in summary.by_severity.iter().chain(&summary.by_zone).chain(&summary.by_time_of_day) {
+        // Same figures, in another order: the HTML puts the count first, the table last.
+        let (mut t, mut h) = (numbers(line(&table, &g.group, "n=")), numbers(line(&html, &g.group, "%)")));
+        t.sort();
+        h.sort();
+        assert_eq!(t, h, "{}", g.group);
+    }
+    for m in summary.misses.iter().filter(|m| m.missed > 0) {
+        // The HTML lists one cause more than the table.
+        let (t, h) = (numbers(line(&table, m.step.label(), "missed:")), numbers(line(&html, m.step.label(), "missed")));
+        assert_eq!(t[..], h[..t.len()], "{}", m.step.label());
+    }
+}

@@ -2,7 +2,7 @@
 //! It loads nothing from the network, so it opens offline and pastes into a briefing.
 
 use crate::model::{AssetKind, ClockOrigin, Dispatch, Model, SEVERITIES};
-use crate::report::fmt::{Interval, Label, Maybe, Pct, Quantile, Style};
+use crate::report::fmt::{Count, Interval, Label, Maybe, Pct, Quantile, Style};
 use crate::report::{minutes_label, step_title};
 use crate::summary::{GroupResult, Summary};
 use base64::Engine as _;
@@ -56,7 +56,7 @@ fn group_table(o: &mut String, title: &str, groups: &[GroupResult]) {
         Esc(title)
     );
     for g in groups {
-        let _ = write!(o, "<tr><td>{}</td><td class=n>{}</td>", Esc(&g.group), g.steps[0].eligible);
+        let _ = write!(o, "<tr><td>{}</td><td class=n>{}</td>", Esc(&g.group), Count(g.steps[0].eligible));
         for s in &g.steps {
             if s.eligible == 0 {
                 let _ = write!(o, "<td>{}</td>", S.missing());
@@ -104,8 +104,8 @@ pub fn render(model: &Model, s: &Summary, figures: &[Figure], meta: &RunMeta) ->
     let _ = write!(
         o,
         "<p class=meta>{} casualties simulated in {} trials of {} days · seed {} · casevac {} · {}</p>",
-        s.casualties,
-        s.run.trials,
+        Count(s.casualties),
+        Count(s.run.trials),
         sc.period_days,
         s.run.seed,
         Esc(&s.casevac_version),
@@ -123,7 +123,7 @@ pub fn render(model: &Model, s: &Summary, figures: &[Figure], meta: &RunMeta) ->
             Esc(Quantile(st.median_min)),
             Esc(Quantile(st.p90_min)),
             Esc(Quantile(st.p95_min)),
-            st.eligible
+            Count(st.eligible)
         );
     }
     let origin = if sc.clock_origin == ClockOrigin::Wounding { "wounding" } else { "the evacuation request" };
@@ -143,8 +143,14 @@ pub fn render(model: &Model, s: &Summary, figures: &[Figure], meta: &RunMeta) ->
         let causes: Vec<String> =
             m.causes.iter().take(4).map(|c| format!("{} {:.0}", Label(c.name), Pct(c.share))).collect();
         let zone = m.worst_zone.as_deref().map(|z| format!("; most misses in zone {}", Esc(z))).unwrap_or_default();
-        let _ =
-            write!(o, "<li><b>{}</b>: {} missed — {}{}</li>", m.step.label(), m.missed, Esc(causes.join(", ")), zone);
+        let _ = write!(
+            o,
+            "<li><b>{}</b>: {} missed — {}{}</li>",
+            m.step.label(),
+            Count(m.missed),
+            Esc(causes.join(", ")),
+            zone
+        );
     }
     o.push_str("</ul></section>");
 
@@ -169,9 +175,9 @@ pub fn render(model: &Model, s: &Summary, figures: &[Figure], meta: &RunMeta) ->
         "<section id=metadata><h2>Run</h2><table><tr><td>casevac version</td><td>{}</td></tr><tr><td>seed</td><td>{}</td></tr><tr><td>trials</td><td>{}</td></tr><tr><td>casualties simulated</td><td>{}</td></tr><tr><td>incidents simulated</td><td>{}</td></tr><tr><td>coverage map</td><td>{}</td></tr><tr><td>date (UTC)</td><td>{}</td></tr></table><p class=note>The same scenario, seed and trial count reproduce every figure exactly.</p></section>",
         Esc(&s.casevac_version),
         s.run.seed,
-        s.run.trials,
-        s.casualties,
-        s.incidents,
+        Count(s.run.trials),
+        Count(s.casualties),
+        Count(s.incidents),
         Esc(&meta.map_grid),
         Esc(&meta.date_utc)
     );

@@ -20,7 +20,7 @@ fn group_table(out: &mut String, title: &str, groups: &[GroupResult]) {
             };
             let _ = write!(out, "{cell:>26}");
         }
-        let _ = writeln!(out, "   n={}", g.steps[0].eligible);
+        let _ = writeln!(out, "   n={}", Count(g.steps[0].eligible));
     }
 }
 
@@ -70,7 +70,11 @@ pub fn render(s: &Summary) -> String {
             Quantile(st.p95_min)
         );
     }
-    let _ = writeln!(o, "  (times in minutes; surgery counts only casualties who need it: n={})", s.steps[2].eligible);
+    let _ = writeln!(
+        o,
+        "  (times in minutes; surgery counts only casualties who need it: n={})",
+        Count(s.steps[2].eligible)
+    );
 
     group_table(&mut o, "by severity", &s.by_severity);
     group_table(&mut o, "by zone", &s.by_zone);
