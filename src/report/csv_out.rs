@@ -1,12 +1,9 @@
 //! CSV files for spreadsheets: one file per table, written atomically into a folder.
 
+use super::fmt::Value;
 use super::write_atomic;
 use crate::summary::{StepResult, Summary};
 use std::path::Path;
-
-fn opt(x: Option<f64>) -> String {
-    x.map_or(String::new(), |v| format!("{v}"))
-}
 
 fn table(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
@@ -25,13 +22,13 @@ fn step_row(kind: &str, group: &str, s: &StepResult) -> Vec<String> {
         s.threshold_min.to_string(),
         s.eligible.to_string(),
         s.compliant.to_string(),
-        opt(s.compliance),
-        opt(s.ci95_low),
-        opt(s.ci95_high),
-        opt(s.median_min),
-        opt(s.p90_min),
-        opt(s.p95_min),
-        opt(s.mean_min),
+        Value(s.compliance).to_string(),
+        Value(s.ci95_low).to_string(),
+        Value(s.ci95_high).to_string(),
+        Value(s.median_min).to_string(),
+        Value(s.p90_min).to_string(),
+        Value(s.p95_min).to_string(),
+        Value(s.mean_min).to_string(),
         s.not_reached.to_string(),
     ]
 }
@@ -71,8 +68,9 @@ pub fn files(s: &Summary) -> Result<Vec<(&'static str, Vec<u8>)>, csv::Error> {
     let phase_rows = std::iter::once(("all", &s.phases))
         .chain(s.phases_by_zone.iter().map(|z| (z.zone.as_str(), &z.phases)))
         .flat_map(|(zone, ps)| {
-            ps.iter()
-                .map(move |p| vec![zone.to_string(), p.phase.to_string(), opt(p.mean_min), p.casualties.to_string()])
+            ps.iter().map(move |p| {
+                vec![zone.to_string(), p.phase.to_string(), Value(p.mean_min).to_string(), p.casualties.to_string()]
+            })
         });
     let phases = table(&["zone", "phase", "mean_min", "casualties"], phase_rows)?;
     let misses = table(
@@ -105,7 +103,7 @@ pub fn files(s: &Summary) -> Result<Vec<(&'static str, Vec<u8>)>, csv::Error> {
                 format!("{:?}", f.level).to_lowercase(),
                 f.operating_tables.to_string(),
                 f.operations_per_trial.to_string(),
-                opt(f.table_utilisation),
+                Value(f.table_utilisation).to_string(),
             ]
         }),
     )?;

@@ -1,6 +1,7 @@
 //! What `casevac validate` prints: what the scenario describes and the distances that matter.
 
 use crate::model::{AssetKind, Model, SEVERITIES};
+use crate::report::fmt::Pct;
 use std::fmt::Write;
 
 /// Best planned response to a zone's centre: (asset id, minutes to reach it), using mean delays.
@@ -52,8 +53,7 @@ pub fn describe(m: &Model) -> String {
     let _ = writeln!(o, "\nzones, from their centre (planned with mean delays, by day):");
     for (i, z) in m.zones.iter().enumerate() {
         let c = z.area.centre();
-        let mix: Vec<String> =
-            SEVERITIES.iter().zip(z.severity).map(|(s, p)| format!("{s} {:.0}%", p * 100.0)).collect();
+        let mix: Vec<String> = SEVERITIES.iter().zip(z.severity).map(|(s, p)| format!("{s} {:.0}", Pct(p))).collect();
         let _ = writeln!(
             o,
             "  {} ({:.2}, {:.2}): {:.2} incidents/day, {}",

@@ -2,10 +2,11 @@
 //! It loads nothing from the network, so it opens offline and pastes into a briefing.
 
 use crate::model::{AssetKind, ClockOrigin, Dispatch, Model, SEVERITIES};
+use crate::report::fmt::{Count, Interval, Label, Maybe, Pct, Quantile, Style};
 use crate::report::{minutes_label, step_title};
-use crate::summary::{GroupResult, StepResult, Summary};
+use crate::summary::{GroupResult, Summary};
 use base64::Engine as _;
-use std::fmt::Write;
+use std::fmt::{self, Display, Write};
 
 /// A chart to embed: title, and its PNG bytes.
 pub struct Figure<'a> {
@@ -20,38 +21,52 @@ pub struct RunMeta {
     pub map_grid: String,
 }
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
+/// Text written into the page with the characters HTML reads as markup escaped: the one place
+/// the report escapes, so everything else hands it plain text.
+struct Esc<T>(T);
 
-fn pct(x: Option<f64>) -> String {
-    x.map_or("–".into(), |v| format!("{:.1}%", v * 100.0))
-}
-
-fn mins(x: Option<f64>) -> String {
-    x.map_or("&gt;48 h".into(), |v| format!("{v:.0}"))
-}
-
-fn ci(s: &StepResult) -> String {
-    match (s.ci95_low, s.ci95_high) {
-        (Some(lo), Some(hi)) if s.eligible > 0 => format!("{:.1}–{:.1}%", lo * 100.0, hi * 100.0),
-        _ => "–".into(),
+impl<T: Display> Display for Esc<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        struct Escaping<'a, 'b>(&'a mut fmt::Formatter<'b>);
+        impl fmt::Write for Escaping<'_, '_> {
+            fn write_str(&mut self, s: &str) -> fmt::Result {
+                for c in s.chars() {
+                    match c {
+                        '&' => self.0.write_str("&amp;")?,
+                        '<' => self.0.write_str("&lt;")?,
+                        '>' => self.0.write_str("&gt;")?,
+                        '"' => self.0.write_str("&quot;")?,
+                        c => self.0.write_char(c)?,
+                    }
+                }
+                Ok(())
+            }
+        }
+        write!(Escaping(f), "{}", self.0)
     }
 }
+
+/// A document, so typographic dashes.
+const S: Style = Style::Typeset;
 
 fn group_table(o: &mut String, title: &str, groups: &[GroupResult]) {
     let _ = write!(
         o,
         "<h3>{}</h3><table><tr><th></th><th>casualties</th><th>first aid</th><th>resuscitation</th><th>surgery</th></tr>",
-        esc(title)
+        Esc(title)
     );
     for g in groups {
-        let _ = write!(o, "<tr><td>{}</td><td class=n>{}</td>", esc(&g.group), g.steps[0].eligible);
+        let _ = write!(o, "<tr><td>{}</td><td class=n>{}</td>", Esc(&g.group), Count(g.steps[0].eligible));
         for s in &g.steps {
             if s.eligible == 0 {
-                o.push_str("<td>–</td>");
+                let _ = write!(o, "<td>{}</td>", S.missing());
             } else {
-                let _ = write!(o, "<td class=n>{} <small>({})</small></td>", pct(s.compliance), ci(s));
+                let _ = write!(
+                    o,
+                    "<td class=n>{} <small>({})</small></td>",
+                    Maybe(s.compliance.map(Pct), S),
+                    Interval::of(s, S)
+                );
             }
         }
         o.push_str("</tr>");
@@ -82,19 +97,19 @@ pub fn render(model: &Model, s: &Summary, figures: &[Figure], meta: &RunMeta) ->
     let _ = write!(
         o,
         "<!DOCTYPE html><html lang=en><head><meta charset=utf-8><title>{} – casevac report</title><style>{}</style></head><body>",
-        esc(&sc.name),
+        Esc(&sc.name),
         STYLE
     );
-    let _ = write!(o, "<h1>{}</h1><p class=desc>{}</p>", esc(&sc.name), esc(sc.description.trim()));
+    let _ = write!(o, "<h1>{}</h1><p class=desc>{}</p>", Esc(&sc.name), Esc(sc.description.trim()));
     let _ = write!(
         o,
         "<p class=meta>{} casualties simulated in {} trials of {} days · seed {} · casevac {} · {}</p>",
-        s.casualties,
-        s.run.trials,
+        Count(s.casualties),
+        Count(s.run.trials),
         sc.period_days,
         s.run.seed,
-        esc(&s.casevac_version),
-        esc(&meta.date_utc)
+        Esc(&s.casevac_version),
+        Esc(&meta.date_utc)
     );
 
     o.push_str("<section id=headline><h2>10-1-2 compliance</h2><table><tr><th>step</th><th>share in time</th><th>95% interval</th><th>median</th><th>p90</th><th>p95</th><th>casualties</th></tr>");
@@ -103,12 +118,12 @@ pub fn render(model: &Model, s: &Summary, figures: &[Figure], meta: &RunMeta) ->
             o,
             "<tr><td>{}</td><td class=n><b>{}</b></td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td></tr>",
             step_title(st.step, st.threshold_min),
-            pct(st.compliance),
-            ci(st),
-            mins(st.median_min),
-            mins(st.p90_min),
-            mins(st.p95_min),
-            st.eligible
+            Maybe(st.compliance.map(Pct), S),
+            Interval::of(st, S),
+            Esc(Quantile(st.median_min)),
+            Esc(Quantile(st.p90_min)),
+            Esc(Quantile(st.p95_min)),
+            Count(st.eligible)
         );
     }
     let origin = if sc.clock_origin == ClockOrigin::Wounding { "wounding" } else { "the evacuation request" };
@@ -126,10 +141,16 @@ pub fn render(model: &Model, s: &Summary, figures: &[Figure], meta: &RunMeta) ->
             continue;
         }
         let causes: Vec<String> =
-            m.causes.iter().take(4).map(|c| format!("{} {:.0}%", c.name.replace('_', " "), c.share * 100.0)).collect();
-        let zone = m.worst_zone.as_deref().map(|z| format!("; most misses in zone {}", esc(z))).unwrap_or_default();
-        let _ =
-            write!(o, "<li><b>{}</b>: {} missed — {}{}</li>", m.step.label(), m.missed, esc(&causes.join(", ")), zone);
+            m.causes.iter().take(4).map(|c| format!("{} {:.0}", Label(c.name), Pct(c.share))).collect();
+        let zone = m.worst_zone.as_deref().map(|z| format!("; most misses in zone {}", Esc(z))).unwrap_or_default();
+        let _ = write!(
+            o,
+            "<li><b>{}</b>: {} missed — {}{}</li>",
+            m.step.label(),
+            Count(m.missed),
+            Esc(causes.join(", ")),
+            zone
+        );
     }
     o.push_str("</ul></section>");
 
@@ -140,9 +161,9 @@ pub fn render(model: &Model, s: &Summary, figures: &[Figure], meta: &RunMeta) ->
             o,
             "<figure id={}><img alt=\"{}\" src=\"data:image/png;base64,{}\"><figcaption>{}</figcaption></figure>",
             f.id,
-            esc(f.title),
+            Esc(f.title),
             b64.encode(f.png),
-            esc(f.title)
+            Esc(f.title)
         );
     }
     o.push_str("</section>");
@@ -152,13 +173,13 @@ pub fn render(model: &Model, s: &Summary, figures: &[Figure], meta: &RunMeta) ->
     let _ = write!(
         o,
         "<section id=metadata><h2>Run</h2><table><tr><td>casevac version</td><td>{}</td></tr><tr><td>seed</td><td>{}</td></tr><tr><td>trials</td><td>{}</td></tr><tr><td>casualties simulated</td><td>{}</td></tr><tr><td>incidents simulated</td><td>{}</td></tr><tr><td>coverage map</td><td>{}</td></tr><tr><td>date (UTC)</td><td>{}</td></tr></table><p class=note>The same scenario, seed and trial count reproduce every figure exactly.</p></section>",
-        esc(&s.casevac_version),
+        Esc(&s.casevac_version),
         s.run.seed,
-        s.run.trials,
-        s.casualties,
-        s.incidents,
-        esc(&meta.map_grid),
-        esc(&meta.date_utc)
+        Count(s.run.trials),
+        Count(s.casualties),
+        Count(s.incidents),
+        Esc(&meta.map_grid),
+        Esc(&meta.date_utc)
     );
     o.push_str("</body></html>\n");
     o
@@ -189,8 +210,8 @@ fn assumptions(o: &mut String, m: &Model, s: &Summary) {
         let _ = write!(
             o,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=n>{}</td><td class=n>{:.0}</td></tr>",
-            esc(&f.id),
-            esc(&m.sites[f.site].name),
+            Esc(&f.id),
+            Esc(&m.sites[f.site].name),
             format!("{:?}", f.level).to_lowercase(),
             if f.resuscitation { "yes" } else { "no" },
             if f.surgery { "yes" } else { "no" },
@@ -202,16 +223,16 @@ fn assumptions(o: &mut String, m: &Model, s: &Summary) {
     for a in &m.assets {
         let _ = write!(
             o,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td class=n>{}</td><td class=n>{:.0}</td><td class=n>{}</td><td>{}</td><td class=n>{:.0}%</td><td class=n>{:.0}%</td><td class=n>{:.0}</td><td class=n>{:.0}</td><td class=n>{:.0}</td><td>{}</td></tr>",
-            esc(&a.id),
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td class=n>{}</td><td class=n>{:.0}</td><td class=n>{}</td><td>{}</td><td class=n>{:.0}</td><td class=n>{:.0}</td><td class=n>{:.0}</td><td class=n>{:.0}</td><td class=n>{:.0}</td><td>{}</td></tr>",
+            Esc(&a.id),
             if a.kind == AssetKind::Helicopter { "helicopter" } else { "ground" },
-            esc(&m.sites[a.base].name),
+            Esc(&m.sites[a.base].name),
             a.count,
             a.speed_kmh,
             a.stretchers,
             if a.night_capable { "yes" } else { "no" },
-            a.serviceability * 100.0,
-            a.weather_grounding * 100.0,
+            Pct(a.serviceability),
+            Pct(a.weather_grounding),
             a.approval_min.mean(),
             a.launch_day_min.mean(),
             a.escort_min.mean(),
@@ -220,18 +241,17 @@ fn assumptions(o: &mut String, m: &Model, s: &Summary) {
     }
     o.push_str("</table><h3>Incident zones</h3><table><tr><th>id</th><th>incidents/day</th><th>at night</th><th>mean casualties</th><th>severity mix</th><th>first-aider present</th><th>mean report delay (min)</th><th>road factor</th><th>ground speed factor</th></tr>");
     for z in &m.zones {
-        let mix: Vec<String> =
-            SEVERITIES.iter().zip(z.severity).map(|(n, p)| format!("{n} {:.0}%", p * 100.0)).collect();
+        let mix: Vec<String> = SEVERITIES.iter().zip(z.severity).map(|(n, p)| format!("{n} {:.0}", Pct(p))).collect();
         let _ = write!(
             o,
-            "<tr><td>{}</td><td class=n>{:.2}{}</td><td class=n>{:.0}%</td><td class=n>{:.1}</td><td>{}</td><td class=n>{:.0}%</td><td class=n>{:.0}</td><td class=n>{:.1}</td><td class=n>{:.2}{}</td></tr>",
-            esc(&z.id),
+            "<tr><td>{}</td><td class=n>{:.2}{}</td><td class=n>{:.0}</td><td class=n>{:.1}</td><td>{}</td><td class=n>{:.0}</td><td class=n>{:.0}</td><td class=n>{:.1}</td><td class=n>{:.2}{}</td></tr>",
+            Esc(&z.id),
             z.incidents_per_day,
             if z.scheduled_min.is_empty() { String::new() } else { format!(" + {} scheduled", z.scheduled_min.len()) },
-            z.night_share * 100.0,
+            Pct(z.night_share),
             z.casualties.mean(),
             mix.join(" "),
-            z.first_aider_share * 100.0,
+            Pct(z.first_aider_share),
             z.report_min.mean(),
             z.access.road_factor,
             z.access.speed_factor,
@@ -240,7 +260,7 @@ fn assumptions(o: &mut String, m: &Model, s: &Summary) {
     }
     o.push_str("</table><h3>Sources</h3><ul>");
     for src in &sc.sources {
-        let _ = write!(o, "<li>{}</li>", esc(src));
+        let _ = write!(o, "<li>{}</li>", Esc(src));
     }
     if sc.sources.is_empty() {
         o.push_str("<li>none given in the scenario file</li>");

@@ -3,6 +3,7 @@
 pub mod charts;
 pub mod csv_out;
 pub mod describe;
+pub mod fmt;
 pub mod geojson;
 pub mod html;
 pub mod table;

@@ -1,54 +1,35 @@
 //! The terminal table a planner reads in ten seconds.
 
+use crate::report::fmt::{Count, Interval, Label, Maybe, Minutes, Pct, Quantile, Style};
 use crate::report::step_title;
-use crate::summary::{GroupResult, PhaseResult, StepResult, Summary};
+use crate::summary::{GroupResult, PhaseResult, Summary};
 use std::fmt::Write;
 
-fn pct(x: Option<f64>) -> String {
-    x.map_or("-".into(), |v| format!("{:.1}%", v * 100.0))
-}
-
-fn minutes(x: Option<f64>) -> String {
-    x.map_or(">48h".into(), |v| format!("{v:.0}"))
-}
-
-fn interval(s: &StepResult) -> String {
-    match (s.ci95_low, s.ci95_high) {
-        (Some(lo), Some(hi)) if s.eligible > 0 => format!("[{:.1}, {:.1}]", lo * 100.0, hi * 100.0),
-        _ => "-".into(),
-    }
-}
+/// Columns line up in any terminal, so ASCII only.
+const S: Style = Style::Plain;
 
 fn group_table(out: &mut String, title: &str, groups: &[GroupResult]) {
     let _ = writeln!(out, "\n{title:<22}{:>26}{:>26}{:>26}", "first aid", "resuscitation", "surgery");
     for g in groups {
         let _ = write!(out, "  {:<20}", g.group);
         for s in &g.steps {
-            let cell = if s.eligible == 0 { "-".to_string() } else { format!("{} {}", pct(s.compliance), interval(s)) };
+            let cell = if s.eligible == 0 {
+                S.missing().to_string()
+            } else {
+                format!("{} {}", Maybe(s.compliance.map(Pct), S), Interval::of(s, S))
+            };
             let _ = write!(out, "{cell:>26}");
         }
-        let _ = writeln!(out, "   n={}", g.steps[0].eligible);
+        let _ = writeln!(out, "   n={}", Count(g.steps[0].eligible));
     }
 }
 
 fn phase_row(out: &mut String, name: &str, phases: &[PhaseResult]) {
     let _ = write!(out, "  {name:<20}");
     for p in phases {
-        let _ = write!(out, "{:>10}", p.mean_min.map_or("-".into(), |m| format!("{m:.1}")));
+        let _ = write!(out, "{:>10.1}", Maybe(p.mean_min.map(Minutes), S));
     }
     let _ = writeln!(out);
-}
-
-fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// Renders the summary as plain text for a terminal.
@@ -60,7 +41,7 @@ pub fn render(s: &Summary) -> String {
         o,
         "seed {}, {} trials of {} days (casualties followed {} h after), clock starts at {}",
         s.run.seed,
-        thousands(s.run.trials),
+        Count(s.run.trials),
         sc.period_days,
         sc.follow_up_hours,
         match sc.clock_origin {
@@ -71,8 +52,8 @@ pub fn render(s: &Summary) -> String {
     let _ = writeln!(
         o,
         "{} casualties simulated in {} incidents ({:.1} casualties per trial)",
-        thousands(s.casualties),
-        thousands(s.incidents),
+        Count(s.casualties),
+        Count(s.incidents),
         s.casualties_per_trial
     );
 
@@ -82,14 +63,18 @@ pub fn render(s: &Summary) -> String {
             o,
             "  {:<32}{:>8}{:>16}{:>9}{:>7}{:>7}",
             step_title(st.step, st.threshold_min),
-            pct(st.compliance),
-            interval(st),
-            minutes(st.median_min),
-            minutes(st.p90_min),
-            minutes(st.p95_min)
+            Maybe(st.compliance.map(Pct), S),
+            Interval::of(st, S),
+            Quantile(st.median_min),
+            Quantile(st.p90_min),
+            Quantile(st.p95_min)
         );
     }
-    let _ = writeln!(o, "  (times in minutes; surgery counts only casualties who need it: n={})", s.steps[2].eligible);
+    let _ = writeln!(
+        o,
+        "  (times in minutes; surgery counts only casualties who need it: n={})",
+        Count(s.steps[2].eligible)
+    );
 
     group_table(&mut o, "by severity", &s.by_severity);
     group_table(&mut o, "by zone", &s.by_zone);
@@ -114,8 +99,8 @@ pub fn render(s: &Summary) -> String {
             continue;
         }
         let causes: Vec<String> =
-            m.causes.iter().take(3).map(|c| format!("{} {:.0}%", c.name.replace('_', " "), c.share * 100.0)).collect();
-        let _ = writeln!(o, "  {:<15} {} missed: {}", m.step.label(), thousands(m.missed), causes.join(", "));
+            m.causes.iter().take(3).map(|c| format!("{} {:.0}", Label(c.name), Pct(c.share))).collect();
+        let _ = writeln!(o, "  {:<15} {} missed: {}", m.step.label(), Count(m.missed), causes.join(", "));
         if let Some(z) = &m.worst_zone {
             let _ = writeln!(o, "  {:<15} most misses in zone {z}", "");
         }
@@ -130,7 +115,7 @@ pub fn render(s: &Summary) -> String {
             a.id,
             a.units,
             a.sorties_per_trial,
-            pct(Some(a.utilisation))
+            Pct(a.utilisation)
         );
     }
     let _ = writeln!(o, "\nfacilities{:>29}{:>8}{:>15}{:>13}", "level", "tables", "ops/trial", "table use");
@@ -142,15 +127,12 @@ pub fn render(s: &Summary) -> String {
             f.id,
             f.operating_tables,
             f.operations_per_trial,
-            pct(f.table_utilisation)
+            Maybe(f.table_utilisation.map(Pct), S)
         );
     }
 
-    let outcomes: Vec<String> = s
-        .outcomes
-        .iter()
-        .map(|c| format!("{} {} ({:.2}%)", c.name.replace('_', " "), thousands(c.count), c.share * 100.0))
-        .collect();
+    let outcomes: Vec<String> =
+        s.outcomes.iter().map(|c| format!("{} {} ({:.2})", Label(c.name), Count(c.count), Pct(c.share))).collect();
     let _ = writeln!(o, "\nat the end of follow-up: {}", outcomes.join(", "));
     o
 }

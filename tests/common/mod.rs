@@ -78,3 +78,104 @@ pub fn bundled_scenarios() -> Vec<PathBuf> {
     files.sort();
     files
 }
+
+/// The scenario the snapshot tests read: two day-only helicopters with a medical team, not always
+/// serviceable, one Level 2 facility and one zone with a mixed triage and some casualties without a
+/// first-aider, so every table, miss cause and interval has something to show in a few trials.
+pub fn small_scenario() -> String {
+    scenario(
+        "description = \"Two helicopters, one field hospital, one zone.\"\n\
+         sources = [\"invented for the snapshot tests\"]\n\
+         period_days = 5\n\
+         daylight = { sunrise = \"06:00\", sunset = \"18:30\" }",
+        "name = \"Field hospital\"\nsite = \"hospital\"\nlevel = \"level2\"\noperating_tables = 1\n\
+         surgery_min = { triangular = { min = 45, mode = 90, max = 180 } }",
+        "kind = \"helicopter\"\nbase = \"base\"\ncount = 2\nspeed_kmh = 250\nmedical_team = true\n\
+         serviceability = 0.8\nweather_grounding = 0.1\napproval_min = { lognormal = { mean = 10, cv = 1.0 } }",
+        "centre = { lat = 0.0, lon = 0.7 }\nradius_km = 30\nincidents_per_day = 2\n\
+         casualties = { table = { values = [1, 2, 4], p = [0.6, 0.3, 0.1] } }\n\
+         severity = { t1 = 0.3, t2 = 0.3, t3 = 0.4 }\nsurgery_share = { t1 = 0.8, t2 = 0.3, t3 = 0 }\n\
+         first_aider_share = 0.7\nreport_delay_min = { triangular = { min = 2, mode = 5, max = 15 } }",
+    )
+}
+
+/// Settings every snapshot shares: files in tests/snapshots/ named by the caller (the helpers
+/// live in this module, so insta's default, the calling function's name and folder, would name
+/// the helper), and what changes without the output changing blanked out: the wall-clock
+/// throughput line, and the version, so a release does not rewrite every snapshot.
+fn snapshot_settings() -> insta::Settings {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("../snapshots");
+    settings.set_prepend_module_to_snapshot(false);
+    settings.add_filter(r"ran in [0-9.]+ s on \d+ threads? \([0-9.]+ casualties per second\)", "ran in [TIME]");
+    let version = format!(r"\b{}\b", env!("CARGO_PKG_VERSION").replace('.', r"\."));
+    settings.add_filter(&version, "[VERSION]");
+    settings
+}
+
+/// Snapshots the terminal table of `trials` trials of `text` from `seed`.
+pub fn check_table(name: &str, text: &str, seed: u64, trials: u64) {
+    let (_, summary) = run(&model(text), seed, trials);
+    snapshot_settings().bind(|| insta::assert_snapshot!(name, casevac::report::table::render(&summary)));
+}
+
+/// Snapshots what `casevac validate` prints about `text`.
+pub fn check_validate(name: &str, text: &str) {
+    let described = casevac::report::describe::describe(&model(text));
+    snapshot_settings().bind(|| insta::assert_snapshot!(name, described));
+}
+
+/// Snapshots every problem found in `body`, as the planner reads it, carets included.
+pub fn check_error(name: &str, body: &str) {
+    let err = match casevac::scenario::parse(body, "bad.toml") {
+        Ok(_) => panic!("{name}: the scenario compiled, but a problem was expected:\n{body}"),
+        Err(e) => e.to_string(),
+    };
+    snapshot_settings().bind(|| insta::assert_snapshot!(name, err));
+}
+
+/// Runs the real binary with `args` in a fresh folder holding `files` (name, contents), so
+/// paths in its output do not depend on the machine, and snapshots exit code, stdout and
+/// stderr together.
+pub fn check_cli(name: &str, args: &[&str], files: &[(&str, &str)]) {
+    let dir = tempfile::tempdir().unwrap();
+    for (file, contents) in files {
+        std::fs::write(dir.path().join(file), contents).unwrap();
+    }
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_casevac"))
+        .args(args)
+        .current_dir(dir.path())
+        // clap colours its help when told to, whatever the terminal: keep the bytes plain.
+        .env_remove("CLICOLOR_FORCE")
+        .output()
+        .expect("the binary runs");
+    let shown = format!(
+        "exit code: {}\n--- stdout ---\n{}--- stderr ---\n{}",
+        out.status.code().map_or("none (killed by a signal)".into(), |c| c.to_string()),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut settings = snapshot_settings();
+    settings.set_description(format!("casevac {}", args.join(" ")));
+    settings.bind(|| insta::assert_snapshot!(name, shown));
+}
+
+/// Snapshots the HTML report of `trials` trials of `text` as `--report` writes it, with the
+/// charts' PNG data and the date blanked out and a line break after each block element, so a
+/// change shows as a few changed lines rather than one changed line of a hundred kilobytes.
+pub fn check_html(name: &str, text: &str, seed: u64, trials: u64) {
+    use casevac::coverage::{CoverageOptions, coverage};
+    use casevac::report::html::{RunMeta, today_utc};
+    let m = model(text);
+    let (tally, summary) = run(&m, seed, trials);
+    let map = coverage(&m, &CoverageOptions { grid: 8, probes: 10, seed }, &|_| {});
+    let meta = RunMeta { date_utc: today_utc(), map_grid: format!("{} x {} cells", map.nx, map.ny) };
+    let dir = tempfile::tempdir().unwrap();
+    casevac::report::write_report(dir.path(), &m, &tally, &summary, &map, &meta).unwrap();
+    let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+    let mut settings = snapshot_settings();
+    settings.add_filter(r"data:image/png;base64,[A-Za-z0-9+/=]+", "data:image/png;base64,[PNG]");
+    settings.add_filter(r"\b\d{4}-\d{2}-\d{2}\b", "[DATE]");
+    settings.add_filter(r"(</(?:h1|h2|h3|p|tr|table|li|ul|figure|section|style)>)", "$1\n");
+    settings.bind(|| insta::assert_snapshot!(name, html));
+}

@@ -1,0 +1,202 @@
+//! How every report writes a number: shares, minutes, intervals, counts and labels, written once
+//! as small `Display` types so the terminal table, the HTML report, the CSV files and `validate`
+//! cannot drift apart.
+//!
+//! The output is plain text. A renderer that needs escaping (HTML) escapes at its own boundary.
+//! Width and alignment (`{:>8}`) work as for a string; precision (`{:.0}`) sets the number of
+//! decimals instead of truncating.
+
+use crate::summary::StepResult;
+use std::fmt::{self, Alignment, Display, Formatter, Write};
+
+/// Where the text goes; the renderers differ only in their dashes and in how an interval reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    /// ASCII for a terminal: `-` for a missing value, intervals as `[62.7, 73.4]`.
+    Plain,
+    /// A typeset document: an en dash for a missing value, intervals as `62.7–73.4%`.
+    Typeset,
+}
+
+impl Style {
+    /// What stands in for a value the run cannot give, such as compliance when no casualty
+    /// needed the step.
+    pub const fn missing(self) -> &'static str {
+        match self {
+            Style::Plain => "-",
+            Style::Typeset => "–",
+        }
+    }
+}
+
+/// Writes `s` padded to the formatter's width, as `f.pad` would, but without truncating it to
+/// the precision: the types here read the precision as decimals.
+fn pad(f: &mut Formatter<'_>, s: &str) -> fmt::Result {
+    let fill = f.width().unwrap_or(0).saturating_sub(s.chars().count());
+    let (before, after) = match f.align() {
+        Some(Alignment::Right) => (fill, 0),
+        Some(Alignment::Center) => (fill / 2, fill - fill / 2),
+        Some(Alignment::Left) | None => (0, fill),
+    };
+    let c = f.fill();
+    for _ in 0..before {
+        f.write_char(c)?;
+    }
+    f.write_str(s)?;
+    for _ in 0..after {
+        f.write_char(c)?;
+    }
+    Ok(())
+}
+
+/// A value, or the style's missing-value marker when there is none.
+pub struct Maybe<T>(pub Option<T>, pub Style);
+
+impl<T: Display> Display for Maybe<T> {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        match &self.0 {
+            Some(v) => v.fmt(f),
+            None => pad(f, self.1.missing()),
+        }
+    }
+}
+
+/// A share from 0 to 1 as a percentage: `68.3%`; one decimal unless the precision says otherwise.
+#[derive(Debug, Clone, Copy)]
+pub struct Pct(pub f64);
+
+impl Display for Pct {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        pad(f, &format!("{:.*}%", f.precision().unwrap_or(1), self.0 * 100.0))
+    }
+}
+
+/// A duration in minutes, whole unless the precision says otherwise.
+#[derive(Debug, Clone, Copy)]
+pub struct Minutes(pub f64);
+
+impl Display for Minutes {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        pad(f, &format!("{:.*}", f.precision().unwrap_or(0), self.0))
+    }
+}
+
+/// A quantile of the time to a step, in whole minutes. `None` is not a missing value: the
+/// quantile lies beyond the 48 h the histograms hold, or the step was never reached.
+/// Written as hours are everywhere else ("1 h", "followed 48 h after").
+#[derive(Debug, Clone, Copy)]
+pub struct Quantile(pub Option<f64>);
+
+impl Display for Quantile {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(m) => Minutes(m).fmt(f),
+            None => pad(f, ">48 h"),
+        }
+    }
+}
+
+/// A 95% interval of a share, one decimal, in the style's form.
+#[derive(Debug, Clone, Copy)]
+pub struct Interval {
+    pub low: f64,
+    pub high: f64,
+    pub style: Style,
+}
+
+impl Interval {
+    /// The step's interval, or the missing-value marker when no casualty needed the step.
+    pub fn of(s: &StepResult, style: Style) -> Maybe<Interval> {
+        let interval = match (s.ci95_low, s.ci95_high) {
+            (Some(low), Some(high)) if s.eligible > 0 => Some(Interval { low, high, style }),
+            _ => None,
+        };
+        Maybe(interval, style)
+    }
+}
+
+impl Display for Interval {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        let (lo, hi) = (self.low * 100.0, self.high * 100.0);
+        match self.style {
+            Style::Plain => pad(f, &format!("[{lo:.1}, {hi:.1}]")),
+            Style::Typeset => pad(f, &format!("{lo:.1}–{hi:.1}%")),
+        }
+    }
+}
+
+/// A count with thousands separators: `12,345`.
+#[derive(Debug, Clone, Copy)]
+pub struct Count(pub u64);
+
+impl Display for Count {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        let digits = self.0.to_string();
+        let mut s = String::with_capacity(digits.len() + digits.len() / 3);
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                s.push(',');
+            }
+            s.push(c);
+        }
+        pad(f, &s)
+    }
+}
+
+/// A summary key such as a miss cause or an outcome (`no_first_aider`), as words.
+#[derive(Debug, Clone, Copy)]
+pub struct Label<'a>(pub &'a str);
+
+impl Display for Label<'_> {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        pad(f, &self.0.replace('_', " "))
+    }
+}
+
+/// A number for a data file: every digit it has, and an empty cell when there is none, which
+/// is how a spreadsheet reads "no value".
+#[derive(Debug, Clone, Copy)]
+pub struct Value(pub Option<f64>);
+
+impl Display for Value {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(v) => pad(f, &v.to_string()),
+            None => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shares_minutes_and_counts() {
+        assert_eq!(Pct(0.6834).to_string(), "68.3%");
+        assert_eq!(format!("{:.0}", Pct(0.6834)), "68%");
+        assert_eq!(format!("{:>8}", Pct(0.05)), "    5.0%");
+        assert_eq!(Minutes(383.6).to_string(), "384");
+        assert_eq!(format!("{:.1}", Minutes(7.44)), "7.4");
+        assert_eq!(Count(0).to_string(), "0");
+        assert_eq!(Count(999).to_string(), "999");
+        assert_eq!(Count(1_234_567).to_string(), "1,234,567");
+        assert_eq!(Label("no_first_aider").to_string(), "no first aider");
+    }
+
+    #[test]
+    fn missing_values_keep_the_width_and_ignore_the_precision() {
+        assert_eq!(format!("{:>4.1}|", Maybe(None::<Minutes>, Style::Plain)), "   -|");
+        assert_eq!(format!("{:.0}|", Maybe(None::<Pct>, Style::Typeset)), "–|");
+        assert_eq!(format!("{:>6}", Quantile(None)), " >48 h");
+        assert_eq!(Value(None).to_string(), "");
+        assert_eq!(Value(Some(0.125)).to_string(), "0.125");
+    }
+
+    #[test]
+    fn intervals_in_each_style() {
+        let i = Interval { low: 0.627, high: 0.734, style: Style::Plain };
+        assert_eq!(format!("{i:>14}"), "  [62.7, 73.4]");
+        assert_eq!(Interval { style: Style::Typeset, ..i }.to_string(), "62.7–73.4%");
+    }
+}
