@@ -4,12 +4,13 @@
 //! code in one place ([`exit_code`]).
 
 use anyhow::Context;
+use casevac::compare::Comparison;
 use casevac::coverage::{CoverageOptions, coverage};
 use casevac::model::Model;
 use casevac::report::html::{RunMeta, today_utc};
 use casevac::report::{self, OutputPaths, describe::describe, table};
 use casevac::run::RunOptions;
-use casevac::scenario::{self, ScenarioError};
+use casevac::scenario::{self, Override, ScenarioError};
 use casevac::summary::Summary;
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -46,22 +47,34 @@ enum Command {
     Run {
         /// Scenario file (TOML).
         scenario: PathBuf,
-        /// Trials (independent repetitions of the scenario's period); with --precision, trials per batch.
-        #[arg(long, short = 'n', default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
-        trials: u64,
-        /// Random seed; the same seed and scenario give the same results on any number of threads.
-        #[arg(long, short = 's', default_value_t = DEFAULT_SEED)]
-        seed: u64,
-        /// Worker threads (default: one per core).
-        #[arg(long, short = 'j', value_parser = clap::value_parser!(u64).range(1..=1024))]
-        threads: Option<u64>,
-        /// Keep adding batches of trials until every headline 95% interval is at most this many
-        /// percentage points either side (for example 0.5).
-        #[arg(long, value_name = "POINTS", value_parser = percentage_points)]
-        precision: Option<f64>,
-        /// With --precision: stop after this many trials even if the target is not met.
-        #[arg(long, default_value_t = 1_000_000)]
-        max_trials: u64,
+        #[command(flatten)]
+        what_if: WhatIf,
+        #[command(flatten)]
+        sim: SimArgs,
+        #[command(flatten)]
+        outputs: Outputs,
+    },
+    /// Compare courses of action on the same simulated trials: how much each change buys.
+    ///
+    /// The base and each alternative run the same trials with common random numbers (the same
+    /// incidents, weather and delays wherever they agree), so each step's difference comes with
+    /// a 95% interval from paired trials, far narrower than two separate runs would give.
+    #[command(
+        after_help = "Examples:\n  casevac compare scenarios/sahel-north.toml scenarios/sahel-north-fst-kidal.toml\n  \
+        casevac compare scenarios/sahel-north.toml --set-alt asset.gao_mi8.approval_min=5"
+    )]
+    Compare {
+        /// The base scenario file (TOML).
+        base: PathBuf,
+        /// Alternative scenario files, each compared with the base.
+        alternatives: Vec<PathBuf>,
+        /// One more alternative: the base with this change (repeat for several changes together).
+        #[arg(long = "set-alt", value_name = "KEY=VALUE")]
+        set_alt: Vec<Override>,
+        #[command(flatten)]
+        what_if: WhatIf,
+        #[command(flatten)]
+        sim: SimArgs,
         #[command(flatten)]
         outputs: Outputs,
     },
@@ -69,7 +82,49 @@ enum Command {
     Validate {
         /// Scenario file (TOML).
         scenario: PathBuf,
+        #[command(flatten)]
+        what_if: WhatIf,
     },
+}
+
+#[derive(clap::Args)]
+struct WhatIf {
+    /// Change a value of the scenario without editing the file, for example
+    /// --set asset.gao_mi8.count=3 (repeatable; see the guide, "What-ifs from the command line").
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    set: Vec<Override>,
+}
+
+#[derive(clap::Args)]
+struct SimArgs {
+    /// Trials (independent repetitions of the scenario's period); with --precision, trials per batch.
+    #[arg(long, short = 'n', default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    trials: u64,
+    /// Random seed; the same seed and scenario give the same results on any number of threads.
+    #[arg(long, short = 's', default_value_t = DEFAULT_SEED)]
+    seed: u64,
+    /// Worker threads (default: one per core).
+    #[arg(long, short = 'j', value_parser = clap::value_parser!(u64).range(1..=1024))]
+    threads: Option<u64>,
+    /// Keep adding batches of trials until every headline 95% interval (for compare: every
+    /// headline difference's interval) is at most this many percentage points either side
+    /// (for example 0.5).
+    #[arg(long, value_name = "POINTS", value_parser = percentage_points)]
+    precision: Option<f64>,
+    /// With --precision: stop after this many trials even if the target is not met.
+    #[arg(long, default_value_t = 1_000_000)]
+    max_trials: u64,
+}
+
+impl SimArgs {
+    fn options(&self) -> RunOptions {
+        RunOptions {
+            trials: self.trials,
+            seed: self.seed,
+            half_width_share: self.precision.map(|p| p / 100.0),
+            max_trials: self.max_trials.max(self.trials),
+        }
+    }
 }
 
 #[derive(clap::Args)]
@@ -136,7 +191,7 @@ const EXIT_FAILURE: u8 = 1;
 /// never a formatted string) so its kind can be found here.
 fn exit_code(err: &anyhow::Error) -> u8 {
     for cause in err.chain() {
-        if cause.downcast_ref::<ScenarioError>().is_some() {
+        if cause.is::<ScenarioError>() || cause.is::<BadFiles>() || cause.is::<UsageError>() {
             return EXIT_BAD_INPUT;
         }
         if let Some(io) = cause.downcast_ref::<io::Error>()
@@ -150,8 +205,8 @@ fn exit_code(err: &anyhow::Error) -> u8 {
 
 /// `error: …` then each cause on its own line; a scenario error already says everything.
 fn print_error(err: &anyhow::Error) {
-    if let Some(e) = err.downcast_ref::<ScenarioError>() {
-        eprintln!("{e}");
+    if err.is::<ScenarioError>() || err.is::<BadFiles>() {
+        eprintln!("{err}");
         return;
     }
     eprintln!("error: {err}");
@@ -160,28 +215,92 @@ fn print_error(err: &anyhow::Error) {
     }
 }
 
+/// Something on the command line the user must fix that clap cannot see alone.
+#[derive(Debug)]
+struct UsageError(String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
 fn run(cli: Cli) -> anyhow::Result<()> {
     let mut out = io::stdout().lock();
     match cli.command {
-        Command::Validate { scenario } => {
-            let model = scenario::load(&scenario)?;
+        Command::Validate { scenario, what_if } => {
+            let model = scenario::load_with(&scenario, &what_if.set)?;
             write!(out, "{}", describe(&model))?;
             writeln!(out, "\n{}: no problems found", scenario.display())?;
         }
-        Command::Run { scenario, trials, seed, threads, precision, max_trials, outputs } => {
-            let model = scenario::load(&scenario)?;
-            let opts = RunOptions {
-                trials,
-                seed,
-                half_width_share: precision.map(|p| p / 100.0),
-                max_trials: max_trials.max(trials),
+        Command::Run { scenario, what_if, sim, outputs } => {
+            let model = scenario::load_with(&scenario, &what_if.set)?;
+            simulate(&mut out, &model, &sim.options(), sim.threads, &outputs)?;
+        }
+        Command::Compare { base, alternatives, set_alt, what_if, sim, outputs } => {
+            if alternatives.is_empty() && set_alt.is_empty() {
+                return Err(UsageError(
+                    "nothing to compare: give an alternative scenario file, or --set-alt KEY=VALUE to make one \
+                     from the base\n  help: casevac compare scenarios/sahel-north.toml --set-alt asset.gao_mi8.approval_min=5"
+                        .into(),
+                )
+                .into());
+            }
+            let with_set = |path: &PathBuf, extra: &[Override]| {
+                let all: Vec<Override> = what_if.set.iter().chain(extra).cloned().collect();
+                scenario::load_with(path, &all)
             };
-            simulate(&mut out, &model, &opts, threads, &outputs)?;
+            let label = |path: &PathBuf, extra: &[Override]| {
+                let overrides: Vec<String> = what_if.set.iter().chain(extra).map(|o| o.to_string()).collect();
+                if overrides.is_empty() {
+                    path.display().to_string()
+                } else {
+                    format!("{} with {}", path.display(), overrides.join(", "))
+                }
+            };
+            // Every file is checked, and every problem reported, before any simulation starts.
+            let mut jobs: Vec<(&PathBuf, &[Override])> = vec![(&base, &[])];
+            jobs.extend(alternatives.iter().map(|p| (p, &[][..])));
+            if !set_alt.is_empty() {
+                jobs.push((&base, &set_alt));
+            }
+            let mut models = Vec::new();
+            let mut bad = Vec::new();
+            for &(path, extra) in &jobs {
+                match with_set(path, extra) {
+                    Ok(m) => models.push(m),
+                    Err(e) => bad.push(e),
+                }
+            }
+            if !bad.is_empty() {
+                return Err(BadFiles(bad).into());
+            }
+            let labels: Vec<String> = jobs.iter().map(|&(path, extra)| label(path, extra)).collect();
+            let alts = models.split_off(1);
+            let base_model = models.remove(0);
+            let named: Vec<(String, &Model)> = labels[1..].iter().cloned().zip(&alts).collect();
+            casevac::compare::check_comparable(&base_model, &named)?;
+            compare(&mut out, &base_model, &alts, &labels, &sim, &outputs)?;
         }
     }
     out.flush()?;
     Ok(())
 }
+
+/// Several scenario files with problems: each is reported in full.
+#[derive(Debug)]
+struct BadFiles(Vec<ScenarioError>);
+
+impl std::fmt::Display for BadFiles {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let all: Vec<String> = self.0.iter().map(|e| e.to_string()).collect();
+        f.write_str(&all.join("\n\n"))
+    }
+}
+
+impl std::error::Error for BadFiles {}
 
 /// A progress bar that appears only once a task has run for a second, so short runs stay
 /// clean; indicatif also hides it when stderr is not a terminal.
@@ -261,6 +380,56 @@ fn simulate(
             && casevac::run::widest_half_width(&tally) > p
         {
             writeln!(out, "note: --max-trials reached before the intervals narrowed to ±{} points", p * 100.0)?;
+        }
+        for note in notes {
+            writeln!(out, "{note}")?;
+        }
+    }
+    Ok(())
+}
+
+fn compare(
+    out: &mut impl Write,
+    base: &Model,
+    alts: &[Model],
+    labels: &[String],
+    sim: &SimArgs,
+    outputs: &Outputs,
+) -> anyhow::Result<()> {
+    let opts = sim.options();
+    let pool = thread_pool(sim.threads)?;
+    let template = if opts.half_width_share.is_none() {
+        "{bar:40} {pos}/{len} paired trials, {elapsed} elapsed, eta {eta}"
+    } else {
+        "{spinner} {pos} paired trials, {elapsed} elapsed (running to precision)"
+    };
+    let (bar, started, shown) = delayed_bar(opts.half_width_share.is_none().then_some(opts.trials), template);
+    let tally =
+        pool.install(|| casevac::compare::run_paired(base, alts, &opts, &|n| advance(&bar, started, &shown, n)));
+    bar.finish_and_clear();
+    let elapsed_s = started.elapsed().as_secs_f64();
+
+    let comparison = Comparison::new(base, alts, labels, &tally, opts.seed);
+    let meta = RunMeta { date_utc: today_utc(), map_grid: String::new() };
+    let notes = report::compare::write_outputs(&outputs.paths(), &comparison, &meta)?;
+    if !outputs.quiet {
+        write!(out, "{}", report::compare::render_table(&comparison))?;
+        let casualties = tally.base.casualties + tally.alts.iter().map(|t| t.casualties).sum::<u64>();
+        writeln!(
+            out,
+            "\nran in {elapsed_s:.1} s on {} threads ({:.0} casualties per second over {} scenarios)",
+            pool.current_num_threads(),
+            casualties as f64 / elapsed_s.max(1e-9),
+            alts.len() + 1
+        )?;
+        if let Some(p) = opts.half_width_share
+            && tally.widest_half_width() > p
+        {
+            writeln!(
+                out,
+                "note: --max-trials reached before the difference intervals narrowed to ±{} points",
+                p * 100.0
+            )?;
         }
         for note in notes {
             writeln!(out, "{note}")?;

@@ -43,6 +43,8 @@ pub struct ScenarioInfo {
     pub clock_origin: ClockOrigin,
     pub dispatch: Dispatch,
     pub thresholds_min: [f64; 3],
+    /// The `--set` overrides applied to the file, as `key=value`, in order.
+    pub overrides: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -212,6 +214,7 @@ impl Summary {
                 clock_origin: model.origin,
                 dispatch: model.dispatch,
                 thresholds_min: model.thresholds_min,
+                overrides: model.overrides.clone(),
             },
             run: RunInfo { seed, trials: tally.trials },
             casualties: tally.casualties,

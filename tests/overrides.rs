@@ -105,7 +105,11 @@ fn an_override_equal_to_the_file_gives_byte_identical_results() {
         "asset.gao_mi8.approval_min={ lognormal = { mean = 60, cv = 1.0 } }",
         "scenario.daylight.sunrise=\"06:30\"",
     ]);
-    let m = load_with(path, &same).unwrap_or_else(|e| panic!("{e}"));
+    let mut m = load_with(path, &same).unwrap_or_else(|e| panic!("{e}"));
+    let recorded: Vec<String> = same.iter().map(|o| o.to_string()).collect();
+    assert_eq!(m.overrides, recorded, "every run's output records its overrides");
+    // Apart from that record, the results are the file's to the byte.
+    m.overrides.clear();
     assert_eq!(json(&m), plain);
     // The comparison can tell: a real change shows in the JSON.
     let changed = load_with(path, &sets(&["asset.gao_mi8.count=3"])).unwrap_or_else(|e| panic!("{e}"));

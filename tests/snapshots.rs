@@ -276,6 +276,22 @@ fn cli_run_help() {
 }
 
 #[test]
+fn cli_compare_help() {
+    check_cli("cli_compare_help", &["compare", "--help"], &[]);
+}
+
+#[test]
+fn cli_compare_a_change_made_with_set_alt() {
+    let files = [("small.toml", small_scenario())];
+    let files: Vec<(&str, &str)> = files.iter().map(|(n, t)| (*n, t.as_str())).collect();
+    check_cli(
+        "cli_compare_set_alt",
+        &["compare", "small.toml", "--set-alt", "asset.unit.count=4", "-n", "60", "--seed", "7"],
+        &files,
+    );
+}
+
+#[test]
 fn cli_validate_help() {
     check_cli("cli_validate_help", &["validate", "--help"], &[]);
 }

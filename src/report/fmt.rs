@@ -167,6 +167,33 @@ impl Display for Value {
     }
 }
 
+/// A difference of two shares in percentage points, always signed: `+9.1 pts`, `-0.3 pts`.
+#[derive(Debug, Clone, Copy)]
+pub struct Points(pub f64);
+
+/// `x` (a share) in signed points with `decimals`; a value that rounds to zero is written
+/// `+0.0`, never `-0.0`, which would read as a loss.
+fn signed_points(x: f64, decimals: usize) -> String {
+    let s = format!("{:+.*}", decimals, x * 100.0);
+    if s.trim_start_matches(['-', '+']).chars().all(|c| c == '0' || c == '.') { s.replacen('-', "+", 1) } else { s }
+}
+
+impl Display for Points {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        pad(f, &format!("{} pts", signed_points(self.0, f.precision().unwrap_or(1))))
+    }
+}
+
+/// A 95% interval of a difference, in signed percentage points: `[+8.4, +9.8]`.
+#[derive(Debug, Clone, Copy)]
+pub struct PointsInterval(pub f64, pub f64);
+
+impl Display for PointsInterval {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        pad(f, &format!("[{}, {}]", signed_points(self.0, 1), signed_points(self.1, 1)))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -198,5 +225,17 @@ mod tests {
         let i = Interval { low: 0.627, high: 0.734, style: Style::Plain };
         assert_eq!(format!("{i:>14}"), "  [62.7, 73.4]");
         assert_eq!(Interval { style: Style::Typeset, ..i }.to_string(), "62.7–73.4%");
+    }
+
+    #[test]
+    fn differences_are_signed_points() {
+        assert_eq!(Points(0.0912).to_string(), "+9.1 pts");
+        assert_eq!(Points(-0.003).to_string(), "-0.3 pts");
+        assert_eq!(Points(-0.0).to_string(), "+0.0 pts");
+        assert_eq!(format!("{:>10}", Points(0.0)), "  +0.0 pts");
+        assert_eq!(PointsInterval(0.084, 0.098).to_string(), "[+8.4, +9.8]");
+        assert_eq!(PointsInterval(-0.0, 0.0).to_string(), "[+0.0, +0.0]");
+        assert_eq!(PointsInterval(-1e-17, 0.0004).to_string(), "[+0.0, +0.0]");
+        assert_eq!(Points(-0.0004).to_string(), "+0.0 pts");
     }
 }

@@ -23,7 +23,7 @@ pub struct RunMeta {
 
 /// Text written into the page with the characters HTML reads as markup escaped: the one place
 /// the report escapes, so everything else hands it plain text.
-struct Esc<T>(T);
+pub(super) struct Esc<T>(pub(super) T);
 
 impl<T: Display> Display for Esc<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -112,6 +112,10 @@ pub fn render(model: &Model, s: &Summary, figures: &[Figure], meta: &RunMeta) ->
         Esc(&meta.date_utc)
     );
 
+    if !sc.overrides.is_empty() {
+        let _ =
+            write!(o, "<p class=meta>What-if: the scenario file with --set {}</p>", Esc(sc.overrides.join(", --set ")));
+    }
     o.push_str("<section id=headline><h2>10-1-2 compliance</h2><table><tr><th>step</th><th>share in time</th><th>95% interval</th><th>median</th><th>p90</th><th>p95</th><th>casualties</th></tr>");
     for st in &s.steps {
         let _ = write!(
@@ -268,7 +272,7 @@ fn assumptions(o: &mut String, m: &Model, s: &Summary) {
     o.push_str("</ul></section>");
 }
 
-const STYLE: &str = "body{font-family:'DejaVu Sans',Arial,sans-serif;max-width:1150px;margin:2em auto;padding:0 1em;color:#222}\
+pub(super) const STYLE: &str = "body{font-family:'DejaVu Sans',Arial,sans-serif;max-width:1150px;margin:2em auto;padding:0 1em;color:#222}\
 h1{margin-bottom:.2em}h2{border-bottom:2px solid #0072b2;padding-bottom:.2em;margin-top:1.6em}\
 .desc{font-size:1.05em}.meta,.note{color:#555;font-size:.9em}\
 table{border-collapse:collapse;margin:.6em 0;font-size:.92em}th,td{border:1px solid #ccc;padding:.3em .6em;text-align:left}\

@@ -1,6 +1,8 @@
 //! Everything a run writes: the terminal table, JSON and CSV, always through atomic writes.
 
 pub mod charts;
+pub mod compare;
+pub mod compare_report;
 pub mod csv_out;
 pub mod describe;
 pub mod fmt;
@@ -40,9 +42,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     result
 }
 
-/// The summary as pretty JSON, newline-terminated.
-pub fn to_json(summary: &crate::summary::Summary) -> String {
-    let mut s = serde_json::to_string_pretty(summary).expect("a summary always serialises");
+/// A result (a run's summary, a comparison) as pretty JSON, newline-terminated.
+pub fn to_json(result: &impl serde::Serialize) -> String {
+    let mut s = serde_json::to_string_pretty(result).expect("results are plain data and always serialise");
     s.push('\n');
     s
 }

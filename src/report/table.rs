@@ -49,6 +49,9 @@ pub fn render(s: &Summary) -> String {
             crate::model::ClockOrigin::Request => "the evacuation request",
         }
     );
+    if !sc.overrides.is_empty() {
+        let _ = writeln!(o, "with --set {}", sc.overrides.join(" --set "));
+    }
     let _ = writeln!(
         o,
         "{} casualties simulated in {} incidents ({:.1} casualties per trial)",

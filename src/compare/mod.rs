@@ -19,6 +19,9 @@ use crate::stats::interval::Z95;
 use crate::stats::tally::Cell;
 use rayon::prelude::*;
 
+mod summary;
+pub use summary::{AltResult, Comparison, GroupDiff, MeanChange, StepDiff, Variant};
+
 /// Sums over trials of the products of base (b) and alternative (a) per-trial counts of one
 /// group and step: n is casualties the step applies to, c those treated in time.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

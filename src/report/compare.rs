@@ -1,0 +1,233 @@
+//! A comparison's outputs: the terminal table, CSV and JSON, and the order they are written in.
+
+use super::fmt::{Count, Label, Maybe, Minutes, Pct, Points, PointsInterval, Style};
+use super::{OutputPaths, step_title, write_atomic};
+use crate::compare::{AltResult, Comparison, GroupDiff, MeanChange, StepDiff};
+use anyhow::Context;
+use std::fmt::Write;
+
+/// Columns line up in any terminal, so ASCII only.
+const S: Style = Style::Plain;
+
+/// The letter a table uses for variant `i`: A for the base, then B, C, …
+fn letter(i: usize) -> char {
+    char::from(b'A' + (i % 26) as u8)
+}
+
+fn headline_row(o: &mut String, title: &str, d: &StepDiff) {
+    let _ = writeln!(
+        o,
+        "  {:<28}{:>8}{:>8}{:>11}{:>17}  {}",
+        title,
+        Maybe(d.base.map(Pct), S),
+        Maybe(d.alt.map(Pct), S),
+        Maybe(d.difference.map(Points), S),
+        Maybe(d.ci95_low.zip(d.ci95_high).map(|(l, h)| PointsInterval(l, h)), S),
+        d.verdict.map_or(S.missing(), |v| v.label())
+    );
+}
+
+fn group_rows(o: &mut String, title: &str, groups: &[GroupDiff]) {
+    let _ = writeln!(o, "\n{title:<22}{:>26}{:>26}{:>26}", "first aid", "resuscitation", "surgery");
+    for g in groups {
+        let _ = write!(o, "  {:<20}", g.group);
+        for d in &g.steps {
+            let cell = match (d.difference, d.ci95_low.zip(d.ci95_high)) {
+                (Some(x), Some((l, h))) => format!("{} {}", Points(x), PointsInterval(l, h)),
+                (Some(x), None) => Points(x).to_string(),
+                _ => S.missing().to_string(),
+            };
+            let _ = write!(o, "{cell:>26}");
+        }
+        let _ = writeln!(o);
+    }
+}
+
+fn change_rows(o: &mut String, title: &str, b: char, rows: &[MeanChange], as_share: bool) {
+    let _ = writeln!(o, "\n{title:<30}{:>10}{:>10}{:>10}", "A", b, "change");
+    for r in rows {
+        let _ = write!(o, "  {:<28}", Label(&r.name));
+        if as_share {
+            let _ = writeln!(
+                o,
+                "{:>10}{:>10}{:>10}",
+                Maybe(r.base.map(Pct), S),
+                Maybe(r.alt.map(Pct), S),
+                Maybe(r.change.map(Points), S)
+            );
+        } else {
+            let _ = writeln!(
+                o,
+                "{:>10.1}{:>10.1}{:>10.1}",
+                Maybe(r.base.map(Minutes), S),
+                Maybe(r.alt.map(Minutes), S),
+                Maybe(r.change.map(Minutes), S)
+            );
+        }
+    }
+}
+
+fn alternative(o: &mut String, c: &Comparison, k: usize, a: &AltResult) {
+    let b = letter(k + 1);
+    let _ = writeln!(
+        o,
+        "\n{:<30}{:>8}{:>8}{:>11}{:>17}  verdict",
+        format!("{b} against A"),
+        "A",
+        b,
+        "difference",
+        "95% CI"
+    );
+    for d in &a.steps {
+        let title = if d.base_threshold_min == d.alt_threshold_min {
+            step_title(d.step, d.base_threshold_min)
+        } else {
+            format!("{} (deadline changed)", d.step.label())
+        };
+        headline_row(o, &title, d);
+    }
+    let _ = writeln!(o, "  (differences in percentage points, {b} minus A; 95% intervals from paired trials)");
+    if let Some(d) = a.steps.iter().rev().find(|d| d.paired_half_width.is_some_and(|h| h > 0.0)) {
+        let _ = writeln!(
+            o,
+            "  pairing: {} ±{:.2} pts; two independent runs: ±{:.2} pts{}",
+            d.step.label(),
+            d.paired_half_width.unwrap_or(0.0) * 100.0,
+            d.independent_half_width.unwrap_or(0.0) * 100.0,
+            d.variance_reduction.map_or(String::new(), |v| format!(" ({v:.1}x the trials)"))
+        );
+    }
+    let _ = write!(o, "  median minutes:");
+    for d in &a.steps {
+        let _ = write!(
+            o,
+            "  {} {} -> {}",
+            d.step.label(),
+            super::fmt::Quantile(d.base_median_min),
+            super::fmt::Quantile(d.alt_median_min)
+        );
+    }
+    let _ = writeln!(o);
+    if a.casualty_mismatch_trials == 0 {
+        let _ = writeln!(o, "  the same casualties as A in every trial");
+    } else {
+        let _ = writeln!(
+            o,
+            "  note: the casualties differ from A's in {} of {} trials (a zone's casualty figures changed)",
+            Count(a.casualty_mismatch_trials),
+            Count(c.run.trials)
+        );
+    }
+    group_rows(o, &format!("{b} - A by severity"), &a.by_severity);
+    group_rows(o, &format!("{b} - A by zone"), &a.by_zone);
+    group_rows(o, &format!("{b} - A by wounding"), &a.by_time_of_day);
+    change_rows(o, "where the minutes go (mean)", b, &a.phases_min, false);
+    change_rows(o, "asset utilisation", b, &a.asset_utilisation, true);
+    if a.table_utilisation.iter().any(|r| r.base.is_some() || r.alt.is_some()) {
+        let rows: Vec<MeanChange> =
+            a.table_utilisation.iter().filter(|r| r.base.is_some() || r.alt.is_some()).cloned().collect();
+        change_rows(o, "operating table utilisation", b, &rows, true);
+    }
+}
+
+/// Renders the comparison as plain text for a terminal: the answer first (each alternative's
+/// headline differences and verdicts), then where the differences come from.
+pub fn render_table(c: &Comparison) -> String {
+    let mut o = String::new();
+    let _ = writeln!(o, "Comparison on common random numbers (casevac {})", c.casevac_version);
+    let _ = writeln!(
+        o,
+        "seed {}, {} paired trials of {} days: the same incidents, weather and delays in each",
+        c.run.seed,
+        Count(c.run.trials),
+        c.base.summary.scenario.period_days
+    );
+    let _ = writeln!(o, "  A  {} (base)\n     {}", c.base.label, c.base.summary.scenario.name);
+    for (k, a) in c.alternatives.iter().enumerate() {
+        let _ = writeln!(o, "  {}  {}\n     {}", letter(k + 1), a.variant.label, a.variant.summary.scenario.name);
+    }
+    for (k, a) in c.alternatives.iter().enumerate() {
+        alternative(&mut o, c, k, a);
+    }
+    o
+}
+
+/// One row per alternative, group and step: the figures of the difference tables.
+pub fn to_csv(c: &Comparison) -> anyhow::Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "alternative",
+        "group_kind",
+        "group",
+        "step",
+        "base_share",
+        "alt_share",
+        "difference",
+        "ci95_low",
+        "ci95_high",
+        "paired_half_width",
+        "independent_half_width",
+        "verdict",
+        "base_median_min",
+        "alt_median_min",
+    ])?;
+    for a in &c.alternatives {
+        let headline = GroupDiff { group: "all".into(), steps: a.steps.clone() };
+        let kinds = [
+            ("all", std::slice::from_ref(&headline)),
+            ("severity", &a.by_severity[..]),
+            ("zone", &a.by_zone[..]),
+            ("time_of_wounding", &a.by_time_of_day[..]),
+        ];
+        for (kind, groups) in kinds {
+            for g in groups {
+                for d in &g.steps {
+                    let v = |x: Option<f64>| super::fmt::Value(x).to_string();
+                    w.write_record([
+                        a.variant.label.clone(),
+                        kind.to_string(),
+                        g.group.clone(),
+                        d.step.label().to_string(),
+                        v(d.base),
+                        v(d.alt),
+                        v(d.difference),
+                        v(d.ci95_low),
+                        v(d.ci95_high),
+                        v(d.paired_half_width),
+                        v(d.independent_half_width),
+                        d.verdict.map_or(String::new(), |x| x.label().to_string()),
+                        v(d.base_median_min),
+                        v(d.alt_median_min),
+                    ])?;
+                }
+            }
+        }
+    }
+    w.into_inner().context("cannot finish the CSV")
+}
+
+/// Writes every output `paths` asks for, in one fixed order (JSON, CSV, report), and returns a
+/// line per output saying where it went.
+pub fn write_outputs(
+    paths: &OutputPaths,
+    comparison: &Comparison,
+    meta: &super::html::RunMeta,
+) -> anyhow::Result<Vec<String>> {
+    let mut notes = Vec::new();
+    if let Some(path) = &paths.json {
+        write_atomic(path, super::to_json(comparison).as_bytes())
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        notes.push(format!("JSON written to {}", path.display()));
+    }
+    if let Some(dir) = &paths.csv {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        let path = dir.join("comparison.csv");
+        write_atomic(&path, &to_csv(comparison)?).with_context(|| format!("cannot write {}", path.display()))?;
+        notes.push(format!("CSV written to {}", path.display()));
+    }
+    if let Some(dir) = &paths.report {
+        super::compare_report::write(dir, comparison, meta)?;
+        notes.push(format!("report written to {}", dir.join("report.html").display()));
+    }
+    Ok(notes)
+}
