@@ -2,6 +2,7 @@
 //!
 //! Run with `cargo bench`; criterion reports the throughput in casualties (elements) per second.
 
+use casevac::compare::run_paired_batch;
 use casevac::coverage::{CoverageOptions, coverage};
 use casevac::run::run_batch;
 use casevac::sim::Engine;
@@ -34,6 +35,23 @@ fn throughput(c: &mut Criterion) {
     group.finish();
 }
 
+/// `casevac compare` of the Sahel sector with and without a surgical team at Kidal: both
+/// scenarios on the same trials, with the paired cross sums. Throughput counts the casualties
+/// of both scenarios.
+fn compare(c: &mut Criterion) {
+    let load = |p: &str| casevac::scenario::load(Path::new(p)).expect("bundled scenario");
+    let (base, alt) = (load("scenarios/sahel-north.toml"), load("scenarios/sahel-north-fst-kidal.toml"));
+    let alts = [alt];
+    let t = run_paired_batch(&base, &alts, SEED, 0, TRIALS, &|_| {});
+    let mut group = c.benchmark_group("compare sahel-north vs fst-kidal");
+    group.throughput(Throughput::Elements(t.base.casualties + t.alts[0].casualties));
+    group.sample_size(20);
+    group.bench_function("all cores", |b| {
+        b.iter(|| black_box(run_paired_batch(&base, &alts, SEED, 0, TRIALS, &|_| {}).base.casualties))
+    });
+    group.finish();
+}
+
 /// The default coverage map (60 cells on the longer side, 200 casualties a cell) of the
 /// reference scenario, on all cores.
 fn coverage_map(c: &mut Criterion) {
@@ -51,6 +69,6 @@ criterion_group! {
     name = benches;
     // Criterion's own plots would need a system font; the figures it prints are what we read.
     config = Criterion::default().without_plots();
-    targets = throughput, coverage_map
+    targets = throughput, compare, coverage_map
 }
 criterion_main!(benches);

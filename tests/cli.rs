@@ -284,3 +284,118 @@ fn an_unwritable_output_fails_with_its_cause() {
     assert!(stderr.contains("caused by: "), "the operating system's reason is kept: {stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+const FST: &str = "scenarios/sahel-north-fst-kidal.toml";
+
+#[test]
+fn compare_json_is_byte_identical_at_any_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut outputs = Vec::new();
+    for threads in ["1", "2", "8"] {
+        let path = dir.path().join(format!("t{threads}.json"));
+        let p = path.to_str().unwrap();
+        let out =
+            casevac(&["compare", SAHEL, FST, "-n", "200", "--seed", "5", "--threads", threads, "--json", p, "-q"]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        outputs.push(std::fs::read(&path).unwrap());
+    }
+    assert_eq!(outputs[0], outputs[1], "1 vs 2 threads");
+    assert_eq!(outputs[0], outputs[2], "1 vs 8 threads");
+    let v: serde_json::Value = serde_json::from_slice(&outputs[0]).unwrap();
+    assert_eq!(v["run"]["trials"], 200);
+    let alt = &v["alternatives"][0];
+    assert_eq!(alt["casualty_mismatch_trials"], 0, "the same casualties in every trial");
+    assert_eq!(alt["steps"][2]["verdict"], "better", "a surgical team at Kidal helps surgery");
+}
+
+#[test]
+fn a_scenario_compared_with_itself_shows_no_change_at_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("c.json");
+    let out = casevac(&["compare", SAHEL, SAHEL, "-n", "100", "--json", json.to_str().unwrap(), "-q"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    let alt = &v["alternatives"][0];
+    for kind in ["steps"] {
+        for d in alt[kind].as_array().unwrap() {
+            assert_eq!(d["difference"], 0.0, "{d}");
+            assert_eq!(d["ci95_low"], 0.0, "{d}");
+            assert_eq!(d["ci95_high"], 0.0, "{d}");
+            assert_eq!(d["verdict"], "no_detectable_change");
+        }
+    }
+    for g in alt["by_zone"].as_array().unwrap() {
+        for d in g["steps"].as_array().unwrap() {
+            assert!(d["difference"] == 0.0 || d["difference"].is_null(), "{d}");
+        }
+    }
+}
+
+#[test]
+fn set_alt_makes_the_alternative_from_the_base() {
+    let out = casevac(&["compare", SAHEL, "--set-alt", "asset.gao_mi8.approval_min=5", "-n", "150"]);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(stdout.contains("B  scenarios/sahel-north.toml with asset.gao_mi8.approval_min=5"), "{stdout}");
+    let resus = stdout.lines().find(|l| l.trim_start().starts_with("resuscitation within 1 h")).unwrap();
+    assert!(resus.ends_with("better"), "faster clearances bring the team sooner: {resus}");
+}
+
+#[test]
+fn compare_refuses_what_cannot_be_paired() {
+    let dir = tempfile::tempdir().unwrap();
+    let sahel = std::fs::read_to_string(SAHEL).unwrap();
+    let longer = dir.path().join("longer.toml");
+    std::fs::write(&longer, sahel.replacen("period_days = 30", "period_days = 60", 1)).unwrap();
+    assert_ne!(std::fs::read_to_string(&longer).unwrap(), sahel, "the edit took");
+    let renamed = dir.path().join("renamed.toml");
+    std::fs::write(&renamed, sahel.replacen("id = \"menaka_area\"", "id = \"menaka\"", 1)).unwrap();
+    for (alt, needles) in [
+        (&longer, &["period_days is 60 here but 30 in the base", "help: give both scenarios the same"][..]),
+        (&renamed, &["only in the base: [menaka_area]; only here: [menaka]", "would not share their incidents"][..]),
+    ] {
+        let out = casevac(&["compare", SAHEL, alt.to_str().unwrap(), "-n", "10"]);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        for n in needles {
+            assert!(stderr.contains(n), "missing {n:?} in\n{stderr}");
+        }
+        assert!(out.stdout.is_empty());
+    }
+    let out = casevac(&["compare", SAHEL]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("nothing to compare"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn a_bad_override_is_named_on_every_command() {
+    for cmd in [
+        &["run", SAHEL, "--set", "zone.kidal_camp.first_aider_share=1.5"][..],
+        &["validate", SAHEL, "--set", "zone.kidal_camp.first_aider_share=1.5"][..],
+        &["compare", SAHEL, "--set-alt", "zone.kidal_camp.first_aider_share=1.5"][..],
+    ] {
+        let out = casevac(cmd);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{cmd:?}: {stderr}");
+        assert!(
+            stderr.contains(
+                "error: --set zone.kidal_camp.first_aider_share=1.5: first_aider_share = 1.5 is out of range"
+            ),
+            "{cmd:?}: {stderr}"
+        );
+    }
+    let out = casevac(&["run", SAHEL, "--set", "asset.gao_mi8.cout=3"]);
+    assert!(text(&out.stderr).contains("did you mean `count`?"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn every_file_of_a_comparison_is_checked_before_any_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.toml"), dir.path().join("b.toml"));
+    std::fs::write(&a, "[scenario]\nname = 1\n").unwrap();
+    std::fs::write(&b, "not toml at all").unwrap();
+    let out = casevac(&["compare", SAHEL, a.to_str().unwrap(), b.to_str().unwrap()]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("a.toml") && stderr.contains("b.toml"), "both files' problems: {stderr}");
+}

@@ -206,3 +206,40 @@ fn a_faster_helicopter_turnaround_matches_the_difference_of_two_mm1_queues() {
     let independent = d.independent_half_width.unwrap();
     assert!(hw < independent, "pairing narrows the interval: {hw} vs {independent}");
 }
+
+#[test]
+fn the_paired_interval_from_tallies_equals_the_one_from_per_trial_differences() {
+    // The tallies keep only sums of products; the interval they give must be exactly the one
+    // computed the long way, from each trial's own counts.
+    let base = model(&mission(2, "", "first_idle", 1));
+    let alts = [model(&mission(3, "launch_day_min = 2", "best_arrival", 2))];
+    let k = 120u64;
+    let per_trial: Vec<PairedTally> = (0..k).map(|i| run_paired_batch(&base, &alts, 3, i, 1, &|_| {})).collect();
+    let mut merged = per_trial[0].clone();
+    for t in &per_trial[1..] {
+        merged.merge(t);
+    }
+    for step in 0..3 {
+        let counts = |t: &PairedTally| {
+            let (b, a) = (t.base.cell(0, step), t.alts[0].cell(0, step));
+            (b.n as f64, b.compliant as f64, a.n as f64, a.compliant as f64)
+        };
+        let rows: Vec<_> = per_trial.iter().map(counts).collect();
+        let sum = |f: fn(&(f64, f64, f64, f64)) -> f64| rows.iter().map(f).sum::<f64>();
+        let (nb, cb, na, ca) = (sum(|r| r.0), sum(|r| r.1), sum(|r| r.2), sum(|r| r.3));
+        let (rb, ra) = (cb / nb, ca / na);
+        let kf = k as f64;
+        let (nbar_b, nbar_a) = (nb / kf, na / kf);
+        let e: Vec<(f64, f64)> = rows.iter().map(|r| ((r.3 - ra * r.2) / nbar_a, (r.1 - rb * r.0) / nbar_b)).collect();
+        let scale = kf * (kf - 1.0);
+        let paired = Z95 * (e.iter().map(|(a, b)| (a - b).powi(2)).sum::<f64>() / scale).sqrt();
+        let independent = Z95 * (e.iter().map(|(a, b)| a * a + b * b).sum::<f64>() / scale).sqrt();
+        let d = merged.difference(0, 0, step);
+        let rel = |x: f64, y: f64| (x - y).abs() / y.max(1e-12);
+        assert!(rel(d.half_width.unwrap(), paired) < 1e-9, "step {step}: {d:?} vs {paired}");
+        assert!(rel(d.independent_half_width.unwrap(), independent) < 1e-9, "step {step}: {d:?} vs {independent}");
+        assert!((d.difference.unwrap() - (ra - rb)).abs() < 1e-12);
+        // More and faster helicopters move resuscitation and surgery (first aid rarely waits for them).
+        assert!(step == 0 || paired > 0.0, "step {step}: the change must move something for the check to mean anything");
+    }
+}
