@@ -1,0 +1,99 @@
+//! No stale claims: every figure a scenario header states about its default run is checked
+//! against a real run with the seed and trial count the header names, so an engine change that
+//! moves a figure fails here until the header is brought up to date.
+//!
+//! A header's "What a default run shows" paragraph states its figures on lines of the form
+//!
+//! ```text
+//! #   all casualties: first aid 81%, resuscitation 15%, surgery 5%
+//! #   surgery by zone: gao_area 19%, kidal_camp 0%
+//! #   resuscitation by time of wounding: day 40%, night 19%
+//! #   resuscitation misses: travel to scene 52%, launch or escort 29%
+//! #   median minutes: resuscitation 138, surgery 414
+//! #   casualties a trial: 21.1
+//! ```
+//!
+//! and each is compared, as rounded, with the same figure of the run.
+
+mod common;
+
+use casevac::summary::{GroupResult, StepResult, Summary};
+
+const STEP_NAMES: [&str; 3] = ["first aid", "resuscitation", "surgery"];
+
+fn step_index(name: &str) -> usize {
+    STEP_NAMES.iter().position(|s| *s == name).unwrap_or_else(|| panic!("unknown step {name:?}"))
+}
+
+/// `name N%` or `name N`: the name and the number.
+fn item(text: &str) -> (String, String) {
+    let text = text.trim();
+    let at = text.rfind(' ').unwrap_or_else(|| panic!("{text:?} is not `name figure`"));
+    (text[..at].trim().to_string(), text[at + 1..].to_string())
+}
+
+fn pct(share: Option<f64>) -> String {
+    share.map_or("none".into(), |s| format!("{:.0}%", s * 100.0))
+}
+
+fn group<'a>(groups: &'a [GroupResult], name: &str) -> &'a [StepResult] {
+    &groups.iter().find(|g| g.group == name).unwrap_or_else(|| panic!("no group {name:?}")).steps
+}
+
+/// Checks one claim line against the summary; returns how many figures it held.
+fn check(line: &str, s: &Summary) -> usize {
+    let (subject, items) = line.split_once(':').unwrap_or_else(|| panic!("{line:?} has no `:`"));
+    // "casualties a trial: 21.1" states one figure with no name.
+    let items: Vec<(String, String)> = if subject == "casualties a trial" {
+        vec![(String::new(), items.trim().to_string())]
+    } else {
+        items.split(',').map(item).collect()
+    };
+    for (name, stated) in &items {
+        let actual = match subject {
+            "all casualties" => pct(s.steps[step_index(name)].compliance),
+            "casualties a trial" => format!("{:.1}", s.casualties_per_trial),
+            "median minutes" => s.steps[step_index(name)].median_min.map_or("none".into(), |m| format!("{m:.0}")),
+            _ => {
+                let (step, split) = match subject.strip_suffix(" misses") {
+                    Some(step) => (step, "misses"),
+                    None => subject.split_once(" by ").unwrap_or_else(|| panic!("unknown claim {line:?}")),
+                };
+                let st = step_index(step);
+                match split {
+                    "zone" => pct(group(&s.by_zone, name)[st].compliance),
+                    "severity" => pct(group(&s.by_severity, name)[st].compliance),
+                    "time of wounding" => pct(group(&s.by_time_of_day, name)[st].compliance),
+                    "misses" => {
+                        let key = name.replace(' ', "_");
+                        let share = s.misses[st].causes.iter().find(|c| c.name == key).map(|c| c.share);
+                        pct(Some(share.unwrap_or(0.0)))
+                    }
+                    other => panic!("unknown claim {other:?} in {line:?}"),
+                }
+            }
+        };
+        assert_eq!(&actual, stated, "{line:?}: {name} is {actual}");
+    }
+    items.len()
+}
+
+#[test]
+fn every_figure_in_a_scenario_header_is_what_the_default_run_gives() {
+    for path in common::bundled_scenarios() {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let header: Vec<&str> = text.lines().take_while(|l| l.starts_with('#') || l.is_empty()).collect();
+        let start = header
+            .iter()
+            .position(|l| l.contains("What a default run shows"))
+            .unwrap_or_else(|| panic!("{}: no default-run paragraph", path.display()));
+        assert!(header[start].contains("seed 1012") || header[start + 1].contains("seed 1012"));
+        let claims: Vec<&str> =
+            header[start..].iter().take_while(|l| l.starts_with('#')).filter_map(|l| l.strip_prefix("#   ")).collect();
+        assert!(!claims.is_empty(), "{}: the paragraph states no checkable figure", path.display());
+        let model = casevac::scenario::load(&path).unwrap();
+        let (_, summary) = common::run(&model, 1012, 1000);
+        let figures: usize = claims.iter().map(|l| check(l, &summary)).sum();
+        assert!(figures >= 3, "{}: {figures} figures", path.display());
+    }
+}
