@@ -97,3 +97,31 @@ fn every_figure_in_a_scenario_header_is_what_the_default_run_gives() {
         assert!(figures >= 3, "{}: {figures} figures", path.display());
     }
 }
+
+/// The README's sample outputs: each block marked `<!-- output of: casevac ARGS -->` must
+/// appear, line for line and in order, in what that command prints; `...` stands for lines
+/// left out.
+#[test]
+fn every_sample_output_in_the_readme_is_what_the_command_prints() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let mut samples = 0;
+    for part in readme.split("<!-- output of: casevac ").skip(1) {
+        let (args, rest) = part.split_once(" -->").expect("a closed marker");
+        let body = rest.split_once("```text\n").expect("a text block after the marker").1;
+        let body = body.split_once("```").expect("a closed block").0;
+        let args: Vec<&str> = args.split_whitespace().collect();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_casevac")).args(&args).output().unwrap();
+        assert!(out.status.success(), "casevac {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        let printed = String::from_utf8(out.stdout).unwrap();
+        let mut lines = printed.lines();
+        for want in body.lines().filter(|l| l.trim() != "...") {
+            assert!(
+                lines.any(|got| got.trim_end() == want.trim_end()),
+                "README sample of `casevac {}`: line not printed (or out of order):\n{want}\n--- printed ---\n{printed}",
+                args.join(" ")
+            );
+        }
+        samples += 1;
+    }
+    assert!(samples >= 3, "the README's samples are marked for checking: found {samples}");
+}

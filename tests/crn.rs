@@ -240,6 +240,9 @@ fn the_paired_interval_from_tallies_equals_the_one_from_per_trial_differences() 
         assert!(rel(d.independent_half_width.unwrap(), independent) < 1e-9, "step {step}: {d:?} vs {independent}");
         assert!((d.difference.unwrap() - (ra - rb)).abs() < 1e-12);
         // More and faster helicopters move resuscitation and surgery (first aid rarely waits for them).
-        assert!(step == 0 || paired > 0.0, "step {step}: the change must move something for the check to mean anything");
+        assert!(
+            step == 0 || paired > 0.0,
+            "step {step}: the change must move something for the check to mean anything"
+        );
     }
 }

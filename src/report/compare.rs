@@ -46,7 +46,13 @@ fn group_rows(o: &mut String, title: &str, groups: &[GroupDiff]) {
 fn change_rows(o: &mut String, title: &str, b: char, rows: &[MeanChange], as_share: bool) {
     let _ = writeln!(o, "\n{title:<30}{:>10}{:>10}{:>10}", "A", b, "change");
     for r in rows {
-        let _ = write!(o, "  {:<28}", Label(&r.name));
+        // Asset and facility ids are the planner's own words, shown as in the file; phase keys
+        // are read as words.
+        if as_share {
+            let _ = write!(o, "  {:<28}", r.name);
+        } else {
+            let _ = write!(o, "  {:<28}", Label(&r.name));
+        }
         if as_share {
             let _ = writeln!(
                 o,
