@@ -58,7 +58,7 @@ enum Command {
     ///
     /// The base and each alternative run the same trials with common random numbers (the same
     /// incidents, weather and delays wherever they agree), so each step's difference comes with
-    /// a 95% interval from paired trials, far narrower than two separate runs would give.
+    /// a 95% interval from paired trials, narrower than two separate runs would give.
     #[command(
         after_help = "Examples:\n  casevac compare scenarios/sahel-north.toml scenarios/sahel-north-fst-kidal.toml\n  \
         casevac compare scenarios/sahel-north.toml --set-alt asset.gao_mi8.approval_min=5"
