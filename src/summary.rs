@@ -139,6 +139,7 @@ fn ratio(a: u64, b: u64) -> f64 {
 fn step_result(model: &Model, tally: &Tally, group: usize, s: usize) -> StepResult {
     let cell = tally.cell(group, s);
     let hist = tally.hist(group, s);
+    let (lo_ms, hi_ms) = tally.hist_bounds_ms(group, s);
     let (p, lo, hi) = compliance(cell, tally.trials);
     let some = cell.n > 0;
     StepResult {
@@ -150,9 +151,9 @@ fn step_result(model: &Model, tally: &Tally, group: usize, s: usize) -> StepResu
         ci95_low: some.then_some(lo),
         ci95_high: some.then_some(hi),
         design_effect: design_effect(cell, tally.trials),
-        median_min: quantile(hist, 0.5),
-        p90_min: quantile(hist, 0.9),
-        p95_min: quantile(hist, 0.95),
+        median_min: quantile(hist, lo_ms, hi_ms, 0.5),
+        p90_min: quantile(hist, lo_ms, hi_ms, 0.9),
+        p95_min: quantile(hist, lo_ms, hi_ms, 0.95),
         mean_min: (cell.reached > 0).then(|| cell.time_sum_mmin as f64 / 1000.0 / cell.reached as f64),
         not_reached: cell.n - cell.reached,
     }

@@ -459,3 +459,35 @@ fn best_arrival_waits_for_sunrise_when_the_day_only_helicopter_is_still_faster()
     assert_close(idle.steps[0].mean_min.unwrap(), leg(30.0), 1e-3, "first idle sends the ambulance");
     assert_close(best.steps[0].mean_min.unwrap(), at_sunrise, 1e-3, "best arrival waits for sunrise");
 }
+
+#[test]
+fn a_chain_that_sums_exactly_to_each_deadline_is_in_time_and_its_quantiles_are_exact() {
+    // First aid 10 min after wounding; the team is tasked at the request (report 3.3 min) and
+    // arrives after approval 7.1 + launch 4.6 (it waits at the scene: distance 0); on scene 4.0,
+    // handover 1.0: resuscitation at 15.0, surgery at 20.0 min. The decimals are not exact in
+    // binary and wounding times are random, so the floating-point sums land a hair either side
+    // of the deadlines; on the exact grid every casualty is in time, and every quantile is the
+    // fixed time itself.
+    let text = scenario(
+        "period_days = 60\nthresholds_min = { first_aid = 10, resuscitation = 15, surgery = 20 }",
+        "site = \"base\"\nlevel = \"level2\"\noperating_tables = 1000\nhandover_min = 1.0\nsurgery_min = 30",
+        "kind = \"helicopter\"\nbase = \"base\"\ncount = 1000\nspeed_kmh = 100\nstretchers = 1\n\
+         night_capable = true\nmedical_team = true\napproval_min = 7.1\nlaunch_day_min = 4.6\n\
+         launch_night_min = 4.6\non_scene_min = 4.0\nturnaround_min = 0",
+        "centre = { lat = 0.0, lon = 0.0 }\nradius_km = 0\nincidents_per_day = 10\n\
+         severity = { t1 = 1, t2 = 0, t3 = 0 }\nsurgery_share = { t1 = 1, t2 = 0, t3 = 0 }\n\
+         first_aider_share = 1\nfirst_aid_min = 10\nreport_delay_min = 3.3",
+    );
+    let (_, s) = run(&model(&text), 3, 20);
+    for (st, want) in s.steps.iter().zip([10.0, 15.0, 20.0]) {
+        assert_eq!(st.compliance, Some(1.0), "{:?}: a chain summing to the deadline is in time", st.step);
+        assert!(st.eligible > 5_000);
+        for (q, got) in [("median", st.median_min), ("p90", st.p90_min), ("p95", st.p95_min)] {
+            let got = got.unwrap();
+            assert!((got - want).abs() < 1e-9, "{:?} {q}: {got}, want {want}", st.step);
+        }
+    }
+    // One millisecond later is late.
+    let late = model(&text.replace("first_aid_min = 10", "first_aid_min = 10.00002"));
+    assert_eq!(run(&late, 3, 5).1.steps[0].compliance, Some(0.0));
+}

@@ -2,7 +2,9 @@
 
 use super::{Casualty, Engine, Incident, NEVER};
 use crate::model::ClockOrigin;
-use crate::stats::tally::{CAUSE_FIRST_AIDER_DELAY, CAUSE_NO_FIRST_AIDER, Groups, PHASES, Phase, Tally, to_mmin};
+use crate::stats::tally::{
+    CAUSE_FIRST_AIDER_DELAY, CAUSE_NO_FIRST_AIDER, Groups, PHASES, Phase, Tally, to_mmin, to_ms,
+};
 
 impl Engine<'_> {
     /// Turns the trial's casualties into counts: compliance per step and group, times, phases,
@@ -11,6 +13,7 @@ impl Engine<'_> {
         let m = self.model;
         let horizon = m.period_min + m.follow_up_min;
         let groups = self.groups;
+        let deadline_ms = m.thresholds_min.map(to_ms);
         self.trial_counts.fill((0, 0));
         tally.trials += 1;
         tally.incidents += self.originals as u64;
@@ -29,7 +32,8 @@ impl Engine<'_> {
             for (step, &t) in milestones.iter().enumerate().take(steps) {
                 let reached = t <= horizon;
                 let rel = (t - origin).max(0.0);
-                let ok = reached && rel <= m.thresholds_min[step];
+                let rel_ms = to_ms(rel);
+                let ok = reached && rel_ms <= deadline_ms[step];
                 for g in [Groups::ALL, groups.severity(c.severity as usize), groups.zone(z), groups.light(night)] {
                     let cell = tally.cell_mut(g, step);
                     cell.n += 1;
@@ -38,7 +42,7 @@ impl Engine<'_> {
                         cell.reached += 1;
                         cell.time_sum_mmin += to_mmin(rel);
                     }
-                    tally.hist_add(g, step, reached.then_some(rel));
+                    tally.hist_add(g, step, reached.then_some(rel_ms));
                     let tc = &mut self.trial_counts[g * 3 + step];
                     tc.0 += 1;
                     tc.1 += ok as u64;

@@ -47,9 +47,10 @@ pub fn compliance(cell: &Cell, trials: u64) -> (f64, f64, f64) {
     (p, lo, hi)
 }
 
-/// The q-quantile of a one-minute histogram, interpolated within its bin; `None` when it falls
+/// The q-quantile of a one-minute histogram, interpolated between the earliest and latest time
+/// seen in its bin (`lo_ms`, `hi_ms`), so a fixed time is reported exactly; `None` when it falls
 /// in the overflow bin (later than 48 h or never).
-pub fn quantile(hist: &[u64], q: f64) -> Option<f64> {
+pub fn quantile(hist: &[u64], lo_ms: &[u32], hi_ms: &[u32], q: f64) -> Option<f64> {
     let total: u64 = hist.iter().sum();
     if total == 0 {
         return None;
@@ -61,7 +62,11 @@ pub fn quantile(hist: &[u64], q: f64) -> Option<f64> {
             if bin == HIST_BINS {
                 return None;
             }
-            return Some(bin as f64 + (target - cum as f64) / count as f64);
+            // The k-th of `count` times in the bin, spread evenly between the first and last.
+            let (lo, hi) = (f64::from(lo_ms[bin]), f64::from(hi_ms[bin]));
+            let k = (target - cum as f64).ceil().clamp(1.0, count as f64);
+            let at = if count == 1 { lo } else { lo + (hi - lo) * (k - 1.0) / (count - 1) as f64 };
+            return Some(at / 60_000.0);
         }
         cum += count;
     }
@@ -93,13 +98,19 @@ mod tests {
     }
 
     #[test]
-    fn quantile_interpolates_and_reports_overflow() {
-        let mut h = vec![0u64; HIST_BINS + 1];
+    fn quantile_interpolates_within_the_times_seen_and_reports_overflow() {
+        let n = HIST_BINS + 1;
+        let (mut h, mut lo, mut hi) = (vec![0u64; n], vec![u32::MAX; n], vec![0u32; n]);
+        // 50 times spread evenly over 10:00-10:49 (seconds apart), 50 at exactly 20:00.
         h[10] = 50;
+        (lo[10], hi[10]) = (600_000, 600_000 + 49_000);
         h[20] = 50;
-        assert_eq!(quantile(&h, 0.5), Some(11.0));
-        assert_eq!(quantile(&h, 0.75), Some(20.5));
+        (lo[20], hi[20]) = (1_200_000, 1_200_000);
+        // The 50th of 100 is the last of the first bin; the 75th lies on the atom.
+        assert_eq!(quantile(&h, &lo, &hi, 0.5), Some(10.0 + 49.0 / 60.0));
+        assert_eq!(quantile(&h, &lo, &hi, 0.75), Some(20.0));
+        assert_eq!(quantile(&h, &lo, &hi, 0.01), Some(10.0));
         h[HIST_BINS] = 200;
-        assert_eq!(quantile(&h, 0.9), None);
+        assert_eq!(quantile(&h, &lo, &hi, 0.9), None);
     }
 }

@@ -115,6 +115,11 @@ pub struct Tally {
     pub cells: Vec<Cell>,
     /// [group][step][bin], HIST_BINS + 1 bins.
     pub hist: Vec<u64>,
+    /// The earliest and latest time in each bin, in milliseconds: a quantile is then exact
+    /// where the times have an atom (a fixed delay), and interpolated within the times seen
+    /// otherwise. Empty bins hold (u32::MAX, 0).
+    pub hist_lo_ms: Vec<u32>,
+    pub hist_hi_ms: Vec<u32>,
     /// [zone][phase]: sum in thousandths of a minute, and how many casualties went through it.
     pub phase_sum_mmin: Vec<u128>,
     pub phase_n: Vec<u64>,
@@ -141,6 +146,8 @@ impl Tally {
             zones: z,
             cells: vec![Cell::default(); g * 3],
             hist: vec![0; g * 3 * (HIST_BINS + 1)],
+            hist_lo_ms: vec![u32::MAX; g * 3 * (HIST_BINS + 1)],
+            hist_hi_ms: vec![0; g * 3 * (HIST_BINS + 1)],
             phase_sum_mmin: vec![0; z * PHASES.len()],
             phase_n: vec![0; z * PHASES.len()],
             failures: vec![0; 3 * z * CAUSES],
@@ -168,17 +175,35 @@ impl Tally {
 
     #[inline]
     pub fn hist(&self, group: usize, step: usize) -> &[u64] {
-        let at = (group * 3 + step) * (HIST_BINS + 1);
-        &self.hist[at..at + HIST_BINS + 1]
+        &self.hist[Self::hist_range(group, step)]
     }
 
+    /// The earliest and latest milliseconds seen in each bin of `hist(group, step)`.
+    pub fn hist_bounds_ms(&self, group: usize, step: usize) -> (&[u32], &[u32]) {
+        let r = Self::hist_range(group, step);
+        (&self.hist_lo_ms[r.clone()], &self.hist_hi_ms[r])
+    }
+
+    fn hist_range(group: usize, step: usize) -> std::ops::Range<usize> {
+        let at = (group * 3 + step) * (HIST_BINS + 1);
+        at..at + HIST_BINS + 1
+    }
+
+    /// Counts a time to a step, in milliseconds; `None` is never (within follow-up).
     #[inline]
-    pub fn hist_add(&mut self, group: usize, step: usize, minutes: Option<f64>) {
-        let bin = match minutes {
-            Some(m) => (m as usize).min(HIST_BINS),
-            None => HIST_BINS,
-        };
-        self.hist[(group * 3 + step) * (HIST_BINS + 1) + bin] += 1;
+    pub fn hist_add(&mut self, group: usize, step: usize, ms: Option<u64>) {
+        let at = (group * 3 + step) * (HIST_BINS + 1);
+        match ms.map(|ms| (ms / MS_PER_MIN) as usize).filter(|&bin| bin < HIST_BINS) {
+            Some(bin) => {
+                // Below 48 h, so the milliseconds fit in 32 bits.
+                let ms = ms.unwrap_or(0) as u32;
+                let i = at + bin;
+                self.hist[i] += 1;
+                self.hist_lo_ms[i] = self.hist_lo_ms[i].min(ms);
+                self.hist_hi_ms[i] = self.hist_hi_ms[i].max(ms);
+            }
+            None => self.hist[at + HIST_BINS] += 1,
+        }
     }
 
     #[inline]
@@ -217,6 +242,12 @@ impl Tally {
                 *x += y;
             }
         }
+        for (x, y) in self.hist_lo_ms.iter_mut().zip(&o.hist_lo_ms) {
+            *x = (*x).min(*y);
+        }
+        for (x, y) in self.hist_hi_ms.iter_mut().zip(&o.hist_hi_ms) {
+            *x = (*x).max(*y);
+        }
         for (a, b) in [
             (&mut self.phase_sum_mmin, &o.phase_sum_mmin),
             (&mut self.asset_busy_mmin, &o.asset_busy_mmin),
@@ -227,6 +258,16 @@ impl Tally {
             }
         }
     }
+}
+
+const MS_PER_MIN: u64 = 60_000;
+
+/// Minutes to whole milliseconds: the exact grid on which a time is compared with a deadline,
+/// so a chain of delays that sums to the deadline is in time whatever the floating-point
+/// rounding of the sum (10.000000000000007 minutes is 600,000 ms).
+#[inline]
+pub fn to_ms(minutes: f64) -> u64 {
+    (minutes.clamp(0.0, 1e12) * MS_PER_MIN as f64).round() as u64
 }
 
 /// Minutes to integer thousandths of a minute, for sums that must not depend on merge order.
