@@ -399,3 +399,11 @@ fn every_file_of_a_comparison_is_checked_before_any_runs() {
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("a.toml") && stderr.contains("b.toml"), "both files' problems: {stderr}");
 }
+
+#[test]
+fn validate_counts_scheduled_incidents_in_the_expected_casualties() {
+    // One attack of 25-35 casualties (mean 30) in a 2-day period, and no random incidents.
+    let out = casevac(&["validate", "scenarios/masscal-camp-attack.toml"]);
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("about 15.00 casualties a day expected, 30 per 2-day trial"), "{stdout}");
+}

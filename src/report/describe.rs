@@ -38,13 +38,19 @@ pub fn describe(m: &Model) -> String {
         units as u32 - helis,
         m.zones.len()
     );
-    let per_day: f64 = m.zones.iter().map(|z| z.incidents_per_day * z.casualties.mean()).sum();
+    // Random incidents over the period plus the scheduled ones, each with its mean casualties.
+    let days = m.period_min / 1440.0;
+    let per_trial: f64 = m
+        .zones
+        .iter()
+        .map(|z| (z.incidents_per_day * days + z.scheduled_min.len() as f64) * z.casualties.mean())
+        .sum();
     let _ = writeln!(
         o,
         "about {:.2} casualties a day expected, {:.0} per {}-day trial; daylight {:02}:{:02} to {:02}:{:02}",
-        per_day,
-        per_day * m.period_min / 1440.0,
-        m.period_min / 1440.0,
+        per_trial / days,
+        per_trial,
+        days,
         (m.daylight.sunrise_min / 60.0) as u32,
         (m.daylight.sunrise_min % 60.0) as u32,
         (m.daylight.sunset_min / 60.0) as u32,
