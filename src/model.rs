@@ -100,6 +100,9 @@ pub struct Site {
     pub id: String,
     pub name: String,
     pub pos: Point,
+    /// Whether a ground move leaving the site waits for an escort: a transfer from a clinic
+    /// follows its site's rule, not the rule of the zone its casualties came from.
+    pub escort_required: bool,
 }
 
 #[derive(Debug, Clone)]

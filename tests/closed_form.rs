@@ -491,3 +491,78 @@ fn a_chain_that_sums_exactly_to_each_deadline_is_in_time_and_its_quantiles_are_e
     let late = model(&text.replace("first_aid_min = 10", "first_aid_min = 10.00002"));
     assert_eq!(run(&late, 3, 5).1.steps[0].compliance, Some(0.0));
 }
+
+#[test]
+fn a_transfer_follows_the_escort_rule_of_the_clinic_site_not_of_the_zone() {
+    // Casualties in an escorted zone are driven to a clinic that cannot operate, then on to
+    // the hospital by another ambulance. The first move waits 30 min for its escort; the
+    // transfer leaves a secured base and does not, unless the site says it must.
+    let text = |site_escort: bool| {
+        format!(
+            r#"
+[scenario]
+name = "escort"
+period_days = 20
+
+[[site]]
+id = "clinic"
+lat = 0.0
+lon = 0.4
+escort_required = {site_escort}
+
+[[site]]
+id = "hospital"
+lat = 0.0
+lon = 1.0
+
+[[facility]]
+id = "l1"
+site = "clinic"
+level = "level1"
+handover_min = 5
+
+[[facility]]
+id = "l2"
+site = "hospital"
+level = "level2"
+operating_tables = 100
+handover_min = 3
+
+[[asset]]
+id = "amb"
+kind = "ground"
+base = "clinic"
+count = 100
+speed_kmh = 40
+launch_day_min = 2
+launch_night_min = 2
+escort_min = 30
+on_scene_min = 4
+turnaround_min = 0
+delivers_to = "nearest"
+
+[[zone]]
+id = "z"
+centre = {{ lat = 0.0, lon = 0.5 }}
+radius_km = 0
+incidents_per_day = 5
+severity = {{ t1 = 1, t2 = 0, t3 = 0 }}
+surgery_share = {{ t1 = 1, t2 = 0, t3 = 0 }}
+first_aider_share = 0
+report_delay_min = 2
+road_factor = 1
+escort_required = true
+"#
+        )
+    };
+    let amb = |deg: f64| deg * km_per_degree() / 40.0 * 60.0;
+    let at_clinic = 2.0 + 2.0 + 30.0 + amb(0.1) + 4.0 + amb(0.1);
+    // The transfer: launch 2, no drive to the pick-up (the ambulance is based there), 4 on
+    // scene, the road to the hospital, its handover.
+    let surgery = at_clinic + 5.0 + 2.0 + 4.0 + amb(0.6) + 3.0;
+    let (_, secured) = run(&model(&text(false)), 4, 10);
+    assert_close(secured.steps[1].mean_min.unwrap(), at_clinic, 1e-3, "resuscitation at the clinic");
+    assert_close(secured.steps[2].mean_min.unwrap(), surgery, 1e-3, "a transfer from a secured base");
+    let (_, escorted) = run(&model(&text(true)), 4, 10);
+    assert_close(escorted.steps[2].mean_min.unwrap(), surgery + 30.0, 1e-3, "a site that needs an escort");
+}

@@ -125,15 +125,20 @@ fn difference(b: &Cell, a: &Cell, x: &Cross, trials: u64) -> Difference {
     }
     let k = trials as f64;
     let (nbar_a, nbar_b) = (a.n as f64 / k, b.n as f64 / k);
-    // Σ(c − R n)² for one variant.
-    let own = |c: &Cell, r: f64| (c.c2 as f64 - 2.0 * r * c.nc as f64 + r * r * c.n2 as f64).max(0.0);
+    // Σ(c − R n)² for one variant, written term for term as the cross sum below, so that two
+    // identical variants give exactly the same floating-point values and a difference of
+    // exactly zero.
+    let own = |c: &Cell, r: f64| {
+        let (c2, nc, n2) = (c.c2 as f64, c.nc as f64, c.n2 as f64);
+        c2 - r * nc - r * nc + r * r * n2
+    };
     let ss_a = own(a, ra) / (nbar_a * nbar_a);
     let ss_b = own(b, rb) / (nbar_b * nbar_b);
     let cross =
         (x.ca_cb as f64 - rb * x.ca_nb as f64 - ra * x.na_cb as f64 + ra * rb * x.na_nb as f64) / (nbar_a * nbar_b);
     let scale = k * (k - 1.0);
     d.half_width = Some(Z95 * ((ss_a + ss_b - 2.0 * cross).max(0.0) / scale).sqrt());
-    d.independent_half_width = Some(Z95 * ((ss_a + ss_b) / scale).sqrt());
+    d.independent_half_width = Some(Z95 * ((ss_a + ss_b).max(0.0) / scale).sqrt());
     d
 }
 

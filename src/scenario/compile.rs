@@ -196,6 +196,7 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
                 id: s.id.get_ref().clone(),
                 name: s.name.clone().unwrap_or_else(|| s.id.get_ref().clone()),
                 pos: Point::new(lat, lon),
+                escort_required: s.escort_required,
             }
         })
         .collect();

@@ -82,6 +82,9 @@ pub struct SiteEntry {
     pub name: Option<String>,
     pub lat: S<f64>,
     pub lon: S<f64>,
+    /// Whether a ground move leaving this site (a transfer from its clinic) waits for an escort.
+    #[serde(default)]
+    pub escort_required: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

@@ -19,8 +19,8 @@ impl Engine<'_> {
         let a = &m.assets[g];
         let inc = &mut self.incidents[sortie.incident as usize];
         inc.first_arrival = inc.first_arrival.min(now);
-        let (pos, zone, transfer) = (inc.pos, inc.zone as usize, inc.transfer);
-        let access = &m.zones[zone].access;
+        let (pos, zone, transfer, access) = (inc.pos, inc.zone as usize, inc.transfer, inc.access);
+        let access = &access;
         let carried = sortie.slot_start as usize..(sortie.slot_start + sortie.slot_len) as usize;
         let surgical = self.slots[carried.clone()].iter().any(|&c| self.casualties[c as usize].needs_surgery);
         let (f, to_facility) = destination(m, a, access, pos, surgical && (transfer || !a.delivers_to_nearest));
@@ -49,7 +49,7 @@ impl Engine<'_> {
         if surgical && fac.surgery {
             self.push(at_facility + handover, Kind::PatientsReady(s as u32));
         } else if surgical {
-            self.request_transfer(zone, fac.pos, carried, at_facility + handover);
+            self.request_transfer(zone, f, carried, at_facility + handover);
         }
         let back = a.travel_min(m.facility_to_base_km[f][g], access);
         let free_t = at_facility + a.turnaround_min.sample(&mut self.keys.stream(Purpose::Scene, sortie.key, 1)) + back;
@@ -62,7 +62,7 @@ impl Engine<'_> {
 
     /// Casualties delivered to a facility that cannot operate wait there, stabilised, for a
     /// second lift to a surgical facility: a new request, queued like any other.
-    pub(super) fn request_transfer(&mut self, zone: usize, pos: Point, carried: Range<usize>, request_t: f64) {
+    pub(super) fn request_transfer(&mut self, zone: usize, f: usize, carried: Range<usize>, request_t: f64) {
         let slot_start = self.slots.len() as u32;
         for i in carried {
             let c = self.slots[i];
@@ -71,13 +71,18 @@ impl Engine<'_> {
             }
         }
         let i = self.incidents.len() as u32;
+        let fac = &self.model.facilities[f];
         // Named by the first casualty it moves: a casualty is transferred at most once (a
         // transfer always goes to a facility that operates).
         let first = self.slots[slot_start as usize] as usize;
         self.incidents.push(Incident {
             key: combine(self.casualties[first].key, TRANSFER),
             zone: zone as u16,
-            pos,
+            access: Access {
+                escort_required: self.model.sites[fac.site].escort_required,
+                ..self.model.zones[zone].access
+            },
+            pos: fac.pos,
             wound_t: request_t,
             request_t,
             first_arrival: NEVER,

@@ -82,7 +82,7 @@ impl Engine<'_> {
     pub(super) fn best_unit(&self, i: usize, now: f64) -> Option<usize> {
         let m = self.model;
         let inc = &self.incidents[i];
-        let access = &m.zones[inc.zone as usize].access;
+        let access = &inc.access;
         let wait_for_better = m.dispatch == Dispatch::BestArrival;
         // (planned arrival, ready now, unit): the earliest wins, then one ready now.
         let mut best: Option<(f64, bool, usize)> = None;
@@ -150,7 +150,8 @@ impl Engine<'_> {
         let g = self.units[u].group as usize;
         let a = &m.assets[g];
         let inc = &self.incidents[i];
-        let access = &m.zones[inc.zone as usize].access;
+        let access = inc.access;
+        let access = &access;
         // The lift of this incident's next casualties by this group: the same delays whichever
         // of the group's units flies it, each delay from its own stream.
         let key = combine(combine(inc.key, u64::from(inc.next_unassigned - inc.slot_start)), self.group_key[g]);

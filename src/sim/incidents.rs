@@ -122,6 +122,7 @@ impl Engine<'_> {
         self.incidents.push(Incident {
             key,
             zone: z as u16,
+            access: zone.access,
             pos,
             wound_t,
             request_t: wound_t + report,

@@ -18,7 +18,7 @@ pub use trace::{CasualtyTrace, DayTrace, TrialTrace};
 
 use crate::dist::unit;
 use crate::geo::Point;
-use crate::model::{AssetKind, MIN_PER_DAY, Model};
+use crate::model::{Access, AssetKind, MIN_PER_DAY, Model};
 use crate::stats::tally::{Groups, PHASES, Tally};
 use events::{Event, Kind, QueuedPatient};
 use std::collections::BinaryHeap;
@@ -32,6 +32,9 @@ struct Incident {
     /// or for a transfer, the first casualty it moves.
     key: u64,
     zone: u16,
+    /// How ground vehicles reach the pick-up point: the zone's access, or for a transfer, the
+    /// zone's roads with the escort rule of the clinic's site.
+    access: Access,
     pos: Point,
     wound_t: f64,
     request_t: f64,
