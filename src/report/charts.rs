@@ -316,11 +316,14 @@ pub(super) fn row_chart<'a, DB: DrawingBackend>(
         .y_label_area_size(label_width)
         .build_cartesian_2d(x, 0.0..n)
         .map_err(err)?;
+    // About one tick every 60 pixels, so signed labels on a narrow panel do not run together.
+    let ticks = (chart.plotting_area().dim_in_pixel().0 / 60).clamp(3, 10) as usize;
     chart
         .configure_mesh()
         .max_light_lines(1)
         .disable_y_mesh()
         .y_labels(0)
+        .x_labels(ticks)
         .x_desc(x_desc)
         .x_label_formatter(x_label)
         .label_style(font(14))
@@ -540,7 +543,7 @@ pub(super) fn draw_zones<DB: DrawingBackend>(chart: &mut XyChart<DB>, model: &Mo
 }
 
 /// A vertical colour bar from `top` to `bottom` pixels: `colour(t)` for t from 0 (bottom) to 1
-/// (top), a label at each of `ticks` (t, text), and `title` above it.
+/// (top), a label at each of `ticks` (t, text, lines 15 pixels apart), and `title` above it.
 pub(super) fn colour_bar<DB: DrawingBackend>(
     bar: &DrawingArea<DB, Shift>,
     (top, bottom): (u32, u32),
@@ -556,7 +559,12 @@ pub(super) fn colour_bar<DB: DrawingBackend>(
     for (t, label) in ticks {
         let y = bottom as i32 - ((bottom - top) as f64 * t) as i32;
         bar.draw(&PathElement::new(vec![(40, y), (44, y)], BLACK.stroke_width(1))).map_err(err)?;
-        bar.draw(&Text::new(label.clone(), (46, y), font(13).pos(Pos::new(HPos::Left, VPos::Center)))).map_err(err)?;
+        // A label may run over lines; the first sits at its tick.
+        for (l, line) in label.lines().enumerate() {
+            let at = (46, y + 15 * l as i32);
+            bar.draw(&Text::new(line.to_string(), at, font(13).pos(Pos::new(HPos::Left, VPos::Center))))
+                .map_err(err)?;
+        }
     }
     bar.draw(&Text::new(title.to_string(), (15, top as i32 - 28), font(13))).map_err(err)
 }

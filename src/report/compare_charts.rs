@@ -199,14 +199,22 @@ impl DifferenceChart<'_> {
     }
 }
 
-/// An x range in points holding zero and every interval of a step, with some room either side.
-fn points_range(values: impl Iterator<Item = f64>) -> std::ops::Range<f64> {
+/// An x range in points holding zero and every interval of one step of `diffs`, with room
+/// for the values' labels, which go on the side away from zero: `plot_px` is the plot's width.
+fn points_range(diffs: &[&StepDiff], plot_px: f64) -> std::ops::Range<f64> {
+    let values = diffs.iter().flat_map(|d| [d.difference, d.ci95_low, d.ci95_high]).flatten();
     let (lo, hi) = values.fold((0.0f64, 0.0f64), |(l, h), v| (l.min(v * 100.0), h.max(v * 100.0)));
     // At least a point either side, so a column of zeros still shows a scale.
     let (lo, hi) = (lo.min(-1.0), hi.max(1.0));
-    let pad = (hi - lo) * 0.12;
-    (lo - pad)..(hi + pad)
+    let label_px = |used: bool| if used { LABEL_PX } else { 10.0 };
+    let left = label_px(diffs.iter().any(|d| d.difference.is_some_and(|x| x < 0.0)));
+    let right = label_px(diffs.iter().any(|d| d.difference.is_some_and(|x| x >= 0.0)));
+    let units_per_px = (hi - lo) / (plot_px - left - right).max(plot_px * 0.3);
+    (lo - left * units_per_px)..(hi + right * units_per_px)
 }
+
+/// Room for a value's label beside its whisker, in pixels.
+const LABEL_PX: f64 = 80.0;
 
 impl Chart for DifferenceChart<'_> {
     fn size(&self) -> (u32, u32) {
@@ -252,13 +260,14 @@ impl Chart for DifferenceChart<'_> {
                 format!("{v:+.1}")
             }
         };
+        let x_desc = format!("points, {}", if c.alternatives.len() == 1 { "B − A" } else { "alternative − A" });
         for (s, panel) in panels.into_iter().enumerate() {
-            let x =
-                points_range(rows.iter().flat_map(|(_, d)| [d[s].difference, d[s].ci95_low, d[s].ci95_high]).flatten());
+            let column: Vec<&StepDiff> = rows.iter().map(|(_, d)| &d[s]).collect();
+            // The plot is the panel less its margins and the label area of the first panel.
+            let x = points_range(&column, f64::from(panel_w) - 50.0);
             let caption = (step_title(STEPS[s], c.base.summary.steps[s].threshold_min), 16);
             let row_labels = if s == 0 { &labels } else { &blank };
-            let mut chart =
-                row_chart(panel, (&caption.0, caption.1), x.clone(), ("points, B − A", &signed), row_labels)?;
+            let mut chart = row_chart(panel, (&caption.0, caption.1), x.clone(), (&x_desc, &signed), row_labels)?;
             // A band behind each "all casualties" row sets it apart from its zones.
             for (r, (label, _)) in rows.iter().enumerate() {
                 if label.ends_with("all casualties") {
@@ -324,11 +333,10 @@ impl DifferenceChart<'_> {
                 + Circle::new((0, 0), 6, colour.filled())
                 + Circle::new((0, 0), 6, WHITE.stroke_width(1))])
             .map_err(err)?;
+        // The value goes on the side away from zero, where the range left room for it.
         let text = Points(diff).to_string();
-        let text_w = text.chars().count() as i32 * 8;
-        let (right, _) = chart.backend_coord(&(hi, y));
-        let (edge, _) = chart.backend_coord(&(x.end, y));
-        let label = if right + 10 + text_w < edge {
+        let right = diff >= 0.0;
+        let label = if right {
             EmptyElement::at((hi, y)) + Text::new(text, (10, 0), font(12).pos(Pos::new(HPos::Left, VPos::Center)))
         } else {
             EmptyElement::at((lo, y)) + Text::new(text, (-10, 0), font(12).pos(Pos::new(HPos::Right, VPos::Center)))
@@ -354,16 +362,23 @@ pub struct DifferenceMapChart<'a> {
 const DIFF_BAR_W: u32 = COLOUR_BAR_W + 50;
 
 impl DifferenceMapChart<'_> {
-    /// Half the colour scale in points: the largest change on the map, rounded up to a round
-    /// number, so the scale is symmetric and zero sits at its centre.
-    pub fn scale_pts(&self) -> f64 {
+    /// Half the colour scale in points, so the scale is symmetric and zero sits at its centre,
+    /// and whether some changes go beyond it. It covers 95% of the cells that change, rounded up
+    /// to a round number: a few cells right at a new facility would otherwise wash out the
+    /// moderate changes around it. Larger changes take the colour of the scale's end.
+    fn scale_pts(&self) -> (f64, bool) {
         let base = &self.maps[0];
-        let largest = self.maps[1..]
+        let mut changes: Vec<f64> = self.maps[1..]
             .iter()
             .flat_map(|m| m.cells.iter().zip(&base.cells))
             .flat_map(|(a, b)| (0..3).map(move |s| (a.p[s] - b.p[s]).abs() * 100.0))
-            .fold(0.0, f64::max);
-        [1.0, 2.0, 5.0, 10.0, 20.0, 25.0, 50.0, 100.0].into_iter().find(|&m| largest <= m).unwrap_or(100.0)
+            .filter(|&d| d > 0.0)
+            .collect();
+        changes.sort_by(f64::total_cmp);
+        let largest = changes.last().copied().unwrap_or(0.0);
+        let covered = changes.get((changes.len() as f64 * 0.95).ceil() as usize).copied().unwrap_or(largest);
+        let scale = [1.0, 2.0, 5.0, 10.0, 20.0, 25.0, 50.0, 100.0].into_iter().find(|&m| covered <= m).unwrap_or(100.0);
+        (scale, largest > scale)
     }
 }
 
@@ -378,7 +393,8 @@ impl Chart for DifferenceMapChart<'_> {
         if self.maps.iter().any(|m| m.cells.len() != base.cells.len() || m.bounds != base.bounds) {
             return Err("the coverage maps of a comparison must share one grid".into());
         }
-        let scale = self.scale_pts();
+        let (scale, clipped) = self.scale_pts();
+        let beyond = if clipped { " or more" } else { "" };
         let (title, body) = root.split_vertically(MAP_TITLE_H);
         map_title(
             &title,
@@ -406,15 +422,17 @@ impl Chart for DifferenceMapChart<'_> {
         let ticks: Vec<(f64, String)> = (0..=4)
             .map(|k| {
                 let v = scale * (k as f64 / 2.0 - 1.0);
-                let word = match k {
-                    0 => " worse",
-                    4 => " better",
-                    _ => "",
+                let label = match k {
+                    0 => format!("{v:+}{beyond}\nworse"),
+                    2 => "0 no change".to_string(),
+                    4 => format!("{v:+}{beyond}\nbetter"),
+                    _ => format!("{v:+}"),
                 };
-                (k as f64 / 4.0, if k == 2 { "0 no change".to_string() } else { format!("{v:+}{word}") })
+                (k as f64 / 4.0, label)
             })
             .collect();
         colour_bar(&bar, (top, bottom), |t| diverging(2.0 * t - 1.0), &ticks, "change (points)")?;
-        marker_key(&bar, bottom as i32 + 20)
+        // Below the second line of the bottom label.
+        marker_key(&bar, bottom as i32 + 40)
     }
 }
