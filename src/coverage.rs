@@ -102,7 +102,35 @@ pub fn probe_point(
 
 /// Probes every cell of the grid; `progress` is called once per cell.
 pub fn coverage(model: &Model, opts: &CoverageOptions, progress: &(dyn Fn(u64) + Sync)) -> Coverage {
-    let bounds = mission_bounds(model);
+    coverage_within(model, mission_bounds(model), opts, progress)
+}
+
+/// The coverage maps of a base and its alternatives on one grid, base first, for a comparison.
+///
+/// The grid spans every variant's mission area (an alternative may add a site), so cell `i` is
+/// the same point in every map; and cell `i` probes the same streams in every map, so a cell's
+/// difference between two maps is paired like a comparison's trials: zero wherever the change
+/// does not reach, not the noise of two samples.
+pub fn paired_coverage(
+    base: &Model,
+    alts: &[Model],
+    opts: &CoverageOptions,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Vec<Coverage> {
+    let bounds = alts
+        .iter()
+        .map(mission_bounds)
+        .fold(mission_bounds(base), |a, b| [a[0].min(b[0]), a[1].max(b[1]), a[2].min(b[2]), a[3].max(b[3])]);
+    std::iter::once(base).chain(alts).map(|m| coverage_within(m, bounds, opts, progress)).collect()
+}
+
+/// Probes every cell of a grid over `bounds` ([lat_min, lat_max, lon_min, lon_max]).
+fn coverage_within(
+    model: &Model,
+    bounds: [f64; 4],
+    opts: &CoverageOptions,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Coverage {
     let mid_lat = ((bounds[0] + bounds[1]) / 2.0).to_radians().cos();
     let (h, w) = (bounds[1] - bounds[0], (bounds[3] - bounds[2]) * mid_lat);
     let n = opts.grid.max(2);

@@ -5,7 +5,7 @@
 
 use anyhow::Context;
 use casevac::compare::Comparison;
-use casevac::coverage::{CoverageOptions, coverage};
+use casevac::coverage::{CoverageOptions, coverage, paired_coverage};
 use casevac::model::Model;
 use casevac::report::html::{RunMeta, today_utc};
 use casevac::report::{self, OutputPaths, describe::describe, table};
@@ -410,8 +410,24 @@ fn compare(
     let elapsed_s = started.elapsed().as_secs_f64();
 
     let comparison = Comparison::new(base, alts, labels, &tally, opts.seed);
-    let meta = RunMeta { date_utc: today_utc(), map_grid: String::new() };
-    let notes = report::compare::write_outputs(&outputs.paths(), &comparison, &meta)?;
+    let notes = report::compare::write_outputs(&outputs.paths(), base, alts, &comparison, || {
+        // One map per scenario on one grid and the same probe streams, so cells are paired.
+        let copts = CoverageOptions { grid: outputs.map_grid as usize, probes: outputs.map_probes, seed: opts.seed };
+        let (bar, started, shown) = delayed_bar(None, "{spinner} coverage maps: {pos} cells, {elapsed} elapsed");
+        let maps = pool.install(|| paired_coverage(base, alts, &copts, &|n| advance(&bar, started, &shown, n)));
+        bar.finish_and_clear();
+        let meta = RunMeta {
+            date_utc: today_utc(),
+            map_grid: format!(
+                "{} x {} cells, {} casualties simulated per cell, in each of {} scenarios",
+                maps[0].nx,
+                maps[0].ny,
+                maps[0].probes,
+                maps.len()
+            ),
+        };
+        (maps, meta)
+    })?;
     if !outputs.quiet {
         write!(out, "{}", report::compare::render_table(&comparison))?;
         let casualties = tally.base.casualties + tally.alts.iter().map(|t| t.casualties).sum::<u64>();

@@ -40,7 +40,7 @@ fn register_font() {
     });
 }
 
-fn font(size: u32) -> TextStyle<'static> {
+pub(super) fn font(size: u32) -> TextStyle<'static> {
     TextStyle::from((FONT, size).into_font())
 }
 
@@ -56,9 +56,9 @@ pub fn viridis(t: f64) -> RGBColor {
     RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
 }
 
-type DrawResult = Result<(), String>;
+pub(super) type DrawResult = Result<(), String>;
 
-fn err<E: std::fmt::Debug>(e: E) -> String {
+pub(super) fn err<E: std::fmt::Debug>(e: E) -> String {
     format!("drawing failed: {e:?}")
 }
 
@@ -97,7 +97,7 @@ pub fn render(chart: &impl Chart) -> Result<(Vec<u8>, String), String> {
     Ok((png_bytes, svg))
 }
 
-fn pct(p: Option<f64>) -> f64 {
+pub(super) fn pct(p: Option<f64>) -> f64 {
     p.unwrap_or(0.0) * 100.0
 }
 
@@ -280,10 +280,13 @@ impl Chart for TimeToCareChart<'_> {
     }
 }
 
-type XyChart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+pub(super) type XyChart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
 /// The legend of a chart's labelled series, on a pale box.
-fn draw_legend<'a, DB: DrawingBackend + 'a>(chart: &mut XyChart<'a, DB>, position: SeriesLabelPosition) -> DrawResult {
+pub(super) fn draw_legend<'a, DB: DrawingBackend + 'a>(
+    chart: &mut XyChart<'a, DB>,
+    position: SeriesLabelPosition,
+) -> DrawResult {
     chart
         .configure_series_labels()
         .position(position)
@@ -294,14 +297,14 @@ fn draw_legend<'a, DB: DrawingBackend + 'a>(chart: &mut XyChart<'a, DB>, positio
         .map_err(err)
 }
 
-/// A chart of horizontal bars, one row per label from the top, x from 0 to `x_max` with ticks
-/// suffixed by `x_unit`: the frame the phases and utilisation charts share. Row `r` spans
-/// y = n - r - 1 to n - r.
-fn row_chart<'a, DB: DrawingBackend>(
+/// A chart of rows, one per label from the top, over the x range `x` with ticks written by
+/// `x_label`: the frame the phases, utilisation and difference charts share. Row `r` spans
+/// y = n - r - 1 to n - r. Empty labels take no room, so panels beside a labelled one line up.
+pub(super) fn row_chart<'a, DB: DrawingBackend>(
     area: &'a DrawingArea<DB, Shift>,
     (caption, caption_size): (&str, u32),
-    x_max: f64,
-    (x_desc, x_unit): (&str, &str),
+    x: std::ops::Range<f64>,
+    (x_desc, x_label): (&str, &dyn Fn(&f64) -> String),
     labels: &[&str],
 ) -> Result<XyChart<'a, DB>, String> {
     let n = labels.len() as f64;
@@ -311,23 +314,28 @@ fn row_chart<'a, DB: DrawingBackend>(
         .margin(15)
         .x_label_area_size(45)
         .y_label_area_size(label_width)
-        .build_cartesian_2d(0.0..x_max, 0.0..n)
+        .build_cartesian_2d(x, 0.0..n)
         .map_err(err)?;
+    // About one tick every 60 pixels, so signed labels on a narrow panel do not run together.
+    let ticks = (chart.plotting_area().dim_in_pixel().0 / 60).clamp(3, 10) as usize;
     chart
         .configure_mesh()
         .max_light_lines(1)
         .disable_y_mesh()
         .y_labels(0)
+        .x_labels(ticks)
         .x_desc(x_desc)
-        .x_label_formatter(&|v| format!("{v:.0}{x_unit}"))
+        .x_label_formatter(x_label)
         .label_style(font(14))
         .axis_desc_style(font(15))
         .draw()
         .map_err(err)?;
+    // backend_coord is in the whole image's pixels, and the area draws in its own.
+    let (ox, oy) = area.get_base_pixel();
     for (r, label) in labels.iter().enumerate() {
-        let (px, py) = chart.backend_coord(&(0.0, n - r as f64 - 0.5));
-        area.draw(&Text::new(label.to_string(), (px - 8, py), font(14).pos(Pos::new(HPos::Right, VPos::Center))))
-            .map_err(err)?;
+        let (px, py) = chart.backend_coord(&(chart.x_range().start, n - r as f64 - 0.5));
+        let at = (px - ox - 8, py - oy);
+        area.draw(&Text::new(label.to_string(), at, font(14).pos(Pos::new(HPos::Right, VPos::Center)))).map_err(err)?;
     }
     Ok(chart)
 }
@@ -355,7 +363,7 @@ impl Chart for PhasesChart<'_> {
         let (plot, legend) = root.split_horizontally(root.dim_in_pixel().0 - 230);
         let labels: Vec<&str> = rows.iter().map(|(z, _)| *z).collect();
         let caption = ("Where the minutes go (mean per evacuated casualty)", 20);
-        let mut chart = row_chart(&plot, caption, x_max, ("minutes", ""), &labels)?;
+        let mut chart = row_chart(&plot, caption, 0.0..x_max, ("minutes", &|v| format!("{v:.0}")), &labels)?;
         for (r, (_, phases)) in rows.iter().enumerate() {
             let y = n - r as f64 - 1.0;
             let mut x = 0.0;
@@ -423,7 +431,8 @@ impl Chart for UtilisationChart<'_> {
         let labels: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
         let caption = ("Utilisation over the period (blue: evacuation assets, orange: operating tables)", 18);
         let x_max = (max_pct * 1.1).ceil();
-        let mut chart = row_chart(root, caption, x_max, ("share of time busy (%)", "%"), &labels)?;
+        let x_label = |v: &f64| format!("{v:.0}%");
+        let mut chart = row_chart(root, caption, 0.0..x_max, ("share of time busy (%)", &x_label), &labels)?;
         for (r, (_, u, colour)) in rows.iter().enumerate() {
             let y = n - r as f64 - 1.0;
             chart
@@ -452,149 +461,193 @@ pub struct CoverageChart<'a> {
     pub coverage: &'a Coverage,
 }
 
-const PANEL_H: u32 = 560;
-const COLOUR_BAR_W: u32 = 110;
+/// Height of a map panel, its title strip and the width of the colour bar beside the panels.
+pub(super) const PANEL_H: u32 = 560;
+pub(super) const MAP_TITLE_H: u32 = 55;
+pub(super) const COLOUR_BAR_W: u32 = 110;
 
-impl CoverageChart<'_> {
-    fn panel_w(&self) -> u32 {
-        let b = self.coverage.bounds;
-        let aspect = (b[3] - b[2]) * ((b[0] + b[1]) / 2.0).to_radians().cos() / (b[1] - b[0]);
-        // Plot area is the panel less its margins and label areas.
-        ((PANEL_H - 130) as f64 * aspect).round().clamp(200.0, 900.0) as u32 + 100
+/// The width of a map panel over `bounds`, so that a kilometre is as long east–west as
+/// north–south in the middle of the map.
+pub(super) fn map_panel_w(bounds: [f64; 4]) -> u32 {
+    let b = bounds;
+    let aspect = (b[3] - b[2]) * ((b[0] + b[1]) / 2.0).to_radians().cos() / (b[1] - b[0]);
+    // Plot area is the panel less its margins and label areas.
+    ((PANEL_H - 130) as f64 * aspect).round().clamp(200.0, 900.0) as u32 + 100
+}
+
+/// A map's title strip: what the colour shows, and in grey how to read it.
+pub(super) fn map_title<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, title: &str, note: &str) -> DrawResult {
+    area.draw(&Text::new(title.to_string(), (15, 10), font(19))).map_err(err)?;
+    area.draw(&Text::new(note.to_string(), (15, 36), font(13).color(&RGBColor(80, 80, 80)))).map_err(err)
+}
+
+/// One map panel: longitude and latitude axes over `bounds`.
+pub(super) fn map_panel<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    caption: &str,
+    bounds: [f64; 4],
+) -> Result<XyChart<'a, DB>, String> {
+    let b = bounds;
+    let mut chart = ChartBuilder::on(area)
+        .caption(caption, font(17))
+        .margin(10)
+        .x_label_area_size(45)
+        .y_label_area_size(65)
+        .build_cartesian_2d(b[2]..b[3], b[0]..b[1])
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .max_light_lines(1)
+        .disable_mesh()
+        .x_desc("longitude (°)")
+        .y_desc("latitude (°)")
+        .x_labels(5)
+        .y_labels(6)
+        .x_label_formatter(&|v| degrees(*v, b[3] - b[2]))
+        .y_label_formatter(&|v| degrees(*v, b[1] - b[0]))
+        .label_style(font(12))
+        .axis_desc_style(font(13))
+        .draw()
+        .map_err(err)?;
+    Ok(chart)
+}
+
+/// Fills each cell of the grid with the colour `colour` gives its index.
+pub(super) fn draw_cells<DB: DrawingBackend>(
+    chart: &mut XyChart<DB>,
+    coverage: &Coverage,
+    colour: impl Fn(usize) -> RGBColor,
+) -> DrawResult {
+    let (dlat, dlon) = coverage.cell_deg;
+    chart
+        .draw_series(coverage.cells.iter().enumerate().map(|(i, c)| {
+            Rectangle::new(
+                [(c.lon - dlon / 2.0, c.lat - dlat / 2.0), (c.lon + dlon / 2.0, c.lat + dlat / 2.0)],
+                colour(i).filled(),
+            )
+        }))
+        .map_err(err)?;
+    Ok(())
+}
+
+/// The zones' outlines, in a colour that stands out from the scale underneath.
+pub(super) fn draw_zones<DB: DrawingBackend>(chart: &mut XyChart<DB>, model: &Model, colour: RGBColor) -> DrawResult {
+    for z in &model.zones {
+        let mut outline: Vec<(f64, f64)> = z.area.outline().iter().map(|&(lat, lon)| (lon, lat)).collect();
+        if let Some(&first) = outline.first() {
+            outline.push(first);
+        }
+        chart.draw_series(std::iter::once(PathElement::new(outline, colour.stroke_width(2)))).map_err(err)?;
     }
+    Ok(())
+}
+
+/// A vertical colour bar from `top` to `bottom` pixels: `colour(t)` for t from 0 (bottom) to 1
+/// (top), a label at each of `ticks` (t, text, lines 15 pixels apart), and `title` above it.
+pub(super) fn colour_bar<DB: DrawingBackend>(
+    bar: &DrawingArea<DB, Shift>,
+    (top, bottom): (u32, u32),
+    colour: impl Fn(f64) -> RGBColor,
+    ticks: &[(f64, String)],
+    title: &str,
+) -> DrawResult {
+    for y in top..bottom {
+        let t = 1.0 - (y - top) as f64 / (bottom - top) as f64;
+        bar.draw(&Rectangle::new([(15, y as i32), (40, y as i32 + 1)], colour(t).filled())).map_err(err)?;
+    }
+    bar.draw(&Rectangle::new([(15, top as i32), (40, bottom as i32)], BLACK.stroke_width(1))).map_err(err)?;
+    for (t, label) in ticks {
+        let y = bottom as i32 - ((bottom - top) as f64 * t) as i32;
+        bar.draw(&PathElement::new(vec![(40, y), (44, y)], BLACK.stroke_width(1))).map_err(err)?;
+        // A label may run over lines; the first sits at its tick.
+        for (l, line) in label.lines().enumerate() {
+            let at = (46, y + 15 * l as i32);
+            bar.draw(&Text::new(line.to_string(), at, font(13).pos(Pos::new(HPos::Left, VPos::Center))))
+                .map_err(err)?;
+        }
+    }
+    bar.draw(&Text::new(title.to_string(), (15, top as i32 - 28), font(13))).map_err(err)
+}
+
+/// The key to the site markers, below a colour bar, starting at `y`.
+pub(super) fn marker_key<DB: DrawingBackend>(bar: &DrawingArea<DB, Shift>, y: i32) -> DrawResult {
+    bar.draw(&Rectangle::new([(15, y - 5), (25, y + 5)], WHITE.filled())).map_err(err)?;
+    bar.draw(&Rectangle::new([(15, y - 5), (25, y + 5)], BLACK.stroke_width(1))).map_err(err)?;
+    bar.draw(&Text::new("facility", (30, y), font(12).pos(Pos::new(HPos::Left, VPos::Center)))).map_err(err)?;
+    bar.draw(&TriangleMarker::new((20, y + 22), 7, PALETTE[3].filled())).map_err(err)?;
+    bar.draw(&Text::new("asset base", (30, y + 22), font(12).pos(Pos::new(HPos::Left, VPos::Center)))).map_err(err)
 }
 
 impl Chart for CoverageChart<'_> {
     fn size(&self) -> (u32, u32) {
-        (3 * self.panel_w() + COLOUR_BAR_W, PANEL_H + 70)
+        (3 * map_panel_w(self.coverage.bounds) + COLOUR_BAR_W, PANEL_H + 70)
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
         let m = self.model;
         let cov = self.coverage;
-        let b = cov.bounds;
-        let (title, body) = root.split_vertically(55);
-        title
-            .draw(&Text::new(
-                format!(
-                    "Coverage: probability that a single T1 casualty wounded here is treated in time ({} simulated per cell)",
-                    cov.probes
-                ),
-                (15, 10),
-                font(19),
-            ))
-            .map_err(err)?;
-        title
-            .draw(&Text::new(
-                "Averaged over time of day and the days' weather and serviceability, with no other casualty competing. \
-                 Outside the zones (white), each point takes the nearest zone's reporting, first aid and road access.",
-                (15, 36),
-                font(13).color(&RGBColor(80, 80, 80)),
-            ))
-            .map_err(err)?;
-        let (panels, bar) = body.split_horizontally(3 * self.panel_w());
+        let (title, body) = root.split_vertically(MAP_TITLE_H);
+        map_title(
+            &title,
+            &format!(
+                "Coverage: probability that a single T1 casualty wounded here is treated in time ({} simulated per cell)",
+                cov.probes
+            ),
+            "Averaged over time of day and the days' weather and serviceability, with no other casualty competing. \
+             Outside the zones (white), each point takes the nearest zone's reporting, first aid and road access.",
+        )?;
+        let (panels, bar) = body.split_horizontally(3 * map_panel_w(cov.bounds));
         let panels = panels.split_evenly((1, 3));
         for (s, panel) in panels.iter().enumerate() {
-            let mut chart = ChartBuilder::on(panel)
-                .caption(step_title(STEPS[s], m.thresholds_min[s]), font(17))
-                .margin(10)
-                .x_label_area_size(45)
-                .y_label_area_size(65)
-                .build_cartesian_2d(b[2]..b[3], b[0]..b[1])
-                .map_err(err)?;
-            chart
-                .configure_mesh()
-                .max_light_lines(1)
-                .disable_mesh()
-                .x_desc("longitude (°)")
-                .y_desc("latitude (°)")
-                .x_labels(5)
-                .y_labels(6)
-                .x_label_formatter(&|v| degrees(*v, b[3] - b[2]))
-                .y_label_formatter(&|v| degrees(*v, b[1] - b[0]))
-                .label_style(font(12))
-                .axis_desc_style(font(13))
-                .draw()
-                .map_err(err)?;
-            let (dlat, dlon) = cov.cell_deg;
-            chart
-                .draw_series(cov.cells.iter().map(|c| {
-                    Rectangle::new(
-                        [(c.lon - dlon / 2.0, c.lat - dlat / 2.0), (c.lon + dlon / 2.0, c.lat + dlat / 2.0)],
-                        viridis(c.p[s]).filled(),
-                    )
-                }))
-                .map_err(err)?;
-            for z in &m.zones {
-                let mut outline: Vec<(f64, f64)> = z.area.outline().iter().map(|&(lat, lon)| (lon, lat)).collect();
-                if let Some(&first) = outline.first() {
-                    outline.push(first);
-                }
-                chart.draw_series(std::iter::once(PathElement::new(outline, WHITE.stroke_width(2)))).map_err(err)?;
-            }
-            self.draw_sites(&mut chart, s == 0)?;
+            let mut chart = map_panel(panel, &step_title(STEPS[s], m.thresholds_min[s]), cov.bounds)?;
+            draw_cells(&mut chart, cov, |i| viridis(cov.cells[i].p[s]))?;
+            draw_zones(&mut chart, m, WHITE)?;
+            draw_sites(&mut chart, m, cov.bounds, s == 0)?;
         }
-        // Colour bar.
         let (top, bottom) = (90, PANEL_H - 60);
-        for y in top..bottom {
-            let t = 1.0 - (y - top) as f64 / (bottom - top) as f64;
-            bar.draw(&Rectangle::new([(15, y as i32), (40, y as i32 + 1)], viridis(t).filled())).map_err(err)?;
-        }
-        bar.draw(&Rectangle::new([(15, top as i32), (40, bottom as i32)], BLACK.stroke_width(1))).map_err(err)?;
-        for k in 0..=4 {
-            let y = bottom as i32 - ((bottom - top) as f64 * k as f64 / 4.0) as i32;
-            bar.draw(&Text::new(format!("{}%", k * 25), (46, y), font(13).pos(Pos::new(HPos::Left, VPos::Center))))
-                .map_err(err)?;
-        }
-        bar.draw(&Text::new("in time", (15, top as i32 - 28), font(13))).map_err(err)?;
-        // Marker key.
-        let key_y = bottom as i32 + 20;
-        bar.draw(&Rectangle::new([(15, key_y - 5), (25, key_y + 5)], WHITE.filled())).map_err(err)?;
-        bar.draw(&Rectangle::new([(15, key_y - 5), (25, key_y + 5)], BLACK.stroke_width(1))).map_err(err)?;
-        bar.draw(&Text::new("facility", (30, key_y), font(12).pos(Pos::new(HPos::Left, VPos::Center)))).map_err(err)?;
-        bar.draw(&TriangleMarker::new((20, key_y + 22), 7, PALETTE[3].filled())).map_err(err)?;
-        bar.draw(&Text::new("asset base", (30, key_y + 22), font(12).pos(Pos::new(HPos::Left, VPos::Center))))
-            .map_err(err)?;
-        Ok(())
+        let ticks: Vec<(f64, String)> = (0..=4).map(|k| (k as f64 / 4.0, format!("{}%", k * 25))).collect();
+        colour_bar(&bar, (top, bottom), viridis, &ticks, "in time")?;
+        marker_key(&bar, bottom as i32 + 20)
     }
 }
 
-impl CoverageChart<'_> {
-    /// Sites: a white square where there is a facility, a triangle where assets are based,
-    /// a dot otherwise; names on the first panel only, to keep the others readable.
-    fn draw_sites<DB: DrawingBackend>(&self, chart: &mut XyChart<DB>, labels: bool) -> DrawResult {
-        let m = self.model;
-        for (i, site) in m.sites.iter().enumerate() {
-            let at = (site.pos.lon, site.pos.lat);
-            let facility = m.facilities.iter().any(|f| f.site == i);
-            let base = m.assets.iter().any(|a| a.base == i);
-            let marker = || EmptyElement::at(at);
-            if facility {
-                let square = marker()
-                    + Rectangle::new([(-6, -6), (6, 6)], WHITE.filled())
-                    + Rectangle::new([(-6, -6), (6, 6)], BLACK.stroke_width(1));
-                chart.draw_series(std::iter::once(square)).map_err(err)?;
-            }
-            if base {
-                let size = if facility { 4 } else { 7 };
-                let triangle = marker() + TriangleMarker::new((0, 0), size, PALETTE[3].filled());
-                chart.draw_series(std::iter::once(triangle)).map_err(err)?;
-            }
-            if !facility && !base {
-                chart.draw_series(std::iter::once(marker() + Circle::new((0, 0), 4, BLACK.filled()))).map_err(err)?;
-            }
-            if labels {
-                // Black on a pale box: readable over every colour of the scale. Sites in the
-                // right quarter of the map are labelled on their left, to stay inside it.
-                let w = site.name.chars().count() as i32 * 8 + 6;
-                let b = self.coverage.bounds;
-                let x0 = if site.pos.lon > b[2] + 0.75 * (b[3] - b[2]) { -8 - w } else { 8 };
-                let label = marker()
-                    + Rectangle::new([(x0, -20), (x0 + w, -4)], WHITE.mix(0.8).filled())
-                    + Text::new(site.name.clone(), (x0 + 3, -12), font(13).pos(Pos::new(HPos::Left, VPos::Center)));
-                chart.draw_series(std::iter::once(label)).map_err(err)?;
-            }
+/// Sites: a white square where there is a facility, a triangle where assets are based,
+/// a dot otherwise; names only when `labels` (the first panel), to keep the others readable.
+pub(super) fn draw_sites<DB: DrawingBackend>(
+    chart: &mut XyChart<DB>,
+    m: &Model,
+    bounds: [f64; 4],
+    labels: bool,
+) -> DrawResult {
+    for (i, site) in m.sites.iter().enumerate() {
+        let at = (site.pos.lon, site.pos.lat);
+        let facility = m.facilities.iter().any(|f| f.site == i);
+        let base = m.assets.iter().any(|a| a.base == i);
+        let marker = || EmptyElement::at(at);
+        if facility {
+            let square = marker()
+                + Rectangle::new([(-6, -6), (6, 6)], WHITE.filled())
+                + Rectangle::new([(-6, -6), (6, 6)], BLACK.stroke_width(1));
+            chart.draw_series(std::iter::once(square)).map_err(err)?;
         }
-        Ok(())
+        if base {
+            let size = if facility { 4 } else { 7 };
+            let triangle = marker() + TriangleMarker::new((0, 0), size, PALETTE[3].filled());
+            chart.draw_series(std::iter::once(triangle)).map_err(err)?;
+        }
+        if !facility && !base {
+            chart.draw_series(std::iter::once(marker() + Circle::new((0, 0), 4, BLACK.filled()))).map_err(err)?;
+        }
+        if labels {
+            // Black on a pale box: readable over every colour of the scale. Sites in the
+            // right quarter of the map are labelled on their left, to stay inside it.
+            let w = site.name.chars().count() as i32 * 8 + 6;
+            let x0 = if site.pos.lon > bounds[2] + 0.75 * (bounds[3] - bounds[2]) { -8 - w } else { 8 };
+            let label = marker()
+                + Rectangle::new([(x0, -20), (x0 + w, -4)], WHITE.mix(0.8).filled())
+                + Text::new(site.name.clone(), (x0 + 3, -12), font(13).pos(Pos::new(HPos::Left, VPos::Center)));
+            chart.draw_series(std::iter::once(label)).map_err(err)?;
+        }
     }
+    Ok(())
 }

@@ -3,6 +3,8 @@
 use super::fmt::{Count, Label, Maybe, Minutes, Pct, Points, PointsInterval, Style};
 use super::{OutputPaths, step_title, write_atomic};
 use crate::compare::{AltResult, Comparison, GroupDiff, MeanChange, StepDiff};
+use crate::coverage::Coverage;
+use crate::model::Model;
 use anyhow::Context;
 use std::fmt::Write;
 
@@ -10,7 +12,7 @@ use std::fmt::Write;
 const S: Style = Style::Plain;
 
 /// The letter a table uses for variant `i`: A for the base, then B, C, …
-fn letter(i: usize) -> char {
+pub(super) fn letter(i: usize) -> char {
     char::from(b'A' + (i % 26) as u8)
 }
 
@@ -213,11 +215,14 @@ pub fn to_csv(c: &Comparison) -> anyhow::Result<Vec<u8>> {
 }
 
 /// Writes every output `paths` asks for, in one fixed order (JSON, CSV, report), and returns a
-/// line per output saying where it went.
+/// line per output saying where it went. The coverage maps are costly, so they are computed, by
+/// `maps` (the base's, then each alternative's, on one grid), only when a report is asked for.
 pub fn write_outputs(
     paths: &OutputPaths,
+    base: &Model,
+    alts: &[Model],
     comparison: &Comparison,
-    meta: &super::html::RunMeta,
+    maps: impl FnOnce() -> (Vec<Coverage>, super::html::RunMeta),
 ) -> anyhow::Result<Vec<String>> {
     let mut notes = Vec::new();
     if let Some(path) = &paths.json {
@@ -232,7 +237,8 @@ pub fn write_outputs(
         notes.push(format!("CSV written to {}", path.display()));
     }
     if let Some(dir) = &paths.report {
-        super::compare_report::write(dir, comparison, meta)?;
+        let (maps, meta) = maps();
+        super::compare_report::write(dir, base, alts, comparison, &maps, &meta)?;
         notes.push(format!("report written to {}", dir.join("report.html").display()));
     }
     Ok(notes)

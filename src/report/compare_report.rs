@@ -1,11 +1,19 @@
 //! The report folder of a comparison: one self-contained HTML page that leads with the answer
-//! (what changes, by how much, how sure), then the differences by group, with the JSON beside it.
+//! (what changes, by how much, how sure), then the charts, then the differences by group; the
+//! charts as PNG and SVG, the difference map as GeoJSON and the JSON beside it.
 
+use super::charts::render as render_chart;
+use super::compare::letter;
+use super::compare_charts::{CompareComplianceChart, DifferenceChart, DifferenceMapChart};
 use super::fmt::{Count, Maybe, Pct, Points, PointsInterval, Style};
-use super::html::{Esc, RunMeta, STYLE};
+use super::geojson::difference_geojson;
+use super::html::{Esc, Figure, RunMeta, STYLE};
 use super::{step_title, to_json, write_atomic};
 use crate::compare::{AltResult, Comparison, GroupDiff, StepDiff, Verdict};
+use crate::coverage::Coverage;
+use crate::model::Model;
 use anyhow::Context;
+use base64::Engine as _;
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
@@ -49,10 +57,12 @@ fn group_table(o: &mut String, title: &str, groups: &[GroupDiff]) {
     o.push_str("</table>");
 }
 
-fn alternative(o: &mut String, c: &Comparison, a: &AltResult) {
+/// The answer for one alternative: a sentence per step and the headline table.
+fn answer_part(o: &mut String, c: &Comparison, k: usize, a: &AltResult) {
     let _ = write!(
         o,
-        "<section class=alternative><h2>{} against the base</h2><p class=desc>{}</p><ul class=answer>",
+        "<h2>{}: {} against the base</h2><p class=desc>{}</p><ul class=answer>",
+        letter(k + 1),
         Esc(&a.variant.label),
         Esc(&a.variant.summary.scenario.name)
     );
@@ -87,14 +97,19 @@ fn alternative(o: &mut String, c: &Comparison, a: &AltResult) {
         "</table><p class=note>Differences in percentage points, alternative minus base, with 95% intervals \
          computed from the paired difference of each trial (common random numbers). {same}</p>"
     );
-    group_table(o, "By severity", &a.by_severity);
-    group_table(o, "By zone", &a.by_zone);
-    group_table(o, "By time of wounding", &a.by_time_of_day);
-    o.push_str("</section>");
 }
 
-/// The comparison as one self-contained HTML page.
-pub fn render(c: &Comparison, meta: &RunMeta) -> String {
+/// Where an alternative's differences come from: the tables by group.
+fn detail_part(o: &mut String, k: usize, a: &AltResult) {
+    let b = letter(k + 1);
+    group_table(o, &format!("{b} − A by severity"), &a.by_severity);
+    group_table(o, &format!("{b} − A by zone"), &a.by_zone);
+    group_table(o, &format!("{b} − A by time of wounding"), &a.by_time_of_day);
+}
+
+/// The comparison as one self-contained HTML page: the answer, then the charts, then the
+/// differences by group.
+pub fn render(c: &Comparison, figures: &[Figure], meta: &RunMeta) -> String {
     let mut o = String::new();
     let base = &c.base.summary.scenario;
     let _ = write!(
@@ -105,7 +120,7 @@ pub fn render(c: &Comparison, meta: &RunMeta) -> String {
     );
     let _ = write!(
         o,
-        "<h1>Courses of action compared: {}</h1><p class=meta>base {} · {} paired trials of {} days · seed {} · casevac {} · {}</p>",
+        "<h1>Courses of action compared: {}</h1><p class=meta>A (base) {} · {} paired trials of {} days · seed {} · casevac {} · {}</p>",
         Esc(&base.name),
         Esc(&c.base.label),
         Count(c.run.trials),
@@ -114,26 +129,88 @@ pub fn render(c: &Comparison, meta: &RunMeta) -> String {
         Esc(&c.casevac_version),
         Esc(&meta.date_utc)
     );
-    for a in &c.alternatives {
-        alternative(&mut o, c, a);
+    o.push_str("<section id=answer>");
+    for (k, a) in c.alternatives.iter().enumerate() {
+        answer_part(&mut o, c, k, a);
     }
-    o.push_str(
-        "<p class=note>Every scenario runs the same trials: the same incidents, casualties, weather and \
+    o.push_str("</section><section id=charts><h2>Charts</h2>");
+    let b64 = base64::engine::general_purpose::STANDARD;
+    for f in figures {
+        let _ = write!(
+            o,
+            "<figure id={}><img alt=\"{}\" src=\"data:image/png;base64,{}\"><figcaption>{}</figcaption></figure>",
+            f.id,
+            Esc(f.title),
+            b64.encode(f.png),
+            Esc(f.title)
+        );
+    }
+    o.push_str("</section><section id=details><h2>Where the differences come from</h2>");
+    for (k, a) in c.alternatives.iter().enumerate() {
+        detail_part(&mut o, k, a);
+    }
+    let _ = writeln!(
+        o,
+        "</section><p class=note>Every scenario runs the same trials: the same incidents, casualties, weather and \
          delays wherever the scenarios agree, so a difference shows the change itself, not the luck of two runs. \
-         The same scenarios, seed and trial count reproduce every figure exactly.</p></body></html>\n",
+         The coverage maps ({}) probe every cell with the same random numbers in each scenario. \
+         The same scenarios, seed and trial count reproduce every figure exactly.</p></body></html>",
+        Esc(&meta.map_grid)
     );
     o
 }
 
-/// Everything `compare --report DIR` writes: the HTML page and the comparison's JSON. Returns
+/// Everything `compare --report DIR` writes: each chart as PNG and SVG, the HTML page, the
+/// difference map as GeoJSON and the comparison's JSON. `maps` are the coverage maps of the
+/// base and then each alternative, on one grid ([`crate::coverage::paired_coverage`]). Returns
 /// the files written, in order.
-pub fn write(dir: &Path, comparison: &Comparison, meta: &RunMeta) -> anyhow::Result<Vec<PathBuf>> {
+///
+/// With several alternatives, the difference map holds one row of step panels per alternative
+/// on one colour scale, so the alternatives can be weighed against each other at a glance.
+pub fn write(
+    dir: &Path,
+    base: &Model,
+    alts: &[Model],
+    comparison: &Comparison,
+    maps: &[Coverage],
+    meta: &RunMeta,
+) -> anyhow::Result<Vec<PathBuf>> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let mut written = Vec::new();
-    for (name, bytes) in [("report.html", render(comparison, meta)), ("comparison.json", to_json(comparison))] {
+    let mut put = |name: &str, bytes: &[u8]| -> anyhow::Result<()> {
         let path = dir.join(name);
-        write_atomic(&path, bytes.as_bytes()).with_context(|| format!("cannot write {}", path.display()))?;
+        write_atomic(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
         written.push(path);
+        Ok(())
+    };
+    let targets_pct = base.targets_pct;
+    let rendered = [
+        (
+            "compliance",
+            "Compliance with each step in every scenario, with 95% intervals",
+            render_chart(&CompareComplianceChart { comparison, targets_pct }),
+        ),
+        (
+            "difference",
+            "Paired difference from the base, overall and by zone, in percentage points with 95% intervals",
+            render_chart(&DifferenceChart { comparison }),
+        ),
+        (
+            "difference_map",
+            "Difference map: change in the probability that a lone T1 casualty wounded at each point is treated in \
+             time (purple better, orange worse)",
+            render_chart(&DifferenceMapChart { alts, maps, comparison }),
+        ),
+    ];
+    let mut figures = Vec::new();
+    for (id, title, result) in &rendered {
+        let (png, svg) = result.as_ref().map_err(|e| anyhow::anyhow!("cannot draw the {id} chart: {e}"))?;
+        put(&format!("{id}.png"), png)?;
+        put(&format!("{id}.svg"), svg.as_bytes())?;
+        figures.push(Figure { id, title, png });
     }
+    put("report.html", render(comparison, &figures, meta).as_bytes())?;
+    put("difference_map.geojson", difference_geojson(base, alts, maps).as_bytes())?;
+    put("comparison.json", to_json(comparison).as_bytes())?;
     Ok(written)
 }

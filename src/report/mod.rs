@@ -2,6 +2,7 @@
 
 pub mod charts;
 pub mod compare;
+pub mod compare_charts;
 pub mod compare_report;
 pub mod csv_out;
 pub mod describe;

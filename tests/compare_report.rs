@@ -1,0 +1,182 @@
+//! The report of a comparison: its charts, the difference map and its pairing, the HTML page,
+//! and the folder `casevac compare --report` writes.
+
+use casevac::compare::{Comparison, run_paired};
+use casevac::coverage::{CoverageOptions, paired_coverage};
+use casevac::model::Model;
+use casevac::report::compare_report;
+use casevac::report::html::RunMeta;
+use casevac::run::RunOptions;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const CHARTS: [&str; 3] = ["compliance", "difference", "difference_map"];
+const BASE: &str = "scenarios/sahel-north.toml";
+const ALT: &str = "scenarios/sahel-north-fst-kidal.toml";
+
+fn png_size(bytes: &[u8]) -> (u32, u32) {
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "PNG signature");
+    assert_eq!(&bytes[12..16], b"IHDR");
+    let be = |b: &[u8]| u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
+    (be(&bytes[16..20]), be(&bytes[20..24]))
+}
+
+fn load(path: &str) -> Model {
+    casevac::scenario::load(Path::new(path)).unwrap()
+}
+
+/// A quick comparison of `base` with `alts` written to `dir` through the library.
+fn write(base: &Model, alts: &[Model], dir: &Path) -> Vec<PathBuf> {
+    let opts = RunOptions { trials: 40, seed: 11, half_width_share: None, max_trials: 40 };
+    let tally = run_paired(base, alts, &opts, &|_| {});
+    let labels: Vec<String> = (0..=alts.len()).map(|i| format!("scenario {i}.toml")).collect();
+    let comparison = Comparison::new(base, alts, &labels, &tally, opts.seed);
+    let maps = paired_coverage(base, alts, &CoverageOptions { grid: 12, probes: 10, seed: opts.seed }, &|_| {});
+    let meta = RunMeta { date_utc: "2026-01-01".into(), map_grid: "12 cells".into() };
+    compare_report::write(dir, base, alts, &comparison, &maps, &meta).unwrap()
+}
+
+#[test]
+fn every_chart_of_the_bundled_pair_renders() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = write(&load(BASE), &[load(ALT)], dir.path());
+    assert_eq!(files.len(), 2 * CHARTS.len() + 3);
+    for chart in CHARTS {
+        let png = std::fs::read(dir.path().join(format!("{chart}.png"))).unwrap();
+        let (w, h) = png_size(&png);
+        assert!((800..=3000).contains(&w) && (300..=3000).contains(&h), "{chart}: {w}x{h}");
+        assert!(png.len() > 10_000, "{chart}: a drawn chart, not a blank one ({} bytes)", png.len());
+        let svg = std::fs::read_to_string(dir.path().join(format!("{chart}.svg"))).unwrap();
+        assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"), "{chart}.svg");
+        assert!(svg.contains("<text"), "{chart}.svg has its labels");
+    }
+}
+
+#[test]
+fn several_alternatives_get_a_row_of_the_difference_map_each() {
+    let dir = tempfile::tempdir().unwrap();
+    let (base, alt) = (load(BASE), load(ALT));
+    write(&base, std::slice::from_ref(&alt), dir.path());
+    let one = png_size(&std::fs::read(dir.path().join("difference_map.png")).unwrap());
+    write(&base, &[alt.clone(), alt], dir.path());
+    let two = png_size(&std::fs::read(dir.path().join("difference_map.png")).unwrap());
+    assert_eq!(one.0, two.0);
+    assert!(two.1 > one.1 + 400, "a second row of panels: {one:?} then {two:?}");
+    let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+    assert!(html.contains("B: scenario 1.toml against the base") && html.contains("C: scenario 2.toml against"));
+}
+
+#[test]
+fn the_html_page_is_self_contained_leads_with_the_answer_and_holds_every_figure() {
+    let dir = tempfile::tempdir().unwrap();
+    write(&load(BASE), &[load(ALT)], dir.path());
+    let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+    let at = |needle: &str| html.find(needle).unwrap_or_else(|| panic!("missing {needle}"));
+    assert!(at("id=answer") < at("id=charts") && at("id=charts") < at("id=details"), "answer, charts, details");
+    for chart in CHARTS {
+        assert!(html.contains(&format!("<figure id={chart}><img")), "missing figure {chart}");
+    }
+    assert_eq!(html.matches("src=\"data:image/png;base64,").count(), CHARTS.len());
+    assert_eq!(html.matches("<figcaption>").count(), CHARTS.len());
+    let lower = html.to_lowercase();
+    for external in ["src=\"http", "src='http", "href=\"http", "<link", "<script", "url(", "@import", "https://"] {
+        assert!(!lower.contains(external), "external reference {external}");
+    }
+    assert!(html.contains("surgery within 2 h rises"), "the answer is in the page");
+}
+
+/// Every cell of a map's difference from its base, per step.
+fn differences(maps: &[casevac::coverage::Coverage]) -> Vec<[f64; 3]> {
+    maps[1].cells.iter().zip(&maps[0].cells).map(|(a, b)| [0, 1, 2].map(|s| a.p[s] - b.p[s])).collect()
+}
+
+#[test]
+fn a_scenario_compared_with_itself_has_a_difference_map_of_exact_zeros() {
+    let base = load(BASE);
+    let maps = paired_coverage(
+        &base,
+        std::slice::from_ref(&base),
+        &CoverageOptions { grid: 16, probes: 25, seed: 3 },
+        &|_| {},
+    );
+    // Probabilities strictly between 0 and 1 somewhere, so zeros are not a map with no spread.
+    assert!(maps[0].cells.iter().any(|c| c.p.iter().any(|&p| p > 0.0 && p < 1.0)));
+    assert!(differences(&maps).iter().all(|d| *d == [0.0; 3]));
+
+    let dir = tempfile::tempdir().unwrap();
+    write(&base, std::slice::from_ref(&base), dir.path());
+    let v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("difference_map.geojson")).unwrap()).unwrap();
+    let cells: Vec<_> =
+        v["features"].as_array().unwrap().iter().filter(|f| f["properties"]["kind"] == "difference_cell").collect();
+    assert_eq!(cells.len(), 12 * 8);
+    for f in cells {
+        for key in ["diff_first_aid_B", "diff_resuscitation_B", "diff_surgery_B"] {
+            assert_eq!(f["properties"][key].as_f64(), Some(0.0), "{key}");
+        }
+    }
+}
+
+#[test]
+fn the_fst_changes_surgery_near_kidal_and_leaves_first_aid_untouched_in_every_cell() {
+    let maps = paired_coverage(&load(BASE), &[load(ALT)], &CoverageOptions { grid: 30, probes: 40, seed: 5 }, &|_| {});
+    let d = differences(&maps);
+    // A surgical team changes nothing before the casualty reaches a facility: paired cells
+    // draw the same delays, so first aid is identical everywhere, not merely close.
+    assert!(d.iter().all(|x| x[0] == 0.0), "first aid identical in every cell");
+    let (gain, cell) = d
+        .iter()
+        .zip(&maps[0].cells)
+        .map(|(x, c)| (x[2], c))
+        .fold((0.0, None), |best, (g, c)| if g > best.0 { (g, Some(c)) } else { best });
+    let cell = cell.expect("surgery improves somewhere");
+    assert!(gain > 0.3, "a large gain near the team: {gain}");
+    assert!((cell.lat - 18.44).abs() < 0.5 && (cell.lon - 1.41).abs() < 0.5, "near Kidal: {cell:?}");
+}
+
+fn cli_compare(out: &Path, threads: &str) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_casevac"))
+        .args(["compare", BASE, ALT, "-n", "30", "--map-grid", "10", "--map-probes", "8", "--threads", threads])
+        .arg("--report")
+        .arg(out)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn compare_report_writes_the_folder_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("brief");
+    let run = cli_compare(&out, "2");
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    assert!(String::from_utf8_lossy(&run.stdout).contains("report written to"));
+    let mut names: Vec<String> =
+        std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    let mut expected = vec!["comparison.json", "difference_map.geojson", "report.html"];
+    let charts: Vec<String> = CHARTS.iter().flat_map(|c| [format!("{c}.png"), format!("{c}.svg")]).collect();
+    expected.extend(charts.iter().map(String::as_str));
+    expected.sort();
+    assert_eq!(names, expected, "every file, and no temporary one left behind");
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("7 x 10 cells, 8 casualties simulated per cell"), "the map's grid is in the page");
+}
+
+#[test]
+fn compare_report_does_not_depend_on_the_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let folders: Vec<PathBuf> = ["1", "2"]
+        .iter()
+        .map(|t| {
+            let out = dir.path().join(t);
+            let run = cli_compare(&out, t);
+            assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+            out
+        })
+        .collect();
+    let charts = CHARTS.iter().flat_map(|c| [format!("{c}.png"), format!("{c}.svg")]);
+    for name in charts.chain(["difference_map.geojson".into(), "comparison.json".into()]) {
+        let (a, b) = (std::fs::read(folders[0].join(&name)).unwrap(), std::fs::read(folders[1].join(&name)).unwrap());
+        assert!(a == b, "{name} differs between 1 and 2 threads");
+    }
+}
