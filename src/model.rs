@@ -212,7 +212,11 @@ pub struct Model {
     pub name: String,
     pub description: String,
     pub sources: Vec<String>,
+    /// Counted from the end of the warm-up: the period is `[warmup_min, warmup_min + period_min)`.
     pub period_min: f64,
+    /// Simulated before the period and not counted, so a steady-state question does not see
+    /// the empty start; whole days.
+    pub warmup_min: f64,
     /// Casualties wounded in the period are followed this long after it ends.
     pub follow_up_min: f64,
     pub origin: ClockOrigin,
@@ -233,6 +237,21 @@ pub struct Model {
 }
 
 impl Model {
+    /// When the counted period ends, in minutes from the start of the trial.
+    pub fn period_end_min(&self) -> f64 {
+        self.warmup_min + self.period_min
+    }
+
+    /// When follow-up ends: anything not done by then counts as not done.
+    pub fn horizon_min(&self) -> f64 {
+        self.period_end_min() + self.follow_up_min
+    }
+
+    /// `t` clipped to the counted period, for the busy time of assets and tables.
+    pub fn clip_to_period(&self, t: f64) -> f64 {
+        t.clamp(self.warmup_min, self.period_end_min())
+    }
+
     pub fn unit_count(&self) -> usize {
         self.assets.iter().map(|a| a.count as usize).sum()
     }

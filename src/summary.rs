@@ -39,6 +39,8 @@ pub struct ScenarioInfo {
     pub description: String,
     pub sources: Vec<String>,
     pub period_days: f64,
+    /// Days simulated before the period and not counted.
+    pub warmup_days: f64,
     pub follow_up_hours: f64,
     pub clock_origin: ClockOrigin,
     pub dispatch: Dispatch,
@@ -211,6 +213,7 @@ impl Summary {
                 description: model.description.clone(),
                 sources: model.sources.clone(),
                 period_days: period / MIN_PER_DAY,
+                warmup_days: model.warmup_min / MIN_PER_DAY,
                 follow_up_hours: model.follow_up_min / 60.0,
                 clock_origin: model.origin,
                 dispatch: model.dispatch,

@@ -566,3 +566,25 @@ escort_required = true
     let (_, escorted) = run(&model(&text(true)), 4, 10);
     assert_close(escorted.steps[2].mean_min.unwrap(), surgery + 30.0, 1e-3, "a site that needs an escort");
 }
+
+#[test]
+fn a_warm_up_brings_a_short_period_to_the_mm1_steady_state() {
+    // M/M/1 at rho = 0.8: lambda = 1/120 per min, mu = 1/96; steady-state mean wait in queue
+    // rho / (mu - lambda) = 384 min and utilisation 0.8. A 2-day period that starts empty sees
+    // much shorter waits; after a 30-day warm-up (the queue relaxes in about a week) it sees
+    // the steady state, and only the 2 counted days are tallied.
+    let (lambda, mu) = (1.0 / 120.0, 1.0 / 96.0);
+    let want = (lambda / mu) / (mu - lambda);
+    assert_close(want, 384.0, 1e-9, "M/M/1 by hand");
+    let cold = model(&helicopter_queue(1, 12, 96.0, 2));
+    let warm = model(&helicopter_queue(1, 12, 96.0, 2).replace("period_days = 2", "period_days = 2\nwarmup_days = 30"));
+    let waits = per_trial(&warm, 21, 600, phase_mean(Phase::WaitAsset));
+    assert_mean(&waits, want, "mean wait after a warm-up");
+    assert_mean(&per_trial(&warm, 21, 600, asset_utilisation(&warm)), 0.8, "utilisation of the counted days");
+    let (cold_mean, cold_se) = mean_se(&per_trial(&cold, 21, 600, phase_mean(Phase::WaitAsset)));
+    assert!(cold_mean + Z4 * cold_se < want, "an empty start underestimates the wait: {cold_mean}");
+    // Only the counted days' casualties are tallied: 12 a day for 2 days.
+    let (t, _) = run(&warm, 21, 400);
+    let per_trial_casualties = t.casualties as f64 / 400.0;
+    assert_close(per_trial_casualties, 24.0, Z4 * (24.0f64 / 400.0).sqrt(), "casualties counted per trial");
+}

@@ -195,8 +195,13 @@ fn assumptions(o: &mut String, m: &Model, s: &Summary) {
     let hm = |t: f64| format!("{:02}:{:02}", (t / 60.0) as u32, (t % 60.0) as u32);
     let _ = write!(
         o,
-        "<section id=assumptions><h2>Assumptions</h2><p>Period {} days per trial, casualties followed {} h after it; clock from {}; deadlines {}, {}, {}; daylight {}–{}; dispatch: {}.</p>",
+        "<section id=assumptions><h2>Assumptions</h2><p>Period {} days per trial{}, casualties followed {} h after it; clock from {}; deadlines {}, {}, {}; daylight {}–{}; dispatch: {}.</p>",
         sc.period_days,
+        if sc.warmup_days > 0.0 {
+            format!(" after {} days of warm-up, not counted", sc.warmup_days)
+        } else {
+            String::new()
+        },
         sc.follow_up_hours,
         if sc.clock_origin == ClockOrigin::Wounding { "wounding" } else { "request" },
         minutes_label(m.thresholds_min[0]),

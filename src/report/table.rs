@@ -37,9 +37,10 @@ pub fn render(s: &Summary) -> String {
     let mut o = String::new();
     let sc = &s.scenario;
     let _ = writeln!(o, "{} (casevac {})", sc.name, s.casevac_version);
+    let warmup = if sc.warmup_days > 0.0 { format!(" after a {}-day warm-up", sc.warmup_days) } else { String::new() };
     let _ = writeln!(
         o,
-        "seed {}, {} trials of {} days (casualties followed {} h after), clock starts at {}",
+        "seed {}, {} trials of {} days{warmup} (casualties followed {} h after), clock starts at {}",
         s.run.seed,
         Count(s.run.trials),
         sc.period_days,

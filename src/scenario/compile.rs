@@ -137,6 +137,13 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
         |x| (0.0..=720.0).contains(&x),
         "give how long casualties are followed after the period, 0 to 720 hours",
     );
+    let warmup_days = ctx.opt_num(
+        &sc.warmup_days,
+        0.0,
+        "warmup_days",
+        |x| (0.0..=365.0).contains(&x) && x.fract() == 0.0,
+        "give whole days of warm-up, 0 to 365, so the counted period still starts at midnight",
+    );
     let th = &sc.thresholds_min;
     let thresholds_min = [
         (&th.first_aid, 10.0, "first_aid"),
@@ -499,13 +506,15 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
     // error or needs splitting.
     let expected: f64 = zones
         .iter()
-        .map(|z| (z.incidents_per_day * period_days + z.scheduled_min.len() as f64) * z.casualties.mean())
+        .map(|z| {
+            (z.incidents_per_day * (warmup_days + period_days) + z.scheduled_min.len() as f64) * z.casualties.mean()
+        })
         .sum();
     if expected > 1e6 {
         ctx.err(
             None,
             format!("the zones expect about {expected:.0} casualties in each trial; casevac takes at most 1,000,000"),
-            "shorten period_days or lower incidents_per_day or casualties",
+            "shorten period_days or warmup_days, or lower incidents_per_day or casualties",
         );
     }
     if zones.len() > 1000 {
@@ -529,6 +538,7 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
         description: sc.description.clone(),
         sources: sc.sources.clone(),
         period_min: period_days * MIN_PER_DAY,
+        warmup_min: warmup_days * MIN_PER_DAY,
         follow_up_min: follow_up_hours * 60.0,
         dispatch: match sc.dispatch {
             Some(DispatchWord::BestArrival) => Dispatch::BestArrival,

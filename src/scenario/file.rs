@@ -32,6 +32,7 @@ pub struct ScenarioSection {
     pub sources: Vec<String>,
     pub period_days: Option<S<f64>>,
     pub follow_up_hours: Option<S<f64>>,
+    pub warmup_days: Option<S<f64>>,
     #[serde(default)]
     pub clock_origin: Option<ClockOriginWord>,
     #[serde(default)]

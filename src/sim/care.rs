@@ -54,7 +54,7 @@ impl Engine<'_> {
         let back = a.travel_min(m.facility_to_base_km[f][g], access);
         let free_t = at_facility + a.turnaround_min.sample(&mut self.keys.stream(Purpose::Scene, sortie.key, 1)) + back;
         // A unit is busy from tasking until it is back at base; utilisation counts the period only.
-        tally.asset_busy_mmin[g] += to_mmin(free_t.min(m.period_min) - sortie.tasked_t.min(m.period_min));
+        tally.asset_busy_mmin[g] += to_mmin(m.clip_to_period(free_t) - m.clip_to_period(sortie.tasked_t));
         tally.sorties[g] += 1;
         self.units[sortie.unit as usize].free_at = free_t;
         self.push(free_t, Kind::UnitFree(sortie.unit));
@@ -128,7 +128,7 @@ impl Engine<'_> {
         cas.surgery_t = now;
         cas.phase_min[Phase::WaitTable as usize] = now - cas.ready_t;
         let end = now + m.facilities[f].surgery_min.sample(&mut self.keys.stream(Purpose::Surgery, cas.key, 0));
-        tally.table_busy_mmin[f] += to_mmin(end.min(m.period_min) - now.min(m.period_min));
+        tally.table_busy_mmin[f] += to_mmin(m.clip_to_period(end) - m.clip_to_period(now));
         tally.operations[f] += 1;
         self.push(end, Kind::TableFree(f as u32));
     }

@@ -22,7 +22,7 @@ impl Engine<'_> {
         let (rise, set) = (m.daylight.sunrise_min, m.daylight.sunset_min);
         for (z, zone) in m.zones.iter().enumerate() {
             for (k, &t) in zone.scheduled_min.iter().enumerate() {
-                self.new_incident(z, SCHEDULED | k as u64, t, None);
+                self.new_incident(z, SCHEDULED | k as u64, m.warmup_min + t, None);
             }
             let per_day = zone.incidents_per_day;
             if per_day <= 0.0 {
@@ -47,7 +47,7 @@ impl Engine<'_> {
                     set + (r - at_set) / night_rate
                 };
                 let t = day * MIN_PER_DAY + within;
-                if t >= m.period_min {
+                if t >= m.period_end_min() {
                     break;
                 }
                 self.new_incident(z, number, t, None);

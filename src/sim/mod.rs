@@ -178,7 +178,8 @@ impl<'m> Engine<'m> {
     /// Serviceability and weather are drawn as in any trial.
     pub fn probe(&mut self, seed: u64, stream: u64, zone: usize, pos: Point, tally: &mut Tally) {
         self.reset(seed, stream);
-        let t = unit(&mut self.keys.stream(Purpose::ProbeTime, 0, 0)) * MIN_PER_DAY.min(self.model.period_min);
+        let m = self.model;
+        let t = m.warmup_min + unit(&mut self.keys.stream(Purpose::ProbeTime, 0, 0)) * MIN_PER_DAY.min(m.period_min);
         self.new_incident(zone, 0, t, Some(pos));
         self.index_incidents();
         self.run_events(tally);
@@ -212,7 +213,7 @@ impl<'m> Engine<'m> {
     /// weather; sunrise: day-only aircraft may launch), evacuation requests, and scheduled events.
     fn run_events(&mut self, tally: &mut Tally) {
         let m = self.model;
-        let horizon = m.period_min + m.follow_up_min;
+        let horizon = m.horizon_min();
         let mut next_request = 0usize;
         let mut day = 0u64;
         let mut clock_t: f64 = 0.0;

@@ -11,15 +11,20 @@ impl Engine<'_> {
     /// the cause of each miss, and how each casualty's care stood when follow-up ended.
     pub(super) fn record(&mut self, tally: &mut Tally) {
         let m = self.model;
-        let horizon = m.period_min + m.follow_up_min;
+        let horizon = m.horizon_min();
         let groups = self.groups;
         let deadline_ms = m.thresholds_min.map(to_ms);
         self.trial_counts.fill((0, 0));
         tally.trials += 1;
-        tally.incidents += self.originals as u64;
-        tally.casualties += self.casualties.len() as u64;
+        // Incidents of the warm-up competed for assets and tables but are not counted.
+        let counted = |inc: &Incident| inc.wound_t >= m.warmup_min;
+        tally.incidents += self.incidents[..self.originals].iter().filter(|i| counted(i)).count() as u64;
         for c in &self.casualties {
             let inc = &self.incidents[c.incident as usize];
+            if !counted(inc) {
+                continue;
+            }
+            tally.casualties += 1;
             let z = inc.zone as usize;
             let origin = match m.origin {
                 ClockOrigin::Wounding => inc.wound_t,
