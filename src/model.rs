@@ -221,7 +221,13 @@ pub struct Model {
     pub follow_up_min: f64,
     pub origin: ClockOrigin,
     pub dispatch: Dispatch,
+    /// The headline deadline of each step.
     pub thresholds_min: [f64; 3],
+    /// [step][category]: whether the step counts casualties of that triage category.
+    pub applies_to: [[bool; 3]; 3],
+    /// [step][category]: the deadline that category is judged against (the step's, unless
+    /// doctrine or the scenario gives the category its own).
+    pub deadlines_min: [[f64; 3]; 3],
     /// Compliance targets per step, in percent, where the scenario sets them.
     pub targets_pct: [Option<f64>; 3],
     pub daylight: Daylight,

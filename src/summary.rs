@@ -45,6 +45,8 @@ pub struct ScenarioInfo {
     pub clock_origin: ClockOrigin,
     pub dispatch: Dispatch,
     pub thresholds_min: [f64; 3],
+    /// Whom each step counts, and the deadline of each category.
+    pub step_scopes: Vec<StepScope>,
     /// The `--set` overrides applied to the file, as `key=value`, in order.
     pub overrides: Vec<String>,
 }
@@ -80,6 +82,8 @@ pub struct StepResult {
 #[derive(Debug, Clone, Serialize)]
 pub struct GroupResult {
     pub group: String,
+    /// Casualties in the group, whether or not each step counts them.
+    pub casualties: u64,
     pub steps: Vec<StepResult>,
 }
 
@@ -162,7 +166,42 @@ fn step_result(model: &Model, tally: &Tally, group: usize, s: usize) -> StepResu
 }
 
 fn group(model: &Model, tally: &Tally, name: String, g: usize) -> GroupResult {
-    GroupResult { group: name, steps: (0..3).map(|s| step_result(model, tally, g, s)).collect() }
+    GroupResult {
+        group: name,
+        casualties: tally.group_casualties[g],
+        steps: (0..3).map(|s| step_result(model, tally, g, s)).collect(),
+    }
+}
+
+/// Whom a step counts and by when: the scope a headline figure has.
+#[derive(Debug, Clone, Serialize)]
+pub struct StepScope {
+    pub step: Step,
+    /// Triage categories the step counts (surgery: those of them who need it).
+    pub categories: Vec<&'static str>,
+    /// The deadline of each counted category, in minutes.
+    pub deadlines_min: Vec<f64>,
+}
+
+impl StepScope {
+    fn of(model: &Model, s: usize) -> StepScope {
+        let counted: Vec<usize> = (0..3).filter(|&k| model.applies_to[s][k]).collect();
+        StepScope {
+            step: STEPS[s],
+            categories: counted.iter().map(|&k| SEVERITIES[k]).collect(),
+            deadlines_min: counted.iter().map(|&k| model.deadlines_min[s][k]).collect(),
+        }
+    }
+
+    /// The categories with a deadline other than `headline_min`, in words: ", T2 within 4 h".
+    pub fn exceptions(&self, headline_min: f64) -> String {
+        self.categories
+            .iter()
+            .zip(&self.deadlines_min)
+            .filter(|&(_, &d)| d != headline_min)
+            .map(|(c, &d)| format!(", {c} within {}", crate::report::minutes_label(d)))
+            .collect()
+    }
 }
 
 fn phases(tally: &Tally, zones: impl Iterator<Item = usize> + Clone) -> Vec<PhaseResult> {
@@ -218,6 +257,7 @@ impl Summary {
                 clock_origin: model.origin,
                 dispatch: model.dispatch,
                 thresholds_min: model.thresholds_min,
+                step_scopes: (0..3).map(|s| StepScope::of(model, s)).collect(),
                 overrides: model.overrides.clone(),
             },
             run: RunInfo { seed, trials: tally.trials },

@@ -85,7 +85,7 @@ fn medical_team_resuscitates_on_scene_and_no_escort_zone_skips_escort() {
          approval_min = 7\nlaunch_day_min = 5\nlaunch_night_min = 5\nescort_min = 40\n\
          medical_team = true",
         "centre = { lat = 0.0, lon = 0.5 }\nradius_km = 0\nincidents_per_day = 5\n\
-         severity = { t1 = 0, t2 = 0, t3 = 1 }\nsurgery_share = { t1 = 0, t2 = 0, t3 = 0 }\n\
+         severity = { t1 = 0, t2 = 1, t3 = 0 }\nsurgery_share = { t1 = 0, t2 = 0, t3 = 0 }\n\
          first_aider_share = 0\nreport_delay_min = 2\nroad_factor = 1\nescort_required = false",
     );
     let (_, s) = run(&model(&text), 3, 10);
@@ -587,4 +587,54 @@ fn a_warm_up_brings_a_short_period_to_the_mm1_steady_state() {
     let (t, _) = run(&warm, 21, 400);
     let per_trial_casualties = t.casualties as f64 / 400.0;
     assert_close(per_trial_casualties, 24.0, Z4 * (24.0f64 / 400.0).sqrt(), "casualties counted per trial");
+}
+
+/// Every casualty needs surgery and reaches it `delay` minutes after wounding, exactly; triage
+/// one third each.
+fn every_category_at(delay: f64, scenario_extra: &str) -> casevac::model::Model {
+    model(&scenario(
+        &format!("period_days = 30\n{scenario_extra}"),
+        "site = \"base\"\nlevel = \"level2\"\noperating_tables = 1000\nhandover_min = 0\nsurgery_min = 10",
+        "kind = \"helicopter\"\nbase = \"base\"\ncount = 1000\nspeed_kmh = 100\nstretchers = 1\n\
+         night_capable = true\nlaunch_day_min = 0\non_scene_min = 0\nturnaround_min = 0\nmedical_team = true",
+        &format!(
+            "centre = {{ lat = 0.0, lon = 0.0 }}\nradius_km = 0\nincidents_per_day = 20\n\
+             severity = {{ t1 = 0.34, t2 = 0.33, t3 = 0.33 }}\nsurgery_share = {{ t1 = 1, t2 = 1, t3 = 1 }}\n\
+             first_aider_share = 0\nreport_delay_min = {delay}"
+        ),
+    ))
+}
+
+#[test]
+fn each_step_counts_exactly_the_categories_it_applies_to() {
+    let count =
+        |s: &casevac::summary::Summary, cats: &[usize]| cats.iter().map(|&k| s.by_severity[k].casualties).sum::<u64>();
+    // Doctrine's default: the 10 minutes and the hour for T1 and T2; surgery for all who need it.
+    let (_, s) = run(&every_category_at(5.0, ""), 2, 20);
+    assert!(s.casualties > 10_000 && s.by_severity.iter().all(|g| g.casualties > 3000));
+    assert_eq!(s.steps[0].eligible, count(&s, &[0, 1]));
+    assert_eq!(s.steps[1].eligible, count(&s, &[0, 1]));
+    assert_eq!(s.steps[2].eligible, count(&s, &[0, 1, 2]));
+    assert_eq!(s.by_severity[2].steps[0].eligible, 0, "T3 is not in the first-aid denominator");
+    // A scenario's own choice.
+    let own = "applies_to = { first_aid = [\"T3\"], resuscitation = [\"T1\", \"t3\"], surgery = [\"T2\"] }";
+    let (_, s) = run(&every_category_at(5.0, own), 2, 20);
+    assert_eq!(s.steps[0].eligible, count(&s, &[2]));
+    assert_eq!(s.steps[1].eligible, count(&s, &[0, 2]));
+    assert_eq!(s.steps[2].eligible, count(&s, &[1]));
+    let scopes = &s.scenario.step_scopes;
+    assert_eq!((scopes[0].categories.clone(), scopes[2].categories.clone()), (vec!["T3"], vec!["T2"]));
+}
+
+#[test]
+fn a_delayed_casualty_is_judged_against_its_own_surgical_deadline() {
+    // Surgery 150 min after wounding: too late for a T1's 2 hours, in time for a T2's default
+    // 4 hours; a scenario may set the T2 deadline itself.
+    let (_, s) = run(&every_category_at(150.0, ""), 2, 10);
+    let surgery = |s: &casevac::summary::Summary, k: usize| s.by_severity[k].steps[2].compliance;
+    assert_eq!((surgery(&s, 0), surgery(&s, 1), surgery(&s, 2)), (Some(0.0), Some(1.0), Some(0.0)));
+    let own = "category_thresholds_min = { surgery = { t2 = 100, t3 = 150 } }";
+    let (_, s) = run(&every_category_at(150.0, own), 2, 10);
+    assert_eq!((surgery(&s, 0), surgery(&s, 1), surgery(&s, 2)), (Some(0.0), Some(0.0), Some(1.0)));
+    assert_eq!(s.scenario.step_scopes[2].deadlines_min, vec![120.0, 100.0, 150.0]);
 }

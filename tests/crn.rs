@@ -176,7 +176,7 @@ fn mm1(service_mean_min: f64) -> Model {
              launch_day_min = 0\nturnaround_min = 0\non_scene_min = {{ exponential = {{ mean = {service_mean_min} }} }}"
         ),
         "centre = { lat = 0.0, lon = 0.0 }\nradius_km = 0\nincidents_per_day = 12\n\
-         severity = { t1 = 0, t2 = 0, t3 = 1 }\nsurgery_share = { t1 = 0, t2 = 0, t3 = 0 }\n\
+         severity = { t1 = 0, t2 = 1, t3 = 0 }\nsurgery_share = { t1 = 0, t2 = 0, t3 = 0 }\n\
          first_aider_share = 0\nreport_delay_min = 0",
     ))
 }

@@ -4,7 +4,7 @@
 use crate::model::{AssetKind, ClockOrigin, Dispatch, Model, SEVERITIES};
 use crate::report::fmt::{Count, Interval, Label, Maybe, Pct, Quantile, Style};
 use crate::report::{minutes_label, step_title};
-use crate::summary::{GroupResult, Summary};
+use crate::summary::{GroupResult, StepScope, Summary};
 use base64::Engine as _;
 use std::fmt::{self, Display, Write};
 
@@ -49,16 +49,20 @@ impl<T: Display> Display for Esc<T> {
 /// A document, so typographic dashes.
 const S: Style = Style::Typeset;
 
-fn group_table(o: &mut String, title: &str, groups: &[GroupResult]) {
+/// One row per group; with `scopes`, the groups are triage categories and a step that does not
+/// count a category says so rather than showing an empty cell.
+fn group_table(o: &mut String, title: &str, groups: &[GroupResult], scopes: Option<&[StepScope]>) {
     let _ = write!(
         o,
         "<h3>{}</h3><table><tr><th></th><th>casualties</th><th>first aid</th><th>resuscitation</th><th>surgery</th></tr>",
         Esc(title)
     );
     for g in groups {
-        let _ = write!(o, "<tr><td>{}</td><td class=n>{}</td>", Esc(&g.group), Count(g.steps[0].eligible));
-        for s in &g.steps {
-            if s.eligible == 0 {
+        let _ = write!(o, "<tr><td>{}</td><td class=n>{}</td>", Esc(&g.group), Count(g.casualties));
+        for (k, s) in g.steps.iter().enumerate() {
+            if scopes.is_some_and(|sc| !sc[k].categories.contains(&g.group.as_str())) {
+                o.push_str("<td>not counted</td>");
+            } else if s.eligible == 0 {
                 let _ = write!(o, "<td>{}</td>", S.missing());
             } else {
                 let _ = write!(
@@ -133,11 +137,12 @@ pub fn render(model: &Model, s: &Summary, figures: &[Figure], meta: &RunMeta) ->
     let origin = if sc.clock_origin == ClockOrigin::Wounding { "wounding" } else { "the evacuation request" };
     let _ = write!(
         o,
-        "</table><p class=note>Times in minutes from {origin}. Surgery counts only casualties who need it. Intervals are Wilson intervals widened for casualties sharing a trial.</p>"
+        "</table><p class=note>Times in minutes from {origin}; {}. Intervals are Wilson intervals widened for casualties sharing a trial.</p>",
+        Esc(crate::report::scope_note(&sc.step_scopes, &sc.thresholds_min))
     );
-    group_table(&mut o, "By severity", &s.by_severity);
-    group_table(&mut o, "By zone", &s.by_zone);
-    group_table(&mut o, "By time of wounding", &s.by_time_of_day);
+    group_table(&mut o, "By severity", &s.by_severity, Some(&sc.step_scopes));
+    group_table(&mut o, "By zone", &s.by_zone, None);
+    group_table(&mut o, "By time of wounding", &s.by_time_of_day, None);
     o.push_str("<h3>Why steps were missed</h3><ul>");
     for m in &s.misses {
         if m.missed == 0 {

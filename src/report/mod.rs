@@ -25,6 +25,22 @@ pub fn step_title(step: crate::model::Step, threshold_min: f64) -> String {
     format!("{} within {}", step.label(), minutes_label(threshold_min))
 }
 
+/// Whom each step counts, in words: "first aid and resuscitation count T1, T2; surgery counts
+/// T1, T2, T3 who need it, T2 within 4 h".
+pub fn scope_note(scopes: &[crate::summary::StepScope], thresholds_min: &[f64; 3]) -> String {
+    let of = |s: usize| format!("{}{}", scopes[s].categories.join(", "), scopes[s].exceptions(thresholds_min[s]));
+    let surgery = format!(
+        "surgery counts {} who need it{}",
+        scopes[2].categories.join(", "),
+        scopes[2].exceptions(thresholds_min[2])
+    );
+    if of(0) == of(1) {
+        format!("first aid and resuscitation count {}; {surgery}", of(0))
+    } else {
+        format!("first aid counts {}; resuscitation counts {}; {surgery}", of(0), of(1))
+    }
+}
+
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so a
 /// reader never sees a half-written file, even if the run is interrupted.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {

@@ -2,25 +2,30 @@
 
 use crate::report::fmt::{Count, Interval, Label, Maybe, Minutes, Pct, Quantile, Style};
 use crate::report::step_title;
-use crate::summary::{GroupResult, PhaseResult, Summary};
+use crate::summary::{GroupResult, PhaseResult, StepScope, Summary};
 use std::fmt::Write;
 
 /// Columns line up in any terminal, so ASCII only.
 const S: Style = Style::Plain;
 
-fn group_table(out: &mut String, title: &str, groups: &[GroupResult]) {
+/// One row per group; with `scopes`, the groups are triage categories and a step that does not
+/// count a category says so rather than showing an empty cell.
+fn group_table(out: &mut String, title: &str, groups: &[GroupResult], scopes: Option<&[StepScope]>) {
     let _ = writeln!(out, "\n{title:<22}{:>26}{:>26}{:>26}", "first aid", "resuscitation", "surgery");
     for g in groups {
         let _ = write!(out, "  {:<20}", g.group);
-        for s in &g.steps {
-            let cell = if s.eligible == 0 {
+        for (k, s) in g.steps.iter().enumerate() {
+            let counted = scopes.is_none_or(|sc| sc[k].categories.contains(&g.group.as_str()));
+            let cell = if !counted {
+                "not counted".to_string()
+            } else if s.eligible == 0 {
                 S.missing().to_string()
             } else {
                 format!("{} {}", Maybe(s.compliance.map(Pct), S), Interval::of(s, S))
             };
             let _ = write!(out, "{cell:>26}");
         }
-        let _ = writeln!(out, "   n={}", Count(g.steps[0].eligible));
+        let _ = writeln!(out, "   n={}", Count(g.casualties));
     }
 }
 
@@ -74,15 +79,11 @@ pub fn render(s: &Summary) -> String {
             Quantile(st.p95_min)
         );
     }
-    let _ = writeln!(
-        o,
-        "  (times in minutes; surgery counts only casualties who need it: n={})",
-        Count(s.steps[2].eligible)
-    );
+    let _ = writeln!(o, "  (times in minutes; {})", super::scope_note(&sc.step_scopes, &sc.thresholds_min));
 
-    group_table(&mut o, "by severity", &s.by_severity);
-    group_table(&mut o, "by zone", &s.by_zone);
-    group_table(&mut o, "by time of wounding", &s.by_time_of_day);
+    group_table(&mut o, "by severity", &s.by_severity, Some(&sc.step_scopes));
+    group_table(&mut o, "by zone", &s.by_zone, None);
+    group_table(&mut o, "by time of wounding", &s.by_time_of_day, None);
 
     let _ = writeln!(o, "\nwhere the minutes go (mean minutes per evacuated casualty)");
     let heads = ["report", "wait", "approve", "launch", "to scene", "on scene", "to facil", "handover", "table"];

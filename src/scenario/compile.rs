@@ -151,6 +151,57 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
         (&th.surgery, 120.0, "surgery"),
     ]
     .map(|(v, d, n)| ctx.opt_num(v, d, &format!("thresholds_min.{n}"), |x| x > 0.0, "give the deadline in minutes"));
+    // Doctrine (NATO 2011, as the format guide cites it): the 10 minutes and the hour are for
+    // the most severely injured, T1 and T2; surgery counts every casualty who needs it.
+    let ap = &sc.applies_to;
+    let default_applies = [[true, true, false], [true, true, false], [true, true, true]];
+    let mut applies_to = default_applies;
+    for (step, (v, n)) in [(&ap.first_aid, "first_aid"), (&ap.resuscitation, "resuscitation"), (&ap.surgery, "surgery")]
+        .iter()
+        .enumerate()
+    {
+        let Some(v) = v else { continue };
+        let mut set = [false; 3];
+        for word in v.get_ref() {
+            match SEVERITIES.iter().position(|s| s.eq_ignore_ascii_case(word.trim())) {
+                Some(k) => set[k] = true,
+                None => ctx.err(
+                    Some(v.span()),
+                    format!("applies_to.{n} names `{word}`, which is not a triage category"),
+                    "list categories from \"T1\", \"T2\", \"T3\"",
+                ),
+            }
+        }
+        if set == [false; 3] {
+            ctx.err(
+                Some(v.span()),
+                format!("applies_to.{n} counts no category"),
+                "list at least one of \"T1\", \"T2\", \"T3\"",
+            );
+        }
+        applies_to[step] = set;
+    }
+    // The "rule it replaced" allowed 4 hours for primary surgery: a delayed (T2) casualty who
+    // needs surgery keeps that allowance by default; damage-control surgery of a T1 is the 2 h.
+    let ct = &sc.category_thresholds_min;
+    let mut deadlines_min = thresholds_min.map(|t| [t; 3]);
+    deadlines_min[2][1] = deadlines_min[2][1].max(240.0);
+    for (step, (v, n)) in [(&ct.first_aid, "first_aid"), (&ct.resuscitation, "resuscitation"), (&ct.surgery, "surgery")]
+        .iter()
+        .enumerate()
+    {
+        let Some(v) = v else { continue };
+        for (k, c) in [&v.t1, &v.t2, &v.t3].into_iter().enumerate() {
+            if let Some(c) = c {
+                deadlines_min[step][k] = ctx.num(
+                    c,
+                    &format!("category_thresholds_min.{n}.t{}", k + 1),
+                    |x| x > 0.0 && x <= 1e6,
+                    "give the deadline in minutes",
+                );
+            }
+        }
+    }
     let tg = &sc.targets_pct;
     let targets_pct = [(&tg.first_aid, "first_aid"), (&tg.resuscitation, "resuscitation"), (&tg.surgery, "surgery")]
         .map(|(v, n)| {
@@ -537,6 +588,8 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
         name: sc.name.clone(),
         description: sc.description.clone(),
         sources: sc.sources.clone(),
+        applies_to,
+        deadlines_min,
         period_min: period_days * MIN_PER_DAY,
         warmup_min: warmup_days * MIN_PER_DAY,
         follow_up_min: follow_up_hours * 60.0,

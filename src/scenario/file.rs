@@ -39,6 +39,12 @@ pub struct ScenarioSection {
     pub dispatch: Option<DispatchWord>,
     #[serde(default)]
     pub thresholds_min: Thresholds,
+    /// The triage categories each step counts, as "T1", "T2", "T3".
+    #[serde(default)]
+    pub applies_to: StepCategories,
+    /// Deadlines of one category where doctrine gives it another than the step's.
+    #[serde(default)]
+    pub category_thresholds_min: CategoryThresholds,
     /// Compliance the mission aims for, per step, in percent: drawn on the compliance chart.
     #[serde(default)]
     pub targets_pct: Thresholds,
@@ -66,6 +72,31 @@ pub struct Thresholds {
     pub first_aid: Option<S<f64>>,
     pub resuscitation: Option<S<f64>>,
     pub surgery: Option<S<f64>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StepCategories {
+    pub first_aid: Option<S<Vec<String>>>,
+    pub resuscitation: Option<S<Vec<String>>>,
+    pub surgery: Option<S<Vec<String>>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CategoryThresholds {
+    pub first_aid: Option<PerCategoryMin>,
+    pub resuscitation: Option<PerCategoryMin>,
+    pub surgery: Option<PerCategoryMin>,
+}
+
+/// Minutes for some of the triage categories.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PerCategoryMin {
+    pub t1: Option<S<f64>>,
+    pub t2: Option<S<f64>>,
+    pub t3: Option<S<f64>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -13,7 +13,7 @@ impl Engine<'_> {
         let m = self.model;
         let horizon = m.horizon_min();
         let groups = self.groups;
-        let deadline_ms = m.thresholds_min.map(to_ms);
+        let deadline_ms = m.deadlines_min.map(|d| d.map(to_ms));
         self.trial_counts.fill((0, 0));
         tally.trials += 1;
         // Incidents of the warm-up competed for assets and tables but are not counted.
@@ -34,12 +34,20 @@ impl Engine<'_> {
             let first_aid_t = c.first_aider_t.min(inc.first_arrival);
             let milestones = [first_aid_t, c.resus_t, c.surgery_t];
             let steps = if c.needs_surgery { 3 } else { 2 };
+            let sev = c.severity as usize;
+            let in_groups = [Groups::ALL, groups.severity(sev), groups.zone(z), groups.light(night)];
+            for g in in_groups {
+                tally.group_casualties[g] += 1;
+            }
             for (step, &t) in milestones.iter().enumerate().take(steps) {
+                if !m.applies_to[step][sev] {
+                    continue;
+                }
                 let reached = t <= horizon;
                 let rel = (t - origin).max(0.0);
                 let rel_ms = to_ms(rel);
-                let ok = reached && rel_ms <= deadline_ms[step];
-                for g in [Groups::ALL, groups.severity(c.severity as usize), groups.zone(z), groups.light(night)] {
+                let ok = reached && rel_ms <= deadline_ms[step][sev];
+                for g in in_groups {
                     let cell = tally.cell_mut(g, step);
                     cell.n += 1;
                     cell.compliant += ok as u64;

@@ -127,6 +127,8 @@ pub struct Tally {
     pub failures: Vec<u64>,
     /// [zone][outcome]
     pub outcomes: Vec<u64>,
+    /// [group]: casualties in the group, whether or not each step counts them.
+    pub group_casualties: Vec<u64>,
     /// Per asset group: busy unit-time within the period, and sorties flown or driven.
     pub asset_busy_mmin: Vec<u128>,
     pub sorties: Vec<u64>,
@@ -152,6 +154,7 @@ impl Tally {
             phase_n: vec![0; z * PHASES.len()],
             failures: vec![0; 3 * z * CAUSES],
             outcomes: vec![0; z * OUTCOMES.len()],
+            group_casualties: vec![0; g],
             asset_busy_mmin: vec![0; model.assets.len()],
             sorties: vec![0; model.assets.len()],
             table_busy_mmin: vec![0; model.facilities.len()],
@@ -235,6 +238,7 @@ impl Tally {
             (&mut self.phase_n, &o.phase_n),
             (&mut self.failures, &o.failures),
             (&mut self.outcomes, &o.outcomes),
+            (&mut self.group_casualties, &o.group_casualties),
             (&mut self.sorties, &o.sorties),
             (&mut self.operations, &o.operations),
         ] {
