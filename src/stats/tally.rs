@@ -4,6 +4,7 @@
 //! the same tally whatever the thread count or the order rayon merges in.
 
 use crate::model::Model;
+use serde::{Deserialize, Serialize};
 
 /// One-minute bins up to 48 h; later (or never) falls in the last, overflow, bin.
 pub const HIST_BINS: usize = 2880;
@@ -67,7 +68,7 @@ pub fn cause_key(c: usize) -> &'static str {
 pub const OUTCOMES: [&str; 3] = ["care_complete", "awaiting_surgery", "awaiting_evacuation"];
 
 /// Compliance counts for one (group, step).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Cell {
     /// Casualties the step applies to.
     pub n: u64,
@@ -105,7 +106,8 @@ impl Groups {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Serialisable so that a shard of a run can be written to a tally file and merged elsewhere.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tally {
     pub trials: u64,
     pub incidents: u64,
