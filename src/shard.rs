@@ -390,6 +390,13 @@ pub fn merge(files: &[(String, Vec<u8>)], allow_partial: bool) -> anyhow::Result
     held.sort_by_key(|(r, _)| (r.start, r.end));
     for pair in held.windows(2) {
         let ((a, na), (b, nb)) = (pair[0], pair[1]);
+        if b.start < a.end && na == nb {
+            return Err(TallyError {
+                message: format!("{na} is given twice: its trials {a} would be counted twice"),
+                help: "give each shard's file once".into(),
+            }
+            .into());
+        }
         if b.start < a.end {
             let both = TrialRange { start: b.start, end: a.end.min(b.end) };
             return Err(TallyError {
