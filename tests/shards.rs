@@ -77,7 +77,7 @@ fn mask_dates(bytes: &[u8]) -> Vec<u8> {
 /// reversal: position j takes file (5j + 3) mod n, a permutation while 5 and n are coprime.
 fn shuffled<T: Clone>(xs: &[T]) -> Vec<T> {
     let n = xs.len();
-    assert!(n % 5 != 0, "5 and {n} must be coprime");
+    assert!(!n.is_multiple_of(5), "5 and {n} must be coprime");
     (0..n).map(|j| xs[(j * 5 + 3) % n].clone()).collect()
 }
 
