@@ -11,11 +11,12 @@ use casevac::report::html::{RunMeta, today_utc};
 use casevac::report::{self, OutputPaths, describe::describe, table};
 use casevac::run::RunOptions;
 use casevac::scenario::{self, Override, ScenarioError};
+use casevac::shard::{Counts, Shard, Source, TallyError, TallyFile};
 use casevac::summary::Summary;
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -53,6 +54,8 @@ enum Command {
         sim: SimArgs,
         #[command(flatten)]
         outputs: Outputs,
+        #[command(flatten)]
+        shard: ShardArgs,
     },
     /// Compare courses of action on the same simulated trials: how much each change buys.
     ///
@@ -75,6 +78,32 @@ enum Command {
         what_if: WhatIf,
         #[command(flatten)]
         sim: SimArgs,
+        #[command(flatten)]
+        outputs: Outputs,
+        #[command(flatten)]
+        shard: ShardArgs,
+    },
+    /// Merge the tally files of a sharded run or comparison and write its outputs.
+    ///
+    /// The merged JSON, CSV and report are byte for byte those of one `run` (or `compare`) of
+    /// the same scenario, seed and trials, whatever the number of shards and the order of the
+    /// files. Files of different scenarios, seeds or casevac versions, overlapping or missing
+    /// trials, and truncated or corrupt files are refused.
+    #[command(
+        after_help = "Example:\n  casevac run scenarios/sahel-north.toml --trials 10000 --shard 1/2 --tally s1.tally\n  \
+        casevac run scenarios/sahel-north.toml --trials 10000 --shard 2/2 --tally s2.tally\n  \
+        casevac merge s1.tally s2.tally --json results.json"
+    )]
+    Merge {
+        /// Tally files written by `run --tally` or `compare --tally`, in any order.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// Merge even if some trials are missing; the table and the JSON then say which.
+        #[arg(long)]
+        allow_partial: bool,
+        /// Worker threads for the report's coverage map (default: one per core).
+        #[arg(long, short = 'j', value_parser = clap::value_parser!(u64).range(1..=1024))]
+        threads: Option<u64>,
         #[command(flatten)]
         outputs: Outputs,
     },
@@ -156,6 +185,39 @@ impl Outputs {
     }
 }
 
+#[derive(clap::Args)]
+struct ShardArgs {
+    /// Run only shard I of K of the trials, for a study split over machines: shard I runs trial
+    /// indices floor(N*(I-1)/K) up to, not including, floor(N*I/K) of the N of --trials.
+    /// Needs --tally; merge the files with `casevac merge`.
+    #[arg(long, value_name = "I/K", requires = "tally")]
+    shard: Option<Shard>,
+    /// Write the integer tally (of the shard, or of every trial) to this file, for `casevac
+    /// merge`, instead of the table and the outputs.
+    #[arg(long, value_name = "FILE")]
+    tally: Option<PathBuf>,
+}
+
+impl ShardArgs {
+    /// The shard to run and the file to write its tally to, or `None` for an ordinary run.
+    fn target(&self, sim: &SimArgs, outputs: &Outputs) -> Result<Option<(Shard, &Path)>, UsageError> {
+        let Some(path) = &self.tally else { return Ok(None) };
+        if sim.precision.is_some() {
+            return Err(UsageError(
+                "--tally writes a fixed number of trials, but --precision decides when to stop from every trial's \
+                 counts: drop --precision and give --trials"
+                    .into(),
+            ));
+        }
+        if outputs.json.is_some() || outputs.csv.is_some() || outputs.report.is_some() {
+            return Err(UsageError(
+                "--tally writes only the tally: give --json, --csv and --report to `casevac merge`".into(),
+            ));
+        }
+        Ok(Some((self.shard.unwrap_or(Shard::WHOLE), path)))
+    }
+}
+
 /// `--precision`: percentage points, strictly between 0 and 50.
 fn percentage_points(s: &str) -> Result<f64, String> {
     let p: f64 = s.parse().map_err(|_| format!("`{s}` is not a number of percentage points (for example 0.5)"))?;
@@ -191,7 +253,8 @@ const EXIT_FAILURE: u8 = 1;
 /// never a formatted string) so its kind can be found here.
 fn exit_code(err: &anyhow::Error) -> u8 {
     for cause in err.chain() {
-        if cause.is::<ScenarioError>() || cause.is::<BadFiles>() || cause.is::<UsageError>() {
+        if cause.is::<ScenarioError>() || cause.is::<BadFiles>() || cause.is::<UsageError>() || cause.is::<TallyError>()
+        {
             return EXIT_BAD_INPUT;
         }
         if let Some(io) = cause.downcast_ref::<io::Error>()
@@ -235,11 +298,22 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             write!(out, "{}", describe(&model))?;
             writeln!(out, "\n{}: no problems found", scenario.display())?;
         }
-        Command::Run { scenario, what_if, sim, outputs } => {
-            let model = scenario::load_with(&scenario, &what_if.set)?;
-            simulate(&mut out, &model, &sim.options(), sim.threads, &outputs)?;
+        Command::Run { scenario, what_if, sim, outputs, shard } => {
+            let (source, model) = Source::load(&scenario, &what_if.set)?;
+            if let Some((shard, path)) = shard.target(&sim, &outputs)? {
+                let range = shard.range(sim.trials);
+                run_shard(&mut out, sim.threads, outputs.quiet, path, range.len(), |progress| {
+                    let tally = casevac::run::run_batch(&model, sim.seed, range.start, range.len(), progress);
+                    TallyFile::new(vec![source], sim.seed, sim.trials, shard, Counts::Run(tally))
+                })?;
+            } else {
+                simulate(&mut out, &model, &sim.options(), sim.threads, &outputs)?;
+            }
         }
-        Command::Compare { base, alternatives, set_alt, what_if, sim, outputs } => {
+        Command::Merge { files, allow_partial, threads, outputs } => {
+            merge(&mut out, &files, allow_partial, threads, &outputs)?
+        }
+        Command::Compare { base, alternatives, set_alt, what_if, sim, outputs, shard } => {
             if alternatives.is_empty() && set_alt.is_empty() {
                 return Err(UsageError(
                     "nothing to compare: give an alternative scenario file, or --set-alt KEY=VALUE to make one \
@@ -250,7 +324,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             let with_set = |path: &PathBuf, extra: &[Override]| {
                 let all: Vec<Override> = what_if.set.iter().chain(extra).cloned().collect();
-                scenario::load_with(path, &all)
+                Source::load(path, &all)
             };
             let label = |path: &PathBuf, extra: &[Override]| {
                 let overrides: Vec<String> = what_if.set.iter().chain(extra).map(|o| o.to_string()).collect();
@@ -266,11 +340,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             if !set_alt.is_empty() {
                 jobs.push((&base, &set_alt));
             }
-            let mut models = Vec::new();
+            let (mut sources, mut models) = (Vec::new(), Vec::new());
             let mut bad = Vec::new();
             for &(path, extra) in &jobs {
                 match with_set(path, extra) {
-                    Ok(m) => models.push(m),
+                    Ok((s, m)) => {
+                        sources.push(s);
+                        models.push(m);
+                    }
                     Err(e) => bad.push(e),
                 }
             }
@@ -282,7 +359,22 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let base_model = models.remove(0);
             let named: Vec<(String, &Model)> = labels[1..].iter().cloned().zip(&alts).collect();
             casevac::compare::check_comparable(&base_model, &named)?;
-            compare(&mut out, &base_model, &alts, &labels, &sim, &outputs)?;
+            if let Some((shard, path)) = shard.target(&sim, &outputs)? {
+                let range = shard.range(sim.trials);
+                run_shard(&mut out, sim.threads, outputs.quiet, path, range.len(), |progress| {
+                    let tally = casevac::compare::run_paired_batch(
+                        &base_model,
+                        &alts,
+                        sim.seed,
+                        range.start,
+                        range.len(),
+                        progress,
+                    );
+                    TallyFile::new(sources, sim.seed, sim.trials, shard, Counts::Compare { labels, tally })
+                })?;
+            } else {
+                compare(&mut out, &base_model, &alts, &labels, &sim, &outputs)?;
+            }
         }
     }
     out.flush()?;
@@ -365,11 +457,8 @@ fn simulate(
     let elapsed_s = started.elapsed().as_secs_f64();
 
     let summary = Summary::new(model, &tally, opts.seed);
-    let notes = report::write_outputs(&outputs.paths(), model, &tally, &summary, || {
-        coverage_map(&pool, model, outputs, opts.seed)
-    })?;
+    let notes = run_outputs(out, &pool, model, &tally, &summary, outputs)?;
     if !outputs.quiet {
-        write!(out, "{}", table::render(&summary))?;
         writeln!(
             out,
             "\nran in {elapsed_s:.1} s on {} threads ({:.0} casualties per second)",
@@ -410,26 +499,8 @@ fn compare(
     let elapsed_s = started.elapsed().as_secs_f64();
 
     let comparison = Comparison::new(base, alts, labels, &tally, opts.seed);
-    let notes = report::compare::write_outputs(&outputs.paths(), base, alts, &comparison, || {
-        // One map per scenario on one grid and the same probe streams, so cells are paired.
-        let copts = CoverageOptions { grid: outputs.map_grid as usize, probes: outputs.map_probes, seed: opts.seed };
-        let (bar, started, shown) = delayed_bar(None, "{spinner} coverage maps: {pos} cells, {elapsed} elapsed");
-        let maps = pool.install(|| paired_coverage(base, alts, &copts, &|n| advance(&bar, started, &shown, n)));
-        bar.finish_and_clear();
-        let meta = RunMeta {
-            date_utc: today_utc(),
-            map_grid: format!(
-                "{} x {} cells, {} casualties simulated per cell, in each of {} scenarios",
-                maps[0].nx,
-                maps[0].ny,
-                maps[0].probes,
-                maps.len()
-            ),
-        };
-        (maps, meta)
-    })?;
+    let notes = compare_outputs(out, &pool, base, alts, &comparison, outputs, opts.seed)?;
     if !outputs.quiet {
-        write!(out, "{}", report::compare::render_table(&comparison))?;
         let casualties = tally.base.casualties + tally.alts.iter().map(|t| t.casualties).sum::<u64>();
         writeln!(
             out,
@@ -446,6 +517,139 @@ fn compare(
                 "note: --max-trials reached before the difference intervals narrowed to ±{} points",
                 p * 100.0
             )?;
+        }
+        for note in notes {
+            writeln!(out, "{note}")?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes a run's outputs and prints its table: the one path for `run` and `merge`, so a merged
+/// run writes exactly what a single one does. Returns the lines saying where outputs went.
+fn run_outputs(
+    out: &mut impl Write,
+    pool: &rayon::ThreadPool,
+    model: &Model,
+    tally: &casevac::stats::Tally,
+    summary: &Summary,
+    outputs: &Outputs,
+) -> anyhow::Result<Vec<String>> {
+    let notes = report::write_outputs(&outputs.paths(), model, tally, summary, || {
+        coverage_map(pool, model, outputs, summary.run.seed)
+    })?;
+    if !outputs.quiet {
+        write!(out, "{}", table::render(summary))?;
+    }
+    Ok(notes)
+}
+
+/// The same for a comparison: the one path for `compare` and `merge`.
+/// Writes a comparison's files (computing the paired coverage maps only for a report) and prints
+/// its table: what `compare` and `merge` of a comparison share.
+fn compare_outputs(
+    out: &mut impl Write,
+    pool: &rayon::ThreadPool,
+    base: &Model,
+    alts: &[Model],
+    comparison: &Comparison,
+    outputs: &Outputs,
+    seed: u64,
+) -> anyhow::Result<Vec<String>> {
+    let notes = report::compare::write_outputs(&outputs.paths(), base, alts, comparison, || {
+        // One map per scenario on one grid and the same probe streams, so cells are paired.
+        let copts = CoverageOptions { grid: outputs.map_grid as usize, probes: outputs.map_probes, seed };
+        let (bar, started, shown) = delayed_bar(None, "{spinner} coverage maps: {pos} cells, {elapsed} elapsed");
+        let maps = pool.install(|| paired_coverage(base, alts, &copts, &|n| advance(&bar, started, &shown, n)));
+        bar.finish_and_clear();
+        let meta = RunMeta {
+            date_utc: today_utc(),
+            map_grid: format!(
+                "{} x {} cells, {} casualties simulated per cell, in each of {} scenarios",
+                maps[0].nx,
+                maps[0].ny,
+                maps[0].probes,
+                maps.len()
+            ),
+        };
+        (maps, meta)
+    })?;
+    if !outputs.quiet {
+        write!(out, "{}", report::compare::render_table(comparison))?;
+    }
+    Ok(notes)
+}
+
+/// Runs one shard's trials on a pool, with a progress bar, and writes its tally file atomically.
+fn run_shard(
+    out: &mut impl Write,
+    threads: Option<u64>,
+    quiet: bool,
+    path: &Path,
+    trials: u64,
+    count: impl FnOnce(&(dyn Fn(u64) + Sync)) -> TallyFile + Send,
+) -> anyhow::Result<()> {
+    let pool = thread_pool(threads)?;
+    let (bar, started, shown) =
+        delayed_bar(Some(trials), "{bar:40} {pos}/{len} trials of the shard, {elapsed} elapsed");
+    let file = pool.install(|| count(&|n| advance(&bar, started, &shown, n)));
+    bar.finish_and_clear();
+    let bytes = file.to_bytes();
+    report::write_atomic(path, &bytes).with_context(|| format!("cannot write {}", path.display()))?;
+    if !quiet {
+        let ranges: Vec<String> = file.ranges.iter().map(|r| r.to_string()).collect();
+        writeln!(
+            out,
+            "shard {}: trials {} of {}, seed {}, in {:.1} s; tally ({} bytes) written to {}",
+            file.shard,
+            ranges.join(", "),
+            file.trials,
+            file.seed,
+            started.elapsed().as_secs_f64(),
+            bytes.len(),
+            path.display()
+        )?;
+    }
+    Ok(())
+}
+
+/// `casevac merge`: reads the tally files, merges them (refusing what does not belong together)
+/// and writes the outputs of the run or comparison they hold.
+fn merge(
+    out: &mut impl Write,
+    files: &[PathBuf],
+    allow_partial: bool,
+    threads: Option<u64>,
+    outputs: &Outputs,
+) -> anyhow::Result<()> {
+    let mut inputs = Vec::new();
+    for path in files {
+        let bytes = std::fs::read(path).map_err(|e| TallyError {
+            message: format!("{}: cannot read the file: {e}", path.display()),
+            help: "check the path".into(),
+        })?;
+        inputs.push((path.display().to_string(), bytes));
+    }
+    let merged = casevac::shard::merge(&inputs, allow_partial)?;
+    let (notes, trials) = match &merged.counts {
+        Counts::Run(tally) => {
+            let model = &merged.models[0];
+            let mut summary = Summary::new(model, tally, merged.seed);
+            summary.run.partial = merged.partial.clone();
+            (run_outputs(out, &thread_pool(threads)?, model, tally, &summary, outputs)?, tally.trials)
+        }
+        Counts::Compare { labels, tally } => {
+            let (base, alts) = merged.models.split_first().expect("a comparison's tally names its base");
+            let mut comparison = Comparison::new(base, alts, labels, tally, merged.seed);
+            comparison.set_partial(merged.partial.as_ref());
+            let pool = thread_pool(threads)?;
+            (compare_outputs(out, &pool, base, alts, &comparison, outputs, merged.seed)?, tally.base.trials)
+        }
+    };
+    if !outputs.quiet {
+        writeln!(out, "\nmerged {} tally files: {trials} trials", files.len())?;
+        if let Some(p) = &merged.partial {
+            writeln!(out, "{}", p.note(trials))?;
         }
         for note in notes {
             writeln!(out, "{note}")?;

@@ -55,6 +55,30 @@ pub struct ScenarioInfo {
 pub struct RunInfo {
     pub seed: u64,
     pub trials: u64,
+    /// Present only when `merge --allow-partial` merged tallies that miss some trials, so that
+    /// partial figures can never pass for a full run's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub partial: Option<Partial>,
+}
+
+/// A partial merge: the figures cover `RunInfo::trials` of `trials_requested` trials.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Partial {
+    pub trials_requested: u64,
+    /// Trial index ranges `[start, end)` that no merged tally held.
+    pub missing_trials: Vec<[u64; 2]>,
+}
+
+impl Partial {
+    /// The warning every table prints for a partial merge.
+    pub fn note(&self, trials: u64) -> String {
+        let missing: Vec<String> = self.missing_trials.iter().map(|[a, b]| format!("[{a}, {b})")).collect();
+        format!(
+            "PARTIAL: these figures cover {trials} of {} trials; trials {} are missing (merged with --allow-partial)",
+            self.trials_requested,
+            missing.join(", ")
+        )
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -260,7 +284,7 @@ impl Summary {
                 step_scopes: (0..3).map(|s| StepScope::of(model, s)).collect(),
                 overrides: model.overrides.clone(),
             },
-            run: RunInfo { seed, trials: tally.trials },
+            run: RunInfo { seed, trials: tally.trials, partial: None },
             casualties: tally.casualties,
             incidents: tally.incidents,
             casualties_per_trial: tally.casualties as f64 / trials,

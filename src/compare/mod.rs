@@ -24,7 +24,7 @@ pub use summary::{AltResult, Comparison, GroupDiff, MeanChange, StepDiff, Varian
 
 /// Sums over trials of the products of base (b) and alternative (a) per-trial counts of one
 /// group and step: n is casualties the step applies to, c those treated in time.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Cross {
     pub ca_cb: u128,
     pub ca_nb: u128,
@@ -34,7 +34,7 @@ pub struct Cross {
 
 /// A comparison's integer tallies: each variant's own, and the cross sums of each alternative
 /// with the base.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PairedTally {
     pub base: Tally,
     pub alts: Vec<Tally>,

@@ -4,7 +4,7 @@
 use super::{Difference, PairedTally, Verdict};
 use crate::model::{Model, SEVERITIES, STEPS, Step};
 use crate::stats::tally::Groups;
-use crate::summary::{RunInfo, StepResult, Summary};
+use crate::summary::{Partial, RunInfo, StepResult, Summary};
 use serde::Serialize;
 
 /// One scenario of a comparison: where it came from and its full results.
@@ -116,6 +116,16 @@ fn by_id<T>(base: &[T], alt: &[T], id: impl Fn(&T) -> &str, value: impl Fn(&T) -
 }
 
 impl Comparison {
+    /// Marks a comparison merged from shards that miss some trials (`merge --allow-partial`), in
+    /// its own run facts and in each variant's summary.
+    pub fn set_partial(&mut self, partial: Option<&Partial>) {
+        self.run.partial = partial.cloned();
+        self.base.summary.run.partial = partial.cloned();
+        for a in &mut self.alternatives {
+            a.variant.summary.run.partial = partial.cloned();
+        }
+    }
+
     /// `labels` name the base and then each alternative, in the order of `alts`.
     pub fn new(base: &Model, alts: &[Model], labels: &[String], tally: &PairedTally, seed: u64) -> Comparison {
         let sb = Summary::new(base, &tally.base, seed);
@@ -165,7 +175,7 @@ impl Comparison {
             .collect();
         Comparison {
             casevac_version: env!("CARGO_PKG_VERSION").to_string(),
-            run: RunInfo { seed, trials: tally.base.trials },
+            run: RunInfo { seed, trials: tally.base.trials, partial: None },
             base: Variant { label: labels[0].clone(), summary: sb },
             alternatives,
         }

@@ -150,6 +150,9 @@ pub fn render_table(c: &Comparison) -> String {
         Count(c.run.trials),
         c.base.summary.scenario.period_days
     );
+    if let Some(p) = &c.run.partial {
+        let _ = writeln!(o, "{}", p.note(c.run.trials));
+    }
     let _ = writeln!(o, "  A  {} (base)\n     {}", c.base.label, c.base.summary.scenario.name);
     for (k, a) in c.alternatives.iter().enumerate() {
         let _ = writeln!(o, "  {}  {}\n     {}", letter(k + 1), a.variant.label, a.variant.summary.scenario.name);

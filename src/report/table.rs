@@ -58,6 +58,9 @@ pub fn render(s: &Summary) -> String {
     if !sc.overrides.is_empty() {
         let _ = writeln!(o, "with --set {}", sc.overrides.join(" --set "));
     }
+    if let Some(p) = &s.run.partial {
+        let _ = writeln!(o, "{}", p.note(s.run.trials));
+    }
     let _ = writeln!(
         o,
         "{} casualties simulated in {} incidents ({:.1} casualties per trial)",

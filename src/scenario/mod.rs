@@ -57,9 +57,13 @@ pub fn load(path: &Path) -> Result<Model, ScenarioError> {
 
 /// Reads a scenario file and compiles it with `--set` overrides applied (see [`parse_with`]).
 pub fn load_with(path: &Path, overrides: &[Override]) -> Result<Model, ScenarioError> {
-    let label = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| ScenarioError {
-        path: label.clone(),
+    parse_with(&read_text(path)?, &path.display().to_string(), overrides)
+}
+
+/// A scenario file's text, or the error that says it cannot be read.
+pub fn read_text(path: &Path) -> Result<String, ScenarioError> {
+    std::fs::read_to_string(path).map_err(|e| ScenarioError {
+        path: path.display().to_string(),
         text: String::new(),
         problems: vec![Problem {
             span: None,
@@ -67,8 +71,7 @@ pub fn load_with(path: &Path, overrides: &[Override]) -> Result<Model, ScenarioE
             help: "check the path".into(),
             source: None,
         }],
-    })?;
-    parse_with(&text, &label, overrides)
+    })
 }
 
 /// serde names Rust types in its messages; a planner reads numbers.

@@ -50,7 +50,7 @@ pub fn compliance(cell: &Cell, trials: u64) -> (f64, f64, f64) {
 /// The q-quantile of a one-minute histogram, interpolated between the earliest and latest time
 /// seen in its bin (`lo_ms`, `hi_ms`), so a fixed time is reported exactly; `None` when it falls
 /// in the overflow bin (later than 48 h or never).
-pub fn quantile(hist: &[u64], lo_ms: &[u32], hi_ms: &[u32], q: f64) -> Option<f64> {
+pub fn quantile(hist: &[u64], lo_ms: &[u16], hi_ms: &[u16], q: f64) -> Option<f64> {
     let total: u64 = hist.iter().sum();
     if total == 0 {
         return None;
@@ -63,7 +63,8 @@ pub fn quantile(hist: &[u64], lo_ms: &[u32], hi_ms: &[u32], q: f64) -> Option<f6
                 return None;
             }
             // The k-th of `count` times in the bin, spread evenly between the first and last.
-            let (lo, hi) = (f64::from(lo_ms[bin]), f64::from(hi_ms[bin]));
+            let start = bin as f64 * 60_000.0;
+            let (lo, hi) = (start + f64::from(lo_ms[bin]), start + f64::from(hi_ms[bin]));
             let k = (target - cum as f64).ceil().clamp(1.0, count as f64);
             let at = if count == 1 { lo } else { lo + (hi - lo) * (k - 1.0) / (count - 1) as f64 };
             return Some(at / 60_000.0);
@@ -100,12 +101,12 @@ mod tests {
     #[test]
     fn quantile_interpolates_within_the_times_seen_and_reports_overflow() {
         let n = HIST_BINS + 1;
-        let (mut h, mut lo, mut hi) = (vec![0u64; n], vec![u32::MAX; n], vec![0u32; n]);
+        let (mut h, mut lo, mut hi) = (vec![0u64; n], vec![0u16; n], vec![0u16; n]);
         // 50 times spread evenly over 10:00-10:49 (seconds apart), 50 at exactly 20:00.
         h[10] = 50;
-        (lo[10], hi[10]) = (600_000, 600_000 + 49_000);
+        (lo[10], hi[10]) = (0, 49_000);
         h[20] = 50;
-        (lo[20], hi[20]) = (1_200_000, 1_200_000);
+        (lo[20], hi[20]) = (0, 0);
         // The 50th of 100 is the last of the first bin; the 75th lies on the atom.
         assert_eq!(quantile(&h, &lo, &hi, 0.5), Some(10.0 + 49.0 / 60.0));
         assert_eq!(quantile(&h, &lo, &hi, 0.75), Some(20.0));

@@ -4,6 +4,7 @@
 //! the same tally whatever the thread count or the order rayon merges in.
 
 use crate::model::Model;
+use serde::{Deserialize, Serialize};
 
 /// One-minute bins up to 48 h; later (or never) falls in the last, overflow, bin.
 pub const HIST_BINS: usize = 2880;
@@ -67,7 +68,7 @@ pub fn cause_key(c: usize) -> &'static str {
 pub const OUTCOMES: [&str; 3] = ["care_complete", "awaiting_surgery", "awaiting_evacuation"];
 
 /// Compliance counts for one (group, step).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Cell {
     /// Casualties the step applies to.
     pub n: u64,
@@ -105,7 +106,8 @@ impl Groups {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Serialisable so that a shard of a run can be written to a tally file and merged elsewhere.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tally {
     pub trials: u64,
     pub incidents: u64,
@@ -115,11 +117,12 @@ pub struct Tally {
     pub cells: Vec<Cell>,
     /// [group][step][bin], HIST_BINS + 1 bins.
     pub hist: Vec<u64>,
-    /// The earliest and latest time in each bin, in milliseconds: a quantile is then exact
-    /// where the times have an atom (a fixed delay), and interpolated within the times seen
-    /// otherwise. Empty bins hold (u32::MAX, 0).
-    pub hist_lo_ms: Vec<u32>,
-    pub hist_hi_ms: Vec<u32>,
+    /// The earliest and latest time in each bin, as milliseconds past the bin's minute: a
+    /// quantile is then exact where the times have an atom (a fixed delay), and interpolated
+    /// within the times seen otherwise. Meaningless (and kept 0, which encodes small) while the
+    /// bin is empty.
+    pub hist_lo_ms: Vec<u16>,
+    pub hist_hi_ms: Vec<u16>,
     /// [zone][phase]: sum in thousandths of a minute, and how many casualties went through it.
     pub phase_sum_mmin: Vec<u128>,
     pub phase_n: Vec<u64>,
@@ -148,7 +151,7 @@ impl Tally {
             zones: z,
             cells: vec![Cell::default(); g * 3],
             hist: vec![0; g * 3 * (HIST_BINS + 1)],
-            hist_lo_ms: vec![u32::MAX; g * 3 * (HIST_BINS + 1)],
+            hist_lo_ms: vec![0; g * 3 * (HIST_BINS + 1)],
             hist_hi_ms: vec![0; g * 3 * (HIST_BINS + 1)],
             phase_sum_mmin: vec![0; z * PHASES.len()],
             phase_n: vec![0; z * PHASES.len()],
@@ -182,7 +185,7 @@ impl Tally {
     }
 
     /// The earliest and latest milliseconds seen in each bin of `hist(group, step)`.
-    pub fn hist_bounds_ms(&self, group: usize, step: usize) -> (&[u32], &[u32]) {
+    pub fn hist_bounds_ms(&self, group: usize, step: usize) -> (&[u16], &[u16]) {
         let r = Self::hist_range(group, step);
         (&self.hist_lo_ms[r.clone()], &self.hist_hi_ms[r])
     }
@@ -198,12 +201,15 @@ impl Tally {
         let at = (group * 3 + step) * (HIST_BINS + 1);
         match ms.map(|ms| (ms / MS_PER_MIN) as usize).filter(|&bin| bin < HIST_BINS) {
             Some(bin) => {
-                // Below 48 h, so the milliseconds fit in 32 bits.
-                let ms = ms.unwrap_or(0) as u32;
+                let within = (ms.unwrap_or(0) % MS_PER_MIN) as u16;
                 let i = at + bin;
+                if self.hist[i] == 0 {
+                    (self.hist_lo_ms[i], self.hist_hi_ms[i]) = (within, within);
+                } else {
+                    self.hist_lo_ms[i] = self.hist_lo_ms[i].min(within);
+                    self.hist_hi_ms[i] = self.hist_hi_ms[i].max(within);
+                }
                 self.hist[i] += 1;
-                self.hist_lo_ms[i] = self.hist_lo_ms[i].min(ms);
-                self.hist_hi_ms[i] = self.hist_hi_ms[i].max(ms);
             }
             None => self.hist[at + HIST_BINS] += 1,
         }
@@ -221,6 +227,18 @@ impl Tally {
 
     /// Adds another tally of the same model into this one.
     pub fn merge(&mut self, o: &Tally) {
+        // Bin bounds first, while the counts still say which bins were empty on each side.
+        for i in 0..self.hist.len() {
+            if o.hist[i] == 0 {
+                continue;
+            }
+            if self.hist[i] == 0 {
+                (self.hist_lo_ms[i], self.hist_hi_ms[i]) = (o.hist_lo_ms[i], o.hist_hi_ms[i]);
+            } else {
+                self.hist_lo_ms[i] = self.hist_lo_ms[i].min(o.hist_lo_ms[i]);
+                self.hist_hi_ms[i] = self.hist_hi_ms[i].max(o.hist_hi_ms[i]);
+            }
+        }
         self.trials += o.trials;
         self.incidents += o.incidents;
         self.casualties += o.casualties;
@@ -245,12 +263,6 @@ impl Tally {
             for (x, y) in a.iter_mut().zip(b) {
                 *x += y;
             }
-        }
-        for (x, y) in self.hist_lo_ms.iter_mut().zip(&o.hist_lo_ms) {
-            *x = (*x).min(*y);
-        }
-        for (x, y) in self.hist_hi_ms.iter_mut().zip(&o.hist_hi_ms) {
-            *x = (*x).max(*y);
         }
         for (a, b) in [
             (&mut self.phase_sum_mmin, &o.phase_sum_mmin),
