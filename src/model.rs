@@ -201,7 +201,12 @@ pub struct Zone {
     /// Probability that a casualty of each severity needs surgery.
     pub surgery_share: [f64; 3],
     pub first_aider_share: f64,
+    /// From wounding until the trained first-aiders on scene start on the first casualty.
     pub first_aid_min: Dist,
+    /// How many trained first-aiders are on scene when there are any (rounded, at least 1).
+    pub first_aiders: Dist,
+    /// How long a first-aider spends on one casualty before turning to the next.
+    pub first_aid_each_min: Dist,
     pub report_min: Dist,
     pub access: Access,
 }

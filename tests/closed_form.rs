@@ -638,3 +638,33 @@ fn a_delayed_casualty_is_judged_against_its_own_surgical_deadline() {
     assert_eq!((surgery(&s, 0), surgery(&s, 1), surgery(&s, 2)), (Some(0.0), Some(0.0), Some(1.0)));
     assert_eq!(s.scenario.step_scopes[2].deadlines_min, vec![120.0, 100.0, 150.0]);
 }
+
+/// One attack of 30 T1 casualties at hour 1 of a 1-day period, with trained first-aiders on
+/// scene and the only helicopter far too slow to count for first aid.
+fn thirty_casualties(first_aid: &str) -> casevac::model::Model {
+    model(&scenario(
+        "period_days = 1",
+        "site = \"base\"\nlevel = \"level2\"",
+        "kind = \"helicopter\"\nbase = \"base\"\nspeed_kmh = 100\nnight_capable = true\napproval_min = 100",
+        &format!(
+            "centre = {{ lat = 0.0, lon = 0.0 }}\nradius_km = 0\nincidents_per_day = 0\nscheduled_hours = [1]\n\
+             casualties = 30\nseverity = {{ t1 = 1, t2 = 0, t3 = 0 }}\nsurgery_share = {{ t1 = 0, t2 = 0, t3 = 0 }}\n\
+             first_aider_share = 1\nreport_delay_min = 0\n{first_aid}"
+        ),
+    ))
+}
+
+#[test]
+fn three_first_aiders_reach_nine_of_thirty_casualties_within_ten_minutes() {
+    // They start 2 min after wounding and spend 3 min on each casualty: casualty i (from 0, in
+    // triage order) is reached at 2 + 3 * floor(i / 3) min, within 10 min for i < 9.
+    let m = thirty_casualties("first_aiders = 3\nfirst_aid_min = 2\nfirst_aid_each_min = 3");
+    let (_, s) = run(&m, 5, 20);
+    assert_eq!(s.casualties, 600);
+    assert_eq!(s.steps[0].compliance, Some(9.0 / 30.0));
+    let causes: Vec<(&str, u64)> = s.misses[0].causes.iter().map(|c| (c.name, c.count)).collect();
+    assert_eq!(causes, vec![("first_aiders_busy_with_other_casualties", 21 * 20)]);
+    // Everyone trained and enough hands: all thirty in time.
+    let (_, s) = run(&thirty_casualties("first_aiders = 30\nfirst_aid_min = 2\nfirst_aid_each_min = 3"), 5, 5);
+    assert_eq!(s.steps[0].compliance, Some(1.0));
+}

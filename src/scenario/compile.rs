@@ -533,6 +533,8 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
             surgery_share: shares(&mut ctx, &e.surgery_share, "surgery_share"),
             first_aider_share: ctx.share(&e.first_aider_share, "first_aider_share"),
             first_aid_min: ctx.dist(&e.first_aid_min, DistSpec::Uniform { min: 1.0, max: 5.0 }, "first_aid_min"),
+            first_aiders: ctx.dist(&e.first_aiders, DistSpec::Fixed(1.0), "first_aiders"),
+            first_aid_each_min: ctx.dist(&e.first_aid_each_min, DistSpec::Fixed(3.0), "first_aid_each_min"),
             report_min: ctx.dist(&Some(e.report_delay_min.clone()), DistSpec::Fixed(0.0), "report_delay_min"),
             access,
         };

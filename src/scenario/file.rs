@@ -218,6 +218,8 @@ pub struct ZoneEntry {
     pub surgery_share: S<PerSeverity>,
     pub first_aider_share: S<f64>,
     pub first_aid_min: Option<S<DistSpec>>,
+    pub first_aiders: Option<S<DistSpec>>,
+    pub first_aid_each_min: Option<S<DistSpec>>,
     pub report_delay_min: S<DistSpec>,
     pub road_factor: Option<S<f64>>,
     pub ground_speed_factor: Option<S<f64>>,

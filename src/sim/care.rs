@@ -86,6 +86,7 @@ impl Engine<'_> {
             wound_t: request_t,
             request_t,
             first_arrival: NEVER,
+            first_aid_start: NEVER,
             slot_start,
             slot_len: self.slots.len() as u32 - slot_start,
             next_unassigned: slot_start,

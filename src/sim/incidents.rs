@@ -86,6 +86,8 @@ impl Engine<'_> {
             Some(_) => 1,
             None => (zone.casualties.sample(&mut rng).round() as u32).clamp(1, MAX_CASUALTIES_PER_INCIDENT),
         };
+        let first_aid_start = wound_t + zone.first_aid_min.sample(&mut rng);
+        let aiders = (zone.first_aiders.sample(&mut rng).round() as u32).clamp(1, n);
         let cas_start = self.casualties.len() as u32;
         for c in 0..n {
             let cas_key = combine(key, u64::from(c));
@@ -100,7 +102,6 @@ impl Engine<'_> {
                     (severity, surgery_u < zone.surgery_share[severity])
                 }
             };
-            let first_aider_t = if has_first_aider { wound_t + zone.first_aid_min.sample(&mut rng) } else { NEVER };
             let mut phase_min = [0.0; PHASES.len()];
             phase_min[Phase::Report as usize] = report;
             self.casualties.push(Casualty {
@@ -110,7 +111,7 @@ impl Engine<'_> {
                 needs_surgery,
                 picked_up: false,
                 resus_on_scene: false,
-                first_aider_t,
+                first_aider_t: NEVER,
                 resus_t: NEVER,
                 ready_t: NEVER,
                 surgery_t: NEVER,
@@ -119,6 +120,9 @@ impl Engine<'_> {
         }
         // Most severe first, so each lift takes the most urgent casualties still on scene.
         self.casualties[cas_start as usize..].sort_unstable_by_key(|c| c.severity);
+        if has_first_aider {
+            self.first_aid(z, cas_start as usize, aiders as usize, first_aid_start);
+        }
         self.incidents.push(Incident {
             key,
             zone: z as u16,
@@ -127,10 +131,27 @@ impl Engine<'_> {
             wound_t,
             request_t: wound_t + report,
             first_arrival: NEVER,
+            first_aid_start: if has_first_aider { first_aid_start } else { NEVER },
             slot_start: cas_start,
             slot_len: n,
             next_unassigned: cas_start,
             transfer: false,
         });
+    }
+
+    /// The trained first-aiders on scene treat the incident's casualties one at a time each, in
+    /// triage order (the slice from `from` is sorted most severe first), each casualty going to
+    /// the first-aider free soonest: with three first-aiders and thirty casualties, the last
+    /// ones wait.
+    fn first_aid(&mut self, z: usize, from: usize, aiders: usize, start: f64) {
+        let each = &self.model.zones[z].first_aid_each_min;
+        self.aider_free.clear();
+        self.aider_free.resize(aiders, start);
+        for c in &mut self.casualties[from..] {
+            // The first-aider free soonest; ties go to the first, so the order is fixed.
+            let j = (1..aiders).fold(0, |best, k| if self.aider_free[k] < self.aider_free[best] { k } else { best });
+            c.first_aider_t = self.aider_free[j];
+            self.aider_free[j] += each.sample(&mut self.keys.stream(Purpose::FirstAid, c.key, 0));
+        }
     }
 }

@@ -40,6 +40,8 @@ struct Incident {
     request_t: f64,
     /// First arrival of any evacuation asset: its crew gives first aid to everyone on scene.
     first_arrival: f64,
+    /// When the trained first-aiders on scene start on the first casualty (never without one).
+    first_aid_start: f64,
     /// The incident's casualties are `slots[slot_start..slot_start + slot_len]`, most severe first.
     slot_start: u32,
     slot_len: u32,
@@ -116,6 +118,8 @@ pub struct Engine<'m> {
     grounded: Vec<bool>,
     free_tables: Vec<u32>,
     table_queue: Vec<BinaryHeap<QueuedPatient>>,
+    /// When each first-aider of the incident being generated is next free (reused buffer).
+    aider_free: Vec<f64>,
     /// This trial's [group][step] (n, compliant), for the between-trial spread.
     trial_counts: Vec<(u64, u64)>,
     /// While tracing: each group's days.
@@ -153,6 +157,7 @@ impl<'m> Engine<'m> {
             grounded: vec![false; model.assets.len()],
             free_tables: model.facilities.iter().map(|f| f.tables).collect(),
             table_queue: vec![BinaryHeap::new(); model.facilities.len()],
+            aider_free: Vec::new(),
             trial_counts: vec![(0, 0); groups.count() * 3],
             day_log: None,
         }

@@ -3,7 +3,8 @@
 use super::{Casualty, Engine, Incident, NEVER};
 use crate::model::ClockOrigin;
 use crate::stats::tally::{
-    CAUSE_FIRST_AIDER_DELAY, CAUSE_NO_FIRST_AIDER, Groups, PHASES, Phase, Tally, to_mmin, to_ms,
+    CAUSE_FIRST_AIDER_DELAY, CAUSE_FIRST_AIDERS_BUSY, CAUSE_NO_FIRST_AIDER, Groups, PHASES, Phase, Tally, to_mmin,
+    to_ms,
 };
 
 impl Engine<'_> {
@@ -94,7 +95,13 @@ impl Engine<'_> {
 /// otherwise the phase of the chain that took the most of its time up to the step.
 pub(super) fn miss_cause(c: &Casualty, inc: &Incident, step: usize, origin: ClockOrigin, horizon: f64) -> usize {
     if step == 0 {
-        return if c.first_aider_t == NEVER { CAUSE_NO_FIRST_AIDER } else { CAUSE_FIRST_AIDER_DELAY };
+        return if c.first_aider_t == NEVER {
+            CAUSE_NO_FIRST_AIDER
+        } else if c.first_aider_t > inc.first_aid_start {
+            CAUSE_FIRST_AIDERS_BUSY
+        } else {
+            CAUSE_FIRST_AIDER_DELAY
+        };
     }
     if !c.picked_up {
         return if inc.request_t > horizon { Phase::Report as usize } else { Phase::WaitAsset as usize };

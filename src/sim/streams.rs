@@ -45,6 +45,8 @@ pub enum Purpose {
     Surgery = 10,
     /// The wounding time of a coverage-map probe.
     ProbeTime = 11,
+    /// How long a first-aider spends on a casualty.
+    FirstAid = 12,
 }
 
 /// SplitMix64's finaliser: a bijection on 64 bits with good avalanche.

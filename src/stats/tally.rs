@@ -52,14 +52,17 @@ impl Phase {
 }
 
 /// Why a casualty missed a step: the phase that took the most of its time, or a missing first-aider.
-pub const CAUSES: usize = PHASES.len() + 2;
+pub const CAUSES: usize = PHASES.len() + 3;
 pub const CAUSE_FIRST_AIDER_DELAY: usize = PHASES.len();
 pub const CAUSE_NO_FIRST_AIDER: usize = PHASES.len() + 1;
+/// The first-aiders on scene were treating casualties ahead of this one in triage order.
+pub const CAUSE_FIRST_AIDERS_BUSY: usize = PHASES.len() + 2;
 
 pub fn cause_key(c: usize) -> &'static str {
     match c {
         CAUSE_FIRST_AIDER_DELAY => "first_aider_slow_to_start",
         CAUSE_NO_FIRST_AIDER => "no_trained_first_aider_on_scene",
+        CAUSE_FIRST_AIDERS_BUSY => "first_aiders_busy_with_other_casualties",
         p => PHASES[p].key(),
     }
 }
