@@ -115,6 +115,8 @@ pub struct Facility {
     pub resuscitation: bool,
     pub surgery: bool,
     pub tables: u32,
+    /// Operations its surgical teams start in one calendar day; the rest wait for the next.
+    pub operations_per_day: u32,
     pub surgery_min: Dist,
     /// From arrival until the patient is ready for the operating table.
     pub handover_min: Dist,

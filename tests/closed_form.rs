@@ -22,7 +22,7 @@ fn assert_close(got: f64, want: f64, tol: f64, what: &str) {
 fn deterministic(asset_kind: &str, thresholds: &str, access: &str) -> casevac::model::Model {
     model(&scenario(
         &format!("period_days = 20\nthresholds_min = {thresholds}"),
-        "site = \"hospital\"\nlevel = \"level2\"\noperating_tables = 100\nhandover_min = 3\nsurgery_min = 50",
+        "site = \"hospital\"\nlevel = \"level2\"\noperating_tables = 100\noperations_per_day = 100000\nhandover_min = 3\nsurgery_min = 50",
         &format!(
             "kind = \"{asset_kind}\"\nbase = \"base\"\ncount = 100\nspeed_kmh = 120\nstretchers = 1\n\
              night_capable = true\napproval_min = 7\nlaunch_day_min = 5\nlaunch_night_min = 5\n\
@@ -99,7 +99,7 @@ fn medical_team_resuscitates_on_scene_and_no_escort_zone_skips_escort() {
 fn instant_chain(extra_scenario: &str, asset_extra: &str, zone_extra: &str) -> String {
     scenario(
         &format!("period_days = 100\n{extra_scenario}"),
-        "site = \"base\"\nlevel = \"level2\"\noperating_tables = 1000\nhandover_min = 0\nsurgery_min = 0",
+        "site = \"base\"\nlevel = \"level2\"\noperating_tables = 1000\noperations_per_day = 100000\nhandover_min = 0\nsurgery_min = 0",
         &format!(
             "kind = \"helicopter\"\nbase = \"base\"\ncount = 1000\nspeed_kmh = 100\nstretchers = 1\n\
              night_capable = true\nlaunch_day_min = 0\non_scene_min = 0\nturnaround_min = 0\n{asset_extra}"
@@ -239,7 +239,7 @@ fn operating_tables_queue_matches_mmc() {
     // the mean wait C(2, 1.5) / (2 mu - lambda).
     let text = scenario(
         "period_days = 150",
-        "site = \"base\"\nlevel = \"level2\"\noperating_tables = 2\nhandover_min = 0\n\
+        "site = \"base\"\nlevel = \"level2\"\noperating_tables = 2\noperations_per_day = 100000\nhandover_min = 0\n\
          surgery_min = { exponential = { mean = 60 } }",
         "kind = \"helicopter\"\nbase = \"base\"\ncount = 1000\nspeed_kmh = 100\nstretchers = 1\n\
          night_capable = true\nlaunch_day_min = 0\non_scene_min = 0\nturnaround_min = 0",
@@ -315,6 +315,7 @@ id = "l2"
 site = "hospital"
 level = "level2"
 operating_tables = 100
+operations_per_day = 100000
 handover_min = 3
 
 [[asset]]
@@ -375,7 +376,7 @@ fn a_scheduled_mass_casualty_incident_is_cleared_by_repeated_lifts() {
     // three lifts (4, 4, 2), each a full cycle after the one before.
     let text = scenario(
         "period_days = 1",
-        "site = \"base\"\nlevel = \"level2\"\noperating_tables = 100\nhandover_min = 0",
+        "site = \"base\"\nlevel = \"level2\"\noperating_tables = 100\noperations_per_day = 100000\nhandover_min = 0",
         "kind = \"helicopter\"\nbase = \"base\"\ncount = 1\nspeed_kmh = 120\nstretchers = 4\n\
          night_capable = true\nlaunch_day_min = 5\nlaunch_night_min = 5\non_scene_min = 4\nturnaround_min = 6",
         "centre = { lat = 0.0, lon = 0.5 }\nradius_km = 0\nscheduled_hours = [10]\ncasualties = 10\n\
@@ -470,7 +471,7 @@ fn a_chain_that_sums_exactly_to_each_deadline_is_in_time_and_its_quantiles_are_e
     // fixed time itself.
     let text = scenario(
         "period_days = 60\nthresholds_min = { first_aid = 10, resuscitation = 15, surgery = 20 }",
-        "site = \"base\"\nlevel = \"level2\"\noperating_tables = 1000\nhandover_min = 1.0\nsurgery_min = 30",
+        "site = \"base\"\nlevel = \"level2\"\noperating_tables = 1000\noperations_per_day = 100000\nhandover_min = 1.0\nsurgery_min = 30",
         "kind = \"helicopter\"\nbase = \"base\"\ncount = 1000\nspeed_kmh = 100\nstretchers = 1\n\
          night_capable = true\nmedical_team = true\napproval_min = 7.1\nlaunch_day_min = 4.6\n\
          launch_night_min = 4.6\non_scene_min = 4.0\nturnaround_min = 0",
@@ -526,6 +527,7 @@ id = "l2"
 site = "hospital"
 level = "level2"
 operating_tables = 100
+operations_per_day = 100000
 handover_min = 3
 
 [[asset]]
@@ -594,7 +596,7 @@ fn a_warm_up_brings_a_short_period_to_the_mm1_steady_state() {
 fn every_category_at(delay: f64, scenario_extra: &str) -> casevac::model::Model {
     model(&scenario(
         &format!("period_days = 30\n{scenario_extra}"),
-        "site = \"base\"\nlevel = \"level2\"\noperating_tables = 1000\nhandover_min = 0\nsurgery_min = 10",
+        "site = \"base\"\nlevel = \"level2\"\noperating_tables = 1000\noperations_per_day = 100000\nhandover_min = 0\nsurgery_min = 10",
         "kind = \"helicopter\"\nbase = \"base\"\ncount = 1000\nspeed_kmh = 100\nstretchers = 1\n\
          night_capable = true\nlaunch_day_min = 0\non_scene_min = 0\nturnaround_min = 0\nmedical_team = true",
         &format!(
@@ -667,4 +669,33 @@ fn three_first_aiders_reach_nine_of_thirty_casualties_within_ten_minutes() {
     // Everyone trained and enough hands: all thirty in time.
     let (_, s) = run(&thirty_casualties("first_aiders = 30\nfirst_aid_min = 2\nfirst_aid_each_min = 3"), 5, 5);
     assert_eq!(s.steps[0].compliance, Some(1.0));
+}
+
+#[test]
+fn a_daily_operation_cap_sends_the_rest_to_the_next_days_theatre() {
+    // Ten casualties who need surgery reach a hospital with ten tables at 01:00 + 1 min, but its
+    // surgical team starts at most four operations a day: four are operated at once, four at
+    // the next midnight, two at the one after.
+    let text = scenario(
+        "period_days = 1\nfollow_up_hours = 72",
+        "site = \"base\"\nlevel = \"level2\"\noperating_tables = 10\noperations_per_day = 4\n\
+         handover_min = 1\nsurgery_min = 60",
+        "kind = \"helicopter\"\nbase = \"base\"\ncount = 10\nstretchers = 1\nspeed_kmh = 100\n\
+         night_capable = true\nlaunch_day_min = 0\nlaunch_night_min = 0\non_scene_min = 0\nturnaround_min = 0",
+        "centre = { lat = 0.0, lon = 0.0 }\nradius_km = 0\nincidents_per_day = 0\nscheduled_hours = [1]\n\
+         casualties = 10\nseverity = { t1 = 1, t2 = 0, t3 = 0 }\nsurgery_share = { t1 = 1, t2 = 0, t3 = 0 }\n\
+         first_aider_share = 0\nreport_delay_min = 0",
+    );
+    let m = model(&text);
+    let mut engine = casevac::sim::Engine::new(&m);
+    for trial in 0..5 {
+        let mut times: Vec<f64> =
+            engine.trace(8, trial).casualties.iter().map(|c| c.surgery_min.expect("operated")).collect();
+        times.sort_by(f64::total_cmp);
+        let want = [[61.0; 4].as_slice(), &[1440.0; 4], &[2880.0; 2]].concat();
+        assert_eq!(times, want, "trial {trial}");
+    }
+    let (_, s) = run(&m, 8, 10);
+    assert_eq!(s.steps[2].compliance, Some(0.4));
+    assert_eq!(s.facilities[0].operations_per_trial, 10.0);
 }

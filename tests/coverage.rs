@@ -15,7 +15,7 @@ use common::*;
 fn laydown(zone: &str) -> String {
     scenario(
         "period_days = 30",
-        "site = \"hospital\"\nlevel = \"level2\"\noperating_tables = 50",
+        "site = \"hospital\"\nlevel = \"level2\"\noperating_tables = 50\noperations_per_day = 100000",
         "kind = \"helicopter\"\nbase = \"hospital\"\ncount = 30\nspeed_kmh = 200\nserviceability = 0.7\n\
          weather_grounding = 0.2\napproval_min = { exponential = { mean = 20 } }\nmedical_team = true\n\n\
          [[asset]]\nid = \"amb\"\nkind = \"ground\"\nbase = \"base\"\ncount = 30\nspeed_kmh = 50\n\

@@ -271,11 +271,14 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
             LevelWord::Level2 => Level::Level2,
             LevelWord::Level3 => Level::Level3,
         };
-        let (default_surgery, default_tables) = match level {
-            Level::Level1 => (false, 0),
-            Level::Level1Plus => (true, 1),
-            Level::Level2 => (true, 2),
-            Level::Level3 => (true, 4),
+        // Operations a day: the UN Medical Support Manual gives a Level 2 about 3-4 a day (one
+        // surgical team) and a Level 3 about 10; a forward surgical team at a Level 1+ is taken
+        // as one team like a Level 2's.
+        let (default_surgery, default_tables, default_ops) = match level {
+            Level::Level1 => (false, 0, 0),
+            Level::Level1Plus => (true, 1, 4),
+            Level::Level2 => (true, 2, 4),
+            Level::Level3 => (true, 4, 10),
         };
         let surgery = e.surgery.as_ref().map_or(default_surgery, |s| *s.get_ref());
         let resuscitation = e.resuscitation.unwrap_or(true);
@@ -294,6 +297,15 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
                 "set operating_tables = 1 or more, or surgery = false",
             );
         }
+        let operations_per_day =
+            ctx.count(&e.operations_per_day, if surgery { default_ops.max(1) } else { 0 }, "operations_per_day", 1);
+        if !surgery && let Some(ops) = &e.operations_per_day {
+            ctx.err(
+                Some(ops.span()),
+                format!("facility '{}' does not operate, so operations_per_day has no effect", e.id.get_ref()),
+                "remove operations_per_day, or give the facility surgery (level2, level3, level1plus)",
+            );
+        }
         if surgery && !resuscitation {
             ctx.err(
                 Some(e.id.span()),
@@ -310,6 +322,7 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
             resuscitation,
             surgery,
             tables: if surgery { tables } else { 0 },
+            operations_per_day,
             surgery_min: ctx.dist(
                 &e.surgery_min,
                 DistSpec::Triangular { min: 45.0, mode: 90.0, max: 180.0 },

@@ -138,6 +138,7 @@ pub struct FacilityEntry {
     pub resuscitation: Option<bool>,
     pub surgery: Option<S<bool>>,
     pub operating_tables: Option<S<i64>>,
+    pub operations_per_day: Option<S<i64>>,
     pub surgery_min: Option<S<DistSpec>>,
     pub handover_min: Option<S<DistSpec>>,
 }

@@ -105,7 +105,7 @@ impl Engine<'_> {
                 continue;
             }
             cas.ready_t = now;
-            if self.free_tables[f] > 0 {
+            if self.free_tables[f] > 0 && self.ops_left[f] > 0 {
                 self.free_tables[f] -= 1;
                 self.start_surgery(f, c, now, tally);
             } else {
@@ -116,9 +116,26 @@ impl Engine<'_> {
     }
 
     pub(super) fn table_free(&mut self, f: usize, now: f64, tally: &mut Tally) {
-        match self.table_queue[f].pop() {
-            Some(p) => self.start_surgery(f, p.casualty, now, tally),
+        // A patient waiting gets the table, unless the surgical teams are done for the day.
+        match self.table_queue[f].peek().filter(|_| self.ops_left[f] > 0) {
+            Some(_) => {
+                let p = self.table_queue[f].pop().expect("peeked");
+                self.start_surgery(f, p.casualty, now, tally);
+            }
             None => self.free_tables[f] += 1,
+        }
+    }
+
+    /// Midnight: each facility's surgical teams may start a new day's operations, on the
+    /// patients who waited for them.
+    pub(super) fn open_theatres(&mut self, now: f64, tally: &mut Tally) {
+        for f in 0..self.ops_left.len() {
+            self.ops_left[f] = self.model.facilities[f].operations_per_day;
+            while self.free_tables[f] > 0 && self.ops_left[f] > 0 {
+                let Some(p) = self.table_queue[f].pop() else { break };
+                self.free_tables[f] -= 1;
+                self.start_surgery(f, p.casualty, now, tally);
+            }
         }
     }
 
@@ -131,6 +148,7 @@ impl Engine<'_> {
         let end = now + m.facilities[f].surgery_min.sample(&mut self.keys.stream(Purpose::Surgery, cas.key, 0));
         tally.table_busy_mmin[f] += to_mmin(m.clip_to_period(end) - m.clip_to_period(now));
         tally.operations[f] += 1;
+        self.ops_left[f] -= 1;
         self.push(end, Kind::TableFree(f as u32));
     }
 }

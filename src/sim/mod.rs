@@ -117,6 +117,8 @@ pub struct Engine<'m> {
     group_start: Vec<usize>,
     grounded: Vec<bool>,
     free_tables: Vec<u32>,
+    /// Operations each facility may still start today.
+    ops_left: Vec<u32>,
     table_queue: Vec<BinaryHeap<QueuedPatient>>,
     /// When each first-aider of the incident being generated is next free (reused buffer).
     aider_free: Vec<f64>,
@@ -156,6 +158,7 @@ impl<'m> Engine<'m> {
             group_start,
             grounded: vec![false; model.assets.len()],
             free_tables: model.facilities.iter().map(|f| f.tables).collect(),
+            ops_left: model.facilities.iter().map(|f| f.operations_per_day).collect(),
             table_queue: vec![BinaryHeap::new(); model.facilities.len()],
             aider_free: Vec::new(),
             trial_counts: vec![(0, 0); groups.count() * 3],
@@ -205,6 +208,7 @@ impl<'m> Engine<'m> {
         }
         for (f, fac) in self.model.facilities.iter().enumerate() {
             self.free_tables[f] = fac.tables;
+            self.ops_left[f] = fac.operations_per_day;
             self.table_queue[f].clear();
         }
     }
@@ -226,7 +230,12 @@ impl<'m> Engine<'m> {
         loop {
             let request_t = self.incidents[..self.originals].get(next_request).map_or(NEVER, |i| i.request_t);
             let event_t = self.heap.peek().map_or(NEVER, |e| e.t);
-            if request_t == NEVER && event_t == NEVER && self.waiting.is_empty() {
+            // Patients waiting for tomorrow's operations keep the daily clock running.
+            if request_t == NEVER
+                && event_t == NEVER
+                && self.waiting.is_empty()
+                && self.table_queue.iter().all(|q| q.is_empty())
+            {
                 break;
             }
             let now = clock_t.min(request_t).min(event_t);
@@ -236,6 +245,7 @@ impl<'m> Engine<'m> {
             if clock_t <= request_t && clock_t <= event_t {
                 if clock_is_midnight {
                     self.new_day(day);
+                    self.open_theatres(now, tally);
                     clock_t = day as f64 * MIN_PER_DAY + m.daylight.sunrise_min;
                     day += 1;
                 } else {
