@@ -143,9 +143,8 @@ pub struct AssetGroup {
     pub escort_min: Dist,
     pub on_scene_min: Dist,
     pub medical_team: bool,
-    /// Delivers to the nearest facility that resuscitates, leaving surgical casualties there for
-    /// a transfer, instead of straight to the nearest facility that can operate.
-    pub delivers_to_nearest: bool,
+    /// Where a lift takes its casualties.
+    pub delivers_to: Delivery,
     /// Time at the facility before the return leg (handover, refuel, clean-up).
     pub turnaround_min: Dist,
 }
@@ -171,6 +170,18 @@ impl AssetGroup {
     pub fn can_serve(&self, access: &Access) -> bool {
         self.kind == AssetKind::Helicopter || !access.air_only
     }
+}
+
+/// Where a lift takes its casualties.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delivery {
+    /// The nearest facility (by travel time) that gives what the worst casualty aboard needs.
+    Capable,
+    /// The nearest facility that resuscitates; surgical casualties go on by transfer.
+    Nearest,
+    /// For surgical casualties, the facility expected to start the operation soonest: travel,
+    /// handover and the queue for its theatre (tables and the day's operations left).
+    Soonest,
 }
 
 /// How ground vehicles move in a zone.

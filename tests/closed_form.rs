@@ -699,3 +699,90 @@ fn a_daily_operation_cap_sends_the_rest_to_the_next_days_theatre() {
     assert_eq!(s.steps[2].compliance, Some(0.4));
     assert_eq!(s.facilities[0].operations_per_trial, 10.0);
 }
+
+#[test]
+fn delivery_to_the_soonest_theatre_sends_the_second_casualty_to_the_free_hospital() {
+    // Two casualties at the same moment, 0.1 degree from a hospital with one table busy 600 min
+    // an operation, and 0.5 degree from another. The nearest-capable rule sends both to the
+    // near one, where the second waits for the first operation; "soonest" counts the first
+    // casualty already on its way there and sends the second to the far one.
+    let text = |delivers: &str| {
+        format!(
+            r#"
+[scenario]
+name = "soonest"
+period_days = 1
+
+[[site]]
+id = "near"
+lat = 0.0
+lon = 0.1
+
+[[site]]
+id = "far"
+lat = 0.0
+lon = 0.5
+
+[[facility]]
+id = "near_l2"
+site = "near"
+level = "level2"
+operating_tables = 1
+operations_per_day = 100
+handover_min = 0
+surgery_min = 600
+
+[[facility]]
+id = "far_l2"
+site = "far"
+level = "level2"
+operating_tables = 1
+operations_per_day = 100
+handover_min = 0
+surgery_min = 600
+
+[[asset]]
+id = "heli"
+kind = "helicopter"
+base = "near"
+count = 2
+stretchers = 1
+speed_kmh = 100
+night_capable = true
+launch_day_min = 0
+launch_night_min = 0
+on_scene_min = 0
+turnaround_min = 0
+delivers_to = "{delivers}"
+
+[[zone]]
+id = "z"
+centre = {{ lat = 0.0, lon = 0.0 }}
+radius_km = 0
+incidents_per_day = 0
+scheduled_hours = [1]
+casualties = 2
+severity = {{ t1 = 1, t2 = 0, t3 = 0 }}
+surgery_share = {{ t1 = 1, t2 = 0, t3 = 0 }}
+first_aider_share = 0
+report_delay_min = 0
+"#
+        )
+    };
+    let leg = |deg: f64| deg * km_per_degree() / 100.0 * 60.0;
+    let surgery_times = |delivers: &str| {
+        let m = model(&text(delivers));
+        let mut t: Vec<f64> =
+            casevac::sim::Engine::new(&m).trace(1, 0).casualties.iter().map(|c| c.surgery_min.unwrap()).collect();
+        t.sort_by(f64::total_cmp);
+        t
+    };
+    // Both lifts fly 0.1 degree to the scene (wounded at 60 min).
+    let at_scene = 60.0 + leg(0.1);
+    let nearest = surgery_times("capable");
+    assert_close(nearest[0], at_scene + leg(0.1), 1e-6, "first, at the near hospital");
+    assert_close(nearest[1], at_scene + leg(0.1) + 600.0, 1e-6, "second, after the first operation");
+    let soonest = surgery_times("soonest");
+    assert_close(soonest[0], at_scene + leg(0.1), 1e-6, "first, at the near hospital");
+    assert_close(soonest[1], at_scene + leg(0.5), 1e-6, "second, at once at the far hospital");
+}

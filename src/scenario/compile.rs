@@ -389,7 +389,11 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
             escort_min: ctx.dist(&e.escort_min, DistSpec::Fixed(0.0), "escort_min"),
             on_scene_min: ctx.dist(&e.on_scene_min, DistSpec::Fixed(10.0), "on_scene_min"),
             medical_team: e.medical_team,
-            delivers_to_nearest: e.delivers_to == Some(DeliversTo::Nearest),
+            delivers_to: match e.delivers_to {
+                Some(DeliversTo::Nearest) => Delivery::Nearest,
+                Some(DeliversTo::Soonest) => Delivery::Soonest,
+                _ => Delivery::Capable,
+            },
             turnaround_min: ctx.dist(&e.turnaround_min, DistSpec::Fixed(15.0), "turnaround_min"),
         });
     }

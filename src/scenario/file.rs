@@ -182,6 +182,8 @@ pub enum DeliversTo {
     Capable,
     /// The nearest facility that resuscitates; surgical casualties go on by transfer.
     Nearest,
+    /// Surgical casualties to the facility expected to operate soonest, counting its queue.
+    Soonest,
 }
 
 #[derive(Debug, Deserialize)]

@@ -4,7 +4,7 @@ use super::events::{Kind, QueuedPatient};
 use super::streams::{Purpose, combine};
 use super::{Engine, Incident, NEVER, Sortie};
 use crate::geo::Point;
-use crate::model::{Access, AssetGroup, Model};
+use crate::model::{Access, AssetGroup, Delivery, MIN_PER_DAY};
 use crate::stats::tally::{Phase, Tally, to_mmin};
 use std::ops::Range;
 
@@ -23,9 +23,16 @@ impl Engine<'_> {
         let access = &access;
         let carried = sortie.slot_start as usize..(sortie.slot_start + sortie.slot_len) as usize;
         let surgical = self.slots[carried.clone()].iter().any(|&c| self.casualties[c as usize].needs_surgery);
-        let (f, to_facility) = destination(m, a, access, pos, surgical && (transfer || !a.delivers_to_nearest));
-        let fac = &m.facilities[f];
         let on_scene = a.on_scene_min.sample(&mut self.keys.stream(Purpose::Scene, sortie.key, 0));
+        let (f, to_facility) = self.destination(
+            a,
+            access,
+            pos,
+            surgical && (transfer || a.delivers_to != Delivery::Nearest),
+            now,
+            now + on_scene,
+        );
+        let fac = &m.facilities[f];
         let at_facility = now + on_scene + to_facility;
         let handover = if surgical {
             fac.handover_min.sample(&mut self.keys.stream(Purpose::Handover, sortie.key, 0))
@@ -47,6 +54,9 @@ impl Engine<'_> {
         }
         self.sorties[s].facility = f as u32;
         if surgical && fac.surgery {
+            self.inbound[f] +=
+                self.slots[carried.clone()].iter().filter(|&&c| self.casualties[c as usize].needs_surgery).count()
+                    as u32;
             self.push(at_facility + handover, Kind::PatientsReady(s as u32));
         } else if surgical {
             self.request_transfer(zone, f, carried, at_facility + handover);
@@ -105,6 +115,7 @@ impl Engine<'_> {
                 continue;
             }
             cas.ready_t = now;
+            self.inbound[f] -= 1;
             if self.free_tables[f] > 0 && self.ops_left[f] > 0 {
                 self.free_tables[f] -= 1;
                 self.start_surgery(f, c, now, tally);
@@ -155,11 +166,64 @@ impl Engine<'_> {
 
 /// The nearest facility to `pos`, by this asset's travel time, that can operate (when
 /// `needs_table`) or resuscitate, and the minutes to reach it. Validation guarantees one exists.
-pub(super) fn destination(m: &Model, a: &AssetGroup, access: &Access, pos: Point, needs_table: bool) -> (usize, f64) {
-    m.facilities
-        .iter()
-        .enumerate()
-        .filter(|(_, f)| if needs_table { f.surgery } else { f.resuscitation })
-        .map(|(i, f)| (i, a.travel_min(pos.distance_km(&f.pos), access)))
-        .fold((0, NEVER), |best, x| if x.1 < best.1 { x } else { best })
+impl Engine<'_> {
+    /// Where a lift leaving `pos` at `leave_t` (deciding at `now`) takes its casualties, and the minutes to get
+    /// there: the nearest facility, by this asset's travel time, that can operate (when
+    /// `needs_table`) or resuscitate; with `delivers_to = "soonest"`, among those that operate,
+    /// the one expected to start the operation first. Validation guarantees one exists.
+    pub(super) fn destination(
+        &self,
+        a: &AssetGroup,
+        access: &Access,
+        pos: Point,
+        needs_table: bool,
+        now: f64,
+        leave_t: f64,
+    ) -> (usize, f64) {
+        let queue_aware = needs_table && a.delivers_to == Delivery::Soonest;
+        let (mut best, mut best_t, mut best_travel) = (0, NEVER, NEVER);
+        for (i, f) in self.model.facilities.iter().enumerate() {
+            if !(if needs_table { f.surgery } else { f.resuscitation }) {
+                continue;
+            }
+            let travel = a.travel_min(pos.distance_km(&f.pos), access);
+            let t = if queue_aware {
+                let ready = leave_t + travel + f.handover_min.mean();
+                ready + self.theatre_wait(i, now, ready)
+            } else {
+                travel
+            };
+            if t < best_t {
+                (best, best_t, best_travel) = (i, t, travel);
+            }
+        }
+        (best, best_travel)
+    }
+
+    /// Expected minutes a patient ready at `ready_t` waits for an operation at facility `f`,
+    /// from what the facility holds at `now`: the patients queued ahead, the tables in use
+    /// (each taken as half through a mean operation) and the operations left today, after which
+    /// the queue waits for the next midnight.
+    fn theatre_wait(&self, f: usize, now: f64, ready_t: f64) -> f64 {
+        let fac = &self.model.facilities[f];
+        let ahead = (self.table_queue[f].len() as u32 + self.inbound[f]) as f64;
+        let tables = f64::from(fac.tables.max(1));
+        let busy = f64::from(fac.tables - self.free_tables[f]);
+        let mean_op = fac.surgery_min.mean();
+        let table_wait = if ahead == 0.0 && self.free_tables[f] > 0 {
+            0.0
+        } else {
+            ((ahead + busy / 2.0) / tables * mean_op - (ready_t - now)).max(0.0)
+        };
+        let left_today = f64::from(self.ops_left[f]);
+        if ahead < left_today {
+            return table_wait;
+        }
+        // The day's operations are spoken for: wait for midnight, and whole days more while the
+        // queue ahead needs them.
+        let per_day = f64::from(fac.operations_per_day.max(1));
+        let midnight = (ready_t / MIN_PER_DAY).floor() * MIN_PER_DAY + MIN_PER_DAY;
+        let days = ((ahead - left_today) / per_day).floor();
+        (midnight - ready_t + days * MIN_PER_DAY).max(table_wait)
+    }
 }

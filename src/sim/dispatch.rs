@@ -1,10 +1,9 @@
 //! Dispatch: the waiting queue, which unit to send, and tasking it.
 
-use super::care::destination;
 use super::events::Kind;
 use super::streams::{Purpose, combine};
 use super::{Engine, NEVER, Sortie};
-use crate::model::{Access, AssetGroup, AssetKind, Dispatch};
+use crate::model::{Access, AssetGroup, AssetKind, Delivery, Dispatch};
 use crate::stats::tally::Phase;
 
 impl Engine<'_> {
@@ -182,8 +181,15 @@ impl Engine<'_> {
             let carried = &self.slots[slot_start as usize..(slot_start + take) as usize];
             let surgical = carried.iter().any(|&c| self.casualties[c as usize].needs_surgery);
             let transfer = self.incidents[i].transfer;
-            let (f, to_facility) =
-                destination(m, a, access, self.incidents[i].pos, surgical && (transfer || !a.delivers_to_nearest));
+            let needs_table = surgical && (transfer || a.delivers_to != Delivery::Nearest);
+            let (f, to_facility) = self.destination(
+                a,
+                access,
+                self.incidents[i].pos,
+                needs_table,
+                now,
+                on_scene_t + a.on_scene_min.mean(),
+            );
             self.units[u].free_at = on_scene_t
                 + a.on_scene_min.mean()
                 + to_facility

@@ -119,6 +119,8 @@ pub struct Engine<'m> {
     free_tables: Vec<u32>,
     /// Operations each facility may still start today.
     ops_left: Vec<u32>,
+    /// Casualties on their way to each facility for an operation, for queue-aware delivery.
+    inbound: Vec<u32>,
     table_queue: Vec<BinaryHeap<QueuedPatient>>,
     /// When each first-aider of the incident being generated is next free (reused buffer).
     aider_free: Vec<f64>,
@@ -159,6 +161,7 @@ impl<'m> Engine<'m> {
             grounded: vec![false; model.assets.len()],
             free_tables: model.facilities.iter().map(|f| f.tables).collect(),
             ops_left: model.facilities.iter().map(|f| f.operations_per_day).collect(),
+            inbound: vec![0; model.facilities.len()],
             table_queue: vec![BinaryHeap::new(); model.facilities.len()],
             aider_free: Vec::new(),
             trial_counts: vec![(0, 0); groups.count() * 3],
@@ -209,6 +212,7 @@ impl<'m> Engine<'m> {
         for (f, fac) in self.model.facilities.iter().enumerate() {
             self.free_tables[f] = fac.tables;
             self.ops_left[f] = fac.operations_per_day;
+            self.inbound[f] = 0;
             self.table_queue[f].clear();
         }
     }
