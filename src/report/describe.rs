@@ -38,7 +38,7 @@ pub fn describe(m: &Model) -> String {
         units as u32 - helis,
         m.zones.len()
     );
-    let per_day: f64 = m.zones.iter().map(|z| z.incidents_per_day * z.casualties.mean()).sum();
+    let per_day: f64 = m.zones.iter().map(|z| z.incidents_per_day * z.casualties_mean).sum();
     let _ = writeln!(
         o,
         "about {:.2} casualties a day expected, {:.0} per {}-day trial; daylight {:02}:{:02} to {:02}:{:02}",
