@@ -129,7 +129,7 @@ impl SimArgs {
 
 #[derive(clap::Args)]
 struct Outputs {
-    /// Write the full results as JSON to this file.
+    /// Write the full results as JSON to this file (`-`: to standard output, instead of the table).
     #[arg(long, value_name = "FILE")]
     json: Option<PathBuf>,
     /// Write the results as CSV files into this folder.
@@ -151,8 +151,14 @@ struct Outputs {
 }
 
 impl Outputs {
+    /// The files to write; JSON for standard output is left to the caller's writer.
     fn paths(&self) -> OutputPaths {
-        OutputPaths { json: self.json.clone(), csv: self.csv.clone(), report: self.report.clone() }
+        let json = self.json.clone().filter(|_| !self.json_to_stdout());
+        OutputPaths { json, csv: self.csv.clone(), report: self.report.clone() }
+    }
+
+    fn json_to_stdout(&self) -> bool {
+        self.json.as_ref().is_some_and(|p| p.as_os_str() == "-")
     }
 }
 
@@ -168,6 +174,10 @@ fn percentage_points(s: &str) -> Result<f64, String> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Err(err) = clean_up_on_signals() {
+        print_error(&err);
+        return ExitCode::from(EXIT_FAILURE);
+    }
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
@@ -178,6 +188,21 @@ fn main() -> ExitCode {
             ExitCode::from(code)
         }
     }
+}
+
+/// On SIGINT or SIGTERM, removes the temporaries of any output being written (so nothing is
+/// left half-written) and exits 128 + the signal (130, 143), as a shell reports it.
+fn clean_up_on_signals() -> anyhow::Result<()> {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    let mut signals =
+        signal_hook::iterator::Signals::new([SIGINT, SIGTERM]).context("cannot watch for interruptions")?;
+    std::thread::spawn(move || {
+        if let Some(signal) = signals.forever().next() {
+            report::files::clean_up();
+            std::process::exit(128 + signal);
+        }
+    });
+    Ok(())
 }
 
 /// A scenario or argument the user must fix (clap uses 2 for usage errors too).
@@ -237,6 +262,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Run { scenario, what_if, sim, outputs } => {
             let model = scenario::load_with(&scenario, &what_if.set)?;
+            report::check_run_outputs(&outputs.paths())?;
             simulate(&mut out, &model, &sim.options(), sim.threads, &outputs)?;
         }
         Command::Compare { base, alternatives, set_alt, what_if, sim, outputs } => {
@@ -282,6 +308,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let base_model = models.remove(0);
             let named: Vec<(String, &Model)> = labels[1..].iter().cloned().zip(&alts).collect();
             casevac::compare::check_comparable(&base_model, &named)?;
+            report::check_compare_outputs(&outputs.paths())?;
             compare(&mut out, &base_model, &alts, &labels, &sim, &outputs)?;
         }
     }
@@ -368,7 +395,9 @@ fn simulate(
     let notes = report::write_outputs(&outputs.paths(), model, &tally, &summary, || {
         coverage_map(&pool, model, outputs, opts.seed)
     })?;
-    if !outputs.quiet {
+    if outputs.json_to_stdout() {
+        write!(out, "{}", report::to_json(&summary))?;
+    } else if !outputs.quiet {
         write!(out, "{}", table::render(&summary))?;
         writeln!(
             out,
@@ -412,7 +441,9 @@ fn compare(
     let comparison = Comparison::new(base, alts, labels, &tally, opts.seed);
     let meta = RunMeta { date_utc: today_utc(), map_grid: String::new() };
     let notes = report::compare::write_outputs(&outputs.paths(), &comparison, &meta)?;
-    if !outputs.quiet {
+    if outputs.json_to_stdout() {
+        write!(out, "{}", report::to_json(&comparison))?;
+    } else if !outputs.quiet {
         write!(out, "{}", report::compare::render_table(&comparison))?;
         let casualties = tally.base.casualties + tally.alts.iter().map(|t| t.casualties).sum::<u64>();
         writeln!(
