@@ -17,8 +17,9 @@ enum Pending {
     Remove(PathBuf),
 }
 
-/// Temporaries under way. Renames into place happen while holding this lock, so a signal's
-/// clean-up sees either the state before a rename pair or after it, never between.
+/// Temporaries under way. Every creation, write and rename of a temporary happens while holding
+/// this lock, and the clean-up on a signal keeps it until the process exits: so the clean-up
+/// sees either the state before a step or after it, and no temporary appears after it.
 static PENDING: Mutex<Vec<(u64, Pending)>> = Mutex::new(Vec::new());
 static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
@@ -101,20 +102,18 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = parent_of(&path);
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
-    let id = register(Pending::Remove(tmp.clone()));
+    let mut list = pending();
+    list.push((u64::MAX, Pending::Remove(tmp.clone())));
     let result = (|| {
         let mut f = File::create(&tmp)?;
         f.write_all(bytes)?;
         f.sync_all()?;
-        let mut list = pending();
-        fs::rename(&tmp, &path)?;
-        forget(&mut list, id);
-        Ok(())
+        fs::rename(&tmp, &path)
     })();
     if result.is_err() {
         let _ = fs::remove_file(&tmp);
-        forget(&mut pending(), id);
     }
+    forget(&mut list, u64::MAX);
     result
 }
 
@@ -132,12 +131,20 @@ impl FolderLock {
         use std::os::unix::fs::MetadataExt;
         let path = parent_of(target).join(format!(".{}.lock", file_name(target)?));
         loop {
-            let file = OpenOptions::new()
-                .create(true)
-                .truncate(false)
-                .write(true)
-                .open(&path)
-                .with_context(|| format!("cannot create the lock file {}", path.display()))?;
+            let (file, id) = {
+                let mut list = pending();
+                let file = OpenOptions::new()
+                    .create(true)
+                    .truncate(false)
+                    .write(true)
+                    .open(&path)
+                    .with_context(|| format!("cannot create the lock file {}", path.display()))?;
+                let id = NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                list.push((id, Pending::Remove(path.clone())));
+                (file, id)
+            };
+            // Waiting for another writer happens outside the list's lock, so a signal meanwhile
+            // is handled at once.
             file.lock().with_context(|| format!("cannot lock {}", path.display()))?;
             // The writer before us removes the file as it finishes; if we locked that removed
             // file, the next writer would lock a new one beside us. Lock the file that is there.
@@ -145,10 +152,10 @@ impl FolderLock {
             {
                 let same = fs::metadata(&path).ok().zip(file.metadata().ok()).is_some_and(|(a, b)| a.ino() == b.ino());
                 if !same {
+                    forget(&mut pending(), id);
                     continue;
                 }
             }
-            let id = register(Pending::Remove(path.clone()));
             return Ok(FolderLock { path, file, id });
         }
     }
@@ -192,6 +199,7 @@ pub fn write_folder(dir: &Path, files: &[(String, Vec<u8>)]) -> anyhow::Result<V
     remove_any(&staging);
     let staging_id = register(Pending::Remove(staging.clone()));
     let built = (|| -> anyhow::Result<()> {
+        let _list = pending();
         fs::create_dir(&staging).with_context(|| format!("cannot create {}", staging.display()))?;
         for (file, bytes) in files {
             let path = staging.join(file);
@@ -203,8 +211,9 @@ pub fn write_folder(dir: &Path, files: &[(String, Vec<u8>)]) -> anyhow::Result<V
         Ok(())
     })();
     if let Err(e) = built {
+        let mut list = pending();
         remove_any(&staging);
-        forget(&mut pending(), staging_id);
+        forget(&mut list, staging_id);
         return Err(e);
     }
     let aside = parent.join(format!(".{name}.old{pid}"));
@@ -230,11 +239,16 @@ pub fn write_folder(dir: &Path, files: &[(String, Vec<u8>)]) -> anyhow::Result<V
         result
     };
     if let Err(e) = moved {
+        let mut list = pending();
         remove_any(&staging);
+        forget(&mut list, staging_id);
+        drop(list);
         return Err(e).with_context(|| format!("cannot move the new {} into place", dir.display()));
     }
+    let mut list = pending();
     remove_any(&aside);
-    forget(&mut pending(), staging_id);
+    forget(&mut list, staging_id);
+    drop(list);
     Ok(names.iter().map(|n| dir.join(n)).collect())
 }
 

@@ -40,7 +40,9 @@ impl Ctx {
     fn num(&mut self, v: &Spanned<f64>, what: &str, ok: impl Fn(f64) -> bool, help: &str) -> f64 {
         let x = *v.get_ref();
         if !x.is_finite() || !ok(x) {
-            self.err(Some(v.span()), format!("{what} = {x} is out of range"), help);
+            // 1e300 as written, not as three hundred digits.
+            let shown = if x.abs() >= 1e9 { format!("{x:e}") } else { x.to_string() };
+            self.err(Some(v.span()), format!("{what} = {shown} is out of range"), help);
         }
         x
     }
@@ -507,7 +509,12 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
                 circle
             }
             (None, None, Some(p)) => {
-                let pts: Vec<(f64, f64)> = p.get_ref().iter().map(|v| (v[0], v[1])).collect();
+                let pairs = p.get_ref().iter().all(|v| v.len() == 2);
+                let pts: Vec<(f64, f64)> = p
+                    .get_ref()
+                    .iter()
+                    .map(|v| (v.first().copied().unwrap_or(0.0), v.get(1).copied().unwrap_or(0.0)))
+                    .collect();
                 let bad = pts.iter().any(|&(la, lo)| !(-89.0..=89.0).contains(&la) || !(-180.0..=180.0).contains(&lo));
                 if pts.len() > MAX_POLYGON_POINTS {
                     ctx.err(
@@ -519,7 +526,7 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
                         "simplify the outline (a zone's shape needs tens of points, not thousands)",
                     );
                     Area::Circle { centre: Point::new(0.0, 0.0), radius_km: 0.0 }
-                } else if pts.len() < 3 || bad {
+                } else if pts.len() < 3 || bad || !pairs {
                     ctx.err(
                         Some(p.span()),
                         format!("zone '{id}': polygon needs at least 3 [lat, lon] points in range"),
@@ -528,7 +535,9 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
                     Area::Circle { centre: Point::new(0.0, 0.0), radius_km: 0.0 }
                 } else {
                     let a = Area::polygon(&pts);
-                    if a.fill_ratio() < 0.01 {
+                    if a.fill_ratio() < 0.01
+                        || matches!(a, Area::Polygon { inside: None, .. }) && check_ring(&pts).is_ok()
+                    {
                         ctx.err(
                             Some(p.span()),
                             format!("zone '{id}': polygon has (almost) no area"),

@@ -125,6 +125,14 @@ fn read_scenario(path: &Path) -> Result<String, (String, String)> {
         return Err(("the file grew past 10 MB while it was read".into(), check_path));
     }
     let utf16 = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
+    // NUL is valid UTF-8 but never in a TOML file: it means UTF-16 without its mark, or a
+    // binary file.
+    if !utf16 && bytes.contains(&0) {
+        return Err((
+            "the file holds NUL bytes: it is not UTF-8 text (UTF-16, or not text at all)".into(),
+            "save the file as UTF-8 (in most editors: Save As, encoding UTF-8)".into(),
+        ));
+    }
     String::from_utf8(bytes).map_err(|e| {
         let what = if utf16 {
             "it looks like UTF-16".to_string()
