@@ -243,8 +243,8 @@ fn cases() -> Vec<(String, String, Expect)> {
             Bad(&["surgery_min has no effect"]),
         ),
         c("tables_with_surgery_off", facility("surgery = false"), Bad(&["operating_tables has no effect"])),
-        c("tables_above_max", edit("operating_tables = 1", "operating_tables = 101"), Bad(&["from 0 to 100"])),
-        c("tables_at_max", edit("operating_tables = 1", "operating_tables = 100"), Ok),
+        c("tables_above_max", edit("operating_tables = 1", "operating_tables = 1001"), Bad(&["from 0 to 1000"])),
+        c("tables_at_max", edit("operating_tables = 1", "operating_tables = 1000"), Ok),
         c(
             "tables_zero_on_a_level2",
             edit("operating_tables = 1", "operating_tables = 0"),

@@ -23,7 +23,7 @@ pub const MAX_ZONES: usize = 200;
 pub const MAX_POLYGON_POINTS: usize = 1000;
 pub const MAX_SCHEDULED_INCIDENTS: usize = 10_000;
 pub const MAX_STRETCHERS: i64 = 100;
-pub const MAX_OPERATING_TABLES: i64 = 100;
+pub const MAX_OPERATING_TABLES: i64 = 1000;
 /// The longest deadline: a week. A standard's deadlines are minutes to hours; more is a typo.
 pub const MAX_THRESHOLD_MIN: f64 = 10_080.0;
 
