@@ -12,6 +12,10 @@ use std::fmt;
 /// The largest parameter or value a distribution may have: a million (minutes, about two years).
 pub const MAX_VALUE: f64 = 1e6;
 
+/// The largest coefficient of variation a lognormal may have: beyond it nearly every draw is
+/// near zero and a rare one is astronomically large, which no delay in the field looks like.
+pub const MAX_LOGNORMAL_CV: f64 = 10.0;
+
 /// A distribution as a planner writes it in the scenario file.
 ///
 /// A bare number means a fixed value; otherwise an inline table with one key naming the shape,
@@ -27,18 +31,8 @@ pub enum DistSpec {
     Table { values: Vec<f64>, p: Vec<f64> },
 }
 
-/// The shapes written as an inline table; derived so that serde reports unknown keys precisely.
-#[derive(Deserialize)]
-#[serde(rename_all = "lowercase", deny_unknown_fields)]
-enum DistForm {
-    Fixed(f64),
-    Uniform(MinMax),
-    Triangular(MinModeMax),
-    Pert(MinModeMax),
-    Exponential(Mean),
-    LogNormal(MeanCv),
-    Table(ValuesP),
-}
+/// The shape names, as a planner writes them.
+const SHAPES: &[&str] = &["fixed", "uniform", "triangular", "pert", "exponential", "lognormal", "table"];
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -75,20 +69,6 @@ struct ValuesP {
     p: Vec<f64>,
 }
 
-impl From<DistForm> for DistSpec {
-    fn from(f: DistForm) -> Self {
-        match f {
-            DistForm::Fixed(v) => DistSpec::Fixed(v),
-            DistForm::Uniform(MinMax { min, max }) => DistSpec::Uniform { min, max },
-            DistForm::Triangular(MinModeMax { min, mode, max }) => DistSpec::Triangular { min, mode, max },
-            DistForm::Pert(MinModeMax { min, mode, max }) => DistSpec::Pert { min, mode, max },
-            DistForm::Exponential(Mean { mean }) => DistSpec::Exponential { mean },
-            DistForm::LogNormal(MeanCv { mean, cv }) => DistSpec::LogNormal { mean, cv },
-            DistForm::Table(ValuesP { values, p }) => DistSpec::Table { values, p },
-        }
-    }
-}
-
 impl<'de> Deserialize<'de> for DistSpec {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
@@ -109,8 +89,50 @@ impl<'de> Deserialize<'de> for DistSpec {
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<DistSpec, E> {
                 Ok(DistSpec::Fixed(v as f64))
             }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<DistSpec, A::Error> {
-                DistForm::deserialize(de::value::MapAccessDeserializer::new(map)).map(Into::into)
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<DistSpec, A::Error> {
+                // Read by hand rather than as a derived enum, which would take the first key and
+                // silently drop any other: a distribution has exactly one shape and nothing else.
+                let Some(shape) = map.next_key::<String>()? else {
+                    return Err(de::Error::custom(format!(
+                        "an empty table is not a distribution: name one shape ({})",
+                        SHAPES.join(", ")
+                    )));
+                };
+                let spec = match shape.as_str() {
+                    "fixed" => DistSpec::Fixed(map.next_value()?),
+                    "uniform" => {
+                        let MinMax { min, max } = map.next_value()?;
+                        DistSpec::Uniform { min, max }
+                    }
+                    "triangular" => {
+                        let MinModeMax { min, mode, max } = map.next_value()?;
+                        DistSpec::Triangular { min, mode, max }
+                    }
+                    "pert" => {
+                        let MinModeMax { min, mode, max } = map.next_value()?;
+                        DistSpec::Pert { min, mode, max }
+                    }
+                    "exponential" => {
+                        let Mean { mean } = map.next_value()?;
+                        DistSpec::Exponential { mean }
+                    }
+                    "lognormal" => {
+                        let MeanCv { mean, cv } = map.next_value()?;
+                        DistSpec::LogNormal { mean, cv }
+                    }
+                    "table" => {
+                        let ValuesP { values, p } = map.next_value()?;
+                        DistSpec::Table { values, p }
+                    }
+                    other => return Err(de::Error::unknown_variant(other, SHAPES)),
+                };
+                if let Some(extra) = map.next_key::<String>()? {
+                    return Err(de::Error::custom(format!(
+                        "a distribution has exactly one shape, but `{shape}` is followed by `{extra}`: \
+                         keep one, for example {{ {shape} = ... }}"
+                    )));
+                }
+                Ok(spec)
             }
         }
         d.deserialize_any(V)
@@ -163,8 +185,10 @@ impl DistSpec {
                 Dist::Exponential { mean }
             }
             DistSpec::LogNormal { mean, cv } => {
-                if !finite(&[mean, cv]) || mean <= 0.0 || cv <= 0.0 {
-                    return Err(format!("lognormal needs mean > 0 and cv > 0 (got mean = {mean}, cv = {cv})"));
+                if !finite(&[mean, cv]) || mean <= 0.0 || cv <= 0.0 || cv > MAX_LOGNORMAL_CV {
+                    return Err(format!(
+                        "lognormal needs mean > 0 and cv above 0 and at most {MAX_LOGNORMAL_CV} (got mean = {mean}, cv = {cv})"
+                    ));
                 }
                 // For X = exp(N(mu, sigma^2)): cv^2 = exp(sigma^2) - 1 and mean = exp(mu + sigma^2/2).
                 let sigma2 = (1.0 + cv * cv).ln();

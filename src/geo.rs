@@ -55,7 +55,101 @@ pub enum Area {
         vertices: Vec<(f64, f64)>,
         bbox: [f64; 4],
         centroid: Point,
+        /// A point known to be inside, (lon, lat), or None for a polygon without area (which
+        /// validation refuses): what sampling falls back to if rejection sampling is unlucky.
+        inside: Option<(f64, f64)>,
     },
+}
+
+/// Rejection sampling gives up after this many draws. Validation demands a fill ratio of at
+/// least 1%, so the chance of reaching it is below 0.99^10000, about 1e-44: never in practice,
+/// but the loop is bounded whatever the polygon.
+const MAX_SAMPLE_TRIES: usize = 10_000;
+
+/// Checks a zone's ring of (lat, lon) points and returns it without a repeated closing point.
+/// Refuses what rejection sampling and the even-odd rule would silently get wrong: a repeated
+/// point, an edge across the antimeridian, and edges that cross or touch (a figure of eight, a
+/// ring traced twice).
+pub fn check_ring(latlon: &[(f64, f64)]) -> Result<Vec<(f64, f64)>, String> {
+    let mut ring = latlon.to_vec();
+    // A closed ring (last point = first), as GIS tools write it, is the same polygon.
+    if ring.len() > 3 && ring.first() == ring.last() {
+        ring.pop();
+    }
+    let n = ring.len();
+    for i in 0..n {
+        let (a, b) = (ring[i], ring[(i + 1) % n]);
+        if a == b {
+            return Err(format!("points {} and {} are the same place", i + 1, (i + 1) % n + 1));
+        }
+        if (a.1 - b.1).abs() > 180.0 {
+            return Err(format!(
+                "the edge from point {} to point {} crosses the antimeridian (180° longitude), \
+                 which casevac's flat longitude-latitude map cannot wrap",
+                i + 1,
+                (i + 1) % n + 1
+            ));
+        }
+    }
+    // (lon, lat) as x, y.
+    let v: Vec<(f64, f64)> = ring.iter().map(|&(lat, lon)| (lon, lat)).collect();
+    for i in 0..n {
+        for j in i + 1..n {
+            let (p1, p2) = (v[i], v[(i + 1) % n]);
+            let (q1, q2) = (v[j], v[(j + 1) % n]);
+            let adjacent = j == i + 1 || (i == 0 && j == n - 1);
+            let bad = if adjacent {
+                // Neighbours share a point; they are wrong only if the outline doubles back
+                // along itself there.
+                let (a, b, c) = if j == i + 1 { (p1, p2, q2) } else { (q1, q2, p2) };
+                orient(a, b, c) == 0.0 && (b.0 - a.0) * (c.0 - b.0) + (b.1 - a.1) * (c.1 - b.1) < 0.0
+            } else {
+                segments_touch(p1, p2, q1, q2)
+            };
+            if bad {
+                return Err(format!(
+                    "the edge from point {} to {} and the edge from point {} to {} cross or touch",
+                    i + 1,
+                    (i + 1) % n + 1,
+                    j + 1,
+                    (j + 1) % n + 1
+                ));
+            }
+        }
+    }
+    Ok(ring)
+}
+
+/// Twice the signed area of the triangle abc: > 0 when c lies left of a→b.
+fn orient(a: (f64, f64), b: (f64, f64), c: (f64, f64)) -> f64 {
+    (b.0 - a.0) * (c.1 - a.1) - (b.1 - a.1) * (c.0 - a.0)
+}
+
+/// Whether segments p1p2 and q1q2 share any point.
+fn segments_touch(p1: (f64, f64), p2: (f64, f64), q1: (f64, f64), q2: (f64, f64)) -> bool {
+    let (d1, d2) = (orient(q1, q2, p1), orient(q1, q2, p2));
+    let (d3, d4) = (orient(p1, p2, q1), orient(p1, p2, q2));
+    if d1 * d2 < 0.0 && d3 * d4 < 0.0 {
+        return true;
+    }
+    let on = |a: (f64, f64), b: (f64, f64), c: (f64, f64)| {
+        c.0 >= a.0.min(b.0) && c.0 <= a.0.max(b.0) && c.1 >= a.1.min(b.1) && c.1 <= a.1.max(b.1)
+    };
+    (d1 == 0.0 && on(q1, q2, p1))
+        || (d2 == 0.0 && on(q1, q2, p2))
+        || (d3 == 0.0 && on(p1, p2, q1))
+        || (d4 == 0.0 && on(p1, p2, q2))
+}
+
+/// A point inside the polygon, found on a fixed grid over its bounding box: deterministic, so
+/// sampling's fallback never draws a random number.
+fn find_inside(vertices: &[(f64, f64)], bbox: &[f64; 4]) -> Option<(f64, f64)> {
+    const STEPS: usize = 64;
+    (0..STEPS * STEPS).find_map(|k| {
+        let x = bbox[0] + (bbox[2] - bbox[0]) * ((k % STEPS) as f64 + 0.5) / STEPS as f64;
+        let y = bbox[1] + (bbox[3] - bbox[1]) * ((k / STEPS) as f64 + 0.5) / STEPS as f64;
+        contains(vertices, x, y).then_some((x, y))
+    })
 }
 
 impl Area {
@@ -66,7 +160,8 @@ impl Area {
             bbox = [bbox[0].min(x), bbox[1].min(y), bbox[2].max(x), bbox[3].max(y)];
         }
         let (cx, cy) = polygon_centroid(&vertices);
-        Area::Polygon { vertices, bbox, centroid: Point::new(cy, cx) }
+        let inside = find_inside(&vertices, &bbox);
+        Area::Polygon { vertices, bbox, centroid: Point::new(cy, cx), inside }
     }
 
     /// A representative point: the circle's centre or the polygon's centroid.
@@ -89,14 +184,17 @@ impl Area {
                 let (s, c) = (std::f64::consts::TAU * unit(rng)).sin_cos();
                 centre.offset_km(r * c, r * s)
             }
-            Area::Polygon { vertices, bbox, .. } => loop {
+            Area::Polygon { vertices, bbox, inside, centroid } => {
                 // Rejection sampling; validation guarantees the polygon fills a fair share of its box.
-                let x = bbox[0] + (bbox[2] - bbox[0]) * unit(rng);
-                let y = bbox[1] + (bbox[3] - bbox[1]) * unit(rng);
-                if contains(vertices, x, y) {
-                    return Point::new(y, x);
+                for _ in 0..MAX_SAMPLE_TRIES {
+                    let x = bbox[0] + (bbox[2] - bbox[0]) * unit(rng);
+                    let y = bbox[1] + (bbox[3] - bbox[1]) * unit(rng);
+                    if contains(vertices, x, y) {
+                        return Point::new(y, x);
+                    }
                 }
-            },
+                inside.map_or(*centroid, |(x, y)| Point::new(y, x))
+            }
         }
     }
 
@@ -206,6 +304,36 @@ mod tests {
         let expect = 2.0 * EARTH_RADIUS_KM * h.sqrt().asin();
         let got = Point::new(a.0, a.1).distance_km(&Point::new(b.0, b.1));
         assert!((got - expect).abs() < 1e-6, "{got} vs {expect}");
+    }
+
+    #[test]
+    fn rings_that_cross_touch_or_wrap_are_refused() {
+        let square = [(0.0, 0.0), (0.0, 1.0), (1.0, 1.0), (1.0, 0.0)];
+        assert_eq!(check_ring(&square).unwrap().len(), 4);
+        let mut closed = square.to_vec();
+        closed.push(square[0]);
+        assert_eq!(check_ring(&closed).unwrap().len(), 4, "a closing point is dropped");
+        let twice: Vec<(f64, f64)> = square.iter().chain(&square).copied().collect();
+        assert!(check_ring(&twice).unwrap_err().contains("cross or touch"));
+        let bowtie = [(0.0, 0.0), (1.0, 1.0), (1.0, 0.0), (0.0, 1.0)];
+        assert!(check_ring(&bowtie).unwrap_err().contains("cross or touch"));
+        let back = [(0.0, 0.0), (0.0, 2.0), (0.0, 1.0), (1.0, 1.0)];
+        assert!(check_ring(&back).unwrap_err().contains("cross or touch"));
+        let dateline = [(10.0, 179.0), (10.0, -179.0), (-10.0, -179.0), (-10.0, 179.0)];
+        assert!(check_ring(&dateline).unwrap_err().contains("antimeridian"));
+        let repeated = [(0.0, 0.0), (0.0, 1.0), (0.0, 1.0), (1.0, 0.0)];
+        assert!(check_ring(&repeated).unwrap_err().contains("same place"));
+    }
+
+    #[test]
+    fn sampling_a_polygon_without_inside_points_ends() {
+        // A ring traced twice: validation refuses it, and the sampler still returns.
+        let square = [(0.0, 0.0), (0.0, 1.0), (1.0, 1.0), (1.0, 0.0)];
+        let twice: Vec<(f64, f64)> = square.iter().chain(&square).copied().collect();
+        let area = Area::polygon(&twice);
+        assert!(matches!(area, Area::Polygon { inside: None, .. }));
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(3);
+        let _ = area.sample(&mut rng);
     }
 
     #[test]

@@ -158,7 +158,7 @@ impl SimArgs {
 
 #[derive(clap::Args)]
 struct Outputs {
-    /// Write the full results as JSON to this file.
+    /// Write the full results as JSON to this file (`-`: to standard output, instead of the table).
     #[arg(long, value_name = "FILE")]
     json: Option<PathBuf>,
     /// Write the results as CSV files into this folder.
@@ -180,8 +180,14 @@ struct Outputs {
 }
 
 impl Outputs {
+    /// The files to write; JSON for standard output is left to the caller's writer.
     fn paths(&self) -> OutputPaths {
-        OutputPaths { json: self.json.clone(), csv: self.csv.clone(), report: self.report.clone() }
+        let json = self.json.clone().filter(|_| !self.json_to_stdout());
+        OutputPaths { json, csv: self.csv.clone(), report: self.report.clone() }
+    }
+
+    fn json_to_stdout(&self) -> bool {
+        self.json.as_ref().is_some_and(|p| p.as_os_str() == "-")
     }
 }
 
@@ -230,6 +236,10 @@ fn percentage_points(s: &str) -> Result<f64, String> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Err(err) = clean_up_on_signals() {
+        print_error(&err);
+        return ExitCode::from(EXIT_FAILURE);
+    }
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
@@ -240,6 +250,21 @@ fn main() -> ExitCode {
             ExitCode::from(code)
         }
     }
+}
+
+/// On SIGINT or SIGTERM, removes the temporaries of any output being written (so nothing is
+/// left half-written) and exits 128 + the signal (130, 143), as a shell reports it.
+fn clean_up_on_signals() -> anyhow::Result<()> {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    let mut signals =
+        signal_hook::iterator::Signals::new([SIGINT, SIGTERM]).context("cannot watch for interruptions")?;
+    std::thread::spawn(move || {
+        if let Some(signal) = signals.forever().next() {
+            report::files::clean_up();
+            std::process::exit(128 + signal);
+        }
+    });
+    Ok(())
 }
 
 /// A scenario or argument the user must fix (clap uses 2 for usage errors too).
@@ -307,6 +332,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     TallyFile::new(vec![source], sim.seed, sim.trials, shard, Counts::Run(tally))
                 })?;
             } else {
+                report::check_run_outputs(&outputs.paths())?;
                 simulate(&mut out, &model, &sim.options(), sim.threads, &outputs)?;
             }
         }
@@ -373,6 +399,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     TallyFile::new(sources, sim.seed, sim.trials, shard, Counts::Compare { labels, tally })
                 })?;
             } else {
+                report::check_compare_outputs(&outputs.paths())?;
                 compare(&mut out, &base_model, &alts, &labels, &sim, &outputs)?;
             }
         }
@@ -458,7 +485,7 @@ fn simulate(
 
     let summary = Summary::new(model, &tally, opts.seed);
     let notes = run_outputs(out, &pool, model, &tally, &summary, outputs)?;
-    if !outputs.quiet {
+    if !outputs.quiet && !outputs.json_to_stdout() {
         writeln!(
             out,
             "\nran in {elapsed_s:.1} s on {} threads ({:.0} casualties per second)",
@@ -500,7 +527,7 @@ fn compare(
 
     let comparison = Comparison::new(base, alts, labels, &tally, opts.seed);
     let notes = compare_outputs(out, &pool, base, alts, &comparison, outputs, opts.seed)?;
-    if !outputs.quiet {
+    if !outputs.quiet && !outputs.json_to_stdout() {
         let casualties = tally.base.casualties + tally.alts.iter().map(|t| t.casualties).sum::<u64>();
         writeln!(
             out,
@@ -538,7 +565,9 @@ fn run_outputs(
     let notes = report::write_outputs(&outputs.paths(), model, tally, summary, || {
         coverage_map(pool, model, outputs, summary.run.seed)
     })?;
-    if !outputs.quiet {
+    if outputs.json_to_stdout() {
+        write!(out, "{}", report::to_json(summary))?;
+    } else if !outputs.quiet {
         write!(out, "{}", table::render(summary))?;
     }
     Ok(notes)
@@ -574,7 +603,9 @@ fn compare_outputs(
         };
         (maps, meta)
     })?;
-    if !outputs.quiet {
+    if outputs.json_to_stdout() {
+        write!(out, "{}", report::to_json(comparison))?;
+    } else if !outputs.quiet {
         write!(out, "{}", report::compare::render_table(comparison))?;
     }
     Ok(notes)

@@ -208,6 +208,9 @@ pub struct Zone {
     pub night_share: f64,
     /// Casualties per incident (rounded, at least 1).
     pub casualties: Dist,
+    /// The mean of the count as simulated (each draw rounded to a whole number): what validate
+    /// and the reports state, so they agree with the run.
+    pub casualties_mean: f64,
     /// Cumulative shares of T1, T2, T3.
     pub severity_cum: [f64; 3],
     pub severity: [f64; 3],

@@ -234,7 +234,10 @@ fn bad_distribution_is_explained() {
 fn absurd_casualty_counts_are_refused() {
     let body = good().replacen("values = [1, 2, 3, 5]", "values = [1, 2, 3, 50000]", 1);
     let err = bad(&body);
-    assert!(err.contains("casualties: the mean must be from 0.5 to 1000"), "{err}");
+    assert!(
+        err.contains("casualties: table values are whole numbers of casualties from 1 to 1000 (got 50000)"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -1,7 +1,6 @@
 //! CSV files for spreadsheets: one file per table, written atomically into a folder.
 
 use super::fmt::Value;
-use super::write_atomic;
 use crate::summary::{StepResult, Summary};
 use std::path::Path;
 
@@ -116,12 +115,12 @@ pub fn files(s: &Summary) -> Result<Vec<(&'static str, Vec<u8>)>, csv::Error> {
     ])
 }
 
-/// Writes every CSV file into `dir`, creating it if needed.
+/// The names of the files [`write`] puts in its folder.
+pub const FILES: [&str; 5] = ["compliance.csv", "phases.csv", "misses.csv", "assets.csv", "facilities.csv"];
+
+/// Writes every CSV file into `dir`, as one folder that appears whole or not at all.
 pub fn write(s: &Summary, dir: &Path) -> anyhow::Result<()> {
-    std::fs::create_dir_all(dir).map_err(|e| anyhow::anyhow!("cannot create {}: {e}", dir.display()))?;
-    for (name, bytes) in files(s)? {
-        let path = dir.join(name);
-        write_atomic(&path, &bytes).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
-    }
+    let out: Vec<(String, Vec<u8>)> = files(s)?.into_iter().map(|(n, b)| (n.to_string(), b)).collect();
+    super::files::write_folder(dir, &out)?;
     Ok(())
 }

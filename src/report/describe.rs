@@ -41,7 +41,7 @@ pub fn describe(m: &Model) -> String {
     // Random incidents over the period plus the scheduled ones, each with its mean casualties.
     let days = m.period_min / 1440.0;
     let per_trial: f64 =
-        m.zones.iter().map(|z| (z.incidents_per_day * days + z.scheduled_min.len() as f64) * z.casualties.mean()).sum();
+        m.zones.iter().map(|z| (z.incidents_per_day * days + z.scheduled_min.len() as f64) * z.casualties_mean).sum();
     let _ = writeln!(
         o,
         "about {:.2} casualties a day expected, {:.0} per {}-day trial; daylight {:02}:{:02} to {:02}:{:02}",

@@ -263,7 +263,7 @@ fn assumptions(o: &mut String, m: &Model, s: &Summary) {
             z.incidents_per_day,
             if z.scheduled_min.is_empty() { String::new() } else { format!(" + {} scheduled", z.scheduled_min.len()) },
             Pct(z.night_share),
-            z.casualties.mean(),
+            z.casualties_mean,
             mix.join(" "),
             Pct(z.first_aider_share),
             z.report_min.mean(),

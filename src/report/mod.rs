@@ -6,13 +6,12 @@ pub mod compare_charts;
 pub mod compare_report;
 pub mod csv_out;
 pub mod describe;
+pub mod files;
 pub mod fmt;
 pub mod geojson;
 pub mod html;
 pub mod table;
 
-use anyhow::Context;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// A deadline as a planner says it: "10 min", "1 h", "2 h", "90 min".
@@ -41,23 +40,7 @@ pub fn scope_note(scopes: &[crate::summary::StepScope], thresholds_min: &[f64; 3
     }
 }
 
-/// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so a
-/// reader never sees a half-written file, even if the run is interrupted.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
-}
+pub use files::write_atomic;
 
 /// A result (a run's summary, a comparison) as pretty JSON, newline-terminated.
 pub fn to_json(result: &impl serde::Serialize) -> String {
@@ -66,8 +49,19 @@ pub fn to_json(result: &impl serde::Serialize) -> String {
     s
 }
 
+/// The charts of a report, by file stem.
+const CHARTS: [&str; 5] = ["compliance", "time_to_care", "phases", "utilisation", "coverage"];
+
+/// The names of the files `--report DIR` writes.
+pub fn report_file_names() -> Vec<String> {
+    let mut names: Vec<String> = CHARTS.iter().flat_map(|c| [format!("{c}.png"), format!("{c}.svg")]).collect();
+    names.extend(["report.html", "map.geojson", "summary.json"].map(String::from));
+    names
+}
+
 /// Everything `--report DIR` writes: each chart as PNG and SVG, the HTML report, the GeoJSON
-/// map and the JSON summary. Returns the files written, in order.
+/// map and the JSON summary, as one folder that appears whole or not at all (see
+/// [`files::write_folder`]). Returns the files written, in order.
 pub fn write_report(
     dir: &Path,
     model: &crate::model::Model,
@@ -77,14 +71,7 @@ pub fn write_report(
     meta: &html::RunMeta,
 ) -> anyhow::Result<Vec<std::path::PathBuf>> {
     use charts::*;
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let mut written = Vec::new();
-    let mut put = |name: &str, bytes: &[u8]| -> anyhow::Result<()> {
-        let path = dir.join(name);
-        write_atomic(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
-        written.push(path);
-        Ok(())
-    };
+    let mut out: Vec<(String, Vec<u8>)> = Vec::new();
     let rendered = [
         (
             "compliance",
@@ -111,14 +98,15 @@ pub fn write_report(
     let mut figures = Vec::new();
     for (id, title, result) in &rendered {
         let (png, svg) = result.as_ref().map_err(|e| anyhow::anyhow!("cannot draw the {id} chart: {e}"))?;
-        put(&format!("{id}.png"), png)?;
-        put(&format!("{id}.svg"), svg.as_bytes())?;
+        out.push((format!("{id}.png"), png.clone()));
+        out.push((format!("{id}.svg"), svg.clone().into_bytes()));
         figures.push(html::Figure { id, title, png });
     }
-    put("report.html", html::render(model, summary, &figures, meta).as_bytes())?;
-    put("map.geojson", geojson::to_geojson(model, coverage).as_bytes())?;
-    put("summary.json", to_json(summary).as_bytes())?;
-    Ok(written)
+    out.push(("report.html".into(), html::render(model, summary, &figures, meta).into_bytes()));
+    out.push(("map.geojson".into(), geojson::to_geojson(model, coverage).into_bytes()));
+    out.push(("summary.json".into(), to_json(summary).into_bytes()));
+    debug_assert_eq!(out.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>(), report_file_names());
+    files::write_folder(dir, &out)
 }
 
 /// The files a run was asked to write besides the terminal table.
@@ -127,6 +115,39 @@ pub struct OutputPaths {
     pub json: Option<PathBuf>,
     pub csv: Option<PathBuf>,
     pub report: Option<PathBuf>,
+}
+
+/// Checks every output of `casevac run` before it simulates, so a path that cannot be written
+/// fails in a second, not after the run: each folder exists and accepts files, and a folder
+/// output would replace only a previous output of the same kind. `-` for JSON is standard
+/// output, which the CLI writes.
+pub fn check_run_outputs(paths: &OutputPaths) -> anyhow::Result<()> {
+    if let Some(p) = &paths.json
+        && p.as_os_str() != "-"
+    {
+        files::check_file(p)?;
+    }
+    if let Some(dir) = &paths.csv {
+        files::check_folder(dir, &csv_out::FILES.map(String::from))?;
+    }
+    if let Some(dir) = &paths.report {
+        files::check_folder(dir, &report_file_names())?;
+    }
+    Ok(())
+}
+
+/// Checks the outputs of `casevac compare` before it simulates: the JSON file as for a run;
+/// each folder, which a comparison writes into, exists and accepts files, or can be made.
+pub fn check_compare_outputs(paths: &OutputPaths) -> anyhow::Result<()> {
+    if let Some(p) = &paths.json
+        && p.as_os_str() != "-"
+    {
+        files::check_file(p)?;
+    }
+    for dir in paths.csv.iter().chain(&paths.report) {
+        files::check_folder_to_fill(dir)?;
+    }
+    Ok(())
 }
 
 /// Writes every output `paths` asks for, in one fixed order (JSON, CSV, report), and returns a
@@ -141,6 +162,7 @@ pub fn write_outputs(
 ) -> anyhow::Result<Vec<String>> {
     let mut notes = Vec::new();
     if let Some(path) = &paths.json {
+        use anyhow::Context;
         write_atomic(path, to_json(summary).as_bytes()).with_context(|| format!("cannot write {}", path.display()))?;
         notes.push(format!("JSON written to {}", path.display()));
     }

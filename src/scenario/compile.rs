@@ -4,11 +4,28 @@
 use super::error::Problem;
 use super::file::*;
 use crate::dist::{Dist, DistSpec};
-use crate::geo::{Area, Point};
+use crate::geo::{Area, Point, check_ring};
 use crate::model::*;
 use std::collections::HashMap;
 use std::ops::Range;
 use toml::Spanned;
+
+/// What a scenario may hold. A planner's laydown is a few dozen of each; these leave room for a
+/// theatre-wide study while keeping validation, the engine and every chart and map bounded (the
+/// charts draw a row per zone, asset group and facility). The guide states them.
+pub const MAX_SITES: usize = 500;
+pub const MAX_FACILITIES: usize = 200;
+pub const MAX_ASSET_GROUPS: usize = 200;
+/// Units in one asset group, and in all groups together.
+pub const MAX_UNITS_PER_GROUP: i64 = 1000;
+pub const MAX_UNITS: u64 = 2000;
+pub const MAX_ZONES: usize = 200;
+pub const MAX_POLYGON_POINTS: usize = 1000;
+pub const MAX_SCHEDULED_INCIDENTS: usize = 10_000;
+pub const MAX_STRETCHERS: i64 = 100;
+pub const MAX_OPERATING_TABLES: i64 = 1000;
+/// The longest deadline: a week. A standard's deadlines are minutes to hours; more is a typo.
+pub const MAX_THRESHOLD_MIN: f64 = 10_080.0;
 
 struct Ctx {
     problems: Vec<Problem>,
@@ -23,7 +40,9 @@ impl Ctx {
     fn num(&mut self, v: &Spanned<f64>, what: &str, ok: impl Fn(f64) -> bool, help: &str) -> f64 {
         let x = *v.get_ref();
         if !x.is_finite() || !ok(x) {
-            self.err(Some(v.span()), format!("{what} = {x} is out of range"), help);
+            // 1e300 as written, not as three hundred digits.
+            let shown = if x.abs() >= 1e9 { format!("{x:e}") } else { x.to_string() };
+            self.err(Some(v.span()), format!("{what} = {shown} is out of range"), help);
         }
         x
     }
@@ -46,15 +65,15 @@ impl Ctx {
         self.num(v, what, |x| (0.0..=1.0).contains(&x), "give a probability between 0 and 1")
     }
 
-    fn count(&mut self, v: &Option<Spanned<i64>>, default: i64, what: &str, min: i64) -> u32 {
+    fn count(&mut self, v: &Option<Spanned<i64>>, default: i64, what: &str, (min, max): (i64, i64)) -> u32 {
         match v {
             Some(v) => {
                 let x = *v.get_ref();
-                if x < min || x > 100_000 {
+                if x < min || x > max {
                     self.err(
                         Some(v.span()),
                         format!("{what} = {x} is out of range"),
-                        format!("give a whole number from {min} to 100000"),
+                        format!("give a whole number from {min} to {max}"),
                     );
                     return min.max(0) as u32;
                 }
@@ -77,6 +96,75 @@ impl Ctx {
             }
         }
     }
+}
+
+/// Casualties per incident: a count from 1 to [`MAX_CASUALTIES_PER_INCIDENT`], drawn and rounded
+/// to a whole number. Refused rather than clamped when a value falls outside, so `validate` and
+/// `run` describe the same counts; returns the sampler and the mean of the rounded count.
+fn casualty_count(spec: &DistSpec) -> Result<(Dist, f64), String> {
+    let max = f64::from(MAX_CASUALTIES_PER_INCIDENT);
+    let whole = |v: f64| v.fract() == 0.0 && (1.0..=max).contains(&v);
+    let (lo, hi) = match spec {
+        DistSpec::Exponential { .. } | DistSpec::LogNormal { .. } => {
+            return Err("exponential and lognormal have no upper end, and a count of casualties needs one: \
+                        use fixed, uniform, triangular, pert, or a table for a long tail"
+                .into());
+        }
+        DistSpec::Fixed(v) => (*v, *v),
+        DistSpec::Table { values, .. } => {
+            if let Some(v) = values.iter().find(|&&v| !whole(v)) {
+                return Err(format!("table values are whole numbers of casualties from 1 to 1000 (got {v})"));
+            }
+            (1.0, max)
+        }
+        DistSpec::Uniform { min, max } => (*min, *max),
+        DistSpec::Triangular { min, max, .. } | DistSpec::Pert { min, max, .. } => (*min, *max),
+    };
+    if matches!(spec, DistSpec::Fixed(_)) && !whole(lo) {
+        return Err(format!("a fixed count is a whole number of casualties from 1 to 1000 (got {lo})"));
+    }
+    if !(lo >= 1.0 && hi <= max) {
+        return Err(format!(
+            "casualties per incident run from 1 to 1000, so min must be at least 1 and max at most 1000 \
+             (got min = {lo}, max = {hi})"
+        ));
+    }
+    let dist = spec.compile(true)?;
+    let mean = match *spec {
+        DistSpec::Uniform { min, max } => rounded_mean(min, max, |_| 1.0),
+        DistSpec::Triangular { min, mode, max } => {
+            rounded_mean(min, max, |x| if x < mode { (x - min) / (mode - min) } else { (max - x) / (max - mode) })
+        }
+        DistSpec::Pert { min, mode, max } => {
+            let (a, b) = (1.0 + 4.0 * (mode - min) / (max - min), 1.0 + 4.0 * (max - mode) / (max - min));
+            rounded_mean(min, max, |x| {
+                let y = (x - min) / (max - min);
+                y.powf(a - 1.0) * (1.0 - y).powf(b - 1.0)
+            })
+        }
+        // Whole values: the draw is its own rounding.
+        _ => dist.mean(),
+    };
+    Ok((dist, mean))
+}
+
+/// The mean of round(X) for X with density proportional to `density` on [min, max], by the
+/// midpoint rule on 100,000 steps: within a few millionths of a casualty, well below what any
+/// report shows.
+fn rounded_mean(min: f64, max: f64, density: impl Fn(f64) -> f64) -> f64 {
+    if min == max {
+        return min.round();
+    }
+    const STEPS: usize = 100_000;
+    let h = (max - min) / STEPS as f64;
+    let (mut total, mut weighted) = (0.0, 0.0);
+    for i in 0..STEPS {
+        let x = min + (i as f64 + 0.5) * h;
+        let g = density(x);
+        total += g;
+        weighted += g * x.round();
+    }
+    weighted / total
 }
 
 /// Parses "HH:MM" into minutes after midnight.
@@ -107,14 +195,17 @@ fn resolve(ctx: &mut Ctx, map: &HashMap<String, usize>, kind: &str, r: &Spanned<
     if found.is_none() {
         let mut known: Vec<&str> = map.keys().map(String::as_str).collect();
         known.sort_unstable();
+        // A long list helps nobody and, repeated for every bad reference, would grow with the
+        // square of the file.
+        const SHOWN: usize = 20;
+        let mut listed = known.iter().take(SHOWN).copied().collect::<Vec<_>>().join(", ");
+        if known.len() > SHOWN {
+            listed.push_str(&format!(" and {} more", known.len() - SHOWN));
+        }
         ctx.err(
             Some(r.span()),
             format!("unknown {kind} '{}'", r.get_ref()),
-            if known.is_empty() {
-                format!("define a [[{kind}]] first")
-            } else {
-                format!("known {kind} ids: {}", known.join(", "))
-            },
+            if known.is_empty() { format!("define a [[{kind}]] first") } else { format!("known {kind} ids: {listed}") },
         );
     }
     found
@@ -150,7 +241,15 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
         (&th.resuscitation, 60.0, "resuscitation"),
         (&th.surgery, 120.0, "surgery"),
     ]
-    .map(|(v, d, n)| ctx.opt_num(v, d, &format!("thresholds_min.{n}"), |x| x > 0.0, "give the deadline in minutes"));
+    .map(|(v, d, n)| {
+        ctx.opt_num(
+            v,
+            d,
+            &format!("thresholds_min.{n}"),
+            |x| x > 0.0 && x <= MAX_THRESHOLD_MIN,
+            "give the deadline in minutes, more than 0 and at most 10080 (a week)",
+        )
+    });
     // Doctrine (NATO 2011, as the format guide cites it): the 10 minutes and the hour are for
     // the most severely injured, T1 and T2; surgery counts every casualty who needs it.
     let ap = &sc.applies_to;
@@ -196,8 +295,8 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
                 deadlines_min[step][k] = ctx.num(
                     c,
                     &format!("category_thresholds_min.{n}.t{}", k + 1),
-                    |x| x > 0.0 && x <= 1e6,
-                    "give the deadline in minutes",
+                    |x| x > 0.0 && x <= MAX_THRESHOLD_MIN,
+                    "give the deadline in minutes, more than 0 and at most 10080 (a week)",
                 );
             }
         }
@@ -282,8 +381,30 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
         };
         let surgery = e.surgery.as_ref().map_or(default_surgery, |s| *s.get_ref());
         let resuscitation = e.resuscitation.unwrap_or(true);
-        let tables =
-            ctx.count(&e.operating_tables, if surgery { default_tables.max(1) } else { 0 }, "operating_tables", 0);
+        let tables = ctx.count(
+            &e.operating_tables,
+            if surgery { default_tables.max(1) } else { 0 },
+            "operating_tables",
+            (0, MAX_OPERATING_TABLES),
+        );
+        if !surgery {
+            // Tables and operation times belong to a facility that operates; on one that does
+            // not they would be dropped without a word.
+            let spans = [
+                ("operating_tables", e.operating_tables.as_ref().map(|t| t.span())),
+                ("surgery_min", e.surgery_min.as_ref().map(|t| t.span())),
+                ("operations_per_day", e.operations_per_day.as_ref().map(|t| t.span())),
+            ];
+            for (field, span) in spans {
+                if span.is_some() {
+                    ctx.err(
+                        span,
+                        format!("{field} has no effect: facility '{}' does not operate", e.id.get_ref()),
+                        "remove it, or make the facility operate: level = \"level1plus\" or higher, or surgery = true",
+                    );
+                }
+            }
+        }
         if surgery && tables == 0 {
             let span = e
                 .operating_tables
@@ -297,15 +418,12 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
                 "set operating_tables = 1 or more, or surgery = false",
             );
         }
-        let operations_per_day =
-            ctx.count(&e.operations_per_day, if surgery { default_ops.max(1) } else { 0 }, "operations_per_day", 1);
-        if !surgery && let Some(ops) = &e.operations_per_day {
-            ctx.err(
-                Some(ops.span()),
-                format!("facility '{}' does not operate, so operations_per_day has no effect", e.id.get_ref()),
-                "remove operations_per_day, or give the facility surgery (level2, level3, level1plus)",
-            );
-        }
+        let operations_per_day = ctx.count(
+            &e.operations_per_day,
+            if surgery { default_ops.max(1) } else { 0 },
+            "operations_per_day",
+            (1, 100_000),
+        );
         if surgery && !resuscitation {
             ctx.err(
                 Some(e.id.span()),
@@ -350,6 +468,18 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
             Some(_) => ctx.dist(&e.launch_night_min, DistSpec::Fixed(0.0), "launch_night_min"),
             None => launch_day_min.clone(),
         };
+        // A day-only helicopter is tasked only when it can launch by day, so a night launch time
+        // would never be used.
+        if heli
+            && !e.night_capable.unwrap_or(false)
+            && let Some(n) = &e.launch_night_min
+        {
+            ctx.err(
+                Some(n.span()),
+                format!("launch_night_min has no effect: helicopter '{}' does not fly at night", e.id.get_ref()),
+                "remove it, or set night_capable = true",
+            );
+        }
         if !heli && e.weather_grounding.is_some() {
             let span = e.weather_grounding.as_ref().map(|w| w.span());
             ctx.err(span, "weather_grounding applies to helicopters only", "remove it from this ground asset");
@@ -360,14 +490,14 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
             kind: if heli { AssetKind::Helicopter } else { AssetKind::Ground },
             base: base.unwrap_or(0),
             pos: site_pos(base),
-            count: ctx.count(&e.count, 1, "count", 1),
+            count: ctx.count(&e.count, 1, "count", (1, MAX_UNITS_PER_GROUP)),
             speed_kmh: ctx.num(
                 &e.speed_kmh,
                 "speed_kmh",
                 |x| (1.0..=1000.0).contains(&x),
                 "give the cruise (helicopter) or road (ground) speed in km/h, from 1 to 1000",
             ),
-            stretchers: ctx.count(&e.stretchers, if heli { 4 } else { 2 }, "stretchers", 1),
+            stretchers: ctx.count(&e.stretchers, if heli { 4 } else { 2 }, "stretchers", (1, MAX_STRETCHERS)),
             launch_day_min,
             launch_night_min,
             night_capable: e.night_capable.unwrap_or(!heli),
@@ -397,6 +527,14 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
             turnaround_min: ctx.dist(&e.turnaround_min, DistSpec::Fixed(15.0), "turnaround_min"),
         });
     }
+    let units: u64 = assets.iter().map(|a| u64::from(a.count)).sum();
+    if units > MAX_UNITS {
+        ctx.err(
+            None,
+            format!("the asset groups hold {units} units in all; casevac takes at most {MAX_UNITS}"),
+            "model a large fleet by the part of it that serves this mission area, or split the area",
+        );
+    }
     if assets.is_empty() {
         ctx.err(None, "no evacuation asset is defined", "add an [[asset]] (kind = \"helicopter\" or \"ground\")");
     }
@@ -423,12 +561,46 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
                 );
                 let radius_km =
                     ctx.num(r, "radius_km", |x| (0.0..=2000.0).contains(&x), "give the zone radius in km, 0 to 2000");
-                Area::Circle { centre: Point::new(lat, lon), radius_km }
+                let circle = Area::Circle { centre: Point::new(lat, lon), radius_km };
+                let [lat0, lat1, lon0, lon1] = circle.bounds();
+                // Checked only for a valid centre and radius, which have their own messages.
+                let valid = lat.abs() <= 89.0 && lon.abs() <= 180.0 && (0.0..=2000.0).contains(&radius_km);
+                if valid && (lat0 < -89.0 || lat1 > 89.0) {
+                    ctx.err(
+                        Some(r.span()),
+                        format!("zone '{id}': the circle reaches past latitude 89° towards the pole"),
+                        "casevac places incidents on a local flat map, which fails at the poles: \
+                         move the centre or shrink radius_km",
+                    );
+                } else if valid && (lon0 < -180.0 || lon1 > 180.0) {
+                    ctx.err(
+                        Some(r.span()),
+                        format!("zone '{id}': the circle crosses the antimeridian (180° longitude)"),
+                        "casevac's flat longitude-latitude map cannot wrap: shrink radius_km, or cover \
+                         the area with two zones, one each side",
+                    );
+                }
+                circle
             }
             (None, None, Some(p)) => {
-                let pts: Vec<(f64, f64)> = p.get_ref().iter().map(|v| (v[0], v[1])).collect();
+                let pairs = p.get_ref().iter().all(|v| v.len() == 2);
+                let pts: Vec<(f64, f64)> = p
+                    .get_ref()
+                    .iter()
+                    .map(|v| (v.first().copied().unwrap_or(0.0), v.get(1).copied().unwrap_or(0.0)))
+                    .collect();
                 let bad = pts.iter().any(|&(la, lo)| !(-89.0..=89.0).contains(&la) || !(-180.0..=180.0).contains(&lo));
-                if pts.len() < 3 || bad {
+                if pts.len() > MAX_POLYGON_POINTS {
+                    ctx.err(
+                        Some(p.span()),
+                        format!(
+                            "zone '{id}': polygon has {} points; casevac takes at most {MAX_POLYGON_POINTS}",
+                            pts.len()
+                        ),
+                        "simplify the outline (a zone's shape needs tens of points, not thousands)",
+                    );
+                    Area::Circle { centre: Point::new(0.0, 0.0), radius_km: 0.0 }
+                } else if pts.len() < 3 || bad || !pairs {
                     ctx.err(
                         Some(p.span()),
                         format!("zone '{id}': polygon needs at least 3 [lat, lon] points in range"),
@@ -437,14 +609,29 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
                     Area::Circle { centre: Point::new(0.0, 0.0), radius_km: 0.0 }
                 } else {
                     let a = Area::polygon(&pts);
-                    if a.fill_ratio() < 0.01 {
+                    if a.fill_ratio() < 0.01
+                        || matches!(a, Area::Polygon { inside: None, .. }) && check_ring(&pts).is_ok()
+                    {
                         ctx.err(
                             Some(p.span()),
                             format!("zone '{id}': polygon has (almost) no area"),
                             "check the vertices: they may be collinear or repeated",
                         );
+                        a
+                    } else {
+                        match check_ring(&pts) {
+                            Ok(ring) => Area::polygon(&ring),
+                            Err(why) => {
+                                ctx.err(
+                                    Some(p.span()),
+                                    format!("zone '{id}': polygon: {why}"),
+                                    "list each point once, in order around the area, without crossing; \
+                                     an area across the antimeridian is two zones, one each side",
+                                );
+                                a
+                            }
+                        }
                     }
-                    a
                 }
             }
             _ => {
@@ -474,20 +661,16 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
             );
         }
         let severity_cum = [severity[0], severity[0] + severity[1], 1.0];
-        let casualties = match &e.casualties {
-            Some(c) => match c.get_ref().compile(true) {
-                Ok(d) if (0.5..=MAX_CASUALTIES_PER_INCIDENT as f64).contains(&d.mean()) => d,
-                Ok(_) | Err(_) => {
-                    let why = c
-                        .get_ref()
-                        .compile(true)
-                        .err()
-                        .unwrap_or_else(|| format!("the mean must be from 0.5 to {MAX_CASUALTIES_PER_INCIDENT}"));
-                    ctx.err(Some(c.span()), format!("zone '{id}': casualties: {why}"), "give casualties per incident, for example { table = { values = [1, 2, 10], p = [0.7, 0.25, 0.05] } }");
-                    Dist::Fixed(1.0)
-                }
-            },
-            None => Dist::Fixed(1.0),
+        let (casualties, casualties_mean) = match &e.casualties {
+            Some(c) => casualty_count(c.get_ref()).unwrap_or_else(|why| {
+                ctx.err(
+                    Some(c.span()),
+                    format!("zone '{id}': casualties: {why}"),
+                    "give casualties per incident, for example { table = { values = [1, 2, 10], p = [0.7, 0.25, 0.05] } }",
+                );
+                (Dist::Fixed(1.0), 1.0)
+            }),
+            None => (Dist::Fixed(1.0), 1.0),
         };
         let access = Access {
             road_factor: ctx.opt_num(
@@ -510,6 +693,16 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
         let scheduled_min: Vec<f64> = match &e.scheduled_hours {
             Some(h) => {
                 let hours = h.get_ref();
+                if hours.len() > MAX_SCHEDULED_INCIDENTS {
+                    ctx.err(
+                        Some(h.span()),
+                        format!(
+                            "zone '{id}': {} scheduled incidents; casevac takes at most {MAX_SCHEDULED_INCIDENTS} a zone",
+                            hours.len()
+                        ),
+                        "give frequent incidents as incidents_per_day instead",
+                    );
+                }
                 if hours.iter().any(|&x| !(x >= 0.0 && x * 60.0 < period_days * MIN_PER_DAY)) {
                     ctx.err(
                         Some(h.span()),
@@ -541,10 +734,21 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
             ),
             scheduled_min,
             night_share: match &e.night_share {
+                // Scheduled incidents happen at their given hours; the share splits only the
+                // random arrivals, so without them it would be dropped without a word.
+                Some(v) if e.incidents_per_day.is_none() => {
+                    ctx.err(
+                        Some(v.span()),
+                        format!("night_share has no effect: zone '{id}' has no incidents_per_day"),
+                        "remove it (scheduled incidents happen at their scheduled_hours), or give incidents_per_day",
+                    );
+                    night_hours / 24.0
+                }
                 Some(v) => ctx.share(v, "night_share"),
                 None => night_hours / 24.0,
             },
             casualties,
+            casualties_mean,
             severity_cum,
             severity,
             surgery_share: shares(&mut ctx, &e.surgery_share, "surgery_share"),
@@ -576,9 +780,7 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
     // error or needs splitting.
     let expected: f64 = zones
         .iter()
-        .map(|z| {
-            (z.incidents_per_day * (warmup_days + period_days) + z.scheduled_min.len() as f64) * z.casualties.mean()
-        })
+        .map(|z| (z.incidents_per_day * (warmup_days + period_days) + z.scheduled_min.len() as f64) * z.casualties_mean)
         .sum();
     if expected > 1e6 {
         ctx.err(
@@ -587,8 +789,20 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
             "shorten period_days or warmup_days, or lower incidents_per_day or casualties",
         );
     }
-    if zones.len() > 1000 {
-        ctx.err(None, format!("{} zones defined; casevac takes at most 1000", zones.len()), "merge neighbouring zones");
+    for (kind, n, cap, help) in [
+        ("sites", f.site.len(), MAX_SITES, "keep the sites the laydown uses"),
+        ("facilities", f.facility.len(), MAX_FACILITIES, "keep the facilities that serve this mission area"),
+        (
+            "asset groups",
+            f.asset.len(),
+            MAX_ASSET_GROUPS,
+            "merge identical units at one base into one group with a count",
+        ),
+        ("zones", f.zone.len(), MAX_ZONES, "merge neighbouring zones"),
+    ] {
+        if n > cap {
+            ctx.err(None, format!("{n} {kind} defined; casevac takes at most {cap}"), help);
+        }
     }
     if zones.is_empty() {
         ctx.err(

@@ -34,18 +34,36 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
+/// Problems shown in full; past these, a count. Bounded input can still hold thousands of
+/// problems, and the first ones are what a planner fixes first.
+const MAX_SHOWN: usize = 50;
+/// Characters of a source line or message shown; a longer one is cut around the problem.
+const MAX_LINE: usize = 160;
+
+/// At most `max` characters of `s`, with "…" where it was cut.
+fn cut(s: &str, max: usize) -> String {
+    if s.chars().count() <= max { s.to_string() } else { format!("{}…", s.chars().take(max).collect::<String>()) }
+}
+
 impl fmt::Display for ScenarioError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, p) in self.problems.iter().enumerate() {
+        for (i, p) in self.problems.iter().take(MAX_SHOWN).enumerate() {
             if i > 0 {
                 writeln!(f)?;
             }
             match (&p.source, &p.span) {
-                (Some(source), _) => writeln!(f, "error: {source}: {}", p.message)?,
+                (Some(source), _) => {
+                    writeln!(f, "error: {}: {}", cut(source, MAX_LINE), cut(&p.message, MAX_LINE * 2))?
+                }
                 (None, Some(span)) => {
                     let (line, col) = line_col(&self.text, span.start);
-                    writeln!(f, "error: {}:{line}:{col}: {}", self.path, p.message)?;
-                    let src = self.text.lines().nth(line - 1).unwrap_or("");
+                    writeln!(f, "error: {}:{line}:{col}: {}", self.path, cut(&p.message, MAX_LINE * 2))?;
+                    let full = self.text.lines().nth(line - 1).unwrap_or("");
+                    // A long line is shown from a little before the problem, cut to fit.
+                    let skip = if full.chars().count() > MAX_LINE { col.saturating_sub(40) } else { 0 };
+                    let rest: String = full.chars().skip(skip).collect();
+                    let src = if skip > 0 { format!("…{}", cut(&rest, MAX_LINE)) } else { cut(&rest, MAX_LINE) };
+                    let col = if skip > 0 { col - skip + 1 } else { col };
                     let width = self.text[span.clone()]
                         .lines()
                         .next()
@@ -56,13 +74,16 @@ impl fmt::Display for ScenarioError {
                     writeln!(f, "{line} | {src}")?;
                     writeln!(f, "{gutter} | {}{}", " ".repeat(col - 1), "^".repeat(width))?;
                 }
-                (None, None) => writeln!(f, "error: {}: {}", self.path, p.message)?,
+                (None, None) => writeln!(f, "error: {}: {}", self.path, cut(&p.message, MAX_LINE * 2))?,
             }
             if !p.help.is_empty() {
-                writeln!(f, "  help: {}", p.help)?;
+                writeln!(f, "  help: {}", cut(&p.help, MAX_LINE * 2))?;
             }
         }
         let n = self.problems.len();
+        if n > MAX_SHOWN {
+            writeln!(f, "\n… and {} more problems not shown", n - MAX_SHOWN)?;
+        }
         write!(f, "{n} problem{} in {}", if n == 1 { "" } else { "s" }, self.path)
     }
 }

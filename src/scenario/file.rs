@@ -210,7 +210,8 @@ pub struct ZoneEntry {
     pub centre: Option<LatLon>,
     pub radius_km: Option<S<f64>>,
     /// [[lat, lon], ...]
-    pub polygon: Option<S<Vec<[f64; 2]>>>,
+    /// Read as lists of any length, so a point with a third number is refused, not cut.
+    pub polygon: Option<S<Vec<Vec<f64>>>>,
     #[serde(default)]
     pub incidents_per_day: Option<S<f64>>,
     /// Incidents at fixed times, in hours from the start of the period.

@@ -40,14 +40,110 @@ pub fn parse_with(text: &str, path: &str, overrides: &[Override]) -> Result<Mode
 /// serde, then validation, of text that may hold spliced overrides.
 fn compile_text(text: &str) -> Result<Model, Vec<Problem>> {
     let parsed: file::ScenarioFile = toml::from_str(text).map_err(|e| {
-        vec![Problem {
-            span: e.span(),
-            message: plain_words(e.message().trim()),
-            help: "see docs/scenario-format.md for the fields and their types".into(),
-            source: None,
-        }]
+        let (message, help) = explain(text, e.span(), e.message().trim());
+        vec![Problem { span: e.span(), message, help, source: None }]
     })?;
     compile::compile(&parsed)
+}
+
+/// The fields whose value is one of a few words, and the words: a wrong type for one of them
+/// gets the list, not the parser's "wanted string or table".
+const WORD_FIELDS: &[(&str, &str)] = &[
+    ("kind", "\"helicopter\" or \"ground\""),
+    ("level", "\"level1\", \"level1plus\", \"level2\" or \"level3\""),
+    ("clock_origin", "\"wounding\" or \"request\""),
+    ("dispatch", "\"first_idle\" or \"best_arrival\""),
+    ("delivers_to", "\"capable\" or \"nearest\""),
+];
+
+const SEE_GUIDE: &str = "see docs/scenario-format.md for the fields and their types";
+
+/// The key written just before `at` (`key = value`), if any.
+fn key_before(text: &str, at: usize) -> Option<&str> {
+    let before = text.get(..at)?.trim_end().strip_suffix('=')?.trim_end();
+    let start = before.rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).map_or(0, |i| i + 1);
+    Some(&before[start..]).filter(|k| !k.is_empty())
+}
+
+/// A parser message in a planner's words, with the fix: the message and the help.
+fn explain(text: &str, span: Option<std::ops::Range<usize>>, message: &str) -> (String, String) {
+    let spanned = span.as_ref().and_then(|s| text.get(s.clone())).unwrap_or("");
+    if message == "duplicate key" {
+        return (
+            format!("duplicate key `{spanned}`"),
+            "each key appears once in its table, and [scenario] once in the file: remove or merge the repeat".into(),
+        );
+    }
+    // toml reads an integer beyond 64 bits as i128, and serde then names that type.
+    if message.contains(" as i128") {
+        let expected = message.split_once(", expected ").map_or("a number", |(_, e)| e);
+        return (
+            format!("the number {spanned} is too large: {}", plain_words(&format!("expected {expected}"))),
+            "check for a typing error; see docs/scenario-format.md for each field's range".into(),
+        );
+    }
+    if message == "wanted string or table"
+        && let Some(key) = span.as_ref().and_then(|s| key_before(text, s.start))
+        && let Some((_, words)) = WORD_FIELDS.iter().find(|(k, _)| *k == key)
+    {
+        return (format!("`{key}` must be one of {words} (got {spanned})"), "write the word in double quotes".into());
+    }
+    (plain_words(message), SEE_GUIDE.into())
+}
+
+/// The largest scenario file read: 10 MB. A laydown at every cap of the guide takes well under
+/// this; a larger file is a wrong path (a log, a device) and would only exhaust memory.
+pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
+
+/// Reads a scenario file: a regular file, at most [`MAX_FILE_BYTES`], UTF-8. Opened without
+/// blocking, so a FIFO with no writer is refused rather than waited on.
+fn read_scenario(path: &Path) -> Result<String, (String, String)> {
+    use std::io::Read;
+    let check_path = "check the path".to_string();
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+    let file = options.open(path).map_err(|e| (format!("cannot read the file: {e}"), check_path.clone()))?;
+    let meta = file.metadata().map_err(|e| (format!("cannot read the file: {e}"), check_path.clone()))?;
+    if !meta.is_file() {
+        let what = if meta.is_dir() { "a folder" } else { "not a regular file (a device, pipe or socket)" };
+        return Err((format!("cannot read the scenario: this is {what}"), "give the path of a .toml file".into()));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err((
+            format!("the file is {} bytes; casevac reads scenario files of at most 10 MB", meta.len()),
+            "check the path: a scenario at every cap of the guide is far smaller".into(),
+        ));
+    }
+    let mut bytes = Vec::new();
+    // The size can change between the check and the read; the cap holds either way.
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| (format!("cannot read the file: {e}"), check_path.clone()))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(("the file grew past 10 MB while it was read".into(), check_path));
+    }
+    let utf16 = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
+    // NUL is valid UTF-8 but never in a TOML file: it means UTF-16 without its mark, or a
+    // binary file.
+    if !utf16 && bytes.contains(&0) {
+        return Err((
+            "the file holds NUL bytes: it is not UTF-8 text (UTF-16, or not text at all)".into(),
+            "save the file as UTF-8 (in most editors: Save As, encoding UTF-8)".into(),
+        ));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let what = if utf16 {
+            "it looks like UTF-16".to_string()
+        } else {
+            format!("byte {} is not UTF-8", e.utf8_error().valid_up_to())
+        };
+        (
+            format!("the file is not UTF-8 text: {what}"),
+            "save the file as UTF-8 (in most editors: Save As, encoding UTF-8)".into(),
+        )
+    })
 }
 
 /// Reads, parses and compiles a scenario file.
@@ -60,17 +156,13 @@ pub fn load_with(path: &Path, overrides: &[Override]) -> Result<Model, ScenarioE
     parse_with(&read_text(path)?, &path.display().to_string(), overrides)
 }
 
-/// A scenario file's text, or the error that says it cannot be read.
+/// A scenario file's text, or the error that says why it cannot be read (not a regular file,
+/// too large, not UTF-8).
 pub fn read_text(path: &Path) -> Result<String, ScenarioError> {
-    std::fs::read_to_string(path).map_err(|e| ScenarioError {
+    read_scenario(path).map_err(|(message, help)| ScenarioError {
         path: path.display().to_string(),
         text: String::new(),
-        problems: vec![Problem {
-            span: None,
-            message: format!("cannot read the file: {e}"),
-            help: "check the path".into(),
-            source: None,
-        }],
+        problems: vec![Problem { span: None, message, help, source: None }],
     })
 }
 

@@ -1,0 +1,315 @@
+//! Writing outputs so that a reader never sees half of one: files through a temporary name
+//! and a rename, folders built beside their target and renamed into place, one writer of a
+//! folder at a time, paths checked before a run starts, and temporaries removed on a signal.
+//!
+//! The library never exits: on SIGINT or SIGTERM the CLI calls [`clean_up`], which undoes what
+//! is under way here, then exits itself.
+
+use anyhow::{Context, bail};
+use std::fs::{self, File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+/// What to undo if the process is stopped now.
+enum Pending {
+    /// A temporary file or folder of ours.
+    Remove(PathBuf),
+}
+
+/// Temporaries under way. Every creation, write and rename of a temporary happens while holding
+/// this lock, and the clean-up on a signal keeps it until the process exits: so the clean-up
+/// sees either the state before a step or after it, and no temporary appears after it.
+static PENDING: Mutex<Vec<(u64, Pending)>> = Mutex::new(Vec::new());
+static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+fn pending() -> MutexGuard<'static, Vec<(u64, Pending)>> {
+    // A panic elsewhere cannot leave the list inconsistent (each change is one push or retain).
+    PENDING.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn register(p: Pending) -> u64 {
+    let id = NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    pending().push((id, p));
+    id
+}
+
+fn forget(list: &mut Vec<(u64, Pending)>, id: u64) {
+    list.retain(|(i, _)| *i != id);
+}
+
+/// Removes every temporary under way. Called on SIGINT or SIGTERM; holds the lock until the
+/// process exits, so no rename starts after it (and none is half done: a folder's move aside
+/// and the move in of its replacement happen under the same lock).
+pub fn clean_up() {
+    let list = pending();
+    for (_, Pending::Remove(path)) in list.iter() {
+        remove_any(path);
+    }
+    // The process exits next; the guard is kept so no other thread renames meanwhile.
+    std::mem::forget(list);
+}
+
+fn remove_any(path: &Path) {
+    match fs::symlink_metadata(path) {
+        Ok(m) if m.is_dir() => {
+            let _ = fs::remove_dir_all(path);
+        }
+        Ok(_) => {
+            let _ = fs::remove_file(path);
+        }
+        Err(_) => {}
+    }
+}
+
+fn parent_of(path: &Path) -> &Path {
+    path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."))
+}
+
+fn file_name(path: &Path) -> anyhow::Result<String> {
+    match path.file_name() {
+        Some(n) => Ok(n.to_string_lossy().into_owned()),
+        None => bail!("{} does not end in a file or folder name: give one, for example out/report", path.display()),
+    }
+}
+
+/// Follows symbolic links (at most 40, as the kernel does) to the path that will be written,
+/// so a link is kept and its target replaced, not the link replaced by a file.
+fn resolve_links(path: &Path) -> PathBuf {
+    let mut p = path.to_path_buf();
+    for _ in 0..40 {
+        match fs::read_link(&p) {
+            Ok(target) => p = if target.is_absolute() { target } else { parent_of(&p).join(target) },
+            Err(_) => return p,
+        }
+    }
+    p
+}
+
+/// Writes `bytes` to `path` so that a reader never sees a half-written file: through a
+/// temporary file in the same folder and a rename, removed on failure or signal. A symbolic
+/// link is followed and its target replaced; a device or pipe (`/dev/null`, a FIFO) is opened
+/// and written, since renaming over it would replace it with a regular file.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let path = resolve_links(path);
+    if let Ok(meta) = fs::metadata(&path)
+        && !meta.is_file()
+        && !meta.is_dir()
+    {
+        let mut f = OpenOptions::new().write(true).open(&path)?;
+        return f.write_all(bytes);
+    }
+    let dir = parent_of(&path);
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
+    let mut list = pending();
+    list.push((u64::MAX, Pending::Remove(tmp.clone())));
+    let result = (|| {
+        let mut f = File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        fs::rename(&tmp, &path)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    forget(&mut list, u64::MAX);
+    result
+}
+
+/// An exclusive lock on `.NAME.lock` beside a folder being written, released (and the file
+/// removed) on drop. A second writer of the same folder waits here for the first to finish.
+struct FolderLock {
+    path: PathBuf,
+    file: File,
+    id: u64,
+}
+
+impl FolderLock {
+    fn take(target: &Path) -> anyhow::Result<FolderLock> {
+        #[cfg(unix)]
+        use std::os::unix::fs::MetadataExt;
+        let path = parent_of(target).join(format!(".{}.lock", file_name(target)?));
+        loop {
+            let (file, id) = {
+                let mut list = pending();
+                let file = OpenOptions::new()
+                    .create(true)
+                    .truncate(false)
+                    .write(true)
+                    .open(&path)
+                    .with_context(|| format!("cannot create the lock file {}", path.display()))?;
+                let id = NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                list.push((id, Pending::Remove(path.clone())));
+                (file, id)
+            };
+            // Waiting for another writer happens outside the list's lock, so a signal meanwhile
+            // is handled at once.
+            file.lock().with_context(|| format!("cannot lock {}", path.display()))?;
+            // The writer before us removes the file as it finishes; if we locked that removed
+            // file, the next writer would lock a new one beside us. Lock the file that is there.
+            #[cfg(unix)]
+            {
+                let same = fs::metadata(&path).ok().zip(file.metadata().ok()).is_some_and(|(a, b)| a.ino() == b.ino());
+                if !same {
+                    forget(&mut pending(), id);
+                    continue;
+                }
+            }
+            return Ok(FolderLock { path, file, id });
+        }
+    }
+}
+
+impl Drop for FolderLock {
+    fn drop(&mut self) {
+        let mut list = pending();
+        let _ = fs::remove_file(&self.path);
+        forget(&mut list, self.id);
+        let _ = self.file.unlock();
+    }
+}
+
+/// Whether a folder holds only files named in `ours` (it is empty, or a previous run wrote it),
+/// so replacing it loses nothing of the planner's.
+fn only_ours(dir: &Path, ours: &[String]) -> std::io::Result<Option<String>> {
+    for entry in fs::read_dir(dir)? {
+        let name = entry?.file_name().to_string_lossy().into_owned();
+        if !ours.contains(&name) {
+            return Ok(Some(name));
+        }
+    }
+    Ok(None)
+}
+
+/// Writes a whole folder of files so that it appears complete or not at all: built in a
+/// temporary folder beside the target, then renamed into place. An existing folder is replaced
+/// only if it holds nothing but files of the same kind of output (it is moved aside, the new
+/// one moved in, the old one removed). Concurrent writers of one folder take turns.
+pub fn write_folder(dir: &Path, files: &[(String, Vec<u8>)]) -> anyhow::Result<Vec<PathBuf>> {
+    let names: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
+    check_folder(dir, &names)?;
+    let _lock = FolderLock::take(dir)?;
+    // Checked again under the lock: the folder may have changed while the run simulated.
+    check_folder(dir, &names)?;
+    let name = file_name(dir)?;
+    let parent = parent_of(dir);
+    let pid = std::process::id();
+    let staging = parent.join(format!(".{name}.tmp{pid}"));
+    remove_any(&staging);
+    let staging_id = register(Pending::Remove(staging.clone()));
+    let built = (|| -> anyhow::Result<()> {
+        let _list = pending();
+        fs::create_dir(&staging).with_context(|| format!("cannot create {}", staging.display()))?;
+        for (file, bytes) in files {
+            let path = staging.join(file);
+            let mut f = File::create(&path).with_context(|| format!("cannot write {}", dir.join(file).display()))?;
+            f.write_all(bytes)
+                .and_then(|()| f.sync_all())
+                .with_context(|| format!("cannot write {}", dir.join(file).display()))?;
+        }
+        Ok(())
+    })();
+    if let Err(e) = built {
+        let mut list = pending();
+        remove_any(&staging);
+        forget(&mut list, staging_id);
+        return Err(e);
+    }
+    let aside = parent.join(format!(".{name}.old{pid}"));
+    let moved = {
+        let mut list = pending();
+        let had_old = fs::symlink_metadata(dir).is_ok();
+        let result = (|| -> std::io::Result<()> {
+            if had_old {
+                fs::rename(dir, &aside)?;
+            }
+            if let Err(e) = fs::rename(&staging, dir) {
+                if had_old {
+                    let _ = fs::rename(&aside, dir);
+                }
+                return Err(e);
+            }
+            Ok(())
+        })();
+        forget(&mut list, staging_id);
+        if result.is_ok() && had_old {
+            list.push((staging_id, Pending::Remove(aside.clone())));
+        }
+        result
+    };
+    if let Err(e) = moved {
+        let mut list = pending();
+        remove_any(&staging);
+        forget(&mut list, staging_id);
+        drop(list);
+        return Err(e).with_context(|| format!("cannot move the new {} into place", dir.display()));
+    }
+    let mut list = pending();
+    remove_any(&aside);
+    forget(&mut list, staging_id);
+    drop(list);
+    Ok(names.iter().map(|n| dir.join(n)).collect())
+}
+
+/// Fails unless a file can be created in `dir`: it exists, is a folder, and accepts writes
+/// (a read-only mount or /proc does not, whatever the permission bits say to root).
+fn check_writable_folder(dir: &Path, for_what: &Path) -> anyhow::Result<()> {
+    let meta = fs::metadata(dir).with_context(|| {
+        format!("cannot write {}: the folder {} does not exist; create it first", for_what.display(), dir.display())
+    })?;
+    if !meta.is_dir() {
+        bail!("cannot write {}: {} is not a folder", for_what.display(), dir.display());
+    }
+    let probe = dir.join(format!(".casevac-probe{}", std::process::id()));
+    // Under the temporaries' lock, so a signal's clean-up waits until the probe is gone again.
+    let _held = pending();
+    OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)
+        .with_context(|| format!("cannot write {}: cannot create files in {}", for_what.display(), dir.display()))?;
+    let _ = fs::remove_file(&probe);
+    Ok(())
+}
+
+/// Checks a file output before any simulation: its folder exists and accepts files, and the
+/// path is not a folder. A device, pipe or link is fine: it is written through.
+pub fn check_file(path: &Path) -> anyhow::Result<()> {
+    let target = resolve_links(path);
+    match fs::metadata(&target) {
+        Ok(m) if m.is_dir() => bail!("cannot write {}: it is a folder; give a file name", path.display()),
+        Ok(m) if !m.is_file() => Ok(()),
+        _ => check_writable_folder(parent_of(&target), path),
+    }
+}
+
+/// Checks a folder output before any simulation: its parent exists and accepts files, and the
+/// folder, if it exists, is a folder holding only files named in `ours`.
+pub fn check_folder(dir: &Path, ours: &[String]) -> anyhow::Result<()> {
+    file_name(dir)?;
+    if let Ok(meta) = fs::symlink_metadata(dir) {
+        if !meta.is_dir() {
+            bail!("cannot write {}: it exists and is not a folder; give a folder name", dir.display());
+        }
+        let foreign = only_ours(dir, ours).with_context(|| format!("cannot read {}", dir.display()))?;
+        if let Some(other) = foreign {
+            bail!(
+                "cannot write {}: it holds {other}, which casevac did not write, and the folder is replaced whole; \
+                 give a new or empty folder",
+                dir.display()
+            );
+        }
+    }
+    check_writable_folder(parent_of(dir), dir)
+}
+
+/// Checks a folder that an output writes files into (without replacing it): it is a folder that
+/// accepts files, or does not exist yet and its parent does.
+pub fn check_folder_to_fill(dir: &Path) -> anyhow::Result<()> {
+    match fs::metadata(dir) {
+        Ok(m) if m.is_dir() => check_writable_folder(dir, dir),
+        Ok(_) => bail!("cannot write {}: it exists and is not a folder; give a folder name", dir.display()),
+        Err(_) => check_writable_folder(parent_of(dir), dir),
+    }
+}
