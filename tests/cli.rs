@@ -410,3 +410,25 @@ fn validate_counts_scheduled_incidents_in_the_expected_casualties() {
     let stdout = text(&out.stdout);
     assert!(stdout.contains("about 15.00 casualties a day expected, 30 per 2-day trial"), "{stdout}");
 }
+
+#[test]
+fn a_comparison_replaces_only_its_own_folders() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("brief");
+    std::fs::create_dir(&report).unwrap();
+    std::fs::write(report.join("notes.txt"), "the planner's own notes").unwrap();
+    let out = casevac(&["compare", SAHEL, FST, "-n", "20", "--report", report.to_str().unwrap()]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("notes.txt") || stderr.contains("other files"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(report.join("notes.txt")).unwrap(), "the planner's own notes");
+    // A folder of casevac's own comparison files is replaced whole.
+    let csv = dir.path().join("csv");
+    for _ in 0..2 {
+        let out = casevac(&["compare", SAHEL, FST, "-n", "20", "-q", "--csv", csv.to_str().unwrap()]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    }
+    let names: Vec<String> =
+        std::fs::read_dir(&csv).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert_eq!(names, vec!["comparison.csv".to_string()]);
+}

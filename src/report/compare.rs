@@ -163,6 +163,9 @@ pub fn render_table(c: &Comparison) -> String {
     o
 }
 
+/// The one file of a comparison's CSV folder.
+pub const CSV_FILE: &str = "comparison.csv";
+
 /// One row per alternative, group and step: the figures of the difference tables.
 pub fn to_csv(c: &Comparison) -> anyhow::Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
@@ -234,10 +237,8 @@ pub fn write_outputs(
         notes.push(format!("JSON written to {}", path.display()));
     }
     if let Some(dir) = &paths.csv {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-        let path = dir.join("comparison.csv");
-        write_atomic(&path, &to_csv(comparison)?).with_context(|| format!("cannot write {}", path.display()))?;
-        notes.push(format!("CSV written to {}", path.display()));
+        super::files::write_folder(dir, &[(CSV_FILE.to_string(), to_csv(comparison)?)])?;
+        notes.push(format!("CSV written to {}", dir.join(CSV_FILE).display()));
     }
     if let Some(dir) = &paths.report {
         let (maps, meta) = maps();

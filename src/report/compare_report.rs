@@ -8,11 +8,10 @@ use super::compare_charts::{CompareComplianceChart, DifferenceChart, DifferenceM
 use super::fmt::{Count, Maybe, Pct, Points, PointsInterval, Style};
 use super::geojson::difference_geojson;
 use super::html::{Esc, Figure, RunMeta, STYLE};
-use super::{step_title, to_json, write_atomic};
+use super::{step_title, to_json};
 use crate::compare::{AltResult, Comparison, GroupDiff, StepDiff, Verdict};
 use crate::coverage::Coverage;
 use crate::model::Model;
-use anyhow::Context;
 use base64::Engine as _;
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
@@ -175,14 +174,7 @@ pub fn write(
     maps: &[Coverage],
     meta: &RunMeta,
 ) -> anyhow::Result<Vec<PathBuf>> {
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let mut written = Vec::new();
-    let mut put = |name: &str, bytes: &[u8]| -> anyhow::Result<()> {
-        let path = dir.join(name);
-        write_atomic(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
-        written.push(path);
-        Ok(())
-    };
+    let mut out: Vec<(String, Vec<u8>)> = Vec::new();
     let targets_pct = base.targets_pct;
     let rendered = [
         (
@@ -205,12 +197,24 @@ pub fn write(
     let mut figures = Vec::new();
     for (id, title, result) in &rendered {
         let (png, svg) = result.as_ref().map_err(|e| anyhow::anyhow!("cannot draw the {id} chart: {e}"))?;
-        put(&format!("{id}.png"), png)?;
-        put(&format!("{id}.svg"), svg.as_bytes())?;
+        out.push((format!("{id}.png"), png.clone()));
+        out.push((format!("{id}.svg"), svg.clone().into_bytes()));
         figures.push(Figure { id, title, png });
     }
-    put("report.html", render(comparison, &figures, meta).as_bytes())?;
-    put("difference_map.geojson", difference_geojson(base, alts, maps).as_bytes())?;
-    put("comparison.json", to_json(comparison).as_bytes())?;
-    Ok(written)
+    out.push(("report.html".into(), render(comparison, &figures, meta).into_bytes()));
+    out.push(("difference_map.geojson".into(), difference_geojson(base, alts, maps).into_bytes()));
+    out.push(("comparison.json".into(), to_json(comparison).into_bytes()));
+    debug_assert_eq!(out.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>(), file_names());
+    // One folder that appears whole or not at all, as a run's report does.
+    super::files::write_folder(dir, &out)
+}
+
+/// The files a comparison's report folder holds, in the order they are written.
+pub fn file_names() -> Vec<String> {
+    let mut names: Vec<String> = ["compliance", "difference", "difference_map"]
+        .iter()
+        .flat_map(|c| [format!("{c}.png"), format!("{c}.svg")])
+        .collect();
+    names.extend(["report.html", "difference_map.geojson", "comparison.json"].map(String::from));
+    names
 }

@@ -303,13 +303,3 @@ pub fn check_folder(dir: &Path, ours: &[String]) -> anyhow::Result<()> {
     }
     check_writable_folder(parent_of(dir), dir)
 }
-
-/// Checks a folder that an output writes files into (without replacing it): it is a folder that
-/// accepts files, or does not exist yet and its parent does.
-pub fn check_folder_to_fill(dir: &Path) -> anyhow::Result<()> {
-    match fs::metadata(dir) {
-        Ok(m) if m.is_dir() => check_writable_folder(dir, dir),
-        Ok(_) => bail!("cannot write {}: it exists and is not a folder; give a folder name", dir.display()),
-        Err(_) => check_writable_folder(parent_of(dir), dir),
-    }
-}

@@ -144,8 +144,11 @@ pub fn check_compare_outputs(paths: &OutputPaths) -> anyhow::Result<()> {
     {
         files::check_file(p)?;
     }
-    for dir in paths.csv.iter().chain(&paths.report) {
-        files::check_folder_to_fill(dir)?;
+    if let Some(dir) = &paths.csv {
+        files::check_folder(dir, &[compare::CSV_FILE.to_string()])?;
+    }
+    if let Some(dir) = &paths.report {
+        files::check_folder(dir, &compare_report::file_names())?;
     }
     Ok(())
 }
