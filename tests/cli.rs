@@ -428,7 +428,8 @@ fn a_comparison_replaces_only_its_own_folders() {
         let out = casevac(&["compare", SAHEL, FST, "-n", "20", "-q", "--csv", csv.to_str().unwrap()]);
         assert!(out.status.success(), "{}", text(&out.stderr));
     }
-    let names: Vec<String> =
+    let mut names: Vec<String> =
         std::fs::read_dir(&csv).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
-    assert_eq!(names, vec!["comparison.csv".to_string()]);
+    names.sort();
+    assert_eq!(names, vec!["comparison.csv".to_string(), "run.csv".to_string()]);
 }

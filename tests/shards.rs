@@ -237,6 +237,27 @@ fn merge_refuses_overlapping_and_missing_trials_unless_allowed_partial() {
     assert_eq!(v["run"]["trials"], 50);
     assert_eq!(v["run"]["partial"]["trials_requested"], 100);
     assert_eq!(v["run"]["partial"]["missing_trials"], serde_json::json!([[25, 50], [75, 100]]));
+    // Every output says so: the CSV folder's run.csv and the report page too.
+    let (csv, report) = (d.join("partial-csv"), d.join("partial-report"));
+    ok(&[
+        "merge",
+        s(&quarters[2]),
+        s(&quarters[0]),
+        "--allow-partial",
+        "--csv",
+        s(&csv),
+        "--report",
+        s(&report),
+        "-q",
+        "--map-grid",
+        "4",
+        "--map-probes",
+        "2",
+    ]);
+    let run_csv = std::fs::read_to_string(csv.join("run.csv")).unwrap();
+    assert!(run_csv.contains("partial,true") && run_csv.contains("\"[25, 50) [75, 100)\""), "{run_csv}");
+    let html = std::fs::read_to_string(report.join("report.html")).unwrap();
+    assert!(html.contains("PARTIAL: these figures cover 50 of 100 trials"), "the report says so too");
 
     // Nothing missing: --allow-partial changes nothing, and a full merge's JSON has no `partial`.
     let full = d.join("full.json");

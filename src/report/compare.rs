@@ -237,7 +237,14 @@ pub fn write_outputs(
         notes.push(format!("JSON written to {}", path.display()));
     }
     if let Some(dir) = &paths.csv {
-        super::files::write_folder(dir, &[(CSV_FILE.to_string(), to_csv(comparison)?)])?;
+        let base = &comparison.base.summary;
+        let run = super::csv_out::run_csv(
+            &comparison.casevac_version,
+            &base.scenario.name,
+            &comparison.run,
+            &base.scenario.overrides,
+        )?;
+        super::files::write_folder(dir, &[(CSV_FILE.to_string(), to_csv(comparison)?), ("run.csv".to_string(), run)])?;
         notes.push(format!("CSV written to {}", dir.join(CSV_FILE).display()));
     }
     if let Some(dir) = &paths.report {

@@ -128,6 +128,9 @@ pub fn render(c: &Comparison, figures: &[Figure], meta: &RunMeta) -> String {
         Esc(&c.casevac_version),
         Esc(&meta.date_utc)
     );
+    if let Some(p) = &c.run.partial {
+        let _ = write!(o, "<p class=meta><b>{}</b></p>", Esc(p.note(c.run.trials)));
+    }
     o.push_str("<section id=answer>");
     for (k, a) in c.alternatives.iter().enumerate() {
         answer_part(&mut o, c, k, a);

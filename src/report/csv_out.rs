@@ -112,11 +112,35 @@ pub fn files(s: &Summary) -> Result<Vec<(&'static str, Vec<u8>)>, csv::Error> {
         ("misses.csv", misses),
         ("assets.csv", assets),
         ("facilities.csv", facilities),
+        ("run.csv", run_csv(&s.casevac_version, &s.scenario.name, &s.run, &s.scenario.overrides)?),
     ])
 }
 
 /// The names of the files [`write`] puts in its folder.
-pub const FILES: [&str; 5] = ["compliance.csv", "phases.csv", "misses.csv", "assets.csv", "facilities.csv"];
+pub const FILES: [&str; 6] = ["compliance.csv", "phases.csv", "misses.csv", "assets.csv", "facilities.csv", "run.csv"];
+
+/// What a spreadsheet needs to know of the run itself, as `key,value` rows: where the figures
+/// come from (version, scenario, seed, trials, overrides) and whether a merge left trials out.
+pub fn run_csv(
+    version: &str,
+    scenario: &str,
+    run: &crate::summary::RunInfo,
+    overrides: &[String],
+) -> Result<Vec<u8>, csv::Error> {
+    let missing: Vec<String> =
+        run.partial.iter().flat_map(|p| p.missing_trials.iter().map(|[a, b]| format!("[{a}, {b})"))).collect();
+    let rows = [
+        ("casevac_version", version.to_string()),
+        ("scenario", scenario.to_string()),
+        ("seed", run.seed.to_string()),
+        ("trials", run.trials.to_string()),
+        ("trials_requested", run.partial.as_ref().map_or(run.trials, |p| p.trials_requested).to_string()),
+        ("partial", run.partial.is_some().to_string()),
+        ("missing_trials", missing.join(" ")),
+        ("overrides", overrides.join(" ")),
+    ];
+    table(&["key", "value"], rows.map(|(k, v)| vec![k.to_string(), v]))
+}
 
 /// Writes every CSV file into `dir`, as one folder that appears whole or not at all.
 pub fn write(s: &Summary, dir: &Path) -> anyhow::Result<()> {

@@ -116,6 +116,9 @@ pub fn render(model: &Model, s: &Summary, figures: &[Figure], meta: &RunMeta) ->
         Esc(&meta.date_utc)
     );
 
+    if let Some(p) = &s.run.partial {
+        let _ = write!(o, "<p class=meta><b>{}</b></p>", Esc(p.note(s.run.trials)));
+    }
     if !sc.overrides.is_empty() {
         let _ =
             write!(o, "<p class=meta>What-if: the scenario file with --set {}</p>", Esc(sc.overrides.join(", --set ")));

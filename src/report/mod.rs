@@ -145,7 +145,7 @@ pub fn check_compare_outputs(paths: &OutputPaths) -> anyhow::Result<()> {
         files::check_file(p)?;
     }
     if let Some(dir) = &paths.csv {
-        files::check_folder(dir, &[compare::CSV_FILE.to_string()])?;
+        files::check_folder(dir, &[compare::CSV_FILE.to_string(), "run.csv".to_string()])?;
     }
     if let Some(dir) = &paths.report {
         files::check_folder(dir, &compare_report::file_names())?;
