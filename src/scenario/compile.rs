@@ -666,17 +666,14 @@ fn compile_outcomes(
     }
     // A low end given without the central value (or the reverse) is checked against the
     // defaults of the other, so the order must hold whatever was written.
-    for k in 0..3 {
+    for (k, category) in crate::model::SEVERITIES.iter().enumerate() {
         if !(p_fatal[1][k] <= p_fatal[0][k] && p_fatal[0][k] <= p_fatal[2][k]) {
             let span = o.p_fatal.as_ref().or(o.p_fatal_low.as_ref()).or(o.p_fatal_high.as_ref()).map(|s| s.span());
             ctx.err(
                 span,
                 format!(
-                    "outcomes: p_fatal of {} must satisfy low <= central <= high, but is {} <= {} <= {}",
-                    crate::model::SEVERITIES[k],
-                    p_fatal[1][k],
-                    p_fatal[0][k],
-                    p_fatal[2][k]
+                    "outcomes: p_fatal of {category} must satisfy low <= central <= high, but is {} <= {} <= {}",
+                    p_fatal[1][k], p_fatal[0][k], p_fatal[2][k]
                 ),
                 "give p_fatal_low, p_fatal and p_fatal_high in increasing order for each category",
             );
