@@ -125,8 +125,12 @@ fn record_deaths(
         return 0;
     }
     let p = [0, 1, 2].map(|set| to_nano(om.p_death(set, sev, care)));
-    let at_doctrine = to_nano(om.p_death(CENTRAL, sev, &om.doctrinal(care)));
-    let preventable = p[CENTRAL].saturating_sub(at_doctrine);
+    // Doctrinal care cannot do worse than actual care, so a casualty who cannot die cannot be saved.
+    let preventable = if p[CENTRAL] == 0 {
+        0
+    } else {
+        p[CENTRAL].saturating_sub(to_nano(om.p_death(CENTRAL, sev, &om.doctrinal(care))))
+    };
     if preventable > 0 {
         tally.preventable_by_step_nano[om.costliest_step(care)] += u128::from(preventable);
     }
