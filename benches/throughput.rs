@@ -32,6 +32,19 @@ fn throughput(c: &mut Criterion) {
         })
     });
     group.bench_function("all cores", |b| b.iter(|| black_box(run_batch(&model, SEED, 0, TRIALS, &|_| {}).casualties)));
+    // The same trials with the outcome model off: its cost is the difference from "one core".
+    let mut off = model.clone();
+    off.outcomes = None;
+    let mut engine_off = Engine::new(&off);
+    group.bench_function("one core, outcome model off", |b| {
+        b.iter(|| {
+            let mut tally = Tally::new(&off);
+            for i in 0..TRIALS {
+                engine_off.trial(SEED, i, &mut tally);
+            }
+            black_box(tally.casualties)
+        })
+    });
     group.finish();
 }
 

@@ -62,6 +62,7 @@ pub mod coverage;
 pub mod dist;
 pub mod geo;
 pub mod model;
+pub mod outcome;
 pub mod report;
 pub mod run;
 pub mod scenario;

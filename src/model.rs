@@ -261,6 +261,8 @@ pub struct Model {
     pub zones: Vec<Zone>,
     /// Great-circle km from each facility to each asset group's base: the return leg.
     pub facility_to_base_km: Vec<Vec<f64>>,
+    /// The deaths model, unless the scenario turns it off.
+    pub outcomes: Option<crate::outcome::OutcomeModel>,
 }
 
 impl Model {

@@ -31,6 +31,144 @@ pub struct Summary {
     pub outcomes: Vec<Count>,
     pub assets: Vec<AssetResult>,
     pub facilities: Vec<FacilityResult>,
+    /// Deaths of wounds from the outcome model; absent when the scenario turns it off.
+    pub deaths: Option<DeathsResult>,
+}
+
+/// What the outcome model reads the minutes as: expected deaths of wounds among potentially
+/// survivable injuries. Modelled deaths, not a prediction for any individual.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeathsResult {
+    pub note: &'static str,
+    /// Central expected deaths per trial (period), with the 95% interval between trials.
+    pub per_trial: f64,
+    pub ci95_low: f64,
+    pub ci95_high: f64,
+    /// The same per 30 days of operations.
+    pub per_30_days: f64,
+    /// Share of the expected deaths that care at doctrinal times would have avoided.
+    pub preventable_share: Option<f64>,
+    pub preventable_per_trial: f64,
+    /// The same figure with the model's parameters at the low and high ends of their ranges,
+    /// on the same casualties and times.
+    pub sensitivity: Sensitivity,
+    /// Preventable expected deaths by the step whose delay cost the most.
+    pub costliest_step: Vec<StepDeaths>,
+    pub by_severity: Vec<GroupDeaths>,
+    pub by_zone: Vec<GroupDeaths>,
+    pub by_time_of_day: Vec<GroupDeaths>,
+    /// Deaths drawn casualty by casualty (central parameters), by minutes after wounding.
+    pub drawn_deaths: u64,
+    pub drawn_by_time: Vec<DeathTimeBin>,
+    pub model: crate::outcome::OutcomeModel,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Sensitivity {
+    pub low_per_trial: f64,
+    pub central_per_trial: f64,
+    pub high_per_trial: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StepDeaths {
+    pub step: Step,
+    pub preventable_per_trial: f64,
+    pub share_of_preventable: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupDeaths {
+    pub group: String,
+    pub casualties: u64,
+    pub per_trial: f64,
+    /// Expected deaths per casualty of the group.
+    pub per_casualty: Option<f64>,
+    pub preventable_share: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DeathTimeBin {
+    /// Upper end of the bin in minutes after wounding; null for the open last bin.
+    pub up_to_min: Option<f64>,
+    pub deaths: u64,
+    /// Share of all drawn deaths dead by the bin's end.
+    pub cumulative_share: Option<f64>,
+}
+
+const NANO: f64 = 1e9;
+
+fn deaths(model: &Model, tally: &Tally) -> Option<DeathsResult> {
+    let om = model.outcomes.as_ref()?;
+    let groups = tally.groups();
+    let k = tally.trials.max(1) as f64;
+    let per_trial = |nano: u128| nano as f64 / NANO / k;
+    let all = &tally.deaths[Groups::ALL];
+    let sum = all.expected_nano[crate::outcome::CENTRAL] as f64 / NANO;
+    let mean = sum / k;
+    // Between-trial variance of the per-trial deaths, from Σd and Σd².
+    let var = if tally.trials > 1 {
+        ((tally.deaths_nano2 as f64 / (NANO * NANO) - sum * sum / k) / (k - 1.0)).max(0.0)
+    } else {
+        0.0
+    };
+    let hw = crate::stats::interval::Z95 * (var / k).sqrt();
+    let share = |a: u128, b: u128| (b > 0).then(|| a as f64 / b as f64);
+    let group = |name: String, g: usize| {
+        let d = &tally.deaths[g];
+        let n = tally.group_casualties[g];
+        GroupDeaths {
+            group: name,
+            casualties: n,
+            per_trial: per_trial(d.expected_nano[0]),
+            per_casualty: (n > 0).then(|| d.expected_nano[0] as f64 / NANO / n as f64),
+            preventable_share: share(d.preventable_nano, d.expected_nano[0]),
+        }
+    };
+    let prev_total: u128 = tally.preventable_by_step_nano.iter().sum();
+    let mut cum = 0;
+    Some(DeathsResult {
+        note: "modelled deaths of wounds among potentially survivable injuries, not a prediction for any individual",
+        per_trial: mean,
+        ci95_low: (mean - hw).max(0.0),
+        ci95_high: mean + hw,
+        per_30_days: mean * 30.0 * MIN_PER_DAY / model.period_min,
+        preventable_share: share(all.preventable_nano, all.expected_nano[0]),
+        preventable_per_trial: per_trial(all.preventable_nano),
+        sensitivity: Sensitivity {
+            low_per_trial: per_trial(all.expected_nano[crate::outcome::LOW]),
+            central_per_trial: mean,
+            high_per_trial: per_trial(all.expected_nano[crate::outcome::HIGH]),
+        },
+        costliest_step: (0..3)
+            .map(|st| StepDeaths {
+                step: STEPS[st],
+                preventable_per_trial: per_trial(tally.preventable_by_step_nano[st]),
+                share_of_preventable: share(tally.preventable_by_step_nano[st], prev_total),
+            })
+            .collect(),
+        by_severity: (0..3).map(|s| group(SEVERITIES[s].to_string(), groups.severity(s))).collect(),
+        by_zone: model.zones.iter().enumerate().map(|(i, z)| group(z.id.clone(), groups.zone(i))).collect(),
+        by_time_of_day: [("day", false), ("night", true)]
+            .iter()
+            .map(|&(n, night)| group(n.to_string(), groups.light(night)))
+            .collect(),
+        drawn_deaths: all.drawn,
+        drawn_by_time: tally
+            .death_time_bins
+            .iter()
+            .enumerate()
+            .map(|(i, &n)| {
+                cum += n;
+                DeathTimeBin {
+                    up_to_min: crate::outcome::DEATH_BINS_MIN.get(i).copied(),
+                    deaths: n,
+                    cumulative_share: (all.drawn > 0).then(|| cum as f64 / all.drawn as f64),
+                }
+            })
+            .collect(),
+        model: om.clone(),
+    })
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -340,6 +478,7 @@ impl Summary {
                         .then(|| tally.table_busy_mmin[f] as f64 / 1000.0 / (fac.tables as f64 * period * trials)),
                 })
                 .collect(),
+            deaths: deaths(model, tally),
         }
     }
 }

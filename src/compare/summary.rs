@@ -69,6 +69,26 @@ pub struct AltResult {
     /// Utilisation of each asset group and each facility's operating tables, by id.
     pub asset_utilisation: Vec<MeanChange>,
     pub table_utilisation: Vec<MeanChange>,
+    /// Lives saved by the alternative; absent unless both scenarios run the outcome model.
+    pub lives_saved: Option<LivesSavedResult>,
+}
+
+/// Base − alternative expected deaths of wounds (modelled), positive when the alternative saves
+/// lives, with the interval from paired trials.
+#[derive(Debug, Clone, Serialize)]
+pub struct LivesSavedResult {
+    pub note: &'static str,
+    pub per_trial: f64,
+    pub ci95_low: Option<f64>,
+    pub ci95_high: Option<f64>,
+    /// Per year of operations: 365 days / period_days × per trial.
+    pub per_year: f64,
+    pub per_year_ci95_low: Option<f64>,
+    pub per_year_ci95_high: Option<f64>,
+    /// Per trial with the outcome model's parameters at the low and high ends of their ranges.
+    pub per_trial_low_params: f64,
+    pub per_trial_high_params: f64,
+    pub verdict: Option<Verdict>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -169,6 +189,31 @@ impl Comparison {
                         .collect(),
                     asset_utilisation: by_id(&sb.assets, &sa.assets, |x| &x.id, |x| Some(x.utilisation)),
                     table_utilisation: by_id(&sb.facilities, &sa.facilities, |x| &x.id, |x| x.table_utilisation),
+                    lives_saved: tally.lives_saved(k, base, alt).map(|l| {
+                        let per_year = 365.0 * crate::model::MIN_PER_DAY / base.period_min;
+                        let lo = l.half_width.map(|h| l.per_trial - h);
+                        let hi = l.half_width.map(|h| l.per_trial + h);
+                        let d = Difference {
+                            base: None,
+                            alt: None,
+                            difference: Some(l.per_trial),
+                            half_width: l.half_width,
+                            independent_half_width: None,
+                        };
+                        LivesSavedResult {
+                            note: "modelled deaths of wounds among potentially survivable injuries, not a prediction \
+                                   for any individual",
+                            per_trial: l.per_trial,
+                            ci95_low: lo,
+                            ci95_high: hi,
+                            per_year: l.per_trial * per_year,
+                            per_year_ci95_low: lo.map(|x| x * per_year),
+                            per_year_ci95_high: hi.map(|x| x * per_year),
+                            per_trial_low_params: l.low_params,
+                            per_trial_high_params: l.high_params,
+                            verdict: Verdict::of(&d),
+                        }
+                    }),
                     variant: Variant { label: labels[k + 1].clone(), summary: sa },
                 }
             })

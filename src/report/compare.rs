@@ -95,6 +95,26 @@ fn alternative(o: &mut String, c: &Comparison, k: usize, a: &AltResult) {
         headline_row(o, &title, d);
     }
     let _ = writeln!(o, "  (differences in percentage points, {b} minus A; 95% intervals from paired trials)");
+    if let Some(l) = &a.lives_saved {
+        let interval = |lo: Option<f64>, hi: Option<f64>, digits: usize| {
+            lo.zip(hi).map_or(String::new(), |(lo, hi)| format!(" (95% CI {lo:.digits$} to {hi:.digits$})"))
+        };
+        let _ = writeln!(
+            o,
+            "  {:<28}{:.2} a trial{}, {:.1} a year{}: {}",
+            "lives saved (modelled)",
+            l.per_trial,
+            interval(l.ci95_low, l.ci95_high, 2),
+            l.per_year,
+            interval(l.per_year_ci95_low, l.per_year_ci95_high, 1),
+            l.verdict.map_or(S.missing(), |v| v.label())
+        );
+        let _ = writeln!(
+            o,
+            "  {:<28}{:.2} and {:.2} a trial with the outcome parameters giving the fewest and the most deaths",
+            "", l.per_trial_low_params, l.per_trial_high_params
+        );
+    }
     if let Some(d) = a.steps.iter().rev().find(|d| d.paired_half_width.is_some_and(|h| h > 0.0)) {
         let _ = writeln!(
             o,

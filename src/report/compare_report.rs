@@ -96,6 +96,23 @@ fn answer_part(o: &mut String, c: &Comparison, k: usize, a: &AltResult) {
         "</table><p class=note>Differences in percentage points, alternative minus base, with 95% intervals \
          computed from the paired difference of each trial (common random numbers). {same}</p>"
     );
+    if let Some(l) = &a.lives_saved {
+        let interval = |lo: Option<f64>, hi: Option<f64>, digits: usize| {
+            lo.zip(hi).map_or(String::new(), |(lo, hi)| format!(" (95% interval {lo:.digits$} to {hi:.digits$})"))
+        };
+        let _ = write!(
+            o,
+            "<p class=answer><b>Lives saved: {:.2} per trial{}, {:.1} per year of operations{}</b>; {:.2} and \
+             {:.2} per trial with the outcome parameters giving the fewest and the most deaths. {}.</p>",
+            l.per_trial,
+            interval(l.ci95_low, l.ci95_high, 2),
+            l.per_year,
+            interval(l.per_year_ci95_low, l.per_year_ci95_high, 1),
+            l.per_trial_low_params,
+            l.per_trial_high_params,
+            Esc(l.note)
+        );
+    }
 }
 
 /// Where an alternative's differences come from: the tables by group.

@@ -106,18 +106,68 @@ pub fn files(s: &Summary) -> Result<Vec<(&'static str, Vec<u8>)>, csv::Error> {
             ]
         }),
     )?;
-    Ok(vec![
+    let mut out = vec![
         ("compliance.csv", compliance),
         ("phases.csv", phases),
         ("misses.csv", misses),
         ("assets.csv", assets),
         ("facilities.csv", facilities),
-        ("run.csv", run_csv(&s.casevac_version, &s.scenario.name, &s.run, &s.scenario.overrides)?),
-    ])
+    ];
+    if let Some(d) = &s.deaths {
+        // The sensitivity columns are the whole run's: the low and high parameter sets are
+        // tallied over all casualties only.
+        let all = vec![
+            "all".to_string(),
+            "all".to_string(),
+            s.casualties.to_string(),
+            d.per_trial.to_string(),
+            d.ci95_low.to_string(),
+            d.ci95_high.to_string(),
+            Value(d.preventable_share).to_string(),
+            d.sensitivity.low_per_trial.to_string(),
+            d.sensitivity.high_per_trial.to_string(),
+        ];
+        let groups = [("severity", &d.by_severity), ("zone", &d.by_zone), ("time_of_day", &d.by_time_of_day)]
+            .into_iter()
+            .flat_map(|(kind, gs)| {
+                gs.iter().map(move |g| {
+                    vec![
+                        kind.to_string(),
+                        g.group.clone(),
+                        g.casualties.to_string(),
+                        g.per_trial.to_string(),
+                        String::new(),
+                        String::new(),
+                        Value(g.preventable_share).to_string(),
+                        String::new(),
+                        String::new(),
+                    ]
+                })
+            });
+        let deaths = table(
+            &[
+                "group_kind",
+                "group",
+                "casualties",
+                "expected_deaths_per_trial",
+                "ci95_low",
+                "ci95_high",
+                "preventable_share",
+                "low_params_per_trial",
+                "high_params_per_trial",
+            ],
+            std::iter::once(all).chain(groups),
+        )?;
+        out.push(("deaths.csv", deaths));
+    }
+    out.push(("run.csv", run_csv(&s.casevac_version, &s.scenario.name, &s.run, &s.scenario.overrides)?));
+    Ok(out)
 }
 
-/// The names of the files [`write`] puts in its folder.
-pub const FILES: [&str; 6] = ["compliance.csv", "phases.csv", "misses.csv", "assets.csv", "facilities.csv", "run.csv"];
+/// The names of the files [`write`] may put in its folder (`deaths.csv` only with the outcome
+/// model on).
+pub const FILES: [&str; 7] =
+    ["compliance.csv", "phases.csv", "misses.csv", "assets.csv", "facilities.csv", "deaths.csv", "run.csv"];
 
 /// What a spreadsheet needs to know of the run itself, as `key,value` rows: where the figures
 /// come from (version, scenario, seed, trials, overrides) and whether a merge left trials out.

@@ -166,6 +166,9 @@ pub fn render(model: &Model, s: &Summary, figures: &[Figure], meta: &RunMeta) ->
     }
     o.push_str("</ul></section>");
 
+    if let Some(d) = &s.deaths {
+        deaths(&mut o, d);
+    }
     o.push_str("<section id=charts><h2>Charts</h2>");
     let b64 = base64::engine::general_purpose::STANDARD;
     for f in figures {
@@ -195,6 +198,55 @@ pub fn render(model: &Model, s: &Summary, figures: &[Figure], meta: &RunMeta) ->
     );
     o.push_str("</body></html>\n");
     o
+}
+
+/// The outcome model's figures, with the words that say what they are and are not.
+fn deaths(o: &mut String, d: &crate::summary::DeathsResult) {
+    let [fa, rs, su] = d.model.doctrine_min;
+    let _ = write!(
+        o,
+        "<section id=deaths><h2>Deaths of wounds (modelled)</h2><table>\
+         <tr><td>expected deaths per trial</td><td class=n><b>{:.2}</b></td><td class=n>95% interval {:.2}–{:.2}</td></tr>\
+         <tr><td>per 30 days</td><td class=n>{:.2}</td><td></td></tr>\
+         <tr><td>with the parameters at the low and high ends of their sources</td><td class=n>{:.2}–{:.2}</td><td></td></tr>\
+         <tr><td>potentially preventable (care at {fa}/{rs}/{su} min)</td><td class=n>{}</td><td class=n>{:.2} per trial</td></tr>",
+        d.per_trial,
+        d.ci95_low,
+        d.ci95_high,
+        d.per_30_days,
+        d.sensitivity.low_per_trial,
+        d.sensitivity.high_per_trial,
+        Maybe(d.preventable_share.map(Pct), S),
+        d.preventable_per_trial
+    );
+    for c in &d.costliest_step {
+        let _ = write!(
+            o,
+            "<tr><td>preventable deaths whose costliest delay was {}</td><td class=n>{}</td><td></td></tr>",
+            c.step.label(),
+            Maybe(c.share_of_preventable.map(Pct), S)
+        );
+    }
+    o.push_str("</table><table><tr><th>group</th><th>casualties</th><th>expected deaths per trial</th><th>preventable</th></tr>");
+    for g in d.by_severity.iter().chain(&d.by_zone).chain(&d.by_time_of_day) {
+        let _ = write!(
+            o,
+            "<tr><td>{}</td><td class=n>{}</td><td class=n>{:.2}</td><td class=n>{}</td></tr>",
+            Esc(&g.group),
+            Count(g.casualties),
+            g.per_trial,
+            Maybe(g.preventable_share.map(Pct), S)
+        );
+    }
+    let _ = write!(
+        o,
+        "</table><p class=note>{}. Each potentially fatal casualty dies at a time drawn from the untreated \
+         time-to-death curve of UK killed in action (Webster et al. 2021), stretched by first aid and \
+         resuscitation and stopped by surgery; the costliest delay is the step that, brought alone to its \
+         doctrinal time, would have shortened the dying clock most. See the format guide for every parameter \
+         and its source.</p></section>",
+        Esc(d.note)
+    );
 }
 
 fn assumptions(o: &mut String, m: &Model, s: &Summary) {

@@ -2,7 +2,7 @@
 
 use crate::report::fmt::{Count, Interval, Label, Maybe, Minutes, Pct, Quantile, Style};
 use crate::report::step_title;
-use crate::summary::{GroupResult, PhaseResult, StepScope, Summary};
+use crate::summary::{DeathsResult, GroupDeaths, GroupResult, PhaseResult, StepScope, Summary};
 use std::fmt::Write;
 
 /// Columns line up in any terminal, so ASCII only.
@@ -35,6 +35,51 @@ fn phase_row(out: &mut String, name: &str, phases: &[PhaseResult]) {
         let _ = write!(out, "{:>10.1}", Maybe(p.mean_min.map(Minutes), S));
     }
     let _ = writeln!(out);
+}
+
+fn death_groups(o: &mut String, title: &str, groups: &[GroupDeaths]) {
+    let items: Vec<String> = groups.iter().map(|g| format!("{} {:.2}", g.group, g.per_trial)).collect();
+    let _ = writeln!(o, "  {title:<28}{}", items.join(", "));
+}
+
+/// The outcome model's lines: expected deaths with their interval, the sensitivity to the
+/// model's parameters, what doctrinal times would have prevented and which delay cost most.
+fn deaths(o: &mut String, d: &DeathsResult, period_days: f64) {
+    let _ = writeln!(
+        o,
+        "\ndeaths of wounds (modelled: potentially survivable injuries; not a prediction for any individual)"
+    );
+    let _ = writeln!(
+        o,
+        "  {:<28}{:.2} (95% CI {:.2}-{:.2}); {:.2} per 30 days",
+        format!("expected per {period_days}-day trial"),
+        d.per_trial,
+        d.ci95_low,
+        d.ci95_high,
+        d.per_30_days
+    );
+    let _ = writeln!(
+        o,
+        "  {:<28}{:.2} to {:.2} (outcome parameters at the low and high ends of their sources)",
+        "sensitivity", d.sensitivity.low_per_trial, d.sensitivity.high_per_trial
+    );
+    let [fa, rs, su] = d.model.doctrine_min;
+    let steps: Vec<String> = d
+        .costliest_step
+        .iter()
+        .filter_map(|c| c.share_of_preventable.map(|sh| format!("{} {:.0}", c.step.label(), Pct(sh))))
+        .collect();
+    let _ = writeln!(
+        o,
+        "  {:<28}{} ({:.2} a trial) with care at {fa}/{rs}/{su} min{}",
+        "potentially preventable",
+        Maybe(d.preventable_share.map(Pct), S),
+        d.preventable_per_trial,
+        if steps.is_empty() { String::new() } else { format!("; costliest delay: {}", steps.join(", ")) }
+    );
+    death_groups(o, "by severity", &d.by_severity);
+    death_groups(o, "by zone", &d.by_zone);
+    death_groups(o, "by time of wounding", &d.by_time_of_day);
 }
 
 /// Renders the summary as plain text for a terminal.
@@ -83,6 +128,10 @@ pub fn render(s: &Summary) -> String {
         );
     }
     let _ = writeln!(o, "  (times in minutes; {})", super::scope_note(&sc.step_scopes, &sc.thresholds_min));
+
+    if let Some(d) = &s.deaths {
+        deaths(&mut o, d, sc.period_days);
+    }
 
     group_table(&mut o, "by severity", &s.by_severity, Some(&sc.step_scopes));
     group_table(&mut o, "by zone", &s.by_zone, None);

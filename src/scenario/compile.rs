@@ -812,6 +812,8 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
         );
     }
 
+    let outcomes = compile_outcomes(&mut ctx, &f.outcomes, thresholds_min);
+
     if !ctx.problems.is_empty() {
         return Err(ctx.problems);
     }
@@ -843,6 +845,117 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
         facilities,
         assets,
         zones,
+        outcomes,
         facility_to_base_km,
+    })
+}
+
+/// The deaths model's published defaults; docs/scenario-format.md gives the source of each.
+/// [category] probability that an injury is fatal untreated but survivable: central, low, high.
+const P_FATAL: [[f64; 3]; 3] = [[0.30, 0.02, 0.0], [0.15, 0.0, 0.0], [0.45, 0.05, 0.0]];
+/// Hazard multiplier of first aid: 1 − 0.909 × 0.327 (Eastridge 2012: hemorrhage caused 90.9%
+/// of potentially survivable pre-hospital deaths, 32.7% of it from compressible, extremity or
+/// junctional, sources); the range halves and doubles the compressible share's effect.
+const FIRST_AID_FACTOR: [f64; 3] = [0.70, 0.50, 0.90];
+/// Shackelford et al. 2017: adjusted hazard ratio of 24-h mortality with prehospital
+/// transfusion, 0.26 (95% CI 0.08–0.84).
+const RESUSCITATION_FACTOR: [f64; 3] = [0.26, 0.08, 0.84];
+/// Webster et al. 2021, 303 UK killed in action: of the 130 not dead at 0 min, 32, 104 and 127
+/// were dead by 10, 60 and 120 min; the last 3 are spread evenly to 240 min (an assumption).
+const DEATH_CURVE_MIN: [f64; 4] = [10.0, 60.0, 120.0, 240.0];
+const DEATH_CURVE_CUM: [f64; 4] = [32.0 / 130.0, 104.0 / 130.0, 127.0 / 130.0, 1.0];
+
+fn compile_outcomes(
+    ctx: &mut Ctx,
+    o: &OutcomesSection,
+    doctrine_min: [f64; 3],
+) -> Option<crate::outcome::OutcomeModel> {
+    use crate::outcome::{Curve, OutcomeModel, Params};
+    if o.enabled == Some(false) {
+        return None;
+    }
+    let names = ["p_fatal", "p_fatal_low", "p_fatal_high"];
+    let mut p_fatal = P_FATAL;
+    for (i, v) in [&o.p_fatal, &o.p_fatal_low, &o.p_fatal_high].into_iter().enumerate() {
+        if let Some(v) = v {
+            let x = v.get_ref();
+            p_fatal[i] = [&x.t1, &x.t2, &x.t3].map(|t| ctx.share(t, &format!("outcomes.{}", names[i])));
+        }
+    }
+    // A low end given without the central value (or the reverse) is checked against the
+    // defaults of the other, so the order must hold whatever was written.
+    for (k, category) in crate::model::SEVERITIES.iter().enumerate() {
+        if !(p_fatal[1][k] <= p_fatal[0][k] && p_fatal[0][k] <= p_fatal[2][k]) {
+            let span = o.p_fatal.as_ref().or(o.p_fatal_low.as_ref()).or(o.p_fatal_high.as_ref()).map(|s| s.span());
+            ctx.err(
+                span,
+                format!(
+                    "outcomes: p_fatal of {category} must satisfy low <= central <= high, but is {} <= {} <= {}",
+                    p_fatal[1][k], p_fatal[0][k], p_fatal[2][k]
+                ),
+                "give p_fatal_low, p_fatal and p_fatal_high in increasing order for each category",
+            );
+        }
+    }
+    let mut factor = |vals: [&Option<Spanned<f64>>; 3], defaults: [f64; 3], name: &str| -> [f64; 3] {
+        let suffix = ["", "_low", "_high"];
+        let x: [f64; 3] = std::array::from_fn(|i| {
+            ctx.opt_num(
+                vals[i],
+                defaults[i],
+                &format!("outcomes.{name}{}", suffix[i]),
+                |x| (0.0..=1.0).contains(&x),
+                "give a hazard multiplier from 0 (care stops the dying) to 1 (care changes nothing)",
+            )
+        });
+        if !(x[1] <= x[0] && x[0] <= x[2]) {
+            let span = vals.iter().find_map(|v| v.as_ref().map(|v| v.span()));
+            ctx.err(
+                span,
+                format!(
+                    "outcomes: {name} must satisfy low <= central <= high, but is {} <= {} <= {}",
+                    x[1], x[0], x[2]
+                ),
+                format!("give {name}_low, {name} and {name}_high in increasing order"),
+            );
+        }
+        x
+    };
+    let fa = factor(
+        [&o.first_aid_factor, &o.first_aid_factor_low, &o.first_aid_factor_high],
+        FIRST_AID_FACTOR,
+        "first_aid_factor",
+    );
+    let rf = factor(
+        [&o.resuscitation_factor, &o.resuscitation_factor_low, &o.resuscitation_factor_high],
+        RESUSCITATION_FACTOR,
+        "resuscitation_factor",
+    );
+    let curve = Curve {
+        min: o.death_curve_min.as_ref().map_or(DEATH_CURVE_MIN.to_vec(), |v| v.get_ref().clone()),
+        cum: o.death_curve_cum.as_ref().map_or(DEATH_CURVE_CUM.to_vec(), |v| v.get_ref().clone()),
+    };
+    let span = o.death_curve_min.as_ref().or(o.death_curve_cum.as_ref()).map(|s| s.span());
+    let times_ok =
+        curve.min.iter().all(|t| t.is_finite() && *t > 0.0 && *t <= 1e6) && curve.min.windows(2).all(|w| w[0] < w[1]);
+    let cum_ok = curve.cum.iter().all(|c| (0.0..=1.0).contains(c))
+        && curve.cum.windows(2).all(|w| w[0] <= w[1])
+        && curve.cum.last() == Some(&1.0);
+    if curve.min.is_empty() || curve.min.len() != curve.cum.len() || curve.min.len() > 100 || !times_ok || !cum_ok {
+        ctx.err(
+            span,
+            "outcomes: the death curve is not a cumulative distribution",
+            "give death_curve_min as 1 to 100 increasing minutes (each above 0, at most 1000000) and \
+             death_curve_cum as as many non-decreasing shares, the last 1",
+        );
+    }
+    Some(OutcomeModel {
+        params: std::array::from_fn(|i| Params {
+            p_fatal: p_fatal[i],
+            first_aid_factor: fa[i],
+            resuscitation_factor: rf[i],
+        }),
+        curve,
+        doctrine_min,
     })
 }

@@ -20,6 +20,28 @@ pub struct ScenarioFile {
     pub asset: Vec<AssetEntry>,
     #[serde(default)]
     pub zone: Vec<ZoneEntry>,
+    /// The deaths model; absent, it runs with its published defaults.
+    #[serde(default)]
+    pub outcomes: OutcomesSection,
+}
+
+/// `[outcomes]`: every parameter of the deaths model, each optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutcomesSection {
+    pub enabled: Option<bool>,
+    pub p_fatal: Option<S<PerSeverity>>,
+    pub p_fatal_low: Option<S<PerSeverity>>,
+    pub p_fatal_high: Option<S<PerSeverity>>,
+    pub first_aid_factor: Option<S<f64>>,
+    pub first_aid_factor_low: Option<S<f64>>,
+    pub first_aid_factor_high: Option<S<f64>>,
+    pub resuscitation_factor: Option<S<f64>>,
+    pub resuscitation_factor_low: Option<S<f64>>,
+    pub resuscitation_factor_high: Option<S<f64>>,
+    /// Knots of the untreated time-to-death curve: minutes after wounding and cumulative shares.
+    pub death_curve_min: Option<S<Vec<f64>>>,
+    pub death_curve_cum: Option<S<Vec<f64>>>,
 }
 
 #[derive(Debug, Deserialize)]

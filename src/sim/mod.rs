@@ -126,6 +126,8 @@ pub struct Engine<'m> {
     aider_free: Vec<f64>,
     /// This trial's [group][step] (n, compliant), for the between-trial spread.
     trial_counts: Vec<(u64, u64)>,
+    /// This trial's central expected deaths of wounds, in billionths.
+    trial_deaths_nano: u128,
     /// While tracing: each group's days.
     day_log: Option<Vec<DayTrace>>,
 }
@@ -165,6 +167,7 @@ impl<'m> Engine<'m> {
             table_queue: vec![BinaryHeap::new(); model.facilities.len()],
             aider_free: Vec::new(),
             trial_counts: vec![(0, 0); groups.count() * 3],
+            trial_deaths_nano: 0,
             day_log: None,
         }
     }
@@ -181,6 +184,12 @@ impl<'m> Engine<'m> {
     /// trial by trial.
     pub fn trial_counts(&self) -> &[(u64, u64)] {
         &self.trial_counts
+    }
+
+    /// The last trial's central expected deaths of wounds (all casualties), in billionths: what
+    /// a paired comparison needs for the interval of lives saved.
+    pub fn trial_deaths_nano(&self) -> u128 {
+        self.trial_deaths_nano
     }
 
     /// Simulates a single T1 casualty who needs surgery, wounded at `pos` at a uniformly random

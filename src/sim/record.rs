@@ -1,7 +1,10 @@
 //! Recording: a trial's casualties turned into tallies, and the cause of each miss.
 
+use super::streams::Purpose;
 use super::{Casualty, Engine, Incident, NEVER};
+use crate::dist::unit;
 use crate::model::ClockOrigin;
+use crate::outcome::{CENTRAL, Care, NEVER_MIN, OutcomeModel, death_bin, death_time, to_nano};
 use crate::stats::tally::{
     CAUSE_FIRST_AIDER_DELAY, CAUSE_FIRST_AIDERS_BUSY, CAUSE_NO_FIRST_AIDER, Groups, PHASES, Phase, Tally, to_mmin,
     to_ms,
@@ -16,6 +19,7 @@ impl Engine<'_> {
         let groups = self.groups;
         let deadline_ms = m.deadlines_min.map(|d| d.map(to_ms));
         self.trial_counts.fill((0, 0));
+        self.trial_deaths_nano = 0;
         tally.trials += 1;
         // Incidents of the warm-up competed for assets and tables but are not counted.
         let counted = |inc: &Incident| inc.wound_t >= m.warmup_min;
@@ -82,13 +86,70 @@ impl Engine<'_> {
                 0
             };
             tally.outcomes[z * 3 + outcome] += 1;
+            if let Some(om) = &m.outcomes {
+                // Biology runs from wounding whatever clock the 10-1-2 figures use.
+                let since_wounding = |t: f64| if t <= horizon { (t - inc.wound_t).max(0.0) } else { NEVER_MIN };
+                let resuscitation = since_wounding(c.resus_t);
+                let care = Care {
+                    first_aid: since_wounding(first_aid_t),
+                    resuscitation,
+                    definitive: if c.needs_surgery { since_wounding(c.surgery_t) } else { resuscitation },
+                    surgical: c.needs_surgery,
+                };
+                self.trial_deaths_nano += record_deaths(om, &self.keys, c.key, sev, &care, &in_groups, tally);
+            }
         }
+        tally.deaths_nano2 += self.trial_deaths_nano * self.trial_deaths_nano;
         for (cell, &(n, c)) in tally.cells.iter_mut().zip(&self.trial_counts) {
             cell.n2 += n * n;
             cell.c2 += c * c;
             cell.nc += n * c;
         }
     }
+}
+
+/// Adds one casualty's deaths of wounds to its groups; returns its central expected death in
+/// billionths. The draws come from the casualty's own stream, so two variants that treat it
+/// alike agree on whether it dies.
+fn record_deaths(
+    om: &OutcomeModel,
+    keys: &super::streams::TrialKeys,
+    key: u64,
+    sev: usize,
+    care: &Care,
+    groups: &[usize; 4],
+    tally: &mut Tally,
+) -> u128 {
+    // No parameter set can kill this category (T3 by default): nothing to add or draw.
+    if om.params.iter().all(|p| p.p_fatal[sev] == 0.0) {
+        return 0;
+    }
+    let p = [0, 1, 2].map(|set| to_nano(om.p_death(set, sev, care)));
+    // Doctrinal care cannot do worse than actual care, so a casualty who cannot die cannot be saved.
+    let preventable = if p[CENTRAL] == 0 {
+        0
+    } else {
+        p[CENTRAL].saturating_sub(to_nano(om.p_death(CENTRAL, sev, &om.doctrinal(care))))
+    };
+    if preventable > 0 {
+        tally.preventable_by_step_nano[om.costliest_step(care)] += u128::from(preventable);
+    }
+    let mut stream = keys.stream(Purpose::Outcome, key, 0);
+    let (fatal, when) = (unit(&mut stream), unit(&mut stream));
+    let central = &om.params[CENTRAL];
+    let died = if fatal < central.p_fatal[sev] { death_time(care, central, om.curve.quantile(when)) } else { None };
+    if let Some(t) = died {
+        tally.death_time_bins[death_bin(t)] += 1;
+    }
+    for &g in groups {
+        let d = &mut tally.deaths[g];
+        for (x, &y) in d.expected_nano.iter_mut().zip(&p) {
+            *x += u128::from(y);
+        }
+        d.preventable_nano += u128::from(preventable);
+        d.drawn += died.is_some() as u64;
+    }
+    u128::from(p[CENTRAL])
 }
 
 /// The reason a casualty missed `step`: for first aid, whether a trained first-aider was there;

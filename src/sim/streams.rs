@@ -47,6 +47,8 @@ pub enum Purpose {
     ProbeTime = 11,
     /// How long a first-aider spends on a casualty.
     FirstAid = 12,
+    /// Whether a casualty's injury is potentially fatal, and its untreated time to death.
+    Outcome = 13,
 }
 
 /// SplitMix64's finaliser: a bijection on 64 bits with good avalanche.

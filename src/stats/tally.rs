@@ -87,6 +87,18 @@ pub struct Cell {
     pub nc: u64,
 }
 
+/// Deaths of wounds in one group, from the outcome model.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeathCell {
+    /// Expected deaths (sums of each casualty's probability of death) in billionths, with the
+    /// model's central, low and high parameters (`outcome::CENTRAL`, `LOW`, `HIGH`).
+    pub expected_nano: [u128; 3],
+    /// Of the central expected deaths, those care at doctrinal times would have avoided.
+    pub preventable_nano: u128,
+    /// Deaths drawn from each casualty's outcome stream with the central parameters.
+    pub drawn: u64,
+}
+
 /// The groups casualties are split into, laid out one after another.
 #[derive(Debug, Clone, Copy)]
 pub struct Groups {
@@ -141,6 +153,15 @@ pub struct Tally {
     /// Per facility: operating-table time within the period, and operations started.
     pub table_busy_mmin: Vec<u128>,
     pub operations: Vec<u64>,
+    /// [group]: deaths of wounds.
+    pub deaths: Vec<DeathCell>,
+    /// Sum over trials of the square of each trial's central expected deaths (all casualties),
+    /// in billionths squared: the spread between trials.
+    pub deaths_nano2: u128,
+    /// [step]: preventable expected deaths (billionths) whose costliest delay was the step's.
+    pub preventable_by_step_nano: Vec<u128>,
+    /// [bin of `outcome::DEATH_BINS_MIN`]: drawn deaths by minutes after wounding.
+    pub death_time_bins: Vec<u64>,
 }
 
 impl Tally {
@@ -165,6 +186,10 @@ impl Tally {
             sorties: vec![0; model.assets.len()],
             table_busy_mmin: vec![0; model.facilities.len()],
             operations: vec![0; model.facilities.len()],
+            deaths: vec![DeathCell::default(); g],
+            deaths_nano2: 0,
+            preventable_by_step_nano: vec![0; 3],
+            death_time_bins: vec![0; crate::outcome::DEATH_BINS_MIN.len() + 1],
         }
     }
 
@@ -262,6 +287,7 @@ impl Tally {
             (&mut self.group_casualties, &o.group_casualties),
             (&mut self.sorties, &o.sorties),
             (&mut self.operations, &o.operations),
+            (&mut self.death_time_bins, &o.death_time_bins),
         ] {
             for (x, y) in a.iter_mut().zip(b) {
                 *x += y;
@@ -271,11 +297,20 @@ impl Tally {
             (&mut self.phase_sum_mmin, &o.phase_sum_mmin),
             (&mut self.asset_busy_mmin, &o.asset_busy_mmin),
             (&mut self.table_busy_mmin, &o.table_busy_mmin),
+            (&mut self.preventable_by_step_nano, &o.preventable_by_step_nano),
         ] {
             for (x, y) in a.iter_mut().zip(b) {
                 *x += y;
             }
         }
+        for (a, b) in self.deaths.iter_mut().zip(&o.deaths) {
+            for (x, y) in a.expected_nano.iter_mut().zip(&b.expected_nano) {
+                *x += y;
+            }
+            a.preventable_nano += b.preventable_nano;
+            a.drawn += b.drawn;
+        }
+        self.deaths_nano2 += o.deaths_nano2;
     }
 }
 
