@@ -507,7 +507,8 @@ impl UtilisationChart<'_> {
             })
             .collect();
         rows.extend(s.facilities.iter().filter_map(|f| {
-            f.table_utilisation.map(|u| (format!("{} ({} tables)", f.id, f.operating_tables), u, PALETTE[1]))
+            let tables = if f.operating_tables == 1 { "table" } else { "tables" };
+            f.table_utilisation.map(|u| (format!("{} ({} {tables})", f.id, f.operating_tables), u, PALETTE[1]))
         }));
         let top = top_rows(&rows.iter().map(|r| r.1).collect::<Vec<_>>());
         if top.pooled.is_empty() {
