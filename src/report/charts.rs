@@ -9,7 +9,7 @@ use crate::model::{AssetKind, Model, SEVERITIES, STEPS};
 use crate::report::{minutes_label, step_title};
 use crate::stats::tally::{HIST_BINS, PHASES};
 use crate::stats::{Tally, tally::Groups};
-use crate::summary::{StepResult, Summary};
+use crate::summary::{PhaseResult, StepResult, Summary};
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
@@ -297,25 +297,72 @@ pub(super) fn draw_legend<'a, DB: DrawingBackend + 'a>(
         .map_err(err)
 }
 
+/// Rows a row chart gives one list (zones, asset groups and facilities, one alternative's zones):
+/// a scenario may hold 200 of each, and a chart of 200 rows is too tall to read or to print.
+pub(super) const MAX_ROWS: usize = 25;
+
+/// Which rows of a list a row chart draws.
+pub(super) struct TopRows {
+    /// Indices drawn one to a row: the whole list in its order when it fits in [`MAX_ROWS`],
+    /// else the `MAX_ROWS - 1` largest by the chart's measure, largest first.
+    pub shown: Vec<usize>,
+    /// Indices left to one last row, in the list's order; empty when the list fits.
+    pub pooled: Vec<usize>,
+}
+
+/// The rows of a list whose `measure` is given for each, as [`TopRows`] describes. Ties keep the
+/// list's order, so the choice does not depend on how the sort breaks them.
+pub(super) fn top_rows(measure: &[f64]) -> TopRows {
+    let n = measure.len();
+    if n <= MAX_ROWS {
+        return TopRows { shown: (0..n).collect(), pooled: Vec::new() };
+    }
+    let mut shown: Vec<usize> = (0..n).collect();
+    shown.sort_by(|&a, &b| measure[b].total_cmp(&measure[a]));
+    let mut pooled = shown.split_off(MAX_ROWS - 1);
+    pooled.sort_unstable();
+    TopRows { shown, pooled }
+}
+
+/// Height of the line a row chart's note takes under its caption.
+pub(super) const NOTE_H: u32 = 24;
+
 /// A chart of rows, one per label from the top, over the x range `x` with ticks written by
 /// `x_label`: the frame the phases, utilisation and difference charts share. Row `r` spans
 /// y = n - r - 1 to n - r. Empty labels take no room, so panels beside a labelled one line up.
+/// A `note` (which rows were left out) goes in grey on a line of its own under the caption,
+/// [`NOTE_H`] pixels that the caller adds to the chart's height.
 pub(super) fn row_chart<'a, DB: DrawingBackend>(
     area: &'a DrawingArea<DB, Shift>,
     (caption, caption_size): (&str, u32),
+    note: Option<&str>,
     x: std::ops::Range<f64>,
     (x_desc, x_label): (&str, &dyn Fn(&f64) -> String),
     labels: &[&str],
 ) -> Result<XyChart<'a, DB>, String> {
+    const MARGIN: u32 = 15;
     let n = labels.len() as f64;
     let label_width = labels.iter().map(|l| l.chars().count()).max().unwrap_or(8) as u32 * 8 + 20;
-    let mut chart = ChartBuilder::on(area)
-        .caption(caption, font(caption_size))
-        .margin(15)
-        .x_label_area_size(45)
-        .y_label_area_size(label_width)
-        .build_cartesian_2d(x, 0.0..n)
-        .map_err(err)?;
+    // Plotters' caption is one line, so with a note the caption is drawn here, where plotters
+    // would put it (under the top margin), and the chart is built below the note.
+    let body = match note {
+        None => area.clone(),
+        Some(note) => {
+            let titled = area.split_vertically(MARGIN).1.titled(caption, font(caption_size)).map_err(err)?;
+            let (strip, body) = titled.split_vertically(NOTE_H);
+            let centre = (strip.dim_in_pixel().0 / 2) as i32;
+            let style = font(14).color(&RGBColor(80, 80, 80)).pos(Pos::new(HPos::Center, VPos::Top));
+            strip.draw(&Text::new(note.to_string(), (centre, 2), style)).map_err(err)?;
+            body
+        }
+    };
+    let mut builder = ChartBuilder::on(&body);
+    builder.margin(MARGIN).x_label_area_size(45).y_label_area_size(label_width);
+    match note {
+        None => builder.caption(caption, font(caption_size)),
+        Some(_) => builder.margin_top(0),
+    };
+    let mut chart = builder.build_cartesian_2d(x, 0.0..n).map_err(err)?;
     // About one tick every 60 pixels, so signed labels on a narrow panel do not run together.
     let ticks = (chart.plotting_area().dim_in_pixel().0 / 60).clamp(3, 10) as usize;
     chart
@@ -342,33 +389,69 @@ pub(super) fn row_chart<'a, DB: DrawingBackend>(
 
 // ---------------------------------------------------------------------------------------------
 
-/// 3. Where the minutes go: mean minutes per phase, stacked, per zone.
+/// 3. Where the minutes go: mean minutes per phase, stacked, over all zones and per zone.
 pub struct PhasesChart<'a> {
     pub summary: &'a Summary,
 }
 
+/// A row of the phases chart: its label and the mean minutes of each phase.
+type PhaseRow = (String, Vec<f64>);
+
+impl PhasesChart<'_> {
+    /// The rows from the top: all zones, then every zone or, beyond [`MAX_ROWS`], the zones with
+    /// the most casualties and one row pooling the others; and the note that says so.
+    fn rows(&self) -> (Vec<PhaseRow>, Option<String>) {
+        let s = self.summary;
+        let means = |ps: &[PhaseResult]| ps.iter().map(|p| p.mean_min.unwrap_or(0.0)).collect::<Vec<_>>();
+        // Every casualty passes the first phase, reporting, so its count is the zone's casualties.
+        let casualties: Vec<f64> =
+            s.phases_by_zone.iter().map(|z| z.phases.first().map_or(0, |p| p.casualties) as f64).collect();
+        let top = top_rows(&casualties);
+        let mut rows = vec![("all zones".to_string(), means(&s.phases))];
+        rows.extend(top.shown.iter().map(|&i| (s.phases_by_zone[i].zone.clone(), means(&s.phases_by_zone[i].phases))));
+        if top.pooled.is_empty() {
+            return (rows, None);
+        }
+        // Each phase's mean over the pooled zones' casualties, as the "all zones" row is over all.
+        let pooled = (0..PHASES.len())
+            .map(|k| {
+                let phase = top.pooled.iter().filter_map(|&i| s.phases_by_zone[i].phases.get(k));
+                let (minutes, n) = phase.fold((0.0, 0), |(m, n), p| {
+                    (m + p.mean_min.unwrap_or(0.0) * p.casualties as f64, n + p.casualties)
+                });
+                if n > 0 { minutes / n as f64 } else { 0.0 }
+            })
+            .collect();
+        let others = top.pooled.len();
+        rows.push((format!("{others} other zones"), pooled));
+        let note = format!(
+            "The {} zones with the most casualties, most first; the last row pools the other {others}.",
+            top.shown.len()
+        );
+        (rows, Some(note))
+    }
+}
+
 impl Chart for PhasesChart<'_> {
     fn size(&self) -> (u32, u32) {
-        (1100, 160 + 55 * (self.summary.phases_by_zone.len() as u32 + 1))
+        let (rows, note) = self.rows();
+        (1100, 160 + 55 * rows.len() as u32 + if note.is_some() { NOTE_H } else { 0 })
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
-        let s = self.summary;
-        let rows: Vec<(&str, &[crate::summary::PhaseResult])> = std::iter::once(("all zones", s.phases.as_slice()))
-            .chain(s.phases_by_zone.iter().map(|z| (z.zone.as_str(), z.phases.as_slice())))
-            .collect();
-        let total = |ps: &[crate::summary::PhaseResult]| ps.iter().filter_map(|p| p.mean_min).sum::<f64>();
-        let x_max = rows.iter().map(|(_, ps)| total(ps)).fold(1.0, f64::max) * 1.05;
+        let (rows, note) = self.rows();
+        let total = |ms: &[f64]| ms.iter().sum::<f64>();
+        let x_max = rows.iter().map(|(_, ms)| total(ms)).fold(1.0, f64::max) * 1.05;
         let n = rows.len() as f64;
         let (plot, legend) = root.split_horizontally(root.dim_in_pixel().0 - 230);
-        let labels: Vec<&str> = rows.iter().map(|(z, _)| *z).collect();
+        let labels: Vec<&str> = rows.iter().map(|(z, _)| z.as_str()).collect();
         let caption = ("Where the minutes go (mean per evacuated casualty)", 20);
-        let mut chart = row_chart(&plot, caption, 0.0..x_max, ("minutes", &|v| format!("{v:.0}")), &labels)?;
-        for (r, (_, phases)) in rows.iter().enumerate() {
+        let x_label = |v: &f64| format!("{v:.0}");
+        let mut chart = row_chart(&plot, caption, note.as_deref(), 0.0..x_max, ("minutes", &x_label), &labels)?;
+        for (r, (_, minutes)) in rows.iter().enumerate() {
             let y = n - r as f64 - 1.0;
             let mut x = 0.0;
-            for (k, p) in phases.iter().enumerate() {
-                let m = p.mean_min.unwrap_or(0.0);
+            for (k, &m) in minutes.iter().enumerate() {
                 chart
                     .draw_series(std::iter::once(Rectangle::new(
                         [(x, y + 0.15), (x + m, y + 0.85)],
@@ -401,16 +484,16 @@ pub struct UtilisationChart<'a> {
     pub summary: &'a Summary,
 }
 
-impl Chart for UtilisationChart<'_> {
-    fn size(&self) -> (u32, u32) {
-        let rows =
-            self.summary.assets.len() + self.summary.facilities.iter().filter(|f| f.operating_tables > 0).count();
-        (1000, (140 + 40 * rows as u32).max(260))
-    }
+/// A row of the utilisation chart: its label, the share of time busy and the bar's colour.
+type UtilisationRow = (String, f64, RGBColor);
 
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
+impl UtilisationChart<'_> {
+    /// The rows from the top: every asset group, then every facility's operating tables or,
+    /// beyond [`MAX_ROWS`], the busiest of them all and one grey row with the others' mean; and
+    /// the note that says so.
+    fn rows(&self) -> (Vec<UtilisationRow>, Option<String>) {
         let s = self.summary;
-        let mut rows: Vec<(String, f64, RGBColor)> = s
+        let mut rows: Vec<UtilisationRow> = s
             .assets
             .iter()
             .map(|a| {
@@ -424,15 +507,42 @@ impl Chart for UtilisationChart<'_> {
             })
             .collect();
         rows.extend(s.facilities.iter().filter_map(|f| {
-            f.table_utilisation.map(|u| (format!("{} ({} tables)", f.id, f.operating_tables), u, PALETTE[1]))
+            let tables = if f.operating_tables == 1 { "table" } else { "tables" };
+            f.table_utilisation.map(|u| (format!("{} ({} {tables})", f.id, f.operating_tables), u, PALETTE[1]))
         }));
+        let top = top_rows(&rows.iter().map(|r| r.1).collect::<Vec<_>>());
+        if top.pooled.is_empty() {
+            return (rows, None);
+        }
+        let others = top.pooled.len();
+        let mean = top.pooled.iter().map(|&i| rows[i].1).sum::<f64>() / others as f64;
+        let note = format!(
+            "The {} busiest of {} (asset groups and facilities' tables), busiest first; grey: the mean of the other {others}.",
+            top.shown.len(),
+            rows.len()
+        );
+        let mut shown: Vec<UtilisationRow> = top.shown.iter().map(|&i| rows[i].clone()).collect();
+        shown.push((format!("{others} others (mean)"), mean, PALETTE[7]));
+        (shown, Some(note))
+    }
+}
+
+impl Chart for UtilisationChart<'_> {
+    fn size(&self) -> (u32, u32) {
+        let (rows, note) = self.rows();
+        (1000, (140 + 40 * rows.len() as u32).max(260) + if note.is_some() { NOTE_H } else { 0 })
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
+        let (rows, note) = self.rows();
         let n = rows.len() as f64;
         let max_pct = rows.iter().map(|r| r.1 * 100.0).fold(10.0, f64::max).min(100.0);
         let labels: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
         let caption = ("Utilisation over the period (blue: evacuation assets, orange: operating tables)", 18);
         let x_max = (max_pct * 1.1).ceil();
         let x_label = |v: &f64| format!("{v:.0}%");
-        let mut chart = row_chart(root, caption, 0.0..x_max, ("share of time busy (%)", &x_label), &labels)?;
+        let x_desc = "share of time busy (%)";
+        let mut chart = row_chart(root, caption, note.as_deref(), 0.0..x_max, (x_desc, &x_label), &labels)?;
         for (r, (_, u, colour)) in rows.iter().enumerate() {
             let y = n - r as f64 - 1.0;
             chart
@@ -650,4 +760,25 @@ pub(super) fn draw_sites<DB: DrawingBackend>(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_list_that_fits_keeps_its_order_and_a_longer_one_its_largest() {
+        let short: Vec<f64> = (0..MAX_ROWS).map(|i| i as f64).collect();
+        let top = top_rows(&short);
+        assert_eq!(top.shown, (0..MAX_ROWS).collect::<Vec<_>>());
+        assert!(top.pooled.is_empty());
+        // 0, 1, 2, ... 74: the largest 24, largest first, and the rest in their order.
+        let long: Vec<f64> = (0..3 * MAX_ROWS).map(|i| i as f64).collect();
+        let top = top_rows(&long);
+        assert_eq!(top.shown, (2 * MAX_ROWS + 1..3 * MAX_ROWS).rev().collect::<Vec<_>>());
+        assert_eq!(top.pooled, (0..=2 * MAX_ROWS).collect::<Vec<_>>());
+        // Ties go to the earlier rows, so equal measures show the list's first rows.
+        let top = top_rows(&[1.0; 3 * MAX_ROWS]);
+        assert_eq!(top.shown, (0..MAX_ROWS - 1).collect::<Vec<_>>());
+    }
 }

@@ -5,8 +5,8 @@
 //! better, orange where it does worse, near-white where nothing changes.
 
 use super::charts::{
-    COLOUR_BAR_W, Chart, DrawResult, MAP_TITLE_H, PALETTE, PANEL_H, XyChart, colour_bar, draw_cells, draw_sites,
-    draw_zones, err, font, map_panel, map_panel_w, map_title, marker_key, pct, row_chart,
+    COLOUR_BAR_W, Chart, DrawResult, MAP_TITLE_H, MAX_ROWS, NOTE_H, PALETTE, PANEL_H, XyChart, colour_bar, draw_cells,
+    draw_sites, draw_zones, err, font, map_panel, map_panel_w, map_title, marker_key, pct, row_chart, top_rows,
 };
 use super::compare::letter;
 use super::fmt::{Pct, Points};
@@ -176,7 +176,8 @@ impl Chart for CompareComplianceChart<'_> {
 // ---------------------------------------------------------------------------------------------
 
 /// 2. The paired difference of each step, alternative minus base, with its 95% interval:
-///    one panel per step, one row for all casualties and one per zone, for each alternative.
+///    one panel per step, one row for all casualties and one per zone (at most [`MAX_ROWS`]), for
+///    each alternative.
 pub struct DifferenceChart<'a> {
     pub comparison: &'a Comparison,
 }
@@ -185,15 +186,38 @@ pub struct DifferenceChart<'a> {
 const ROW_H: u32 = 34;
 const DIFF_FRAME_H: u32 = 200;
 
+/// A row of the difference chart: a group's three differences, or the zones left out of the
+/// chart beyond [`MAX_ROWS`], with the largest absolute difference among them on each step.
+enum DiffRow<'a> {
+    Group(&'a [StepDiff]),
+    Pooled { zones: usize, largest: [Option<f64>; 3] },
+}
+
 impl DifferenceChart<'_> {
-    /// Each row's label and its three steps, from the top.
-    fn rows(&self) -> Vec<(String, &[StepDiff])> {
+    /// Each row's label and what it shows, from the top: for each alternative, all casualties,
+    /// then every zone or, beyond [`MAX_ROWS`], the zones with the largest difference on any step
+    /// and one row for the others.
+    fn rows(&self) -> Vec<(String, DiffRow<'_>)> {
         let several = self.comparison.alternatives.len() > 1;
+        let abs = |d: &StepDiff| d.difference.map(f64::abs);
         let mut rows = Vec::new();
         for (k, a) in self.comparison.alternatives.iter().enumerate() {
             let prefix = if several { format!("{} − A: ", letter(k + 1)) } else { String::new() };
-            rows.push((format!("{prefix}all casualties"), &a.steps[..]));
-            rows.extend(a.by_zone.iter().map(|g| (format!("{prefix}zone {}", g.group), &g.steps[..])));
+            rows.push((format!("{prefix}all casualties"), DiffRow::Group(&a.steps[..])));
+            let largest: Vec<f64> =
+                a.by_zone.iter().map(|g| g.steps.iter().filter_map(abs).fold(0.0, f64::max)).collect();
+            let top = top_rows(&largest);
+            rows.extend(top.shown.iter().map(|&i| {
+                let g = &a.by_zone[i];
+                (format!("{prefix}zone {}", g.group), DiffRow::Group(&g.steps[..]))
+            }));
+            if !top.pooled.is_empty() {
+                let zones = top.pooled.len();
+                let largest = std::array::from_fn(|s| {
+                    top.pooled.iter().filter_map(|&i| a.by_zone[i].steps.get(s).and_then(abs)).reduce(f64::max)
+                });
+                rows.push((format!("{prefix}{zones} other zones"), DiffRow::Pooled { zones, largest }));
+            }
         }
         rows
     }
@@ -218,14 +242,17 @@ const LABEL_PX: f64 = 80.0;
 
 impl Chart for DifferenceChart<'_> {
     fn size(&self) -> (u32, u32) {
-        (1250, DIFF_FRAME_H + ROW_H * self.rows().len() as u32)
+        let rows = self.rows();
+        let note = if pooled_zones(&rows).is_some() { NOTE_H } else { 0 };
+        (1250, DIFF_FRAME_H + note + ROW_H * rows.len() as u32)
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
         let rows = self.rows();
         let n = rows.len() as f64;
         let c = self.comparison;
-        let (title, rest) = root.split_vertically(60);
+        let pooled = pooled_zones(&rows);
+        let (title, rest) = root.split_vertically(60 + if pooled.is_some() { NOTE_H } else { 0 });
         let (body, key) = rest.split_vertically(rest.dim_in_pixel().1 - 40);
         let who = if c.alternatives.len() == 1 { "B − A".to_string() } else { "each alternative − A".to_string() };
         title
@@ -242,6 +269,16 @@ impl Chart for DifferenceChart<'_> {
                 font(13).color(&RGBColor(80, 80, 80)),
             ))
             .map_err(err)?;
+        if let Some(others) = pooled {
+            let note = format!(
+                "For each alternative, the {} zones with the largest difference on any step, largest first; \
+                 the last row gives the largest difference among the other {others}.",
+                MAX_ROWS - 1
+            );
+            title
+                .draw(&Text::new(note, (15, 36 + NOTE_H as i32), font(13).color(&RGBColor(80, 80, 80))))
+                .map_err(err)?;
+        }
         // The first panel also holds the row labels, so it is wider by their width.
         let label_w = rows.iter().map(|(l, _)| l.chars().count()).max().unwrap_or(8) as u32 * 8 + 20;
         let panel_w = (body.dim_in_pixel().0 - label_w) / 3;
@@ -262,12 +299,18 @@ impl Chart for DifferenceChart<'_> {
         };
         let x_desc = format!("points, {}", if c.alternatives.len() == 1 { "B − A" } else { "alternative − A" });
         for (s, panel) in panels.into_iter().enumerate() {
-            let column: Vec<&StepDiff> = rows.iter().map(|(_, d)| &d[s]).collect();
+            let column: Vec<&StepDiff> = rows
+                .iter()
+                .filter_map(|(_, r)| match r {
+                    DiffRow::Group(d) => d.get(s),
+                    DiffRow::Pooled { .. } => None,
+                })
+                .collect();
             // The plot is the panel less its margins and the label area of the first panel.
             let x = points_range(&column, f64::from(panel_w) - 50.0);
             let caption = (step_title(STEPS[s], c.base.summary.steps[s].threshold_min), 16);
             let row_labels = if s == 0 { &labels } else { &blank };
-            let mut chart = row_chart(panel, (&caption.0, caption.1), x.clone(), (&x_desc, &signed), row_labels)?;
+            let mut chart = row_chart(panel, (&caption.0, caption.1), None, x.clone(), (&x_desc, &signed), row_labels)?;
             // A band behind each "all casualties" row sets it apart from its zones.
             for (r, (label, _)) in rows.iter().enumerate() {
                 if label.ends_with("all casualties") {
@@ -281,8 +324,18 @@ impl Chart for DifferenceChart<'_> {
                 }
             }
             chart.draw_series([PathElement::new(vec![(0.0, 0.0), (0.0, n)], BLACK.stroke_width(2))]).map_err(err)?;
-            for (r, (_, diffs)) in rows.iter().enumerate() {
-                self.draw_row(&mut chart, n - r as f64 - 0.5, &diffs[s], &x)?;
+            for (r, (_, row)) in rows.iter().enumerate() {
+                let y = n - r as f64 - 0.5;
+                match row {
+                    DiffRow::Group(diffs) => self.draw_row(&mut chart, y, &diffs[s], &x)?,
+                    DiffRow::Pooled { largest, .. } => {
+                        let text = match largest[s] {
+                            Some(d) => format!("each within ±{:.1} pts", d * 100.0),
+                            None => "no casualty needed it".to_string(),
+                        };
+                        grey_note(&mut chart, text, y, &x)?;
+                    }
+                }
             }
         }
         let entries = [
@@ -311,14 +364,7 @@ impl DifferenceChart<'_> {
         x: &std::ops::Range<f64>,
     ) -> DrawResult {
         let Some(diff) = d.difference else {
-            return chart
-                .draw_series([Text::new(
-                    "no casualty needed it",
-                    (x.start + (x.end - x.start) * 0.02, y),
-                    font(12).color(&RGBColor(110, 110, 110)).pos(Pos::new(HPos::Left, VPos::Center)),
-                )])
-                .map(|_| ())
-                .map_err(err);
+            return grey_note(chart, "no casualty needed it".to_string(), y, x);
         };
         let colour = verdict_colour(d.verdict);
         let (lo, hi) = d.ci95_low.zip(d.ci95_high).map_or((diff, diff), |(l, h)| (l, h));
@@ -344,6 +390,34 @@ impl DifferenceChart<'_> {
         chart.draw_series([label]).map_err(err)?;
         Ok(())
     }
+}
+
+/// How many zones each alternative's last row pools, if the chart left any out: the same for
+/// every alternative, since they all have the base's zones.
+fn pooled_zones(rows: &[(String, DiffRow)]) -> Option<usize> {
+    rows.iter().find_map(|(_, r)| match r {
+        DiffRow::Pooled { zones, .. } => Some(*zones),
+        DiffRow::Group(_) => None,
+    })
+}
+
+/// Grey text at the left of a row, in place of a whisker, on white where it crosses the zero line.
+fn grey_note<DB: DrawingBackend>(
+    chart: &mut XyChart<DB>,
+    text: String,
+    y: f64,
+    x: &std::ops::Range<f64>,
+) -> DrawResult {
+    let style = font(12).color(&RGBColor(110, 110, 110)).pos(Pos::new(HPos::Left, VPos::Center));
+    let (w, h) = chart.plotting_area().estimate_text_size(&text, &style).map_err(err)?;
+    let (w, h) = (w as i32 + 4, h as i32 / 2 + 2);
+    let at = (x.start + (x.end - x.start) * 0.02, y);
+    chart
+        .draw_series([EmptyElement::at(at)
+            + Rectangle::new([(-2, -h), (w, h)], WHITE.filled())
+            + Text::new(text, (0, 0), style)])
+        .map(|_| ())
+        .map_err(err)
 }
 
 // ---------------------------------------------------------------------------------------------
