@@ -116,24 +116,7 @@ impl Chart for ComplianceChart<'_> {
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
         let s = self.summary;
-        let mut chart = ChartBuilder::on(root)
-            .caption(format!("10-1-2 compliance: {}", s.scenario.name), font(22))
-            .margin(20)
-            .x_label_area_size(50)
-            .y_label_area_size(70)
-            .build_cartesian_2d(0.0..3.0, 0.0..100.0)
-            .map_err(err)?;
-        chart
-            .configure_mesh()
-            .max_light_lines(1)
-            .disable_x_mesh()
-            .x_labels(0)
-            .y_desc("casualties treated in time (%)")
-            .y_label_formatter(&|v| format!("{v:.0}%"))
-            .label_style(font(14))
-            .axis_desc_style(font(15))
-            .draw()
-            .map_err(err)?;
+        let mut chart = compliance_frame(root, &format!("10-1-2 compliance: {}", s.scenario.name))?;
         let series: [(&str, Vec<&StepResult>); 4] = [
             ("all casualties", s.steps.iter().collect()),
             (SEVERITIES[0], s.by_severity[0].steps.iter().collect()),
@@ -281,6 +264,33 @@ impl Chart for TimeToCareChart<'_> {
 }
 
 pub(super) type XyChart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// The frame of a compliance chart: the three steps along x, 0-100% up, light grid lines; a
+/// run's chart and a comparison's draw their bars into it.
+pub(super) fn compliance_frame<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    caption: &str,
+) -> Result<XyChart<'a, DB>, String> {
+    let mut chart = ChartBuilder::on(area)
+        .caption(caption, font(22))
+        .margin(20)
+        .x_label_area_size(50)
+        .y_label_area_size(70)
+        .build_cartesian_2d(0.0..3.0, 0.0..100.0)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .max_light_lines(1)
+        .disable_x_mesh()
+        .x_labels(0)
+        .y_desc("casualties treated in time (%)")
+        .y_label_formatter(&|v| format!("{v:.0}%"))
+        .label_style(font(14))
+        .axis_desc_style(font(15))
+        .draw()
+        .map_err(err)?;
+    Ok(chart)
+}
 
 /// The legend of a chart's labelled series, on a pale box.
 pub(super) fn draw_legend<'a, DB: DrawingBackend + 'a>(

@@ -5,8 +5,9 @@
 //! better, orange where it does worse, near-white where nothing changes.
 
 use super::charts::{
-    COLOUR_BAR_W, Chart, DrawResult, MAP_TITLE_H, MAX_ROWS, NOTE_H, PALETTE, PANEL_H, XyChart, colour_bar, draw_cells,
-    draw_sites, draw_zones, err, font, map_panel, map_panel_w, map_title, marker_key, pct, row_chart, top_rows,
+    COLOUR_BAR_W, Chart, DrawResult, MAP_TITLE_H, MAX_ROWS, NOTE_H, PALETTE, PANEL_H, XyChart, colour_bar,
+    compliance_frame, draw_cells, draw_sites, draw_zones, err, font, map_panel, map_panel_w, map_title, marker_key,
+    pct, row_chart, top_rows,
 };
 use super::compare::letter;
 use super::fmt::{Pct, Points};
@@ -84,24 +85,7 @@ impl Chart for CompareComplianceChart<'_> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
         let variants = self.variants();
         let (plot, legend) = root.split_vertically(575);
-        let mut chart = ChartBuilder::on(&plot)
-            .caption("10-1-2 compliance in each scenario, with 95% intervals", font(22))
-            .margin(20)
-            .x_label_area_size(50)
-            .y_label_area_size(70)
-            .build_cartesian_2d(0.0..3.0, 0.0..100.0)
-            .map_err(err)?;
-        chart
-            .configure_mesh()
-            .max_light_lines(1)
-            .disable_x_mesh()
-            .x_labels(0)
-            .y_desc("casualties treated in time (%)")
-            .y_label_formatter(&|v| format!("{v:.0}%"))
-            .label_style(font(14))
-            .axis_desc_style(font(15))
-            .draw()
-            .map_err(err)?;
+        let mut chart = compliance_frame(&plot, "10-1-2 compliance in each scenario, with 95% intervals")?;
         // The bars of a step share 80% of its slot, whatever the number of scenarios.
         let bar = 0.8 / variants.len() as f64;
         for (k, (_, _, steps)) in variants.iter().enumerate() {

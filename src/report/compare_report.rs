@@ -7,12 +7,11 @@ use super::compare::letter;
 use super::compare_charts::{CompareComplianceChart, DifferenceChart, DifferenceMapChart};
 use super::fmt::{Count, Maybe, Pct, Points, PointsInterval, Style};
 use super::geojson::difference_geojson;
-use super::html::{Esc, Figure, RunMeta, STYLE};
+use super::html::{Esc, Figure, RunMeta, STYLE, figure_section};
 use super::{step_title, to_json};
 use crate::compare::{AltResult, Comparison, GroupDiff, StepDiff, Verdict};
 use crate::coverage::Coverage;
 use crate::model::Model;
-use base64::Engine as _;
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
@@ -152,19 +151,9 @@ pub fn render(c: &Comparison, figures: &[Figure], meta: &RunMeta) -> String {
     for (k, a) in c.alternatives.iter().enumerate() {
         answer_part(&mut o, c, k, a);
     }
-    o.push_str("</section><section id=charts><h2>Charts</h2>");
-    let b64 = base64::engine::general_purpose::STANDARD;
-    for f in figures {
-        let _ = write!(
-            o,
-            "<figure id={}><img alt=\"{}\" src=\"data:image/png;base64,{}\"><figcaption>{}</figcaption></figure>",
-            f.id,
-            Esc(f.title),
-            b64.encode(f.png),
-            Esc(f.title)
-        );
-    }
-    o.push_str("</section><section id=details><h2>Where the differences come from</h2>");
+    o.push_str("</section>");
+    figure_section(&mut o, figures);
+    o.push_str("<section id=details><h2>Where the differences come from</h2>");
     for (k, a) in c.alternatives.iter().enumerate() {
         detail_part(&mut o, k, a);
     }

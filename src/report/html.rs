@@ -169,19 +169,7 @@ pub fn render(model: &Model, s: &Summary, figures: &[Figure], meta: &RunMeta) ->
     if let Some(d) = &s.deaths {
         deaths(&mut o, d);
     }
-    o.push_str("<section id=charts><h2>Charts</h2>");
-    let b64 = base64::engine::general_purpose::STANDARD;
-    for f in figures {
-        let _ = write!(
-            o,
-            "<figure id={}><img alt=\"{}\" src=\"data:image/png;base64,{}\"><figcaption>{}</figcaption></figure>",
-            f.id,
-            Esc(f.title),
-            b64.encode(f.png),
-            Esc(f.title)
-        );
-    }
-    o.push_str("</section>");
+    figure_section(&mut o, figures);
 
     assumptions(&mut o, model, s);
 
@@ -247,6 +235,23 @@ fn deaths(o: &mut String, d: &crate::summary::DeathsResult) {
          and its source.</p></section>",
         Esc(d.note)
     );
+}
+
+/// The charts, inline as PNG so the page stays one self-contained file.
+pub(super) fn figure_section(o: &mut String, figures: &[Figure]) {
+    o.push_str("<section id=charts><h2>Charts</h2>");
+    let b64 = base64::engine::general_purpose::STANDARD;
+    for f in figures {
+        let _ = write!(
+            o,
+            "<figure id={}><img alt=\"{}\" src=\"data:image/png;base64,{}\"><figcaption>{}</figcaption></figure>",
+            f.id,
+            Esc(f.title),
+            b64.encode(f.png),
+            Esc(f.title)
+        );
+    }
+    o.push_str("</section>");
 }
 
 fn assumptions(o: &mut String, m: &Model, s: &Summary) {
