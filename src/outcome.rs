@@ -170,6 +170,16 @@ impl OutcomeModel {
 /// after these, is open.
 pub const DEATH_BINS_MIN: [f64; 5] = [10.0, 60.0, 120.0, 240.0, 1440.0];
 
+/// Upper ends, in minutes after wounding, of the bins of time to definitive care (surgery, or
+/// resuscitation for a casualty who needs none) against which expected deaths are tallied; a
+/// last bin holds later or never.
+pub const CARE_BINS_MIN: [f64; 5] = [60.0, 120.0, 240.0, 480.0, 1440.0];
+
+/// The bin of definitive care at `t` minutes after wounding.
+pub fn care_bin(t: f64) -> usize {
+    CARE_BINS_MIN.iter().position(|&e| t <= e).unwrap_or(CARE_BINS_MIN.len())
+}
+
 /// The bin of a death at `t` minutes after wounding.
 pub fn death_bin(t: f64) -> usize {
     DEATH_BINS_MIN.iter().position(|&e| t <= e).unwrap_or(DEATH_BINS_MIN.len())

@@ -60,6 +60,9 @@ pub struct DeathsResult {
     /// Deaths drawn casualty by casualty (central parameters), by minutes after wounding.
     pub drawn_deaths: u64,
     pub drawn_by_time: Vec<DeathTimeBin>,
+    /// Expected deaths against time to definitive care (surgery, or resuscitation for those
+    /// who need no surgery), among the casualties who could die.
+    pub by_time_to_care: Vec<CareTimeBin>,
     pub model: crate::outcome::OutcomeModel,
 }
 
@@ -94,6 +97,16 @@ pub struct DeathTimeBin {
     pub deaths: u64,
     /// Share of all drawn deaths dead by the bin's end.
     pub cumulative_share: Option<f64>,
+}
+
+/// Casualties who could die whose definitive care came in one span of time after wounding.
+#[derive(Debug, Clone, Serialize)]
+pub struct CareTimeBin {
+    /// Upper end of the span in minutes after wounding; null for later or never.
+    pub up_to_min: Option<f64>,
+    pub casualties: u64,
+    /// Expected deaths per 100 such casualties; null where there were none.
+    pub deaths_per_100: Option<f64>,
 }
 
 const NANO: f64 = 1e9;
@@ -154,6 +167,17 @@ fn deaths(model: &Model, tally: &Tally) -> Option<DeathsResult> {
             .map(|&(n, night)| group(n.to_string(), groups.light(night)))
             .collect(),
         drawn_deaths: all.drawn,
+        by_time_to_care: tally
+            .care_time_casualties
+            .iter()
+            .zip(&tally.care_time_deaths_nano)
+            .enumerate()
+            .map(|(i, (&n, &d))| CareTimeBin {
+                up_to_min: crate::outcome::CARE_BINS_MIN.get(i).copied(),
+                casualties: n,
+                deaths_per_100: (n > 0).then(|| d as f64 / NANO / n as f64 * 100.0),
+            })
+            .collect(),
         drawn_by_time: tally
             .death_time_bins
             .iter()

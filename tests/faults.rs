@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 const SAHEL: &str = "scenarios/sahel-north.toml";
 /// The files of a report folder.
-const REPORT_FILES: usize = 13;
+const REPORT_FILES: usize = 15;
 
 fn casevac(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_casevac")).args(args).output().expect("the binary runs")

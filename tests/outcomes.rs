@@ -131,6 +131,19 @@ fn a_deterministic_chain_gives_the_hand_computed_probability() {
     let prevented = 0.3 * (webster(clock) - webster(doctrine));
     let share = d.preventable_share.expect("deaths");
     assert!((share - prevented / p).abs() < 1e-6, "{share} against {}", prevented / p);
+    // Deaths against time to care: every T1 in the one span that holds its surgery time, at
+    // 100 p deaths per 100 (T3 cannot die and is not counted).
+    let bin = casevac::outcome::CARE_BINS_MIN.iter().position(|&e| surgery <= e).expect("within a day");
+    let spans = &d.by_time_to_care;
+    let t1_and_t2 = d.by_severity[0].casualties + d.by_severity[1].casualties;
+    for (i, b) in spans.iter().enumerate() {
+        assert_eq!(b.casualties, if i == bin { t1_and_t2 } else { 0 }, "span {i}");
+    }
+    let per_100 = spans[bin].deaths_per_100.expect("casualties in the span");
+    let t2_p = 0.02 * webster(clock);
+    let (n1, n2) = (d.by_severity[0].casualties as f64, d.by_severity[1].casualties as f64);
+    let want = 100.0 * (n1 * p + n2 * t2_p) / (n1 + n2);
+    assert!((per_100 - want).abs() < 1e-6, "{per_100} against {want}");
 }
 
 #[test]

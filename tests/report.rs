@@ -7,7 +7,7 @@ use casevac::report::html::RunMeta;
 use casevac::report::write_report;
 use std::path::{Path, PathBuf};
 
-const CHARTS: [&str; 5] = ["compliance", "time_to_care", "phases", "utilisation", "coverage"];
+const CHARTS: [&str; 6] = ["compliance", "time_to_care", "deaths", "phases", "utilisation", "coverage"];
 
 fn png_size(bytes: &[u8]) -> (u32, u32) {
     assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "PNG signature");
@@ -145,4 +145,18 @@ fn charts_and_map_do_not_depend_on_the_thread_count() {
         let (a, b) = (std::fs::read(folders[0].join(name)).unwrap(), std::fs::read(folders[1].join(name)).unwrap());
         assert!(a == b, "{name} differs between 1 and 3 threads");
     }
+}
+
+#[test]
+fn without_the_outcome_model_the_report_has_no_deaths_chart() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string("scenarios/sahel-north.toml").unwrap() + "\n[outcomes]\nenabled = false\n";
+    let path = dir.path().join("no-outcomes.toml");
+    std::fs::write(&path, text).unwrap();
+    let out = dir.path().join("report");
+    let files = write(&path, &out, 1);
+    assert_eq!(files.len(), 2 * (CHARTS.len() - 1) + 3);
+    assert!(!out.join("deaths.png").exists());
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(!html.contains("<figure id=deaths>"));
 }

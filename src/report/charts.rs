@@ -772,6 +772,79 @@ pub(super) fn draw_sites<DB: DrawingBackend>(
     Ok(())
 }
 
+// ---------------------------------------------------------------------------------------------
+
+/// 6. Deaths against time to care: the outcome model's expected deaths per 100 casualties
+///    who could die, by how long after wounding their definitive care came.
+pub struct DeathsChart<'a> {
+    pub deaths: &'a crate::summary::DeathsResult,
+}
+
+impl DeathsChart<'_> {
+    fn rows(&self) -> Vec<(String, f64, u64)> {
+        let mut from = 0.0;
+        self.deaths
+            .by_time_to_care
+            .iter()
+            .map(|b| {
+                let hours = |m: f64| format!("{}", m / 60.0);
+                let label = match b.up_to_min {
+                    Some(to) if from == 0.0 => format!("within {} h", hours(to)),
+                    Some(to) => format!("{} to {} h", hours(from), hours(to)),
+                    None => format!("after {} h, or never", hours(from)),
+                };
+                from = b.up_to_min.unwrap_or(from);
+                (label, b.deaths_per_100.unwrap_or(0.0), b.casualties)
+            })
+            .collect()
+    }
+}
+
+impl Chart for DeathsChart<'_> {
+    fn size(&self) -> (u32, u32) {
+        (1000, 140 + 40 * self.rows().len() as u32 + NOTE_H)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
+        let rows = self.rows();
+        let n = rows.len() as f64;
+        let labels: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+        let x_max = (rows.iter().map(|r| r.1).fold(1.0, f64::max) * 1.25).ceil();
+        let caption = ("Modelled deaths against time to definitive care", 18);
+        let note = "per 100 casualties who could die (surgery, or resuscitation where none is needed); not a prediction for any individual";
+        let x_label = |v: &f64| format!("{v:.0}");
+        let mut chart = row_chart(
+            root,
+            caption,
+            Some(note),
+            0.0..x_max,
+            ("expected deaths per 100 casualties", &x_label),
+            &labels,
+        )?;
+        for (r, (_, per_100, casualties)) in rows.iter().enumerate() {
+            let y = n - r as f64 - 1.0;
+            chart
+                .draw_series(std::iter::once(Rectangle::new(
+                    [(0.0, y + 0.2), (*per_100, y + 0.8)],
+                    RED.mix(0.7).filled(),
+                )))
+                .map_err(err)?;
+            let text = if *casualties == 0 {
+                "no casualty".to_string()
+            } else {
+                format!("{per_100:.1} per 100 ({} casualties)", super::fmt::Count(*casualties))
+            };
+            chart
+                .draw_series(std::iter::once(
+                    EmptyElement::at((*per_100, y + 0.5))
+                        + Text::new(text, (5, 0), font(13).pos(Pos::new(HPos::Left, VPos::Center))),
+                ))
+                .map_err(err)?;
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

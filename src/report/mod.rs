@@ -49,10 +49,10 @@ pub fn to_json(result: &impl serde::Serialize) -> String {
     s
 }
 
-/// The charts of a report, by file stem.
-const CHARTS: [&str; 5] = ["compliance", "time_to_care", "phases", "utilisation", "coverage"];
+/// The charts of a report, by file stem; `deaths` only with the outcome model on.
+const CHARTS: [&str; 6] = ["compliance", "time_to_care", "deaths", "phases", "utilisation", "coverage"];
 
-/// The names of the files `--report DIR` writes.
+/// The names of the files `--report DIR` may write.
 pub fn report_file_names() -> Vec<String> {
     let mut names: Vec<String> = CHARTS.iter().flat_map(|c| [format!("{c}.png"), format!("{c}.svg")]).collect();
     names.extend(["report.html", "map.geojson", "summary.json"].map(String::from));
@@ -84,6 +84,14 @@ pub fn write_report(
             render(&TimeToCareChart { summary, tally, model }),
         ),
         (
+            "deaths",
+            "Modelled deaths against time to definitive care, per 100 casualties who could die",
+            match &summary.deaths {
+                Some(deaths) => render(&DeathsChart { deaths }),
+                None => Ok((Vec::new(), String::new())),
+            },
+        ),
+        (
             "phases",
             "Where the minutes go: mean time in each phase of the chain, by zone",
             render(&PhasesChart { summary }),
@@ -96,6 +104,9 @@ pub fn write_report(
         ),
     ];
     let mut figures = Vec::new();
+    // Without the outcome model there is no deaths chart.
+    let rendered: Vec<_> =
+        rendered.into_iter().filter(|(id, _, _)| *id != "deaths" || summary.deaths.is_some()).collect();
     for (id, title, result) in &rendered {
         let (png, svg) = result.as_ref().map_err(|e| anyhow::anyhow!("cannot draw the {id} chart: {e}"))?;
         out.push((format!("{id}.png"), png.clone()));
@@ -105,7 +116,7 @@ pub fn write_report(
     out.push(("report.html".into(), html::render(model, summary, &figures, meta).into_bytes()));
     out.push(("map.geojson".into(), geojson::to_geojson(model, coverage).into_bytes()));
     out.push(("summary.json".into(), to_json(summary).into_bytes()));
-    debug_assert_eq!(out.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>(), report_file_names());
+    debug_assert!(out.iter().all(|(n, _)| report_file_names().contains(n)));
     files::write_folder(dir, &out)
 }
 

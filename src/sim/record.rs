@@ -4,7 +4,7 @@ use super::streams::Purpose;
 use super::{Casualty, Engine, Incident, NEVER};
 use crate::dist::unit;
 use crate::model::ClockOrigin;
-use crate::outcome::{CENTRAL, Care, NEVER_MIN, OutcomeModel, death_bin, death_time, to_nano};
+use crate::outcome::{CENTRAL, Care, NEVER_MIN, OutcomeModel, care_bin, death_bin, death_time, to_nano};
 use crate::stats::tally::{
     CAUSE_FIRST_AIDER_DELAY, CAUSE_FIRST_AIDERS_BUSY, CAUSE_NO_FIRST_AIDER, Groups, PHASES, Phase, Tally, to_mmin,
     to_ms,
@@ -134,6 +134,9 @@ fn record_deaths(
     if preventable > 0 {
         tally.preventable_by_step_nano[om.costliest_step(care)] += u128::from(preventable);
     }
+    let bin = care_bin(care.definitive);
+    tally.care_time_casualties[bin] += 1;
+    tally.care_time_deaths_nano[bin] += u128::from(p[CENTRAL]);
     let mut stream = keys.stream(Purpose::Outcome, key, 0);
     let (fatal, when) = (unit(&mut stream), unit(&mut stream));
     let central = &om.params[CENTRAL];

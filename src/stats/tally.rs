@@ -162,6 +162,10 @@ pub struct Tally {
     pub preventable_by_step_nano: Vec<u128>,
     /// [bin of `outcome::DEATH_BINS_MIN`]: drawn deaths by minutes after wounding.
     pub death_time_bins: Vec<u64>,
+    /// [bin of `outcome::CARE_BINS_MIN`]: casualties who could die, and their central expected
+    /// deaths (billionths), by time to definitive care: deaths against time to care.
+    pub care_time_casualties: Vec<u64>,
+    pub care_time_deaths_nano: Vec<u128>,
 }
 
 impl Tally {
@@ -190,6 +194,8 @@ impl Tally {
             deaths_nano2: 0,
             preventable_by_step_nano: vec![0; 3],
             death_time_bins: vec![0; crate::outcome::DEATH_BINS_MIN.len() + 1],
+            care_time_casualties: vec![0; crate::outcome::CARE_BINS_MIN.len() + 1],
+            care_time_deaths_nano: vec![0; crate::outcome::CARE_BINS_MIN.len() + 1],
         }
     }
 
@@ -288,6 +294,7 @@ impl Tally {
             (&mut self.sorties, &o.sorties),
             (&mut self.operations, &o.operations),
             (&mut self.death_time_bins, &o.death_time_bins),
+            (&mut self.care_time_casualties, &o.care_time_casualties),
         ] {
             for (x, y) in a.iter_mut().zip(b) {
                 *x += y;
@@ -297,6 +304,7 @@ impl Tally {
             (&mut self.phase_sum_mmin, &o.phase_sum_mmin),
             (&mut self.asset_busy_mmin, &o.asset_busy_mmin),
             (&mut self.table_busy_mmin, &o.table_busy_mmin),
+            (&mut self.care_time_deaths_nano, &o.care_time_deaths_nano),
             (&mut self.preventable_by_step_nano, &o.preventable_by_step_nano),
         ] {
             for (x, y) in a.iter_mut().zip(b) {
