@@ -113,6 +113,8 @@ pub struct Facility {
     pub pos: Point,
     pub level: Level,
     pub resuscitation: bool,
+    /// What its resuscitation is, when it resuscitates.
+    pub care: Care,
     pub surgery: bool,
     pub tables: u32,
     /// Operations its surgical teams start in one calendar day; the rest wait for the next.
@@ -143,6 +145,8 @@ pub struct AssetGroup {
     pub escort_min: Dist,
     pub on_scene_min: Dist,
     pub medical_team: bool,
+    /// What the team aboard gives, when there is one.
+    pub team_care: Care,
     /// Where a lift takes its casualties.
     pub delivers_to: Delivery,
     /// Time at the facility before the return leg (handover, refuel, clean-up).
@@ -170,6 +174,14 @@ impl AssetGroup {
     pub fn can_serve(&self, access: &Access) -> bool {
         self.kind == AssetKind::Helicopter || !access.air_only
     }
+}
+
+/// Resuscitative care: advanced life support, or damage-control resuscitation with blood.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Care {
+    Als,
+    Dcr,
 }
 
 /// Where a lift takes its casualties.
@@ -244,6 +256,8 @@ pub struct Model {
     pub dispatch: Dispatch,
     /// The headline deadline of each step.
     pub thresholds_min: [f64; 3],
+    /// Whether the 1-hour step counts advanced life support too, or only DCR (blood).
+    pub resuscitation_counts_als: bool,
     /// [step][category]: whether the step counts casualties of that triage category.
     pub applies_to: [[bool; 3]; 3],
     /// [step][category]: the deadline that category is judged against (the step's, unless

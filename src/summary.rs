@@ -19,6 +19,9 @@ pub struct Summary {
     pub casualties_per_trial: f64,
     /// The headline: each step over all casualties.
     pub steps: Vec<StepResult>,
+    /// The 1-hour step read the other way: advanced life support or DCR when the step counts
+    /// DCR (blood), DCR when it counts any advanced care. The gap is what blood on board buys.
+    pub other_hour: OtherHour,
     pub by_severity: Vec<GroupResult>,
     pub by_zone: Vec<GroupResult>,
     /// Wounded by day or by night.
@@ -209,6 +212,8 @@ pub struct ScenarioInfo {
     pub thresholds_min: [f64; 3],
     /// Whom each step counts, and the deadline of each category.
     pub step_scopes: Vec<StepScope>,
+    /// What care meets the 1-hour step: "dcr" (blood) or "advanced" (ALS or DCR).
+    pub resuscitation_counts: &'static str,
     /// The `--set` overrides applied to the file, as `key=value`, in order.
     pub overrides: Vec<String>,
 }
@@ -359,6 +364,17 @@ fn group(model: &Model, tally: &Tally, name: String, g: usize) -> GroupResult {
     }
 }
 
+#[derive(Debug, Clone, Serialize)]
+pub struct OtherHour {
+    /// What care this reading counts: "advanced life support or DCR", or "DCR (blood)".
+    pub counts: &'static str,
+    pub eligible: u64,
+    pub compliant: u64,
+    pub compliance: Option<f64>,
+    pub ci95_low: Option<f64>,
+    pub ci95_high: Option<f64>,
+}
+
 /// Whom a step counts and by when: the scope a headline figure has.
 #[derive(Debug, Clone, Serialize)]
 pub struct StepScope {
@@ -444,6 +460,7 @@ impl Summary {
                 dispatch: model.dispatch,
                 thresholds_min: model.thresholds_min,
                 step_scopes: (0..3).map(|s| StepScope::of(model, s)).collect(),
+                resuscitation_counts: if model.resuscitation_counts_als { "advanced" } else { "dcr" },
                 overrides: model.overrides.clone(),
             },
             run: RunInfo { seed, trials: tally.trials, partial: None },
@@ -451,6 +468,19 @@ impl Summary {
             incidents: tally.incidents,
             casualties_per_trial: tally.casualties as f64 / trials,
             steps: (0..3).map(|s| step_result(model, tally, Groups::ALL, s)).collect(),
+            other_hour: {
+                let cell = &tally.other_hour;
+                let (p, lo, hi) = compliance(cell, tally.trials);
+                let some = cell.n > 0;
+                OtherHour {
+                    counts: if model.resuscitation_counts_als { "DCR (blood)" } else { "advanced life support or DCR" },
+                    eligible: cell.n,
+                    compliant: cell.compliant,
+                    compliance: some.then_some(p),
+                    ci95_low: some.then_some(lo),
+                    ci95_high: some.then_some(hi),
+                }
+            },
             by_severity: (0..3).map(|s| group(model, tally, SEVERITIES[s].to_string(), groups.severity(s))).collect(),
             by_zone: model
                 .zones

@@ -786,3 +786,42 @@ report_delay_min = 0
     assert_close(soonest[0], at_scene + leg(0.1), 1e-6, "first, at the near hospital");
     assert_close(soonest[1], at_scene + leg(0.5), 1e-6, "second, at once at the far hospital");
 }
+
+#[test]
+fn an_als_team_gives_advanced_care_within_the_hour_but_not_dcr() {
+    // The team reaches the casualty 2 + 7 + 5 + 0.5 degree at 120 km/h after wounding; the
+    // hospital, where blood is, is as far again plus 4 min on scene: over the hour.
+    let leg = 0.5 * km_per_degree() / 120.0 * 60.0;
+    let team_at = 2.0 + 7.0 + 5.0 + leg;
+    let at_hospital = team_at + 4.0 + leg;
+    assert!(team_at < 60.0 && at_hospital > 60.0, "the case needs the hospital past the hour");
+    let laydown = |team: &str, counts: &str| {
+        model(&scenario(
+            &format!("period_days = 10\n{counts}"),
+            "site = \"hospital\"\nlevel = \"level2\"\noperating_tables = 100\noperations_per_day = 100000",
+            &format!(
+                "kind = \"helicopter\"\nbase = \"hospital\"\ncount = 100\nspeed_kmh = 120\nnight_capable = true\n\
+                 approval_min = 7\nlaunch_day_min = 5\nlaunch_night_min = 5\non_scene_min = 4\n{team}"
+            ),
+            "centre = { lat = 0.0, lon = 0.5 }\nradius_km = 0\nincidents_per_day = 5\n\
+             severity = { t1 = 1, t2 = 0, t3 = 0 }\nsurgery_share = { t1 = 0, t2 = 0, t3 = 0 }\n\
+             first_aider_share = 0\nreport_delay_min = 2",
+        ))
+    };
+    let hour = |m: &casevac::model::Model| {
+        let (_, s) = run(m, 2, 10);
+        (s.steps[1].compliance, s.other_hour.compliance, s.steps[1].mean_min.unwrap())
+    };
+    // An ALS crew: advanced care in time, DCR (the headline by default) only at the hospital.
+    let (dcr, als, mean) = hour(&laydown("medical_team = true\nteam_care = \"als\"", ""));
+    assert_eq!((dcr, als), (Some(0.0), Some(1.0)));
+    assert_close(mean, at_hospital, 1e-3, "DCR on arrival at the hospital");
+    // Counting any advanced care, the same crew meets the hour; DCR is reported beside it.
+    let (adv, dcr, mean) =
+        hour(&laydown("medical_team = true\nteam_care = \"als\"", "resuscitation_counts = \"advanced\""));
+    assert_eq!((adv, dcr), (Some(1.0), Some(0.0)));
+    assert_close(mean, team_at, 1e-3, "advanced care when the crew arrives");
+    // Blood on board: DCR in time.
+    let (dcr, als, _) = hour(&laydown("medical_team = true\nteam_care = \"dcr\"", ""));
+    assert_eq!((dcr, als), (Some(1.0), Some(1.0)));
+}

@@ -126,8 +126,25 @@ pub fn render(s: &Summary) -> String {
             Quantile(st.p90_min),
             Quantile(st.p95_min)
         );
+        if st.step == crate::model::Step::Resuscitation {
+            // The hour read the other way, so the gap blood on board makes is in view.
+            let other = &s.other_hour;
+            let interval = other.ci95_low.zip(other.ci95_high).map(|(low, high)| Interval { low, high, style: S });
+            let _ = writeln!(
+                o,
+                "    {:<30}{:>8}{:>16}",
+                format!("{} in 1 h", if sc.resuscitation_counts == "dcr" { "ALS or DCR" } else { "DCR (blood)" }),
+                Maybe(other.compliance.map(Pct), S),
+                Maybe(interval, S)
+            );
+        }
     }
-    let _ = writeln!(o, "  (times in minutes; {})", super::scope_note(&sc.step_scopes, &sc.thresholds_min));
+    let _ = writeln!(
+        o,
+        "  (times in minutes; {}; the hour counts {})",
+        super::scope_note(&sc.step_scopes, &sc.thresholds_min),
+        if sc.resuscitation_counts == "dcr" { "DCR (blood)" } else { "ALS or DCR" }
+    );
 
     if let Some(d) = &s.deaths {
         deaths(&mut o, d, sc.period_days);

@@ -431,6 +431,13 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
                 "a surgical facility also resuscitates: remove resuscitation = false",
             );
         }
+        if !resuscitation && e.care.is_some() {
+            ctx.err(
+                Some(e.id.span()),
+                format!("facility '{}' does not resuscitate, so care has no effect", e.id.get_ref()),
+                "remove care, or remove resuscitation = false",
+            );
+        }
         facilities.push(Facility {
             id: e.id.get_ref().clone(),
             name: e.name.clone().unwrap_or_else(|| e.id.get_ref().clone()),
@@ -438,6 +445,10 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
             pos: site_pos(site),
             level,
             resuscitation,
+            care: match e.care {
+                Some(CareWord::Als) => Care::Als,
+                _ => Care::Dcr,
+            },
             surgery,
             tables: if surgery { tables } else { 0 },
             operations_per_day,
@@ -484,6 +495,13 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
             let span = e.weather_grounding.as_ref().map(|w| w.span());
             ctx.err(span, "weather_grounding applies to helicopters only", "remove it from this ground asset");
         }
+        if !e.medical_team && e.team_care.is_some() {
+            ctx.err(
+                Some(e.id.span()),
+                format!("asset '{}' has team_care but no medical team, so it has no effect", e.id.get_ref()),
+                "remove team_care, or set medical_team = true",
+            );
+        }
         assets.push(AssetGroup {
             id: e.id.get_ref().clone(),
             name: e.name.clone().unwrap_or_else(|| e.id.get_ref().clone()),
@@ -519,6 +537,10 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
             escort_min: ctx.dist(&e.escort_min, DistSpec::Fixed(0.0), "escort_min"),
             on_scene_min: ctx.dist(&e.on_scene_min, DistSpec::Fixed(10.0), "on_scene_min"),
             medical_team: e.medical_team,
+            team_care: match e.team_care {
+                Some(CareWord::Als) => Care::Als,
+                _ => Care::Dcr,
+            },
             delivers_to: match e.delivers_to {
                 Some(DeliversTo::Nearest) => Delivery::Nearest,
                 Some(DeliversTo::Soonest) => Delivery::Soonest,
@@ -825,6 +847,7 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
         sources: sc.sources.clone(),
         applies_to,
         deadlines_min,
+        resuscitation_counts_als: sc.resuscitation_counts == Some(CountsWord::Advanced),
         period_min: period_days * MIN_PER_DAY,
         warmup_min: warmup_days * MIN_PER_DAY,
         follow_up_min: follow_up_hours * 60.0,

@@ -64,6 +64,9 @@ pub struct ScenarioSection {
     /// The triage categories each step counts, as "T1", "T2", "T3".
     #[serde(default)]
     pub applies_to: StepCategories,
+    /// Which care meets the 1-hour step: "dcr" (blood products, the default) or "advanced"
+    /// (advanced life support or DCR).
+    pub resuscitation_counts: Option<CountsWord>,
     /// Deadlines of one category where doctrine gives it another than the step's.
     #[serde(default)]
     pub category_thresholds_min: CategoryThresholds,
@@ -158,6 +161,8 @@ pub struct FacilityEntry {
     pub site: S<String>,
     pub level: S<LevelWord>,
     pub resuscitation: Option<bool>,
+    /// What its resuscitation is: "als" or "dcr" (blood).
+    pub care: Option<CareWord>,
     pub surgery: Option<S<bool>>,
     pub operating_tables: Option<S<i64>>,
     pub operations_per_day: Option<S<i64>>,
@@ -192,8 +197,26 @@ pub struct AssetEntry {
     pub on_scene_min: Option<S<DistSpec>>,
     #[serde(default)]
     pub medical_team: bool,
+    /// What the medical team aboard can give: "als" or "dcr" (blood).
+    pub team_care: Option<CareWord>,
     pub delivers_to: Option<DeliversTo>,
     pub turnaround_min: Option<S<DistSpec>>,
+}
+
+/// Advanced life support without blood, or damage-control resuscitation with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CareWord {
+    Als,
+    Dcr,
+}
+
+/// Which care meets the 1-hour step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CountsWord {
+    Dcr,
+    Advanced,
 }
 
 /// Where an asset takes casualties.

@@ -4,7 +4,7 @@ use super::events::{Kind, QueuedPatient};
 use super::streams::{Purpose, combine};
 use super::{Engine, Incident, NEVER, Sortie};
 use crate::geo::Point;
-use crate::model::{Access, AssetGroup, Delivery, MIN_PER_DAY};
+use crate::model::{Access, AssetGroup, Care, Delivery, MIN_PER_DAY};
 use crate::stats::tally::{Phase, Tally, to_mmin};
 use std::ops::Range;
 
@@ -41,10 +41,19 @@ impl Engine<'_> {
         };
         for &c in &self.slots[carried.clone()] {
             let c = &mut self.casualties[c as usize];
+            // Advanced care starts with a team aboard or at the facility; DCR (blood) only with a
+            // DCR team or at a DCR facility. A transfer may bring what the clinic could not give.
+            let team = a.medical_team.then_some(a.team_care);
+            let by_facility = |dcr: bool| if !dcr || fac.care == Care::Dcr { at_facility } else { NEVER };
             if !transfer {
                 c.picked_up = true;
-                c.resus_on_scene = a.medical_team;
-                c.resus_t = if a.medical_team { now } else { at_facility };
+                c.resus_on_scene = team == Some(Care::Dcr);
+                c.als_t = if team.is_some() { now } else { at_facility };
+                c.resus_t = if team == Some(Care::Dcr) { now } else { by_facility(true) };
+            } else {
+                let team_t = |dcr: bool| if team.is_some_and(|k| !dcr || k == Care::Dcr) { now } else { NEVER };
+                c.als_t = c.als_t.min(team_t(false)).min(at_facility);
+                c.resus_t = c.resus_t.min(team_t(true)).min(by_facility(true));
             }
             c.phase_min[Phase::OnScene as usize] += on_scene;
             c.phase_min[Phase::TravelToFacility as usize] += to_facility;

@@ -113,6 +113,7 @@ impl Engine<'_> {
                 resus_on_scene: false,
                 first_aider_t: NEVER,
                 resus_t: NEVER,
+                als_t: NEVER,
                 ready_t: NEVER,
                 surgery_t: NEVER,
                 phase_min,

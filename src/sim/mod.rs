@@ -65,6 +65,8 @@ struct Casualty {
     /// When the on-scene first-aider starts first aid (never when there is none).
     first_aider_t: f64,
     resus_t: f64,
+    /// When advanced care of any kind (ALS or DCR) starts.
+    als_t: f64,
     ready_t: f64,
     surgery_t: f64,
     phase_min: [f64; PHASES.len()],

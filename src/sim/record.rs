@@ -19,6 +19,8 @@ impl Engine<'_> {
         let groups = self.groups;
         let deadline_ms = m.deadlines_min.map(|d| d.map(to_ms));
         self.trial_counts.fill((0, 0));
+        // This trial's (n, in time) for the other reading of the hour.
+        let mut other_hour = (0u64, 0u64);
         self.trial_deaths_nano = 0;
         tally.trials += 1;
         // Incidents of the warm-up competed for assets and tables but are not counted.
@@ -37,12 +39,23 @@ impl Engine<'_> {
             };
             let night = !m.daylight.is_day(inc.wound_t);
             let first_aid_t = c.first_aider_t.min(inc.first_arrival);
-            let milestones = [first_aid_t, c.resus_t, c.surgery_t];
+            // The hour counts DCR (blood) unless the scenario says advanced life support will do;
+            // the other is tallied beside it, so both figures are always reported.
+            let (hour_t, other_t) =
+                if m.resuscitation_counts_als { (c.als_t, c.resus_t) } else { (c.resus_t, c.als_t) };
+            let milestones = [first_aid_t, hour_t, c.surgery_t];
             let steps = if c.needs_surgery { 3 } else { 2 };
             let sev = c.severity as usize;
             let in_groups = [Groups::ALL, groups.severity(sev), groups.zone(z), groups.light(night)];
             for g in in_groups {
                 tally.group_casualties[g] += 1;
+            }
+            if m.applies_to[1][sev] {
+                let ok = other_t <= horizon && to_ms((other_t - origin).max(0.0)) <= deadline_ms[1][sev];
+                tally.other_hour.n += 1;
+                tally.other_hour.compliant += ok as u64;
+                other_hour.0 += 1;
+                other_hour.1 += ok as u64;
             }
             for (step, &t) in milestones.iter().enumerate().take(steps) {
                 if !m.applies_to[step][sev] {
@@ -100,6 +113,10 @@ impl Engine<'_> {
             }
         }
         tally.deaths_nano2 += self.trial_deaths_nano * self.trial_deaths_nano;
+        let (n, c) = other_hour;
+        tally.other_hour.n2 += n * n;
+        tally.other_hour.c2 += c * c;
+        tally.other_hour.nc += n * c;
         for (cell, &(n, c)) in tally.cells.iter_mut().zip(&self.trial_counts) {
             cell.n2 += n * n;
             cell.c2 += c * c;

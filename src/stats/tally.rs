@@ -99,6 +99,19 @@ pub struct DeathCell {
     pub drawn: u64,
 }
 
+impl Cell {
+    /// Adds another tally's counts of the same group and step.
+    pub fn add(&mut self, b: &Cell) {
+        self.n += b.n;
+        self.compliant += b.compliant;
+        self.reached += b.reached;
+        self.time_sum_mmin += b.time_sum_mmin;
+        self.n2 += b.n2;
+        self.c2 += b.c2;
+        self.nc += b.nc;
+    }
+}
+
 /// The groups casualties are split into, laid out one after another.
 #[derive(Debug, Clone, Copy)]
 pub struct Groups {
@@ -145,6 +158,9 @@ pub struct Tally {
     pub failures: Vec<u64>,
     /// [zone][outcome]
     pub outcomes: Vec<u64>,
+    /// The 1-hour step read the other way (advanced life support when the step counts DCR, DCR
+    /// when it counts any advanced care), all casualties: the difference is blood on board.
+    pub other_hour: Cell,
     /// [group]: casualties in the group, whether or not each step counts them.
     pub group_casualties: Vec<u64>,
     /// Per asset group: busy unit-time within the period, and sorties flown or driven.
@@ -186,6 +202,7 @@ impl Tally {
             failures: vec![0; 3 * z * CAUSES],
             outcomes: vec![0; z * OUTCOMES.len()],
             group_casualties: vec![0; g],
+            other_hour: Cell::default(),
             asset_busy_mmin: vec![0; model.assets.len()],
             sorties: vec![0; model.assets.len()],
             table_busy_mmin: vec![0; model.facilities.len()],
@@ -276,14 +293,9 @@ impl Tally {
         self.trials += o.trials;
         self.incidents += o.incidents;
         self.casualties += o.casualties;
-        for (a, b) in self.cells.iter_mut().zip(&o.cells) {
-            a.n += b.n;
-            a.compliant += b.compliant;
-            a.reached += b.reached;
-            a.time_sum_mmin += b.time_sum_mmin;
-            a.n2 += b.n2;
-            a.c2 += b.c2;
-            a.nc += b.nc;
+        for (a, b) in self.cells.iter_mut().zip(&o.cells).chain(std::iter::once((&mut self.other_hour, &o.other_hour)))
+        {
+            a.add(b);
         }
         for (a, b) in [
             (&mut self.hist, &o.hist),
