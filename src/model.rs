@@ -147,6 +147,9 @@ pub struct AssetGroup {
     pub medical_team: bool,
     /// What the team aboard gives, when there is one.
     pub team_care: Care,
+    /// How many casualties on scene the team starts care for, carried or not; 0 means as
+    /// many as the lift carries.
+    pub team_size: u32,
     /// Where a lift takes its casualties.
     pub delivers_to: Delivery,
     /// Time at the facility before the return leg (handover, refuel, clean-up).

@@ -825,3 +825,31 @@ fn an_als_team_gives_advanced_care_within_the_hour_but_not_dcr() {
     let (dcr, als, _) = hour(&laydown("medical_team = true\nteam_care = \"dcr\"", ""));
     assert_eq!((dcr, als), (Some(1.0), Some(1.0)));
 }
+
+#[test]
+fn a_team_with_hands_to_spare_starts_care_for_casualties_it_does_not_carry() {
+    // Four T1 casualties at once; one helicopter with one stretcher and a DCR team reaches them
+    // 2 + 5 + 0.5 degree at 120 km/h after wounding, and is away for hours with each lift. A
+    // team of one starts on the casualty it carries; a team of four on all four.
+    let leg = 0.5 * km_per_degree() / 120.0 * 60.0;
+    let laydown = |team: &str| {
+        model(&scenario(
+            "period_days = 1",
+            "site = \"hospital\"\nlevel = \"level2\"\noperating_tables = 100\noperations_per_day = 100000",
+            &format!(
+                "kind = \"helicopter\"\nbase = \"hospital\"\nstretchers = 1\nspeed_kmh = 120\nnight_capable = true\n\
+                 launch_day_min = 5\nlaunch_night_min = 5\non_scene_min = 0\nturnaround_min = 300\n\
+                 medical_team = true\n{team}"
+            ),
+            "centre = { lat = 0.0, lon = 0.5 }\nradius_km = 0\nincidents_per_day = 0\nscheduled_hours = [2]\n\
+             casualties = 4\nseverity = { t1 = 1, t2 = 0, t3 = 0 }\nsurgery_share = { t1 = 0, t2 = 0, t3 = 0 }\n\
+             first_aider_share = 0\nreport_delay_min = 2",
+        ))
+    };
+    let at_scene = 2.0 + 5.0 + leg;
+    let (_, one) = run(&laydown(""), 3, 5);
+    assert_eq!(one.steps[1].compliance, Some(0.25), "only the carried casualty within the hour");
+    let (_, four) = run(&laydown("team_size = 4"), 3, 5);
+    assert_eq!(four.steps[1].compliance, Some(1.0));
+    assert_close(four.steps[1].mean_min.unwrap(), at_scene, 1e-3, "all four from the team's arrival");
+}

@@ -495,6 +495,13 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
             let span = e.weather_grounding.as_ref().map(|w| w.span());
             ctx.err(span, "weather_grounding applies to helicopters only", "remove it from this ground asset");
         }
+        if !e.medical_team && e.team_size.is_some() {
+            ctx.err(
+                Some(e.id.span()),
+                format!("asset '{}' has team_size but no medical team, so it has no effect", e.id.get_ref()),
+                "remove team_size, or set medical_team = true",
+            );
+        }
         if !e.medical_team && e.team_care.is_some() {
             ctx.err(
                 Some(e.id.span()),
@@ -516,6 +523,7 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
                 "give the cruise (helicopter) or road (ground) speed in km/h, from 1 to 1000",
             ),
             stretchers: ctx.count(&e.stretchers, if heli { 4 } else { 2 }, "stretchers", (1, MAX_STRETCHERS)),
+            team_size: ctx.count(&e.team_size, 0, "team_size", (1, MAX_STRETCHERS)),
             launch_day_min,
             launch_night_min,
             night_capable: e.night_capable.unwrap_or(!heli),

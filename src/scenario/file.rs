@@ -199,6 +199,8 @@ pub struct AssetEntry {
     pub medical_team: bool,
     /// What the medical team aboard can give: "als" or "dcr" (blood).
     pub team_care: Option<CareWord>,
+    /// How many casualties the team can start care for on scene, carried or not.
+    pub team_size: Option<S<i64>>,
     pub delivers_to: Option<DeliversTo>,
     pub turnaround_min: Option<S<DistSpec>>,
 }

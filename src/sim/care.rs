@@ -47,9 +47,10 @@ impl Engine<'_> {
             let by_facility = |dcr: bool| if !dcr || fac.care == Care::Dcr { at_facility } else { NEVER };
             if !transfer {
                 c.picked_up = true;
-                c.resus_on_scene = team == Some(Care::Dcr);
-                c.als_t = if team.is_some() { now } else { at_facility };
-                c.resus_t = if team == Some(Care::Dcr) { now } else { by_facility(true) };
+                // A team on scene may already have started on this casualty on an earlier lift.
+                c.resus_on_scene |= team == Some(Care::Dcr);
+                c.als_t = c.als_t.min(if team.is_some() { now } else { at_facility });
+                c.resus_t = c.resus_t.min(if team == Some(Care::Dcr) { now } else { by_facility(true) });
             } else {
                 let team_t = |dcr: bool| if team.is_some_and(|k| !dcr || k == Care::Dcr) { now } else { NEVER };
                 c.als_t = c.als_t.min(team_t(false)).min(at_facility);
@@ -60,6 +61,9 @@ impl Engine<'_> {
             if c.needs_surgery {
                 c.phase_min[Phase::Handover as usize] += handover;
             }
+        }
+        if !transfer && a.medical_team && a.team_size > sortie.slot_len {
+            self.treat_on_scene(sortie.incident as usize, a.team_size - sortie.slot_len, a.team_care, now);
         }
         self.sorties[s].facility = f as u32;
         if surgical && fac.surgery {
@@ -77,6 +81,28 @@ impl Engine<'_> {
         tally.sorties[g] += 1;
         self.units[sortie.unit as usize].free_at = free_t;
         self.push(free_t, Kind::UnitFree(sortie.unit));
+    }
+
+    /// A team with hands to spare starts care on scene for up to `spare` casualties it does not
+    /// carry, most severe first among those still waiting there and not yet in its care.
+    fn treat_on_scene(&mut self, i: usize, spare: u32, care: Care, now: f64) {
+        let inc = &self.incidents[i];
+        let mut left = spare;
+        for slot in inc.slot_start..inc.slot_start + inc.slot_len {
+            if left == 0 {
+                break;
+            }
+            let c = &mut self.casualties[self.slots[slot as usize] as usize];
+            let started = if care == Care::Dcr { c.resus_t } else { c.als_t };
+            if c.picked_up || started <= now {
+                continue;
+            }
+            c.als_t = c.als_t.min(now);
+            if care == Care::Dcr {
+                c.resus_t = c.resus_t.min(now);
+            }
+            left -= 1;
+        }
     }
 
     /// Casualties delivered to a facility that cannot operate wait there, stabilised, for a
