@@ -150,6 +150,9 @@ pub struct AssetGroup {
     /// How many casualties on scene the team starts care for, carried or not; 0 means as
     /// many as the lift carries.
     pub team_size: u32,
+    /// [category]: whether the group lifts casualties of that triage category (evacuation
+    /// precedence: routine casualties may be left to a ground move or a later lift).
+    pub lifts: [bool; 3],
     /// Where a lift takes its casualties.
     pub delivers_to: Delivery,
     /// Time at the facility before the return leg (handover, refuel, clean-up).

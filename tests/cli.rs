@@ -433,3 +433,16 @@ fn a_comparison_replaces_only_its_own_folders() {
     names.sort();
     assert_eq!(names, vec!["comparison.csv".to_string(), "run.csv".to_string()]);
 }
+
+#[test]
+fn a_category_no_asset_lifts_is_refused() {
+    // Every asset of the Sahel file told to lift only T1: the zones' T2 and T3 casualties would
+    // wait for ever.
+    let body = good().replace("id = \"gao_mi8\"", "id = \"gao_mi8\"\nlifts = [\"T1\"]");
+    let body = body.replace("kind = \"ground\"", "kind = \"ground\"\nlifts = [\"T1\"]");
+    let err = bad(&body);
+    assert!(err.contains("has T2 casualties but no asset that reaches it lifts T2"), "{err}");
+    assert!(err.contains("help: add \"T2\" to the lifts of an asset"), "{err}");
+    let err = bad(&good().replace("id = \"gao_mi8\"", "id = \"gao_mi8\"\nlifts = [\"T4\"]"));
+    assert!(err.contains("asset 'gao_mi8' lifts `T4`, which is not a triage category"), "{err}");
+}

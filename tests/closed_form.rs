@@ -853,3 +853,44 @@ fn a_team_with_hands_to_spare_starts_care_for_casualties_it_does_not_carry() {
     assert_eq!(four.steps[1].compliance, Some(1.0));
     assert_close(four.steps[1].mean_min.unwrap(), at_scene, 1e-3, "all four from the team's arrival");
 }
+
+#[test]
+fn a_helicopter_that_lifts_only_urgent_casualties_leaves_the_routine_to_the_road() {
+    // One T1 and one T3 wounded together 0.5 degree from the hospital where a helicopter
+    // (120 km/h) and an ambulance (60 km/h, road factor 1) wait. The helicopter lifts T1 and T2
+    // only: the T1 flies, the T3 goes by road. Without the restriction both fly together.
+    let leg = |kmh: f64| 0.5 * km_per_degree() / kmh * 60.0;
+    let laydown = |lifts: &str| {
+        model(&scenario(
+            "period_days = 1",
+            "site = \"hospital\"\nlevel = \"level2\"\noperating_tables = 100\noperations_per_day = 100000",
+            &format!(
+                "kind = \"helicopter\"\nbase = \"hospital\"\nstretchers = 2\nspeed_kmh = 120\nnight_capable = true\n\
+                 launch_day_min = 0\nlaunch_night_min = 0\non_scene_min = 0\n{lifts}\n\n\
+                 [[asset]]\nid = \"amb\"\nkind = \"ground\"\nbase = \"hospital\"\nspeed_kmh = 60\nlaunch_day_min = 0\n\
+                 launch_night_min = 0\non_scene_min = 0"
+            ),
+            "centre = { lat = 0.0, lon = 0.5 }\nradius_km = 0\nincidents_per_day = 0\nscheduled_hours = [2]\n\
+             casualties = 2\nseverity = { t1 = 0.5, t2 = 0, t3 = 0.5 }\nsurgery_share = { t1 = 0, t2 = 0, t3 = 0 }\n\
+             first_aider_share = 0\nreport_delay_min = 0\nroad_factor = 1",
+        ))
+    };
+    let arrival = |m: &casevac::model::Model, severity: u8| {
+        // A trial whose two casualties are one T1 and one T3.
+        let mut engine = casevac::sim::Engine::new(m);
+        (0..200)
+            .map(|t| engine.trace(1, t).casualties)
+            .find(|c| c.iter().any(|x| x.severity == 0) && c.iter().any(|x| x.severity == 2))
+            .expect("a mixed incident")
+            .into_iter()
+            .find(|c| c.severity == severity)
+            .and_then(|c| c.resuscitation_min)
+            .unwrap()
+    };
+    let (wounded, by_air, by_road) = (120.0, 2.0 * leg(120.0), 2.0 * leg(60.0));
+    let urgent_only = laydown("lifts = [\"T1\", \"T2\"]");
+    assert_close(arrival(&urgent_only, 0), wounded + by_air, 1e-6, "the T1 flies");
+    assert_close(arrival(&urgent_only, 2), wounded + by_road, 1e-6, "the T3 goes by road");
+    let any = laydown("");
+    assert_close(arrival(&any, 2), wounded + by_air, 1e-6, "without the restriction the T3 flies too");
+}

@@ -211,6 +211,26 @@ fn resolve(ctx: &mut Ctx, map: &HashMap<String, usize>, kind: &str, r: &Spanned<
     found
 }
 
+/// A list of triage categories ("T1", "T2", "T3", any case) as a set; an unknown word or an
+/// empty list is a problem named by `what`.
+fn categories(ctx: &mut Ctx, v: &Spanned<Vec<String>>, what: &str) -> [bool; 3] {
+    let mut set = [false; 3];
+    for word in v.get_ref() {
+        match SEVERITIES.iter().position(|s| s.eq_ignore_ascii_case(word.trim())) {
+            Some(k) => set[k] = true,
+            None => ctx.err(
+                Some(v.span()),
+                format!("{what} `{word}`, which is not a triage category"),
+                "list categories from \"T1\", \"T2\", \"T3\"",
+            ),
+        }
+    }
+    if set == [false; 3] {
+        ctx.err(Some(v.span()), format!("{what} no category"), "list at least one of \"T1\", \"T2\", \"T3\"");
+    }
+    set
+}
+
 pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
     let mut ctx = Ctx { problems: Vec::new() };
     let sc = &f.scenario;
@@ -260,25 +280,7 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
         .enumerate()
     {
         let Some(v) = v else { continue };
-        let mut set = [false; 3];
-        for word in v.get_ref() {
-            match SEVERITIES.iter().position(|s| s.eq_ignore_ascii_case(word.trim())) {
-                Some(k) => set[k] = true,
-                None => ctx.err(
-                    Some(v.span()),
-                    format!("applies_to.{n} names `{word}`, which is not a triage category"),
-                    "list categories from \"T1\", \"T2\", \"T3\"",
-                ),
-            }
-        }
-        if set == [false; 3] {
-            ctx.err(
-                Some(v.span()),
-                format!("applies_to.{n} counts no category"),
-                "list at least one of \"T1\", \"T2\", \"T3\"",
-            );
-        }
-        applies_to[step] = set;
+        applies_to[step] = categories(&mut ctx, v, &format!("applies_to.{n} names"));
     }
     // The "rule it replaced" allowed 4 hours for primary surgery: a delayed (T2) casualty who
     // needs surgery keeps that allowance by default; damage-control surgery of a T1 is the 2 h.
@@ -523,6 +525,10 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
                 "give the cruise (helicopter) or road (ground) speed in km/h, from 1 to 1000",
             ),
             stretchers: ctx.count(&e.stretchers, if heli { 4 } else { 2 }, "stretchers", (1, MAX_STRETCHERS)),
+            lifts: match &e.lifts {
+                None => [true; 3],
+                Some(v) => categories(&mut ctx, v, &format!("asset '{}' lifts", e.id.get_ref())),
+            },
             team_size: ctx.count(&e.team_size, 0, "team_size", (1, MAX_STRETCHERS)),
             launch_day_min,
             launch_night_min,
@@ -789,6 +795,16 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
             report_min: ctx.dist(&Some(e.report_delay_min.clone()), DistSpec::Fixed(0.0), "report_delay_min"),
             access,
         };
+        for (k, cat) in SEVERITIES.iter().enumerate() {
+            let lifted = assets.iter().any(|a| a.can_serve(&zone.access) && a.lifts[k]);
+            if zone.severity[k] > 0.0 && assets.iter().any(|a| a.can_serve(&zone.access)) && !lifted {
+                ctx.err(
+                    Some(e.id.span()),
+                    format!("zone '{id}' has {cat} casualties but no asset that reaches it lifts {cat}"),
+                    format!("add \"{cat}\" to the lifts of an asset that can reach the zone"),
+                );
+            }
+        }
         if !assets.is_empty() && !assets.iter().any(|a| a.can_serve(&zone.access)) {
             ctx.err(
                 Some(e.id.span()),

@@ -201,6 +201,8 @@ pub struct AssetEntry {
     pub team_care: Option<CareWord>,
     /// How many casualties the team can start care for on scene, carried or not.
     pub team_size: Option<S<i64>>,
+    /// The triage categories this group lifts from an incident ("T1", "T2", "T3").
+    pub lifts: Option<S<Vec<String>>>,
     pub delivers_to: Option<DeliversTo>,
     pub turnaround_min: Option<S<DistSpec>>,
 }

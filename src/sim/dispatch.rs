@@ -83,10 +83,12 @@ impl Engine<'_> {
         let inc = &self.incidents[i];
         let access = &inc.access;
         let wait_for_better = m.dispatch == Dispatch::BestArrival;
+        // The most severe casualty still to lift decides which groups may take the lift.
+        let next = self.casualties[self.slots[inc.next_unassigned as usize] as usize].severity as usize;
         // (planned arrival, ready now, unit): the earliest wins, then one ready now.
         let mut best: Option<(f64, bool, usize)> = None;
         for (g, a) in m.assets.iter().enumerate() {
-            if !a.can_serve(access) || self.grounded[g] {
+            if !a.can_serve(access) || self.grounded[g] || !a.lifts[next] {
                 continue;
             }
             // Travel (and for a transfer, delivery) time, computed once a candidate unit is found.
@@ -160,7 +162,13 @@ impl Engine<'_> {
         let escort = if access.escort_required { a.escort_min.sample(&mut draw(2)) } else { 0.0 };
         let travel = a.travel_min(a.pos.distance_km(&inc.pos), access);
         let end = inc.slot_start + inc.slot_len;
-        let take = a.stretchers.min(end - inc.next_unassigned);
+        // The casualties still to lift, most severe first, as far as the group lifts their
+        // category: a helicopter that lifts only urgent ones leaves the routine to a ground move.
+        let liftable = self.slots[inc.next_unassigned as usize..end as usize]
+            .iter()
+            .take_while(|&&c| a.lifts[self.casualties[c as usize].severity as usize])
+            .count() as u32;
+        let take = a.stretchers.min(liftable);
         let slot_start = inc.next_unassigned;
         let request_t = inc.request_t;
         // Phases add up: a transferred casualty goes through the chain twice.
