@@ -29,12 +29,16 @@ fn headline_row(o: &mut String, title: &str, d: &StepDiff) {
     );
 }
 
-fn group_rows(o: &mut String, title: &str, groups: &[GroupDiff]) {
+/// One row per group; with `scopes`, the groups are triage categories and a step the base does
+/// not count a category for says so.
+fn group_rows(o: &mut String, title: &str, groups: &[GroupDiff], scopes: Option<&[crate::summary::StepScope]>) {
     let _ = writeln!(o, "\n{title:<22}{:>26}{:>26}{:>26}", "first aid", "resuscitation", "surgery");
     for g in groups {
         let _ = write!(o, "  {:<20}", g.group);
-        for d in &g.steps {
+        for (k, d) in g.steps.iter().enumerate() {
+            let counted = scopes.is_none_or(|sc| sc[k].categories.contains(&g.group.as_str()));
             let cell = match (d.difference, d.ci95_low.zip(d.ci95_high)) {
+                _ if !counted => "not counted".to_string(),
                 (Some(x), Some((l, h))) => format!("{} {}", Points(x), PointsInterval(l, h)),
                 (Some(x), None) => Points(x).to_string(),
                 _ => S.missing().to_string(),
@@ -146,9 +150,9 @@ fn alternative(o: &mut String, c: &Comparison, k: usize, a: &AltResult) {
             Count(c.run.trials)
         );
     }
-    group_rows(o, &format!("{b} - A by severity"), &a.by_severity);
-    group_rows(o, &format!("{b} - A by zone"), &a.by_zone);
-    group_rows(o, &format!("{b} - A by wounding"), &a.by_time_of_day);
+    group_rows(o, &format!("{b} - A by severity"), &a.by_severity, Some(&c.base.summary.scenario.step_scopes));
+    group_rows(o, &format!("{b} - A by zone"), &a.by_zone, None);
+    group_rows(o, &format!("{b} - A by wounding"), &a.by_time_of_day, None);
     change_rows(o, "where the minutes go (mean)", b, &a.phases_min, false);
     change_rows(o, "asset utilisation", b, &a.asset_utilisation, true);
     if a.table_utilisation.iter().any(|r| r.base.is_some() || r.alt.is_some()) {
