@@ -283,21 +283,16 @@ fn without_a_night_share_incidents_are_uniform_in_time() {
     assert!(lo <= want && want <= hi, "night share {want} outside [{lo}, {hi}]");
 }
 
-#[test]
-fn casualties_left_at_a_clinic_are_transferred_to_surgery_by_the_faster_asset() {
-    // An ambulance (no team) from the clinic reaches the casualty before the hospital's
-    // helicopter and takes it back to the clinic; the clinic cannot operate,
-    // so after its 5-minute handover a transfer is requested. A helicopter from the hospital
-    // delivers sooner than a second ambulance would, so it flies the transfer.
-    let text = r#"
-[scenario]
-name = "transfer"
-period_days = 20
-
+/// The transfer tests' two facilities on the equator: a clinic that cannot operate at 0.4
+/// degree (its site takes `clinic_extra` lines) and a hospital with plenty of tables at 1.0.
+fn clinic_and_hospital(clinic_extra: &str) -> String {
+    format!(
+        r#"
 [[site]]
 id = "clinic"
 lat = 0.0
 lon = 0.4
+{clinic_extra}
 
 [[site]]
 id = "hospital"
@@ -317,7 +312,23 @@ level = "level2"
 operating_tables = 100
 operations_per_day = 100000
 handover_min = 3
+"#
+    )
+}
 
+#[test]
+fn casualties_left_at_a_clinic_are_transferred_to_surgery_by_the_faster_asset() {
+    // An ambulance (no team) from the clinic reaches the casualty before the hospital's
+    // helicopter and takes it back to the clinic; the clinic cannot operate,
+    // so after its 5-minute handover a transfer is requested. A helicopter from the hospital
+    // delivers sooner than a second ambulance would, so it flies the transfer.
+    let text = &format!(
+        r#"
+[scenario]
+name = "transfer"
+period_days = 20
+
+{}
 [[asset]]
 id = "amb"
 kind = "ground"
@@ -342,16 +353,18 @@ turnaround_min = 0
 
 [[zone]]
 id = "z"
-centre = { lat = 0.0, lon = 0.5 }
+centre = {{ lat = 0.0, lon = 0.5 }}
 radius_km = 0
 incidents_per_day = 5
-severity = { t1 = 1, t2 = 0, t3 = 0 }
-surgery_share = { t1 = 1, t2 = 0, t3 = 0 }
+severity = {{ t1 = 1, t2 = 0, t3 = 0 }}
+surgery_share = {{ t1 = 1, t2 = 0, t3 = 0 }}
 first_aider_share = 0
 report_delay_min = 2
 road_factor = 1
 escort_required = false
-"#;
+"#,
+        clinic_and_hospital("")
+    );
     let km = km_per_degree();
     let (amb, heli) = (|deg: f64| deg * km / 40.0 * 60.0, |deg: f64| deg * km / 120.0 * 60.0);
     // First on scene: the ambulance (2 + 0.1 degree by road) before the helicopter (3 + 0.5).
@@ -505,31 +518,7 @@ fn a_transfer_follows_the_escort_rule_of_the_clinic_site_not_of_the_zone() {
 name = "escort"
 period_days = 20
 
-[[site]]
-id = "clinic"
-lat = 0.0
-lon = 0.4
-escort_required = {site_escort}
-
-[[site]]
-id = "hospital"
-lat = 0.0
-lon = 1.0
-
-[[facility]]
-id = "l1"
-site = "clinic"
-level = "level1"
-handover_min = 5
-
-[[facility]]
-id = "l2"
-site = "hospital"
-level = "level2"
-operating_tables = 100
-operations_per_day = 100000
-handover_min = 3
-
+{sites}
 [[asset]]
 id = "amb"
 kind = "ground"
@@ -554,7 +543,8 @@ first_aider_share = 0
 report_delay_min = 2
 road_factor = 1
 escort_required = true
-"#
+"#,
+            sites = clinic_and_hospital(&format!("escort_required = {site_escort}"))
         )
     };
     let amb = |deg: f64| deg * km_per_degree() / 40.0 * 60.0;
