@@ -13,7 +13,7 @@ use casevac::run::RunOptions;
 use casevac::scenario::{self, Override, ScenarioError};
 use casevac::shard::{Counts, Shard, Source, TallyError, TallyFile};
 use casevac::summary::Summary;
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -114,6 +114,14 @@ enum Command {
         #[command(flatten)]
         what_if: WhatIf,
     },
+    /// Print a shell completion script, for example:
+    /// casevac completions bash > ~/.local/share/bash-completion/completions/casevac
+    Completions {
+        /// The shell to complete for.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), for example: casevac manpage > casevac.1 && man ./casevac.1
+    Manpage,
 }
 
 #[derive(clap::Args)]
@@ -318,6 +326,16 @@ impl std::error::Error for UsageError {}
 fn run(cli: Cli) -> anyhow::Result<()> {
     let mut out = io::stdout().lock();
     match cli.command {
+        Command::Completions { shell } => {
+            // Generated into memory first: clap_complete panics on a failed write, and a closed
+            // pipe must end quietly like every other output.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "casevac", &mut script);
+            out.write_all(&script)?;
+        }
+        Command::Manpage => {
+            clap_mangen::Man::new(Cli::command()).render(&mut out)?;
+        }
         Command::Validate { scenario, what_if } => {
             let model = scenario::load_with(&scenario, &what_if.set)?;
             write!(out, "{}", describe(&model))?;

@@ -446,3 +446,22 @@ fn a_category_no_asset_lifts_is_refused() {
     let err = bad(&good().replace("id = \"gao_mi8\"", "id = \"gao_mi8\"\nlifts = [\"T4\"]"));
     assert!(err.contains("asset 'gao_mi8' lifts `T4`, which is not a triage category"), "{err}");
 }
+
+#[test]
+fn completions_and_the_manual_page_come_from_the_same_definition() {
+    for shell in ["bash", "zsh", "fish"] {
+        let out = casevac(&["completions", shell]);
+        let script = text(&out.stdout);
+        assert!(out.status.success(), "{shell}: {}", text(&out.stderr));
+        // Every subcommand and a flag of each are offered.
+        for word in ["run", "compare", "validate", "merge", "set-alt", "precision"] {
+            assert!(script.contains(word), "{shell} completion lacks {word}");
+        }
+    }
+    let out = casevac(&["manpage"]);
+    let page = text(&out.stdout);
+    assert!(out.status.success());
+    assert!(page.contains(".TH casevac 1") && page.contains("10\\-1\\-2"), "{page}");
+    assert!(page.contains("compare"), "the manual lists the commands");
+    closed_pipe(&["completions", "bash"]);
+}
