@@ -114,13 +114,16 @@ enum Command {
         #[command(flatten)]
         what_if: WhatIf,
     },
-    /// Print a shell completion script, for example:
-    /// casevac completions bash > ~/.local/share/bash-completion/completions/casevac
+    /// Print a shell completion script (bash, zsh or fish).
+    ///
+    /// For example: casevac completions bash > ~/.local/share/bash-completion/completions/casevac
     Completions {
         /// The shell to complete for.
         shell: clap_complete::Shell,
     },
-    /// Print the manual page (roff), for example: casevac manpage > casevac.1 && man ./casevac.1
+    /// Print the manual page (roff).
+    ///
+    /// For example: casevac manpage > casevac.1 && man ./casevac.1
     Manpage,
 }
 
