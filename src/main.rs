@@ -32,7 +32,7 @@ const DEFAULT_SEED: u64 = 1012;
     long_about = "casevac simulates a mission's casualty evacuation chain many times over and reports \
         what share of casualties get first aid within 10 minutes, damage-control resuscitation within \
         1 hour and damage-control surgery within 2 hours of wounding, with 95% confidence intervals, \
-        where the chain fails and why.\n\nThe scenario format is described in docs/scenario-format.md.",
+        where the chain fails and why.\n\n`casevac guide` prints the scenario format guide.",
     after_help = "Exit codes: 0 success (or the reader of the output closed it early), \
         1 the run failed (for example a file could not be written), \
         2 bad input (a scenario or argument to fix)."
@@ -121,6 +121,8 @@ enum Command {
         /// The shell to complete for.
         shell: clap_complete::Shell,
     },
+    /// Print the scenario format guide: every field, its unit, default, range and source.
+    Guide,
     /// Print the manual page (roff).
     ///
     /// For example: casevac manpage > casevac.1 && man ./casevac.1
@@ -335,6 +337,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "casevac", &mut script);
             out.write_all(&script)?;
+        }
+        Command::Guide => {
+            // Embedded, so an installed binary can show it without the repository beside it.
+            out.write_all(include_str!("../docs/scenario-format.md").as_bytes())?;
         }
         Command::Manpage => {
             clap_mangen::Man::new(Cli::command()).render(&mut out)?;

@@ -465,3 +465,11 @@ fn completions_and_the_manual_page_come_from_the_same_definition() {
     assert!(page.contains("compare"), "the manual lists the commands");
     closed_pipe(&["completions", "bash"]);
 }
+
+#[test]
+fn the_guide_ships_inside_the_binary() {
+    let out = casevac(&["guide"]);
+    let guide = std::fs::read_to_string("docs/scenario-format.md").unwrap();
+    assert!(out.status.success());
+    assert_eq!(text(&out.stdout), guide, "the binary prints the guide of its own version");
+}

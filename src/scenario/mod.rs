@@ -56,7 +56,7 @@ const WORD_FIELDS: &[(&str, &str)] = &[
     ("delivers_to", "\"capable\" or \"nearest\""),
 ];
 
-const SEE_GUIDE: &str = "see docs/scenario-format.md for the fields and their types";
+const SEE_GUIDE: &str = "see `casevac guide` for the fields and their types";
 
 /// The key written just before `at` (`key = value`), if any.
 fn key_before(text: &str, at: usize) -> Option<&str> {
@@ -79,7 +79,7 @@ fn explain(text: &str, span: Option<std::ops::Range<usize>>, message: &str) -> (
         let expected = message.split_once(", expected ").map_or("a number", |(_, e)| e);
         return (
             format!("the number {spanned} is too large: {}", plain_words(&format!("expected {expected}"))),
-            "check for a typing error; see docs/scenario-format.md for each field's range".into(),
+            "check for a typing error; see `casevac guide` for each field's range".into(),
         );
     }
     if message == "wanted string or table"

@@ -438,7 +438,7 @@ fn on_value(v: &Value, rest: &[String], here: &[String], shown: &str, value: &st
         Value::InlineTable(t) => walk(Node::Inline(t), rest, here, value, text),
         _ => Err((
             format!("`{shown}` is {}, not a table, so it has no field `{}`", a_type(v), key_text(&rest[0])),
-            format!("set {shown} itself, or check the key in docs/scenario-format.md"),
+            format!("set {shown} itself, or check the key in `casevac guide`"),
         )),
     }
 }
