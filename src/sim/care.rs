@@ -39,23 +39,27 @@ impl Engine<'_> {
         } else {
             0.0
         };
+        // Advanced care starts with a team aboard or at the facility; DCR (blood) only with a DCR
+        // team or at a DCR facility. The team reaches the casualty before the facility does, so
+        // each is the earlier of the two; on a transfer, also of what the casualty already had.
+        let team = a.medical_team.then_some(a.team_care);
+        let als_t = if team.is_some() { now } else { at_facility };
+        let dcr_t = if team == Some(Care::Dcr) {
+            now
+        } else if fac.care == Care::Dcr {
+            at_facility
+        } else {
+            NEVER
+        };
         for &c in &self.slots[carried.clone()] {
             let c = &mut self.casualties[c as usize];
-            // Advanced care starts with a team aboard or at the facility; DCR (blood) only with a
-            // DCR team or at a DCR facility. A transfer may bring what the clinic could not give.
-            let team = a.medical_team.then_some(a.team_care);
-            let by_facility = |dcr: bool| if !dcr || fac.care == Care::Dcr { at_facility } else { NEVER };
             if !transfer {
                 c.picked_up = true;
                 // A team on scene may already have started on this casualty on an earlier lift.
                 c.resus_on_scene |= team == Some(Care::Dcr);
-                c.als_t = c.als_t.min(if team.is_some() { now } else { at_facility });
-                c.resus_t = c.resus_t.min(if team == Some(Care::Dcr) { now } else { by_facility(true) });
-            } else {
-                let team_t = |dcr: bool| if team.is_some_and(|k| !dcr || k == Care::Dcr) { now } else { NEVER };
-                c.als_t = c.als_t.min(team_t(false)).min(at_facility);
-                c.resus_t = c.resus_t.min(team_t(true)).min(by_facility(true));
             }
+            c.als_t = c.als_t.min(als_t);
+            c.resus_t = c.resus_t.min(dcr_t);
             c.phase_min[Phase::OnScene as usize] += on_scene;
             c.phase_min[Phase::TravelToFacility as usize] += to_facility;
             if c.needs_surgery {
