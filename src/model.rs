@@ -243,6 +243,20 @@ pub struct Zone {
     pub first_aid_each_min: Dist,
     pub report_min: Dist,
     pub access: Access,
+    /// A supply route rather than an area: where the counter-IED lever acts.
+    pub route: bool,
+    /// Share of the random incidents prevented; each incident keeps its own draw, so raising
+    /// the share removes incidents and leaves the others exactly as they were.
+    pub prevented_share: f64,
+}
+
+/// A planner's own lever from the scenario file, for `casevac levers`.
+#[derive(Debug, Clone)]
+pub struct FileLever {
+    pub name: String,
+    pub overrides: Vec<crate::scenario::Override>,
+    pub cost: Option<f64>,
+    pub cost_unit: Option<String>,
 }
 
 /// Everything a trial needs, validated.
@@ -283,6 +297,8 @@ pub struct Model {
     pub facility_to_base_km: Vec<Vec<f64>>,
     /// The deaths model, unless the scenario turns it off.
     pub outcomes: Option<crate::outcome::OutcomeModel>,
+    /// The scenario file's own `[[lever]]`s.
+    pub levers: Vec<FileLever>,
 }
 
 impl Model {

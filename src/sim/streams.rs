@@ -49,6 +49,9 @@ pub enum Purpose {
     FirstAid = 12,
     /// Whether a casualty's injury is potentially fatal, and its untreated time to death.
     Outcome = 13,
+    /// Whether prevention stops a zone's random incident (numbered apart from the others'
+    /// purposes, which other features extend in order).
+    Prevention = 30,
 }
 
 /// SplitMix64's finaliser: a bijection on 64 bits with good avalanche.
