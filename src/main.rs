@@ -150,8 +150,11 @@ enum Command {
         #[arg(long, value_name = "ID")]
         facility: Option<String>,
         /// Candidate site ids, comma-separated, or all-sites.
-        #[arg(long, value_name = "SITE,SITE,...", value_delimiter = ',', required = true)]
+        #[arg(long, value_name = "SITE,SITE,...", value_delimiter = ',', required_unless_present = "grid")]
         candidates: Vec<String>,
+        /// Instead of sites, try N × N points evenly over the zones' area and draw the objective as a map.
+        #[arg(long, value_name = "N", conflicts_with = "candidates", value_parser = clap::value_parser!(u64).range(2..=20))]
+        grid: Option<u64>,
         /// What to rank by: first-aid, resuscitation, surgery or lives.
         #[arg(long, default_value = "resuscitation", value_parser = objective)]
         objective: Objective,
@@ -596,6 +599,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             asset,
             facility,
             candidates,
+            grid,
             objective,
             confidence,
             trials,
@@ -606,15 +610,23 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             outputs,
         } => {
             use casevac::decide::place::{Movable, PlaceOptions};
-            let (study, base) = Study::load(&scenario, &what_if.set)?;
+            let (mut study, mut base) = Study::load(&scenario, &what_if.set)?;
             objective.check(&base).map_err(UsageError)?;
+            let sites = match grid {
+                Some(n) => {
+                    let (text, ids, _) = casevac::decide::place::grid_sites(&base, n as usize);
+                    study = study.with_appended(&text);
+                    base = study.model(&[])?;
+                    ids
+                }
+                None => casevac::decide::place::candidates(&base, &candidates).map_err(UsageError)?,
+            };
             let moved = match (asset, facility) {
                 (Some(a), _) => Movable::Asset(a),
                 (None, Some(f)) => Movable::Facility(f),
                 (None, None) => return Err(UsageError("give --asset ID or --facility ID".into()).into()),
             };
             moved.check(&base).map_err(UsageError)?;
-            let sites = casevac::decide::place::candidates(&base, &candidates).map_err(UsageError)?;
             report::decide::check_outputs(&outputs.paths(), "place")?;
             let opts = PlaceOptions {
                 objective,
@@ -622,6 +634,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 max_trials: max_trials.max(trials),
                 seed,
                 confidence: confidence / 100.0,
+                grid: grid.map(|n| n as usize),
             };
             let pool = thread_pool(threads)?;
             let (bar, started, shown) =
@@ -632,7 +645,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 })
             })?;
             bar.finish_and_clear();
-            let chart = || report::decide::draw(&report::decide::place_chart(&result));
+            let chart = || match result.grid {
+                Some(_) => report::decide::draw(&report::decide::place_map(&result, &base)),
+                None => report::decide::draw(&report::decide::place_chart(&result)),
+            };
             let html = |png: &[u8]| report::decide::place_html(&result, png);
             let written = report::decide::Written {
                 stem: "place",

@@ -192,6 +192,7 @@ fn a_site_at_the_centre_of_demand_beats_one_300_km_away() {
         max_trials: 1600,
         seed: 2,
         confidence: 0.95,
+        grid: None,
     };
     let sites = vec!["far".to_string(), "centre".to_string()];
     let r = place(&s, &m, Movable::Asset("heli".into()), &sites, &opts, &|_| {}).unwrap();
@@ -205,8 +206,14 @@ fn a_site_at_the_centre_of_demand_beats_one_300_km_away() {
 #[test]
 fn candidates_that_are_the_same_place_cannot_be_separated() {
     let (s, m) = study(&placement_scenario(true));
-    let opts =
-        PlaceOptions { objective: Objective::LivesSaved, trials: 50, max_trials: 200, seed: 2, confidence: 0.95 };
+    let opts = PlaceOptions {
+        objective: Objective::LivesSaved,
+        trials: 50,
+        max_trials: 200,
+        seed: 2,
+        confidence: 0.95,
+        grid: None,
+    };
     let sites = vec!["centre".to_string(), "twin".to_string()];
     let r = place(&s, &m, Movable::Asset("heli".into()), &sites, &opts, &|_| {}).unwrap();
     assert!(!r.separated);
@@ -302,4 +309,27 @@ fn decision_commands_write_json_csv_and_a_report() {
     );
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("casevac place: where asset unit goes"), "{out}");
+}
+
+#[test]
+fn on_a_grid_the_point_at_the_centre_of_demand_is_best() {
+    let text = placement_scenario(false).replace("radius_km = 20", "radius_km = 100");
+    let (s, m) = study(&text);
+    let (sites, ids, pos) = casevac::decide::place::grid_sites(&m, 3);
+    assert_eq!(ids.len(), 9);
+    // Cell centres of a 3 × 3 grid over the 200 km square around the zone's centre.
+    assert!(pos[4].0.abs() < 1e-9 && pos[4].1.abs() < 1e-9, "{:?}", pos[4]);
+    let s = s.with_appended(&sites);
+    let m = s.model(&[]).unwrap();
+    let opts = PlaceOptions {
+        objective: Objective::Step(Step::Resuscitation),
+        trials: 100,
+        max_trials: 1600,
+        seed: 4,
+        confidence: 0.95,
+        grid: Some(3),
+    };
+    let r = place(&s, &m, Movable::Asset("heli".into()), &ids, &opts, &|_| {}).unwrap();
+    assert_eq!(r.candidates[0].site, "grid_1_1");
+    assert!(r.separated, "{:?}", r.candidates.iter().map(|c| (&c.site, c.standing)).collect::<Vec<_>>());
 }

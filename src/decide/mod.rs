@@ -32,6 +32,11 @@ impl Study {
         Ok((study, model))
     }
 
+    /// The same study with `extra` appended to the file's text (new `[[site]]` entries, say).
+    pub fn with_appended(&self, extra: &str) -> Study {
+        Study { path: self.path.clone(), text: format!("{}\n{extra}", self.text), base_set: self.base_set.clone() }
+    }
+
     /// The scenario with the shared overrides and then `extra`.
     pub fn model(&self, extra: &[Override]) -> Result<Model, ScenarioError> {
         scenario::parse_with(&self.text, &self.path, &self.all(extra))

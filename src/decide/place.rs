@@ -83,6 +83,38 @@ pub fn candidates(model: &Model, list: &[String]) -> Result<Vec<String>, String>
     Ok(out)
 }
 
+/// The most points `--grid` tries along each side.
+pub const MAX_GRID: usize = 20;
+
+/// Candidate sites on an `n` × `n` grid over the zones' bounding box, cell centres, north row
+/// first: the `[[site]]` entries to append to the scenario, their ids and (lat, lon).
+pub fn grid_sites(model: &Model, n: usize) -> (String, Vec<String>, Vec<(f64, f64)>) {
+    let mut b = [f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY, f64::NEG_INFINITY];
+    for z in &model.zones {
+        let zb = z.area.bounds();
+        b = [b[0].min(zb[0]), b[1].max(zb[1]), b[2].min(zb[2]), b[3].max(zb[3])];
+    }
+    let (mut text, mut ids, mut pos) = (String::new(), Vec::new(), Vec::new());
+    for r in 0..n {
+        for c in 0..n {
+            let lat = b[1] - (b[1] - b[0]) * (r as f64 + 0.5) / n as f64;
+            let lon = b[2] + (b[3] - b[2]) * (c as f64 + 0.5) / n as f64;
+            let id = format!("grid_{r}_{c}");
+            let _ = std::fmt::Write::write_fmt(
+                &mut text,
+                format_args!(
+                    "\n[[site]]\nid = \"{id}\"\nlat = {}\nlon = {}\n",
+                    crate::dist::Num(lat),
+                    crate::dist::Num(lon)
+                ),
+            );
+            ids.push(id);
+            pos.push((lat, lon));
+        }
+    }
+    (text, ids, pos)
+}
+
 /// What the procedure concluded about a candidate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -108,6 +140,10 @@ pub struct CandidateResult {
     pub half_width: Option<f64>,
     /// Trials of the round that decided its standing.
     pub trials: u64,
+    pub lat: f64,
+    pub lon: f64,
+    /// The objective's value in the first round, where every candidate ran on the same trials.
+    pub first_round_value: Option<f64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -123,6 +159,8 @@ pub struct PlaceResult {
     pub max_trials: u64,
     /// Whether one candidate was separated from every other within the budget.
     pub separated: bool,
+    /// Points along each side, when the candidates are a grid.
+    pub grid: Option<usize>,
     pub rounds: Vec<Round>,
     pub candidates: Vec<CandidateResult>,
 }
@@ -155,6 +193,8 @@ pub struct PlaceOptions {
     pub seed: u64,
     /// Confidence of the separation, e.g. 0.95.
     pub confidence: f64,
+    /// Points along each side, when the candidates are a grid (for the record and the map).
+    pub grid: Option<usize>,
 }
 
 pub fn place(
@@ -169,6 +209,9 @@ pub fn place(
     let variants: Vec<(String, Vec<Override>)> =
         sites.iter().zip(&sets).map(|(s, o)| (format!("candidate '{s}' (--set {o})"), vec![o.clone()])).collect();
     let models = study.models(&variants)?;
+    let position = |site: &str| {
+        models[0].sites.iter().find(|x| x.id == site).map_or((f64::NAN, f64::NAN), |x| (x.pos.lat, x.pos.lon))
+    };
     let run = |base: &Model, alts: &[Model], trials: u64| {
         let o = RunOptions { trials, seed: opts.seed, half_width_share: None, max_trials: trials };
         let tally = run_paired(base, alts, &o, progress);
@@ -246,7 +289,9 @@ pub fn place(
         Standing::IndistinguishableFromBest => 1,
         Standing::Worse => 2,
     };
-    ranked.sort_by(|a, b| class(*a).cmp(&class(*b)).then(by_score(a, b)));
+    // Within a class, the closest to the best first, then by the first round's order.
+    let gap = |i: &usize| diff[*i].0.unwrap_or(f64::NEG_INFINITY);
+    ranked.sort_by(|a, b| class(*a).cmp(&class(*b)).then(gap(b).total_cmp(&gap(a))).then(by_score(a, b)));
     let candidates = ranked
         .iter()
         .enumerate()
@@ -262,6 +307,12 @@ pub fn place(
             difference_from_best: diff[i].0,
             half_width: diff[i].1,
             trials: diff[i].2,
+            lat: position(&sites[i]).0,
+            lon: position(&sites[i]).1,
+            first_round_value: match opts.objective {
+                Objective::LivesSaved => first_scores[i].map(|v| -v),
+                Objective::Step(_) => first_scores[i],
+            },
         })
         .collect();
     Ok(PlaceResult {
@@ -275,6 +326,7 @@ pub fn place(
         confidence_pct: opts.confidence * 100.0,
         max_trials: opts.max_trials,
         separated,
+        grid: opts.grid,
         rounds,
         candidates,
     })

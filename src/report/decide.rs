@@ -496,11 +496,16 @@ pub fn place_table(r: &PlaceResult) -> String {
         r.seed
     );
     let best = &r.candidates[0];
+    let best_name = if r.grid.is_some() {
+        format!("latitude {:.3}, longitude {:.3}", best.lat, best.lon)
+    } else {
+        best.site.clone()
+    };
     if r.separated {
         let _ = writeln!(
             o,
             "best: {} (separated from every other candidate within {} trials)\n",
-            best.site,
+            best_name,
             Count(best.trials)
         );
     } else {
@@ -522,19 +527,30 @@ pub fn place_table(r: &PlaceResult) -> String {
         "standing",
         "trials"
     );
-    for c in &r.candidates {
+    // A grid's candidates are many: the table keeps the contenders and the closest of the rest.
+    let shown = if r.grid.is_some() { r.candidates.len().min(15) } else { r.candidates.len() };
+    for c in &r.candidates[..shown] {
+        let site = if r.grid.is_some() { format!("{:.2}, {:.2}", c.lat, c.lon) } else { c.site.clone() };
         let _ = writeln!(
             o,
             "{:>4}  {:<18}{:>16}{:>18}  {:<28}{:>9}",
             c.rank,
-            cut(&c.site, 17),
+            cut(&site, 17),
             place_value(r, c.value),
             place_difference(r, c.difference_from_best, c.half_width),
             standing(c.standing),
             Count(c.trials)
         );
     }
-    let _ = writeln!(o, "\nrepeat the best with: --set {}", shell_word(&best.set));
+    if shown < r.candidates.len() {
+        let _ =
+            writeln!(o, "  ... and {} more points (every point is in the JSON and CSV)", r.candidates.len() - shown);
+    }
+    if r.grid.is_some() {
+        let _ = writeln!(o, "\nput it at the site nearest the best point, then check that site with --candidates");
+    } else {
+        let _ = writeln!(o, "\nrepeat the best with: --set {}", shell_word(&best.set));
+    }
     o
 }
 
@@ -586,6 +602,28 @@ pub fn place_chart(r: &PlaceResult) -> RowBars {
         rows: r.candidates.iter().map(|c| format!("{}. {} ({})", c.rank, c.site, standing(c.standing))).collect(),
         panels: vec![(format!("{} against the best", r.objective.label()), unit.into(), bars)],
         from_zero: true,
+    }
+}
+
+/// The first round's value at each grid point, as a map.
+pub fn place_map<'a>(r: &PlaceResult, model: &'a crate::model::Model) -> super::decide_charts::PlaceMap<'a> {
+    let best = &r.candidates[0];
+    super::decide_charts::PlaceMap {
+        model,
+        title: format!("Where to put it: {} on a {n} × {n} grid", r.objective.label(), n = r.grid.unwrap_or(0)),
+        legend: match r.objective {
+            Objective::Step(_) => {
+                vec!["share in time,".into(), format!("first round, {} trials", Count(r.rounds[0].trials))]
+            }
+            Objective::LivesSaved => {
+                vec!["expected deaths per trial,".into(), format!("first round, {} trials", Count(r.rounds[0].trials))]
+            }
+        },
+        percent: matches!(r.objective, Objective::Step(_)),
+        cells: r.candidates.iter().map(|c| (c.lat, c.lon, c.first_round_value)).collect(),
+        higher_is_better: matches!(r.objective, Objective::Step(_)),
+        best: (best.lat, best.lon),
+        n: r.grid.unwrap_or(1),
     }
 }
 

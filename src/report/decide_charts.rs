@@ -252,3 +252,132 @@ impl Chart for SweepChart {
         Ok(())
     }
 }
+
+/// The objective at each point of a placement grid, the zones and sites, the best marked.
+pub struct PlaceMap<'a> {
+    pub model: &'a crate::model::Model,
+    pub title: String,
+    /// The key's caption, one entry per line.
+    pub legend: Vec<String>,
+    /// The key's numbers: a share as a percentage, or a count.
+    pub percent: bool,
+    /// (lat, lon, value) of each grid point; the value's colour runs from its worst to its best.
+    pub cells: Vec<(f64, f64, Option<f64>)>,
+    /// Whether larger values are better (compliance) or worse (deaths).
+    pub higher_is_better: bool,
+    pub best: (f64, f64),
+    pub n: usize,
+}
+
+impl PlaceMap<'_> {
+    fn bounds(&self) -> [f64; 4] {
+        let (mut b0, mut b1, mut b2, mut b3) = (f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY, f64::NEG_INFINITY);
+        for &(lat, lon, _) in &self.cells {
+            (b0, b1, b2, b3) = (b0.min(lat), b1.max(lat), b2.min(lon), b3.max(lon));
+        }
+        // Cell centres: widen by half a cell each side.
+        let (dlat, dlon) = self.cell();
+        [b0 - dlat / 2.0, b1 + dlat / 2.0, b2 - dlon / 2.0, b3 + dlon / 2.0]
+    }
+
+    fn cell(&self) -> (f64, f64) {
+        let n = self.n.max(1) as f64;
+        let lats: Vec<f64> = self.cells.iter().map(|c| c.0).collect();
+        let lons: Vec<f64> = self.cells.iter().map(|c| c.1).collect();
+        let span = |v: &[f64]| {
+            v.iter().cloned().fold(f64::NEG_INFINITY, f64::max) - v.iter().cloned().fold(f64::INFINITY, f64::min)
+        };
+        let step = |v: &[f64]| if n > 1.0 { span(v) / (n - 1.0) } else { 1.0 };
+        (step(&lats), step(&lons))
+    }
+
+    fn map_size(&self) -> (u32, u32) {
+        let b = self.bounds();
+        let mid = ((b[0] + b[1]) / 2.0).to_radians().cos().max(0.1);
+        let aspect = ((b[1] - b[0]) / ((b[3] - b[2]) * mid)).clamp(0.3, 3.0);
+        let w = 760.0;
+        (w as u32, (w * aspect) as u32)
+    }
+}
+
+impl Chart for PlaceMap<'_> {
+    fn size(&self) -> (u32, u32) {
+        let (w, h) = self.map_size();
+        (w + 190, h + 110)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
+        let (w, h) = self.map_size();
+        root.draw(&Text::new(self.title.clone(), (20, 12), font(18))).map_err(err)?;
+        let (map, key) = root.clone().shrink((0, 40), (w + 190, h + 70)).split_horizontally(w + 40);
+        let b = self.bounds();
+        let mut chart = ChartBuilder::on(&map)
+            .margin(10)
+            .x_label_area_size(30)
+            .y_label_area_size(40)
+            .build_cartesian_2d(b[2]..b[3], b[0]..b[1])
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .disable_mesh()
+            .x_desc("longitude")
+            .y_desc("latitude")
+            .label_style(font(11))
+            .draw()
+            .map_err(err)?;
+        let values: Vec<f64> = self.cells.iter().filter_map(|c| c.2).collect();
+        let (lo, hi) = values.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| (a.min(v), b.max(v)));
+        let t = |v: f64| {
+            let x = if hi > lo { (v - lo) / (hi - lo) } else { 1.0 };
+            if self.higher_is_better { x } else { 1.0 - x }
+        };
+        let (dlat, dlon) = self.cell();
+        for &(lat, lon, v) in &self.cells {
+            let colour = v.map_or(RGBColor(220, 220, 220), |v| super::charts::viridis(t(v)));
+            chart
+                .draw_series([Rectangle::new(
+                    [(lon - dlon / 2.0, lat - dlat / 2.0), (lon + dlon / 2.0, lat + dlat / 2.0)],
+                    colour.filled(),
+                )])
+                .map_err(err)?;
+        }
+        for z in &self.model.zones {
+            let mut ring: Vec<(f64, f64)> = z.area.outline().iter().map(|&(lat, lon)| (lon, lat)).collect();
+            ring.push(ring[0]);
+            chart.draw_series([PathElement::new(ring, WHITE.stroke_width(2))]).map_err(err)?;
+        }
+        for s in self.model.sites.iter().filter(|s| !s.id.starts_with("grid_")) {
+            let p = (s.pos.lon, s.pos.lat);
+            chart.draw_series([Circle::new(p, 4, BLACK.filled())]).map_err(err)?;
+            chart
+                .draw_series([Text::new(s.name.clone(), p, font(12).pos(Pos::new(HPos::Left, VPos::Bottom)))])
+                .map_err(err)?;
+        }
+        let best = (self.best.1, self.best.0);
+        chart.draw_series([Circle::new(best, 11, RGBColor(213, 94, 0).stroke_width(4))]).map_err(err)?;
+        chart.draw_series([Text::new("best", best, font(14).pos(Pos::new(HPos::Left, VPos::Top)))]).map_err(err)?;
+        // The colour key: a strip from worst (bottom) to best (top).
+        let steps = 60;
+        let (kx, ky, kh) = (20, 30, 300);
+        for i in 0..steps {
+            let y0 = ky + kh - (i + 1) * kh / steps;
+            key.draw(&Rectangle::new(
+                [(kx, y0), (kx + 24, y0 + kh / steps + 1)],
+                super::charts::viridis(i as f64 / (steps - 1) as f64).filled(),
+            ))
+            .map_err(err)?;
+        }
+        let (top, bottom) = if self.higher_is_better { (hi, lo) } else { (lo, hi) };
+        let fmt = |v: f64| match (v.is_finite(), self.percent) {
+            (false, _) => "-".into(),
+            (true, true) => format!("{:.1}%", v * 100.0),
+            (true, false) => format!("{v:.3}"),
+        };
+        key.draw(&Text::new(format!("best {}", fmt(top)), (kx + 30, ky), font(12))).map_err(err)?;
+        key.draw(&Text::new(format!("worst {}", fmt(bottom)), (kx + 30, ky + kh - 12), font(12))).map_err(err)?;
+        for (i, line) in self.legend.iter().enumerate() {
+            key.draw(&Text::new(line.clone(), (kx, ky + kh + 14 + 16 * i as i32), font(12))).map_err(err)?;
+        }
+        Ok(())
+    }
+}
