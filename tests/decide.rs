@@ -333,3 +333,20 @@ fn on_a_grid_the_point_at_the_centre_of_demand_is_best() {
     assert_eq!(r.candidates[0].site, "grid_1_1");
     assert!(r.separated, "{:?}", r.candidates.iter().map(|c| (&c.site, c.standing)).collect::<Vec<_>>());
 }
+
+#[test]
+fn a_sweep_says_from_which_value_a_target_is_met() {
+    let text = first_aid_scenario("").replace("period_days = 5", "period_days = 5\ntargets_pct = { first_aid = 50 }");
+    let (s, m) = study(&text);
+    let rising: Axis = "zone.z.first_aider_share=0..1:6".parse().unwrap();
+    let (r, _) = sweep(&s, &m, &[rising], &fixed(200, 5), &|_| {}).unwrap();
+    let t = r.targets.iter().find(|t| t.step == Step::FirstAid).unwrap();
+    // Compliance is the share itself: 0.6 and above meet 50%, 0.4 and below do not.
+    assert_eq!(t.met_at, ["0.6", "0.8", "1.0"]);
+    assert_eq!(t.boundary.as_deref(), Some("≥ 0.6"));
+    let falling: Axis = "zone.z.first_aider_share=1,0.8,0.6,0.4".parse().unwrap();
+    let (r, _) = sweep(&s, &m, &[falling], &fixed(200, 5), &|_| {}).unwrap();
+    let t = r.targets.iter().find(|t| t.step == Step::FirstAid).unwrap();
+    assert_eq!(t.boundary.as_deref(), Some("≥ 0.6"), "the boundary reads by value, not by sweep order");
+    assert_eq!(t.surely_met_at, ["1", "0.8", "0.6"]);
+}

@@ -100,9 +100,9 @@ pub struct TargetMet {
     pub met_at: Vec<String>,
     /// The values whose whole 95% interval is at or above the target.
     pub surely_met_at: Vec<String>,
-    /// The least demanding value that meets it, in words: "≤ 30" when compliance falls as the
-    /// value rises, "≥ 0.8" when it rises, absent when no value meets it or the points that do
-    /// are not one run of the sweep.
+    /// Where the values that meet it lie, in words: "≤ 30" when the smaller values meet it,
+    /// "≥ 0.8" when the larger ones do; absent when no value meets it, the values are not
+    /// numbers, or those that meet it are not one run of them.
     pub boundary: Option<String>,
 }
 
@@ -208,29 +208,31 @@ fn grid_targets(base: &Model, pts: &[Point]) -> Vec<TargetMet> {
         .collect()
 }
 
-/// For one parameter: the values meeting each target, and the boundary when they form one run
-/// at one end of the sweep.
+/// For one parameter: the values meeting each target, and the boundary when the values are
+/// numbers and those meeting it form one run of them.
 fn targets_met(base: &Model, pts: &[Point]) -> Vec<TargetMet> {
     let mut out = grid_targets(base, pts);
+    let Some(values) = pts.iter().map(|p| p.values[0].parse::<f64>().ok()).collect::<Option<Vec<f64>>>() else {
+        return out;
+    };
+    // The points in increasing order of the value, whatever order the sweep gave them in.
+    let mut order: Vec<usize> = (0..pts.len()).collect();
+    order.sort_by(|&a, &b| values[a].total_cmp(&values[b]));
     for t in &mut out {
         let s = t.step as usize;
-        let flags: Vec<bool> = pts.iter().map(|p| met(p, s, t.target_pct / 100.0).0).collect();
-        let first = flags.iter().position(|&m| m);
-        let last = flags.iter().rposition(|&m| m);
-        if let (Some(a), Some(b)) = (first, last)
-            && flags[a..=b].iter().all(|&m| m)
-        {
-            let n = flags.len() - 1;
-            t.boundary = if a == 0 && b == n {
-                Some(format!("every value from {} to {}", pts[0].values[0], pts[n].values[0]))
-            } else if a == 0 {
-                Some(format!("≤ {}", pts[b].values[0]))
-            } else if b == n {
-                Some(format!("≥ {}", pts[a].values[0]))
-            } else {
-                Some(format!("from {} to {}", pts[a].values[0], pts[b].values[0]))
-            };
+        let flags: Vec<bool> = order.iter().map(|&i| met(&pts[i], s, t.target_pct / 100.0).0).collect();
+        let (Some(a), Some(b)) = (flags.iter().position(|&m| m), flags.iter().rposition(|&m| m)) else { continue };
+        if !flags[a..=b].iter().all(|&m| m) {
+            continue;
         }
+        let (lo, hi) = (&pts[order[a]].values[0], &pts[order[b]].values[0]);
+        let n = flags.len() - 1;
+        t.boundary = Some(match (a == 0, b == n) {
+            (true, true) => format!("every value from {lo} to {hi}"),
+            (true, false) => format!("≤ {hi}"),
+            (false, true) => format!("≥ {lo}"),
+            (false, false) => format!("from {lo} to {hi}"),
+        });
     }
     out
 }

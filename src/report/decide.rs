@@ -323,7 +323,7 @@ pub fn sweep_table(r: &SweepResult) -> String {
         r.seed
     );
     let _ = writeln!(o, "compliance with 95% intervals; expected deaths per trial (modelled)\n");
-    let vw = if r.axes.len() == 1 { 18 } else { 9 };
+    let vw = if r.axes.len() == 1 { 18 } else { 13 };
     let mut head = String::new();
     for k in &keys {
         let short = k.rsplit('.').next().unwrap_or(k);
