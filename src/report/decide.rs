@@ -92,7 +92,7 @@ pub fn levers_table(r: &LeversResult) -> String {
     let _ = writeln!(o, "casevac levers: {}", r.scenario);
     let _ = writeln!(
         o,
-        "{} levers, each against the scenario as given on the same {} trials (seed {}), ranked by {}",
+        "{} levers, each against the scenario as given on the same {} trials (seed {})\nranked by {}",
         r.levers.len(),
         Count(r.trials),
         r.seed,
@@ -316,7 +316,7 @@ pub fn sweep_table(r: &SweepResult) -> String {
     let _ = writeln!(o, "casevac sweep: {}", r.scenario);
     let _ = writeln!(
         o,
-        "{} over {} points, each on the same {} trials (seed {})",
+        "{}\n{} points, each on the same {} trials (seed {})",
         keys.join(" × "),
         r.points.len(),
         Count(r.trials),
@@ -438,7 +438,17 @@ pub fn sweep_chart(r: &SweepResult) -> SweepChart {
         panels.push(("expected deaths of wounds (modelled)".into(), "per trial".into(), None, curves));
     }
     SweepChart {
-        title: format!("{}: {} swept, {} paired trials per point", r.scenario, first.key, Count(r.trials)),
+        title: format!(
+            "{}: {}, {} paired trials a point",
+            r.scenario,
+            // Without the section word, which the axis label keeps: the title must fit.
+            r.axes
+                .iter()
+                .map(|a| a.key.split_once('.').map_or(a.key.as_str(), |k| k.1))
+                .collect::<Vec<_>>()
+                .join(" × "),
+            Count(r.trials)
+        ),
         x_desc: first.key.clone(),
         x_names: numeric.is_none().then(|| first.values.iter().map(|v| cut(v, 14)).collect()),
         panels,

@@ -163,7 +163,20 @@ impl Chart for SweepChart {
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
         let (top, body) = root.split_vertically(60);
-        top.draw(&Text::new(self.title.clone(), (20, 14), font(20))).map_err(err)?;
+        top.draw(&Text::new(self.title.clone(), (20, 8), font(20))).map_err(err)?;
+        // One legend for every panel, under the title, so it never hides a curve.
+        if let Some((_, _, _, curves)) = self.panels.first()
+            && curves.len() > 1
+        {
+            let mut x = 20;
+            for (k, c) in curves.iter().enumerate() {
+                let colour = PALETTE[k % PALETTE.len()];
+                top.draw(&PathElement::new(vec![(x, 44), (x + 22, 44)], colour.stroke_width(4))).map_err(err)?;
+                top.draw(&Text::new(c.label.clone(), (x + 28, 44), font(13).pos(Pos::new(HPos::Left, VPos::Center))))
+                    .map_err(err)?;
+                x += 40 + 8 * c.label.chars().count() as i32;
+            }
+        }
         let rows = self.panels.len().div_ceil(2);
         let areas = body.split_evenly((rows, 2));
         for ((title, y_desc, target, curves), area) in self.panels.iter().zip(&areas) {
@@ -216,14 +229,9 @@ impl Chart for SweepChart {
                 if band.len() >= 4 {
                     chart.draw_series([Polygon::new(band, colour.mix(0.18).filled())]).map_err(err)?;
                 }
-                let series = chart
+                chart
                     .draw_series(LineSeries::new(c.points.iter().map(|p| (p.0, p.1)), colour.stroke_width(2)))
                     .map_err(err)?;
-                if curves.len() > 1 {
-                    series
-                        .label(c.label.clone())
-                        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], colour.stroke_width(3)));
-                }
                 chart.draw_series(c.points.iter().map(|p| Circle::new((p.0, p.1), 4, colour.filled()))).map_err(err)?;
             }
             if let Some(t) = target {
@@ -236,16 +244,6 @@ impl Chart for SweepChart {
                         (x1 + pad, *t + y1 * 0.01),
                         font(12).pos(Pos::new(HPos::Right, VPos::Bottom)),
                     )])
-                    .map_err(err)?;
-            }
-            if curves.len() > 1 {
-                chart
-                    .configure_series_labels()
-                    .position(SeriesLabelPosition::LowerRight)
-                    .background_style(WHITE.mix(0.85))
-                    .border_style(RGBColor(180, 180, 180))
-                    .label_font(font(12))
-                    .draw()
                     .map_err(err)?;
             }
         }
