@@ -37,6 +37,23 @@ pub fn parse_with(text: &str, path: &str, overrides: &[Override]) -> Result<Mode
     }
 }
 
+/// The JSON Schema of the scenario format, from the same serde types the parser reads (draft 7,
+/// which editors' TOML plugins read), pretty-printed and newline-terminated.
+pub fn json_schema() -> String {
+    let mut schema =
+        schemars::generate::SchemaSettings::draft07().into_generator().into_root_schema_for::<file::ScenarioFile>();
+    schema.insert("title".into(), "casevac scenario".into());
+    schema.insert(
+        "description".into(),
+        "A casevac scenario file (TOML). `casevac guide` describes every field: unit, default, range and source; \
+         the schema checks names and types, `casevac validate` checks values."
+            .into(),
+    );
+    let mut text = serde_json::to_string_pretty(&schema).expect("a schema is plain JSON");
+    text.push('\n');
+    text
+}
+
 /// serde, then validation, of text that may hold spliced overrides.
 fn compile_text(text: &str) -> Result<Model, Vec<Problem>> {
     let parsed: file::ScenarioFile = toml::from_str(text).map_err(|e| {
