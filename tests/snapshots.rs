@@ -86,6 +86,19 @@ fn error_unknown_field() {
 }
 
 #[test]
+fn error_name_and_type_problems_all_at_once() {
+    // Three problems serde would stop at one by one: a misspelt field (with its likely
+    // intent), an unknown word and a wrong type; the misspelt field's absence is not a fourth.
+    let body = small_with("speed_kmh = 250", "speed_kph = 250");
+    let body = body.replacen("count = 2", "count = \"two\"", 1).replacen(
+        "first_aider_share = ",
+        "first_aider_share = \"most\" #",
+        1,
+    );
+    check_error("error_name_and_type_problems_all_at_once", &body);
+}
+
+#[test]
 fn error_missing_required_field() {
     check_error("error_missing_required_field", &small_with("speed_kmh = 250\n", ""));
 }
