@@ -765,7 +765,7 @@ fn merge(
         }
     };
     if !outputs.quiet {
-        writeln!(out, "\nmerged {} tally files: {trials} trials", files.len())?;
+        writeln!(out, "\nmerged {} tally files: {} trials", files.len(), Count(trials))?;
         if let Some(p) = &merged.partial {
             writeln!(out, "{}", p.note(trials))?;
         }

@@ -273,8 +273,9 @@ impl Partial {
     pub fn note(&self, trials: u64) -> String {
         let missing: Vec<String> = self.missing_trials.iter().map(|[a, b]| format!("[{a}, {b})")).collect();
         format!(
-            "PARTIAL: these figures cover {trials} of {} trials; trials {} are missing (merged with --allow-partial)",
-            self.trials_requested,
+            "PARTIAL: these figures cover {} of {} trials; trials {} are missing (merged with --allow-partial)",
+            crate::report::fmt::Count(trials),
+            crate::report::fmt::Count(self.trials_requested),
             missing.join(", ")
         )
     }

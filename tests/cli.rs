@@ -686,4 +686,12 @@ fn a_step_nobody_needs_shows_no_time_rather_than_beyond_48_hours() {
     let cells: Vec<&str> = surgery.split_whitespace().skip(4).collect();
     assert_eq!(cells, ["-", "-", "-", "-", "-"], "{surgery}");
     assert!(!surgery.contains(">48 h"), "{surgery}");
+    // The same in a comparison's medians.
+    args[0] = "compare";
+    args.extend(["--set-alt", "asset.gao_mi8.count=3"]);
+    let out = casevac(&args);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let medians = stdout.lines().find(|l| l.trim_start().starts_with("median minutes:")).unwrap();
+    assert!(medians.ends_with("surgery - -> -"), "{medians}");
 }

@@ -103,9 +103,6 @@ fn error_missing_required_field() {
     check_error("error_missing_required_field", &small_with("speed_kmh = 250\n", ""));
 }
 
-// FIXME: a missing section has no place in the file, yet the message points a caret at line 1
-// (blank here); it would read better without one, like the "no facility" messages. The fix
-// belongs in src/scenario/error.rs, and this snapshot will show it.
 #[test]
 fn error_missing_scenario_section() {
     let text = small_scenario();

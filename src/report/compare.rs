@@ -152,12 +152,11 @@ fn alternative(o: &mut String, c: &Comparison, k: usize, a: &AltResult, width: u
         .steps
         .iter()
         .map(|d| {
-            format!(
-                "{} {} -> {}",
-                d.step.label(),
-                super::fmt::Quantile(d.base_median_min),
-                super::fmt::Quantile(d.alt_median_min)
-            )
+            // A variant in which nobody needed the step has no time to it: "-", not "beyond 48 h".
+            let median = |share: Option<f64>, m: Option<f64>| {
+                share.map_or(S.missing().to_string(), |_| super::fmt::Quantile(m).to_string())
+            };
+            format!("{} {} -> {}", d.step.label(), median(d.base, d.base_median_min), median(d.alt, d.alt_median_min))
         })
         .collect();
     wrap(o, "  median minutes: ", &medians.join(", "), width);

@@ -71,6 +71,15 @@ fn serde_problems(text: &str, first: toml::de::Error) -> Vec<Problem> {
     /// Enough for any real file; a hostile one stops here rather than re-parsing for ever.
     const MOST: usize = 50;
     let problem = |e: &toml::de::Error| {
+        if e.message().trim() == "missing field `scenario`" {
+            // A missing table has no line to point at (serde gives the start of the file).
+            return Problem {
+                span: None,
+                message: "the file has no [scenario] table".into(),
+                help: "add one with at least its name: [scenario] then name = \"...\" (see `casevac guide`)".into(),
+                source: None,
+            };
+        }
         let (message, help) = explain(text, e.span(), e.message().trim());
         Problem { span: e.span(), message, help, source: None }
     };
