@@ -216,6 +216,9 @@ pub struct ScenarioInfo {
     pub resuscitation_counts: &'static str,
     /// The `--set` overrides applied to the file, as `key=value`, in order.
     pub overrides: Vec<String>,
+    /// The compliance the mission aims for, per step, in percent; null where the scenario sets
+    /// none.
+    pub targets_pct: [Option<f64>; 3],
     /// Local daylight as `HH:MM`, which splits the day and night figures.
     pub sunrise: String,
     pub sunset: String,
@@ -501,6 +504,7 @@ impl Summary {
                 step_scopes: (0..3).map(|s| StepScope::of(model, s)).collect(),
                 resuscitation_counts: if model.resuscitation_counts_als { "advanced" } else { "dcr" },
                 overrides: model.overrides.clone(),
+                targets_pct: model.targets_pct,
                 sunrise: clock(model.daylight.sunrise_min),
                 sunset: clock(model.daylight.sunset_min),
             },

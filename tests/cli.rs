@@ -657,6 +657,8 @@ fn the_json_and_csv_say_where_the_figures_come_from() {
     assert_eq!(rows["overrides"], "asset.gao_mi8.count=3");
     assert_eq!(rows["sunrise"], "06:30");
     assert_eq!(rows["surgery_threshold_min"], "120");
+    assert_eq!(rows["resuscitation_target_pct"], "80", "as the file says");
+    assert_eq!(v["scenario"]["targets_pct"], serde_json::json!([90.0, 80.0, 80.0]));
     assert_eq!(rows["precision_met"], "", "no target, so nothing to say");
     // The hash names the scenario as simulated: the same file gives the same hash, another
     // override another.

@@ -426,3 +426,26 @@ fn table_and_html_show_the_same_numbers() {
         assert_eq!(t[..], h[..t.len()], "{}", m.step.label());
     }
 }
+
+#[test]
+fn the_table_adapts_to_the_width_it_is_given() {
+    // A zone id too long for the label column at 100 columns, which a wider terminal has room
+    // for: it stands on its own line at 100 and in line with its figures at 140.
+    let long = "kidal_camp_and_northern_approach";
+    let text = std::fs::read_to_string("scenarios/sahel-north.toml")
+        .unwrap()
+        .replace("\"kidal_camp\"", &format!("\"{long}\""));
+    let model = common::model(&text);
+    let (_, summary) = common::run(&model, 1012, 20);
+    for (width, inline) in [(100, false), (140, true)] {
+        let table = casevac::report::table::render_in(&summary, width);
+        let wide: Vec<&str> = table.lines().filter(|l| l.chars().count() > width).collect();
+        assert!(wide.is_empty(), "at {width} columns:\n{}", wide.join("\n"));
+        let zone_row = table
+            .lines()
+            .skip_while(|l| !l.starts_with("by zone"))
+            .find(|l| l.trim_start().starts_with(long))
+            .unwrap_or_else(|| panic!("no row for the long id at {width}:\n{table}"));
+        assert_eq!(zone_row.contains("n="), inline, "at {width} columns: {zone_row:?}");
+    }
+}

@@ -170,9 +170,9 @@ pub const FILES: [&str; 7] =
     ["compliance.csv", "phases.csv", "misses.csv", "assets.csv", "facilities.csv", "deaths.csv", "run.csv"];
 
 /// What a spreadsheet needs to know of the run itself, as `key,value` rows: where the figures
-/// come from (version, scenario and its hash, seed, trials, overrides, deadlines, daylight), the
-/// `--precision` target and what was reached, and whether a merge left trials out. An empty
-/// value is one that does not apply (no `--precision`, no scenario text).
+/// come from (version, scenario and its hash, seed, trials, overrides, deadlines, targets,
+/// daylight), the `--precision` target and what was reached, and whether a merge left trials
+/// out. An empty value is one that does not apply (no `--precision`, no scenario text).
 pub fn run_csv(
     version: &str,
     scenario: &crate::summary::ScenarioInfo,
@@ -195,6 +195,9 @@ pub fn run_csv(
         ("first_aid_threshold_min", fa.to_string()),
         ("resuscitation_threshold_min", rs.to_string()),
         ("surgery_threshold_min", su.to_string()),
+        ("first_aid_target_pct", Value(scenario.targets_pct[0]).to_string()),
+        ("resuscitation_target_pct", Value(scenario.targets_pct[1]).to_string()),
+        ("surgery_target_pct", Value(scenario.targets_pct[2]).to_string()),
         ("sunrise", scenario.sunrise.clone()),
         ("sunset", scenario.sunset.clone()),
         ("precision_target_points", Value(p.map(|p| p.target_points)).to_string()),
