@@ -127,7 +127,7 @@ enum Command {
     /// Print the JSON Schema of the scenario format, for completion and checking in an editor.
     ///
     /// For example: casevac schema > casevac.schema.json, then start a scenario file with
-    /// #:schema ./casevac.schema.json (see the guide, "Editing with completion and checking").
+    /// #:schema ./casevac.schema.json (see the guide, "Completion and checking in an editor").
     Schema,
     /// Print the manual page (roff).
     ///
