@@ -83,3 +83,42 @@ fn the_schema_refuses_what_the_parser_refuses_for_a_name_or_a_type() {
         assert!(!errors(&validator, &bad).is_empty(), "{what}: the schema accepts it");
     }
 }
+
+#[test]
+fn the_schema_and_the_parser_agree_on_every_one_line_change_of_the_bundled_scenarios() {
+    // For each `key = value` line of each bundled scenario: the line removed, its value a word,
+    // a whole number, a boolean. Wherever the result is TOML, serde's reading of it (names,
+    // types, required fields; not ranges, which only `validate` checks) and the schema must
+    // say the same.
+    let validator = jsonschema::validator_for(&schema()).unwrap();
+    let (mut checked, mut refused) = (0, 0);
+    for path in common::bundled_scenarios() {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            let Some((key, _)) = line.split_once(" = ").filter(|(k, _)| !k.starts_with('#')) else { continue };
+            for replacement in [String::new(), format!("{key} = \"x\""), format!("{key} = 1"), format!("{key} = true")]
+            {
+                let mut changed = lines.clone();
+                changed[i] = &replacement;
+                let changed = changed.join("\n");
+                if changed.parse::<toml::Table>().is_err() {
+                    continue;
+                }
+                let serde = toml::from_str::<casevac::scenario::file::ScenarioFile>(&changed);
+                let schema_errors = errors(&validator, &changed);
+                assert_eq!(
+                    serde.is_ok(),
+                    schema_errors.is_empty(),
+                    "{}:{}: `{replacement}`: serde {:?}, schema {schema_errors:?}",
+                    path.display(),
+                    i + 1,
+                    serde.err().map(|e| e.message().to_string())
+                );
+                checked += 1;
+                refused += usize::from(!schema_errors.is_empty());
+            }
+        }
+    }
+    assert!(checked > 2000 && refused > 1000, "{checked} changes checked, {refused} refused");
+}
