@@ -69,6 +69,43 @@ struct ValuesP {
     p: Vec<f64>,
 }
 
+/// The schema of what [`DistSpec`]'s hand-written `Deserialize` accepts, written by hand beside
+/// it for the same reason: a number, or a table with exactly one shape key.
+impl schemars::JsonSchema for DistSpec {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Distribution".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let number = serde_json::json!({ "type": "number" });
+        let fields = |names: &[&str], of: &serde_json::Value| {
+            let properties: serde_json::Map<String, serde_json::Value> =
+                names.iter().map(|n| (n.to_string(), of.clone())).collect();
+            serde_json::json!({
+                "type": "object", "properties": properties, "required": names, "additionalProperties": false
+            })
+        };
+        let list = serde_json::json!({ "type": "array", "items": number });
+        let shapes = [
+            ("fixed", number.clone()),
+            ("uniform", fields(&["min", "max"], &number)),
+            ("triangular", fields(&["min", "mode", "max"], &number)),
+            ("pert", fields(&["min", "mode", "max"], &number)),
+            ("exponential", fields(&["mean"], &number)),
+            ("lognormal", fields(&["mean", "cv"], &number)),
+            ("table", fields(&["values", "p"], &list)),
+        ];
+        let mut any_of = vec![number.clone()];
+        any_of.extend(shapes.iter().map(|(name, body)| fields(&[name], body)));
+        debug_assert!(shapes.iter().map(|s| s.0).eq(SHAPES.iter().copied()));
+        schemars::json_schema!({
+            "description": "A number (a fixed value) or a table with one shape, for example \
+                { triangular = { min = 5, mode = 10, max = 30 } }",
+            "anyOf": any_of
+        })
+    }
+}
+
 impl<'de> Deserialize<'de> for DistSpec {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;

@@ -9,13 +9,14 @@ use casevac::coverage::{CoverageOptions, coverage, paired_coverage};
 use casevac::decide::sweep::Axis;
 use casevac::decide::{BadVariants, Objective, Study};
 use casevac::model::Model;
+use casevac::report::fmt::{Count, Elapsed, Rate};
 use casevac::report::html::{RunMeta, today_utc};
 use casevac::report::{self, OutputPaths, describe::describe, table};
 use casevac::run::RunOptions;
 use casevac::scenario::{self, Override, ScenarioError};
 use casevac::shard::{Counts, Shard, Source, TallyError, TallyFile};
-use casevac::summary::Summary;
-use clap::{CommandFactory, Parser, Subcommand};
+use casevac::summary::{Precision, Summary};
+use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -85,7 +86,7 @@ enum Command {
         #[command(flatten)]
         shard: ShardArgs,
     },
-    /// Rank the levers a mission has: each moved one planner's step, alone, on common random numbers.
+    /// Rank the levers a mission has, each moved one planner's step on common random numbers.
     ///
     /// The default levers are those the Security Council named (S/PRST/2021/11) and the ones
     /// planners negotiate: first-aid training, flight approval, launch times, night flying, one
@@ -110,7 +111,7 @@ enum Command {
         #[command(flatten)]
         outputs: DecideOutputs,
     },
-    /// Run the scenario at each value of one parameter (or a grid of two) on common random numbers.
+    /// Run the scenario over the values of one or two parameters on common random numbers.
     ///
     /// Values are a list (KEY=V1,V2,...) or an evenly spaced range (KEY=START..END:COUNT); KEY is
     /// any key --set takes. Reports each step's compliance at every value and where the
@@ -132,7 +133,7 @@ enum Command {
         #[command(flatten)]
         outputs: DecideOutputs,
     },
-    /// Where should the next asset or facility go? Ranks candidate sites on common random numbers.
+    /// Where the next asset or facility should go: sites ranked on common random numbers.
     ///
     /// Moves the asset group's base (--asset) or the facility (--facility) to each candidate site
     /// and adds trials to the close contenders until the best is separated from every other at
@@ -218,6 +219,11 @@ enum Command {
     },
     /// Print the scenario format guide: every field, its unit, default, range and source.
     Guide,
+    /// Print the JSON Schema of the scenario format, for completion and checking in an editor.
+    ///
+    /// For example: casevac schema > casevac.schema.json, then start a scenario file with
+    /// #:schema ./casevac.schema.json (see the guide, "Completion and checking in an editor").
+    Schema,
     /// Print the manual page (roff).
     ///
     /// For example: casevac manpage > casevac.1 && man ./casevac.1
@@ -422,7 +428,11 @@ fn percentage_points(s: &str) -> Result<f64, String> {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    for warning in warnings(&matches) {
+        eprintln!("warning: {warning}");
+    }
     if let Err(err) = clean_up_on_signals() {
         print_error(&err);
         return ExitCode::from(EXIT_FAILURE);
@@ -437,6 +447,39 @@ fn main() -> ExitCode {
             ExitCode::from(code)
         }
     }
+}
+
+/// Options given that will have no effect, said before anything runs so a long run is not
+/// wasted on a misunderstanding. Only options typed on the command line count, not defaults.
+fn warnings(matches: &ArgMatches) -> Vec<String> {
+    use clap::parser::ValueSource;
+    let Some((_, m)) = matches.subcommand() else { return Vec::new() };
+    let given = |id: &str| m.try_get_raw_occurrences(id).is_ok_and(|o| o.is_some());
+    let typed = |id: &str| given(id) && m.value_source(id) == Some(ValueSource::CommandLine);
+    let mut out = Vec::new();
+    let has_precision = m.try_get_one::<f64>("precision").is_ok_and(|p| p.is_some());
+    if typed("max_trials") && !has_precision {
+        out.push("--max-trials has no effect without --precision: the run does exactly --trials trials".into());
+    }
+    if has_precision
+        && let (Ok(Some(&trials)), Ok(Some(&max))) =
+            (m.try_get_one::<u64>("trials"), m.try_get_one::<u64>("max_trials"))
+        && trials > max
+    {
+        out.push(format!(
+            "--trials {} is above --max-trials {}: the first batch runs all {} trials, so --max-trials has no effect",
+            Count(trials),
+            Count(max),
+            Count(trials)
+        ));
+    }
+    let has_report = m.try_get_one::<PathBuf>("report").is_ok_and(|r| r.is_some());
+    for (id, flag) in [("map_grid", "--map-grid"), ("map_probes", "--map-probes")] {
+        if typed(id) && !has_report {
+            out.push(format!("{flag} has no effect without --report: only the report draws the coverage map"));
+        }
+    }
+    out
 }
 
 /// On SIGINT or SIGTERM, removes the temporaries of any output being written (so nothing is
@@ -520,6 +563,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             // Embedded, so an installed binary can show it without the repository beside it.
             out.write_all(include_str!("../docs/scenario-format.md").as_bytes())?;
         }
+        Command::Schema => {
+            out.write_all(scenario::json_schema().as_bytes())?;
+        }
         Command::Manpage => {
             clap_mangen::Man::new(Cli::command()).render(&mut out)?;
         }
@@ -538,7 +584,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 })?;
             } else {
                 report::check_run_outputs(&outputs.paths())?;
-                simulate(&mut out, &model, &sim.options(), sim.threads, &outputs)?;
+                let hash = casevac::shard::scenario_hash(&[source], None);
+                simulate(&mut out, &model, hash, &sim.options(), sim.threads, &outputs)?;
             }
         }
         Command::Levers { scenario, objective, no_defaults, what_if, sim, outputs } => {
@@ -723,7 +770,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 })?;
             } else {
                 report::check_compare_outputs(&outputs.paths())?;
-                compare(&mut out, &base_model, &alts, &labels, &sim, &outputs)?;
+                let hash = casevac::shard::scenario_hash(&sources, Some(&labels));
+                compare(&mut out, &base_model, &alts, &labels, hash, &sim, &outputs)?;
             }
         }
     }
@@ -788,9 +836,26 @@ fn coverage_map(
     (map, meta)
 }
 
+/// What `--precision` asked for against what the run reached, with a warning on standard error
+/// (shown even with `-q`) when `--max-trials` stopped the run first.
+fn precision(opts: &RunOptions, widest: f64) -> Option<Precision> {
+    let p = Precision::new(opts.half_width_share?, widest, opts.max_trials);
+    if !p.precision_met {
+        eprintln!(
+            "warning: --precision {} not met: the widest headline interval is ±{:.2} points after {} trials \
+             (--max-trials); raise --max-trials or ask for less precision",
+            p.target_points,
+            p.achieved_points,
+            Count(opts.max_trials)
+        );
+    }
+    Some(p)
+}
+
 fn simulate(
     out: &mut impl Write,
     model: &Model,
+    hash: u64,
     opts: &RunOptions,
     threads: Option<u64>,
     outputs: &Outputs,
@@ -806,20 +871,18 @@ fn simulate(
     bar.finish_and_clear();
     let elapsed_s = started.elapsed().as_secs_f64();
 
-    let summary = Summary::new(model, &tally, opts.seed);
+    let mut summary = Summary::new(model, &tally, opts.seed);
+    summary.run.scenario_hash = Some(format!("{hash:016x}"));
+    summary.run.precision = precision(opts, casevac::run::widest_half_width(&tally));
     let notes = run_outputs(out, &pool, model, &tally, &summary, outputs)?;
     if !outputs.quiet && !outputs.json_to_stdout() {
         writeln!(
             out,
-            "\nran in {elapsed_s:.1} s on {} threads ({:.0} casualties per second)",
+            "\nran in {} on {} threads ({} casualties per second)",
+            Elapsed(elapsed_s),
             pool.current_num_threads(),
-            tally.casualties as f64 / elapsed_s.max(1e-9)
+            Rate(tally.casualties as f64 / elapsed_s.max(1e-9))
         )?;
-        if let Some(p) = opts.half_width_share
-            && casevac::run::widest_half_width(&tally) > p
-        {
-            writeln!(out, "note: --max-trials reached before the intervals narrowed to ±{} points", p * 100.0)?;
-        }
         for note in notes {
             writeln!(out, "{note}")?;
         }
@@ -832,6 +895,7 @@ fn compare(
     base: &Model,
     alts: &[Model],
     labels: &[String],
+    hash: u64,
     sim: &SimArgs,
     outputs: &Outputs,
 ) -> anyhow::Result<()> {
@@ -848,26 +912,20 @@ fn compare(
     bar.finish_and_clear();
     let elapsed_s = started.elapsed().as_secs_f64();
 
-    let comparison = Comparison::new(base, alts, labels, &tally, opts.seed);
+    let mut comparison = Comparison::new(base, alts, labels, &tally, opts.seed);
+    comparison.run.scenario_hash = Some(format!("{hash:016x}"));
+    comparison.run.precision = precision(&opts, tally.widest_half_width());
     let notes = compare_outputs(out, &pool, base, alts, &comparison, outputs, opts.seed)?;
     if !outputs.quiet && !outputs.json_to_stdout() {
         let casualties = tally.base.casualties + tally.alts.iter().map(|t| t.casualties).sum::<u64>();
         writeln!(
             out,
-            "\nran in {elapsed_s:.1} s on {} threads ({:.0} casualties per second over {} scenarios)",
+            "\nran in {} on {} threads ({} casualties per second over {} scenarios)",
+            Elapsed(elapsed_s),
             pool.current_num_threads(),
-            casualties as f64 / elapsed_s.max(1e-9),
+            Rate(casualties as f64 / elapsed_s.max(1e-9)),
             alts.len() + 1
         )?;
-        if let Some(p) = opts.half_width_share
-            && tally.widest_half_width() > p
-        {
-            writeln!(
-                out,
-                "note: --max-trials reached before the difference intervals narrowed to ±{} points",
-                p * 100.0
-            )?;
-        }
         for note in notes {
             writeln!(out, "{note}")?;
         }
@@ -928,7 +986,7 @@ fn run_outputs(
     if outputs.json_to_stdout() {
         write!(out, "{}", report::to_json(summary))?;
     } else if !outputs.quiet {
-        write!(out, "{}", table::render(summary))?;
+        write!(out, "{}", table::render_in(summary, table::width()))?;
     }
     Ok(notes)
 }
@@ -966,7 +1024,7 @@ fn compare_outputs(
     if outputs.json_to_stdout() {
         write!(out, "{}", report::to_json(comparison))?;
     } else if !outputs.quiet {
-        write!(out, "{}", report::compare::render_table(comparison))?;
+        write!(out, "{}", report::compare::render_table_in(comparison, table::width()))?;
     }
     Ok(notes)
 }
@@ -991,13 +1049,13 @@ fn run_shard(
         let ranges: Vec<String> = file.ranges.iter().map(|r| r.to_string()).collect();
         writeln!(
             out,
-            "shard {}: trials {} of {}, seed {}, in {:.1} s; tally ({} bytes) written to {}",
+            "shard {}: trials {} of {}, seed {}, in {}; tally ({} bytes) written to {}",
             file.shard,
             ranges.join(", "),
             file.trials,
             file.seed,
-            started.elapsed().as_secs_f64(),
-            bytes.len(),
+            Elapsed(started.elapsed().as_secs_f64()),
+            Count(bytes.len() as u64),
             path.display()
         )?;
     }
@@ -1027,18 +1085,20 @@ fn merge(
             let model = &merged.models[0];
             let mut summary = Summary::new(model, tally, merged.seed);
             summary.run.partial = merged.partial.clone();
+            summary.run.scenario_hash = Some(format!("{:016x}", merged.scenario_hash));
             (run_outputs(out, &thread_pool(threads)?, model, tally, &summary, outputs)?, tally.trials)
         }
         Counts::Compare { labels, tally } => {
             let (base, alts) = merged.models.split_first().expect("a comparison's tally names its base");
             let mut comparison = Comparison::new(base, alts, labels, tally, merged.seed);
             comparison.set_partial(merged.partial.as_ref());
+            comparison.run.scenario_hash = Some(format!("{:016x}", merged.scenario_hash));
             let pool = thread_pool(threads)?;
             (compare_outputs(out, &pool, base, alts, &comparison, outputs, merged.seed)?, tally.base.trials)
         }
     };
     if !outputs.quiet {
-        writeln!(out, "\nmerged {} tally files: {trials} trials", files.len())?;
+        writeln!(out, "\nmerged {} tally files: {} trials", files.len(), Count(trials))?;
         if let Some(p) = &merged.partial {
             writeln!(out, "{}", p.note(trials))?;
         }

@@ -337,6 +337,8 @@ pub struct Merged {
     pub counts: Counts,
     /// Set when trials are missing and the merge was allowed to be partial.
     pub partial: Option<Partial>,
+    /// The files' [`scenario_hash`], which the outputs record as the run's would.
+    pub scenario_hash: u64,
 }
 
 /// Merges tally files given as (name, bytes), in any order. Refuses files that cannot be read,
@@ -465,5 +467,5 @@ pub fn merge(files: &[(String, Vec<u8>)], allow_partial: bool) -> anyhow::Result
         trials_requested: first.trials,
         missing_trials: missing.iter().map(|r| [r.start, r.end]).collect(),
     });
-    Ok(Merged { seed: first.seed, models, counts, partial })
+    Ok(Merged { seed: first.seed, models, counts, partial, scenario_hash: first.scenario_hash })
 }

@@ -216,16 +216,51 @@ pub struct ScenarioInfo {
     pub resuscitation_counts: &'static str,
     /// The `--set` overrides applied to the file, as `key=value`, in order.
     pub overrides: Vec<String>,
+    /// The compliance the mission aims for, per step, in percent; null where the scenario sets
+    /// none.
+    pub targets_pct: [Option<f64>; 3],
+    /// Local daylight as `HH:MM`, which splits the day and night figures.
+    pub sunrise: String,
+    pub sunset: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct RunInfo {
     pub seed: u64,
     pub trials: u64,
+    /// The hash a tally file carries (`shard::scenario_hash`, hexadecimal): of the scenario
+    /// text and overrides, and a comparison's labels. Two outputs with the same hash, seed and
+    /// trials come from the same simulation. Null where the caller had no scenario text.
+    pub scenario_hash: Option<String>,
+    /// The `--precision` target and what the run reached; null without `--precision`.
+    pub precision: Option<Precision>,
     /// Present only when `merge --allow-partial` merged tallies that miss some trials, so that
     /// partial figures can never pass for a full run's.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub partial: Option<Partial>,
+}
+
+/// What `--precision` asked for and what the run reached: the widest headline half-width (for a
+/// comparison, of a headline difference), in percentage points.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Precision {
+    pub target_points: f64,
+    pub achieved_points: f64,
+    /// False when `max_trials` stopped the run first: the intervals are wider than asked.
+    pub precision_met: bool,
+    pub max_trials: u64,
+}
+
+impl Precision {
+    /// `target` and `achieved` are half-widths as shares (0.005 is ±0.5 points).
+    pub fn new(target: f64, achieved: f64, max_trials: u64) -> Precision {
+        Precision {
+            target_points: target * 100.0,
+            achieved_points: achieved * 100.0,
+            precision_met: achieved <= target,
+            max_trials,
+        }
+    }
 }
 
 /// A partial merge: the figures cover `RunInfo::trials` of `trials_requested` trials.
@@ -241,8 +276,9 @@ impl Partial {
     pub fn note(&self, trials: u64) -> String {
         let missing: Vec<String> = self.missing_trials.iter().map(|[a, b]| format!("[{a}, {b})")).collect();
         format!(
-            "PARTIAL: these figures cover {trials} of {} trials; trials {} are missing (merged with --allow-partial)",
-            self.trials_requested,
+            "PARTIAL: these figures cover {} of {} trials; trials {} are missing (merged with --allow-partial)",
+            crate::report::fmt::Count(trials),
+            crate::report::fmt::Count(self.trials_requested),
             missing.join(", ")
         )
     }
@@ -327,6 +363,12 @@ pub struct FacilityResult {
     pub operating_tables: u32,
     pub operations_per_trial: f64,
     pub table_utilisation: Option<f64>,
+}
+
+/// Minutes after midnight as `HH:MM`, as the scenario file writes a time of day.
+fn clock(min: f64) -> String {
+    let m = min.round() as u64;
+    format!("{:02}:{:02}", m / 60, m % 60)
 }
 
 fn ratio(a: u64, b: u64) -> f64 {
@@ -462,8 +504,11 @@ impl Summary {
                 step_scopes: (0..3).map(|s| StepScope::of(model, s)).collect(),
                 resuscitation_counts: if model.resuscitation_counts_als { "advanced" } else { "dcr" },
                 overrides: model.overrides.clone(),
+                targets_pct: model.targets_pct,
+                sunrise: clock(model.daylight.sunrise_min),
+                sunset: clock(model.daylight.sunset_min),
             },
-            run: RunInfo { seed, trials: tally.trials, partial: None },
+            run: RunInfo { seed, trials: tally.trials, scenario_hash: None, precision: None, partial: None },
             casualties: tally.casualties,
             incidents: tally.incidents,
             casualties_per_trial: tally.casualties as f64 / trials,

@@ -454,7 +454,7 @@ fn completions_and_the_manual_page_come_from_the_same_definition() {
         let script = text(&out.stdout);
         assert!(out.status.success(), "{shell}: {}", text(&out.stderr));
         // Every subcommand and a flag of each are offered.
-        for word in ["run", "compare", "validate", "merge", "set-alt", "precision"] {
+        for word in ["run", "compare", "validate", "merge", "schema", "set-alt", "precision"] {
             assert!(script.contains(word), "{shell} completion lacks {word}");
         }
     }
@@ -472,4 +472,228 @@ fn the_guide_ships_inside_the_binary() {
     let guide = std::fs::read_to_string("docs/scenario-format.md").unwrap();
     assert!(out.status.success());
     assert_eq!(text(&out.stdout), guide, "the binary prints the guide of its own version");
+}
+
+/// Lines wider than `width` characters, with their width, for a failure message.
+fn too_wide(out: &str, width: usize) -> Vec<String> {
+    out.lines().filter(|l| l.chars().count() > width).map(|l| format!("{:>3}: {l}", l.chars().count())).collect()
+}
+
+#[test]
+fn run_and_compare_tables_fit_100_columns_for_every_bundled_scenario() {
+    // Standard output is a pipe here, so the tables are laid out for 100 columns.
+    let scenarios = common::bundled_scenarios();
+    for path in &scenarios {
+        let p = path.to_str().unwrap();
+        let out = casevac(&["run", p, "-n", "20"]);
+        assert!(out.status.success(), "{p}: {}", text(&out.stderr));
+        let wide = too_wide(&text(&out.stdout), 100);
+        assert!(wide.is_empty(), "run {p}:\n{}", wide.join("\n"));
+        // Against itself with a change that moves figures, so every cell has a signed difference.
+        let out = casevac(&["compare", p, p, "-n", "20"]);
+        assert!(out.status.success(), "{p}: {}", text(&out.stderr));
+        let wide = too_wide(&text(&out.stdout), 100);
+        assert!(wide.is_empty(), "compare {p} {p}:\n{}", wide.join("\n"));
+    }
+    let out = casevac(&["compare", SAHEL, "scenarios/sahel-north-fst-kidal.toml", "-n", "20"]);
+    let wide = too_wide(&text(&out.stdout), 100);
+    assert!(wide.is_empty(), "compare the Sahel pair:\n{}", wide.join("\n"));
+}
+
+#[test]
+fn a_long_zone_id_gets_its_own_line_and_the_columns_stay_in_line() {
+    let long = "kidal_camp_and_the_northern_approaches_to_the_town";
+    let dir = tempfile::tempdir().unwrap();
+    let mut files = Vec::new();
+    for name in ["sahel-north.toml", "sahel-north-fst-kidal.toml"] {
+        let text = std::fs::read_to_string(Path::new("scenarios").join(name)).unwrap();
+        let path = dir.path().join(name);
+        std::fs::write(&path, text.replace("\"kidal_camp\"", &format!("\"{long}\""))).unwrap();
+        files.push(path.to_str().unwrap().to_string());
+    }
+    let run = casevac(&["run", &files[0], "-n", "20"]);
+    let cmp = casevac(&["compare", &files[0], &files[1], "-n", "20"]);
+    for (what, out, marker) in [("run", run, "n="), ("compare", cmp, "pts [")] {
+        assert!(out.status.success(), "{what}: {}", text(&out.stderr));
+        let stdout = text(&out.stdout);
+        assert!(too_wide(&stdout, 100).is_empty(), "{what}:\n{}", too_wide(&stdout, 100).join("\n"));
+        let zone_table =
+            stdout.lines().skip_while(|l| !l.starts_with("by zone") && !l.starts_with("B - A by zone")).skip(1);
+        let zone_table: Vec<&str> = zone_table.take_while(|l| !l.is_empty()).collect();
+        let own_line = zone_table.iter().position(|l| l.trim() == long);
+        let own_line = own_line.unwrap_or_else(|| panic!("{what}: the long id has no line of its own:\n{stdout}"));
+        // The cells are right-aligned, so each row's first cell ends in the same column, the
+        // long id's row too (on the line after the id).
+        let rows: Vec<&&str> = zone_table.iter().filter(|l| l.contains(marker)).collect();
+        assert_eq!(rows.len(), 5, "{what}: five zone rows in\n{}", zone_table.join("\n"));
+        assert!(zone_table[own_line + 1].contains(marker), "{what}: the figures follow the id");
+        let first_cell_ends: Vec<usize> = rows.iter().map(|l| l.find(']').unwrap()).collect();
+        assert!(
+            first_cell_ends.windows(2).all(|w| w[0] == w[1]),
+            "{what}: columns out of line:\n{}",
+            zone_table.join("\n")
+        );
+    }
+}
+
+#[test]
+fn options_that_have_no_effect_are_warned_about_on_stderr() {
+    let warned = |args: &[&str], needle: &str| {
+        let out = casevac(args);
+        assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+        let stderr = text(&out.stderr);
+        assert!(stderr.contains(needle), "{args:?}: no {needle:?} in stderr:\n{stderr}");
+    };
+    warned(
+        &["run", SAHEL, "-n", "10", "-q", "--max-trials", "500"],
+        "warning: --max-trials has no effect without --precision",
+    );
+    warned(&["run", SAHEL, "-n", "10", "-q", "--map-grid", "20"], "warning: --map-grid has no effect without --report");
+    warned(
+        &["run", SAHEL, "-n", "10", "-q", "--map-probes", "20"],
+        "warning: --map-probes has no effect without --report",
+    );
+    warned(
+        &["run", SAHEL, "-n", "30", "-q", "--precision", "40", "--max-trials", "20"],
+        "warning: --trials 30 is above --max-trials 20",
+    );
+    warned(
+        &["compare", SAHEL, "--set-alt", "asset.gao_mi8.count=3", "-n", "10", "-q", "--max-trials", "500"],
+        "warning: --max-trials has no effect without --precision",
+    );
+    // The defaults themselves never warn.
+    let out = casevac(&["run", SAHEL, "-n", "10", "-q", "--precision", "40"]);
+    assert!(out.stderr.is_empty(), "{}", text(&out.stderr));
+}
+
+#[test]
+fn precision_not_met_is_said_on_stderr_even_when_quiet_and_recorded_in_the_json() {
+    let json = |args: &[&str]| -> (serde_json::Value, String) {
+        let mut all = args.to_vec();
+        all.extend(["--json", "-", "-q"]);
+        let out = casevac(&all);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        (serde_json::from_slice(&out.stdout).unwrap(), text(&out.stderr))
+    };
+    // 40 trials cannot reach ±0.1 points: the run stops at --max-trials and says so.
+    let (v, stderr) = json(&["run", SAHEL, "-n", "20", "--precision", "0.1", "--max-trials", "40"]);
+    let p = &v["run"]["precision"];
+    assert_eq!(p["precision_met"], false);
+    assert_eq!(p["target_points"], 0.1);
+    assert_eq!(p["max_trials"], 40);
+    assert_eq!(v["run"]["trials"], 40);
+    // What was achieved is the widest headline half-width the JSON itself shows.
+    let widest = v["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["ci95_high"].as_f64().unwrap() - s["ci95_low"].as_f64().unwrap()) / 2.0 * 100.0)
+        .fold(0.0, f64::max);
+    assert!((p["achieved_points"].as_f64().unwrap() - widest).abs() < 1e-9, "{p} against {widest}");
+    assert!(stderr.contains("warning: --precision 0.1 not met"), "{stderr}");
+    assert!(stderr.contains(&format!("±{widest:.2} points after 40 trials")), "{stderr}");
+    // A target the first batch already meets: met, and nothing said.
+    let (v, stderr) = json(&["run", SAHEL, "-n", "20", "--precision", "40"]);
+    assert_eq!(v["run"]["precision"]["precision_met"], true);
+    assert!(stderr.is_empty(), "{stderr}");
+    // Without --precision there is no target to report.
+    let (v, _) = json(&["run", SAHEL, "-n", "20"]);
+    assert!(v["run"]["precision"].is_null());
+    // A comparison reports its own target, on the headline differences.
+    let (v, stderr) = json(&[
+        "compare",
+        SAHEL,
+        "--set-alt",
+        "asset.gao_mi8.approval_min=5",
+        "-n",
+        "20",
+        "--precision",
+        "0.01",
+        "--max-trials",
+        "40",
+    ]);
+    assert_eq!(v["run"]["precision"]["precision_met"], false);
+    assert!(stderr.contains("warning: --precision 0.01 not met"), "{stderr}");
+}
+
+#[test]
+fn the_json_and_csv_say_where_the_figures_come_from() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("csv");
+    let out = casevac(&[
+        "run",
+        SAHEL,
+        "-n",
+        "10",
+        "--seed",
+        "9",
+        "--set",
+        "asset.gao_mi8.count=3",
+        "--json",
+        "-",
+        "--csv",
+        csv.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let hash = v["run"]["scenario_hash"].as_str().expect("a scenario hash").to_string();
+    assert_eq!(hash.len(), 16);
+    assert_eq!(v["run"]["seed"], 9);
+    assert_eq!(v["casevac_version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(v["scenario"]["overrides"][0], "asset.gao_mi8.count=3");
+    assert_eq!(v["scenario"]["sunrise"], "06:30", "as the file says");
+    assert_eq!(v["scenario"]["sunset"], "18:45");
+    assert_eq!(v["scenario"]["thresholds_min"], serde_json::json!([10.0, 60.0, 120.0]));
+    let rows: std::collections::HashMap<String, String> = csv::Reader::from_path(csv.join("run.csv"))
+        .unwrap()
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            (r[0].to_string(), r[1].to_string())
+        })
+        .collect();
+    assert_eq!(rows["scenario_hash"], hash);
+    assert_eq!(rows["seed"], "9");
+    assert_eq!(rows["overrides"], "asset.gao_mi8.count=3");
+    assert_eq!(rows["sunrise"], "06:30");
+    assert_eq!(rows["surgery_threshold_min"], "120");
+    assert_eq!(rows["resuscitation_target_pct"], "80", "as the file says");
+    assert_eq!(v["scenario"]["targets_pct"], serde_json::json!([90.0, 80.0, 80.0]));
+    assert_eq!(rows["precision_met"], "", "no target, so nothing to say");
+    // The hash names the scenario as simulated: the same file gives the same hash, another
+    // override another.
+    let hash_of = |set: &str| {
+        let out = casevac(&["run", SAHEL, "-n", "5", "--set", set, "--json", "-"]);
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["run"]["scenario_hash"].as_str().unwrap().to_string()
+    };
+    assert_eq!(hash_of("asset.gao_mi8.count=3"), hash);
+    assert_ne!(hash_of("asset.gao_mi8.count=4"), hash);
+}
+
+#[test]
+fn a_step_nobody_needs_shows_no_time_rather_than_beyond_48_hours() {
+    let mut args = vec!["run", SAHEL, "-n", "10"];
+    let sets: Vec<String> = ["route_gao_kidal", "tessalit_aguelhok", "kidal_camp", "menaka_area", "gao_area"]
+        .iter()
+        .map(|z| format!("zone.{z}.surgery_share={{ t1 = 0, t2 = 0, t3 = 0 }}"))
+        .collect();
+    for s in &sets {
+        args.extend(["--set", s]);
+    }
+    let out = casevac(&args);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let surgery = stdout.lines().find(|l| l.trim_start().starts_with("surgery within 2 h")).unwrap();
+    let cells: Vec<&str> = surgery.split_whitespace().skip(4).collect();
+    assert_eq!(cells, ["-", "-", "-", "-", "-"], "{surgery}");
+    assert!(!surgery.contains(">48 h"), "{surgery}");
+    // The same in a comparison's medians.
+    args[0] = "compare";
+    args.extend(["--set-alt", "asset.gao_mi8.count=3"]);
+    let out = casevac(&args);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let medians = stdout.lines().find(|l| l.trim_start().starts_with("median minutes:")).unwrap();
+    assert!(medians.ends_with("surgery - -> -"), "{medians}");
 }

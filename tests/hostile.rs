@@ -525,7 +525,7 @@ fn cases() -> Vec<(String, String, Expect)> {
             Bad(&["unknown site 'xxxx", "…"]),
         ),
         // Whole files.
-        c("empty_file", String::new(), Bad(&["missing field `scenario`"])),
+        c("empty_file", String::new(), Bad(&["the file has no [scenario] table"])),
         c(
             "only_a_name",
             "[scenario]\nname = \"x\"\n".into(),

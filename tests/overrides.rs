@@ -138,7 +138,7 @@ fn an_unknown_id_lists_the_ids_and_the_closest() {
 #[test]
 fn an_unknown_field_gets_the_closest_expected_one() {
     let e = error(&base(), &["asset.unit.speedkmh=250"]);
-    assert!(e.contains("error: --set asset.unit.speedkmh=250: unknown field `speedkmh`, expected one of"), "{e}");
+    assert!(e.contains("error: --set asset.unit.speedkmh=250: unknown field `speedkmh`\n"), "{e}");
     assert!(e.contains("did you mean `speed_kmh`?"), "{e}");
     let e = error(&base(), &["asset.unit.kind=\"helicoptre\""]);
     assert!(e.contains("--set asset.unit.kind=\"helicoptre\": unknown variant"), "{e}");

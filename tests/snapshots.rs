@@ -86,13 +86,23 @@ fn error_unknown_field() {
 }
 
 #[test]
+fn error_name_and_type_problems_all_at_once() {
+    // Three problems serde would stop at one by one: a misspelt field (with its likely
+    // intent), an unknown word and a wrong type; the misspelt field's absence is not a fourth.
+    let body = small_with("speed_kmh = 250", "speed_kph = 250");
+    let body = body.replacen("count = 2", "count = \"two\"", 1).replacen(
+        "first_aider_share = ",
+        "first_aider_share = \"most\" #",
+        1,
+    );
+    check_error("error_name_and_type_problems_all_at_once", &body);
+}
+
+#[test]
 fn error_missing_required_field() {
     check_error("error_missing_required_field", &small_with("speed_kmh = 250\n", ""));
 }
 
-// FIXME: a missing section has no place in the file, yet the message points a caret at line 1
-// (blank here); it would read better without one, like the "no facility" messages. The fix
-// belongs in src/scenario/error.rs, and this snapshot will show it.
 #[test]
 fn error_missing_scenario_section() {
     let text = small_scenario();
@@ -429,5 +439,28 @@ fn table_and_html_show_the_same_numbers() {
         // The HTML lists one cause more than the table.
         let (t, h) = (numbers(line(&table, m.step.label(), "missed:")), numbers(line(&html, m.step.label(), "missed")));
         assert_eq!(t[..], h[..t.len()], "{}", m.step.label());
+    }
+}
+
+#[test]
+fn the_table_adapts_to_the_width_it_is_given() {
+    // A zone id too long for the label column at 100 columns, which a wider terminal has room
+    // for: it stands on its own line at 100 and in line with its figures at 140.
+    let long = "kidal_camp_and_northern_approach";
+    let text = std::fs::read_to_string("scenarios/sahel-north.toml")
+        .unwrap()
+        .replace("\"kidal_camp\"", &format!("\"{long}\""));
+    let model = common::model(&text);
+    let (_, summary) = common::run(&model, 1012, 20);
+    for (width, inline) in [(100, false), (140, true)] {
+        let table = casevac::report::table::render_in(&summary, width);
+        let wide: Vec<&str> = table.lines().filter(|l| l.chars().count() > width).collect();
+        assert!(wide.is_empty(), "at {width} columns:\n{}", wide.join("\n"));
+        let zone_row = table
+            .lines()
+            .skip_while(|l| !l.starts_with("by zone"))
+            .find(|l| l.trim_start().starts_with(long))
+            .unwrap_or_else(|| panic!("no row for the long id at {width}:\n{table}"));
+        assert_eq!(zone_row.contains("n="), inline, "at {width} columns: {zone_row:?}");
     }
 }

@@ -220,7 +220,7 @@ impl Comparison {
             .collect();
         Comparison {
             casevac_version: env!("CARGO_PKG_VERSION").to_string(),
-            run: RunInfo { seed, trials: tally.base.trials, partial: None },
+            run: RunInfo { seed, trials: tally.base.trials, scenario_hash: None, precision: None, partial: None },
             base: Variant { label: labels[0].clone(), summary: sb },
             alternatives,
         }

@@ -1,6 +1,7 @@
 //! A comparison's outputs: the terminal table, CSV and JSON, and the order they are written in.
 
-use super::fmt::{Count, Label, Maybe, Minutes, Pct, Points, PointsInterval, Style};
+use super::fmt::{Count, Label, Maybe, Minutes, Num, Pct, Points, PointsInterval, Style};
+use super::table::{WIDTH, label_width, row_label, wrap};
 use super::{OutputPaths, step_title, write_atomic};
 use crate::compare::{AltResult, Comparison, GroupDiff, MeanChange, StepDiff};
 use crate::coverage::Coverage;
@@ -29,12 +30,24 @@ fn headline_row(o: &mut String, title: &str, d: &StepDiff) {
     );
 }
 
+/// A cell of a difference table: `+55.0 pts [+38.9, +71.1]`, and two spaces.
+const CELL: usize = 26;
+
 /// One row per group; with `scopes`, the groups are triage categories and a step the base does
 /// not count a category for says so.
-fn group_rows(o: &mut String, title: &str, groups: &[GroupDiff], scopes: Option<&[crate::summary::StepScope]>) {
-    let _ = writeln!(o, "\n{title:<22}{:>26}{:>26}{:>26}", "first aid", "resuscitation", "surgery");
+fn group_rows(
+    o: &mut String,
+    title: &str,
+    groups: &[GroupDiff],
+    scopes: Option<&[crate::summary::StepScope]>,
+    width: usize,
+) {
+    let min = title.chars().count().saturating_sub(2).max(12);
+    let w = label_width(groups.iter().map(|g| g.group.as_str()), min, 2 + 3 * CELL, width);
+    let _ =
+        writeln!(o, "\n{title:<tw$}{:>CELL$}{:>CELL$}{:>CELL$}", "first aid", "resuscitation", "surgery", tw = w + 2);
     for g in groups {
-        let _ = write!(o, "  {:<20}", g.group);
+        row_label(o, "  ", &g.group, w);
         for (k, d) in g.steps.iter().enumerate() {
             let counted = scopes.is_none_or(|sc| sc[k].categories.contains(&g.group.as_str()));
             let cell = match (d.difference, d.ci95_low.zip(d.ci95_high)) {
@@ -43,22 +56,22 @@ fn group_rows(o: &mut String, title: &str, groups: &[GroupDiff], scopes: Option<
                 (Some(x), None) => Points(x).to_string(),
                 _ => S.missing().to_string(),
             };
-            let _ = write!(o, "{cell:>26}");
+            let _ = write!(o, "{cell:>CELL$}");
         }
         let _ = writeln!(o);
     }
 }
 
-fn change_rows(o: &mut String, title: &str, b: char, rows: &[MeanChange], as_share: bool) {
-    let _ = writeln!(o, "\n{title:<30}{:>10}{:>10}{:>10}", "A", b, "change");
-    for r in rows {
-        // Asset and facility ids are the planner's own words, shown as in the file; phase keys
-        // are read as words.
-        if as_share {
-            let _ = write!(o, "  {:<28}", r.name);
-        } else {
-            let _ = write!(o, "  {:<28}", Label(&r.name));
-        }
+fn change_rows(o: &mut String, title: &str, b: char, rows: &[MeanChange], as_share: bool, width: usize) {
+    // Asset and facility ids are the planner's own words, shown as in the file; phase keys
+    // are read as words.
+    let names: Vec<String> =
+        rows.iter().map(|r| if as_share { r.name.clone() } else { Label(&r.name).to_string() }).collect();
+    let min = title.chars().count().saturating_sub(2).max(12);
+    let w = label_width(names.iter().map(String::as_str), min, 2 + 30, width);
+    let _ = writeln!(o, "\n{title:<tw$}{:>10}{:>10}{:>10}", "A", b, "change", tw = w + 2);
+    for (r, name) in rows.iter().zip(&names) {
+        row_label(o, "  ", name, w);
         if as_share {
             let _ = writeln!(
                 o,
@@ -79,7 +92,7 @@ fn change_rows(o: &mut String, title: &str, b: char, rows: &[MeanChange], as_sha
     }
 }
 
-fn alternative(o: &mut String, c: &Comparison, k: usize, a: &AltResult) {
+fn alternative(o: &mut String, c: &Comparison, k: usize, a: &AltResult, width: usize) {
     let b = letter(k + 1);
     let _ = writeln!(
         o,
@@ -98,91 +111,106 @@ fn alternative(o: &mut String, c: &Comparison, k: usize, a: &AltResult) {
         };
         headline_row(o, &title, d);
     }
-    let _ = writeln!(o, "  (differences in percentage points, {b} minus A; 95% intervals from paired trials)");
+    wrap(
+        o,
+        "  ",
+        &format!(
+            "(differences in percentage points (pts), {b} minus A; 95% confidence intervals (CI) from paired trials)"
+        ),
+        width,
+    );
     if let Some(l) = &a.lives_saved {
         let interval = |lo: Option<f64>, hi: Option<f64>, digits: usize| {
             lo.zip(hi).map_or(String::new(), |(lo, hi)| format!(" (95% CI {lo:.digits$} to {hi:.digits$})"))
         };
-        let _ = writeln!(
-            o,
-            "  {:<28}{:.2} a trial{}, {:.1} a year{}: {}",
-            "lives saved (modelled)",
+        let text = format!(
+            "{:.2} a trial{}, {:.1} a year{}: {}",
             l.per_trial,
             interval(l.ci95_low, l.ci95_high, 2),
             l.per_year,
             interval(l.per_year_ci95_low, l.per_year_ci95_high, 1),
             l.verdict.map_or(S.missing(), |v| v.label())
         );
-        let _ = writeln!(
-            o,
-            "  {:<28}{:.2} and {:.2} a trial with the outcome parameters giving the fewest and the most deaths",
-            "", l.per_trial_low_params, l.per_trial_high_params
+        wrap(o, &format!("  {:<28}", "lives saved (modelled)"), &text, width);
+        let text = format!(
+            "{:.2} and {:.2} a trial with the outcome parameters giving the fewest and the most deaths",
+            l.per_trial_low_params, l.per_trial_high_params
         );
+        wrap(o, &format!("  {:<28}", ""), &text, width);
     }
     if let Some(d) = a.steps.iter().rev().find(|d| d.paired_half_width.is_some_and(|h| h > 0.0)) {
-        let _ = writeln!(
-            o,
-            "  pairing: {} ±{:.2} pts; two independent runs: ±{:.2} pts{}",
+        let text = format!(
+            "pairing: {} ±{:.2} pts; two independent runs: ±{:.2} pts{}",
             d.step.label(),
             d.paired_half_width.unwrap_or(0.0) * 100.0,
             d.independent_half_width.unwrap_or(0.0) * 100.0,
             d.variance_reduction.map_or(String::new(), |v| format!(" ({v:.1}x the trials)"))
         );
+        wrap(o, "  ", &text, width);
     }
-    let _ = write!(o, "  median minutes:");
-    for d in &a.steps {
-        let _ = write!(
-            o,
-            "  {} {} -> {}",
-            d.step.label(),
-            super::fmt::Quantile(d.base_median_min),
-            super::fmt::Quantile(d.alt_median_min)
-        );
-    }
-    let _ = writeln!(o);
+    let medians: Vec<String> = a
+        .steps
+        .iter()
+        .map(|d| {
+            // A variant in which nobody needed the step has no time to it: "-", not "beyond 48 h".
+            let median = |share: Option<f64>, m: Option<f64>| {
+                share.map_or(S.missing().to_string(), |_| super::fmt::Quantile(m).to_string())
+            };
+            format!("{} {} -> {}", d.step.label(), median(d.base, d.base_median_min), median(d.alt, d.alt_median_min))
+        })
+        .collect();
+    wrap(o, "  median minutes: ", &medians.join(", "), width);
     if a.casualty_mismatch_trials == 0 {
         let _ = writeln!(o, "  the same casualties as A in every trial");
     } else {
-        let _ = writeln!(
-            o,
-            "  note: the casualties differ from A's in {} of {} trials (a zone's casualty figures changed)",
+        let text = format!(
+            "note: the casualties differ from A's in {} of {} trials (a zone's casualty figures changed)",
             Count(a.casualty_mismatch_trials),
             Count(c.run.trials)
         );
+        wrap(o, "  ", &text, width);
     }
-    group_rows(o, &format!("{b} - A by severity"), &a.by_severity, Some(&c.base.summary.scenario.step_scopes));
-    group_rows(o, &format!("{b} - A by zone"), &a.by_zone, None);
-    group_rows(o, &format!("{b} - A by wounding"), &a.by_time_of_day, None);
-    change_rows(o, "where the minutes go (mean)", b, &a.phases_min, false);
-    change_rows(o, "asset utilisation", b, &a.asset_utilisation, true);
+    let scopes = Some(&c.base.summary.scenario.step_scopes[..]);
+    group_rows(o, &format!("{b} - A by severity"), &a.by_severity, scopes, width);
+    group_rows(o, &format!("{b} - A by zone"), &a.by_zone, None, width);
+    group_rows(o, &format!("{b} - A by wounding"), &a.by_time_of_day, None, width);
+    change_rows(o, "where the minutes go (mean)", b, &a.phases_min, false, width);
+    change_rows(o, "asset utilisation", b, &a.asset_utilisation, true, width);
     if a.table_utilisation.iter().any(|r| r.base.is_some() || r.alt.is_some()) {
         let rows: Vec<MeanChange> =
             a.table_utilisation.iter().filter(|r| r.base.is_some() || r.alt.is_some()).cloned().collect();
-        change_rows(o, "operating table utilisation", b, &rows, true);
+        change_rows(o, "operating table utilisation", b, &rows, true, width);
     }
 }
 
-/// Renders the comparison as plain text for a terminal: the answer first (each alternative's
-/// headline differences and verdicts), then where the differences come from.
+/// Renders the comparison as plain text in [`WIDTH`] columns.
 pub fn render_table(c: &Comparison) -> String {
+    render_table_in(c, WIDTH)
+}
+
+/// Renders the comparison as plain text in `width` columns: the answer first (each
+/// alternative's headline differences and verdicts), then where the differences come from.
+pub fn render_table_in(c: &Comparison, width: usize) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "Comparison on common random numbers (casevac {})", c.casevac_version);
-    let _ = writeln!(
-        o,
+    let text = format!(
         "seed {}, {} paired trials of {} days: the same incidents, weather and delays in each",
         c.run.seed,
         Count(c.run.trials),
-        c.base.summary.scenario.period_days
+        Num(c.base.summary.scenario.period_days)
     );
+    wrap(&mut o, "", &text, width);
     if let Some(p) = &c.run.partial {
-        let _ = writeln!(o, "{}", p.note(c.run.trials));
+        wrap(&mut o, "", &p.note(c.run.trials), width);
     }
-    let _ = writeln!(o, "  A  {} (base)\n     {}", c.base.label, c.base.summary.scenario.name);
+    wrap(&mut o, "  A  ", &format!("{} (base)", c.base.label), width);
+    wrap(&mut o, "     ", &c.base.summary.scenario.name, width);
     for (k, a) in c.alternatives.iter().enumerate() {
-        let _ = writeln!(o, "  {}  {}\n     {}", letter(k + 1), a.variant.label, a.variant.summary.scenario.name);
+        wrap(&mut o, &format!("  {}  ", letter(k + 1)), &a.variant.label, width);
+        wrap(&mut o, "     ", &a.variant.summary.scenario.name, width);
     }
     for (k, a) in c.alternatives.iter().enumerate() {
-        alternative(&mut o, c, k, a);
+        alternative(&mut o, c, k, a, width);
     }
     o
 }
@@ -262,12 +290,7 @@ pub fn write_outputs(
     }
     if let Some(dir) = &paths.csv {
         let base = &comparison.base.summary;
-        let run = super::csv_out::run_csv(
-            &comparison.casevac_version,
-            &base.scenario.name,
-            &comparison.run,
-            &base.scenario.overrides,
-        )?;
+        let run = super::csv_out::run_csv(&comparison.casevac_version, &base.scenario, &comparison.run)?;
         super::files::write_folder(dir, &[(CSV_FILE.to_string(), to_csv(comparison)?), ("run.csv".to_string(), run)])?;
         notes.push(format!("CSV written to {}", dir.join(CSV_FILE).display()));
     }

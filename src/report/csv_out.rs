@@ -160,7 +160,7 @@ pub fn files(s: &Summary) -> Result<Vec<(&'static str, Vec<u8>)>, csv::Error> {
         )?;
         out.push(("deaths.csv", deaths));
     }
-    out.push(("run.csv", run_csv(&s.casevac_version, &s.scenario.name, &s.run, &s.scenario.overrides)?));
+    out.push(("run.csv", run_csv(&s.casevac_version, &s.scenario, &s.run)?));
     Ok(out)
 }
 
@@ -170,24 +170,40 @@ pub const FILES: [&str; 7] =
     ["compliance.csv", "phases.csv", "misses.csv", "assets.csv", "facilities.csv", "deaths.csv", "run.csv"];
 
 /// What a spreadsheet needs to know of the run itself, as `key,value` rows: where the figures
-/// come from (version, scenario, seed, trials, overrides) and whether a merge left trials out.
+/// come from (version, scenario and its hash, seed, trials, overrides, deadlines, targets,
+/// daylight), the `--precision` target and what was reached, and whether a merge left trials
+/// out. An empty value is one that does not apply (no `--precision`, no scenario text).
 pub fn run_csv(
     version: &str,
-    scenario: &str,
+    scenario: &crate::summary::ScenarioInfo,
     run: &crate::summary::RunInfo,
-    overrides: &[String],
 ) -> Result<Vec<u8>, csv::Error> {
     let missing: Vec<String> =
         run.partial.iter().flat_map(|p| p.missing_trials.iter().map(|[a, b]| format!("[{a}, {b})"))).collect();
+    let p = run.precision.as_ref();
+    let [fa, rs, su] = scenario.thresholds_min;
     let rows = [
         ("casevac_version", version.to_string()),
-        ("scenario", scenario.to_string()),
+        ("scenario", scenario.name.clone()),
+        ("scenario_hash", run.scenario_hash.clone().unwrap_or_default()),
         ("seed", run.seed.to_string()),
         ("trials", run.trials.to_string()),
         ("trials_requested", run.partial.as_ref().map_or(run.trials, |p| p.trials_requested).to_string()),
         ("partial", run.partial.is_some().to_string()),
         ("missing_trials", missing.join(" ")),
-        ("overrides", overrides.join(" ")),
+        ("overrides", scenario.overrides.join(" ")),
+        ("first_aid_threshold_min", fa.to_string()),
+        ("resuscitation_threshold_min", rs.to_string()),
+        ("surgery_threshold_min", su.to_string()),
+        ("first_aid_target_pct", Value(scenario.targets_pct[0]).to_string()),
+        ("resuscitation_target_pct", Value(scenario.targets_pct[1]).to_string()),
+        ("surgery_target_pct", Value(scenario.targets_pct[2]).to_string()),
+        ("sunrise", scenario.sunrise.clone()),
+        ("sunset", scenario.sunset.clone()),
+        ("precision_target_points", Value(p.map(|p| p.target_points)).to_string()),
+        ("precision_achieved_points", Value(p.map(|p| p.achieved_points)).to_string()),
+        ("precision_met", p.map_or(String::new(), |p| p.precision_met.to_string())),
+        ("max_trials", p.map_or(String::new(), |p| p.max_trials.to_string())),
     ];
     table(&["key", "value"], rows.map(|(k, v)| vec![k.to_string(), v]))
 }

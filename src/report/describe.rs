@@ -47,7 +47,7 @@ pub fn describe(m: &Model) -> String {
         "about {:.2} casualties a day expected, {:.0} per {}-day trial; daylight {:02}:{:02} to {:02}:{:02}",
         per_trial / days,
         per_trial,
-        days,
+        super::fmt::Num(days),
         (m.daylight.sunrise_min / 60.0) as u32,
         (m.daylight.sunrise_min % 60.0) as u32,
         (m.daylight.sunset_min / 60.0) as u32,

@@ -77,7 +77,10 @@ pub struct Minutes(pub f64);
 
 impl Display for Minutes {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
-        pad(f, &format!("{:.*}", f.precision().unwrap_or(0), self.0))
+        let s = format!("{:.*}", f.precision().unwrap_or(0), self.0);
+        // A change that rounds to nothing is no change, not a loss: "0.0", never "-0.0".
+        let zero = s.trim_start_matches('-').chars().all(|c| c == '0' || c == '.');
+        pad(f, if zero { s.trim_start_matches('-') } else { &s })
     }
 }
 
@@ -143,6 +146,50 @@ impl Display for Count {
     }
 }
 
+/// A quantity the planner wrote, such as days or hours: at most six decimals, trailing zeros
+/// dropped, so `30` stays `30` and a day computed from minutes does not show its binary noise
+/// (`0.0001`, not `0.00010000000000000002`).
+#[derive(Debug, Clone, Copy)]
+pub struct Num(pub f64);
+
+impl Display for Num {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        let s = format!("{:.6}", self.0);
+        let s = if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.') } else { &s };
+        pad(f, if s == "-0" { "0" } else { s })
+    }
+}
+
+/// How long a run took: milliseconds below a second, so a short run does not read "0.0 s".
+#[derive(Debug, Clone, Copy)]
+pub struct Elapsed(pub f64);
+
+impl Display for Elapsed {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        let s = self.0;
+        if s < 1.0 {
+            pad(f, &format!("{:.0} ms", (s * 1000.0).max(1.0)))
+        } else if s < 60.0 {
+            pad(f, &format!("{s:.1} s"))
+        } else {
+            pad(f, &format!("{} min {:02.0} s", (s / 60.0).floor(), s % 60.0))
+        }
+    }
+}
+
+/// A measured rate to three significant figures, with thousands separators: `289,000`; the
+/// digits past the third are timing noise.
+#[derive(Debug, Clone, Copy)]
+pub struct Rate(pub f64);
+
+impl Display for Rate {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        let r = self.0.max(0.0);
+        let step = if r < 1000.0 { 1.0 } else { 10f64.powi(r.log10().floor() as i32 - 2) };
+        pad(f, &Count(((r / step).round() * step) as u64).to_string())
+    }
+}
+
 /// A summary key such as a miss cause or an outcome (`no_first_aider`), as words.
 #[derive(Debug, Clone, Copy)]
 pub struct Label<'a>(pub &'a str);
@@ -205,10 +252,35 @@ mod tests {
         assert_eq!(format!("{:>8}", Pct(0.05)), "    5.0%");
         assert_eq!(Minutes(383.6).to_string(), "384");
         assert_eq!(format!("{:.1}", Minutes(7.44)), "7.4");
+        assert_eq!(format!("{:.1}", Minutes(-0.04)), "0.0");
+        assert_eq!(format!("{:.1}", Minutes(-0.06)), "-0.1");
         assert_eq!(Count(0).to_string(), "0");
         assert_eq!(Count(999).to_string(), "999");
         assert_eq!(Count(1_234_567).to_string(), "1,234,567");
         assert_eq!(Label("no_first_aider").to_string(), "no first aider");
+    }
+
+    #[test]
+    fn quantities_without_float_noise() {
+        assert_eq!(Num(30.0).to_string(), "30");
+        assert_eq!(Num(0.144 / 1440.0).to_string(), "0.0001");
+        assert_eq!(Num(0.00010000000000000002).to_string(), "0.0001");
+        assert_eq!(Num(1.5).to_string(), "1.5");
+        assert_eq!(Num(-1e-9).to_string(), "0");
+        assert_eq!(Num(1e6).to_string(), "1000000");
+    }
+
+    #[test]
+    fn run_times_and_rates_at_a_sensible_precision() {
+        assert_eq!(Elapsed(0.0463).to_string(), "46 ms");
+        assert_eq!(Elapsed(0.0).to_string(), "1 ms");
+        assert_eq!(Elapsed(3.24).to_string(), "3.2 s");
+        assert_eq!(Elapsed(252.0).to_string(), "4 min 12 s");
+        assert_eq!(Rate(288_629.0).to_string(), "289,000");
+        assert_eq!(Rate(1_234_567.0).to_string(), "1,230,000");
+        assert_eq!(Rate(999.4).to_string(), "999");
+        assert_eq!(Rate(1000.0).to_string(), "1,000");
+        assert_eq!(Rate(45.6).to_string(), "46");
     }
 
     #[test]

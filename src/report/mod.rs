@@ -18,7 +18,8 @@ use std::path::{Path, PathBuf};
 
 /// A deadline as a planner says it: "10 min", "1 h", "2 h", "90 min".
 pub fn minutes_label(t: f64) -> String {
-    if t >= 60.0 && t % 60.0 == 0.0 { format!("{} h", t / 60.0) } else { format!("{t} min") }
+    use fmt::Num;
+    if t >= 60.0 && t % 60.0 == 0.0 { format!("{} h", Num(t / 60.0)) } else { format!("{} min", Num(t)) }
 }
 
 /// A step with its deadline, for example "resuscitation within 1 h".

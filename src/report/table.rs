@@ -1,6 +1,10 @@
 //! The terminal table a planner reads in ten seconds.
+//!
+//! Every line fits the width it is given (100 columns when standard output is not a terminal,
+//! so pipes and tests see one layout): label columns take the room their ids need, an id too
+//! long for its column gets a line of its own, and prose wraps.
 
-use crate::report::fmt::{Count, Interval, Label, Maybe, Minutes, Pct, Quantile, Style};
+use crate::report::fmt::{Count, Interval, Label, Maybe, Minutes, Num, Pct, Quantile, Style};
 use crate::report::step_title;
 use crate::summary::{DeathsResult, GroupDeaths, GroupResult, PhaseResult, StepScope, Summary};
 use std::fmt::Write;
@@ -8,12 +12,79 @@ use std::fmt::Write;
 /// Columns line up in any terminal, so ASCII only.
 const S: Style = Style::Plain;
 
+/// The width of a table written anywhere but a terminal: stable for pipes, files and tests.
+pub const WIDTH: usize = 100;
+
+/// The width to lay tables out in: the terminal's, when standard output is one, else [`WIDTH`].
+/// The columns of figures alone take about 85 columns (95 in a comparison); in a narrower
+/// terminal those rows run over rather than squeeze the figures, while prose still wraps.
+pub fn width() -> usize {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() {
+        return WIDTH;
+    }
+    terminal_size::terminal_size().map_or(WIDTH, |(terminal_size::Width(w), _)| usize::from(w).clamp(60, 200))
+}
+
+/// The width of a label column: what the longest label that fits needs, at least `min`. A label
+/// fits if the line leaves it room beside `rest` columns of figures; one that does not gets a
+/// line of its own ([`row_label`]) rather than widening the column for every row.
+pub(super) fn label_width<'a>(labels: impl Iterator<Item = &'a str>, min: usize, rest: usize, width: usize) -> usize {
+    let room = width.saturating_sub(rest).max(min);
+    labels.map(|l| l.chars().count()).filter(|&n| n <= room).max().unwrap_or(0).max(min)
+}
+
+/// Starts a row: `indent`, then `label` padded to `w`; a label longer than `w` stands on its
+/// own line and the figures start on the next, so columns never shift.
+pub(super) fn row_label(o: &mut String, indent: &str, label: &str, w: usize) {
+    if label.chars().count() > w {
+        let _ = writeln!(o, "{indent}{label}");
+        let _ = write!(o, "{indent}{:w$}", "");
+    } else {
+        let _ = write!(o, "{indent}{label:<w$}");
+    }
+}
+
+/// Writes `text` after `first` (which sets the hanging indent of the following lines), broken
+/// at spaces so no line passes `width`; a word longer than a line is kept whole.
+pub(super) fn wrap(o: &mut String, first: &str, text: &str, width: usize) {
+    let indent = first.chars().count();
+    let mut line = first.to_string();
+    let mut used = indent;
+    let mut empty = true;
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let n = word.chars().count();
+        if !empty && used + 1 + n > width {
+            let _ = writeln!(o, "{}", line.trim_end());
+            line = " ".repeat(indent);
+            used = indent;
+            empty = true;
+        }
+        if !empty {
+            line.push(' ');
+            used += 1;
+        }
+        line.push_str(word);
+        used += n;
+        empty = false;
+    }
+    let _ = writeln!(o, "{}", line.trim_end());
+}
+
+/// A cell of a group table: `71.2% [66.0, 75.9]`, at most 20 characters and a space.
+const CELL: usize = 21;
+
 /// One row per group; with `scopes`, the groups are triage categories and a step that does not
 /// count a category says so rather than showing an empty cell.
-fn group_table(out: &mut String, title: &str, groups: &[GroupResult], scopes: Option<&[StepScope]>) {
-    let _ = writeln!(out, "\n{title:<22}{:>26}{:>26}{:>26}", "first aid", "resuscitation", "surgery");
-    for g in groups {
-        let _ = write!(out, "  {:<20}", g.group);
+fn group_table(o: &mut String, title: &str, groups: &[GroupResult], scopes: Option<&[StepScope]>, width: usize) {
+    let counts: Vec<String> = groups.iter().map(|g| format!("n={}", Count(g.casualties))).collect();
+    let nw = counts.iter().map(|c| c.len()).max().unwrap_or(0);
+    let min = title.chars().count().saturating_sub(2).max(12);
+    let w = label_width(groups.iter().map(|g| g.group.as_str()), min, 2 + 3 * CELL + 2 + nw, width);
+    let _ =
+        writeln!(o, "\n{title:<tw$}{:>CELL$}{:>CELL$}{:>CELL$}", "first aid", "resuscitation", "surgery", tw = w + 2);
+    for (g, n) in groups.iter().zip(&counts) {
+        row_label(o, "  ", &g.group, w);
         for (k, s) in g.steps.iter().enumerate() {
             let counted = scopes.is_none_or(|sc| sc[k].categories.contains(&g.group.as_str()));
             let cell = if !counted {
@@ -23,45 +94,52 @@ fn group_table(out: &mut String, title: &str, groups: &[GroupResult], scopes: Op
             } else {
                 format!("{} {}", Maybe(s.compliance.map(Pct), S), Interval::of(s, S))
             };
-            let _ = write!(out, "{cell:>26}");
+            let _ = write!(o, "{cell:>CELL$}");
         }
-        let _ = writeln!(out, "   n={}", Count(g.casualties));
+        let _ = writeln!(o, "  {n}");
     }
 }
 
-fn phase_row(out: &mut String, name: &str, phases: &[PhaseResult]) {
-    let _ = write!(out, "  {name:<20}");
+/// A column of the phase table; its heading is at most 7 characters.
+const PHASE: usize = 8;
+
+fn phase_row(o: &mut String, name: &str, phases: &[PhaseResult], w: usize) {
+    row_label(o, "  ", name, w);
     for p in phases {
-        let _ = write!(out, "{:>10.1}", Maybe(p.mean_min.map(Minutes), S));
+        let _ = write!(o, "{:>PHASE$.1}", Maybe(p.mean_min.map(Minutes), S));
     }
-    let _ = writeln!(out);
+    let _ = writeln!(o);
 }
 
-fn death_groups(o: &mut String, title: &str, groups: &[GroupDeaths]) {
+fn death_groups(o: &mut String, title: &str, groups: &[GroupDeaths], width: usize) {
     let items: Vec<String> = groups.iter().map(|g| format!("{} {:.2}", g.group, g.per_trial)).collect();
-    let _ = writeln!(o, "  {title:<28}{}", items.join(", "));
+    wrap(o, &format!("  {title:<28}"), &items.join(", "), width);
 }
 
 /// The outcome model's lines: expected deaths with their interval, the sensitivity to the
 /// model's parameters, what doctrinal times would have prevented and which delay cost most.
-fn deaths(o: &mut String, d: &DeathsResult, period_days: f64) {
-    let _ = writeln!(
+fn deaths(o: &mut String, d: &DeathsResult, period_days: f64, width: usize) {
+    let _ = writeln!(o);
+    wrap(
         o,
-        "\ndeaths of wounds (modelled: potentially survivable injuries; not a prediction for any individual)"
+        "",
+        "deaths of wounds (modelled: potentially survivable injuries; not a prediction for any individual)",
+        width,
     );
-    let _ = writeln!(
+    wrap(
         o,
-        "  {:<28}{:.2} (95% CI {:.2}-{:.2}); {:.2} per 30 days",
-        format!("expected per {period_days}-day trial"),
-        d.per_trial,
-        d.ci95_low,
-        d.ci95_high,
-        d.per_30_days
+        &format!("  {:<28}", format!("expected per {}-day trial", Num(period_days))),
+        &format!("{:.2} (95% CI {:.2}-{:.2}); {:.2} per 30 days", d.per_trial, d.ci95_low, d.ci95_high, d.per_30_days),
+        width,
     );
-    let _ = writeln!(
+    wrap(
         o,
-        "  {:<28}{:.2} to {:.2} (outcome parameters at the low and high ends of their sources)",
-        "sensitivity", d.sensitivity.low_per_trial, d.sensitivity.high_per_trial
+        &format!("  {:<28}", "sensitivity"),
+        &format!(
+            "{:.2} to {:.2} (outcome parameters at the low and high ends of their sources)",
+            d.sensitivity.low_per_trial, d.sensitivity.high_per_trial
+        ),
+        width,
     );
     let [fa, rs, su] = d.model.doctrine_min;
     let steps: Vec<String> = d
@@ -69,62 +147,79 @@ fn deaths(o: &mut String, d: &DeathsResult, period_days: f64) {
         .iter()
         .filter_map(|c| c.share_of_preventable.map(|sh| format!("{} {:.0}", c.step.label(), Pct(sh))))
         .collect();
-    let _ = writeln!(
+    wrap(
         o,
-        "  {:<28}{} ({:.2} a trial) with care at {fa}/{rs}/{su} min{}",
-        "potentially preventable",
-        Maybe(d.preventable_share.map(Pct), S),
-        d.preventable_per_trial,
-        if steps.is_empty() { String::new() } else { format!("; costliest delay: {}", steps.join(", ")) }
+        &format!("  {:<28}", "potentially preventable"),
+        &format!(
+            "{} ({:.2} a trial) with care at {fa}/{rs}/{su} min{}",
+            Maybe(d.preventable_share.map(Pct), S),
+            d.preventable_per_trial,
+            if steps.is_empty() { String::new() } else { format!("; costliest delay: {}", steps.join(", ")) }
+        ),
+        width,
     );
-    death_groups(o, "by severity", &d.by_severity);
-    death_groups(o, "by zone", &d.by_zone);
-    death_groups(o, "by time of wounding", &d.by_time_of_day);
+    death_groups(o, "by severity", &d.by_severity, width);
+    death_groups(o, "by zone", &d.by_zone, width);
+    death_groups(o, "by time of wounding", &d.by_time_of_day, width);
 }
 
-/// Renders the summary as plain text for a terminal.
+/// Renders the summary as plain text in [`WIDTH`] columns.
 pub fn render(s: &Summary) -> String {
+    render_in(s, WIDTH)
+}
+
+/// Renders the summary as plain text in `width` columns (see [`width`]).
+pub fn render_in(s: &Summary, width: usize) -> String {
     let mut o = String::new();
     let sc = &s.scenario;
-    let _ = writeln!(o, "{} (casevac {})", sc.name, s.casevac_version);
-    let warmup = if sc.warmup_days > 0.0 { format!(" after a {}-day warm-up", sc.warmup_days) } else { String::new() };
-    let _ = writeln!(
-        o,
+    wrap(&mut o, "", &format!("{} (casevac {})", sc.name, s.casevac_version), width);
+    let warmup =
+        if sc.warmup_days > 0.0 { format!(" after a {}-day warm-up", Num(sc.warmup_days)) } else { String::new() };
+    let run = format!(
         "seed {}, {} trials of {} days{warmup} (casualties followed {} h after), clock starts at {}",
         s.run.seed,
         Count(s.run.trials),
-        sc.period_days,
-        sc.follow_up_hours,
+        Num(sc.period_days),
+        Num(sc.follow_up_hours),
         match sc.clock_origin {
             crate::model::ClockOrigin::Wounding => "wounding",
             crate::model::ClockOrigin::Request => "the evacuation request",
         }
     );
+    wrap(&mut o, "", &run, width);
     if !sc.overrides.is_empty() {
-        let _ = writeln!(o, "with --set {}", sc.overrides.join(" --set "));
+        wrap(&mut o, "with ", &format!("--set {}", sc.overrides.join(" --set ")), width);
     }
     if let Some(p) = &s.run.partial {
-        let _ = writeln!(o, "{}", p.note(s.run.trials));
+        wrap(&mut o, "", &p.note(s.run.trials), width);
     }
-    let _ = writeln!(
-        o,
-        "{} casualties simulated in {} incidents ({:.1} casualties per trial)",
-        Count(s.casualties),
-        Count(s.incidents),
-        s.casualties_per_trial
+    wrap(
+        &mut o,
+        "",
+        &format!(
+            "{} casualties simulated in {} incidents ({:.1} casualties per trial)",
+            Count(s.casualties),
+            Count(s.incidents),
+            s.casualties_per_trial
+        ),
+        width,
     );
 
     let _ = writeln!(o, "\n10-1-2 compliance{:>25}{:>16}{:>9}{:>7}{:>7}", "share", "95% CI", "median", "p90", "p95");
     for st in &s.steps {
+        // With nobody to count, there is no time to the step either: the missing-value marker,
+        // not "beyond 48 h".
+        let quantile =
+            |q: Option<f64>| if st.eligible == 0 { S.missing().to_string() } else { Quantile(q).to_string() };
         let _ = writeln!(
             o,
             "  {:<32}{:>8}{:>16}{:>9}{:>7}{:>7}",
             step_title(st.step, st.threshold_min),
             Maybe(st.compliance.map(Pct), S),
             Interval::of(st, S),
-            Quantile(st.median_min),
-            Quantile(st.p90_min),
-            Quantile(st.p95_min)
+            quantile(st.median_min),
+            quantile(st.p90_min),
+            quantile(st.p95_min)
         );
         if st.step == crate::model::Step::Resuscitation {
             // The hour read the other way, so the gap blood on board makes is in view.
@@ -139,32 +234,54 @@ pub fn render(s: &Summary) -> String {
             );
         }
     }
-    let _ = writeln!(
-        o,
-        "  (times in minutes; {}; the hour counts {})",
-        super::scope_note(&sc.step_scopes, &sc.thresholds_min),
-        if sc.resuscitation_counts == "dcr" { "DCR (blood)" } else { "ALS or DCR" }
+    wrap(
+        &mut o,
+        "  ",
+        &format!(
+            "(times in minutes, >48 h for later or never; {}; the hour counts {})",
+            super::scope_note(&sc.step_scopes, &sc.thresholds_min),
+            if sc.resuscitation_counts == "dcr" { "DCR (blood)" } else { "ALS or DCR" }
+        ),
+        width,
+    );
+    wrap(
+        &mut o,
+        "  ",
+        "(T1 immediate, T2 delayed, T3 minimal: triage categories; DCR damage-control resuscitation, \
+         ALS advanced life support; CI confidence interval; p90, p95 the 90th and 95th percentiles; \
+         n casualties in the row)",
+        width,
     );
 
     if let Some(d) = &s.deaths {
-        deaths(&mut o, d, sc.period_days);
+        deaths(&mut o, d, sc.period_days, width);
     }
 
-    group_table(&mut o, "by severity", &s.by_severity, Some(&sc.step_scopes));
-    group_table(&mut o, "by zone", &s.by_zone, None);
-    group_table(&mut o, "by time of wounding", &s.by_time_of_day, None);
+    group_table(&mut o, "by severity", &s.by_severity, Some(&sc.step_scopes), width);
+    group_table(&mut o, "by zone", &s.by_zone, None, width);
+    group_table(&mut o, "by time of wounding", &s.by_time_of_day, None, width);
 
-    let _ = writeln!(o, "\nwhere the minutes go (mean minutes per evacuated casualty)");
-    let heads = ["report", "wait", "approve", "launch", "to scene", "on scene", "to facil", "handover", "table"];
-    let _ = write!(o, "  {:<20}", "zone");
+    let _ = writeln!(o);
+    wrap(&mut o, "", "where the minutes go (mean minutes per evacuated casualty)", width);
+    let heads = ["report", "wait", "approve", "launch", "to scn", "on scn", "to fac", "handovr", "table"];
+    let zones = s.phases_by_zone.iter().map(|z| z.zone.as_str()).chain(["all zones"]);
+    let w = label_width(zones, 9, 2 + heads.len() * PHASE, width);
+    let _ = write!(o, "  {:<w$}", "zone");
     for h in heads {
-        let _ = write!(o, "{h:>10}");
+        let _ = write!(o, "{h:>PHASE$}");
     }
     let _ = writeln!(o);
-    phase_row(&mut o, "all zones", &s.phases);
+    phase_row(&mut o, "all zones", &s.phases, w);
     for z in &s.phases_by_zone {
-        phase_row(&mut o, &z.zone, &z.phases);
+        phase_row(&mut o, &z.zone, &z.phases, w);
     }
+    wrap(
+        &mut o,
+        "  ",
+        "(wait: for a free unit; launch: launch or escort; to scn, on scn: travel to and time on scene; \
+         to fac: travel to the facility; handovr: handover; table: wait for an operating table)",
+        width,
+    );
 
     let _ = writeln!(o, "\nwhy steps were missed");
     for m in &s.misses {
@@ -174,31 +291,50 @@ pub fn render(s: &Summary) -> String {
         }
         let causes: Vec<String> =
             m.causes.iter().take(3).map(|c| format!("{} {:.0}", Label(c.name), Pct(c.share))).collect();
-        let _ = writeln!(o, "  {:<15} {} missed: {}", m.step.label(), Count(m.missed), causes.join(", "));
+        wrap(
+            &mut o,
+            &format!("  {:<15} ", m.step.label()),
+            &format!("{} missed: {}", Count(m.missed), causes.join(", ")),
+            width,
+        );
         if let Some(z) = &m.worst_zone {
-            let _ = writeln!(o, "  {:<15} most misses in zone {z}", "");
+            wrap(&mut o, &format!("  {:<15} ", ""), &format!("most misses in zone {z}"), width);
         }
     }
 
-    let _ = writeln!(o, "\nassets{:>33}{:>8}{:>15}{:>13}", "kind", "units", "sorties/trial", "utilisation");
+    let ids = s.assets.iter().map(|a| a.id.as_str()).chain(s.facilities.iter().map(|f| f.id.as_str()));
+    let w = label_width(ids, 26, 2 + 11 + 8 + 15 + 13, width);
+    let _ = writeln!(
+        o,
+        "\n{:<tw$}{:>11}{:>8}{:>15}{:>13}",
+        "assets",
+        "kind",
+        "units",
+        "sorties/trial",
+        "utilisation",
+        tw = w + 2
+    );
     for a in &s.assets {
         let kind = format!("{:?}", a.kind).to_lowercase();
-        let _ = writeln!(
-            o,
-            "  {:<26}{kind:>11}{:>8}{:>15.1}{:>13}",
-            a.id,
-            a.units,
-            a.sorties_per_trial,
-            Pct(a.utilisation)
-        );
+        row_label(&mut o, "  ", &a.id, w);
+        let _ = writeln!(o, "{kind:>11}{:>8}{:>15.1}{:>13}", a.units, a.sorties_per_trial, Pct(a.utilisation));
     }
-    let _ = writeln!(o, "\nfacilities{:>29}{:>8}{:>15}{:>13}", "level", "tables", "ops/trial", "table use");
+    let _ = writeln!(
+        o,
+        "\n{:<tw$}{:>11}{:>8}{:>15}{:>13}",
+        "facilities",
+        "level",
+        "tables",
+        "ops/trial",
+        "table use",
+        tw = w + 2
+    );
     for f in &s.facilities {
         let level = format!("{:?}", f.level).to_lowercase();
+        row_label(&mut o, "  ", &f.id, w);
         let _ = writeln!(
             o,
-            "  {:<26}{level:>11}{:>8}{:>15.1}{:>13}",
-            f.id,
+            "{level:>11}{:>8}{:>15.1}{:>13}",
             f.operating_tables,
             f.operations_per_trial,
             Maybe(f.table_utilisation.map(Pct), S)
@@ -206,7 +342,37 @@ pub fn render(s: &Summary) -> String {
     }
 
     let outcomes: Vec<String> =
-        s.outcomes.iter().map(|c| format!("{} {} ({:.2})", Label(c.name), Count(c.count), Pct(c.share))).collect();
-    let _ = writeln!(o, "\nat the end of follow-up: {}", outcomes.join(", "));
+        s.outcomes.iter().map(|c| format!("{} {} ({})", Label(c.name), Count(c.count), Pct(c.share))).collect();
+    let _ = writeln!(o);
+    wrap(&mut o, "at the end of follow-up: ", &outcomes.join(", "), width);
     o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrap_breaks_at_spaces_with_a_hanging_indent() {
+        let mut o = String::new();
+        wrap(&mut o, "  key  ", "one two three four", 16);
+        assert_eq!(o, "  key  one two\n       three\n       four\n");
+        let mut o = String::new();
+        wrap(&mut o, "", "averyveryverylongword x", 8);
+        assert_eq!(o, "averyveryverylongword\nx\n");
+    }
+
+    #[test]
+    fn a_label_too_long_for_its_column_gets_its_own_line() {
+        let mut o = String::new();
+        row_label(&mut o, "  ", "short", 8);
+        assert_eq!(o, "  short   ");
+        let mut o = String::new();
+        row_label(&mut o, "  ", "much_longer_than_eight", 8);
+        assert_eq!(o, "  much_longer_than_eight\n          ");
+        assert_eq!(label_width(["ab", "abcdef"].into_iter(), 3, 90, 100), 6);
+        assert_eq!(label_width(["a"].into_iter(), 3, 90, 100), 3);
+        assert_eq!(label_width(["a_very_long_zone_identifier"].into_iter(), 3, 90, 100), 3);
+        assert_eq!(label_width(["abcd", "a_very_long_zone_identifier"].into_iter(), 3, 90, 100), 4);
+    }
 }

@@ -1,14 +1,17 @@
 //! The scenario file as serde reads it: the planner's words, kept at the edge.
 //!
 //! Every value that validation may reject is `Spanned`, so an error can point at its line.
+//! The same types give the JSON Schema (`casevac schema`); a `Spanned` field is described as the
+//! value it holds (`#[schemars(with = ...)]`), since a span is not part of the file.
 
 use crate::dist::DistSpec;
+use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 
 type S<T> = Spanned<T>;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScenarioFile {
     pub scenario: ScenarioSection,
@@ -30,37 +33,51 @@ pub struct ScenarioFile {
 
 /// `[[lever]]`: a change (one or several `--set` overrides applied together) for `casevac levers`
 /// to weigh beside its default levers.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LeverEntry {
+    #[schemars(with = "String")]
     pub name: S<String>,
     /// `KEY=VALUE` overrides, as `--set` takes them.
+    #[schemars(with = "Vec<String>")]
     pub set: S<Vec<String>>,
     /// What the change costs, in the planner's own unit.
+    #[schemars(with = "Option<f64>")]
     pub cost: Option<S<f64>>,
     pub cost_unit: Option<String>,
 }
 
 /// `[outcomes]`: every parameter of the deaths model, each optional.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OutcomesSection {
     pub enabled: Option<bool>,
+    #[schemars(with = "Option<PerSeverity>")]
     pub p_fatal: Option<S<PerSeverity>>,
+    #[schemars(with = "Option<PerSeverity>")]
     pub p_fatal_low: Option<S<PerSeverity>>,
+    #[schemars(with = "Option<PerSeverity>")]
     pub p_fatal_high: Option<S<PerSeverity>>,
+    #[schemars(with = "Option<f64>")]
     pub first_aid_factor: Option<S<f64>>,
+    #[schemars(with = "Option<f64>")]
     pub first_aid_factor_low: Option<S<f64>>,
+    #[schemars(with = "Option<f64>")]
     pub first_aid_factor_high: Option<S<f64>>,
+    #[schemars(with = "Option<f64>")]
     pub resuscitation_factor: Option<S<f64>>,
+    #[schemars(with = "Option<f64>")]
     pub resuscitation_factor_low: Option<S<f64>>,
+    #[schemars(with = "Option<f64>")]
     pub resuscitation_factor_high: Option<S<f64>>,
     /// Knots of the untreated time-to-death curve: minutes after wounding and cumulative shares.
+    #[schemars(with = "Option<Vec<f64>>")]
     pub death_curve_min: Option<S<Vec<f64>>>,
+    #[schemars(with = "Option<Vec<f64>>")]
     pub death_curve_cum: Option<S<Vec<f64>>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScenarioSection {
     pub name: String,
@@ -68,8 +85,11 @@ pub struct ScenarioSection {
     pub description: String,
     #[serde(default)]
     pub sources: Vec<String>,
+    #[schemars(with = "Option<f64>")]
     pub period_days: Option<S<f64>>,
+    #[schemars(with = "Option<f64>")]
     pub follow_up_hours: Option<S<f64>>,
+    #[schemars(with = "Option<f64>")]
     pub warmup_days: Option<S<f64>>,
     #[serde(default)]
     pub clock_origin: Option<ClockOriginWord>,
@@ -93,37 +113,43 @@ pub struct ScenarioSection {
     pub daylight: DaylightSection,
 }
 
-#[derive(Debug, Clone, Copy, Deserialize)]
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ClockOriginWord {
     Wounding,
     Request,
 }
 
-#[derive(Debug, Clone, Copy, Deserialize)]
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DispatchWord {
     FirstIdle,
     BestArrival,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Thresholds {
+    #[schemars(with = "Option<f64>")]
     pub first_aid: Option<S<f64>>,
+    #[schemars(with = "Option<f64>")]
     pub resuscitation: Option<S<f64>>,
+    #[schemars(with = "Option<f64>")]
     pub surgery: Option<S<f64>>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StepCategories {
+    #[schemars(with = "Option<Vec<String>>")]
     pub first_aid: Option<S<Vec<String>>>,
+    #[schemars(with = "Option<Vec<String>>")]
     pub resuscitation: Option<S<Vec<String>>>,
+    #[schemars(with = "Option<Vec<String>>")]
     pub surgery: Option<S<Vec<String>>>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CategoryThresholds {
     pub first_aid: Option<PerCategoryMin>,
@@ -132,35 +158,43 @@ pub struct CategoryThresholds {
 }
 
 /// Minutes for some of the triage categories.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PerCategoryMin {
+    #[schemars(with = "Option<f64>")]
     pub t1: Option<S<f64>>,
+    #[schemars(with = "Option<f64>")]
     pub t2: Option<S<f64>>,
+    #[schemars(with = "Option<f64>")]
     pub t3: Option<S<f64>>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DaylightSection {
     /// Local time "HH:MM".
+    #[schemars(with = "Option<String>")]
     pub sunrise: Option<S<String>>,
+    #[schemars(with = "Option<String>")]
     pub sunset: Option<S<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SiteEntry {
+    #[schemars(with = "String")]
     pub id: S<String>,
     pub name: Option<String>,
+    #[schemars(with = "f64")]
     pub lat: S<f64>,
+    #[schemars(with = "f64")]
     pub lon: S<f64>,
     /// Whether a ground move leaving this site (a transfer from its clinic) waits for an escort.
     #[serde(default)]
     pub escort_required: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum LevelWord {
     Level1,
@@ -169,62 +203,85 @@ pub enum LevelWord {
     Level3,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FacilityEntry {
+    #[schemars(with = "String")]
     pub id: S<String>,
     pub name: Option<String>,
+    #[schemars(with = "String")]
     pub site: S<String>,
+    #[schemars(with = "LevelWord")]
     pub level: S<LevelWord>,
     pub resuscitation: Option<bool>,
     /// What its resuscitation is: "als" or "dcr" (blood).
     pub care: Option<CareWord>,
+    #[schemars(with = "Option<bool>")]
     pub surgery: Option<S<bool>>,
+    #[schemars(with = "Option<i64>")]
     pub operating_tables: Option<S<i64>>,
+    #[schemars(with = "Option<i64>")]
     pub operations_per_day: Option<S<i64>>,
+    #[schemars(with = "Option<DistSpec>")]
     pub surgery_min: Option<S<DistSpec>>,
+    #[schemars(with = "Option<DistSpec>")]
     pub handover_min: Option<S<DistSpec>>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum KindWord {
     Helicopter,
     Ground,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AssetEntry {
+    #[schemars(with = "String")]
     pub id: S<String>,
     pub name: Option<String>,
     pub kind: KindWord,
+    #[schemars(with = "String")]
     pub base: S<String>,
+    #[schemars(with = "Option<i64>")]
     pub count: Option<S<i64>>,
+    #[schemars(with = "f64")]
     pub speed_kmh: S<f64>,
+    #[schemars(with = "Option<i64>")]
     pub stretchers: Option<S<i64>>,
+    #[schemars(with = "Option<DistSpec>")]
     pub launch_day_min: Option<S<DistSpec>>,
+    #[schemars(with = "Option<DistSpec>")]
     pub launch_night_min: Option<S<DistSpec>>,
     pub night_capable: Option<bool>,
+    #[schemars(with = "Option<f64>")]
     pub serviceability: Option<S<f64>>,
+    #[schemars(with = "Option<f64>")]
     pub weather_grounding: Option<S<f64>>,
+    #[schemars(with = "Option<DistSpec>")]
     pub approval_min: Option<S<DistSpec>>,
+    #[schemars(with = "Option<DistSpec>")]
     pub escort_min: Option<S<DistSpec>>,
+    #[schemars(with = "Option<DistSpec>")]
     pub on_scene_min: Option<S<DistSpec>>,
     #[serde(default)]
     pub medical_team: bool,
     /// What the medical team aboard can give: "als" or "dcr" (blood).
     pub team_care: Option<CareWord>,
     /// How many casualties the team can start care for on scene, carried or not.
+    #[schemars(with = "Option<i64>")]
     pub team_size: Option<S<i64>>,
     /// The triage categories this group lifts from an incident ("T1", "T2", "T3").
+    #[schemars(with = "Option<Vec<String>>")]
     pub lifts: Option<S<Vec<String>>>,
     pub delivers_to: Option<DeliversTo>,
+    #[schemars(with = "Option<DistSpec>")]
     pub turnaround_min: Option<S<DistSpec>>,
 }
 
 /// Advanced life support without blood, or damage-control resuscitation with it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CareWord {
     Als,
@@ -232,7 +289,7 @@ pub enum CareWord {
 }
 
 /// Which care meets the 1-hour step.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CountsWord {
     Dcr,
@@ -240,7 +297,7 @@ pub enum CountsWord {
 }
 
 /// Where an asset takes casualties.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DeliversTo {
     /// The nearest facility that gives what the most severe casualty aboard needs.
@@ -251,46 +308,67 @@ pub enum DeliversTo {
     Soonest,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LatLon {
+    #[schemars(with = "f64")]
     pub lat: S<f64>,
+    #[schemars(with = "f64")]
     pub lon: S<f64>,
 }
 
 /// Shares or probabilities per triage category.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PerSeverity {
+    #[schemars(with = "f64")]
     pub t1: S<f64>,
+    #[schemars(with = "f64")]
     pub t2: S<f64>,
+    #[schemars(with = "f64")]
     pub t3: S<f64>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ZoneEntry {
+    #[schemars(with = "String")]
     pub id: S<String>,
     pub name: Option<String>,
     pub centre: Option<LatLon>,
+    #[schemars(with = "Option<f64>")]
     pub radius_km: Option<S<f64>>,
     /// [[lat, lon], ...]
     /// Read as lists of any length, so a point with a third number is refused, not cut.
+    #[schemars(with = "Option<Vec<Vec<f64>>>")]
     pub polygon: Option<S<Vec<Vec<f64>>>>,
     #[serde(default)]
+    #[schemars(with = "Option<f64>")]
     pub incidents_per_day: Option<S<f64>>,
     /// Incidents at fixed times, in hours from the start of the period.
+    #[schemars(with = "Option<Vec<f64>>")]
     pub scheduled_hours: Option<S<Vec<f64>>>,
+    #[schemars(with = "Option<f64>")]
     pub night_share: Option<S<f64>>,
+    #[schemars(with = "Option<DistSpec>")]
     pub casualties: Option<S<DistSpec>>,
+    #[schemars(with = "PerSeverity")]
     pub severity: S<PerSeverity>,
+    #[schemars(with = "PerSeverity")]
     pub surgery_share: S<PerSeverity>,
+    #[schemars(with = "f64")]
     pub first_aider_share: S<f64>,
+    #[schemars(with = "Option<DistSpec>")]
     pub first_aid_min: Option<S<DistSpec>>,
+    #[schemars(with = "Option<DistSpec>")]
     pub first_aiders: Option<S<DistSpec>>,
+    #[schemars(with = "Option<DistSpec>")]
     pub first_aid_each_min: Option<S<DistSpec>>,
+    #[schemars(with = "DistSpec")]
     pub report_delay_min: S<DistSpec>,
+    #[schemars(with = "Option<f64>")]
     pub road_factor: Option<S<f64>>,
+    #[schemars(with = "Option<f64>")]
     pub ground_speed_factor: Option<S<f64>>,
     #[serde(default)]
     pub air_only: bool,
@@ -300,10 +378,11 @@ pub struct ZoneEntry {
     pub kind: Option<ZoneKindWord>,
     /// Share of the zone's random incidents that prevention (counter-IED, force protection)
     /// stops from happening.
+    #[schemars(with = "Option<f64>")]
     pub prevented_share: Option<S<f64>>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ZoneKindWord {
     Route,

@@ -48,13 +48,101 @@ pub fn file_with(text: &str, path: &str, overrides: &[Override]) -> Result<file:
     })
 }
 
+/// The JSON Schema of the scenario format, from the same serde types the parser reads (draft 7,
+/// which editors' TOML plugins read), pretty-printed and newline-terminated.
+pub fn json_schema() -> String {
+    let mut schema =
+        schemars::generate::SchemaSettings::draft07().into_generator().into_root_schema_for::<file::ScenarioFile>();
+    schema.insert("title".into(), "casevac scenario".into());
+    schema.insert(
+        "description".into(),
+        "A casevac scenario file (TOML). `casevac guide` describes every field: unit, default, range and source; \
+         the schema checks names and types, `casevac validate` checks values."
+            .into(),
+    );
+    let mut text = serde_json::to_string_pretty(&schema).expect("a schema is plain JSON");
+    text.push('\n');
+    text
+}
+
 /// serde, then validation, of text that may hold spliced overrides.
 fn compile_text(text: &str) -> Result<Model, Vec<Problem>> {
-    let parsed: file::ScenarioFile = toml::from_str(text).map_err(|e| {
+    match toml::from_str::<file::ScenarioFile>(text) {
+        Ok(parsed) => compile::compile(&parsed),
+        Err(first) => Err(serde_problems(text, first)),
+    }
+}
+
+/// Every name and type problem of a file that is valid TOML, not only the first: serde stops at
+/// the first, so the lines of each problem found are blanked (with spaces, so every later span
+/// stays where it is) and the text read again, until it reads or no line can be blanked. A file
+/// that is not TOML at all gets its one syntax error: past it, nothing can be read reliably.
+/// Validation is not run on the blanked text, whose gaps would read as problems of their own.
+fn serde_problems(text: &str, first: toml::de::Error) -> Vec<Problem> {
+    /// Enough for any real file; a hostile one stops here rather than re-parsing for ever.
+    const MOST: usize = 50;
+    let problem = |e: &toml::de::Error| {
+        if e.message().trim() == "missing field `scenario`" {
+            // A missing table has no line to point at (serde gives the start of the file).
+            return Problem {
+                span: None,
+                message: "the file has no [scenario] table".into(),
+                help: "add one with at least its name: [scenario] then name = \"...\" (see `casevac guide`)".into(),
+                source: None,
+            };
+        }
         let (message, help) = explain(text, e.span(), e.message().trim());
-        vec![Problem { span: e.span(), message, help, source: None }]
-    })?;
-    compile::compile(&parsed)
+        Problem { span: e.span(), message, help, source: None }
+    };
+    let mut problems = vec![problem(&first)];
+    if text.parse::<toml::Table>().is_err() {
+        return problems;
+    }
+    let mut work = text.to_string();
+    // Fields whose absence the reading has caused or already explained: a blanked key, and the
+    // name an unknown field was taken for (`speed_kph` for `speed_kmh`).
+    let mut blanked: Vec<String> = overrides::suggest_from_serde(first.message()).into_iter().collect();
+    // The span to blank next, and whether it is a table whose only fault is a field blanked
+    // before: the whole table goes then, or its missing field would stop the reading.
+    let mut next = first.span().map(|s| (s, false));
+    while let Some((s, whole_table)) = next.take()
+        && problems.len() < MOST
+    {
+        let start = work[..s.start.min(work.len())].rfind('\n').map_or(0, |i| i + 1);
+        let mut end = work[s.end.min(work.len())..].find('\n').map_or(work.len(), |i| s.end + i);
+        if whole_table {
+            // Up to the next table header, or the end of the file.
+            let mut at = end;
+            while at < work.len() {
+                let line_end = work[at + 1..].find('\n').map_or(work.len(), |i| at + 1 + i);
+                if work[at + 1..line_end].trim_start().starts_with('[') {
+                    break;
+                }
+                at = line_end;
+            }
+            end = at;
+        }
+        if work[start..end].trim().is_empty() {
+            break;
+        }
+        if let Some(key) = work[start..end].split_once('=').map(|(k, _)| k.trim().to_string()) {
+            blanked.push(key);
+        }
+        let blank: String = work[start..end].chars().map(|c| if c == '\n' { '\n' } else { ' ' }).collect();
+        work.replace_range(start..end, &blank);
+        if work.parse::<toml::Table>().is_err() {
+            break;
+        }
+        let Err(e) = toml::from_str::<file::ScenarioFile>(&work) else { break };
+        let gap = e.message().strip_prefix("missing field `").and_then(|m| m.strip_suffix('`'));
+        let ours = gap.is_some_and(|f| blanked.iter().any(|k| k == f));
+        if !ours {
+            problems.push(problem(&e));
+            blanked.extend(overrides::suggest_from_serde(e.message()));
+        }
+        next = e.span().map(|s| (s, ours));
+    }
+    problems
 }
 
 /// The fields whose value is one of a few words, and the words: a wrong type for one of them
@@ -92,6 +180,15 @@ fn explain(text: &str, span: Option<std::ops::Range<usize>>, message: &str) -> (
             format!("the number {spanned} is too large: {}", plain_words(&format!("expected {expected}"))),
             "check for a typing error; see `casevac guide` for each field's range".into(),
         );
+    }
+    if let Some(near) = overrides::suggest_from_serde(message) {
+        // "unknown field `speed_kph`, expected one of `id`, `name`, ... (18 more)": the closest
+        // name is what the planner meant, and the list is noise; a word's few choices stay.
+        let message = match message.split_once("`, expected one of") {
+            Some((field, _)) if message.starts_with("unknown field") => format!("{field}`"),
+            _ => plain_words(message),
+        };
+        return (message, format!("did you mean `{near}`? {SEE_GUIDE}"));
     }
     if message == "wanted string or table"
         && let Some(key) = span.as_ref().and_then(|s| key_before(text, s.start))

@@ -203,7 +203,7 @@ impl Applied {
 
 /// serde says "unknown field `speedkmh`, expected one of `id`, `name`, ..." (or "unknown
 /// variant"); the closest expected name is the likely intent.
-fn suggest_from_serde(message: &str) -> Option<String> {
+pub(crate) fn suggest_from_serde(message: &str) -> Option<String> {
     if !(message.starts_with("unknown field") || message.starts_with("unknown variant")) {
         return None;
     }

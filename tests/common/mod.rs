@@ -107,7 +107,7 @@ fn snapshot_settings() -> insta::Settings {
     let mut settings = insta::Settings::clone_current();
     settings.set_snapshot_path("../snapshots");
     settings.set_prepend_module_to_snapshot(false);
-    settings.add_filter(r"ran in [0-9.]+ s on \d+ threads? \([0-9.]+ casualties per second[^)]*\)", "ran in [TIME]");
+    settings.add_filter(r"ran in [0-9. a-z]+ on \d+ threads? \([0-9,]+ casualties per second[^)]*\)", "ran in [TIME]");
     let version = format!(r"\b{}\b", env!("CARGO_PKG_VERSION").replace('.', r"\."));
     settings.add_filter(&version, "[VERSION]");
     settings
