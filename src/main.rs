@@ -144,12 +144,13 @@ enum Command {
     Place {
         /// Scenario file (TOML).
         scenario: PathBuf,
-        /// The asset group to place (its id).
-        #[arg(long, value_name = "ID", required_unless_present = "facility", conflicts_with = "facility")]
-        asset: Option<String>,
-        /// The facility to place (its id).
+        /// The asset group to place (its id); repeat to place several together (a heuristic:
+        /// greedily, then one move at a time until none helps).
+        #[arg(long, value_name = "ID", required_unless_present = "facility")]
+        asset: Vec<String>,
+        /// The facility to place (its id); repeatable, like --asset.
         #[arg(long, value_name = "ID")]
-        facility: Option<String>,
+        facility: Vec<String>,
         /// Candidate site ids, comma-separated, or all-sites.
         #[arg(long, value_name = "SITE,SITE,...", value_delimiter = ',', required_unless_present = "grid")]
         candidates: Vec<String>,
@@ -668,12 +669,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 }
                 None => casevac::decide::place::candidates(&base, &candidates).map_err(UsageError)?,
             };
-            let moved = match (asset, facility) {
-                (Some(a), _) => Movable::Asset(a),
-                (None, Some(f)) => Movable::Facility(f),
-                (None, None) => return Err(UsageError("give --asset ID or --facility ID".into()).into()),
-            };
-            moved.check(&base).map_err(UsageError)?;
+            let moved: Vec<Movable> =
+                asset.into_iter().map(Movable::Asset).chain(facility.into_iter().map(Movable::Facility)).collect();
+            let problems: Vec<String> = moved.iter().filter_map(|m| m.check(&base).err()).collect();
+            if !problems.is_empty() {
+                return Err(UsageError(problems.join("\n")).into());
+            }
+            if let Some((_, twice)) = moved.iter().enumerate().find(|(i, m)| moved[..*i].contains(m)) {
+                return Err(UsageError(format!("{twice:?} is given twice: give each asset or facility once")).into());
+            }
             report::decide::check_outputs(&outputs.paths(), "place")?;
             let opts = PlaceOptions {
                 objective,
@@ -686,6 +690,26 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let pool = thread_pool(threads)?;
             let (bar, started, shown) =
                 delayed_bar(None, "{spinner} {pos} paired trials over the rounds, {elapsed} elapsed");
+            if moved.len() > 1 {
+                let result = pool.install(|| {
+                    casevac::decide::place::place_several(&study, &moved, &sites, &opts, &|n| {
+                        advance(&bar, started, &shown, n)
+                    })
+                })?;
+                bar.finish_and_clear();
+                let chart = || report::decide::draw(&report::decide::several_chart(&result));
+                let html = |png: &[u8]| report::decide::several_html(&result, png);
+                let written = report::decide::Written {
+                    stem: "place",
+                    json: report::decide::json(&result),
+                    csv: report::decide::several_csv(&result)?,
+                    chart: &chart,
+                    html: &html,
+                };
+                decide_outputs(&mut out, &outputs, &written, || report::decide::several_table(&result))?;
+                return Ok(());
+            }
+            let moved = moved.into_iter().next().expect("clap requires --asset or --facility");
             let result = pool.install(|| {
                 casevac::decide::place::place(&study, &base, moved, &sites, &opts, &|n| {
                     advance(&bar, started, &shown, n)

@@ -350,3 +350,85 @@ fn a_sweep_says_from_which_value_a_target_is_met() {
     assert_eq!(t.boundary.as_deref(), Some("≥ 0.6"), "the boundary reads by value, not by sweep order");
     assert_eq!(t.surely_met_at, ["1", "0.8", "0.6"]);
 }
+
+#[test]
+fn two_helicopters_for_two_distant_zones_go_one_to_each() {
+    // Two towns 400 km apart, each with its own demand and a hospital; two helicopters, both
+    // based at the first town to begin with.
+    let text = r#"
+[scenario]
+name = "two towns"
+period_days = 5
+
+[[site]]
+id = "west"
+lat = 0.0
+lon = 0.0
+
+[[site]]
+id = "east"
+lat = 0.0
+lon = 3.6
+
+[[facility]]
+id = "west_l2"
+site = "west"
+level = "level2"
+
+[[facility]]
+id = "east_l2"
+site = "east"
+level = "level2"
+
+[[asset]]
+id = "heli_a"
+kind = "helicopter"
+base = "west"
+speed_kmh = 220
+night_capable = true
+
+[[asset]]
+id = "heli_b"
+kind = "helicopter"
+base = "west"
+speed_kmh = 220
+night_capable = true
+
+[[zone]]
+id = "west_town"
+centre = { lat = 0.0, lon = 0.0 }
+radius_km = 15
+incidents_per_day = 3
+severity = { t1 = 0.5, t2 = 0.5, t3 = 0 }
+surgery_share = { t1 = 0.5, t2 = 0.2, t3 = 0 }
+first_aider_share = 0.5
+report_delay_min = 5
+
+[[zone]]
+id = "east_town"
+centre = { lat = 0.0, lon = 3.6 }
+radius_km = 15
+incidents_per_day = 2
+severity = { t1 = 0.5, t2 = 0.5, t3 = 0 }
+surgery_share = { t1 = 0.5, t2 = 0.2, t3 = 0 }
+first_aider_share = 0.5
+report_delay_min = 5
+"#;
+    let (s, _) = study(text);
+    let opts = PlaceOptions {
+        objective: Objective::Step(Step::Resuscitation),
+        trials: 100,
+        max_trials: 800,
+        seed: 6,
+        confidence: 0.95,
+        grid: None,
+    };
+    let moved = [Movable::Asset("heli_a".into()), Movable::Asset("heli_b".into())];
+    let sites = vec!["west".to_string(), "east".to_string()];
+    let r = casevac::decide::place::place_several(&s, &moved, &sites, &opts, &|_| {}).unwrap();
+    let mut at: Vec<&str> = r.placements.iter().map(|(_, site)| site.as_str()).collect();
+    at.sort();
+    assert_eq!(at, ["east", "west"], "one helicopter at each town");
+    assert!(r.converged);
+    assert_eq!(r.steps.len(), 4, "a greedy pass and one pass that moves nothing");
+}

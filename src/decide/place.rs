@@ -331,3 +331,64 @@ pub fn place(
         candidates,
     })
 }
+
+/// Several assets or facilities placed together: each one's site and how it was reached.
+#[derive(Debug, Clone, Serialize)]
+pub struct SeveralResult {
+    pub casevac_version: String,
+    pub method: &'static str,
+    pub placements: Vec<(Movable, String)>,
+    /// Each placement made, in order: the first pass greedy, the later ones local moves.
+    pub steps: Vec<PlaceResult>,
+    /// Whether a pass changed nothing, so the placement is a local optimum of one move at a time.
+    pub converged: bool,
+}
+
+/// The most passes of local moves after the greedy one.
+const MAX_PASSES: usize = 3;
+
+/// Places several assets (or facilities) together, as a heuristic: greedily, one after the
+/// other, each with those before it in place; then, in turn, each is placed again with all the
+/// others at theirs, until a pass moves none. It can miss a better pair that needs two to move
+/// at once; it is exact for one.
+pub fn place_several(
+    study: &Study,
+    moved: &[Movable],
+    sites: &[String],
+    opts: &PlaceOptions,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<SeveralResult, super::BadVariants> {
+    let mut at: Vec<Option<String>> = vec![None; moved.len()];
+    let mut steps = Vec::new();
+    let mut converged = false;
+    for pass in 0..=MAX_PASSES {
+        let mut changed = false;
+        for k in 0..moved.len() {
+            // Everyone else where they are now (the greedy pass: only those placed already).
+            let others: Vec<Override> =
+                (0..moved.len()).filter(|&j| j != k).filter_map(|j| at[j].as_ref().map(|s| moved[j].at(s))).collect();
+            let mut sub = study.clone();
+            sub.base_set.extend(others);
+            let sub_base = sub.model(&[]).map_err(|e| super::BadVariants(vec![("the placement so far".into(), e)]))?;
+            let r = place(&sub, &sub_base, moved[k].clone(), sites, opts, progress)?;
+            let best = r.candidates[0].site.clone();
+            if at[k].as_ref() != Some(&best) {
+                changed = true;
+                at[k] = Some(best);
+            }
+            steps.push(r);
+        }
+        if pass > 0 && !changed {
+            converged = true;
+            break;
+        }
+    }
+    Ok(SeveralResult {
+        casevac_version: env!("CARGO_PKG_VERSION").to_string(),
+        method: "greedy, then one move at a time until none helps: a heuristic that can miss a better \
+                 placement needing two moves at once",
+        placements: moved.iter().cloned().zip(at.into_iter().map(Option::unwrap_or_default)).collect(),
+        steps,
+        converged,
+    })
+}

@@ -9,7 +9,7 @@ use super::{OutputPaths, files, step_title, to_json, write_atomic};
 use crate::compare::StepDiff;
 use crate::decide::Objective;
 use crate::decide::levers::LeversResult;
-use crate::decide::place::{PlaceResult, Standing};
+use crate::decide::place::{PlaceResult, SeveralResult, Standing};
 use crate::decide::sweep::SweepResult;
 use crate::model::STEPS;
 use crate::summary::StepResult;
@@ -613,6 +613,126 @@ pub fn place_chart(r: &PlaceResult) -> RowBars {
         panels: vec![(format!("{} against the best", r.objective.label()), unit.into(), bars)],
         from_zero: true,
     }
+}
+
+fn moved_name(m: &crate::decide::place::Movable) -> String {
+    match m {
+        crate::decide::place::Movable::Asset(id) => format!("asset {id}"),
+        crate::decide::place::Movable::Facility(id) => format!("facility {id}"),
+    }
+}
+
+/// Where each of several assets goes, and how the heuristic got there.
+pub fn several_table(r: &SeveralResult) -> String {
+    let mut o = String::new();
+    let first = &r.steps[0];
+    let names: Vec<String> = r.placements.iter().map(|(m, _)| moved_name(m)).collect();
+    let _ = writeln!(o, "casevac place: where {} go together in {}", names.join(" and "), first.scenario);
+    o.push_str(&wrap(&format!("method: {}", r.method), "", 96));
+    let _ = writeln!(
+        o,
+        "objective: {}; {}% confidence, Bonferroni-adjusted over each round's comparisons; seed {}\n",
+        first.objective.label(),
+        first.confidence_pct,
+        first.seed
+    );
+    let passes = r.steps.len() / r.placements.len();
+    let state = if r.converged { "no single move helps" } else { "stopped at the pass limit" };
+    let _ = writeln!(o, "placement after {passes} passes ({state}):");
+    let last = &r.steps[r.steps.len() - r.placements.len()..];
+    for ((m, site), step) in r.placements.iter().zip(last) {
+        let close: Vec<&str> = step
+            .candidates
+            .iter()
+            .filter(|c| c.standing == Standing::IndistinguishableFromBest)
+            .map(|c| c.site.as_str())
+            .collect();
+        let how = if step.separated {
+            "separated from every other site".to_string()
+        } else {
+            format!("indistinguishable from {}", close.join(", "))
+        };
+        let _ = writeln!(o, "  {:<28} at {:<16} {how}", moved_name(m), site);
+    }
+    let _ = writeln!(o, "\neach placement made, in order");
+    for (i, step) in r.steps.iter().enumerate() {
+        let _ = writeln!(
+            o,
+            "  pass {} {:<28} → {:<16} ({} trials)",
+            i / r.placements.len() + 1,
+            moved_name(&step.moved),
+            step.candidates[0].site,
+            Count(step.rounds.last().map_or(0, |x| x.trials))
+        );
+    }
+    let sets: Vec<String> =
+        r.placements.iter().map(|(m, s)| format!("--set {}", shell_word(&m.at(s).to_string()))).collect();
+    let _ = writeln!(o, "\nrepeat it with: {}", sets.join(" "));
+    o
+}
+
+pub fn several_csv(r: &SeveralResult) -> anyhow::Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["pass", "moved", "site", "standing", "value", "difference_from_best", "half_width", "trials"])?;
+    let v = |x: Option<f64>| x.map_or(String::new(), |x| format!("{x:.6}"));
+    for (i, step) in r.steps.iter().enumerate() {
+        for c in &step.candidates {
+            w.write_record([
+                (i / r.placements.len() + 1).to_string(),
+                moved_name(&step.moved),
+                c.site.clone(),
+                standing(c.standing).to_string(),
+                v(c.value),
+                v(c.difference_from_best),
+                v(c.half_width),
+                c.trials.to_string(),
+            ])?;
+        }
+    }
+    w.into_inner().context("cannot finish the CSV")
+}
+
+/// One panel per asset: each site against that asset's best, in its last placement.
+pub fn several_chart(r: &SeveralResult) -> RowBars {
+    let k = r.placements.len();
+    let last = &r.steps[r.steps.len() - k..];
+    let sites: Vec<String> = last[0].candidates.iter().map(|c| c.site.clone()).collect::<Vec<_>>();
+    let scale = if matches!(last[0].objective, Objective::Step(_)) { 100.0 } else { 1.0 };
+    let panels = last
+        .iter()
+        .map(|step| {
+            let bars = sites
+                .iter()
+                .map(|s| {
+                    let c = step.candidates.iter().find(|c| &c.site == s)?;
+                    let d = c.difference_from_best?;
+                    let interval = c.half_width.map(|h| ((d - h) * scale, (d + h) * scale));
+                    Some(Bar { value: d * scale, interval, colour: effect_colour(d, interval) })
+                })
+                .collect();
+            (
+                moved_name(&step.moved),
+                if scale == 100.0 { "percentage points" } else { "lives per trial" }.to_string(),
+                bars,
+            )
+        })
+        .collect();
+    RowBars {
+        title: format!("Where they go together: {}", last[0].scenario),
+        subtitle: format!("each site against each one's best, the others in place; {}", last[0].objective.label()),
+        rows: sites,
+        panels,
+        from_zero: true,
+    }
+}
+
+pub fn several_html(r: &SeveralResult, png: &[u8]) -> String {
+    let mut b = String::new();
+    b.push_str(&img(png, "Each site against the best, for each asset with the others in place"));
+    let _ = write!(b, "<pre>{}</pre>", Esc(several_table(r)));
+    let first = &r.steps[0];
+    let trials = first.rounds.last().map_or(0, |x| x.trials);
+    page(&format!("Placement: {}", first.scenario), &provenance(&first.file, &first.overrides, first.seed, trials), &b)
 }
 
 /// The first round's value at each grid point, as a map.
