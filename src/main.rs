@@ -5,10 +5,10 @@
 
 use anyhow::Context;
 use casevac::compare::Comparison;
-use casevac::coverage::{CoverageOptions, coverage, paired_coverage};
+use casevac::coverage::{CoverageOptions, coverage, paired_coverage, run_coverage, run_trials};
 use casevac::model::Model;
 use casevac::report::html::{RunMeta, today_utc};
-use casevac::report::{self, OutputPaths, describe::describe, table};
+use casevac::report::{self, OutputPaths, ReportMaps, describe::describe, table};
 use casevac::run::RunOptions;
 use casevac::scenario::{self, Override, ScenarioError};
 use casevac::shard::{Counts, Shard, Source, TallyError, TallyFile};
@@ -474,22 +474,26 @@ fn thread_pool(threads: Option<u64>) -> anyhow::Result<rayon::ThreadPool> {
     pool.build().context("cannot start worker threads")
 }
 
-/// Computes the coverage map on `pool`, with its own progress bar, and the report's run facts.
-fn coverage_map(
-    pool: &rayon::ThreadPool,
-    model: &Model,
-    out: &Outputs,
-    seed: u64,
-) -> (casevac::coverage::Coverage, RunMeta) {
+/// Computes the report's maps on `pool`, with their own progress bar, and the report's run facts:
+/// the run's trials again, binned by place, then the reach of lone casualties on the same grid.
+fn coverage_map(pool: &rayon::ThreadPool, model: &Model, out: &Outputs, summary: &Summary) -> (ReportMaps, RunMeta) {
+    let seed = summary.run.seed;
     let copts = CoverageOptions { grid: out.map_grid as usize, probes: out.map_probes, seed };
-    let (bar, started, shown) = delayed_bar(None, "{spinner} coverage map: {pos} cells, {elapsed} elapsed");
-    let map = pool.install(|| coverage(model, &copts, &|n| advance(&bar, started, &shown, n)));
+    let (bar, started, shown) = delayed_bar(None, "{spinner} coverage map: {pos} trials, {elapsed} elapsed");
+    let trials = run_trials(&summary.run);
+    let load = pool.install(|| run_coverage(model, seed, &trials, copts.grid, &|n| advance(&bar, started, &shown, n)));
+    bar.finish_and_clear();
+    let (bar, started, shown) = delayed_bar(None, "{spinner} reach map: {pos} cells, {elapsed} elapsed");
+    let reach = pool.install(|| coverage(model, &copts, &|n| advance(&bar, started, &shown, n)));
     bar.finish_and_clear();
     let meta = RunMeta {
         date_utc: today_utc(),
-        map_grid: format!("{} x {} cells, {} casualties simulated per cell", map.nx, map.ny, map.probes),
+        map_grid: format!(
+            "{} x {} cells; coverage from {}; reach from {}",
+            load.nx, load.ny, load.source, reach.source
+        ),
     };
-    (map, meta)
+    (ReportMaps { load, reach }, meta)
 }
 
 fn simulate(
@@ -589,9 +593,8 @@ fn run_outputs(
     summary: &Summary,
     outputs: &Outputs,
 ) -> anyhow::Result<Vec<String>> {
-    let notes = report::write_outputs(&outputs.paths(), model, tally, summary, || {
-        coverage_map(pool, model, outputs, summary.run.seed)
-    })?;
+    let notes =
+        report::write_outputs(&outputs.paths(), model, tally, summary, || coverage_map(pool, model, outputs, summary))?;
     if outputs.json_to_stdout() {
         write!(out, "{}", report::to_json(summary))?;
     } else if !outputs.quiet {
@@ -621,10 +624,10 @@ fn compare_outputs(
         let meta = RunMeta {
             date_utc: today_utc(),
             map_grid: format!(
-                "{} x {} cells, {} casualties simulated per cell, in each of {} scenarios",
+                "{} x {} cells, {}, in each of {} scenarios",
                 maps[0].nx,
                 maps[0].ny,
-                maps[0].probes,
+                maps[0].source,
                 maps.len()
             ),
         };

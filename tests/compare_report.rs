@@ -159,7 +159,7 @@ fn compare_report_writes_the_folder_from_the_command_line() {
     expected.sort();
     assert_eq!(names, expected, "every file, and no temporary one left behind");
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
-    assert!(html.contains("7 x 10 cells, 8 casualties simulated per cell"), "the map's grid is in the page");
+    assert!(html.contains("7 x 10 cells, 8 casualties simulated alone per cell"), "the map's grid is in the page");
 }
 
 #[test]

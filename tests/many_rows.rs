@@ -4,7 +4,7 @@
 mod common;
 
 use casevac::compare::{Comparison, run_paired};
-use casevac::coverage::{CoverageOptions, coverage, paired_coverage};
+use casevac::coverage::{CoverageOptions, paired_coverage};
 use casevac::report::html::RunMeta;
 use casevac::report::{compare_report, write_report};
 use casevac::run::RunOptions;
@@ -90,10 +90,10 @@ fn check_charts(dir: &Path, says: &[(&str, &[&str])]) {
 fn a_run_at_the_caps_cuts_its_charts_but_not_its_tables() {
     let m = common::model(&theatre(false));
     let (tally, summary) = common::run(&m, 5, 10);
-    let map = coverage(&m, &CoverageOptions { grid: 10, probes: 5, seed: 5 }, &|_| {});
+    let maps = common::report_maps(&m, &summary, 10, 5);
     let meta = RunMeta { date_utc: "2026-01-01".into(), map_grid: "test".into() };
     let dir = tempfile::tempdir().unwrap();
-    write_report(dir.path(), &m, &tally, &summary, &map, &meta).unwrap();
+    write_report(dir.path(), &m, &tally, &summary, &maps, &meta).unwrap();
     let other_zones = format!("{} other zones", ZONES - (ROWS - 1));
     let other_rows = format!("{} others (mean)", ASSETS + SURGICAL - (ROWS - 1));
     check_charts(

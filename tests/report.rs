@@ -2,12 +2,11 @@
 
 mod common;
 
-use casevac::coverage::{CoverageOptions, coverage};
 use casevac::report::html::RunMeta;
 use casevac::report::write_report;
 use std::path::{Path, PathBuf};
 
-const CHARTS: [&str; 6] = ["compliance", "time_to_care", "deaths", "phases", "utilisation", "coverage"];
+const CHARTS: [&str; 7] = ["compliance", "time_to_care", "deaths", "phases", "utilisation", "coverage", "reach"];
 
 fn png_size(bytes: &[u8]) -> (u32, u32) {
     assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "PNG signature");
@@ -19,9 +18,9 @@ fn png_size(bytes: &[u8]) -> (u32, u32) {
 fn write(path: &Path, dir: &Path, seed: u64) -> Vec<PathBuf> {
     let m = casevac::scenario::load(path).unwrap();
     let (tally, summary) = common::run(&m, seed, 30);
-    let map = coverage(&m, &CoverageOptions { grid: 14, probes: 20, seed }, &|_| {});
+    let maps = common::report_maps(&m, &summary, 14, 20);
     let meta = RunMeta { date_utc: "2026-01-01".into(), map_grid: "test".into() };
-    write_report(dir, &m, &tally, &summary, &map, &meta).unwrap()
+    write_report(dir, &m, &tally, &summary, &maps, &meta).unwrap()
 }
 
 #[test]
@@ -71,24 +70,101 @@ fn the_geojson_holds_sites_zones_and_the_grid() {
     let dir = tempfile::tempdir().unwrap();
     write(Path::new("scenarios/sahel-north.toml"), dir.path(), 3);
     let v: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.path().join("map.geojson")).unwrap()).unwrap();
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("summary.json")).unwrap()).unwrap();
     assert_eq!(v["type"], "FeatureCollection");
     let features = v["features"].as_array().unwrap();
     let kind = |k: &str| features.iter().filter(|f| f["properties"]["kind"] == k).collect::<Vec<_>>();
     assert_eq!(kind("site").len(), 5);
     assert_eq!(kind("zone").len(), 5);
-    let cells = kind("coverage_cell");
-    assert!(cells.len() >= 14 * 2);
-    for f in &cells {
+    // The reach map has every cell; the map under load only the cells where a casualty was
+    // counted, and its counts add up to the run's.
+    let reach = kind("reach_cell");
+    assert!(reach.len() >= 14 * 2);
+    let load = kind("coverage_cell");
+    assert!(!load.is_empty() && load.len() < reach.len());
+    for (k, key) in ["first_aid", "resuscitation", "surgery"].iter().enumerate() {
+        let n: u64 = load.iter().map(|f| f["properties"][format!("n_{key}")].as_u64().unwrap()).sum();
+        assert_eq!(n, summary["steps"][k]["eligible"].as_u64().unwrap(), "{key}");
+    }
+    for f in reach.iter().chain(&load) {
         for key in ["p_first_aid", "p_resuscitation", "p_surgery"] {
-            let p = f["properties"][key].as_f64().unwrap();
-            assert!((0.0..=1.0).contains(&p));
+            let p = &f["properties"][key];
+            assert!(p.is_null() || (0.0..=1.0).contains(&p.as_f64().unwrap()), "{p}");
         }
         let ring = f["geometry"]["coordinates"][0].as_array().unwrap();
         assert_eq!(ring.len(), 5, "a closed square");
         assert_eq!(ring[0], ring[4]);
     }
+    // Zones carry the run's figures for styling; sites their facilities and assets as objects.
+    for (z, zone) in kind("zone").iter().enumerate() {
+        let by_zone = &summary["by_zone"][z];
+        assert_eq!(zone["properties"]["id"], by_zone["group"]);
+        let p = zone["properties"]["p_surgery"].as_f64().unwrap();
+        assert!((p - by_zone["steps"][2]["compliance"].as_f64().unwrap()).abs() <= 0.5e-4, "{p}");
+        assert_eq!(zone["properties"]["n_surgery"], by_zone["steps"][2]["eligible"]);
+    }
     let gao = kind("site").into_iter().find(|f| f["properties"]["id"] == "gao").unwrap();
     assert_eq!(gao["geometry"]["coordinates"], serde_json::json!([-0.04, 16.2666]), "[lon, lat]");
+    let facilities = gao["properties"]["facilities"].as_array().unwrap();
+    assert!(facilities.iter().any(|f| f["operating_tables"].as_u64().unwrap() > 0 && f["surgery"] == true));
+    assert!(gao["properties"]["assets"].as_array().unwrap().iter().all(|a| a["count"].as_u64().unwrap() > 0));
+}
+
+/// Every Polygon's exterior ring of a FeatureCollection, as [lon, lat] pairs.
+fn rings(v: &serde_json::Value) -> Vec<Vec<[f64; 2]>> {
+    v["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["geometry"]["type"] == "Polygon")
+        .map(|f| {
+            let ring = f["geometry"]["coordinates"][0].as_array().unwrap();
+            ring.iter().map(|p| [p[0].as_f64().unwrap(), p[1].as_f64().unwrap()]).collect()
+        })
+        .collect()
+}
+
+#[test]
+fn geojson_rings_are_counter_clockwise_and_coordinates_have_six_decimals() {
+    // The bundled scenarios' circles and polygons, and a zone drawn clockwise on purpose.
+    let dir = tempfile::tempdir().unwrap();
+    let clockwise = common::scenario(
+        "period_days = 2",
+        "site = \"hospital\"\nlevel = \"level2\"",
+        "kind = \"ground\"\nbase = \"base\"\ncount = 2\nspeed_kmh = 60",
+        "polygon = [[0.3, 0.1], [0.3, 0.6], [-0.2, 0.6], [-0.2, 0.1]]\nincidents_per_day = 3\n\
+         severity = { t1 = 0.5, t2 = 0.3, t3 = 0.2 }\nsurgery_share = { t1 = 0.8, t2 = 0.5, t3 = 0.1 }\n\
+         first_aider_share = 0.5\nfirst_aid_min = { uniform = { min = 2, max = 14 } }\n\
+         report_delay_min = { exponential = { mean = 6 } }",
+    );
+    let cw_path = dir.path().join("clockwise.toml");
+    std::fs::write(&cw_path, clockwise).unwrap();
+    let mut paths = common::bundled_scenarios();
+    paths.push(cw_path);
+    for (i, path) in paths.iter().enumerate() {
+        let out = dir.path().join(format!("r{i}"));
+        write(path, &out, 5);
+        let text = std::fs::read_to_string(out.join("map.geojson")).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let rings = rings(&v);
+        assert!(rings.len() > 10, "{}", path.display());
+        for ring in &rings {
+            assert_eq!(ring.first(), ring.last(), "closed");
+            // The shoelace sum, positive for a counter-clockwise ring in (lon, lat).
+            let twice_area: f64 = ring.windows(2).map(|w| w[0][0] * w[1][1] - w[1][0] * w[0][1]).sum();
+            assert!(twice_area > 0.0, "{}: a clockwise ring {ring:?}", path.display());
+        }
+        // As written, no coordinate has more than six decimals.
+        let coords = text.split("\"coordinates\":").skip(1).map(|rest| &rest[..rest.find('"').unwrap()]);
+        for c in coords {
+            for number in c.split(|ch: char| !(ch.is_ascii_digit() || ch == '.' || ch == '-' || ch == 'e')) {
+                assert!(!number.contains('e'), "{number}: written in full");
+                let decimals = number.split_once('.').map_or(0, |(_, d)| d.len());
+                assert!(decimals <= 6, "{}: {number} has {decimals} decimals", path.display());
+            }
+        }
+    }
 }
 
 #[test]

@@ -4,7 +4,7 @@
 //! Colours are the Okabe-Ito palette for categories and viridis for the coverage scale, both
 //! readable with the common colour-vision deficiencies.
 
-use crate::coverage::Coverage;
+use crate::coverage::{Coverage, MapSource};
 use crate::model::{AssetKind, Model, SEVERITIES, STEPS};
 use crate::report::{minutes_label, step_title};
 use crate::stats::tally::{HIST_BINS, PHASES};
@@ -575,7 +575,8 @@ impl Chart for UtilisationChart<'_> {
 
 // ---------------------------------------------------------------------------------------------
 
-/// 5. Coverage map: one panel per step, probability that a lone T1 casualty is treated in time.
+/// 5. Coverage map: one panel per step, the share treated in time where they were wounded: of the
+///    run's casualties under its load, or of lone probe casualties for the reach map.
 pub struct CoverageChart<'a> {
     pub model: &'a Model,
     pub coverage: &'a Coverage,
@@ -583,7 +584,7 @@ pub struct CoverageChart<'a> {
 
 /// Height of a map panel, its title strip and the width of the colour bar beside the panels.
 pub(super) const PANEL_H: u32 = 560;
-pub(super) const MAP_TITLE_H: u32 = 55;
+pub(super) const MAP_TITLE_H: u32 = 90;
 pub(super) const COLOUR_BAR_W: u32 = 110;
 
 /// The width of a map panel over `bounds`, so that a kilometre is as long east–west as
@@ -595,10 +596,74 @@ pub(super) fn map_panel_w(bounds: [f64; 4]) -> u32 {
     ((PANEL_H - 130) as f64 * aspect).round().clamp(200.0, 900.0) as u32 + 100
 }
 
-/// A map's title strip: what the colour shows, and in grey how to read it.
-pub(super) fn map_title<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, title: &str, note: &str) -> DrawResult {
-    area.draw(&Text::new(title.to_string(), (15, 10), font(19))).map_err(err)?;
-    area.draw(&Text::new(note.to_string(), (15, 36), font(13).color(&RGBColor(80, 80, 80)))).map_err(err)
+/// A map's title strip: what the colour shows (in `colour`), and in grey how to read it, each
+/// wrapped to the strip's width so nothing is cut off on a narrow map. The strip is
+/// [`MAP_TITLE_H`] high: a title line and three lines of note.
+pub(super) fn map_title<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    (title, colour): (&str, RGBColor),
+    note: &str,
+) -> DrawResult {
+    let width = area.dim_in_pixel().0.saturating_sub(30);
+    let mut y = 8;
+    for line in wrap(area, title, &font(19), width)? {
+        area.draw(&Text::new(line, (15, y), font(19).color(&colour))).map_err(err)?;
+        y += 24;
+    }
+    y += 2;
+    let grey = font(13).color(&RGBColor(80, 80, 80));
+    for line in wrap(area, note, &grey, width)? {
+        area.draw(&Text::new(line, (15, y), grey.clone())).map_err(err)?;
+        y += 16;
+    }
+    Ok(())
+}
+
+/// `text` broken at spaces into lines no wider than `width` pixels in `style`.
+fn wrap<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    text: &str,
+    style: &TextStyle,
+    width: u32,
+) -> Result<Vec<String>, String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let candidate = if line.is_empty() { word.to_string() } else { format!("{line} {word}") };
+        if !line.is_empty() && area.estimate_text_size(&candidate, style).map_err(err)?.0 > width {
+            lines.push(std::mem::replace(&mut line, word.to_string()));
+        } else {
+            line = candidate;
+        }
+    }
+    lines.push(line);
+    Ok(lines)
+}
+
+/// A scale bar in kilometres in the lower left of a map over `bounds`: a round length near a
+/// quarter of the map's width, measured along the parallel it is drawn on. Drawn last, over the
+/// cells.
+pub(super) fn scale_bar<DB: DrawingBackend>(chart: &mut XyChart<DB>, bounds: [f64; 4]) -> DrawResult {
+    let b = bounds;
+    let lat = b[0] + 0.06 * (b[1] - b[0]);
+    let km_per_deg_lon = crate::geo::Point::new(lat, 0.0).distance_km(&crate::geo::Point::new(lat, 1.0));
+    let quarter = (b[3] - b[2]) * km_per_deg_lon / 4.0;
+    let magnitude = 10f64.powf(quarter.log10().floor());
+    let km = [5.0, 2.0, 1.0].iter().map(|m| m * magnitude).find(|&k| k <= quarter).unwrap_or(magnitude);
+    let x0 = b[2] + 0.05 * (b[3] - b[2]);
+    let x1 = x0 + km / km_per_deg_lon;
+    let label = if km >= 1.0 { format!("{km:.0} km") } else { format!("{km} km") };
+    let (px0, py) = chart.backend_coord(&(x0, lat));
+    let (px1, _) = chart.backend_coord(&(x1, lat));
+    let area = chart.plotting_area().strip_coord_spec();
+    let shift = area.get_base_pixel();
+    let (px0, px1, py) = (px0 - shift.0, px1 - shift.0, py - shift.1);
+    // A white box under the bar, so it reads over every colour of the scale.
+    area.draw(&Rectangle::new([(px0 - 6, py - 24), (px1 + 6, py + 6)], WHITE.mix(0.85).filled())).map_err(err)?;
+    area.draw(&PathElement::new(vec![(px0, py - 5), (px0, py), (px1, py), (px1, py - 5)], BLACK.stroke_width(2)))
+        .map_err(err)?;
+    area.draw(&Text::new(label, ((px0 + px1) / 2, py - 7), font(12).pos(Pos::new(HPos::Center, VPos::Bottom))))
+        .map_err(err)
 }
 
 /// One map panel: longitude and latitude axes over `bounds`.
@@ -700,29 +765,55 @@ pub(super) fn marker_key<DB: DrawingBackend>(bar: &DrawingArea<DB, Shift>, y: i3
 
 impl Chart for CoverageChart<'_> {
     fn size(&self) -> (u32, u32) {
-        (3 * map_panel_w(self.coverage.bounds) + COLOUR_BAR_W, PANEL_H + 70)
+        (3 * map_panel_w(self.coverage.bounds) + COLOUR_BAR_W, MAP_TITLE_H + PANEL_H + 15)
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
         let m = self.model;
         let cov = self.coverage;
         let (title, body) = root.split_vertically(MAP_TITLE_H);
-        map_title(
-            &title,
-            &format!(
-                "Coverage: probability that a single T1 casualty wounded here is treated in time ({} simulated per cell)",
-                cov.probes
-            ),
-            "Averaged over time of day and the days' weather and serviceability, with no other casualty competing. \
-             Outside the zones (white), each point takes the nearest zone's reporting, first aid and road access.",
-        )?;
+        match cov.source {
+            MapSource::Run { .. } => map_title(
+                &title,
+                ("Treated in time, by where the run's casualties were wounded", BLACK),
+                &format!(
+                    "From {}, each counted in the cell where it was wounded, competing for assets and tables \
+                     as in the run, so the cells add up to the table's figures. White: no casualty counted there. \
+                     A cell with few casualties is a rough figure (the GeoJSON gives each cell's count).",
+                    cov.source
+                ),
+            )?,
+            // The reach map reads far better than the run wherever assets or tables are busy, so
+            // its title says so before anything else.
+            MapSource::Probes { .. } => map_title(
+                &title,
+                ("Reach, not the run: a single T1 casualty with no other casualty competing", PALETTE[3]),
+                &format!(
+                    "Probability that one T1 casualty wounded here, alone in the mission area, is treated in time \
+                     ({}), averaged over time of day and the days' weather and serviceability. Under the \
+                     scenario's load the run does worse wherever assets or tables are busy: see the coverage map. \
+                     Outside the zones, each point takes the nearest zone's reporting, first aid and road access.",
+                    cov.source
+                ),
+            )?,
+        }
         let (panels, bar) = body.split_horizontally(3 * map_panel_w(cov.bounds));
         let panels = panels.split_evenly((1, 3));
         for (s, panel) in panels.iter().enumerate() {
             let mut chart = map_panel(panel, &step_title(STEPS[s], m.thresholds_min[s]), cov.bounds)?;
-            draw_cells(&mut chart, cov, |i| viridis(cov.cells[i].p[s]))?;
-            draw_zones(&mut chart, m, WHITE)?;
-            draw_sites(&mut chart, m, cov.bounds, s == 0)?;
+            // Cells where the step counted no casualty have no figure: left white, not drawn as 0%.
+            let (dlat, dlon) = cov.cell_deg;
+            chart
+                .draw_series(cov.cells.iter().filter(|c| c.n[s] > 0).map(|c| {
+                    Rectangle::new(
+                        [(c.lon - dlon / 2.0, c.lat - dlat / 2.0), (c.lon + dlon / 2.0, c.lat + dlat / 2.0)],
+                        viridis(c.p[s]).filled(),
+                    )
+                }))
+                .map_err(err)?;
+            draw_zones(&mut chart, m, RGBColor(120, 120, 120))?;
+            draw_sites(&mut chart, m, cov.bounds)?;
+            scale_bar(&mut chart, cov.bounds)?;
         }
         let (top, bottom) = (90, PANEL_H - 60);
         let ticks: Vec<(f64, String)> = (0..=4).map(|k| (k as f64 / 4.0, format!("{}%", k * 25))).collect();
@@ -732,13 +823,8 @@ impl Chart for CoverageChart<'_> {
 }
 
 /// Sites: a white square where there is a facility, a triangle where assets are based,
-/// a dot otherwise; names only when `labels` (the first panel), to keep the others readable.
-pub(super) fn draw_sites<DB: DrawingBackend>(
-    chart: &mut XyChart<DB>,
-    m: &Model,
-    bounds: [f64; 4],
-    labels: bool,
-) -> DrawResult {
+/// a dot otherwise; each with its name, on every panel, so a panel read alone is labelled.
+pub(super) fn draw_sites<DB: DrawingBackend>(chart: &mut XyChart<DB>, m: &Model, bounds: [f64; 4]) -> DrawResult {
     for (i, site) in m.sites.iter().enumerate() {
         let at = (site.pos.lon, site.pos.lat);
         let facility = m.facilities.iter().any(|f| f.site == i);
@@ -758,16 +844,14 @@ pub(super) fn draw_sites<DB: DrawingBackend>(
         if !facility && !base {
             chart.draw_series(std::iter::once(marker() + Circle::new((0, 0), 4, BLACK.filled()))).map_err(err)?;
         }
-        if labels {
-            // Black on a pale box: readable over every colour of the scale. Sites in the
-            // right quarter of the map are labelled on their left, to stay inside it.
-            let w = site.name.chars().count() as i32 * 8 + 6;
-            let x0 = if site.pos.lon > bounds[2] + 0.75 * (bounds[3] - bounds[2]) { -8 - w } else { 8 };
-            let label = marker()
-                + Rectangle::new([(x0, -20), (x0 + w, -4)], WHITE.mix(0.8).filled())
-                + Text::new(site.name.clone(), (x0 + 3, -12), font(13).pos(Pos::new(HPos::Left, VPos::Center)));
-            chart.draw_series(std::iter::once(label)).map_err(err)?;
-        }
+        // Black on a pale box: readable over every colour of the scale. Sites in the right
+        // quarter of the map are labelled on their left, to stay inside it.
+        let w = site.name.chars().count() as i32 * 8 + 6;
+        let x0 = if site.pos.lon > bounds[2] + 0.75 * (bounds[3] - bounds[2]) { -8 - w } else { 8 };
+        let label = marker()
+            + Rectangle::new([(x0, -20), (x0 + w, -4)], WHITE.mix(0.8).filled())
+            + Text::new(site.name.clone(), (x0 + 3, -12), font(13).pos(Pos::new(HPos::Left, VPos::Center)));
+        chart.draw_series(std::iter::once(label)).map_err(err)?;
     }
     Ok(())
 }

@@ -50,7 +50,15 @@ pub fn to_json(result: &impl serde::Serialize) -> String {
 }
 
 /// The charts of a report, by file stem; `deaths` only with the outcome model on.
-const CHARTS: [&str; 6] = ["compliance", "time_to_care", "deaths", "phases", "utilisation", "coverage"];
+const CHARTS: [&str; 7] = ["compliance", "time_to_care", "deaths", "phases", "utilisation", "coverage", "reach"];
+
+/// A report's two maps on one grid: the run's casualties where they were wounded
+/// ([`crate::coverage::run_coverage`]), and the reach of lone probe casualties
+/// ([`crate::coverage::coverage`]).
+pub struct ReportMaps {
+    pub load: crate::coverage::Coverage,
+    pub reach: crate::coverage::Coverage,
+}
 
 /// The names of the files `--report DIR` may write.
 pub fn report_file_names() -> Vec<String> {
@@ -60,14 +68,14 @@ pub fn report_file_names() -> Vec<String> {
 }
 
 /// Everything `--report DIR` writes: each chart as PNG and SVG, the HTML report, the GeoJSON
-/// map and the JSON summary, as one folder that appears whole or not at all (see
+/// maps and the JSON summary, as one folder that appears whole or not at all (see
 /// [`files::write_folder`]). Returns the files written, in order.
 pub fn write_report(
     dir: &Path,
     model: &crate::model::Model,
     tally: &crate::stats::Tally,
     summary: &crate::summary::Summary,
-    coverage: &crate::coverage::Coverage,
+    maps: &ReportMaps,
     meta: &html::RunMeta,
 ) -> anyhow::Result<Vec<std::path::PathBuf>> {
     use charts::*;
@@ -99,8 +107,14 @@ pub fn write_report(
         ("utilisation", "Utilisation of evacuation assets and operating tables", render(&UtilisationChart { summary })),
         (
             "coverage",
-            "Coverage map: probability that a lone T1 casualty wounded at each point is treated in time",
-            render(&CoverageChart { model, coverage }),
+            "Coverage map: the share of the run's casualties treated in time, by where they were wounded",
+            render(&CoverageChart { model, coverage: &maps.load }),
+        ),
+        (
+            "reach",
+            "Reach, not the run: the probability that a single T1 casualty, with no other casualty competing, \
+             is treated in time",
+            render(&CoverageChart { model, coverage: &maps.reach }),
         ),
     ];
     let mut figures = Vec::new();
@@ -114,7 +128,7 @@ pub fn write_report(
         figures.push(html::Figure { id, title, png });
     }
     out.push(("report.html".into(), html::render(model, summary, &figures, meta).into_bytes()));
-    out.push(("map.geojson".into(), geojson::to_geojson(model, coverage).into_bytes()));
+    out.push(("map.geojson".into(), geojson::to_geojson(model, summary, maps).into_bytes()));
     out.push(("summary.json".into(), to_json(summary).into_bytes()));
     debug_assert!(out.iter().all(|(n, _)| report_file_names().contains(n)));
     files::write_folder(dir, &out)
@@ -165,14 +179,14 @@ pub fn check_compare_outputs(paths: &OutputPaths) -> anyhow::Result<()> {
 }
 
 /// Writes every output `paths` asks for, in one fixed order (JSON, CSV, report), and returns a
-/// line per output saying where it went. The coverage map is costly, so it is computed, by
-/// `map`, only when a report is asked for.
+/// line per output saying where it went. The maps are costly, so they are computed, by `map`,
+/// only when a report is asked for.
 pub fn write_outputs(
     paths: &OutputPaths,
     model: &crate::model::Model,
     tally: &crate::stats::Tally,
     summary: &crate::summary::Summary,
-    map: impl FnOnce() -> (crate::coverage::Coverage, html::RunMeta),
+    map: impl FnOnce() -> (ReportMaps, html::RunMeta),
 ) -> anyhow::Result<Vec<String>> {
     let mut notes = Vec::new();
     if let Some(path) = &paths.json {
@@ -185,8 +199,8 @@ pub fn write_outputs(
         notes.push(format!("CSV written to {}", dir.display()));
     }
     if let Some(dir) = &paths.report {
-        let (coverage, meta) = map();
-        write_report(dir, model, tally, summary, &coverage, &meta)?;
+        let (maps, meta) = map();
+        write_report(dir, model, tally, summary, &maps, &meta)?;
         notes.push(format!("report written to {}", dir.join("report.html").display()));
     }
     Ok(notes)

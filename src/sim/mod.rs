@@ -10,6 +10,7 @@ mod care;
 mod dispatch;
 mod events;
 mod incidents;
+mod places;
 mod record;
 pub mod streams;
 mod trace;
