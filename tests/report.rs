@@ -58,6 +58,19 @@ fn the_html_report_is_self_contained_and_complete() {
     {
         assert!(html.contains(needle), "missing {needle}");
     }
+    // Each step against the scenario's targets (80% surgery; this laydown is far below it).
+    assert!(html.contains("<h3>Against the mission's targets</h3>"));
+    let surgery = html.split("<tr><td>surgery</td><td class=n>80%</td>").nth(1).expect("the surgery target row");
+    assert!(surgery.split("</tr>").next().unwrap().contains("not met, short by"), "{surgery:.300}");
+    // A Level 1 clinic has no operating tables: no "0 tables" nor an operation length.
+    let facilities = html.split("<h3>Facilities</h3>").nth(1).unwrap().split("</table>").next().unwrap();
+    let level1: Vec<&str> = facilities.split("<tr>").filter(|r| r.contains("<td>level1</td>")).collect();
+    assert!(!level1.is_empty());
+    for row in level1 {
+        assert!(row.ends_with("<td class=n>–</td><td class=n>–</td></tr>"), "{row}");
+    }
+    // The phases and utilisation charts have their figures in tables beside them.
+    assert!(html.contains("</figure><table class=phases>") && html.contains("</figure><table class=util>"));
     // Nothing loads from elsewhere: no external scripts, styles, images or fonts.
     let lower = html.to_lowercase();
     for external in ["src=\"http", "src='http", "href=\"http", "<link", "<script", "url(", "@import"] {

@@ -152,7 +152,7 @@ pub fn render(c: &Comparison, figures: &[Figure], meta: &RunMeta) -> String {
         answer_part(&mut o, c, k, a);
     }
     o.push_str("</section>");
-    figure_section(&mut o, figures);
+    figure_section(&mut o, figures, &|_| String::new());
     o.push_str("<section id=details><h2>Where the differences come from</h2>");
     for (k, a) in c.alternatives.iter().enumerate() {
         detail_part(&mut o, k, a);
