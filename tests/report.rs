@@ -249,3 +249,34 @@ fn without_the_outcome_model_the_report_has_no_deaths_chart() {
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(!html.contains("<figure id=deaths>"));
 }
+
+/// The text of an SVG chart's labels, one string per `<text>` element.
+fn svg_texts(svg: &str) -> Vec<String> {
+    svg.split("<text")
+        .skip(1)
+        .filter_map(|t| Some(t.split_once('>')?.1.split("</text>").next()?.trim().to_string()))
+        .collect()
+}
+
+#[test]
+fn charts_say_what_is_absent_and_name_what_they_show() {
+    let dir = tempfile::tempdir().unwrap();
+    // The camp attack: no T3 casualty needs surgery, and T3 is not counted for first aid or
+    // resuscitation, so T3's three slots say n/a rather than look like 0%.
+    write(Path::new("scenarios/masscal-camp-attack.toml"), dir.path(), 6);
+    let svg = |name: &str| std::fs::read_to_string(dir.path().join(format!("{name}.svg"))).unwrap();
+    let compliance = svg_texts(&svg("compliance"));
+    assert_eq!(compliance.iter().filter(|t| *t == "n/a").count(), 3, "{compliance:?}");
+    // Every drawn bar has its value written on it: a label per bar, each a whole percentage.
+    let values = compliance.iter().filter(|t| t.ends_with('%') && !t.starts_with("target") && t.len() <= 4).count();
+    assert_eq!(values, 3 * 4 - 3 + 11, "nine bars and the axis's eleven ticks: {compliance:?}");
+    let time = svg_texts(&svg("time_to_care"));
+    assert!(time.iter().any(|t| t.contains("Mass-casualty attack on a camp")), "{time:?}");
+    assert!(time.iter().any(|t| t.contains("axis cut at 6 h")), "{time:?}");
+    // The phases chart names zones, and marks the deadlines.
+    let dir = tempfile::tempdir().unwrap();
+    write(Path::new("scenarios/sahel-north.toml"), dir.path(), 6);
+    let phases = svg_texts(&std::fs::read_to_string(dir.path().join("phases.svg")).unwrap());
+    assert!(phases.iter().any(|t| t == "Supply route Gao-Kidal") && !phases.iter().any(|t| t == "route_gao_kidal"));
+    assert!(phases.iter().any(|t| t == "1 h") && phases.iter().any(|t| t == "2 h"), "{phases:?}");
+}

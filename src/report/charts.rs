@@ -111,12 +111,14 @@ pub struct ComplianceChart<'a> {
 
 impl Chart for ComplianceChart<'_> {
     fn size(&self) -> (u32, u32) {
-        (1000, 600)
+        (1100, 600)
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
         let s = self.summary;
-        let mut chart = compliance_frame(root, &format!("10-1-2 compliance: {}", s.scenario.name))?;
+        // The legend has a strip of its own on the right, so it never covers a bar.
+        let (plot, legend) = root.split_horizontally(root.dim_in_pixel().0 - LEGEND_W);
+        let mut chart = compliance_frame(&plot, &format!("10-1-2 compliance: {}", s.scenario.name))?;
         let series: [(&str, Vec<&StepResult>); 4] = [
             ("all casualties", s.steps.iter().collect()),
             (SEVERITIES[0], s.by_severity[0].steps.iter().collect()),
@@ -124,22 +126,32 @@ impl Chart for ComplianceChart<'_> {
             (SEVERITIES[2], s.by_severity[2].steps.iter().collect()),
         ];
         let bar = 0.18;
-        for (k, (name, steps)) in series.iter().enumerate() {
+        for (k, (_, steps)) in series.iter().enumerate() {
             let colour = PALETTE[k];
             let x0 = |g: usize| g as f64 + 0.14 + k as f64 * bar;
-            let bars = steps.iter().enumerate().filter(|(_, st)| st.eligible > 0).map(|(g, st)| {
-                Rectangle::new([(x0(g), 0.0), (x0(g) + bar * 0.9, pct(st.compliance))], colour.filled())
-            });
-            chart
-                .draw_series(bars)
-                .map_err(err)?
-                .label(*name)
-                .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 14, y + 6)], colour.filled()));
-            let whiskers = steps.iter().enumerate().filter(|(_, st)| st.eligible > 0).map(|(g, st)| {
+            for (g, st) in steps.iter().enumerate() {
                 let xm = x0(g) + bar * 0.45;
-                PathElement::new(vec![(xm, pct(st.ci95_low)), (xm, pct(st.ci95_high))], BLACK.stroke_width(2))
-            });
-            chart.draw_series(whiskers).map_err(err)?;
+                if st.eligible == 0 {
+                    // No casualty of this group needed the step (or the step does not count it):
+                    // say so, rather than leave a gap that reads as 0%.
+                    let na = Text::new("n/a", (xm, 1.0), font(13).pos(Pos::new(HPos::Center, VPos::Bottom)));
+                    chart.draw_series(std::iter::once(na)).map_err(err)?;
+                    continue;
+                }
+                let top = pct(st.compliance);
+                let rect = Rectangle::new([(x0(g), 0.0), (x0(g) + bar * 0.9, top)], colour.filled());
+                chart.draw_series(std::iter::once(rect)).map_err(err)?;
+                let whisker =
+                    PathElement::new(vec![(xm, pct(st.ci95_low)), (xm, pct(st.ci95_high))], BLACK.stroke_width(2));
+                chart.draw_series(std::iter::once(whisker)).map_err(err)?;
+                // The value above the bar and its interval, so it can be read without the axis.
+                let label = Text::new(
+                    format!("{top:.0}%"),
+                    (xm, pct(st.ci95_high).max(top) + 1.0),
+                    font(13).pos(Pos::new(HPos::Center, VPos::Bottom)),
+                );
+                chart.draw_series(std::iter::once(label)).map_err(err)?;
+            }
         }
         for (g, target) in self.targets_pct.iter().enumerate() {
             if let Some(t) = target {
@@ -150,8 +162,8 @@ impl Chart for ComplianceChart<'_> {
                 chart
                     .draw_series(std::iter::once(Text::new(
                         format!("target {t:.0}%"),
-                        (g as f64 + 0.06, *t + 1.0),
-                        font(13).pos(Pos::new(HPos::Left, VPos::Bottom)),
+                        (g as f64 + 0.95, *t + 1.0),
+                        font(13).pos(Pos::new(HPos::Right, VPos::Bottom)),
                     )))
                     .map_err(err)?;
             }
@@ -162,9 +174,33 @@ impl Chart for ComplianceChart<'_> {
             root.draw(&Text::new(label, (px, py + 12), font(15).pos(Pos::new(HPos::Center, VPos::Top))))
                 .map_err(err)?;
         }
-        draw_legend(&mut chart, SeriesLabelPosition::UpperRight)?;
-        Ok(())
+        let keys: Vec<(String, RGBColor)> =
+            series.iter().enumerate().map(|(k, (n, _))| (n.to_string(), PALETTE[k])).collect();
+        side_legend(&legend, &keys, "n/a: no casualty of the group\nneeded the step, or the\nstep does not count it")
     }
+}
+
+/// Width of the legend strip beside a chart's plot.
+const LEGEND_W: u32 = 190;
+
+/// A legend in its own strip beside the plot: a swatch and a name per key, then a grey note.
+fn side_legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    keys: &[(String, RGBColor)],
+    note: &str,
+) -> DrawResult {
+    let mut y = 70;
+    for (name, colour) in keys {
+        area.draw(&Rectangle::new([(10, y - 7), (26, y + 7)], colour.filled())).map_err(err)?;
+        area.draw(&Text::new(name.clone(), (34, y), font(14).pos(Pos::new(HPos::Left, VPos::Center)))).map_err(err)?;
+        y += 24;
+    }
+    y += 10;
+    for line in note.lines() {
+        area.draw(&Text::new(line.to_string(), (10, y), font(12).color(&RGBColor(80, 80, 80)))).map_err(err)?;
+        y += 16;
+    }
+    Ok(())
 }
 
 /// A tick label in degrees with as many decimals as the span needs (and no "-0.0").
@@ -189,39 +225,58 @@ pub struct TimeToCareChart<'a> {
     pub model: &'a Model,
 }
 
+/// A time on an axis in minutes up to an hour and in hours beyond: "30 min", "1 h", "2 h 30".
+fn clock_label(m: f64) -> String {
+    let m = m.round() as i64;
+    match (m / 60, m % 60) {
+        (0, min) => format!("{min} min"),
+        (h, 0) => format!("{h} h"),
+        (h, min) => format!("{h} h {min:02}"),
+    }
+}
+
 impl Chart for TimeToCareChart<'_> {
     fn size(&self) -> (u32, u32) {
-        (1000, 600)
+        (1000, 620)
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
-        // Show to twice the last deadline, further if most casualties are not treated by then,
-        // but no further than 12 hours: the curves' heights there say how many are later still.
-        let p90 = self.summary.steps.iter().filter_map(|s| s.p90_min).fold(0.0, f64::max);
+        // One range for every scenario, so two charts side by side compare: six hours, or
+        // longer if a deadline is later than four hours. The legend gives each curve's height
+        // where the axis is cut: how many are treated later still, or never.
         let last = self.model.thresholds_min.iter().copied().fold(0.0, f64::max);
-        let x_max = (last * 2.0).max(p90.min(720.0)).min(HIST_BINS as f64).ceil();
+        let x_max = (last * 1.5).max(360.0).min(HIST_BINS as f64).ceil();
         let origin = match self.model.origin {
             crate::model::ClockOrigin::Wounding => "wounding",
             crate::model::ClockOrigin::Request => "the evacuation request",
         };
-        let mut chart = ChartBuilder::on(root)
-            .caption("Time to each step of care", font(22))
+        // The caption has a strip of its own, and the deadlines' labels the margin under it, so
+        // a label never lands on the title. The axis is in hours, so its ticks fall on the half
+        // hour.
+        let (title, body) = root.split_vertically(40);
+        let caption = format!("Time to each step of care: {}", self.summary.scenario.name);
+        let centre = (title.dim_in_pixel().0 / 2) as i32;
+        title.draw(&Text::new(caption, (centre, 14), font(20).pos(Pos::new(HPos::Center, VPos::Top)))).map_err(err)?;
+        let mut chart = ChartBuilder::on(&body)
             .margin(20)
+            .margin_top(28)
             .x_label_area_size(50)
             .y_label_area_size(70)
-            .build_cartesian_2d(0.0..x_max, 0.0..100.0)
+            .build_cartesian_2d(0.0..x_max / 60.0, 0.0..100.0)
             .map_err(err)?;
         chart
             .configure_mesh()
             .max_light_lines(1)
-            .x_desc(format!("minutes after {origin}"))
-            .x_label_formatter(&|v| format!("{v:.0}"))
+            .x_labels((x_max / 30.0) as usize + 1)
+            .x_desc(format!("time after {origin} (axis cut at {})", clock_label(x_max)))
+            .x_label_formatter(&|h| clock_label(h * 60.0))
             .y_desc("casualties treated by then (%)")
             .y_label_formatter(&|v| format!("{v:.0}%"))
-            .label_style(font(14))
+            .label_style(font(13))
             .axis_desc_style(font(15))
             .draw()
             .map_err(err)?;
+        let (ox, oy) = body.get_base_pixel();
         for (s, step) in STEPS.iter().enumerate() {
             let hist = self.tally.hist(Groups::ALL, s);
             let n: u64 = hist.iter().sum();
@@ -233,28 +288,35 @@ impl Chart for TimeToCareChart<'_> {
             let mut points = vec![(0.0, 0.0)];
             for (m, &c) in hist.iter().enumerate().take((x_max as usize).min(HIST_BINS)) {
                 cum += c;
-                points.push(((m + 1) as f64, cum as f64 * 100.0 / n as f64));
+                points.push(((m + 1) as f64 / 60.0, cum as f64 * 100.0 / n as f64));
             }
+            let at_cut = points.last().map_or(0.0, |p| p.1);
             let threshold = self.model.thresholds_min[s];
             chart
                 .draw_series(LineSeries::new(points, colour.stroke_width(3)))
                 .map_err(err)?
-                .label(format!("{} (deadline {})", step.label(), minutes_label(threshold)))
+                .label(format!(
+                    "{} (deadline {}): {at_cut:.0}% by {}",
+                    step.label(),
+                    minutes_label(threshold),
+                    clock_label(x_max)
+                ))
                 .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(3)));
+            let h = threshold / 60.0;
             chart
                 .draw_series(DashedLineSeries::new(
-                    [(threshold, 0.0), (threshold, 100.0)],
+                    [(h, 0.0), (h, 100.0)],
                     6,
                     4,
                     ShapeStyle::from(&colour).stroke_width(1),
                 ))
                 .map_err(err)?;
-            // Deadline labels sit above the plot area, clear of the curves.
-            let (px, py) = chart.backend_coord(&(threshold, 100.0));
-            root.draw(&Text::new(
+            // Staggered, so deadlines close together do not overwrite each other.
+            let (px, py) = chart.backend_coord(&(h, 100.0));
+            body.draw(&Text::new(
                 minutes_label(threshold),
-                (px, py - 4),
-                font(13).color(&colour).pos(Pos::new(HPos::Center, VPos::Bottom)),
+                (px - ox, py - oy - 3 - 13 * (s as i32 % 2)),
+                font(12).color(&colour).pos(Pos::new(HPos::Center, VPos::Bottom)),
             ))
             .map_err(err)?;
         }
@@ -402,6 +464,8 @@ pub(super) fn row_chart<'a, DB: DrawingBackend>(
 /// 3. Where the minutes go: mean minutes per phase, stacked, over all zones and per zone.
 pub struct PhasesChart<'a> {
     pub summary: &'a Summary,
+    /// For the zones' names.
+    pub model: &'a Model,
 }
 
 /// A row of the phases chart: its label and the mean minutes of each phase.
@@ -418,7 +482,9 @@ impl PhasesChart<'_> {
             s.phases_by_zone.iter().map(|z| z.phases.first().map_or(0, |p| p.casualties) as f64).collect();
         let top = top_rows(&casualties);
         let mut rows = vec![("all zones".to_string(), means(&s.phases))];
-        rows.extend(top.shown.iter().map(|&i| (s.phases_by_zone[i].zone.clone(), means(&s.phases_by_zone[i].phases))));
+        let name =
+            |i: usize| self.model.zones.get(i).map_or_else(|| s.phases_by_zone[i].zone.clone(), |z| z.name.clone());
+        rows.extend(top.shown.iter().map(|&i| (name(i), means(&s.phases_by_zone[i].phases))));
         if top.pooled.is_empty() {
             return (rows, None);
         }
@@ -445,15 +511,18 @@ impl PhasesChart<'_> {
 impl Chart for PhasesChart<'_> {
     fn size(&self) -> (u32, u32) {
         let (rows, note) = self.rows();
-        (1100, 160 + 55 * rows.len() as u32 + if note.is_some() { NOTE_H } else { 0 })
+        (1000, 160 + 55 * rows.len() as u32 + if note.is_some() { NOTE_H } else { 0 })
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
         let (rows, note) = self.rows();
         let total = |ms: &[f64]| ms.iter().sum::<f64>();
-        let x_max = rows.iter().map(|(_, ms)| total(ms)).fold(1.0, f64::max) * 1.05;
+        // At least to the last deadline, so its reference line is always on the chart.
+        let deadlines: Vec<f64> = self.summary.steps.iter().skip(1).map(|st| st.threshold_min).collect();
+        let last = deadlines.iter().copied().fold(0.0, f64::max);
+        let x_max = rows.iter().map(|(_, ms)| total(ms)).fold(last, f64::max) * 1.05;
         let n = rows.len() as f64;
-        let (plot, legend) = root.split_horizontally(root.dim_in_pixel().0 - 230);
+        let (plot, legend) = root.split_horizontally(root.dim_in_pixel().0 - 175);
         let labels: Vec<&str> = rows.iter().map(|(z, _)| z.as_str()).collect();
         let caption = ("Where the minutes go (mean per evacuated casualty)", 20);
         let x_label = |v: &f64| format!("{v:.0}");
@@ -470,6 +539,17 @@ impl Chart for PhasesChart<'_> {
                     .map_err(err)?;
                 x += m;
             }
+        }
+        // The resuscitation and surgery deadlines as reference lines: a bar that ends past the
+        // surgery line is a chain that, on average, misses the surgery step.
+        for t in deadlines {
+            let style = ShapeStyle::from(&BLACK).stroke_width(1);
+            chart.draw_series(DashedLineSeries::new([(t, 0.0), (t, n)], 6, 4, style)).map_err(err)?;
+            let (px, py) = chart.backend_coord(&(t, n));
+            let (ox, oy) = plot.get_base_pixel();
+            let label =
+                Text::new(minutes_label(t), (px - ox + 3, py - oy + 2), font(12).pos(Pos::new(HPos::Left, VPos::Top)));
+            plot.draw(&label).map_err(err)?;
         }
         for (k, ph) in PHASES.iter().enumerate() {
             let y = 60 + k as i32 * 24;
@@ -546,10 +626,12 @@ impl Chart for UtilisationChart<'_> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
         let (rows, note) = self.rows();
         let n = rows.len() as f64;
-        let max_pct = rows.iter().map(|r| r.1 * 100.0).fold(10.0, f64::max).min(100.0);
+        // The axis ends just past the busiest row, so shares of a few percent are not squeezed
+        // into the left of an axis to 10%.
+        let max_pct = rows.iter().map(|r| r.1 * 100.0).fold(1.0, f64::max).min(100.0);
         let labels: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
         let caption = ("Utilisation over the period (blue: evacuation assets, orange: operating tables)", 18);
-        let x_max = (max_pct * 1.1).ceil();
+        let x_max = (max_pct * 1.15).ceil();
         let x_label = |v: &f64| format!("{v:.0}%");
         let x_desc = "share of time busy (%)";
         let mut chart = row_chart(root, caption, note.as_deref(), 0.0..x_max, (x_desc, &x_label), &labels)?;

@@ -101,8 +101,8 @@ pub fn write_report(
         ),
         (
             "phases",
-            "Where the minutes go: mean time in each phase of the chain, by zone",
-            render(&PhasesChart { summary }),
+            "Where the minutes go: mean time in each phase of the chain, by zone, against the resuscitation and surgery deadlines",
+            render(&PhasesChart { summary, model }),
         ),
         ("utilisation", "Utilisation of evacuation assets and operating tables", render(&UtilisationChart { summary })),
         (
