@@ -68,7 +68,7 @@ pub trait Chart {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult;
 }
 
-/// Renders a chart to PNG bytes and an SVG document.
+/// Renders a chart to PNG bytes and an SVG document whose text is drawn as outlines.
 pub fn render(chart: &impl Chart) -> Result<(Vec<u8>, String), String> {
     register_font();
     let (w, h) = chart.size();
@@ -94,7 +94,8 @@ pub fn render(chart: &impl Chart) -> Result<(Vec<u8>, String), String> {
         chart.draw(&root)?;
         root.present().map_err(err)?;
     }
-    Ok((png_bytes, svg))
+    // Text as outlines of the embedded font, so the SVG looks like the PNG everywhere.
+    Ok((png_bytes, super::svg_text::text_to_paths(&svg, FONT_BYTES)?))
 }
 
 pub(super) fn pct(p: Option<f64>) -> f64 {

@@ -10,6 +10,7 @@ pub mod files;
 pub mod fmt;
 pub mod geojson;
 pub mod html;
+pub mod svg_text;
 pub mod table;
 
 use std::path::{Path, PathBuf};
