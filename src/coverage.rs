@@ -16,7 +16,7 @@ use crate::geo::Point;
 use crate::model::Model;
 use crate::sim::Engine;
 use crate::stats::Tally;
-use crate::stats::tally::Groups;
+use crate::stats::tally::{Groups, PHASES};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::ops::Range;
@@ -44,6 +44,21 @@ pub struct Cell {
     /// Casualties each share is of: the probes, or the run's casualties the step counts here.
     pub n: [u64; 3],
 }
+
+/// Phases' medians over the run's casualties, all zones together: what the run's tally (sums
+/// only) cannot give, and what a mass-casualty event, whose long waits pull the means up, needs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PhaseMedians {
+    /// Each phase's median in minutes, to a tenth of a minute below; infinite beyond [`MEDIAN_CAP_MIN`];
+    /// `None` where no casualty reached the phase.
+    pub median_min: [Option<f64>; PHASES.len()],
+    /// Casualties who reached each phase.
+    pub casualties: [u64; PHASES.len()],
+}
+
+/// Phase times are binned by a tenth of a minute up to this; a median beyond is reported as such.
+pub const MEDIAN_CAP_MIN: f64 = 720.0;
+const MEDIAN_BINS: usize = (MEDIAN_CAP_MIN as usize) * 10;
 
 /// Where a map's casualties come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -211,15 +226,15 @@ pub fn run_trials(run: &crate::summary::RunInfo) -> Vec<Range<u64>> {
 
 /// The map under the run's load: trials `trials` of `seed` simulated again exactly as the run
 /// simulated them, each counted casualty added to the cell of a `grid` over the mission area
-/// where it was wounded, with each step the run counts for it and whether it came in time.
-/// `progress` is called with each block of trials done.
+/// where it was wounded, with each step the run counts for it and whether it came in time; and,
+/// from the same pass, the phases' medians. `progress` is called with each block of trials done.
 pub fn run_coverage(
     model: &Model,
     seed: u64,
     trials: &[Range<u64>],
     grid: usize,
     progress: &(dyn Fn(u64) + Sync),
-) -> Coverage {
+) -> (Coverage, PhaseMedians) {
     // Blocks of trials, as in a run, so each parallel piece builds few engines and tallies.
     const BLOCK: u64 = 64;
     let bounds = mission_bounds(model);
@@ -228,41 +243,47 @@ pub fn run_coverage(
         .iter()
         .flat_map(|r| (r.start..r.end).step_by(BLOCK as usize).map(move |a| a..(a + BLOCK).min(r.end)))
         .collect();
-    // Per cell and step: (counted, in time). Integer counts, so any split of the blocks across
-    // threads adds up to the same map.
-    let counts = blocks
+    // Per cell and step: (counted, in time); per phase, a histogram of its minutes by tenths
+    // and one bin beyond the cap. Integer counts, so any split of the blocks across threads adds
+    // up to the same map and medians.
+    let empty = || (vec![[(0u64, 0u64); 3]; nx * ny], vec![0u64; PHASES.len() * (MEDIAN_BINS + 1)]);
+    let (counts, phase_hist) = blocks
         .par_iter()
         .fold(
-            || (Engine::new(model), Tally::new(model), vec![[(0u64, 0u64); 3]; nx * ny]),
-            |(mut engine, mut tally, mut counts), block| {
+            || (Engine::new(model), Tally::new(model), empty()),
+            |(mut engine, mut tally, (mut counts, mut hist)), block| {
                 for i in block.clone() {
-                    engine.trial_by_place(seed, i, &mut tally, |pos, judged| {
-                        let cell = &mut counts[cell_of(bounds, (nx, ny), cell_deg, pos)];
-                        for (c, j) in cell.iter_mut().zip(judged) {
+                    engine.trial_by_place(seed, i, &mut tally, |place| {
+                        let cell = &mut counts[cell_of(bounds, (nx, ny), cell_deg, place.pos)];
+                        for (c, j) in cell.iter_mut().zip(place.judged) {
                             if let Some(ok) = j {
                                 c.0 += 1;
                                 c.1 += ok as u64;
                             }
                         }
+                        for (k, &m) in place.phases_min.iter().enumerate() {
+                            let bin = ((m.max(0.0) * 10.0) as usize).min(MEDIAN_BINS);
+                            hist[k * (MEDIAN_BINS + 1) + bin] += 1;
+                        }
                     });
                 }
                 progress(block.end - block.start);
-                (engine, tally, counts)
+                (engine, tally, (counts, hist))
             },
         )
-        .map(|(_, _, counts)| counts)
-        .reduce(
-            || vec![[(0, 0); 3]; nx * ny],
-            |mut a, b| {
-                for (x, y) in a.iter_mut().zip(b) {
-                    for (s, (n, k)) in y.into_iter().enumerate() {
-                        x[s].0 += n;
-                        x[s].1 += k;
-                    }
+        .map(|(_, _, sums)| sums)
+        .reduce(empty, |(mut a, mut ah), (b, bh)| {
+            for (x, y) in a.iter_mut().zip(b) {
+                for (s, (n, k)) in y.into_iter().enumerate() {
+                    x[s].0 += n;
+                    x[s].1 += k;
                 }
-                a
-            },
-        );
+            }
+            for (x, y) in ah.iter_mut().zip(bh) {
+                *x += y;
+            }
+            (a, ah)
+        });
     let cells = counts
         .into_iter()
         .enumerate()
@@ -274,7 +295,29 @@ pub fn run_coverage(
         })
         .collect();
     let trials = trials.iter().map(|r| r.end - r.start).sum();
-    Coverage { bounds, nx, ny, cell_deg, source: MapSource::Run { trials }, cells }
+    let medians = phase_medians(&phase_hist);
+    (Coverage { bounds, nx, ny, cell_deg, source: MapSource::Run { trials }, cells }, medians)
+}
+
+/// Each phase's median from its histogram: the start of the tenth of a minute that holds the
+/// casualty at half the count (the lower middle one of an even count), so a phase that always
+/// takes a whole number of minutes shows that number, and any other is at most 0.1 min low.
+fn phase_medians(hist: &[u64]) -> PhaseMedians {
+    let mut out = PhaseMedians { median_min: [None; PHASES.len()], casualties: [0; PHASES.len()] };
+    for (k, h) in hist.chunks(MEDIAN_BINS + 1).enumerate() {
+        let n: u64 = h.iter().sum();
+        out.casualties[k] = n;
+        if n == 0 {
+            continue;
+        }
+        let mut seen = 0;
+        let bin = h.iter().position(|&c| {
+            seen += c;
+            2 * seen >= n
+        });
+        out.median_min[k] = bin.map(|b| if b == MEDIAN_BINS { f64::INFINITY } else { b as f64 / 10.0 });
+    }
+    out
 }
 
 /// The centre (lat, lon) of cell `i` of a grid `nx` wide.

@@ -481,7 +481,8 @@ fn coverage_map(pool: &rayon::ThreadPool, model: &Model, out: &Outputs, summary:
     let copts = CoverageOptions { grid: out.map_grid as usize, probes: out.map_probes, seed };
     let (bar, started, shown) = delayed_bar(None, "{spinner} coverage map: {pos} trials, {elapsed} elapsed");
     let trials = run_trials(&summary.run);
-    let load = pool.install(|| run_coverage(model, seed, &trials, copts.grid, &|n| advance(&bar, started, &shown, n)));
+    let (load, phase_medians) =
+        pool.install(|| run_coverage(model, seed, &trials, copts.grid, &|n| advance(&bar, started, &shown, n)));
     bar.finish_and_clear();
     let (bar, started, shown) = delayed_bar(None, "{spinner} reach map: {pos} cells, {elapsed} elapsed");
     let reach = pool.install(|| coverage(model, &copts, &|n| advance(&bar, started, &shown, n)));
@@ -493,7 +494,7 @@ fn coverage_map(pool: &rayon::ThreadPool, model: &Model, out: &Outputs, summary:
             load.nx, load.ny, load.source, reach.source
         ),
     };
-    (ReportMaps { load, reach }, meta)
+    (ReportMaps { load, reach, phase_medians }, meta)
 }
 
 fn simulate(

@@ -105,8 +105,11 @@ fn the_map_under_load_adds_up_to_the_runs_own_figures() {
     models.push(model(&variant));
     for m in &models {
         let (_, s) = run(m, 17, 12);
-        let map = run_coverage(m, 17, &run_trials(&s.run), 20, &|_| {});
+        let (map, medians) = run_coverage(m, 17, &run_trials(&s.run), 20, &|_| {});
         assert_eq!(map_totals(&map), run_totals(&s), "{}", m.name);
+        // The medians are of the casualties the run's phase means are of.
+        let counts: Vec<u64> = s.phases.iter().map(|p| p.casualties).collect();
+        assert_eq!(medians.casualties.to_vec(), counts, "{}", m.name);
         assert!(s.steps[0].eligible > 0, "{}: a run with casualties", m.name);
     }
 }
@@ -119,7 +122,7 @@ fn a_point_zones_casualties_all_land_in_the_cell_that_holds_it() {
         "centre = {{ lat = {lat}, lon = {lon} }}\nradius_km = 0\nincidents_per_day = 4\n{ZONE_PROPS}"
     )));
     let (_, s) = run(&m, 3, 10);
-    let map = run_coverage(&m, 3, &run_trials(&s.run), 25, &|_| {});
+    let (map, _) = run_coverage(&m, 3, &run_trials(&s.run), 25, &|_| {});
     let full: Vec<_> = map.cells.iter().filter(|c| c.n[0] > 0).collect();
     assert_eq!(full.len(), 1, "one cell holds every casualty");
     let c = full[0];
@@ -145,7 +148,7 @@ fn a_partial_merges_map_uses_exactly_the_trials_it_holds() {
     let mut s = Summary::new(&m, &tally, 9);
     s.run.partial = Some(Partial { trials_requested: 50, missing_trials: vec![[10, 20], [30, 40]] });
     assert_eq!(run_trials(&s.run), vec![0..10, 20..30, 40..50]);
-    let map = run_coverage(&m, 9, &run_trials(&s.run), 12, &|_| {});
+    let (map, _) = run_coverage(&m, 9, &run_trials(&s.run), 12, &|_| {});
     assert_eq!(map_totals(&map), run_totals(&s));
     assert_eq!(map.source, casevac::coverage::MapSource::Run { trials: 30 });
 }
@@ -158,9 +161,32 @@ fn the_map_under_load_does_not_depend_on_the_thread_count() {
         .map(|threads| {
             // Two ranges, as a partial merge gives, split differently across threads.
             let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
-            let map = pool.install(|| run_coverage(&m, 4, &[0..100, 100..150], 30, &|_| {}));
-            serde_json::to_string(&map).unwrap()
+            let (map, medians) = pool.install(|| run_coverage(&m, 4, &[0..100, 100..150], 30, &|_| {}));
+            assert!(medians.casualties[0] > 0);
+            serde_json::to_string(&(map, medians)).unwrap()
         })
         .into();
     assert_eq!(maps[0], maps[1]);
+}
+
+#[test]
+fn the_reporting_phases_median_is_the_exponential_delays() {
+    use casevac::coverage::{run_coverage, run_trials};
+    // Reporting takes the zone's report delay, exponential with mean 6 min: median 6 ln 2.
+    // Casualties of one incident share it, so the sample is the incidents: the median's standard
+    // error is 1 / (2 f(median) sqrt(n)) with f(median) = 1 / 12, that is 6 / sqrt(n).
+    let m = model(&laydown(&format!(
+        "centre = {{ lat = 0.0, lon = 0.5 }}\nradius_km = 80\nincidents_per_day = 4\n{ZONE_PROPS}"
+    )));
+    let (_, s) = run(&m, 31, 60);
+    let (_, medians) = run_coverage(&m, 31, &run_trials(&s.run), 10, &|_| {});
+    let incidents = s.incidents as f64;
+    let se = 6.0 / incidents.sqrt();
+    let median = medians.median_min[0].unwrap();
+    let expected = 6.0 * std::f64::consts::LN_2;
+    // 3.89 standard errors (two-sided 1e-4), and the tenth of a minute whose start it is.
+    assert!(
+        (median - expected).abs() <= 3.89 * se + 0.1,
+        "median {median} vs {expected} (se {se}, {incidents} incidents)"
+    );
 }

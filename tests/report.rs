@@ -72,6 +72,8 @@ fn the_html_report_is_self_contained_and_complete() {
     }
     // The phases and utilisation charts have their figures in tables beside them.
     assert!(html.contains("</figure><table class=phases>") && html.contains("</figure><table class=util>"));
+    // Medians beside the means, from the report's second pass over the run's trials.
+    assert!(html.contains("<tr><td><b>median</b>, all zones</td>") && html.contains("<tr><td>mean, all zones</td>"));
     // Nothing loads from elsewhere: no external scripts, styles, images or fonts.
     let lower = html.to_lowercase();
     for external in ["src=\"http", "src='http", "href=\"http", "<link", "<script", "url(", "@import"] {

@@ -1,6 +1,7 @@
 //! One self-contained HTML report: tables, charts inline, assumptions and run metadata.
 //! It loads nothing from the network, so it opens offline and pastes into a briefing.
 
+use crate::coverage::{MEDIAN_CAP_MIN, PhaseMedians};
 use crate::model::{AssetKind, ClockOrigin, Dispatch, Model, SEVERITIES};
 use crate::report::fmt::{Count, Interval, Label, Maybe, Pct, Quantile, Style};
 use crate::report::{minutes_label, step_title};
@@ -172,7 +173,15 @@ pub fn today_utc() -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
-pub fn render(model: &Model, s: &Summary, figures: &[Figure], meta: &RunMeta) -> String {
+/// The report page; `medians`, the phases' medians from the report's second pass, go into the
+/// phases table when given.
+pub fn render(
+    model: &Model,
+    s: &Summary,
+    figures: &[Figure],
+    meta: &RunMeta,
+    medians: Option<&PhaseMedians>,
+) -> String {
     let mut o = String::new();
     let sc = &s.scenario;
     let _ = write!(
@@ -248,7 +257,7 @@ pub fn render(model: &Model, s: &Summary, figures: &[Figure], meta: &RunMeta) ->
         deaths(&mut o, d);
     }
     figure_section(&mut o, figures, &|id| match id {
-        "phases" => phases_table(model, s),
+        "phases" => phases_table(model, s, medians),
         "utilisation" => utilisation_table(s),
         _ => String::new(),
     });
@@ -340,16 +349,27 @@ pub(super) fn figure_section(o: &mut String, figures: &[Figure], after: &dyn Fn(
 
 /// The phases chart's figures: mean minutes in each phase, over all zones and in each zone (by
 /// name), a row each, so a scenario of many zones makes a long table, not a wide one.
-fn phases_table(m: &Model, s: &Summary) -> String {
-    let mut o = String::from("<table class=phases><tr><th>mean minutes in</th>");
+fn phases_table(m: &Model, s: &Summary, medians: Option<&PhaseMedians>) -> String {
+    let mut o = String::from("<table class=phases><tr><th>minutes in</th>");
     for p in &s.phases {
         let _ = write!(o, "<th>{}</th>", Label(p.phase));
     }
     o.push_str("</tr>");
+    if let Some(md) = medians {
+        // Medians do not add up along the chain as means do, so they get a row of their own.
+        o.push_str("<tr><td><b>median</b>, all zones</td>");
+        for m in md.median_min {
+            let _ = match m {
+                Some(m) if m.is_infinite() => write!(o, "<td class=n>&gt;{}</td>", minutes_label(MEDIAN_CAP_MIN)),
+                m => write!(o, "<td class=n>{}</td>", Minutes1(m)),
+            };
+        }
+        o.push_str("</tr>");
+    }
     let all = std::iter::once(("all zones", &s.phases));
     let zones = m.zones.iter().zip(&s.phases_by_zone).map(|(z, p)| (z.name.as_str(), &p.phases));
     for (name, phases) in all.chain(zones) {
-        let _ = write!(o, "<tr><td>{}</td>", Esc(name));
+        let _ = write!(o, "<tr><td>{}{}</td>", if medians.is_some() { "mean, " } else { "" }, Esc(name));
         for p in phases {
             let _ = write!(o, "<td class=n>{}</td>", Minutes1(p.mean_min));
         }
@@ -357,7 +377,7 @@ fn phases_table(m: &Model, s: &Summary) -> String {
     }
     let _ = write!(
         o,
-        "</table><p class=note>Means over the casualties who reached each phase; a phase no casualty reached is marked {}.</p>",
+        "</table><p class=note>Over the casualties who reached each phase; a phase no casualty reached is marked {}. A mean above its median is pulled up by long waits of a few.</p>",
         S.missing()
     );
     o

@@ -54,11 +54,12 @@ pub fn to_json(result: &impl serde::Serialize) -> String {
 const CHARTS: [&str; 7] = ["compliance", "time_to_care", "deaths", "phases", "utilisation", "coverage", "reach"];
 
 /// A report's two maps on one grid: the run's casualties where they were wounded
-/// ([`crate::coverage::run_coverage`]), and the reach of lone probe casualties
-/// ([`crate::coverage::coverage`]).
+/// ([`crate::coverage::run_coverage`]), with the phases' medians from the same pass, and the
+/// reach of lone probe casualties ([`crate::coverage::coverage`]).
 pub struct ReportMaps {
     pub load: crate::coverage::Coverage,
     pub reach: crate::coverage::Coverage,
+    pub phase_medians: crate::coverage::PhaseMedians,
 }
 
 /// The names of the files `--report DIR` may write.
@@ -128,7 +129,10 @@ pub fn write_report(
         out.push((format!("{id}.svg"), svg.clone().into_bytes()));
         figures.push(html::Figure { id, title, png });
     }
-    out.push(("report.html".into(), html::render(model, summary, &figures, meta).into_bytes()));
+    out.push((
+        "report.html".into(),
+        html::render(model, summary, &figures, meta, Some(&maps.phase_medians)).into_bytes(),
+    ));
     out.push(("map.geojson".into(), geojson::to_geojson(model, summary, maps).into_bytes()));
     out.push(("summary.json".into(), to_json(summary).into_bytes()));
     debug_assert!(out.iter().all(|(n, _)| report_file_names().contains(n)));

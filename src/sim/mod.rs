@@ -15,6 +15,7 @@ mod record;
 pub mod streams;
 mod trace;
 
+pub use places::Place;
 pub use trace::{CasualtyTrace, DayTrace, TrialTrace};
 
 use crate::dist::unit;

@@ -10,19 +10,22 @@ use super::Engine;
 use crate::geo::Point;
 use crate::model::ClockOrigin;
 use crate::stats::Tally;
-use crate::stats::tally::to_ms;
+use crate::stats::tally::{Phase, to_ms};
+
+/// One counted casualty of a trial, as the report's second pass sees it.
+pub struct Place<'a> {
+    /// Where it was wounded.
+    pub pos: Point,
+    /// For each step, `None` if the step does not count the casualty, else whether it came in time.
+    pub judged: [Option<bool>; 3],
+    /// Minutes in each phase of the chain it reached, in order: the phases the run's means are of.
+    pub phases_min: &'a [f64],
+}
 
 impl Engine<'_> {
     /// Simulates trial `trial` exactly as [`Engine::trial`] does (adding it to `tally`), then
-    /// calls `visit` with the place of wounding of each casualty the run counts and, for each
-    /// step, `None` if the step does not count the casualty, else whether it came in time.
-    pub fn trial_by_place(
-        &mut self,
-        seed: u64,
-        trial: u64,
-        tally: &mut Tally,
-        mut visit: impl FnMut(Point, [Option<bool>; 3]),
-    ) {
+    /// calls `visit` with each casualty the run counts ([`Place`]).
+    pub fn trial_by_place(&mut self, seed: u64, trial: u64, tally: &mut Tally, mut visit: impl FnMut(Place)) {
         self.trial(seed, trial, tally);
         let m = self.model;
         let horizon = m.horizon_min();
@@ -45,7 +48,13 @@ impl Engine<'_> {
                 let t = milestones[step];
                 counted.then(|| t <= horizon && to_ms((t - origin).max(0.0)) <= deadline_ms[step][sev])
             });
-            visit(inc.pos, judged);
+            // The phases reached, as the run's tally counts them.
+            let last_phase = match (c.picked_up, c.surgery_t <= horizon) {
+                (false, _) => Phase::Report,
+                (true, false) => Phase::TravelToFacility,
+                (true, true) => Phase::WaitTable,
+            };
+            visit(Place { pos: inc.pos, judged, phases_min: &c.phase_min[..=last_phase as usize] });
         }
     }
 }

@@ -184,7 +184,7 @@ pub fn check_html(name: &str, text: &str, seed: u64, trials: u64) {
 pub fn report_maps(m: &Model, summary: &Summary, grid: usize, probes: u64) -> casevac::report::ReportMaps {
     use casevac::coverage::{CoverageOptions, coverage, run_coverage, run_trials};
     let seed = summary.run.seed;
-    let load = run_coverage(m, seed, &run_trials(&summary.run), grid, &|_| {});
+    let (load, phase_medians) = run_coverage(m, seed, &run_trials(&summary.run), grid, &|_| {});
     let reach = coverage(m, &CoverageOptions { grid, probes, seed }, &|_| {});
-    casevac::report::ReportMaps { load, reach }
+    casevac::report::ReportMaps { load, reach, phase_medians }
 }
