@@ -512,7 +512,8 @@ impl PhasesChart<'_> {
 impl Chart for PhasesChart<'_> {
     fn size(&self) -> (u32, u32) {
         let (rows, note) = self.rows();
-        (1000, 160 + 55 * rows.len() as u32 + if note.is_some() { NOTE_H } else { 0 })
+        // At least the legend's height: nine phases from 60 pixels down, 24 apart.
+        (1000, (160 + 55 * rows.len() as u32).max(300) + if note.is_some() { NOTE_H } else { 0 })
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
@@ -543,13 +544,16 @@ impl Chart for PhasesChart<'_> {
         }
         // The resuscitation and surgery deadlines as reference lines: a bar that ends past the
         // surgery line is a chain that, on average, misses the surgery step.
-        for t in deadlines {
+        // The first label on the left of its line and the second on the right, so two deadlines
+        // close together on a long axis do not write over each other.
+        for (k, t) in deadlines.into_iter().enumerate() {
             let style = ShapeStyle::from(&BLACK).stroke_width(1);
             chart.draw_series(DashedLineSeries::new([(t, 0.0), (t, n)], 6, 4, style)).map_err(err)?;
             let (px, py) = chart.backend_coord(&(t, n));
             let (ox, oy) = plot.get_base_pixel();
+            let (dx, h_pos) = if k == 0 { (-3, HPos::Right) } else { (3, HPos::Left) };
             let label =
-                Text::new(minutes_label(t), (px - ox + 3, py - oy + 2), font(12).pos(Pos::new(HPos::Left, VPos::Top)));
+                Text::new(minutes_label(t), (px - ox + dx, py - oy + 2), font(12).pos(Pos::new(h_pos, VPos::Top)));
             plot.draw(&label).map_err(err)?;
         }
         for (k, ph) in PHASES.iter().enumerate() {
@@ -603,7 +607,11 @@ impl UtilisationChart<'_> {
         }));
         let top = top_rows(&rows.iter().map(|r| r.1).collect::<Vec<_>>());
         if top.pooled.is_empty() {
-            return (rows, None);
+            // A mean over a month hides a burst: a camp attack can queue casualties for a table
+            // for hours while the month's mean stays low, so the chart says so.
+            let note = "Means over the whole period: a burst of casualties can fill tables for hours at a low mean \
+                        (see waiting for table, phases chart).";
+            return (rows, Some(note.to_string()));
         }
         let others = top.pooled.len();
         let mean = top.pooled.iter().map(|&i| rows[i].1).sum::<f64>() / others as f64;
