@@ -132,15 +132,18 @@ fn collection(name: &str, features: Vec<Value>) -> String {
     out
 }
 
-/// The properties of one map cell: its kind, zone, and for each step the share in time and the
-/// casualties it is of (a null share where there were none).
-fn cell_properties(model: &Model, kind: &str, c: &Cell) -> Value {
+/// The properties of one map cell: its kind, zone, and for each step the share in time and, on
+/// the map under load, the casualties it is of (a null share where there were none); a reach
+/// cell's shares are all of the same number of probes, so it does not repeat it.
+fn cell_properties(model: &Model, kind: &str, c: &Cell, counts: bool) -> Value {
     let mut p = serde_json::Map::new();
     p.insert("kind".into(), json!(kind));
     p.insert("zone".into(), json!(model.zones[c.zone].id));
     for (s, key) in ["first_aid", "resuscitation", "surgery"].iter().enumerate() {
         p.insert(format!("p_{key}"), json!((c.n[s] > 0).then(|| share(c.p[s]))));
-        p.insert(format!("n_{key}"), json!(c.n[s]));
+        if counts {
+            p.insert(format!("n_{key}"), json!(c.n[s]));
+        }
     }
     Value::Object(p)
 }
@@ -153,9 +156,9 @@ pub fn to_geojson(model: &Model, summary: &Summary, maps: &ReportMaps) -> String
     let mut features = site_features(model);
     features.extend(zone_features(model, Some(summary)));
     for (kind, map) in [("coverage_cell", &maps.load), ("reach_cell", &maps.reach)] {
-        let empty = |c: &Cell| matches!(map.source, MapSource::Run { .. }) && c.n.iter().all(|&n| n == 0);
-        for c in map.cells.iter().filter(|c| !empty(c)) {
-            features.push(cell_feature(c, map.cell_deg, cell_properties(model, kind, c)));
+        let run = matches!(map.source, MapSource::Run { .. });
+        for c in map.cells.iter().filter(|c| !run || c.n.iter().any(|&n| n > 0)) {
+            features.push(cell_feature(c, map.cell_deg, cell_properties(model, kind, c, run)));
         }
     }
     collection(&model.name, features)
