@@ -184,6 +184,10 @@ struct Outputs {
     /// With --report: coverage map cells along the longer side of the mission area.
     #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(2..=400))]
     map_grid: u64,
+    /// With --report: draw the PNG charts N times larger, for slides and print (the SVGs are
+    /// vector and the same at any size).
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=4))]
+    scale: u32,
     /// With --report: simulated casualties per coverage map cell.
     #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u64).range(1..=100_000))]
     map_probes: u64,
@@ -196,7 +200,7 @@ impl Outputs {
     /// The files to write; JSON for standard output is left to the caller's writer.
     fn paths(&self) -> OutputPaths {
         let json = self.json.clone().filter(|_| !self.json_to_stdout());
-        OutputPaths { json, csv: self.csv.clone(), report: self.report.clone() }
+        OutputPaths { json, csv: self.csv.clone(), report: self.report.clone(), chart_scale: self.scale }
     }
 
     fn json_to_stdout(&self) -> bool {

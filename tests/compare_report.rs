@@ -33,7 +33,7 @@ fn write(base: &Model, alts: &[Model], dir: &Path) -> Vec<PathBuf> {
     let comparison = Comparison::new(base, alts, &labels, &tally, opts.seed);
     let maps = paired_coverage(base, alts, &CoverageOptions { grid: 12, probes: 10, seed: opts.seed }, &|_| {});
     let meta = RunMeta { date_utc: "2026-01-01".into(), map_grid: "12 cells".into() };
-    compare_report::write(dir, base, alts, &comparison, &maps, &meta).unwrap()
+    compare_report::write(dir, base, alts, &comparison, &maps, &meta, 1).unwrap()
 }
 
 #[test]

@@ -93,7 +93,7 @@ fn a_run_at_the_caps_cuts_its_charts_but_not_its_tables() {
     let maps = common::report_maps(&m, &summary, 10, 5);
     let meta = RunMeta { date_utc: "2026-01-01".into(), map_grid: "test".into() };
     let dir = tempfile::tempdir().unwrap();
-    write_report(dir.path(), &m, &tally, &summary, &maps, &meta).unwrap();
+    write_report(dir.path(), &m, &tally, &summary, &maps, &meta, 1).unwrap();
     let other_zones = format!("{} other zones", ZONES - (ROWS - 1));
     let other_rows = format!("{} others (mean)", ASSETS + SURGICAL - (ROWS - 1));
     check_charts(
@@ -130,7 +130,7 @@ fn a_comparison_at_the_caps_cuts_its_difference_chart_but_not_its_tables() {
     let maps = paired_coverage(&base, &alts, &CoverageOptions { grid: 10, probes: 5, seed: 6 }, &|_| {});
     let meta = RunMeta { date_utc: "2026-01-01".into(), map_grid: "test".into() };
     let dir = tempfile::tempdir().unwrap();
-    compare_report::write(dir.path(), &base, &alts, &comparison, &maps, &meta).unwrap();
+    compare_report::write(dir.path(), &base, &alts, &comparison, &maps, &meta, 1).unwrap();
     let other_zones = format!("{} other zones", ZONES - (ROWS - 1));
     check_charts(dir.path(), &[("difference", &["all casualties", &other_zones, "largest difference"])]);
     let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();

@@ -20,7 +20,7 @@ fn write(path: &Path, dir: &Path, seed: u64) -> Vec<PathBuf> {
     let (tally, summary) = common::run(&m, seed, 30);
     let maps = common::report_maps(&m, &summary, 14, 20);
     let meta = RunMeta { date_utc: "2026-01-01".into(), map_grid: "test".into() };
-    write_report(dir, &m, &tally, &summary, &maps, &meta).unwrap()
+    write_report(dir, &m, &tally, &summary, &maps, &meta, 1).unwrap()
 }
 
 #[test]
@@ -280,4 +280,62 @@ fn charts_say_what_is_absent_and_name_what_they_show() {
     let phases = svg_texts(&std::fs::read_to_string(dir.path().join("phases.svg")).unwrap());
     assert!(phases.iter().any(|t| t == "Supply route Gao-Kidal") && !phases.iter().any(|t| t == "route_gao_kidal"));
     assert!(phases.iter().any(|t| t == "1 h") && phases.iter().any(|t| t == "2 h"), "{phases:?}");
+}
+
+/// A PNG's pixels as RGB triples, with its width and height.
+fn pixels(bytes: &[u8]) -> (u32, u32, Vec<[u8; 3]>) {
+    let mut reader = png::Decoder::new(std::io::Cursor::new(bytes)).read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    assert_eq!(info.color_type, png::ColorType::Rgb);
+    (info.width, info.height, buf[..info.buffer_size()].chunks(3).map(|p| [p[0], p[1], p[2]]).collect())
+}
+
+#[test]
+fn a_scaled_chart_is_drawn_larger_not_enlarged() {
+    use casevac::report::charts::{ComplianceChart, PALETTE, render_scaled};
+    let m = casevac::scenario::load(Path::new("scenarios/sahel-north.toml")).unwrap();
+    let (_, summary) = common::run(&m, 8, 30);
+    let chart = ComplianceChart { summary: &summary, targets_pct: m.targets_pct };
+    let (w1, h1, p1) = pixels(&render_scaled(&chart, 1).unwrap().0);
+    let (w3, h3, p3) = pixels(&render_scaled(&chart, 3).unwrap().0);
+    assert_eq!((w3, h3), (3 * w1, 3 * h1));
+    // The bars and the legend's swatch are rectangles of the first palette colour: drawn three
+    // times larger they cover nine times the pixels, give or take their edges.
+    let blue = PALETTE[0];
+    let count = |p: &[[u8; 3]]| p.iter().filter(|c| **c == [blue.0, blue.1, blue.2]).count() as f64;
+    let ratio = count(&p3) / count(&p1);
+    assert!(count(&p1) > 10_000.0 && (ratio - 9.0).abs() < 0.3, "{ratio}");
+    // Lines and letters are drawn at three times the size, not the small image's pixels copied
+    // three by three: a copy would make every 3x3 block one colour; a finer drawing has edges
+    // running through blocks, thousands of them along the labels and lines.
+    let mixed = (0..h1 as usize)
+        .flat_map(|y| (0..w1 as usize).map(move |x| (x, y)))
+        .filter(|&(x, y)| {
+            let at = |dx: usize, dy: usize| p3[(3 * y + dy) * w3 as usize + 3 * x + dx];
+            (0..9).any(|k| at(k % 3, k / 3) != at(0, 0))
+        })
+        .count();
+    assert!(mixed > 1000, "{mixed} blocks with an edge through them");
+}
+
+#[test]
+fn scale_option_draws_the_report_pngs_larger() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("slides");
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_casevac"))
+        .args(["run", "scenarios/masscal-camp-attack.toml", "-n", "10", "--map-grid", "8", "--map-probes", "5", "-q"])
+        .args(["--scale", "2", "--report"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    assert_eq!(png_size(&std::fs::read(out.join("compliance.png")).unwrap()), (2200, 1200));
+    // A scale the help does not offer is refused.
+    let bad = std::process::Command::new(env!("CARGO_BIN_EXE_casevac"))
+        .args(["run", "scenarios/masscal-camp-attack.toml", "-n", "10", "--scale", "9", "--report"])
+        .arg(dir.path().join("x"))
+        .output()
+        .unwrap();
+    assert!(!bad.status.success() && String::from_utf8_lossy(&bad.stderr).contains("--scale"));
 }

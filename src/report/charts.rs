@@ -4,6 +4,7 @@
 //! Colours are the Okabe-Ito palette for categories and viridis for the coverage scale, both
 //! readable with the common colour-vision deficiencies.
 
+use super::scaled::Scaled;
 use crate::coverage::{Coverage, MapSource};
 use crate::model::{AssetKind, Model, SEVERITIES, STEPS};
 use crate::report::{minutes_label, step_title};
@@ -70,18 +71,27 @@ pub trait Chart {
 
 /// Renders a chart to PNG bytes and an SVG document whose text is drawn as outlines.
 pub fn render(chart: &impl Chart) -> Result<(Vec<u8>, String), String> {
+    render_scaled(chart, 1)
+}
+
+/// Renders a chart to PNG bytes drawn `scale` times larger (every length, line and letter, not
+/// the pixels of the small image enlarged: for slides and print), and an SVG document, which
+/// is vector and does not need it.
+pub fn render_scaled(chart: &impl Chart, scale: u32) -> Result<(Vec<u8>, String), String> {
     register_font();
     let (w, h) = chart.size();
-    let mut rgb = vec![0u8; (w * h * 3) as usize];
+    let k = scale.max(1);
+    let (pw, ph) = (w * k, h * k);
+    let mut rgb = vec![0u8; (pw * ph * 3) as usize];
     {
-        let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
+        let root = Scaled::new(BitMapBackend::with_buffer(&mut rgb, (pw, ph)), k, FONT).into_drawing_area();
         root.fill(&WHITE).map_err(err)?;
         chart.draw(&root)?;
         root.present().map_err(err)?;
     }
     let mut png_bytes = Vec::new();
     {
-        let mut enc = png::Encoder::new(&mut png_bytes, w, h);
+        let mut enc = png::Encoder::new(&mut png_bytes, pw, ph);
         enc.set_color(png::ColorType::Rgb);
         enc.set_depth(png::BitDepth::Eight);
         let mut writer = enc.write_header().map_err(err)?;

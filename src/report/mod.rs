@@ -10,6 +10,7 @@ pub mod files;
 pub mod fmt;
 pub mod geojson;
 pub mod html;
+mod scaled;
 pub mod svg_text;
 pub mod table;
 
@@ -71,7 +72,8 @@ pub fn report_file_names() -> Vec<String> {
 
 /// Everything `--report DIR` writes: each chart as PNG and SVG, the HTML report, the GeoJSON
 /// maps and the JSON summary, as one folder that appears whole or not at all (see
-/// [`files::write_folder`]). Returns the files written, in order.
+/// [`files::write_folder`]). The PNGs are drawn `scale` times larger (for slides; 1 as designed).
+/// Returns the files written, in order.
 pub fn write_report(
     dir: &Path,
     model: &crate::model::Model,
@@ -79,6 +81,7 @@ pub fn write_report(
     summary: &crate::summary::Summary,
     maps: &ReportMaps,
     meta: &html::RunMeta,
+    scale: u32,
 ) -> anyhow::Result<Vec<std::path::PathBuf>> {
     use charts::*;
     let mut out: Vec<(String, Vec<u8>)> = Vec::new();
@@ -86,37 +89,41 @@ pub fn write_report(
         (
             "compliance",
             "Compliance with each step, overall and by severity, with 95% intervals",
-            render(&ComplianceChart { summary, targets_pct: model.targets_pct }),
+            render_scaled(&ComplianceChart { summary, targets_pct: model.targets_pct }, scale),
         ),
         (
             "time_to_care",
             "Cumulative share of casualties treated, by time after wounding",
-            render(&TimeToCareChart { summary, tally, model }),
+            render_scaled(&TimeToCareChart { summary, tally, model }, scale),
         ),
         (
             "deaths",
             "Modelled deaths against time to definitive care, per 100 casualties who could die",
             match &summary.deaths {
-                Some(deaths) => render(&DeathsChart { deaths }),
+                Some(deaths) => render_scaled(&DeathsChart { deaths }, scale),
                 None => Ok((Vec::new(), String::new())),
             },
         ),
         (
             "phases",
             "Where the minutes go: mean time in each phase of the chain, by zone, against the resuscitation and surgery deadlines",
-            render(&PhasesChart { summary, model }),
+            render_scaled(&PhasesChart { summary, model }, scale),
         ),
-        ("utilisation", "Utilisation of evacuation assets and operating tables", render(&UtilisationChart { summary })),
+        (
+            "utilisation",
+            "Utilisation of evacuation assets and operating tables",
+            render_scaled(&UtilisationChart { summary }, scale),
+        ),
         (
             "coverage",
             "Coverage map: the share of the run's casualties treated in time, by where they were wounded",
-            render(&CoverageChart { model, coverage: &maps.load }),
+            render_scaled(&CoverageChart { model, coverage: &maps.load }, scale),
         ),
         (
             "reach",
             "Reach, not the run: the probability that a single T1 casualty, with no other casualty competing, \
              is treated in time",
-            render(&CoverageChart { model, coverage: &maps.reach }),
+            render_scaled(&CoverageChart { model, coverage: &maps.reach }, scale),
         ),
     ];
     let mut figures = Vec::new();
@@ -145,6 +152,8 @@ pub struct OutputPaths {
     pub json: Option<PathBuf>,
     pub csv: Option<PathBuf>,
     pub report: Option<PathBuf>,
+    /// The report's PNG charts are drawn this many times larger (0 is taken as 1).
+    pub chart_scale: u32,
 }
 
 /// Checks every output of `casevac run` before it simulates, so a path that cannot be written
@@ -205,7 +214,7 @@ pub fn write_outputs(
     }
     if let Some(dir) = &paths.report {
         let (maps, meta) = map();
-        write_report(dir, model, tally, summary, &maps, &meta)?;
+        write_report(dir, model, tally, summary, &maps, &meta, paths.chart_scale)?;
         notes.push(format!("report written to {}", dir.join("report.html").display()));
     }
     Ok(notes)
