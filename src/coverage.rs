@@ -1,19 +1,25 @@
-//! Coverage maps: the probability that a single T1 casualty wounded at a point receives each
-//! step of care in time, on a grid over the mission area.
+//! Coverage maps: the share of casualties wounded in each cell of a grid over the mission area
+//! who receive each step of care in time. Two maps answer two questions:
 //!
-//! Each cell runs the same engine as `casevac run` ([`Engine::probe`]): one casualty at the
-//! cell's centre, wounded at a random time of day, with that day's serviceability and weather,
-//! and the reporting, first aid and ground access of the zone the point lies in (or the nearest
-//! zone). No other incident competes for assets, so the map shows what the laydown can reach,
-//! not how busy it is.
+//! - Under the run's load ([`run_coverage`]): the run's own casualties, from the same seed and
+//!   trials, each counted in the cell where it was wounded, competing for assets and tables as
+//!   in the run. Its cells add up to the run's figures exactly, so it is the map a report leads
+//!   with; cells where no casualty was wounded have no figure.
+//! - Reach ([`coverage`]): each cell runs the same engine as `casevac run` ([`Engine::probe`])
+//!   for one casualty at the cell's centre, wounded at a random time of day, with that day's
+//!   serviceability and weather, and the reporting, first aid and ground access of the zone the
+//!   point lies in (or the nearest zone). No other incident competes for assets, so this map
+//!   shows what the laydown can reach, not how busy it is, and reads far better than the run
+//!   when assets or tables are saturated.
 
 use crate::geo::Point;
 use crate::model::Model;
 use crate::sim::Engine;
 use crate::stats::Tally;
-use crate::stats::tally::Groups;
+use crate::stats::tally::{Groups, PHASES};
 use rayon::prelude::*;
 use serde::Serialize;
+use std::ops::Range;
 
 /// Probe streams start here so they never share a stream with the run's trials.
 const PROBE_STREAM_BASE: u64 = 1 << 62;
@@ -33,8 +39,45 @@ pub struct Cell {
     pub lon: f64,
     /// Index of the zone whose reporting and access the cell uses.
     pub zone: usize,
-    /// Probability of each step in time: first aid, resuscitation, surgery.
+    /// Share of each step in time: first aid, resuscitation, surgery (0 where `n` is 0).
     pub p: [f64; 3],
+    /// Casualties each share is of: the probes, or the run's casualties the step counts here.
+    pub n: [u64; 3],
+}
+
+/// Phases' medians over the run's casualties, all zones together: what the run's tally (sums
+/// only) cannot give, and what a mass-casualty event, whose long waits pull the means up, needs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PhaseMedians {
+    /// Each phase's median in minutes, to a tenth of a minute below; infinite beyond [`MEDIAN_CAP_MIN`];
+    /// `None` where no casualty reached the phase.
+    pub median_min: [Option<f64>; PHASES.len()],
+    /// Casualties who reached each phase.
+    pub casualties: [u64; PHASES.len()],
+}
+
+/// Phase times are binned by a tenth of a minute up to this; a median beyond is reported as such.
+pub const MEDIAN_CAP_MIN: f64 = 720.0;
+const MEDIAN_BINS: usize = (MEDIAN_CAP_MIN as usize) * 10;
+
+/// Where a map's casualties come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum MapSource {
+    /// `per_cell` probes of one casualty alone at each cell's centre.
+    Probes { per_cell: u64 },
+    /// The run's own casualties of `trials` trials, where they were wounded.
+    Run { trials: u64 },
+}
+
+impl std::fmt::Display for MapSource {
+    /// How the map's figures were made, for a chart's title or a report's run facts.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::report::fmt::Count;
+        match *self {
+            MapSource::Probes { per_cell } => write!(f, "{} casualties simulated alone per cell", Count(per_cell)),
+            MapSource::Run { trials } => write!(f, "the run's casualties of {} trials", Count(trials)),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -45,7 +88,7 @@ pub struct Coverage {
     pub ny: usize,
     /// Cell size in degrees: (lat, lon).
     pub cell_deg: (f64, f64),
-    pub probes: u64,
+    pub source: MapSource,
     /// Row-major from the south-west corner: index = row * nx + column.
     pub cells: Vec<Cell>,
 }
@@ -131,30 +174,163 @@ fn coverage_within(
     opts: &CoverageOptions,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Coverage {
-    let mid_lat = ((bounds[0] + bounds[1]) / 2.0).to_radians().cos();
-    let (h, w) = (bounds[1] - bounds[0], (bounds[3] - bounds[2]) * mid_lat);
-    let n = opts.grid.max(2);
-    let (nx, ny) = if w >= h {
-        (n, ((n as f64 * h / w).round() as usize).max(2))
-    } else {
-        (((n as f64 * w / h).round() as usize).max(2), n)
-    };
-    let cell_deg = (h / ny as f64, (bounds[3] - bounds[2]) / nx as f64);
+    let (nx, ny, cell_deg) = grid_over(bounds, opts.grid);
     let cells = (0..nx * ny)
         .into_par_iter()
         .map_init(
             || (Engine::new(model), Tally::new(model)),
             |(engine, tally), i| {
-                let (row, col) = (i / nx, i % nx);
-                let lat = bounds[0] + (row as f64 + 0.5) * cell_deg.0;
-                let lon = bounds[2] + (col as f64 + 0.5) * cell_deg.1;
+                let (lat, lon) = cell_centre(bounds, nx, cell_deg, i);
                 let pos = Point::new(lat, lon);
                 let stream = PROBE_STREAM_BASE + i as u64 * opts.probes;
                 let p = probe_point(model, engine, tally, opts.seed, stream, opts.probes, pos);
                 progress(1);
-                Cell { lat, lon, zone: zone_at(model, &pos), p }
+                Cell { lat, lon, zone: zone_at(model, &pos), p, n: [opts.probes; 3] }
             },
         )
         .collect();
-    Coverage { bounds, nx, ny, cell_deg, probes: opts.probes, cells }
+    Coverage { bounds, nx, ny, cell_deg, source: MapSource::Probes { per_cell: opts.probes }, cells }
+}
+
+/// Columns, rows and cell size (lat, lon degrees) of a grid over `bounds` with `grid` cells
+/// along the longer side and cells square in km.
+fn grid_over(bounds: [f64; 4], grid: usize) -> (usize, usize, (f64, f64)) {
+    let mid_lat = ((bounds[0] + bounds[1]) / 2.0).to_radians().cos();
+    let (h, w) = (bounds[1] - bounds[0], (bounds[3] - bounds[2]) * mid_lat);
+    let n = grid.max(2);
+    let (nx, ny) = if w >= h {
+        (n, ((n as f64 * h / w).round() as usize).max(2))
+    } else {
+        (((n as f64 * w / h).round() as usize).max(2), n)
+    };
+    (nx, ny, (h / ny as f64, (bounds[3] - bounds[2]) / nx as f64))
+}
+
+/// The trial indices a run's figures come from: all of `0..trials`, or for a partial merge,
+/// the requested trials less the missing ranges.
+pub fn run_trials(run: &crate::summary::RunInfo) -> Vec<Range<u64>> {
+    let Some(partial) = &run.partial else { return std::iter::once(0..run.trials).collect() };
+    let mut ranges = Vec::new();
+    let mut start = 0;
+    for &[a, b] in &partial.missing_trials {
+        if a > start {
+            ranges.push(start..a);
+        }
+        start = start.max(b);
+    }
+    if start < partial.trials_requested {
+        ranges.push(start..partial.trials_requested);
+    }
+    ranges
+}
+
+/// The map under the run's load: trials `trials` of `seed` simulated again exactly as the run
+/// simulated them, each counted casualty added to the cell of a `grid` over the mission area
+/// where it was wounded, with each step the run counts for it and whether it came in time; and,
+/// from the same pass, the phases' medians. `progress` is called with each block of trials done.
+pub fn run_coverage(
+    model: &Model,
+    seed: u64,
+    trials: &[Range<u64>],
+    grid: usize,
+    progress: &(dyn Fn(u64) + Sync),
+) -> (Coverage, PhaseMedians) {
+    // Blocks of trials, as in a run, so each parallel piece builds few engines and tallies.
+    const BLOCK: u64 = 64;
+    let bounds = mission_bounds(model);
+    let (nx, ny, cell_deg) = grid_over(bounds, grid);
+    let blocks: Vec<Range<u64>> = trials
+        .iter()
+        .flat_map(|r| (r.start..r.end).step_by(BLOCK as usize).map(move |a| a..(a + BLOCK).min(r.end)))
+        .collect();
+    // Per cell and step: (counted, in time); per phase, a histogram of its minutes by tenths
+    // and one bin beyond the cap. Integer counts, so any split of the blocks across threads adds
+    // up to the same map and medians.
+    let empty = || (vec![[(0u64, 0u64); 3]; nx * ny], vec![0u64; PHASES.len() * (MEDIAN_BINS + 1)]);
+    let (counts, phase_hist) = blocks
+        .par_iter()
+        .fold(
+            || (Engine::new(model), Tally::new(model), empty()),
+            |(mut engine, mut tally, (mut counts, mut hist)), block| {
+                for i in block.clone() {
+                    engine.trial_by_place(seed, i, &mut tally, |place| {
+                        let cell = &mut counts[cell_of(bounds, (nx, ny), cell_deg, place.pos)];
+                        for (c, j) in cell.iter_mut().zip(place.judged) {
+                            if let Some(ok) = j {
+                                c.0 += 1;
+                                c.1 += ok as u64;
+                            }
+                        }
+                        for (k, &m) in place.phases_min.iter().enumerate() {
+                            let bin = ((m.max(0.0) * 10.0) as usize).min(MEDIAN_BINS);
+                            hist[k * (MEDIAN_BINS + 1) + bin] += 1;
+                        }
+                    });
+                }
+                progress(block.end - block.start);
+                (engine, tally, (counts, hist))
+            },
+        )
+        .map(|(_, _, sums)| sums)
+        .reduce(empty, |(mut a, mut ah), (b, bh)| {
+            for (x, y) in a.iter_mut().zip(b) {
+                for (s, (n, k)) in y.into_iter().enumerate() {
+                    x[s].0 += n;
+                    x[s].1 += k;
+                }
+            }
+            for (x, y) in ah.iter_mut().zip(bh) {
+                *x += y;
+            }
+            (a, ah)
+        });
+    let cells = counts
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let (lat, lon) = cell_centre(bounds, nx, cell_deg, i);
+            let pos = Point::new(lat, lon);
+            let p = c.map(|(n, k)| if n == 0 { 0.0 } else { k as f64 / n as f64 });
+            Cell { lat, lon, zone: zone_at(model, &pos), p, n: c.map(|(n, _)| n) }
+        })
+        .collect();
+    let trials = trials.iter().map(|r| r.end - r.start).sum();
+    let medians = phase_medians(&phase_hist);
+    (Coverage { bounds, nx, ny, cell_deg, source: MapSource::Run { trials }, cells }, medians)
+}
+
+/// Each phase's median from its histogram: the start of the tenth of a minute that holds the
+/// casualty at half the count (the lower middle one of an even count), so a phase that always
+/// takes a whole number of minutes shows that number, and any other is at most 0.1 min low.
+fn phase_medians(hist: &[u64]) -> PhaseMedians {
+    let mut out = PhaseMedians { median_min: [None; PHASES.len()], casualties: [0; PHASES.len()] };
+    for (k, h) in hist.chunks(MEDIAN_BINS + 1).enumerate() {
+        let n: u64 = h.iter().sum();
+        out.casualties[k] = n;
+        if n == 0 {
+            continue;
+        }
+        let mut seen = 0;
+        let bin = h.iter().position(|&c| {
+            seen += c;
+            2 * seen >= n
+        });
+        out.median_min[k] = bin.map(|b| if b == MEDIAN_BINS { f64::INFINITY } else { b as f64 / 10.0 });
+    }
+    out
+}
+
+/// The centre (lat, lon) of cell `i` of a grid `nx` wide.
+fn cell_centre(bounds: [f64; 4], nx: usize, cell_deg: (f64, f64), i: usize) -> (f64, f64) {
+    let (row, col) = (i / nx, i % nx);
+    (bounds[0] + (row as f64 + 0.5) * cell_deg.0, bounds[2] + (col as f64 + 0.5) * cell_deg.1)
+}
+
+/// The cell holding `pos`; a point on or past the edge (the mission bounds hold every zone, so
+/// only by rounding) goes to the nearest edge cell.
+fn cell_of(bounds: [f64; 4], (nx, ny): (usize, usize), cell_deg: (f64, f64), pos: Point) -> usize {
+    let clamp = |x: f64, n: usize| (x.floor().max(0.0) as usize).min(n - 1);
+    let row = clamp((pos.lat - bounds[0]) / cell_deg.0, ny);
+    let col = clamp((pos.lon - bounds[2]) / cell_deg.1, nx);
+    row * nx + col
 }

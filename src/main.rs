@@ -5,13 +5,13 @@
 
 use anyhow::Context;
 use casevac::compare::Comparison;
-use casevac::coverage::{CoverageOptions, coverage, paired_coverage};
+use casevac::coverage::{CoverageOptions, coverage, paired_coverage, run_coverage, run_trials};
 use casevac::decide::sweep::Axis;
 use casevac::decide::{BadVariants, Objective, Study};
 use casevac::model::Model;
 use casevac::report::fmt::{Count, Elapsed, Rate};
 use casevac::report::html::{RunMeta, today_utc};
-use casevac::report::{self, OutputPaths, describe::describe, table};
+use casevac::report::{self, OutputPaths, ReportMaps, describe::describe, table};
 use casevac::run::RunOptions;
 use casevac::scenario::{self, Override, ScenarioError};
 use casevac::shard::{Counts, Shard, Source, TallyError, TallyFile};
@@ -286,6 +286,10 @@ struct Outputs {
     /// With --report: coverage map cells along the longer side of the mission area.
     #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(2..=400))]
     map_grid: u64,
+    /// With --report: draw the PNG charts N times larger, for slides and print (the SVGs are
+    /// vector and the same at any size).
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=4))]
+    scale: u32,
     /// With --report: simulated casualties per coverage map cell.
     #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u64).range(1..=100_000))]
     map_probes: u64,
@@ -298,7 +302,7 @@ impl Outputs {
     /// The files to write; JSON for standard output is left to the caller's writer.
     fn paths(&self) -> OutputPaths {
         let json = self.json.clone().filter(|_| !self.json_to_stdout());
-        OutputPaths { json, csv: self.csv.clone(), report: self.report.clone() }
+        OutputPaths { json, csv: self.csv.clone(), report: self.report.clone(), chart_scale: self.scale }
     }
 
     fn json_to_stdout(&self) -> bool {
@@ -358,7 +362,8 @@ struct DecideOutputs {
 impl DecideOutputs {
     fn paths(&self) -> OutputPaths {
         let json = self.json.clone().filter(|p| p.as_os_str() != "-");
-        OutputPaths { json, csv: self.csv.clone(), report: self.report.clone() }
+        // The decision charts are drawn at one size.
+        OutputPaths { json, csv: self.csv.clone(), report: self.report.clone(), chart_scale: 1 }
     }
 
     fn json_to_stdout(&self) -> bool {
@@ -842,22 +847,27 @@ fn thread_pool(threads: Option<u64>) -> anyhow::Result<rayon::ThreadPool> {
     pool.build().context("cannot start worker threads")
 }
 
-/// Computes the coverage map on `pool`, with its own progress bar, and the report's run facts.
-fn coverage_map(
-    pool: &rayon::ThreadPool,
-    model: &Model,
-    out: &Outputs,
-    seed: u64,
-) -> (casevac::coverage::Coverage, RunMeta) {
+/// Computes the report's maps on `pool`, with their own progress bar, and the report's run facts:
+/// the run's trials again, binned by place, then the reach of lone casualties on the same grid.
+fn coverage_map(pool: &rayon::ThreadPool, model: &Model, out: &Outputs, summary: &Summary) -> (ReportMaps, RunMeta) {
+    let seed = summary.run.seed;
     let copts = CoverageOptions { grid: out.map_grid as usize, probes: out.map_probes, seed };
-    let (bar, started, shown) = delayed_bar(None, "{spinner} coverage map: {pos} cells, {elapsed} elapsed");
-    let map = pool.install(|| coverage(model, &copts, &|n| advance(&bar, started, &shown, n)));
+    let (bar, started, shown) = delayed_bar(None, "{spinner} coverage map: {pos} trials, {elapsed} elapsed");
+    let trials = run_trials(&summary.run);
+    let (load, phase_medians) =
+        pool.install(|| run_coverage(model, seed, &trials, copts.grid, &|n| advance(&bar, started, &shown, n)));
+    bar.finish_and_clear();
+    let (bar, started, shown) = delayed_bar(None, "{spinner} reach map: {pos} cells, {elapsed} elapsed");
+    let reach = pool.install(|| coverage(model, &copts, &|n| advance(&bar, started, &shown, n)));
     bar.finish_and_clear();
     let meta = RunMeta {
         date_utc: today_utc(),
-        map_grid: format!("{} x {} cells, {} casualties simulated per cell", map.nx, map.ny, map.probes),
+        map_grid: format!(
+            "{} x {} cells; coverage from {}; reach from {}",
+            load.nx, load.ny, load.source, reach.source
+        ),
     };
-    (map, meta)
+    (ReportMaps { load, reach, phase_medians }, meta)
 }
 
 /// What `--precision` asked for against what the run reached, with a warning on standard error
@@ -1004,9 +1014,8 @@ fn run_outputs(
     summary: &Summary,
     outputs: &Outputs,
 ) -> anyhow::Result<Vec<String>> {
-    let notes = report::write_outputs(&outputs.paths(), model, tally, summary, || {
-        coverage_map(pool, model, outputs, summary.run.seed)
-    })?;
+    let notes =
+        report::write_outputs(&outputs.paths(), model, tally, summary, || coverage_map(pool, model, outputs, summary))?;
     if outputs.json_to_stdout() {
         write!(out, "{}", report::to_json(summary))?;
     } else if !outputs.quiet {
@@ -1036,10 +1045,10 @@ fn compare_outputs(
         let meta = RunMeta {
             date_utc: today_utc(),
             map_grid: format!(
-                "{} x {} cells, {} casualties simulated per cell, in each of {} scenarios",
+                "{} x {} cells, {}, in each of {} scenarios",
                 maps[0].nx,
                 maps[0].ny,
-                maps[0].probes,
+                maps[0].source,
                 maps.len()
             ),
         };

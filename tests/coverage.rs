@@ -73,3 +73,120 @@ fn coverage_is_deterministic_and_falls_with_distance() {
 fn dist(c: &casevac::coverage::Cell, lat: f64, lon: f64) -> f64 {
     Point::new(c.lat, c.lon).distance_km(&Point::new(lat, lon))
 }
+
+/// Each step's (counted, in time) added over a map's cells.
+fn map_totals(map: &casevac::coverage::Coverage) -> [(u64, u64); 3] {
+    let mut t = [(0, 0); 3];
+    for c in &map.cells {
+        for ((n, k), (&cn, &cp)) in t.iter_mut().zip(c.n.iter().zip(&c.p)) {
+            *n += cn;
+            *k += (cp * cn as f64).round() as u64;
+        }
+    }
+    t
+}
+
+fn run_totals(s: &casevac::summary::Summary) -> [(u64, u64); 3] {
+    std::array::from_fn(|k| (s.steps[k].eligible, s.steps[k].compliant))
+}
+
+#[test]
+fn the_map_under_load_adds_up_to_the_runs_own_figures() {
+    use casevac::coverage::{run_coverage, run_trials};
+    // Every bundled scenario (warm-up, scheduled mass casualties, request clocks, transfers),
+    // and the laydown with the other reading of the hour and the clock from the request.
+    let mut models: Vec<_> = bundled_scenarios().iter().map(|p| casevac::scenario::load(p).unwrap()).collect();
+    let zone = format!("centre = {{ lat = 0.0, lon = 0.5 }}\nradius_km = 80\nincidents_per_day = 6\n{ZONE_PROPS}");
+    let variant = laydown(&zone).replacen(
+        "period_days = 30",
+        "period_days = 30\nclock_origin = \"request\"\nresuscitation_counts = \"advanced\"",
+        1,
+    );
+    models.push(model(&variant));
+    for m in &models {
+        let (_, s) = run(m, 17, 12);
+        let (map, medians) = run_coverage(m, 17, &run_trials(&s.run), 20, &|_| {});
+        assert_eq!(map_totals(&map), run_totals(&s), "{}", m.name);
+        // The medians are of the casualties the run's phase means are of.
+        let counts: Vec<u64> = s.phases.iter().map(|p| p.casualties).collect();
+        assert_eq!(medians.casualties.to_vec(), counts, "{}", m.name);
+        assert!(s.steps[0].eligible > 0, "{}: a run with casualties", m.name);
+    }
+}
+
+#[test]
+fn a_point_zones_casualties_all_land_in_the_cell_that_holds_it() {
+    use casevac::coverage::{run_coverage, run_trials};
+    let (lat, lon) = (0.1, 0.35);
+    let m = model(&laydown(&format!(
+        "centre = {{ lat = {lat}, lon = {lon} }}\nradius_km = 0\nincidents_per_day = 4\n{ZONE_PROPS}"
+    )));
+    let (_, s) = run(&m, 3, 10);
+    let (map, _) = run_coverage(&m, 3, &run_trials(&s.run), 25, &|_| {});
+    let full: Vec<_> = map.cells.iter().filter(|c| c.n[0] > 0).collect();
+    assert_eq!(full.len(), 1, "one cell holds every casualty");
+    let c = full[0];
+    assert!((c.lat - lat).abs() <= map.cell_deg.0 / 2.0 && (c.lon - lon).abs() <= map.cell_deg.1 / 2.0);
+    for k in 0..3 {
+        assert_eq!(c.n[k], s.steps[k].eligible);
+        assert_eq!(Some(c.p[k]), s.steps[k].compliance);
+    }
+}
+
+#[test]
+fn a_partial_merges_map_uses_exactly_the_trials_it_holds() {
+    use casevac::coverage::{run_coverage, run_trials};
+    use casevac::summary::{Partial, Summary};
+    let m = model(&laydown(&format!(
+        "centre = {{ lat = 0.0, lon = 0.5 }}\nradius_km = 80\nincidents_per_day = 4\n{ZONE_PROPS}"
+    )));
+    // Trials [10, 20) and [30, 40) of 50 missing: the map must be of the other 30.
+    let mut tally = Tally::new(&m);
+    for first in [0, 20, 40] {
+        tally.merge(&casevac::run::run_batch(&m, 9, first, 10, &|_| {}));
+    }
+    let mut s = Summary::new(&m, &tally, 9);
+    s.run.partial = Some(Partial { trials_requested: 50, missing_trials: vec![[10, 20], [30, 40]] });
+    assert_eq!(run_trials(&s.run), vec![0..10, 20..30, 40..50]);
+    let (map, _) = run_coverage(&m, 9, &run_trials(&s.run), 12, &|_| {});
+    assert_eq!(map_totals(&map), run_totals(&s));
+    assert_eq!(map.source, casevac::coverage::MapSource::Run { trials: 30 });
+}
+
+#[test]
+fn the_map_under_load_does_not_depend_on_the_thread_count() {
+    use casevac::coverage::run_coverage;
+    let m = casevac::scenario::load(std::path::Path::new("scenarios/sahel-north.toml")).unwrap();
+    let maps: Vec<String> = [1, 3]
+        .map(|threads| {
+            // Two ranges, as a partial merge gives, split differently across threads.
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+            let (map, medians) = pool.install(|| run_coverage(&m, 4, &[0..100, 100..150], 30, &|_| {}));
+            assert!(medians.casualties[0] > 0);
+            serde_json::to_string(&(map, medians)).unwrap()
+        })
+        .into();
+    assert_eq!(maps[0], maps[1]);
+}
+
+#[test]
+fn the_reporting_phases_median_is_the_exponential_delays() {
+    use casevac::coverage::{run_coverage, run_trials};
+    // Reporting takes the zone's report delay, exponential with mean 6 min: median 6 ln 2.
+    // Casualties of one incident share it, so the sample is the incidents: the median's standard
+    // error is 1 / (2 f(median) sqrt(n)) with f(median) = 1 / 12, that is 6 / sqrt(n).
+    let m = model(&laydown(&format!(
+        "centre = {{ lat = 0.0, lon = 0.5 }}\nradius_km = 80\nincidents_per_day = 4\n{ZONE_PROPS}"
+    )));
+    let (_, s) = run(&m, 31, 60);
+    let (_, medians) = run_coverage(&m, 31, &run_trials(&s.run), 10, &|_| {});
+    let incidents = s.incidents as f64;
+    let se = 6.0 / incidents.sqrt();
+    let median = medians.median_min[0].unwrap();
+    let expected = 6.0 * std::f64::consts::LN_2;
+    // 3.89 standard errors (two-sided 1e-4), and the tenth of a minute whose start it is.
+    assert!(
+        (median - expected).abs() <= 3.89 * se + 0.1,
+        "median {median} vs {expected} (se {se}, {incidents} incidents)"
+    );
+}

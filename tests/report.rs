@@ -2,12 +2,11 @@
 
 mod common;
 
-use casevac::coverage::{CoverageOptions, coverage};
 use casevac::report::html::RunMeta;
 use casevac::report::write_report;
 use std::path::{Path, PathBuf};
 
-const CHARTS: [&str; 6] = ["compliance", "time_to_care", "deaths", "phases", "utilisation", "coverage"];
+const CHARTS: [&str; 7] = ["compliance", "time_to_care", "deaths", "phases", "utilisation", "coverage", "reach"];
 
 fn png_size(bytes: &[u8]) -> (u32, u32) {
     assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "PNG signature");
@@ -19,9 +18,9 @@ fn png_size(bytes: &[u8]) -> (u32, u32) {
 fn write(path: &Path, dir: &Path, seed: u64) -> Vec<PathBuf> {
     let m = casevac::scenario::load(path).unwrap();
     let (tally, summary) = common::run(&m, seed, 30);
-    let map = coverage(&m, &CoverageOptions { grid: 14, probes: 20, seed }, &|_| {});
+    let maps = common::report_maps(&m, &summary, 14, 20);
     let meta = RunMeta { date_utc: "2026-01-01".into(), map_grid: "test".into() };
-    write_report(dir, &m, &tally, &summary, &map, &meta).unwrap()
+    write_report(dir, &m, &tally, &summary, &maps, &meta, 1).unwrap()
 }
 
 #[test]
@@ -38,7 +37,8 @@ fn every_chart_of_every_bundled_scenario_renders() {
             assert!(png.len() > 10_000, "{chart}: a drawn chart, not a blank one ({} bytes)", png.len());
             let svg = std::fs::read_to_string(dir.path().join(format!("{chart}.svg"))).unwrap();
             assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"), "{chart}.svg");
-            assert!(svg.contains("<text"), "{chart}.svg has its labels");
+            // Labels are outlines of the embedded font, each keeping its words for readers.
+            assert!(svg.contains("aria-label=") && !svg.contains("<text"), "{chart}.svg has its labels as outlines");
         }
     }
 }
@@ -59,6 +59,21 @@ fn the_html_report_is_self_contained_and_complete() {
     {
         assert!(html.contains(needle), "missing {needle}");
     }
+    // Each step against the scenario's targets (80% surgery; this laydown is far below it).
+    assert!(html.contains("<h3>Against the mission's targets</h3>"));
+    let surgery = html.split("<tr><td>surgery</td><td class=n>80%</td>").nth(1).expect("the surgery target row");
+    assert!(surgery.split("</tr>").next().unwrap().contains("not met, short by"), "{surgery:.300}");
+    // A Level 1 clinic has no operating tables: no "0 tables" nor an operation length.
+    let facilities = html.split("<h3>Facilities</h3>").nth(1).unwrap().split("</table>").next().unwrap();
+    let level1: Vec<&str> = facilities.split("<tr>").filter(|r| r.contains("<td>level1</td>")).collect();
+    assert!(!level1.is_empty());
+    for row in level1 {
+        assert!(row.ends_with("<td class=n>–</td><td class=n>–</td></tr>"), "{row}");
+    }
+    // The phases and utilisation charts have their figures in tables beside them.
+    assert!(html.contains("</figure><table class=phases>") && html.contains("</figure><table class=util>"));
+    // Medians beside the means, from the report's second pass over the run's trials.
+    assert!(html.contains("<tr><td><b>median</b>, all zones</td>") && html.contains("<tr><td>mean, all zones</td>"));
     // Nothing loads from elsewhere: no external scripts, styles, images or fonts.
     let lower = html.to_lowercase();
     for external in ["src=\"http", "src='http", "href=\"http", "<link", "<script", "url(", "@import"] {
@@ -71,24 +86,101 @@ fn the_geojson_holds_sites_zones_and_the_grid() {
     let dir = tempfile::tempdir().unwrap();
     write(Path::new("scenarios/sahel-north.toml"), dir.path(), 3);
     let v: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.path().join("map.geojson")).unwrap()).unwrap();
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("summary.json")).unwrap()).unwrap();
     assert_eq!(v["type"], "FeatureCollection");
     let features = v["features"].as_array().unwrap();
     let kind = |k: &str| features.iter().filter(|f| f["properties"]["kind"] == k).collect::<Vec<_>>();
     assert_eq!(kind("site").len(), 5);
     assert_eq!(kind("zone").len(), 5);
-    let cells = kind("coverage_cell");
-    assert!(cells.len() >= 14 * 2);
-    for f in &cells {
+    // The reach map has every cell; the map under load only the cells where a casualty was
+    // counted, and its counts add up to the run's.
+    let reach = kind("reach_cell");
+    assert!(reach.len() >= 14 * 2);
+    let load = kind("coverage_cell");
+    assert!(!load.is_empty() && load.len() < reach.len());
+    for (k, key) in ["first_aid", "resuscitation", "surgery"].iter().enumerate() {
+        let n: u64 = load.iter().map(|f| f["properties"][format!("n_{key}")].as_u64().unwrap()).sum();
+        assert_eq!(n, summary["steps"][k]["eligible"].as_u64().unwrap(), "{key}");
+    }
+    for f in reach.iter().chain(&load) {
         for key in ["p_first_aid", "p_resuscitation", "p_surgery"] {
-            let p = f["properties"][key].as_f64().unwrap();
-            assert!((0.0..=1.0).contains(&p));
+            let p = &f["properties"][key];
+            assert!(p.is_null() || (0.0..=1.0).contains(&p.as_f64().unwrap()), "{p}");
         }
         let ring = f["geometry"]["coordinates"][0].as_array().unwrap();
         assert_eq!(ring.len(), 5, "a closed square");
         assert_eq!(ring[0], ring[4]);
     }
+    // Zones carry the run's figures for styling; sites their facilities and assets as objects.
+    for (z, zone) in kind("zone").iter().enumerate() {
+        let by_zone = &summary["by_zone"][z];
+        assert_eq!(zone["properties"]["id"], by_zone["group"]);
+        let p = zone["properties"]["p_surgery"].as_f64().unwrap();
+        assert!((p - by_zone["steps"][2]["compliance"].as_f64().unwrap()).abs() <= 0.5e-4, "{p}");
+        assert_eq!(zone["properties"]["n_surgery"], by_zone["steps"][2]["eligible"]);
+    }
     let gao = kind("site").into_iter().find(|f| f["properties"]["id"] == "gao").unwrap();
     assert_eq!(gao["geometry"]["coordinates"], serde_json::json!([-0.04, 16.2666]), "[lon, lat]");
+    let facilities = gao["properties"]["facilities"].as_array().unwrap();
+    assert!(facilities.iter().any(|f| f["operating_tables"].as_u64().unwrap() > 0 && f["surgery"] == true));
+    assert!(gao["properties"]["assets"].as_array().unwrap().iter().all(|a| a["count"].as_u64().unwrap() > 0));
+}
+
+/// Every Polygon's exterior ring of a FeatureCollection, as [lon, lat] pairs.
+fn rings(v: &serde_json::Value) -> Vec<Vec<[f64; 2]>> {
+    v["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["geometry"]["type"] == "Polygon")
+        .map(|f| {
+            let ring = f["geometry"]["coordinates"][0].as_array().unwrap();
+            ring.iter().map(|p| [p[0].as_f64().unwrap(), p[1].as_f64().unwrap()]).collect()
+        })
+        .collect()
+}
+
+#[test]
+fn geojson_rings_are_counter_clockwise_and_coordinates_have_six_decimals() {
+    // The bundled scenarios' circles and polygons, and a zone drawn clockwise on purpose.
+    let dir = tempfile::tempdir().unwrap();
+    let clockwise = common::scenario(
+        "period_days = 2",
+        "site = \"hospital\"\nlevel = \"level2\"",
+        "kind = \"ground\"\nbase = \"base\"\ncount = 2\nspeed_kmh = 60",
+        "polygon = [[0.3, 0.1], [0.3, 0.6], [-0.2, 0.6], [-0.2, 0.1]]\nincidents_per_day = 3\n\
+         severity = { t1 = 0.5, t2 = 0.3, t3 = 0.2 }\nsurgery_share = { t1 = 0.8, t2 = 0.5, t3 = 0.1 }\n\
+         first_aider_share = 0.5\nfirst_aid_min = { uniform = { min = 2, max = 14 } }\n\
+         report_delay_min = { exponential = { mean = 6 } }",
+    );
+    let cw_path = dir.path().join("clockwise.toml");
+    std::fs::write(&cw_path, clockwise).unwrap();
+    let mut paths = common::bundled_scenarios();
+    paths.push(cw_path);
+    for (i, path) in paths.iter().enumerate() {
+        let out = dir.path().join(format!("r{i}"));
+        write(path, &out, 5);
+        let text = std::fs::read_to_string(out.join("map.geojson")).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let rings = rings(&v);
+        assert!(rings.len() > 10, "{}", path.display());
+        for ring in &rings {
+            assert_eq!(ring.first(), ring.last(), "closed");
+            // The shoelace sum, positive for a counter-clockwise ring in (lon, lat).
+            let twice_area: f64 = ring.windows(2).map(|w| w[0][0] * w[1][1] - w[1][0] * w[0][1]).sum();
+            assert!(twice_area > 0.0, "{}: a clockwise ring {ring:?}", path.display());
+        }
+        // As written, no coordinate has more than six decimals.
+        let coords = text.split("\"coordinates\":").skip(1).map(|rest| &rest[..rest.find('"').unwrap()]);
+        for c in coords {
+            for number in c.split(|ch: char| !(ch.is_ascii_digit() || ch == '.' || ch == '-' || ch == 'e')) {
+                assert!(!number.contains('e'), "{number}: written in full");
+                let decimals = number.split_once('.').map_or(0, |(_, d)| d.len());
+                assert!(decimals <= 6, "{}: {number} has {decimals} decimals", path.display());
+            }
+        }
+    }
 }
 
 #[test]
@@ -159,4 +251,91 @@ fn without_the_outcome_model_the_report_has_no_deaths_chart() {
     assert!(!out.join("deaths.png").exists());
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(!html.contains("<figure id=deaths>"));
+}
+
+/// The words of an SVG chart's labels, one string per label (drawn as outlines, each with its
+/// words in `aria-label`).
+fn svg_texts(svg: &str) -> Vec<String> {
+    svg.split("aria-label=\"").skip(1).filter_map(|t| Some(t.split('"').next()?.to_string())).collect()
+}
+
+#[test]
+fn charts_say_what_is_absent_and_name_what_they_show() {
+    let dir = tempfile::tempdir().unwrap();
+    // The camp attack: no T3 casualty needs surgery, and T3 is not counted for first aid or
+    // resuscitation, so T3's three slots say n/a rather than look like 0%.
+    write(Path::new("scenarios/masscal-camp-attack.toml"), dir.path(), 6);
+    let svg = |name: &str| std::fs::read_to_string(dir.path().join(format!("{name}.svg"))).unwrap();
+    let compliance = svg_texts(&svg("compliance"));
+    assert_eq!(compliance.iter().filter(|t| *t == "n/a").count(), 3, "{compliance:?}");
+    // Every drawn bar has its value written on it: a label per bar, each a whole percentage.
+    let values = compliance.iter().filter(|t| t.ends_with('%') && !t.starts_with("target") && t.len() <= 4).count();
+    assert_eq!(values, 3 * 4 - 3 + 11, "nine bars and the axis's eleven ticks: {compliance:?}");
+    let time = svg_texts(&svg("time_to_care"));
+    assert!(time.iter().any(|t| t.contains("Mass-casualty attack on a camp")), "{time:?}");
+    assert!(time.iter().any(|t| t.contains("axis cut at 6 h")), "{time:?}");
+    // The phases chart names zones, and marks the deadlines.
+    let dir = tempfile::tempdir().unwrap();
+    write(Path::new("scenarios/sahel-north.toml"), dir.path(), 6);
+    let phases = svg_texts(&std::fs::read_to_string(dir.path().join("phases.svg")).unwrap());
+    assert!(phases.iter().any(|t| t == "Supply route Gao-Kidal") && !phases.iter().any(|t| t == "route_gao_kidal"));
+    assert!(phases.iter().any(|t| t == "1 h") && phases.iter().any(|t| t == "2 h"), "{phases:?}");
+}
+
+/// A PNG's pixels as RGB triples, with its width and height.
+fn pixels(bytes: &[u8]) -> (u32, u32, Vec<[u8; 3]>) {
+    let mut reader = png::Decoder::new(std::io::Cursor::new(bytes)).read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    assert_eq!(info.color_type, png::ColorType::Rgb);
+    (info.width, info.height, buf[..info.buffer_size()].chunks(3).map(|p| [p[0], p[1], p[2]]).collect())
+}
+
+#[test]
+fn a_scaled_chart_is_drawn_larger_not_enlarged() {
+    use casevac::report::charts::{ComplianceChart, PALETTE, render_scaled};
+    let m = casevac::scenario::load(Path::new("scenarios/sahel-north.toml")).unwrap();
+    let (_, summary) = common::run(&m, 8, 30);
+    let chart = ComplianceChart { summary: &summary, targets_pct: m.targets_pct };
+    let (w1, h1, p1) = pixels(&render_scaled(&chart, 1).unwrap().0);
+    let (w3, h3, p3) = pixels(&render_scaled(&chart, 3).unwrap().0);
+    assert_eq!((w3, h3), (3 * w1, 3 * h1));
+    // The bars and the legend's swatch are rectangles of the first palette colour: drawn three
+    // times larger they cover nine times the pixels, give or take their edges.
+    let blue = PALETTE[0];
+    let count = |p: &[[u8; 3]]| p.iter().filter(|c| **c == [blue.0, blue.1, blue.2]).count() as f64;
+    let ratio = count(&p3) / count(&p1);
+    assert!(count(&p1) > 10_000.0 && (ratio - 9.0).abs() < 0.3, "{ratio}");
+    // Lines and letters are drawn at three times the size, not the small image's pixels copied
+    // three by three: a copy would make every 3x3 block one colour; a finer drawing has edges
+    // running through blocks, thousands of them along the labels and lines.
+    let mixed = (0..h1 as usize)
+        .flat_map(|y| (0..w1 as usize).map(move |x| (x, y)))
+        .filter(|&(x, y)| {
+            let at = |dx: usize, dy: usize| p3[(3 * y + dy) * w3 as usize + 3 * x + dx];
+            (0..9).any(|k| at(k % 3, k / 3) != at(0, 0))
+        })
+        .count();
+    assert!(mixed > 1000, "{mixed} blocks with an edge through them");
+}
+
+#[test]
+fn scale_option_draws_the_report_pngs_larger() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("slides");
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_casevac"))
+        .args(["run", "scenarios/masscal-camp-attack.toml", "-n", "10", "--map-grid", "8", "--map-probes", "5", "-q"])
+        .args(["--scale", "2", "--report"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    assert_eq!(png_size(&std::fs::read(out.join("compliance.png")).unwrap()), (2200, 1200));
+    // A scale the help does not offer is refused.
+    let bad = std::process::Command::new(env!("CARGO_BIN_EXE_casevac"))
+        .args(["run", "scenarios/masscal-camp-attack.toml", "-n", "10", "--scale", "9", "--report"])
+        .arg(dir.path().join("x"))
+        .output()
+        .unwrap();
+    assert!(!bad.status.success() && String::from_utf8_lossy(&bad.stderr).contains("--scale"));
 }

@@ -413,7 +413,7 @@ fn table_and_html_show_the_same_numbers() {
     assert!(summary.casualties >= 1000, "a four-digit count, so thousands separators show");
     let table: Vec<String> = casevac::report::table::render(&summary).lines().map(String::from).collect();
     let meta = RunMeta { date_utc: "2026-01-01".into(), map_grid: "none".into() };
-    let html = html_lines(&render(&model, &summary, &[], &meta));
+    let html = html_lines(&render(&model, &summary, &[], &meta, None));
 
     let casualties = |l: &str| numbers(l)[0].clone();
     assert_eq!(

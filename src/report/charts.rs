@@ -4,7 +4,8 @@
 //! Colours are the Okabe-Ito palette for categories and viridis for the coverage scale, both
 //! readable with the common colour-vision deficiencies.
 
-use crate::coverage::Coverage;
+use super::scaled::Scaled;
+use crate::coverage::{Coverage, MapSource};
 use crate::model::{AssetKind, Model, SEVERITIES, STEPS};
 use crate::report::{minutes_label, step_title};
 use crate::stats::tally::{HIST_BINS, PHASES};
@@ -68,20 +69,29 @@ pub trait Chart {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult;
 }
 
-/// Renders a chart to PNG bytes and an SVG document.
+/// Renders a chart to PNG bytes and an SVG document whose text is drawn as outlines.
 pub fn render(chart: &impl Chart) -> Result<(Vec<u8>, String), String> {
+    render_scaled(chart, 1)
+}
+
+/// Renders a chart to PNG bytes drawn `scale` times larger (every length, line and letter, not
+/// the pixels of the small image enlarged: for slides and print), and an SVG document, which
+/// is vector and does not need it.
+pub fn render_scaled(chart: &impl Chart, scale: u32) -> Result<(Vec<u8>, String), String> {
     register_font();
     let (w, h) = chart.size();
-    let mut rgb = vec![0u8; (w * h * 3) as usize];
+    let k = scale.max(1);
+    let (pw, ph) = (w * k, h * k);
+    let mut rgb = vec![0u8; (pw * ph * 3) as usize];
     {
-        let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
+        let root = Scaled::new(BitMapBackend::with_buffer(&mut rgb, (pw, ph)), k, FONT).into_drawing_area();
         root.fill(&WHITE).map_err(err)?;
         chart.draw(&root)?;
         root.present().map_err(err)?;
     }
     let mut png_bytes = Vec::new();
     {
-        let mut enc = png::Encoder::new(&mut png_bytes, w, h);
+        let mut enc = png::Encoder::new(&mut png_bytes, pw, ph);
         enc.set_color(png::ColorType::Rgb);
         enc.set_depth(png::BitDepth::Eight);
         let mut writer = enc.write_header().map_err(err)?;
@@ -94,7 +104,8 @@ pub fn render(chart: &impl Chart) -> Result<(Vec<u8>, String), String> {
         chart.draw(&root)?;
         root.present().map_err(err)?;
     }
-    Ok((png_bytes, svg))
+    // Text as outlines of the embedded font, so the SVG looks like the PNG everywhere.
+    Ok((png_bytes, super::svg_text::text_to_paths(&svg, FONT_BYTES)?))
 }
 
 pub(super) fn pct(p: Option<f64>) -> f64 {
@@ -111,12 +122,14 @@ pub struct ComplianceChart<'a> {
 
 impl Chart for ComplianceChart<'_> {
     fn size(&self) -> (u32, u32) {
-        (1000, 600)
+        (1100, 600)
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
         let s = self.summary;
-        let mut chart = compliance_frame(root, &format!("10-1-2 compliance: {}", s.scenario.name))?;
+        // The legend has a strip of its own on the right, so it never covers a bar.
+        let (plot, legend) = root.split_horizontally(root.dim_in_pixel().0 - LEGEND_W);
+        let mut chart = compliance_frame(&plot, &format!("10-1-2 compliance: {}", s.scenario.name))?;
         let series: [(&str, Vec<&StepResult>); 4] = [
             ("all casualties", s.steps.iter().collect()),
             (SEVERITIES[0], s.by_severity[0].steps.iter().collect()),
@@ -124,22 +137,32 @@ impl Chart for ComplianceChart<'_> {
             (SEVERITIES[2], s.by_severity[2].steps.iter().collect()),
         ];
         let bar = 0.18;
-        for (k, (name, steps)) in series.iter().enumerate() {
+        for (k, (_, steps)) in series.iter().enumerate() {
             let colour = PALETTE[k];
             let x0 = |g: usize| g as f64 + 0.14 + k as f64 * bar;
-            let bars = steps.iter().enumerate().filter(|(_, st)| st.eligible > 0).map(|(g, st)| {
-                Rectangle::new([(x0(g), 0.0), (x0(g) + bar * 0.9, pct(st.compliance))], colour.filled())
-            });
-            chart
-                .draw_series(bars)
-                .map_err(err)?
-                .label(*name)
-                .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 14, y + 6)], colour.filled()));
-            let whiskers = steps.iter().enumerate().filter(|(_, st)| st.eligible > 0).map(|(g, st)| {
+            for (g, st) in steps.iter().enumerate() {
                 let xm = x0(g) + bar * 0.45;
-                PathElement::new(vec![(xm, pct(st.ci95_low)), (xm, pct(st.ci95_high))], BLACK.stroke_width(2))
-            });
-            chart.draw_series(whiskers).map_err(err)?;
+                if st.eligible == 0 {
+                    // No casualty of this group needed the step (or the step does not count it):
+                    // say so, rather than leave a gap that reads as 0%.
+                    let na = Text::new("n/a", (xm, 1.0), font(13).pos(Pos::new(HPos::Center, VPos::Bottom)));
+                    chart.draw_series(std::iter::once(na)).map_err(err)?;
+                    continue;
+                }
+                let top = pct(st.compliance);
+                let rect = Rectangle::new([(x0(g), 0.0), (x0(g) + bar * 0.9, top)], colour.filled());
+                chart.draw_series(std::iter::once(rect)).map_err(err)?;
+                let whisker =
+                    PathElement::new(vec![(xm, pct(st.ci95_low)), (xm, pct(st.ci95_high))], BLACK.stroke_width(2));
+                chart.draw_series(std::iter::once(whisker)).map_err(err)?;
+                // The value above the bar and its interval, so it can be read without the axis.
+                let label = Text::new(
+                    format!("{top:.0}%"),
+                    (xm, pct(st.ci95_high).max(top) + 1.0),
+                    font(13).pos(Pos::new(HPos::Center, VPos::Bottom)),
+                );
+                chart.draw_series(std::iter::once(label)).map_err(err)?;
+            }
         }
         for (g, target) in self.targets_pct.iter().enumerate() {
             if let Some(t) = target {
@@ -150,8 +173,8 @@ impl Chart for ComplianceChart<'_> {
                 chart
                     .draw_series(std::iter::once(Text::new(
                         format!("target {t:.0}%"),
-                        (g as f64 + 0.06, *t + 1.0),
-                        font(13).pos(Pos::new(HPos::Left, VPos::Bottom)),
+                        (g as f64 + 0.95, *t + 1.0),
+                        font(13).pos(Pos::new(HPos::Right, VPos::Bottom)),
                     )))
                     .map_err(err)?;
             }
@@ -162,9 +185,33 @@ impl Chart for ComplianceChart<'_> {
             root.draw(&Text::new(label, (px, py + 12), font(15).pos(Pos::new(HPos::Center, VPos::Top))))
                 .map_err(err)?;
         }
-        draw_legend(&mut chart, SeriesLabelPosition::UpperRight)?;
-        Ok(())
+        let keys: Vec<(String, RGBColor)> =
+            series.iter().enumerate().map(|(k, (n, _))| (n.to_string(), PALETTE[k])).collect();
+        side_legend(&legend, &keys, "n/a: no casualty of the group\nneeded the step, or the\nstep does not count it")
     }
+}
+
+/// Width of the legend strip beside a chart's plot.
+const LEGEND_W: u32 = 190;
+
+/// A legend in its own strip beside the plot: a swatch and a name per key, then a grey note.
+fn side_legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    keys: &[(String, RGBColor)],
+    note: &str,
+) -> DrawResult {
+    let mut y = 70;
+    for (name, colour) in keys {
+        area.draw(&Rectangle::new([(10, y - 7), (26, y + 7)], colour.filled())).map_err(err)?;
+        area.draw(&Text::new(name.clone(), (34, y), font(14).pos(Pos::new(HPos::Left, VPos::Center)))).map_err(err)?;
+        y += 24;
+    }
+    y += 10;
+    for line in note.lines() {
+        area.draw(&Text::new(line.to_string(), (10, y), font(12).color(&RGBColor(80, 80, 80)))).map_err(err)?;
+        y += 16;
+    }
+    Ok(())
 }
 
 /// A tick label in degrees with as many decimals as the span needs (and no "-0.0").
@@ -189,39 +236,58 @@ pub struct TimeToCareChart<'a> {
     pub model: &'a Model,
 }
 
+/// A time on an axis in minutes up to an hour and in hours beyond: "30 min", "1 h", "2 h 30".
+fn clock_label(m: f64) -> String {
+    let m = m.round() as i64;
+    match (m / 60, m % 60) {
+        (0, min) => format!("{min} min"),
+        (h, 0) => format!("{h} h"),
+        (h, min) => format!("{h} h {min:02}"),
+    }
+}
+
 impl Chart for TimeToCareChart<'_> {
     fn size(&self) -> (u32, u32) {
-        (1000, 600)
+        (1000, 620)
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
-        // Show to twice the last deadline, further if most casualties are not treated by then,
-        // but no further than 12 hours: the curves' heights there say how many are later still.
-        let p90 = self.summary.steps.iter().filter_map(|s| s.p90_min).fold(0.0, f64::max);
+        // One range for every scenario, so two charts side by side compare: six hours, or
+        // longer if a deadline is later than four hours. The legend gives each curve's height
+        // where the axis is cut: how many are treated later still, or never.
         let last = self.model.thresholds_min.iter().copied().fold(0.0, f64::max);
-        let x_max = (last * 2.0).max(p90.min(720.0)).min(HIST_BINS as f64).ceil();
+        let x_max = (last * 1.5).max(360.0).min(HIST_BINS as f64).ceil();
         let origin = match self.model.origin {
             crate::model::ClockOrigin::Wounding => "wounding",
             crate::model::ClockOrigin::Request => "the evacuation request",
         };
-        let mut chart = ChartBuilder::on(root)
-            .caption("Time to each step of care", font(22))
+        // The caption has a strip of its own, and the deadlines' labels the margin under it, so
+        // a label never lands on the title. The axis is in hours, so its ticks fall on the half
+        // hour.
+        let (title, body) = root.split_vertically(40);
+        let caption = format!("Time to each step of care: {}", self.summary.scenario.name);
+        let centre = (title.dim_in_pixel().0 / 2) as i32;
+        title.draw(&Text::new(caption, (centre, 14), font(20).pos(Pos::new(HPos::Center, VPos::Top)))).map_err(err)?;
+        let mut chart = ChartBuilder::on(&body)
             .margin(20)
+            .margin_top(28)
             .x_label_area_size(50)
             .y_label_area_size(70)
-            .build_cartesian_2d(0.0..x_max, 0.0..100.0)
+            .build_cartesian_2d(0.0..x_max / 60.0, 0.0..100.0)
             .map_err(err)?;
         chart
             .configure_mesh()
             .max_light_lines(1)
-            .x_desc(format!("minutes after {origin}"))
-            .x_label_formatter(&|v| format!("{v:.0}"))
+            .x_labels((x_max / 30.0) as usize + 1)
+            .x_desc(format!("time after {origin} (axis cut at {})", clock_label(x_max)))
+            .x_label_formatter(&|h| clock_label(h * 60.0))
             .y_desc("casualties treated by then (%)")
             .y_label_formatter(&|v| format!("{v:.0}%"))
-            .label_style(font(14))
+            .label_style(font(13))
             .axis_desc_style(font(15))
             .draw()
             .map_err(err)?;
+        let (ox, oy) = body.get_base_pixel();
         for (s, step) in STEPS.iter().enumerate() {
             let hist = self.tally.hist(Groups::ALL, s);
             let n: u64 = hist.iter().sum();
@@ -233,28 +299,35 @@ impl Chart for TimeToCareChart<'_> {
             let mut points = vec![(0.0, 0.0)];
             for (m, &c) in hist.iter().enumerate().take((x_max as usize).min(HIST_BINS)) {
                 cum += c;
-                points.push(((m + 1) as f64, cum as f64 * 100.0 / n as f64));
+                points.push(((m + 1) as f64 / 60.0, cum as f64 * 100.0 / n as f64));
             }
+            let at_cut = points.last().map_or(0.0, |p| p.1);
             let threshold = self.model.thresholds_min[s];
             chart
                 .draw_series(LineSeries::new(points, colour.stroke_width(3)))
                 .map_err(err)?
-                .label(format!("{} (deadline {})", step.label(), minutes_label(threshold)))
+                .label(format!(
+                    "{} (deadline {}): {at_cut:.0}% by {}",
+                    step.label(),
+                    minutes_label(threshold),
+                    clock_label(x_max)
+                ))
                 .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(3)));
+            let h = threshold / 60.0;
             chart
                 .draw_series(DashedLineSeries::new(
-                    [(threshold, 0.0), (threshold, 100.0)],
+                    [(h, 0.0), (h, 100.0)],
                     6,
                     4,
                     ShapeStyle::from(&colour).stroke_width(1),
                 ))
                 .map_err(err)?;
-            // Deadline labels sit above the plot area, clear of the curves.
-            let (px, py) = chart.backend_coord(&(threshold, 100.0));
-            root.draw(&Text::new(
+            // Staggered, so deadlines close together do not overwrite each other.
+            let (px, py) = chart.backend_coord(&(h, 100.0));
+            body.draw(&Text::new(
                 minutes_label(threshold),
-                (px, py - 4),
-                font(13).color(&colour).pos(Pos::new(HPos::Center, VPos::Bottom)),
+                (px - ox, py - oy - 3 - 13 * (s as i32 % 2)),
+                font(12).color(&colour).pos(Pos::new(HPos::Center, VPos::Bottom)),
             ))
             .map_err(err)?;
         }
@@ -402,6 +475,8 @@ pub(super) fn row_chart<'a, DB: DrawingBackend>(
 /// 3. Where the minutes go: mean minutes per phase, stacked, over all zones and per zone.
 pub struct PhasesChart<'a> {
     pub summary: &'a Summary,
+    /// For the zones' names.
+    pub model: &'a Model,
 }
 
 /// A row of the phases chart: its label and the mean minutes of each phase.
@@ -418,7 +493,9 @@ impl PhasesChart<'_> {
             s.phases_by_zone.iter().map(|z| z.phases.first().map_or(0, |p| p.casualties) as f64).collect();
         let top = top_rows(&casualties);
         let mut rows = vec![("all zones".to_string(), means(&s.phases))];
-        rows.extend(top.shown.iter().map(|&i| (s.phases_by_zone[i].zone.clone(), means(&s.phases_by_zone[i].phases))));
+        let name =
+            |i: usize| self.model.zones.get(i).map_or_else(|| s.phases_by_zone[i].zone.clone(), |z| z.name.clone());
+        rows.extend(top.shown.iter().map(|&i| (name(i), means(&s.phases_by_zone[i].phases))));
         if top.pooled.is_empty() {
             return (rows, None);
         }
@@ -445,15 +522,19 @@ impl PhasesChart<'_> {
 impl Chart for PhasesChart<'_> {
     fn size(&self) -> (u32, u32) {
         let (rows, note) = self.rows();
-        (1100, 160 + 55 * rows.len() as u32 + if note.is_some() { NOTE_H } else { 0 })
+        // At least the legend's height: nine phases from 60 pixels down, 24 apart.
+        (1000, (160 + 55 * rows.len() as u32).max(300) + if note.is_some() { NOTE_H } else { 0 })
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
         let (rows, note) = self.rows();
         let total = |ms: &[f64]| ms.iter().sum::<f64>();
-        let x_max = rows.iter().map(|(_, ms)| total(ms)).fold(1.0, f64::max) * 1.05;
+        // At least to the last deadline, so its reference line is always on the chart.
+        let deadlines: Vec<f64> = self.summary.steps.iter().skip(1).map(|st| st.threshold_min).collect();
+        let last = deadlines.iter().copied().fold(0.0, f64::max);
+        let x_max = rows.iter().map(|(_, ms)| total(ms)).fold(last, f64::max) * 1.05;
         let n = rows.len() as f64;
-        let (plot, legend) = root.split_horizontally(root.dim_in_pixel().0 - 230);
+        let (plot, legend) = root.split_horizontally(root.dim_in_pixel().0 - 175);
         let labels: Vec<&str> = rows.iter().map(|(z, _)| z.as_str()).collect();
         let caption = ("Where the minutes go (mean per evacuated casualty)", 20);
         let x_label = |v: &f64| format!("{v:.0}");
@@ -470,6 +551,20 @@ impl Chart for PhasesChart<'_> {
                     .map_err(err)?;
                 x += m;
             }
+        }
+        // The resuscitation and surgery deadlines as reference lines: a bar that ends past the
+        // surgery line is a chain that, on average, misses the surgery step.
+        // The first label on the left of its line and the second on the right, so two deadlines
+        // close together on a long axis do not write over each other.
+        for (k, t) in deadlines.into_iter().enumerate() {
+            let style = ShapeStyle::from(&BLACK).stroke_width(1);
+            chart.draw_series(DashedLineSeries::new([(t, 0.0), (t, n)], 6, 4, style)).map_err(err)?;
+            let (px, py) = chart.backend_coord(&(t, n));
+            let (ox, oy) = plot.get_base_pixel();
+            let (dx, h_pos) = if k == 0 { (-3, HPos::Right) } else { (3, HPos::Left) };
+            let label =
+                Text::new(minutes_label(t), (px - ox + dx, py - oy + 2), font(12).pos(Pos::new(h_pos, VPos::Top)));
+            plot.draw(&label).map_err(err)?;
         }
         for (k, ph) in PHASES.iter().enumerate() {
             let y = 60 + k as i32 * 24;
@@ -522,7 +617,11 @@ impl UtilisationChart<'_> {
         }));
         let top = top_rows(&rows.iter().map(|r| r.1).collect::<Vec<_>>());
         if top.pooled.is_empty() {
-            return (rows, None);
+            // A mean over a month hides a burst: a camp attack can queue casualties for a table
+            // for hours while the month's mean stays low, so the chart says so.
+            let note = "Means over the whole period: a burst of casualties can fill tables for hours at a low mean \
+                        (see waiting for table, phases chart).";
+            return (rows, Some(note.to_string()));
         }
         let others = top.pooled.len();
         let mean = top.pooled.iter().map(|&i| rows[i].1).sum::<f64>() / others as f64;
@@ -546,10 +645,12 @@ impl Chart for UtilisationChart<'_> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
         let (rows, note) = self.rows();
         let n = rows.len() as f64;
-        let max_pct = rows.iter().map(|r| r.1 * 100.0).fold(10.0, f64::max).min(100.0);
+        // The axis ends just past the busiest row, so shares of a few percent are not squeezed
+        // into the left of an axis to 10%.
+        let max_pct = rows.iter().map(|r| r.1 * 100.0).fold(1.0, f64::max).min(100.0);
         let labels: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
         let caption = ("Utilisation over the period (blue: evacuation assets, orange: operating tables)", 18);
-        let x_max = (max_pct * 1.1).ceil();
+        let x_max = (max_pct * 1.15).ceil();
         let x_label = |v: &f64| format!("{v:.0}%");
         let x_desc = "share of time busy (%)";
         let mut chart = row_chart(root, caption, note.as_deref(), 0.0..x_max, (x_desc, &x_label), &labels)?;
@@ -575,7 +676,8 @@ impl Chart for UtilisationChart<'_> {
 
 // ---------------------------------------------------------------------------------------------
 
-/// 5. Coverage map: one panel per step, probability that a lone T1 casualty is treated in time.
+/// 5. Coverage map: one panel per step, the share treated in time where they were wounded: of the
+///    run's casualties under its load, or of lone probe casualties for the reach map.
 pub struct CoverageChart<'a> {
     pub model: &'a Model,
     pub coverage: &'a Coverage,
@@ -583,7 +685,7 @@ pub struct CoverageChart<'a> {
 
 /// Height of a map panel, its title strip and the width of the colour bar beside the panels.
 pub(super) const PANEL_H: u32 = 560;
-pub(super) const MAP_TITLE_H: u32 = 55;
+pub(super) const MAP_TITLE_H: u32 = 90;
 pub(super) const COLOUR_BAR_W: u32 = 110;
 
 /// The width of a map panel over `bounds`, so that a kilometre is as long east–west as
@@ -595,10 +697,74 @@ pub(super) fn map_panel_w(bounds: [f64; 4]) -> u32 {
     ((PANEL_H - 130) as f64 * aspect).round().clamp(200.0, 900.0) as u32 + 100
 }
 
-/// A map's title strip: what the colour shows, and in grey how to read it.
-pub(super) fn map_title<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, title: &str, note: &str) -> DrawResult {
-    area.draw(&Text::new(title.to_string(), (15, 10), font(19))).map_err(err)?;
-    area.draw(&Text::new(note.to_string(), (15, 36), font(13).color(&RGBColor(80, 80, 80)))).map_err(err)
+/// A map's title strip: what the colour shows (in `colour`), and in grey how to read it, each
+/// wrapped to the strip's width so nothing is cut off on a narrow map. The strip is
+/// [`MAP_TITLE_H`] high: a title line and three lines of note.
+pub(super) fn map_title<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    (title, colour): (&str, RGBColor),
+    note: &str,
+) -> DrawResult {
+    let width = area.dim_in_pixel().0.saturating_sub(30);
+    let mut y = 8;
+    for line in wrap(area, title, &font(19), width)? {
+        area.draw(&Text::new(line, (15, y), font(19).color(&colour))).map_err(err)?;
+        y += 24;
+    }
+    y += 2;
+    let grey = font(13).color(&RGBColor(80, 80, 80));
+    for line in wrap(area, note, &grey, width)? {
+        area.draw(&Text::new(line, (15, y), grey.clone())).map_err(err)?;
+        y += 16;
+    }
+    Ok(())
+}
+
+/// `text` broken at spaces into lines no wider than `width` pixels in `style`.
+fn wrap<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    text: &str,
+    style: &TextStyle,
+    width: u32,
+) -> Result<Vec<String>, String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let candidate = if line.is_empty() { word.to_string() } else { format!("{line} {word}") };
+        if !line.is_empty() && area.estimate_text_size(&candidate, style).map_err(err)?.0 > width {
+            lines.push(std::mem::replace(&mut line, word.to_string()));
+        } else {
+            line = candidate;
+        }
+    }
+    lines.push(line);
+    Ok(lines)
+}
+
+/// A scale bar in kilometres in the lower left of a map over `bounds`: a round length near a
+/// quarter of the map's width, measured along the parallel it is drawn on. Drawn last, over the
+/// cells.
+pub(super) fn scale_bar<DB: DrawingBackend>(chart: &mut XyChart<DB>, bounds: [f64; 4]) -> DrawResult {
+    let b = bounds;
+    let lat = b[0] + 0.06 * (b[1] - b[0]);
+    let km_per_deg_lon = crate::geo::Point::new(lat, 0.0).distance_km(&crate::geo::Point::new(lat, 1.0));
+    let quarter = (b[3] - b[2]) * km_per_deg_lon / 4.0;
+    let magnitude = 10f64.powf(quarter.log10().floor());
+    let km = [5.0, 2.0, 1.0].iter().map(|m| m * magnitude).find(|&k| k <= quarter).unwrap_or(magnitude);
+    let x0 = b[2] + 0.05 * (b[3] - b[2]);
+    let x1 = x0 + km / km_per_deg_lon;
+    let label = if km >= 1.0 { format!("{km:.0} km") } else { format!("{km} km") };
+    let (px0, py) = chart.backend_coord(&(x0, lat));
+    let (px1, _) = chart.backend_coord(&(x1, lat));
+    let area = chart.plotting_area().strip_coord_spec();
+    let shift = area.get_base_pixel();
+    let (px0, px1, py) = (px0 - shift.0, px1 - shift.0, py - shift.1);
+    // A white box under the bar, so it reads over every colour of the scale.
+    area.draw(&Rectangle::new([(px0 - 6, py - 24), (px1 + 6, py + 6)], WHITE.mix(0.85).filled())).map_err(err)?;
+    area.draw(&PathElement::new(vec![(px0, py - 5), (px0, py), (px1, py), (px1, py - 5)], BLACK.stroke_width(2)))
+        .map_err(err)?;
+    area.draw(&Text::new(label, ((px0 + px1) / 2, py - 7), font(12).pos(Pos::new(HPos::Center, VPos::Bottom))))
+        .map_err(err)
 }
 
 /// One map panel: longitude and latitude axes over `bounds`.
@@ -700,29 +866,55 @@ pub(super) fn marker_key<DB: DrawingBackend>(bar: &DrawingArea<DB, Shift>, y: i3
 
 impl Chart for CoverageChart<'_> {
     fn size(&self) -> (u32, u32) {
-        (3 * map_panel_w(self.coverage.bounds) + COLOUR_BAR_W, PANEL_H + 70)
+        (3 * map_panel_w(self.coverage.bounds) + COLOUR_BAR_W, MAP_TITLE_H + PANEL_H + 15)
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
         let m = self.model;
         let cov = self.coverage;
         let (title, body) = root.split_vertically(MAP_TITLE_H);
-        map_title(
-            &title,
-            &format!(
-                "Coverage: probability that a single T1 casualty wounded here is treated in time ({} simulated per cell)",
-                cov.probes
-            ),
-            "Averaged over time of day and the days' weather and serviceability, with no other casualty competing. \
-             Outside the zones (white), each point takes the nearest zone's reporting, first aid and road access.",
-        )?;
+        match cov.source {
+            MapSource::Run { .. } => map_title(
+                &title,
+                ("Treated in time, by where the run's casualties were wounded", BLACK),
+                &format!(
+                    "From {}, each counted in the cell where it was wounded, competing for assets and tables \
+                     as in the run, so the cells add up to the table's figures. White: no casualty counted there. \
+                     A cell with few casualties is a rough figure (the GeoJSON gives each cell's count).",
+                    cov.source
+                ),
+            )?,
+            // The reach map reads far better than the run wherever assets or tables are busy, so
+            // its title says so before anything else.
+            MapSource::Probes { .. } => map_title(
+                &title,
+                ("Reach, not the run: a single T1 casualty with no other casualty competing", PALETTE[3]),
+                &format!(
+                    "Probability that one T1 casualty wounded here, alone in the mission area, is treated in time \
+                     ({}), averaged over time of day and the days' weather and serviceability. Under the \
+                     scenario's load the run does worse wherever assets or tables are busy: see the coverage map. \
+                     Outside the zones, each point takes the nearest zone's reporting, first aid and road access.",
+                    cov.source
+                ),
+            )?,
+        }
         let (panels, bar) = body.split_horizontally(3 * map_panel_w(cov.bounds));
         let panels = panels.split_evenly((1, 3));
         for (s, panel) in panels.iter().enumerate() {
             let mut chart = map_panel(panel, &step_title(STEPS[s], m.thresholds_min[s]), cov.bounds)?;
-            draw_cells(&mut chart, cov, |i| viridis(cov.cells[i].p[s]))?;
-            draw_zones(&mut chart, m, WHITE)?;
-            draw_sites(&mut chart, m, cov.bounds, s == 0)?;
+            // Cells where the step counted no casualty have no figure: left white, not drawn as 0%.
+            let (dlat, dlon) = cov.cell_deg;
+            chart
+                .draw_series(cov.cells.iter().filter(|c| c.n[s] > 0).map(|c| {
+                    Rectangle::new(
+                        [(c.lon - dlon / 2.0, c.lat - dlat / 2.0), (c.lon + dlon / 2.0, c.lat + dlat / 2.0)],
+                        viridis(c.p[s]).filled(),
+                    )
+                }))
+                .map_err(err)?;
+            draw_zones(&mut chart, m, RGBColor(120, 120, 120))?;
+            draw_sites(&mut chart, m, cov.bounds)?;
+            scale_bar(&mut chart, cov.bounds)?;
         }
         let (top, bottom) = (90, PANEL_H - 60);
         let ticks: Vec<(f64, String)> = (0..=4).map(|k| (k as f64 / 4.0, format!("{}%", k * 25))).collect();
@@ -732,13 +924,8 @@ impl Chart for CoverageChart<'_> {
 }
 
 /// Sites: a white square where there is a facility, a triangle where assets are based,
-/// a dot otherwise; names only when `labels` (the first panel), to keep the others readable.
-pub(super) fn draw_sites<DB: DrawingBackend>(
-    chart: &mut XyChart<DB>,
-    m: &Model,
-    bounds: [f64; 4],
-    labels: bool,
-) -> DrawResult {
+/// a dot otherwise; each with its name, on every panel, so a panel read alone is labelled.
+pub(super) fn draw_sites<DB: DrawingBackend>(chart: &mut XyChart<DB>, m: &Model, bounds: [f64; 4]) -> DrawResult {
     for (i, site) in m.sites.iter().enumerate() {
         let at = (site.pos.lon, site.pos.lat);
         let facility = m.facilities.iter().any(|f| f.site == i);
@@ -758,16 +945,14 @@ pub(super) fn draw_sites<DB: DrawingBackend>(
         if !facility && !base {
             chart.draw_series(std::iter::once(marker() + Circle::new((0, 0), 4, BLACK.filled()))).map_err(err)?;
         }
-        if labels {
-            // Black on a pale box: readable over every colour of the scale. Sites in the
-            // right quarter of the map are labelled on their left, to stay inside it.
-            let w = site.name.chars().count() as i32 * 8 + 6;
-            let x0 = if site.pos.lon > bounds[2] + 0.75 * (bounds[3] - bounds[2]) { -8 - w } else { 8 };
-            let label = marker()
-                + Rectangle::new([(x0, -20), (x0 + w, -4)], WHITE.mix(0.8).filled())
-                + Text::new(site.name.clone(), (x0 + 3, -12), font(13).pos(Pos::new(HPos::Left, VPos::Center)));
-            chart.draw_series(std::iter::once(label)).map_err(err)?;
-        }
+        // Black on a pale box: readable over every colour of the scale. Sites in the right
+        // quarter of the map are labelled on their left, to stay inside it.
+        let w = site.name.chars().count() as i32 * 8 + 6;
+        let x0 = if site.pos.lon > bounds[2] + 0.75 * (bounds[3] - bounds[2]) { -8 - w } else { 8 };
+        let label = marker()
+            + Rectangle::new([(x0, -20), (x0 + w, -4)], WHITE.mix(0.8).filled())
+            + Text::new(site.name.clone(), (x0 + 3, -12), font(13).pos(Pos::new(HPos::Left, VPos::Center)));
+        chart.draw_series(std::iter::once(label)).map_err(err)?;
     }
     Ok(())
 }

@@ -296,7 +296,7 @@ pub fn write_outputs(
     }
     if let Some(dir) = &paths.report {
         let (maps, meta) = maps();
-        super::compare_report::write(dir, base, alts, comparison, &maps, &meta)?;
+        super::compare_report::write(dir, base, alts, comparison, &maps, &meta, paths.chart_scale)?;
         notes.push(format!("report written to {}", dir.join("report.html").display()));
     }
     Ok(notes)

@@ -7,7 +7,7 @@
 use super::charts::{
     COLOUR_BAR_W, Chart, DrawResult, MAP_TITLE_H, MAX_ROWS, NOTE_H, PALETTE, PANEL_H, XyChart, colour_bar,
     compliance_frame, draw_cells, draw_sites, draw_zones, err, font, map_panel, map_panel_w, map_title, marker_key,
-    pct, row_chart, top_rows,
+    pct, row_chart, scale_bar, top_rows,
 };
 use super::compare::letter;
 use super::fmt::{Pct, Points};
@@ -456,10 +456,13 @@ impl Chart for DifferenceMapChart<'_> {
         let (title, body) = root.split_vertically(MAP_TITLE_H);
         map_title(
             &title,
-            &format!(
-                "Change in coverage: probability that a single T1 casualty wounded here is treated in time, \
-                 alternative − base ({} simulated per cell)",
-                base.probes
+            (
+                &format!(
+                    "Change in reach: probability that a single T1 casualty wounded here, with no other casualty \
+                     competing, is treated in time, alternative − base ({})",
+                    base.source
+                ),
+                BLACK,
             ),
             "Each cell draws the same random numbers in both scenarios, so near-white means the change does not \
              reach that point. Sites as laid out in the alternative.",
@@ -473,7 +476,8 @@ impl Chart for DifferenceMapChart<'_> {
                 let mut chart = map_panel(&rows[k * 3 + s], &caption, base.bounds)?;
                 draw_cells(&mut chart, base, |i| diverging((map.cells[i].p[s] - base.cells[i].p[s]) * 100.0 / scale))?;
                 draw_zones(&mut chart, alt, RGBColor(60, 60, 60))?;
-                draw_sites(&mut chart, alt, base.bounds, s == 0)?;
+                draw_sites(&mut chart, alt, base.bounds)?;
+                scale_bar(&mut chart, base.bounds)?;
             }
         }
         let (top, bottom) = (90, PANEL_H - 60);

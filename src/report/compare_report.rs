@@ -2,7 +2,7 @@
 //! (what changes, by how much, how sure), then the charts, then the differences by group; the
 //! charts as PNG and SVG, the difference map as GeoJSON and the JSON beside it.
 
-use super::charts::render as render_chart;
+use super::charts::render_scaled;
 use super::compare::letter;
 use super::compare_charts::{CompareComplianceChart, DifferenceChart, DifferenceMapChart};
 use super::fmt::{Count, Maybe, Pct, Points, PointsInterval, Style};
@@ -152,7 +152,7 @@ pub fn render(c: &Comparison, figures: &[Figure], meta: &RunMeta) -> String {
         answer_part(&mut o, c, k, a);
     }
     o.push_str("</section>");
-    figure_section(&mut o, figures);
+    figure_section(&mut o, figures, &|_| String::new());
     o.push_str("<section id=details><h2>Where the differences come from</h2>");
     for (k, a) in c.alternatives.iter().enumerate() {
         detail_part(&mut o, k, a);
@@ -171,7 +171,7 @@ pub fn render(c: &Comparison, figures: &[Figure], meta: &RunMeta) -> String {
 /// Everything `compare --report DIR` writes: each chart as PNG and SVG, the HTML page, the
 /// difference map as GeoJSON and the comparison's JSON. `maps` are the coverage maps of the
 /// base and then each alternative, on one grid ([`crate::coverage::paired_coverage`]). Returns
-/// the files written, in order.
+/// the files written, in order. The PNGs are drawn `scale` times larger.
 ///
 /// With several alternatives, the difference map holds one row of step panels per alternative
 /// on one colour scale, so the alternatives can be weighed against each other at a glance.
@@ -182,6 +182,7 @@ pub fn write(
     comparison: &Comparison,
     maps: &[Coverage],
     meta: &RunMeta,
+    scale: u32,
 ) -> anyhow::Result<Vec<PathBuf>> {
     let mut out: Vec<(String, Vec<u8>)> = Vec::new();
     let targets_pct = base.targets_pct;
@@ -189,18 +190,18 @@ pub fn write(
         (
             "compliance",
             "Compliance with each step in every scenario, with 95% intervals",
-            render_chart(&CompareComplianceChart { comparison, targets_pct }),
+            render_scaled(&CompareComplianceChart { comparison, targets_pct }, scale),
         ),
         (
             "difference",
             "Paired difference from the base, overall and by zone, in percentage points with 95% intervals",
-            render_chart(&DifferenceChart { comparison }),
+            render_scaled(&DifferenceChart { comparison }, scale),
         ),
         (
             "difference_map",
             "Difference map: change in the probability that a lone T1 casualty wounded at each point is treated in \
              time (purple better, orange worse)",
-            render_chart(&DifferenceMapChart { alts, maps, comparison }),
+            render_scaled(&DifferenceMapChart { alts, maps, comparison }, scale),
         ),
     ];
     let mut figures = Vec::new();

@@ -1,63 +1,115 @@
-//! GeoJSON of the sites, zones and coverage grid, for QGIS and other GIS tools.
+//! GeoJSON of the sites, zones and coverage grids, for QGIS and other GIS tools, as RFC 7946
+//! asks: [lon, lat] positions, exterior rings closed and counter-clockwise, and no more than
+//! six decimals (about 0.1 m; RFC 7946 section 11.2), which keeps a 60-cell map small.
 
+use super::ReportMaps;
 use super::compare::letter;
-use crate::coverage::{Cell, Coverage};
-use crate::model::Model;
+use crate::coverage::{Cell, Coverage, MapSource};
+use crate::model::{AssetKind, Model};
+use crate::summary::Summary;
 use serde_json::{Value, json};
 
+/// A coordinate rounded to six decimals; JSON then writes it with at most six.
+fn coord(x: f64) -> f64 {
+    (x * 1e6).round() / 1e6 + 0.0
+}
+
+/// A share rounded to four decimals: finer than any map's sampling error.
+fn share(p: f64) -> f64 {
+    (p * 1e4).round() / 1e4
+}
+
+/// A Polygon's one exterior ring from (lat, lon) points: [lon, lat] positions, rounded, closed,
+/// and counter-clockwise (RFC 7946 section 3.1.6), whatever order the points came in.
 fn ring(points: &[(f64, f64)]) -> Value {
-    // GeoJSON wants [lon, lat] and a closed ring.
-    let mut coords: Vec<Value> = points.iter().map(|&(lat, lon)| json!([lon, lat])).collect();
-    if let Some(first) = coords.first().cloned() {
+    let mut coords: Vec<[f64; 2]> = points.iter().map(|&(lat, lon)| [coord(lon), coord(lat)]).collect();
+    if signed_area(&coords) < 0.0 {
+        coords.reverse();
+    }
+    if let Some(&first) = coords.first() {
         coords.push(first);
     }
     json!([coords])
 }
 
-/// A Point per site, with its facilities and asset groups as properties.
+/// Twice the signed area of a ring of [x, y] positions (shoelace): positive when
+/// counter-clockwise.
+pub fn signed_area(ring: &[[f64; 2]]) -> f64 {
+    let n = ring.len();
+    (0..n).map(|i| ring[i][0] * ring[(i + 1) % n][1] - ring[(i + 1) % n][0] * ring[i][1]).sum()
+}
+
+/// A Point per site, with its facilities and asset groups as arrays of objects, so a GIS can
+/// filter and style by any of their fields.
 fn site_features(model: &Model) -> Vec<Value> {
     model
         .sites
         .iter()
         .enumerate()
         .map(|(i, s)| {
-            let facilities: Vec<String> = model
+            let facilities: Vec<Value> = model
                 .facilities
                 .iter()
                 .filter(|f| f.site == i)
-                .map(|f| format!("{} ({:?}, {} tables)", f.id, f.level, f.tables).to_lowercase())
+                .map(|f| {
+                    json!({
+                        "id": f.id, "name": f.name, "level": format!("{:?}", f.level).to_lowercase(),
+                        "resuscitation": f.resuscitation, "surgery": f.surgery,
+                        "operating_tables": f.tables, "operations_per_day": f.operations_per_day,
+                    })
+                })
                 .collect();
-            let assets: Vec<String> = model
+            let assets: Vec<Value> = model
                 .assets
                 .iter()
                 .filter(|a| a.base == i)
-                .map(|a| format!("{} ({} x {:?})", a.id, a.count, a.kind).to_lowercase())
+                .map(|a| {
+                    json!({
+                        "id": a.id, "name": a.name,
+                        "kind": if a.kind == AssetKind::Helicopter { "helicopter" } else { "ground" },
+                        "count": a.count, "speed_kmh": a.speed_kmh, "stretchers": a.stretchers,
+                        "night_capable": a.night_capable, "medical_team": a.medical_team,
+                    })
+                })
                 .collect();
             json!({
                 "type": "Feature",
-                "geometry": { "type": "Point", "coordinates": [s.pos.lon, s.pos.lat] },
+                "geometry": { "type": "Point", "coordinates": [coord(s.pos.lon), coord(s.pos.lat)] },
                 "properties": {
                     "kind": "site", "id": s.id, "name": s.name,
-                    "facilities": facilities.join("; "), "assets": assets.join("; "),
+                    "facilities": facilities, "assets": assets,
                 },
             })
         })
         .collect()
 }
 
-/// A Polygon per zone.
-fn zone_features(model: &Model) -> Vec<Value> {
+/// A Polygon per zone; with a run's `summary`, each step's share in time in the zone and the
+/// casualties it is of (null where the step counted none), for styling the zones by result.
+fn zone_features(model: &Model, summary: Option<&Summary>) -> Vec<Value> {
+    let keys = ["first_aid", "resuscitation", "surgery"];
     model
         .zones
         .iter()
-        .map(|z| {
+        .enumerate()
+        .map(|(i, z)| {
+            let mut p = serde_json::Map::new();
+            p.insert("kind".into(), json!("zone"));
+            p.insert("id".into(), json!(z.id));
+            p.insert("name".into(), json!(z.name));
+            p.insert("incidents_per_day".into(), json!(z.incidents_per_day));
+            p.insert("air_only".into(), json!(z.access.air_only));
+            if let Some(g) = summary.and_then(|s| s.by_zone.get(i)) {
+                p.insert("casualties".into(), json!(g.casualties));
+                for (key, st) in keys.iter().zip(&g.steps) {
+                    p.insert(format!("p_{key}"), json!(st.compliance.map(share)));
+                    p.insert(format!("n_{key}"), json!(st.eligible));
+                }
+            }
             json!({
                 "type": "Feature",
                 "geometry": { "type": "Polygon", "coordinates": ring(&z.area.outline()) },
-                "properties": {
-                    "kind": "zone", "id": z.id, "name": z.name,
-                    "incidents_per_day": z.incidents_per_day, "air_only": z.access.air_only,
-                },
+                "properties": Value::Object(p),
             })
         })
         .collect()
@@ -80,21 +132,34 @@ fn collection(name: &str, features: Vec<Value>) -> String {
     out
 }
 
+/// The properties of one map cell: its kind, zone, and for each step the share in time and, on
+/// the map under load, the casualties it is of (a null share where there were none); a reach
+/// cell's shares are all of the same number of probes, so it does not repeat it.
+fn cell_properties(model: &Model, kind: &str, c: &Cell, counts: bool) -> Value {
+    let mut p = serde_json::Map::new();
+    p.insert("kind".into(), json!(kind));
+    p.insert("zone".into(), json!(model.zones[c.zone].id));
+    for (s, key) in ["first_aid", "resuscitation", "surgery"].iter().enumerate() {
+        p.insert(format!("p_{key}"), json!((c.n[s] > 0).then(|| share(c.p[s]))));
+        if counts {
+            p.insert(format!("n_{key}"), json!(c.n[s]));
+        }
+    }
+    Value::Object(p)
+}
+
 /// One FeatureCollection: a Point per site (its facilities and asset groups as properties), a
-/// Polygon per zone, and a Polygon per coverage cell with the probability of each step.
-pub fn to_geojson(model: &Model, coverage: &Coverage) -> String {
+/// Polygon per zone with its figures from the run, a Polygon per cell of the coverage map under
+/// the run's load where a casualty was counted (`coverage_cell`), and a Polygon per cell of the
+/// reach map (`reach_cell`).
+pub fn to_geojson(model: &Model, summary: &Summary, maps: &ReportMaps) -> String {
     let mut features = site_features(model);
-    features.extend(zone_features(model));
-    for c in &coverage.cells {
-        features.push(cell_feature(
-            c,
-            coverage.cell_deg,
-            json!({
-                "kind": "coverage_cell",
-                "zone": model.zones[c.zone].id,
-                "p_first_aid": c.p[0], "p_resuscitation": c.p[1], "p_surgery": c.p[2],
-            }),
-        ));
+    features.extend(zone_features(model, Some(summary)));
+    for (kind, map) in [("coverage_cell", &maps.load), ("reach_cell", &maps.reach)] {
+        let run = matches!(map.source, MapSource::Run { .. });
+        for c in map.cells.iter().filter(|c| !run || c.n.iter().any(|&n| n > 0)) {
+            features.push(cell_feature(c, map.cell_deg, cell_properties(model, kind, c, run)));
+        }
     }
     collection(&model.name, features)
 }
@@ -112,7 +177,7 @@ pub fn difference_geojson(base: &Model, alts: &[Model], maps: &[Coverage]) -> St
             features.push(f);
         }
     }
-    features.extend(zone_features(base));
+    features.extend(zone_features(base, None));
     let keys = ["first_aid", "resuscitation", "surgery"];
     for (i, c) in maps[0].cells.iter().enumerate() {
         let mut p = serde_json::Map::new();
@@ -120,9 +185,9 @@ pub fn difference_geojson(base: &Model, alts: &[Model], maps: &[Coverage]) -> St
         p.insert("zone".into(), json!(base.zones[c.zone].id));
         for (k, map) in maps.iter().enumerate() {
             for (s, key) in keys.iter().enumerate() {
-                p.insert(format!("p_{key}_{}", letter(k)), json!(map.cells[i].p[s]));
+                p.insert(format!("p_{key}_{}", letter(k)), json!(share(map.cells[i].p[s])));
                 if k > 0 {
-                    p.insert(format!("diff_{key}_{}", letter(k)), json!(map.cells[i].p[s] - c.p[s]));
+                    p.insert(format!("diff_{key}_{}", letter(k)), json!(share(map.cells[i].p[s] - c.p[s])));
                 }
             }
         }

@@ -1,6 +1,7 @@
 //! One self-contained HTML report: tables, charts inline, assumptions and run metadata.
 //! It loads nothing from the network, so it opens offline and pastes into a briefing.
 
+use crate::coverage::{MEDIAN_CAP_MIN, PhaseMedians};
 use crate::model::{AssetKind, ClockOrigin, Dispatch, Model, SEVERITIES};
 use crate::report::fmt::{Count, Interval, Label, Maybe, Pct, Quantile, Style};
 use crate::report::{minutes_label, step_title};
@@ -78,6 +79,83 @@ fn group_table(o: &mut String, title: &str, groups: &[GroupResult], scopes: Opti
     o.push_str("</table>");
 }
 
+/// A step's share in time against its target (`targets_pct`): met or not, by how many points,
+/// and whether the 95% interval settles it or still reaches the other side of the target.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verdict {
+    /// The scenario sets no target for the step.
+    NoTarget,
+    /// No casualty needed the step, so there is nothing to judge.
+    NoCasualty,
+    /// `by` points above (or at) the target; `sure` when the whole interval is.
+    Met { by: f64, sure: bool },
+    /// `by` points short of the target; `sure` when the whole interval is below it.
+    NotMet { by: f64, sure: bool },
+}
+
+impl Verdict {
+    pub fn of(st: &crate::summary::StepResult, target_pct: Option<f64>) -> Verdict {
+        let Some(target) = target_pct.map(|t| t / 100.0) else { return Verdict::NoTarget };
+        let (Some(p), Some(lo), Some(hi)) = (st.compliance, st.ci95_low, st.ci95_high) else {
+            return Verdict::NoCasualty;
+        };
+        if p >= target {
+            Verdict::Met { by: p - target, sure: lo >= target }
+        } else {
+            Verdict::NotMet { by: target - p, sure: hi < target }
+        }
+    }
+
+    /// The table cell's class, which colours it.
+    fn class(&self) -> &'static str {
+        match self {
+            Verdict::Met { .. } => "met",
+            Verdict::NotMet { .. } => "notmet",
+            _ => "none",
+        }
+    }
+}
+
+impl Display for Verdict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let pts = |x: f64| format!("{:.1} pts", x * 100.0);
+        match *self {
+            Verdict::NoTarget => f.write_str("no target set"),
+            Verdict::NoCasualty => f.write_str("n/a: no casualty needed it"),
+            Verdict::Met { by, sure: true } => write!(f, "met, by {}", pts(by)),
+            Verdict::Met { by, sure: false } => {
+                write!(f, "met, by {}; the 95% interval reaches below the target", pts(by))
+            }
+            Verdict::NotMet { by, sure: true } => write!(f, "not met, short by {}", pts(by)),
+            Verdict::NotMet { by, sure: false } => {
+                write!(f, "not met, short by {}; the 95% interval reaches the target", pts(by))
+            }
+        }
+    }
+}
+
+/// Each step against the scenario's `targets_pct`: met or not, and by how much.
+fn targets(o: &mut String, m: &Model, s: &Summary) {
+    if m.targets_pct.iter().all(Option::is_none) {
+        o.push_str("<p class=note>The scenario sets no targets (targets_pct), so no step is judged met or not.</p>");
+        return;
+    }
+    o.push_str("<h3>Against the mission's targets</h3><table class=targets><tr><th>step</th><th>target</th><th>share in time</th><th>verdict</th></tr>");
+    for (st, target) in s.steps.iter().zip(m.targets_pct) {
+        let v = Verdict::of(st, target);
+        let _ = write!(
+            o,
+            "<tr><td>{}</td><td class=n>{}</td><td class=n>{}</td><td class={}>{}</td></tr>",
+            st.step.label(),
+            target.map_or_else(|| S.missing().to_string(), |t| format!("{t}%")),
+            Maybe(st.compliance.map(Pct), S),
+            v.class(),
+            Esc(&v)
+        );
+    }
+    o.push_str("</table>");
+}
+
 /// Today's date in UTC as YYYY-MM-DD, from the system clock.
 pub fn today_utc() -> String {
     let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
@@ -95,7 +173,15 @@ pub fn today_utc() -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
-pub fn render(model: &Model, s: &Summary, figures: &[Figure], meta: &RunMeta) -> String {
+/// The report page; `medians`, the phases' medians from the report's second pass, go into the
+/// phases table when given.
+pub fn render(
+    model: &Model,
+    s: &Summary,
+    figures: &[Figure],
+    meta: &RunMeta,
+    medians: Option<&PhaseMedians>,
+) -> String {
     let mut o = String::new();
     let sc = &s.scenario;
     let _ = write!(
@@ -143,6 +229,7 @@ pub fn render(model: &Model, s: &Summary, figures: &[Figure], meta: &RunMeta) ->
         "</table><p class=note>Times in minutes from {origin}; {}. Intervals are Wilson intervals widened for casualties sharing a trial.</p>",
         Esc(crate::report::scope_note(&sc.step_scopes, &sc.thresholds_min))
     );
+    targets(&mut o, model, s);
     group_table(&mut o, "By severity", &s.by_severity, Some(&sc.step_scopes));
     group_table(&mut o, "By zone", &s.by_zone, None);
     group_table(&mut o, "By time of wounding", &s.by_time_of_day, None);
@@ -169,7 +256,11 @@ pub fn render(model: &Model, s: &Summary, figures: &[Figure], meta: &RunMeta) ->
     if let Some(d) = &s.deaths {
         deaths(&mut o, d);
     }
-    figure_section(&mut o, figures);
+    figure_section(&mut o, figures, &|id| match id {
+        "phases" => phases_table(model, s, medians),
+        "utilisation" => utilisation_table(s),
+        _ => String::new(),
+    });
 
     assumptions(&mut o, model, s);
 
@@ -237,21 +328,102 @@ fn deaths(o: &mut String, d: &crate::summary::DeathsResult) {
     );
 }
 
-/// The charts, inline as PNG so the page stays one self-contained file.
-pub(super) fn figure_section(o: &mut String, figures: &[Figure]) {
+/// The charts, inline as PNG so the page stays one self-contained file; after each, what
+/// `after` gives for its id (the figures of a chart as a table, or nothing).
+pub(super) fn figure_section(o: &mut String, figures: &[Figure], after: &dyn Fn(&str) -> String) {
     o.push_str("<section id=charts><h2>Charts</h2>");
     let b64 = base64::engine::general_purpose::STANDARD;
     for f in figures {
         let _ = write!(
             o,
-            "<figure id={}><img alt=\"{}\" src=\"data:image/png;base64,{}\"><figcaption>{}</figcaption></figure>",
+            "<figure id={}><img alt=\"{}\" src=\"data:image/png;base64,{}\"><figcaption>{}</figcaption></figure>{}",
             f.id,
             Esc(f.title),
             b64.encode(f.png),
-            Esc(f.title)
+            Esc(f.title),
+            after(f.id)
         );
     }
     o.push_str("</section>");
+}
+
+/// The phases chart's figures: mean minutes in each phase, over all zones and in each zone (by
+/// name), a row each, so a scenario of many zones makes a long table, not a wide one.
+fn phases_table(m: &Model, s: &Summary, medians: Option<&PhaseMedians>) -> String {
+    let mut o = String::from("<table class=phases><tr><th>minutes in</th>");
+    for p in &s.phases {
+        let _ = write!(o, "<th>{}</th>", Label(p.phase));
+    }
+    o.push_str("</tr>");
+    if let Some(md) = medians {
+        // Medians do not add up along the chain as means do, so they get a row of their own.
+        o.push_str("<tr><td><b>median</b>, all zones</td>");
+        for m in md.median_min {
+            let _ = match m {
+                Some(m) if m.is_infinite() => write!(o, "<td class=n>&gt;{}</td>", minutes_label(MEDIAN_CAP_MIN)),
+                m => write!(o, "<td class=n>{}</td>", Minutes1(m)),
+            };
+        }
+        o.push_str("</tr>");
+    }
+    let all = std::iter::once(("all zones", &s.phases));
+    let zones = m.zones.iter().zip(&s.phases_by_zone).map(|(z, p)| (z.name.as_str(), &p.phases));
+    for (name, phases) in all.chain(zones) {
+        let _ = write!(o, "<tr><td>{}{}</td>", if medians.is_some() { "mean, " } else { "" }, Esc(name));
+        for p in phases {
+            let _ = write!(o, "<td class=n>{}</td>", Minutes1(p.mean_min));
+        }
+        o.push_str("</tr>");
+    }
+    let _ = write!(
+        o,
+        "</table><p class=note>Over the casualties who reached each phase; a phase no casualty reached is marked {}. A mean above its median is pulled up by long waits of a few.</p>",
+        S.missing()
+    );
+    o
+}
+
+/// Minutes with one decimal, or the missing-value marker.
+struct Minutes1(Option<f64>);
+
+impl Display for Minutes1 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(m) => write!(f, "{m:.1}"),
+            None => f.write_str(S.missing()),
+        }
+    }
+}
+
+/// The utilisation chart's figures: each asset group's and each facility's tables' share of
+/// time busy, with their work per trial.
+fn utilisation_table(s: &Summary) -> String {
+    let mut o = String::from(
+        "<table class=util><tr><th>asset group</th><th>units</th><th>sorties per trial</th><th>share of time busy</th></tr>",
+    );
+    for a in &s.assets {
+        let _ = write!(
+            o,
+            "<tr><td>{}</td><td class=n>{}</td><td class=n>{:.1}</td><td class=n>{}</td></tr>",
+            Esc(&a.name),
+            a.units,
+            a.sorties_per_trial,
+            Pct(a.utilisation)
+        );
+    }
+    o.push_str("</table><table class=util><tr><th>facility</th><th>operating tables</th><th>operations per trial</th><th>share of table time busy</th></tr>");
+    for f in s.facilities.iter().filter(|f| f.operating_tables > 0) {
+        let _ = write!(
+            o,
+            "<tr><td>{}</td><td class=n>{}</td><td class=n>{:.1}</td><td class=n>{}</td></tr>",
+            Esc(&f.name),
+            f.operating_tables,
+            f.operations_per_trial,
+            Maybe(f.table_utilisation.map(Pct), S)
+        );
+    }
+    o.push_str("</table><p class=note>Means over the period; a mean hides the peaks when casualties come together (see the phases' waits).</p>");
+    o
 }
 
 fn assumptions(o: &mut String, m: &Model, s: &Summary) {
@@ -283,14 +455,15 @@ fn assumptions(o: &mut String, m: &Model, s: &Summary) {
     for f in &m.facilities {
         let _ = write!(
             o,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=n>{}</td><td class=n>{:.0}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=n>{}</td><td class=n>{}</td></tr>",
             Esc(&f.id),
             Esc(&m.sites[f.site].name),
             format!("{:?}", f.level).to_lowercase(),
             if f.resuscitation { "yes" } else { "no" },
             if f.surgery { "yes" } else { "no" },
-            f.tables,
-            f.surgery_min.mean()
+            // A facility that does not operate has no tables and no operation length to show.
+            if f.surgery && f.tables > 0 { f.tables.to_string() } else { S.missing().to_string() },
+            if f.surgery && f.tables > 0 { format!("{:.0}", f.surgery_min.mean()) } else { S.missing().to_string() }
         );
     }
     o.push_str("</table><h3>Evacuation assets</h3><table><tr><th>id</th><th>kind</th><th>base</th><th>units</th><th>km/h</th><th>stretchers</th><th>night</th><th>serviceable</th><th>weather grounds</th><th>mean approval (min)</th><th>mean launch, day (min)</th><th>mean escort (min)</th><th>medical team</th></tr>");
@@ -342,9 +515,57 @@ fn assumptions(o: &mut String, m: &Model, s: &Summary) {
     o.push_str("</ul></section>");
 }
 
-pub(super) const STYLE: &str = "body{font-family:'DejaVu Sans',Arial,sans-serif;max-width:1150px;margin:2em auto;padding:0 1em;color:#222}\
+/// The page's style: on screen, a column that fits a 1280-pixel window; in print, the full page
+/// width, no figure or table row split across pages, headings kept with what follows.
+pub(super) const STYLE: &str = "body{font-family:'DejaVu Sans',Arial,sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;color:#222}\
 h1{margin-bottom:.2em}h2{border-bottom:2px solid #0072b2;padding-bottom:.2em;margin-top:1.6em}\
 .desc{font-size:1.05em}.meta,.note{color:#555;font-size:.9em}\
 table{border-collapse:collapse;margin:.6em 0;font-size:.92em}th,td{border:1px solid #ccc;padding:.3em .6em;text-align:left}\
 th{background:#eef4f9}td.n{text-align:right;font-variant-numeric:tabular-nums}\
-figure{margin:1.2em 0}figure img{max-width:100%;border:1px solid #ddd}figcaption{color:#555;font-size:.9em}";
+td.met{background:#e3f2e9}td.notmet{background:#fbe6dc}\
+figure{margin:1.2em 0}figure img{max-width:100%;height:auto;border:1px solid #ddd}figcaption{color:#555;font-size:.9em}\
+@media print{@page{size:A4;margin:12mm}body{max-width:none;margin:0;padding:0;font-size:9.5pt}\
+h2{break-after:avoid;margin-top:1em}h3{break-after:avoid}figure,tr{break-inside:avoid}\
+figure img{border:none}th{background:#eef4f9;-webkit-print-color-adjust:exact;print-color-adjust:exact}\
+td.met,td.notmet{-webkit-print-color-adjust:exact;print-color-adjust:exact}table{font-size:8.5pt}}";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Step;
+    use crate::summary::StepResult;
+
+    fn step(p: Option<f64>, lo: f64, hi: f64) -> StepResult {
+        StepResult {
+            step: Step::Surgery,
+            threshold_min: 120.0,
+            eligible: if p.is_some() { 100 } else { 0 },
+            compliant: 0,
+            compliance: p,
+            ci95_low: p.map(|_| lo),
+            ci95_high: p.map(|_| hi),
+            design_effect: 1.0,
+            median_min: None,
+            p90_min: None,
+            p95_min: None,
+            mean_min: None,
+            not_reached: 0,
+        }
+    }
+
+    #[test]
+    fn a_verdict_says_met_or_not_by_how_much_and_whether_the_interval_settles_it() {
+        let v = |p, lo, hi, t| Verdict::of(&step(p, lo, hi), t).to_string();
+        assert_eq!(v(Some(0.92), 0.9, 0.94, Some(90.0)), "met, by 2.0 pts");
+        assert_eq!(v(Some(0.92), 0.88, 0.95, Some(90.0)), "met, by 2.0 pts; the 95% interval reaches below the target");
+        assert_eq!(v(Some(0.15), 0.1, 0.2, Some(80.0)), "not met, short by 65.0 pts");
+        assert_eq!(
+            v(Some(0.78), 0.74, 0.83, Some(80.0)),
+            "not met, short by 2.0 pts; the 95% interval reaches the target"
+        );
+        // Exactly at the target is met, and an interval whose low end is the target settles it.
+        assert_eq!(v(Some(0.8), 0.8, 0.85, Some(80.0)), "met, by 0.0 pts");
+        assert_eq!(v(Some(0.5), 0.4, 0.6, None), "no target set");
+        assert_eq!(v(None, 0.0, 0.0, Some(80.0)), "n/a: no casualty needed it");
+    }
+}

@@ -12,6 +12,8 @@ pub mod files;
 pub mod fmt;
 pub mod geojson;
 pub mod html;
+mod scaled;
+pub mod svg_text;
 pub mod table;
 
 use std::path::{Path, PathBuf};
@@ -53,7 +55,16 @@ pub fn to_json(result: &impl serde::Serialize) -> String {
 }
 
 /// The charts of a report, by file stem; `deaths` only with the outcome model on.
-const CHARTS: [&str; 6] = ["compliance", "time_to_care", "deaths", "phases", "utilisation", "coverage"];
+const CHARTS: [&str; 7] = ["compliance", "time_to_care", "deaths", "phases", "utilisation", "coverage", "reach"];
+
+/// A report's two maps on one grid: the run's casualties where they were wounded
+/// ([`crate::coverage::run_coverage`]), with the phases' medians from the same pass, and the
+/// reach of lone probe casualties ([`crate::coverage::coverage`]).
+pub struct ReportMaps {
+    pub load: crate::coverage::Coverage,
+    pub reach: crate::coverage::Coverage,
+    pub phase_medians: crate::coverage::PhaseMedians,
+}
 
 /// The names of the files `--report DIR` may write.
 pub fn report_file_names() -> Vec<String> {
@@ -63,15 +74,17 @@ pub fn report_file_names() -> Vec<String> {
 }
 
 /// Everything `--report DIR` writes: each chart as PNG and SVG, the HTML report, the GeoJSON
-/// map and the JSON summary, as one folder that appears whole or not at all (see
-/// [`files::write_folder`]). Returns the files written, in order.
+/// maps and the JSON summary, as one folder that appears whole or not at all (see
+/// [`files::write_folder`]). The PNGs are drawn `scale` times larger (for slides; 1 as designed).
+/// Returns the files written, in order.
 pub fn write_report(
     dir: &Path,
     model: &crate::model::Model,
     tally: &crate::stats::Tally,
     summary: &crate::summary::Summary,
-    coverage: &crate::coverage::Coverage,
+    maps: &ReportMaps,
     meta: &html::RunMeta,
+    scale: u32,
 ) -> anyhow::Result<Vec<std::path::PathBuf>> {
     use charts::*;
     let mut out: Vec<(String, Vec<u8>)> = Vec::new();
@@ -79,31 +92,41 @@ pub fn write_report(
         (
             "compliance",
             "Compliance with each step, overall and by severity, with 95% intervals",
-            render(&ComplianceChart { summary, targets_pct: model.targets_pct }),
+            render_scaled(&ComplianceChart { summary, targets_pct: model.targets_pct }, scale),
         ),
         (
             "time_to_care",
             "Cumulative share of casualties treated, by time after wounding",
-            render(&TimeToCareChart { summary, tally, model }),
+            render_scaled(&TimeToCareChart { summary, tally, model }, scale),
         ),
         (
             "deaths",
             "Modelled deaths against time to definitive care, per 100 casualties who could die",
             match &summary.deaths {
-                Some(deaths) => render(&DeathsChart { deaths }),
+                Some(deaths) => render_scaled(&DeathsChart { deaths }, scale),
                 None => Ok((Vec::new(), String::new())),
             },
         ),
         (
             "phases",
-            "Where the minutes go: mean time in each phase of the chain, by zone",
-            render(&PhasesChart { summary }),
+            "Where the minutes go: mean time in each phase of the chain, by zone, against the resuscitation and surgery deadlines",
+            render_scaled(&PhasesChart { summary, model }, scale),
         ),
-        ("utilisation", "Utilisation of evacuation assets and operating tables", render(&UtilisationChart { summary })),
+        (
+            "utilisation",
+            "Utilisation of evacuation assets and operating tables",
+            render_scaled(&UtilisationChart { summary }, scale),
+        ),
         (
             "coverage",
-            "Coverage map: probability that a lone T1 casualty wounded at each point is treated in time",
-            render(&CoverageChart { model, coverage }),
+            "Coverage map: the share of the run's casualties treated in time, by where they were wounded",
+            render_scaled(&CoverageChart { model, coverage: &maps.load }, scale),
+        ),
+        (
+            "reach",
+            "Reach, not the run: the probability that a single T1 casualty, with no other casualty competing, \
+             is treated in time",
+            render_scaled(&CoverageChart { model, coverage: &maps.reach }, scale),
         ),
     ];
     let mut figures = Vec::new();
@@ -116,8 +139,11 @@ pub fn write_report(
         out.push((format!("{id}.svg"), svg.clone().into_bytes()));
         figures.push(html::Figure { id, title, png });
     }
-    out.push(("report.html".into(), html::render(model, summary, &figures, meta).into_bytes()));
-    out.push(("map.geojson".into(), geojson::to_geojson(model, coverage).into_bytes()));
+    out.push((
+        "report.html".into(),
+        html::render(model, summary, &figures, meta, Some(&maps.phase_medians)).into_bytes(),
+    ));
+    out.push(("map.geojson".into(), geojson::to_geojson(model, summary, maps).into_bytes()));
     out.push(("summary.json".into(), to_json(summary).into_bytes()));
     debug_assert!(out.iter().all(|(n, _)| report_file_names().contains(n)));
     files::write_folder(dir, &out)
@@ -129,6 +155,8 @@ pub struct OutputPaths {
     pub json: Option<PathBuf>,
     pub csv: Option<PathBuf>,
     pub report: Option<PathBuf>,
+    /// The report's PNG charts are drawn this many times larger (0 is taken as 1).
+    pub chart_scale: u32,
 }
 
 /// Checks every output of `casevac run` before it simulates, so a path that cannot be written
@@ -168,14 +196,14 @@ pub fn check_compare_outputs(paths: &OutputPaths) -> anyhow::Result<()> {
 }
 
 /// Writes every output `paths` asks for, in one fixed order (JSON, CSV, report), and returns a
-/// line per output saying where it went. The coverage map is costly, so it is computed, by
-/// `map`, only when a report is asked for.
+/// line per output saying where it went. The maps are costly, so they are computed, by `map`,
+/// only when a report is asked for.
 pub fn write_outputs(
     paths: &OutputPaths,
     model: &crate::model::Model,
     tally: &crate::stats::Tally,
     summary: &crate::summary::Summary,
-    map: impl FnOnce() -> (crate::coverage::Coverage, html::RunMeta),
+    map: impl FnOnce() -> (ReportMaps, html::RunMeta),
 ) -> anyhow::Result<Vec<String>> {
     let mut notes = Vec::new();
     if let Some(path) = &paths.json {
@@ -188,8 +216,8 @@ pub fn write_outputs(
         notes.push(format!("CSV written to {}", dir.display()));
     }
     if let Some(dir) = &paths.report {
-        let (coverage, meta) = map();
-        write_report(dir, model, tally, summary, &coverage, &meta)?;
+        let (maps, meta) = map();
+        write_report(dir, model, tally, summary, &maps, &meta, paths.chart_scale)?;
         notes.push(format!("report written to {}", dir.join("report.html").display()));
     }
     Ok(notes)

@@ -10,10 +10,12 @@ mod care;
 mod dispatch;
 mod events;
 mod incidents;
+mod places;
 mod record;
 pub mod streams;
 mod trace;
 
+pub use places::Place;
 pub use trace::{CasualtyTrace, DayTrace, TrialTrace};
 
 use crate::dist::unit;

@@ -164,18 +164,27 @@ pub fn check_cli(name: &str, args: &[&str], files: &[(&str, &str)]) {
 /// charts' PNG data and the date blanked out and a line break after each block element, so a
 /// change shows as a few changed lines rather than one changed line of a hundred kilobytes.
 pub fn check_html(name: &str, text: &str, seed: u64, trials: u64) {
-    use casevac::coverage::{CoverageOptions, coverage};
     use casevac::report::html::{RunMeta, today_utc};
     let m = model(text);
     let (tally, summary) = run(&m, seed, trials);
-    let map = coverage(&m, &CoverageOptions { grid: 8, probes: 10, seed }, &|_| {});
-    let meta = RunMeta { date_utc: today_utc(), map_grid: format!("{} x {} cells", map.nx, map.ny) };
+    let maps = report_maps(&m, &summary, 8, 10);
+    let meta = RunMeta { date_utc: today_utc(), map_grid: format!("{} x {} cells", maps.load.nx, maps.load.ny) };
     let dir = tempfile::tempdir().unwrap();
-    casevac::report::write_report(dir.path(), &m, &tally, &summary, &map, &meta).unwrap();
+    casevac::report::write_report(dir.path(), &m, &tally, &summary, &maps, &meta, 1).unwrap();
     let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
     let mut settings = snapshot_settings();
     settings.add_filter(r"data:image/png;base64,[A-Za-z0-9+/=]+", "data:image/png;base64,[PNG]");
     settings.add_filter(r"\b\d{4}-\d{2}-\d{2}\b", "[DATE]");
     settings.add_filter(r"(</(?:h1|h2|h3|p|tr|table|li|ul|figure|section|style)>)", "$1\n");
     settings.bind(|| insta::assert_snapshot!(name, html));
+}
+
+/// A report's two maps for a run's `summary`, as `--report` makes them: the run's trials again
+/// on a `grid`, and the reach of `probes` lone casualties a cell.
+pub fn report_maps(m: &Model, summary: &Summary, grid: usize, probes: u64) -> casevac::report::ReportMaps {
+    use casevac::coverage::{CoverageOptions, coverage, run_coverage, run_trials};
+    let seed = summary.run.seed;
+    let (load, phase_medians) = run_coverage(m, seed, &run_trials(&summary.run), grid, &|_| {});
+    let reach = coverage(m, &CoverageOptions { grid, probes, seed }, &|_| {});
+    casevac::report::ReportMaps { load, reach, phase_medians }
 }

@@ -1,0 +1,60 @@
+//! A trial's casualties by where they were wounded: what a map of the run under its own load
+//! needs, and nothing the run's tally keeps.
+//!
+//! This is a second pass over trials the run has already simulated, made only for a report, so
+//! the run's hot loop and its tally stay as they are. Each step is judged by the rule
+//! [`Engine::record`] applies; `tests/coverage.rs` checks that the places, added up, give the
+//! run's own counts exactly.
+
+use super::Engine;
+use crate::geo::Point;
+use crate::model::ClockOrigin;
+use crate::stats::Tally;
+use crate::stats::tally::{Phase, to_ms};
+
+/// One counted casualty of a trial, as the report's second pass sees it.
+pub struct Place<'a> {
+    /// Where it was wounded.
+    pub pos: Point,
+    /// For each step, `None` if the step does not count the casualty, else whether it came in time.
+    pub judged: [Option<bool>; 3],
+    /// Minutes in each phase of the chain it reached, in order: the phases the run's means are of.
+    pub phases_min: &'a [f64],
+}
+
+impl Engine<'_> {
+    /// Simulates trial `trial` exactly as [`Engine::trial`] does (adding it to `tally`), then
+    /// calls `visit` with each casualty the run counts ([`Place`]).
+    pub fn trial_by_place(&mut self, seed: u64, trial: u64, tally: &mut Tally, mut visit: impl FnMut(Place)) {
+        self.trial(seed, trial, tally);
+        let m = self.model;
+        let horizon = m.horizon_min();
+        let deadline_ms = m.deadlines_min.map(|d| d.map(to_ms));
+        for c in &self.casualties {
+            let inc = &self.incidents[c.incident as usize];
+            // Incidents of the warm-up competed for assets but are not counted.
+            if inc.wound_t < m.warmup_min {
+                continue;
+            }
+            let origin = match m.origin {
+                ClockOrigin::Wounding => inc.wound_t,
+                ClockOrigin::Request => inc.request_t,
+            };
+            let hour_t = if m.resuscitation_counts_als { c.als_t } else { c.resus_t };
+            let milestones = [c.first_aider_t.min(inc.first_arrival), hour_t, c.surgery_t];
+            let sev = c.severity as usize;
+            let judged: [Option<bool>; 3] = std::array::from_fn(|step| {
+                let counted = m.applies_to[step][sev] && (step < 2 || c.needs_surgery);
+                let t = milestones[step];
+                counted.then(|| t <= horizon && to_ms((t - origin).max(0.0)) <= deadline_ms[step][sev])
+            });
+            // The phases reached, as the run's tally counts them.
+            let last_phase = match (c.picked_up, c.surgery_t <= horizon) {
+                (false, _) => Phase::Report,
+                (true, false) => Phase::TravelToFacility,
+                (true, true) => Phase::WaitTable,
+            };
+            visit(Place { pos: inc.pos, judged, phases_min: &c.phase_min[..=last_phase as usize] });
+        }
+    }
+}
