@@ -59,6 +59,7 @@
 
 pub mod compare;
 pub mod coverage;
+pub mod daylight;
 pub mod dist;
 pub mod geo;
 pub mod model;

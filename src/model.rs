@@ -75,6 +75,10 @@ pub enum Level {
 pub struct Daylight {
     pub sunrise_min: f64,
     pub sunset_min: f64,
+    /// Start and end of civil twilight: the window in which a day-only aircraft may fly
+    /// (dawn <= sunrise, dusk >= sunset).
+    pub dawn_min: f64,
+    pub dusk_min: f64,
 }
 
 impl Daylight {
@@ -84,10 +88,30 @@ impl Daylight {
         m >= self.sunrise_min && m < self.sunset_min
     }
 
-    /// The first sunrise at or after `t`.
-    pub fn next_sunrise(&self, t: f64) -> f64 {
-        let today = (t / MIN_PER_DAY).floor() * MIN_PER_DAY + self.sunrise_min;
+    /// Whether `t` falls between dawn and dusk, when a day-only aircraft may be in the air.
+    #[inline]
+    pub fn can_fly(&self, t: f64) -> bool {
+        let m = t.rem_euclid(MIN_PER_DAY);
+        m >= self.dawn_min && m < self.dusk_min
+    }
+
+    /// The dusk of the calendar day that holds `t`: a day-only sortie under way at `t` must
+    /// have landed by then.
+    pub fn dusk_of_day(&self, t: f64) -> f64 {
+        (t / MIN_PER_DAY).floor() * MIN_PER_DAY + self.dusk_min
+    }
+
+    /// The first dawn at or after `t`.
+    pub fn next_dawn(&self, t: f64) -> f64 {
+        let today = (t / MIN_PER_DAY).floor() * MIN_PER_DAY + self.dawn_min;
         if t <= today { today } else { today + MIN_PER_DAY }
+    }
+
+    /// Whether a day-only flight that starts at `start` and lasts `min` is in the air only
+    /// between one dawn and the following dusk. Comparing with that same day's dusk, not with
+    /// whether the end time is light, keeps a long flight from wrapping into the next morning.
+    pub fn flight_fits(&self, start: f64, min: f64) -> bool {
+        self.can_fly(start) && start + min <= self.dusk_of_day(start)
     }
 
     pub fn day_hours(&self) -> f64 {
@@ -174,6 +198,12 @@ impl AssetGroup {
         let launch = if by_day { &self.launch_day_min } else { &self.launch_night_min };
         let escort = if access.escort_required { self.escort_min.mean() } else { 0.0 };
         self.approval_min.mean() + launch.mean() + escort
+    }
+
+    /// A helicopter that flies only between dawn and dusk.
+    #[inline]
+    pub fn day_only(&self) -> bool {
+        self.kind == AssetKind::Helicopter && !self.night_capable
     }
 
     /// Whether this group can work in a zone with this access at all.

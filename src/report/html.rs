@@ -256,7 +256,7 @@ pub(super) fn figure_section(o: &mut String, figures: &[Figure]) {
 
 fn assumptions(o: &mut String, m: &Model, s: &Summary) {
     let sc = &s.scenario;
-    let dl = m.daylight;
+    let dl = &m.daylight;
     let hm = |t: f64| format!("{:02}:{:02}", (t / 60.0) as u32, (t % 60.0) as u32);
     let _ = write!(
         o,

@@ -168,6 +168,77 @@ fn rounded_mean(min: f64, max: f64, density: impl Fn(f64) -> f64) -> f64 {
 }
 
 /// Parses "HH:MM" into minutes after midnight.
+/// Daylight computed at a site (the first, unless named) for the middle day of the counted
+/// period, counted from `start_date`, the first day of the trial.
+fn computed_daylight(
+    ctx: &mut Ctx,
+    dl: &DaylightSection,
+    date: &Spanned<String>,
+    site_ids: &HashMap<String, usize>,
+    sites: &[Site],
+    period_days: f64,
+    warmup_days: f64,
+) -> Daylight {
+    let fallback = Daylight { sunrise_min: 360.0, sunset_min: 1080.0, dawn_min: 360.0, dusk_min: 1080.0 };
+    for (v, what) in [(&dl.sunrise, "sunrise"), (&dl.sunset, "sunset"), (&dl.dawn, "dawn"), (&dl.dusk, "dusk")] {
+        if let Some(v) = v {
+            ctx.err(
+                Some(v.span()),
+                format!("daylight.{what} is given with start_date, which computes it"),
+                "keep either the fixed times or start_date (with site and utc_offset_hours), not both",
+            );
+        }
+    }
+    let Some(ymd) = crate::daylight::parse_date(date.get_ref()) else {
+        ctx.err(
+            Some(date.span()),
+            format!("start_date = \"{}\" is not a calendar date", date.get_ref()),
+            "write the date as \"YYYY-MM-DD\", for example \"2019-01-15\"",
+        );
+        return fallback;
+    };
+    let site = match &dl.site {
+        Some(s) => resolve(ctx, site_ids, "site", s),
+        None => (!sites.is_empty()).then_some(0),
+    };
+    let Some(site) = site.map(|i| &sites[i]) else { return fallback };
+    // By default the clock of the site's solar time zone, to the nearest hour.
+    let offset_h = match &dl.utc_offset_hours {
+        Some(v) => ctx.num(
+            v,
+            "utc_offset_hours",
+            |x| (-12.0..=14.0).contains(&x),
+            "give the local clock's offset from UTC in hours, -12 to 14",
+        ),
+        None => (site.pos.lon / 15.0).round(),
+    };
+    let middle = (warmup_days + period_days / 2.0).floor();
+    match crate::daylight::solar_day(ymd, middle, site.pos.lat, site.pos.lon, offset_h) {
+        Some(s) if s.dawn_min >= 0.0 && s.dusk_min < MIN_PER_DAY => Daylight {
+            sunrise_min: s.sunrise_min,
+            sunset_min: s.sunset_min,
+            dawn_min: s.dawn_min,
+            dusk_min: s.dusk_min,
+        },
+        Some(_) => {
+            ctx.err(
+                dl.utc_offset_hours.as_ref().map(|v| v.span()),
+                format!("at site '{}' daylight does not fall within one local calendar day with this clock", site.id),
+                "give utc_offset_hours for the local clock, or fixed times",
+            );
+            fallback
+        }
+        None => {
+            ctx.err(
+                Some(date.span()),
+                format!("the Sun does not rise and set through civil twilight at site '{}' on that date", site.id),
+                "give fixed times (sunrise, sunset, dawn, dusk) for a polar day or night",
+            );
+            fallback
+        }
+    }
+}
+
 fn clock_min(s: &str) -> Option<f64> {
     let (h, m) = s.split_once(':')?;
     let (h, m): (u32, u32) = (h.trim().parse().ok()?, m.trim().parse().ok()?);
@@ -315,28 +386,6 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
                 )
             })
         });
-    let mut clock = |v: &Option<Spanned<String>>, default: f64, what: &str| match v {
-        Some(s) => clock_min(s.get_ref()).unwrap_or_else(|| {
-            ctx.err(
-                Some(s.span()),
-                format!("{what} = \"{}\" is not a time of day", s.get_ref()),
-                "write local time as \"HH:MM\", for example \"06:15\"",
-            );
-            default
-        }),
-        None => default,
-    };
-    let sunrise_min = clock(&sc.daylight.sunrise, 360.0, "sunrise");
-    let sunset_min = clock(&sc.daylight.sunset, 1080.0, "sunset");
-    if sunrise_min >= sunset_min {
-        ctx.err(
-            sc.daylight.sunset.as_ref().map(|s| s.span()),
-            "sunset must come after sunrise on the same day",
-            "give local times, for example sunrise = \"06:15\", sunset = \"18:40\"",
-        );
-    }
-    let daylight = Daylight { sunrise_min, sunset_min: sunset_min.max(sunrise_min + 1.0) };
-
     // Sites
     let site_ids = index_ids(&mut ctx, "site", f.site.iter().map(|s| &s.id));
     let sites: Vec<Site> = f
@@ -360,6 +409,74 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
         })
         .collect();
     let site_pos = |i: Option<usize>| i.map_or(Point::new(0.0, 0.0), |i| sites[i].pos);
+
+    // Daylight: fixed local times, or computed for a place and date.
+    let dl = &sc.daylight;
+    let daylight = match &dl.start_date {
+        None => {
+            let mut clock = |v: &Option<Spanned<String>>, default: f64, what: &str| match v {
+                Some(s) => clock_min(s.get_ref()).unwrap_or_else(|| {
+                    ctx.err(
+                        Some(s.span()),
+                        format!("{what} = \"{}\" is not a time of day", s.get_ref()),
+                        "write local time as \"HH:MM\", for example \"06:15\"",
+                    );
+                    default
+                }),
+                None => default,
+            };
+            let sunrise_min = clock(&dl.sunrise, 360.0, "sunrise");
+            let sunset_min = clock(&dl.sunset, 1080.0, "sunset");
+            // Without civil twilight given, day-only aircraft keep to sunrise and sunset.
+            let dawn_min = clock(&dl.dawn, sunrise_min, "dawn");
+            let dusk_min = clock(&dl.dusk, sunset_min, "dusk");
+            let spans = [
+                (
+                    dl.sunset.as_ref().map(|s| s.span()),
+                    sunrise_min >= sunset_min,
+                    "sunset must come after sunrise on the same day",
+                    "give local times, for example sunrise = \"06:15\", sunset = \"18:40\"",
+                ),
+                (
+                    dl.dawn.as_ref().map(|s| s.span()),
+                    dawn_min > sunrise_min,
+                    "dawn must not come after sunrise",
+                    "give the start of civil twilight, before sunrise",
+                ),
+                (
+                    dl.dusk.as_ref().map(|s| s.span()),
+                    dusk_min < sunset_min,
+                    "dusk must not come before sunset",
+                    "give the end of civil twilight, after sunset",
+                ),
+                (
+                    dl.site.as_ref().map(|s| s.span()),
+                    dl.site.is_some(),
+                    "daylight.site has no effect without daylight.start_date",
+                    "add start_date = \"YYYY-MM-DD\" to compute daylight there, or remove it",
+                ),
+                (
+                    dl.utc_offset_hours.as_ref().map(|s| s.span()),
+                    dl.utc_offset_hours.is_some(),
+                    "daylight.utc_offset_hours has no effect without daylight.start_date",
+                    "add start_date = \"YYYY-MM-DD\" to compute daylight, or remove it",
+                ),
+            ];
+            for (span, wrong, message, help) in spans {
+                if wrong {
+                    ctx.err(span, message, help);
+                }
+            }
+            let sunset_min = sunset_min.max(sunrise_min + 1.0);
+            Daylight {
+                sunrise_min,
+                sunset_min,
+                dawn_min: dawn_min.min(sunrise_min),
+                dusk_min: dusk_min.max(sunset_min),
+            }
+        }
+        Some(date) => computed_daylight(&mut ctx, dl, date, &site_ids, &sites, period_days, warmup_days),
+    };
 
     // Facilities
     let _ = index_ids(&mut ctx, "facility", f.facility.iter().map(|x| &x.id));

@@ -130,6 +130,15 @@ pub struct DaylightSection {
     /// Local time "HH:MM".
     pub sunrise: Option<S<String>>,
     pub sunset: Option<S<String>>,
+    /// Start and end of civil twilight, local "HH:MM": the window day-only aircraft fly in.
+    pub dawn: Option<S<String>>,
+    pub dusk: Option<S<String>>,
+    /// The first day of the trial, "YYYY-MM-DD": daylight is then computed, not given.
+    pub start_date: Option<S<String>>,
+    /// The site daylight is computed at (default: the first site).
+    pub site: Option<S<String>>,
+    /// The local clock's offset from UTC, hours (default: the site's longitude / 15, rounded).
+    pub utc_offset_hours: Option<S<f64>>,
 }
 
 #[derive(Debug, Deserialize)]

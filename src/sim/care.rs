@@ -79,12 +79,25 @@ impl Engine<'_> {
             self.request_transfer(zone, f, carried, at_facility + handover);
         }
         let back = a.travel_min(m.facility_to_base_km[f][g], access);
-        let free_t = at_facility + a.turnaround_min.sample(&mut self.keys.stream(Purpose::Scene, sortie.key, 1)) + back;
+        let leave_t = at_facility + a.turnaround_min.sample(&mut self.keys.stream(Purpose::Scene, sortie.key, 1));
+        let free_t = self.home_t(a, leave_t, back);
         // A unit is busy from tasking until it is back at base; utilisation counts the period only.
         tally.asset_busy_mmin[g] += to_mmin(m.clip_to_period(free_t) - m.clip_to_period(sortie.tasked_t));
         tally.sorties[g] += 1;
         self.units[sortie.unit as usize].free_at = free_t;
         self.push(free_t, Kind::UnitFree(sortie.unit));
+    }
+
+    /// When a unit leaving a facility at `leave_t` is back at base after a return leg of `back`
+    /// minutes. A day-only aircraft that could not land at base by dusk stays the night where
+    /// it landed its casualties and flies back at dawn.
+    pub(super) fn home_t(&self, a: &AssetGroup, leave_t: f64, back: f64) -> f64 {
+        let daylight = &self.model.daylight;
+        if !a.day_only() || back == 0.0 || daylight.flight_fits(leave_t, back) {
+            leave_t + back
+        } else {
+            daylight.next_dawn(leave_t) + back
+        }
     }
 
     /// A team with hands to spare starts care on scene for up to `spare` casualties it does not

@@ -3,7 +3,7 @@
 use super::events::Kind;
 use super::streams::{Purpose, combine};
 use super::{Engine, NEVER, Sortie};
-use crate::model::{Access, AssetGroup, AssetKind, Delivery, Dispatch};
+use crate::model::{Access, AssetGroup, Delivery, Dispatch};
 use crate::stats::tally::Phase;
 
 impl Engine<'_> {
@@ -26,19 +26,17 @@ impl Engine<'_> {
     }
 
     /// Whether any unit could be sent at `now`: idle, serviceable, not grounded, and not a
-    /// day-only helicopter that would launch in the dark. Without one, a dispatch pass cannot assign anything.
+    /// day-only helicopter that could not even depart before dusk. Without one, a dispatch pass
+    /// cannot assign anything.
     pub(super) fn any_unit_ready(&self, now: f64) -> bool {
         let m = self.model;
-        let day = m.daylight.is_day(now);
         self.units.iter().any(|u| {
             let g = u.group as usize;
             let a = &m.assets[g];
-            // Approval and launch alone (no escort) bound a day-only aircraft's departure below.
-            let launches_by_day = || day && m.daylight.is_day(now + a.approval_min.mean() + a.launch_day_min.mean());
-            u.idle
-                && u.serviceable
-                && !self.grounded[g]
-                && (a.kind == AssetKind::Ground || a.night_capable || launches_by_day())
+            // Approval and launch alone (no escort, no flight) bound a day-only aircraft's
+            // sortie below: if they do not fit before dusk, the whole sortie cannot.
+            let departs_by_dusk = || m.daylight.flight_fits(now, a.approval_min.mean() + a.launch_day_min.mean());
+            u.idle && u.serviceable && !self.grounded[g] && (!a.day_only() || departs_by_dusk())
         })
     }
 
@@ -106,6 +104,9 @@ impl Engine<'_> {
                 }
                 leg
             };
+            // A day-only aircraft must have landed its casualties before dusk: its flight from
+            // departure to the facility, planned with mean times.
+            let flight = if a.day_only() { self.planned_flight_min(a, i, now) } else { 0.0 };
             let mut idle_seen = false;
             for u in self.group_start[g]..self.group_start[g + 1] {
                 let unit = &self.units[u];
@@ -115,7 +116,7 @@ impl Engine<'_> {
                 }
                 idle_seen |= unit.idle;
                 let from = if unit.idle { now } else { unit.free_at };
-                let Some((start, pre)) = self.earliest_launch(a, access, from) else { continue };
+                let Some((start, pre)) = self.earliest_launch(a, access, from, flight) else { continue };
                 let ready = unit.idle && start == now;
                 if !ready && !wait_for_better {
                     continue;
@@ -130,20 +131,54 @@ impl Engine<'_> {
     }
 
     /// When a unit free from `from` can start its pre-departure delays, and their planned
-    /// length: at once, or for a day-only helicopter that would launch in the dark, at the next
-    /// sunrise. None if it can never launch in daylight.
-    pub(super) fn earliest_launch(&self, a: &AssetGroup, access: &Access, from: f64) -> Option<(f64, f64)> {
+    /// length: at once, or for a day-only helicopter whose departure and `flight` (to the
+    /// facility where it lands) would not end by dusk, at the next dawn. None if even a sortie
+    /// started at dawn would not end by dusk: such a lift is never flown by this group.
+    pub(super) fn earliest_launch(
+        &self,
+        a: &AssetGroup,
+        access: &Access,
+        from: f64,
+        flight: f64,
+    ) -> Option<(f64, f64)> {
         if from == NEVER {
             return None;
         }
         let daylight = &self.model.daylight;
-        let pre = a.planned_departure_min(daylight.is_day(from), access);
-        if a.kind == AssetKind::Ground || a.night_capable || (daylight.is_day(from) && daylight.is_day(from + pre)) {
-            return Some((from, pre));
+        let pre = |t: f64| a.planned_departure_min(daylight.is_day(t), access);
+        if !a.day_only() || daylight.flight_fits(from, pre(from) + flight) {
+            return Some((from, pre(from)));
         }
-        let sunrise = daylight.next_sunrise(from);
-        let pre = a.planned_departure_min(true, access);
-        daylight.is_day(sunrise + pre).then_some((sunrise, pre))
+        let dawn = daylight.next_dawn(from);
+        daylight.flight_fits(dawn, pre(dawn) + flight).then(|| (dawn, pre(dawn)))
+    }
+
+    /// Planned minutes from departure until a lift of incident `i`'s next casualties by group
+    /// `a` lands at the facility it would deliver to: travel, mean on-scene time, travel on.
+    fn planned_flight_min(&self, a: &AssetGroup, i: usize, now: f64) -> f64 {
+        let inc = &self.incidents[i];
+        let to_scene = a.travel_min(a.pos.distance_km(&inc.pos), &inc.access);
+        let leave_t = now + to_scene + a.on_scene_min.mean();
+        let needs_table = self.lift_slots(a, i).1;
+        let (_, on) = self.destination(a, &inc.access, inc.pos, needs_table, now, leave_t);
+        to_scene + a.on_scene_min.mean() + on
+    }
+
+    /// How many of incident `i`'s casualties group `a` would take now (from its next one), and
+    /// whether the lift then goes to a facility that operates.
+    fn lift_slots(&self, a: &AssetGroup, i: usize) -> (u32, bool) {
+        let inc = &self.incidents[i];
+        let end = inc.slot_start + inc.slot_len;
+        // The casualties still to lift, most severe first, as far as the group lifts their
+        // category: a helicopter that lifts only urgent ones leaves the routine to a ground move.
+        let liftable = self.slots[inc.next_unassigned as usize..end as usize]
+            .iter()
+            .take_while(|&&c| a.lifts[self.casualties[c as usize].severity as usize])
+            .count() as u32;
+        let take = a.stretchers.min(liftable);
+        let carried = &self.slots[inc.next_unassigned as usize..(inc.next_unassigned + take) as usize];
+        let surgical = carried.iter().any(|&c| self.casualties[c as usize].needs_surgery);
+        (take, surgical && (inc.transfer || a.delivers_to != Delivery::Nearest))
     }
 
     pub(super) fn assign(&mut self, u: usize, i: usize, now: f64) {
@@ -161,14 +196,8 @@ impl Engine<'_> {
         let launch = if m.daylight.is_day(now) { &a.launch_day_min } else { &a.launch_night_min }.sample(&mut draw(1));
         let escort = if access.escort_required { a.escort_min.sample(&mut draw(2)) } else { 0.0 };
         let travel = a.travel_min(a.pos.distance_km(&inc.pos), access);
-        let end = inc.slot_start + inc.slot_len;
-        // The casualties still to lift, most severe first, as far as the group lifts their
-        // category: a helicopter that lifts only urgent ones leaves the routine to a ground move.
-        let liftable = self.slots[inc.next_unassigned as usize..end as usize]
-            .iter()
-            .take_while(|&&c| a.lifts[self.casualties[c as usize].severity as usize])
-            .count() as u32;
-        let take = a.stretchers.min(liftable);
+        let (take, needs_table) = self.lift_slots(a, i);
+        let inc = &self.incidents[i];
         let slot_start = inc.next_unassigned;
         let request_t = inc.request_t;
         // Phases add up: a transferred casualty goes through the chain twice.
@@ -186,10 +215,6 @@ impl Engine<'_> {
         // best-arrival dispatcher reads it.
         self.units[u].free_at = NEVER;
         if m.dispatch == Dispatch::BestArrival {
-            let carried = &self.slots[slot_start as usize..(slot_start + take) as usize];
-            let surgical = carried.iter().any(|&c| self.casualties[c as usize].needs_surgery);
-            let transfer = self.incidents[i].transfer;
-            let needs_table = surgical && (transfer || a.delivers_to != Delivery::Nearest);
             let (f, to_facility) = self.destination(
                 a,
                 access,
@@ -198,11 +223,8 @@ impl Engine<'_> {
                 now,
                 on_scene_t + a.on_scene_min.mean(),
             );
-            self.units[u].free_at = on_scene_t
-                + a.on_scene_min.mean()
-                + to_facility
-                + a.turnaround_min.mean()
-                + a.travel_min(m.facility_to_base_km[f][g], access);
+            let leave_t = on_scene_t + a.on_scene_min.mean() + to_facility + a.turnaround_min.mean();
+            self.units[u].free_at = self.home_t(a, leave_t, a.travel_min(m.facility_to_base_km[f][g], access));
         }
         let s = self.sorties.len() as u32;
         self.sorties.push(Sortie {

@@ -234,7 +234,7 @@ impl<'m> Engine<'m> {
     }
 
     /// Merges three time-ordered streams: the daily clock (midnight: new serviceability and
-    /// weather; sunrise: day-only aircraft may launch), evacuation requests, and scheduled events.
+    /// weather; dawn: day-only aircraft may launch), evacuation requests, and scheduled events.
     fn run_events(&mut self, tally: &mut Tally) {
         let m = self.model;
         let horizon = m.horizon_min();
@@ -261,7 +261,7 @@ impl<'m> Engine<'m> {
                 if clock_is_midnight {
                     self.new_day(day);
                     self.open_theatres(now, tally);
-                    clock_t = day as f64 * MIN_PER_DAY + m.daylight.sunrise_min;
+                    clock_t = day as f64 * MIN_PER_DAY + m.daylight.dawn_min;
                     day += 1;
                 } else {
                     clock_t = day as f64 * MIN_PER_DAY;

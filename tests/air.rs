@@ -1,0 +1,118 @@
+//! Air operations against hand-computed cases: day-only aircraft and civil twilight, computed
+//! daylight against published almanacs.
+
+mod common;
+
+use casevac::daylight::solar_day;
+use casevac::sim::Engine;
+use common::{km_per_degree, model, scenario};
+
+fn assert_close(got: f64, want: f64, tol: f64, what: &str) {
+    assert!((got - want).abs() <= tol, "{what}: got {got}, want {want} ± {tol}");
+}
+
+/// Minutes of an "H:MM" almanac entry.
+fn hm(s: &str) -> f64 {
+    let (h, m) = s.split_once(':').expect("H:MM");
+    h.trim().parse::<f64>().unwrap() * 60.0 + m.trim().parse::<f64>().unwrap()
+}
+
+#[test]
+fn sunrise_at_gao_is_within_two_minutes_of_the_published_table() {
+    // Astronomy Answers (Louis Strous), "The Position of the Sun: Tables", Table 1, times of
+    // sunrise for 2002 in local mean solar time: 1 January, latitude +16°, 6:28. Gao, the
+    // Sahel scenarios' main base, is at 16.27° N, 0.05° W; its local mean time is its longitude
+    // / 15 hours from UTC. The 0.27° of latitude move sunrise by about half a minute in January
+    // and the table rounds to the minute, inside the 2 minutes asked for.
+    let gao = solar_day((2002, 1, 1), 0.0, 16.27, -0.05, -0.05 / 15.0).expect("the Sun rises at Gao");
+    assert_close(gao.sunrise_min, hm("6:28"), 2.0, "sunrise at Gao, 2002-01-01");
+}
+
+#[test]
+fn sunrise_sunset_and_civil_twilight_are_within_two_minutes_of_the_us_naval_observatory() {
+    // US Naval Observatory figures for Decorah, Iowa (43.30° N, 91.79° W, Central Daylight Time,
+    // UTC-5) as published by Luther College's weather pages (faculty.luther.edu/bernatzr,
+    // DecWx Month09 srssData_09): sunrise, sunset, and the start and end of civil twilight.
+    // The page gives no year; a year moves these dates by under a minute (the leap cycle).
+    for (day, rise, set, dawn, dusk) in [
+        (1, "6:32", "19:41", "6:02", "20:11"),
+        (15, "6:47", "19:16", "6:19", "19:45"),
+        (30, "7:04", "18:49", "6:36", "19:18"),
+    ] {
+        let s = solar_day((2008, 9, day), 0.0, 43.30, -91.79, -5.0).expect("mid-latitude September");
+        let what = |e: &str| format!("{e} on 9/{day}");
+        assert_close(s.sunrise_min, hm(rise), 2.0, &what("sunrise"));
+        assert_close(s.sunset_min, hm(set), 2.0, &what("sunset"));
+        assert_close(s.dawn_min, hm(dawn), 2.0, &what("dawn"));
+        assert_close(s.dusk_min, hm(dusk), 2.0, &what("dusk"));
+    }
+}
+
+/// One day-only helicopter at `base` (0, 0) with a Level 2 hospital at `facility_site`, an
+/// incident point half a degree east, daylight 06:00-18:00 (twilight not given: the window is
+/// sunrise to sunset), requests at the given hours with no report delay.
+fn day_only(asset_extra: &str, facility_site: &str, hours: &str, days: u32) -> casevac::model::Model {
+    model(&scenario(
+        &format!("period_days = {days}\ndaylight = {{ sunrise = \"06:00\", sunset = \"18:00\" }}"),
+        &format!("site = \"{facility_site}\"\nlevel = \"level2\"\nhandover_min = 0\nsurgery_min = 60"),
+        &format!(
+            "kind = \"helicopter\"\nbase = \"base\"\nspeed_kmh = 120\nstretchers = 1\non_scene_min = 0\n\
+             {asset_extra}"
+        ),
+        &format!(
+            "centre = {{ lat = 0.0, lon = 0.5 }}\nradius_km = 0\nscheduled_hours = {hours}\n\
+             severity = {{ t1 = 1, t2 = 0, t3 = 0 }}\nsurgery_share = {{ t1 = 0, t2 = 0, t3 = 0 }}\n\
+             first_aider_share = 0\nreport_delay_min = 0\nescort_required = false"
+        ),
+    ))
+}
+
+/// When the helicopter reaches each casualty (first aid comes with it), in request order.
+fn arrivals(m: &casevac::model::Model) -> Vec<Option<f64>> {
+    let t = Engine::new(m).trace(1, 0);
+    let mut cs = t.casualties;
+    cs.sort_by(|a, b| a.request_min.total_cmp(&b.request_min));
+    cs.iter().map(|c| c.first_aid_min.map(|f| f - c.request_min)).collect()
+}
+
+#[test]
+fn a_day_only_sortie_that_would_land_after_dusk_waits_for_dawn() {
+    // Launch 10 min, half a degree at 120 km/h each way (27.8 min), facility at the base: the
+    // sortie lasts 10 + 27.8 + 0 + 27.8 = 65.6 min. Tasked at 16:50 it lands at 17:55.6,
+    // before dusk (18:00), and flies; tasked at 17:00 it would land at 18:05.6, so it waits
+    // for dawn, 13 h later, and reaches the casualty 10 + 27.8 min after 06:00.
+    let leg = 0.5 * km_per_degree() / 120.0 * 60.0;
+    assert!(10.0 + 2.0 * leg > 60.0 && 10.0 + 2.0 * leg < 70.0);
+    let m = day_only("launch_day_min = 10\nturnaround_min = 0", "base", "[16.8333333333333333]", 2);
+    assert_close(arrivals(&m)[0].unwrap(), 10.0 + leg, 1e-6, "tasked at 16:50");
+    let m = day_only("launch_day_min = 10\nturnaround_min = 0", "base", "[17]", 2);
+    assert_close(arrivals(&m)[0].unwrap(), 13.0 * 60.0 + 10.0 + leg, 1e-6, "tasked at 17:00");
+}
+
+#[test]
+fn a_planned_delay_longer_than_the_night_is_never_launched() {
+    // 790 min of approval tasked at 17:00 once reached the casualty at dawn the next day (the
+    // check looked only at whether departure fell in daylight, and 17:00 + 790 min is 06:10).
+    // Departure plus flight must end by the same day's dusk: 790 + 55.6 > 720 min of daylight,
+    // so no day can hold it and the casualty is never reached by air.
+    let m = day_only("approval_min = 790\nlaunch_day_min = 0\nturnaround_min = 0", "base", "[17]", 3);
+    assert_eq!(arrivals(&m), vec![None]);
+    // 600 min does fit a day: not that evening, but from dawn, 06:00 + 600 + 27.8.
+    let leg = 0.5 * km_per_degree() / 120.0 * 60.0;
+    let m = day_only("approval_min = 600\nlaunch_day_min = 0\nturnaround_min = 0", "base", "[17]", 3);
+    assert_close(arrivals(&m)[0].unwrap(), 13.0 * 60.0 + 600.0 + leg, 1e-6, "600 min from dawn");
+}
+
+#[test]
+fn a_day_only_aircraft_that_cannot_get_home_by_dusk_stays_the_night_at_the_facility() {
+    // The hospital is a degree east of the base (55.6 min at 120 km/h); the incident half way.
+    // Tasked at 16:00: launch 10, 27.8 out, 27.8 on to the hospital, landing at 17:05.6; a
+    // 30-min turnaround, then 55.6 min home would end at 18:31, after dusk. It stays at the
+    // hospital and flies home at dawn, back at 06:55.6. A request at 06:00 therefore waits
+    // 55.6 min for it, then 10 + 27.8 more (with no overnight stop it would be 37.8 min).
+    let leg = 0.5 * km_per_degree() / 120.0 * 60.0;
+    let m = day_only("launch_day_min = 10\nturnaround_min = 30", "hospital", "[16, 30]", 2);
+    let got = arrivals(&m);
+    assert_close(got[0].unwrap(), 10.0 + leg, 1e-6, "first sortie");
+    assert_close(got[1].unwrap(), 2.0 * leg + 10.0 + leg, 1e-6, "after the night at the hospital");
+}
