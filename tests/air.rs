@@ -116,3 +116,65 @@ fn a_day_only_aircraft_that_cannot_get_home_by_dusk_stays_the_night_at_the_facil
     assert_close(got[0].unwrap(), 10.0 + leg, 1e-6, "first sortie");
     assert_close(got[1].unwrap(), 2.0 * leg + 10.0 + leg, 1e-6, "after the night at the hospital");
 }
+
+/// The snapshot scenario (5 days, sites at (0, 0) and (0, 1)) with another `daylight` table.
+fn with_daylight(daylight: &str) -> String {
+    let s = common::small_scenario();
+    let old = "daylight = { sunrise = \"06:00\", sunset = \"18:30\" }";
+    assert!(s.contains(old));
+    s.replace(old, &format!("daylight = {daylight}"))
+}
+
+fn problems(text: &str) -> String {
+    match casevac::scenario::parse(text, "bad.toml") {
+        Ok(_) => panic!("compiled, but a problem was expected:\n{text}"),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn computed_daylight_is_the_middle_day_of_the_period_at_the_named_site() {
+    // Five days from 2019-01-15: the middle day is the 17th (day 2); the site `hospital` is at
+    // (0, 1), whose solar clock rounds to UTC+0.
+    let m = model(&with_daylight("{ start_date = \"2019-01-15\", site = \"hospital\" }"));
+    let want = solar_day((2019, 1, 17), 0.0, 0.0, 1.0, 0.0).unwrap();
+    let d = m.daylight;
+    assert_eq!(
+        (d.dawn_min, d.sunrise_min, d.sunset_min, d.dusk_min),
+        (want.dawn_min, want.sunrise_min, want.sunset_min, want.dusk_min)
+    );
+    // On the equator the Sun is up about 12 h 7 min (refraction and its radius), twilight about
+    // 22 min each side.
+    assert_close(d.sunset_min - d.sunrise_min, 12.0 * 60.0 + 7.0, 2.0, "day length on the equator");
+    assert_close(d.sunrise_min - d.dawn_min, 22.0, 2.0, "morning civil twilight on the equator");
+    // An explicit clock moves every time by the offset.
+    let m2 = model(&with_daylight("{ start_date = \"2019-01-15\", site = \"hospital\", utc_offset_hours = 1 }"));
+    assert_close(m2.daylight.sunrise_min - d.sunrise_min, 60.0, 1e-9, "UTC+1");
+}
+
+#[test]
+fn fixed_twilight_widens_the_day_only_window_and_defaults_to_sunrise_and_sunset() {
+    let m = model(&with_daylight("{ sunrise = \"06:00\", sunset = \"18:30\" }"));
+    assert_eq!((m.daylight.dawn_min, m.daylight.dusk_min), (360.0, 1110.0));
+    let m = model(&with_daylight("{ sunrise = \"06:00\", sunset = \"18:30\", dawn = \"05:38\", dusk = \"18:52\" }"));
+    assert_eq!((m.daylight.dawn_min, m.daylight.dusk_min), (338.0, 1132.0));
+}
+
+#[test]
+fn bad_daylight_is_refused_with_its_place_and_fix() {
+    let e = problems(&with_daylight("{ start_date = \"2019-02-30\" }"));
+    assert!(e.contains("start_date = \"2019-02-30\" is not a calendar date") && e.contains("YYYY-MM-DD"), "{e}");
+    assert!(e.contains("bad.toml:7:27:"), "{e}");
+    let e = problems(&with_daylight("{ start_date = \"2019-02-10\", sunrise = \"06:00\" }"));
+    assert!(e.contains("daylight.sunrise is given with start_date"), "{e}");
+    let e = problems(&with_daylight("{ sunrise = \"06:00\", site = \"base\" }"));
+    assert!(e.contains("daylight.site has no effect without daylight.start_date"), "{e}");
+    let e = problems(&with_daylight("{ sunrise = \"06:00\", dawn = \"06:10\" }"));
+    assert!(e.contains("dawn must not come after sunrise"), "{e}");
+    let e = problems(&with_daylight("{ start_date = \"2019-02-10\", site = \"nowhere\" }"));
+    assert!(e.contains("nowhere"), "{e}");
+    // Far north in midsummer the Sun never sets through civil twilight.
+    let north = with_daylight("{ start_date = \"2019-06-20\" }").replace("lat = 0.0\nlon = 0.0", "lat = 80.0\nlon = 0.0");
+    let e = problems(&north);
+    assert!(e.contains("does not rise and set through civil twilight"), "{e}");
+}

@@ -47,6 +47,6 @@ fn every_example_in_the_guide_parses_and_full_scenarios_run() {
             }
         }
     }
-    assert_eq!(scenarios, 1, "the tutorial scenario");
+    assert_eq!(scenarios, 2, "the tutorial scenario and the computed-daylight example");
     assert_eq!(dists, 8, "one example per distribution form");
 }
