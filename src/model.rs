@@ -181,14 +181,50 @@ pub struct AssetGroup {
     pub delivers_to: Delivery,
     /// Time at the facility before the return leg (handover, refuel, clean-up).
     pub turnaround_min: Dist,
+    /// Air legs (helicopters): how it flies between two landings.
+    pub air: AirLegs,
+}
+
+/// How a helicopter flies a leg: distance flown over great-circle distance, the fixed time of
+/// every take-off and landing, and refuelling stops where a leg is longer than its range.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AirLegs {
+    /// Flown distance over great-circle distance (>= 1): corridors, threats, terrain.
+    pub route_factor: f64,
+    /// Start-up, climb, approach and landing, once per leg and again per refuelling stop.
+    pub leg_overhead_min: f64,
+    /// Kilometres flown between refuellings; infinite where the scenario gives none.
+    pub range_km: f64,
+    /// On the ground at each refuelling stop.
+    pub refuel_min: f64,
+}
+
+impl AirLegs {
+    /// Straight lines at cruise speed, no overhead, no range limit: what a file without the
+    /// air-leg fields means.
+    pub const DIRECT: AirLegs =
+        AirLegs { route_factor: 1.0, leg_overhead_min: 0.0, range_km: f64::INFINITY, refuel_min: 0.0 };
+
+    /// Minutes to fly a leg of `km` great-circle kilometres at `speed_kmh`.
+    #[inline]
+    pub fn leg_min(&self, km: f64, speed_kmh: f64) -> f64 {
+        if km <= 0.0 {
+            // No leg is flown to a place the aircraft is already at.
+            return 0.0;
+        }
+        let flown = km * self.route_factor;
+        let stops = ((flown / self.range_km).ceil() - 1.0).max(0.0);
+        self.leg_overhead_min + flown / speed_kmh * 60.0 + stops * (self.refuel_min + self.leg_overhead_min)
+    }
 }
 
 impl AssetGroup {
-    /// Minutes to cover `km` of great-circle distance in terrain with the given access.
+    /// Minutes to cover `km` of great-circle distance in terrain with the given access: a
+    /// helicopter's leg with its route factor, overhead and refuelling, a vehicle's by road.
     #[inline]
     pub fn travel_min(&self, km: f64, access: &Access) -> f64 {
         match self.kind {
-            AssetKind::Helicopter => km / self.speed_kmh * 60.0,
+            AssetKind::Helicopter => self.air.leg_min(km, self.speed_kmh),
             AssetKind::Ground => km * access.road_factor / (self.speed_kmh * access.speed_factor) * 60.0,
         }
     }

@@ -174,7 +174,85 @@ fn bad_daylight_is_refused_with_its_place_and_fix() {
     let e = problems(&with_daylight("{ start_date = \"2019-02-10\", site = \"nowhere\" }"));
     assert!(e.contains("nowhere"), "{e}");
     // Far north in midsummer the Sun never sets through civil twilight.
-    let north = with_daylight("{ start_date = \"2019-06-20\" }").replace("lat = 0.0\nlon = 0.0", "lat = 80.0\nlon = 0.0");
+    let north =
+        with_daylight("{ start_date = \"2019-06-20\" }").replace("lat = 0.0\nlon = 0.0", "lat = 80.0\nlon = 0.0");
     let e = problems(&north);
     assert!(e.contains("does not rise and set through civil twilight"), "{e}");
+}
+
+/// One night-capable helicopter at `base` (0, 0) with `air` leg settings, a Level 2 hospital
+/// at `hospital` (0, 1) and one casualty at (0, `lon`) at 10:00; every other delay zero.
+fn air_leg(air: &str, lon: f64) -> casevac::model::Model {
+    model(&scenario(
+        "period_days = 1",
+        "site = \"hospital\"\nlevel = \"level2\"\nhandover_min = 0\nsurgery_min = 60",
+        &format!(
+            "kind = \"helicopter\"\nbase = \"base\"\nspeed_kmh = 200\nnight_capable = true\nstretchers = 1\n\
+             launch_day_min = 0\non_scene_min = 0\nturnaround_min = 0\n{air}"
+        ),
+        &format!(
+            "centre = {{ lat = 0.0, lon = {lon} }}\nradius_km = 0\nscheduled_hours = [10]\n\
+             severity = {{ t1 = 1, t2 = 0, t3 = 0 }}\nsurgery_share = {{ t1 = 0, t2 = 0, t3 = 0 }}\n\
+             first_aider_share = 0\nreport_delay_min = 0\nescort_required = false"
+        ),
+    ))
+}
+
+/// (minutes to reach the casualty, minutes from the casualty to the hospital) of the trace.
+fn legs(m: &casevac::model::Model) -> (f64, f64) {
+    let t = Engine::new(m).trace(1, 0);
+    let c = &t.casualties[0];
+    let at_scene = c.first_aid_min.unwrap() - c.request_min;
+    // A Level 2 gives DCR on arrival: resuscitation marks the landing at the hospital.
+    (at_scene, c.resuscitation_min.unwrap() - c.first_aid_min.unwrap())
+}
+
+#[test]
+fn an_air_leg_adds_its_overhead_once_and_flies_the_route_factor() {
+    // Half a degree out and half a degree on, each flown 1.3 times the straight line at
+    // 200 km/h, plus 8 min of start-up, climb, approach and landing per leg.
+    let half = 0.5 * km_per_degree();
+    let want = 8.0 + half * 1.3 / 200.0 * 60.0;
+    let (out, on) = legs(&air_leg("route_factor = 1.3\nleg_overhead_min = 8", 0.5));
+    assert_close(out, want, 1e-9, "to the scene");
+    assert_close(on, want, 1e-9, "to the hospital");
+    // Without the fields, straight lines at cruise speed, as before.
+    let (out, _) = legs(&air_leg("", 0.5));
+    assert_close(out, half / 200.0 * 60.0, 1e-9, "direct");
+}
+
+#[test]
+fn a_leg_beyond_range_takes_its_refuelling_stop() {
+    // An Mi-8-like aircraft: 465 km between refuellings, 30 min on the ground to refuel, 10 min
+    // per take-off and landing, route factor 1.1. The casualty is 5 degrees east (556 km; 611.6
+    // flown): one stop on the way out, 10 + 611.6 / 200 h + 30 + 10. The hospital is 4 degrees
+    // back west (444.8 km; 489.3 flown): still over the range, one stop too. Half a degree (61 km
+    // flown) needs none.
+    let air = "route_factor = 1.1\nleg_overhead_min = 10\nrange_km = 465\nrefuel_min = 30";
+    let flown = |deg: f64| deg * km_per_degree() * 1.1;
+    assert!(flown(5.0) > 465.0 && flown(5.0) < 930.0 && flown(4.0) > 465.0);
+    let (out, on) = legs(&air_leg(air, 5.0));
+    assert_close(out, 10.0 + flown(5.0) / 200.0 * 60.0 + 30.0 + 10.0, 1e-9, "out, one stop");
+    assert_close(on, 10.0 + flown(4.0) / 200.0 * 60.0 + 30.0 + 10.0, 1e-9, "on, one stop");
+    let (out, _) = legs(&air_leg(air, 0.5));
+    assert_close(out, 10.0 + flown(0.5) / 200.0 * 60.0, 1e-9, "within range");
+    // Two stops past twice the range: 10 degrees (1223 km flown) with 465 km of range.
+    assert!(flown(10.0) > 2.0 * 465.0 && flown(10.0) < 3.0 * 465.0);
+    let (out, _) = legs(&air_leg(air, 10.0));
+    assert_close(out, 10.0 + flown(10.0) / 200.0 * 60.0 + 2.0 * (30.0 + 10.0), 1e-9, "two stops");
+}
+
+#[test]
+fn air_leg_fields_are_refused_on_ground_assets_and_out_of_range() {
+    let bad = |from: &str, to: &str| {
+        let s = common::small_scenario();
+        assert!(s.contains(from));
+        problems(&s.replace(from, to))
+    };
+    let e = bad("kind = \"helicopter\"", "kind = \"ground\"\nroute_factor = 1.2");
+    assert!(e.contains("route_factor applies to helicopters only"), "{e}");
+    let e = bad("speed_kmh = 250", "speed_kmh = 250\nroute_factor = 0.8");
+    assert!(e.contains("route_factor") && e.contains("1 to 5"), "{e}");
+    let e = bad("speed_kmh = 250", "speed_kmh = 250\nrefuel_min = 20");
+    assert!(e.contains("refuel_min has no effect without range_km"), "{e}");
 }

@@ -614,6 +614,60 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
             let span = e.weather_grounding.as_ref().map(|w| w.span());
             ctx.err(span, "weather_grounding applies to helicopters only", "remove it from this ground asset");
         }
+        let air_fields = [
+            ("route_factor", &e.route_factor),
+            ("leg_overhead_min", &e.leg_overhead_min),
+            ("range_km", &e.range_km),
+            ("refuel_min", &e.refuel_min),
+        ];
+        if !heli {
+            for (name, v) in air_fields {
+                if let Some(v) = v {
+                    ctx.err(
+                        Some(v.span()),
+                        format!("{name} applies to helicopters only"),
+                        "remove it from this ground asset",
+                    );
+                }
+            }
+        }
+        if let (None, Some(r)) = (&e.range_km, &e.refuel_min) {
+            ctx.err(
+                Some(r.span()),
+                "refuel_min has no effect without range_km",
+                "give range_km, the distance flown between refuellings, or remove refuel_min",
+            );
+        }
+        let air = AirLegs {
+            route_factor: ctx.opt_num(
+                &e.route_factor,
+                1.0,
+                "route_factor",
+                |x| (1.0..=5.0).contains(&x),
+                "give the flown distance over the straight line, 1 to 5",
+            ),
+            leg_overhead_min: ctx.opt_num(
+                &e.leg_overhead_min,
+                0.0,
+                "leg_overhead_min",
+                |x| (0.0..=600.0).contains(&x),
+                "give the minutes of start-up, climb, approach and landing per leg, 0 to 600",
+            ),
+            range_km: ctx.opt_num(
+                &e.range_km,
+                f64::INFINITY,
+                "range_km",
+                |x| (10.0..=20_000.0).contains(&x),
+                "give the km flown between refuellings, 10 to 20000",
+            ),
+            refuel_min: ctx.opt_num(
+                &e.refuel_min,
+                30.0,
+                "refuel_min",
+                |x| (0.0..=1440.0).contains(&x),
+                "give the minutes on the ground at each refuelling stop, 0 to 1440",
+            ),
+        };
         if !e.medical_team && e.team_size.is_some() {
             ctx.err(
                 Some(e.id.span()),
@@ -678,6 +732,7 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
                 _ => Delivery::Capable,
             },
             turnaround_min: ctx.dist(&e.turnaround_min, DistSpec::Fixed(15.0), "turnaround_min"),
+            air: if heli { air } else { AirLegs::DIRECT },
         });
     }
     let units: u64 = assets.iter().map(|a| u64::from(a.count)).sum();

@@ -214,6 +214,14 @@ pub struct AssetEntry {
     pub lifts: Option<S<Vec<String>>>,
     pub delivers_to: Option<DeliversTo>,
     pub turnaround_min: Option<S<DistSpec>>,
+    /// Helicopters: flown distance over great-circle distance.
+    pub route_factor: Option<S<f64>>,
+    /// Helicopters: minutes of start-up, climb, approach and landing per leg.
+    pub leg_overhead_min: Option<S<f64>>,
+    /// Helicopters: km flown between refuellings.
+    pub range_km: Option<S<f64>>,
+    /// Helicopters: minutes on the ground at each refuelling stop.
+    pub refuel_min: Option<S<f64>>,
 }
 
 /// Advanced life support without blood, or damage-control resuscitation with it.
