@@ -165,6 +165,9 @@ pub struct AssetGroup {
     pub serviceability: f64,
     /// Probability that weather grounds this group on a given day (helicopters only).
     pub weather_grounding: f64,
+    /// The weather area the group's days are drawn for (its base's site id unless named):
+    /// groups in one area share the day's weather, so they are grounded together.
+    pub weather_area: String,
     pub approval_min: Dist,
     pub escort_min: Dist,
     pub on_scene_min: Dist,

@@ -255,4 +255,62 @@ fn air_leg_fields_are_refused_on_ground_assets_and_out_of_range() {
     assert!(e.contains("route_factor") && e.contains("1 to 5"), "{e}");
     let e = bad("speed_kmh = 250", "speed_kmh = 250\nrefuel_min = 20");
     assert!(e.contains("refuel_min has no effect without range_km"), "{e}");
+    let e = bad("speed_kmh = 250", "speed_kmh = 250\nweather_area = \" \"");
+    assert!(e.contains("weather_area is empty"), "{e}");
+    let e = bad("kind = \"helicopter\"", "kind = \"ground\"\nweather_area = \"sahel\"");
+    assert!(e.contains("weather_area applies to helicopters only"), "{e}");
+}
+
+/// Three helicopter groups: `a` and `b` at the base, `c` at the hospital (or in `c_area`), each
+/// grounded with its own daily probability; 200 trials of up to 10 days.
+fn weather_days(c_area: &str) -> Vec<casevac::sim::DayTrace> {
+    let heli = |id: &str, base: &str, p: f64, extra: &str| {
+        format!(
+            "[[asset]]\nid = \"{id}\"\nkind = \"helicopter\"\nbase = \"{base}\"\nspeed_kmh = 200\n\
+             night_capable = true\nweather_grounding = {p}\n{extra}\n"
+        )
+    };
+    let text = scenario(
+        "period_days = 10",
+        "site = \"hospital\"\nlevel = \"level2\"",
+        &format!(
+            "kind = \"ground\"\nbase = \"base\"\nspeed_kmh = 40\n\n{}\n{}\n{}",
+            heli("a", "base", 0.2, ""),
+            heli("b", "base", 0.5, ""),
+            heli("c", "hospital", 0.5, c_area)
+        ),
+        "centre = { lat = 0.0, lon = 0.5 }\nradius_km = 10\nincidents_per_day = 1\n\
+         severity = { t1 = 1, t2 = 0, t3 = 0 }\nsurgery_share = { t1 = 0, t2 = 0, t3 = 0 }\n\
+         first_aider_share = 0\nreport_delay_min = 0",
+    );
+    let m = model(&text);
+    let mut engine = Engine::new(&m);
+    (0..200).flat_map(|i| engine.trace(5, i).days).collect()
+}
+
+#[test]
+fn groups_at_one_base_are_grounded_on_the_same_days() {
+    let days = weather_days("");
+    let of = |id: &str| days.iter().filter(|d| d.asset == id).map(|d| d.grounded).collect::<Vec<_>>();
+    let (a, b, c) = (of("a"), of("b"), of("c"));
+    // A trial logs the days it runs (it stops once nothing is left to happen).
+    let n = a.len();
+    assert!(n > 1000 && b.len() == n && c.len() == n, "{n} days");
+    // One sky over the base: the group grounded 20% of days is grounded only on days the
+    // group grounded 50% of days is too (a day's draw u grounds a group when u < p).
+    assert!(a.iter().zip(&b).all(|(&a, &b)| !a || b), "a grounded on a day b flies");
+    // Each group's share of grounded days is its own probability: 4 standard
+    // errors of a binomial share either side (a false alarm about once in 15,000 runs).
+    for (got, p) in [(&a, 0.2), (&b, 0.5), (&c, 0.5)] {
+        let share = got.iter().filter(|&&g| g).count() as f64 / n as f64;
+        let se = (p * (1.0 - p) / n as f64).sqrt();
+        assert!((share - p).abs() < 4.0 * se, "grounded on {share} of days, want {p}");
+    }
+    // The hospital's sky is its own: same probability as b, different days.
+    let differ = b.iter().zip(&c).filter(|(b, c)| b != c).count();
+    assert!(differ > n / 4, "independent areas at p = 0.5 differ on about half the days: {differ} of {n}");
+    // Named into the base's area, c shares b's days exactly.
+    let days = weather_days("weather_area = \"base\"");
+    let of = |id: &str| days.iter().filter(|d| d.asset == id).map(|d| d.grounded).collect::<Vec<_>>();
+    assert_eq!(of("b"), of("c"));
 }

@@ -610,6 +610,13 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
                 "remove it, or set night_capable = true",
             );
         }
+        if let Some(w) = e.weather_area.as_ref().filter(|w| w.get_ref().trim().is_empty()) {
+            ctx.err(Some(w.span()), "weather_area is empty", "name the area, or leave it out to use the base");
+        }
+        if !heli && e.weather_area.is_some() {
+            let span = e.weather_area.as_ref().map(|w| w.span());
+            ctx.err(span, "weather_area applies to helicopters only", "remove it from this ground asset");
+        }
         if !heli && e.weather_grounding.is_some() {
             let span = e.weather_grounding.as_ref().map(|w| w.span());
             ctx.err(span, "weather_grounding applies to helicopters only", "remove it from this ground asset");
@@ -718,6 +725,10 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
                 |x| (0.0..1.0).contains(&x),
                 "give the daily probability that weather grounds the aircraft, 0 or more and less than 1",
             ),
+            weather_area: match &e.weather_area {
+                Some(w) => w.get_ref().clone(),
+                None => e.base.get_ref().clone(),
+            },
             approval_min: ctx.dist(&e.approval_min, DistSpec::Fixed(0.0), "approval_min"),
             escort_min: ctx.dist(&e.escort_min, DistSpec::Fixed(0.0), "escort_min"),
             on_scene_min: ctx.dist(&e.on_scene_min, DistSpec::Fixed(10.0), "on_scene_min"),

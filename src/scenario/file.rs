@@ -201,6 +201,8 @@ pub struct AssetEntry {
     pub night_capable: Option<bool>,
     pub serviceability: Option<S<f64>>,
     pub weather_grounding: Option<S<f64>>,
+    /// The weather area whose days ground this group (default: its base).
+    pub weather_area: Option<S<String>>,
     pub approval_min: Option<S<DistSpec>>,
     pub escort_min: Option<S<DistSpec>>,
     pub on_scene_min: Option<S<DistSpec>>,

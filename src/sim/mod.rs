@@ -100,9 +100,10 @@ pub struct Engine<'m> {
     model: &'m Model,
     /// The current trial's stream keys.
     keys: TrialKeys,
-    /// Stable keys of the zones' and asset groups' ids.
+    /// Stable keys of the zones' and asset groups' ids, and of each group's weather area.
     zone_key: Vec<u64>,
     group_key: Vec<u64>,
+    weather_key: Vec<u64>,
     groups: Groups,
     incidents: Vec<Incident>,
     casualties: Vec<Casualty>,
@@ -151,6 +152,7 @@ impl<'m> Engine<'m> {
             keys: TrialKeys::new(0, 0),
             zone_key: model.zones.iter().map(|z| id_key(&z.id)).collect(),
             group_key: model.assets.iter().map(|a| id_key(&a.id)).collect(),
+            weather_key: model.assets.iter().map(|a| id_key(&a.weather_area)).collect(),
             groups,
             incidents: Vec::new(),
             casualties: Vec::new(),
@@ -291,9 +293,11 @@ impl<'m> Engine<'m> {
         }
     }
 
-    /// A new calendar day: each unit's serviceability and each helicopter group's weather, drawn
-    /// from the group's own streams for the day, so changing one group leaves the others' days
-    /// as they were (and adding a unit leaves the draws of the group's first units unchanged).
+    /// A new calendar day: each unit's serviceability, from the group's own stream for the day,
+    /// so changing one group leaves the others' days as they were (and adding a unit leaves the
+    /// draws of the group's first units unchanged); and each helicopter group's weather, from its
+    /// weather area's stream for the day: every group in an area sees the same sky, and one with
+    /// a higher grounding probability is grounded on every day a lower one is.
     fn new_day(&mut self, day: u64) {
         for (g, a) in self.model.assets.iter().enumerate() {
             let key = self.group_key[g];
@@ -301,7 +305,7 @@ impl<'m> Engine<'m> {
             for u in &mut self.units[self.group_start[g]..self.group_start[g + 1]] {
                 u.serviceable = unit(&mut service) < a.serviceability;
             }
-            let weather = unit(&mut self.keys.stream(Purpose::Weather, key, day));
+            let weather = unit(&mut self.keys.stream(Purpose::Weather, self.weather_key[g], day));
             self.grounded[g] = a.kind == AssetKind::Helicopter && weather < a.weather_grounding;
             if let Some(log) = &mut self.day_log {
                 let units = &self.units[self.group_start[g]..self.group_start[g + 1]];
