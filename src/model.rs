@@ -312,6 +312,20 @@ pub struct Zone {
     pub first_aid_each_min: Dist,
     pub report_min: Dist,
     pub access: Access,
+    /// Host-nation flight clearance for helicopters into the zone, where the scenario asks
+    /// for one.
+    pub clearance: Option<Clearance>,
+}
+
+/// Host-nation flight clearance: requested with each evacuation request, answered after a
+/// delay, granted or denied; [day, night] by the time it is asked.
+#[derive(Debug, Clone)]
+pub struct Clearance {
+    pub delay_min: [Dist; 2],
+    pub denial: [f64; 2],
+    /// After a denial, when clearance is asked again; without it, the denial stands and only
+    /// ground units can take the request.
+    pub retry_min: Option<Dist>,
 }
 
 /// Everything a trial needs, validated.

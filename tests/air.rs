@@ -314,3 +314,101 @@ fn groups_at_one_base_are_grounded_on_the_same_days() {
     let of = |id: &str| days.iter().filter(|d| d.asset == id).map(|d| d.grounded).collect::<Vec<_>>();
     assert_eq!(of("b"), of("c"));
 }
+
+/// Fifty fast helicopters and fifty ambulances at the base, incidents of one casualty at a
+/// point half a degree away, and the zone's clearance settings `clearance`.
+fn cleared(clearance: &str, zone_extra: &str) -> casevac::model::Model {
+    model(&cleared_text(clearance, zone_extra))
+}
+
+fn cleared_text(clearance: &str, zone_extra: &str) -> String {
+    scenario(
+        "period_days = 10\ndaylight = { sunrise = \"06:00\", sunset = \"18:00\" }",
+        "site = \"base\"\nlevel = \"level2\"",
+        "kind = \"helicopter\"\nbase = \"base\"\ncount = 50\nspeed_kmh = 200\nnight_capable = true\nstretchers = 1\n\
+         launch_day_min = 10\n\n\
+         [[asset]]\nid = \"amb\"\nkind = \"ground\"\nbase = \"base\"\ncount = 50\nspeed_kmh = 40\nstretchers = 1\n\
+         launch_day_min = 10",
+        &format!(
+            "centre = {{ lat = 0.0, lon = 0.5 }}\nradius_km = 0\nincidents_per_day = 20\n\
+             severity = {{ t1 = 1, t2 = 0, t3 = 0 }}\nsurgery_share = {{ t1 = 0, t2 = 0, t3 = 0 }}\n\
+             first_aider_share = 0\nreport_delay_min = 0\nescort_required = false\n{clearance}\n{zone_extra}"
+        ),
+    )
+}
+
+/// The share of requests the ambulances took, and how many requests there were.
+fn ground_share(m: &casevac::model::Model) -> (f64, f64) {
+    let (t, _) = common::run(m, 3, 200);
+    let (heli, amb) = (t.sorties[0] as f64, t.sorties[1] as f64);
+    (amb / (heli + amb), heli + amb)
+}
+
+fn assert_binomial(share: f64, n: f64, p: f64, what: &str) {
+    // Four standard errors of a binomial share: a false alarm about once in 15,000 runs.
+    let se = (p * (1.0 - p) / n).sqrt();
+    assert!((share - p).abs() < 4.0 * se, "{what}: {share} of {n} requests, want {p} ± {}", 4.0 * se);
+}
+
+#[test]
+fn a_clearance_denied_with_probability_p_sends_the_share_p_of_requests_by_road() {
+    // Cleared at once, the helicopter (10 + 16.7 min) beats the ambulance (10 + 108 min) and
+    // takes the lift; denied, only the ambulance may go. With units to spare, the ambulances'
+    // share of requests is the denial probability.
+    let (share, n) = ground_share(&cleared("", ""));
+    assert_eq!(share, 0.0, "without clearance every request flies");
+    assert!(n > 30_000.0);
+    let (share, n) = ground_share(&cleared("clearance_denial = 0.3\nclearance_denial_night = 0.6", "night_share = 0"));
+    assert_binomial(share, n, 0.3, "by day");
+    let (share, n) = ground_share(&cleared("clearance_denial = 0.3\nclearance_denial_night = 0.6", "night_share = 1"));
+    assert_binomial(share, n, 0.6, "by night");
+}
+
+#[test]
+fn a_denied_request_asks_again_and_waits_a_geometric_number_of_rounds() {
+    // An air-only zone (no ambulance may go): each attempt is answered after 30 min, denied
+    // with probability 1/2, and asked again 60 min after a denial. The number of denials
+    // before a grant is geometric with mean p / (1 - p) = 1, so the helicopter is tasked on
+    // average 30 + 1 x (60 + 30) = 120 min after the request, then launches (10) and flies
+    // half a degree at 200 km/h.
+    let m = cleared("clearance_min = 30\nclearance_denial = 0.5\nclearance_retry_min = 60", "air_only = true");
+    let mut engine = Engine::new(&m);
+    let waits: Vec<f64> = (0..100)
+        .flat_map(|i| engine.trace(9, i).casualties)
+        .filter_map(|c| c.first_aid_min.map(|t| t - c.request_min))
+        .collect();
+    assert!(waits.len() > 10_000);
+    let fly = 10.0 + 0.5 * km_per_degree() / 200.0 * 60.0;
+    // Every wait is 30 + 90 k for a whole k, then the flight.
+    for w in &waits {
+        let k = (w - fly - 30.0) / 90.0;
+        assert!((k - k.round()).abs() < 1e-6 && k >= -1e-9, "a wait of {w} min is not 30 + 90 k");
+    }
+    let (mean, se) = common::mean_se(&waits);
+    assert!((mean - (120.0 + fly)).abs() < 4.0 * se, "mean {mean} ± {se}, want {}", 120.0 + fly);
+}
+
+#[test]
+fn clearance_fields_are_checked() {
+    let e = problems(&cleared_text("clearance_retry_min = 60", ""));
+    assert!(e.contains("clearance_retry_min has no effect"), "{e}");
+    let e = problems(&cleared_text("clearance_denial = 1", ""));
+    assert!(e.contains("clearance_denial") && e.contains("0 to less than 1"), "{e}");
+    let e = problems(&cleared_text("clearance_min = { fixed = -5 }", ""));
+    assert!(e.contains("clearance_min"), "{e}");
+}
+
+#[test]
+fn the_wait_for_clearance_counts_with_approval_not_as_waiting_for_an_asset() {
+    // Clearance answered after 45 min, always granted, then 5 min of the mission's approval;
+    // an air-only zone with helicopters to spare: every lift's approval phase is 50 min and
+    // nothing waits for an aircraft.
+    use casevac::stats::tally::Phase;
+    let text = cleared_text("clearance_min = 45", "air_only = true")
+        .replace("launch_day_min = 10\n\n[[asset]]", "launch_day_min = 10\napproval_min = 5\n\n[[asset]]");
+    let (t, _) = common::run(&model(&text), 4, 20);
+    let mean = |p: Phase| t.phase_sum_mmin[p as usize] as f64 / 1000.0 / t.phase_n[p as usize] as f64;
+    assert!(t.phase_n[Phase::Approval as usize] > 1000);
+    assert_close(mean(Phase::Approval), 50.0, 1e-3, "approval and clearance");
+    assert_close(mean(Phase::WaitAsset), 0.0, 1e-3, "waiting for an asset");
+}

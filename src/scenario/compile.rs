@@ -239,6 +239,43 @@ fn computed_daylight(
     }
 }
 
+/// A zone's host-nation flight clearance, if any of its fields is given.
+fn clearance(ctx: &mut Ctx, e: &ZoneEntry) -> Option<Clearance> {
+    let given = e.clearance_min.is_some()
+        || e.clearance_night_min.is_some()
+        || e.clearance_denial.is_some()
+        || e.clearance_denial_night.is_some()
+        || e.clearance_retry_min.is_some();
+    if !given {
+        return None;
+    }
+    let denial_help = "give the probability that a request is denied, 0 to less than 1";
+    let below_one = |x: f64| (0.0..1.0).contains(&x);
+    let day_denial = ctx.opt_num(&e.clearance_denial, 0.0, "clearance_denial", below_one, denial_help);
+    let night_denial =
+        ctx.opt_num(&e.clearance_denial_night, day_denial, "clearance_denial_night", below_one, denial_help);
+    let day_delay = ctx.dist(&e.clearance_min, DistSpec::Fixed(0.0), "clearance_min");
+    let night_delay = match &e.clearance_night_min {
+        Some(_) => ctx.dist(&e.clearance_night_min, DistSpec::Fixed(0.0), "clearance_night_min"),
+        None => day_delay.clone(),
+    };
+    if let Some(r) = &e.clearance_retry_min
+        && day_denial == 0.0
+        && night_denial == 0.0
+    {
+        ctx.err(
+            Some(r.span()),
+            format!("clearance_retry_min has no effect: zone '{}' never denies clearance", e.id.get_ref()),
+            "give clearance_denial (or clearance_denial_night), or remove clearance_retry_min",
+        );
+    }
+    let retry_min = e
+        .clearance_retry_min
+        .as_ref()
+        .map(|_| ctx.dist(&e.clearance_retry_min, DistSpec::Fixed(60.0), "clearance_retry_min"));
+    Some(Clearance { delay_min: [day_delay, night_delay], denial: [day_denial, night_denial], retry_min })
+}
+
 fn clock_min(s: &str) -> Option<f64> {
     let (h, m) = s.split_once(':')?;
     let (h, m): (u32, u32) = (h.trim().parse().ok()?, m.trim().parse().ok()?);
@@ -977,6 +1014,7 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
             first_aid_each_min: ctx.dist(&e.first_aid_each_min, DistSpec::Fixed(3.0), "first_aid_each_min"),
             report_min: ctx.dist(&Some(e.report_delay_min.clone()), DistSpec::Fixed(0.0), "report_delay_min"),
             access,
+            clearance: clearance(&mut ctx, e),
         };
         for (k, cat) in SEVERITIES.iter().enumerate() {
             let lifted = assets.iter().any(|a| a.can_serve(&zone.access) && a.lifts[k]);

@@ -299,4 +299,12 @@ pub struct ZoneEntry {
     pub air_only: bool,
     /// Whether moves into this zone wait for an escort (default true).
     pub escort_required: Option<bool>,
+    /// Host-nation flight clearance: minutes to an answer, by day and by night.
+    pub clearance_min: Option<S<DistSpec>>,
+    pub clearance_night_min: Option<S<DistSpec>>,
+    /// Probability that a clearance request is denied, by day and by night.
+    pub clearance_denial: Option<S<f64>>,
+    pub clearance_denial_night: Option<S<f64>>,
+    /// Minutes after a denial until clearance is asked again (default: never).
+    pub clearance_retry_min: Option<S<DistSpec>>,
 }

@@ -148,6 +148,8 @@ impl Engine<'_> {
             wound_t: request_t,
             request_t,
             first_arrival: NEVER,
+            air_clear_t: NEVER,
+            clearance_asks: 0,
             first_aid_start: NEVER,
             slot_start,
             slot_len: self.slots.len() as u32 - slot_start,

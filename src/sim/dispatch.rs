@@ -3,7 +3,7 @@
 use super::events::Kind;
 use super::streams::{Purpose, combine};
 use super::{Engine, NEVER, Sortie};
-use crate::model::{Access, AssetGroup, Delivery, Dispatch};
+use crate::model::{Access, AssetGroup, AssetKind, Delivery, Dispatch};
 use crate::stats::tally::Phase;
 
 impl Engine<'_> {
@@ -87,6 +87,10 @@ impl Engine<'_> {
         let mut best: Option<(f64, bool, usize)> = None;
         for (g, a) in m.assets.iter().enumerate() {
             if !a.can_serve(access) || self.grounded[g] || !a.lifts[next] {
+                continue;
+            }
+            // No flight without the host nation's clearance, pending or denied alike.
+            if a.kind == AssetKind::Helicopter && inc.air_clear_t > now {
                 continue;
             }
             // Travel (and for a transfer, delivery) time, computed once a candidate unit is found.
@@ -200,11 +204,18 @@ impl Engine<'_> {
         let inc = &self.incidents[i];
         let slot_start = inc.next_unassigned;
         let request_t = inc.request_t;
+        // Waiting for the host nation's clearance counts with approval, not as waiting for an
+        // asset: it is an authority's delay, not a shortage of aircraft.
+        let clearance = if a.kind == AssetKind::Helicopter && inc.air_clear_t.is_finite() {
+            (inc.air_clear_t - request_t).clamp(0.0, now - request_t)
+        } else {
+            0.0
+        };
         // Phases add up: a transferred casualty goes through the chain twice.
         for &c in &self.slots[slot_start as usize..(slot_start + take) as usize] {
             let p = &mut self.casualties[c as usize].phase_min;
-            p[Phase::WaitAsset as usize] += now - request_t;
-            p[Phase::Approval as usize] += approval;
+            p[Phase::WaitAsset as usize] += now - request_t - clearance;
+            p[Phase::Approval as usize] += clearance + approval;
             p[Phase::LaunchEscort as usize] += launch + escort;
             p[Phase::TravelToScene as usize] += travel;
         }

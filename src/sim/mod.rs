@@ -7,6 +7,7 @@
 //! are reused, so after the first trials the loop does not allocate.
 
 mod care;
+mod clearance;
 mod dispatch;
 mod events;
 mod incidents;
@@ -50,6 +51,11 @@ struct Incident {
     /// A request to move stabilised casualties from a facility that cannot operate to one that
     /// can; `pos` is then the facility's.
     transfer: bool,
+    /// From when helicopters may be tasked to it: at once where the zone needs no flight
+    /// clearance, else once the host nation has granted it (never while pending or denied).
+    air_clear_t: f64,
+    /// Clearance requests made so far, which key each attempt's draws.
+    clearance_asks: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -281,11 +287,21 @@ impl<'m> Engine<'m> {
                     }
                     Kind::TableFree(f) => self.table_free(f as usize, now, tally),
                     Kind::TransferRequest(i) => {
+                        self.ask_clearance(i as usize, now);
                         self.enqueue(i);
+                        self.dispatch(now);
+                    }
+                    Kind::Clearance(i, granted) => {
+                        self.answer_clearance(i as usize, granted, now);
+                        self.dispatch(now);
+                    }
+                    Kind::AskClearance(i) => {
+                        self.ask_clearance(i as usize, now);
                         self.dispatch(now);
                     }
                 }
             } else {
+                self.ask_clearance(next_request, now);
                 self.enqueue(next_request as u32);
                 next_request += 1;
                 self.dispatch(now);

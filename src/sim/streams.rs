@@ -50,6 +50,8 @@ pub enum Purpose {
     FirstAid = 12,
     /// Whether a casualty's injury is potentially fatal, and its untreated time to death.
     Outcome = 13,
+    /// A request's host-nation flight clearance: denial, delay to the answer, wait to ask again.
+    Clearance = 14,
 }
 
 /// SplitMix64's finaliser: a bijection on 64 bits with good avalanche.
