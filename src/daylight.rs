@@ -35,6 +35,22 @@ pub fn parse_date(s: &str) -> Option<(i32, u32, u32)> {
     ((1..=12).contains(&m) && d >= 1 && d <= days[m as usize - 1]).then_some((y, m, d))
 }
 
+/// The calendar date `days` days after `(y, m, d)`.
+pub fn add_days((mut y, mut m, mut d): (i32, u32, u32), days: u32) -> (i32, u32, u32) {
+    for _ in 0..days {
+        let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+        let len = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m as usize - 1];
+        d += 1;
+        if d > len {
+            (d, m) = (1, m + 1);
+            if m > 12 {
+                (m, y) = (1, y + 1);
+            }
+        }
+    }
+    (y, m, d)
+}
+
 /// Julian day number at 0h UT of a Gregorian date (Meeus ch. 7).
 fn julian_day(y: i32, m: u32, d: u32) -> f64 {
     let (y, m) = if m <= 2 { (y - 1, m + 12) } else { (y, m) };
@@ -115,6 +131,19 @@ mod tests {
         // Meeus, Astronomical Algorithms, example 7.a and the J2000.0 epoch.
         assert_eq!(julian_day(1957, 10, 4) + 0.81, 2_436_116.31);
         assert_eq!(julian_day(2000, 1, 1) + 0.5, 2_451_545.0);
+    }
+
+    #[test]
+    fn adding_days_crosses_months_years_and_leap_days() {
+        assert_eq!(add_days((2019, 1, 25), 7), (2019, 2, 1));
+        assert_eq!(add_days((2019, 12, 31), 1), (2020, 1, 1));
+        assert_eq!(add_days((2020, 2, 28), 1), (2020, 2, 29));
+        assert_eq!(add_days((2019, 2, 28), 1), (2019, 3, 1));
+        // A whole year of days lands on the same date a year on (366 in a leap year).
+        assert_eq!(add_days((2019, 3, 1), 366), (2020, 3, 1));
+        // Checked against the Julian day count, which knows nothing of month lengths.
+        let d = add_days((2019, 1, 1), 1000);
+        assert_eq!(julian_day(d.0, d.1, d.2) - julian_day(2019, 1, 1), 1000.0);
     }
 
     #[test]

@@ -165,6 +165,9 @@ pub struct AssetGroup {
     pub serviceability: f64,
     /// Probability that weather grounds this group on a given day (helicopters only).
     pub weather_grounding: f64,
+    /// Weather grounding by calendar month (0 = January), where the scenario gives it; it then
+    /// replaces `weather_grounding`.
+    pub weather_by_month: Option<[f64; 12]>,
     /// The weather area the group's days are drawn for (its base's site id unless named):
     /// groups in one area share the day's weather, so they are grounded together.
     pub weather_area: String,
@@ -355,6 +358,9 @@ pub struct Model {
     /// Compliance targets per step, in percent, where the scenario sets them.
     pub targets_pct: [Option<f64>; 3],
     pub daylight: Daylight,
+    /// The calendar month (0 = January) of each day of the trial, when the scenario gives a
+    /// start date: what seasonal weather reads.
+    pub month_of_day: Vec<u8>,
     /// The `--set` overrides applied to the scenario file, each as `key=value`, in the order
     /// given, so a report can say which what-if it shows.
     pub overrides: Vec<String>,
@@ -382,6 +388,15 @@ impl Model {
     /// `t` clipped to the counted period, for the busy time of assets and tables.
     pub fn clip_to_period(&self, t: f64) -> f64 {
         t.clamp(self.warmup_min, self.period_end_min())
+    }
+
+    /// The probability that weather grounds group `g` on day `day` of the trial.
+    pub fn grounding_on(&self, g: usize, day: u64) -> f64 {
+        let a = &self.assets[g];
+        match (&a.weather_by_month, self.month_of_day.get(day as usize)) {
+            (Some(by_month), Some(&m)) => by_month[m as usize],
+            _ => a.weather_grounding,
+        }
     }
 
     pub fn unit_count(&self) -> usize {

@@ -412,3 +412,31 @@ fn the_wait_for_clearance_counts_with_approval_not_as_waiting_for_an_asset() {
     assert_close(mean(Phase::Approval), 50.0, 1e-3, "approval and clearance");
     assert_close(mean(Phase::WaitAsset), 0.0, 1e-3, "waiting for an asset");
 }
+
+#[test]
+fn seasonal_weather_grounds_by_the_month_of_each_day() {
+    // From 25 January, days 0-6 are in January (never grounded here) and days 7-13 in
+    // February (grounded 90% of days): the February share against its binomial interval.
+    let text = with_daylight("{ start_date = \"2019-01-25\" }")
+        .replace("period_days = 5", "period_days = 14")
+        .replace("weather_grounding = 0.1", "weather_grounding_by_month = [0, 0.9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]");
+    let m = model(&text);
+    let mut engine = Engine::new(&m);
+    let days: Vec<_> = (0..300).flat_map(|i| engine.trace(2, i).days).filter(|d| d.day < 14).collect();
+    assert!(days.iter().filter(|d| d.day < 7).all(|d| !d.grounded), "grounded in January");
+    let feb: Vec<bool> = days.iter().filter(|d| d.day >= 7).map(|d| d.grounded).collect();
+    assert!(feb.len() > 1000, "{} February days", feb.len());
+    let share = feb.iter().filter(|&&g| g).count() as f64 / feb.len() as f64;
+    assert_binomial(share, feb.len() as f64, 0.9, "February");
+    // Months need a date, and one figure or the other.
+    let e = problems(
+        &common::small_scenario()
+            .replace("weather_grounding = 0.1", "weather_grounding_by_month = [0, 0.9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]"),
+    );
+    assert!(e.contains("needs daylight.start_date"), "{e}");
+    let e =
+        problems(&text.replace("weather_grounding_by_month", "weather_grounding = 0.1\nweather_grounding_by_month"));
+    assert!(e.contains("are both given"), "{e}");
+    let e = problems(&text.replace("[0, 0.9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]", "[0.1, 0.2]"));
+    assert!(e.contains("has 2 values"), "{e}");
+}

@@ -449,6 +449,15 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
 
     // Daylight: fixed local times, or computed for a place and date.
     let dl = &sc.daylight;
+    // Each day's month, for seasonal weather: every day the trial can reach, follow-up included.
+    let trial_days = (warmup_days + period_days + follow_up_hours / 24.0).ceil() as usize + 1;
+    let month_of_day: Vec<u8> = match dl.start_date.as_ref().and_then(|d| crate::daylight::parse_date(d.get_ref())) {
+        Some(start) => std::iter::successors(Some(start), |&d| Some(crate::daylight::add_days(d, 1)))
+            .take(trial_days)
+            .map(|(_, m, _)| (m - 1) as u8)
+            .collect(),
+        None => Vec::new(),
+    };
     let daylight = match &dl.start_date {
         None => {
             let mut clock = |v: &Option<Spanned<String>>, default: f64, what: &str| match v {
@@ -650,6 +659,38 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
         if let Some(w) = e.weather_area.as_ref().filter(|w| w.get_ref().trim().is_empty()) {
             ctx.err(Some(w.span()), "weather_area is empty", "name the area, or leave it out to use the base");
         }
+        let weather_by_month = e.weather_grounding_by_month.as_ref().and_then(|v| {
+            let ps = v.get_ref();
+            let fix = "give twelve daily probabilities, January to December, each 0 or more and less than 1";
+            if !heli {
+                ctx.err(
+                    Some(v.span()),
+                    "weather_grounding_by_month applies to helicopters only",
+                    "remove it from this ground asset",
+                );
+            } else if sc.daylight.start_date.is_none() {
+                ctx.err(
+                    Some(v.span()),
+                    "weather_grounding_by_month needs daylight.start_date to know each day's month",
+                    "add start_date = \"YYYY-MM-DD\" to [scenario] daylight, or give one weather_grounding",
+                );
+            } else if e.weather_grounding.is_some() {
+                ctx.err(
+                    Some(v.span()),
+                    "weather_grounding and weather_grounding_by_month are both given",
+                    "keep one: the monthly figures replace the single one",
+                );
+            } else if ps.len() != 12 || !ps.iter().all(|p| (0.0..1.0).contains(p)) {
+                ctx.err(
+                    Some(v.span()),
+                    format!("weather_grounding_by_month has {} values, not twelve probabilities below 1", ps.len()),
+                    fix,
+                );
+            } else {
+                return Some(std::array::from_fn(|i| ps[i]));
+            }
+            None
+        });
         if !heli && e.weather_area.is_some() {
             let span = e.weather_area.as_ref().map(|w| w.span());
             ctx.err(span, "weather_area applies to helicopters only", "remove it from this ground asset");
@@ -762,6 +803,7 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
                 |x| (0.0..1.0).contains(&x),
                 "give the daily probability that weather grounds the aircraft, 0 or more and less than 1",
             ),
+            weather_by_month,
             weather_area: match &e.weather_area {
                 Some(w) => w.get_ref().clone(),
                 None => e.base.get_ref().clone(),
@@ -1107,6 +1149,7 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
         thresholds_min,
         targets_pct,
         daylight,
+        month_of_day,
         // Filled by `scenario::parse_with`, which alone knows the overrides.
         overrides: Vec::new(),
         sites,

@@ -201,6 +201,8 @@ pub struct AssetEntry {
     pub night_capable: Option<bool>,
     pub serviceability: Option<S<f64>>,
     pub weather_grounding: Option<S<f64>>,
+    /// Weather grounding by month, January to December (needs daylight.start_date).
+    pub weather_grounding_by_month: Option<S<Vec<f64>>>,
     /// The weather area whose days ground this group (default: its base).
     pub weather_area: Option<S<String>>,
     pub approval_min: Option<S<DistSpec>>,

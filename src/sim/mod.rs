@@ -322,7 +322,7 @@ impl<'m> Engine<'m> {
                 u.serviceable = unit(&mut service) < a.serviceability;
             }
             let weather = unit(&mut self.keys.stream(Purpose::Weather, self.weather_key[g], day));
-            self.grounded[g] = a.kind == AssetKind::Helicopter && weather < a.weather_grounding;
+            self.grounded[g] = a.kind == AssetKind::Helicopter && weather < self.model.grounding_on(g, day);
             if let Some(log) = &mut self.day_log {
                 let units = &self.units[self.group_start[g]..self.group_start[g + 1]];
                 log.push(DayTrace {
