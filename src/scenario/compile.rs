@@ -212,7 +212,9 @@ fn computed_daylight(
         ),
         None => (site.pos.lon / 15.0).round(),
     };
-    let middle = (warmup_days + period_days / 2.0).floor();
+    // Clamped like the period itself, so an out-of-range period (already reported) adds no
+    // second, confusing problem here.
+    let middle = (warmup_days + period_days / 2.0).clamp(0.0, 5000.0).floor();
     match crate::daylight::solar_day(ymd, middle, site.pos.lat, site.pos.lon, offset_h) {
         Some(s) if s.dawn_min >= 0.0 && s.dusk_min < MIN_PER_DAY => Daylight {
             sunrise_min: s.sunrise_min,
@@ -450,7 +452,8 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
     // Daylight: fixed local times, or computed for a place and date.
     let dl = &sc.daylight;
     // Each day's month, for seasonal weather: every day the trial can reach, follow-up included.
-    let trial_days = (warmup_days + period_days + follow_up_hours / 24.0).ceil() as usize + 1;
+    // Clamped, because an out-of-range period has been reported but is still in hand here.
+    let trial_days = (warmup_days + period_days + follow_up_hours / 24.0).clamp(0.0, 5000.0).ceil() as usize + 1;
     let month_of_day: Vec<u8> = match dl.start_date.as_ref().and_then(|d| crate::daylight::parse_date(d.get_ref())) {
         Some(start) => std::iter::successors(Some(start), |&d| Some(crate::daylight::add_days(d, 1)))
             .take(trial_days)
