@@ -59,6 +59,9 @@ pub const SEVERITIES: [&str; 3] = ["T1", "T2", "T3"];
 pub enum AssetKind {
     Helicopter,
     Ground,
+    /// A fixed-wing aircraft (a CASA, a C-130, a contracted air ambulance): it lands only at
+    /// airstrips, so it moves casualties between facilities at airstrip sites.
+    Airplane,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -127,6 +130,8 @@ pub struct Site {
     /// Whether a ground move leaving the site waits for an escort: a transfer from a clinic
     /// follows its site's rule, not the rule of the zone its casualties came from.
     pub escort_required: bool,
+    /// Whether airplanes can land here.
+    pub airstrip: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -137,6 +142,8 @@ pub struct Facility {
     pub pos: Point,
     pub level: Level,
     pub resuscitation: bool,
+    /// Whether its site has an airstrip, where airplanes land.
+    pub airstrip: bool,
     /// What its resuscitation is, when it resuscitates.
     pub care: Care,
     pub surgery: bool,
@@ -163,7 +170,7 @@ pub struct AssetGroup {
     pub night_capable: bool,
     /// Probability that one unit is serviceable on a given day.
     pub serviceability: f64,
-    /// Probability that weather grounds this group on a given day (helicopters only).
+    /// Probability that weather grounds this group on a given day (aircraft only).
     pub weather_grounding: f64,
     /// Weather grounding by calendar month (0 = January), where the scenario gives it; it then
     /// replaces `weather_grounding`.
@@ -230,7 +237,7 @@ impl AssetGroup {
     #[inline]
     pub fn travel_min(&self, km: f64, access: &Access) -> f64 {
         match self.kind {
-            AssetKind::Helicopter => self.air.leg_min(km, self.speed_kmh),
+            AssetKind::Helicopter | AssetKind::Airplane => self.air.leg_min(km, self.speed_kmh),
             AssetKind::Ground => km * access.road_factor / (self.speed_kmh * access.speed_factor) * 60.0,
         }
     }
@@ -242,15 +249,31 @@ impl AssetGroup {
         self.approval_min.mean() + launch.mean() + escort
     }
 
-    /// A helicopter that flies only between dawn and dusk.
+    /// A helicopter or an airplane: it flies, so weather, daylight and flight clearance bind it.
+    #[inline]
+    pub fn flies(&self) -> bool {
+        self.kind != AssetKind::Ground
+    }
+
+    /// An aircraft that flies only between dawn and dusk.
     #[inline]
     pub fn day_only(&self) -> bool {
-        self.kind == AssetKind::Helicopter && !self.night_capable
+        self.flies() && !self.night_capable
+    }
+
+    /// Whether it can land at facility `f`: anywhere, but an airplane only at an airstrip.
+    #[inline]
+    pub fn lands_at(&self, f: &Facility) -> bool {
+        self.kind != AssetKind::Airplane || f.airstrip
     }
 
     /// Whether this group can work in a zone with this access at all.
     pub fn can_serve(&self, access: &Access) -> bool {
-        self.kind == AssetKind::Helicopter || !access.air_only
+        match self.kind {
+            AssetKind::Helicopter => true,
+            AssetKind::Ground => !access.air_only,
+            AssetKind::Airplane => access.airstrip,
+        }
     }
 }
 
@@ -284,6 +307,9 @@ pub struct Access {
     pub air_only: bool,
     /// Whether assets wait for their escort before moving into this zone.
     pub escort_required: bool,
+    /// Whether the pick-up point has an airstrip: a transfer from a facility at an airstrip
+    /// site, never a point of wounding.
+    pub airstrip: bool,
 }
 
 #[derive(Debug, Clone)]

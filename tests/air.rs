@@ -250,7 +250,7 @@ fn air_leg_fields_are_refused_on_ground_assets_and_out_of_range() {
         problems(&s.replace(from, to))
     };
     let e = bad("kind = \"helicopter\"", "kind = \"ground\"\nroute_factor = 1.2");
-    assert!(e.contains("route_factor applies to helicopters only"), "{e}");
+    assert!(e.contains("route_factor applies to aircraft only"), "{e}");
     let e = bad("speed_kmh = 250", "speed_kmh = 250\nroute_factor = 0.8");
     assert!(e.contains("route_factor") && e.contains("1 to 5"), "{e}");
     let e = bad("speed_kmh = 250", "speed_kmh = 250\nrefuel_min = 20");
@@ -258,7 +258,7 @@ fn air_leg_fields_are_refused_on_ground_assets_and_out_of_range() {
     let e = bad("speed_kmh = 250", "speed_kmh = 250\nweather_area = \" \"");
     assert!(e.contains("weather_area is empty"), "{e}");
     let e = bad("kind = \"helicopter\"", "kind = \"ground\"\nweather_area = \"sahel\"");
-    assert!(e.contains("weather_area applies to helicopters only"), "{e}");
+    assert!(e.contains("weather_area applies to aircraft only"), "{e}");
 }
 
 /// Three helicopter groups: `a` and `b` at the base, `c` at the hospital (or in `c_area`), each
@@ -439,4 +439,103 @@ fn seasonal_weather_grounds_by_the_month_of_each_day() {
     assert!(e.contains("are both given"), "{e}");
     let e = problems(&text.replace("[0, 0.9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]", "[0.1, 0.2]"));
     assert!(e.contains("has 2 values"), "{e}");
+}
+
+/// A helicopter at airstrip A brings a casualty wounded 0.2 degrees away to the clinic at A,
+/// which cannot operate; an airplane based at airstrip B, 5 degrees east, beside the only
+/// hospital, flies the transfer. `extra_site_a` is added to site A.
+fn airlift(extra_site_a: &str) -> String {
+    format!(
+        r#"
+[scenario]
+name = "airlift"
+period_days = 1
+
+[[site]]
+id = "a"
+lat = 0.0
+lon = 0.0
+{extra_site_a}
+
+[[site]]
+id = "b"
+lat = 0.0
+lon = 5.0
+airstrip = true
+
+[[facility]]
+id = "clinic"
+site = "a"
+level = "level1"
+handover_min = 0
+
+[[facility]]
+id = "hospital"
+site = "b"
+level = "level2"
+handover_min = 0
+
+[[asset]]
+id = "heli"
+kind = "helicopter"
+base = "a"
+speed_kmh = 120
+night_capable = true
+launch_day_min = 0
+on_scene_min = 0
+turnaround_min = 600
+delivers_to = "nearest"
+
+[[asset]]
+id = "plane"
+kind = "airplane"
+base = "b"
+speed_kmh = 400
+night_capable = true
+launch_day_min = 30
+on_scene_min = 10
+turnaround_min = 0
+
+[[zone]]
+id = "z"
+centre = {{ lat = 0.0, lon = 0.2 }}
+radius_km = 0
+scheduled_hours = [10]
+severity = {{ t1 = 1, t2 = 0, t3 = 0 }}
+surgery_share = {{ t1 = 1, t2 = 0, t3 = 0 }}
+first_aider_share = 0
+report_delay_min = 0
+escort_required = false
+"#
+    )
+}
+
+#[test]
+fn an_airplane_flies_the_transfer_between_airstrips() {
+    // The helicopter: 0.2 degrees out and back to the clinic at 120 km/h, 11.1 min each way;
+    // it then stays busy (a 600-min turnaround), so the transfer goes to the airplane: launch
+    // 30, 5 degrees to A at 400 km/h (83.4 min), 10 min loading, 83.4 min back to the hospital,
+    // where the operation starts at once.
+    let heli = 0.2 * km_per_degree() / 120.0 * 60.0;
+    let plane = 5.0 * km_per_degree() / 400.0 * 60.0;
+    let m = model(&airlift("airstrip = true"));
+    let t = Engine::new(&m).trace(1, 0);
+    let c = &t.casualties[0];
+    assert_close(c.surgery_min.unwrap() - c.request_min, 2.0 * heli + 30.0 + plane + 10.0 + plane, 1e-6, "surgery");
+    let (tally, _) = common::run(&m, 1, 3);
+    assert_eq!(&tally.sorties[..], &[3, 3], "each trial: one helicopter lift, one airplane transfer");
+    // Without an airstrip at A the airplane cannot land there: the casualty waits for the
+    // helicopter, back at base after its turnaround, which flies the 5 degrees itself.
+    let m = model(&airlift(""));
+    let t = Engine::new(&m).trace(1, 0);
+    let c = &t.casualties[0];
+    let heli_transfer = 2.0 * heli + 600.0 + 5.0 * km_per_degree() / 120.0 * 60.0;
+    assert_close(c.surgery_min.unwrap() - c.request_min, heli_transfer, 1e-6, "by helicopter");
+}
+
+#[test]
+fn an_airplane_needs_airstrips() {
+    let e = problems(&airlift("airstrip = true").replace("lon = 5.0\nairstrip = true", "lon = 5.0"));
+    assert!(e.contains("airplane 'plane' is based at a site without an airstrip"), "{e}");
+    assert!(e.contains("no facility that operates has an airstrip"), "{e}");
 }

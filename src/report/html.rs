@@ -299,7 +299,11 @@ fn assumptions(o: &mut String, m: &Model, s: &Summary) {
             o,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td class=n>{}</td><td class=n>{:.0}</td><td class=n>{}</td><td>{}</td><td class=n>{:.0}</td><td class=n>{:.0}</td><td class=n>{:.0}</td><td class=n>{:.0}</td><td class=n>{:.0}</td><td>{}</td></tr>",
             Esc(&a.id),
-            if a.kind == AssetKind::Helicopter { "helicopter" } else { "ground" },
+            match a.kind {
+                AssetKind::Helicopter => "helicopter",
+                AssetKind::Ground => "ground",
+                AssetKind::Airplane => "airplane",
+            },
             Esc(&m.sites[a.base].name),
             a.count,
             a.speed_kmh,

@@ -278,6 +278,15 @@ fn clearance(ctx: &mut Ctx, e: &ZoneEntry) -> Option<Clearance> {
     Some(Clearance { delay_min: [day_delay, night_delay], denial: [day_denial, night_denial], retry_min })
 }
 
+/// How a kind of asset is named in messages, as in the file.
+fn kind_word(k: KindWord) -> &'static str {
+    match k {
+        KindWord::Helicopter => "helicopter",
+        KindWord::Ground => "ground unit",
+        KindWord::Airplane => "airplane",
+    }
+}
+
 fn clock_min(s: &str) -> Option<f64> {
     let (h, m) = s.split_once(':')?;
     let (h, m): (u32, u32) = (h.trim().parse().ok()?, m.trim().parse().ok()?);
@@ -444,6 +453,7 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
                 name: s.name.clone().unwrap_or_else(|| s.id.get_ref().clone()),
                 pos: Point::new(lat, lon),
                 escort_required: s.escort_required,
+                airstrip: s.airstrip,
             }
         })
         .collect();
@@ -613,6 +623,7 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
             pos: site_pos(site),
             level,
             resuscitation,
+            airstrip: site.is_some_and(|i| sites[i].airstrip),
             care: match e.care {
                 Some(CareWord::Als) => Care::Als,
                 _ => Care::Dcr,
@@ -641,21 +652,26 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
     let mut assets = Vec::new();
     for e in &f.asset {
         let base = resolve(&mut ctx, &site_ids, "site", &e.base);
-        let heli = e.kind == KindWord::Helicopter;
+        // Helicopters and airplanes fly: weather, daylight and air legs apply to both.
+        let flies = e.kind != KindWord::Ground;
         let launch_day_min = ctx.dist(&e.launch_day_min, DistSpec::Fixed(15.0), "launch_day_min");
         let launch_night_min = match &e.launch_night_min {
             Some(_) => ctx.dist(&e.launch_night_min, DistSpec::Fixed(0.0), "launch_night_min"),
             None => launch_day_min.clone(),
         };
-        // A day-only helicopter is tasked only when it can launch by day, so a night launch time
+        // A day-only aircraft is tasked only when it can launch by day, so a night launch time
         // would never be used.
-        if heli
+        if flies
             && !e.night_capable.unwrap_or(false)
             && let Some(n) = &e.launch_night_min
         {
             ctx.err(
                 Some(n.span()),
-                format!("launch_night_min has no effect: helicopter '{}' does not fly at night", e.id.get_ref()),
+                format!(
+                    "launch_night_min has no effect: {} '{}' does not fly at night",
+                    kind_word(e.kind),
+                    e.id.get_ref()
+                ),
                 "remove it, or set night_capable = true",
             );
         }
@@ -665,10 +681,10 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
         let weather_by_month = e.weather_grounding_by_month.as_ref().and_then(|v| {
             let ps = v.get_ref();
             let fix = "give twelve daily probabilities, January to December, each 0 or more and less than 1";
-            if !heli {
+            if !flies {
                 ctx.err(
                     Some(v.span()),
-                    "weather_grounding_by_month applies to helicopters only",
+                    "weather_grounding_by_month applies to aircraft only",
                     "remove it from this ground asset",
                 );
             } else if sc.daylight.start_date.is_none() {
@@ -694,13 +710,13 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
             }
             None
         });
-        if !heli && e.weather_area.is_some() {
+        if !flies && e.weather_area.is_some() {
             let span = e.weather_area.as_ref().map(|w| w.span());
-            ctx.err(span, "weather_area applies to helicopters only", "remove it from this ground asset");
+            ctx.err(span, "weather_area applies to aircraft only", "remove it from this ground asset");
         }
-        if !heli && e.weather_grounding.is_some() {
+        if !flies && e.weather_grounding.is_some() {
             let span = e.weather_grounding.as_ref().map(|w| w.span());
-            ctx.err(span, "weather_grounding applies to helicopters only", "remove it from this ground asset");
+            ctx.err(span, "weather_grounding applies to aircraft only", "remove it from this ground asset");
         }
         let air_fields = [
             ("route_factor", &e.route_factor),
@@ -708,12 +724,12 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
             ("range_km", &e.range_km),
             ("refuel_min", &e.refuel_min),
         ];
-        if !heli {
+        if !flies {
             for (name, v) in air_fields {
                 if let Some(v) = v {
                     ctx.err(
                         Some(v.span()),
-                        format!("{name} applies to helicopters only"),
+                        format!("{name} applies to aircraft only"),
                         "remove it from this ground asset",
                     );
                 }
@@ -773,7 +789,11 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
         assets.push(AssetGroup {
             id: e.id.get_ref().clone(),
             name: e.name.clone().unwrap_or_else(|| e.id.get_ref().clone()),
-            kind: if heli { AssetKind::Helicopter } else { AssetKind::Ground },
+            kind: match e.kind {
+                KindWord::Helicopter => AssetKind::Helicopter,
+                KindWord::Ground => AssetKind::Ground,
+                KindWord::Airplane => AssetKind::Airplane,
+            },
             base: base.unwrap_or(0),
             pos: site_pos(base),
             count: ctx.count(&e.count, 1, "count", (1, MAX_UNITS_PER_GROUP)),
@@ -783,7 +803,7 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
                 |x| (1.0..=1000.0).contains(&x),
                 "give the cruise (helicopter) or road (ground) speed in km/h, from 1 to 1000",
             ),
-            stretchers: ctx.count(&e.stretchers, if heli { 4 } else { 2 }, "stretchers", (1, MAX_STRETCHERS)),
+            stretchers: ctx.count(&e.stretchers, if flies { 4 } else { 2 }, "stretchers", (1, MAX_STRETCHERS)),
             lifts: match &e.lifts {
                 None => [true; 3],
                 Some(v) => categories(&mut ctx, v, &format!("asset '{}' lifts", e.id.get_ref())),
@@ -791,7 +811,7 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
             team_size: ctx.count(&e.team_size, 0, "team_size", (1, MAX_STRETCHERS)),
             launch_day_min,
             launch_night_min,
-            night_capable: e.night_capable.unwrap_or(!heli),
+            night_capable: e.night_capable.unwrap_or(!flies),
             serviceability: ctx.opt_num(
                 &e.serviceability,
                 1.0,
@@ -825,8 +845,29 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
                 _ => Delivery::Capable,
             },
             turnaround_min: ctx.dist(&e.turnaround_min, DistSpec::Fixed(15.0), "turnaround_min"),
-            air: if heli { air } else { AirLegs::DIRECT },
+            air: if flies { air } else { AirLegs::DIRECT },
         });
+    }
+    // An airplane flies from its airstrip to casualties waiting at airstrip facilities and on
+    // to an airstrip facility that operates.
+    for (a, e) in assets.iter().zip(&f.asset) {
+        if a.kind != AssetKind::Airplane {
+            continue;
+        }
+        if !sites.get(a.base).is_some_and(|s| s.airstrip) {
+            ctx.err(
+                Some(e.base.span()),
+                format!("airplane '{}' is based at a site without an airstrip", a.id),
+                "set airstrip = true on its base site, or base it at a site that has one",
+            );
+        }
+        if !facilities.iter().any(|f| f.airstrip && f.surgery) {
+            ctx.err(
+                Some(e.id.span()),
+                format!("airplane '{}' has nowhere to deliver: no facility that operates has an airstrip", a.id),
+                "set airstrip = true on the site of a facility that operates",
+            );
+        }
     }
     let units: u64 = assets.iter().map(|a| u64::from(a.count)).sum();
     if units > MAX_UNITS {
@@ -990,6 +1031,7 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
             ),
             air_only: e.air_only,
             escort_required: e.escort_required.unwrap_or(true),
+            airstrip: false,
         };
         let scheduled_min: Vec<f64> = match &e.scheduled_hours {
             Some(h) => {

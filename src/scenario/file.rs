@@ -151,6 +151,9 @@ pub struct SiteEntry {
     /// Whether a ground move leaving this site (a transfer from its clinic) waits for an escort.
     #[serde(default)]
     pub escort_required: bool,
+    /// Whether airplanes can land here.
+    #[serde(default)]
+    pub airstrip: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -184,6 +187,7 @@ pub struct FacilityEntry {
 pub enum KindWord {
     Helicopter,
     Ground,
+    Airplane,
 }
 
 #[derive(Debug, Deserialize)]

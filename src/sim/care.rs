@@ -142,6 +142,7 @@ impl Engine<'_> {
             zone: zone as u16,
             access: Access {
                 escort_required: self.model.sites[fac.site].escort_required,
+                airstrip: self.model.sites[fac.site].airstrip,
                 ..self.model.zones[zone].access
             },
             pos: fac.pos,
@@ -237,7 +238,7 @@ impl Engine<'_> {
         let queue_aware = needs_table && a.delivers_to == Delivery::Soonest;
         let (mut best, mut best_t, mut best_travel) = (0, NEVER, NEVER);
         for (i, f) in self.model.facilities.iter().enumerate() {
-            if !(if needs_table { f.surgery } else { f.resuscitation }) {
+            if !(if needs_table { f.surgery } else { f.resuscitation }) || !a.lands_at(f) {
                 continue;
             }
             let travel = a.travel_min(pos.distance_km(&f.pos), access);

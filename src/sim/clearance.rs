@@ -1,7 +1,7 @@
 //! Host-nation flight clearance: asked with each request, answered after a delay, granted or
 //! denied; a denied request goes to ground units, or asks again later where the zone says so.
 //!
-//! Clearance is a gate before a helicopter is tasked, separate from the mission's own approval
+//! Clearance is a gate before an aircraft is tasked, separate from the mission's own approval
 //! (`approval_min`), which follows it. Each attempt draws its denial, its delay and the wait
 //! before the next attempt from its own stream, keyed by the request and the attempt number,
 //! so a zone without clearance draws nothing and keeps its results.

@@ -3,7 +3,7 @@
 use super::events::Kind;
 use super::streams::{Purpose, combine};
 use super::{Engine, NEVER, Sortie};
-use crate::model::{Access, AssetGroup, AssetKind, Delivery, Dispatch};
+use crate::model::{Access, AssetGroup, Delivery, Dispatch};
 use crate::stats::tally::Phase;
 
 impl Engine<'_> {
@@ -90,7 +90,7 @@ impl Engine<'_> {
                 continue;
             }
             // No flight without the host nation's clearance, pending or denied alike.
-            if a.kind == AssetKind::Helicopter && inc.air_clear_t > now {
+            if a.flies() && inc.air_clear_t > now {
                 continue;
             }
             // Travel (and for a transfer, delivery) time, computed once a candidate unit is found.
@@ -102,7 +102,7 @@ impl Engine<'_> {
                     leg += a.on_scene_min.mean()
                         + m.facilities
                             .iter()
-                            .filter(|f| f.surgery)
+                            .filter(|f| f.surgery && a.lands_at(f))
                             .map(|f| a.travel_min(inc.pos.distance_km(&f.pos), access))
                             .fold(NEVER, f64::min);
                 }
@@ -206,7 +206,7 @@ impl Engine<'_> {
         let request_t = inc.request_t;
         // Waiting for the host nation's clearance counts with approval, not as waiting for an
         // asset: it is an authority's delay, not a shortage of aircraft.
-        let clearance = if a.kind == AssetKind::Helicopter && inc.air_clear_t.is_finite() {
+        let clearance = if a.flies() && inc.air_clear_t.is_finite() {
             (inc.air_clear_t - request_t).clamp(0.0, now - request_t)
         } else {
             0.0

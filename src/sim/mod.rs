@@ -19,7 +19,7 @@ pub use trace::{CasualtyTrace, DayTrace, TrialTrace};
 
 use crate::dist::unit;
 use crate::geo::Point;
-use crate::model::{Access, AssetKind, MIN_PER_DAY, Model};
+use crate::model::{Access, MIN_PER_DAY, Model};
 use crate::stats::tally::{Groups, PHASES, Tally};
 use events::{Event, Kind, QueuedPatient};
 use std::collections::BinaryHeap;
@@ -322,7 +322,7 @@ impl<'m> Engine<'m> {
                 u.serviceable = unit(&mut service) < a.serviceability;
             }
             let weather = unit(&mut self.keys.stream(Purpose::Weather, self.weather_key[g], day));
-            self.grounded[g] = a.kind == AssetKind::Helicopter && weather < self.model.grounding_on(g, day);
+            self.grounded[g] = a.flies() && weather < self.model.grounding_on(g, day);
             if let Some(log) = &mut self.day_log {
                 let units = &self.units[self.group_start[g]..self.group_start[g + 1]];
                 log.push(DayTrace {
