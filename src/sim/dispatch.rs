@@ -109,8 +109,9 @@ impl Engine<'_> {
                 leg
             };
             // A day-only aircraft must have landed its casualties before dusk: its flight from
-            // departure to the facility, planned with mean times.
-            let flight = if a.day_only() { self.planned_flight_min(a, i, now) } else { 0.0 };
+            // departure to the facility, planned with mean times, once a candidate unit is found.
+            let mut flight: Option<f64> = None;
+            let flight_min = || if a.day_only() { self.planned_flight_min(a, i, now) } else { 0.0 };
             let mut idle_seen = false;
             for u in self.group_start[g]..self.group_start[g + 1] {
                 let unit = &self.units[u];
@@ -120,6 +121,7 @@ impl Engine<'_> {
                 }
                 idle_seen |= unit.idle;
                 let from = if unit.idle { now } else { unit.free_at };
+                let flight = *flight.get_or_insert_with(flight_min);
                 let Some((start, pre)) = self.earliest_launch(a, access, from, flight) else { continue };
                 let ready = unit.idle && start == now;
                 if !ready && !wait_for_better {
