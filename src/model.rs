@@ -1,5 +1,6 @@
 //! The compiled scenario: plain, immutable, index-based. The engine sees only this.
 
+use crate::daylight::SolarDay;
 use crate::dist::Dist;
 use crate::geo::{Area, Point};
 use serde::Serialize;
@@ -73,41 +74,65 @@ pub enum Level {
     Level3,
 }
 
-/// Local daylight, in minutes after midnight, the same every day of the period.
-#[derive(Debug, Clone, Copy)]
+/// Local daylight, in minutes after midnight: the same every day, or computed day by day.
+#[derive(Debug, Clone)]
 pub struct Daylight {
+    /// The fixed times, or where they are computed, the middle day's: what reports state.
     pub sunrise_min: f64,
     pub sunset_min: f64,
     /// Start and end of civil twilight: the window in which a day-only aircraft may fly
     /// (dawn <= sunrise, dusk >= sunset).
     pub dawn_min: f64,
     pub dusk_min: f64,
+    /// Each calendar day's times from the start date; empty for fixed times. A day past the
+    /// table takes its last day's.
+    pub days: Vec<SolarDay>,
 }
 
 impl Daylight {
+    /// The times of the calendar day that holds `t`.
+    #[inline]
+    pub fn on(&self, t: f64) -> SolarDay {
+        if self.days.is_empty() {
+            return SolarDay {
+                dawn_min: self.dawn_min,
+                sunrise_min: self.sunrise_min,
+                sunset_min: self.sunset_min,
+                dusk_min: self.dusk_min,
+            };
+        }
+        let day = ((t / MIN_PER_DAY).floor().max(0.0) as usize).min(self.days.len() - 1);
+        self.days[day]
+    }
+
     #[inline]
     pub fn is_day(&self, t: f64) -> bool {
-        let m = t.rem_euclid(MIN_PER_DAY);
-        m >= self.sunrise_min && m < self.sunset_min
+        let (d, m) = (self.on(t), t.rem_euclid(MIN_PER_DAY));
+        m >= d.sunrise_min && m < d.sunset_min
     }
 
     /// Whether `t` falls between dawn and dusk, when a day-only aircraft may be in the air.
     #[inline]
     pub fn can_fly(&self, t: f64) -> bool {
-        let m = t.rem_euclid(MIN_PER_DAY);
-        m >= self.dawn_min && m < self.dusk_min
+        let (d, m) = (self.on(t), t.rem_euclid(MIN_PER_DAY));
+        m >= d.dawn_min && m < d.dusk_min
     }
 
     /// The dusk of the calendar day that holds `t`: a day-only sortie under way at `t` must
     /// have landed by then.
     pub fn dusk_of_day(&self, t: f64) -> f64 {
-        (t / MIN_PER_DAY).floor() * MIN_PER_DAY + self.dusk_min
+        (t / MIN_PER_DAY).floor() * MIN_PER_DAY + self.on(t).dusk_min
+    }
+
+    /// The dawn of the calendar day that holds `t`.
+    pub fn dawn_of_day(&self, t: f64) -> f64 {
+        (t / MIN_PER_DAY).floor() * MIN_PER_DAY + self.on(t).dawn_min
     }
 
     /// The first dawn at or after `t`.
     pub fn next_dawn(&self, t: f64) -> f64 {
-        let today = (t / MIN_PER_DAY).floor() * MIN_PER_DAY + self.dawn_min;
-        if t <= today { today } else { today + MIN_PER_DAY }
+        let today = self.dawn_of_day(t);
+        if t <= today { today } else { self.dawn_of_day(today + MIN_PER_DAY) }
     }
 
     /// Whether a day-only flight that starts at `start` and lasts `min` is in the air only
@@ -117,6 +142,7 @@ impl Daylight {
         self.can_fly(start) && start + min <= self.dusk_of_day(start)
     }
 
+    /// Hours from sunrise to sunset of the fixed or middle day.
     pub fn day_hours(&self) -> f64 {
         (self.sunset_min - self.sunrise_min) / 60.0
     }

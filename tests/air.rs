@@ -133,12 +133,12 @@ fn problems(text: &str) -> String {
 }
 
 #[test]
-fn computed_daylight_is_the_middle_day_of_the_period_at_the_named_site() {
-    // Five days from 2019-01-15: the middle day is the 17th (day 2); the site `hospital` is at
-    // (0, 1), whose solar clock rounds to UTC+0.
+fn computed_daylight_follows_each_day_at_the_named_site_and_reports_the_middle_one() {
+    // Five days from 2019-01-15: reports state the middle day, the 17th (day 2); the site
+    // `hospital` is at (0, 1), whose solar clock rounds to UTC+0.
     let m = model(&with_daylight("{ start_date = \"2019-01-15\", site = \"hospital\" }"));
     let want = solar_day((2019, 1, 17), 0.0, 0.0, 1.0, 0.0).unwrap();
-    let d = m.daylight;
+    let d = &m.daylight;
     assert_eq!(
         (d.dawn_min, d.sunrise_min, d.sunset_min, d.dusk_min),
         (want.dawn_min, want.sunrise_min, want.sunset_min, want.dusk_min)
@@ -147,6 +147,14 @@ fn computed_daylight_is_the_middle_day_of_the_period_at_the_named_site() {
     // 22 min each side.
     assert_close(d.sunset_min - d.sunrise_min, 12.0 * 60.0 + 7.0, 2.0, "day length on the equator");
     assert_close(d.sunrise_min - d.dawn_min, 22.0, 2.0, "morning civil twilight on the equator");
+    // Each day of the trial keeps its own times: day 0 is 15 January, day 4 the 19th.
+    for (day, date) in [(0.0, (2019, 1, 15)), (4.0, (2019, 1, 19))] {
+        let want = solar_day(date, 0.0, 0.0, 1.0, 0.0).unwrap();
+        assert_eq!(d.dusk_of_day(day * 1440.0 + 600.0), day * 1440.0 + want.dusk_min, "dusk of day {day}");
+        assert_eq!(d.next_dawn(day * 1440.0), day * 1440.0 + want.dawn_min, "dawn of day {day}");
+        let rise = day * 1440.0 + want.sunrise_min;
+        assert!(d.is_day(rise + 0.01) && !d.is_day(rise - 0.01), "sunrise of day {day}");
+    }
     // An explicit clock moves every time by the offset.
     let m2 = model(&with_daylight("{ start_date = \"2019-01-15\", site = \"hospital\", utc_offset_hours = 1 }"));
     assert_close(m2.daylight.sunrise_min - d.sunrise_min, 60.0, 1e-9, "UTC+1");

@@ -168,18 +168,19 @@ fn rounded_mean(min: f64, max: f64, density: impl Fn(f64) -> f64) -> f64 {
 }
 
 /// Parses "HH:MM" into minutes after midnight.
-/// Daylight computed at a site (the first, unless named) for the middle day of the counted
-/// period, counted from `start_date`, the first day of the trial.
+/// Daylight computed at a site (the first, unless named) for each of the trial's `trial_days`
+/// calendar days, counted from `start_date`, the first day of the trial; the `middle` day's
+/// times stand for the period in reports.
 fn computed_daylight(
     ctx: &mut Ctx,
     dl: &DaylightSection,
     date: &Spanned<String>,
     site_ids: &HashMap<String, usize>,
     sites: &[Site],
-    period_days: f64,
-    warmup_days: f64,
+    (middle, trial_days): (usize, usize),
 ) -> Daylight {
-    let fallback = Daylight { sunrise_min: 360.0, sunset_min: 1080.0, dawn_min: 360.0, dusk_min: 1080.0 };
+    let fallback =
+        Daylight { sunrise_min: 360.0, sunset_min: 1080.0, dawn_min: 360.0, dusk_min: 1080.0, days: Vec::new() };
     for (v, what) in [(&dl.sunrise, "sunrise"), (&dl.sunset, "sunset"), (&dl.dawn, "dawn"), (&dl.dusk, "dusk")] {
         if let Some(v) = v {
             ctx.err(
@@ -212,33 +213,36 @@ fn computed_daylight(
         ),
         None => (site.pos.lon / 15.0).round(),
     };
-    // Clamped like the period itself, so an out-of-range period (already reported) adds no
-    // second, confusing problem here.
-    let middle = (warmup_days + period_days / 2.0).clamp(0.0, 5000.0).floor();
-    match crate::daylight::solar_day(ymd, middle, site.pos.lat, site.pos.lon, offset_h) {
-        Some(s) if s.dawn_min >= 0.0 && s.dusk_min < MIN_PER_DAY => Daylight {
-            sunrise_min: s.sunrise_min,
-            sunset_min: s.sunset_min,
-            dawn_min: s.dawn_min,
-            dusk_min: s.dusk_min,
-        },
-        Some(_) => {
-            ctx.err(
-                dl.utc_offset_hours.as_ref().map(|v| v.span()),
-                format!("at site '{}' daylight does not fall within one local calendar day with this clock", site.id),
-                "give utc_offset_hours for the local clock, or fixed times",
-            );
-            fallback
-        }
-        None => {
-            ctx.err(
-                Some(date.span()),
-                format!("the Sun does not rise and set through civil twilight at site '{}' on that date", site.id),
-                "give fixed times (sunrise, sunset, dawn, dusk) for a polar day or night",
-            );
-            fallback
+    let mut days = Vec::with_capacity(trial_days);
+    for n in 0..trial_days {
+        match crate::daylight::solar_day(ymd, n as f64, site.pos.lat, site.pos.lon, offset_h) {
+            Some(s) if s.dawn_min >= 0.0 && s.dusk_min < MIN_PER_DAY => days.push(s),
+            Some(_) => {
+                ctx.err(
+                    dl.utc_offset_hours.as_ref().map(|v| v.span()),
+                    format!(
+                        "at site '{}' daylight does not fall within one local calendar day with this clock",
+                        site.id
+                    ),
+                    "give utc_offset_hours for the local clock, or fixed times",
+                );
+                return fallback;
+            }
+            None => {
+                ctx.err(
+                    Some(date.span()),
+                    format!(
+                        "the Sun does not rise and set through civil twilight at site '{}' on day {n} of the trial",
+                        site.id
+                    ),
+                    "give fixed times (sunrise, sunset, dawn, dusk) for a polar day or night",
+                );
+                return fallback;
+            }
         }
     }
+    let s = days[middle.min(trial_days - 1)];
+    Daylight { sunrise_min: s.sunrise_min, sunset_min: s.sunset_min, dawn_min: s.dawn_min, dusk_min: s.dusk_min, days }
 }
 
 /// A zone's host-nation flight clearance, if any of its fields is given.
@@ -532,9 +536,15 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
                 sunset_min,
                 dawn_min: dawn_min.min(sunrise_min),
                 dusk_min: dusk_min.max(sunset_min),
+                days: Vec::new(),
             }
         }
-        Some(date) => computed_daylight(&mut ctx, dl, date, &site_ids, &sites, period_days, warmup_days),
+        Some(date) => {
+            // Reports state one day's times: the middle day of the counted period. Clamped like
+            // the period itself, so an out-of-range period (already reported) adds no problem.
+            let middle = (warmup_days + period_days / 2.0).clamp(0.0, 5000.0) as usize;
+            computed_daylight(&mut ctx, dl, date, &site_ids, &sites, (middle, trial_days))
+        }
     };
 
     // Facilities

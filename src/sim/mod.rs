@@ -269,7 +269,7 @@ impl<'m> Engine<'m> {
                 if clock_is_midnight {
                     self.new_day(day);
                     self.open_theatres(now, tally);
-                    clock_t = day as f64 * MIN_PER_DAY + m.daylight.dawn_min;
+                    clock_t = m.daylight.dawn_of_day(day as f64 * MIN_PER_DAY);
                     day += 1;
                 } else {
                     clock_t = day as f64 * MIN_PER_DAY;
