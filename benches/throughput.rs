@@ -65,6 +65,25 @@ fn compare(c: &mut Criterion) {
     group.finish();
 }
 
+/// `casevac levers` on the reference scenario at its default precision (±1 point, which the
+/// first 1,000 trials reach): every default lever that applies, paired against the scenario.
+fn levers(c: &mut Criterion) {
+    use casevac::decide::{Objective, Study, levers};
+    let (study, base) = Study::load(Path::new("scenarios/sahel-north.toml"), &[]).expect("bundled scenario");
+    let opts = casevac::run::RunOptions { trials: 1000, seed: SEED, half_width_share: Some(0.01), max_trials: 64_000 };
+    let objective = Objective::Step(casevac::model::Step::Resuscitation);
+    let mut group = c.benchmark_group("levers sahel-north");
+    group.sample_size(10);
+    group.bench_function("default levers, default precision, all cores", |b| {
+        b.iter(|| {
+            let (l, skipped) = levers::levers_of(&study, &base, true).expect("levers");
+            let (r, _, _) = levers::weigh(&study, &base, l, skipped, objective, &opts, &|_| {}).expect("weigh");
+            black_box(r.trials)
+        })
+    });
+    group.finish();
+}
+
 /// The default coverage map (60 cells on the longer side, 200 casualties a cell) of the
 /// reference scenario, on all cores.
 fn coverage_map(c: &mut Criterion) {
@@ -82,6 +101,6 @@ criterion_group! {
     name = benches;
     // Criterion's own plots would need a system font; the figures it prints are what we read.
     config = Criterion::default().without_plots();
-    targets = throughput, compare, coverage_map
+    targets = throughput, compare, coverage_map, levers
 }
 criterion_main!(benches);

@@ -140,6 +140,75 @@ impl<'de> Deserialize<'de> for DistSpec {
 }
 
 impl DistSpec {
+    /// The distribution of `factor` times a draw: every shape stays the same shape, so a lever
+    /// that halves a delay halves each draw, and the variants stay paired draw for draw.
+    pub fn scaled(&self, factor: f64) -> DistSpec {
+        let f = |x: f64| x * factor;
+        match self {
+            DistSpec::Fixed(v) => DistSpec::Fixed(f(*v)),
+            DistSpec::Uniform { min, max } => DistSpec::Uniform { min: f(*min), max: f(*max) },
+            DistSpec::Triangular { min, mode, max } => {
+                DistSpec::Triangular { min: f(*min), mode: f(*mode), max: f(*max) }
+            }
+            DistSpec::Pert { min, mode, max } => DistSpec::Pert { min: f(*min), mode: f(*mode), max: f(*max) },
+            DistSpec::Exponential { mean } => DistSpec::Exponential { mean: f(*mean) },
+            DistSpec::LogNormal { mean, cv } => DistSpec::LogNormal { mean: f(*mean), cv: *cv },
+            DistSpec::Table { values, p } => {
+                DistSpec::Table { values: values.iter().map(|&v| f(v)).collect(), p: p.clone() }
+            }
+        }
+    }
+
+    /// The mean, as the dispatcher plans with it; for a table, the weighted mean of its values.
+    pub fn mean(&self) -> f64 {
+        match self {
+            DistSpec::Fixed(v) => *v,
+            DistSpec::Uniform { min, max } => (min + max) / 2.0,
+            DistSpec::Triangular { min, mode, max } => (min + mode + max) / 3.0,
+            DistSpec::Pert { min, mode, max } => (min + 4.0 * mode + max) / 6.0,
+            DistSpec::Exponential { mean } | DistSpec::LogNormal { mean, .. } => *mean,
+            DistSpec::Table { values, p } => values.iter().zip(p).map(|(v, w)| v * w).sum(),
+        }
+    }
+}
+
+/// The spec as a planner would write it in the file, so a generated change reads as a `--set`.
+impl fmt::Display for DistSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let list = |xs: &[f64]| xs.iter().map(|x| format!("{}", Num(*x))).collect::<Vec<_>>().join(", ");
+        match self {
+            DistSpec::Fixed(v) => write!(f, "{}", Num(*v)),
+            DistSpec::Uniform { min, max } => {
+                write!(f, "{{ uniform = {{ min = {}, max = {} }} }}", Num(*min), Num(*max))
+            }
+            DistSpec::Triangular { min, mode, max } => {
+                write!(f, "{{ triangular = {{ min = {}, mode = {}, max = {} }} }}", Num(*min), Num(*mode), Num(*max))
+            }
+            DistSpec::Pert { min, mode, max } => {
+                write!(f, "{{ pert = {{ min = {}, mode = {}, max = {} }} }}", Num(*min), Num(*mode), Num(*max))
+            }
+            DistSpec::Exponential { mean } => write!(f, "{{ exponential = {{ mean = {} }} }}", Num(*mean)),
+            DistSpec::LogNormal { mean, cv } => {
+                write!(f, "{{ lognormal = {{ mean = {}, cv = {} }} }}", Num(*mean), Num(*cv))
+            }
+            DistSpec::Table { values, p } => {
+                write!(f, "{{ table = {{ values = [{}], p = [{}] }} }}", list(values), list(p))
+            }
+        }
+    }
+}
+
+/// A number as TOML reads it back exactly: Rust's shortest round-trip form, which is also valid
+/// TOML for every finite value ("7.5", "30", "1e-7").
+pub struct Num(pub f64);
+
+impl fmt::Display for Num {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}", self.0)
+    }
+}
+
+impl DistSpec {
     /// Checks the parameters and builds the sampler. `nonnegative` demands support on [0, inf),
     /// as every delay and duration needs.
     pub fn compile(&self, nonnegative: bool) -> Result<Dist, String> {
@@ -282,4 +351,49 @@ impl Dist {
 #[inline]
 pub fn unit<R: Rng + ?Sized>(rng: &mut R) -> f64 {
     (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+
+    fn all_shapes() -> Vec<DistSpec> {
+        vec![
+            DistSpec::Fixed(15.0),
+            DistSpec::Uniform { min: 1.0, max: 5.5 },
+            DistSpec::Triangular { min: 5.0, mode: 10.0, max: 30.0 },
+            DistSpec::Pert { min: 5.0, mode: 10.0, max: 30.0 },
+            DistSpec::Exponential { mean: 0.1 },
+            DistSpec::LogNormal { mean: 60.0, cv: 1.0 },
+            DistSpec::Table { values: vec![1.0, 2.0, 10.0], p: vec![0.7, 0.25, 0.05] },
+        ]
+    }
+
+    #[test]
+    fn a_spec_written_out_reads_back_as_itself() {
+        #[derive(Deserialize)]
+        struct Holder {
+            d: DistSpec,
+        }
+        for spec in all_shapes() {
+            let text = format!("d = {spec}");
+            let back: Holder = toml::from_str(&text).unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(back.d, spec, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_scaled_spec_draws_the_factor_times_each_draw() {
+        for spec in all_shapes() {
+            let (a, b) = (spec.compile(true).unwrap(), spec.scaled(0.5).compile(true).unwrap());
+            assert!((spec.scaled(0.5).mean() - spec.mean() / 2.0).abs() < 1e-12);
+            let mut ra = crate::sim::streams::Stream::seed_from_u64(7);
+            let mut rb = crate::sim::streams::Stream::seed_from_u64(7);
+            for _ in 0..1000 {
+                let (x, y) = (a.sample(&mut ra), b.sample(&mut rb));
+                assert!((y - x / 2.0).abs() <= 1e-9 * x.abs().max(1.0), "{spec}: {x} halved is not {y}");
+            }
+        }
+    }
 }

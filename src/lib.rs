@@ -60,6 +60,7 @@
 pub mod compare;
 pub mod coverage;
 pub mod daylight;
+pub mod decide;
 pub mod dist;
 pub mod geo;
 pub mod model;

@@ -6,6 +6,8 @@
 use anyhow::Context;
 use casevac::compare::Comparison;
 use casevac::coverage::{CoverageOptions, coverage, paired_coverage};
+use casevac::decide::sweep::Axis;
+use casevac::decide::{BadVariants, Objective, Study};
 use casevac::model::Model;
 use casevac::report::html::{RunMeta, today_utc};
 use casevac::report::{self, OutputPaths, describe::describe, table};
@@ -82,6 +84,99 @@ enum Command {
         outputs: Outputs,
         #[command(flatten)]
         shard: ShardArgs,
+    },
+    /// Rank the levers a mission has: each moved one planner's step, alone, on common random numbers.
+    ///
+    /// The default levers are those the Security Council named (S/PRST/2021/11) and the ones
+    /// planners negotiate: first-aid training, flight approval, launch times, night flying, one
+    /// more helicopter, serviceability, escorts, road speed, counter-IED on routes, surgical
+    /// teams where there are none, blood on board. Each is written as --set overrides of the
+    /// scenario; a lever that would change nothing here is listed as skipped. A scenario file can
+    /// add its own with [[lever]] (see `casevac guide`).
+    #[command(after_help = "Example:\n  casevac levers scenarios/sahel-north.toml --report levers-report")]
+    Levers {
+        /// Scenario file (TOML).
+        scenario: PathBuf,
+        /// What to rank by: first-aid, resuscitation, surgery or lives.
+        #[arg(long, default_value = "resuscitation", value_parser = objective)]
+        objective: Objective,
+        /// Weigh only the scenario file's own [[lever]]s.
+        #[arg(long)]
+        no_defaults: bool,
+        #[command(flatten)]
+        what_if: WhatIf,
+        #[command(flatten)]
+        sim: DecideSim,
+        #[command(flatten)]
+        outputs: DecideOutputs,
+    },
+    /// Run the scenario at each value of one parameter (or a grid of two) on common random numbers.
+    ///
+    /// Values are a list (KEY=V1,V2,...) or an evenly spaced range (KEY=START..END:COUNT); KEY is
+    /// any key --set takes. Reports each step's compliance at every value and where the
+    /// scenario's targets_pct are met.
+    #[command(
+        after_help = "Examples:\n  casevac sweep scenarios/sahel-north.toml asset.gao_mi8.approval_min=0,15,30,60,120\n  \
+        casevac sweep scenarios/sahel-north.toml zone.route_gao_kidal.first_aider_share=0.5..1:6"
+    )]
+    Sweep {
+        /// Scenario file (TOML).
+        scenario: PathBuf,
+        /// One parameter and its values; give two for a grid.
+        #[arg(required = true, num_args = 1..=2, value_name = "KEY=VALUES")]
+        axes: Vec<Axis>,
+        #[command(flatten)]
+        what_if: WhatIf,
+        #[command(flatten)]
+        sim: DecideSim,
+        #[command(flatten)]
+        outputs: DecideOutputs,
+    },
+    /// Where should the next asset or facility go? Ranks candidate sites on common random numbers.
+    ///
+    /// Moves the asset group's base (--asset) or the facility (--facility) to each candidate site
+    /// and adds trials to the close contenders until the best is separated from every other at
+    /// the chosen confidence, or says it cannot be within --max-trials.
+    #[command(
+        after_help = "Example:\n  casevac place scenarios/sahel-north.toml --asset gao_mi8 --candidates all-sites"
+    )]
+    Place {
+        /// Scenario file (TOML).
+        scenario: PathBuf,
+        /// The asset group to place (its id).
+        #[arg(long, value_name = "ID", required_unless_present = "facility", conflicts_with = "facility")]
+        asset: Option<String>,
+        /// The facility to place (its id).
+        #[arg(long, value_name = "ID")]
+        facility: Option<String>,
+        /// Candidate site ids, comma-separated, or all-sites.
+        #[arg(long, value_name = "SITE,SITE,...", value_delimiter = ',', required_unless_present = "grid")]
+        candidates: Vec<String>,
+        /// Instead of sites, try N × N points evenly over the zones' area and draw the objective as a map.
+        #[arg(long, value_name = "N", conflicts_with = "candidates", value_parser = clap::value_parser!(u64).range(2..=20))]
+        grid: Option<u64>,
+        /// What to rank by: first-aid, resuscitation, surgery or lives.
+        #[arg(long, default_value = "resuscitation", value_parser = objective)]
+        objective: Objective,
+        /// Confidence that the best is better than each other candidate, in percent.
+        #[arg(long, default_value_t = 95.0, value_parser = confidence)]
+        confidence: f64,
+        /// Trials of the first round (later rounds double it).
+        #[arg(long, short = 'n', default_value_t = 1000, value_parser = clap::value_parser!(u64).range(2..=100_000_000))]
+        trials: u64,
+        /// Stop adding trials here even if the best is not separated.
+        #[arg(long, default_value_t = 64_000, value_parser = clap::value_parser!(u64).range(2..=100_000_000))]
+        max_trials: u64,
+        /// Random seed.
+        #[arg(long, short = 's', default_value_t = DEFAULT_SEED)]
+        seed: u64,
+        /// Worker threads (default: one per core).
+        #[arg(long, short = 'j', value_parser = clap::value_parser!(u64).range(1..=1024))]
+        threads: Option<u64>,
+        #[command(flatten)]
+        what_if: WhatIf,
+        #[command(flatten)]
+        outputs: DecideOutputs,
     },
     /// Merge the tally files of a sharded run or comparison and write its outputs.
     ///
@@ -204,6 +299,85 @@ impl Outputs {
     }
 }
 
+/// Trials of a decision command: a fixed number, or to a precision (the default).
+#[derive(clap::Args)]
+struct DecideSim {
+    /// Trials per batch while running to --precision; with --precision 0, exactly this many.
+    #[arg(long, short = 'n', default_value_t = 1000, value_parser = clap::value_parser!(u64).range(2..=100_000_000))]
+    trials: u64,
+    /// Random seed; the same seed and scenario give the same results on any number of threads.
+    #[arg(long, short = 's', default_value_t = DEFAULT_SEED)]
+    seed: u64,
+    /// Worker threads (default: one per core).
+    #[arg(long, short = 'j', value_parser = clap::value_parser!(u64).range(1..=1024))]
+    threads: Option<u64>,
+    /// Add batches until every headline difference's 95% interval is at most this many
+    /// percentage points either side; 0 runs exactly --trials.
+    #[arg(long, value_name = "POINTS", default_value_t = 1.0, value_parser = points_or_zero)]
+    precision: f64,
+    /// With --precision: stop after this many trials even if the target is not met.
+    #[arg(long, default_value_t = 64_000)]
+    max_trials: u64,
+}
+
+impl DecideSim {
+    fn options(&self) -> RunOptions {
+        RunOptions {
+            trials: self.trials,
+            seed: self.seed,
+            half_width_share: (self.precision > 0.0).then_some(self.precision / 100.0),
+            max_trials: self.max_trials.max(self.trials),
+        }
+    }
+}
+
+/// Outputs of a decision command.
+#[derive(clap::Args)]
+struct DecideOutputs {
+    /// Write the results as JSON to this file (`-`: to standard output, instead of the table).
+    #[arg(long, value_name = "FILE")]
+    json: Option<PathBuf>,
+    /// Write the results as a CSV file into this folder.
+    #[arg(long, value_name = "DIR")]
+    csv: Option<PathBuf>,
+    /// Write a report folder: an HTML page, the chart as PNG and SVG, the JSON and the CSV.
+    #[arg(long, value_name = "DIR")]
+    report: Option<PathBuf>,
+    /// Do not print the table.
+    #[arg(long, short = 'q')]
+    quiet: bool,
+}
+
+impl DecideOutputs {
+    fn paths(&self) -> OutputPaths {
+        let json = self.json.clone().filter(|p| p.as_os_str() != "-");
+        OutputPaths { json, csv: self.csv.clone(), report: self.report.clone() }
+    }
+
+    fn json_to_stdout(&self) -> bool {
+        self.json.as_ref().is_some_and(|p| p.as_os_str() == "-")
+    }
+}
+
+fn objective(s: &str) -> Result<Objective, String> {
+    s.parse()
+}
+
+/// `--confidence`: percent, from 50 to below 100.
+fn confidence(s: &str) -> Result<f64, String> {
+    let p: f64 = s.parse().map_err(|_| format!("`{s}` is not a percentage (for example 95)"))?;
+    if (50.0..100.0).contains(&p) {
+        Ok(p)
+    } else {
+        Err(format!("{p} is out of range: give a percentage from 50 to below 100"))
+    }
+}
+
+/// `--precision` of a decision: 0 (off) or percentage points below 50.
+fn points_or_zero(s: &str) -> Result<f64, String> {
+    if s.trim() == "0" { Ok(0.0) } else { percentage_points(s) }
+}
+
 #[derive(clap::Args)]
 struct ShardArgs {
     /// Run only shard I of K of the trials, for a study split over machines: shard I runs trial
@@ -291,7 +465,11 @@ const EXIT_FAILURE: u8 = 1;
 /// never a formatted string) so its kind can be found here.
 fn exit_code(err: &anyhow::Error) -> u8 {
     for cause in err.chain() {
-        if cause.is::<ScenarioError>() || cause.is::<BadFiles>() || cause.is::<UsageError>() || cause.is::<TallyError>()
+        if cause.is::<ScenarioError>()
+            || cause.is::<BadFiles>()
+            || cause.is::<BadVariants>()
+            || cause.is::<UsageError>()
+            || cause.is::<TallyError>()
         {
             return EXIT_BAD_INPUT;
         }
@@ -306,7 +484,7 @@ fn exit_code(err: &anyhow::Error) -> u8 {
 
 /// `error: …` then each cause on its own line; a scenario error already says everything.
 fn print_error(err: &anyhow::Error) {
-    if err.is::<ScenarioError>() || err.is::<BadFiles>() {
+    if err.is::<ScenarioError>() || err.is::<BadFiles>() || err.is::<BadVariants>() {
         eprintln!("{err}");
         return;
     }
@@ -362,6 +540,124 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 report::check_run_outputs(&outputs.paths())?;
                 simulate(&mut out, &model, &sim.options(), sim.threads, &outputs)?;
             }
+        }
+        Command::Levers { scenario, objective, no_defaults, what_if, sim, outputs } => {
+            let (study, base) = Study::load(&scenario, &what_if.set)?;
+            objective.check(&base).map_err(UsageError)?;
+            let (levers, skipped) = casevac::decide::levers::levers_of(&study, &base, !no_defaults)?;
+            if levers.is_empty() {
+                return Err(UsageError(
+                    "no lever applies to this scenario: every default lever is skipped and the file defines no [[lever]]"
+                        .into(),
+                )
+                .into());
+            }
+            report::decide::check_outputs(&outputs.paths(), "levers")?;
+            let opts = sim.options();
+            let (result, _, _) = decide_run(sim.threads, &opts, |progress| {
+                casevac::decide::levers::weigh(&study, &base, levers, skipped, objective, &opts, progress)
+            })?;
+            let chart = || report::decide::draw(&report::decide::tornado(&result));
+            let html = |png: &[u8]| report::decide::levers_html(&result, png);
+            let written = report::decide::Written {
+                stem: "levers",
+                json: report::decide::json(&result),
+                csv: report::decide::levers_csv(&result)?,
+                chart: &chart,
+                html: &html,
+            };
+            decide_outputs(&mut out, &outputs, &written, || report::decide::levers_table(&result))?;
+        }
+        Command::Sweep { scenario, axes, what_if, sim, outputs } => {
+            let (study, base) = Study::load(&scenario, &what_if.set)?;
+            let points: usize = axes.iter().map(|a| a.values.len()).product();
+            if points > casevac::decide::sweep::MAX_POINTS {
+                return Err(UsageError(format!(
+                    "{points} points: a sweep runs at most {}; give fewer values",
+                    casevac::decide::sweep::MAX_POINTS
+                ))
+                .into());
+            }
+            report::decide::check_outputs(&outputs.paths(), "sweep")?;
+            let opts = sim.options();
+            let (result, _) = decide_run(sim.threads, &opts, |progress| {
+                casevac::decide::sweep::sweep(&study, &base, &axes, &opts, progress)
+            })?;
+            let chart = || report::decide::draw(&report::decide::sweep_chart(&result));
+            let html = |png: &[u8]| report::decide::sweep_html(&result, png);
+            let written = report::decide::Written {
+                stem: "sweep",
+                json: report::decide::json(&result),
+                csv: report::decide::sweep_csv(&result)?,
+                chart: &chart,
+                html: &html,
+            };
+            decide_outputs(&mut out, &outputs, &written, || report::decide::sweep_table(&result))?;
+        }
+        Command::Place {
+            scenario,
+            asset,
+            facility,
+            candidates,
+            grid,
+            objective,
+            confidence,
+            trials,
+            max_trials,
+            seed,
+            threads,
+            what_if,
+            outputs,
+        } => {
+            use casevac::decide::place::{Movable, PlaceOptions};
+            let (mut study, mut base) = Study::load(&scenario, &what_if.set)?;
+            objective.check(&base).map_err(UsageError)?;
+            let sites = match grid {
+                Some(n) => {
+                    let (text, ids, _) = casevac::decide::place::grid_sites(&base, n as usize);
+                    study = study.with_appended(&text);
+                    base = study.model(&[])?;
+                    ids
+                }
+                None => casevac::decide::place::candidates(&base, &candidates).map_err(UsageError)?,
+            };
+            let moved = match (asset, facility) {
+                (Some(a), _) => Movable::Asset(a),
+                (None, Some(f)) => Movable::Facility(f),
+                (None, None) => return Err(UsageError("give --asset ID or --facility ID".into()).into()),
+            };
+            moved.check(&base).map_err(UsageError)?;
+            report::decide::check_outputs(&outputs.paths(), "place")?;
+            let opts = PlaceOptions {
+                objective,
+                trials,
+                max_trials: max_trials.max(trials),
+                seed,
+                confidence: confidence / 100.0,
+                grid: grid.map(|n| n as usize),
+            };
+            let pool = thread_pool(threads)?;
+            let (bar, started, shown) =
+                delayed_bar(None, "{spinner} {pos} paired trials over the rounds, {elapsed} elapsed");
+            let result = pool.install(|| {
+                casevac::decide::place::place(&study, &base, moved, &sites, &opts, &|n| {
+                    advance(&bar, started, &shown, n)
+                })
+            })?;
+            bar.finish_and_clear();
+            let chart = || match result.grid {
+                Some(_) => report::decide::draw(&report::decide::place_map(&result, &base)),
+                None => report::decide::draw(&report::decide::place_chart(&result)),
+            };
+            let html = |png: &[u8]| report::decide::place_html(&result, png);
+            let written = report::decide::Written {
+                stem: "place",
+                json: report::decide::json(&result),
+                csv: report::decide::place_csv(&result)?,
+                chart: &chart,
+                html: &html,
+            };
+            decide_outputs(&mut out, &outputs, &written, || report::decide::place_table(&result))?;
         }
         Command::Merge { files, allow_partial, threads, outputs } => {
             merge(&mut out, &files, allow_partial, threads, &outputs)?
@@ -572,6 +868,43 @@ fn compare(
                 p * 100.0
             )?;
         }
+        for note in notes {
+            writeln!(out, "{note}")?;
+        }
+    }
+    Ok(())
+}
+
+/// Runs a decision's paired trials on a pool with a progress bar.
+fn decide_run<T: Send>(
+    threads: Option<u64>,
+    opts: &RunOptions,
+    work: impl FnOnce(&(dyn Fn(u64) + Sync)) -> Result<T, BadVariants> + Send,
+) -> anyhow::Result<T> {
+    let pool = thread_pool(threads)?;
+    let template = if opts.half_width_share.is_none() {
+        "{bar:40} {pos}/{len} paired trials, {elapsed} elapsed, eta {eta}"
+    } else {
+        "{spinner} {pos} paired trials, {elapsed} elapsed (running to precision)"
+    };
+    let (bar, started, shown) = delayed_bar(opts.half_width_share.is_none().then_some(opts.trials), template);
+    let result = pool.install(|| work(&|n| advance(&bar, started, &shown, n)))?;
+    bar.finish_and_clear();
+    Ok(result)
+}
+
+/// Writes a decision's files and prints its table (or its JSON to standard output).
+fn decide_outputs(
+    out: &mut impl Write,
+    outputs: &DecideOutputs,
+    written: &report::decide::Written,
+    table: impl FnOnce() -> String,
+) -> anyhow::Result<()> {
+    let notes = report::decide::write_outputs(&outputs.paths(), written)?;
+    if outputs.json_to_stdout() {
+        write!(out, "{}", written.json)?;
+    } else if !outputs.quiet {
+        write!(out, "{}", table())?;
         for note in notes {
             writeln!(out, "{note}")?;
         }

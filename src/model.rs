@@ -367,9 +367,13 @@ pub struct Zone {
     pub first_aid_each_min: Dist,
     pub report_min: Dist,
     pub access: Access,
-    /// Host-nation flight clearance for helicopters into the zone, where the scenario asks
-    /// for one.
+    /// Host-nation flight clearance for aircraft into the zone, where the scenario asks for one.
     pub clearance: Option<Clearance>,
+    /// A supply route rather than an area: where the counter-IED lever acts.
+    pub route: bool,
+    /// Share of the random incidents prevented; each incident keeps its own draw, so raising
+    /// the share removes incidents and leaves the others exactly as they were.
+    pub prevented_share: f64,
 }
 
 /// Host-nation flight clearance: requested with each evacuation request, answered after a
@@ -381,6 +385,15 @@ pub struct Clearance {
     /// After a denial, when clearance is asked again; without it, the denial stands and only
     /// ground units can take the request.
     pub retry_min: Option<Dist>,
+}
+
+/// A planner's own lever from the scenario file, for `casevac levers`.
+#[derive(Debug, Clone)]
+pub struct FileLever {
+    pub name: String,
+    pub overrides: Vec<crate::scenario::Override>,
+    pub cost: Option<f64>,
+    pub cost_unit: Option<String>,
 }
 
 /// Everything a trial needs, validated.
@@ -424,6 +437,8 @@ pub struct Model {
     pub facility_to_base_km: Vec<Vec<f64>>,
     /// The deaths model, unless the scenario turns it off.
     pub outcomes: Option<crate::outcome::OutcomeModel>,
+    /// The scenario file's own `[[lever]]`s.
+    pub levers: Vec<FileLever>,
 }
 
 impl Model {

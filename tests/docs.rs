@@ -31,8 +31,18 @@ fn every_example_in_the_guide_parses_and_full_scenarios_run() {
     assert!(blocks.len() >= 2, "the guide has its examples");
     let mut scenarios = 0;
     let mut dists = 0;
+    let mut levers = 0;
     for block in &blocks {
-        if block.contains("[scenario]") {
+        if block.contains("[[lever]]") {
+            // A lever example names the bundled scenario's ids: it must compile as part of it.
+            let text = std::fs::read_to_string("scenarios/sahel-north.toml").unwrap() + "\n" + block;
+            let study = casevac::decide::Study { path: "guide".into(), text, base_set: Vec::new() };
+            let m = study.model(&[]).unwrap_or_else(|e| panic!("{e}"));
+            for l in casevac::decide::levers::file_levers(&m) {
+                study.model(&l.overrides).unwrap_or_else(|e| panic!("lever '{}': {e}", l.name));
+                levers += 1;
+            }
+        } else if block.contains("[scenario]") {
             let m = common::model(block);
             let (t, s) = common::run(&m, 1, 20);
             assert!(t.casualties > 0, "the tutorial produces casualties");
@@ -48,5 +58,6 @@ fn every_example_in_the_guide_parses_and_full_scenarios_run() {
         }
     }
     assert_eq!(scenarios, 2, "the tutorial scenario and the computed-daylight example");
+    assert_eq!(levers, 1, "the [[lever]] example");
     assert_eq!(dists, 8, "one example per distribution form");
 }

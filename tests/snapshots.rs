@@ -281,6 +281,21 @@ fn cli_compare_help() {
 }
 
 #[test]
+fn cli_levers_help() {
+    check_cli("cli_levers_help", &["levers", "--help"], &[]);
+}
+
+#[test]
+fn cli_sweep_help() {
+    check_cli("cli_sweep_help", &["sweep", "--help"], &[]);
+}
+
+#[test]
+fn cli_place_help() {
+    check_cli("cli_place_help", &["place", "--help"], &[]);
+}
+
+#[test]
 fn cli_compare_a_change_made_with_set_alt() {
     let files = [("small.toml", small_scenario())];
     let files: Vec<(&str, &str)> = files.iter().map(|(n, t)| (*n, t.as_str())).collect();

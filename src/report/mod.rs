@@ -5,6 +5,8 @@ pub mod compare;
 pub mod compare_charts;
 pub mod compare_report;
 pub mod csv_out;
+pub mod decide;
+pub mod decide_charts;
 pub mod describe;
 pub mod files;
 pub mod fmt;

@@ -1112,6 +1112,19 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
             report_min: ctx.dist(&Some(e.report_delay_min.clone()), DistSpec::Fixed(0.0), "report_delay_min"),
             access,
             clearance: clearance(&mut ctx, e),
+            route: e.kind == Some(ZoneKindWord::Route),
+            prevented_share: match &e.prevented_share {
+                Some(v) if e.incidents_per_day.is_none() => {
+                    ctx.err(
+                        Some(v.span()),
+                        format!("prevented_share has no effect: zone '{id}' has no incidents_per_day"),
+                        "remove it (scheduled incidents always happen), or give incidents_per_day",
+                    );
+                    0.0
+                }
+                Some(v) => ctx.num(v, "prevented_share", |x| (0.0..1.0).contains(&x), "give a share from 0 to below 1"),
+                None => 0.0,
+            },
         };
         for (k, cat) in SEVERITIES.iter().enumerate() {
             let lifted = assets.iter().any(|a| a.can_serve(&zone.access) && a.lifts[k]);
@@ -1177,6 +1190,7 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
     }
 
     let outcomes = compile_outcomes(&mut ctx, &f.outcomes, thresholds_min);
+    let levers = levers(&mut ctx, &f.lever);
 
     if !ctx.problems.is_empty() {
         return Err(ctx.problems);
@@ -1213,7 +1227,60 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
         zones,
         outcomes,
         facility_to_base_km,
+        levers,
     })
+}
+
+/// The file's `[[lever]]`s: a name, overrides that parse, a cost that is a number. Whether each
+/// override names a real key is checked when `casevac levers` applies it.
+fn levers(ctx: &mut Ctx, entries: &[LeverEntry]) -> Vec<FileLever> {
+    let mut seen = std::collections::HashSet::new();
+    entries
+        .iter()
+        .map(|e| {
+            let name = e.name.get_ref().trim().to_string();
+            if name.is_empty() {
+                ctx.err(
+                    Some(e.name.span()),
+                    "a lever needs a name",
+                    "name it as a planner would, for example \"second Mi-8 at Kidal\"",
+                );
+            } else if !seen.insert(name.clone()) {
+                ctx.err(
+                    Some(e.name.span()),
+                    format!("two levers are named '{name}'"),
+                    "give each [[lever]] its own name",
+                );
+            }
+            if e.set.get_ref().is_empty() {
+                ctx.err(
+                    Some(e.set.span()),
+                    format!("lever '{name}' changes nothing"),
+                    "give set = [\"KEY=VALUE\", ...]",
+                );
+            }
+            let mut overrides = Vec::new();
+            for item in e.set.get_ref() {
+                match crate::scenario::Override::parse(item) {
+                    Ok(o) => overrides.push(o),
+                    Err(why) => ctx.err(
+                        Some(e.set.span()),
+                        format!("lever '{name}': {why}"),
+                        "write each change as a --set takes it",
+                    ),
+                }
+            }
+            let cost = e.cost.as_ref().map(|c| {
+                ctx.num(
+                    c,
+                    "cost",
+                    |x| (0.0..=1e15).contains(&x),
+                    "give the cost as a number of the lever's cost_unit, 0 or more",
+                )
+            });
+            FileLever { name, overrides, cost, cost_unit: e.cost_unit.clone() }
+        })
+        .collect()
 }
 
 /// The deaths model's published defaults; docs/scenario-format.md gives the source of each.

@@ -23,6 +23,22 @@ pub struct ScenarioFile {
     /// The deaths model; absent, it runs with its published defaults.
     #[serde(default)]
     pub outcomes: OutcomesSection,
+    /// The planner's own levers for `casevac levers`.
+    #[serde(default)]
+    pub lever: Vec<LeverEntry>,
+}
+
+/// `[[lever]]`: a change (one or several `--set` overrides applied together) for `casevac levers`
+/// to weigh beside its default levers.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LeverEntry {
+    pub name: S<String>,
+    /// `KEY=VALUE` overrides, as `--set` takes them.
+    pub set: S<Vec<String>>,
+    /// What the change costs, in the planner's own unit.
+    pub cost: Option<S<f64>>,
+    pub cost_unit: Option<String>,
 }
 
 /// `[outcomes]`: every parameter of the deaths model, each optional.
@@ -313,4 +329,16 @@ pub struct ZoneEntry {
     pub clearance_denial_night: Option<S<f64>>,
     /// Minutes after a denial until clearance is asked again (default: never).
     pub clearance_retry_min: Option<S<DistSpec>>,
+    /// "route" for a supply route (roadside bombs, ambushes), "area" otherwise (the default).
+    pub kind: Option<ZoneKindWord>,
+    /// Share of the zone's random incidents that prevention (counter-IED, force protection)
+    /// stops from happening.
+    pub prevented_share: Option<S<f64>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ZoneKindWord {
+    Route,
+    Area,
 }

@@ -37,6 +37,17 @@ pub fn parse_with(text: &str, path: &str, overrides: &[Override]) -> Result<Mode
     }
 }
 
+/// The file as serde reads it, with the overrides applied: what `casevac levers` reads the
+/// planner's values from. Only for text that [`parse_with`] accepts, so it cannot fail then.
+pub fn file_with(text: &str, path: &str, overrides: &[Override]) -> Result<file::ScenarioFile, ScenarioError> {
+    let applied = overrides::apply(text, overrides);
+    toml::from_str(&applied.text).map_err(|e| ScenarioError {
+        path: path.to_string(),
+        text: text.to_string(),
+        problems: vec![Problem { span: None, message: e.message().to_string(), help: SEE_GUIDE.into(), source: None }],
+    })
+}
+
 /// serde, then validation, of text that may hold spliced overrides.
 fn compile_text(text: &str) -> Result<Model, Vec<Problem>> {
     let parsed: file::ScenarioFile = toml::from_str(text).map_err(|e| {

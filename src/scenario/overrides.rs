@@ -499,7 +499,7 @@ fn dotted<'a>(keys: impl IntoIterator<Item = &'a String>) -> String {
 }
 
 /// A key as TOML writes it: bare when it can be, quoted otherwise.
-fn key_text(k: &str) -> String {
+pub(crate) fn key_text(k: &str) -> String {
     if !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
         return k.to_string();
     }

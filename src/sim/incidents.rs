@@ -53,6 +53,14 @@ impl Engine<'_> {
                 if t >= m.period_end_min() {
                     break;
                 }
+                // The incident's own draw, made only where prevention is on: every incident
+                // keeps its number and place whatever the share, so a higher share removes
+                // incidents and leaves the rest as they were.
+                if zone.prevented_share > 0.0
+                    && unit(&mut self.keys.stream(Purpose::Prevention, self.zone_key[z], number)) < zone.prevented_share
+                {
+                    continue;
+                }
                 self.new_incident(z, number, t, None);
             }
         }

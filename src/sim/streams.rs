@@ -52,6 +52,9 @@ pub enum Purpose {
     Outcome = 13,
     /// A request's host-nation flight clearance: denial, delay to the answer, wait to ask again.
     Clearance = 14,
+    /// Whether prevention stops a zone's random incident (numbered apart from the others'
+    /// purposes, which other features extend in order).
+    Prevention = 30,
 }
 
 /// SplitMix64's finaliser: a bijection on 64 bits with good avalanche.

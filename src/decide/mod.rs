@@ -1,0 +1,151 @@
+//! Decisions: which lever buys the most ([`levers`]), how far a parameter must move
+//! ([`sweep`]), where the next asset goes ([`place`]).
+//!
+//! Each is a thin loop over one engine: it writes its variants as `--set` overrides of the
+//! scenario file (so every variant passes the same checks as a file a planner writes, and each
+//! change can be repeated with `casevac compare --set-alt`), then runs them all paired on common
+//! random numbers with [`crate::compare::run_paired`].
+
+pub mod levers;
+pub mod place;
+pub mod sweep;
+
+use crate::compare::AltResult;
+use crate::model::{Model, Step};
+use crate::scenario::{self, Override, ScenarioError};
+use std::path::Path;
+
+/// A scenario file as read once, with the overrides every variant shares.
+#[derive(Debug, Clone)]
+pub struct Study {
+    pub path: String,
+    pub text: String,
+    pub base_set: Vec<Override>,
+}
+
+impl Study {
+    /// Reads and compiles the scenario with the shared overrides.
+    pub fn load(path: &Path, base_set: &[Override]) -> Result<(Study, Model), ScenarioError> {
+        let study =
+            Study { path: path.display().to_string(), text: scenario::read_text(path)?, base_set: base_set.to_vec() };
+        let model = study.model(&[])?;
+        Ok((study, model))
+    }
+
+    /// The same study with `extra` appended to the file's text (new `[[site]]` entries, say).
+    pub fn with_appended(&self, extra: &str) -> Study {
+        Study { path: self.path.clone(), text: format!("{}\n{extra}", self.text), base_set: self.base_set.clone() }
+    }
+
+    /// The scenario with the shared overrides and then `extra`.
+    pub fn model(&self, extra: &[Override]) -> Result<Model, ScenarioError> {
+        scenario::parse_with(&self.text, &self.path, &self.all(extra))
+    }
+
+    /// The file as serde reads it with the shared overrides: what levers read values from.
+    pub fn file(&self) -> Result<scenario::file::ScenarioFile, ScenarioError> {
+        scenario::file_with(&self.text, &self.path, &self.base_set)
+    }
+
+    fn all(&self, extra: &[Override]) -> Vec<Override> {
+        self.base_set.iter().chain(extra).cloned().collect()
+    }
+
+    /// Compiles every variant, reporting every one that fails, each under its name.
+    pub fn models(&self, variants: &[(String, Vec<Override>)]) -> Result<Vec<Model>, BadVariants> {
+        let mut models = Vec::new();
+        let mut bad = Vec::new();
+        for (name, set) in variants {
+            match self.model(set) {
+                Ok(m) => models.push(m),
+                Err(e) => bad.push((name.clone(), e)),
+            }
+        }
+        if bad.is_empty() { Ok(models) } else { Err(BadVariants(bad)) }
+    }
+}
+
+/// Variants that do not compile, each with its name (a lever, a sweep value, a candidate).
+#[derive(Debug)]
+pub struct BadVariants(pub Vec<(String, ScenarioError)>);
+
+impl std::fmt::Display for BadVariants {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let all: Vec<String> = self.0.iter().map(|(name, e)| format!("in {name}:\n{e}")).collect();
+        f.write_str(&all.join("\n\n"))
+    }
+}
+
+impl std::error::Error for BadVariants {}
+
+/// What a decision is judged by: one step's compliance, or lives saved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Objective {
+    Step(Step),
+    LivesSaved,
+}
+
+impl Objective {
+    pub const WORDS: &str = "first-aid, resuscitation, surgery or lives";
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Objective::Step(s) => s.label(),
+            Objective::LivesSaved => "lives saved",
+        }
+    }
+
+    /// The effect of an alternative against the base and its paired 95% half-width: a share
+    /// of casualties (0.05 = 5 points) for a step, expected deaths per trial for lives.
+    pub fn effect(self, alt: &AltResult) -> (Option<f64>, Option<f64>) {
+        match self {
+            Objective::Step(s) => {
+                let d = &alt.steps[s as usize];
+                (d.difference, d.paired_half_width)
+            }
+            Objective::LivesSaved => match &alt.lives_saved {
+                Some(l) => (Some(l.per_trial), l.ci95_high.map(|h| h - l.per_trial)),
+                None => (None, None),
+            },
+        }
+    }
+
+    /// Refuses lives saved when the scenario turns the outcome model off.
+    pub fn check(self, model: &Model) -> Result<(), String> {
+        if self == Objective::LivesSaved && model.outcomes.is_none() {
+            return Err("the objective is lives saved but the scenario turns the outcome model off ([outcomes] \
+                        enabled = false): choose a step, or turn it on"
+                .into());
+        }
+        Ok(())
+    }
+}
+
+impl serde::Serialize for Objective {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.label().replace(' ', "_"))
+    }
+}
+
+impl std::str::FromStr for Objective {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Objective, String> {
+        match s.trim().to_lowercase().replace('_', "-").as_str() {
+            "first-aid" => Ok(Objective::Step(Step::FirstAid)),
+            "resuscitation" => Ok(Objective::Step(Step::Resuscitation)),
+            "surgery" => Ok(Objective::Step(Step::Surgery)),
+            "lives" | "lives-saved" => Ok(Objective::LivesSaved),
+            _ => Err(format!("`{s}` is not an objective: give {}", Objective::WORDS)),
+        }
+    }
+}
+
+/// A key of the scenario file as `--set` takes it: `section.id.field`, the id quoted if needed.
+pub(crate) fn key(section: &str, id: &str, field: &str) -> String {
+    format!("{section}.{}.{field}", scenario::overrides::key_text(id))
+}
+
+/// A number for a generated override: rounded to nine decimals, so 0.7 + 0.2 reads 0.9.
+pub(crate) fn num(x: f64) -> String {
+    crate::dist::Num((x * 1e9).round() / 1e9).to_string()
+}

@@ -1,0 +1,333 @@
+//! `casevac place`: where the next asset (or facility) should go. Each candidate site is a
+//! variant of the scenario with the asset's base (or the facility's site) moved there; the
+//! candidates run on common random numbers, and a ranking-and-selection loop adds trials to
+//! the close contenders until the best is separated from every other at the chosen confidence,
+//! or says it cannot be within the trial budget.
+//!
+//! The loop: a first round ranks every candidate against the scenario as given. Then the
+//! leader becomes the base of a paired run against the other contenders, each difference judged
+//! with a Bonferroni-adjusted interval over the comparisons of the round; a contender surely
+//! worse than the leader drops out, one surely better takes the lead. The trials double until
+//! one contender is left or the budget is spent. Each round reruns trials 0..n with the same
+//! seed, so a round's trials include the last one's and the answer is the same on any thread
+//! count.
+
+use super::{Objective, Study, key};
+use crate::compare::{Comparison, run_paired};
+use crate::model::Model;
+use crate::run::RunOptions;
+use crate::scenario::Override;
+use crate::stats::interval::{Z95, normal_quantile};
+use serde::Serialize;
+
+/// What moves: an asset group's base, or a facility's site.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Movable {
+    Asset(String),
+    Facility(String),
+}
+
+impl Movable {
+    /// The override that puts it at `site`.
+    pub fn at(&self, site: &str) -> Override {
+        let value = format!("\"{}\"", site.replace('\\', "\\\\").replace('"', "\\\""));
+        match self {
+            Movable::Asset(id) => Override { key: key("asset", id, "base"), value },
+            Movable::Facility(id) => Override { key: key("facility", id, "site"), value },
+        }
+    }
+
+    /// Refuses an id the scenario does not have, with the closest one.
+    pub fn check(&self, model: &Model) -> Result<(), String> {
+        let (what, id, ids): (&str, &str, Vec<&str>) = match self {
+            Movable::Asset(id) => ("asset", id, model.assets.iter().map(|a| a.id.as_str()).collect()),
+            Movable::Facility(id) => ("facility", id, model.facilities.iter().map(|f| f.id.as_str()).collect()),
+        };
+        if ids.contains(&id) {
+            return Ok(());
+        }
+        let hint = crate::scenario::overrides::closest(id, ids.iter().copied())
+            .map_or(format!("the scenario's {what} ids are: {}", ids.join(", ")), |c| format!("did you mean `{c}`?"));
+        Err(format!("the scenario has no {what} '{id}': {hint}"))
+    }
+}
+
+/// The candidate sites: `all-sites`, or ids that must name sites of the scenario.
+pub fn candidates(model: &Model, list: &[String]) -> Result<Vec<String>, String> {
+    let sites: Vec<&str> = model.sites.iter().map(|s| s.id.as_str()).collect();
+    if list.len() == 1 && list[0] == "all-sites" {
+        return Ok(sites.iter().map(|s| s.to_string()).collect());
+    }
+    let mut out: Vec<String> = Vec::new();
+    let mut unknown = Vec::new();
+    for c in list.iter().map(|c| c.trim()) {
+        if !sites.contains(&c) {
+            let hint = crate::scenario::overrides::closest(c, sites.iter().copied())
+                .map_or(String::new(), |s| format!(" (did you mean `{s}`?)"));
+            unknown.push(format!("'{c}'{hint}"));
+        } else if !out.iter().any(|o| o == c) {
+            out.push(c.to_string());
+        }
+    }
+    if !unknown.is_empty() {
+        return Err(format!(
+            "no site {} in the scenario: candidates are site ids ({}) or all-sites",
+            unknown.join(", "),
+            sites.join(", ")
+        ));
+    }
+    if out.len() < 2 {
+        return Err("give at least two candidate sites to choose between, or all-sites".into());
+    }
+    Ok(out)
+}
+
+/// The most points `--grid` tries along each side.
+pub const MAX_GRID: usize = 20;
+
+/// Candidate sites on an `n` × `n` grid over the zones' bounding box, cell centres, north row
+/// first: the `[[site]]` entries to append to the scenario, their ids and (lat, lon).
+pub fn grid_sites(model: &Model, n: usize) -> (String, Vec<String>, Vec<(f64, f64)>) {
+    let mut b = [f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY, f64::NEG_INFINITY];
+    for z in &model.zones {
+        let zb = z.area.bounds();
+        b = [b[0].min(zb[0]), b[1].max(zb[1]), b[2].min(zb[2]), b[3].max(zb[3])];
+    }
+    let (mut text, mut ids, mut pos) = (String::new(), Vec::new(), Vec::new());
+    for r in 0..n {
+        for c in 0..n {
+            let lat = b[1] - (b[1] - b[0]) * (r as f64 + 0.5) / n as f64;
+            let lon = b[2] + (b[3] - b[2]) * (c as f64 + 0.5) / n as f64;
+            let id = format!("grid_{r}_{c}");
+            let _ = std::fmt::Write::write_fmt(
+                &mut text,
+                format_args!(
+                    "\n[[site]]\nid = \"{id}\"\nlat = {}\nlon = {}\n",
+                    crate::dist::Num(lat),
+                    crate::dist::Num(lon)
+                ),
+            );
+            ids.push(id);
+            pos.push((lat, lon));
+        }
+    }
+    (text, ids, pos)
+}
+
+/// What the procedure concluded about a candidate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Standing {
+    Best,
+    /// Still within the interval of the best when the trial budget ran out.
+    IndistinguishableFromBest,
+    /// Surely worse than the best, separated after `trials` trials.
+    Worse,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CandidateResult {
+    pub rank: usize,
+    pub site: String,
+    pub set: String,
+    pub standing: Standing,
+    /// The objective's value: compliance (a share) for a step, expected deaths per trial for lives.
+    pub value: Option<f64>,
+    /// Against the best, where compared with it: positive when the candidate is better.
+    pub difference_from_best: Option<f64>,
+    /// Bonferroni-adjusted half-width of that difference.
+    pub half_width: Option<f64>,
+    /// Trials of the round that decided its standing.
+    pub trials: u64,
+    pub lat: f64,
+    pub lon: f64,
+    /// The objective's value in the first round, where every candidate ran on the same trials.
+    pub first_round_value: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PlaceResult {
+    pub casevac_version: String,
+    pub scenario: String,
+    pub file: String,
+    pub overrides: Vec<String>,
+    pub seed: u64,
+    pub moved: Movable,
+    pub objective: Objective,
+    pub confidence_pct: f64,
+    pub max_trials: u64,
+    /// Whether one candidate was separated from every other within the budget.
+    pub separated: bool,
+    /// Points along each side, when the candidates are a grid.
+    pub grid: Option<usize>,
+    pub rounds: Vec<Round>,
+    pub candidates: Vec<CandidateResult>,
+}
+
+/// One round of the procedure, for the record.
+#[derive(Debug, Clone, Serialize)]
+pub struct Round {
+    pub trials: u64,
+    pub leader: String,
+    pub contenders: Vec<String>,
+}
+
+/// The objective's value of each alternative of a comparison (higher is better): the share
+/// compliant, or minus expected deaths per trial.
+fn scores(c: &Comparison, objective: Objective) -> Vec<Option<f64>> {
+    c.alternatives
+        .iter()
+        .map(|a| match objective {
+            Objective::Step(s) => a.variant.summary.steps[s as usize].compliance,
+            Objective::LivesSaved => a.variant.summary.deaths.as_ref().map(|d| -d.per_trial),
+        })
+        .collect()
+}
+
+pub struct PlaceOptions {
+    pub objective: Objective,
+    /// Trials of the first round.
+    pub trials: u64,
+    pub max_trials: u64,
+    pub seed: u64,
+    /// Confidence of the separation, e.g. 0.95.
+    pub confidence: f64,
+    /// Points along each side, when the candidates are a grid (for the record and the map).
+    pub grid: Option<usize>,
+}
+
+pub fn place(
+    study: &Study,
+    base: &Model,
+    moved: Movable,
+    sites: &[String],
+    opts: &PlaceOptions,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<PlaceResult, super::BadVariants> {
+    let sets: Vec<Override> = sites.iter().map(|s| moved.at(s)).collect();
+    let variants: Vec<(String, Vec<Override>)> =
+        sites.iter().zip(&sets).map(|(s, o)| (format!("candidate '{s}' (--set {o})"), vec![o.clone()])).collect();
+    let models = study.models(&variants)?;
+    let position = |site: &str| {
+        models[0].sites.iter().find(|x| x.id == site).map_or((f64::NAN, f64::NAN), |x| (x.pos.lat, x.pos.lon))
+    };
+    let run = |base: &Model, alts: &[Model], trials: u64| {
+        let o = RunOptions { trials, seed: opts.seed, half_width_share: None, max_trials: trials };
+        let tally = run_paired(base, alts, &o, progress);
+        let labels = vec![String::new(); alts.len() + 1];
+        Comparison::new(base, alts, &labels, &tally, opts.seed)
+    };
+
+    // Round 1: everyone against the scenario as given.
+    let mut n = opts.trials.min(opts.max_trials);
+    let first = run(base, &models, n);
+    let first_scores = scores(&first, opts.objective);
+    let by_score = |a: &usize, b: &usize| {
+        let (x, y) = (first_scores[*a].unwrap_or(f64::NEG_INFINITY), first_scores[*b].unwrap_or(f64::NEG_INFINITY));
+        y.total_cmp(&x).then(a.cmp(b))
+    };
+    let mut order: Vec<usize> = (0..sites.len()).collect();
+    order.sort_by(by_score);
+    let mut leader = order[0];
+    let mut contenders: Vec<usize> = order[1..].to_vec();
+    let mut standing = vec![Standing::IndistinguishableFromBest; sites.len()];
+    let mut diff: Vec<(Option<f64>, Option<f64>, u64)> = vec![(None, None, n); sites.len()];
+    let mut value: Vec<Option<f64>> = first_scores.clone();
+    let mut rounds = Vec::new();
+    loop {
+        rounds.push(Round {
+            trials: n,
+            leader: sites[leader].clone(),
+            contenders: contenders.iter().map(|&i| sites[i].clone()).collect(),
+        });
+        let alts: Vec<Model> = contenders.iter().map(|&i| models[i].clone()).collect();
+        let c = run(&models[leader], &alts, n);
+        let z = normal_quantile(1.0 - (1.0 - opts.confidence) / (2.0 * contenders.len() as f64));
+        let own = scores(&c, opts.objective);
+        let leader_value = match opts.objective {
+            Objective::Step(s) => c.base.summary.steps[s as usize].compliance,
+            Objective::LivesSaved => c.base.summary.deaths.as_ref().map(|d| -d.per_trial),
+        };
+        value[leader] = leader_value;
+        let mut still = Vec::new();
+        let mut overtaken = None;
+        for (k, &i) in contenders.iter().enumerate() {
+            let (d, hw) = opts.objective.effect(&c.alternatives[k]);
+            let hw = hw.map(|h| h * z / Z95);
+            value[i] = own[k];
+            diff[i] = (d, hw, n);
+            match d.zip(hw) {
+                Some((d, h)) if d + h < 0.0 => standing[i] = Standing::Worse,
+                Some((d, h)) if d - h > 0.0 && overtaken.is_none_or(|(_, best)| d > best) => {
+                    overtaken = Some((i, d));
+                    still.push(i);
+                }
+                _ => still.push(i),
+            }
+        }
+        if let Some((i, _)) = overtaken {
+            // The first round's order was wrong: the new leader is compared afresh with the rest.
+            still.retain(|&j| j != i);
+            still.push(leader);
+            leader = i;
+            contenders = still;
+            continue;
+        }
+        contenders = still;
+        if contenders.is_empty() || n >= opts.max_trials {
+            break;
+        }
+        n = (n * 2).min(opts.max_trials);
+    }
+    standing[leader] = Standing::Best;
+    diff[leader] = (Some(0.0), Some(0.0), n);
+    let separated = contenders.is_empty();
+    let mut ranked: Vec<usize> = (0..sites.len()).collect();
+    let class = |i: usize| match standing[i] {
+        Standing::Best => 0,
+        Standing::IndistinguishableFromBest => 1,
+        Standing::Worse => 2,
+    };
+    // Within a class, the closest to the best first, then by the first round's order.
+    let gap = |i: &usize| diff[*i].0.unwrap_or(f64::NEG_INFINITY);
+    ranked.sort_by(|a, b| class(*a).cmp(&class(*b)).then(gap(b).total_cmp(&gap(a))).then(by_score(a, b)));
+    let candidates = ranked
+        .iter()
+        .enumerate()
+        .map(|(r, &i)| CandidateResult {
+            rank: r + 1,
+            site: sites[i].clone(),
+            set: sets[i].to_string(),
+            standing: standing[i],
+            value: match opts.objective {
+                Objective::LivesSaved => value[i].map(|v| -v),
+                Objective::Step(_) => value[i],
+            },
+            difference_from_best: diff[i].0,
+            half_width: diff[i].1,
+            trials: diff[i].2,
+            lat: position(&sites[i]).0,
+            lon: position(&sites[i]).1,
+            first_round_value: match opts.objective {
+                Objective::LivesSaved => first_scores[i].map(|v| -v),
+                Objective::Step(_) => first_scores[i],
+            },
+        })
+        .collect();
+    Ok(PlaceResult {
+        casevac_version: env!("CARGO_PKG_VERSION").to_string(),
+        scenario: base.name.clone(),
+        file: study.path.clone(),
+        overrides: base.overrides.clone(),
+        seed: opts.seed,
+        moved,
+        objective: opts.objective,
+        confidence_pct: opts.confidence * 100.0,
+        max_trials: opts.max_trials,
+        separated,
+        grid: opts.grid,
+        rounds,
+        candidates,
+    })
+}

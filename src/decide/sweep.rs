@@ -1,0 +1,266 @@
+//! `casevac sweep`: the scenario at each value of one parameter (or a grid of two), all on
+//! common random numbers, with where each target is met.
+
+use super::{Study, num};
+use crate::compare::{Comparison, run_paired};
+use crate::model::{Model, STEPS, Step};
+use crate::run::RunOptions;
+use crate::scenario::Override;
+use serde::Serialize;
+
+/// The most points a sweep runs: each is a scenario simulated in full.
+pub const MAX_POINTS: usize = 400;
+
+/// One swept parameter: a `--set` key and the values it takes, as TOML text.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Axis {
+    pub key: String,
+    pub values: Vec<String>,
+}
+
+const FORM_HELP: &str = "write KEY=V1,V2,... or KEY=START..END:COUNT, for example \
+     asset.gao_mi8.approval_min=0,15,30,60 or zone.route_gao_kidal.first_aider_share=0.5..1:6";
+
+impl std::str::FromStr for Axis {
+    type Err = String;
+    fn from_str(arg: &str) -> Result<Axis, String> {
+        let Some((key, values)) = arg.split_once('=') else {
+            return Err(format!("`{arg}` is not of the form KEY=VALUES: {FORM_HELP}"));
+        };
+        let (key, values) = (key.trim(), values.trim());
+        if key.is_empty() || values.is_empty() {
+            return Err(format!("`{arg}` needs a key and values: {FORM_HELP}"));
+        }
+        let values = match range(values)? {
+            Some(v) => v,
+            None => split_top(values),
+        };
+        if values.iter().any(|v| v.is_empty()) {
+            return Err(format!("`{arg}` has an empty value: {FORM_HELP}"));
+        }
+        if values.len() > MAX_POINTS {
+            return Err(format!("{} values: a sweep runs at most {MAX_POINTS} points", values.len()));
+        }
+        Ok(Axis { key: key.to_string(), values })
+    }
+}
+
+/// `START..END:COUNT`: COUNT evenly spaced values from START to END, both included.
+fn range(s: &str) -> Result<Option<Vec<String>>, String> {
+    let Some((a, rest)) = s.split_once("..") else { return Ok(None) };
+    let bad = || format!("`{s}` is not a range START..END:COUNT (for example 0..60:5)");
+    let (b, count) = rest.split_once(':').ok_or_else(bad)?;
+    let (a, b): (f64, f64) = (a.trim().parse().map_err(|_| bad())?, b.trim().parse().map_err(|_| bad())?);
+    let count: usize = count.trim().parse().map_err(|_| bad())?;
+    if !(a.is_finite() && b.is_finite() && (2..=MAX_POINTS).contains(&count)) {
+        return Err(format!("`{s}`: give finite ends and a COUNT from 2 to {MAX_POINTS}"));
+    }
+    Ok(Some((0..count).map(|i| num(a + (b - a) * i as f64 / (count - 1) as f64)).collect()))
+}
+
+/// Splits at commas outside braces, brackets and quotes, so a value may be an inline table.
+fn split_top(s: &str) -> Vec<String> {
+    let (mut out, mut cur, mut depth, mut quoted) = (Vec::new(), String::new(), 0i32, false);
+    for c in s.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            '{' | '[' if !quoted => depth += 1,
+            '}' | ']' if !quoted => depth -= 1,
+            ',' if !quoted && depth == 0 => {
+                out.push(cur.trim().to_string());
+                cur.clear();
+                continue;
+            }
+            _ => {}
+        }
+        cur.push(c);
+    }
+    out.push(cur.trim().to_string());
+    out
+}
+
+/// One point of the sweep: its values and each step's compliance there.
+#[derive(Debug, Clone, Serialize)]
+pub struct Point {
+    /// One value per axis, as TOML text.
+    pub values: Vec<String>,
+    pub steps: Vec<crate::summary::StepResult>,
+    /// Paired against the scenario as given.
+    pub against_base: Vec<crate::compare::StepDiff>,
+    pub expected_deaths_per_trial: Option<f64>,
+    pub expected_deaths_ci95: Option<(f64, f64)>,
+}
+
+/// Where a step's target is met among the points of a one-parameter sweep.
+#[derive(Debug, Clone, Serialize)]
+pub struct TargetMet {
+    pub step: Step,
+    pub target_pct: f64,
+    /// The values whose estimate meets the target, in sweep order.
+    pub met_at: Vec<String>,
+    /// The values whose whole 95% interval is at or above the target.
+    pub surely_met_at: Vec<String>,
+    /// Where the values that meet it lie, in words: "≤ 30" when the smaller values meet it,
+    /// "≥ 0.8" when the larger ones do; absent when no value meets it, the values are not
+    /// numbers, or those that meet it are not one run of them.
+    pub boundary: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SweepResult {
+    pub casevac_version: String,
+    pub scenario: String,
+    pub file: String,
+    pub overrides: Vec<String>,
+    pub seed: u64,
+    pub trials: u64,
+    pub axes: Vec<Axis>,
+    /// Row-major over the axes: the last axis varies fastest.
+    pub points: Vec<Point>,
+    pub targets: Vec<TargetMet>,
+}
+
+/// Every combination of the axes' values, last axis fastest, as overrides.
+pub fn points(axes: &[Axis]) -> Vec<Vec<Override>> {
+    let mut out: Vec<Vec<Override>> = vec![Vec::new()];
+    for axis in axes {
+        out = out
+            .iter()
+            .flat_map(|p| {
+                axis.values.iter().map(move |v| {
+                    let mut p = p.clone();
+                    p.push(Override { key: axis.key.clone(), value: v.clone() });
+                    p
+                })
+            })
+            .collect();
+    }
+    out
+}
+
+/// Runs every point paired against the scenario as given.
+pub fn sweep(
+    study: &Study,
+    base: &Model,
+    axes: &[Axis],
+    opts: &RunOptions,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<(SweepResult, Comparison), super::BadVariants> {
+    let sets = points(axes);
+    let label = |p: &[Override]| p.iter().map(|o| o.to_string()).collect::<Vec<_>>().join(", ");
+    let variants: Vec<(String, Vec<Override>)> =
+        sets.iter().map(|p| (format!("--set {}", label(p)), p.clone())).collect();
+    let models = study.models(&variants)?;
+    let tally = run_paired(base, &models, opts, progress);
+    let mut labels = vec![study.path.clone()];
+    labels.extend(sets.iter().map(|p| label(p)));
+    let comparison = Comparison::new(base, &models, &labels, &tally, opts.seed);
+    let pts: Vec<Point> = comparison
+        .alternatives
+        .iter()
+        .zip(&sets)
+        .map(|(a, p)| Point {
+            values: p.iter().map(|o| o.value.clone()).collect(),
+            steps: a.variant.summary.steps.clone(),
+            against_base: a.steps.clone(),
+            expected_deaths_per_trial: a.variant.summary.deaths.as_ref().map(|d| d.per_trial),
+            expected_deaths_ci95: a.variant.summary.deaths.as_ref().map(|d| (d.ci95_low, d.ci95_high)),
+        })
+        .collect();
+    let targets = if axes.len() == 1 { targets_met(base, &pts) } else { grid_targets(base, &pts) };
+    let result = SweepResult {
+        casevac_version: env!("CARGO_PKG_VERSION").to_string(),
+        scenario: base.name.clone(),
+        file: study.path.clone(),
+        overrides: base.overrides.clone(),
+        seed: opts.seed,
+        trials: tally.base.trials,
+        axes: axes.to_vec(),
+        points: pts,
+        targets,
+    };
+    Ok((result, comparison))
+}
+
+fn met(p: &Point, s: usize, target: f64) -> (bool, bool) {
+    let st = &p.steps[s];
+    (st.compliance.is_some_and(|c| c >= target), st.ci95_low.is_some_and(|l| l >= target))
+}
+
+/// For a grid, only which points meet each target.
+fn grid_targets(base: &Model, pts: &[Point]) -> Vec<TargetMet> {
+    STEPS
+        .iter()
+        .enumerate()
+        .filter_map(|(s, &step)| {
+            let t = base.targets_pct[s]? / 100.0;
+            let of = |want: fn((bool, bool)) -> bool| -> Vec<String> {
+                pts.iter().filter(|p| want(met(p, s, t))).map(|p| p.values.join(" & ")).collect()
+            };
+            Some(TargetMet {
+                step,
+                target_pct: t * 100.0,
+                met_at: of(|m| m.0),
+                surely_met_at: of(|m| m.1),
+                boundary: None,
+            })
+        })
+        .collect()
+}
+
+/// For one parameter: the values meeting each target, and the boundary when the values are
+/// numbers and those meeting it form one run of them.
+fn targets_met(base: &Model, pts: &[Point]) -> Vec<TargetMet> {
+    let mut out = grid_targets(base, pts);
+    let Some(values) = pts.iter().map(|p| p.values[0].parse::<f64>().ok()).collect::<Option<Vec<f64>>>() else {
+        return out;
+    };
+    // The points in increasing order of the value, whatever order the sweep gave them in.
+    let mut order: Vec<usize> = (0..pts.len()).collect();
+    order.sort_by(|&a, &b| values[a].total_cmp(&values[b]));
+    for t in &mut out {
+        let s = t.step as usize;
+        let flags: Vec<bool> = order.iter().map(|&i| met(&pts[i], s, t.target_pct / 100.0).0).collect();
+        let (Some(a), Some(b)) = (flags.iter().position(|&m| m), flags.iter().rposition(|&m| m)) else { continue };
+        if !flags[a..=b].iter().all(|&m| m) {
+            continue;
+        }
+        let (lo, hi) = (&pts[order[a]].values[0], &pts[order[b]].values[0]);
+        let n = flags.len() - 1;
+        t.boundary = Some(match (a == 0, b == n) {
+            (true, true) => format!("every value from {lo} to {hi}"),
+            (true, false) => format!("≤ {hi}"),
+            (false, true) => format!("≥ {lo}"),
+            (false, false) => format!("from {lo} to {hi}"),
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn axes_read_lists_ranges_and_inline_tables() {
+        let a: Axis = "asset.x.approval_min=0, 15,30".parse().unwrap();
+        assert_eq!(a.values, ["0", "15", "30"]);
+        let a: Axis = "zone.z.first_aider_share=0.5..1:6".parse().unwrap();
+        assert_eq!(a.values, ["0.5", "0.6", "0.7", "0.8", "0.9", "1.0"]);
+        let a: Axis = "asset.x.approval_min={ uniform = { min = 0, max = 10 } },5".parse().unwrap();
+        assert_eq!(a.values, ["{ uniform = { min = 0, max = 10 } }", "5"]);
+        for bad in ["k", "=1", "k=", "k=1,,2", "k=0..1", "k=0..1:1", "k=a..1:3", "k=0..1:100000"] {
+            assert!(bad.parse::<Axis>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_grid_runs_every_combination_last_axis_fastest() {
+        let a: Axis = "a=1,2".parse().unwrap();
+        let b: Axis = "b=x,y,z".parse().unwrap();
+        let p = points(&[a, b]);
+        let shown: Vec<String> =
+            p.iter().map(|p| p.iter().map(|o| o.value.clone()).collect::<Vec<_>>().join("")).collect();
+        assert_eq!(shown, ["1x", "1y", "1z", "2x", "2y", "2z"]);
+    }
+}

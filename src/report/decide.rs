@@ -1,0 +1,718 @@
+//! What the decision commands print and write: a terminal table, JSON, CSV and a report folder
+//! (an HTML page with its chart as PNG and SVG, and the JSON and CSV beside it).
+
+use super::charts::render as render_chart;
+use super::decide_charts::{Bar, Curve, RowBars, SweepChart, effect_colour};
+use super::fmt::{Count, Pct, Points};
+use super::html::{Esc, STYLE};
+use super::{OutputPaths, files, step_title, to_json, write_atomic};
+use crate::compare::StepDiff;
+use crate::decide::Objective;
+use crate::decide::levers::LeversResult;
+use crate::decide::place::{PlaceResult, Standing};
+use crate::decide::sweep::SweepResult;
+use crate::model::STEPS;
+use crate::summary::StepResult;
+use anyhow::Context;
+use base64::Engine as _;
+use std::fmt::Write;
+
+/// A cell cut to `w` characters, with an ellipsis where cut.
+fn cut(s: &str, w: usize) -> String {
+    if s.chars().count() <= w { s.to_string() } else { s.chars().take(w - 1).collect::<String>() + "…" }
+}
+
+/// An argument as a POSIX shell reads it back unchanged: bare when it can be, otherwise in single
+/// quotes, so a copied `--set` keeps its braces, spaces and double quotes.
+pub fn shell_word(s: &str) -> String {
+    if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "._=-+,:/".contains(c)) {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
+/// "+3.1 ±0.8" in points, or "-" where there is nothing to compare.
+fn effect(d: &StepDiff) -> String {
+    match (d.difference, d.paired_half_width) {
+        (Some(x), Some(h)) => format!("{} ±{:.1}", Points(x).to_string().trim_end_matches(" pts"), h * 100.0),
+        (Some(x), None) => Points(x).to_string().trim_end_matches(" pts").to_string(),
+        _ => "-".into(),
+    }
+}
+
+fn base_line(steps: &[StepResult], deaths: Option<f64>) -> String {
+    let mut parts: Vec<String> = steps
+        .iter()
+        .map(|s| match s.compliance {
+            Some(c) => format!("{} {}", s.step.label(), Pct(c)),
+            None => format!("{} -", s.step.label()),
+        })
+        .collect();
+    if let Some(d) = deaths {
+        parts.push(format!("{d:.2} expected deaths per trial"));
+    }
+    parts.join(", ")
+}
+
+/// Lives saved per year with its half-width, to two decimals below ten.
+fn lives(l: &Option<crate::compare::LivesSavedResult>) -> String {
+    let Some(l) = l else { return "-".into() };
+    let d = if l.per_year.abs() < 10.0 { 2 } else { 1 };
+    match l.per_year_ci95_high {
+        Some(h) => format!("{:+.d$} ±{:.d$}", l.per_year, h - l.per_year),
+        None => format!("{:+.d$}", l.per_year),
+    }
+}
+
+/// Words wrapped to lines of at most `width` characters, each after `indent`.
+fn wrap(text: &str, indent: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            let _ = writeln!(out, "{indent}{line}");
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        let _ = writeln!(out, "{indent}{line}");
+    }
+    out
+}
+
+// --- levers -------------------------------------------------------------------------------
+
+pub fn levers_table(r: &LeversResult) -> String {
+    let mut o = String::new();
+    let _ = writeln!(o, "casevac levers: {}", r.scenario);
+    let _ = writeln!(
+        o,
+        "{} levers, each against the scenario as given on the same {} trials (seed {})\nranked by {}",
+        r.levers.len(),
+        Count(r.trials),
+        r.seed,
+        objective_words(r.objective, &r.base)
+    );
+    let _ = writeln!(o, "as given: {}", base_line(&r.base, r.base_expected_deaths_per_trial));
+    let _ = writeln!(o, "effects: percentage points and lives saved per year, with paired 95% intervals\n");
+    let _ = writeln!(
+        o,
+        "rank  {:<34}{:>15}{:>15}{:>15}{:>15}",
+        "lever", "first aid", "resuscitation", "surgery", "lives/yr"
+    );
+    for l in &r.levers {
+        let _ = writeln!(
+            o,
+            "{:>4}  {:<34}{:>15}{:>15}{:>15}{:>15}",
+            l.rank,
+            cut(&l.lever.name, 33),
+            effect(&l.steps[0]),
+            effect(&l.steps[1]),
+            effect(&l.steps[2]),
+            lives(&l.lives_saved)
+        );
+    }
+    let _ = writeln!(o, "\nwhat each lever changes (repeat one with casevac compare FILE --set-alt KEY=VALUE ...)");
+    for l in &r.levers {
+        let from = if l.lever.from_file { " [from the scenario file]" } else { "" };
+        let _ = writeln!(o, "{:>4}  {}{from}", l.rank, l.lever.name);
+        o.push_str(&wrap(&l.lever.change, "        ", 90));
+        if let Some(note) = &l.lever.note {
+            o.push_str(&wrap(&format!("note: {note}"), "        ", 90));
+        }
+        if let Some(c) = l.lever.cost {
+            let unit = l.lever.cost_unit.as_deref().unwrap_or("cost units");
+            let per = l.effect_per_cost.map_or(String::new(), |e| match r.objective {
+                Objective::Step(_) => format!(": {:+.2} points of {} per {unit}", e * 100.0, r.objective.label()),
+                Objective::LivesSaved => format!(": {e:+.3} lives per trial per {unit}"),
+            });
+            let _ = writeln!(o, "        cost {c} {unit}{per}");
+        }
+        for s in &l.lever.set {
+            let _ = writeln!(o, "        --set {}", shell_word(s));
+        }
+    }
+    if !r.skipped.is_empty() {
+        let _ = writeln!(o, "\nskipped (they would change nothing here)");
+        for s in &r.skipped {
+            let _ = writeln!(o, "      {}: {}", s.name, s.reason);
+        }
+    }
+    o
+}
+
+fn objective_words(objective: Objective, base: &[StepResult]) -> String {
+    match objective {
+        Objective::Step(s) => step_title(s, base[s as usize].threshold_min),
+        Objective::LivesSaved => "lives saved".into(),
+    }
+}
+
+pub fn levers_csv(r: &LeversResult) -> anyhow::Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut head =
+        ["rank", "lever", "from_file", "cost", "cost_unit", "set"].iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    for s in STEPS {
+        let k = s.label().replace(' ', "_");
+        for f in ["base_pct", "with_lever_pct", "difference_points", "ci95_low_points", "ci95_high_points"] {
+            head.push(format!("{k}_{f}"));
+        }
+    }
+    head.extend(
+        ["lives_saved_per_year", "lives_saved_per_year_ci95_low", "lives_saved_per_year_ci95_high"].map(String::from),
+    );
+    w.write_record(&head)?;
+    let p = |x: Option<f64>| x.map_or(String::new(), |x| format!("{:.4}", x * 100.0));
+    let v = |x: Option<f64>| x.map_or(String::new(), |x| format!("{x:.4}"));
+    for l in &r.levers {
+        let mut row = vec![
+            l.rank.to_string(),
+            l.lever.name.clone(),
+            l.lever.from_file.to_string(),
+            v(l.lever.cost),
+            l.lever.cost_unit.clone().unwrap_or_default(),
+            l.lever.set.join("; "),
+        ];
+        for d in &l.steps {
+            row.extend([p(d.base), p(d.alt), p(d.difference), p(d.ci95_low), p(d.ci95_high)]);
+        }
+        let ls = l.lives_saved.as_ref();
+        row.extend([
+            v(ls.map(|x| x.per_year)),
+            v(ls.and_then(|x| x.per_year_ci95_low)),
+            v(ls.and_then(|x| x.per_year_ci95_high)),
+        ]);
+        w.write_record(&row)?;
+    }
+    w.into_inner().context("cannot finish the CSV")
+}
+
+/// The tornado: one row per lever in rank order, one panel per step (and lives saved).
+pub fn tornado(r: &LeversResult) -> RowBars {
+    let rows = r.levers.iter().map(|l| format!("{}. {}", l.rank, l.lever.name)).collect();
+    let mut panels: Vec<(String, String, Vec<Option<Bar>>)> = (0..3)
+        .map(|s| {
+            let bars = r
+                .levers
+                .iter()
+                .map(|l| {
+                    let d = &l.steps[s];
+                    d.difference.map(|x| {
+                        let interval = d.ci95_low.zip(d.ci95_high).map(|(a, b)| (a * 100.0, b * 100.0));
+                        Bar { value: x * 100.0, interval, colour: effect_colour(x, interval) }
+                    })
+                })
+                .collect();
+            (step_title(STEPS[s], r.base[s].threshold_min), "change, percentage points".to_string(), bars)
+        })
+        .collect();
+    if r.levers.iter().any(|l| l.lives_saved.is_some()) {
+        let bars = r
+            .levers
+            .iter()
+            .map(|l| {
+                l.lives_saved.as_ref().map(|x| {
+                    let interval = x.per_year_ci95_low.zip(x.per_year_ci95_high);
+                    Bar { value: x.per_year, interval, colour: effect_colour(x.per_year, interval) }
+                })
+            })
+            .collect();
+        panels.push(("lives saved (modelled)".into(), "per year of operations".into(), bars));
+    }
+    RowBars {
+        title: format!("Which lever buys the most: {}", r.scenario),
+        subtitle: format!(
+            "each lever alone against the scenario as given, {} paired trials; bars: effect, whiskers: 95% interval; ranked by {}",
+            Count(r.trials),
+            objective_words(r.objective, &r.base)
+        ),
+        rows,
+        panels,
+        from_zero: true,
+    }
+}
+
+fn page(title: &str, meta: &str, body: &str) -> String {
+    format!(
+        "<!DOCTYPE html><html lang=en><head><meta charset=utf-8><meta name=viewport content=\"width=device-width\">\
+         <title>{}</title><style>{STYLE}</style></head><body><h1>{}</h1><p class=meta>{}</p>{body}</body></html>\n",
+        Esc(title),
+        Esc(title),
+        Esc(meta)
+    )
+}
+
+fn img(png: &[u8], alt: &str) -> String {
+    format!(
+        "<figure><img alt=\"{}\" src=\"data:image/png;base64,{}\"><figcaption>{}</figcaption></figure>",
+        Esc(alt),
+        base64::engine::general_purpose::STANDARD.encode(png),
+        Esc(alt)
+    )
+}
+
+fn provenance(file: &str, overrides: &[String], seed: u64, trials: u64) -> String {
+    let set = if overrides.is_empty() { String::new() } else { format!(" with --set {}", overrides.join(", --set ")) };
+    format!("{file}{set}; seed {seed}; {} trials; casevac {}", Count(trials), env!("CARGO_PKG_VERSION"))
+}
+
+pub fn levers_html(r: &LeversResult, png: &[u8]) -> String {
+    let mut b = String::new();
+    let _ = write!(
+        b,
+        "<p>Each lever moves one thing by a planner's step, alone, against the scenario as given (<b>{}</b>); \
+         all run on the same trials, so each effect is a paired difference. Ranked by {}.</p>",
+        Esc(base_line(&r.base, r.base_expected_deaths_per_trial)),
+        Esc(objective_words(r.objective, &r.base))
+    );
+    b.push_str(&img(png, "Effect of each lever with its paired 95% interval"));
+    b.push_str("<h2>Levers</h2><table><tr><th>rank</th><th>lever</th><th>first aid</th><th>resuscitation</th><th>surgery</th><th>lives saved per year</th><th>exact change</th></tr>");
+    for l in &r.levers {
+        let _ = write!(
+            b,
+            "<tr><td class=n>{}</td><td>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td><small>{}</small></td></tr>",
+            l.rank,
+            Esc(&l.lever.name),
+            Esc(effect(&l.steps[0])),
+            Esc(effect(&l.steps[1])),
+            Esc(effect(&l.steps[2])),
+            Esc(lives(&l.lives_saved)),
+            l.lever
+                .set
+                .iter()
+                .map(|s| format!("<code>--set {}</code>", Esc(shell_word(s))))
+                .collect::<Vec<_>>()
+                .join("<br>")
+        );
+    }
+    b.push_str("</table>");
+    if !r.skipped.is_empty() {
+        b.push_str("<h2>Skipped</h2><ul>");
+        for s in &r.skipped {
+            let _ = write!(b, "<li><b>{}</b>: {}</li>", Esc(&s.name), Esc(&s.reason));
+        }
+        b.push_str("</ul>");
+    }
+    page(&format!("Levers: {}", r.scenario), &provenance(&r.file, &r.overrides, r.seed, r.trials), &b)
+}
+
+// --- sweep --------------------------------------------------------------------------------
+
+fn interval(s: &StepResult) -> String {
+    match (s.compliance, s.ci95_low, s.ci95_high) {
+        (Some(c), Some(l), Some(h)) => format!("{} [{:.1}, {:.1}]", Pct(c), l * 100.0, h * 100.0),
+        _ => "-".into(),
+    }
+}
+
+pub fn sweep_table(r: &SweepResult) -> String {
+    let mut o = String::new();
+    let keys: Vec<&str> = r.axes.iter().map(|a| a.key.as_str()).collect();
+    let _ = writeln!(o, "casevac sweep: {}", r.scenario);
+    let _ = writeln!(
+        o,
+        "{}\n{} points, each on the same {} trials (seed {})",
+        keys.join(" × "),
+        r.points.len(),
+        Count(r.trials),
+        r.seed
+    );
+    let _ = writeln!(o, "compliance with 95% intervals; expected deaths per trial (modelled)\n");
+    let vw = if r.axes.len() == 1 { 18 } else { 13 };
+    let mut head = String::new();
+    for k in &keys {
+        let short = k.rsplit('.').next().unwrap_or(k);
+        let _ = write!(head, "{:<vw$}", cut(short, vw - 1));
+    }
+    let _ = writeln!(o, "{head}{:>20}{:>20}{:>20}{:>9}", "first aid", "resuscitation", "surgery", "deaths");
+    for p in &r.points {
+        let mut line = String::new();
+        for v in &p.values {
+            let _ = write!(line, "{:<vw$}", cut(v, vw - 1));
+        }
+        let deaths = p.expected_deaths_per_trial.map_or("-".into(), |d| format!("{d:.2}"));
+        let _ = writeln!(
+            o,
+            "{line}{:>20}{:>20}{:>20}{:>9}",
+            interval(&p.steps[0]),
+            interval(&p.steps[1]),
+            interval(&p.steps[2]),
+            deaths
+        );
+    }
+    if !r.targets.is_empty() {
+        let _ = writeln!(o, "\ntargets (the scenario's targets_pct)");
+        for t in &r.targets {
+            let what = format!("{} ≥ {}%", t.step.label(), t.target_pct);
+            let line = match (&t.boundary, t.met_at.is_empty()) {
+                (_, true) => "not met at any value tried".to_string(),
+                (Some(b), _) => format!("met for {} {b}", keys[0]),
+                (None, _) => format!("met at {}", t.met_at.join("; ")),
+            };
+            let surely = if t.surely_met_at.is_empty() || t.met_at.is_empty() {
+                String::new()
+            } else {
+                format!(" (whole interval above it at {})", t.surely_met_at.join("; "))
+            };
+            let _ = writeln!(o, "  {what}: {line}{surely}");
+        }
+    }
+    o
+}
+
+pub fn sweep_csv(r: &SweepResult) -> anyhow::Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut head: Vec<String> = r.axes.iter().map(|a| a.key.clone()).collect();
+    for s in STEPS {
+        let k = s.label().replace(' ', "_");
+        head.extend([format!("{k}_pct"), format!("{k}_ci95_low_pct"), format!("{k}_ci95_high_pct")]);
+    }
+    head.extend(["expected_deaths_per_trial".to_string(), "deaths_ci95_low".into(), "deaths_ci95_high".into()]);
+    w.write_record(&head)?;
+    let p = |x: Option<f64>| x.map_or(String::new(), |x| format!("{:.4}", x * 100.0));
+    let v = |x: Option<f64>| x.map_or(String::new(), |x| format!("{x:.4}"));
+    for pt in &r.points {
+        let mut row = pt.values.clone();
+        for s in &pt.steps {
+            row.extend([p(s.compliance), p(s.ci95_low), p(s.ci95_high)]);
+        }
+        row.extend([
+            v(pt.expected_deaths_per_trial),
+            v(pt.expected_deaths_ci95.map(|c| c.0)),
+            v(pt.expected_deaths_ci95.map(|c| c.1)),
+        ]);
+        w.write_record(&row)?;
+    }
+    w.into_inner().context("cannot finish the CSV")
+}
+
+/// What a sweep panel reads off a point: the value and its interval.
+type PointValue<'a> = dyn Fn(&crate::decide::sweep::Point) -> Option<(f64, Option<(f64, f64)>)> + 'a;
+
+/// Compliance against the first parameter; one curve per value of the second.
+pub fn sweep_chart(r: &SweepResult) -> SweepChart {
+    let first = &r.axes[0];
+    let numeric: Option<Vec<f64>> = first.values.iter().map(|v| v.parse::<f64>().ok()).collect();
+    let x_of = |i: usize| numeric.as_ref().map_or(i as f64, |n| n[i]);
+    let per = r.points.len() / first.values.len();
+    let second = r.axes.get(1);
+    let curve = |j: usize, y: &PointValue| Curve {
+        label: second
+            .map_or(String::new(), |a| format!("{} = {}", a.key.rsplit('.').next().unwrap_or(&a.key), a.values[j])),
+        points: (0..first.values.len())
+            .filter_map(|i| {
+                let p = &r.points[i * per + j];
+                y(p).map(|(v, ci)| (x_of(i), v, ci))
+            })
+            .collect(),
+    };
+    let mut panels: Vec<(String, String, Option<f64>, Vec<Curve>)> = (0..3)
+        .map(|s| {
+            let target = r.targets.iter().find(|t| t.step as usize == s).map(|t| t.target_pct);
+            let threshold = r.points[0].steps[s].threshold_min;
+            let curves = (0..per)
+                .map(|j| {
+                    curve(j, &|p: &crate::decide::sweep::Point| {
+                        let st = &p.steps[s];
+                        st.compliance
+                            .map(|c| (c * 100.0, st.ci95_low.zip(st.ci95_high).map(|(l, h)| (l * 100.0, h * 100.0))))
+                    })
+                })
+                .collect();
+            (step_title(STEPS[s], threshold), "compliance, %".to_string(), target, curves)
+        })
+        .collect();
+    if r.points.iter().any(|p| p.expected_deaths_per_trial.is_some()) {
+        let curves = (0..per)
+            .map(|j| {
+                curve(j, &|p: &crate::decide::sweep::Point| {
+                    p.expected_deaths_per_trial.map(|d| (d, p.expected_deaths_ci95))
+                })
+            })
+            .collect();
+        panels.push(("expected deaths of wounds (modelled)".into(), "per trial".into(), None, curves));
+    }
+    SweepChart {
+        title: format!(
+            "{}: {}, {} paired trials a point",
+            r.scenario,
+            // Without the section word, which the axis label keeps: the title must fit.
+            r.axes
+                .iter()
+                .map(|a| a.key.split_once('.').map_or(a.key.as_str(), |k| k.1))
+                .collect::<Vec<_>>()
+                .join(" × "),
+            Count(r.trials)
+        ),
+        x_desc: first.key.clone(),
+        x_names: numeric.is_none().then(|| first.values.iter().map(|v| cut(v, 14)).collect()),
+        panels,
+    }
+}
+
+pub fn sweep_html(r: &SweepResult, png: &[u8]) -> String {
+    let mut b = String::new();
+    b.push_str(&img(png, "Compliance at each value, with 95% intervals"));
+    b.push_str("<pre>");
+    let _ = write!(b, "{}", Esc(sweep_table(r)));
+    b.push_str("</pre>");
+    page(&format!("Sweep: {}", r.scenario), &provenance(&r.file, &r.overrides, r.seed, r.trials), &b)
+}
+
+// --- place --------------------------------------------------------------------------------
+
+fn standing(s: Standing) -> &'static str {
+    match s {
+        Standing::Best => "best",
+        Standing::IndistinguishableFromBest => "indistinguishable from best",
+        Standing::Worse => "worse",
+    }
+}
+
+fn place_value(r: &PlaceResult, v: Option<f64>) -> String {
+    match (r.objective, v) {
+        (_, None) => "-".into(),
+        (Objective::Step(_), Some(v)) => Pct(v).to_string(),
+        (Objective::LivesSaved, Some(v)) => format!("{v:.3} deaths/trial"),
+    }
+}
+
+fn place_difference(r: &PlaceResult, d: Option<f64>, h: Option<f64>) -> String {
+    match (r.objective, d, h) {
+        (_, Some(0.0), _) => "-".into(),
+        (Objective::Step(_), Some(d), Some(h)) => format!("{:+.1} ±{:.1} pts", d * 100.0, h * 100.0),
+        (Objective::LivesSaved, Some(d), Some(h)) => format!("{d:+.3} ±{h:.3} lives"),
+        _ => "-".into(),
+    }
+}
+
+pub fn place_table(r: &PlaceResult) -> String {
+    let mut o = String::new();
+    let what = match &r.moved {
+        crate::decide::place::Movable::Asset(id) => format!("asset {id}"),
+        crate::decide::place::Movable::Facility(id) => format!("facility {id}"),
+    };
+    let _ = writeln!(o, "casevac place: where {what} goes in {}", r.scenario);
+    let _ = writeln!(
+        o,
+        "objective: {}; {}% confidence, Bonferroni-adjusted over each round's comparisons; seed {}",
+        r.objective.label(),
+        r.confidence_pct,
+        r.seed
+    );
+    let best = &r.candidates[0];
+    let best_name = if r.grid.is_some() {
+        format!("latitude {:.3}, longitude {:.3}", best.lat, best.lon)
+    } else {
+        best.site.clone()
+    };
+    if r.separated {
+        let _ = writeln!(
+            o,
+            "best: {} (separated from every other candidate within {} trials)\n",
+            best_name,
+            Count(best.trials)
+        );
+    } else {
+        let close: Vec<&str> =
+            r.candidates.iter().filter(|c| c.standing != Standing::Worse).map(|c| c.site.as_str()).collect();
+        let _ = writeln!(
+            o,
+            "cannot separate {} at --max-trials {}: they are within the interval of each other\n",
+            close.join(", "),
+            Count(r.max_trials)
+        );
+    }
+    let _ = writeln!(
+        o,
+        "rank  {:<18}{:>16}{:>18}  {:<28}{:>9}",
+        "site",
+        r.objective.label(),
+        "against best",
+        "standing",
+        "trials"
+    );
+    // A grid's candidates are many: the table keeps the contenders and the closest of the rest.
+    let shown = if r.grid.is_some() { r.candidates.len().min(15) } else { r.candidates.len() };
+    for c in &r.candidates[..shown] {
+        let site = if r.grid.is_some() { format!("{:.2}, {:.2}", c.lat, c.lon) } else { c.site.clone() };
+        let _ = writeln!(
+            o,
+            "{:>4}  {:<18}{:>16}{:>18}  {:<28}{:>9}",
+            c.rank,
+            cut(&site, 17),
+            place_value(r, c.value),
+            place_difference(r, c.difference_from_best, c.half_width),
+            standing(c.standing),
+            Count(c.trials)
+        );
+    }
+    if shown < r.candidates.len() {
+        let _ =
+            writeln!(o, "  ... and {} more points (every point is in the JSON and CSV)", r.candidates.len() - shown);
+    }
+    if r.grid.is_some() {
+        let _ = writeln!(o, "\nput it at the site nearest the best point, then check that site with --candidates");
+    } else {
+        let _ = writeln!(o, "\nrepeat the best with: --set {}", shell_word(&best.set));
+    }
+    o
+}
+
+pub fn place_csv(r: &PlaceResult) -> anyhow::Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["rank", "site", "set", "standing", "value", "difference_from_best", "half_width", "trials"])?;
+    let v = |x: Option<f64>| x.map_or(String::new(), |x| format!("{x:.6}"));
+    for c in &r.candidates {
+        w.write_record([
+            c.rank.to_string(),
+            c.site.clone(),
+            c.set.clone(),
+            standing(c.standing).to_string(),
+            v(c.value),
+            v(c.difference_from_best),
+            v(c.half_width),
+            c.trials.to_string(),
+        ])?;
+    }
+    w.into_inner().context("cannot finish the CSV")
+}
+
+/// Each candidate's difference from the best, with its adjusted interval.
+pub fn place_chart(r: &PlaceResult) -> RowBars {
+    let scale = if matches!(r.objective, Objective::Step(_)) { 100.0 } else { 1.0 };
+    let bars = r
+        .candidates
+        .iter()
+        .map(|c| {
+            c.difference_from_best.map(|d| {
+                let interval = c.half_width.map(|h| ((d - h) * scale, (d + h) * scale));
+                let colour = match c.standing {
+                    Standing::Best => PALETTE_BEST,
+                    Standing::IndistinguishableFromBest => plotters::style::RGBColor(150, 150, 150),
+                    Standing::Worse => super::compare_charts::diverging(-0.85),
+                };
+                Bar { value: d * scale, interval, colour }
+            })
+        })
+        .collect();
+    let unit = if scale == 100.0 { "percentage points" } else { "lives per trial" };
+    RowBars {
+        title: format!("Where to put it: {}", r.scenario),
+        subtitle: format!(
+            "each candidate against the best on {}; whiskers: Bonferroni-adjusted {}% intervals",
+            r.objective.label(),
+            r.confidence_pct
+        ),
+        rows: r.candidates.iter().map(|c| format!("{}. {} ({})", c.rank, c.site, standing(c.standing))).collect(),
+        panels: vec![(format!("{} against the best", r.objective.label()), unit.into(), bars)],
+        from_zero: true,
+    }
+}
+
+/// The first round's value at each grid point, as a map.
+pub fn place_map<'a>(r: &PlaceResult, model: &'a crate::model::Model) -> super::decide_charts::PlaceMap<'a> {
+    let best = &r.candidates[0];
+    super::decide_charts::PlaceMap {
+        model,
+        title: format!("Where to put it: {} on a {n} × {n} grid", r.objective.label(), n = r.grid.unwrap_or(0)),
+        legend: match r.objective {
+            Objective::Step(_) => {
+                vec!["share in time,".into(), format!("first round, {} trials", Count(r.rounds[0].trials))]
+            }
+            Objective::LivesSaved => {
+                vec!["expected deaths per trial,".into(), format!("first round, {} trials", Count(r.rounds[0].trials))]
+            }
+        },
+        percent: matches!(r.objective, Objective::Step(_)),
+        cells: r.candidates.iter().map(|c| (c.lat, c.lon, c.first_round_value)).collect(),
+        higher_is_better: matches!(r.objective, Objective::Step(_)),
+        best: (best.lat, best.lon),
+        n: r.grid.unwrap_or(1),
+    }
+}
+
+const PALETTE_BEST: plotters::style::RGBColor = super::charts::PALETTE[0];
+
+pub fn place_html(r: &PlaceResult, png: &[u8]) -> String {
+    let mut b = String::new();
+    b.push_str(&img(png, "Each candidate against the best"));
+    b.push_str("<pre>");
+    let _ = write!(b, "{}", Esc(place_table(r)));
+    b.push_str("</pre>");
+    let trials = r.rounds.last().map_or(0, |x| x.trials);
+    page(&format!("Placement: {}", r.scenario), &provenance(&r.file, &r.overrides, r.seed, trials), &b)
+}
+
+// --- writing ------------------------------------------------------------------------------
+
+/// One decision's outputs: its name (file stem), JSON, CSV and report page with its chart.
+pub struct Written<'a> {
+    pub stem: &'static str,
+    pub json: String,
+    pub csv: Vec<u8>,
+    pub chart: &'a dyn Fn() -> Result<(Vec<u8>, String), String>,
+    pub html: &'a dyn Fn(&[u8]) -> String,
+}
+
+/// The files of a decision's report folder.
+pub fn report_files(stem: &str) -> Vec<String> {
+    vec![
+        format!("{stem}.png"),
+        format!("{stem}.svg"),
+        "report.html".into(),
+        format!("{stem}.json"),
+        format!("{stem}.csv"),
+    ]
+}
+
+/// Checks the outputs before anything is simulated.
+pub fn check_outputs(paths: &OutputPaths, stem: &str) -> anyhow::Result<()> {
+    if let Some(p) = &paths.json {
+        files::check_file(p)?;
+    }
+    if let Some(dir) = &paths.csv {
+        files::check_folder(dir, &[format!("{stem}.csv")])?;
+    }
+    if let Some(dir) = &paths.report {
+        files::check_folder(dir, &report_files(stem))?;
+    }
+    Ok(())
+}
+
+/// Writes what `paths` asks for and returns a line per output.
+pub fn write_outputs(paths: &OutputPaths, w: &Written) -> anyhow::Result<Vec<String>> {
+    let mut notes = Vec::new();
+    if let Some(path) = &paths.json {
+        write_atomic(path, w.json.as_bytes()).with_context(|| format!("cannot write {}", path.display()))?;
+        notes.push(format!("JSON written to {}", path.display()));
+    }
+    if let Some(dir) = &paths.csv {
+        files::write_folder(dir, &[(format!("{}.csv", w.stem), w.csv.clone())])?;
+        notes.push(format!("CSV written to {}", dir.join(format!("{}.csv", w.stem)).display()));
+    }
+    if let Some(dir) = &paths.report {
+        let (png, svg) = (w.chart)().map_err(|e| anyhow::anyhow!("cannot draw the {} chart: {e}", w.stem))?;
+        let html = (w.html)(&png);
+        let names = report_files(w.stem);
+        let contents = vec![png, svg.into_bytes(), html.into_bytes(), w.json.clone().into_bytes(), w.csv.clone()];
+        files::write_folder(dir, &names.into_iter().zip(contents).collect::<Vec<_>>())?;
+        notes.push(format!("report written to {}", dir.join("report.html").display()));
+    }
+    Ok(notes)
+}
+
+/// Draws a chart to PNG and SVG.
+pub fn draw(chart: &impl super::charts::Chart) -> Result<(Vec<u8>, String), String> {
+    render_chart(chart)
+}
+
+/// The JSON of a result.
+pub fn json(result: &impl serde::Serialize) -> String {
+    to_json(result)
+}

@@ -1,0 +1,381 @@
+//! Charts of the decision commands: the tornado of `levers`, the curves of `sweep` and the
+//! ranked candidates of `place`.
+
+use super::charts::{Chart, DrawResult, PALETTE, err, font};
+use super::compare_charts::diverging;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+/// One bar: its value, its 95% interval and its colour.
+#[derive(Debug, Clone, Copy)]
+pub struct Bar {
+    pub value: f64,
+    pub interval: Option<(f64, f64)>,
+    pub colour: RGBColor,
+}
+
+/// Colour of an effect: purple for surely better, orange for surely worse, grey otherwise.
+pub fn effect_colour(value: f64, interval: Option<(f64, f64)>) -> RGBColor {
+    match interval {
+        Some((lo, _)) if lo > 0.0 => diverging(0.85),
+        Some((_, hi)) if hi < 0.0 => diverging(-0.85),
+        _ if value == 0.0 => RGBColor(170, 170, 170),
+        _ => RGBColor(150, 150, 150),
+    }
+}
+
+/// Horizontal bars, one row per item (a lever, a candidate) and one panel per measure, the rows
+/// in the same order in every panel: a tornado when the bars are effects from zero.
+pub struct RowBars {
+    pub title: String,
+    pub subtitle: String,
+    pub rows: Vec<String>,
+    /// (panel title, axis label, one bar per row or none where the row has no value).
+    pub panels: Vec<(String, String, Vec<Option<Bar>>)>,
+    /// Whether the bars start at zero (effects) or at the axis' left end (levels).
+    pub from_zero: bool,
+}
+
+const LABEL_W: u32 = 340;
+const PANEL_W: u32 = 300;
+const ROW_H: u32 = 30;
+const HEAD_H: u32 = 80;
+const FOOT_H: u32 = 60;
+
+impl Chart for RowBars {
+    fn size(&self) -> (u32, u32) {
+        (LABEL_W + PANEL_W * self.panels.len() as u32 + 20, HEAD_H + ROW_H * self.rows.len().max(1) as u32 + FOOT_H)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
+        root.draw(&Text::new(self.title.clone(), (20, 12), font(20))).map_err(err)?;
+        root.draw(&Text::new(self.subtitle.clone(), (20, 40), font(14).color(&RGBColor(85, 85, 85)))).map_err(err)?;
+        let (w, h) = self.size();
+        let body = root.clone().shrink((LABEL_W, HEAD_H), (w - LABEL_W - 20, h - HEAD_H));
+        let areas = body.split_evenly((1, self.panels.len().max(1)));
+        let n = self.rows.len() as f64;
+        for (p, ((title, axis, bars), area)) in self.panels.iter().zip(&areas).enumerate() {
+            let mut lo: f64 = 0.0;
+            let mut hi: f64 = 0.0;
+            for b in bars.iter().flatten() {
+                let (l, h) = b.interval.unwrap_or((b.value, b.value));
+                lo = lo.min(l.min(b.value));
+                hi = hi.max(h.max(b.value));
+            }
+            if !self.from_zero {
+                lo = bars.iter().flatten().map(|b| b.interval.map_or(b.value, |i| i.0)).fold(f64::INFINITY, f64::min);
+                lo = if lo.is_finite() { (lo - 0.1 * (hi - lo).max(1.0)).max(0.0) } else { 0.0 };
+            }
+            let pad = ((hi - lo) * 0.08).max(0.5);
+            let (x0, x1) = (if self.from_zero || lo > 0.0 { lo - pad } else { lo }, hi + pad);
+            let mut chart = ChartBuilder::on(area)
+                .margin_right(14)
+                .caption(title.clone(), font(15))
+                .x_label_area_size(44)
+                .build_cartesian_2d(x0..x1, 0.0..n)
+                .map_err(err)?;
+            chart
+                .configure_mesh()
+                .disable_y_mesh()
+                .disable_y_axis()
+                .light_line_style(WHITE)
+                .x_labels(5)
+                .x_desc(axis.clone())
+                .label_style(font(12))
+                .axis_desc_style(font(13))
+                .draw()
+                .map_err(err)?;
+            if self.from_zero {
+                chart
+                    .draw_series([PathElement::new(vec![(0.0, 0.0), (0.0, n)], BLACK.stroke_width(1))])
+                    .map_err(err)?;
+            }
+            for (i, bar) in bars.iter().enumerate() {
+                let y = n - i as f64 - 0.5;
+                if p == 0 {
+                    let (_, py) = chart.backend_coord(&(x0, y));
+                    let label = &self.rows[i];
+                    let shown = if label.chars().count() > 44 {
+                        label.chars().take(43).collect::<String>() + "…"
+                    } else {
+                        label.clone()
+                    };
+                    root.draw(&Text::new(
+                        shown,
+                        (LABEL_W as i32 - 10, py),
+                        font(13).pos(Pos::new(HPos::Right, VPos::Center)),
+                    ))
+                    .map_err(err)?;
+                }
+                let Some(b) = bar else {
+                    chart
+                        .draw_series([Text::new(
+                            "n/a",
+                            (x0 + pad * 0.2, y),
+                            font(12).pos(Pos::new(HPos::Left, VPos::Center)),
+                        )])
+                        .map_err(err)?;
+                    continue;
+                };
+                let start = if self.from_zero { 0.0 } else { x0 };
+                chart
+                    .draw_series([Rectangle::new([(start, y - 0.32), (b.value, y + 0.32)], b.colour.filled())])
+                    .map_err(err)?;
+                if let Some((l, h)) = b.interval {
+                    for path in
+                        [vec![(l, y), (h, y)], vec![(l, y - 0.18), (l, y + 0.18)], vec![(h, y - 0.18), (h, y + 0.18)]]
+                    {
+                        chart.draw_series([PathElement::new(path, BLACK.stroke_width(2))]).map_err(err)?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A point of a curve: x, the value, and its 95% interval.
+pub type CurvePoint = (f64, f64, Option<(f64, f64)>);
+
+/// One curve of a sweep: a label and its points.
+pub struct Curve {
+    pub label: String,
+    pub points: Vec<CurvePoint>,
+}
+
+/// Compliance (or deaths) against a swept value: one panel per measure, one curve per value
+/// of the second parameter, with interval bands and the target as a dashed line.
+pub struct SweepChart {
+    pub title: String,
+    pub x_desc: String,
+    /// Tick labels where the values are not numbers: the curve's x is then the value's index.
+    pub x_names: Option<Vec<String>>,
+    /// (panel title, y label, target, curves).
+    pub panels: Vec<(String, String, Option<f64>, Vec<Curve>)>,
+}
+
+impl Chart for SweepChart {
+    fn size(&self) -> (u32, u32) {
+        let rows = self.panels.len().div_ceil(2) as u32;
+        (1100, 70 + 420 * rows)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
+        let (top, body) = root.split_vertically(60);
+        top.draw(&Text::new(self.title.clone(), (20, 8), font(20))).map_err(err)?;
+        // One legend for every panel, under the title, so it never hides a curve.
+        if let Some((_, _, _, curves)) = self.panels.first()
+            && curves.len() > 1
+        {
+            let mut x = 20;
+            for (k, c) in curves.iter().enumerate() {
+                let colour = PALETTE[k % PALETTE.len()];
+                top.draw(&PathElement::new(vec![(x, 44), (x + 22, 44)], colour.stroke_width(4))).map_err(err)?;
+                top.draw(&Text::new(c.label.clone(), (x + 28, 44), font(13).pos(Pos::new(HPos::Left, VPos::Center))))
+                    .map_err(err)?;
+                x += 40 + 8 * c.label.chars().count() as i32;
+            }
+        }
+        let rows = self.panels.len().div_ceil(2);
+        let areas = body.split_evenly((rows, 2));
+        for ((title, y_desc, target, curves), area) in self.panels.iter().zip(&areas) {
+            let xs = curves.iter().flat_map(|c| c.points.iter().map(|p| p.0));
+            let (x0, x1) = xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| (a.min(x), b.max(x)));
+            let (x0, x1) = if x0 < x1 { (x0, x1) } else { (x0 - 1.0, x0 + 1.0) };
+            let ys = curves.iter().flat_map(|c| c.points.iter().flat_map(|p| [p.1, p.2.map_or(p.1, |i| i.1)]));
+            let y_max = ys.chain(target.iter().copied()).fold(0.0, f64::max);
+            let y1 = if y_desc.contains('%') { 100.0 } else { (y_max * 1.1).max(1e-6) };
+            let pad = (x1 - x0) * 0.04;
+            let mut chart = ChartBuilder::on(area)
+                .margin(12)
+                .caption(title.clone(), font(15))
+                .x_label_area_size(42)
+                .y_label_area_size(56)
+                .build_cartesian_2d(x0 - pad..x1 + pad, 0.0..y1)
+                .map_err(err)?;
+            let names = self.x_names.clone();
+            let fmt_x = move |x: &f64| match &names {
+                Some(n) => {
+                    let i = x.round();
+                    if (x - i).abs() < 1e-6 && i >= 0.0 {
+                        n.get(i as usize).cloned().unwrap_or_default()
+                    } else {
+                        String::new()
+                    }
+                }
+                None => format!("{}", (x * 1000.0).round() / 1000.0),
+            };
+            let percent = y_desc.contains('%');
+            chart
+                .configure_mesh()
+                .light_line_style(RGBColor(242, 242, 242))
+                .y_label_formatter(&|y: &f64| if percent { format!("{y:.0}") } else { format!("{y}") })
+                .x_desc(self.x_desc.clone())
+                .y_desc(y_desc.clone())
+                .x_label_formatter(&fmt_x)
+                .label_style(font(12))
+                .axis_desc_style(font(13))
+                .draw()
+                .map_err(err)?;
+            for (k, c) in curves.iter().enumerate() {
+                let colour = PALETTE[k % PALETTE.len()];
+                let band: Vec<(f64, f64)> = c
+                    .points
+                    .iter()
+                    .filter_map(|p| p.2.map(|i| (p.0, i.0)))
+                    .chain(c.points.iter().rev().filter_map(|p| p.2.map(|i| (p.0, i.1))))
+                    .collect();
+                if band.len() >= 4 {
+                    chart.draw_series([Polygon::new(band, colour.mix(0.18).filled())]).map_err(err)?;
+                }
+                chart
+                    .draw_series(LineSeries::new(c.points.iter().map(|p| (p.0, p.1)), colour.stroke_width(2)))
+                    .map_err(err)?;
+                chart.draw_series(c.points.iter().map(|p| Circle::new((p.0, p.1), 4, colour.filled()))).map_err(err)?;
+            }
+            if let Some(t) = target {
+                chart
+                    .draw_series(DashedLineSeries::new([(x0 - pad, *t), (x1 + pad, *t)], 8, 5, BLACK.stroke_width(1)))
+                    .map_err(err)?;
+                chart
+                    .draw_series([Text::new(
+                        format!("target {t:.0}%"),
+                        (x1 + pad, *t + y1 * 0.01),
+                        font(12).pos(Pos::new(HPos::Right, VPos::Bottom)),
+                    )])
+                    .map_err(err)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The objective at each point of a placement grid, the zones and sites, the best marked.
+pub struct PlaceMap<'a> {
+    pub model: &'a crate::model::Model,
+    pub title: String,
+    /// The key's caption, one entry per line.
+    pub legend: Vec<String>,
+    /// The key's numbers: a share as a percentage, or a count.
+    pub percent: bool,
+    /// (lat, lon, value) of each grid point; the value's colour runs from its worst to its best.
+    pub cells: Vec<(f64, f64, Option<f64>)>,
+    /// Whether larger values are better (compliance) or worse (deaths).
+    pub higher_is_better: bool,
+    pub best: (f64, f64),
+    pub n: usize,
+}
+
+impl PlaceMap<'_> {
+    fn bounds(&self) -> [f64; 4] {
+        let (mut b0, mut b1, mut b2, mut b3) = (f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY, f64::NEG_INFINITY);
+        for &(lat, lon, _) in &self.cells {
+            (b0, b1, b2, b3) = (b0.min(lat), b1.max(lat), b2.min(lon), b3.max(lon));
+        }
+        // Cell centres: widen by half a cell each side.
+        let (dlat, dlon) = self.cell();
+        [b0 - dlat / 2.0, b1 + dlat / 2.0, b2 - dlon / 2.0, b3 + dlon / 2.0]
+    }
+
+    fn cell(&self) -> (f64, f64) {
+        let n = self.n.max(1) as f64;
+        let lats: Vec<f64> = self.cells.iter().map(|c| c.0).collect();
+        let lons: Vec<f64> = self.cells.iter().map(|c| c.1).collect();
+        let span = |v: &[f64]| {
+            v.iter().cloned().fold(f64::NEG_INFINITY, f64::max) - v.iter().cloned().fold(f64::INFINITY, f64::min)
+        };
+        let step = |v: &[f64]| if n > 1.0 { span(v) / (n - 1.0) } else { 1.0 };
+        (step(&lats), step(&lons))
+    }
+
+    fn map_size(&self) -> (u32, u32) {
+        let b = self.bounds();
+        let mid = ((b[0] + b[1]) / 2.0).to_radians().cos().max(0.1);
+        let aspect = ((b[1] - b[0]) / ((b[3] - b[2]) * mid)).clamp(0.3, 3.0);
+        let w = 760.0;
+        (w as u32, (w * aspect) as u32)
+    }
+}
+
+impl Chart for PlaceMap<'_> {
+    fn size(&self) -> (u32, u32) {
+        let (w, h) = self.map_size();
+        (w + 190, h + 110)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
+        let (w, h) = self.map_size();
+        root.draw(&Text::new(self.title.clone(), (20, 12), font(18))).map_err(err)?;
+        let (map, key) = root.clone().shrink((0, 40), (w + 190, h + 70)).split_horizontally(w + 40);
+        let b = self.bounds();
+        let mut chart = ChartBuilder::on(&map)
+            .margin(10)
+            .x_label_area_size(30)
+            .y_label_area_size(40)
+            .build_cartesian_2d(b[2]..b[3], b[0]..b[1])
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .disable_mesh()
+            .x_desc("longitude")
+            .y_desc("latitude")
+            .label_style(font(11))
+            .draw()
+            .map_err(err)?;
+        let values: Vec<f64> = self.cells.iter().filter_map(|c| c.2).collect();
+        let (lo, hi) = values.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| (a.min(v), b.max(v)));
+        let t = |v: f64| {
+            let x = if hi > lo { (v - lo) / (hi - lo) } else { 1.0 };
+            if self.higher_is_better { x } else { 1.0 - x }
+        };
+        let (dlat, dlon) = self.cell();
+        for &(lat, lon, v) in &self.cells {
+            let colour = v.map_or(RGBColor(220, 220, 220), |v| super::charts::viridis(t(v)));
+            chart
+                .draw_series([Rectangle::new(
+                    [(lon - dlon / 2.0, lat - dlat / 2.0), (lon + dlon / 2.0, lat + dlat / 2.0)],
+                    colour.filled(),
+                )])
+                .map_err(err)?;
+        }
+        for z in &self.model.zones {
+            let mut ring: Vec<(f64, f64)> = z.area.outline().iter().map(|&(lat, lon)| (lon, lat)).collect();
+            ring.push(ring[0]);
+            chart.draw_series([PathElement::new(ring, WHITE.stroke_width(2))]).map_err(err)?;
+        }
+        for s in self.model.sites.iter().filter(|s| !s.id.starts_with("grid_")) {
+            let p = (s.pos.lon, s.pos.lat);
+            chart.draw_series([Circle::new(p, 4, BLACK.filled())]).map_err(err)?;
+            chart
+                .draw_series([Text::new(s.name.clone(), p, font(12).pos(Pos::new(HPos::Left, VPos::Bottom)))])
+                .map_err(err)?;
+        }
+        let best = (self.best.1, self.best.0);
+        chart.draw_series([Circle::new(best, 11, RGBColor(213, 94, 0).stroke_width(4))]).map_err(err)?;
+        chart.draw_series([Text::new("best", best, font(14).pos(Pos::new(HPos::Left, VPos::Top)))]).map_err(err)?;
+        // The colour key: a strip from worst (bottom) to best (top).
+        let steps = 60;
+        let (kx, ky, kh) = (20, 30, 300);
+        for i in 0..steps {
+            let y0 = ky + kh - (i + 1) * kh / steps;
+            key.draw(&Rectangle::new(
+                [(kx, y0), (kx + 24, y0 + kh / steps + 1)],
+                super::charts::viridis(i as f64 / (steps - 1) as f64).filled(),
+            ))
+            .map_err(err)?;
+        }
+        let (top, bottom) = if self.higher_is_better { (hi, lo) } else { (lo, hi) };
+        let fmt = |v: f64| match (v.is_finite(), self.percent) {
+            (false, _) => "-".into(),
+            (true, true) => format!("{:.1}%", v * 100.0),
+            (true, false) => format!("{v:.3}"),
+        };
+        key.draw(&Text::new(format!("best {}", fmt(top)), (kx + 30, ky), font(12))).map_err(err)?;
+        key.draw(&Text::new(format!("worst {}", fmt(bottom)), (kx + 30, ky + kh - 12), font(12))).map_err(err)?;
+        for (i, line) in self.legend.iter().enumerate() {
+            key.draw(&Text::new(line.clone(), (kx, ky + kh + 14 + 16 * i as i32), font(12))).map_err(err)?;
+        }
+        Ok(())
+    }
+}

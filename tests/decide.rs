@@ -1,0 +1,352 @@
+//! The decision commands against answers known by construction: a lever that cannot matter
+//! has effect exactly zero, prevention removes the expected share of incidents and no other,
+//! a candidate at the centre of demand beats one 300 km away, identical candidates cannot be
+//! separated, and a sweep of the trained first-aid share follows its closed form.
+
+mod common;
+
+use casevac::decide::levers::{levers_of, weigh};
+use casevac::decide::place::{Movable, PlaceOptions, Standing, place};
+use casevac::decide::sweep::{Axis, sweep};
+use casevac::decide::{Objective, Study};
+use casevac::model::Step;
+use casevac::run::RunOptions;
+use casevac::sim::Engine;
+use common::*;
+use std::collections::HashSet;
+use std::process::Command;
+
+fn study(text: &str) -> (Study, casevac::model::Model) {
+    let s = Study { path: "test.toml".into(), text: text.to_string(), base_set: Vec::new() };
+    let m = s.model(&[]).unwrap_or_else(|e| panic!("{e}"));
+    (s, m)
+}
+
+fn fixed(trials: u64, seed: u64) -> RunOptions {
+    RunOptions { trials, seed, half_width_share: None, max_trials: trials }
+}
+
+/// One casualty per incident, a helicopter too far away to matter for first aid, trained
+/// first-aiders who start at 5 minutes when present: first aid within 10 minutes is met exactly
+/// when a first-aider is there, so its share is first_aider_share.
+fn first_aid_scenario(extra_zone: &str) -> String {
+    scenario(
+        "period_days = 5",
+        "site = \"hospital\"\nlevel = \"level2\"",
+        "kind = \"helicopter\"\nbase = \"base\"\nspeed_kmh = 200\nnight_capable = true",
+        &format!(
+            "centre = {{ lat = 0.0, lon = 0.5 }}\nradius_km = 10\nincidents_per_day = 20\n\
+             severity = {{ t1 = 1, t2 = 0, t3 = 0 }}\nsurgery_share = {{ t1 = 0.5, t2 = 0, t3 = 0 }}\n\
+             first_aider_share = 0.5\nfirst_aid_min = 5\nreport_delay_min = 5\n{extra_zone}"
+        ),
+    )
+}
+
+#[test]
+fn a_lever_that_cannot_matter_has_effect_exactly_zero() {
+    let text = first_aid_scenario("") + "\n[[lever]]\nname = \"rename the base\"\nset = ['site.base.name=\"Camp\"']\n";
+    let (s, m) = study(&text);
+    let (levers, _) = levers_of(&s, &m, false).unwrap();
+    assert_eq!(levers.len(), 1);
+    let (r, _, _) =
+        weigh(&s, &m, levers, Vec::new(), Objective::Step(Step::Resuscitation), &fixed(200, 3), &|_| {}).unwrap();
+    for d in &r.levers[0].steps {
+        assert_eq!(d.difference, Some(0.0), "{:?}", d.step);
+        assert_eq!(d.paired_half_width, Some(0.0), "{:?}", d.step);
+    }
+    let lives = r.levers[0].lives_saved.as_ref().unwrap();
+    assert_eq!((lives.per_trial, lives.ci95_low, lives.ci95_high), (0.0, Some(0.0), Some(0.0)));
+}
+
+#[test]
+fn every_default_lever_compiles_on_every_bundled_scenario() {
+    for path in bundled_scenarios() {
+        let (s, m) = Study::load(&path, &[]).unwrap();
+        let (levers, skipped) = levers_of(&s, &m, true).unwrap();
+        assert_eq!(levers.len() + skipped.len(), 11, "{}: every default lever is tried or skipped", path.display());
+        let variants: Vec<_> = levers.iter().map(|l| (l.name.clone(), l.overrides.clone())).collect();
+        let models = s.models(&variants).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        for (l, alt) in levers.iter().zip(&models) {
+            assert!(!l.set.is_empty(), "{}: {} changes something", path.display(), l.name);
+            assert_eq!(alt.overrides.len(), l.set.len());
+        }
+    }
+}
+
+#[test]
+fn halving_a_delay_halves_its_mean_and_first_aid_training_adds_twenty_points() {
+    let (s, m) = Study::load(std::path::Path::new("scenarios/sahel-north.toml"), &[]).unwrap();
+    let (levers, _) = levers_of(&s, &m, true).unwrap();
+    let find = |name: &str| levers.iter().find(|l| l.name.starts_with(name)).unwrap();
+    let approval = s.model(&find("flight approval").overrides).unwrap();
+    let (a, b) = (&m.assets[0], &approval.assets[0]);
+    assert!((b.approval_min.mean() - a.approval_min.mean() / 2.0).abs() < 1e-9);
+    let trained = s.model(&find("first-aid training").overrides).unwrap();
+    for (z, t) in m.zones.iter().zip(&trained.zones) {
+        assert!((t.first_aider_share - (z.first_aider_share + 0.2).min(1.0)).abs() < 1e-9, "{}", z.id);
+    }
+}
+
+#[test]
+fn prevention_removes_the_expected_share_of_incidents_and_leaves_the_rest_unchanged() {
+    let p = 0.25;
+    let base = model(&first_aid_scenario(""));
+    let alt = model(&first_aid_scenario(&format!("prevented_share = {p}")));
+    let (mut eb, mut ea) = (Engine::new(&base), Engine::new(&alt));
+    let (mut kept, mut all) = (0usize, 0usize);
+    for i in 0..200 {
+        let (tb, ta) = (eb.trace(9, i), ea.trace(9, i));
+        let keys_b: HashSet<u64> = tb.casualties.iter().map(|c| c.incident_key).collect();
+        for c in &ta.casualties {
+            assert!(keys_b.contains(&c.incident_key), "trial {i}: prevention added an incident");
+            let same = tb.casualties.iter().find(|b| b.incident_key == c.incident_key).unwrap();
+            assert_eq!((same.wound_min, same.severity), (c.wound_min, c.severity), "a kept incident is unchanged");
+        }
+        kept += ta.casualties.len();
+        all += tb.casualties.len();
+    }
+    // One casualty per incident, each kept with probability 1 − p: a binomial share.
+    let share = kept as f64 / all as f64;
+    let sd = (p * (1.0 - p) / all as f64).sqrt();
+    assert!((share - (1.0 - p)).abs() < 4.0 * sd, "kept {share:.4}, expected {} ± {:.4}", 1.0 - p, 4.0 * sd);
+}
+
+#[test]
+fn a_sweep_of_the_trained_share_follows_its_closed_form_and_rises_with_it() {
+    let (s, m) = study(&first_aid_scenario(""));
+    let axis: Axis = "zone.z.first_aider_share=0..1:6".parse().unwrap();
+    let (r, _) = sweep(&s, &m, &[axis], &fixed(200, 5), &|_| {}).unwrap();
+    let mut last = -1.0;
+    for p in &r.points {
+        let share: f64 = p.values[0].parse().unwrap();
+        let st = &p.steps[0];
+        let got = st.compliance.unwrap();
+        let n = st.eligible as f64;
+        let sd = (share * (1.0 - share) / n).sqrt();
+        assert!((got - share).abs() <= 4.0 * sd + 1e-12, "share {share}: compliance {got} (± {:.4})", 4.0 * sd);
+        // On common random numbers a casualty with a first-aider keeps one at a higher share.
+        assert!(got >= last, "compliance fell from {last} to {got} at {share}");
+        last = got;
+    }
+    assert_eq!(r.points.first().unwrap().steps[0].compliance, Some(0.0));
+    assert_eq!(r.points.last().unwrap().steps[0].compliance, Some(1.0));
+}
+
+/// Demand around site `centre`; a second site 300 km away; the helicopter is placed.
+fn placement_scenario(twin: bool) -> String {
+    let far = 300.0 / km_per_degree();
+    let second = if twin { ("twin", 0.0) } else { ("far", far) };
+    format!(
+        r#"
+[scenario]
+name = "placement"
+period_days = 5
+
+[[site]]
+id = "centre"
+lat = 0.0
+lon = 0.0
+
+[[site]]
+id = "{}"
+lat = 0.0
+lon = {}
+
+[[site]]
+id = "hospital"
+lat = 0.2
+lon = 0.0
+
+[[facility]]
+id = "fac"
+site = "hospital"
+level = "level2"
+
+[[asset]]
+id = "heli"
+kind = "helicopter"
+base = "hospital"
+speed_kmh = 220
+night_capable = true
+
+[[zone]]
+id = "z"
+centre = {{ lat = 0.0, lon = 0.0 }}
+radius_km = 20
+incidents_per_day = 3
+severity = {{ t1 = 0.5, t2 = 0.5, t3 = 0 }}
+surgery_share = {{ t1 = 0.5, t2 = 0.2, t3 = 0 }}
+first_aider_share = 0.5
+report_delay_min = 5
+"#,
+        second.0, second.1
+    )
+}
+
+#[test]
+fn a_site_at_the_centre_of_demand_beats_one_300_km_away() {
+    let (s, m) = study(&placement_scenario(false));
+    let opts = PlaceOptions {
+        objective: Objective::Step(Step::Resuscitation),
+        trials: 100,
+        max_trials: 1600,
+        seed: 2,
+        confidence: 0.95,
+        grid: None,
+    };
+    let sites = vec!["far".to_string(), "centre".to_string()];
+    let r = place(&s, &m, Movable::Asset("heli".into()), &sites, &opts, &|_| {}).unwrap();
+    assert!(r.separated);
+    assert_eq!(r.candidates[0].site, "centre");
+    assert_eq!(r.candidates[0].standing, Standing::Best);
+    assert_eq!(r.candidates[1].standing, Standing::Worse);
+    assert!(r.candidates[1].difference_from_best.unwrap() < 0.0);
+}
+
+#[test]
+fn candidates_that_are_the_same_place_cannot_be_separated() {
+    let (s, m) = study(&placement_scenario(true));
+    let opts = PlaceOptions {
+        objective: Objective::LivesSaved,
+        trials: 50,
+        max_trials: 200,
+        seed: 2,
+        confidence: 0.95,
+        grid: None,
+    };
+    let sites = vec!["centre".to_string(), "twin".to_string()];
+    let r = place(&s, &m, Movable::Asset("heli".into()), &sites, &opts, &|_| {}).unwrap();
+    assert!(!r.separated);
+    assert_eq!(r.rounds.iter().map(|x| x.trials).collect::<Vec<_>>(), [50, 100, 200], "trials double to the budget");
+    assert!(r.candidates.iter().all(|c| c.standing != Standing::Worse));
+    assert_eq!(r.candidates[1].difference_from_best, Some(0.0));
+}
+
+#[test]
+fn the_lever_ranking_holds_under_another_seed_where_intervals_do_not_overlap() {
+    let path = std::path::Path::new("scenarios/sahel-north.toml");
+    let (s, m) = Study::load(path, &[]).unwrap();
+    let opts = |seed| RunOptions { trials: 1000, seed, half_width_share: Some(0.01), max_trials: 64_000 };
+    let ranked = |seed| {
+        let (levers, skipped) = levers_of(&s, &m, true).unwrap();
+        let (r, _, _) =
+            weigh(&s, &m, levers, skipped, Objective::Step(Step::Resuscitation), &opts(seed), &|_| {}).unwrap();
+        r.levers
+            .iter()
+            .map(|l| (l.lever.name.clone(), l.steps[1].ci95_low.unwrap(), l.steps[1].ci95_high.unwrap()))
+            .collect::<Vec<_>>()
+    };
+    let (a, b) = (ranked(1), ranked(2));
+    let pos = |v: &[(String, f64, f64)], name: &str| v.iter().position(|x| x.0 == name).unwrap();
+    let mut separated_pairs = 0;
+    for i in 0..a.len() {
+        for j in i + 1..a.len() {
+            let (hi, lo) = (&a[i], &a[j]);
+            if hi.1 > lo.2 {
+                separated_pairs += 1;
+                assert!(pos(&b, &hi.0) < pos(&b, &lo.0), "{} ranked above {} under one seed only", hi.0, lo.0);
+            }
+        }
+    }
+    assert!(separated_pairs >= 10, "only {separated_pairs} pairs of levers are separated");
+}
+
+fn casevac(args: &[&str], dir: &std::path::Path) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_casevac")).args(args).current_dir(dir).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+#[test]
+fn decision_commands_refuse_bad_input_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad_lever = first_aid_scenario("") + "\n[[lever]]\nname = \"more cover\"\nset = [\"asset.helo.count=2\"]\n";
+    std::fs::write(dir.path().join("s.toml"), bad_lever).unwrap();
+    let (code, _, err) = casevac(&["levers", "s.toml", "--no-defaults"], dir.path());
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("lever 'more cover'") && err.contains("unit"), "{err}");
+
+    std::fs::write(dir.path().join("s.toml"), first_aid_scenario("")).unwrap();
+    let (code, _, err) = casevac(&["sweep", "s.toml", "zone.z.first_aider_share=0..1:1"], dir.path());
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("COUNT from 2"), "{err}");
+    let (code, _, err) = casevac(&["place", "s.toml", "--asset", "unti", "--candidates", "base,hospital"], dir.path());
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("did you mean `unit`"), "{err}");
+    let (code, _, err) = casevac(&["place", "s.toml", "--asset", "unit", "--candidates", "base,hopsital"], dir.path());
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("'hopsital' (did you mean `hospital`?)"), "{err}");
+}
+
+#[test]
+fn decision_commands_write_json_csv_and_a_report() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("s.toml"), first_aid_scenario("")).unwrap();
+    let (code, out, err) = casevac(&["levers", "s.toml", "-n", "50", "--precision", "0", "--json", "-"], dir.path());
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["trials"], 50);
+    assert!(v["levers"].as_array().unwrap().iter().any(|l| l["name"] == "first-aid training +20 points"));
+
+    let (code, _, err) = casevac(
+        &["sweep", "s.toml", "zone.z.first_aider_share=0.2,0.4", "-n", "20", "--csv", "out", "--report", "rep"],
+        dir.path(),
+    );
+    assert_eq!(code, 0, "{err}");
+    let csv = std::fs::read_to_string(dir.path().join("out/sweep.csv")).unwrap();
+    assert!(csv.starts_with("zone.z.first_aider_share,first_aid_pct,"), "{csv}");
+    assert_eq!(csv.lines().count(), 3);
+    for f in ["sweep.png", "sweep.svg", "report.html", "sweep.json", "sweep.csv"] {
+        assert!(dir.path().join("rep").join(f).is_file(), "{f}");
+    }
+
+    let (code, out, err) = casevac(
+        &["place", "s.toml", "--asset", "unit", "--candidates", "all-sites", "-n", "20", "--max-trials", "40"],
+        dir.path(),
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("casevac place: where asset unit goes"), "{out}");
+}
+
+#[test]
+fn on_a_grid_the_point_at_the_centre_of_demand_is_best() {
+    let text = placement_scenario(false).replace("radius_km = 20", "radius_km = 100");
+    let (s, m) = study(&text);
+    let (sites, ids, pos) = casevac::decide::place::grid_sites(&m, 3);
+    assert_eq!(ids.len(), 9);
+    // Cell centres of a 3 × 3 grid over the 200 km square around the zone's centre.
+    assert!(pos[4].0.abs() < 1e-9 && pos[4].1.abs() < 1e-9, "{:?}", pos[4]);
+    let s = s.with_appended(&sites);
+    let m = s.model(&[]).unwrap();
+    let opts = PlaceOptions {
+        objective: Objective::Step(Step::Resuscitation),
+        trials: 100,
+        max_trials: 1600,
+        seed: 4,
+        confidence: 0.95,
+        grid: Some(3),
+    };
+    let r = place(&s, &m, Movable::Asset("heli".into()), &ids, &opts, &|_| {}).unwrap();
+    assert_eq!(r.candidates[0].site, "grid_1_1");
+    assert!(r.separated, "{:?}", r.candidates.iter().map(|c| (&c.site, c.standing)).collect::<Vec<_>>());
+}
+
+#[test]
+fn a_sweep_says_from_which_value_a_target_is_met() {
+    let text = first_aid_scenario("").replace("period_days = 5", "period_days = 5\ntargets_pct = { first_aid = 50 }");
+    let (s, m) = study(&text);
+    let rising: Axis = "zone.z.first_aider_share=0..1:6".parse().unwrap();
+    let (r, _) = sweep(&s, &m, &[rising], &fixed(200, 5), &|_| {}).unwrap();
+    let t = r.targets.iter().find(|t| t.step == Step::FirstAid).unwrap();
+    // Compliance is the share itself: 0.6 and above meet 50%, 0.4 and below do not.
+    assert_eq!(t.met_at, ["0.6", "0.8", "1.0"]);
+    assert_eq!(t.boundary.as_deref(), Some("≥ 0.6"));
+    let falling: Axis = "zone.z.first_aider_share=1,0.8,0.6,0.4".parse().unwrap();
+    let (r, _) = sweep(&s, &m, &[falling], &fixed(200, 5), &|_| {}).unwrap();
+    let t = r.targets.iter().find(|t| t.step == Step::FirstAid).unwrap();
+    assert_eq!(t.boundary.as_deref(), Some("≥ 0.6"), "the boundary reads by value, not by sweep order");
+    assert_eq!(t.surely_met_at, ["1", "0.8", "0.6"]);
+}
