@@ -26,7 +26,7 @@ impl Engine<'_> {
     }
 
     /// Whether any unit could be sent at `now`: idle, serviceable, not grounded, and not a
-    /// day-only helicopter that could not even depart before dusk. Without one, a dispatch pass
+    /// day-only aircraft that could not even depart before dusk. Without one, a dispatch pass
     /// cannot assign anything.
     pub(super) fn any_unit_ready(&self, now: f64) -> bool {
         let m = self.model;
@@ -137,7 +137,7 @@ impl Engine<'_> {
     }
 
     /// When a unit free from `from` can start its pre-departure delays, and their planned
-    /// length: at once, or for a day-only helicopter whose departure and `flight` (to the
+    /// length: at once, or for a day-only aircraft whose departure and `flight` (to the
     /// facility where it lands) would not end by dusk, at the next dawn. None if even a sortie
     /// started at dawn would not end by dusk: such a lift is never flown by this group.
     pub(super) fn earliest_launch(
