@@ -59,6 +59,7 @@
 
 pub mod compare;
 pub mod coverage;
+pub mod daylight;
 pub mod decide;
 pub mod dist;
 pub mod geo;

@@ -1,5 +1,6 @@
 //! The compiled scenario: plain, immutable, index-based. The engine sees only this.
 
+use crate::daylight::SolarDay;
 use crate::dist::Dist;
 use crate::geo::{Area, Point};
 use serde::Serialize;
@@ -59,6 +60,9 @@ pub const SEVERITIES: [&str; 3] = ["T1", "T2", "T3"];
 pub enum AssetKind {
     Helicopter,
     Ground,
+    /// A fixed-wing aircraft (a CASA, a C-130, a contracted air ambulance): it lands only at
+    /// airstrips, so it moves casualties between facilities at airstrip sites.
+    Airplane,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -70,26 +74,75 @@ pub enum Level {
     Level3,
 }
 
-/// Local daylight, in minutes after midnight, the same every day of the period.
-#[derive(Debug, Clone, Copy)]
+/// Local daylight, in minutes after midnight: the same every day, or computed day by day.
+#[derive(Debug, Clone)]
 pub struct Daylight {
+    /// The fixed times, or where they are computed, the middle day's: what reports state.
     pub sunrise_min: f64,
     pub sunset_min: f64,
+    /// Start and end of civil twilight: the window in which a day-only aircraft may fly
+    /// (dawn <= sunrise, dusk >= sunset).
+    pub dawn_min: f64,
+    pub dusk_min: f64,
+    /// Each calendar day's times from the start date; empty for fixed times. A day past the
+    /// table takes its last day's.
+    pub days: Vec<SolarDay>,
 }
 
 impl Daylight {
+    /// The times of the calendar day that holds `t`.
+    #[inline]
+    pub fn on(&self, t: f64) -> SolarDay {
+        if self.days.is_empty() {
+            return SolarDay {
+                dawn_min: self.dawn_min,
+                sunrise_min: self.sunrise_min,
+                sunset_min: self.sunset_min,
+                dusk_min: self.dusk_min,
+            };
+        }
+        let day = ((t / MIN_PER_DAY).floor().max(0.0) as usize).min(self.days.len() - 1);
+        self.days[day]
+    }
+
     #[inline]
     pub fn is_day(&self, t: f64) -> bool {
-        let m = t.rem_euclid(MIN_PER_DAY);
-        m >= self.sunrise_min && m < self.sunset_min
+        let (d, m) = (self.on(t), t.rem_euclid(MIN_PER_DAY));
+        m >= d.sunrise_min && m < d.sunset_min
     }
 
-    /// The first sunrise at or after `t`.
-    pub fn next_sunrise(&self, t: f64) -> f64 {
-        let today = (t / MIN_PER_DAY).floor() * MIN_PER_DAY + self.sunrise_min;
-        if t <= today { today } else { today + MIN_PER_DAY }
+    /// Whether `t` falls between dawn and dusk, when a day-only aircraft may be in the air.
+    #[inline]
+    pub fn can_fly(&self, t: f64) -> bool {
+        let (d, m) = (self.on(t), t.rem_euclid(MIN_PER_DAY));
+        m >= d.dawn_min && m < d.dusk_min
     }
 
+    /// The dusk of the calendar day that holds `t`: a day-only sortie under way at `t` must
+    /// have landed by then.
+    pub fn dusk_of_day(&self, t: f64) -> f64 {
+        (t / MIN_PER_DAY).floor() * MIN_PER_DAY + self.on(t).dusk_min
+    }
+
+    /// The dawn of the calendar day that holds `t`.
+    pub fn dawn_of_day(&self, t: f64) -> f64 {
+        (t / MIN_PER_DAY).floor() * MIN_PER_DAY + self.on(t).dawn_min
+    }
+
+    /// The first dawn at or after `t`.
+    pub fn next_dawn(&self, t: f64) -> f64 {
+        let today = self.dawn_of_day(t);
+        if t <= today { today } else { self.dawn_of_day(today + MIN_PER_DAY) }
+    }
+
+    /// Whether a day-only flight that starts at `start` and lasts `min` is in the air only
+    /// between one dawn and the following dusk. Comparing with that same day's dusk, not with
+    /// whether the end time is light, keeps a long flight from wrapping into the next morning.
+    pub fn flight_fits(&self, start: f64, min: f64) -> bool {
+        self.can_fly(start) && start + min <= self.dusk_of_day(start)
+    }
+
+    /// Hours from sunrise to sunset of the fixed or middle day.
     pub fn day_hours(&self) -> f64 {
         (self.sunset_min - self.sunrise_min) / 60.0
     }
@@ -103,6 +156,8 @@ pub struct Site {
     /// Whether a ground move leaving the site waits for an escort: a transfer from a clinic
     /// follows its site's rule, not the rule of the zone its casualties came from.
     pub escort_required: bool,
+    /// Whether airplanes can land here.
+    pub airstrip: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -113,6 +168,8 @@ pub struct Facility {
     pub pos: Point,
     pub level: Level,
     pub resuscitation: bool,
+    /// Whether its site has an airstrip, where airplanes land.
+    pub airstrip: bool,
     /// What its resuscitation is, when it resuscitates.
     pub care: Care,
     pub surgery: bool,
@@ -139,8 +196,14 @@ pub struct AssetGroup {
     pub night_capable: bool,
     /// Probability that one unit is serviceable on a given day.
     pub serviceability: f64,
-    /// Probability that weather grounds this group on a given day (helicopters only).
+    /// Probability that weather grounds this group on a given day (aircraft only).
     pub weather_grounding: f64,
+    /// Weather grounding by calendar month (0 = January), where the scenario gives it; it then
+    /// replaces `weather_grounding`.
+    pub weather_by_month: Option<[f64; 12]>,
+    /// The weather area the group's days are drawn for (its base's site id unless named):
+    /// groups in one area share the day's weather, so they are grounded together.
+    pub weather_area: String,
     pub approval_min: Dist,
     pub escort_min: Dist,
     pub on_scene_min: Dist,
@@ -157,14 +220,50 @@ pub struct AssetGroup {
     pub delivers_to: Delivery,
     /// Time at the facility before the return leg (handover, refuel, clean-up).
     pub turnaround_min: Dist,
+    /// Air legs (helicopters): how it flies between two landings.
+    pub air: AirLegs,
+}
+
+/// How a helicopter flies a leg: distance flown over great-circle distance, the fixed time of
+/// every take-off and landing, and refuelling stops where a leg is longer than its range.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AirLegs {
+    /// Flown distance over great-circle distance (>= 1): corridors, threats, terrain.
+    pub route_factor: f64,
+    /// Start-up, climb, approach and landing, once per leg and again per refuelling stop.
+    pub leg_overhead_min: f64,
+    /// Kilometres flown between refuellings; infinite where the scenario gives none.
+    pub range_km: f64,
+    /// On the ground at each refuelling stop.
+    pub refuel_min: f64,
+}
+
+impl AirLegs {
+    /// Straight lines at cruise speed, no overhead, no range limit: what a file without the
+    /// air-leg fields means.
+    pub const DIRECT: AirLegs =
+        AirLegs { route_factor: 1.0, leg_overhead_min: 0.0, range_km: f64::INFINITY, refuel_min: 0.0 };
+
+    /// Minutes to fly a leg of `km` great-circle kilometres at `speed_kmh`.
+    #[inline]
+    pub fn leg_min(&self, km: f64, speed_kmh: f64) -> f64 {
+        if km <= 0.0 {
+            // No leg is flown to a place the aircraft is already at.
+            return 0.0;
+        }
+        let flown = km * self.route_factor;
+        let stops = ((flown / self.range_km).ceil() - 1.0).max(0.0);
+        self.leg_overhead_min + flown / speed_kmh * 60.0 + stops * (self.refuel_min + self.leg_overhead_min)
+    }
 }
 
 impl AssetGroup {
-    /// Minutes to cover `km` of great-circle distance in terrain with the given access.
+    /// Minutes to cover `km` of great-circle distance in terrain with the given access: a
+    /// helicopter's leg with its route factor, overhead and refuelling, a vehicle's by road.
     #[inline]
     pub fn travel_min(&self, km: f64, access: &Access) -> f64 {
         match self.kind {
-            AssetKind::Helicopter => km / self.speed_kmh * 60.0,
+            AssetKind::Helicopter | AssetKind::Airplane => self.air.leg_min(km, self.speed_kmh),
             AssetKind::Ground => km * access.road_factor / (self.speed_kmh * access.speed_factor) * 60.0,
         }
     }
@@ -176,9 +275,31 @@ impl AssetGroup {
         self.approval_min.mean() + launch.mean() + escort
     }
 
+    /// A helicopter or an airplane: it flies, so weather, daylight and flight clearance bind it.
+    #[inline]
+    pub fn flies(&self) -> bool {
+        self.kind != AssetKind::Ground
+    }
+
+    /// An aircraft that flies only between dawn and dusk.
+    #[inline]
+    pub fn day_only(&self) -> bool {
+        self.flies() && !self.night_capable
+    }
+
+    /// Whether it can land at facility `f`: anywhere, but an airplane only at an airstrip.
+    #[inline]
+    pub fn lands_at(&self, f: &Facility) -> bool {
+        self.kind != AssetKind::Airplane || f.airstrip
+    }
+
     /// Whether this group can work in a zone with this access at all.
     pub fn can_serve(&self, access: &Access) -> bool {
-        self.kind == AssetKind::Helicopter || !access.air_only
+        match self.kind {
+            AssetKind::Helicopter => true,
+            AssetKind::Ground => !access.air_only,
+            AssetKind::Airplane => access.airstrip,
+        }
     }
 }
 
@@ -212,6 +333,9 @@ pub struct Access {
     pub air_only: bool,
     /// Whether assets wait for their escort before moving into this zone.
     pub escort_required: bool,
+    /// Whether the pick-up point has an airstrip: a transfer from a facility at an airstrip
+    /// site, never a point of wounding.
+    pub airstrip: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -243,11 +367,24 @@ pub struct Zone {
     pub first_aid_each_min: Dist,
     pub report_min: Dist,
     pub access: Access,
+    /// Host-nation flight clearance for aircraft into the zone, where the scenario asks for one.
+    pub clearance: Option<Clearance>,
     /// A supply route rather than an area: where the counter-IED lever acts.
     pub route: bool,
     /// Share of the random incidents prevented; each incident keeps its own draw, so raising
     /// the share removes incidents and leaves the others exactly as they were.
     pub prevented_share: f64,
+}
+
+/// Host-nation flight clearance: requested with each evacuation request, answered after a
+/// delay, granted or denied; [day, night] by the time it is asked.
+#[derive(Debug, Clone)]
+pub struct Clearance {
+    pub delay_min: [Dist; 2],
+    pub denial: [f64; 2],
+    /// After a denial, when clearance is asked again; without it, the denial stands and only
+    /// ground units can take the request.
+    pub retry_min: Option<Dist>,
 }
 
 /// A planner's own lever from the scenario file, for `casevac levers`.
@@ -286,6 +423,9 @@ pub struct Model {
     /// Compliance targets per step, in percent, where the scenario sets them.
     pub targets_pct: [Option<f64>; 3],
     pub daylight: Daylight,
+    /// The calendar month (0 = January) of each day of the trial, when the scenario gives a
+    /// start date: what seasonal weather reads.
+    pub month_of_day: Vec<u8>,
     /// The `--set` overrides applied to the scenario file, each as `key=value`, in the order
     /// given, so a report can say which what-if it shows.
     pub overrides: Vec<String>,
@@ -315,6 +455,15 @@ impl Model {
     /// `t` clipped to the counted period, for the busy time of assets and tables.
     pub fn clip_to_period(&self, t: f64) -> f64 {
         t.clamp(self.warmup_min, self.period_end_min())
+    }
+
+    /// The probability that weather grounds group `g` on day `day` of the trial.
+    pub fn grounding_on(&self, g: usize, day: u64) -> f64 {
+        let a = &self.assets[g];
+        match (&a.weather_by_month, self.month_of_day.get(day as usize)) {
+            (Some(by_month), Some(&m)) => by_month[m as usize],
+            _ => a.weather_grounding,
+        }
     }
 
     pub fn unit_count(&self) -> usize {

@@ -641,8 +641,14 @@ fn the_json_and_csv_say_where_the_figures_come_from() {
     assert_eq!(v["run"]["seed"], 9);
     assert_eq!(v["casevac_version"], env!("CARGO_PKG_VERSION"));
     assert_eq!(v["scenario"]["overrides"][0], "asset.gao_mi8.count=3");
-    assert_eq!(v["scenario"]["sunrise"], "06:30", "as the file says");
-    assert_eq!(v["scenario"]["sunset"], "18:45");
+    // The file computes daylight from its start date: the report states the middle day's.
+    let dl = casevac::scenario::load(std::path::Path::new(SAHEL)).unwrap().daylight;
+    let hhmm = |t: f64| {
+        let m = t.round() as u32;
+        format!("{:02}:{:02}", m / 60, m % 60)
+    };
+    assert_eq!(v["scenario"]["sunrise"], hhmm(dl.sunrise_min), "as the model computes it");
+    assert_eq!(v["scenario"]["sunset"], hhmm(dl.sunset_min));
     assert_eq!(v["scenario"]["thresholds_min"], serde_json::json!([10.0, 60.0, 120.0]));
     let rows: std::collections::HashMap<String, String> = csv::Reader::from_path(csv.join("run.csv"))
         .unwrap()
@@ -655,7 +661,7 @@ fn the_json_and_csv_say_where_the_figures_come_from() {
     assert_eq!(rows["scenario_hash"], hash);
     assert_eq!(rows["seed"], "9");
     assert_eq!(rows["overrides"], "asset.gao_mi8.count=3");
-    assert_eq!(rows["sunrise"], "06:30");
+    assert_eq!(rows["sunrise"], hhmm(dl.sunrise_min));
     assert_eq!(rows["surgery_threshold_min"], "120");
     assert_eq!(rows["resuscitation_target_pct"], "80", "as the file says");
     assert_eq!(v["scenario"]["targets_pct"], serde_json::json!([90.0, 80.0, 80.0]));

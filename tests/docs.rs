@@ -57,7 +57,7 @@ fn every_example_in_the_guide_parses_and_full_scenarios_run() {
             }
         }
     }
-    assert_eq!(scenarios, 1, "the tutorial scenario");
+    assert_eq!(scenarios, 2, "the tutorial scenario and the computed-daylight example");
     assert_eq!(levers, 1, "the [[lever]] example");
     assert_eq!(dists, 8, "one example per distribution form");
 }

@@ -305,7 +305,7 @@ fn cases() -> Vec<(String, String, Expect)> {
         c(
             "weather_grounding_on_ground",
             edit("kind = \"helicopter\"", "kind = \"ground\""),
-            Bad(&["weather_grounding applies to helicopters only"]),
+            Bad(&["weather_grounding applies to aircraft only"]),
         ),
         c(
             "night_launch_on_day_only_helicopter",

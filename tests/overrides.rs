@@ -103,7 +103,7 @@ fn an_override_equal_to_the_file_gives_byte_identical_results() {
         "asset.gao_mi8.count=2",
         "zone.kidal_camp.first_aider_share=0.95",
         "asset.gao_mi8.approval_min={ lognormal = { mean = 60, cv = 1.0 } }",
-        "scenario.daylight.sunrise=\"06:30\"",
+        "scenario.daylight.start_date=\"2019-01-01\"",
     ]);
     let mut m = load_with(path, &same).unwrap_or_else(|e| panic!("{e}"));
     let recorded: Vec<String> = same.iter().map(|o| o.to_string()).collect();

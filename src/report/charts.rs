@@ -607,6 +607,8 @@ impl UtilisationChart<'_> {
                     (AssetKind::Helicopter, _) => "helicopters",
                     (AssetKind::Ground, 1) => "ground unit",
                     (AssetKind::Ground, _) => "ground units",
+                    (AssetKind::Airplane, 1) => "airplane",
+                    (AssetKind::Airplane, _) => "airplanes",
                 };
                 (format!("{} ({} {kind})", a.id, a.units), a.utilisation, PALETTE[0])
             })

@@ -25,17 +25,20 @@ pub fn describe(m: &Model) -> String {
         let _ = writeln!(o, "{}", m.description.trim());
     }
     let units = m.unit_count();
-    let helis = m.assets.iter().filter(|a| a.kind == AssetKind::Helicopter).map(|a| a.count).sum::<u32>();
+    let of = |kind| m.assets.iter().filter(|a| a.kind == kind).map(|a| a.count).sum::<u32>();
+    let (helis, planes) = (of(AssetKind::Helicopter), of(AssetKind::Airplane));
+    // Airplanes are named only where there are some, so a scenario without keeps its line.
+    let planes_text = if planes > 0 { format!("{planes} airplanes, ") } else { String::new() };
     let tables: u32 = m.facilities.iter().map(|f| f.tables).sum();
     let _ = writeln!(
         o,
-        "\n{} sites, {} facilities ({} operating tables), {} evacuation units ({} helicopters, {} ground), {} zones",
+        "\n{} sites, {} facilities ({} operating tables), {} evacuation units ({} helicopters, {planes_text}{} ground), {} zones",
         m.sites.len(),
         m.facilities.len(),
         tables,
         units,
         helis,
-        units as u32 - helis,
+        units as u32 - helis - planes,
         m.zones.len()
     );
     // Random incidents over the period plus the scheduled ones, each with its mean casualties.

@@ -428,7 +428,7 @@ fn utilisation_table(s: &Summary) -> String {
 
 fn assumptions(o: &mut String, m: &Model, s: &Summary) {
     let sc = &s.scenario;
-    let dl = m.daylight;
+    let dl = &m.daylight;
     let hm = |t: f64| format!("{:02}:{:02}", (t / 60.0) as u32, (t % 60.0) as u32);
     let _ = write!(
         o,
@@ -472,7 +472,11 @@ fn assumptions(o: &mut String, m: &Model, s: &Summary) {
             o,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td class=n>{}</td><td class=n>{:.0}</td><td class=n>{}</td><td>{}</td><td class=n>{:.0}</td><td class=n>{:.0}</td><td class=n>{:.0}</td><td class=n>{:.0}</td><td class=n>{:.0}</td><td>{}</td></tr>",
             Esc(&a.id),
-            if a.kind == AssetKind::Helicopter { "helicopter" } else { "ground" },
+            match a.kind {
+                AssetKind::Helicopter => "helicopter",
+                AssetKind::Ground => "ground",
+                AssetKind::Airplane => "airplane",
+            },
             Esc(&m.sites[a.base].name),
             a.count,
             a.speed_kmh,

@@ -168,6 +168,129 @@ fn rounded_mean(min: f64, max: f64, density: impl Fn(f64) -> f64) -> f64 {
 }
 
 /// Parses "HH:MM" into minutes after midnight.
+/// Daylight computed at a site (the first, unless named) for each of the trial's `trial_days`
+/// calendar days, counted from `start_date`, the first day of the trial; the `middle` day's
+/// times stand for the period in reports.
+fn computed_daylight(
+    ctx: &mut Ctx,
+    dl: &DaylightSection,
+    date: &Spanned<String>,
+    site_ids: &HashMap<String, usize>,
+    sites: &[Site],
+    (middle, trial_days): (usize, usize),
+) -> Daylight {
+    let fallback =
+        Daylight { sunrise_min: 360.0, sunset_min: 1080.0, dawn_min: 360.0, dusk_min: 1080.0, days: Vec::new() };
+    for (v, what) in [(&dl.sunrise, "sunrise"), (&dl.sunset, "sunset"), (&dl.dawn, "dawn"), (&dl.dusk, "dusk")] {
+        if let Some(v) = v {
+            ctx.err(
+                Some(v.span()),
+                format!("daylight.{what} is given with start_date, which computes it"),
+                "keep either the fixed times or start_date (with site and utc_offset_hours), not both",
+            );
+        }
+    }
+    let Some(ymd) = crate::daylight::parse_date(date.get_ref()) else {
+        ctx.err(
+            Some(date.span()),
+            format!("start_date = \"{}\" is not a calendar date", date.get_ref()),
+            "write the date as \"YYYY-MM-DD\", for example \"2019-01-15\"",
+        );
+        return fallback;
+    };
+    let site = match &dl.site {
+        Some(s) => resolve(ctx, site_ids, "site", s),
+        None => (!sites.is_empty()).then_some(0),
+    };
+    let Some(site) = site.map(|i| &sites[i]) else { return fallback };
+    // By default the clock of the site's solar time zone, to the nearest hour.
+    let offset_h = match &dl.utc_offset_hours {
+        Some(v) => ctx.num(
+            v,
+            "utc_offset_hours",
+            |x| (-12.0..=14.0).contains(&x),
+            "give the local clock's offset from UTC in hours, -12 to 14",
+        ),
+        None => (site.pos.lon / 15.0).round(),
+    };
+    let mut days = Vec::with_capacity(trial_days);
+    for n in 0..trial_days {
+        match crate::daylight::solar_day(ymd, n as f64, site.pos.lat, site.pos.lon, offset_h) {
+            Some(s) if s.dawn_min >= 0.0 && s.dusk_min < MIN_PER_DAY => days.push(s),
+            Some(_) => {
+                ctx.err(
+                    dl.utc_offset_hours.as_ref().map(|v| v.span()),
+                    format!(
+                        "at site '{}' daylight does not fall within one local calendar day with this clock",
+                        site.id
+                    ),
+                    "give utc_offset_hours for the local clock, or fixed times",
+                );
+                return fallback;
+            }
+            None => {
+                ctx.err(
+                    Some(date.span()),
+                    format!(
+                        "the Sun does not rise and set through civil twilight at site '{}' on day {n} of the trial",
+                        site.id
+                    ),
+                    "give fixed times (sunrise, sunset, dawn, dusk) for a polar day or night",
+                );
+                return fallback;
+            }
+        }
+    }
+    let s = days[middle.min(trial_days - 1)];
+    Daylight { sunrise_min: s.sunrise_min, sunset_min: s.sunset_min, dawn_min: s.dawn_min, dusk_min: s.dusk_min, days }
+}
+
+/// A zone's host-nation flight clearance, if any of its fields is given.
+fn clearance(ctx: &mut Ctx, e: &ZoneEntry) -> Option<Clearance> {
+    let given = e.clearance_min.is_some()
+        || e.clearance_night_min.is_some()
+        || e.clearance_denial.is_some()
+        || e.clearance_denial_night.is_some()
+        || e.clearance_retry_min.is_some();
+    if !given {
+        return None;
+    }
+    let denial_help = "give the probability that a request is denied, 0 to less than 1";
+    let below_one = |x: f64| (0.0..1.0).contains(&x);
+    let day_denial = ctx.opt_num(&e.clearance_denial, 0.0, "clearance_denial", below_one, denial_help);
+    let night_denial =
+        ctx.opt_num(&e.clearance_denial_night, day_denial, "clearance_denial_night", below_one, denial_help);
+    let day_delay = ctx.dist(&e.clearance_min, DistSpec::Fixed(0.0), "clearance_min");
+    let night_delay = match &e.clearance_night_min {
+        Some(_) => ctx.dist(&e.clearance_night_min, DistSpec::Fixed(0.0), "clearance_night_min"),
+        None => day_delay.clone(),
+    };
+    if let Some(r) = &e.clearance_retry_min
+        && day_denial == 0.0
+        && night_denial == 0.0
+    {
+        ctx.err(
+            Some(r.span()),
+            format!("clearance_retry_min has no effect: zone '{}' never denies clearance", e.id.get_ref()),
+            "give clearance_denial (or clearance_denial_night), or remove clearance_retry_min",
+        );
+    }
+    let retry_min = e
+        .clearance_retry_min
+        .as_ref()
+        .map(|_| ctx.dist(&e.clearance_retry_min, DistSpec::Fixed(60.0), "clearance_retry_min"));
+    Some(Clearance { delay_min: [day_delay, night_delay], denial: [day_denial, night_denial], retry_min })
+}
+
+/// How a kind of asset is named in messages, as in the file.
+fn kind_word(k: KindWord) -> &'static str {
+    match k {
+        KindWord::Helicopter => "helicopter",
+        KindWord::Ground => "ground unit",
+        KindWord::Airplane => "airplane",
+    }
+}
+
 fn clock_min(s: &str) -> Option<f64> {
     let (h, m) = s.split_once(':')?;
     let (h, m): (u32, u32) = (h.trim().parse().ok()?, m.trim().parse().ok()?);
@@ -315,28 +438,6 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
                 )
             })
         });
-    let mut clock = |v: &Option<Spanned<String>>, default: f64, what: &str| match v {
-        Some(s) => clock_min(s.get_ref()).unwrap_or_else(|| {
-            ctx.err(
-                Some(s.span()),
-                format!("{what} = \"{}\" is not a time of day", s.get_ref()),
-                "write local time as \"HH:MM\", for example \"06:15\"",
-            );
-            default
-        }),
-        None => default,
-    };
-    let sunrise_min = clock(&sc.daylight.sunrise, 360.0, "sunrise");
-    let sunset_min = clock(&sc.daylight.sunset, 1080.0, "sunset");
-    if sunrise_min >= sunset_min {
-        ctx.err(
-            sc.daylight.sunset.as_ref().map(|s| s.span()),
-            "sunset must come after sunrise on the same day",
-            "give local times, for example sunrise = \"06:15\", sunset = \"18:40\"",
-        );
-    }
-    let daylight = Daylight { sunrise_min, sunset_min: sunset_min.max(sunrise_min + 1.0) };
-
     // Sites
     let site_ids = index_ids(&mut ctx, "site", f.site.iter().map(|s| &s.id));
     let sites: Vec<Site> = f
@@ -356,10 +457,95 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
                 name: s.name.clone().unwrap_or_else(|| s.id.get_ref().clone()),
                 pos: Point::new(lat, lon),
                 escort_required: s.escort_required,
+                airstrip: s.airstrip,
             }
         })
         .collect();
     let site_pos = |i: Option<usize>| i.map_or(Point::new(0.0, 0.0), |i| sites[i].pos);
+
+    // Daylight: fixed local times, or computed for a place and date.
+    let dl = &sc.daylight;
+    // Each day's month, for seasonal weather: every day the trial can reach, follow-up included.
+    // Clamped, because an out-of-range period has been reported but is still in hand here.
+    let trial_days = (warmup_days + period_days + follow_up_hours / 24.0).clamp(0.0, 5000.0).ceil() as usize + 1;
+    let month_of_day: Vec<u8> = match dl.start_date.as_ref().and_then(|d| crate::daylight::parse_date(d.get_ref())) {
+        Some(start) => std::iter::successors(Some(start), |&d| Some(crate::daylight::add_days(d, 1)))
+            .take(trial_days)
+            .map(|(_, m, _)| (m - 1) as u8)
+            .collect(),
+        None => Vec::new(),
+    };
+    let daylight = match &dl.start_date {
+        None => {
+            let mut clock = |v: &Option<Spanned<String>>, default: f64, what: &str| match v {
+                Some(s) => clock_min(s.get_ref()).unwrap_or_else(|| {
+                    ctx.err(
+                        Some(s.span()),
+                        format!("{what} = \"{}\" is not a time of day", s.get_ref()),
+                        "write local time as \"HH:MM\", for example \"06:15\"",
+                    );
+                    default
+                }),
+                None => default,
+            };
+            let sunrise_min = clock(&dl.sunrise, 360.0, "sunrise");
+            let sunset_min = clock(&dl.sunset, 1080.0, "sunset");
+            // Without civil twilight given, day-only aircraft keep to sunrise and sunset.
+            let dawn_min = clock(&dl.dawn, sunrise_min, "dawn");
+            let dusk_min = clock(&dl.dusk, sunset_min, "dusk");
+            let spans = [
+                (
+                    dl.sunset.as_ref().map(|s| s.span()),
+                    sunrise_min >= sunset_min,
+                    "sunset must come after sunrise on the same day",
+                    "give local times, for example sunrise = \"06:15\", sunset = \"18:40\"",
+                ),
+                (
+                    dl.dawn.as_ref().map(|s| s.span()),
+                    dawn_min > sunrise_min,
+                    "dawn must not come after sunrise",
+                    "give the start of civil twilight, before sunrise",
+                ),
+                (
+                    dl.dusk.as_ref().map(|s| s.span()),
+                    dusk_min < sunset_min,
+                    "dusk must not come before sunset",
+                    "give the end of civil twilight, after sunset",
+                ),
+                (
+                    dl.site.as_ref().map(|s| s.span()),
+                    dl.site.is_some(),
+                    "daylight.site has no effect without daylight.start_date",
+                    "add start_date = \"YYYY-MM-DD\" to compute daylight there, or remove it",
+                ),
+                (
+                    dl.utc_offset_hours.as_ref().map(|s| s.span()),
+                    dl.utc_offset_hours.is_some(),
+                    "daylight.utc_offset_hours has no effect without daylight.start_date",
+                    "add start_date = \"YYYY-MM-DD\" to compute daylight, or remove it",
+                ),
+            ];
+            for (span, wrong, message, help) in spans {
+                if wrong {
+                    ctx.err(span, message, help);
+                }
+            }
+            let sunset_min = sunset_min.max(sunrise_min + 1.0);
+            Daylight {
+                sunrise_min,
+                sunset_min,
+                dawn_min: dawn_min.min(sunrise_min),
+                dusk_min: dusk_min.max(sunset_min),
+                days: Vec::new(),
+            }
+        }
+        Some(date) => {
+            // Reports state one day's times: the middle day of the counted period. Clamped like
+            // the period itself, so an out-of-range period (already reported) adds no problem.
+            let middle = (warmup_days + period_days / 2.0).clamp(0.0, 5000.0) as usize;
+            computed_daylight(&mut ctx, dl, date, &site_ids, &sites, (middle, trial_days))
+        }
+    };
 
     // Facilities
     let _ = index_ids(&mut ctx, "facility", f.facility.iter().map(|x| &x.id));
@@ -447,6 +633,7 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
             pos: site_pos(site),
             level,
             resuscitation,
+            airstrip: site.is_some_and(|i| sites[i].airstrip),
             care: match e.care {
                 Some(CareWord::Als) => Care::Als,
                 _ => Care::Dcr,
@@ -475,28 +662,126 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
     let mut assets = Vec::new();
     for e in &f.asset {
         let base = resolve(&mut ctx, &site_ids, "site", &e.base);
-        let heli = e.kind == KindWord::Helicopter;
+        // Helicopters and airplanes fly: weather, daylight and air legs apply to both.
+        let flies = e.kind != KindWord::Ground;
         let launch_day_min = ctx.dist(&e.launch_day_min, DistSpec::Fixed(15.0), "launch_day_min");
         let launch_night_min = match &e.launch_night_min {
             Some(_) => ctx.dist(&e.launch_night_min, DistSpec::Fixed(0.0), "launch_night_min"),
             None => launch_day_min.clone(),
         };
-        // A day-only helicopter is tasked only when it can launch by day, so a night launch time
+        // A day-only aircraft is tasked only when it can launch by day, so a night launch time
         // would never be used.
-        if heli
+        if flies
             && !e.night_capable.unwrap_or(false)
             && let Some(n) = &e.launch_night_min
         {
             ctx.err(
                 Some(n.span()),
-                format!("launch_night_min has no effect: helicopter '{}' does not fly at night", e.id.get_ref()),
+                format!(
+                    "launch_night_min has no effect: {} '{}' does not fly at night",
+                    kind_word(e.kind),
+                    e.id.get_ref()
+                ),
                 "remove it, or set night_capable = true",
             );
         }
-        if !heli && e.weather_grounding.is_some() {
-            let span = e.weather_grounding.as_ref().map(|w| w.span());
-            ctx.err(span, "weather_grounding applies to helicopters only", "remove it from this ground asset");
+        if let Some(w) = e.weather_area.as_ref().filter(|w| w.get_ref().trim().is_empty()) {
+            ctx.err(Some(w.span()), "weather_area is empty", "name the area, or leave it out to use the base");
         }
+        let weather_by_month = e.weather_grounding_by_month.as_ref().and_then(|v| {
+            let ps = v.get_ref();
+            let fix = "give twelve daily probabilities, January to December, each 0 or more and less than 1";
+            if !flies {
+                ctx.err(
+                    Some(v.span()),
+                    "weather_grounding_by_month applies to aircraft only",
+                    "remove it from this ground asset",
+                );
+            } else if sc.daylight.start_date.is_none() {
+                ctx.err(
+                    Some(v.span()),
+                    "weather_grounding_by_month needs daylight.start_date to know each day's month",
+                    "add start_date = \"YYYY-MM-DD\" to [scenario] daylight, or give one weather_grounding",
+                );
+            } else if e.weather_grounding.is_some() {
+                ctx.err(
+                    Some(v.span()),
+                    "weather_grounding and weather_grounding_by_month are both given",
+                    "keep one: the monthly figures replace the single one",
+                );
+            } else if ps.len() != 12 || !ps.iter().all(|p| (0.0..1.0).contains(p)) {
+                ctx.err(
+                    Some(v.span()),
+                    format!("weather_grounding_by_month has {} values, not twelve probabilities below 1", ps.len()),
+                    fix,
+                );
+            } else {
+                return Some(std::array::from_fn(|i| ps[i]));
+            }
+            None
+        });
+        if !flies && e.weather_area.is_some() {
+            let span = e.weather_area.as_ref().map(|w| w.span());
+            ctx.err(span, "weather_area applies to aircraft only", "remove it from this ground asset");
+        }
+        if !flies && e.weather_grounding.is_some() {
+            let span = e.weather_grounding.as_ref().map(|w| w.span());
+            ctx.err(span, "weather_grounding applies to aircraft only", "remove it from this ground asset");
+        }
+        let air_fields = [
+            ("route_factor", &e.route_factor),
+            ("leg_overhead_min", &e.leg_overhead_min),
+            ("range_km", &e.range_km),
+            ("refuel_min", &e.refuel_min),
+        ];
+        if !flies {
+            for (name, v) in air_fields {
+                if let Some(v) = v {
+                    ctx.err(
+                        Some(v.span()),
+                        format!("{name} applies to aircraft only"),
+                        "remove it from this ground asset",
+                    );
+                }
+            }
+        }
+        if let (None, Some(r)) = (&e.range_km, &e.refuel_min) {
+            ctx.err(
+                Some(r.span()),
+                "refuel_min has no effect without range_km",
+                "give range_km, the distance flown between refuellings, or remove refuel_min",
+            );
+        }
+        let air = AirLegs {
+            route_factor: ctx.opt_num(
+                &e.route_factor,
+                1.0,
+                "route_factor",
+                |x| (1.0..=5.0).contains(&x),
+                "give the flown distance over the straight line, 1 to 5",
+            ),
+            leg_overhead_min: ctx.opt_num(
+                &e.leg_overhead_min,
+                0.0,
+                "leg_overhead_min",
+                |x| (0.0..=600.0).contains(&x),
+                "give the minutes of start-up, climb, approach and landing per leg, 0 to 600",
+            ),
+            range_km: ctx.opt_num(
+                &e.range_km,
+                f64::INFINITY,
+                "range_km",
+                |x| (10.0..=20_000.0).contains(&x),
+                "give the km flown between refuellings, 10 to 20000",
+            ),
+            refuel_min: ctx.opt_num(
+                &e.refuel_min,
+                30.0,
+                "refuel_min",
+                |x| (0.0..=1440.0).contains(&x),
+                "give the minutes on the ground at each refuelling stop, 0 to 1440",
+            ),
+        };
         if !e.medical_team && e.team_size.is_some() {
             ctx.err(
                 Some(e.id.span()),
@@ -514,7 +799,11 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
         assets.push(AssetGroup {
             id: e.id.get_ref().clone(),
             name: e.name.clone().unwrap_or_else(|| e.id.get_ref().clone()),
-            kind: if heli { AssetKind::Helicopter } else { AssetKind::Ground },
+            kind: match e.kind {
+                KindWord::Helicopter => AssetKind::Helicopter,
+                KindWord::Ground => AssetKind::Ground,
+                KindWord::Airplane => AssetKind::Airplane,
+            },
             base: base.unwrap_or(0),
             pos: site_pos(base),
             count: ctx.count(&e.count, 1, "count", (1, MAX_UNITS_PER_GROUP)),
@@ -524,7 +813,7 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
                 |x| (1.0..=1000.0).contains(&x),
                 "give the cruise (helicopter) or road (ground) speed in km/h, from 1 to 1000",
             ),
-            stretchers: ctx.count(&e.stretchers, if heli { 4 } else { 2 }, "stretchers", (1, MAX_STRETCHERS)),
+            stretchers: ctx.count(&e.stretchers, if flies { 4 } else { 2 }, "stretchers", (1, MAX_STRETCHERS)),
             lifts: match &e.lifts {
                 None => [true; 3],
                 Some(v) => categories(&mut ctx, v, &format!("asset '{}' lifts", e.id.get_ref())),
@@ -532,7 +821,7 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
             team_size: ctx.count(&e.team_size, 0, "team_size", (1, MAX_STRETCHERS)),
             launch_day_min,
             launch_night_min,
-            night_capable: e.night_capable.unwrap_or(!heli),
+            night_capable: e.night_capable.unwrap_or(!flies),
             serviceability: ctx.opt_num(
                 &e.serviceability,
                 1.0,
@@ -547,6 +836,11 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
                 |x| (0.0..1.0).contains(&x),
                 "give the daily probability that weather grounds the aircraft, 0 or more and less than 1",
             ),
+            weather_by_month,
+            weather_area: match &e.weather_area {
+                Some(w) => w.get_ref().clone(),
+                None => e.base.get_ref().clone(),
+            },
             approval_min: ctx.dist(&e.approval_min, DistSpec::Fixed(0.0), "approval_min"),
             escort_min: ctx.dist(&e.escort_min, DistSpec::Fixed(0.0), "escort_min"),
             on_scene_min: ctx.dist(&e.on_scene_min, DistSpec::Fixed(10.0), "on_scene_min"),
@@ -561,7 +855,29 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
                 _ => Delivery::Capable,
             },
             turnaround_min: ctx.dist(&e.turnaround_min, DistSpec::Fixed(15.0), "turnaround_min"),
+            air: if flies { air } else { AirLegs::DIRECT },
         });
+    }
+    // An airplane flies from its airstrip to casualties waiting at airstrip facilities and on
+    // to an airstrip facility that operates.
+    for (a, e) in assets.iter().zip(&f.asset) {
+        if a.kind != AssetKind::Airplane {
+            continue;
+        }
+        if !sites.get(a.base).is_some_and(|s| s.airstrip) {
+            ctx.err(
+                Some(e.base.span()),
+                format!("airplane '{}' is based at a site without an airstrip", a.id),
+                "set airstrip = true on its base site, or base it at a site that has one",
+            );
+        }
+        if !facilities.iter().any(|f| f.airstrip && f.surgery) {
+            ctx.err(
+                Some(e.id.span()),
+                format!("airplane '{}' has nowhere to deliver: no facility that operates has an airstrip", a.id),
+                "set airstrip = true on the site of a facility that operates",
+            );
+        }
     }
     let units: u64 = assets.iter().map(|a| u64::from(a.count)).sum();
     if units > MAX_UNITS {
@@ -725,6 +1041,7 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
             ),
             air_only: e.air_only,
             escort_required: e.escort_required.unwrap_or(true),
+            airstrip: false,
         };
         let scheduled_min: Vec<f64> = match &e.scheduled_hours {
             Some(h) => {
@@ -794,6 +1111,7 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
             first_aid_each_min: ctx.dist(&e.first_aid_each_min, DistSpec::Fixed(3.0), "first_aid_each_min"),
             report_min: ctx.dist(&Some(e.report_delay_min.clone()), DistSpec::Fixed(0.0), "report_delay_min"),
             access,
+            clearance: clearance(&mut ctx, e),
             route: e.kind == Some(ZoneKindWord::Route),
             prevented_share: match &e.prevented_share {
                 Some(v) if e.incidents_per_day.is_none() => {
@@ -900,6 +1218,7 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
         thresholds_min,
         targets_pct,
         daylight,
+        month_of_day,
         // Filled by `scenario::parse_with`, which alone knows the overrides.
         overrides: Vec::new(),
         sites,

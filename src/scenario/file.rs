@@ -177,6 +177,20 @@ pub struct DaylightSection {
     pub sunrise: Option<S<String>>,
     #[schemars(with = "Option<String>")]
     pub sunset: Option<S<String>>,
+    /// Start and end of civil twilight, local "HH:MM": the window day-only aircraft fly in.
+    #[schemars(with = "Option<String>")]
+    pub dawn: Option<S<String>>,
+    #[schemars(with = "Option<String>")]
+    pub dusk: Option<S<String>>,
+    /// The first day of the trial, "YYYY-MM-DD": daylight is then computed, not given.
+    #[schemars(with = "Option<String>")]
+    pub start_date: Option<S<String>>,
+    /// The site daylight is computed at (default: the first site).
+    #[schemars(with = "Option<String>")]
+    pub site: Option<S<String>>,
+    /// The local clock's offset from UTC, hours (default: the site's longitude / 15, rounded).
+    #[schemars(with = "Option<f64>")]
+    pub utc_offset_hours: Option<S<f64>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -192,6 +206,9 @@ pub struct SiteEntry {
     /// Whether a ground move leaving this site (a transfer from its clinic) waits for an escort.
     #[serde(default)]
     pub escort_required: bool,
+    /// Whether airplanes can land here.
+    #[serde(default)]
+    pub airstrip: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
@@ -233,6 +250,7 @@ pub struct FacilityEntry {
 pub enum KindWord {
     Helicopter,
     Ground,
+    Airplane,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -259,6 +277,12 @@ pub struct AssetEntry {
     pub serviceability: Option<S<f64>>,
     #[schemars(with = "Option<f64>")]
     pub weather_grounding: Option<S<f64>>,
+    /// Weather grounding by month, January to December (needs daylight.start_date).
+    #[schemars(with = "Option<Vec<f64>>")]
+    pub weather_grounding_by_month: Option<S<Vec<f64>>>,
+    /// The weather area whose days ground this group (default: its base).
+    #[schemars(with = "Option<String>")]
+    pub weather_area: Option<S<String>>,
     #[schemars(with = "Option<DistSpec>")]
     pub approval_min: Option<S<DistSpec>>,
     #[schemars(with = "Option<DistSpec>")]
@@ -278,6 +302,18 @@ pub struct AssetEntry {
     pub delivers_to: Option<DeliversTo>,
     #[schemars(with = "Option<DistSpec>")]
     pub turnaround_min: Option<S<DistSpec>>,
+    /// Helicopters: flown distance over great-circle distance.
+    #[schemars(with = "Option<f64>")]
+    pub route_factor: Option<S<f64>>,
+    /// Helicopters: minutes of start-up, climb, approach and landing per leg.
+    #[schemars(with = "Option<f64>")]
+    pub leg_overhead_min: Option<S<f64>>,
+    /// Helicopters: km flown between refuellings.
+    #[schemars(with = "Option<f64>")]
+    pub range_km: Option<S<f64>>,
+    /// Helicopters: minutes on the ground at each refuelling stop.
+    #[schemars(with = "Option<f64>")]
+    pub refuel_min: Option<S<f64>>,
 }
 
 /// Advanced life support without blood, or damage-control resuscitation with it.
@@ -374,6 +410,19 @@ pub struct ZoneEntry {
     pub air_only: bool,
     /// Whether moves into this zone wait for an escort (default true).
     pub escort_required: Option<bool>,
+    /// Host-nation flight clearance: minutes to an answer, by day and by night.
+    #[schemars(with = "Option<DistSpec>")]
+    pub clearance_min: Option<S<DistSpec>>,
+    #[schemars(with = "Option<DistSpec>")]
+    pub clearance_night_min: Option<S<DistSpec>>,
+    /// Probability that a clearance request is denied, by day and by night.
+    #[schemars(with = "Option<f64>")]
+    pub clearance_denial: Option<S<f64>>,
+    #[schemars(with = "Option<f64>")]
+    pub clearance_denial_night: Option<S<f64>>,
+    /// Minutes after a denial until clearance is asked again (default: never).
+    #[schemars(with = "Option<DistSpec>")]
+    pub clearance_retry_min: Option<S<DistSpec>>,
     /// "route" for a supply route (roadside bombs, ambushes), "area" otherwise (the default).
     pub kind: Option<ZoneKindWord>,
     /// Share of the zone's random incidents that prevention (counter-IED, force protection)

@@ -79,12 +79,25 @@ impl Engine<'_> {
             self.request_transfer(zone, f, carried, at_facility + handover);
         }
         let back = a.travel_min(m.facility_to_base_km[f][g], access);
-        let free_t = at_facility + a.turnaround_min.sample(&mut self.keys.stream(Purpose::Scene, sortie.key, 1)) + back;
+        let leave_t = at_facility + a.turnaround_min.sample(&mut self.keys.stream(Purpose::Scene, sortie.key, 1));
+        let free_t = self.home_t(a, leave_t, back);
         // A unit is busy from tasking until it is back at base; utilisation counts the period only.
         tally.asset_busy_mmin[g] += to_mmin(m.clip_to_period(free_t) - m.clip_to_period(sortie.tasked_t));
         tally.sorties[g] += 1;
         self.units[sortie.unit as usize].free_at = free_t;
         self.push(free_t, Kind::UnitFree(sortie.unit));
+    }
+
+    /// When a unit leaving a facility at `leave_t` is back at base after a return leg of `back`
+    /// minutes. A day-only aircraft that could not land at base by dusk stays the night where
+    /// it landed its casualties and flies back at dawn.
+    pub(super) fn home_t(&self, a: &AssetGroup, leave_t: f64, back: f64) -> f64 {
+        let daylight = &self.model.daylight;
+        if !a.day_only() || back == 0.0 || daylight.flight_fits(leave_t, back) {
+            leave_t + back
+        } else {
+            daylight.next_dawn(leave_t) + back
+        }
     }
 
     /// A team with hands to spare starts care on scene for up to `spare` casualties it does not
@@ -129,12 +142,15 @@ impl Engine<'_> {
             zone: zone as u16,
             access: Access {
                 escort_required: self.model.sites[fac.site].escort_required,
+                airstrip: self.model.sites[fac.site].airstrip,
                 ..self.model.zones[zone].access
             },
             pos: fac.pos,
             wound_t: request_t,
             request_t,
             first_arrival: NEVER,
+            air_clear_t: NEVER,
+            clearance_asks: 0,
             first_aid_start: NEVER,
             slot_start,
             slot_len: self.slots.len() as u32 - slot_start,
@@ -222,7 +238,7 @@ impl Engine<'_> {
         let queue_aware = needs_table && a.delivers_to == Delivery::Soonest;
         let (mut best, mut best_t, mut best_travel) = (0, NEVER, NEVER);
         for (i, f) in self.model.facilities.iter().enumerate() {
-            if !(if needs_table { f.surgery } else { f.resuscitation }) {
+            if !(if needs_table { f.surgery } else { f.resuscitation }) || !a.lands_at(f) {
                 continue;
             }
             let travel = a.travel_min(pos.distance_km(&f.pos), access);

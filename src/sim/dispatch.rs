@@ -3,7 +3,7 @@
 use super::events::Kind;
 use super::streams::{Purpose, combine};
 use super::{Engine, NEVER, Sortie};
-use crate::model::{Access, AssetGroup, AssetKind, Delivery, Dispatch};
+use crate::model::{Access, AssetGroup, Delivery, Dispatch};
 use crate::stats::tally::Phase;
 
 impl Engine<'_> {
@@ -26,19 +26,17 @@ impl Engine<'_> {
     }
 
     /// Whether any unit could be sent at `now`: idle, serviceable, not grounded, and not a
-    /// day-only helicopter that would launch in the dark. Without one, a dispatch pass cannot assign anything.
+    /// day-only aircraft that could not even depart before dusk. Without one, a dispatch pass
+    /// cannot assign anything.
     pub(super) fn any_unit_ready(&self, now: f64) -> bool {
         let m = self.model;
-        let day = m.daylight.is_day(now);
         self.units.iter().any(|u| {
             let g = u.group as usize;
             let a = &m.assets[g];
-            // Approval and launch alone (no escort) bound a day-only aircraft's departure below.
-            let launches_by_day = || day && m.daylight.is_day(now + a.approval_min.mean() + a.launch_day_min.mean());
-            u.idle
-                && u.serviceable
-                && !self.grounded[g]
-                && (a.kind == AssetKind::Ground || a.night_capable || launches_by_day())
+            // Approval and launch alone (no escort, no flight) bound a day-only aircraft's
+            // sortie below: if they do not fit before dusk, the whole sortie cannot.
+            let departs_by_dusk = || m.daylight.flight_fits(now, a.approval_min.mean() + a.launch_day_min.mean());
+            u.idle && u.serviceable && !self.grounded[g] && (!a.day_only() || departs_by_dusk())
         })
     }
 
@@ -91,6 +89,10 @@ impl Engine<'_> {
             if !a.can_serve(access) || self.grounded[g] || !a.lifts[next] {
                 continue;
             }
+            // No flight without the host nation's clearance, pending or denied alike.
+            if a.flies() && inc.air_clear_t > now {
+                continue;
+            }
             // Travel (and for a transfer, delivery) time, computed once a candidate unit is found.
             let mut leg: Option<f64> = None;
             let leg_min = || {
@@ -100,12 +102,16 @@ impl Engine<'_> {
                     leg += a.on_scene_min.mean()
                         + m.facilities
                             .iter()
-                            .filter(|f| f.surgery)
+                            .filter(|f| f.surgery && a.lands_at(f))
                             .map(|f| a.travel_min(inc.pos.distance_km(&f.pos), access))
                             .fold(NEVER, f64::min);
                 }
                 leg
             };
+            // A day-only aircraft must have landed its casualties before dusk: its flight from
+            // departure to the facility, planned with mean times, once a candidate unit is found.
+            let mut flight: Option<f64> = None;
+            let flight_min = || if a.day_only() { self.planned_flight_min(a, i, now) } else { 0.0 };
             let mut idle_seen = false;
             for u in self.group_start[g]..self.group_start[g + 1] {
                 let unit = &self.units[u];
@@ -115,7 +121,8 @@ impl Engine<'_> {
                 }
                 idle_seen |= unit.idle;
                 let from = if unit.idle { now } else { unit.free_at };
-                let Some((start, pre)) = self.earliest_launch(a, access, from) else { continue };
+                let flight = *flight.get_or_insert_with(flight_min);
+                let Some((start, pre)) = self.earliest_launch(a, access, from, flight) else { continue };
                 let ready = unit.idle && start == now;
                 if !ready && !wait_for_better {
                     continue;
@@ -130,20 +137,54 @@ impl Engine<'_> {
     }
 
     /// When a unit free from `from` can start its pre-departure delays, and their planned
-    /// length: at once, or for a day-only helicopter that would launch in the dark, at the next
-    /// sunrise. None if it can never launch in daylight.
-    pub(super) fn earliest_launch(&self, a: &AssetGroup, access: &Access, from: f64) -> Option<(f64, f64)> {
+    /// length: at once, or for a day-only aircraft whose departure and `flight` (to the
+    /// facility where it lands) would not end by dusk, at the next dawn. None if even a sortie
+    /// started at dawn would not end by dusk: such a lift is never flown by this group.
+    pub(super) fn earliest_launch(
+        &self,
+        a: &AssetGroup,
+        access: &Access,
+        from: f64,
+        flight: f64,
+    ) -> Option<(f64, f64)> {
         if from == NEVER {
             return None;
         }
         let daylight = &self.model.daylight;
-        let pre = a.planned_departure_min(daylight.is_day(from), access);
-        if a.kind == AssetKind::Ground || a.night_capable || (daylight.is_day(from) && daylight.is_day(from + pre)) {
-            return Some((from, pre));
+        let pre = |t: f64| a.planned_departure_min(daylight.is_day(t), access);
+        if !a.day_only() || daylight.flight_fits(from, pre(from) + flight) {
+            return Some((from, pre(from)));
         }
-        let sunrise = daylight.next_sunrise(from);
-        let pre = a.planned_departure_min(true, access);
-        daylight.is_day(sunrise + pre).then_some((sunrise, pre))
+        let dawn = daylight.next_dawn(from);
+        daylight.flight_fits(dawn, pre(dawn) + flight).then(|| (dawn, pre(dawn)))
+    }
+
+    /// Planned minutes from departure until a lift of incident `i`'s next casualties by group
+    /// `a` lands at the facility it would deliver to: travel, mean on-scene time, travel on.
+    fn planned_flight_min(&self, a: &AssetGroup, i: usize, now: f64) -> f64 {
+        let inc = &self.incidents[i];
+        let to_scene = a.travel_min(a.pos.distance_km(&inc.pos), &inc.access);
+        let leave_t = now + to_scene + a.on_scene_min.mean();
+        let needs_table = self.lift_slots(a, i).1;
+        let (_, on) = self.destination(a, &inc.access, inc.pos, needs_table, now, leave_t);
+        to_scene + a.on_scene_min.mean() + on
+    }
+
+    /// How many of incident `i`'s casualties group `a` would take now (from its next one), and
+    /// whether the lift then goes to a facility that operates.
+    fn lift_slots(&self, a: &AssetGroup, i: usize) -> (u32, bool) {
+        let inc = &self.incidents[i];
+        let end = inc.slot_start + inc.slot_len;
+        // The casualties still to lift, most severe first, as far as the group lifts their
+        // category: a helicopter that lifts only urgent ones leaves the routine to a ground move.
+        let liftable = self.slots[inc.next_unassigned as usize..end as usize]
+            .iter()
+            .take_while(|&&c| a.lifts[self.casualties[c as usize].severity as usize])
+            .count() as u32;
+        let take = a.stretchers.min(liftable);
+        let carried = &self.slots[inc.next_unassigned as usize..(inc.next_unassigned + take) as usize];
+        let surgical = carried.iter().any(|&c| self.casualties[c as usize].needs_surgery);
+        (take, surgical && (inc.transfer || a.delivers_to != Delivery::Nearest))
     }
 
     pub(super) fn assign(&mut self, u: usize, i: usize, now: f64) {
@@ -161,21 +202,22 @@ impl Engine<'_> {
         let launch = if m.daylight.is_day(now) { &a.launch_day_min } else { &a.launch_night_min }.sample(&mut draw(1));
         let escort = if access.escort_required { a.escort_min.sample(&mut draw(2)) } else { 0.0 };
         let travel = a.travel_min(a.pos.distance_km(&inc.pos), access);
-        let end = inc.slot_start + inc.slot_len;
-        // The casualties still to lift, most severe first, as far as the group lifts their
-        // category: a helicopter that lifts only urgent ones leaves the routine to a ground move.
-        let liftable = self.slots[inc.next_unassigned as usize..end as usize]
-            .iter()
-            .take_while(|&&c| a.lifts[self.casualties[c as usize].severity as usize])
-            .count() as u32;
-        let take = a.stretchers.min(liftable);
+        let (take, needs_table) = self.lift_slots(a, i);
+        let inc = &self.incidents[i];
         let slot_start = inc.next_unassigned;
         let request_t = inc.request_t;
+        // Waiting for the host nation's clearance counts with approval, not as waiting for an
+        // asset: it is an authority's delay, not a shortage of aircraft.
+        let clearance = if a.flies() && inc.air_clear_t.is_finite() {
+            (inc.air_clear_t - request_t).clamp(0.0, now - request_t)
+        } else {
+            0.0
+        };
         // Phases add up: a transferred casualty goes through the chain twice.
         for &c in &self.slots[slot_start as usize..(slot_start + take) as usize] {
             let p = &mut self.casualties[c as usize].phase_min;
-            p[Phase::WaitAsset as usize] += now - request_t;
-            p[Phase::Approval as usize] += approval;
+            p[Phase::WaitAsset as usize] += now - request_t - clearance;
+            p[Phase::Approval as usize] += clearance + approval;
             p[Phase::LaunchEscort as usize] += launch + escort;
             p[Phase::TravelToScene as usize] += travel;
         }
@@ -186,10 +228,6 @@ impl Engine<'_> {
         // best-arrival dispatcher reads it.
         self.units[u].free_at = NEVER;
         if m.dispatch == Dispatch::BestArrival {
-            let carried = &self.slots[slot_start as usize..(slot_start + take) as usize];
-            let surgical = carried.iter().any(|&c| self.casualties[c as usize].needs_surgery);
-            let transfer = self.incidents[i].transfer;
-            let needs_table = surgical && (transfer || a.delivers_to != Delivery::Nearest);
             let (f, to_facility) = self.destination(
                 a,
                 access,
@@ -198,11 +236,8 @@ impl Engine<'_> {
                 now,
                 on_scene_t + a.on_scene_min.mean(),
             );
-            self.units[u].free_at = on_scene_t
-                + a.on_scene_min.mean()
-                + to_facility
-                + a.turnaround_min.mean()
-                + a.travel_min(m.facility_to_base_km[f][g], access);
+            let leave_t = on_scene_t + a.on_scene_min.mean() + to_facility + a.turnaround_min.mean();
+            self.units[u].free_at = self.home_t(a, leave_t, a.travel_min(m.facility_to_base_km[f][g], access));
         }
         let s = self.sorties.len() as u32;
         self.sorties.push(Sortie {

@@ -14,6 +14,10 @@ pub enum Kind {
     TableFree(u32),
     /// Casualties stabilised at a facility that cannot operate need a lift to one that can.
     TransferRequest(u32),
+    /// The host nation answers a request's flight clearance: granted or not.
+    Clearance(u32, bool),
+    /// A denied request asks for flight clearance again.
+    AskClearance(u32),
 }
 
 /// An event at time `t`; `seq` breaks ties in scheduling order, so the run is deterministic.

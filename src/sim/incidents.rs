@@ -19,7 +19,6 @@ impl Engine<'_> {
     /// costs one draw per incident rather than one per day segment.
     pub(super) fn generate_incidents(&mut self) {
         let m = self.model;
-        let (rise, set) = (m.daylight.sunrise_min, m.daylight.sunset_min);
         for (z, zone) in m.zones.iter().enumerate() {
             for (k, &t) in zone.scheduled_min.iter().enumerate() {
                 self.new_incident(z, SCHEDULED | k as u64, m.warmup_min + t, None);
@@ -28,17 +27,21 @@ impl Engine<'_> {
             if per_day <= 0.0 {
                 continue;
             }
-            let day_rate = per_day * (1.0 - zone.night_share) / (set - rise);
-            let night_rate = per_day * zone.night_share / (MIN_PER_DAY - (set - rise));
-            // Cumulative intensity at sunrise and at sunset.
-            let at_rise = night_rate * rise;
-            let at_set = at_rise + day_rate * (set - rise);
             let mut arrivals = self.keys.stream(Purpose::Arrivals, self.zone_key[z], 0);
             let mut s = 0.0;
             for number in 0.. {
                 s += -(1.0 - unit(&mut arrivals)).ln();
                 let day = (s / per_day).floor();
                 let r = s - day * per_day;
+                // Each day's intensity integrates to per_day whatever its daylight, so the day
+                // follows from s alone and only the split within it reads that day's times.
+                let d = m.daylight.on(day * MIN_PER_DAY);
+                let (rise, set) = (d.sunrise_min, d.sunset_min);
+                let day_rate = per_day * (1.0 - zone.night_share) / (set - rise);
+                let night_rate = per_day * zone.night_share / (MIN_PER_DAY - (set - rise));
+                // Cumulative intensity at sunrise and at sunset.
+                let at_rise = night_rate * rise;
+                let at_set = at_rise + day_rate * (set - rise);
                 let within = if r < at_rise {
                     r / night_rate
                 } else if r < at_set {
@@ -140,6 +143,8 @@ impl Engine<'_> {
             wound_t,
             request_t: wound_t + report,
             first_arrival: NEVER,
+            air_clear_t: NEVER,
+            clearance_asks: 0,
             first_aid_start: if has_first_aider { first_aid_start } else { NEVER },
             slot_start: cas_start,
             slot_len: n,

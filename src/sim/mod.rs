@@ -7,6 +7,7 @@
 //! are reused, so after the first trials the loop does not allocate.
 
 mod care;
+mod clearance;
 mod dispatch;
 mod events;
 mod incidents;
@@ -20,7 +21,7 @@ pub use trace::{CasualtyTrace, DayTrace, TrialTrace};
 
 use crate::dist::unit;
 use crate::geo::Point;
-use crate::model::{Access, AssetKind, MIN_PER_DAY, Model};
+use crate::model::{Access, MIN_PER_DAY, Model};
 use crate::stats::tally::{Groups, PHASES, Tally};
 use events::{Event, Kind, QueuedPatient};
 use std::collections::BinaryHeap;
@@ -52,6 +53,11 @@ struct Incident {
     /// A request to move stabilised casualties from a facility that cannot operate to one that
     /// can; `pos` is then the facility's.
     transfer: bool,
+    /// From when helicopters may be tasked to it: at once where the zone needs no flight
+    /// clearance, else once the host nation has granted it (never while pending or denied).
+    air_clear_t: f64,
+    /// Clearance requests made so far, which key each attempt's draws.
+    clearance_asks: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -102,9 +108,10 @@ pub struct Engine<'m> {
     model: &'m Model,
     /// The current trial's stream keys.
     keys: TrialKeys,
-    /// Stable keys of the zones' and asset groups' ids.
+    /// Stable keys of the zones' and asset groups' ids, and of each group's weather area.
     zone_key: Vec<u64>,
     group_key: Vec<u64>,
+    weather_key: Vec<u64>,
     groups: Groups,
     incidents: Vec<Incident>,
     casualties: Vec<Casualty>,
@@ -153,6 +160,7 @@ impl<'m> Engine<'m> {
             keys: TrialKeys::new(0, 0),
             zone_key: model.zones.iter().map(|z| id_key(&z.id)).collect(),
             group_key: model.assets.iter().map(|a| id_key(&a.id)).collect(),
+            weather_key: model.assets.iter().map(|a| id_key(&a.weather_area)).collect(),
             groups,
             incidents: Vec::new(),
             casualties: Vec::new(),
@@ -236,7 +244,7 @@ impl<'m> Engine<'m> {
     }
 
     /// Merges three time-ordered streams: the daily clock (midnight: new serviceability and
-    /// weather; sunrise: day-only aircraft may launch), evacuation requests, and scheduled events.
+    /// weather; dawn: day-only aircraft may launch), evacuation requests, and scheduled events.
     fn run_events(&mut self, tally: &mut Tally) {
         let m = self.model;
         let horizon = m.horizon_min();
@@ -263,7 +271,7 @@ impl<'m> Engine<'m> {
                 if clock_is_midnight {
                     self.new_day(day);
                     self.open_theatres(now, tally);
-                    clock_t = day as f64 * MIN_PER_DAY + m.daylight.sunrise_min;
+                    clock_t = m.daylight.dawn_of_day(day as f64 * MIN_PER_DAY);
                     day += 1;
                 } else {
                     clock_t = day as f64 * MIN_PER_DAY;
@@ -281,11 +289,21 @@ impl<'m> Engine<'m> {
                     }
                     Kind::TableFree(f) => self.table_free(f as usize, now, tally),
                     Kind::TransferRequest(i) => {
+                        self.ask_clearance(i as usize, now);
                         self.enqueue(i);
+                        self.dispatch(now);
+                    }
+                    Kind::Clearance(i, granted) => {
+                        self.answer_clearance(i as usize, granted, now);
+                        self.dispatch(now);
+                    }
+                    Kind::AskClearance(i) => {
+                        self.ask_clearance(i as usize, now);
                         self.dispatch(now);
                     }
                 }
             } else {
+                self.ask_clearance(next_request, now);
                 self.enqueue(next_request as u32);
                 next_request += 1;
                 self.dispatch(now);
@@ -293,9 +311,11 @@ impl<'m> Engine<'m> {
         }
     }
 
-    /// A new calendar day: each unit's serviceability and each helicopter group's weather, drawn
-    /// from the group's own streams for the day, so changing one group leaves the others' days
-    /// as they were (and adding a unit leaves the draws of the group's first units unchanged).
+    /// A new calendar day: each unit's serviceability, from the group's own stream for the day,
+    /// so changing one group leaves the others' days as they were (and adding a unit leaves the
+    /// draws of the group's first units unchanged); and each helicopter group's weather, from its
+    /// weather area's stream for the day: every group in an area sees the same sky, and one with
+    /// a higher grounding probability is grounded on every day a lower one is.
     fn new_day(&mut self, day: u64) {
         for (g, a) in self.model.assets.iter().enumerate() {
             let key = self.group_key[g];
@@ -303,8 +323,8 @@ impl<'m> Engine<'m> {
             for u in &mut self.units[self.group_start[g]..self.group_start[g + 1]] {
                 u.serviceable = unit(&mut service) < a.serviceability;
             }
-            let weather = unit(&mut self.keys.stream(Purpose::Weather, key, day));
-            self.grounded[g] = a.kind == AssetKind::Helicopter && weather < a.weather_grounding;
+            let weather = unit(&mut self.keys.stream(Purpose::Weather, self.weather_key[g], day));
+            self.grounded[g] = a.flies() && weather < self.model.grounding_on(g, day);
             if let Some(log) = &mut self.day_log {
                 let units = &self.units[self.group_start[g]..self.group_start[g + 1]];
                 log.push(DayTrace {

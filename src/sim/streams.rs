@@ -3,11 +3,12 @@
 //! Every kind of randomness in a trial draws from its own stream, keyed by the seed, the trial
 //! index, its purpose and the stable identity of what it belongs to: a zone's id and the
 //! incident's number within the zone, a casualty's number within its incident, an asset
-//! group's id and the day, the lift of casualty k of an incident by a group. Nothing is keyed
-//! by position in the file or by the order events happen to run, so two variants of a scenario
-//! that differ in one respect see the same world in every other respect: the same incidents
-//! whenever the zones are unchanged, the same weather and serviceability for an unchanged
-//! asset group, the same delays for the same lift whichever unit of the group flies it.
+//! group's id and the day, a weather area and the day, the lift of casualty k of an incident by
+//! a group. Nothing is keyed by position in the file or by the order events happen to run, so
+//! two variants of a scenario that differ in one respect see the same world in every other
+//! respect: the same incidents whenever the zones are unchanged, the same serviceability for an
+//! unchanged asset group, the same weather in each weather area, the same delays for the same
+//! lift whichever unit of the group flies it.
 //!
 //! A key is a 64-bit hash of its parts (a SplitMix64 finaliser chain, a bijection in each new
 //! part); it seeds a Xoshiro256++ generator, which costs a few nanoseconds, so streams can be
@@ -33,7 +34,7 @@ pub enum Purpose {
     Casualty = 4,
     /// Serviceability of a group's units on a day.
     Service = 5,
-    /// Whether a group is grounded by weather on a day.
+    /// The weather of a weather area on a day, which grounds its groups.
     Weather = 6,
     /// Approval, launch and escort delays of a lift.
     Tasking = 7,
@@ -49,6 +50,8 @@ pub enum Purpose {
     FirstAid = 12,
     /// Whether a casualty's injury is potentially fatal, and its untreated time to death.
     Outcome = 13,
+    /// A request's host-nation flight clearance: denial, delay to the answer, wait to ask again.
+    Clearance = 14,
     /// Whether prevention stops a zone's random incident (numbered apart from the others'
     /// purposes, which other features extend in order).
     Prevention = 30,
