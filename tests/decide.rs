@@ -63,7 +63,7 @@ fn every_default_lever_compiles_on_every_bundled_scenario() {
     for path in bundled_scenarios() {
         let (s, m) = Study::load(&path, &[]).unwrap();
         let (levers, skipped) = levers_of(&s, &m, true).unwrap();
-        assert_eq!(levers.len() + skipped.len(), 11, "{}: every default lever is tried or skipped", path.display());
+        assert_eq!(levers.len() + skipped.len(), 12, "{}: every default lever is tried or skipped", path.display());
         let variants: Vec<_> = levers.iter().map(|l| (l.name.clone(), l.overrides.clone())).collect();
         let models = s.models(&variants).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         for (l, alt) in levers.iter().zip(&models) {
@@ -78,7 +78,7 @@ fn halving_a_delay_halves_its_mean_and_first_aid_training_adds_twenty_points() {
     let (s, m) = Study::load(std::path::Path::new("scenarios/sahel-north.toml"), &[]).unwrap();
     let (levers, _) = levers_of(&s, &m, true).unwrap();
     let find = |name: &str| levers.iter().find(|l| l.name.starts_with(name)).unwrap();
-    let approval = s.model(&find("flight approval").overrides).unwrap();
+    let approval = s.model(&find("flight approval and clearance").overrides).unwrap();
     let (a, b) = (&m.assets[0], &approval.assets[0]);
     assert!((b.approval_min.mean() - a.approval_min.mean() / 2.0).abs() < 1e-9);
     let trained = s.model(&find("first-aid training").overrides).unwrap();
@@ -431,4 +431,26 @@ report_delay_min = 5
     assert_eq!(at, ["east", "west"], "one helicopter at each town");
     assert!(r.converged);
     assert_eq!(r.steps.len(), 4, "a greedy pass and one pass that moves nothing");
+}
+
+#[test]
+fn the_clearance_levers_halve_the_host_nations_delays_and_denials() {
+    let text = first_aid_scenario(
+        "clearance_min = { exponential = { mean = 90 } }\nclearance_night_min = 240\n\
+         clearance_denial = 0.2\nclearance_denial_night = 0.5",
+    );
+    let (s, m) = study(&text);
+    let (levers, skipped) = levers_of(&s, &m, true).unwrap();
+    assert!(skipped.iter().all(|x| !x.name.contains("clearance")), "{skipped:?}");
+    let find = |name: &str| levers.iter().find(|l| l.name == name).unwrap_or_else(|| panic!("{name}"));
+    let halved = s.model(&find("flight approval and clearance halved").overrides).unwrap();
+    let (a, b) = (m.zones[0].clearance.as_ref().unwrap(), halved.zones[0].clearance.as_ref().unwrap());
+    for k in 0..2 {
+        assert!((b.delay_min[k].mean() - a.delay_min[k].mean() / 2.0).abs() < 1e-9);
+        assert_eq!(b.denial[k], a.denial[k], "the delay lever leaves denials alone");
+    }
+    let fewer = s.model(&find("clearance denials halved").overrides).unwrap();
+    let c = fewer.zones[0].clearance.as_ref().unwrap();
+    assert_eq!(c.denial, [0.1, 0.25]);
+    assert_eq!(c.delay_min[0].mean(), a.delay_min[0].mean());
 }

@@ -71,16 +71,20 @@ fn mins(x: f64) -> String {
 pub fn default_levers(f: &ScenarioFile) -> Vec<Built> {
     let helis: Vec<_> = f.asset.iter().filter(|a| a.kind == KindWord::Helicopter).collect();
     let id = |s: &toml::Spanned<String>| s.get_ref().clone();
-    let halve = |name: &str, field: &str, items: Vec<(String, DistSpec)>, none: &str| -> Built {
-        let items: Vec<_> = items.into_iter().filter(|(_, d)| d.mean() > 0.0).collect();
+    // Each item: (section, id, field, the delay as written); delays with a mean of zero are left.
+    let halve = |name: &str, items: Vec<(&str, String, &str, DistSpec)>, none: &str| -> Built {
+        let items: Vec<_> = items.into_iter().filter(|(.., d)| d.mean() > 0.0).collect();
         if items.is_empty() {
             return skip(name, none);
         }
         let change = items
             .iter()
-            .map(|(id, d)| format!("{field} of {id} halved (mean {} → {} min)", mins(d.mean()), mins(d.mean() / 2.0)))
+            .map(|(_, id, field, d)| {
+                format!("{field} of {id} halved (mean {} → {} min)", mins(d.mean()), mins(d.mean() / 2.0))
+            })
             .collect();
-        let sets = items.iter().map(|(id, d)| (key("asset", id, field), d.scaled(0.5).to_string())).collect();
+        let sets =
+            items.iter().map(|(section, id, field, d)| (key(section, id, field), d.scaled(0.5).to_string())).collect();
         Ok(lever(name, change, sets))
     };
     let mut out = Vec::new();
@@ -106,13 +110,48 @@ pub fn default_levers(f: &ScenarioFile) -> Vec<Built> {
         Ok(lever(name, change, sets))
     });
 
-    // Flight clearance: the mission's approval to launch.
+    // Flight clearance: the mission's approval to launch and the host nation's clearance.
+    let mut waits: Vec<(&str, String, &str, DistSpec)> = helis
+        .iter()
+        .filter_map(|a| a.approval_min.as_ref().map(|d| ("asset", id(&a.id), "approval_min", d.get_ref().clone())))
+        .collect();
+    for z in &f.zone {
+        for (field, d) in [("clearance_min", &z.clearance_min), ("clearance_night_min", &z.clearance_night_min)] {
+            if let Some(d) = d {
+                waits.push(("zone", id(&z.id), field, d.get_ref().clone()));
+            }
+        }
+    }
     out.push(halve(
-        "flight approval delay halved",
-        "approval_min",
-        helis.iter().filter_map(|a| a.approval_min.as_ref().map(|d| (id(&a.id), d.get_ref().clone()))).collect(),
-        "no helicopter waits for approval (approval_min is 0 or not given)",
+        "flight approval and clearance halved",
+        waits,
+        "no helicopter waits for approval or clearance (approval_min and clearance_min are 0 or not given)",
     ));
+
+    // Host-nation clearance refused less often.
+    let name = "clearance denials halved";
+    let mut denials = Vec::new();
+    for z in &f.zone {
+        for (field, p) in
+            [("clearance_denial", &z.clearance_denial), ("clearance_denial_night", &z.clearance_denial_night)]
+        {
+            if let Some(p) = p.as_ref().map(|p| *p.get_ref()).filter(|&p| p > 0.0) {
+                denials.push((id(&z.id), field, p));
+            }
+        }
+    }
+    out.push(if denials.is_empty() {
+        skip(name, "the host nation refuses no flight (clearance_denial is 0 or not given)")
+    } else {
+        Ok(lever(
+            name,
+            denials
+                .iter()
+                .map(|(z, field, p)| format!("{field} of {z} {:.0}% → {:.0}%", p * 100.0, p * 50.0))
+                .collect(),
+            denials.iter().map(|(z, field, p)| (key("zone", z, field), num(p / 2.0))).collect(),
+        ))
+    });
 
     // Launch: notice to move of the aircraft.
     let launch: Vec<(String, DistSpec)> = helis
@@ -120,7 +159,8 @@ pub fn default_levers(f: &ScenarioFile) -> Vec<Built> {
         .map(|a| (id(&a.id), a.launch_day_min.as_ref().map_or(DistSpec::Fixed(15.0), |d| d.get_ref().clone())))
         .collect();
     let name = "helicopter launch time halved";
-    out.push(match halve(name, "launch_day_min", launch, "no helicopter in the scenario") {
+    let launch = launch.into_iter().map(|(a, d)| ("asset", a, "launch_day_min", d)).collect();
+    out.push(match halve(name, launch, "no helicopter in the scenario") {
         Ok(mut l) => {
             // A night launch time of its own is halved too.
             for a in &helis {
@@ -198,8 +238,10 @@ pub fn default_levers(f: &ScenarioFile) -> Vec<Built> {
     // Escorts.
     out.push(halve(
         "escort delay halved",
-        "escort_min",
-        f.asset.iter().filter_map(|a| a.escort_min.as_ref().map(|d| (id(&a.id), d.get_ref().clone()))).collect(),
+        f.asset
+            .iter()
+            .filter_map(|a| a.escort_min.as_ref().map(|d| ("asset", id(&a.id), "escort_min", d.get_ref().clone())))
+            .collect(),
         "no asset waits for an escort (escort_min is 0 or not given)",
     ));
 
