@@ -78,7 +78,7 @@ fn halving_a_delay_halves_its_mean_and_first_aid_training_adds_twenty_points() {
     let (s, m) = Study::load(std::path::Path::new("scenarios/sahel-north.toml"), &[]).unwrap();
     let (levers, _) = levers_of(&s, &m, true).unwrap();
     let find = |name: &str| levers.iter().find(|l| l.name.starts_with(name)).unwrap();
-    let approval = s.model(&find("flight approval and clearance").overrides).unwrap();
+    let approval = s.model(&find("approval and clearance").overrides).unwrap();
     let (a, b) = (&m.assets[0], &approval.assets[0]);
     assert!((b.approval_min.mean() - a.approval_min.mean() / 2.0).abs() < 1e-9);
     let trained = s.model(&find("first-aid training").overrides).unwrap();
@@ -443,7 +443,7 @@ fn the_clearance_levers_halve_the_host_nations_delays_and_denials() {
     let (levers, skipped) = levers_of(&s, &m, true).unwrap();
     assert!(skipped.iter().all(|x| !x.name.contains("clearance")), "{skipped:?}");
     let find = |name: &str| levers.iter().find(|l| l.name == name).unwrap_or_else(|| panic!("{name}"));
-    let halved = s.model(&find("flight approval and clearance halved").overrides).unwrap();
+    let halved = s.model(&find("approval and clearance halved").overrides).unwrap();
     let (a, b) = (m.zones[0].clearance.as_ref().unwrap(), halved.zones[0].clearance.as_ref().unwrap());
     for k in 0..2 {
         assert!((b.delay_min[k].mean() - a.delay_min[k].mean() / 2.0).abs() < 1e-9);

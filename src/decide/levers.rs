@@ -123,7 +123,7 @@ pub fn default_levers(f: &ScenarioFile) -> Vec<Built> {
         }
     }
     out.push(halve(
-        "flight approval and clearance halved",
+        "approval and clearance halved",
         waits,
         "no helicopter waits for approval or clearance (approval_min and clearance_min are 0 or not given)",
     ));
