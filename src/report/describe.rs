@@ -28,18 +28,18 @@ pub fn describe(m: &Model) -> String {
     let of = |kind| m.assets.iter().filter(|a| a.kind == kind).map(|a| a.count).sum::<u32>();
     let (helis, planes) = (of(AssetKind::Helicopter), of(AssetKind::Airplane));
     // Airplanes are named only where there are some, so a scenario without keeps its line.
-    let planes_text = if planes > 0 { format!("{planes} airplanes, ") } else { String::new() };
+    let planes_text = if planes > 0 { format!("{}, ", n(planes as usize, "airplane")) } else { String::new() };
     let tables: u32 = m.facilities.iter().map(|f| f.tables).sum();
     let _ = writeln!(
         o,
-        "\n{} sites, {} facilities ({} operating tables), {} evacuation units ({} helicopters, {planes_text}{} ground), {} zones",
-        m.sites.len(),
-        m.facilities.len(),
-        tables,
-        units,
-        helis,
+        "\n{}, {} ({}), {} ({}, {planes_text}{} ground), {}",
+        n(m.sites.len(), "site"),
+        n(m.facilities.len(), "facility"),
+        n(tables as usize, "operating table"),
+        n(units, "evacuation unit"),
+        n(helis as usize, "helicopter"),
         units as u32 - helis - planes,
-        m.zones.len()
+        n(m.zones.len(), "zone")
     );
     // Random incidents over the period plus the scheduled ones, each with its mean casualties.
     let days = m.period_min / 1440.0;
@@ -88,4 +88,13 @@ pub fn describe(m: &Model) -> String {
         }
     }
     o
+}
+
+/// A count with its noun, singular for one: "1 site", "2 facilities".
+fn n(count: usize, noun: &str) -> String {
+    let plural = match noun.strip_suffix('y') {
+        Some(stem) => format!("{stem}ies"),
+        None => format!("{noun}s"),
+    };
+    format!("{count} {}", if count == 1 { noun } else { &plural })
 }
