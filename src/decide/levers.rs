@@ -396,6 +396,8 @@ pub struct LeversResult {
     pub seed: u64,
     pub trials: u64,
     pub objective: Objective,
+    /// The length of a trial: lives saved are per trial.
+    pub period_days: f64,
     /// The scenario as given, each step's compliance.
     pub base: Vec<crate::summary::StepResult>,
     pub base_expected_deaths_per_trial: Option<f64>,
@@ -459,6 +461,7 @@ pub fn weigh(
         seed: opts.seed,
         trials: tally.base.trials,
         objective,
+        period_days: base.period_min / crate::model::MIN_PER_DAY,
         base: comparison.base.summary.steps.clone(),
         base_expected_deaths_per_trial: comparison.base.summary.deaths.as_ref().map(|d| d.per_trial),
         levers: results,

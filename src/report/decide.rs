@@ -55,13 +55,14 @@ fn base_line(steps: &[StepResult], deaths: Option<f64>) -> String {
     parts.join(", ")
 }
 
-/// Lives saved per year with its half-width, to two decimals below ten.
+/// Lives saved per trial (the scenario's period) with its half-width: per trial, not per year,
+/// since a scenario may be one event rather than a stretch of routine operations.
 fn lives(l: &Option<crate::compare::LivesSavedResult>) -> String {
     let Some(l) = l else { return "-".into() };
-    let d = if l.per_year.abs() < 10.0 { 2 } else { 1 };
-    match l.per_year_ci95_high {
-        Some(h) => format!("{:+.d$} ±{:.d$}", l.per_year, h - l.per_year),
-        None => format!("{:+.d$}", l.per_year),
+    let d = if l.per_trial.abs() < 1.0 { 3 } else { 2 };
+    match l.ci95_high {
+        Some(h) => format!("{:+.d$} ±{:.d$}", l.per_trial, h - l.per_trial),
+        None => format!("{:+.d$}", l.per_trial),
     }
 }
 
@@ -92,18 +93,23 @@ pub fn levers_table(r: &LeversResult) -> String {
     let _ = writeln!(o, "casevac levers: {}", r.scenario);
     let _ = writeln!(
         o,
-        "{} levers, each against the scenario as given on the same {} trials (seed {})\nranked by {}",
+        "{} lever{}, each against the scenario as given on the same {} trials (seed {})\nranked by {}",
         r.levers.len(),
+        if r.levers.len() == 1 { "" } else { "s" },
         Count(r.trials),
         r.seed,
         objective_words(r.objective, &r.base)
     );
     let _ = writeln!(o, "as given: {}", base_line(&r.base, r.base_expected_deaths_per_trial));
-    let _ = writeln!(o, "effects: percentage points and lives saved per year, with paired 95% intervals\n");
+    let _ = writeln!(
+        o,
+        "effects: percentage points, and lives saved per {}-day trial, with paired 95% intervals\n",
+        crate::report::fmt::Num(r.period_days)
+    );
     let _ = writeln!(
         o,
         "rank  {:<34}{:>15}{:>15}{:>15}{:>15}",
-        "lever", "first aid", "resuscitation", "surgery", "lives/yr"
+        "lever", "first aid", "resuscitation", "surgery", "lives/trial"
     );
     for l in &r.levers {
         let _ = writeln!(
@@ -164,7 +170,8 @@ pub fn levers_csv(r: &LeversResult) -> anyhow::Result<Vec<u8>> {
         }
     }
     head.extend(
-        ["lives_saved_per_year", "lives_saved_per_year_ci95_low", "lives_saved_per_year_ci95_high"].map(String::from),
+        ["lives_saved_per_trial", "lives_saved_per_trial_ci95_low", "lives_saved_per_trial_ci95_high"]
+            .map(String::from),
     );
     w.write_record(&head)?;
     let p = |x: Option<f64>| x.map_or(String::new(), |x| format!("{:.4}", x * 100.0));
@@ -182,11 +189,7 @@ pub fn levers_csv(r: &LeversResult) -> anyhow::Result<Vec<u8>> {
             row.extend([p(d.base), p(d.alt), p(d.difference), p(d.ci95_low), p(d.ci95_high)]);
         }
         let ls = l.lives_saved.as_ref();
-        row.extend([
-            v(ls.map(|x| x.per_year)),
-            v(ls.and_then(|x| x.per_year_ci95_low)),
-            v(ls.and_then(|x| x.per_year_ci95_high)),
-        ]);
+        row.extend([v(ls.map(|x| x.per_trial)), v(ls.and_then(|x| x.ci95_low)), v(ls.and_then(|x| x.ci95_high))]);
         w.write_record(&row)?;
     }
     w.into_inner().context("cannot finish the CSV")
@@ -217,12 +220,16 @@ pub fn tornado(r: &LeversResult) -> RowBars {
             .iter()
             .map(|l| {
                 l.lives_saved.as_ref().map(|x| {
-                    let interval = x.per_year_ci95_low.zip(x.per_year_ci95_high);
-                    Bar { value: x.per_year, interval, colour: effect_colour(x.per_year, interval) }
+                    let interval = x.ci95_low.zip(x.ci95_high);
+                    Bar { value: x.per_trial, interval, colour: effect_colour(x.per_trial, interval) }
                 })
             })
             .collect();
-        panels.push(("lives saved (modelled)".into(), "per year of operations".into(), bars));
+        panels.push((
+            "lives saved (modelled)".into(),
+            format!("per {}-day trial", crate::report::fmt::Num(r.period_days)),
+            bars,
+        ));
     }
     RowBars {
         title: format!("Which lever buys the most: {}", r.scenario),
@@ -271,7 +278,7 @@ pub fn levers_html(r: &LeversResult, png: &[u8]) -> String {
         Esc(objective_words(r.objective, &r.base))
     );
     b.push_str(&img(png, "Effect of each lever with its paired 95% interval"));
-    b.push_str("<h2>Levers</h2><table><tr><th>rank</th><th>lever</th><th>first aid</th><th>resuscitation</th><th>surgery</th><th>lives saved per year</th><th>exact change</th></tr>");
+    b.push_str("<h2>Levers</h2><table><tr><th>rank</th><th>lever</th><th>first aid</th><th>resuscitation</th><th>surgery</th><th>lives saved per trial</th><th>exact change</th></tr>");
     for l in &r.levers {
         let _ = write!(
             b,
