@@ -200,7 +200,9 @@ fn negative_speed_says_what_to_give() {
 
 #[test]
 fn shares_that_do_not_sum_to_one() {
-    let err = bad(&good().replacen("t1 = 0.65, t2 = 0.20", "t1 = 0.75, t2 = 0.20", 1));
+    let base = good();
+    assert!(base.contains("t1 = 0.10, t2 = 0.21"), "the bundled file's first severity line moved");
+    let err = bad(&base.replacen("t1 = 0.10, t2 = 0.21", "t1 = 0.20, t2 = 0.21", 1));
     assert!(err.contains("severity shares sum to 1.1000, not 1"), "{err}");
 }
 
