@@ -485,7 +485,7 @@ fn place_value(r: &PlaceResult, v: Option<f64>) -> String {
     match (r.objective, v) {
         (_, None) => "-".into(),
         (Objective::Step(_), Some(v)) => Pct(v).to_string(),
-        (Objective::LivesSaved, Some(v)) => format!("{v:.3} deaths/trial"),
+        (Objective::LivesSaved, Some(v)) => format!("{v:.3}"),
     }
 }
 
@@ -493,7 +493,7 @@ fn place_difference(r: &PlaceResult, d: Option<f64>, h: Option<f64>) -> String {
     match (r.objective, d, h) {
         (_, Some(0.0), _) => "-".into(),
         (Objective::Step(_), Some(d), Some(h)) => format!("{:+.1} ±{:.1} pts", d * 100.0, h * 100.0),
-        (Objective::LivesSaved, Some(d), Some(h)) => format!("{d:+.3} ±{h:.3} lives"),
+        (Objective::LivesSaved, Some(d), Some(h)) => format!("{d:+.3} ±{h:.3}"),
         _ => "-".into(),
     }
 }
@@ -535,15 +535,13 @@ pub fn place_table(r: &PlaceResult) -> String {
             Count(r.max_trials)
         );
     }
-    let _ = writeln!(
-        o,
-        "rank  {:<18}{:>16}{:>18}  {:<28}{:>9}",
-        "site",
-        r.objective.label(),
-        "against best",
-        "standing",
-        "trials"
-    );
+    // For lives, the value is expected deaths per trial and the difference lives saved against the best.
+    let value = match r.objective {
+        Objective::Step(s) => s.label(),
+        Objective::LivesSaved => "deaths/trial",
+    };
+    let site = if r.grid.is_some() { "lat, lon" } else { "site" };
+    let _ = writeln!(o, "rank  {site:<18}{value:>16}{:>18}  {:<28}{:>9}", "against best", "standing", "trials");
     // A grid's candidates are many: the table keeps the contenders and the closest of the rest.
     let shown = if r.grid.is_some() { r.candidates.len().min(15) } else { r.candidates.len() };
     for c in &r.candidates[..shown] {
@@ -560,8 +558,9 @@ pub fn place_table(r: &PlaceResult) -> String {
         );
     }
     if shown < r.candidates.len() {
-        let _ =
-            writeln!(o, "  ... and {} more points (every point is in the JSON and CSV)", r.candidates.len() - shown);
+        let more = r.candidates.len() - shown;
+        let points = if more == 1 { "point" } else { "points" };
+        let _ = writeln!(o, "  ... and {more} more {points} (every point is in the JSON and CSV)");
     }
     if r.grid.is_some() {
         let _ = writeln!(o, "\nput it at the site nearest the best point, then check that site with --candidates");
