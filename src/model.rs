@@ -365,6 +365,9 @@ pub struct Zone {
     pub first_aiders: Dist,
     /// How long a first-aider spends on one casualty before turning to the next.
     pub first_aid_each_min: Dist,
+    /// Training tiers of the first-aiders, when the scenario gives them: each first-aider on
+    /// scene is of one tier, drawn by share, and takes that tier's time a casualty.
+    pub first_aid_tiers: Vec<FirstAidTier>,
     pub report_min: Dist,
     pub access: Access,
     /// Host-nation flight clearance for aircraft into the zone, where the scenario asks for one.
@@ -385,6 +388,15 @@ pub struct Clearance {
     /// After a denial, when clearance is asked again; without it, the denial stands and only
     /// ground units can take the request.
     pub retry_min: Option<Dist>,
+}
+
+/// A training tier of first-aiders.
+#[derive(Debug, Clone)]
+pub struct FirstAidTier {
+    pub name: String,
+    /// Cumulative share up to and including this tier (the last is 1).
+    pub share_cum: f64,
+    pub each_min: Dist,
 }
 
 /// A planner's own lever from the scenario file, for `casevac levers`.

@@ -1109,6 +1109,7 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
             first_aid_min: ctx.dist(&e.first_aid_min, DistSpec::Uniform { min: 1.0, max: 5.0 }, "first_aid_min"),
             first_aiders: ctx.dist(&e.first_aiders, DistSpec::Fixed(1.0), "first_aiders"),
             first_aid_each_min: ctx.dist(&e.first_aid_each_min, DistSpec::Fixed(3.0), "first_aid_each_min"),
+            first_aid_tiers: first_aid_tiers(&mut ctx, e, &id),
             report_min: ctx.dist(&Some(e.report_delay_min.clone()), DistSpec::Fixed(0.0), "report_delay_min"),
             access,
             clearance: clearance(&mut ctx, e),
@@ -1391,4 +1392,67 @@ fn compile_outcomes(
         curve,
         doctrine_min,
     })
+}
+
+/// A zone's first-aider training tiers: named, each share a probability, the shares summing to
+/// 1, each time a valid delay; and `first_aid_each_min` not given beside them, where it would
+/// have no effect.
+fn first_aid_tiers(ctx: &mut Ctx, e: &ZoneEntry, id: &str) -> Vec<FirstAidTier> {
+    let Some(tiers) = &e.first_aider_tiers else { return Vec::new() };
+    let span = Some(tiers.span());
+    if let Some(each) = &e.first_aid_each_min {
+        ctx.err(
+            Some(each.span()),
+            format!("first_aid_each_min has no effect: zone '{id}' gives first_aider_tiers, each with its each_min"),
+            "remove first_aid_each_min, or drop first_aider_tiers",
+        );
+    }
+    let tiers = tiers.get_ref();
+    if tiers.is_empty() {
+        ctx.err(
+            span.clone(),
+            format!("zone '{id}': first_aider_tiers is empty"),
+            "give at least one tier, or remove the field",
+        );
+    }
+    let mut cum = 0.0;
+    let mut out = Vec::new();
+    for t in tiers {
+        if t.name.trim().is_empty() || tiers.iter().filter(|o| o.name == t.name).count() > 1 {
+            ctx.err(
+                span.clone(),
+                format!("zone '{id}': each first-aider tier needs its own name"),
+                "name them, for example \"buddy\", \"combat lifesaver\", \"medic\"",
+            );
+        }
+        if !(0.0..=1.0).contains(&t.share) {
+            ctx.err(
+                span.clone(),
+                format!("zone '{id}': tier '{}' has share {}", t.name, t.share),
+                "give each tier's share of the first-aiders, from 0 to 1",
+            );
+        }
+        let each_min = t.each_min.compile(true).unwrap_or_else(|why| {
+            ctx.err(
+                span.clone(),
+                format!("zone '{id}': tier '{}': each_min: {why}", t.name),
+                "times are in minutes and cannot be negative",
+            );
+            Dist::ZERO
+        });
+        cum += t.share;
+        out.push(FirstAidTier { name: t.name.clone(), share_cum: cum, each_min });
+    }
+    if !tiers.is_empty() && (cum - 1.0).abs() > 1e-6 {
+        ctx.err(
+            span,
+            format!("zone '{id}': the tiers' shares sum to {cum:.4}, not 1"),
+            "make the shares of first_aider_tiers sum to 1",
+        );
+    }
+    if let Some(last) = out.last_mut() {
+        // Rounding must not leave a draw of 0.9999999 without a tier.
+        last.share_cum = 1.0;
+    }
+    out
 }

@@ -400,6 +400,9 @@ pub struct ZoneEntry {
     pub first_aiders: Option<S<DistSpec>>,
     #[schemars(with = "Option<DistSpec>")]
     pub first_aid_each_min: Option<S<DistSpec>>,
+    /// Training tiers of the first-aiders on scene, each with its share and its time a casualty.
+    #[schemars(with = "Option<Vec<TierEntry>>")]
+    pub first_aider_tiers: Option<S<Vec<TierEntry>>>,
     #[schemars(with = "DistSpec")]
     pub report_delay_min: S<DistSpec>,
     #[schemars(with = "Option<f64>")]
@@ -436,4 +439,15 @@ pub struct ZoneEntry {
 pub enum ZoneKindWord {
     Route,
     Area,
+}
+
+/// One training tier of first-aiders: buddy first aid, combat lifesaver, medic.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TierEntry {
+    pub name: String,
+    /// Share of the first-aiders on scene trained to this tier.
+    pub share: f64,
+    /// How long one of them spends on a casualty.
+    pub each_min: DistSpec,
 }

@@ -133,7 +133,7 @@ impl Engine<'_> {
         // Most severe first, so each lift takes the most urgent casualties still on scene.
         self.casualties[cas_start as usize..].sort_unstable_by_key(|c| c.severity);
         if has_first_aider {
-            self.first_aid(z, cas_start as usize, aiders as usize, first_aid_start);
+            self.first_aid(z, key, cas_start as usize, aiders as usize, first_aid_start);
         }
         self.incidents.push(Incident {
             key,
@@ -157,14 +157,32 @@ impl Engine<'_> {
     /// triage order (the slice from `from` is sorted most severe first), each casualty going to
     /// the first-aider free soonest: with three first-aiders and thirty casualties, the last
     /// ones wait.
-    fn first_aid(&mut self, z: usize, from: usize, aiders: usize, start: f64) {
-        let each = &self.model.zones[z].first_aid_each_min;
+    ///
+    /// With training tiers, each first-aider's tier is drawn from the incident's own stream, so
+    /// a change of shares changes only the tiers it must; the time a casualty takes keeps its
+    /// casualty's draw whatever the tier.
+    fn first_aid(&mut self, z: usize, key: u64, from: usize, aiders: usize, start: f64) {
+        let zone = &self.model.zones[z];
         self.aider_free.clear();
         self.aider_free.resize(aiders, start);
+        self.aider_tier.clear();
+        for j in 0..aiders {
+            let tier = if zone.first_aid_tiers.is_empty() {
+                0
+            } else {
+                let u = unit(&mut self.keys.stream(Purpose::AiderTier, key, j as u64));
+                zone.first_aid_tiers.iter().position(|t| u < t.share_cum).unwrap_or(zone.first_aid_tiers.len() - 1)
+            };
+            self.aider_tier.push(tier);
+        }
         for c in &mut self.casualties[from..] {
             // The first-aider free soonest; ties go to the first, so the order is fixed.
             let j = (1..aiders).fold(0, |best, k| if self.aider_free[k] < self.aider_free[best] { k } else { best });
             c.first_aider_t = self.aider_free[j];
+            let each = match zone.first_aid_tiers.get(self.aider_tier[j]) {
+                Some(t) => &t.each_min,
+                None => &zone.first_aid_each_min,
+            };
             self.aider_free[j] += each.sample(&mut self.keys.stream(Purpose::FirstAid, c.key, 0));
         }
     }

@@ -135,6 +135,8 @@ pub struct Engine<'m> {
     table_queue: Vec<BinaryHeap<QueuedPatient>>,
     /// When each first-aider of the incident being generated is next free (reused buffer).
     aider_free: Vec<f64>,
+    /// The training tier of each first-aider on scene (index into the zone's tiers).
+    aider_tier: Vec<usize>,
     /// This trial's [group][step] (n, compliant), for the between-trial spread.
     trial_counts: Vec<(u64, u64)>,
     /// This trial's central expected deaths of wounds, in billionths.
@@ -178,6 +180,7 @@ impl<'m> Engine<'m> {
             inbound: vec![0; model.facilities.len()],
             table_queue: vec![BinaryHeap::new(); model.facilities.len()],
             aider_free: Vec::new(),
+            aider_tier: Vec::new(),
             trial_counts: vec![(0, 0); groups.count() * 3],
             trial_deaths_nano: 0,
             day_log: None,

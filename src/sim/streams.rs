@@ -55,6 +55,8 @@ pub enum Purpose {
     /// Whether prevention stops a zone's random incident (numbered apart from the others'
     /// purposes, which other features extend in order).
     Prevention = 30,
+    /// The training tier of each first-aider on scene at an incident.
+    AiderTier = 31,
 }
 
 /// SplitMix64's finaliser: a bijection on 64 bits with good avalanche.
