@@ -13,7 +13,7 @@
 //!   when assets or tables are saturated.
 
 use crate::geo::Point;
-use crate::model::Model;
+use crate::model::{MIN_PER_DAY, Model};
 use crate::sim::Engine;
 use crate::stats::Tally;
 use crate::stats::tally::{Groups, PHASES};
@@ -54,6 +54,19 @@ pub struct PhaseMedians {
     pub median_min: [Option<f64>; PHASES.len()],
     /// Casualties who reached each phase.
     pub casualties: [u64; PHASES.len()],
+    /// From the same pass: each resource's utilisation on its busiest day.
+    pub busiest_day: BusiestDay,
+}
+
+/// Utilisation on the busiest day of each trial's period, averaged over the trials: what a
+/// month's mean hides when casualties come together (a table busy 2% over the month can be
+/// busy all day after an attack).
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct BusiestDay {
+    /// Per asset group, in the scenario's order.
+    pub assets: Vec<f64>,
+    /// Per facility, of its operating tables; `None` without tables.
+    pub tables: Vec<Option<f64>>,
 }
 
 /// Phase times are binned by a tenth of a minute up to this; a median beyond is reported as such.
@@ -246,12 +259,19 @@ pub fn run_coverage(
     // Per cell and step: (counted, in time); per phase, a histogram of its minutes by tenths
     // and one bin beyond the cap. Integer counts, so any split of the blocks across threads adds
     // up to the same map and medians.
-    let empty = || (vec![[(0u64, 0u64); 3]; nx * ny], vec![0u64; PHASES.len() * (MEDIAN_BINS + 1)]);
-    let (counts, phase_hist) = blocks
+    // And per asset group and facility, the busy milliseconds of each trial's busiest day.
+    let resources = model.assets.len() + model.facilities.len();
+    let empty =
+        || (vec![[(0u64, 0u64); 3]; nx * ny], vec![0u64; PHASES.len() * (MEDIAN_BINS + 1)], vec![0u64; resources]);
+    let (counts, phase_hist, busiest) = blocks
         .par_iter()
         .fold(
-            || (Engine::new(model), Tally::new(model), empty()),
-            |(mut engine, mut tally, (mut counts, mut hist)), block| {
+            || {
+                let mut engine = Engine::new(model);
+                engine.log_busy();
+                (engine, Tally::new(model), empty())
+            },
+            |(mut engine, mut tally, (mut counts, mut hist, mut busiest)), block| {
                 for i in block.clone() {
                     engine.trial_by_place(seed, i, &mut tally, |place| {
                         let cell = &mut counts[cell_of(bounds, (nx, ny), cell_deg, place.pos)];
@@ -266,13 +286,14 @@ pub fn run_coverage(
                             hist[k * (MEDIAN_BINS + 1) + bin] += 1;
                         }
                     });
+                    engine.busiest_day_ms(&mut busiest);
                 }
                 progress(block.end - block.start);
-                (engine, tally, (counts, hist))
+                (engine, tally, (counts, hist, busiest))
             },
         )
         .map(|(_, _, sums)| sums)
-        .reduce(empty, |(mut a, mut ah), (b, bh)| {
+        .reduce(empty, |(mut a, mut ah, mut ab), (b, bh, bb)| {
             for (x, y) in a.iter_mut().zip(b) {
                 for (s, (n, k)) in y.into_iter().enumerate() {
                     x[s].0 += n;
@@ -282,7 +303,10 @@ pub fn run_coverage(
             for (x, y) in ah.iter_mut().zip(bh) {
                 *x += y;
             }
-            (a, ah)
+            for (x, y) in ab.iter_mut().zip(bb) {
+                *x += y;
+            }
+            (a, ah, ab)
         });
     let cells = counts
         .into_iter()
@@ -295,7 +319,16 @@ pub fn run_coverage(
         })
         .collect();
     let trials = trials.iter().map(|r| r.end - r.start).sum();
-    let medians = phase_medians(&phase_hist);
+    let mut medians = phase_medians(&phase_hist);
+    // A day's capacity: its units (or tables) for 1,440 minutes, in milliseconds.
+    let share = |ms: u64, capacity: u32| {
+        (capacity > 0 && trials > 0).then(|| ms as f64 / (trials as f64 * f64::from(capacity) * MIN_PER_DAY * 60_000.0))
+    };
+    let n = model.assets.len();
+    medians.busiest_day = BusiestDay {
+        assets: model.assets.iter().zip(&busiest).map(|(a, &ms)| share(ms, a.count).unwrap_or(0.0)).collect(),
+        tables: model.facilities.iter().zip(&busiest[n..]).map(|(f, &ms)| share(ms, f.tables)).collect(),
+    };
     (Coverage { bounds, nx, ny, cell_deg, source: MapSource::Run { trials }, cells }, medians)
 }
 
@@ -303,7 +336,11 @@ pub fn run_coverage(
 /// casualty at half the count (the lower middle one of an even count), so a phase that always
 /// takes a whole number of minutes shows that number, and any other is at most 0.1 min low.
 fn phase_medians(hist: &[u64]) -> PhaseMedians {
-    let mut out = PhaseMedians { median_min: [None; PHASES.len()], casualties: [0; PHASES.len()] };
+    let mut out = PhaseMedians {
+        median_min: [None; PHASES.len()],
+        casualties: [0; PHASES.len()],
+        busiest_day: BusiestDay::default(),
+    };
     for (k, h) in hist.chunks(MEDIAN_BINS + 1).enumerate() {
         let n: u64 = h.iter().sum();
         out.casualties[k] = n;

@@ -190,3 +190,26 @@ fn the_reporting_phases_median_is_the_exponential_delays() {
         "median {median} vs {expected} (se {se}, {incidents} incidents)"
     );
 }
+
+#[test]
+fn the_busiest_day_is_the_day_of_the_attack() {
+    // Three casualties on day 1, an hour apart, each operated on for exactly an hour at the one
+    // table; nothing on the other four days. Over 5 days the table is busy 180 / 7,200 min =
+    // 2.5%; on its busiest day 180 / 1,440 min = 12.5%, in every trial.
+    let m = model(&scenario(
+        "period_days = 5",
+        "site = \"hospital\"\nlevel = \"level2\"\noperating_tables = 1\nsurgery_min = 60",
+        "kind = \"ground\"\nbase = \"hospital\"\nspeed_kmh = 40\nnight_capable = true",
+        "centre = { lat = 0.0, lon = 1.0 }\nradius_km = 0\nscheduled_hours = [1, 2, 3]\nescort_required = false\n\
+         severity = { t1 = 1, t2 = 0, t3 = 0 }\nsurgery_share = { t1 = 1, t2 = 0, t3 = 0 }\n\
+         first_aider_share = 0\nreport_delay_min = 5",
+    ));
+    let (_, s) = run(&m, 8, 20);
+    assert!((s.facilities[0].table_utilisation.unwrap() - 0.025).abs() < 1e-9, "{:?}", s.facilities[0]);
+    let (_, extras) = casevac::coverage::run_coverage(&m, 8, &[0..20], 10, &|_| {});
+    let busiest = extras.busiest_day.tables[0].unwrap();
+    assert!((busiest - 0.125).abs() < 1e-9, "busiest day {busiest}");
+    // The ambulance's busiest day is day 1 too, and its mean is that day spread over five.
+    let (day, mean) = (extras.busiest_day.assets[0], s.assets[0].utilisation);
+    assert!((day - 5.0 * mean).abs() < 1e-9, "busiest day {day}, mean {mean}");
+}

@@ -587,10 +587,13 @@ fn phase_colour(k: usize) -> RGBColor {
 /// 4. Utilisation of each asset group and each facility's operating tables.
 pub struct UtilisationChart<'a> {
     pub summary: &'a Summary,
+    /// Utilisation on the busiest day, from the report's pass over the run's trials.
+    pub busiest: Option<&'a crate::coverage::BusiestDay>,
 }
 
-/// A row of the utilisation chart: its label, the share of time busy and the bar's colour.
-type UtilisationRow = (String, f64, RGBColor);
+/// A row of the utilisation chart: its label, the share of time busy, the bar's colour and
+/// the busiest day's share.
+type UtilisationRow = (String, f64, RGBColor, Option<f64>);
 
 impl UtilisationChart<'_> {
     /// The rows from the top: every asset group, then every facility's operating tables or,
@@ -601,7 +604,8 @@ impl UtilisationChart<'_> {
         let mut rows: Vec<UtilisationRow> = s
             .assets
             .iter()
-            .map(|a| {
+            .enumerate()
+            .map(|(i, a)| {
                 let kind = match (a.kind, a.units) {
                     (AssetKind::Helicopter, 1) => "helicopter",
                     (AssetKind::Helicopter, _) => "helicopters",
@@ -610,19 +614,25 @@ impl UtilisationChart<'_> {
                     (AssetKind::Airplane, 1) => "airplane",
                     (AssetKind::Airplane, _) => "airplanes",
                 };
-                (format!("{} ({} {kind})", a.id, a.units), a.utilisation, PALETTE[0])
+                let busiest = self.busiest.and_then(|b| b.assets.get(i).copied());
+                (format!("{} ({} {kind})", a.id, a.units), a.utilisation, PALETTE[0], busiest)
             })
             .collect();
-        rows.extend(s.facilities.iter().filter_map(|f| {
+        rows.extend(s.facilities.iter().enumerate().filter_map(|(i, f)| {
             let tables = if f.operating_tables == 1 { "table" } else { "tables" };
-            f.table_utilisation.map(|u| (format!("{} ({} {tables})", f.id, f.operating_tables), u, PALETTE[1]))
+            let busiest = self.busiest.and_then(|b| b.tables.get(i).copied().flatten());
+            f.table_utilisation.map(|u| (format!("{} ({} {tables})", f.id, f.operating_tables), u, PALETTE[1], busiest))
         }));
         let top = top_rows(&rows.iter().map(|r| r.1).collect::<Vec<_>>());
         if top.pooled.is_empty() {
             // A mean over a month hides a burst: a camp attack can queue casualties for a table
-            // for hours while the month's mean stays low, so the chart says so.
-            let note = "Means over the whole period: a burst of casualties can fill tables for hours at a low mean \
-                        (see waiting for table, phases chart).";
+            // for hours while the month's mean stays low, so the busiest day is marked too.
+            let note = if self.busiest.is_some() {
+                "Bars: means over the whole period. Black marks: the busiest day of each trial, averaged over trials."
+            } else {
+                "Means over the whole period: a burst of casualties can fill tables for hours at a low mean \
+                 (see waiting for table, phases chart)."
+            };
             return (rows, Some(note.to_string()));
         }
         let others = top.pooled.len();
@@ -633,7 +643,7 @@ impl UtilisationChart<'_> {
             rows.len()
         );
         let mut shown: Vec<UtilisationRow> = top.shown.iter().map(|&i| rows[i].clone()).collect();
-        shown.push((format!("{others} others (mean)"), mean, PALETTE[7]));
+        shown.push((format!("{others} others (mean)"), mean, PALETTE[7], None));
         (shown, Some(note))
     }
 }
@@ -649,15 +659,31 @@ impl Chart for UtilisationChart<'_> {
         let n = rows.len() as f64;
         // The axis ends just past the busiest row, so shares of a few percent are not squeezed
         // into the left of an axis to 10%.
-        let max_pct = rows.iter().map(|r| r.1 * 100.0).fold(1.0, f64::max).min(100.0);
+        let max_pct = rows.iter().map(|r| r.1.max(r.3.unwrap_or(0.0)) * 100.0).fold(1.0, f64::max).min(100.0);
         let labels: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
         let caption = ("Utilisation over the period (blue: evacuation assets, orange: operating tables)", 18);
         let x_max = (max_pct * 1.15).ceil();
         let x_label = |v: &f64| format!("{v:.0}%");
         let x_desc = "share of time busy (%)";
         let mut chart = row_chart(root, caption, note.as_deref(), 0.0..x_max, (x_desc, &x_label), &labels)?;
-        for (r, (_, u, colour)) in rows.iter().enumerate() {
+        for (r, (_, u, colour, busiest)) in rows.iter().enumerate() {
             let y = n - r as f64 - 1.0;
+            if let Some(b) = busiest {
+                let x = b * 100.0;
+                chart
+                    .draw_series([PathElement::new(vec![(x, y + 0.1), (x, y + 0.9)], BLACK.stroke_width(3))])
+                    .map_err(err)?;
+                chart
+                    .draw_series(std::iter::once(
+                        EmptyElement::at((x, y + 0.9))
+                            + Text::new(
+                                format!("busiest day {:.0}%", x),
+                                (4, 2),
+                                font(11).pos(Pos::new(HPos::Left, VPos::Top)),
+                            ),
+                    ))
+                    .map_err(err)?;
+            }
             chart
                 .draw_series(std::iter::once(Rectangle::new([(0.0, y + 0.2), (u * 100.0, y + 0.8)], colour.filled())))
                 .map_err(err)?;

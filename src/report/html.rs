@@ -258,7 +258,7 @@ pub fn render(
     }
     figure_section(&mut o, figures, &|id| match id {
         "phases" => phases_table(model, s, medians),
-        "utilisation" => utilisation_table(s),
+        "utilisation" => utilisation_table(s, medians.map(|m| &m.busiest_day)),
         _ => String::new(),
     });
 
@@ -397,32 +397,38 @@ impl Display for Minutes1 {
 
 /// The utilisation chart's figures: each asset group's and each facility's tables' share of
 /// time busy, with their work per trial.
-fn utilisation_table(s: &Summary) -> String {
+fn utilisation_table(s: &Summary, busiest: Option<&crate::coverage::BusiestDay>) -> String {
+    let day = |v: Option<f64>| Maybe(v.map(Pct), S).to_string();
     let mut o = String::from(
-        "<table class=util><tr><th>asset group</th><th>units</th><th>sorties per trial</th><th>share of time busy</th></tr>",
+        "<table class=util><tr><th>asset group</th><th>units</th><th>sorties per trial</th><th>share of time busy</th><th>busiest day</th></tr>",
     );
-    for a in &s.assets {
+    for (i, a) in s.assets.iter().enumerate() {
         let _ = write!(
             o,
-            "<tr><td>{}</td><td class=n>{}</td><td class=n>{:.1}</td><td class=n>{}</td></tr>",
+            "<tr><td>{}</td><td class=n>{}</td><td class=n>{:.1}</td><td class=n>{}</td><td class=n>{}</td></tr>",
             Esc(&a.name),
             a.units,
             a.sorties_per_trial,
-            Pct(a.utilisation)
+            Pct(a.utilisation),
+            day(busiest.and_then(|b| b.assets.get(i).copied()))
         );
     }
-    o.push_str("</table><table class=util><tr><th>facility</th><th>operating tables</th><th>operations per trial</th><th>share of table time busy</th></tr>");
-    for f in s.facilities.iter().filter(|f| f.operating_tables > 0) {
+    o.push_str("</table><table class=util><tr><th>facility</th><th>operating tables</th><th>operations per trial</th><th>share of table time busy</th><th>busiest day</th></tr>");
+    for (i, f) in s.facilities.iter().enumerate().filter(|(_, f)| f.operating_tables > 0) {
         let _ = write!(
             o,
-            "<tr><td>{}</td><td class=n>{}</td><td class=n>{:.1}</td><td class=n>{}</td></tr>",
+            "<tr><td>{}</td><td class=n>{}</td><td class=n>{:.1}</td><td class=n>{}</td><td class=n>{}</td></tr>",
             Esc(&f.name),
             f.operating_tables,
             f.operations_per_trial,
-            Maybe(f.table_utilisation.map(Pct), S)
+            Maybe(f.table_utilisation.map(Pct), S),
+            day(busiest.and_then(|b| b.tables.get(i).copied().flatten()))
         );
     }
-    o.push_str("</table><p class=note>Means over the period; a mean hides the peaks when casualties come together (see the phases' waits).</p>");
+    o.push_str(
+        "</table><p class=note>Means over the period, and the busiest day of each trial averaged over the \
+         trials: a mean hides the peaks when casualties come together.</p>",
+    );
     o
 }
 

@@ -115,7 +115,7 @@ pub fn write_report(
         (
             "utilisation",
             "Utilisation of evacuation assets and operating tables",
-            render_scaled(&UtilisationChart { summary }, scale),
+            render_scaled(&UtilisationChart { summary, busiest: Some(&maps.phase_medians.busiest_day) }, scale),
         ),
         (
             "coverage",

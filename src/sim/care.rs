@@ -83,6 +83,7 @@ impl Engine<'_> {
         let free_t = self.home_t(a, leave_t, back);
         // A unit is busy from tasking until it is back at base; utilisation counts the period only.
         tally.asset_busy_mmin[g] += to_mmin(m.clip_to_period(free_t) - m.clip_to_period(sortie.tasked_t));
+        self.note_busy(g, m.clip_to_period(sortie.tasked_t), m.clip_to_period(free_t));
         tally.sorties[g] += 1;
         self.units[sortie.unit as usize].free_at = free_t;
         self.push(free_t, Kind::UnitFree(sortie.unit));
@@ -213,6 +214,7 @@ impl Engine<'_> {
         cas.phase_min[Phase::WaitTable as usize] = now - cas.ready_t;
         let end = now + m.facilities[f].surgery_min.sample(&mut self.keys.stream(Purpose::Surgery, cas.key, 0));
         tally.table_busy_mmin[f] += to_mmin(m.clip_to_period(end) - m.clip_to_period(now));
+        self.note_busy(m.assets.len() + f, m.clip_to_period(now), m.clip_to_period(end));
         tally.operations[f] += 1;
         self.ops_left[f] -= 1;
         self.push(end, Kind::TableFree(f as u32));

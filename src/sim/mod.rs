@@ -135,6 +135,9 @@ pub struct Engine<'m> {
     table_queue: Vec<BinaryHeap<QueuedPatient>>,
     /// When each first-aider of the incident being generated is next free (reused buffer).
     aider_free: Vec<f64>,
+    /// With a report: each busy spell of a unit (resource = asset group) or an operating table
+    /// (resource = asset groups + facility), clipped to the period, for the busiest day.
+    busy_log: Option<Vec<(usize, f64, f64)>>,
     /// The training tier of each first-aider on scene (index into the zone's tiers).
     aider_tier: Vec<usize>,
     /// This trial's [group][step] (n, compliant), for the between-trial spread.
@@ -180,6 +183,7 @@ impl<'m> Engine<'m> {
             inbound: vec![0; model.facilities.len()],
             table_queue: vec![BinaryHeap::new(); model.facilities.len()],
             aider_free: Vec::new(),
+            busy_log: None,
             aider_tier: Vec::new(),
             trial_counts: vec![(0, 0); groups.count() * 3],
             trial_deaths_nano: 0,

@@ -8,7 +8,7 @@
 
 use super::Engine;
 use crate::geo::Point;
-use crate::model::ClockOrigin;
+use crate::model::{ClockOrigin, MIN_PER_DAY};
 use crate::stats::Tally;
 use crate::stats::tally::{Phase, to_ms};
 
@@ -55,6 +55,48 @@ impl Engine<'_> {
                 (true, true) => Phase::WaitTable,
             };
             visit(Place { pos: inc.pos, judged, phases_min: &c.phase_min[..=last_phase as usize] });
+        }
+    }
+}
+
+impl Engine<'_> {
+    /// Keeps each busy spell of the trials to come, for [`Engine::busiest_day_ms`].
+    pub fn log_busy(&mut self) {
+        self.busy_log = Some(Vec::new());
+    }
+
+    /// Notes a busy spell of resource `r` (see `busy_log`), when a report asked for them.
+    pub(super) fn note_busy(&mut self, r: usize, start: f64, end: f64) {
+        if let Some(log) = &mut self.busy_log {
+            log.push((r, start, end));
+        }
+    }
+
+    /// Adds to `out[r]` the busy milliseconds of resource `r` on its busiest day of the period
+    /// in the trial just run (asset groups, then facilities' tables), and empties the log: what
+    /// a month's mean hides when casualties come together.
+    pub fn busiest_day_ms(&mut self, out: &mut [u64]) {
+        let m = self.model;
+        let days = (m.period_min / MIN_PER_DAY).ceil().max(1.0) as usize;
+        let mut per_day = vec![0.0f64; out.len() * days];
+        for &(r, start, end) in self.busy_log.iter().flatten() {
+            let (mut t, end) = (start - m.warmup_min, end - m.warmup_min);
+            while t < end {
+                let d = ((t / MIN_PER_DAY).floor() as usize).min(days - 1);
+                let day_end = ((d + 1) as f64 * MIN_PER_DAY).min(end).max(t);
+                per_day[r * days + d] += day_end - t;
+                if day_end <= t {
+                    break;
+                }
+                t = day_end;
+            }
+        }
+        for (r, o) in out.iter_mut().enumerate() {
+            let busiest = per_day[r * days..(r + 1) * days].iter().fold(0.0f64, |a, &b| a.max(b));
+            *o += (busiest * 60_000.0).round() as u64;
+        }
+        if let Some(log) = &mut self.busy_log {
+            log.clear();
         }
     }
 }
