@@ -206,7 +206,7 @@ fn the_busiest_day_is_the_day_of_the_attack() {
     ));
     let (_, s) = run(&m, 8, 20);
     assert!((s.facilities[0].table_utilisation.unwrap() - 0.025).abs() < 1e-9, "{:?}", s.facilities[0]);
-    let (_, extras) = casevac::coverage::run_coverage(&m, 8, &run_trials(&s.run), 10, &|_| {});
+    let (_, extras) = casevac::coverage::run_coverage(&m, 8, &casevac::coverage::run_trials(&s.run), 10, &|_| {});
     let busiest = extras.busiest_day.tables[0].unwrap();
     assert!((busiest - 0.125).abs() < 1e-9, "busiest day {busiest}");
     // The ambulance's busiest day is day 1 too, and its mean is that day spread over five.
