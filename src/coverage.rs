@@ -161,25 +161,6 @@ pub fn coverage(model: &Model, opts: &CoverageOptions, progress: &(dyn Fn(u64) +
     coverage_within(model, mission_bounds(model), opts, progress)
 }
 
-/// The coverage maps of a base and its alternatives on one grid, base first, for a comparison.
-///
-/// The grid spans every variant's mission area (an alternative may add a site), so cell `i` is
-/// the same point in every map; and cell `i` probes the same streams in every map, so a cell's
-/// difference between two maps is paired like a comparison's trials: zero wherever the change
-/// does not reach, not the noise of two samples.
-pub fn paired_coverage(
-    base: &Model,
-    alts: &[Model],
-    opts: &CoverageOptions,
-    progress: &(dyn Fn(u64) + Sync),
-) -> Vec<Coverage> {
-    let bounds = alts
-        .iter()
-        .map(mission_bounds)
-        .fold(mission_bounds(base), |a, b| [a[0].min(b[0]), a[1].max(b[1]), a[2].min(b[2]), a[3].max(b[3])]);
-    std::iter::once(base).chain(alts).map(|m| coverage_within(m, bounds, opts, progress)).collect()
-}
-
 /// Probes every cell of a grid over `bounds` ([lat_min, lat_max, lon_min, lon_max]).
 fn coverage_within(
     model: &Model,
@@ -248,9 +229,38 @@ pub fn run_coverage(
     grid: usize,
     progress: &(dyn Fn(u64) + Sync),
 ) -> (Coverage, PhaseMedians) {
+    run_coverage_within(model, mission_bounds(model), seed, trials, grid, progress)
+}
+
+/// The maps under load of a base and its alternatives on one grid, base first, for a
+/// comparison: the same trials in each, whose incidents are shared, so a cell's change is
+/// paired like the comparison's own figures.
+pub fn paired_run_coverage(
+    base: &Model,
+    alts: &[Model],
+    seed: u64,
+    trials: &[Range<u64>],
+    grid: usize,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Vec<Coverage> {
+    let bounds = alts
+        .iter()
+        .map(mission_bounds)
+        .fold(mission_bounds(base), |a, b| [a[0].min(b[0]), a[1].max(b[1]), a[2].min(b[2]), a[3].max(b[3])]);
+    std::iter::once(base).chain(alts).map(|m| run_coverage_within(m, bounds, seed, trials, grid, progress).0).collect()
+}
+
+/// [`run_coverage`] on a grid over `bounds`.
+fn run_coverage_within(
+    model: &Model,
+    bounds: [f64; 4],
+    seed: u64,
+    trials: &[Range<u64>],
+    grid: usize,
+    progress: &(dyn Fn(u64) + Sync),
+) -> (Coverage, PhaseMedians) {
     // Blocks of trials, as in a run, so each parallel piece builds few engines and tallies.
     const BLOCK: u64 = 64;
-    let bounds = mission_bounds(model);
     let (nx, ny, cell_deg) = grid_over(bounds, grid);
     let blocks: Vec<Range<u64>> = trials
         .iter()

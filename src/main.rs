@@ -5,7 +5,7 @@
 
 use anyhow::Context;
 use casevac::compare::Comparison;
-use casevac::coverage::{CoverageOptions, coverage, paired_coverage, run_coverage, run_trials};
+use casevac::coverage::{CoverageOptions, coverage, paired_run_coverage, run_coverage, run_trials};
 use casevac::decide::sweep::Axis;
 use casevac::decide::{BadVariants, Objective, Study};
 use casevac::model::Model;
@@ -1037,10 +1037,13 @@ fn compare_outputs(
     seed: u64,
 ) -> anyhow::Result<Vec<String>> {
     let notes = report::compare::write_outputs(&outputs.paths(), base, alts, comparison, || {
-        // One map per scenario on one grid and the same probe streams, so cells are paired.
-        let copts = CoverageOptions { grid: outputs.map_grid as usize, probes: outputs.map_probes, seed };
-        let (bar, started, shown) = delayed_bar(None, "{spinner} coverage maps: {pos} cells, {elapsed} elapsed");
-        let maps = pool.install(|| paired_coverage(base, alts, &copts, &|n| advance(&bar, started, &shown, n)));
+        // One map per scenario under its load, on one grid and the comparison's own trials, so
+        // cells are paired as its figures are.
+        let trials = run_trials(&comparison.run);
+        let (bar, started, shown) = delayed_bar(None, "{spinner} coverage maps: {pos} trials, {elapsed} elapsed");
+        let grid = outputs.map_grid as usize;
+        let maps = pool
+            .install(|| paired_run_coverage(base, alts, seed, &trials, grid, &|n| advance(&bar, started, &shown, n)));
         bar.finish_and_clear();
         let meta = RunMeta {
             date_utc: today_utc(),

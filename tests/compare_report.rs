@@ -2,7 +2,7 @@
 //! and the folder `casevac compare --report` writes.
 
 use casevac::compare::{Comparison, run_paired};
-use casevac::coverage::{CoverageOptions, paired_coverage};
+use casevac::coverage::paired_run_coverage;
 use casevac::model::Model;
 use casevac::report::compare_report;
 use casevac::report::html::RunMeta;
@@ -31,7 +31,7 @@ fn write(base: &Model, alts: &[Model], dir: &Path) -> Vec<PathBuf> {
     let tally = run_paired(base, alts, &opts, &|_| {});
     let labels: Vec<String> = (0..=alts.len()).map(|i| format!("scenario {i}.toml")).collect();
     let comparison = Comparison::new(base, alts, &labels, &tally, opts.seed);
-    let maps = paired_coverage(base, alts, &CoverageOptions { grid: 12, probes: 10, seed: opts.seed }, &|_| {});
+    let maps = paired_run_coverage(base, alts, opts.seed, &[0..opts.trials], 12, &|_| {});
     let meta = RunMeta { date_utc: "2026-01-01".into(), map_grid: "12 cells".into() };
     compare_report::write(dir, base, alts, &comparison, &maps, &meta, 1).unwrap()
 }
@@ -94,12 +94,7 @@ fn differences(maps: &[casevac::coverage::Coverage]) -> Vec<[f64; 3]> {
 #[test]
 fn a_scenario_compared_with_itself_has_a_difference_map_of_exact_zeros() {
     let base = load(BASE);
-    let maps = paired_coverage(
-        &base,
-        std::slice::from_ref(&base),
-        &CoverageOptions { grid: 16, probes: 25, seed: 3 },
-        &|_| {},
-    );
+    let maps = paired_run_coverage(&base, std::slice::from_ref(&base), 3, &[0..50], 16, &|_| {});
     // Probabilities strictly between 0 and 1 somewhere, so zeros are not a map with no spread.
     assert!(maps[0].cells.iter().any(|c| c.p.iter().any(|&p| p > 0.0 && p < 1.0)));
     assert!(differences(&maps).iter().all(|d| *d == [0.0; 3]));
@@ -120,7 +115,7 @@ fn a_scenario_compared_with_itself_has_a_difference_map_of_exact_zeros() {
 
 #[test]
 fn the_fst_changes_surgery_near_kidal_and_leaves_first_aid_untouched_in_every_cell() {
-    let maps = paired_coverage(&load(BASE), &[load(ALT)], &CoverageOptions { grid: 30, probes: 40, seed: 5 }, &|_| {});
+    let maps = paired_run_coverage(&load(BASE), &[load(ALT)], 5, &[0..200], 30, &|_| {});
     let d = differences(&maps);
     // A surgical team changes nothing before the casualty reaches a facility: paired cells
     // draw the same delays, so first aid is identical everywhere, not merely close.
@@ -137,7 +132,7 @@ fn the_fst_changes_surgery_near_kidal_and_leaves_first_aid_untouched_in_every_ce
 
 fn cli_compare(out: &Path, threads: &str) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_casevac"))
-        .args(["compare", BASE, ALT, "-n", "30", "--map-grid", "10", "--map-probes", "8", "--threads", threads])
+        .args(["compare", BASE, ALT, "-n", "30", "--map-grid", "10", "--threads", threads])
         .arg("--report")
         .arg(out)
         .output()
@@ -160,7 +155,7 @@ fn compare_report_writes_the_folder_from_the_command_line() {
     expected.sort();
     assert_eq!(names, expected, "every file, and no temporary one left behind");
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
-    assert!(html.contains("7 x 10 cells, 8 casualties simulated alone per cell"), "the map's grid is in the page");
+    assert!(html.contains("7 x 10 cells, the run's casualties of 30 trials"), "the map's grid is in the page");
 }
 
 #[test]

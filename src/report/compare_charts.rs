@@ -406,12 +406,13 @@ fn grey_note<DB: DrawingBackend>(
 
 // ---------------------------------------------------------------------------------------------
 
-/// 3. Where the change reaches: per cell, the change in the probability that a lone T1 casualty
-///    is treated in time. One row of step panels per alternative, on one colour scale.
+/// 3. Where the change shows: per cell, the change in the share of the casualties wounded there
+///    who are treated in time, under the run's load (or, for maps of lone probes, the change in
+///    reach). One row of step panels per alternative, on one colour scale.
 pub struct DifferenceMapChart<'a> {
     /// The alternatives, in the comparison's order; their sites are drawn on their rows.
     pub alts: &'a [Model],
-    /// The base's map, then each alternative's, on one grid ([`crate::coverage::paired_coverage`]).
+    /// The base's map, then each alternative's, on one grid ([`crate::coverage::paired_run_coverage`]).
     pub maps: &'a [Coverage],
     pub comparison: &'a Comparison,
 }
@@ -454,19 +455,24 @@ impl Chart for DifferenceMapChart<'_> {
         let (scale, clipped) = self.scale_pts();
         let beyond = if clipped { " or more" } else { "" };
         let (title, body) = root.split_vertically(MAP_TITLE_H);
-        map_title(
-            &title,
+        let under_load = matches!(base.source, crate::coverage::MapSource::Run { .. });
+        let (what, how) = if under_load {
             (
-                &format!(
-                    "Change in reach: probability that a single T1 casualty wounded here, with no other casualty \
-                     competing, is treated in time, alternative − base ({})",
-                    base.source
-                ),
-                BLACK,
-            ),
-            "Each cell draws the same random numbers in both scenarios, so near-white means the change does not \
-             reach that point. Sites as laid out in the alternative.",
-        )?;
+                "Change under the run's load: share of the casualties wounded here who are treated in time, \
+                 alternative − base",
+                "Both scenarios run the same trials with the same incidents, so a cell's change is paired like the \
+                 comparison's figures; near-white: no change; grey: no casualty the step counts here. Sites as laid \
+                 out in the alternative.",
+            )
+        } else {
+            (
+                "Change in reach: probability that a single T1 casualty wounded here, with no other casualty \
+                 competing, is treated in time, alternative − base",
+                "Each cell draws the same random numbers in both scenarios, so near-white means the change does not \
+                 reach that point. Sites as laid out in the alternative.",
+            )
+        };
+        map_title(&title, (&format!("{what} ({})", base.source), BLACK), how)?;
         let (panels, bar) = body.split_horizontally(3 * map_panel_w(base.bounds));
         let rows = panels.split_evenly((self.alts.len(), 3));
         let thresholds = &self.comparison.base.summary.steps;
@@ -474,7 +480,14 @@ impl Chart for DifferenceMapChart<'_> {
             for s in 0..3 {
                 let caption = format!("{} − A: {}", letter(k + 1), step_title(STEPS[s], thresholds[s].threshold_min));
                 let mut chart = map_panel(&rows[k * 3 + s], &caption, base.bounds)?;
-                draw_cells(&mut chart, base, |i| diverging((map.cells[i].p[s] - base.cells[i].p[s]) * 100.0 / scale))?;
+                draw_cells(&mut chart, base, |i| {
+                    let (a, b) = (&map.cells[i], &base.cells[i]);
+                    if a.n[s] == 0 || b.n[s] == 0 {
+                        RGBColor(225, 225, 225)
+                    } else {
+                        diverging((a.p[s] - b.p[s]) * 100.0 / scale)
+                    }
+                })?;
                 draw_zones(&mut chart, alt, RGBColor(60, 60, 60))?;
                 draw_sites(&mut chart, alt, base.bounds)?;
                 scale_bar(&mut chart, base.bounds)?;

@@ -170,7 +170,7 @@ pub fn render(c: &Comparison, figures: &[Figure], meta: &RunMeta) -> String {
 
 /// Everything `compare --report DIR` writes: each chart as PNG and SVG, the HTML page, the
 /// difference map as GeoJSON and the comparison's JSON. `maps` are the coverage maps of the
-/// base and then each alternative, on one grid ([`crate::coverage::paired_coverage`]). Returns
+/// base and then each alternative, on one grid ([`crate::coverage::paired_run_coverage`]). Returns
 /// the files written, in order. The PNGs are drawn `scale` times larger.
 ///
 /// With several alternatives, the difference map holds one row of step panels per alternative
@@ -199,8 +199,8 @@ pub fn write(
         ),
         (
             "difference_map",
-            "Difference map: change in the probability that a lone T1 casualty wounded at each point is treated in \
-             time (purple better, orange worse)",
+            "Difference map: change in the share of the casualties wounded at each point who are treated in time, \
+             under the run's load (purple better, orange worse)",
             render_scaled(&DifferenceMapChart { alts, maps, comparison }, scale),
         ),
     ];

@@ -168,7 +168,7 @@ pub fn to_geojson(model: &Model, summary: &Summary, maps: &ReportMaps) -> String
 /// letter (`variant`: A for the base, then B, C…); and a Polygon per grid cell with each
 /// scenario's probability of each step (`p_surgery_A`, `p_surgery_B`…) and each alternative's
 /// change from the base (`diff_surgery_B` = `p_surgery_B` − `p_surgery_A`). `maps` are the
-/// base's and then each alternative's, on one grid ([`crate::coverage::paired_coverage`]).
+/// base's and then each alternative's, on one grid ([`crate::coverage::paired_run_coverage`]).
 pub fn difference_geojson(base: &Model, alts: &[Model], maps: &[Coverage]) -> String {
     let mut features = Vec::new();
     for (k, m) in std::iter::once(base).chain(alts).enumerate() {
