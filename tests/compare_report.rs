@@ -31,7 +31,7 @@ fn write(base: &Model, alts: &[Model], dir: &Path) -> Vec<PathBuf> {
     let tally = run_paired(base, alts, &opts, &|_| {});
     let labels: Vec<String> = (0..=alts.len()).map(|i| format!("scenario {i}.toml")).collect();
     let comparison = Comparison::new(base, alts, &labels, &tally, opts.seed);
-    let maps = paired_run_coverage(base, alts, opts.seed, &[0..opts.trials], 12, &|_| {});
+    let maps = paired_run_coverage(base, alts, opts.seed, std::slice::from_ref(&(0..opts.trials)), 12, &|_| {});
     let meta = RunMeta { date_utc: "2026-01-01".into(), map_grid: "12 cells".into() };
     compare_report::write(dir, base, alts, &comparison, &maps, &meta, 1).unwrap()
 }
@@ -94,7 +94,7 @@ fn differences(maps: &[casevac::coverage::Coverage]) -> Vec<[f64; 3]> {
 #[test]
 fn a_scenario_compared_with_itself_has_a_difference_map_of_exact_zeros() {
     let base = load(BASE);
-    let maps = paired_run_coverage(&base, std::slice::from_ref(&base), 3, &[0..50], 16, &|_| {});
+    let maps = paired_run_coverage(&base, std::slice::from_ref(&base), 3, std::slice::from_ref(&(0..50)), 16, &|_| {});
     // Probabilities strictly between 0 and 1 somewhere, so zeros are not a map with no spread.
     assert!(maps[0].cells.iter().any(|c| c.p.iter().any(|&p| p > 0.0 && p < 1.0)));
     assert!(differences(&maps).iter().all(|d| *d == [0.0; 3]));
@@ -115,7 +115,7 @@ fn a_scenario_compared_with_itself_has_a_difference_map_of_exact_zeros() {
 
 #[test]
 fn the_fst_changes_surgery_near_kidal_and_leaves_first_aid_untouched_in_every_cell() {
-    let maps = paired_run_coverage(&load(BASE), &[load(ALT)], 5, &[0..200], 30, &|_| {});
+    let maps = paired_run_coverage(&load(BASE), &[load(ALT)], 5, std::slice::from_ref(&(0..200)), 30, &|_| {});
     let d = differences(&maps);
     // A surgical team changes nothing before the casualty reaches a facility: paired cells
     // draw the same delays, so first aid is identical everywhere, not merely close.

@@ -127,7 +127,7 @@ fn a_comparison_at_the_caps_cuts_its_difference_chart_but_not_its_tables() {
     let tally = run_paired(&base, &alts, &opts, &|_| {});
     let labels = ["base.toml".to_string(), "faster.toml".to_string()];
     let comparison = Comparison::new(&base, &alts, &labels, &tally, opts.seed);
-    let maps = paired_run_coverage(&base, &alts, 6, &[0..opts.trials], 10, &|_| {});
+    let maps = paired_run_coverage(&base, &alts, 6, std::slice::from_ref(&(0..opts.trials)), 10, &|_| {});
     let meta = RunMeta { date_utc: "2026-01-01".into(), map_grid: "test".into() };
     let dir = tempfile::tempdir().unwrap();
     compare_report::write(dir.path(), &base, &alts, &comparison, &maps, &meta, 1).unwrap();
