@@ -318,13 +318,21 @@ impl<'m> Engine<'m> {
     /// a higher grounding probability is grounded on every day a lower one is.
     fn new_day(&mut self, day: u64) {
         for (g, a) in self.model.assets.iter().enumerate() {
-            let key = self.group_key[g];
-            let mut service = self.keys.stream(Purpose::Service, key, day);
-            for u in &mut self.units[self.group_start[g]..self.group_start[g + 1]] {
-                u.serviceable = unit(&mut service) < a.serviceability;
+            let units = &mut self.units[self.group_start[g]..self.group_start[g + 1]];
+            // A draw in [0, 1) is always below a serviceability of 1 and never below a grounding
+            // probability of 0: such days are certain, and each stream is keyed by its group or
+            // area and day alone, so skipping its draws moves no other draw.
+            if a.serviceability >= 1.0 {
+                units.iter_mut().for_each(|u| u.serviceable = true);
+            } else {
+                let mut service = self.keys.stream(Purpose::Service, self.group_key[g], day);
+                for u in units {
+                    u.serviceable = unit(&mut service) < a.serviceability;
+                }
             }
-            let weather = unit(&mut self.keys.stream(Purpose::Weather, self.weather_key[g], day));
-            self.grounded[g] = a.flies() && weather < self.model.grounding_on(g, day);
+            let grounding = if a.flies() { self.model.grounding_on(g, day) } else { 0.0 };
+            self.grounded[g] =
+                grounding > 0.0 && unit(&mut self.keys.stream(Purpose::Weather, self.weather_key[g], day)) < grounding;
             if let Some(log) = &mut self.day_log {
                 let units = &self.units[self.group_start[g]..self.group_start[g + 1]];
                 log.push(DayTrace {

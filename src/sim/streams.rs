@@ -85,9 +85,25 @@ impl TrialKeys {
     }
 
     /// The stream for `purpose` of the thing keyed `a`, `b` (use 0 for a part not needed).
+    #[inline]
     pub fn stream(&self, purpose: Purpose, a: u64, b: u64) -> Stream {
-        Stream::seed_from_u64(combine(combine(combine(self.0, purpose as u64), a), b))
+        seed_stream(combine(combine(combine(self.0, purpose as u64), a), b))
     }
+}
+
+/// The same generator as `Stream::seed_from_u64(key)`: four SplitMix64 outputs as the state.
+/// Written out because the library's version fills the seed through a byte-wise generic path
+/// that is not inlined, and streams are seeded hundreds of times a trial; the results must not
+/// move, so a test holds it to the library's.
+#[inline]
+fn seed_stream(key: u64) -> Stream {
+    const PHI: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut seed = [0u8; 32];
+    for (k, chunk) in seed.chunks_exact_mut(8).enumerate() {
+        chunk.copy_from_slice(&mix(key.wrapping_add(PHI.wrapping_mul(k as u64 + 1))).to_le_bytes());
+    }
+    // from_seed maps an all-zero state to the library's fallback, as seed_from_u64 does.
+    Stream::from_seed(seed)
 }
 
 #[cfg(test)]
@@ -111,6 +127,19 @@ mod tests {
             k.stream(Purpose::Incident, 2, 1),
         ] {
             assert_ne!(base, first(other));
+        }
+    }
+
+    #[test]
+    fn streams_are_seeded_as_the_library_seeds_them() {
+        // Every key's stream must be the library's, or every figure would move.
+        let mut keys: Vec<u64> = vec![0, 1, u64::MAX, 0x9e37_79b9_7f4a_7c15, 0u64.wrapping_sub(0x9e37_79b9_7f4a_7c15)];
+        keys.extend((0..10_000u64).map(mix));
+        for key in keys {
+            let (mut ours, mut theirs) = (seed_stream(key), Stream::seed_from_u64(key));
+            for _ in 0..8 {
+                assert_eq!(ours.next_u64(), theirs.next_u64(), "key {key:#x}");
+            }
         }
     }
 
