@@ -14,11 +14,45 @@
 //! part); it seeds a Xoshiro256++ generator, which costs a few nanoseconds, so streams can be
 //! made per incident, per casualty and per sortie without slowing the hot loop.
 
-use rand::SeedableRng;
-use rand_xoshiro::Xoshiro256PlusPlus;
+use rand::TryRng;
+use std::convert::Infallible;
 
-/// The generator behind every stream: named, so results are portable across rand releases.
-pub type Stream = Xoshiro256PlusPlus;
+/// The generator behind every stream: Xoshiro256++ (Blackman and Vigna), written here so
+/// results are portable across rand releases and a stream is seeded straight from its key.
+/// It draws exactly what `rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(key)` draws (the
+/// generator the streams have always used); a test holds it to that.
+#[derive(Debug, Clone)]
+pub struct Stream {
+    s: [u64; 4],
+}
+
+impl TryRng for Stream {
+    type Error = Infallible;
+
+    /// The upper half of the next word, as the library takes it (the low bits are weaker).
+    #[inline]
+    fn try_next_u32(&mut self) -> Result<u32, Infallible> {
+        Ok((self.try_next_u64()? >> 32) as u32)
+    }
+
+    #[inline]
+    fn try_next_u64(&mut self) -> Result<u64, Infallible> {
+        let s = &mut self.s;
+        let out = s[0].wrapping_add(s[3]).rotate_left(23).wrapping_add(s[0]);
+        let t = s[1] << 17;
+        s[2] ^= s[0];
+        s[3] ^= s[1];
+        s[1] ^= s[2];
+        s[0] ^= s[3];
+        s[2] ^= t;
+        s[3] = s[3].rotate_left(45);
+        Ok(out)
+    }
+
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Infallible> {
+        rand::rand_core::utils::fill_bytes_via_next_word(dst, || self.try_next_u64())
+    }
+}
 
 /// What a stream is for; the discriminants are part of the key, so they must never change.
 #[derive(Debug, Clone, Copy)]
@@ -123,25 +157,20 @@ impl TrialKeys {
     }
 }
 
-/// The same generator as `Stream::seed_from_u64(key)`: four SplitMix64 outputs as the state.
-/// Written out because the library's version fills the seed through a byte-wise generic path
-/// that is not inlined, and streams are seeded hundreds of times a trial; the results must not
-/// move, so a test holds it to the library's.
+/// The stream of `key`: four SplitMix64 outputs as the state, as the library's `seed_from_u64`
+/// makes it. `mix` is a bijection, so no two outputs are zero together and the all-zero state,
+/// which the library would remap, cannot arise.
 #[inline]
-fn seed_stream(key: u64) -> Stream {
+pub fn seed_stream(key: u64) -> Stream {
     const PHI: u64 = 0x9e37_79b9_7f4a_7c15;
-    let mut seed = [0u8; 32];
-    for (k, chunk) in seed.chunks_exact_mut(8).enumerate() {
-        chunk.copy_from_slice(&mix(key.wrapping_add(PHI.wrapping_mul(k as u64 + 1))).to_le_bytes());
-    }
-    // from_seed maps an all-zero state to the library's fallback, as seed_from_u64 does.
-    Stream::from_seed(seed)
+    Stream { s: [1u64, 2, 3, 4].map(|k| mix(key.wrapping_add(PHI.wrapping_mul(k)))) }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rand::Rng;
+    use rand::{Rng, SeedableRng};
+    use rand_xoshiro::Xoshiro256PlusPlus;
 
     #[test]
     fn streams_differ_by_every_part_and_repeat_for_the_same_key() {
@@ -170,7 +199,7 @@ mod tests {
         };
         for p in Purpose::ALL {
             let (mut ours, mut direct) =
-                (TrialKeys::new(1012, 77).stream(p, 5, 9), Stream::seed_from_u64(key(1012, 77, p, 5, 9)));
+                (TrialKeys::new(1012, 77).stream(p, 5, 9), Xoshiro256PlusPlus::seed_from_u64(key(1012, 77, p, 5, 9)));
             assert_eq!(ours.next_u64(), direct.next_u64(), "{p:?}");
         }
     }
@@ -181,10 +210,17 @@ mod tests {
         let mut keys: Vec<u64> = vec![0, 1, u64::MAX, 0x9e37_79b9_7f4a_7c15, 0u64.wrapping_sub(0x9e37_79b9_7f4a_7c15)];
         keys.extend((0..10_000u64).map(mix));
         for key in keys {
-            let (mut ours, mut theirs) = (seed_stream(key), Stream::seed_from_u64(key));
+            let (mut ours, mut theirs) = (seed_stream(key), Xoshiro256PlusPlus::seed_from_u64(key));
             for _ in 0..8 {
                 assert_eq!(ours.next_u64(), theirs.next_u64(), "key {key:#x}");
             }
+            // Every way a distribution may read the stream.
+            assert_eq!(ours.next_u32(), theirs.next_u32(), "key {key:#x}");
+            let (mut a, mut b) = ([0u8; 13], [0u8; 13]);
+            ours.fill_bytes(&mut a);
+            theirs.fill_bytes(&mut b);
+            assert_eq!(a, b, "key {key:#x}");
+            assert_eq!(ours.next_u64(), theirs.next_u64(), "key {key:#x}");
         }
     }
 
