@@ -393,7 +393,6 @@ pub fn unit<R: Rng + ?Sized>(rng: &mut R) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rand::SeedableRng;
 
     fn all_shapes() -> Vec<DistSpec> {
         vec![
@@ -425,8 +424,8 @@ mod tests {
         for spec in all_shapes() {
             let (a, b) = (spec.compile(true).unwrap(), spec.scaled(0.5).compile(true).unwrap());
             assert!((spec.scaled(0.5).mean() - spec.mean() / 2.0).abs() < 1e-12);
-            let mut ra = crate::sim::streams::Stream::seed_from_u64(7);
-            let mut rb = crate::sim::streams::Stream::seed_from_u64(7);
+            let mut ra = crate::sim::streams::seed_stream(7);
+            let mut rb = crate::sim::streams::seed_stream(7);
             for _ in 0..1000 {
                 let (x, y) = (a.sample(&mut ra), b.sample(&mut rb));
                 assert!((y - x / 2.0).abs() <= 1e-9 * x.abs().max(1.0), "{spec}: {x} halved is not {y}");

@@ -74,6 +74,17 @@ pub enum Level {
     Level3,
 }
 
+/// `t.rem_euclid(MIN_PER_DAY)`, the same value (a zero may lose its sign, which no comparison
+/// sees), without the software `fmod` behind `rem_euclid`
+/// (the daylight checks run on every dispatch). The midnight before `t` is a whole number of
+/// minutes, so `t` minus it is exact for any time the engine holds; when the quotient rounds up
+/// to the next day the difference is a hair below zero, and adding a day back is exact too.
+#[inline]
+pub fn minute_of_day(t: f64) -> f64 {
+    let m = t - (t / MIN_PER_DAY).floor() * MIN_PER_DAY;
+    if m < 0.0 { m + MIN_PER_DAY } else { m }
+}
+
 /// Local daylight, in minutes after midnight: the same every day, or computed day by day.
 #[derive(Debug, Clone)]
 pub struct Daylight {
@@ -107,14 +118,14 @@ impl Daylight {
 
     #[inline]
     pub fn is_day(&self, t: f64) -> bool {
-        let (d, m) = (self.on(t), t.rem_euclid(MIN_PER_DAY));
+        let (d, m) = (self.on(t), minute_of_day(t));
         m >= d.sunrise_min && m < d.sunset_min
     }
 
     /// Whether `t` falls between dawn and dusk, when a day-only aircraft may be in the air.
     #[inline]
     pub fn can_fly(&self, t: f64) -> bool {
-        let (d, m) = (self.on(t), t.rem_euclid(MIN_PER_DAY));
+        let (d, m) = (self.on(t), minute_of_day(t));
         m >= d.dawn_min && m < d.dusk_min
     }
 
@@ -480,5 +491,32 @@ impl Model {
 
     pub fn unit_count(&self) -> usize {
         self.assets.iter().map(|a| a.count as usize).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn minute_of_day_is_rem_euclid() {
+        // Whole minutes, times a hair either side of each midnight (where the quotient rounds),
+        // fractions, a spread up to the largest times validation allows, negatives and never.
+        let mut times = vec![0.0, -0.0, 1e-300, -1e-300, f64::INFINITY, f64::NAN, 1e6, 1e12];
+        for day in 0..2000u32 {
+            let midnight = f64::from(day) * MIN_PER_DAY;
+            times.extend([midnight, midnight.next_up(), midnight.next_down(), midnight + 0.1, -midnight - 0.3]);
+        }
+        let mut x = 0x2545_f491_4f6c_dd1d_u64;
+        for _ in 0..200_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            times.push((x >> 11) as f64 / (1u64 << 53) as f64 * 2e6);
+        }
+        for t in times {
+            let (ours, theirs) = (minute_of_day(t), t.rem_euclid(MIN_PER_DAY));
+            assert!(ours == theirs || (ours.is_nan() && theirs.is_nan()), "{t:e}: {ours} vs {theirs}");
+        }
     }
 }

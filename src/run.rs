@@ -21,12 +21,10 @@ pub struct RunOptions {
 /// (seed, trial index) and the tally holds only integers, so the result does not depend on the
 /// number of threads or on how rayon splits the work.
 pub fn run_batch(model: &Model, seed: u64, first: u64, count: u64, progress: &(dyn Fn(u64) + Sync)) -> Tally {
-    // Each parallel piece builds an engine and a tally (about a megabyte of histograms) and
-    // merges it at the end, so work is handed out in blocks of trials to keep pieces few.
-    const BLOCK: u64 = 64;
     let blocks = count.div_ceil(BLOCK) as usize;
     (0..blocks)
         .into_par_iter()
+        .with_min_len(min_blocks_per_piece(blocks))
         .fold(
             || (Engine::new(model), Tally::new(model)),
             |(mut engine, mut tally), b| {
@@ -40,13 +38,24 @@ pub fn run_batch(model: &Model, seed: u64, first: u64, count: u64, progress: &(d
             },
         )
         .map(|(_, t)| t)
-        .reduce(
-            || Tally::new(model),
-            |mut a, b| {
-                a.merge(&b);
-                a
-            },
-        )
+        .reduce_with(|mut a, b| {
+            a.merge(&b);
+            a
+        })
+        .unwrap_or_else(|| Tally::new(model))
+}
+
+/// Trials are handed out in blocks, the unit of progress.
+pub const BLOCK: u64 = 64;
+
+/// The fewest blocks a parallel piece takes. Each piece builds an engine and a tally (about a
+/// megabyte of histograms, zeroed page by page as the trials first touch it) and merges it at
+/// the end, which costs as much as dozens of trials; left to itself rayon splits a short batch
+/// into a piece per block, so that on two threads a 400-trial batch ran slower than on one.
+/// About two pieces a thread keep that cost small and still let an idle thread take half of a
+/// busy one's remaining work.
+pub fn min_blocks_per_piece(blocks: usize) -> usize {
+    blocks.div_ceil(2 * rayon::current_num_threads()).max(1)
 }
 
 /// Widest half-width among the overall intervals of the three steps.

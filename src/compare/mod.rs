@@ -11,7 +11,7 @@
 //! order-free, so a comparison is byte-identical at any thread count.
 
 use crate::model::Model;
-use crate::run::RunOptions;
+use crate::run::{BLOCK, RunOptions, min_blocks_per_piece};
 use crate::scenario::{Problem, ScenarioError};
 use crate::sim::Engine;
 use crate::stats::Tally;
@@ -288,10 +288,10 @@ pub fn run_paired_batch(
     count: u64,
     progress: &(dyn Fn(u64) + Sync),
 ) -> PairedTally {
-    const BLOCK: u64 = 64;
     let blocks = count.div_ceil(BLOCK) as usize;
     (0..blocks)
         .into_par_iter()
+        .with_min_len(min_blocks_per_piece(blocks))
         .fold(
             || (Engine::new(base), alts.iter().map(Engine::new).collect::<Vec<_>>(), PairedTally::new(base, alts)),
             |(mut eb, mut eas, mut tally), b| {
@@ -324,13 +324,11 @@ pub fn run_paired_batch(
             },
         )
         .map(|(_, _, t)| t)
-        .reduce(
-            || PairedTally::new(base, alts),
-            |mut a, b| {
-                a.merge(&b);
-                a
-            },
-        )
+        .reduce_with(|mut a, b| {
+            a.merge(&b);
+            a
+        })
+        .unwrap_or_else(|| PairedTally::new(base, alts))
 }
 
 /// Runs the comparison the options ask for. With a precision, batches are added until every

@@ -3,7 +3,6 @@
 use super::events::{Kind, QueuedPatient};
 use super::streams::{Purpose, combine};
 use super::{Engine, Incident, NEVER, Sortie};
-use crate::geo::Point;
 use crate::model::{Access, AssetGroup, Care, Delivery, MIN_PER_DAY};
 use crate::stats::tally::{Phase, Tally, to_mmin};
 use std::ops::Range;
@@ -19,15 +18,14 @@ impl Engine<'_> {
         let a = &m.assets[g];
         let inc = &mut self.incidents[sortie.incident as usize];
         inc.first_arrival = inc.first_arrival.min(now);
-        let (pos, zone, transfer, access) = (inc.pos, inc.zone as usize, inc.transfer, inc.access);
+        let (zone, transfer, access) = (inc.zone as usize, inc.transfer, inc.access);
         let access = &access;
         let carried = sortie.slot_start as usize..(sortie.slot_start + sortie.slot_len) as usize;
         let surgical = self.slots[carried.clone()].iter().any(|&c| self.casualties[c as usize].needs_surgery);
         let on_scene = a.on_scene_min.sample(&mut self.keys.stream(Purpose::Scene, sortie.key, 0));
         let (f, to_facility) = self.destination(
-            a,
-            access,
-            pos,
+            g,
+            sortie.incident as usize,
             surgical && (transfer || a.delivers_to != Delivery::Nearest),
             now,
             now + on_scene,
@@ -158,6 +156,7 @@ impl Engine<'_> {
             next_unassigned: slot_start,
             transfer: true,
         });
+        self.grow_legs();
         self.push(request_t, Kind::TransferRequest(i));
     }
 
@@ -221,37 +220,30 @@ impl Engine<'_> {
     }
 }
 
-/// The nearest facility to `pos`, by this asset's travel time, that can operate (when
+/// The nearest facility to an incident, by this asset's travel time, that can operate (when
 /// `needs_table`) or resuscitate, and the minutes to reach it. Validation guarantees one exists.
 impl Engine<'_> {
-    /// Where a lift leaving `pos` at `leave_t` (deciding at `now`) takes its casualties, and the minutes to get
-    /// there: the nearest facility, by this asset's travel time, that can operate (when
+    /// Where a lift leaving incident `i`'s place at `leave_t` (deciding at `now`) takes its
+    /// casualties, and the minutes to get there: the nearest facility, by this asset's travel time, that can operate (when
     /// `needs_table`) or resuscitate; with `delivers_to = "soonest"`, among those that operate,
     /// the one expected to start the operation first. Validation guarantees one exists.
-    pub(super) fn destination(
-        &self,
-        a: &AssetGroup,
-        access: &Access,
-        pos: Point,
-        needs_table: bool,
-        now: f64,
-        leave_t: f64,
-    ) -> (usize, f64) {
+    pub(super) fn destination(&self, g: usize, i: usize, needs_table: bool, now: f64, leave_t: f64) -> (usize, f64) {
+        let a = &self.model.assets[g];
         let queue_aware = needs_table && a.delivers_to == Delivery::Soonest;
         let (mut best, mut best_t, mut best_travel) = (0, NEVER, NEVER);
-        for (i, f) in self.model.facilities.iter().enumerate() {
+        for (fi, f) in self.model.facilities.iter().enumerate() {
             if !(if needs_table { f.surgery } else { f.resuscitation }) || !a.lands_at(f) {
                 continue;
             }
-            let travel = a.travel_min(pos.distance_km(&f.pos), access);
+            let travel = self.facility_leg_min(i, g, fi);
             let t = if queue_aware {
                 let ready = leave_t + travel + f.handover_min.mean();
-                ready + self.theatre_wait(i, now, ready)
+                ready + self.theatre_wait(fi, now, ready)
             } else {
                 travel
             };
             if t < best_t {
-                (best, best_t, best_travel) = (i, t, travel);
+                (best, best_t, best_travel) = (fi, t, travel);
             }
         }
         (best, best_travel)

@@ -35,7 +35,7 @@ impl Engine<'_> {
             let a = &m.assets[g];
             // Approval and launch alone (no escort, no flight) bound a day-only aircraft's
             // sortie below: if they do not fit before dusk, the whole sortie cannot.
-            let departs_by_dusk = || m.daylight.flight_fits(now, a.approval_min.mean() + a.launch_day_min.mean());
+            let departs_by_dusk = || m.daylight.flight_fits(now, self.least_departure_min[g]);
             u.idle && u.serviceable && !self.grounded[g] && (!a.day_only() || departs_by_dusk())
         })
     }
@@ -96,14 +96,15 @@ impl Engine<'_> {
             // Travel (and for a transfer, delivery) time, computed once a candidate unit is found.
             let mut leg: Option<f64> = None;
             let leg_min = || {
-                let mut leg = a.travel_min(a.pos.distance_km(&inc.pos), access);
+                let mut leg = self.base_leg_min(i, g);
                 if inc.transfer {
                     // A transfer is judged by when it delivers to surgery, not when it arrives.
                     leg += a.on_scene_min.mean()
                         + m.facilities
                             .iter()
-                            .filter(|f| f.surgery && a.lands_at(f))
-                            .map(|f| a.travel_min(inc.pos.distance_km(&f.pos), access))
+                            .enumerate()
+                            .filter(|(_, f)| f.surgery && a.lands_at(f))
+                            .map(|(f, _)| self.facility_leg_min(i, g, f))
                             .fold(NEVER, f64::min);
                 }
                 leg
@@ -111,7 +112,7 @@ impl Engine<'_> {
             // A day-only aircraft must have landed its casualties before dusk: its flight from
             // departure to the facility, planned with mean times, once a candidate unit is found.
             let mut flight: Option<f64> = None;
-            let flight_min = || if a.day_only() { self.planned_flight_min(a, i, now) } else { 0.0 };
+            let flight_min = || if a.day_only() { self.planned_flight_min(g, i, now) } else { 0.0 };
             let mut idle_seen = false;
             for u in self.group_start[g]..self.group_start[g + 1] {
                 let unit = &self.units[u];
@@ -122,7 +123,7 @@ impl Engine<'_> {
                 idle_seen |= unit.idle;
                 let from = if unit.idle { now } else { unit.free_at };
                 let flight = *flight.get_or_insert_with(flight_min);
-                let Some((start, pre)) = self.earliest_launch(a, access, from, flight) else { continue };
+                let Some((start, pre)) = self.earliest_launch(g, access, from, flight) else { continue };
                 let ready = unit.idle && start == now;
                 if !ready && !wait_for_better {
                     continue;
@@ -140,18 +141,13 @@ impl Engine<'_> {
     /// length: at once, or for a day-only aircraft whose departure and `flight` (to the
     /// facility where it lands) would not end by dusk, at the next dawn. None if even a sortie
     /// started at dawn would not end by dusk: such a lift is never flown by this group.
-    pub(super) fn earliest_launch(
-        &self,
-        a: &AssetGroup,
-        access: &Access,
-        from: f64,
-        flight: f64,
-    ) -> Option<(f64, f64)> {
+    pub(super) fn earliest_launch(&self, g: usize, access: &Access, from: f64, flight: f64) -> Option<(f64, f64)> {
         if from == NEVER {
             return None;
         }
+        let a = &self.model.assets[g];
         let daylight = &self.model.daylight;
-        let pre = |t: f64| a.planned_departure_min(daylight.is_day(t), access);
+        let pre = |t: f64| self.departure_min[g][usize::from(!daylight.is_day(t))][usize::from(access.escort_required)];
         if !a.day_only() || daylight.flight_fits(from, pre(from) + flight) {
             return Some((from, pre(from)));
         }
@@ -161,12 +157,12 @@ impl Engine<'_> {
 
     /// Planned minutes from departure until a lift of incident `i`'s next casualties by group
     /// `a` lands at the facility it would deliver to: travel, mean on-scene time, travel on.
-    fn planned_flight_min(&self, a: &AssetGroup, i: usize, now: f64) -> f64 {
-        let inc = &self.incidents[i];
-        let to_scene = a.travel_min(a.pos.distance_km(&inc.pos), &inc.access);
+    fn planned_flight_min(&self, g: usize, i: usize, now: f64) -> f64 {
+        let a = &self.model.assets[g];
+        let to_scene = self.base_leg_min(i, g);
         let leave_t = now + to_scene + a.on_scene_min.mean();
         let needs_table = self.lift_slots(a, i).1;
-        let (_, on) = self.destination(a, &inc.access, inc.pos, needs_table, now, leave_t);
+        let (_, on) = self.destination(g, i, needs_table, now, leave_t);
         to_scene + a.on_scene_min.mean() + on
     }
 
@@ -201,7 +197,7 @@ impl Engine<'_> {
         let approval = a.approval_min.sample(&mut draw(0));
         let launch = if m.daylight.is_day(now) { &a.launch_day_min } else { &a.launch_night_min }.sample(&mut draw(1));
         let escort = if access.escort_required { a.escort_min.sample(&mut draw(2)) } else { 0.0 };
-        let travel = a.travel_min(a.pos.distance_km(&inc.pos), access);
+        let travel = self.base_leg_min(i, g);
         let (take, needs_table) = self.lift_slots(a, i);
         let inc = &self.incidents[i];
         let slot_start = inc.next_unassigned;
@@ -228,14 +224,7 @@ impl Engine<'_> {
         // best-arrival dispatcher reads it.
         self.units[u].free_at = NEVER;
         if m.dispatch == Dispatch::BestArrival {
-            let (f, to_facility) = self.destination(
-                a,
-                access,
-                self.incidents[i].pos,
-                needs_table,
-                now,
-                on_scene_t + a.on_scene_min.mean(),
-            );
+            let (f, to_facility) = self.destination(g, i, needs_table, now, on_scene_t + a.on_scene_min.mean());
             let leave_t = on_scene_t + a.on_scene_min.mean() + to_facility + a.turnaround_min.mean();
             self.units[u].free_at = self.home_t(a, leave_t, a.travel_min(m.facility_to_base_km[f][g], access));
         }

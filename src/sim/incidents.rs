@@ -79,6 +79,7 @@ impl Engine<'_> {
         // Casualties were created incident by incident, so each incident's slots are its own.
         self.slots.extend(0..self.casualties.len() as u32);
         self.originals = self.incidents.len();
+        self.grow_legs();
     }
 
     /// Incident `number` of zone `z` at `wound_t`; with `probe`, instead one T1 casualty who

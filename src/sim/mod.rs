@@ -24,6 +24,7 @@ use crate::geo::Point;
 use crate::model::{Access, MIN_PER_DAY, Model};
 use crate::stats::tally::{Groups, PHASES, Tally};
 use events::{Event, Kind, QueuedPatient};
+use std::cell::Cell;
 use std::collections::BinaryHeap;
 use streams::{Purpose, TrialKeys, id_key};
 
@@ -133,6 +134,16 @@ pub struct Engine<'m> {
     /// Casualties on their way to each facility for an operation, for queue-aware delivery.
     inbound: Vec<u32>,
     table_queue: Vec<BinaryHeap<QueuedPatient>>,
+    /// Each asset group's planned minutes from tasking to departure, [by night][escorted], and
+    /// the least a day-only aircraft needs before it departs (approval and launch by day): the
+    /// means the dispatcher plans with, summed once rather than on every dispatch.
+    departure_min: Vec<[[f64; 2]; 2]>,
+    least_departure_min: Vec<f64>,
+    /// Planned minutes from each incident, for each asset group, to the group's base and then to
+    /// each facility (`(incident * groups + group) * (1 + facilities) + place`), computed when
+    /// first asked for (NaN until then): the dispatcher asks for the same legs again and again
+    /// while a request waits, and each costs a great-circle distance and divisions.
+    legs: Vec<Cell<f64>>,
     /// When each first-aider of the incident being generated is next free (reused buffer).
     aider_free: Vec<f64>,
     /// With a report: each busy spell of a unit (resource = asset group) or an operating table
@@ -182,6 +193,26 @@ impl<'m> Engine<'m> {
             ops_left: model.facilities.iter().map(|f| f.operations_per_day).collect(),
             inbound: vec![0; model.facilities.len()],
             table_queue: vec![BinaryHeap::new(); model.facilities.len()],
+            departure_min: model
+                .assets
+                .iter()
+                .map(|a| {
+                    // Only the escort rule of the access matters to the departure.
+                    let pre = |by_day, escort_required| {
+                        let access = Access {
+                            road_factor: 1.0,
+                            speed_factor: 1.0,
+                            air_only: false,
+                            escort_required,
+                            airstrip: false,
+                        };
+                        a.planned_departure_min(by_day, &access)
+                    };
+                    [[pre(true, false), pre(true, true)], [pre(false, false), pre(false, true)]]
+                })
+                .collect(),
+            least_departure_min: model.assets.iter().map(|a| a.approval_min.mean() + a.launch_day_min.mean()).collect(),
+            legs: Vec::new(),
             aider_free: Vec::new(),
             busy_log: None,
             aider_tier: Vec::new(),
@@ -231,6 +262,7 @@ impl<'m> Engine<'m> {
         self.casualties.clear();
         self.slots.clear();
         self.sorties.clear();
+        self.legs.clear();
         self.heap.clear();
         self.waiting.clear();
         self.seq = 0;
@@ -243,6 +275,39 @@ impl<'m> Engine<'m> {
             self.inbound[f] = 0;
             self.table_queue[f].clear();
         }
+    }
+
+    /// Legs cached per incident and group: to the base, then to each facility.
+    fn places(&self) -> usize {
+        1 + self.model.facilities.len()
+    }
+
+    /// Makes room in the leg cache for the incidents added since it last grew.
+    fn grow_legs(&mut self) {
+        self.legs.resize(self.incidents.len() * self.model.assets.len() * self.places(), Cell::new(f64::NAN));
+    }
+
+    /// Planned minutes for asset group `g` between incident `i` and the group's base.
+    fn base_leg_min(&self, i: usize, g: usize) -> f64 {
+        self.leg_min(i, g, 0, || self.model.assets[g].pos)
+    }
+
+    /// Planned minutes for asset group `g` between incident `i` and facility `f`.
+    fn facility_leg_min(&self, i: usize, g: usize, f: usize) -> f64 {
+        self.leg_min(i, g, 1 + f, || self.model.facilities[f].pos)
+    }
+
+    #[inline]
+    fn leg_min(&self, i: usize, g: usize, place: usize, pos: impl FnOnce() -> Point) -> f64 {
+        let cell = &self.legs[(i * self.model.assets.len() + g) * self.places() + place];
+        let cached = cell.get();
+        if !cached.is_nan() {
+            return cached;
+        }
+        let inc = &self.incidents[i];
+        let leg = self.model.assets[g].travel_min(pos().distance_km(&inc.pos), &inc.access);
+        cell.set(leg);
+        leg
     }
 
     fn push(&mut self, t: f64, kind: Kind) {
@@ -325,13 +390,21 @@ impl<'m> Engine<'m> {
     /// a higher grounding probability is grounded on every day a lower one is.
     fn new_day(&mut self, day: u64) {
         for (g, a) in self.model.assets.iter().enumerate() {
-            let key = self.group_key[g];
-            let mut service = self.keys.stream(Purpose::Service, key, day);
-            for u in &mut self.units[self.group_start[g]..self.group_start[g + 1]] {
-                u.serviceable = unit(&mut service) < a.serviceability;
+            let units = &mut self.units[self.group_start[g]..self.group_start[g + 1]];
+            // A draw in [0, 1) is always below a serviceability of 1 and never below a grounding
+            // probability of 0: such days are certain, and each stream is keyed by its group or
+            // area and day alone, so skipping its draws moves no other draw.
+            if a.serviceability >= 1.0 {
+                units.iter_mut().for_each(|u| u.serviceable = true);
+            } else {
+                let mut service = self.keys.stream(Purpose::Service, self.group_key[g], day);
+                for u in units {
+                    u.serviceable = unit(&mut service) < a.serviceability;
+                }
             }
-            let weather = unit(&mut self.keys.stream(Purpose::Weather, self.weather_key[g], day));
-            self.grounded[g] = a.flies() && weather < self.model.grounding_on(g, day);
+            let grounding = if a.flies() { self.model.grounding_on(g, day) } else { 0.0 };
+            self.grounded[g] =
+                grounding > 0.0 && unit(&mut self.keys.stream(Purpose::Weather, self.weather_key[g], day)) < grounding;
             if let Some(log) = &mut self.day_log {
                 let units = &self.units[self.group_start[g]..self.group_start[g + 1]];
                 log.push(DayTrace {

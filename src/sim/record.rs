@@ -65,14 +65,14 @@ impl Engine<'_> {
                 let rel = (t - origin).max(0.0);
                 let rel_ms = to_ms(rel);
                 let ok = reached && rel_ms <= deadline_ms[step][sev];
+                // Converted once for the four groups the casualty counts in.
+                let rel_mmin = if reached { to_mmin(rel) } else { 0 };
                 for g in in_groups {
                     let cell = tally.cell_mut(g, step);
                     cell.n += 1;
                     cell.compliant += ok as u64;
-                    if reached {
-                        cell.reached += 1;
-                        cell.time_sum_mmin += to_mmin(rel);
-                    }
+                    cell.reached += reached as u64;
+                    cell.time_sum_mmin += rel_mmin;
                     tally.hist_add(g, step, reached.then_some(rel_ms));
                     let tc = &mut self.trial_counts[g * 3 + step];
                     tc.0 += 1;

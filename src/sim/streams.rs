@@ -14,11 +14,45 @@
 //! part); it seeds a Xoshiro256++ generator, which costs a few nanoseconds, so streams can be
 //! made per incident, per casualty and per sortie without slowing the hot loop.
 
-use rand::SeedableRng;
-use rand_xoshiro::Xoshiro256PlusPlus;
+use rand::TryRng;
+use std::convert::Infallible;
 
-/// The generator behind every stream: named, so results are portable across rand releases.
-pub type Stream = Xoshiro256PlusPlus;
+/// The generator behind every stream: Xoshiro256++ (Blackman and Vigna), written here so
+/// results are portable across rand releases and a stream is seeded straight from its key.
+/// It draws exactly what `rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(key)` draws (the
+/// generator the streams have always used); a test holds it to that.
+#[derive(Debug, Clone)]
+pub struct Stream {
+    s: [u64; 4],
+}
+
+impl TryRng for Stream {
+    type Error = Infallible;
+
+    /// The upper half of the next word, as the library takes it (the low bits are weaker).
+    #[inline]
+    fn try_next_u32(&mut self) -> Result<u32, Infallible> {
+        Ok((self.try_next_u64()? >> 32) as u32)
+    }
+
+    #[inline]
+    fn try_next_u64(&mut self) -> Result<u64, Infallible> {
+        let s = &mut self.s;
+        let out = s[0].wrapping_add(s[3]).rotate_left(23).wrapping_add(s[0]);
+        let t = s[1] << 17;
+        s[2] ^= s[0];
+        s[3] ^= s[1];
+        s[1] ^= s[2];
+        s[0] ^= s[3];
+        s[2] ^= t;
+        s[3] = s[3].rotate_left(45);
+        Ok(out)
+    }
+
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Infallible> {
+        rand::rand_core::utils::fill_bytes_via_next_word(dst, || self.try_next_u64())
+    }
+}
 
 /// What a stream is for; the discriminants are part of the key, so they must never change.
 #[derive(Debug, Clone, Copy)]
@@ -77,25 +111,68 @@ pub fn id_key(id: &str) -> u64 {
     mix(h)
 }
 
+impl Purpose {
+    /// Every purpose, for the keys a trial derives once. A new purpose goes here too: until it
+    /// does, its key is left zero, which `stream` refuses in every debug build and test.
+    const ALL: [Purpose; 15] = [
+        Purpose::Arrivals,
+        Purpose::Incident,
+        Purpose::Place,
+        Purpose::Casualty,
+        Purpose::Service,
+        Purpose::Weather,
+        Purpose::Tasking,
+        Purpose::Scene,
+        Purpose::Handover,
+        Purpose::Surgery,
+        Purpose::ProbeTime,
+        Purpose::FirstAid,
+        Purpose::Outcome,
+        Purpose::Clearance,
+        Purpose::Prevention,
+    ];
+}
+
 /// The keys of one trial: every stream of the trial derives from (seed, trial index).
 #[derive(Debug, Clone, Copy)]
-pub struct TrialKeys(u64);
+pub struct TrialKeys {
+    /// The trial's key extended with each purpose, by discriminant: derived once per trial
+    /// rather than once per stream (hundreds a trial).
+    by_purpose: [u64; Purpose::Prevention as usize + 1],
+}
 
 impl TrialKeys {
     pub fn new(seed: u64, trial: u64) -> TrialKeys {
-        TrialKeys(combine(combine(0x6361_7365_7661_6321, seed), trial))
+        let key = combine(combine(0x6361_7365_7661_6321, seed), trial);
+        let mut by_purpose = [0; Purpose::Prevention as usize + 1];
+        for p in Purpose::ALL {
+            by_purpose[p as usize] = combine(key, p as u64);
+        }
+        TrialKeys { by_purpose }
     }
 
     /// The stream for `purpose` of the thing keyed `a`, `b` (use 0 for a part not needed).
+    #[inline]
     pub fn stream(&self, purpose: Purpose, a: u64, b: u64) -> Stream {
-        Stream::seed_from_u64(combine(combine(combine(self.0, purpose as u64), a), b))
+        debug_assert_ne!(self.by_purpose[purpose as usize], 0, "{purpose:?} is missing from Purpose::ALL");
+        seed_stream(combine(combine(self.by_purpose[purpose as usize], a), b))
     }
+}
+
+/// The stream of `key`: four SplitMix64 outputs as the state, as the library's `seed_from_u64`
+/// makes it. `mix` is a bijection, so no two outputs are zero together and the all-zero state,
+/// which the library would remap, cannot arise.
+#[inline]
+pub fn seed_stream(key: u64) -> Stream {
+    const PHI: u64 = 0x9e37_79b9_7f4a_7c15;
+    Stream { s: [1u64, 2, 3, 4].map(|k| mix(key.wrapping_add(PHI.wrapping_mul(k)))) }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rand::Rng;
+    use rand::{Rng, SeedableRng};
+    use rand_xoshiro::Xoshiro256PlusPlus;
 
     #[test]
     fn streams_differ_by_every_part_and_repeat_for_the_same_key() {
@@ -113,6 +190,39 @@ mod tests {
             k.stream(Purpose::Incident, 2, 1),
         ] {
             assert_ne!(base, first(other));
+        }
+    }
+
+    #[test]
+    fn a_stream_is_keyed_by_seed_trial_purpose_and_parts_in_that_order() {
+        // The key chain written out, so the per-trial table of purposes cannot move a stream.
+        let key = |seed, trial, p: Purpose, a, b| {
+            combine(combine(combine(combine(combine(0x6361_7365_7661_6321, seed), trial), p as u64), a), b)
+        };
+        for p in Purpose::ALL {
+            let (mut ours, mut direct) =
+                (TrialKeys::new(1012, 77).stream(p, 5, 9), Xoshiro256PlusPlus::seed_from_u64(key(1012, 77, p, 5, 9)));
+            assert_eq!(ours.next_u64(), direct.next_u64(), "{p:?}");
+        }
+    }
+
+    #[test]
+    fn streams_are_seeded_as_the_library_seeds_them() {
+        // Every key's stream must be the library's, or every figure would move.
+        let mut keys: Vec<u64> = vec![0, 1, u64::MAX, 0x9e37_79b9_7f4a_7c15, 0u64.wrapping_sub(0x9e37_79b9_7f4a_7c15)];
+        keys.extend((0..10_000u64).map(mix));
+        for key in keys {
+            let (mut ours, mut theirs) = (seed_stream(key), Xoshiro256PlusPlus::seed_from_u64(key));
+            for _ in 0..8 {
+                assert_eq!(ours.next_u64(), theirs.next_u64(), "key {key:#x}");
+            }
+            // Every way a distribution may read the stream.
+            assert_eq!(ours.next_u32(), theirs.next_u32(), "key {key:#x}");
+            let (mut a, mut b) = ([0u8; 13], [0u8; 13]);
+            ours.fill_bytes(&mut a);
+            theirs.fill_bytes(&mut b);
+            assert_eq!(a, b, "key {key:#x}");
+            assert_eq!(ours.next_u64(), theirs.next_u64(), "key {key:#x}");
         }
     }
 
