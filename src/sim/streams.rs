@@ -114,7 +114,7 @@ pub fn id_key(id: &str) -> u64 {
 impl Purpose {
     /// Every purpose, for the keys a trial derives once. A new purpose goes here too: until it
     /// does, its key is left zero, which `stream` refuses in every debug build and test.
-    const ALL: [Purpose; 15] = [
+    const ALL: [Purpose; 16] = [
         Purpose::Arrivals,
         Purpose::Incident,
         Purpose::Place,
@@ -130,7 +130,11 @@ impl Purpose {
         Purpose::Outcome,
         Purpose::Clearance,
         Purpose::Prevention,
+        Purpose::AiderTier,
     ];
+
+    /// One more than the largest discriminant: the size of a table indexed by purpose.
+    const SLOTS: usize = Purpose::AiderTier as usize + 1;
 }
 
 /// The keys of one trial: every stream of the trial derives from (seed, trial index).
@@ -138,13 +142,13 @@ impl Purpose {
 pub struct TrialKeys {
     /// The trial's key extended with each purpose, by discriminant: derived once per trial
     /// rather than once per stream (hundreds a trial).
-    by_purpose: [u64; Purpose::Prevention as usize + 1],
+    by_purpose: [u64; Purpose::SLOTS],
 }
 
 impl TrialKeys {
     pub fn new(seed: u64, trial: u64) -> TrialKeys {
         let key = combine(combine(0x6361_7365_7661_6321, seed), trial);
-        let mut by_purpose = [0; Purpose::Prevention as usize + 1];
+        let mut by_purpose = [0; Purpose::SLOTS];
         for p in Purpose::ALL {
             by_purpose[p as usize] = combine(key, p as u64);
         }
