@@ -389,11 +389,8 @@ pub struct LeverResult {
 /// Every lever ranked by its effect on the objective, best first.
 #[derive(Debug, Clone, Serialize)]
 pub struct LeversResult {
-    pub casevac_version: String,
-    pub scenario: String,
-    pub file: String,
-    pub overrides: Vec<String>,
-    pub seed: u64,
+    #[serde(flatten)]
+    pub about: super::About,
     pub trials: u64,
     pub objective: Objective,
     /// The length of a trial: lives saved are per trial.
@@ -454,11 +451,7 @@ pub fn weigh(
         .collect();
     rank(&mut results, objective);
     let result = LeversResult {
-        casevac_version: env!("CARGO_PKG_VERSION").to_string(),
-        scenario: base.name.clone(),
-        file: study.path.clone(),
-        overrides: base.overrides.clone(),
-        seed: opts.seed,
+        about: super::About::of(study, base, opts.seed),
         trials: tally.base.trials,
         objective,
         period_days: base.period_min / crate::model::MIN_PER_DAY,

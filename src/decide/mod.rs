@@ -65,6 +65,29 @@ impl Study {
     }
 }
 
+/// Where a decision's figures come from: what every result of `levers`, `sweep` and `place`
+/// carries first (flattened into its JSON).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct About {
+    pub casevac_version: String,
+    pub scenario: String,
+    pub file: String,
+    pub overrides: Vec<String>,
+    pub seed: u64,
+}
+
+impl About {
+    pub fn of(study: &Study, base: &Model, seed: u64) -> About {
+        About {
+            casevac_version: env!("CARGO_PKG_VERSION").to_string(),
+            scenario: base.name.clone(),
+            file: study.path.clone(),
+            overrides: base.overrides.clone(),
+            seed,
+        }
+    }
+}
+
 /// Variants that do not compile, each with its name (a lever, a sweep value, a candidate).
 #[derive(Debug)]
 pub struct BadVariants(pub Vec<(String, ScenarioError)>);

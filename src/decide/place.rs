@@ -148,11 +148,8 @@ pub struct CandidateResult {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct PlaceResult {
-    pub casevac_version: String,
-    pub scenario: String,
-    pub file: String,
-    pub overrides: Vec<String>,
-    pub seed: u64,
+    #[serde(flatten)]
+    pub about: super::About,
     pub moved: Movable,
     pub objective: Objective,
     pub confidence_pct: f64,
@@ -316,11 +313,7 @@ pub fn place(
         })
         .collect();
     Ok(PlaceResult {
-        casevac_version: env!("CARGO_PKG_VERSION").to_string(),
-        scenario: base.name.clone(),
-        file: study.path.clone(),
-        overrides: base.overrides.clone(),
-        seed: opts.seed,
+        about: super::About::of(study, base, opts.seed),
         moved,
         objective: opts.objective,
         confidence_pct: opts.confidence * 100.0,

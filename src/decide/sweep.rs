@@ -108,11 +108,8 @@ pub struct TargetMet {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct SweepResult {
-    pub casevac_version: String,
-    pub scenario: String,
-    pub file: String,
-    pub overrides: Vec<String>,
-    pub seed: u64,
+    #[serde(flatten)]
+    pub about: super::About,
     pub trials: u64,
     pub axes: Vec<Axis>,
     /// Row-major over the axes: the last axis varies fastest.
@@ -169,11 +166,7 @@ pub fn sweep(
         .collect();
     let targets = if axes.len() == 1 { targets_met(base, &pts) } else { grid_targets(base, &pts) };
     let result = SweepResult {
-        casevac_version: env!("CARGO_PKG_VERSION").to_string(),
-        scenario: base.name.clone(),
-        file: study.path.clone(),
-        overrides: base.overrides.clone(),
-        seed: opts.seed,
+        about: super::About::of(study, base, opts.seed),
         trials: tally.base.trials,
         axes: axes.to_vec(),
         points: pts,

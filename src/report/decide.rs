@@ -90,14 +90,14 @@ fn wrap(text: &str, indent: &str, width: usize) -> String {
 
 pub fn levers_table(r: &LeversResult) -> String {
     let mut o = String::new();
-    let _ = writeln!(o, "casevac levers: {}", r.scenario);
+    let _ = writeln!(o, "casevac levers: {}", r.about.scenario);
     let _ = writeln!(
         o,
         "{} lever{}, each against the scenario as given on the same {} trials (seed {})\nranked by {}",
         r.levers.len(),
         if r.levers.len() == 1 { "" } else { "s" },
         Count(r.trials),
-        r.seed,
+        r.about.seed,
         objective_words(r.objective, &r.base)
     );
     let _ = writeln!(o, "as given: {}", base_line(&r.base, r.base_expected_deaths_per_trial));
@@ -232,7 +232,7 @@ pub fn tornado(r: &LeversResult) -> RowBars {
         ));
     }
     RowBars {
-        title: format!("Which lever buys the most: {}", r.scenario),
+        title: format!("Which lever buys the most: {}", r.about.scenario),
         subtitle: format!(
             "each lever alone against the scenario as given, {} paired trials; bars: effect, whiskers: 95% interval; ranked by {}",
             Count(r.trials),
@@ -305,7 +305,11 @@ pub fn levers_html(r: &LeversResult, png: &[u8]) -> String {
         }
         b.push_str("</ul>");
     }
-    page(&format!("Levers: {}", r.scenario), &provenance(&r.file, &r.overrides, r.seed, r.trials), &b)
+    page(
+        &format!("Levers: {}", r.about.scenario),
+        &provenance(&r.about.file, &r.about.overrides, r.about.seed, r.trials),
+        &b,
+    )
 }
 
 // --- sweep --------------------------------------------------------------------------------
@@ -320,14 +324,14 @@ fn interval(s: &StepResult) -> String {
 pub fn sweep_table(r: &SweepResult) -> String {
     let mut o = String::new();
     let keys: Vec<&str> = r.axes.iter().map(|a| a.key.as_str()).collect();
-    let _ = writeln!(o, "casevac sweep: {}", r.scenario);
+    let _ = writeln!(o, "casevac sweep: {}", r.about.scenario);
     let _ = writeln!(
         o,
         "{}\n{} points, each on the same {} trials (seed {})",
         keys.join(" × "),
         r.points.len(),
         Count(r.trials),
-        r.seed
+        r.about.seed
     );
     let _ = writeln!(o, "compliance with 95% intervals; expected deaths per trial (modelled)\n");
     let vw = if r.axes.len() == 1 { 18 } else { 13 };
@@ -447,7 +451,7 @@ pub fn sweep_chart(r: &SweepResult) -> SweepChart {
     SweepChart {
         title: format!(
             "{}: {}, {} paired trials a point",
-            r.scenario,
+            r.about.scenario,
             // Without the section word, which the axis label keeps: the title must fit.
             r.axes
                 .iter()
@@ -468,7 +472,11 @@ pub fn sweep_html(r: &SweepResult, png: &[u8]) -> String {
     b.push_str("<pre>");
     let _ = write!(b, "{}", Esc(sweep_table(r)));
     b.push_str("</pre>");
-    page(&format!("Sweep: {}", r.scenario), &provenance(&r.file, &r.overrides, r.seed, r.trials), &b)
+    page(
+        &format!("Sweep: {}", r.about.scenario),
+        &provenance(&r.about.file, &r.about.overrides, r.about.seed, r.trials),
+        &b,
+    )
 }
 
 // --- place --------------------------------------------------------------------------------
@@ -504,13 +512,13 @@ pub fn place_table(r: &PlaceResult) -> String {
         crate::decide::place::Movable::Asset(id) => format!("asset {id}"),
         crate::decide::place::Movable::Facility(id) => format!("facility {id}"),
     };
-    let _ = writeln!(o, "casevac place: where {what} goes in {}", r.scenario);
+    let _ = writeln!(o, "casevac place: where {what} goes in {}", r.about.scenario);
     let _ = writeln!(
         o,
         "objective: {}; {}% confidence, Bonferroni-adjusted over each round's comparisons; seed {}",
         r.objective.label(),
         r.confidence_pct,
-        r.seed
+        r.about.seed
     );
     let best = &r.candidates[0];
     let best_name = if r.grid.is_some() {
@@ -573,20 +581,24 @@ pub fn place_table(r: &PlaceResult) -> String {
 pub fn place_csv(r: &PlaceResult) -> anyhow::Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(["rank", "site", "set", "standing", "value", "difference_from_best", "half_width", "trials"])?;
-    let v = |x: Option<f64>| x.map_or(String::new(), |x| format!("{x:.6}"));
     for c in &r.candidates {
-        w.write_record([
-            c.rank.to_string(),
-            c.site.clone(),
-            c.set.clone(),
-            standing(c.standing).to_string(),
-            v(c.value),
-            v(c.difference_from_best),
-            v(c.half_width),
-            c.trials.to_string(),
-        ])?;
+        let [site, standing, value, difference, half_width, trials] = candidate_fields(c);
+        w.write_record([c.rank.to_string(), site, c.set.clone(), standing, value, difference, half_width, trials])?;
     }
     w.into_inner().context("cannot finish the CSV")
+}
+
+/// A candidate's figures as both placement CSVs write them.
+fn candidate_fields(c: &crate::decide::place::CandidateResult) -> [String; 6] {
+    let v = |x: Option<f64>| x.map_or(String::new(), |x| format!("{x:.6}"));
+    [
+        c.site.clone(),
+        standing(c.standing).to_string(),
+        v(c.value),
+        v(c.difference_from_best),
+        v(c.half_width),
+        c.trials.to_string(),
+    ]
 }
 
 /// Each candidate's difference from the best, with its adjusted interval.
@@ -609,7 +621,7 @@ pub fn place_chart(r: &PlaceResult) -> RowBars {
         .collect();
     let unit = if scale == 100.0 { "percentage points" } else { "lives per trial" };
     RowBars {
-        title: format!("Where to put it: {}", r.scenario),
+        title: format!("Where to put it: {}", r.about.scenario),
         subtitle: format!(
             "each candidate against the best on {}; whiskers: Bonferroni-adjusted {}% intervals",
             r.objective.label(),
@@ -633,14 +645,14 @@ pub fn several_table(r: &SeveralResult) -> String {
     let mut o = String::new();
     let first = &r.steps[0];
     let names: Vec<String> = r.placements.iter().map(|(m, _)| moved_name(m)).collect();
-    let _ = writeln!(o, "casevac place: where {} go together in {}", names.join(" and "), first.scenario);
+    let _ = writeln!(o, "casevac place: where {} go together in {}", names.join(" and "), first.about.scenario);
     o.push_str(&wrap(&format!("method: {}", r.method), "", 96));
     let _ = writeln!(
         o,
         "objective: {}; {}% confidence, Bonferroni-adjusted over each round's comparisons; seed {}\n",
         first.objective.label(),
         first.confidence_pct,
-        first.seed
+        first.about.seed
     );
     let passes = r.steps.len() / r.placements.len();
     let state = if r.converged { "no single move helps" } else { "stopped at the pass limit" };
@@ -680,19 +692,10 @@ pub fn several_table(r: &SeveralResult) -> String {
 pub fn several_csv(r: &SeveralResult) -> anyhow::Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(["pass", "moved", "site", "standing", "value", "difference_from_best", "half_width", "trials"])?;
-    let v = |x: Option<f64>| x.map_or(String::new(), |x| format!("{x:.6}"));
     for (i, step) in r.steps.iter().enumerate() {
         for c in &step.candidates {
-            w.write_record([
-                (i / r.placements.len() + 1).to_string(),
-                moved_name(&step.moved),
-                c.site.clone(),
-                standing(c.standing).to_string(),
-                v(c.value),
-                v(c.difference_from_best),
-                v(c.half_width),
-                c.trials.to_string(),
-            ])?;
+            let pass = (i / r.placements.len() + 1).to_string();
+            w.write_record([pass, moved_name(&step.moved)].into_iter().chain(candidate_fields(c)))?;
         }
     }
     w.into_inner().context("cannot finish the CSV")
@@ -724,7 +727,7 @@ pub fn several_chart(r: &SeveralResult) -> RowBars {
         })
         .collect();
     RowBars {
-        title: format!("Where they go together: {}", last[0].scenario),
+        title: format!("Where they go together: {}", last[0].about.scenario),
         subtitle: format!("each site against each one's best, the others in place; {}", last[0].objective.label()),
         rows: sites,
         panels,
@@ -738,7 +741,11 @@ pub fn several_html(r: &SeveralResult, png: &[u8]) -> String {
     let _ = write!(b, "<pre>{}</pre>", Esc(several_table(r)));
     let first = &r.steps[0];
     let trials = first.rounds.last().map_or(0, |x| x.trials);
-    page(&format!("Placement: {}", first.scenario), &provenance(&first.file, &first.overrides, first.seed, trials), &b)
+    page(
+        &format!("Placement: {}", first.about.scenario),
+        &provenance(&first.about.file, &first.about.overrides, first.about.seed, trials),
+        &b,
+    )
 }
 
 /// The first round's value at each grid point, as a map.
@@ -772,7 +779,11 @@ pub fn place_html(r: &PlaceResult, png: &[u8]) -> String {
     let _ = write!(b, "{}", Esc(place_table(r)));
     b.push_str("</pre>");
     let trials = r.rounds.last().map_or(0, |x| x.trials);
-    page(&format!("Placement: {}", r.scenario), &provenance(&r.file, &r.overrides, r.seed, trials), &b)
+    page(
+        &format!("Placement: {}", r.about.scenario),
+        &provenance(&r.about.file, &r.about.overrides, r.about.seed, trials),
+        &b,
+    )
 }
 
 // --- writing ------------------------------------------------------------------------------
