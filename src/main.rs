@@ -290,7 +290,7 @@ struct Outputs {
     /// vector and the same at any size).
     #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=4))]
     scale: u32,
-    /// With --report: simulated casualties per coverage map cell.
+    /// With --report: casualties simulated alone per cell of the reach map (`run` only).
     #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u64).range(1..=100_000))]
     map_probes: u64,
     /// Do not print the table.
@@ -459,7 +459,7 @@ fn main() -> ExitCode {
 /// wasted on a misunderstanding. Only options typed on the command line count, not defaults.
 fn warnings(matches: &ArgMatches) -> Vec<String> {
     use clap::parser::ValueSource;
-    let Some((_, m)) = matches.subcommand() else { return Vec::new() };
+    let Some((command, m)) = matches.subcommand() else { return Vec::new() };
     let given = |id: &str| m.try_get_raw_occurrences(id).is_ok_and(|o| o.is_some());
     let typed = |id: &str| given(id) && m.value_source(id) == Some(ValueSource::CommandLine);
     let mut out = Vec::new();
@@ -484,6 +484,13 @@ fn warnings(matches: &ArgMatches) -> Vec<String> {
         if typed(id) && !has_report {
             out.push(format!("{flag} has no effect without --report: only the report draws the coverage map"));
         }
+    }
+    if command == "compare" && has_report && typed("map_probes") {
+        out.push(
+            "--map-probes has no effect on compare: its difference map is drawn from the comparison's own trials, \
+             not from probes"
+                .into(),
+        );
     }
     out
 }

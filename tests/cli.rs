@@ -563,6 +563,24 @@ fn options_that_have_no_effect_are_warned_about_on_stderr() {
         &["compare", SAHEL, "--set-alt", "asset.gao_mi8.count=3", "-n", "10", "-q", "--max-trials", "500"],
         "warning: --max-trials has no effect without --precision",
     );
+    let report = tempfile::tempdir().unwrap();
+    let folder = report.path().join("brief");
+    warned(
+        &[
+            "compare",
+            SAHEL,
+            "--set-alt",
+            "asset.gao_mi8.count=3",
+            "-n",
+            "10",
+            "-q",
+            "--map-probes",
+            "20",
+            "--report",
+            folder.to_str().unwrap(),
+        ],
+        "warning: --map-probes has no effect on compare",
+    );
     // The defaults themselves never warn.
     let out = casevac(&["run", SAHEL, "-n", "10", "-q", "--precision", "40"]);
     assert!(out.stderr.is_empty(), "{}", text(&out.stderr));
