@@ -306,8 +306,13 @@ impl Outputs {
     }
 
     fn json_to_stdout(&self) -> bool {
-        self.json.as_ref().is_some_and(|p| p.as_os_str() == "-")
+        json_to_stdout(&self.json)
     }
+}
+
+/// `--json -`: the JSON goes to standard output, in place of the table.
+fn json_to_stdout(json: &Option<PathBuf>) -> bool {
+    json.as_ref().is_some_and(|p| p.as_os_str() == "-")
 }
 
 /// Trials of a decision command: a fixed number, or to a precision (the default).
@@ -361,13 +366,13 @@ struct DecideOutputs {
 
 impl DecideOutputs {
     fn paths(&self) -> OutputPaths {
-        let json = self.json.clone().filter(|p| p.as_os_str() != "-");
+        let json = self.json.clone().filter(|_| !self.json_to_stdout());
         // The decision charts are drawn at one size.
         OutputPaths { json, csv: self.csv.clone(), report: self.report.clone(), chart_scale: 1 }
     }
 
     fn json_to_stdout(&self) -> bool {
-        self.json.as_ref().is_some_and(|p| p.as_os_str() == "-")
+        json_to_stdout(&self.json)
     }
 }
 
@@ -617,11 +622,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let (result, _, _) = decide_run(sim.threads, &opts, |progress| {
                 casevac::decide::levers::weigh(&study, &base, levers, skipped, objective, &opts, progress)
             })?;
-            let chart = || report::decide::draw(&report::decide::tornado(&result));
+            let chart = || report::charts::render(&report::decide::tornado(&result));
             let html = |png: &[u8]| report::decide::levers_html(&result, png);
             let written = report::decide::Written {
                 stem: "levers",
-                json: report::decide::json(&result),
+                json: report::to_json(&result),
                 csv: report::decide::levers_csv(&result)?,
                 chart: &chart,
                 html: &html,
@@ -643,11 +648,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let (result, _) = decide_run(sim.threads, &opts, |progress| {
                 casevac::decide::sweep::sweep(&study, &base, &axes, &opts, progress)
             })?;
-            let chart = || report::decide::draw(&report::decide::sweep_chart(&result));
+            let chart = || report::charts::render(&report::decide::sweep_chart(&result));
             let html = |png: &[u8]| report::decide::sweep_html(&result, png);
             let written = report::decide::Written {
                 stem: "sweep",
-                json: report::decide::json(&result),
+                json: report::to_json(&result),
                 csv: report::decide::sweep_csv(&result)?,
                 chart: &chart,
                 html: &html,
@@ -709,11 +714,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     })
                 })?;
                 bar.finish_and_clear();
-                let chart = || report::decide::draw(&report::decide::several_chart(&result));
+                let chart = || report::charts::render(&report::decide::several_chart(&result));
                 let html = |png: &[u8]| report::decide::several_html(&result, png);
                 let written = report::decide::Written {
                     stem: "place",
-                    json: report::decide::json(&result),
+                    json: report::to_json(&result),
                     csv: report::decide::several_csv(&result)?,
                     chart: &chart,
                     html: &html,
@@ -729,13 +734,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             })?;
             bar.finish_and_clear();
             let chart = || match result.grid {
-                Some(_) => report::decide::draw(&report::decide::place_map(&result, &base)),
-                None => report::decide::draw(&report::decide::place_chart(&result)),
+                Some(_) => report::charts::render(&report::decide::place_map(&result, &base)),
+                None => report::charts::render(&report::decide::place_chart(&result)),
             };
             let html = |png: &[u8]| report::decide::place_html(&result, png);
             let written = report::decide::Written {
                 stem: "place",
-                json: report::decide::json(&result),
+                json: report::to_json(&result),
                 csv: report::decide::place_csv(&result)?,
                 chart: &chart,
                 html: &html,

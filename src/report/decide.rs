@@ -1,11 +1,10 @@
 //! What the decision commands print and write: a terminal table, JSON, CSV and a report folder
 //! (an HTML page with its chart as PNG and SVG, and the JSON and CSV beside it).
 
-use super::charts::render as render_chart;
 use super::decide_charts::{Bar, Curve, RowBars, SweepChart, effect_colour};
 use super::fmt::{Count, Pct, Points};
 use super::html::{Esc, STYLE};
-use super::{OutputPaths, files, step_title, to_json, write_atomic};
+use super::{OutputPaths, files, step_title, write_atomic};
 use crate::compare::StepDiff;
 use crate::decide::Objective;
 use crate::decide::levers::LeversResult;
@@ -842,14 +841,4 @@ pub fn write_outputs(paths: &OutputPaths, w: &Written) -> anyhow::Result<Vec<Str
         notes.push(format!("report written to {}", dir.join("report.html").display()));
     }
     Ok(notes)
-}
-
-/// Draws a chart to PNG and SVG.
-pub fn draw(chart: &impl super::charts::Chart) -> Result<(Vec<u8>, String), String> {
-    render_chart(chart)
-}
-
-/// The JSON of a result.
-pub fn json(result: &impl serde::Serialize) -> String {
-    to_json(result)
 }
