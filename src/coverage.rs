@@ -16,7 +16,7 @@ use crate::geo::Point;
 use crate::model::{MIN_PER_DAY, Model};
 use crate::sim::Engine;
 use crate::stats::Tally;
-use crate::stats::tally::{Groups, PHASES};
+use crate::stats::tally::PHASES;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::ops::Range;
@@ -138,7 +138,8 @@ pub fn zone_at(model: &Model, p: &Point) -> usize {
     })
 }
 
-/// The probability of each step at one point, from `probes` simulated casualties.
+/// The probability of each step at one point, from `probes` simulated casualties; `tally` is
+/// scratch for the counts the probes' events keep (see [`Engine::probe`]).
 pub fn probe_point(
     model: &Model,
     engine: &mut Engine,
@@ -149,11 +150,14 @@ pub fn probe_point(
     pos: Point,
 ) -> [f64; 3] {
     let zone = zone_at(model, &pos);
-    let before: [u64; 3] = [0, 1, 2].map(|s| tally.cell(Groups::ALL, s).compliant);
+    let mut in_time = [0u64; 3];
     for k in 0..probes {
-        engine.probe(seed, first_stream + k, zone, pos, tally);
+        let verdicts = engine.probe(seed, first_stream + k, zone, pos, tally);
+        for (n, ok) in in_time.iter_mut().zip(verdicts) {
+            *n += u64::from(ok);
+        }
     }
-    [0, 1, 2].map(|s| (tally.cell(Groups::ALL, s).compliant - before[s]) as f64 / probes as f64)
+    in_time.map(|n| n as f64 / probes as f64)
 }
 
 /// Probes every cell of the grid; `progress` is called once per cell.

@@ -22,7 +22,7 @@ pub use trace::{CasualtyTrace, DayTrace, TrialTrace};
 use crate::dist::unit;
 use crate::geo::Point;
 use crate::model::{Access, MIN_PER_DAY, Model};
-use crate::stats::tally::{Groups, PHASES, Tally};
+use crate::stats::tally::{Groups, PHASES, Tally, to_ms};
 use events::{Event, Kind, QueuedPatient};
 use std::cell::Cell;
 use std::collections::BinaryHeap;
@@ -153,6 +153,8 @@ pub struct Engine<'m> {
     aider_tier: Vec<usize>,
     /// This trial's [group][step] (n, compliant), for the between-trial spread.
     trial_counts: Vec<(u64, u64)>,
+    /// Each step's deadline for each category in whole milliseconds, the grid times are judged on.
+    deadline_ms: [[u64; 3]; 3],
     /// This trial's central expected deaths of wounds, in billionths.
     trial_deaths_nano: u128,
     /// While tracing: each group's days.
@@ -217,6 +219,7 @@ impl<'m> Engine<'m> {
             busy_log: None,
             aider_tier: Vec::new(),
             trial_counts: vec![(0, 0); groups.count() * 3],
+            deadline_ms: model.deadlines_min.map(|d| d.map(to_ms)),
             trial_deaths_nano: 0,
             day_log: None,
         }
@@ -224,9 +227,9 @@ impl<'m> Engine<'m> {
 
     /// Simulates one trial and adds its outcomes to `tally`.
     pub fn trial(&mut self, seed: u64, trial: u64, tally: &mut Tally) {
-        self.reset(seed, trial);
+        self.reset(seed, trial, 0);
         self.generate_incidents();
-        self.run_events(tally);
+        self.run_events(tally, None);
         self.record(tally);
     }
 
@@ -244,25 +247,42 @@ impl<'m> Engine<'m> {
 
     /// Simulates a single T1 casualty who needs surgery, wounded at `pos` at a uniformly random
     /// time of the first day, with zone `zone`'s reporting, first aid and ground access, and no
-    /// other incident competing for assets. Its outcome is added to `tally` under that zone.
-    /// Serviceability and weather are drawn as in any trial.
-    pub fn probe(&mut self, seed: u64, stream: u64, zone: usize, pos: Point, tally: &mut Tally) {
-        self.reset(seed, stream);
+    /// other incident competing for assets; returns whether each step (first aid, resuscitation,
+    /// surgery) came in time, judged by the rule [`Engine::record`] applies. Serviceability and
+    /// weather are drawn as in any trial. `tally` takes only what the events count as they go
+    /// (sorties, busy time, operations), not the casualty: a reach map reads only the verdicts.
+    ///
+    /// The simulation stops as soon as every verdict is settled, so a probe costs what its
+    /// casualty's own chain of care costs, not the units' way home or the day's remaining clock.
+    pub fn probe(&mut self, seed: u64, stream: u64, zone: usize, pos: Point, tally: &mut Tally) -> [bool; 3] {
+        self.start_probe(seed, stream, zone, pos);
+        self.run_events(tally, Some(0));
+        self.judged(&self.casualties[0]).map(|j| j == Some(true))
+    }
+
+    /// A probe's state before its events: one casualty at `pos`, wounded at a random time.
+    fn start_probe(&mut self, seed: u64, stream: u64, zone: usize, pos: Point) {
+        // A map probes each cell many times in a row: the planned legs from the probe's
+        // incident (always the first) depend only on its place and its zone's access, so they
+        // hold for the next probe at the same point, and each costs a great-circle distance.
+        let same_point =
+            self.incidents.first().is_some_and(|i| !i.transfer && usize::from(i.zone) == zone && i.pos == pos);
+        let legs_kept = if same_point { self.model.assets.len() * self.places() } else { 0 };
+        self.reset(seed, stream, legs_kept);
         let m = self.model;
         let t = m.warmup_min + unit(&mut self.keys.stream(Purpose::ProbeTime, 0, 0)) * MIN_PER_DAY.min(m.period_min);
         self.new_incident(zone, 0, t, Some(pos));
         self.index_incidents();
-        self.run_events(tally);
-        self.record(tally);
     }
 
-    fn reset(&mut self, seed: u64, trial: u64) {
+    /// A fresh trial's state; the first `legs_kept` cached legs stay (see `start_probe`).
+    fn reset(&mut self, seed: u64, trial: u64, legs_kept: usize) {
         self.keys = TrialKeys::new(seed, trial);
         self.incidents.clear();
         self.casualties.clear();
         self.slots.clear();
         self.sorties.clear();
-        self.legs.clear();
+        self.legs.truncate(legs_kept);
         self.heap.clear();
         self.waiting.clear();
         self.seq = 0;
@@ -317,7 +337,8 @@ impl<'m> Engine<'m> {
 
     /// Merges three time-ordered streams: the daily clock (midnight: new serviceability and
     /// weather; dawn: day-only aircraft may launch), evacuation requests, and scheduled events.
-    fn run_events(&mut self, tally: &mut Tally) {
+    /// With `settle`, stops once that casualty's verdicts can no longer change (a probe).
+    fn run_events(&mut self, tally: &mut Tally, settle: Option<usize>) {
         let m = self.model;
         let horizon = m.horizon_min();
         let mut next_request = 0usize;
@@ -337,6 +358,11 @@ impl<'m> Engine<'m> {
             }
             let now = clock_t.min(request_t).min(event_t);
             if now > horizon {
+                break;
+            }
+            if let Some(c) = settle
+                && self.settled(&self.casualties[c], now)
+            {
                 break;
             }
             if clock_t <= request_t && clock_t <= event_t {
@@ -415,5 +441,57 @@ impl<'m> Engine<'m> {
                 });
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::coverage::{mission_bounds, zone_at};
+    use crate::model::ClockOrigin;
+    use std::path::Path;
+
+    /// A probe's verdicts, read the slow way: its events run to the end and its casualty
+    /// recorded into a tally, as every trial's casualties are.
+    fn recorded(engine: &mut Engine, tally: &mut Tally, seed: u64, stream: u64, zone: usize, pos: Point) -> [bool; 3] {
+        let before = [0, 1, 2].map(|s| tally.cell(Groups::ALL, s).compliant);
+        // No legs kept from the last probe: each is computed afresh.
+        engine.incidents.clear();
+        engine.start_probe(seed, stream, zone, pos);
+        engine.run_events(tally, None);
+        engine.record(tally);
+        [0, 1, 2].map(|s| tally.cell(Groups::ALL, s).compliant - before[s] == 1)
+    }
+
+    /// Stopping a probe once its verdicts are settled, and keeping its legs from the last probe
+    /// at the same point, changes no verdict: every bundled scenario, both clocks and both
+    /// readings of the hour, at points across the map, each probed many times in a row.
+    #[test]
+    fn a_probe_stopped_when_settled_gives_the_verdicts_of_the_whole_trial() {
+        let mut differing_verdicts = 0;
+        for name in ["sahel-north", "car-rainy-season", "east-highlands", "masscal-camp-attack"] {
+            let base = crate::scenario::load(Path::new(&format!("scenarios/{name}.toml"))).expect("bundled scenario");
+            for (origin, als) in [(ClockOrigin::Wounding, false), (ClockOrigin::Request, true)] {
+                let mut model = base.clone();
+                model.origin = origin;
+                model.resuscitation_counts_als = als;
+                let [lat0, lat1, lon0, lon1] = mission_bounds(&model);
+                let (mut fast, mut slow) = (Engine::new(&model), Engine::new(&model));
+                let (mut scratch, mut tally) = (Tally::new(&model), Tally::new(&model));
+                for k in 0..25u32 {
+                    let f = |a: f64, b: f64, x: u32| a + (b - a) * f64::from(x % 5) / 4.0;
+                    let pos = Point::new(f(lat0, lat1, k), f(lon0, lon1, k / 5));
+                    let zone = zone_at(&model, &pos);
+                    for stream in u64::from(k) * 40..u64::from(k + 1) * 40 {
+                        let got = fast.probe(7, stream, zone, pos, &mut scratch);
+                        let want = recorded(&mut slow, &mut tally, 7, stream, zone, pos);
+                        assert_eq!(got, want, "{name} {origin:?} at {pos:?}, probe {stream}");
+                        differing_verdicts += usize::from(got.iter().any(|&v| v != got[0]));
+                    }
+                }
+            }
+        }
+        // Probes in time for one step and late for another: the comparison is not all-or-nothing.
+        assert!(differing_verdicts > 100, "{differing_verdicts}");
     }
 }

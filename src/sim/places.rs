@@ -4,9 +4,10 @@
 //! This is a second pass over trials the run has already simulated, made only for a report, so
 //! the run's hot loop and its tally stay as they are. Each step is judged by the rule
 //! [`Engine::record`] applies; `tests/coverage.rs` checks that the places, added up, give the
-//! run's own counts exactly.
+//! run's own counts exactly. A reach map's probes are judged by the same rule, and end as soon
+//! as their verdicts are settled.
 
-use super::Engine;
+use super::{Casualty, Engine};
 use crate::geo::Point;
 use crate::model::{ClockOrigin, MIN_PER_DAY};
 use crate::stats::Tally;
@@ -29,25 +30,13 @@ impl Engine<'_> {
         self.trial(seed, trial, tally);
         let m = self.model;
         let horizon = m.horizon_min();
-        let deadline_ms = m.deadlines_min.map(|d| d.map(to_ms));
         for c in &self.casualties {
             let inc = &self.incidents[c.incident as usize];
             // Incidents of the warm-up competed for assets but are not counted.
             if inc.wound_t < m.warmup_min {
                 continue;
             }
-            let origin = match m.origin {
-                ClockOrigin::Wounding => inc.wound_t,
-                ClockOrigin::Request => inc.request_t,
-            };
-            let hour_t = if m.resuscitation_counts_als { c.als_t } else { c.resus_t };
-            let milestones = [c.first_aider_t.min(inc.first_arrival), hour_t, c.surgery_t];
-            let sev = c.severity as usize;
-            let judged: [Option<bool>; 3] = std::array::from_fn(|step| {
-                let counted = m.applies_to[step][sev] && (step < 2 || c.needs_surgery);
-                let t = milestones[step];
-                counted.then(|| t <= horizon && to_ms((t - origin).max(0.0)) <= deadline_ms[step][sev])
-            });
+            let judged = self.judged(c);
             // The phases reached, as the run's tally counts them.
             let last_phase = match (c.picked_up, c.surgery_t <= horizon) {
                 (false, _) => Phase::Report,
@@ -56,6 +45,50 @@ impl Engine<'_> {
             };
             visit(Place { pos: inc.pos, judged, phases_min: &c.phase_min[..=last_phase as usize] });
         }
+    }
+}
+
+impl Engine<'_> {
+    /// When the clock of casualty `c`'s steps starts, and when it received each step (first
+    /// aid, resuscitation, surgery) as far as the trial has gone.
+    fn milestones(&self, c: &Casualty) -> (f64, [f64; 3]) {
+        let m = self.model;
+        let inc = &self.incidents[c.incident as usize];
+        let origin = match m.origin {
+            ClockOrigin::Wounding => inc.wound_t,
+            ClockOrigin::Request => inc.request_t,
+        };
+        let hour_t = if m.resuscitation_counts_als { c.als_t } else { c.resus_t };
+        (origin, [c.first_aider_t.min(inc.first_arrival), hour_t, c.surgery_t])
+    }
+
+    /// Whether step `step` counts casualty `c` (by its category, and surgery only if it needs it).
+    fn counts(&self, c: &Casualty, step: usize) -> bool {
+        self.model.applies_to[step][c.severity as usize] && (step < 2 || c.needs_surgery)
+    }
+
+    /// For each step, `None` if the step does not count casualty `c`, else whether it came in
+    /// time: the rule [`Engine::record`] applies to the trial's tally.
+    pub(super) fn judged(&self, c: &Casualty) -> [Option<bool>; 3] {
+        let horizon = self.model.horizon_min();
+        let (origin, milestones) = self.milestones(c);
+        std::array::from_fn(|step| {
+            let t = milestones[step];
+            self.counts(c, step)
+                .then(|| t <= horizon && to_ms((t - origin).max(0.0)) <= self.deadline_ms[step][c.severity as usize])
+        })
+    }
+
+    /// Whether no event at `now` or later can change casualty `c`'s verdicts: each step it
+    /// counts was reached by `now` (a milestone only ever moves earlier, to the time of the
+    /// event that moves it), or its deadline has passed (any later milestone is late; `to_ms`
+    /// never decreases).
+    pub(super) fn settled(&self, c: &Casualty, now: f64) -> bool {
+        let (origin, milestones) = self.milestones(c);
+        let elapsed_ms = to_ms((now - origin).max(0.0));
+        (0..3).all(|step| {
+            !self.counts(c, step) || milestones[step] <= now || elapsed_ms > self.deadline_ms[step][c.severity as usize]
+        })
     }
 }
 
