@@ -74,6 +74,15 @@ pub enum Level {
     Level3,
 }
 
+/// `x.floor()`, the same value, without the library call behind `floor` on the baseline
+/// x86-64 target (whose SSE2 has no rounding instruction): a positive number below 2^52
+/// truncates to its floor, and anything else (zeros, negatives, huge values, infinities, NaN)
+/// goes to `floor` itself. The daylight checks take the day of a time on every dispatch.
+#[inline]
+pub fn fast_floor(x: f64) -> f64 {
+    if x > 0.0 && x < 4_503_599_627_370_496.0 { x as i64 as f64 } else { x.floor() }
+}
+
 /// `t.rem_euclid(MIN_PER_DAY)`, the same value (a zero may lose its sign, which no comparison
 /// sees), without the software `fmod` behind `rem_euclid`
 /// (the daylight checks run on every dispatch). The midnight before `t` is a whole number of
@@ -81,7 +90,7 @@ pub enum Level {
 /// to the next day the difference is a hair below zero, and adding a day back is exact too.
 #[inline]
 pub fn minute_of_day(t: f64) -> f64 {
-    let m = t - (t / MIN_PER_DAY).floor() * MIN_PER_DAY;
+    let m = t - fast_floor(t / MIN_PER_DAY) * MIN_PER_DAY;
     if m < 0.0 { m + MIN_PER_DAY } else { m }
 }
 
@@ -112,32 +121,44 @@ impl Daylight {
                 dusk_min: self.dusk_min,
             };
         }
-        let day = ((t / MIN_PER_DAY).floor().max(0.0) as usize).min(self.days.len() - 1);
+        let day = (fast_floor(t / MIN_PER_DAY).max(0.0) as usize).min(self.days.len() - 1);
         self.days[day]
     }
 
+    /// Whether `t` falls between sunrise and sunset.
     #[inline]
     pub fn is_day(&self, t: f64) -> bool {
-        let (d, m) = (self.on(t), minute_of_day(t));
-        m >= d.sunrise_min && m < d.sunset_min
+        self.at(t).day
     }
 
     /// Whether `t` falls between dawn and dusk, when a day-only aircraft may be in the air.
     #[inline]
     pub fn can_fly(&self, t: f64) -> bool {
+        self.at(t).fly
+    }
+
+    /// The daylight facts of instant `t`, taken together: a dispatch pass asks them of every
+    /// candidate unit at one instant, and they share the day's table entry and its midnight.
+    #[inline]
+    pub fn at(&self, t: f64) -> Moment {
         let (d, m) = (self.on(t), minute_of_day(t));
-        m >= d.dawn_min && m < d.dusk_min
+        Moment {
+            t,
+            day: m >= d.sunrise_min && m < d.sunset_min,
+            fly: m >= d.dawn_min && m < d.dusk_min,
+            dusk: fast_floor(t / MIN_PER_DAY) * MIN_PER_DAY + d.dusk_min,
+        }
     }
 
     /// The dusk of the calendar day that holds `t`: a day-only sortie under way at `t` must
     /// have landed by then.
     pub fn dusk_of_day(&self, t: f64) -> f64 {
-        (t / MIN_PER_DAY).floor() * MIN_PER_DAY + self.on(t).dusk_min
+        self.at(t).dusk
     }
 
     /// The dawn of the calendar day that holds `t`.
     pub fn dawn_of_day(&self, t: f64) -> f64 {
-        (t / MIN_PER_DAY).floor() * MIN_PER_DAY + self.on(t).dawn_min
+        fast_floor(t / MIN_PER_DAY) * MIN_PER_DAY + self.on(t).dawn_min
     }
 
     /// The first dawn at or after `t`.
@@ -150,12 +171,33 @@ impl Daylight {
     /// between one dawn and the following dusk. Comparing with that same day's dusk, not with
     /// whether the end time is light, keeps a long flight from wrapping into the next morning.
     pub fn flight_fits(&self, start: f64, min: f64) -> bool {
-        self.can_fly(start) && start + min <= self.dusk_of_day(start)
+        self.at(start).flight_fits(min)
     }
 
     /// Hours from sunrise to sunset of the fixed or middle day.
     pub fn day_hours(&self) -> f64 {
         (self.sunset_min - self.sunrise_min) / 60.0
+    }
+}
+
+/// One instant's daylight ([`Daylight::at`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Moment {
+    pub t: f64,
+    /// Between sunrise and sunset.
+    pub day: bool,
+    /// Between dawn and dusk: a day-only aircraft may be in the air.
+    pub fly: bool,
+    /// The dusk of the calendar day that holds `t`.
+    pub dusk: f64,
+}
+
+impl Moment {
+    /// Whether a day-only flight that starts now and lasts `min` is in the air only between
+    /// one dawn and the following dusk ([`Daylight::flight_fits`]).
+    #[inline]
+    pub fn flight_fits(&self, min: f64) -> bool {
+        self.fly && self.t + min <= self.dusk
     }
 }
 
@@ -517,6 +559,31 @@ mod tests {
         for t in times {
             let (ours, theirs) = (minute_of_day(t), t.rem_euclid(MIN_PER_DAY));
             assert!(ours == theirs || (ours.is_nan() && theirs.is_nan()), "{t:e}: {ours} vs {theirs}");
+        }
+    }
+
+    #[test]
+    fn fast_floor_is_floor_bit_for_bit() {
+        let two52 = 4_503_599_627_370_496.0_f64;
+        let mut xs = vec![0.0, -0.0, 0.5, -0.5, 1e-300, -1e-300, f64::INFINITY, f64::NEG_INFINITY, f64::MAX, f64::MIN];
+        for x in [1.0, 1439.0, 1440.0, 1e6, 1e12, two52, 2.0 * two52] {
+            xs.extend([x, x.next_up(), x.next_down(), -x, -x.next_down(), x + 0.25]);
+        }
+        let mut x = 0x2545_f491_4f6c_dd1d_u64;
+        for _ in 0..200_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            // Every bit pattern: all signs, exponents and NaNs.
+            xs.push(f64::from_bits(x));
+            xs.push((x >> 11) as f64 / (1u64 << 53) as f64 * 1e4);
+        }
+        for x in xs {
+            let (ours, theirs) = (fast_floor(x), x.floor());
+            assert!(
+                ours.to_bits() == theirs.to_bits() || (ours.is_nan() && theirs.is_nan()),
+                "{x:e}: {ours} vs {theirs}"
+            );
         }
     }
 }

@@ -3,7 +3,7 @@
 use super::events::Kind;
 use super::streams::{Purpose, combine};
 use super::{Engine, NEVER, Sortie};
-use crate::model::{Access, AssetGroup, Delivery, Dispatch};
+use crate::model::{Access, AssetGroup, Delivery, Dispatch, Moment};
 use crate::stats::tally::Phase;
 
 impl Engine<'_> {
@@ -28,32 +28,42 @@ impl Engine<'_> {
     /// Whether any unit could be sent at `now`: idle, serviceable, not grounded, and not a
     /// day-only aircraft that could not even depart before dusk. Without one, a dispatch pass
     /// cannot assign anything.
-    pub(super) fn any_unit_ready(&self, now: f64) -> bool {
+    pub(super) fn any_unit_ready(&self, now: &Moment) -> bool {
         let m = self.model;
         self.units.iter().any(|u| {
             let g = u.group as usize;
             let a = &m.assets[g];
             // Approval and launch alone (no escort, no flight) bound a day-only aircraft's
             // sortie below: if they do not fit before dusk, the whole sortie cannot.
-            let departs_by_dusk = || m.daylight.flight_fits(now, self.least_departure_min[g]);
+            let departs_by_dusk = || now.flight_fits(self.least_departure_min[g]);
             u.idle && u.serviceable && !self.grounded[g] && (!a.day_only() || departs_by_dusk())
         })
     }
 
     /// Gives idle assets to waiting requests, most severe first, then oldest first.
     pub(super) fn dispatch(&mut self, now: f64) {
+        if self.waiting.is_empty() {
+            return;
+        }
+        // The daylight of this instant, which every candidate unit of every request asks about.
+        let now = self.model.daylight.at(now);
         let mut w = 0;
-        // Only a ready unit can be sent, so the pass ends when none is left.
-        while w < self.waiting.len() && self.any_unit_ready(now) {
+        // Only a ready unit can be sent, so the pass ends when none is left; only a tasking
+        // changes whether one is.
+        let mut ready = self.any_unit_ready(&now);
+        while w < self.waiting.len() && ready {
             let i = self.waiting[w] as usize;
             let mut assigned = false;
-            while let Some(u) = self.best_unit(i, now) {
-                self.assign(u, i, now);
+            while let Some(u) = self.best_unit(i, &now) {
+                self.assign(u, i, now.t);
                 assigned = true;
                 let inc = &self.incidents[i];
                 if inc.next_unassigned == inc.slot_start + inc.slot_len {
                     break;
                 }
+            }
+            if assigned {
+                ready = self.any_unit_ready(&now);
             }
             let inc = &self.incidents[i];
             if inc.next_unassigned == inc.slot_start + inc.slot_len {
@@ -76,8 +86,9 @@ impl Engine<'_> {
     /// deliver to surgery first). With the first-idle policy only idle units that can launch now
     /// count; with best-arrival, busy units (from their planned return) and day-only aircraft
     /// (from sunrise) count too, and if one of them is best the request waits for it.
-    pub(super) fn best_unit(&self, i: usize, now: f64) -> Option<usize> {
+    pub(super) fn best_unit(&self, i: usize, moment: &Moment) -> Option<usize> {
         let m = self.model;
+        let now = moment.t;
         let inc = &self.incidents[i];
         let access = &inc.access;
         let wait_for_better = m.dispatch == Dispatch::BestArrival;
@@ -121,9 +132,9 @@ impl Engine<'_> {
                     continue;
                 }
                 idle_seen |= unit.idle;
-                let from = if unit.idle { now } else { unit.free_at };
+                let from = if unit.idle { *moment } else { m.daylight.at(unit.free_at) };
                 let flight = *flight.get_or_insert_with(flight_min);
-                let Some((start, pre)) = self.earliest_launch(g, access, from, flight) else { continue };
+                let Some((start, pre)) = self.earliest_launch(g, access, &from, flight) else { continue };
                 let ready = unit.idle && start == now;
                 if !ready && !wait_for_better {
                     continue;
@@ -141,18 +152,18 @@ impl Engine<'_> {
     /// length: at once, or for a day-only aircraft whose departure and `flight` (to the
     /// facility where it lands) would not end by dusk, at the next dawn. None if even a sortie
     /// started at dawn would not end by dusk: such a lift is never flown by this group.
-    pub(super) fn earliest_launch(&self, g: usize, access: &Access, from: f64, flight: f64) -> Option<(f64, f64)> {
-        if from == NEVER {
+    pub(super) fn earliest_launch(&self, g: usize, access: &Access, from: &Moment, flight: f64) -> Option<(f64, f64)> {
+        if from.t == NEVER {
             return None;
         }
         let a = &self.model.assets[g];
         let daylight = &self.model.daylight;
-        let pre = |t: f64| self.departure_min[g][usize::from(!daylight.is_day(t))][usize::from(access.escort_required)];
-        if !a.day_only() || daylight.flight_fits(from, pre(from) + flight) {
-            return Some((from, pre(from)));
+        let pre = |at: &Moment| self.departure_min[g][usize::from(!at.day)][usize::from(access.escort_required)];
+        if !a.day_only() || from.flight_fits(pre(from) + flight) {
+            return Some((from.t, pre(from)));
         }
-        let dawn = daylight.next_dawn(from);
-        daylight.flight_fits(dawn, pre(dawn) + flight).then(|| (dawn, pre(dawn)))
+        let dawn = daylight.at(daylight.next_dawn(from.t));
+        dawn.flight_fits(pre(&dawn) + flight).then(|| (dawn.t, pre(&dawn)))
     }
 
     /// Planned minutes from departure until a lift of incident `i`'s next casualties by group

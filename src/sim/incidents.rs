@@ -4,7 +4,7 @@ use super::streams::{Purpose, combine};
 use super::{Casualty, Engine, Incident, NEVER};
 use crate::dist::unit;
 use crate::geo::Point;
-use crate::model::{MAX_CASUALTIES_PER_INCIDENT, MIN_PER_DAY};
+use crate::model::{MAX_CASUALTIES_PER_INCIDENT, MIN_PER_DAY, fast_floor};
 use crate::stats::tally::{PHASES, Phase};
 
 /// Scheduled incidents are numbered apart from the zone's random ones, so adding an attack to
@@ -31,7 +31,7 @@ impl Engine<'_> {
             let mut s = 0.0;
             for number in 0.. {
                 s += -(1.0 - unit(&mut arrivals)).ln();
-                let day = (s / per_day).floor();
+                let day = fast_floor(s / per_day);
                 let r = s - day * per_day;
                 // Each day's intensity integrates to per_day whatever its daylight, so the day
                 // follows from s alone and only the split within it reads that day's times.

@@ -85,9 +85,13 @@ impl Engine<'_> {
     /// never decreases).
     pub(super) fn settled(&self, c: &Casualty, now: f64) -> bool {
         let (origin, milestones) = self.milestones(c);
-        let elapsed_ms = to_ms((now - origin).max(0.0));
+        let sev = c.severity as usize;
         (0..3).all(|step| {
-            !self.counts(c, step) || milestones[step] <= now || elapsed_ms > self.deadline_ms[step][c.severity as usize]
+            !self.counts(c, step)
+                || milestones[step] <= now
+                // Past the deadline in minutes first: `to_ms` is late only after it, and is dearer.
+                || (now - origin > self.model.deadlines_min[step][sev]
+                    && to_ms((now - origin).max(0.0)) > self.deadline_ms[step][sev])
         })
     }
 }
