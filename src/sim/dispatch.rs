@@ -45,6 +45,7 @@ impl Engine<'_> {
         if self.waiting.is_empty() {
             return;
         }
+        self.draw_day();
         // The daylight of this instant, which every candidate unit of every request asks about.
         let now = self.model.daylight.at(now);
         let mut w = 0;

@@ -128,6 +128,8 @@ pub struct Engine<'m> {
     /// First unit index of each asset group; units of a group are contiguous.
     group_start: Vec<usize>,
     grounded: Vec<bool>,
+    /// The day begun whose serviceability and weather are not drawn yet (see `new_day`).
+    undrawn_day: Option<u64>,
     free_tables: Vec<u32>,
     /// Operations each facility may still start today.
     ops_left: Vec<u32>,
@@ -191,6 +193,7 @@ impl<'m> Engine<'m> {
             units,
             group_start,
             grounded: vec![false; model.assets.len()],
+            undrawn_day: None,
             free_tables: model.facilities.iter().map(|f| f.tables).collect(),
             ops_left: model.facilities.iter().map(|f| f.operations_per_day).collect(),
             inbound: vec![0; model.facilities.len()],
@@ -285,6 +288,7 @@ impl<'m> Engine<'m> {
         self.legs.truncate(legs_kept);
         self.heap.clear();
         self.waiting.clear();
+        self.undrawn_day = None;
         self.seq = 0;
         for u in &mut self.units {
             u.idle = true;
@@ -409,12 +413,25 @@ impl<'m> Engine<'m> {
         }
     }
 
-    /// A new calendar day: each unit's serviceability, from the group's own stream for the day,
-    /// so changing one group leaves the others' days as they were (and adding a unit leaves the
-    /// draws of the group's first units unchanged); and each helicopter group's weather, from its
-    /// weather area's stream for the day: every group in an area sees the same sky, and one with
-    /// a higher grounding probability is grounded on every day a lower one is.
+    /// A new calendar day. Its serviceability and weather are drawn by the first dispatch pass
+    /// with a request to serve, their only reader ([`Engine::draw_day`]): most days of a trial
+    /// have none, and each day's draws come from streams keyed by group or area and day alone,
+    /// so a day left undrawn moves no other draw. A trace logs every day, so it draws at once.
     fn new_day(&mut self, day: u64) {
+        self.undrawn_day = Some(day);
+        if self.day_log.is_some() {
+            self.draw_day();
+        }
+    }
+
+    /// The day's draws, if not yet made: each unit's serviceability, from the group's own
+    /// stream for the day, so changing one group leaves the others' days as they were (and
+    /// adding a unit leaves the draws of the group's first units unchanged); and each helicopter
+    /// group's weather, from its weather area's stream for the day: every group in an area sees
+    /// the same sky, and one with a higher grounding probability is grounded on every day a
+    /// lower one is.
+    pub(super) fn draw_day(&mut self) {
+        let Some(day) = self.undrawn_day.take() else { return };
         for (g, a) in self.model.assets.iter().enumerate() {
             let units = &mut self.units[self.group_start[g]..self.group_start[g + 1]];
             // A draw in [0, 1) is always below a serviceability of 1 and never below a grounding
