@@ -370,15 +370,31 @@ impl<'m> Engine<'m> {
                 break;
             }
             if clock_t <= request_t && clock_t <= event_t {
-                if clock_is_midnight {
-                    self.new_day(day);
-                    self.open_theatres(now, tally);
-                    clock_t = m.daylight.dawn_of_day(day as f64 * MIN_PER_DAY);
-                    day += 1;
-                } else {
-                    clock_t = day as f64 * MIN_PER_DAY;
+                // With nothing waiting for an asset or a table, a tick only begins a day (whose
+                // draws wait for a dispatch) and counts its operations afresh: the ticks up to
+                // the next request or event go at once, the last midnight's theatres opened.
+                // Most of a trial's ticks fall in such quiet spells.
+                let quiet =
+                    self.waiting.is_empty() && self.day_log.is_none() && self.table_queue.iter().all(|q| q.is_empty());
+                let until = request_t.min(event_t).min(horizon);
+                let mut midnight = None;
+                loop {
+                    if clock_is_midnight {
+                        self.new_day(day);
+                        midnight = Some(clock_t);
+                        clock_t = m.daylight.dawn_of_day(day as f64 * MIN_PER_DAY);
+                        day += 1;
+                    } else {
+                        clock_t = day as f64 * MIN_PER_DAY;
+                    }
+                    clock_is_midnight = !clock_is_midnight;
+                    if !quiet || clock_t > until {
+                        break;
+                    }
                 }
-                clock_is_midnight = !clock_is_midnight;
+                if let Some(t) = midnight {
+                    self.open_theatres(t, tally);
+                }
                 self.dispatch(now);
             } else if event_t <= request_t {
                 let ev = self.heap.pop().expect("peeked");
