@@ -105,6 +105,13 @@ impl Engine<'_> {
             if a.flies() && inc.air_clear_t > now {
                 continue;
             }
+            // Under first-idle only a unit that departs now counts, and a day-only aircraft that
+            // could not even finish its departure by dusk cannot (its flight only adds to that):
+            // such a group has no candidate, and its planned flight need not be worked out.
+            let departure = self.departure_min[g][usize::from(!moment.day)][usize::from(access.escort_required)];
+            if !wait_for_better && a.day_only() && !moment.flight_fits(departure) {
+                continue;
+            }
             // Travel (and for a transfer, delivery) time, computed once a candidate unit is found.
             let mut leg: Option<f64> = None;
             let leg_min = || {
