@@ -484,6 +484,41 @@ mod tests {
     use crate::model::ClockOrigin;
     use std::path::Path;
 
+    /// A trial's tally with every day's draws made at its midnight and every tick of the daily
+    /// clock taken one at a time, as a trace takes them (it logs every day).
+    fn eager(engine: &mut Engine, seed: u64, trial: u64, tally: &mut Tally) {
+        engine.day_log = Some(Vec::new());
+        engine.trial(seed, trial, tally);
+        engine.day_log = None;
+    }
+
+    /// Drawing a day's serviceability and weather only when a dispatch pass needs them, and
+    /// passing quiet spells of the clock in one step, change no result: every bundled scenario,
+    /// also with best-arrival dispatch and with operating theatres short of daily operations
+    /// (so patients wait across midnights).
+    #[test]
+    fn lazy_days_and_quiet_spells_give_the_tally_of_every_tick_and_draw() {
+        for name in ["sahel-north", "car-rainy-season", "east-highlands", "masscal-camp-attack"] {
+            let base = crate::scenario::load(Path::new(&format!("scenarios/{name}.toml"))).expect("bundled scenario");
+            let mut best_arrival = base.clone();
+            best_arrival.dispatch = crate::model::Dispatch::BestArrival;
+            let mut short = base.clone();
+            for f in &mut short.facilities {
+                f.operations_per_day = f.operations_per_day.min(1);
+            }
+            for model in [base, best_arrival, short] {
+                let (mut lazy, mut every) = (Engine::new(&model), Engine::new(&model));
+                let (mut a, mut b) = (Tally::new(&model), Tally::new(&model));
+                for trial in 0..150 {
+                    lazy.trial(3, trial, &mut a);
+                    eager(&mut every, 3, trial, &mut b);
+                }
+                assert!(a.casualties > 0, "{name}");
+                assert!(a == b, "{name}: {:?}", model.dispatch);
+            }
+        }
+    }
+
     /// A probe's verdicts, read the slow way: its events run to the end and its casualty
     /// recorded into a tally, as every trial's casualties are.
     fn recorded(engine: &mut Engine, tally: &mut Tally, seed: u64, stream: u64, zone: usize, pos: Point) -> [bool; 3] {
