@@ -125,3 +125,27 @@ fn every_sample_output_in_the_readme_is_what_the_command_prints() {
     }
     assert!(samples >= 3, "the README's samples are marked for checking: found {samples}");
 }
+
+/// The README's account of how close the pairing comes to the best any pairing could do: when
+/// a change can only help, each casualty's difference is 0 or 1 with mean D, so its variance is
+/// at least D(1 − D), against pA(1 − pA) + pB(1 − pB) for two independent runs. Both ratios the
+/// README states are recomputed here from the comparison it shows.
+#[test]
+fn the_pairing_bound_in_the_readme_is_what_the_pair_gives() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_casevac"))
+        .args(["compare", "scenarios/sahel-north.toml", "scenarios/sahel-north-fst-kidal.toml", "--json", "-"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let surgery = &json["alternatives"][0]["steps"][2];
+    assert_eq!(surgery["step"], "surgery");
+    let f = |k: &str| surgery[k].as_f64().unwrap_or_else(|| panic!("no {k}"));
+    let (pa, pb, d) = (f("base"), f("alt"), f("difference"));
+    assert!(d > 0.0, "the change helps");
+    let bound = (d * (1.0 - d) / (pa * (1.0 - pa) + pb * (1.0 - pb))).sqrt();
+    let reached = f("paired_half_width") / f("independent_half_width");
+    let readme = std::fs::read_to_string("README.md").unwrap().split_whitespace().collect::<Vec<_>>().join(" ");
+    let stated = format!("a half-width ratio of about {bound:.2}, and the pairing reaches {reached:.2}.");
+    assert!(readme.contains(&stated), "README should say: {stated}");
+}
