@@ -5,7 +5,7 @@
 
 mod common;
 
-use casevac::sim::Engine;
+use casevac::sim::{CasualtyTrace, Engine};
 use common::*;
 use std::path::Path;
 use std::process::{Command, Output};
@@ -77,12 +77,12 @@ escort_required = false
     )
 }
 
-/// Each casualty's (wounded, first aid, end of surgery, at Level 3), in order of wounding.
-fn times(text: &str) -> Vec<(f64, Option<f64>, Option<f64>, Option<f64>)> {
+/// Each casualty's times in one trial, in order of wounding.
+fn times(text: &str) -> Vec<CasualtyTrace> {
     let m = model(text);
     let mut cs = Engine::new(&m).trace(7, 0).casualties;
     cs.sort_by(|a, b| a.wound_min.total_cmp(&b.wound_min));
-    cs.iter().map(|c| (c.wound_min, c.first_aid_min, c.surgery_end_min, c.level3_min)).collect()
+    cs
 }
 
 fn assert_close(got: f64, want: f64, what: &str) {
@@ -97,8 +97,8 @@ fn an_onward_lift_that_lands_exactly_on_the_deadline_is_in_time_and_a_minute_mor
     let on_time = chain("enabled = true\npost_op_min = 40", "[1]");
     let t = times(&on_time);
     assert_eq!(t.len(), 1);
-    assert_close(t[0].2.unwrap(), 140.0, "end of surgery");
-    assert_close(t[0].3.unwrap(), 260.0, "arrival at Level 3");
+    assert_close(t[0].surgery_end_min.unwrap(), 140.0, "end of surgery");
+    assert_close(t[0].level3_min.unwrap(), 260.0, "arrival at Level 3");
     let (_, s) = run(&model(&on_time), 7, 3);
     let on = s.onward.expect("the milestone is reported");
     assert_eq!((on.eligible, on.compliant, on.not_reached), (3, 3, 0));
@@ -110,7 +110,7 @@ fn an_onward_lift_that_lands_exactly_on_the_deadline_is_in_time_and_a_minute_mor
 
     // A minute more of post-op care puts the arrival at 121 min: late.
     let late = chain("enabled = true\npost_op_min = 41", "[1]");
-    assert_close(times(&late)[0].3.unwrap(), 261.0, "arrival a minute later");
+    assert_close(times(&late)[0].level3_min.unwrap(), 261.0, "arrival a minute later");
     let on = run(&model(&late), 7, 3).1.onward.unwrap();
     assert_eq!((on.eligible, on.compliant), (3, 0));
     assert_eq!(on.median_min, Some(121.0));
@@ -130,18 +130,18 @@ fn the_onward_lift_holds_the_one_helicopter_and_delays_the_next_pick_up_by_the_h
     let hours = "[1, 4]";
     let with = times(&chain("enabled = true\npost_op_min = 40", hours));
     let without = times(&chain("", hours));
-    assert_close(without[1].1.unwrap() - without[1].0, 15.0, "second pick-up alone");
-    assert_close(with[1].1.unwrap() - with[1].0, 105.0, "second pick-up behind the onward lift");
+    assert_close(without[1].first_aid_min.unwrap() - without[1].wound_min, 15.0, "second pick-up alone");
+    assert_close(with[1].first_aid_min.unwrap() - with[1].wound_min, 105.0, "second pick-up behind the onward lift");
     // The first casualty's own chain is unchanged: it was lifted before anyone competed.
-    assert_close(with[0].3.unwrap() - with[0].2.unwrap(), 120.0, "first onward lift");
-    assert_eq!(with[0].1, without[0].1);
+    assert_close(with[0].level3_min.unwrap() - with[0].surgery_end_min.unwrap(), 120.0, "first onward lift");
+    assert_eq!(with[0].first_aid_min, without[0].first_aid_min);
     // The second is operated from 350 to 410 and fit to move at 450; the helicopter, home at
     // 360 from its evacuation, lifts it at once: at the Level 3 at 450 + 15 + 5 + 60 = 530,
     // 120 min after its surgery.
-    assert_close(with[1].2.unwrap(), 410.0, "second surgery ends");
-    assert_close(with[1].3.unwrap(), 530.0, "second onward arrival");
+    assert_close(with[1].surgery_end_min.unwrap(), 410.0, "second surgery ends");
+    assert_close(with[1].level3_min.unwrap(), 530.0, "second onward arrival");
     // Turned off, nobody is moved on.
-    assert!(without.iter().all(|c| c.3.is_none() && c.2.is_none()));
+    assert!(without.iter().all(|c| c.level3_min.is_none() && c.surgery_end_min.is_none()));
 }
 
 #[test]
@@ -156,7 +156,7 @@ fn a_level3_operation_needs_no_onward_lift_and_other_categories_are_not_counted(
     let (_, s) = run(&model(&t2_only), 7, 2);
     assert_eq!(s.onward.as_ref().unwrap().eligible, 0);
     assert_eq!(s.onward.unwrap().categories, vec!["T2"]);
-    assert!(times(&t2_only)[0].3.is_none());
+    assert!(times(&t2_only)[0].level3_min.is_none());
 }
 
 #[test]
