@@ -168,11 +168,12 @@ impl Counts {
                 && t.sorties.len() == e.sorties.len()
                 && t.table_busy_mmin.len() == e.table_busy_mmin.len()
                 && t.operations.len() == e.operations.len()
+                && t.onward.as_ref().map(|o| o.hist.len()) == e.onward.as_ref().map(|o| o.hist.len())
         };
         match (self, models) {
             (Counts::Run(t), [m]) => shape(t, m),
             (Counts::Compare { labels, tally }, [base, alts @ ..]) => {
-                let cells = Tally::new(base).cells.len();
+                let cells = crate::compare::PairedTally::cross_len(base);
                 labels.len() == models.len()
                     && shape(&tally.base, base)
                     && tally.alts.len() == alts.len()

@@ -230,6 +230,18 @@ fn shards_merge_to_the_single_run_and_compare_pairs_the_milestone() {
     let csv = String::from_utf8(read("single/compliance.csv")).unwrap();
     assert!(csv.lines().any(|l| l.starts_with("all,all,onward_to_level3,240,")), "{csv}");
 
+    // A sharded comparison with the milestone on both sides merges to the single comparison.
+    let cmp = ["compare", "on.toml", "--set-alt", "onward.deadline_min=180", "--trials", "30", "--threads", "1", "-q"];
+    casevac(d, &[&cmp[..], &["--json", "cmp-single.json"]].concat());
+    for i in 1..=2 {
+        let (spec, tally) = (format!("{i}/2"), format!("cmp-{i}.tally"));
+        casevac(d, &[&cmp[..], &["--shard", &spec, "--tally", &tally]].concat());
+    }
+    casevac(d, &["merge", "cmp-2.tally", "cmp-1.tally", "--json", "cmp-merged.json", "-q"]);
+    assert_eq!(read("cmp-single.json"), read("cmp-merged.json"));
+    let merged: serde_json::Value = serde_json::from_slice(&read("cmp-merged.json")).unwrap();
+    assert!(merged["alternatives"][0]["onward"]["difference"].as_f64().unwrap() < 0.0);
+
     // A chain whose every onward lift is exactly in time, against one a minute late: the paired
     // difference is exactly -100 points with no spread.
     std::fs::write(d.join("chain.toml"), chain("enabled = true\npost_op_min = 40", "[1, 4]")).unwrap();

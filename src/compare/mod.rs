@@ -50,9 +50,7 @@ pub struct PairedTally {
 
 impl PairedTally {
     pub fn new(base: &Model, alts: &[Model]) -> PairedTally {
-        // One cross product per (group, step) and one for the onward milestone, as the
-        // engine's trial counts are laid out.
-        let cells = Tally::new(base).cells.len() + 1;
+        let cells = Self::cross_len(base);
         PairedTally {
             base: Tally::new(base),
             alts: alts.iter().map(Tally::new).collect(),
@@ -60,6 +58,12 @@ impl PairedTally {
             casualty_mismatch_trials: vec![0; alts.len()],
             deaths_cross_nano2: vec![0; alts.len()],
         }
+    }
+
+    /// Cross products per alternative: one per (group, step) and one for the onward
+    /// milestone, as the engine's trial counts are laid out.
+    pub fn cross_len(base: &Model) -> usize {
+        Tally::new(base).cells.len() + 1
     }
 
     /// Adds another tally of the same comparison into this one.
