@@ -258,3 +258,36 @@ fn shards_merge_to_the_single_run_and_compare_pairs_the_milestone() {
     assert_eq!(diff["paired_half_width"].as_f64(), Some(0.0));
     assert_eq!(diff["verdict"], "worse");
 }
+
+#[test]
+fn where_no_lift_competes_turning_onward_on_moves_no_other_draw() {
+    // Random launch, scene and surgery times, and a hundred helicopters: no request ever waits,
+    // so the onward lifts cannot change anyone's first three steps. Its post-op delay has its
+    // own stream, so every other draw, and every figure of the three steps, stays put.
+    let random = |onward: &str| {
+        chain(onward, "[1, 2, 3, 5, 8, 13, 21]")
+            .replace("count = 1\n", "count = 100\n")
+            .replace("launch_day_min = 15", "launch_day_min = { exponential = { mean = 15 } }")
+            .replace("launch_night_min = 15", "launch_night_min = { exponential = { mean = 15 } }")
+            .replace("on_scene_min = 5", "on_scene_min = { uniform = { min = 2, max = 12 } }")
+            .replace(
+                "surgery_min = 60\n\n[[facility]]",
+                "surgery_min = { triangular = { min = 40, mode = 60, max = 120 } }\n\n[[facility]]",
+            )
+    };
+    let on = random("enabled = true\npost_op_min = { exponential = { mean = 45 } }");
+    assert!(on.contains("exponential = { mean = 15 }") && on.contains("min = 40, mode = 60"));
+    let (_, with) = run(&model(&on), 11, 50);
+    let (_, without) = run(&model(&random("")), 11, 50);
+    let json = |s: &casevac::summary::Summary| serde_json::to_string(&s.steps).unwrap();
+    assert_eq!(json(&with), json(&without));
+    let onward = with.onward.unwrap();
+    assert_eq!(onward.eligible, 350);
+    // The post-op draws are random (not all 45), and each lift is post-op + launch + on scene
+    // + 60 min of flight: from fit to move, 15 + 7 + 60 on average, with the spread of an
+    // exponential (15) and a uniform over 10 min; within four standard errors of 350 lifts.
+    assert!(onward.p95_min > onward.median_min);
+    let lift = onward.mean_fit_to_arrival_min.unwrap();
+    let se = (15.0f64.powi(2) + 10.0f64.powi(2) / 12.0).sqrt() / 350f64.sqrt();
+    assert!((lift - 82.0).abs() < 4.0 * se, "fit to Level 3: {lift}");
+}
