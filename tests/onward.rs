@@ -171,6 +171,17 @@ fn onward_without_a_level3_is_refused_with_its_place_and_the_fix() {
     assert!(err.contains(&want), "want {want} in:\n{err}");
     assert!(err.contains("no facility is level = \"level3\""), "{err}");
     assert!(err.contains("add a [[facility]] with level = \"level3\", or set [onward] enabled = false"), "{err}");
+    // Turned on from the command line in a file without the table: refused with the fix.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("plain.toml"), chain("", "[1]")).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_casevac"))
+        .args(["run", "plain.toml", "--set", "onward.enabled=true"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("the file has no [onward] table to change") && stderr.contains("add an [onward] table"));
     // Its fields are checked even while it is off.
     let text = chain("enabled = false\ndeadline_min = -5", "[1]");
     let err = casevac::scenario::parse(&text, "bad.toml").unwrap_err().to_string();

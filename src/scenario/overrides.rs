@@ -322,10 +322,14 @@ fn plan(doc: &Document<String>, text: &str, o: &Override) -> Result<Splice, Why>
             ));
         }
         let Some(table) = root.get(section).and_then(Item::as_table) else {
-            return Err((
-                format!("the file has no [{section}] table to change"),
-                format!("add [{section}] to the file"),
-            ));
+            let help = if section == "onward" {
+                "add an [onward] table to the file (the format guide's \"[onward]\" section shows one); onward \
+                 evacuation also needs a facility with level = \"level3\""
+                    .to_string()
+            } else {
+                format!("add [{section}] to the file")
+            };
+            return Err((format!("the file has no [{section}] table to change"), help));
         };
         (Node::Lines { table, anchor: header_of(table), depth: 0 }, &path[1..])
     } else {

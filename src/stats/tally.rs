@@ -233,6 +233,7 @@ impl OnwardTally {
 
 /// Adds a time in milliseconds (`None`: never) to one histogram of `HIST_BINS + 1` bins and
 /// its bin bounds.
+#[inline]
 fn add_to_hist(hist: &mut [u64], lo_ms: &mut [u16], hi_ms: &mut [u16], ms: Option<u64>) {
     match ms.map(|ms| (ms / MS_PER_MIN) as usize).filter(|&bin| bin < HIST_BINS) {
         Some(bin) => {
