@@ -331,10 +331,12 @@ pub struct OnwardResult {
     pub p95_min: Option<f64>,
     pub mean_min: Option<f64>,
     pub not_reached: u64,
-    /// Over those who reached Level 3: mean minutes until fit to move, and from then to arrival
-    /// (waiting for a lift and the flight or drive).
+    /// Over those who reached Level 3, mean minutes: until fit to move, then waiting for a unit
+    /// to be tasked, then from tasking to landing (approval, launch, travel to the facility,
+    /// loading, the flight or drive on).
     pub mean_post_op_min: Option<f64>,
-    pub mean_fit_to_arrival_min: Option<f64>,
+    pub mean_wait_min: Option<f64>,
+    pub mean_lift_min: Option<f64>,
 }
 
 impl OnwardResult {
@@ -366,7 +368,8 @@ impl OnwardResult {
             mean_min: mean(cell.time_sum_mmin),
             not_reached: cell.n - cell.reached,
             mean_post_op_min: mean(t.post_op_sum_mmin),
-            mean_fit_to_arrival_min: mean(t.lift_sum_mmin),
+            mean_wait_min: mean(t.wait_sum_mmin),
+            mean_lift_min: mean(t.lift_sum_mmin),
         })
     }
 }

@@ -106,7 +106,8 @@ fn an_onward_lift_that_lands_exactly_on_the_deadline_is_in_time_and_a_minute_mor
     // The histogram keeps the exact time, so the quantiles are the hand-computed 120 min.
     assert_eq!((on.median_min, on.p95_min), (Some(120.0), Some(120.0)));
     assert_close(on.mean_post_op_min.unwrap(), 40.0, "post-op");
-    assert_close(on.mean_fit_to_arrival_min.unwrap(), 80.0, "fit to move to Level 3");
+    assert_close(on.mean_wait_min.unwrap(), 0.0, "the helicopter is home: no wait");
+    assert_close(on.mean_lift_min.unwrap(), 80.0, "tasking to landing at Level 3");
 
     // A minute more of post-op care puts the arrival at 121 min: late.
     let late = chain("enabled = true\npost_op_min = 41", "[1]");
@@ -298,7 +299,8 @@ fn where_no_lift_competes_turning_onward_on_moves_no_other_draw() {
     // + 60 min of flight: from fit to move, 15 + 7 + 60 on average, with the spread of an
     // exponential (15) and a uniform over 10 min; within four standard errors of 350 lifts.
     assert!(onward.p95_min > onward.median_min);
-    let lift = onward.mean_fit_to_arrival_min.unwrap();
+    assert_eq!(onward.mean_wait_min, Some(0.0), "a hundred helicopters: nobody waits");
+    let lift = onward.mean_lift_min.unwrap();
     let se = (15.0f64.powi(2) + 10.0f64.powi(2) / 12.0).sqrt() / 350f64.sqrt();
     assert!((lift - 82.0).abs() < 4.0 * se, "fit to Level 3: {lift}");
 }

@@ -173,11 +173,12 @@ fn onward_note(on: &crate::summary::OnwardResult) -> String {
     let minutes = |m: Option<f64>| m.map_or(S.missing().to_string(), |m| format!("{m:.0}"));
     format!(
         "; onward counts {} operated on below Level 3, {} of them, timed from the end of surgery: \
-         on average {} min until fit to move, then {} min waiting for a lift and flying or driving",
+         on average {} min until fit to move, {} min waiting for a unit, {} min from tasking to landing",
         on.categories.join(", "),
         Count(on.eligible),
         minutes(on.mean_post_op_min),
-        minutes(on.mean_fit_to_arrival_min)
+        minutes(on.mean_wait_min),
+        minutes(on.mean_lift_min)
     )
 }
 

@@ -213,15 +213,21 @@ impl Engine<'_> {
         } else {
             0.0
         };
-        // Phases add up: a transferred casualty goes through the chain twice. An onward lift
-        // comes after the chain the phases describe.
-        let lifted = if inc.onward { 0..0 } else { slot_start as usize..(slot_start + take) as usize };
-        for &c in &self.slots[lifted] {
-            let p = &mut self.casualties[c as usize].phase_min;
-            p[Phase::WaitAsset as usize] += now - request_t - clearance;
-            p[Phase::Approval as usize] += clearance + approval;
-            p[Phase::LaunchEscort as usize] += launch + escort;
-            p[Phase::TravelToScene as usize] += travel;
+        let lifted = slot_start as usize..(slot_start + take) as usize;
+        if inc.onward {
+            // An onward lift comes after the chain the phases describe: only its tasking is noted.
+            for &c in &self.slots[lifted] {
+                self.casualties[c as usize].onward_tasked_t = now;
+            }
+        } else {
+            // Phases add up: a transferred casualty goes through the chain twice.
+            for &c in &self.slots[lifted] {
+                let p = &mut self.casualties[c as usize].phase_min;
+                p[Phase::WaitAsset as usize] += now - request_t - clearance;
+                p[Phase::Approval as usize] += clearance + approval;
+                p[Phase::LaunchEscort as usize] += launch + escort;
+                p[Phase::TravelToScene as usize] += travel;
+            }
         }
         self.incidents[i].next_unassigned += take;
         self.units[u].idle = false;

@@ -130,6 +130,7 @@ impl Engine<'_> {
                 surgery_t: NEVER,
                 surgery_end_t: NEVER,
                 onward_ready_t: NEVER,
+                onward_tasked_t: NEVER,
                 level3_t: NEVER,
                 phase_min,
             });

@@ -81,10 +81,11 @@ struct Casualty {
     ready_t: f64,
     surgery_t: f64,
     /// Where onward evacuation is modelled and this casualty is moved on: when its operation
-    /// below Level 3 ended, when it was fit to move, and when it reached a Level 3 (never
-    /// otherwise).
+    /// below Level 3 ended, when it was fit to move, when a unit was tasked to move it and when
+    /// it reached a Level 3 (never otherwise).
     surgery_end_t: f64,
     onward_ready_t: f64,
+    onward_tasked_t: f64,
     level3_t: f64,
     phase_min: [f64; PHASES.len()],
 }

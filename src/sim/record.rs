@@ -96,7 +96,8 @@ impl Engine<'_> {
                 if reached {
                     ot.cell.time_sum_mmin += to_mmin(rel);
                     ot.post_op_sum_mmin += to_mmin(c.onward_ready_t - c.surgery_end_t);
-                    ot.lift_sum_mmin += to_mmin(c.level3_t - c.onward_ready_t);
+                    ot.wait_sum_mmin += to_mmin(c.onward_tasked_t - c.onward_ready_t);
+                    ot.lift_sum_mmin += to_mmin(c.level3_t - c.onward_tasked_t);
                 }
                 let tc = self.trial_counts.last_mut().expect("the onward entry");
                 tc.0 += 1;

@@ -198,8 +198,9 @@ pub struct OnwardTally {
     pub hist_lo_ms: Vec<u16>,
     pub hist_hi_ms: Vec<u16>,
     /// Over the casualties who reached a Level 3, in thousandths of a minute: the post-op
-    /// delay, and the time from fit to move to arrival (waiting for a lift and the lift).
+    /// delay, the wait from fit to move until a unit was tasked, and from tasking to landing.
     pub post_op_sum_mmin: u128,
+    pub wait_sum_mmin: u128,
     pub lift_sum_mmin: u128,
 }
 
@@ -211,6 +212,7 @@ impl OnwardTally {
             hist_lo_ms: vec![0; HIST_BINS + 1],
             hist_hi_ms: vec![0; HIST_BINS + 1],
             post_op_sum_mmin: 0,
+            wait_sum_mmin: 0,
             lift_sum_mmin: 0,
         }
     }
@@ -227,6 +229,7 @@ impl OnwardTally {
         );
         self.cell.add(&o.cell);
         self.post_op_sum_mmin += o.post_op_sum_mmin;
+        self.wait_sum_mmin += o.wait_sum_mmin;
         self.lift_sum_mmin += o.lift_sum_mmin;
     }
 }
