@@ -122,7 +122,7 @@ fn an_onward_lift_that_lands_exactly_on_the_deadline_is_in_time_and_a_minute_mor
 }
 
 #[test]
-fn the_onward_lift_holds_the_one_helicopter_and_delays_the_next_pick_up_by_the_hand_computed_amount() {
+fn one_helicopter_for_both_so_onward_and_primary_lifts_delay_each_other_by_hand_computed_amounts() {
     // Casualty 1 (01:00) is moved onward from 180: the helicopter reaches the Level 3 at 260,
     // turns round for 10 and flies 60 home, free at 330. Casualty 2, wounded at 04:00 (240),
     // waits for it: tasked at 330, on scene at 345, 105 min after wounding. Without the onward
@@ -141,6 +141,20 @@ fn the_onward_lift_holds_the_one_helicopter_and_delays_the_next_pick_up_by_the_h
     // 120 min after its surgery.
     assert_close(with[1].surgery_end_min.unwrap(), 410.0, "second surgery ends");
     assert_close(with[1].level3_min.unwrap(), 530.0, "second onward arrival");
+
+    // The other way round: casualty 2, wounded at 02:45 (165), takes the helicopter first (on
+    // scene 180, at the Level 2 185, home 195), so casualty 1, fit at 180, waits 15 min: at the
+    // Level 3 at 195 + 80 = 275, 135 min after its surgery, late. The helicopter is home again
+    // at 275 + 10 + 60 = 345; casualty 2, operated 185-245 and fit at 285, waits 60 min for it:
+    // at the Level 3 at 425, 180 min after surgery.
+    let other_way = chain("enabled = true\npost_op_min = 40", "[1, 2.75]");
+    let t = times(&other_way);
+    assert_close(t[0].level3_min.unwrap() - t[0].surgery_end_min.unwrap(), 135.0, "first, after waiting 15");
+    assert_close(t[1].level3_min.unwrap() - t[1].surgery_end_min.unwrap(), 180.0, "second, after waiting 60");
+    let on = run(&model(&other_way), 7, 2).1.onward.unwrap();
+    assert_eq!((on.eligible, on.compliant), (4, 0));
+    assert_close(on.mean_wait_min.unwrap(), 37.5, "mean wait for the helicopter");
+    assert_close(on.mean_lift_min.unwrap(), 80.0, "tasking to landing");
     // Turned off, nobody is moved on.
     assert!(without.iter().all(|c| c.level3_min.is_none() && c.surgery_end_min.is_none()));
 }
