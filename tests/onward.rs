@@ -236,7 +236,10 @@ fn shards_merge_to_the_single_run_and_compare_pairs_the_milestone() {
     let d = dir.path();
     // Random delays, so the shards hold different trials; the bundled Level 2 and Level 3.
     let bundled = std::fs::read_to_string("scenarios/east-highlands.toml").unwrap();
-    let on = format!("{}\n[onward]\nenabled = true\ndeadline_min = 240\n", bundled.split("\n[onward]").next().unwrap());
+    let on = format!(
+        "{}\n[onward]\nenabled = true\ndeadline_min = 240\ntarget_pct = 90\n",
+        bundled.split("\n[onward]").next().unwrap()
+    );
     std::fs::write(d.join("on.toml"), on).unwrap();
     let base = ["on.toml", "--trials", "30", "--threads", "1", "-q"];
     casevac(d, &[&["run"][..], &base, &["--json", "single.json", "--csv", "single"]].concat());
@@ -253,6 +256,12 @@ fn shards_merge_to_the_single_run_and_compare_pairs_the_milestone() {
     let on = &json["onward"];
     assert_eq!(on["milestone"], "onward to Level 3 within 4 h of surgery");
     assert!(on["eligible"].as_u64().unwrap() > 0 && on["compliance"].as_f64().is_some());
+    // The HTML report's headline has the fourth row, and its targets table judges it.
+    casevac(d, &[&["run"][..], &base, &["--report", "rep", "--map-grid", "4", "--map-probes", "3"]].concat());
+    let html = std::fs::read_to_string(d.join("rep/report.html")).unwrap();
+    assert!(html.contains("<h2>10-1-2+2 compliance</h2>"), "the headline names the fourth milestone");
+    let row = "<tr><td>onward to Level 3 within 4 h of surgery</td><td class=n>90%</td>";
+    assert!(html.contains(row), "the targets table judges the milestone against its target");
     let csv = String::from_utf8(read("single/compliance.csv")).unwrap();
     assert!(csv.lines().any(|l| l.starts_with("all,all,onward_to_level3,240,")), "{csv}");
 

@@ -61,7 +61,7 @@ pub fn describe(m: &Model) -> String {
         let counted: Vec<&str> = (0..3).filter(|&k| on.applies_to[k]).map(|k| crate::model::SEVERITIES[k]).collect();
         let _ = writeln!(
             o,
-            "onward to Level 3 within {} of surgery below it ({}; post-op {:.0} min on average)",
+            "onward to Level 3 within {} of surgery at a lower level ({}; post-op {:.0} min on average)",
             crate::report::minutes_label(on.deadline_min),
             counted.join(", "),
             on.post_op_min.mean()
