@@ -11,6 +11,7 @@
 //! #   resuscitation misses: travel to scene 52%, launch or escort 29%
 //! #   median minutes: resuscitation 138, surgery 414
 //! #   casualties a trial: 21.1
+//! #   onward to Level 3: in time 0%, median minutes 233
 //! ```
 //!
 //! and each is compared, as rounded, with the same figure of the run.
@@ -54,6 +55,14 @@ fn check(line: &str, s: &Summary) -> usize {
             "all casualties" => pct(s.steps[step_index(name)].compliance),
             "casualties a trial" => format!("{:.1}", s.casualties_per_trial),
             "median minutes" => s.steps[step_index(name)].median_min.map_or("none".into(), |m| format!("{m:.0}")),
+            "onward to Level 3" => {
+                let on = s.onward.as_ref().unwrap_or_else(|| panic!("{line:?}: the run models no onward step"));
+                match name.as_str() {
+                    "in time" => pct(on.compliance),
+                    "median minutes" => on.median_min.map_or("none".into(), |m| format!("{m:.0}")),
+                    other => panic!("unknown onward figure {other:?} in {line:?}"),
+                }
+            }
             _ => {
                 let (step, split) = match subject.strip_suffix(" misses") {
                     Some(step) => (step, "misses"),
