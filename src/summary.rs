@@ -340,9 +340,10 @@ pub struct OnwardResult {
 }
 
 impl OnwardResult {
-    /// The headline label: "onward to Level 3 within 2 h of surgery".
+    /// The headline label, short enough for the table's label column: "onward to Level 3 within
+    /// 2 h" (the table's note says the clock starts at the end of surgery).
     pub fn label(deadline_min: f64) -> String {
-        format!("onward to Level 3 within {} of surgery", crate::report::minutes_label(deadline_min))
+        format!("onward to Level 3 within {}", crate::report::minutes_label(deadline_min))
     }
 
     fn new(model: &Model, tally: &Tally) -> Option<OnwardResult> {
