@@ -262,6 +262,11 @@ fn shards_merge_to_the_single_run_and_compare_pairs_the_milestone() {
     assert!(html.contains("<h2>10-1-2+2 compliance</h2>"), "the headline names the fourth milestone");
     let row = "<tr><td>onward to Level 3 within 4 h</td><td class=n>90%</td>";
     assert!(html.contains(row), "the targets table judges the milestone against its target");
+    // The compliance chart draws it as a fourth group, with its target.
+    let chart = std::fs::read_to_string(d.join("rep/compliance.svg")).unwrap();
+    for words in ["10-1-2+2 compliance", "onward to Level 3 within 4 h", "target 90%"] {
+        assert!(chart.contains(&format!("aria-label=\"{words}")), "the chart says {words:?}");
+    }
     let csv = String::from_utf8(read("single/compliance.csv")).unwrap();
     assert!(csv.lines().any(|l| l.starts_with("all,all,onward_to_level3,240,")), "{csv}");
 
