@@ -504,6 +504,21 @@ pub struct Model {
     pub outcomes: Option<crate::outcome::OutcomeModel>,
     /// The scenario file's own `[[lever]]`s.
     pub levers: Vec<FileLever>,
+    /// Onward evacuation to Level 3 (the "+2"), where the scenario turns it on.
+    pub onward: Option<Onward>,
+}
+
+/// The fourth milestone: a casualty operated on below Level 3 is lifted on to the nearest
+/// Level 3 once fit to move, by the same aircraft and vehicles as every other request.
+#[derive(Debug, Clone)]
+pub struct Onward {
+    /// From the end of damage-control surgery to arrival at the Level 3.
+    pub deadline_min: f64,
+    /// [category]: who is moved onward and counted.
+    pub applies_to: [bool; 3],
+    /// From the end of surgery until the patient is fit to move.
+    pub post_op_min: Dist,
+    pub target_pct: Option<f64>,
 }
 
 impl Model {

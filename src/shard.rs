@@ -31,7 +31,7 @@ use std::path::Path;
 
 pub const MAGIC: &[u8; 14] = b"casevac tally\n";
 /// Bumped whenever the payload's layout changes; a merge reads only its own version.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 const HEADER_LEN: usize = MAGIC.len() + 4 + 8 + 4;
 
 /// Shard `index` of `count`, counted from 1.
@@ -168,11 +168,12 @@ impl Counts {
                 && t.sorties.len() == e.sorties.len()
                 && t.table_busy_mmin.len() == e.table_busy_mmin.len()
                 && t.operations.len() == e.operations.len()
+                && t.onward.as_ref().map(|o| o.hist.len()) == e.onward.as_ref().map(|o| o.hist.len())
         };
         match (self, models) {
             (Counts::Run(t), [m]) => shape(t, m),
             (Counts::Compare { labels, tally }, [base, alts @ ..]) => {
-                let cells = Tally::new(base).cells.len();
+                let cells = crate::compare::PairedTally::cross_len(base);
                 labels.len() == models.len()
                     && shape(&tally.base, base)
                     && tally.alts.len() == alts.len()

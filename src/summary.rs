@@ -19,6 +19,10 @@ pub struct Summary {
     pub casualties_per_trial: f64,
     /// The headline: each step over all casualties.
     pub steps: Vec<StepResult>,
+    /// The fourth milestone, onward evacuation to Level 3 ("10-1-2+2"); absent, and left out of
+    /// the JSON, where the scenario does not model it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub onward: Option<OnwardResult>,
     /// The 1-hour step read the other way: advanced life support or DCR when the step counts
     /// DCR (blood), DCR when it counts any advanced care. The gap is what blood on board buys.
     pub other_hour: OtherHour,
@@ -306,6 +310,71 @@ pub struct StepResult {
     pub not_reached: u64,
 }
 
+/// Onward evacuation to Level 3 over all casualties it counts: those operated on below Level 3
+/// in its categories whose operation ended within follow-up, timed from the end of surgery.
+#[derive(Debug, Clone, Serialize)]
+pub struct OnwardResult {
+    /// Whom it counts, in words, as the headline table writes it.
+    pub milestone: String,
+    pub deadline_min: f64,
+    pub categories: Vec<&'static str>,
+    pub target_pct: Option<f64>,
+    pub eligible: u64,
+    pub compliant: u64,
+    pub compliance: Option<f64>,
+    pub ci95_low: Option<f64>,
+    pub ci95_high: Option<f64>,
+    pub design_effect: f64,
+    /// Quantiles of minutes from the end of surgery to arrival at Level 3.
+    pub median_min: Option<f64>,
+    pub p90_min: Option<f64>,
+    pub p95_min: Option<f64>,
+    pub mean_min: Option<f64>,
+    pub not_reached: u64,
+    /// Over those who reached Level 3, mean minutes: until fit to move, then waiting for a unit
+    /// to be tasked, then from tasking to landing (approval, launch, travel to the facility,
+    /// loading, the flight or drive on).
+    pub mean_post_op_min: Option<f64>,
+    pub mean_wait_min: Option<f64>,
+    pub mean_lift_min: Option<f64>,
+}
+
+impl OnwardResult {
+    /// The headline label, short enough for the table's label column: "onward to Level 3 within
+    /// 2 h" (the table's note says the clock starts at the end of surgery).
+    pub fn label(deadline_min: f64) -> String {
+        format!("onward to Level 3 within {}", crate::report::minutes_label(deadline_min))
+    }
+
+    fn new(model: &Model, tally: &Tally) -> Option<OnwardResult> {
+        let (on, t) = (model.onward.as_ref()?, tally.onward.as_ref()?);
+        let cell = &t.cell;
+        let (p, lo, hi) = compliance(cell, tally.trials);
+        let some = cell.n > 0;
+        let mean = |sum: u128| (cell.reached > 0).then(|| sum as f64 / 1000.0 / cell.reached as f64);
+        Some(OnwardResult {
+            milestone: Self::label(on.deadline_min),
+            deadline_min: on.deadline_min,
+            categories: (0..3).filter(|&k| on.applies_to[k]).map(|k| SEVERITIES[k]).collect(),
+            target_pct: on.target_pct,
+            eligible: cell.n,
+            compliant: cell.compliant,
+            compliance: some.then_some(p),
+            ci95_low: some.then_some(lo),
+            ci95_high: some.then_some(hi),
+            design_effect: design_effect(cell, tally.trials),
+            median_min: quantile(&t.hist, &t.hist_lo_ms, &t.hist_hi_ms, 0.5),
+            p90_min: quantile(&t.hist, &t.hist_lo_ms, &t.hist_hi_ms, 0.9),
+            p95_min: quantile(&t.hist, &t.hist_lo_ms, &t.hist_hi_ms, 0.95),
+            mean_min: mean(cell.time_sum_mmin),
+            not_reached: cell.n - cell.reached,
+            mean_post_op_min: mean(t.post_op_sum_mmin),
+            mean_wait_min: mean(t.wait_sum_mmin),
+            mean_lift_min: mean(t.lift_sum_mmin),
+        })
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct GroupResult {
     pub group: String,
@@ -513,6 +582,7 @@ impl Summary {
             incidents: tally.incidents,
             casualties_per_trial: tally.casualties as f64 / trials,
             steps: (0..3).map(|s| step_result(model, tally, Groups::ALL, s)).collect(),
+            onward: OnwardResult::new(model, tally),
             other_hour: {
                 let cell = &tally.other_hour;
                 let (p, lo, hi) = compliance(cell, tally.trials);

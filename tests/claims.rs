@@ -11,6 +11,7 @@
 //! #   resuscitation misses: travel to scene 52%, launch or escort 29%
 //! #   median minutes: resuscitation 138, surgery 414
 //! #   casualties a trial: 21.1
+//! #   onward to Level 3: in time 0%, median minutes 233
 //! ```
 //!
 //! and each is compared, as rounded, with the same figure of the run.
@@ -54,6 +55,14 @@ fn check(line: &str, s: &Summary) -> usize {
             "all casualties" => pct(s.steps[step_index(name)].compliance),
             "casualties a trial" => format!("{:.1}", s.casualties_per_trial),
             "median minutes" => s.steps[step_index(name)].median_min.map_or("none".into(), |m| format!("{m:.0}")),
+            "onward to Level 3" => {
+                let on = s.onward.as_ref().unwrap_or_else(|| panic!("{line:?}: the run models no onward step"));
+                match name.as_str() {
+                    "in time" => pct(on.compliance),
+                    "median minutes" => on.median_min.map_or("none".into(), |m| format!("{m:.0}")),
+                    other => panic!("unknown onward figure {other:?} in {line:?}"),
+                }
+            }
             _ => {
                 let (step, split) = match subject.strip_suffix(" misses") {
                     Some(step) => (step, "misses"),
@@ -124,4 +133,28 @@ fn every_sample_output_in_the_readme_is_what_the_command_prints() {
         samples += 1;
     }
     assert!(samples >= 3, "the README's samples are marked for checking: found {samples}");
+}
+
+/// The README's account of how close the pairing comes to the best any pairing could do: when
+/// a change can only help, each casualty's difference is 0 or 1 with mean D, so its variance is
+/// at least D(1 − D), against pA(1 − pA) + pB(1 − pB) for two independent runs. Both ratios the
+/// README states are recomputed here from the comparison it shows.
+#[test]
+fn the_pairing_bound_in_the_readme_is_what_the_pair_gives() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_casevac"))
+        .args(["compare", "scenarios/sahel-north.toml", "scenarios/sahel-north-fst-kidal.toml", "--json", "-"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let surgery = &json["alternatives"][0]["steps"][2];
+    assert_eq!(surgery["step"], "surgery");
+    let f = |k: &str| surgery[k].as_f64().unwrap_or_else(|| panic!("no {k}"));
+    let (pa, pb, d) = (f("base"), f("alt"), f("difference"));
+    assert!(d > 0.0, "the change helps");
+    let bound = (d * (1.0 - d) / (pa * (1.0 - pa) + pb * (1.0 - pb))).sqrt();
+    let reached = f("paired_half_width") / f("independent_half_width");
+    let readme = std::fs::read_to_string("README.md").unwrap().split_whitespace().collect::<Vec<_>>().join(" ");
+    let stated = format!("a half-width ratio of about {bound:.2}, and the pairing reaches {reached:.2}.");
+    assert!(readme.contains(&stated), "README should say: {stated}");
 }

@@ -32,6 +32,7 @@ fn every_example_in_the_guide_parses_and_full_scenarios_run() {
     let mut scenarios = 0;
     let mut dists = 0;
     let mut levers = 0;
+    let mut onward = 0;
     for block in &blocks {
         if block.contains("[[lever]]") {
             // A lever example names the bundled scenario's ids: it must compile as part of it.
@@ -42,6 +43,14 @@ fn every_example_in_the_guide_parses_and_full_scenarios_run() {
                 study.model(&l.overrides).unwrap_or_else(|e| panic!("lever '{}': {e}", l.name));
                 levers += 1;
             }
+        } else if block.contains("[onward]") {
+            // The onward example needs a Level 3: it must compile in place of the eastern
+            // highlands' own table.
+            let bundled = std::fs::read_to_string("scenarios/east-highlands.toml").unwrap();
+            let text = bundled.split("\n[onward]").next().unwrap().to_string() + "\n" + block;
+            let m = common::model(&text);
+            assert_eq!(m.onward.as_ref().map(|o| (o.deadline_min, o.target_pct)), Some((120.0, Some(80.0))));
+            onward += 1;
         } else if block.contains("[scenario]") {
             let m = common::model(block);
             let (t, s) = common::run(&m, 1, 20);
@@ -59,5 +68,6 @@ fn every_example_in_the_guide_parses_and_full_scenarios_run() {
     }
     assert_eq!(scenarios, 2, "the tutorial scenario and the computed-daylight example");
     assert_eq!(levers, 1, "the [[lever]] example");
+    assert_eq!(onward, 1, "the [onward] example");
     assert_eq!(dists, 8, "one example per distribution form");
 }

@@ -153,7 +153,7 @@ fn keys_of_the_wrong_shape_are_explained() {
     let text = base();
     let e = error(&text, &["assets.unit.count=1"]);
     assert!(e.contains("unknown section `assets`") && e.contains("did you mean `asset`?"), "{e}");
-    assert!(e.contains("scenario, site, facility, asset, zone"), "{e}");
+    assert!(e.contains("scenario, onward, site, facility, asset, zone"), "{e}");
     let e = error(&text, &["asset.unit=3"]);
     assert!(e.contains("`asset.unit` names an entry, not a value") && e.contains("asset.ID.FIELD=VALUE"), "{e}");
     let e = error(&text, &["scenario=3"]);

@@ -293,7 +293,7 @@ fn merge_refuses_truncated_corrupt_and_foreign_files() {
     let mut version = bytes.clone();
     version[14] = 7;
     let version = put("version.tally", &version);
-    assert!(refused(&[&version]).contains("tally format version 7, but this casevac reads version 1"));
+    assert!(refused(&[&version]).contains("tally format version 7, but this casevac reads version 2"));
 
     let foreign = put("foreign.tally", b"{\"not\": \"a tally\"}");
     assert!(refused(&[&foreign]).contains("not a casevac tally file"));

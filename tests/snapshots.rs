@@ -41,6 +41,22 @@ fn table_saturated() {
     check_table("table_saturated", &saturated(), 5, 10);
 }
 
+/// The small scenario with a Level 3 at the base and onward evacuation on: the fourth row, its
+/// label on a line of its own, and its note.
+fn with_onward() -> String {
+    small_scenario() + "\n[[facility]]\nid = \"l3\"\nsite = \"base\"\nlevel = \"level3\"\n\n[onward]\nenabled = true\n"
+}
+
+#[test]
+fn table_with_onward() {
+    check_table("table_with_onward", &with_onward(), 7, 40);
+}
+
+#[test]
+fn validate_with_onward() {
+    check_validate("validate_with_onward", &with_onward());
+}
+
 #[test]
 fn table_sahel_north() {
     check_table("table_sahel_north", &sahel(), 1012, 300);

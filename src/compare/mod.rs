@@ -20,7 +20,7 @@ use crate::stats::tally::Cell;
 use rayon::prelude::*;
 
 mod summary;
-pub use summary::{AltResult, Comparison, GroupDiff, LivesSavedResult, MeanChange, StepDiff, Variant};
+pub use summary::{AltResult, Comparison, GroupDiff, LivesSavedResult, MeanChange, OnwardDiff, StepDiff, Variant};
 
 /// Sums over trials of the products of base (b) and alternative (a) per-trial counts of one
 /// group and step: n is casualties the step applies to, c those treated in time.
@@ -50,7 +50,7 @@ pub struct PairedTally {
 
 impl PairedTally {
     pub fn new(base: &Model, alts: &[Model]) -> PairedTally {
-        let cells = Tally::new(base).cells.len();
+        let cells = Self::cross_len(base);
         PairedTally {
             base: Tally::new(base),
             alts: alts.iter().map(Tally::new).collect(),
@@ -58,6 +58,12 @@ impl PairedTally {
             casualty_mismatch_trials: vec![0; alts.len()],
             deaths_cross_nano2: vec![0; alts.len()],
         }
+    }
+
+    /// Cross products per alternative: one per (group, step) and one for the onward
+    /// milestone, as the engine's trial counts are laid out.
+    pub fn cross_len(base: &Model) -> usize {
+        Tally::new(base).cells.len() + 1
     }
 
     /// Adds another tally of the same comparison into this one.
@@ -99,6 +105,13 @@ impl PairedTally {
     ///
     /// With D_i = b_i − a_i the trial's difference, ΣD² = Σb² + Σa² − 2Σab is computed in
     /// integers, so a scenario against itself gives exactly zero and a zero-width interval.
+    /// The paired difference in onward evacuation to Level 3, where both scenarios model it.
+    pub fn onward_difference(&self, alt: usize) -> Option<Difference> {
+        let (b, a) = (self.base.onward.as_ref()?, self.alts[alt].onward.as_ref()?);
+        let cross = self.cross[alt].last()?;
+        Some(difference(&b.cell, &a.cell, cross, self.base.trials))
+    }
+
     pub fn lives_saved(&self, alt: usize, base: &Model, alt_model: &Model) -> Option<LivesSaved> {
         let (_, _) = (base.outcomes.as_ref()?, alt_model.outcomes.as_ref()?);
         let (b, a) = (&self.base, &self.alts[alt]);

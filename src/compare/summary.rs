@@ -38,6 +38,25 @@ pub struct StepDiff {
     pub alt_median_min: Option<f64>,
 }
 
+/// The paired difference in the onward milestone, as a step's.
+#[derive(Debug, Clone, Serialize)]
+pub struct OnwardDiff {
+    /// Whom it counts, in words, with the base's deadline.
+    pub milestone: String,
+    pub base_deadline_min: f64,
+    pub alt_deadline_min: f64,
+    pub base: Option<f64>,
+    pub alt: Option<f64>,
+    pub difference: Option<f64>,
+    pub ci95_low: Option<f64>,
+    pub ci95_high: Option<f64>,
+    pub paired_half_width: Option<f64>,
+    pub independent_half_width: Option<f64>,
+    pub verdict: Option<Verdict>,
+    pub base_median_min: Option<f64>,
+    pub alt_median_min: Option<f64>,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct GroupDiff {
     pub group: String,
@@ -61,6 +80,10 @@ pub struct AltResult {
     /// zero whenever the zones are unchanged, since the incidents are then shared.
     pub casualty_mismatch_trials: u64,
     pub steps: Vec<StepDiff>,
+    /// Onward evacuation to Level 3, where both scenarios model it; left out of the JSON
+    /// otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub onward: Option<OnwardDiff>,
     pub by_severity: Vec<GroupDiff>,
     pub by_zone: Vec<GroupDiff>,
     pub by_time_of_day: Vec<GroupDiff>,
@@ -165,6 +188,26 @@ impl Comparison {
                 AltResult {
                     casualty_mismatch_trials: tally.casualty_mismatch_trials[k],
                     steps: diffs(Groups::ALL, &sb.steps, &sa.steps),
+                    onward: tally.onward_difference(k).zip(sb.onward.as_ref().zip(sa.onward.as_ref())).map(
+                        |(d, (b, a))| {
+                            let interval = d.difference.zip(d.half_width);
+                            OnwardDiff {
+                                milestone: b.milestone.clone(),
+                                base_deadline_min: b.deadline_min,
+                                alt_deadline_min: a.deadline_min,
+                                base: d.base,
+                                alt: d.alt,
+                                difference: d.difference,
+                                ci95_low: interval.map(|(x, h)| x - h),
+                                ci95_high: interval.map(|(x, h)| x + h),
+                                paired_half_width: d.half_width,
+                                independent_half_width: d.independent_half_width,
+                                verdict: Verdict::of(&d),
+                                base_median_min: b.median_min,
+                                alt_median_min: a.median_min,
+                            }
+                        },
+                    ),
                     by_severity: (0..3)
                         .map(|s| {
                             group(SEVERITIES[s], groups.severity(s), &sb.by_severity[s].steps, &sa.by_severity[s].steps)

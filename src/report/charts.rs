@@ -129,7 +129,11 @@ impl Chart for ComplianceChart<'_> {
         let s = self.summary;
         // The legend has a strip of its own on the right, so it never covers a bar.
         let (plot, legend) = root.split_horizontally(root.dim_in_pixel().0 - LEGEND_W);
-        let mut chart = compliance_frame(&plot, &format!("10-1-2 compliance: {}", s.scenario.name))?;
+        // The onward milestone, where the scenario models it, is a fourth group with one bar: its
+        // tally has no split by severity.
+        let groups = if s.onward.is_some() { 4 } else { 3 };
+        let standard = if s.onward.is_some() { "10-1-2+2" } else { "10-1-2" };
+        let mut chart = compliance_frame(&plot, &format!("{standard} compliance: {}", s.scenario.name), groups)?;
         let series: [(&str, Vec<&StepResult>); 4] = [
             ("all casualties", s.steps.iter().collect()),
             (SEVERITIES[0], s.by_severity[0].steps.iter().collect()),
@@ -137,11 +141,19 @@ impl Chart for ComplianceChart<'_> {
             (SEVERITIES[2], s.by_severity[2].steps.iter().collect()),
         ];
         let bar = 0.18;
+        let onward = s.onward.as_ref().map(|o| Bar {
+            eligible: o.eligible,
+            compliance: o.compliance,
+            ci95_low: o.ci95_low,
+            ci95_high: o.ci95_high,
+        });
         for (k, (_, steps)) in series.iter().enumerate() {
             let colour = PALETTE[k];
             let x0 = |g: usize| g as f64 + 0.14 + k as f64 * bar;
-            for (g, st) in steps.iter().enumerate() {
+            let bars = steps.iter().map(|st| Some(Bar::of(st))).chain(onward.map(|o| (k == 0).then_some(o)));
+            for (g, st) in bars.enumerate() {
                 let xm = x0(g) + bar * 0.45;
+                let Some(st) = st else { continue };
                 if st.eligible == 0 {
                     // No casualty of this group needed the step (or the step does not count it):
                     // say so, rather than leave a gap that reads as 0%.
@@ -164,7 +176,8 @@ impl Chart for ComplianceChart<'_> {
                 chart.draw_series(std::iter::once(label)).map_err(err)?;
             }
         }
-        for (g, target) in self.targets_pct.iter().enumerate() {
+        let onward_target = s.onward.as_ref().map(|o| o.target_pct);
+        for (g, target) in self.targets_pct.iter().chain(onward_target.iter()).enumerate() {
             if let Some(t) = target {
                 let style = ShapeStyle::from(&BLACK).stroke_width(2);
                 chart
@@ -179,15 +192,38 @@ impl Chart for ComplianceChart<'_> {
                     .map_err(err)?;
             }
         }
-        for (g, st) in s.steps.iter().enumerate() {
+        let titles = s
+            .steps
+            .iter()
+            .map(|st| step_title(st.step, st.threshold_min))
+            .chain(s.onward.as_ref().map(|o| o.milestone.clone()));
+        for (g, label) in titles.enumerate() {
             let (px, py) = chart.backend_coord(&(g as f64 + 0.5, 0.0));
-            let label = step_title(st.step, st.threshold_min);
             root.draw(&Text::new(label, (px, py + 12), font(15).pos(Pos::new(HPos::Center, VPos::Top))))
                 .map_err(err)?;
         }
         let keys: Vec<(String, RGBColor)> =
             series.iter().enumerate().map(|(k, (n, _))| (n.to_string(), PALETTE[k])).collect();
-        side_legend(&legend, &keys, "n/a: no casualty of the group\nneeded the step, or the\nstep does not count it")
+        let mut note = "n/a: no casualty of the group\nneeded the step, or the\nstep does not count it".to_string();
+        if s.onward.is_some() {
+            note.push_str("\n\nonward: all casualties only,\ntimed from the end of surgery");
+        }
+        side_legend(&legend, &keys, &note)
+    }
+}
+
+/// One bar of the compliance chart: a step for a group, or the onward milestone.
+#[derive(Clone, Copy)]
+struct Bar {
+    eligible: u64,
+    compliance: Option<f64>,
+    ci95_low: Option<f64>,
+    ci95_high: Option<f64>,
+}
+
+impl Bar {
+    fn of(st: &StepResult) -> Bar {
+        Bar { eligible: st.eligible, compliance: st.compliance, ci95_low: st.ci95_low, ci95_high: st.ci95_high }
     }
 }
 
@@ -343,13 +379,14 @@ pub(super) type XyChart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf6
 pub(super) fn compliance_frame<'a, DB: DrawingBackend>(
     area: &'a DrawingArea<DB, Shift>,
     caption: &str,
+    groups: usize,
 ) -> Result<XyChart<'a, DB>, String> {
     let mut chart = ChartBuilder::on(area)
         .caption(caption, font(22))
         .margin(20)
         .x_label_area_size(50)
         .y_label_area_size(70)
-        .build_cartesian_2d(0.0..3.0, 0.0..100.0)
+        .build_cartesian_2d(0.0..groups as f64, 0.0..100.0)
         .map_err(err)?;
     chart
         .configure_mesh()

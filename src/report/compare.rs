@@ -111,6 +111,24 @@ fn alternative(o: &mut String, c: &Comparison, k: usize, a: &AltResult, width: u
         };
         headline_row(o, &title, d);
     }
+    if let Some(d) = &a.onward {
+        // Its label says whom it counts: on a line of its own when it is longer than the column.
+        let title = if d.base_deadline_min == d.alt_deadline_min {
+            d.milestone.clone()
+        } else {
+            "onward to Level 3 (deadline changed)".to_string()
+        };
+        row_label(o, "  ", &title, 28);
+        let _ = writeln!(
+            o,
+            "{:>8}{:>8}{:>11}{:>17}  {}",
+            Maybe(d.base.map(Pct), S),
+            Maybe(d.alt.map(Pct), S),
+            Maybe(d.difference.map(Points), S),
+            Maybe(d.ci95_low.zip(d.ci95_high).map(|(l, h)| PointsInterval(l, h)), S),
+            d.verdict.map_or(S.missing(), |v| v.label())
+        );
+    }
     wrap(
         o,
         "  ",
@@ -267,6 +285,25 @@ pub fn to_csv(c: &Comparison) -> anyhow::Result<Vec<u8>> {
                     ])?;
                 }
             }
+        }
+        if let Some(d) = &a.onward {
+            let v = |x: Option<f64>| super::fmt::Value(x).to_string();
+            w.write_record([
+                a.variant.label.clone(),
+                "all".to_string(),
+                "all".to_string(),
+                "onward to level 3".to_string(),
+                v(d.base),
+                v(d.alt),
+                v(d.difference),
+                v(d.ci95_low),
+                v(d.ci95_high),
+                v(d.paired_half_width),
+                v(d.independent_half_width),
+                d.verdict.map_or(String::new(), |x| x.label().to_string()),
+                v(d.base_median_min),
+                v(d.alt_median_min),
+            ])?;
         }
     }
     w.into_inner().context("cannot finish the CSV")

@@ -85,7 +85,7 @@ impl Chart for CompareComplianceChart<'_> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
         let variants = self.variants();
         let (plot, legend) = root.split_vertically(575);
-        let mut chart = compliance_frame(&plot, "10-1-2 compliance in each scenario, with 95% intervals")?;
+        let mut chart = compliance_frame(&plot, "10-1-2 compliance in each scenario, with 95% intervals", 3)?;
         // The bars of a step share 80% of its slot, whatever the number of scenarios.
         let bar = 0.8 / variants.len() as f64;
         for (k, (_, _, steps)) in variants.iter().enumerate() {

@@ -81,6 +81,19 @@ fn answer_part(o: &mut String, c: &Comparison, k: usize, a: &AltResult) {
             Maybe(d.independent_half_width.map(|h| format!("±{:.2} pts", h * 100.0)), S)
         );
     }
+    if let Some(d) = &a.onward {
+        let _ = write!(
+            o,
+            "<tr><td>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n><b>{}</b></td><td class=n>{}</td><td>{}</td><td class=n>{}</td></tr>",
+            Esc(&d.milestone),
+            Maybe(d.base.map(Pct), S),
+            Maybe(d.alt.map(Pct), S),
+            Maybe(d.difference.map(Points), S),
+            Maybe(d.ci95_low.zip(d.ci95_high).map(|(l, h)| PointsInterval(l, h)), S),
+            d.verdict.map_or(S.missing(), |v| v.label()),
+            Maybe(d.independent_half_width.map(|h| format!("±{:.2} pts", h * 100.0)), S)
+        );
+    }
     let same = if a.casualty_mismatch_trials == 0 {
         "Both scenarios simulated the same casualties in every trial.".to_string()
     } else {

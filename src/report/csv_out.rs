@@ -38,6 +38,25 @@ pub fn files(s: &Summary) -> Result<Vec<(&'static str, Vec<u8>)>, csv::Error> {
     for st in &s.steps {
         compliance.push(step_row("all", "all", st));
     }
+    // The onward milestone, where modelled: over all casualties it counts, timed from surgery.
+    if let Some(on) = &s.onward {
+        compliance.push(vec![
+            "all".into(),
+            "all".into(),
+            "onward_to_level3".into(),
+            on.deadline_min.to_string(),
+            on.eligible.to_string(),
+            on.compliant.to_string(),
+            Value(on.compliance).to_string(),
+            Value(on.ci95_low).to_string(),
+            Value(on.ci95_high).to_string(),
+            Value(on.median_min).to_string(),
+            Value(on.p90_min).to_string(),
+            Value(on.p95_min).to_string(),
+            Value(on.mean_min).to_string(),
+            on.not_reached.to_string(),
+        ]);
+    }
     for (kind, groups) in [("severity", &s.by_severity), ("zone", &s.by_zone), ("time_of_day", &s.by_time_of_day)] {
         for g in groups {
             for st in &g.steps {

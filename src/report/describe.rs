@@ -56,6 +56,17 @@ pub fn describe(m: &Model) -> String {
         (m.daylight.sunset_min / 60.0) as u32,
         (m.daylight.sunset_min % 60.0) as u32
     );
+    // Said only where modelled, so a scenario without it keeps its description.
+    if let Some(on) = &m.onward {
+        let counted: Vec<&str> = (0..3).filter(|&k| on.applies_to[k]).map(|k| crate::model::SEVERITIES[k]).collect();
+        let _ = writeln!(
+            o,
+            "onward to Level 3 within {} of surgery at a lower level ({}; post-op {:.0} min on average)",
+            crate::report::minutes_label(on.deadline_min),
+            counted.join(", "),
+            on.post_op_min.mean()
+        );
+    }
     let _ = writeln!(o, "\nzones, from their centre (planned with mean delays, by day):");
     for (i, z) in m.zones.iter().enumerate() {
         let c = z.area.centre();

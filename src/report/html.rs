@@ -95,8 +95,13 @@ pub enum Verdict {
 
 impl Verdict {
     pub fn of(st: &crate::summary::StepResult, target_pct: Option<f64>) -> Verdict {
+        Verdict::of_share(st.compliance, st.ci95_low, st.ci95_high, target_pct)
+    }
+
+    /// The verdict on a share and its interval (none where nobody was counted).
+    pub fn of_share(share: Option<f64>, low: Option<f64>, high: Option<f64>, target_pct: Option<f64>) -> Verdict {
         let Some(target) = target_pct.map(|t| t / 100.0) else { return Verdict::NoTarget };
-        let (Some(p), Some(lo), Some(hi)) = (st.compliance, st.ci95_low, st.ci95_high) else {
+        let (Some(p), Some(lo), Some(hi)) = (share, low, high) else {
             return Verdict::NoCasualty;
         };
         if p >= target {
@@ -136,7 +141,8 @@ impl Display for Verdict {
 
 /// Each step against the scenario's `targets_pct`: met or not, and by how much.
 fn targets(o: &mut String, m: &Model, s: &Summary) {
-    if m.targets_pct.iter().all(Option::is_none) {
+    let onward_target = m.onward.as_ref().and_then(|on| on.target_pct);
+    if m.targets_pct.iter().all(Option::is_none) && onward_target.is_none() {
         o.push_str("<p class=note>The scenario sets no targets (targets_pct), so no step is judged met or not.</p>");
         return;
     }
@@ -149,6 +155,18 @@ fn targets(o: &mut String, m: &Model, s: &Summary) {
             st.step.label(),
             target.map_or_else(|| S.missing().to_string(), |t| format!("{t}%")),
             Maybe(st.compliance.map(Pct), S),
+            v.class(),
+            Esc(&v)
+        );
+    }
+    if let Some(on) = &s.onward {
+        let v = Verdict::of_share(on.compliance, on.ci95_low, on.ci95_high, onward_target);
+        let _ = write!(
+            o,
+            "<tr><td>{}</td><td class=n>{}</td><td class=n>{}</td><td class={}>{}</td></tr>",
+            Esc(&on.milestone),
+            onward_target.map_or_else(|| S.missing().to_string(), |t| format!("{t}%")),
+            Maybe(on.compliance.map(Pct), S),
             v.class(),
             Esc(&v)
         );
@@ -209,7 +227,11 @@ pub fn render(
         let _ =
             write!(o, "<p class=meta>What-if: the scenario file with --set {}</p>", Esc(sc.overrides.join(", --set ")));
     }
-    o.push_str("<section id=headline><h2>10-1-2 compliance</h2><table><tr><th>step</th><th>share in time</th><th>95% interval</th><th>median</th><th>p90</th><th>p95</th><th>casualties</th></tr>");
+    let standard = if s.onward.is_some() { "10-1-2+2" } else { "10-1-2" };
+    let _ = write!(
+        o,
+        "<section id=headline><h2>{standard} compliance</h2><table><tr><th>step</th><th>share in time</th><th>95% interval</th><th>median</th><th>p90</th><th>p95</th><th>casualties</th></tr>"
+    );
     for st in &s.steps {
         let _ = write!(
             o,
@@ -223,11 +245,32 @@ pub fn render(
             Count(st.eligible)
         );
     }
+    if let Some(on) = &s.onward {
+        let interval = on.ci95_low.zip(on.ci95_high).map(|(low, high)| Interval { low, high, style: S });
+        let _ = write!(
+            o,
+            "<tr><td>{}</td><td class=n><b>{}</b></td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td></tr>",
+            Esc(&on.milestone),
+            Maybe(on.compliance.map(Pct), S),
+            Maybe(interval, S),
+            Esc(Quantile(on.median_min)),
+            Esc(Quantile(on.p90_min)),
+            Esc(Quantile(on.p95_min)),
+            Count(on.eligible)
+        );
+    }
     let origin = if sc.clock_origin == ClockOrigin::Wounding { "wounding" } else { "the evacuation request" };
+    let onward_note = s.onward.as_ref().map_or(String::new(), |on| {
+        format!(
+            " Onward to Level 3 counts {} operated on below Level 3 and is timed from the end of their surgery.",
+            on.categories.join(", ")
+        )
+    });
     let _ = write!(
         o,
-        "</table><p class=note>Times in minutes from {origin}; {}. Intervals are Wilson intervals widened for casualties sharing a trial.</p>",
-        Esc(crate::report::scope_note(&sc.step_scopes, &sc.thresholds_min))
+        "</table><p class=note>Times in minutes from {origin}; {}. Intervals are Wilson intervals widened for casualties sharing a trial.{}</p>",
+        Esc(crate::report::scope_note(&sc.step_scopes, &sc.thresholds_min)),
+        Esc(onward_note)
     );
     targets(&mut o, model, s);
     group_table(&mut o, "By severity", &s.by_severity, Some(&sc.step_scopes));

@@ -168,6 +168,20 @@ pub fn render(s: &Summary) -> String {
     render_in(s, WIDTH)
 }
 
+/// Whom the onward row counts and where its minutes went, for the note under the headline.
+fn onward_note(on: &crate::summary::OnwardResult) -> String {
+    let minutes = |m: Option<f64>| m.map_or(S.missing().to_string(), |m| format!("{m:.0}"));
+    format!(
+        "; onward counts {} operated on below Level 3, {} of them, timed from the end of surgery: \
+         on average {} min until fit to move, {} min waiting for a unit, {} min from tasking to landing",
+        on.categories.join(", "),
+        Count(on.eligible),
+        minutes(on.mean_post_op_min),
+        minutes(on.mean_wait_min),
+        minutes(on.mean_lift_min)
+    )
+}
+
 /// Renders the summary as plain text in `width` columns (see [`width`]).
 pub fn render_in(s: &Summary, width: usize) -> String {
     let mut o = String::new();
@@ -205,7 +219,17 @@ pub fn render_in(s: &Summary, width: usize) -> String {
         width,
     );
 
-    let _ = writeln!(o, "\n10-1-2 compliance{:>25}{:>16}{:>9}{:>7}{:>7}", "share", "95% CI", "median", "p90", "p95");
+    let standard = if s.onward.is_some() { "10-1-2+2" } else { "10-1-2" };
+    let _ = writeln!(
+        o,
+        "\n{standard} compliance{:>w$}{:>16}{:>9}{:>7}{:>7}",
+        "share",
+        "95% CI",
+        "median",
+        "p90",
+        "p95",
+        w = 31 - standard.len()
+    );
     for st in &s.steps {
         // With nobody to count, there is no time to the step either: the missing-value marker,
         // not "beyond 48 h".
@@ -234,13 +258,30 @@ pub fn render_in(s: &Summary, width: usize) -> String {
             );
         }
     }
+    if let Some(on) = &s.onward {
+        // Its label says whom it counts, so it may stand on its own line above its figures.
+        let quantile =
+            |q: Option<f64>| if on.eligible == 0 { S.missing().to_string() } else { Quantile(q).to_string() };
+        let interval = on.ci95_low.zip(on.ci95_high).map(|(low, high)| Interval { low, high, style: S });
+        row_label(&mut o, "  ", &on.milestone, 32);
+        let _ = writeln!(
+            o,
+            "{:>8}{:>16}{:>9}{:>7}{:>7}",
+            Maybe(on.compliance.map(Pct), S),
+            Maybe(interval, S),
+            quantile(on.median_min),
+            quantile(on.p90_min),
+            quantile(on.p95_min)
+        );
+    }
     wrap(
         &mut o,
         "  ",
         &format!(
-            "(times in minutes, >48 h for later or never; {}; the hour counts {})",
+            "(times in minutes, >48 h for later or never; {}; the hour counts {}{})",
             super::scope_note(&sc.step_scopes, &sc.thresholds_min),
-            if sc.resuscitation_counts == "dcr" { "DCR (blood)" } else { "ALS or DCR" }
+            if sc.resuscitation_counts == "dcr" { "DCR (blood)" } else { "ALS or DCR" },
+            s.onward.as_ref().map_or(String::new(), onward_note)
         ),
         width,
     );

@@ -1191,6 +1191,7 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
     }
 
     let outcomes = compile_outcomes(&mut ctx, &f.outcomes, thresholds_min);
+    let onward = compile_onward(&mut ctx, &f.onward, applies_to[2], &facilities, &assets);
     let levers = levers(&mut ctx, &f.lever);
 
     if !ctx.problems.is_empty() {
@@ -1229,7 +1230,56 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
         outcomes,
         facility_to_base_km,
         levers,
+        onward,
     })
+}
+
+/// `[onward]`: checked whether or not it is enabled, so a typo shows before it is switched on.
+/// Onward evacuation needs a Level 3 that some asset can land at.
+fn compile_onward(
+    ctx: &mut Ctx,
+    e: &OnwardSection,
+    surgery_applies: [bool; 3],
+    facilities: &[Facility],
+    assets: &[AssetGroup],
+) -> Option<Onward> {
+    let deadline_min = ctx.opt_num(
+        &e.deadline_min,
+        120.0,
+        "onward.deadline_min",
+        |x| x > 0.0 && x <= MAX_THRESHOLD_MIN,
+        "give the minutes from the end of surgery to arrival at Level 3, more than 0 and at most 10080 (a week)",
+    );
+    let applies_to = match &e.applies_to {
+        Some(v) => categories(ctx, v, "onward.applies_to names"),
+        None => surgery_applies,
+    };
+    let post_op_min =
+        ctx.dist(&e.post_op_min, DistSpec::Triangular { min: 30.0, mode: 60.0, max: 120.0 }, "onward.post_op_min");
+    let target_pct = e.target_pct.as_ref().map(|v| {
+        ctx.num(v, "onward.target_pct", |x| (0.0..=100.0).contains(&x), "give a target share in percent, 0 to 100")
+    });
+    let enabled = e.enabled.as_ref()?;
+    if !*enabled.get_ref() {
+        return None;
+    }
+    let level3: Vec<&Facility> = facilities.iter().filter(|f| f.level == Level::Level3).collect();
+    if level3.is_empty() {
+        ctx.err(
+            Some(enabled.span()),
+            "onward evacuation is enabled but no facility is level = \"level3\": there is nowhere to move \
+             casualties on to",
+            "add a [[facility]] with level = \"level3\", or set [onward] enabled = false",
+        );
+    } else if !assets.is_empty() && !assets.iter().any(|a| level3.iter().any(|f| a.lands_at(f))) {
+        ctx.err(
+            Some(enabled.span()),
+            "onward evacuation is enabled but no asset can land at a Level 3: airplanes land only at airstrips",
+            "give a Level 3 a site with airstrip = true, add a helicopter or ground [[asset]], or set [onward] \
+             enabled = false",
+        );
+    }
+    Some(Onward { deadline_min, applies_to, post_op_min, target_pct })
 }
 
 /// The file's `[[lever]]`s: a name, overrides that parse, a cost that is a number. Whether each

@@ -26,6 +26,10 @@ pub struct ScenarioFile {
     /// The deaths model; absent, it runs with its published defaults.
     #[serde(default)]
     pub outcomes: OutcomesSection,
+    /// The optional fourth milestone ("10-1-2+2"): onward evacuation to a Level 3 after
+    /// damage-control surgery below it; absent, it is not modelled.
+    #[serde(default)]
+    pub onward: OnwardSection,
     /// The planner's own levers for `casevac levers`.
     #[serde(default)]
     pub lever: Vec<LeverEntry>,
@@ -75,6 +79,26 @@ pub struct OutcomesSection {
     pub death_curve_min: Option<S<Vec<f64>>>,
     #[schemars(with = "Option<Vec<f64>>")]
     pub death_curve_cum: Option<S<Vec<f64>>>,
+}
+
+/// `[onward]`: onward evacuation to Level 3, each field optional.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OnwardSection {
+    #[schemars(with = "Option<bool>")]
+    pub enabled: Option<S<bool>>,
+    /// Minutes from the end of damage-control surgery to arrival at a Level 3.
+    #[schemars(with = "Option<f64>")]
+    pub deadline_min: Option<S<f64>>,
+    /// The triage categories moved onward and counted, as "T1", "T2", "T3".
+    #[schemars(with = "Option<Vec<String>>")]
+    pub applies_to: Option<S<Vec<String>>>,
+    /// Minutes after surgery before the patient is fit to move.
+    #[schemars(with = "Option<DistSpec>")]
+    pub post_op_min: Option<S<DistSpec>>,
+    /// Compliance the mission aims for, in percent.
+    #[schemars(with = "Option<f64>")]
+    pub target_pct: Option<S<f64>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

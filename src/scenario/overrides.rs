@@ -15,7 +15,7 @@ use std::ops::Range;
 use toml_edit::{Document, InlineTable, Item, Key, Table, Value};
 
 /// The top-level sections of a scenario file.
-const SECTIONS: [&str; 5] = ["scenario", "site", "facility", "asset", "zone"];
+const SECTIONS: [&str; 6] = ["scenario", "onward", "site", "facility", "asset", "zone"];
 
 const FORM_HELP: &str = "write KEY=VALUE, for example asset.gao_mi8.count=3";
 const KEY_HELP: &str = "write a dotted key such as asset.gao_mi8.count, zone.kidal_camp.severity.t1 or \
@@ -310,15 +310,26 @@ fn plan(doc: &Document<String>, text: &str, o: &Override) -> Result<Splice, Why>
         ));
     }
     let root = doc.as_table();
-    let (node, rest) = if section == "scenario" {
+    // The single tables: [scenario], and [onward] where the file has one.
+    let (node, rest) = if section == "scenario" || section == "onward" {
         if path.len() < 2 {
             return Err((
-                "`scenario` is a table, not a value".into(),
-                "name one of its fields: scenario.FIELD=VALUE, for example scenario.period_days=60".into(),
+                format!("`{section}` is a table, not a value"),
+                format!(
+                    "name one of its fields: {section}.FIELD=VALUE, for example {}",
+                    if section == "scenario" { "scenario.period_days=60" } else { "onward.enabled=true" }
+                ),
             ));
         }
-        let Some(table) = root.get("scenario").and_then(Item::as_table) else {
-            return Err(("the file has no [scenario] table to change".into(), "add [scenario] to the file".into()));
+        let Some(table) = root.get(section).and_then(Item::as_table) else {
+            let help = if section == "onward" {
+                "add an [onward] table to the file (the format guide's \"[onward]\" section shows one); onward \
+                 evacuation also needs a facility with level = \"level3\""
+                    .to_string()
+            } else {
+                format!("add [{section}] to the file")
+            };
+            return Err((format!("the file has no [{section}] table to change"), help));
         };
         (Node::Lines { table, anchor: header_of(table), depth: 0 }, &path[1..])
     } else {

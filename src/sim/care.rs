@@ -3,12 +3,14 @@
 use super::events::{Kind, QueuedPatient};
 use super::streams::{Purpose, combine};
 use super::{Engine, Incident, NEVER, Sortie};
-use crate::model::{Access, AssetGroup, Care, Delivery, MIN_PER_DAY};
+use crate::model::{Access, AssetGroup, Care, Delivery, Facility, Level, MIN_PER_DAY};
 use crate::stats::tally::{Phase, Tally, to_mmin};
 use std::ops::Range;
 
 /// Marks a transfer's key apart from any incident's.
 const TRANSFER: u64 = 0x7472_616e_7366_6572;
+/// Marks an onward lift's key apart from a transfer's: a casualty may have both.
+const ONWARD: u64 = 0x6f6e_7761_7264;
 
 impl Engine<'_> {
     pub(super) fn arrive_scene(&mut self, s: usize, now: f64, tally: &mut Tally) {
@@ -18,7 +20,7 @@ impl Engine<'_> {
         let a = &m.assets[g];
         let inc = &mut self.incidents[sortie.incident as usize];
         inc.first_arrival = inc.first_arrival.min(now);
-        let (zone, transfer, access) = (inc.zone as usize, inc.transfer, inc.access);
+        let (zone, transfer, onward, access) = (inc.zone as usize, inc.transfer, inc.onward, inc.access);
         let access = &access;
         let carried = sortie.slot_start as usize..(sortie.slot_start + sortie.slot_len) as usize;
         let surgical = self.slots[carried.clone()].iter().any(|&c| self.casualties[c as usize].needs_surgery);
@@ -32,7 +34,8 @@ impl Engine<'_> {
         );
         let fac = &m.facilities[f];
         let at_facility = now + on_scene + to_facility;
-        let handover = if surgical {
+        // An onward lift ends on landing at the Level 3: the patient has had its operation.
+        let handover = if surgical && !onward {
             fac.handover_min.sample(&mut self.keys.stream(Purpose::Handover, sortie.key, 0))
         } else {
             0.0
@@ -51,6 +54,11 @@ impl Engine<'_> {
         };
         for &c in &self.slots[carried.clone()] {
             let c = &mut self.casualties[c as usize];
+            if onward {
+                // Its care and the chain's phases ended with its operation; only arrival counts.
+                c.level3_t = at_facility;
+                continue;
+            }
             if !transfer {
                 c.picked_up = true;
                 // A team on scene may already have started on this casualty on an earlier lift.
@@ -68,7 +76,9 @@ impl Engine<'_> {
             self.treat_on_scene(sortie.incident as usize, a.team_size - sortie.slot_len, a.team_care, now);
         }
         self.sorties[s].facility = f as u32;
-        if surgical && fac.surgery {
+        if onward {
+            // Delivered to Level 3: nothing more to arrange.
+        } else if surgical && fac.surgery {
             self.inbound[f] +=
                 self.slots[carried.clone()].iter().filter(|&&c| self.casualties[c as usize].needs_surgery).count()
                     as u32;
@@ -131,13 +141,29 @@ impl Engine<'_> {
                 self.slots.push(c);
             }
         }
+        self.request_lift(zone, f, slot_start, false, request_t);
+    }
+
+    /// An operated casualty fit to move at `request_t` needs a lift from facility `f` to a
+    /// Level 3: a request of its own, queued like any other and served by the same units.
+    fn request_onward(&mut self, f: usize, c: u32, request_t: f64) {
+        let zone = self.incidents[self.casualties[c as usize].incident as usize].zone as usize;
+        let slot_start = self.slots.len() as u32;
+        self.slots.push(c);
+        self.request_lift(zone, f, slot_start, true, request_t);
+    }
+
+    /// Queues a lift from facility `f` of the casualties in `slots[slot_start..]`, at
+    /// `request_t`: a transfer to surgery, or an onward lift to Level 3.
+    fn request_lift(&mut self, zone: usize, f: usize, slot_start: u32, onward: bool, request_t: f64) {
         let i = self.incidents.len() as u32;
         let fac = &self.model.facilities[f];
-        // Named by the first casualty it moves: a casualty is transferred at most once (a
-        // transfer always goes to a facility that operates).
+        // Named by the first casualty it moves: a casualty is transferred to surgery at most
+        // once (a transfer always goes to a facility that operates) and moved onward at most
+        // once (only from below Level 3, to a Level 3).
         let first = self.slots[slot_start as usize] as usize;
         self.incidents.push(Incident {
-            key: combine(self.casualties[first].key, TRANSFER),
+            key: combine(self.casualties[first].key, if onward { ONWARD } else { TRANSFER }),
             zone: zone as u16,
             access: Access {
                 escort_required: self.model.sites[fac.site].escort_required,
@@ -155,6 +181,7 @@ impl Engine<'_> {
             slot_len: self.slots.len() as u32 - slot_start,
             next_unassigned: slot_start,
             transfer: true,
+            onward,
         });
         self.grow_legs();
         self.push(request_t, Kind::TransferRequest(i));
@@ -217,22 +244,55 @@ impl Engine<'_> {
         tally.operations[f] += 1;
         self.ops_left[f] -= 1;
         self.push(end, Kind::TableFree(f as u32));
+        // The "+2": operated below Level 3, the casualty goes on once fit to move. Its post-op
+        // delay has its own stream, so turning this on moves no draw of the other steps.
+        let cas = &mut self.casualties[c as usize];
+        if let Some(on) = &m.onward
+            && m.facilities[f].level != Level::Level3
+            && on.applies_to[cas.severity as usize]
+        {
+            cas.surgery_end_t = end;
+            cas.onward_ready_t = end + on.post_op_min.sample(&mut self.keys.stream(Purpose::PostOp, cas.key, 0));
+            let ready = cas.onward_ready_t;
+            self.request_onward(f, c, ready);
+        }
     }
 }
 
 /// The nearest facility to an incident, by this asset's travel time, that can operate (when
 /// `needs_table`) or resuscitate, and the minutes to reach it. Validation guarantees one exists.
 impl Engine<'_> {
+    /// Whether group `a` can land at any Level 3: only such groups take an onward lift.
+    pub(super) fn reaches_level3(&self, a: &AssetGroup) -> bool {
+        self.model.facilities.iter().any(|f| f.level == Level::Level3 && a.lands_at(f))
+    }
+
+    /// Whether a lift of incident `inc` may end at facility `f`: a Level 3 for an onward lift,
+    /// one that operates for a transfer.
+    pub(super) fn transfer_ends_at(inc: &Incident, f: &Facility) -> bool {
+        if inc.onward { f.level == Level::Level3 } else { f.surgery }
+    }
+
     /// Where a lift leaving incident `i`'s place at `leave_t` (deciding at `now`) takes its
     /// casualties, and the minutes to get there: the nearest facility, by this asset's travel time, that can operate (when
     /// `needs_table`) or resuscitate; with `delivers_to = "soonest"`, among those that operate,
-    /// the one expected to start the operation first. Validation guarantees one exists.
+    /// the one expected to start the operation first; for an onward lift, the nearest Level 3
+    /// the asset lands at. Validation guarantees one exists (for an onward lift, dispatch sends
+    /// only groups that can land at a Level 3).
     pub(super) fn destination(&self, g: usize, i: usize, needs_table: bool, now: f64, leave_t: f64) -> (usize, f64) {
         let a = &self.model.assets[g];
-        let queue_aware = needs_table && a.delivers_to == Delivery::Soonest;
+        let onward = self.incidents[i].onward;
+        let queue_aware = needs_table && !onward && a.delivers_to == Delivery::Soonest;
         let (mut best, mut best_t, mut best_travel) = (0, NEVER, NEVER);
         for (fi, f) in self.model.facilities.iter().enumerate() {
-            if !(if needs_table { f.surgery } else { f.resuscitation }) || !a.lands_at(f) {
+            let fits = if onward {
+                f.level == Level::Level3
+            } else if needs_table {
+                f.surgery
+            } else {
+                f.resuscitation
+            };
+            if !fits || !a.lands_at(f) {
                 continue;
             }
             let travel = self.facility_leg_min(i, g, fi);

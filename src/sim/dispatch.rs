@@ -101,6 +101,9 @@ impl Engine<'_> {
             if !a.can_serve(access) || self.grounded[g] || !a.lifts[next] {
                 continue;
             }
+            if inc.onward && !self.reaches_level3(a) {
+                continue;
+            }
             // No flight without the host nation's clearance, pending or denied alike.
             if a.flies() && inc.air_clear_t > now {
                 continue;
@@ -117,12 +120,13 @@ impl Engine<'_> {
             let leg_min = || {
                 let mut leg = self.base_leg_min(i, g);
                 if inc.transfer {
-                    // A transfer is judged by when it delivers to surgery, not when it arrives.
+                    // A transfer is judged by when it delivers (to surgery, or onward to Level 3),
+                    // not when it arrives.
                     leg += a.on_scene_min.mean()
                         + m.facilities
                             .iter()
                             .enumerate()
-                            .filter(|(_, f)| f.surgery && a.lands_at(f))
+                            .filter(|(_, f)| Self::transfer_ends_at(inc, f) && a.lands_at(f))
                             .map(|(f, _)| self.facility_leg_min(i, g, f))
                             .fold(NEVER, f64::min);
                 }
@@ -228,13 +232,21 @@ impl Engine<'_> {
         } else {
             0.0
         };
-        // Phases add up: a transferred casualty goes through the chain twice.
-        for &c in &self.slots[slot_start as usize..(slot_start + take) as usize] {
-            let p = &mut self.casualties[c as usize].phase_min;
-            p[Phase::WaitAsset as usize] += now - request_t - clearance;
-            p[Phase::Approval as usize] += clearance + approval;
-            p[Phase::LaunchEscort as usize] += launch + escort;
-            p[Phase::TravelToScene as usize] += travel;
+        let lifted = slot_start as usize..(slot_start + take) as usize;
+        if inc.onward {
+            // An onward lift comes after the chain the phases describe: only its tasking is noted.
+            for &c in &self.slots[lifted] {
+                self.casualties[c as usize].onward_tasked_t = now;
+            }
+        } else {
+            // Phases add up: a transferred casualty goes through the chain twice.
+            for &c in &self.slots[lifted] {
+                let p = &mut self.casualties[c as usize].phase_min;
+                p[Phase::WaitAsset as usize] += now - request_t - clearance;
+                p[Phase::Approval as usize] += clearance + approval;
+                p[Phase::LaunchEscort as usize] += launch + escort;
+                p[Phase::TravelToScene as usize] += travel;
+            }
         }
         self.incidents[i].next_unassigned += take;
         self.units[u].idle = false;

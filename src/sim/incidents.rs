@@ -128,6 +128,10 @@ impl Engine<'_> {
                 als_t: NEVER,
                 ready_t: NEVER,
                 surgery_t: NEVER,
+                surgery_end_t: NEVER,
+                onward_ready_t: NEVER,
+                onward_tasked_t: NEVER,
+                level3_t: NEVER,
                 phase_min,
             });
         }
@@ -151,6 +155,7 @@ impl Engine<'_> {
             slot_len: n,
             next_unassigned: cas_start,
             transfer: false,
+            onward: false,
         });
     }
 

@@ -54,6 +54,8 @@ struct Incident {
     /// A request to move stabilised casualties from a facility that cannot operate to one that
     /// can; `pos` is then the facility's.
     transfer: bool,
+    /// A transfer of one operated casualty onward to a Level 3 (the "+2"), not to surgery.
+    onward: bool,
     /// From when helicopters may be tasked to it: at once where the zone needs no flight
     /// clearance, else once the host nation has granted it (never while pending or denied).
     air_clear_t: f64,
@@ -78,6 +80,13 @@ struct Casualty {
     als_t: f64,
     ready_t: f64,
     surgery_t: f64,
+    /// Where onward evacuation is modelled and this casualty is moved on: when its operation
+    /// below Level 3 ended, when it was fit to move, when a unit was tasked to move it and when
+    /// it reached a Level 3 (never otherwise).
+    surgery_end_t: f64,
+    onward_ready_t: f64,
+    onward_tasked_t: f64,
+    level3_t: f64,
     phase_min: [f64; PHASES.len()],
 }
 
@@ -153,7 +162,8 @@ pub struct Engine<'m> {
     busy_log: Option<Vec<(usize, f64, f64)>>,
     /// The training tier of each first-aider on scene (index into the zone's tiers).
     aider_tier: Vec<usize>,
-    /// This trial's [group][step] (n, compliant), for the between-trial spread.
+    /// This trial's [group][step] (n, compliant), for the between-trial spread, then the
+    /// onward milestone's (zero where it is not modelled).
     trial_counts: Vec<(u64, u64)>,
     /// Each step's deadline for each category in whole milliseconds, the grid times are judged on.
     deadline_ms: [[u64; 3]; 3],
@@ -221,7 +231,7 @@ impl<'m> Engine<'m> {
             aider_free: Vec::new(),
             busy_log: None,
             aider_tier: Vec::new(),
-            trial_counts: vec![(0, 0); groups.count() * 3],
+            trial_counts: vec![(0, 0); groups.count() * 3 + 1],
             deadline_ms: model.deadlines_min.map(|d| d.map(to_ms)),
             trial_deaths_nano: 0,
             day_log: None,
@@ -236,8 +246,8 @@ impl<'m> Engine<'m> {
         self.record(tally);
     }
 
-    /// The last trial's (n, compliant) for each [group][step]: what a paired comparison needs
-    /// trial by trial.
+    /// The last trial's (n, compliant) for each [group][step], then for the onward milestone:
+    /// what a paired comparison needs trial by trial.
     pub fn trial_counts(&self) -> &[(u64, u64)] {
         &self.trial_counts
     }

@@ -82,6 +82,27 @@ impl Engine<'_> {
                     tally.add_failure(step, z, miss_cause(c, inc, step, m.origin, horizon));
                 }
             }
+            if let (Some(on), Some(ot)) = (&m.onward, &mut tally.onward)
+                && c.surgery_end_t <= horizon
+            {
+                // Counted once operated below Level 3; its clock starts at the end of surgery.
+                let reached = c.level3_t <= horizon;
+                let rel = (c.level3_t - c.surgery_end_t).max(0.0);
+                let ok = reached && to_ms(rel) <= to_ms(on.deadline_min);
+                ot.cell.n += 1;
+                ot.cell.compliant += ok as u64;
+                ot.cell.reached += reached as u64;
+                ot.hist_add(reached.then(|| to_ms(rel)));
+                if reached {
+                    ot.cell.time_sum_mmin += to_mmin(rel);
+                    ot.post_op_sum_mmin += to_mmin(c.onward_ready_t - c.surgery_end_t);
+                    ot.wait_sum_mmin += to_mmin(c.onward_tasked_t - c.onward_ready_t);
+                    ot.lift_sum_mmin += to_mmin(c.level3_t - c.onward_tasked_t);
+                }
+                let tc = self.trial_counts.last_mut().expect("the onward entry");
+                tc.0 += 1;
+                tc.1 += ok as u64;
+            }
             let last_phase = match (c.picked_up, c.surgery_t <= horizon) {
                 (false, _) => Phase::Report,
                 (true, false) => Phase::TravelToFacility,
@@ -121,6 +142,11 @@ impl Engine<'_> {
             cell.n2 += n * n;
             cell.c2 += c * c;
             cell.nc += n * c;
+        }
+        if let (Some(ot), Some(&(n, c))) = (&mut tally.onward, self.trial_counts.last()) {
+            ot.cell.n2 += n * n;
+            ot.cell.c2 += c * c;
+            ot.cell.nc += n * c;
         }
     }
 }

@@ -91,6 +91,8 @@ pub enum Purpose {
     Prevention = 30,
     /// The training tier of each first-aider on scene at an incident.
     AiderTier = 31,
+    /// How long after its operation a casualty is fit to move onward to Level 3.
+    PostOp = 32,
 }
 
 /// SplitMix64's finaliser: a bijection on 64 bits with good avalanche.
@@ -114,7 +116,7 @@ pub fn id_key(id: &str) -> u64 {
 impl Purpose {
     /// Every purpose, for the keys a trial derives once. A new purpose goes here too: until it
     /// does, its key is left zero, which `stream` refuses in every debug build and test.
-    const ALL: [Purpose; 16] = [
+    const ALL: [Purpose; 17] = [
         Purpose::Arrivals,
         Purpose::Incident,
         Purpose::Place,
@@ -131,10 +133,11 @@ impl Purpose {
         Purpose::Clearance,
         Purpose::Prevention,
         Purpose::AiderTier,
+        Purpose::PostOp,
     ];
 
     /// One more than the largest discriminant: the size of a table indexed by purpose.
-    const SLOTS: usize = Purpose::AiderTier as usize + 1;
+    const SLOTS: usize = Purpose::PostOp as usize + 1;
 }
 
 /// The keys of one trial: every stream of the trial derives from (seed, trial index).

@@ -24,6 +24,12 @@ pub struct CasualtyTrace {
     pub first_aid_min: Option<f64>,
     pub resuscitation_min: Option<f64>,
     pub surgery_min: Option<f64>,
+    /// Where onward evacuation is modelled and the casualty was moved on: when its operation
+    /// ended and when it reached a Level 3.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub surgery_end_min: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level3_min: Option<f64>,
 }
 
 /// One asset group on one day of a traced trial.
@@ -72,6 +78,8 @@ impl Engine<'_> {
                     first_aid_min: when(c.first_aider_t.min(inc.first_arrival)),
                     resuscitation_min: when(c.resus_t),
                     surgery_min: when(c.surgery_t),
+                    surgery_end_min: when(c.surgery_end_t),
+                    level3_min: when(c.level3_t),
                 }
             })
             .collect();

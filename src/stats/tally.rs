@@ -182,6 +182,92 @@ pub struct Tally {
     /// deaths (billionths), by time to definitive care: deaths against time to care.
     pub care_time_casualties: Vec<u64>,
     pub care_time_deaths_nano: Vec<u128>,
+    /// The onward milestone ("+2"), where the scenario models it; absent otherwise.
+    pub onward: Option<OnwardTally>,
+}
+
+/// The fourth milestone, over all casualties: a section of its own rather than a fourth step
+/// in every group, since it is opt-in and its clock starts at the end of surgery.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OnwardTally {
+    /// Casualties operated on below Level 3 (in its categories, operation ended within
+    /// follow-up); compliant: at a Level 3 by the deadline after the operation.
+    pub cell: Cell,
+    /// Times from the end of surgery to arrival at Level 3, as a step's.
+    pub hist: Vec<u64>,
+    pub hist_lo_ms: Vec<u16>,
+    pub hist_hi_ms: Vec<u16>,
+    /// Over the casualties who reached a Level 3, in thousandths of a minute: the post-op
+    /// delay, the wait from fit to move until a unit was tasked, and from tasking to landing.
+    pub post_op_sum_mmin: u128,
+    pub wait_sum_mmin: u128,
+    pub lift_sum_mmin: u128,
+}
+
+impl OnwardTally {
+    fn new() -> OnwardTally {
+        OnwardTally {
+            cell: Cell::default(),
+            hist: vec![0; HIST_BINS + 1],
+            hist_lo_ms: vec![0; HIST_BINS + 1],
+            hist_hi_ms: vec![0; HIST_BINS + 1],
+            post_op_sum_mmin: 0,
+            wait_sum_mmin: 0,
+            lift_sum_mmin: 0,
+        }
+    }
+
+    /// Counts a time from surgery to Level 3, in milliseconds; `None` is never.
+    pub fn hist_add(&mut self, ms: Option<u64>) {
+        add_to_hist(&mut self.hist, &mut self.hist_lo_ms, &mut self.hist_hi_ms, ms);
+    }
+
+    fn merge(&mut self, o: &OnwardTally) {
+        merge_hist(
+            (&mut self.hist, &mut self.hist_lo_ms, &mut self.hist_hi_ms),
+            (&o.hist, &o.hist_lo_ms, &o.hist_hi_ms),
+        );
+        self.cell.add(&o.cell);
+        self.post_op_sum_mmin += o.post_op_sum_mmin;
+        self.wait_sum_mmin += o.wait_sum_mmin;
+        self.lift_sum_mmin += o.lift_sum_mmin;
+    }
+}
+
+/// Adds a time in milliseconds (`None`: never) to one histogram of `HIST_BINS + 1` bins and
+/// its bin bounds.
+#[inline]
+fn add_to_hist(hist: &mut [u64], lo_ms: &mut [u16], hi_ms: &mut [u16], ms: Option<u64>) {
+    match ms.map(|ms| (ms / MS_PER_MIN) as usize).filter(|&bin| bin < HIST_BINS) {
+        Some(bin) => {
+            let within = (ms.unwrap_or(0) % MS_PER_MIN) as u16;
+            if hist[bin] == 0 {
+                (lo_ms[bin], hi_ms[bin]) = (within, within);
+            } else {
+                lo_ms[bin] = lo_ms[bin].min(within);
+                hi_ms[bin] = hi_ms[bin].max(within);
+            }
+            hist[bin] += 1;
+        }
+        None => hist[HIST_BINS] += 1,
+    }
+}
+
+/// Adds histogram `o` (counts, bin bounds) into `a`: bounds first, while the counts still say
+/// which bins were empty on each side.
+fn merge_hist(a: (&mut [u64], &mut [u16], &mut [u16]), o: (&[u64], &[u16], &[u16])) {
+    for i in 0..a.0.len() {
+        if o.0[i] == 0 {
+            continue;
+        }
+        if a.0[i] == 0 {
+            (a.1[i], a.2[i]) = (o.1[i], o.2[i]);
+        } else {
+            a.1[i] = a.1[i].min(o.1[i]);
+            a.2[i] = a.2[i].max(o.2[i]);
+        }
+        a.0[i] += o.0[i];
+    }
 }
 
 impl Tally {
@@ -213,6 +299,7 @@ impl Tally {
             death_time_bins: vec![0; crate::outcome::DEATH_BINS_MIN.len() + 1],
             care_time_casualties: vec![0; crate::outcome::CARE_BINS_MIN.len() + 1],
             care_time_deaths_nano: vec![0; crate::outcome::CARE_BINS_MIN.len() + 1],
+            onward: model.onward.as_ref().map(|_| OnwardTally::new()),
         }
     }
 
@@ -249,21 +336,8 @@ impl Tally {
     /// Counts a time to a step, in milliseconds; `None` is never (within follow-up).
     #[inline]
     pub fn hist_add(&mut self, group: usize, step: usize, ms: Option<u64>) {
-        let at = (group * 3 + step) * (HIST_BINS + 1);
-        match ms.map(|ms| (ms / MS_PER_MIN) as usize).filter(|&bin| bin < HIST_BINS) {
-            Some(bin) => {
-                let within = (ms.unwrap_or(0) % MS_PER_MIN) as u16;
-                let i = at + bin;
-                if self.hist[i] == 0 {
-                    (self.hist_lo_ms[i], self.hist_hi_ms[i]) = (within, within);
-                } else {
-                    self.hist_lo_ms[i] = self.hist_lo_ms[i].min(within);
-                    self.hist_hi_ms[i] = self.hist_hi_ms[i].max(within);
-                }
-                self.hist[i] += 1;
-            }
-            None => self.hist[at + HIST_BINS] += 1,
-        }
+        let r = Self::hist_range(group, step);
+        add_to_hist(&mut self.hist[r.clone()], &mut self.hist_lo_ms[r.clone()], &mut self.hist_hi_ms[r], ms);
     }
 
     #[inline]
@@ -278,18 +352,10 @@ impl Tally {
 
     /// Adds another tally of the same model into this one.
     pub fn merge(&mut self, o: &Tally) {
-        // Bin bounds first, while the counts still say which bins were empty on each side.
-        for i in 0..self.hist.len() {
-            if o.hist[i] == 0 {
-                continue;
-            }
-            if self.hist[i] == 0 {
-                (self.hist_lo_ms[i], self.hist_hi_ms[i]) = (o.hist_lo_ms[i], o.hist_hi_ms[i]);
-            } else {
-                self.hist_lo_ms[i] = self.hist_lo_ms[i].min(o.hist_lo_ms[i]);
-                self.hist_hi_ms[i] = self.hist_hi_ms[i].max(o.hist_hi_ms[i]);
-            }
-        }
+        merge_hist(
+            (&mut self.hist, &mut self.hist_lo_ms, &mut self.hist_hi_ms),
+            (&o.hist, &o.hist_lo_ms, &o.hist_hi_ms),
+        );
         self.trials += o.trials;
         self.incidents += o.incidents;
         self.casualties += o.casualties;
@@ -298,7 +364,6 @@ impl Tally {
             a.add(b);
         }
         for (a, b) in [
-            (&mut self.hist, &o.hist),
             (&mut self.phase_n, &o.phase_n),
             (&mut self.failures, &o.failures),
             (&mut self.outcomes, &o.outcomes),
@@ -331,6 +396,9 @@ impl Tally {
             a.drawn += b.drawn;
         }
         self.deaths_nano2 += o.deaths_nano2;
+        if let (Some(a), Some(b)) = (&mut self.onward, &o.onward) {
+            a.merge(b);
+        }
     }
 }
 
