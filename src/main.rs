@@ -98,7 +98,7 @@ enum Command {
     Levers {
         /// Scenario file (TOML).
         scenario: PathBuf,
-        /// What to rank by: first-aid, resuscitation, surgery or lives.
+        /// What to rank by: first-aid, resuscitation, surgery, onward (where the scenario models the +2) or lives.
         #[arg(long, default_value = "resuscitation", value_parser = objective)]
         objective: Objective,
         /// Weigh only the scenario file's own [[lever]]s.
@@ -157,7 +157,7 @@ enum Command {
         /// Instead of sites, try N × N points evenly over the zones' area and draw the objective as a map.
         #[arg(long, value_name = "N", conflicts_with = "candidates", value_parser = clap::value_parser!(u64).range(2..=20))]
         grid: Option<u64>,
-        /// What to rank by: first-aid, resuscitation, surgery or lives.
+        /// What to rank by: first-aid, resuscitation, surgery, onward (where the scenario models the +2) or lives.
         #[arg(long, default_value = "resuscitation", value_parser = objective)]
         objective: Objective,
         /// Confidence that the best is better than each other candidate, in percent.

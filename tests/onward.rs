@@ -332,3 +332,47 @@ fn where_no_lift_competes_turning_onward_on_moves_no_other_draw() {
     let se = (15.0f64.powi(2) + 10.0f64.powi(2) / 12.0).sqrt() / 350f64.sqrt();
     assert!((lift - 82.0).abs() < 4.0 * se, "fit to Level 3: {lift}");
 }
+
+/// `levers --objective onward` ranks by the milestone. A longer deadline moves no draw, so its
+/// effect is exactly the difference of two plain runs on the same seed; a lever that cannot
+/// touch the milestone (first-aid training) has an effect of exactly zero; a scenario without
+/// the milestone is refused the objective, with the fix.
+#[test]
+fn levers_rank_by_the_onward_milestone_with_the_effect_two_runs_give() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let bundled = std::fs::read_to_string("scenarios/east-highlands.toml").unwrap();
+    let levers = "\n[[lever]]\nname = \"six hours to Level 3\"\nset = ['onward.deadline_min=360']\n\n\
+                  [[lever]]\nname = \"everyone trained\"\nset = ['zone.beni_territory.first_aider_share=1.0']\n";
+    std::fs::write(d.join("on.toml"), format!("{bundled}{levers}")).unwrap();
+    let common = ["--trials", "60", "--threads", "1", "-q"];
+    casevac(
+        d,
+        &[&["levers", "on.toml", "--no-defaults", "--objective", "onward", "--json", "l.json", "--precision", "0"][..], &common].concat(),
+    );
+    for (name, deadline) in [("base", "120"), ("long", "360")] {
+        let set = format!("onward.deadline_min={deadline}");
+        let json = format!("{name}.json");
+        casevac(d, &[&["run", "on.toml", "--set", &set, "--json", &json][..], &common].concat());
+    }
+    let read = |f: &str| -> serde_json::Value { serde_json::from_slice(&std::fs::read(d.join(f)).unwrap()).unwrap() };
+    let (l, base, long) = (read("l.json"), read("base.json"), read("long.json"));
+    let share = |j: &serde_json::Value| j["onward"]["compliance"].as_f64().unwrap();
+    let ranked = l["levers"].as_array().unwrap();
+    assert_eq!(ranked[0]["name"], "six hours to Level 3");
+    assert_eq!(ranked[0]["onward"]["difference"].as_f64().unwrap(), share(&long) - share(&base));
+    assert!(share(&long) > share(&base));
+    assert_eq!(ranked[1]["name"], "everyone trained");
+    assert_eq!(ranked[1]["onward"]["difference"].as_f64().unwrap(), 0.0);
+    assert_eq!(ranked[1]["onward"]["paired_half_width"].as_f64().unwrap(), 0.0);
+
+    // Without the milestone the objective is refused, saying how to turn it on.
+    std::fs::write(d.join("off.toml"), bundled.split("\n[onward]").next().unwrap()).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_casevac"))
+        .args(["levers", "off.toml", "--objective", "onward", "-q"])
+        .current_dir(d)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("[onward] table with enabled = true"));
+}

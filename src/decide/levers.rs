@@ -381,6 +381,9 @@ pub struct LeverResult {
     pub lever: Lever,
     /// Per step: the compliance with and without, the paired difference and its 95% interval.
     pub steps: Vec<crate::compare::StepDiff>,
+    /// The onward milestone, where the scenario models it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub onward: Option<crate::compare::OnwardDiff>,
     pub lives_saved: Option<crate::compare::LivesSavedResult>,
     /// The objective's effect per unit of cost, where the lever has a cost above zero.
     pub effect_per_cost: Option<f64>,
@@ -445,6 +448,7 @@ pub fn weigh(
                 effect_per_cost: effect.zip(lever.cost.filter(|&c| c > 0.0)).map(|(e, c)| e / c),
                 lever,
                 steps: a.steps.clone(),
+                onward: a.onward.clone(),
                 lives_saved: a.lives_saved.clone(),
             }
         })
@@ -468,6 +472,7 @@ pub fn weigh(
 fn rank(results: &mut [LeverResult], objective: Objective) {
     let value = |r: &LeverResult| match objective {
         Objective::Step(s) => r.steps[s as usize].difference,
+        Objective::Onward => r.onward.as_ref().and_then(|o| o.difference),
         Objective::LivesSaved => r.lives_saved.as_ref().map(|l| l.per_trial),
     };
     results.sort_by(|a, b| match (value(a), value(b)) {

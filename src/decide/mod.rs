@@ -13,6 +13,7 @@ pub mod sweep;
 use crate::compare::AltResult;
 use crate::model::{Model, Step};
 use crate::scenario::{self, Override, ScenarioError};
+use crate::summary::Summary;
 use std::path::Path;
 
 /// A scenario file as read once, with the overrides every variant shares.
@@ -101,20 +102,39 @@ impl std::fmt::Display for BadVariants {
 
 impl std::error::Error for BadVariants {}
 
-/// What a decision is judged by: one step's compliance, or lives saved.
+/// What a decision is judged by: one step's compliance, the onward milestone's (where the
+/// scenario models it), or lives saved.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Objective {
     Step(Step),
+    Onward,
     LivesSaved,
 }
 
 impl Objective {
-    pub const WORDS: &str = "first-aid, resuscitation, surgery or lives";
+    pub const WORDS: &str = "first-aid, resuscitation, surgery, onward or lives";
 
     pub fn label(self) -> &'static str {
         match self {
             Objective::Step(s) => s.label(),
+            Objective::Onward => "onward to Level 3",
             Objective::LivesSaved => "lives saved",
+        }
+    }
+
+    /// Whether the objective is a share of casualties in time (written in percent and points,
+    /// higher is better) rather than deaths.
+    pub fn is_share(self) -> bool {
+        !matches!(self, Objective::LivesSaved)
+    }
+
+    /// The base's value of the objective in a summary: a share in time, or minus the expected
+    /// deaths per trial (so that higher is better for every objective).
+    pub fn score(self, s: &Summary) -> Option<f64> {
+        match self {
+            Objective::Step(st) => s.steps[st as usize].compliance,
+            Objective::Onward => s.onward.as_ref().and_then(|o| o.compliance),
+            Objective::LivesSaved => s.deaths.as_ref().map(|d| -d.per_trial),
         }
     }
 
@@ -126,6 +146,10 @@ impl Objective {
                 let d = &alt.steps[s as usize];
                 (d.difference, d.paired_half_width)
             }
+            Objective::Onward => match &alt.onward {
+                Some(o) => (o.difference, o.paired_half_width),
+                None => (None, None),
+            },
             Objective::LivesSaved => match &alt.lives_saved {
                 Some(l) => (Some(l.per_trial), l.ci95_high.map(|h| h - l.per_trial)),
                 None => (None, None),
@@ -133,8 +157,14 @@ impl Objective {
         }
     }
 
-    /// Refuses lives saved when the scenario turns the outcome model off.
+    /// Refuses lives saved when the scenario turns the outcome model off, and the onward
+    /// milestone when it does not model it.
     pub fn check(self, model: &Model) -> Result<(), String> {
+        if self == Objective::Onward && model.onward.is_none() {
+            return Err("the objective is the onward milestone but the scenario does not model it: add an \
+                        [onward] table with enabled = true (see `casevac guide`), or choose a step"
+                .into());
+        }
         if self == Objective::LivesSaved && model.outcomes.is_none() {
             return Err("the objective is lives saved but the scenario turns the outcome model off ([outcomes] \
                         enabled = false): choose a step, or turn it on"
@@ -146,7 +176,11 @@ impl Objective {
 
 impl serde::Serialize for Objective {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.label().replace(' ', "_"))
+        // The same word as the CSV's step column for the milestone.
+        match self {
+            Objective::Onward => s.serialize_str("onward_to_level3"),
+            _ => s.serialize_str(&self.label().replace(' ', "_")),
+        }
     }
 }
 
@@ -157,6 +191,7 @@ impl std::str::FromStr for Objective {
             "first-aid" => Ok(Objective::Step(Step::FirstAid)),
             "resuscitation" => Ok(Objective::Step(Step::Resuscitation)),
             "surgery" => Ok(Objective::Step(Step::Surgery)),
+            "onward" | "onward-to-level3" => Ok(Objective::Onward),
             "lives" | "lives-saved" => Ok(Objective::LivesSaved),
             _ => Err(format!("`{s}` is not an objective: give {}", Objective::WORDS)),
         }

@@ -173,13 +173,7 @@ pub struct Round {
 /// The objective's value of each alternative of a comparison (higher is better): the share
 /// compliant, or minus expected deaths per trial.
 fn scores(c: &Comparison, objective: Objective) -> Vec<Option<f64>> {
-    c.alternatives
-        .iter()
-        .map(|a| match objective {
-            Objective::Step(s) => a.variant.summary.steps[s as usize].compliance,
-            Objective::LivesSaved => a.variant.summary.deaths.as_ref().map(|d| -d.per_trial),
-        })
-        .collect()
+    c.alternatives.iter().map(|a| objective.score(&a.variant.summary)).collect()
 }
 
 pub struct PlaceOptions {
@@ -242,10 +236,7 @@ pub fn place(
         let c = run(&models[leader], &alts, n);
         let z = normal_quantile(1.0 - (1.0 - opts.confidence) / (2.0 * contenders.len() as f64));
         let own = scores(&c, opts.objective);
-        let leader_value = match opts.objective {
-            Objective::Step(s) => c.base.summary.steps[s as usize].compliance,
-            Objective::LivesSaved => c.base.summary.deaths.as_ref().map(|d| -d.per_trial),
-        };
+        let leader_value = opts.objective.score(&c.base.summary);
         value[leader] = leader_value;
         let mut still = Vec::new();
         let mut overtaken = None;
@@ -297,19 +288,13 @@ pub fn place(
             site: sites[i].clone(),
             set: sets[i].to_string(),
             standing: standing[i],
-            value: match opts.objective {
-                Objective::LivesSaved => value[i].map(|v| -v),
-                Objective::Step(_) => value[i],
-            },
+            value: if opts.objective.is_share() { value[i] } else { value[i].map(|v| -v) },
             difference_from_best: diff[i].0,
             half_width: diff[i].1,
             trials: diff[i].2,
             lat: position(&sites[i]).0,
             lon: position(&sites[i]).1,
-            first_round_value: match opts.objective {
-                Objective::LivesSaved => first_scores[i].map(|v| -v),
-                Objective::Step(_) => first_scores[i],
-            },
+            first_round_value: if opts.objective.is_share() { first_scores[i] } else { first_scores[i].map(|v| -v) },
         })
         .collect();
     Ok(PlaceResult {

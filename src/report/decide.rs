@@ -33,7 +33,11 @@ pub fn shell_word(s: &str) -> String {
 
 /// "+3.1 ±0.8" in points, or "-" where there is nothing to compare.
 fn effect(d: &StepDiff) -> String {
-    match (d.difference, d.paired_half_width) {
+    effect_of(d.difference, d.paired_half_width)
+}
+
+fn effect_of(difference: Option<f64>, half_width: Option<f64>) -> String {
+    match (difference, half_width) {
         (Some(x), Some(h)) => format!("{} ±{:.1}", Points(x).to_string().trim_end_matches(" pts"), h * 100.0),
         (Some(x), None) => Points(x).to_string().trim_end_matches(" pts").to_string(),
         _ => "-".into(),
@@ -105,22 +109,30 @@ pub fn levers_table(r: &LeversResult) -> String {
         "effects: percentage points, and lives saved per {}-day trial, with paired 95% intervals\n",
         crate::report::fmt::Num(r.period_days)
     );
-    let _ = writeln!(
-        o,
-        "rank  {:<34}{:>15}{:>15}{:>15}{:>15}",
-        "lever", "first aid", "resuscitation", "surgery", "lives/trial"
-    );
+    // Where the scenario models the onward milestone it gets a column too, and the columns
+    // narrow so the table stays within 100 characters.
+    let onward = r.levers.iter().any(|l| l.onward.is_some());
+    let (name_w, w, resus_w) = if onward { (29, 12, 14) } else { (34, 15, 15) };
+    let mut head =
+        format!("rank  {:<name_w$}{:>w$}{:>resus_w$}{:>w$}", "lever", "first aid", "resuscitation", "surgery");
+    if onward {
+        let _ = write!(head, "{:>w$}", "onward");
+    }
+    let _ = writeln!(o, "{head}{:>15}", "lives/trial");
     for l in &r.levers {
-        let _ = writeln!(
-            o,
-            "{:>4}  {:<34}{:>15}{:>15}{:>15}{:>15}",
+        let mut row = format!(
+            "{:>4}  {:<name_w$}{:>w$}{:>resus_w$}{:>w$}",
             l.rank,
-            cut(&l.lever.name, 33),
+            cut(&l.lever.name, name_w - 1),
             effect(&l.steps[0]),
             effect(&l.steps[1]),
             effect(&l.steps[2]),
-            lives(&l.lives_saved)
         );
+        if onward {
+            let d = l.onward.as_ref();
+            let _ = write!(row, "{:>w$}", effect_of(d.and_then(|d| d.difference), d.and_then(|d| d.paired_half_width)));
+        }
+        let _ = writeln!(o, "{row}{:>15}", lives(&l.lives_saved));
     }
     let _ = writeln!(o, "\nwhat each lever changes (repeat one with casevac compare FILE --set-alt KEY=VALUE ...)");
     for l in &r.levers {
@@ -133,8 +145,8 @@ pub fn levers_table(r: &LeversResult) -> String {
         if let Some(c) = l.lever.cost {
             let unit = l.lever.cost_unit.as_deref().unwrap_or("cost units");
             let per = l.effect_per_cost.map_or(String::new(), |e| match r.objective {
-                Objective::Step(_) => format!(": {:+.2} points of {} per {unit}", e * 100.0, r.objective.label()),
                 Objective::LivesSaved => format!(": {e:+.3} lives per trial per {unit}"),
+                _ => format!(": {:+.2} points of {} per {unit}", e * 100.0, r.objective.label()),
             });
             let _ = writeln!(o, "        cost {c} {unit}{per}");
         }
@@ -154,7 +166,7 @@ pub fn levers_table(r: &LeversResult) -> String {
 fn objective_words(objective: Objective, base: &[StepResult]) -> String {
     match objective {
         Objective::Step(s) => step_title(s, base[s as usize].threshold_min),
-        Objective::LivesSaved => "lives saved".into(),
+        o => o.label().into(),
     }
 }
 
@@ -166,6 +178,12 @@ pub fn levers_csv(r: &LeversResult) -> anyhow::Result<Vec<u8>> {
         let k = s.label().replace(' ', "_");
         for f in ["base_pct", "with_lever_pct", "difference_points", "ci95_low_points", "ci95_high_points"] {
             head.push(format!("{k}_{f}"));
+        }
+    }
+    let onward = r.levers.iter().any(|l| l.onward.is_some());
+    if onward {
+        for f in ["base_pct", "with_lever_pct", "difference_points", "ci95_low_points", "ci95_high_points"] {
+            head.push(format!("onward_to_level3_{f}"));
         }
     }
     head.extend(
@@ -186,6 +204,16 @@ pub fn levers_csv(r: &LeversResult) -> anyhow::Result<Vec<u8>> {
         ];
         for d in &l.steps {
             row.extend([p(d.base), p(d.alt), p(d.difference), p(d.ci95_low), p(d.ci95_high)]);
+        }
+        if onward {
+            let d = l.onward.as_ref();
+            row.extend([
+                p(d.and_then(|d| d.base)),
+                p(d.and_then(|d| d.alt)),
+                p(d.and_then(|d| d.difference)),
+                p(d.and_then(|d| d.ci95_low)),
+                p(d.and_then(|d| d.ci95_high)),
+            ]);
         }
         let ls = l.lives_saved.as_ref();
         row.extend([v(ls.map(|x| x.per_trial)), v(ls.and_then(|x| x.ci95_low)), v(ls.and_then(|x| x.ci95_high))]);
@@ -213,6 +241,20 @@ pub fn tornado(r: &LeversResult) -> RowBars {
             (step_title(STEPS[s], r.base[s].threshold_min), "change, percentage points".to_string(), bars)
         })
         .collect();
+    if let Some(label) = r.levers.iter().find_map(|l| l.onward.as_ref()).map(|d| d.milestone.clone()) {
+        let bars = r
+            .levers
+            .iter()
+            .map(|l| {
+                let d = l.onward.as_ref()?;
+                d.difference.map(|x| {
+                    let interval = d.ci95_low.zip(d.ci95_high).map(|(a, b)| (a * 100.0, b * 100.0));
+                    Bar { value: x * 100.0, interval, colour: effect_colour(x, interval) }
+                })
+            })
+            .collect();
+        panels.push((label, "change, percentage points".to_string(), bars));
+    }
     if r.levers.iter().any(|l| l.lives_saved.is_some()) {
         let bars = r
             .levers
@@ -491,16 +533,16 @@ fn standing(s: Standing) -> &'static str {
 fn place_value(r: &PlaceResult, v: Option<f64>) -> String {
     match (r.objective, v) {
         (_, None) => "-".into(),
-        (Objective::Step(_), Some(v)) => Pct(v).to_string(),
         (Objective::LivesSaved, Some(v)) => format!("{v:.3}"),
+        (_, Some(v)) => Pct(v).to_string(),
     }
 }
 
 fn place_difference(r: &PlaceResult, d: Option<f64>, h: Option<f64>) -> String {
     match (r.objective, d, h) {
         (_, Some(0.0), _) => "-".into(),
-        (Objective::Step(_), Some(d), Some(h)) => format!("{:+.1} ±{:.1} pts", d * 100.0, h * 100.0),
         (Objective::LivesSaved, Some(d), Some(h)) => format!("{d:+.3} ±{h:.3}"),
+        (_, Some(d), Some(h)) => format!("{:+.1} ±{:.1} pts", d * 100.0, h * 100.0),
         _ => "-".into(),
     }
 }
@@ -544,8 +586,8 @@ pub fn place_table(r: &PlaceResult) -> String {
     }
     // For lives, the value is expected deaths per trial and the difference lives saved against the best.
     let value = match r.objective {
-        Objective::Step(s) => s.label(),
         Objective::LivesSaved => "deaths/trial",
+        o => o.label(),
     };
     let site = if r.grid.is_some() { "lat, lon" } else { "site" };
     let _ = writeln!(o, "rank  {site:<18}{value:>16}{:>18}  {:<28}{:>9}", "against best", "standing", "trials");
@@ -602,7 +644,7 @@ fn candidate_fields(c: &crate::decide::place::CandidateResult) -> [String; 6] {
 
 /// Each candidate's difference from the best, with its adjusted interval.
 pub fn place_chart(r: &PlaceResult) -> RowBars {
-    let scale = if matches!(r.objective, Objective::Step(_)) { 100.0 } else { 1.0 };
+    let scale = if r.objective.is_share() { 100.0 } else { 1.0 };
     let bars = r
         .candidates
         .iter()
@@ -705,7 +747,7 @@ pub fn several_chart(r: &SeveralResult) -> RowBars {
     let k = r.placements.len();
     let last = &r.steps[r.steps.len() - k..];
     let sites: Vec<String> = last[0].candidates.iter().map(|c| c.site.clone()).collect::<Vec<_>>();
-    let scale = if matches!(last[0].objective, Objective::Step(_)) { 100.0 } else { 1.0 };
+    let scale = if last[0].objective.is_share() { 100.0 } else { 1.0 };
     let panels = last
         .iter()
         .map(|step| {
@@ -754,16 +796,14 @@ pub fn place_map<'a>(r: &PlaceResult, model: &'a crate::model::Model) -> super::
         model,
         title: format!("Where to put it: {} on a {n} × {n} grid", r.objective.label(), n = r.grid.unwrap_or(0)),
         legend: match r.objective {
-            Objective::Step(_) => {
-                vec!["share in time,".into(), format!("first round, {} trials", Count(r.rounds[0].trials))]
-            }
             Objective::LivesSaved => {
                 vec!["expected deaths per trial,".into(), format!("first round, {} trials", Count(r.rounds[0].trials))]
             }
+            _ => vec!["share in time,".into(), format!("first round, {} trials", Count(r.rounds[0].trials))],
         },
-        percent: matches!(r.objective, Objective::Step(_)),
+        percent: r.objective.is_share(),
         cells: r.candidates.iter().map(|c| (c.lat, c.lon, c.first_round_value)).collect(),
-        higher_is_better: matches!(r.objective, Objective::Step(_)),
+        higher_is_better: r.objective.is_share(),
         best: (best.lat, best.lon),
         n: r.grid.unwrap_or(1),
     }
