@@ -197,6 +197,11 @@ fn onward_without_a_level3_is_refused_with_its_place_and_the_fix() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("the file has no [onward] table to change") && stderr.contains("add an [onward] table"));
+    // Settings without `enabled` are not silently ignored.
+    let text = chain("deadline_min = 240", "[1]");
+    let err = casevac::scenario::parse(&text, "bare.toml").unwrap_err().to_string();
+    assert!(err.contains("[onward] sets deadline_min but not `enabled`"), "{err}");
+    assert!(err.contains("add enabled = true"), "{err}");
     // Its fields are checked even while it is off.
     let text = chain("enabled = false\ndeadline_min = -5", "[1]");
     let err = casevac::scenario::parse(&text, "bad.toml").unwrap_err().to_string();

@@ -1259,6 +1259,23 @@ fn compile_onward(
     let target_pct = e.target_pct.as_ref().map(|v| {
         ctx.num(v, "onward.target_pct", |x| (0.0..=100.0).contains(&x), "give a target share in percent, 0 to 100")
     });
+    // Settings without `enabled` would be silently off: say so rather than ignore them.
+    let first_set = [
+        e.deadline_min.as_ref().map(|v| ("deadline_min", v.span())),
+        e.applies_to.as_ref().map(|v| ("applies_to", v.span())),
+        e.post_op_min.as_ref().map(|v| ("post_op_min", v.span())),
+        e.target_pct.as_ref().map(|v| ("target_pct", v.span())),
+    ]
+    .into_iter()
+    .flatten()
+    .next();
+    if let (None, Some((field, span))) = (&e.enabled, first_set) {
+        ctx.err(
+            Some(span),
+            format!("[onward] sets {field} but not `enabled`, so onward evacuation would not be modelled"),
+            "add enabled = true to the [onward] table to model it (or enabled = false to keep the settings off)",
+        );
+    }
     let enabled = e.enabled.as_ref()?;
     if !*enabled.get_ref() {
         return None;
