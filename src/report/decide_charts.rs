@@ -67,7 +67,10 @@ impl Chart for RowBars {
                 lo = bars.iter().flatten().map(|b| b.interval.map_or(b.value, |i| i.0)).fold(f64::INFINITY, f64::min);
                 lo = if lo.is_finite() { (lo - 0.1 * (hi - lo).max(1.0)).max(0.0) } else { 0.0 };
             }
-            let pad = ((hi - lo) * 0.08).max(0.5);
+            // Points of compliance keep half a point of margin, so a tiny effect is not blown up to
+            // fill the panel; lives per trial are small numbers and get a margin of their own size.
+            let min_pad = if axis.contains("percentage") { 0.5 } else { 0.0 };
+            let pad = if hi > lo { ((hi - lo) * 0.08).max(min_pad) } else { 0.5 };
             let (x0, x1) = (if self.from_zero || lo > 0.0 { lo - pad } else { lo }, hi + pad);
             let mut chart = ChartBuilder::on(area)
                 .margin_right(14)
@@ -81,6 +84,7 @@ impl Chart for RowBars {
                 .disable_y_axis()
                 .light_line_style(WHITE)
                 .x_labels(5)
+                .x_label_formatter(&|x: &f64| tick(*x))
                 .x_desc(axis.clone())
                 .label_style(font(12))
                 .axis_desc_style(font(13))
@@ -210,7 +214,7 @@ impl Chart for SweepChart {
             chart
                 .configure_mesh()
                 .light_line_style(RGBColor(242, 242, 242))
-                .y_label_formatter(&|y: &f64| if percent { format!("{y:.0}") } else { format!("{y}") })
+                .y_label_formatter(&|y: &f64| if percent { format!("{y:.0}") } else { tick(*y) })
                 .x_desc(self.x_desc.clone())
                 .y_desc(y_desc.clone())
                 .x_label_formatter(&fmt_x)
@@ -377,5 +381,28 @@ impl Chart for PlaceMap<'_> {
             key.draw(&Text::new(line.clone(), (kx, ky + kh + 14 + 16 * i as i32), font(12))).map_err(err)?;
         }
         Ok(())
+    }
+}
+
+/// An axis tick without the float noise of its computed position (0.44999999999999996 reads
+/// 0.45) and without a negative zero.
+fn tick(v: f64) -> String {
+    let text = format!("{v:.3}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    if text == "-0" { "0".into() } else { text.into() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tick;
+
+    #[test]
+    fn ticks_read_as_written_numbers() {
+        assert_eq!(tick(0.44999999999999996), "0.45");
+        assert_eq!(tick(0.15000000000000002), "0.15");
+        assert_eq!(tick(-0.0), "0");
+        assert_eq!(tick(-0.0001), "0");
+        assert_eq!(tick(12.0), "12");
+        assert_eq!(tick(-2.5), "-2.5");
     }
 }
