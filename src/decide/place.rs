@@ -38,6 +38,15 @@ impl Movable {
         }
     }
 
+    /// The site it is at in `model` (after validation, its id exists).
+    pub fn site_in(&self, model: &Model) -> Option<String> {
+        let site = match self {
+            Movable::Asset(id) => model.assets.iter().find(|a| &a.id == id)?.base,
+            Movable::Facility(id) => model.facilities.iter().find(|f| &f.id == id)?.site,
+        };
+        Some(model.sites[site].id.clone())
+    }
+
     /// Refuses an id the scenario does not have, with the closest one.
     pub fn check(&self, model: &Model) -> Result<(), String> {
         let (what, id, ids): (&str, &str, Vec<&str>) = match self {
@@ -151,6 +160,8 @@ pub struct PlaceResult {
     #[serde(flatten)]
     pub about: super::About,
     pub moved: Movable,
+    /// The site it is at in the scenario as given.
+    pub as_given: Option<String>,
     pub objective: Objective,
     pub confidence_pct: f64,
     pub max_trials: u64,
@@ -299,6 +310,7 @@ pub fn place(
         .collect();
     Ok(PlaceResult {
         about: super::About::of(study, base, opts.seed),
+        as_given: moved.site_in(base),
         moved,
         objective: opts.objective,
         confidence_pct: opts.confidence * 100.0,

@@ -151,7 +151,7 @@ pub fn levers_table(r: &LeversResult) -> String {
             let _ = writeln!(o, "        cost {c} {unit}{per}");
         }
         for s in &l.lever.set {
-            let _ = writeln!(o, "        --set {}", shell_word(s));
+            let _ = writeln!(o, "        --set-alt {}", shell_word(s));
         }
     }
     if !r.skipped.is_empty() {
@@ -333,7 +333,7 @@ pub fn levers_html(r: &LeversResult, png: &[u8]) -> String {
             l.lever
                 .set
                 .iter()
-                .map(|s| format!("<code>--set {}</code>", Esc(shell_word(s))))
+                .map(|s| format!("<code>--set-alt {}</code>", Esc(shell_word(s))))
                 .collect::<Vec<_>>()
                 .join("<br>")
         );
@@ -614,7 +614,11 @@ pub fn place_table(r: &PlaceResult) -> String {
     if r.grid.is_some() {
         let _ = writeln!(o, "\nput it at the site nearest the best point, then check that site with --candidates");
     } else {
-        let _ = writeln!(o, "\nrepeat the best with: --set {}", shell_word(&best.set));
+        if r.as_given.as_deref() == Some(best.site.as_str()) {
+            let _ = writeln!(o, "\nthe best is where it is now ({})", best.site);
+        } else {
+            let _ = writeln!(o, "\nrepeat the best with: --set {}", shell_word(&best.set));
+        }
     }
     o
 }
