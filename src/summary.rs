@@ -596,7 +596,16 @@ impl Summary {
                     ci95_high: some.then_some(hi),
                 }
             },
-            by_severity: (0..3).map(|s| group(model, tally, SEVERITIES[s].to_string(), groups.severity(s))).collect(),
+            by_severity: (0..3)
+                .map(|k| {
+                    let mut g = group(model, tally, SEVERITIES[k].to_string(), groups.severity(k));
+                    // A category is judged against its own deadline (T2's delayed surgery).
+                    for (s, st) in g.steps.iter_mut().enumerate() {
+                        st.threshold_min = model.deadlines_min[s][k];
+                    }
+                    g
+                })
+                .collect(),
             by_zone: model
                 .zones
                 .iter()

@@ -629,6 +629,10 @@ fn a_delayed_casualty_is_judged_against_its_own_surgical_deadline() {
     let (_, s) = run(&every_category_at(150.0, own), 2, 10);
     assert_eq!((surgery(&s, 0), surgery(&s, 1), surgery(&s, 2)), (Some(0.0), Some(0.0), Some(1.0)));
     assert_eq!(s.scenario.step_scopes[2].deadlines_min, vec![120.0, 100.0, 150.0]);
+    // Each category's row states the deadline it was judged against.
+    let thresholds: Vec<f64> = s.by_severity.iter().map(|g| g.steps[2].threshold_min).collect();
+    assert_eq!(thresholds, vec![120.0, 100.0, 150.0]);
+    assert_eq!(s.steps[2].threshold_min, 120.0);
 }
 
 /// One attack of 30 T1 casualties at hour 1 of a 1-day period, with trained first-aiders on

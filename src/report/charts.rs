@@ -339,15 +339,18 @@ impl Chart for TimeToCareChart<'_> {
             }
             let at_cut = points.last().map_or(0.0, |p| p.1);
             let threshold = self.model.thresholds_min[s];
+            // A category with a deadline of its own (T2's delayed surgery) is named, so the curve's
+            // height at the line is not read as the headline share.
+            let mut deadline = minutes_label(threshold);
+            for (k, &d) in self.model.deadlines_min[s].iter().enumerate() {
+                if self.model.applies_to[s][k] && d != threshold {
+                    deadline.push_str(&format!(", {} {}", SEVERITIES[k], minutes_label(d)));
+                }
+            }
             chart
                 .draw_series(LineSeries::new(points, colour.stroke_width(3)))
                 .map_err(err)?
-                .label(format!(
-                    "{} (deadline {}): {at_cut:.0}% by {}",
-                    step.label(),
-                    minutes_label(threshold),
-                    clock_label(x_max)
-                ))
+                .label(format!("{} (deadline {deadline}): {at_cut:.0}% by {}", step.label(), clock_label(x_max)))
                 .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(3)));
             let h = threshold / 60.0;
             chart
