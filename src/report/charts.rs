@@ -671,7 +671,7 @@ impl UtilisationChart<'_> {
                 "Bars: means over the whole period. Black marks: the busiest day of each trial, averaged over trials."
             } else {
                 "Means over the whole period: a burst of casualties can fill tables for hours at a low mean \
-                 (see waiting for table, phases chart)."
+                 (see waiting for theatre, phases chart)."
             };
             return (rows, Some(note.to_string()));
         }

@@ -304,7 +304,7 @@ pub fn render_in(s: &Summary, width: usize) -> String {
 
     let _ = writeln!(o);
     wrap(&mut o, "", "where the minutes go (mean minutes per evacuated casualty)", width);
-    let heads = ["report", "wait", "approve", "launch", "to scn", "on scn", "to fac", "handovr", "table"];
+    let heads = ["report", "wait", "approve", "launch", "to scn", "on scn", "to fac", "handovr", "theatre"];
     let zones = s.phases_by_zone.iter().map(|z| z.zone.as_str()).chain(["all zones"]);
     let w = label_width(zones, 9, 2 + heads.len() * PHASE, width);
     let _ = write!(o, "  {:<w$}", "zone");
@@ -320,7 +320,7 @@ pub fn render_in(s: &Summary, width: usize) -> String {
         &mut o,
         "  ",
         "(wait: for a free unit; launch: launch or escort; to scn, on scn: travel to and time on scene; \
-         to fac: travel to the facility; handovr: handover; table: wait for an operating table)",
+         to fac: travel to the facility; handovr: handover; theatre: wait for a free operating table or for the day's operations)",
         width,
     );
 

@@ -46,7 +46,7 @@ impl Phase {
             Phase::OnScene => "on_scene",
             Phase::TravelToFacility => "travel_to_facility",
             Phase::Handover => "handover",
-            Phase::WaitTable => "waiting_for_table",
+            Phase::WaitTable => "waiting_for_theatre",
         }
     }
 }
