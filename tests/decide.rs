@@ -87,6 +87,29 @@ fn halving_a_delay_halves_its_mean_and_first_aid_training_adds_twenty_points() {
     }
 }
 
+/// One more surgical team adds four operations a day wherever the daily limit binds, and leaves
+/// tables that run round the clock alone.
+#[test]
+fn one_more_surgical_team_adds_four_operations_a_day_where_teams_limit() {
+    let (s, m) = Study::load(std::path::Path::new("scenarios/masscal-camp-attack.toml"), &[]).unwrap();
+    let (levers, _) = levers_of(&s, &m, true).unwrap();
+    let team = levers.iter().find(|l| l.name == "one more surgical team").expect("the lever is offered");
+    let more = s.model(&team.overrides).unwrap();
+    for (a, b) in m.facilities.iter().zip(&more.facilities) {
+        if a.surgery && a.operations_per_day < 100 {
+            assert_eq!(b.operations_per_day, a.operations_per_day + 4, "{}", a.id);
+        } else {
+            assert_eq!(b.operations_per_day, a.operations_per_day, "{}", a.id);
+        }
+    }
+    // A camp attack's casualties wait for the theatre: a second team saves lives there.
+    let alts = [more];
+    let tally = casevac::compare::run_paired(&m, &alts, &fixed(200, 1), &|_| {});
+    let c = casevac::compare::Comparison::new(&m, &alts, &["base".to_string(), "team".to_string()], &tally, 1);
+    let lives = c.alternatives[0].lives_saved.as_ref().expect("the outcome model is on");
+    assert!(lives.ci95_low.unwrap() > 0.0, "{lives:?}");
+}
+
 #[test]
 fn prevention_removes_the_expected_share_of_incidents_and_leaves_the_rest_unchanged() {
     let p = 0.25;

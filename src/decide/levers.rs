@@ -340,6 +340,34 @@ pub fn default_levers(f: &ScenarioFile) -> Vec<Built> {
         ))
     });
 
+    // One more surgical team at each facility that operates: about four more operations a day
+    // (the UN Medical Support Manual's 3-4 a day for one team). Tables running round the clock
+    // (a daily limit of 100 or more) are not limited by teams.
+    let name = "one more surgical team";
+    let default_ops = |e: &crate::scenario::file::FacilityEntry| match e.level.get_ref() {
+        LevelWord::Level3 => 10,
+        _ => 4,
+    };
+    let teams: Vec<(&crate::scenario::file::FacilityEntry, i64)> = f
+        .facility
+        .iter()
+        .filter(|e| operates(e))
+        .map(|e| (e, e.operations_per_day.as_ref().map_or(default_ops(e), |o| *o.get_ref())))
+        .filter(|&(_, ops)| (1..100).contains(&ops))
+        .collect();
+    out.push(if teams.is_empty() {
+        skip(name, "no facility that operates is limited by its surgical teams (operations_per_day 100 or more)")
+    } else {
+        Ok(lever(
+            name,
+            teams.iter().map(|(e, ops)| format!("{} operations a day {ops} → {}", id(&e.id), ops + 4)).collect(),
+            teams
+                .iter()
+                .map(|(e, ops)| (key("facility", &id(&e.id), "operations_per_day"), (ops + 4).to_string()))
+                .collect(),
+        ))
+    });
+
     // Blood on board.
     let name = "blood on board";
     let als: Vec<_> = f.asset.iter().filter(|a| a.medical_team && a.team_care == Some(CareWord::Als)).collect();
