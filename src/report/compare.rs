@@ -138,21 +138,26 @@ fn alternative(o: &mut String, c: &Comparison, k: usize, a: &AltResult, width: u
         width,
     );
     if let Some(l) = &a.lives_saved {
+        // Small effects keep two significant figures, so 0.007 and 0.014 do not both read 0.01.
+        let trial = decimals(&[l.per_trial, l.per_trial_low_params, l.per_trial_high_params], 2);
+        let year = decimals(&[l.per_year], 1);
         let interval = |lo: Option<f64>, hi: Option<f64>, digits: usize| {
-            lo.zip(hi).map_or(String::new(), |(lo, hi)| format!(" (95% CI {lo:.digits$} to {hi:.digits$})"))
+            lo.zip(hi)
+                .map_or(String::new(), |(lo, hi)| format!(" (95% CI {} to {})", fixed(lo, digits), fixed(hi, digits)))
         };
         let text = format!(
-            "{:.2} a trial{}, {:.1} a year{}: {}",
-            l.per_trial,
-            interval(l.ci95_low, l.ci95_high, 2),
-            l.per_year,
-            interval(l.per_year_ci95_low, l.per_year_ci95_high, 1),
+            "{} a trial{}, {} a year{}: {}",
+            fixed(l.per_trial, trial),
+            interval(l.ci95_low, l.ci95_high, trial),
+            fixed(l.per_year, year),
+            interval(l.per_year_ci95_low, l.per_year_ci95_high, year),
             l.verdict.map_or(S.missing(), |v| v.label())
         );
         wrap(o, &format!("  {:<28}", "lives saved (modelled)"), &text, width);
         let text = format!(
-            "{:.2} and {:.2} a trial with the outcome parameters giving the fewest and the most deaths",
-            l.per_trial_low_params, l.per_trial_high_params
+            "{} and {} a trial with the outcome parameters giving the fewest and the most deaths",
+            fixed(l.per_trial_low_params, trial),
+            fixed(l.per_trial_high_params, trial)
         );
         wrap(o, &format!("  {:<28}", ""), &text, width);
     }
@@ -337,4 +342,39 @@ pub fn write_outputs(
         notes.push(format!("report written to {}", dir.join("report.html").display()));
     }
     Ok(notes)
+}
+
+/// Decimals that show the largest of `values` to two significant figures, at least `min` and
+/// at most four.
+fn decimals(values: &[f64], min: usize) -> usize {
+    let largest = values.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+    if largest == 0.0 || !largest.is_finite() {
+        return min;
+    }
+    let digits = (1.0 - largest.log10().floor()).max(0.0) as usize;
+    digits.clamp(min, 4)
+}
+
+/// `x` with `digits` decimals, a rounded negative zero written as zero.
+fn fixed(x: f64, digits: usize) -> String {
+    let text = format!("{x:.digits$}");
+    if text.starts_with('-') && text[1..].chars().all(|c| c == '0' || c == '.') { text[1..].to_string() } else { text }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{decimals, fixed};
+
+    #[test]
+    fn small_effects_keep_two_significant_figures_and_no_negative_zero() {
+        assert_eq!(decimals(&[0.0216, 0.0071, 0.0144], 2), 3);
+        assert_eq!(decimals(&[0.42], 2), 2);
+        assert_eq!(decimals(&[12.3], 1), 1);
+        assert_eq!(decimals(&[0.0], 2), 2);
+        assert_eq!(decimals(&[0.00001], 2), 4);
+        assert_eq!(fixed(-0.0001, 2), "0.00");
+        assert_eq!(fixed(-0.004, 2), "0.00");
+        assert_eq!(fixed(-0.006, 2), "-0.01");
+        assert_eq!(fixed(0.0216, 3), "0.022");
+    }
 }
