@@ -469,7 +469,8 @@ fn warnings(matches: &ArgMatches) -> Vec<String> {
     let typed = |id: &str| given(id) && m.value_source(id) == Some(ValueSource::CommandLine);
     let mut out = Vec::new();
     let has_precision = m.try_get_one::<f64>("precision").is_ok_and(|p| p.is_some());
-    if typed("max_trials") && !has_precision {
+    // `place` has no --precision: its rounds double the trials up to --max-trials.
+    if typed("max_trials") && !has_precision && command != "place" {
         out.push("--max-trials has no effect without --precision: the run does exactly --trials trials".into());
     }
     if has_precision
@@ -694,6 +695,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             if let Some((_, twice)) = moved.iter().enumerate().find(|(i, m)| moved[..*i].contains(m)) {
                 return Err(UsageError(format!("{twice:?} is given twice: give each asset or facility once")).into());
+            }
+            // On a grid, where a single asset or facility stands now competes too, so the answer
+            // says whether any point beats the laydown as given.
+            let mut sites = sites;
+            if let (Some(_), [one]) = (grid, moved.as_slice())
+                && let Some(now) = one.site_in(&base)
+                && !sites.contains(&now)
+            {
+                sites.push(now);
             }
             report::decide::check_outputs(&outputs.paths(), "place")?;
             let opts = PlaceOptions {

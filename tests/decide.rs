@@ -63,7 +63,7 @@ fn every_default_lever_compiles_on_every_bundled_scenario() {
     for path in bundled_scenarios() {
         let (s, m) = Study::load(&path, &[]).unwrap();
         let (levers, skipped) = levers_of(&s, &m, true).unwrap();
-        assert_eq!(levers.len() + skipped.len(), 12, "{}: every default lever is tried or skipped", path.display());
+        assert_eq!(levers.len() + skipped.len(), 13, "{}: every default lever is tried or skipped", path.display());
         let variants: Vec<_> = levers.iter().map(|l| (l.name.clone(), l.overrides.clone())).collect();
         let models = s.models(&variants).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         for (l, alt) in levers.iter().zip(&models) {
@@ -476,4 +476,23 @@ fn the_clearance_levers_halve_the_host_nations_delays_and_denials() {
     let c = fewer.zones[0].clearance.as_ref().unwrap();
     assert_eq!(c.denial, [0.1, 0.25]);
     assert_eq!(c.delay_min[0].mean(), a.delay_min[0].mean());
+}
+
+/// On a grid, where the asset stands now competes beside the grid's points, so a planner sees
+/// whether any point beats the laydown as given; it is named, and always listed.
+#[test]
+fn a_grid_placement_weighs_the_site_as_given_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/sahel-north.toml");
+    let args = ["place", file, "--asset", "gao_mi8", "--grid", "3", "--max-trials", "1000"];
+    let json = dir.path().join("p.json");
+    let (code, stdout, stderr) = casevac(&[&args[..], &["--json", json.to_str().unwrap()]].concat(), dir.path());
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+    assert!(stdout.contains("gao (now)"), "{stdout}");
+    let p: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    assert_eq!(p["as_given"], "gao");
+    let sites: Vec<&str> = p["candidates"].as_array().unwrap().iter().map(|c| c["site"].as_str().unwrap()).collect();
+    assert_eq!(sites.len(), 10, "nine grid points and the site as given: {sites:?}");
+    assert!(sites.contains(&"gao"));
 }

@@ -92,6 +92,9 @@ pub fn candidates(model: &Model, list: &[String]) -> Result<Vec<String>, String>
     Ok(out)
 }
 
+/// How the ids of grid points begin, as `[[site]]` entries appended to the file.
+pub const GRID_PREFIX: &str = "grid_";
+
 /// The most points `--grid` tries along each side.
 pub const MAX_GRID: usize = 20;
 
@@ -108,7 +111,7 @@ pub fn grid_sites(model: &Model, n: usize) -> (String, Vec<String>, Vec<(f64, f6
         for c in 0..n {
             let lat = b[1] - (b[1] - b[0]) * (r as f64 + 0.5) / n as f64;
             let lon = b[2] + (b[3] - b[2]) * (c as f64 + 0.5) / n as f64;
-            let id = format!("grid_{r}_{c}");
+            let id = format!("{GRID_PREFIX}{r}_{c}");
             let _ = std::fmt::Write::write_fmt(
                 &mut text,
                 format_args!(

@@ -562,8 +562,15 @@ pub fn place_table(r: &PlaceResult) -> String {
         r.about.seed
     );
     let best = &r.candidates[0];
-    let best_name = if r.grid.is_some() {
+    // On a grid, the site as given competes beside the grid's points and is named as such.
+    let is_point = |c: &crate::decide::place::CandidateResult| {
+        r.grid.is_some() && c.site.starts_with(crate::decide::place::GRID_PREFIX)
+    };
+    let now = |c: &crate::decide::place::CandidateResult| r.as_given.as_deref() == Some(c.site.as_str());
+    let best_name = if is_point(best) {
         format!("latitude {:.3}, longitude {:.3}", best.lat, best.lon)
+    } else if r.grid.is_some() && now(best) {
+        format!("{}, where it is now", best.site)
     } else {
         best.site.clone()
     };
@@ -575,8 +582,12 @@ pub fn place_table(r: &PlaceResult) -> String {
             Count(best.trials)
         );
     } else {
-        let close: Vec<&str> =
-            r.candidates.iter().filter(|c| c.standing != Standing::Worse).map(|c| c.site.as_str()).collect();
+        let close: Vec<String> = r
+            .candidates
+            .iter()
+            .filter(|c| c.standing != Standing::Worse)
+            .map(|c| if is_point(c) { format!("({:.2}, {:.2})", c.lat, c.lon) } else { c.site.clone() })
+            .collect();
         let _ = writeln!(
             o,
             "cannot separate {} at --max-trials {}: they are within the interval of each other\n",
@@ -593,8 +604,16 @@ pub fn place_table(r: &PlaceResult) -> String {
     let _ = writeln!(o, "rank  {site:<18}{value:>16}{:>18}  {:<28}{:>9}", "against best", "standing", "trials");
     // A grid's candidates are many: the table keeps the contenders and the closest of the rest.
     let shown = if r.grid.is_some() { r.candidates.len().min(15) } else { r.candidates.len() };
-    for c in &r.candidates[..shown] {
-        let site = if r.grid.is_some() { format!("{:.2}, {:.2}", c.lat, c.lon) } else { c.site.clone() };
+    // The site as given is always shown, even when it ranks below the rows kept.
+    let extra = r.candidates[shown..].iter().filter(|c| now(c));
+    for c in r.candidates[..shown].iter().chain(extra) {
+        let site = if is_point(c) {
+            format!("{:.2}, {:.2}", c.lat, c.lon)
+        } else if r.grid.is_some() {
+            format!("{} (now)", c.site)
+        } else {
+            c.site.clone()
+        };
         let _ = writeln!(
             o,
             "{:>4}  {:<18}{:>16}{:>18}  {:<28}{:>9}",
@@ -607,18 +626,16 @@ pub fn place_table(r: &PlaceResult) -> String {
         );
     }
     if shown < r.candidates.len() {
-        let more = r.candidates.len() - shown;
+        let more = r.candidates[shown..].iter().filter(|c| !now(c)).count();
         let points = if more == 1 { "point" } else { "points" };
         let _ = writeln!(o, "  ... and {more} more {points} (every point is in the JSON and CSV)");
     }
-    if r.grid.is_some() {
+    if now(best) {
+        let _ = writeln!(o, "\nthe best is where it is now ({})", best.site);
+    } else if r.grid.is_some() {
         let _ = writeln!(o, "\nput it at the site nearest the best point, then check that site with --candidates");
     } else {
-        if r.as_given.as_deref() == Some(best.site.as_str()) {
-            let _ = writeln!(o, "\nthe best is where it is now ({})", best.site);
-        } else {
-            let _ = writeln!(o, "\nrepeat the best with: --set {}", shell_word(&best.set));
-        }
+        let _ = writeln!(o, "\nrepeat the best with: --set {}", shell_word(&best.set));
     }
     o
 }
@@ -806,7 +823,13 @@ pub fn place_map<'a>(r: &PlaceResult, model: &'a crate::model::Model) -> super::
             _ => vec!["share in time,".into(), format!("first round, {} trials", Count(r.rounds[0].trials))],
         },
         percent: r.objective.is_share(),
-        cells: r.candidates.iter().map(|c| (c.lat, c.lon, c.first_round_value)).collect(),
+        // The grid's points only: the site as given also competes, but is not a cell.
+        cells: r
+            .candidates
+            .iter()
+            .filter(|c| c.site.starts_with(crate::decide::place::GRID_PREFIX))
+            .map(|c| (c.lat, c.lon, c.first_round_value))
+            .collect(),
         higher_is_better: r.objective.is_share(),
         best: (best.lat, best.lon),
         n: r.grid.unwrap_or(1),
