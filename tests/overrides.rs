@@ -172,8 +172,12 @@ fn a_value_that_is_not_toml_is_named() {
     assert!(e.contains("error: --set scenario.daylight.sunrise=05:30: `05:30` is a TOML date or time"), "{e}");
     assert!(e.contains("\"05:30\"") && e.contains("single quotes"), "{e}");
     let e = error(&base(), &["asset.unit.name=Puma"]);
-    assert!(e.contains("error: --set asset.unit.name=Puma: `Puma` is not a TOML value"), "{e}");
-    assert!(e.contains("single quotes"), "{e}");
+    assert!(e.contains("error: --set asset.unit.name=Puma: `Puma` is not a value"), "{e}");
+    // The fix is written out with the user's own key.
+    assert!(e.contains(r#"--set 'asset.unit.name="Puma"'"#) && e.contains("single quotes"), "{e}");
+    // Anything else that is not TOML keeps the parser's reason.
+    let e = error(&base(), &["asset.unit.count=[1,"]);
+    assert!(e.contains("`[1,` is not a TOML value"), "{e}");
 }
 
 #[test]

@@ -277,6 +277,19 @@ fn plan(doc: &Document<String>, text: &str, o: &Override) -> Result<Splice, Why>
         return Err(("the value is empty".into(), VALUE_HELP.into()));
     }
     match value.parse::<Value>() {
+        // A bare word is text whose quotes were left out (or eaten by the shell): show the
+        // override as it should be typed, with the user's own key.
+        Err(_) if value.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-') => {
+            return Err((
+                format!("`{}` is not a value: text must be in double quotes, and a number in digits", shorten(value)),
+                format!(
+                    "for the text, quote it and wrap the override in single quotes for the shell: \
+                     --set '{}=\"{}\"'; for a number write its digits (3, 0.95)",
+                    shorten(key),
+                    shorten(value)
+                ),
+            ));
+        }
         Err(e) => {
             return Err((
                 format!("`{}` is not a TOML value: {}", shorten(value), e.message().trim()),
