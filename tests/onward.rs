@@ -265,6 +265,7 @@ fn shards_merge_to_the_single_run_and_compare_pairs_the_milestone() {
     casevac(d, &[&["run"][..], &base, &["--report", "rep", "--map-grid", "4", "--map-probes", "3"]].concat());
     let html = std::fs::read_to_string(d.join("rep/report.html")).unwrap();
     assert!(html.contains("<h2>10-1-2+2 compliance</h2>"), "the headline names the fourth milestone");
+    assert!(html.contains("min until fit to move"), "the page says where the onward minutes went");
     let row = "<tr><td>onward to Level 3 within 4 h</td><td class=n>90%</td>";
     assert!(html.contains(row), "the targets table judges the milestone against its target");
     // The compliance chart draws it as a fourth group, with its target.

@@ -261,9 +261,14 @@ pub fn render(
     }
     let origin = if sc.clock_origin == ClockOrigin::Wounding { "wounding" } else { "the evacuation request" };
     let onward_note = s.onward.as_ref().map_or(String::new(), |on| {
+        let minutes = |m: Option<f64>| m.map_or("–".to_string(), |m| format!("{m:.0}"));
         format!(
-            " Onward to Level 3 counts {} operated on below Level 3 and is timed from the end of their surgery.",
-            on.categories.join(", ")
+            " Onward to Level 3 counts {} operated on below Level 3 and is timed from the end of their surgery: \
+             on average {} min until fit to move, {} min waiting for a unit, {} min from tasking to landing.",
+            on.categories.join(", "),
+            minutes(on.mean_post_op_min),
+            minutes(on.mean_wait_min),
+            minutes(on.mean_lift_min)
         )
     });
     let _ = write!(
