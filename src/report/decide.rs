@@ -44,7 +44,8 @@ fn effect_of(difference: Option<f64>, half_width: Option<f64>) -> String {
     }
 }
 
-fn base_line(steps: &[StepResult], deaths: Option<f64>) -> String {
+fn base_line(r: &LeversResult) -> String {
+    let (steps, deaths) = (&r.base, r.base_expected_deaths_per_trial);
     let mut parts: Vec<String> = steps
         .iter()
         .map(|s| match s.compliance {
@@ -52,6 +53,10 @@ fn base_line(steps: &[StepResult], deaths: Option<f64>) -> String {
             None => format!("{} -", s.step.label()),
         })
         .collect();
+    // Every lever is paired with the same base, so any lever's onward row holds its share.
+    if let Some(on) = r.levers.iter().find_map(|l| l.onward.as_ref()) {
+        parts.push(format!("onward {}", on.base.map_or("-".to_string(), |c| Pct(c).to_string())));
+    }
     if let Some(d) = deaths {
         parts.push(format!("{d:.2} expected deaths per trial"));
     }
@@ -103,7 +108,7 @@ pub fn levers_table(r: &LeversResult) -> String {
         r.about.seed,
         objective_words(r.objective, &r.base)
     );
-    let _ = writeln!(o, "as given: {}", base_line(&r.base, r.base_expected_deaths_per_trial));
+    let _ = writeln!(o, "as given: {}", base_line(r));
     let _ = writeln!(
         o,
         "effects: percentage points, and lives saved per {}-day trial, with paired 95% intervals\n",
@@ -315,7 +320,7 @@ pub fn levers_html(r: &LeversResult, png: &[u8]) -> String {
         b,
         "<p>Each lever moves one thing by a planner's step, alone, against the scenario as given (<b>{}</b>); \
          all run on the same trials, so each effect is a paired difference. Ranked by {}.</p>",
-        Esc(base_line(&r.base, r.base_expected_deaths_per_trial)),
+        Esc(base_line(r)),
         Esc(objective_words(r.objective, &r.base))
     );
     b.push_str(&img(png, "Effect of each lever with its paired 95% interval"));
