@@ -234,7 +234,8 @@ enum Command {
 #[derive(clap::Args)]
 struct WhatIf {
     /// Change a value of the scenario without editing the file, for example
-    /// --set asset.gao_mi8.count=3 (repeatable; see the guide, "What-ifs from the command line").
+    /// --set asset.gao_mi8.count=3 (repeatable; see the guide, "What-ifs from the command line");
+    /// in compare, to the base and every alternative alike.
     #[arg(long = "set", value_name = "KEY=VALUE")]
     set: Vec<Override>,
 }
@@ -279,8 +280,8 @@ struct Outputs {
     /// Write the results as CSV files into this folder.
     #[arg(long, value_name = "DIR")]
     csv: Option<PathBuf>,
-    /// Write charts (PNG and SVG), a coverage map, a self-contained HTML report, GeoJSON and
-    /// the JSON summary into this folder.
+    /// Write the charts (PNG and SVG), the maps (a run's coverage, a comparison's difference),
+    /// a self-contained HTML report, GeoJSON and the JSON results into this folder.
     #[arg(long, value_name = "DIR")]
     report: Option<PathBuf>,
     /// With --report: coverage map cells along the longer side of the mission area.
