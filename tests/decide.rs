@@ -296,6 +296,12 @@ fn decision_commands_refuse_bad_input_with_the_reason() {
     let (code, _, err) = casevac(&["sweep", "s.toml", "zone.z.first_aider_share=0..1:1"], dir.path());
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("COUNT from 2"), "{err}");
+    // A bad value on one axis of a grid is reported once, naming every point it spoils.
+    let (code, _, err) =
+        casevac(&["sweep", "s.toml", "asset.unit.count=1.5,2", "zone.z.first_aider_share=0.5,0.7"], dir.path());
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(err.matches("expected a whole number").count(), 1, "{err}");
+    assert!(err.contains("first_aider_share=0.5; --set") && err.contains("first_aider_share=0.7:"), "{err}");
     let (code, _, err) = casevac(&["place", "s.toml", "--asset", "unti", "--candidates", "base,hospital"], dir.path());
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("did you mean `unit`"), "{err}");

@@ -95,7 +95,17 @@ pub struct BadVariants(pub Vec<(String, ScenarioError)>);
 
 impl std::fmt::Display for BadVariants {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let all: Vec<String> = self.0.iter().map(|(name, e)| format!("in {name}:\n{e}")).collect();
+        // Variants that fail the same way (a grid point's bad value repeats along the other
+        // axis) are named together, so each problem is said once.
+        let mut groups: Vec<(Vec<&str>, String)> = Vec::new();
+        for (name, e) in &self.0 {
+            let e = e.to_string();
+            match groups.iter_mut().find(|(_, g)| *g == e) {
+                Some((names, _)) => names.push(name),
+                None => groups.push((vec![name], e)),
+            }
+        }
+        let all: Vec<String> = groups.iter().map(|(names, e)| format!("in {}:\n{e}", names.join("; "))).collect();
         f.write_str(&all.join("\n\n"))
     }
 }
