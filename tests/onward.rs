@@ -297,6 +297,9 @@ fn shards_merge_to_the_single_run_and_compare_pairs_the_milestone() {
     );
     let table = String::from_utf8(out.stdout).unwrap();
     assert!(table.contains("  onward to Level 3 within 2 h "), "{table}");
+    // One more minute of post-op care: the lift lands at 121 min instead of exactly 120.
+    let words = table.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(words.contains("onward (from surgery) 120 -> 121"), "{table}");
     let cmp: serde_json::Value = serde_json::from_slice(&read("cmp.json")).unwrap();
     let diff = &cmp["alternatives"][0]["onward"];
     assert_eq!((diff["base"].as_f64(), diff["alt"].as_f64()), (Some(1.0), Some(0.0)));

@@ -171,17 +171,24 @@ fn alternative(o: &mut String, c: &Comparison, k: usize, a: &AltResult, width: u
         );
         wrap(o, "  ", &text, width);
     }
-    let medians: Vec<String> = a
+    // A variant in which nobody needed the step has no time to it: "-", not "beyond 48 h".
+    let median = |share: Option<f64>, m: Option<f64>| {
+        share.map_or(S.missing().to_string(), |_| super::fmt::Quantile(m).to_string())
+    };
+    let mut medians: Vec<String> = a
         .steps
         .iter()
         .map(|d| {
-            // A variant in which nobody needed the step has no time to it: "-", not "beyond 48 h".
-            let median = |share: Option<f64>, m: Option<f64>| {
-                share.map_or(S.missing().to_string(), |_| super::fmt::Quantile(m).to_string())
-            };
             format!("{} {} -> {}", d.step.label(), median(d.base, d.base_median_min), median(d.alt, d.alt_median_min))
         })
         .collect();
+    if let Some(d) = &a.onward {
+        medians.push(format!(
+            "onward (from surgery) {} -> {}",
+            median(d.base, d.base_median_min),
+            median(d.alt, d.alt_median_min)
+        ));
+    }
     wrap(o, "  median minutes: ", &medians.join(", "), width);
     if a.casualty_mismatch_trials == 0 {
         let _ = writeln!(o, "  the same casualties as A in every trial");
