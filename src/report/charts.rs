@@ -135,7 +135,7 @@ impl Chart for ComplianceChart<'_> {
         let standard = if s.onward.is_some() { "10-1-2+2" } else { "10-1-2" };
         let mut chart = compliance_frame(&plot, &format!("{standard} compliance: {}", s.scenario.name), groups)?;
         let series: [(&str, Vec<&StepResult>); 4] = [
-            ("all casualties", s.steps.iter().collect()),
+            ("all the step counts", s.steps.iter().collect()),
             (SEVERITIES[0], s.by_severity[0].steps.iter().collect()),
             (SEVERITIES[1], s.by_severity[1].steps.iter().collect()),
             (SEVERITIES[2], s.by_severity[2].steps.iter().collect()),
@@ -205,6 +205,16 @@ impl Chart for ComplianceChart<'_> {
         let keys: Vec<(String, RGBColor)> =
             series.iter().enumerate().map(|(k, (n, _))| (n.to_string(), PALETTE[k])).collect();
         let mut note = "n/a: no casualty of the group\nneeded the step, or the\nstep does not count it".to_string();
+        // A category judged against a deadline of its own (T2's delayed surgery) is named, so
+        // its bar is not read against the group's label.
+        let sc = &s.scenario;
+        for (scope, threshold) in sc.step_scopes.iter().zip(sc.thresholds_min) {
+            for (cat, d) in scope.categories.iter().zip(&scope.deadlines_min) {
+                if *d != threshold {
+                    note.push_str(&format!("\n\n{cat} {}: within {}", scope.step.label(), minutes_label(*d)));
+                }
+            }
+        }
         if s.onward.is_some() {
             note.push_str("\n\nonward: all casualties only,\ntimed from the end of surgery");
         }
