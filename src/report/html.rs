@@ -334,13 +334,18 @@ fn deaths(o: &mut String, d: &crate::summary::DeathsResult) {
         o,
         "<section id=deaths><h2>Deaths of wounds (modelled)</h2><table>\
          <tr><td>expected deaths per trial</td><td class=n><b>{:.2}</b></td><td class=n>95% interval {:.2}–{:.2}</td></tr>\
-         <tr><td>per 30 days</td><td class=n>{:.2}</td><td></td></tr>\
+         {}\
          <tr><td>with the parameters at the low and high ends of their sources</td><td class=n>{:.2}–{:.2}</td><td></td></tr>\
          <tr><td>potentially preventable (care at {fa}/{rs}/{su} min)</td><td class=n>{}</td><td class=n>{:.2} per trial</td></tr>",
         d.per_trial,
         d.ci95_low,
         d.ci95_high,
-        d.per_30_days,
+        // Over a 30-day period the rate per 30 days is the rate per trial: said once.
+        if d.per_30_days == d.per_trial {
+            String::new()
+        } else {
+            format!("<tr><td>per 30 days</td><td class=n>{:.2}</td><td></td></tr>", d.per_30_days)
+        },
         d.sensitivity.low_per_trial,
         d.sensitivity.high_per_trial,
         Maybe(d.preventable_share.map(Pct), S),
