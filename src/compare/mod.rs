@@ -20,7 +20,9 @@ use crate::stats::tally::Cell;
 use rayon::prelude::*;
 
 mod summary;
-pub use summary::{AltResult, Comparison, GroupDiff, LivesSavedResult, MeanChange, OnwardDiff, StepDiff, Variant};
+pub use summary::{
+    AltResult, Comparison, GroupDiff, LivesSavedResult, MeanChange, OnwardDiff, PairedFigures, StepDiff, Variant,
+};
 
 /// Sums over trials of the products of base (b) and alternative (a) per-trial counts of one
 /// group and step: n is casualties the step applies to, c those treated in time.

@@ -57,6 +57,45 @@ pub struct OnwardDiff {
     pub alt_median_min: Option<f64>,
 }
 
+/// The paired figures a difference row shows, for a step or for the onward milestone alike.
+#[derive(Debug, Clone, Copy)]
+pub struct PairedFigures {
+    pub base: Option<f64>,
+    pub alt: Option<f64>,
+    pub difference: Option<f64>,
+    pub ci95_low: Option<f64>,
+    pub ci95_high: Option<f64>,
+    pub paired_half_width: Option<f64>,
+    pub independent_half_width: Option<f64>,
+    pub verdict: Option<Verdict>,
+    pub base_median_min: Option<f64>,
+    pub alt_median_min: Option<f64>,
+}
+
+/// Both difference types give their row's figures the same way.
+macro_rules! paired_figures {
+    ($t:ty) => {
+        impl $t {
+            pub fn figures(&self) -> PairedFigures {
+                PairedFigures {
+                    base: self.base,
+                    alt: self.alt,
+                    difference: self.difference,
+                    ci95_low: self.ci95_low,
+                    ci95_high: self.ci95_high,
+                    paired_half_width: self.paired_half_width,
+                    independent_half_width: self.independent_half_width,
+                    verdict: self.verdict,
+                    base_median_min: self.base_median_min,
+                    alt_median_min: self.alt_median_min,
+                }
+            }
+        }
+    };
+}
+paired_figures!(StepDiff);
+paired_figures!(OnwardDiff);
+
 #[derive(Debug, Clone, Serialize)]
 pub struct GroupDiff {
     pub group: String,

@@ -3,7 +3,7 @@
 use super::fmt::{Count, Label, Maybe, Minutes, Num, Pct, Points, PointsInterval, Style};
 use super::table::{WIDTH, label_width, row_label, wrap};
 use super::{OutputPaths, step_title, write_atomic};
-use crate::compare::{AltResult, Comparison, GroupDiff, MeanChange, StepDiff};
+use crate::compare::{AltResult, Comparison, GroupDiff, MeanChange, PairedFigures, StepDiff};
 use crate::coverage::Coverage;
 use crate::model::Model;
 use anyhow::Context;
@@ -18,16 +18,19 @@ pub(super) fn letter(i: usize) -> char {
 }
 
 fn headline_row(o: &mut String, title: &str, d: &StepDiff) {
-    let _ = writeln!(
-        o,
-        "  {:<28}{:>8}{:>8}{:>11}{:>17}  {}",
-        title,
-        Maybe(d.base.map(Pct), S),
-        Maybe(d.alt.map(Pct), S),
-        Maybe(d.difference.map(Points), S),
-        Maybe(d.ci95_low.zip(d.ci95_high).map(|(l, h)| PointsInterval(l, h)), S),
-        d.verdict.map_or(S.missing(), |v| v.label())
-    );
+    let _ = writeln!(o, "  {title:<28}{}", headline_figures(&d.figures()));
+}
+
+/// A headline row's figures after its label: both shares, the difference, its interval, the verdict.
+fn headline_figures(f: &PairedFigures) -> String {
+    format!(
+        "{:>8}{:>8}{:>11}{:>17}  {}",
+        Maybe(f.base.map(Pct), S),
+        Maybe(f.alt.map(Pct), S),
+        Maybe(f.difference.map(Points), S),
+        Maybe(f.ci95_low.zip(f.ci95_high).map(|(l, h)| PointsInterval(l, h)), S),
+        f.verdict.map_or(S.missing(), |v| v.label())
+    )
 }
 
 /// A cell of a difference table: `+55.0 pts [+38.9, +71.1]`, and two spaces.
@@ -119,15 +122,7 @@ fn alternative(o: &mut String, c: &Comparison, k: usize, a: &AltResult, width: u
             "onward to Level 3 (deadline changed)".to_string()
         };
         row_label(o, "  ", &title, 28);
-        let _ = writeln!(
-            o,
-            "{:>8}{:>8}{:>11}{:>17}  {}",
-            Maybe(d.base.map(Pct), S),
-            Maybe(d.alt.map(Pct), S),
-            Maybe(d.difference.map(Points), S),
-            Maybe(d.ci95_low.zip(d.ci95_high).map(|(l, h)| PointsInterval(l, h)), S),
-            d.verdict.map_or(S.missing(), |v| v.label())
-        );
+        let _ = writeln!(o, "{}", headline_figures(&d.figures()));
     }
     wrap(
         o,
@@ -278,44 +273,12 @@ pub fn to_csv(c: &Comparison) -> anyhow::Result<Vec<u8>> {
         for (kind, groups) in kinds {
             for g in groups {
                 for d in &g.steps {
-                    let v = |x: Option<f64>| super::fmt::Value(x).to_string();
-                    w.write_record([
-                        a.variant.label.clone(),
-                        kind.to_string(),
-                        g.group.clone(),
-                        d.step.label().to_string(),
-                        v(d.base),
-                        v(d.alt),
-                        v(d.difference),
-                        v(d.ci95_low),
-                        v(d.ci95_high),
-                        v(d.paired_half_width),
-                        v(d.independent_half_width),
-                        d.verdict.map_or(String::new(), |x| x.label().to_string()),
-                        v(d.base_median_min),
-                        v(d.alt_median_min),
-                    ])?;
+                    w.write_record(csv_record([&a.variant.label, kind, &g.group, d.step.label()], &d.figures()))?;
                 }
             }
         }
         if let Some(d) = &a.onward {
-            let v = |x: Option<f64>| super::fmt::Value(x).to_string();
-            w.write_record([
-                a.variant.label.clone(),
-                "all".to_string(),
-                "all".to_string(),
-                "onward to level 3".to_string(),
-                v(d.base),
-                v(d.alt),
-                v(d.difference),
-                v(d.ci95_low),
-                v(d.ci95_high),
-                v(d.paired_half_width),
-                v(d.independent_half_width),
-                d.verdict.map_or(String::new(), |x| x.label().to_string()),
-                v(d.base_median_min),
-                v(d.alt_median_min),
-            ])?;
+            w.write_record(csv_record([&a.variant.label, "all", "all", "onward to level 3"], &d.figures()))?;
         }
     }
     w.into_inner().context("cannot finish the CSV")
@@ -349,6 +312,25 @@ pub fn write_outputs(
         notes.push(format!("report written to {}", dir.join("report.html").display()));
     }
     Ok(notes)
+}
+
+/// A row of the comparison's CSV: variant, group kind, group, step, then the paired figures.
+fn csv_record(names: [&str; 4], f: &PairedFigures) -> Vec<String> {
+    let v = |x: Option<f64>| super::fmt::Value(x).to_string();
+    let mut row: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+    row.extend([
+        v(f.base),
+        v(f.alt),
+        v(f.difference),
+        v(f.ci95_low),
+        v(f.ci95_high),
+        v(f.paired_half_width),
+        v(f.independent_half_width),
+        f.verdict.map_or(String::new(), |x| x.label().to_string()),
+        v(f.base_median_min),
+        v(f.alt_median_min),
+    ]);
+    row
 }
 
 /// Decimals that show the largest of `values` to two significant figures, at least `min` and

@@ -9,7 +9,7 @@ use super::fmt::{Count, Maybe, Pct, Points, PointsInterval, Style};
 use super::geojson::difference_geojson;
 use super::html::{Esc, Figure, RunMeta, STYLE, figure_section};
 use super::{step_title, to_json};
-use crate::compare::{AltResult, Comparison, GroupDiff, StepDiff, Verdict};
+use crate::compare::{AltResult, Comparison, GroupDiff, PairedFigures, StepDiff, Verdict};
 use crate::coverage::Coverage;
 use crate::model::Model;
 use std::fmt::Write;
@@ -56,6 +56,20 @@ fn group_table(o: &mut String, title: &str, groups: &[GroupDiff]) {
 }
 
 /// The answer for one alternative: a sentence per step and the headline table.
+/// One row of the headline difference table: the label (already HTML), then the paired figures.
+fn difference_row(o: &mut String, label: &str, f: &PairedFigures) {
+    let _ = write!(
+        o,
+        "<tr><td>{label}</td><td class=n>{}</td><td class=n>{}</td><td class=n><b>{}</b></td><td class=n>{}</td><td>{}</td><td class=n>{}</td></tr>",
+        Maybe(f.base.map(Pct), S),
+        Maybe(f.alt.map(Pct), S),
+        Maybe(f.difference.map(Points), S),
+        Maybe(f.ci95_low.zip(f.ci95_high).map(|(l, h)| PointsInterval(l, h)), S),
+        f.verdict.map_or(S.missing(), |v| v.label()),
+        Maybe(f.independent_half_width.map(|h| format!("±{:.2} pts", h * 100.0)), S)
+    );
+}
+
 fn answer_part(o: &mut String, c: &Comparison, k: usize, a: &AltResult) {
     let _ = write!(
         o,
@@ -69,30 +83,10 @@ fn answer_part(o: &mut String, c: &Comparison, k: usize, a: &AltResult) {
     }
     o.push_str("</ul><table><tr><th>step</th><th>base</th><th>alternative</th><th>difference</th><th>95% interval</th><th>verdict</th><th>interval of two independent runs</th></tr>");
     for d in &a.steps {
-        let _ = write!(
-            o,
-            "<tr><td>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n><b>{}</b></td><td class=n>{}</td><td>{}</td><td class=n>{}</td></tr>",
-            step_title(d.step, d.base_threshold_min),
-            Maybe(d.base.map(Pct), S),
-            Maybe(d.alt.map(Pct), S),
-            Maybe(d.difference.map(Points), S),
-            Maybe(d.ci95_low.zip(d.ci95_high).map(|(l, h)| PointsInterval(l, h)), S),
-            d.verdict.map_or(S.missing(), |v| v.label()),
-            Maybe(d.independent_half_width.map(|h| format!("±{:.2} pts", h * 100.0)), S)
-        );
+        difference_row(o, &step_title(d.step, d.base_threshold_min), &d.figures());
     }
     if let Some(d) = &a.onward {
-        let _ = write!(
-            o,
-            "<tr><td>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n><b>{}</b></td><td class=n>{}</td><td>{}</td><td class=n>{}</td></tr>",
-            Esc(&d.milestone),
-            Maybe(d.base.map(Pct), S),
-            Maybe(d.alt.map(Pct), S),
-            Maybe(d.difference.map(Points), S),
-            Maybe(d.ci95_low.zip(d.ci95_high).map(|(l, h)| PointsInterval(l, h)), S),
-            d.verdict.map_or(S.missing(), |v| v.label()),
-            Maybe(d.independent_half_width.map(|h| format!("±{:.2} pts", h * 100.0)), S)
-        );
+        difference_row(o, &Esc(&d.milestone).to_string(), &d.figures());
     }
     let same = if a.casualty_mismatch_trials == 0 {
         "Both scenarios simulated the same casualties in every trial.".to_string()
