@@ -3,7 +3,7 @@
 use super::events::{Kind, QueuedPatient};
 use super::streams::{Purpose, combine};
 use super::{Engine, Incident, NEVER, Sortie};
-use crate::model::{Access, AssetGroup, Care, Delivery, Facility, Level, MIN_PER_DAY};
+use crate::model::{Access, AssetGroup, Care, Delivery, Facility, Level, MIN_PER_DAY, Model};
 use crate::stats::tally::{Phase, Tally, to_mmin};
 use std::ops::Range;
 
@@ -259,44 +259,73 @@ impl Engine<'_> {
     }
 }
 
-/// The nearest facility to an incident, by this asset's travel time, that can operate (when
-/// `needs_table`) or resuscitate, and the minutes to reach it. Validation guarantees one exists.
+/// What a lift's destination must offer: a Level 3 (an onward lift), an operation, or
+/// resuscitation. Indexes each group's list of facilities in [`Engine::destinations`].
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Need {
+    Level3 = 0,
+    Operation = 1,
+    Resuscitation = 2,
+}
+
+/// For each asset group and [`Need`], the facilities it may end a lift at, in file order: what
+/// [`Engine::destination`] chooses among. Fixed by the model, so worked out once rather than on
+/// every destination asked for (a sector with one surgical hospital has one candidate, not all
+/// of its facilities).
+pub(super) fn destination_lists(model: &Model) -> Vec<[Vec<u32>; 3]> {
+    model
+        .assets
+        .iter()
+        .map(|a| {
+            [Need::Level3, Need::Operation, Need::Resuscitation].map(|need| {
+                let fits = |f: &Facility| match need {
+                    Need::Level3 => f.level == Level::Level3,
+                    Need::Operation => f.surgery,
+                    Need::Resuscitation => f.resuscitation,
+                };
+                (0..model.facilities.len() as u32)
+                    .filter(|&f| fits(&model.facilities[f as usize]) && a.lands_at(&model.facilities[f as usize]))
+                    .collect()
+            })
+        })
+        .collect()
+}
+
 impl Engine<'_> {
-    /// Whether group `a` can land at any Level 3: only such groups take an onward lift.
-    pub(super) fn reaches_level3(&self, a: &AssetGroup) -> bool {
-        self.model.facilities.iter().any(|f| f.level == Level::Level3 && a.lands_at(f))
+    /// The facilities group `g` may end a lift that needs `need` at, in file order.
+    #[inline]
+    pub(super) fn destinations(&self, g: usize, need: Need) -> &[u32] {
+        &self.destinations[g][need as usize]
     }
 
-    /// Whether a lift of incident `inc` may end at facility `f`: a Level 3 for an onward lift,
-    /// one that operates for a transfer.
-    pub(super) fn transfer_ends_at(inc: &Incident, f: &Facility) -> bool {
-        if inc.onward { f.level == Level::Level3 } else { f.surgery }
+    /// Whether group `g` can land at any Level 3: only such groups take an onward lift.
+    pub(super) fn reaches_level3(&self, g: usize) -> bool {
+        !self.destinations(g, Need::Level3).is_empty()
     }
 
     /// Where a lift leaving incident `i`'s place at `leave_t` (deciding at `now`) takes its
-    /// casualties, and the minutes to get there: the nearest facility, by this asset's travel time, that can operate (when
-    /// `needs_table`) or resuscitate; with `delivers_to = "soonest"`, among those that operate,
-    /// the one expected to start the operation first; for an onward lift, the nearest Level 3
-    /// the asset lands at. Validation guarantees one exists (for an onward lift, dispatch sends
-    /// only groups that can land at a Level 3).
+    /// casualties, and the minutes to get there: the nearest facility, by this asset's travel
+    /// time, that can operate (when `needs_table`) or resuscitate; with `delivers_to =
+    /// "soonest"`, among those that operate, the one expected to start the operation first; for
+    /// an onward lift, the nearest Level 3 the asset lands at. Validation guarantees one exists
+    /// (for an onward lift, dispatch sends only groups that can land at a Level 3).
     pub(super) fn destination(&self, g: usize, i: usize, needs_table: bool, now: f64, leave_t: f64) -> (usize, f64) {
         let a = &self.model.assets[g];
         let onward = self.incidents[i].onward;
         let queue_aware = needs_table && !onward && a.delivers_to == Delivery::Soonest;
+        let need = if onward {
+            Need::Level3
+        } else if needs_table {
+            Need::Operation
+        } else {
+            Need::Resuscitation
+        };
         let (mut best, mut best_t, mut best_travel) = (0, NEVER, NEVER);
-        for (fi, f) in self.model.facilities.iter().enumerate() {
-            let fits = if onward {
-                f.level == Level::Level3
-            } else if needs_table {
-                f.surgery
-            } else {
-                f.resuscitation
-            };
-            if !fits || !a.lands_at(f) {
-                continue;
-            }
+        for &fi in self.destinations(g, need) {
+            let fi = fi as usize;
             let travel = self.facility_leg_min(i, g, fi);
             let t = if queue_aware {
+                let f = &self.model.facilities[fi];
                 let ready = leave_t + travel + f.handover_min.mean();
                 ready + self.theatre_wait(fi, now, ready)
             } else {

@@ -1,5 +1,6 @@
 //! Dispatch: the waiting queue, which unit to send, and tasking it.
 
+use super::care::Need;
 use super::events::Kind;
 use super::streams::{Purpose, combine};
 use super::{Engine, NEVER, Sortie};
@@ -101,7 +102,7 @@ impl Engine<'_> {
             if !a.can_serve(access) || self.grounded[g] || !a.lifts[next] {
                 continue;
             }
-            if inc.onward && !self.reaches_level3(a) {
+            if inc.onward && !self.reaches_level3(g) {
                 continue;
             }
             // No flight without the host nation's clearance, pending or denied alike.
@@ -122,12 +123,12 @@ impl Engine<'_> {
                 if inc.transfer {
                     // A transfer is judged by when it delivers (to surgery, or onward to Level 3),
                     // not when it arrives.
+                    let need = if inc.onward { Need::Level3 } else { Need::Operation };
                     leg += a.on_scene_min.mean()
-                        + m.facilities
+                        + self
+                            .destinations(g, need)
                             .iter()
-                            .enumerate()
-                            .filter(|(_, f)| Self::transfer_ends_at(inc, f) && a.lands_at(f))
-                            .map(|(f, _)| self.facility_leg_min(i, g, f))
+                            .map(|&f| self.facility_leg_min(i, g, f as usize))
                             .fold(NEVER, f64::min);
                 }
                 leg

@@ -151,10 +151,20 @@ pub struct Engine<'m> {
     departure_min: Vec<[[f64; 2]; 2]>,
     least_departure_min: Vec<f64>,
     /// Planned minutes from each incident, for each asset group, to the group's base and then to
-    /// each facility (`(incident * groups + group) * (1 + facilities) + place`), computed when
-    /// first asked for (NaN until then): the dispatcher asks for the same legs again and again
-    /// while a request waits, and each costs a great-circle distance and divisions.
+    /// each facility (`incident * legs_per_incident + group * (1 + facilities) + place`),
+    /// computed when first asked for (NaN until then): the dispatcher asks for the same legs
+    /// again and again while a request waits.
     legs: Vec<Cell<f64>>,
+    legs_per_incident: usize,
+    /// The distinct positions of bases and facilities (a base beside a hospital is one site),
+    /// the site of each (group, place) leg, and each incident's great-circle distance to each
+    /// site, also computed when first asked for: every group based at a site, and the hospital
+    /// there, share one distance, the costliest part of a leg.
+    sites: Vec<Point>,
+    leg_site: Vec<u32>,
+    site_km: Vec<Cell<f64>>,
+    /// Each group's possible destinations by need (see [`care::destination_lists`]).
+    destinations: Vec<[Vec<u32>; 3]>,
     /// When each first-aider of the incident being generated is next free (reused buffer).
     aider_free: Vec<f64>,
     /// With a report: each busy spell of a unit (resource = asset group) or an operating table
@@ -185,6 +195,17 @@ impl<'m> Engine<'m> {
         }
         group_start.push(units.len());
         let groups = Groups { zones: model.zones.len() };
+        let mut sites: Vec<Point> = Vec::new();
+        let mut leg_site = Vec::new();
+        for a in &model.assets {
+            for pos in std::iter::once(a.pos).chain(model.facilities.iter().map(|f| f.pos)) {
+                let s = sites.iter().position(|&p| p == pos).unwrap_or_else(|| {
+                    sites.push(pos);
+                    sites.len() - 1
+                });
+                leg_site.push(s as u32);
+            }
+        }
         Engine {
             model,
             keys: TrialKeys::new(0, 0),
@@ -228,6 +249,11 @@ impl<'m> Engine<'m> {
                 .collect(),
             least_departure_min: model.assets.iter().map(|a| a.approval_min.mean() + a.launch_day_min.mean()).collect(),
             legs: Vec::new(),
+            legs_per_incident: leg_site.len(),
+            sites,
+            leg_site,
+            site_km: Vec::new(),
+            destinations: care::destination_lists(model),
             aider_free: Vec::new(),
             busy_log: None,
             aider_tier: Vec::new(),
@@ -240,7 +266,7 @@ impl<'m> Engine<'m> {
 
     /// Simulates one trial and adds its outcomes to `tally`.
     pub fn trial(&mut self, seed: u64, trial: u64, tally: &mut Tally) {
-        self.reset(seed, trial, 0);
+        self.reset(seed, trial, false);
         self.generate_incidents();
         self.run_events(tally, None);
         self.record(tally);
@@ -280,22 +306,24 @@ impl<'m> Engine<'m> {
         // hold for the next probe at the same point, and each costs a great-circle distance.
         let same_point =
             self.incidents.first().is_some_and(|i| !i.transfer && usize::from(i.zone) == zone && i.pos == pos);
-        let legs_kept = if same_point { self.model.assets.len() * self.places() } else { 0 };
-        self.reset(seed, stream, legs_kept);
+        self.reset(seed, stream, same_point);
         let m = self.model;
         let t = m.warmup_min + unit(&mut self.keys.stream(Purpose::ProbeTime, 0, 0)) * MIN_PER_DAY.min(m.period_min);
         self.new_incident(zone, 0, t, Some(pos));
         self.index_incidents();
     }
 
-    /// A fresh trial's state; the first `legs_kept` cached legs stay (see `start_probe`).
-    fn reset(&mut self, seed: u64, trial: u64, legs_kept: usize) {
+    /// A fresh trial's state; with `keep_first_legs`, the first incident's cached legs and
+    /// distances stay (see `start_probe`).
+    fn reset(&mut self, seed: u64, trial: u64, keep_first_legs: bool) {
         self.keys = TrialKeys::new(seed, trial);
         self.incidents.clear();
         self.casualties.clear();
         self.slots.clear();
         self.sorties.clear();
-        self.legs.truncate(legs_kept);
+        let kept = usize::from(keep_first_legs);
+        self.legs.truncate(kept * self.legs_per_incident);
+        self.site_km.truncate(kept * self.sites.len());
         self.heap.clear();
         self.waiting.clear();
         self.undrawn_day = None;
@@ -311,35 +339,37 @@ impl<'m> Engine<'m> {
         }
     }
 
-    /// Legs cached per incident and group: to the base, then to each facility.
-    fn places(&self) -> usize {
-        1 + self.model.facilities.len()
-    }
-
-    /// Makes room in the leg cache for the incidents added since it last grew.
+    /// Makes room in the leg and distance caches for the incidents added since they last grew.
     fn grow_legs(&mut self) {
-        self.legs.resize(self.incidents.len() * self.model.assets.len() * self.places(), Cell::new(f64::NAN));
+        self.legs.resize(self.incidents.len() * self.legs_per_incident, Cell::new(f64::NAN));
+        self.site_km.resize(self.incidents.len() * self.sites.len(), Cell::new(f64::NAN));
     }
 
     /// Planned minutes for asset group `g` between incident `i` and the group's base.
     fn base_leg_min(&self, i: usize, g: usize) -> f64 {
-        self.leg_min(i, g, 0, || self.model.assets[g].pos)
+        self.leg_min(i, g, 0)
     }
 
     /// Planned minutes for asset group `g` between incident `i` and facility `f`.
     fn facility_leg_min(&self, i: usize, g: usize, f: usize) -> f64 {
-        self.leg_min(i, g, 1 + f, || self.model.facilities[f].pos)
+        self.leg_min(i, g, 1 + f)
     }
 
     #[inline]
-    fn leg_min(&self, i: usize, g: usize, place: usize, pos: impl FnOnce() -> Point) -> f64 {
-        let cell = &self.legs[(i * self.model.assets.len() + g) * self.places() + place];
+    fn leg_min(&self, i: usize, g: usize, place: usize) -> f64 {
+        let k = g * (1 + self.model.facilities.len()) + place;
+        let cell = &self.legs[i * self.legs_per_incident + k];
         let cached = cell.get();
         if !cached.is_nan() {
             return cached;
         }
         let inc = &self.incidents[i];
-        let leg = self.model.assets[g].travel_min(pos().distance_km(&inc.pos), &inc.access);
+        let site = self.leg_site[k] as usize;
+        let km = &self.site_km[i * self.sites.len() + site];
+        if km.get().is_nan() {
+            km.set(self.sites[site].distance_km(&inc.pos));
+        }
+        let leg = self.model.assets[g].travel_min(km.get(), &inc.access);
         cell.set(leg);
         leg
     }
