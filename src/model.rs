@@ -84,13 +84,14 @@ pub fn fast_floor(x: f64) -> f64 {
 }
 
 /// `t.rem_euclid(MIN_PER_DAY)`, the same value (a zero may lose its sign, which no comparison
-/// sees), without the software `fmod` behind `rem_euclid`
-/// (the daylight checks run on every dispatch). The midnight before `t` is a whole number of
-/// minutes, so `t` minus it is exact for any time the engine holds; when the quotient rounds up
-/// to the next day the difference is a hair below zero, and adding a day back is exact too.
+/// sees), without the software `fmod` behind `rem_euclid` (the daylight checks run on every
+/// dispatch), given `midnight = fast_floor(t / MIN_PER_DAY) * MIN_PER_DAY`, which the caller
+/// needs anyway. That midnight is a whole number of minutes, so `t` minus it is exact for any
+/// time the engine holds; when the quotient rounds up to the next day the difference is a
+/// hair below zero, and adding a day back is exact too.
 #[inline]
-pub fn minute_of_day(t: f64) -> f64 {
-    let m = t - fast_floor(t / MIN_PER_DAY) * MIN_PER_DAY;
+fn minute_after(t: f64, midnight: f64) -> f64 {
+    let m = t - midnight;
     if m < 0.0 { m + MIN_PER_DAY } else { m }
 }
 
@@ -113,6 +114,12 @@ impl Daylight {
     /// The times of the calendar day that holds `t`.
     #[inline]
     pub fn on(&self, t: f64) -> SolarDay {
+        self.on_day(fast_floor(t / MIN_PER_DAY))
+    }
+
+    /// The times of calendar day `day` (a whole number, as `fast_floor` gives it).
+    #[inline]
+    fn on_day(&self, day: f64) -> SolarDay {
         if self.days.is_empty() {
             return SolarDay {
                 dawn_min: self.dawn_min,
@@ -121,8 +128,7 @@ impl Daylight {
                 dusk_min: self.dusk_min,
             };
         }
-        let day = (fast_floor(t / MIN_PER_DAY).max(0.0) as usize).min(self.days.len() - 1);
-        self.days[day]
+        self.days[(day.max(0.0) as usize).min(self.days.len() - 1)]
     }
 
     /// Whether `t` falls between sunrise and sunset.
@@ -141,12 +147,15 @@ impl Daylight {
     /// candidate unit at one instant, and they share the day's table entry and its midnight.
     #[inline]
     pub fn at(&self, t: f64) -> Moment {
-        let (d, m) = (self.on(t), minute_of_day(t));
+        // The day's number, worked out once for the table entry, the minute and the dusk.
+        let day = fast_floor(t / MIN_PER_DAY);
+        let midnight = day * MIN_PER_DAY;
+        let (d, m) = (self.on_day(day), minute_after(t, midnight));
         Moment {
             t,
             day: m >= d.sunrise_min && m < d.sunset_min,
             fly: m >= d.dawn_min && m < d.dusk_min,
-            dusk: fast_floor(t / MIN_PER_DAY) * MIN_PER_DAY + d.dusk_min,
+            dusk: midnight + d.dusk_min,
         }
     }
 
@@ -158,7 +167,8 @@ impl Daylight {
 
     /// The dawn of the calendar day that holds `t`.
     pub fn dawn_of_day(&self, t: f64) -> f64 {
-        fast_floor(t / MIN_PER_DAY) * MIN_PER_DAY + self.on(t).dawn_min
+        let day = fast_floor(t / MIN_PER_DAY);
+        day * MIN_PER_DAY + self.on_day(day).dawn_min
     }
 
     /// The first dawn at or after `t`.
@@ -572,7 +582,8 @@ mod tests {
             times.push((x >> 11) as f64 / (1u64 << 53) as f64 * 2e6);
         }
         for t in times {
-            let (ours, theirs) = (minute_of_day(t), t.rem_euclid(MIN_PER_DAY));
+            let ours = minute_after(t, fast_floor(t / MIN_PER_DAY) * MIN_PER_DAY);
+            let theirs = t.rem_euclid(MIN_PER_DAY);
             assert!(ours == theirs || (ours.is_nan() && theirs.is_nan()), "{t:e}: {ours} vs {theirs}");
         }
     }
