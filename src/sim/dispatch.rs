@@ -117,7 +117,6 @@ impl Engine<'_> {
                 continue;
             }
             // Travel (and for a transfer, delivery) time, computed once a candidate unit is found.
-            let mut leg: Option<f64> = None;
             let leg_min = || {
                 let mut leg = self.base_leg_min(i, g);
                 if inc.transfer {
@@ -133,15 +132,37 @@ impl Engine<'_> {
                 }
                 leg
             };
-            // A day-only aircraft must have landed its casualties before dusk: its flight from
-            // departure to the facility, planned with mean times, once a candidate unit is found.
+            if !wait_for_better {
+                // First idle: the group's first idle unit stands for all its idle units, and it
+                // can only go now, arriving after the departure and the leg. A day-only
+                // aircraft must also have landed its casualties by dusk, which needs its planned
+                // flight to the facility: worked out only for a group that would arrive first.
+                let Some(u) = (self.group_start[g]..self.group_start[g + 1])
+                    .find(|&u| self.units[u].idle && self.units[u].serviceable)
+                else {
+                    continue;
+                };
+                let planned = now + departure + leg_min();
+                if best.is_some_and(|(t, _, _)| planned >= t) {
+                    continue;
+                }
+                if a.day_only() && !moment.flight_fits(departure + self.planned_flight_min(g, i, now)) {
+                    continue;
+                }
+                best = Some((planned, true, u));
+                continue;
+            }
+            // Best arrival: busy units count from their planned return, and a day-only aircraft
+            // that cannot land by dusk from the next dawn. The flight is worked out once a
+            // candidate unit is found.
+            let mut leg: Option<f64> = None;
             let mut flight: Option<f64> = None;
             let flight_min = || if a.day_only() { self.planned_flight_min(g, i, now) } else { 0.0 };
             let mut idle_seen = false;
             for u in self.group_start[g]..self.group_start[g + 1] {
                 let unit = &self.units[u];
                 // Idle units of a group are interchangeable: the first one stands for all.
-                if !unit.serviceable || (unit.idle && idle_seen) || (!unit.idle && !wait_for_better) {
+                if !unit.serviceable || (unit.idle && idle_seen) {
                     continue;
                 }
                 idle_seen |= unit.idle;
@@ -149,9 +170,6 @@ impl Engine<'_> {
                 let flight = *flight.get_or_insert_with(flight_min);
                 let Some((start, pre)) = self.earliest_launch(g, access, &from, flight) else { continue };
                 let ready = unit.idle && start == now;
-                if !ready && !wait_for_better {
-                    continue;
-                }
                 let planned = start + pre + *leg.get_or_insert_with(leg_min);
                 if best.is_none_or(|(t, r, _)| planned < t || (planned == t && ready && !r)) {
                     best = Some((planned, ready, u));
