@@ -156,6 +156,8 @@ pub struct Engine<'m> {
     /// again and again while a request waits.
     legs: Vec<Cell<f64>>,
     legs_per_incident: usize,
+    /// Legs per group: to its base, then to each facility.
+    places: usize,
     /// The distinct positions of bases and facilities (a base beside a hospital is one site),
     /// the site of each (group, place) leg, and each incident's great-circle distance to each
     /// site, also computed when first asked for: every group based at a site, and the hospital
@@ -250,6 +252,7 @@ impl<'m> Engine<'m> {
             least_departure_min: model.assets.iter().map(|a| a.approval_min.mean() + a.launch_day_min.mean()).collect(),
             legs: Vec::new(),
             legs_per_incident: leg_site.len(),
+            places: 1 + model.facilities.len(),
             sites,
             leg_site,
             site_km: Vec::new(),
@@ -346,23 +349,28 @@ impl<'m> Engine<'m> {
     }
 
     /// Planned minutes for asset group `g` between incident `i` and the group's base.
+    #[inline(always)]
     fn base_leg_min(&self, i: usize, g: usize) -> f64 {
         self.leg_min(i, g, 0)
     }
 
     /// Planned minutes for asset group `g` between incident `i` and facility `f`.
+    #[inline(always)]
     fn facility_leg_min(&self, i: usize, g: usize, f: usize) -> f64 {
         self.leg_min(i, g, 1 + f)
     }
 
-    #[inline]
+    /// The cached leg, or the leg worked out: a lookup is a few instructions inline, and the
+    /// work (a distance, a travel time) stays out of the callers' loops.
+    #[inline(always)]
     fn leg_min(&self, i: usize, g: usize, place: usize) -> f64 {
-        let k = g * (1 + self.model.facilities.len()) + place;
-        let cell = &self.legs[i * self.legs_per_incident + k];
-        let cached = cell.get();
-        if !cached.is_nan() {
-            return cached;
-        }
+        let k = g * self.places + place;
+        let cached = self.legs[i * self.legs_per_incident + k].get();
+        if cached.is_nan() { self.new_leg_min(i, g, k) } else { cached }
+    }
+
+    #[inline(never)]
+    fn new_leg_min(&self, i: usize, g: usize, k: usize) -> f64 {
         let inc = &self.incidents[i];
         let site = self.leg_site[k] as usize;
         let km = &self.site_km[i * self.sites.len() + site];
@@ -370,7 +378,7 @@ impl<'m> Engine<'m> {
             km.set(self.sites[site].distance_km(&inc.pos));
         }
         let leg = self.model.assets[g].travel_min(km.get(), &inc.access);
-        cell.set(leg);
+        self.legs[i * self.legs_per_incident + k].set(leg);
         leg
     }
 
