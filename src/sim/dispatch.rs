@@ -98,7 +98,17 @@ impl Engine<'_> {
         let next = self.casualties[self.slots[inc.next_unassigned as usize] as usize].severity as usize;
         // (planned arrival, ready now, unit): the earliest wins, then one ready now.
         let mut best: Option<(f64, bool, usize)> = None;
-        for (g, a) in m.assets.iter().enumerate() {
+        // First idle weighs groups from the shortest planned departure up, so that once one
+        // would arrive before any later group could even depart, the rest are passed over;
+        // best arrival weighs them in file order.
+        let order = if wait_for_better {
+            &self.file_order
+        } else {
+            &self.departure_order[usize::from(!moment.day)][usize::from(access.escort_required)]
+        };
+        for &g in order {
+            let g = g as usize;
+            let a = &m.assets[g];
             if !a.can_serve(access) || self.grounded[g] || !a.lifts[next] {
                 continue;
             }
@@ -134,16 +144,21 @@ impl Engine<'_> {
             };
             if !wait_for_better {
                 // First idle: the group's first idle unit stands for all its idle units, and it
-                // can only go now, arriving after the departure and the leg. A day-only
-                // aircraft must also have landed its casualties by dusk, which needs its planned
-                // flight to the facility: worked out only for a group that would arrive first.
+                // can only go now, arriving after the departure and the leg. The earliest wins,
+                // and of equals the first in file order (units are numbered in file order), as
+                // if the groups were weighed in file order. A day-only aircraft must also have
+                // landed its casualties by dusk, which needs its planned flight to the facility:
+                // worked out only for a group that would arrive first.
+                if best.is_some_and(|(t, _, _)| now + departure > t) {
+                    break;
+                }
                 let Some(u) = (self.group_start[g]..self.group_start[g + 1])
                     .find(|&u| self.units[u].idle && self.units[u].serviceable)
                 else {
                     continue;
                 };
                 let planned = now + departure + leg_min();
-                if best.is_some_and(|(t, _, _)| planned >= t) {
+                if best.is_some_and(|(t, _, bu)| planned > t || (planned == t && u > bu)) {
                     continue;
                 }
                 if a.day_only() && !moment.flight_fits(departure + self.planned_flight_min(g, i, now)) {

@@ -167,6 +167,10 @@ pub struct Engine<'m> {
     site_km: Vec<Cell<f64>>,
     /// Each group's possible destinations by need (see [`care::destination_lists`]).
     destinations: Vec<[Vec<u32>; 3]>,
+    /// The asset groups in file order, and [by night][escorted] from the shortest planned
+    /// departure up (ties in file order): the orders the dispatcher weighs them in.
+    file_order: Vec<u32>,
+    departure_order: [[Vec<u32>; 2]; 2],
     /// When each first-aider of the incident being generated is next free (reused buffer).
     aider_free: Vec<f64>,
     /// With a report: each busy spell of a unit (resource = asset group) or an operating table
@@ -208,6 +212,33 @@ impl<'m> Engine<'m> {
                 leg_site.push(s as u32);
             }
         }
+        let departure_min: Vec<[[f64; 2]; 2]> = model
+            .assets
+            .iter()
+            .map(|a| {
+                // Only the escort rule of the access matters to the departure.
+                let pre = |by_day, escort_required| {
+                    let access = Access {
+                        road_factor: 1.0,
+                        speed_factor: 1.0,
+                        air_only: false,
+                        escort_required,
+                        airstrip: false,
+                    };
+                    a.planned_departure_min(by_day, &access)
+                };
+                [[pre(true, false), pre(true, true)], [pre(false, false), pre(false, true)]]
+            })
+            .collect();
+        let departure_order = [0, 1].map(|night| {
+            [0, 1].map(|escort| {
+                let mut order: Vec<u32> = (0..model.assets.len() as u32).collect();
+                order.sort_by(|&a, &b| {
+                    departure_min[a as usize][night][escort].total_cmp(&departure_min[b as usize][night][escort])
+                });
+                order
+            })
+        });
         Engine {
             model,
             keys: TrialKeys::new(0, 0),
@@ -231,24 +262,7 @@ impl<'m> Engine<'m> {
             ops_left: model.facilities.iter().map(|f| f.operations_per_day).collect(),
             inbound: vec![0; model.facilities.len()],
             table_queue: vec![BinaryHeap::new(); model.facilities.len()],
-            departure_min: model
-                .assets
-                .iter()
-                .map(|a| {
-                    // Only the escort rule of the access matters to the departure.
-                    let pre = |by_day, escort_required| {
-                        let access = Access {
-                            road_factor: 1.0,
-                            speed_factor: 1.0,
-                            air_only: false,
-                            escort_required,
-                            airstrip: false,
-                        };
-                        a.planned_departure_min(by_day, &access)
-                    };
-                    [[pre(true, false), pre(true, true)], [pre(false, false), pre(false, true)]]
-                })
-                .collect(),
+            departure_min,
             least_departure_min: model.assets.iter().map(|a| a.approval_min.mean() + a.launch_day_min.mean()).collect(),
             legs: Vec::new(),
             legs_per_incident: leg_site.len(),
@@ -257,6 +271,8 @@ impl<'m> Engine<'m> {
             leg_site,
             site_km: Vec::new(),
             destinations: care::destination_lists(model),
+            file_order: (0..model.assets.len() as u32).collect(),
+            departure_order,
             aider_free: Vec::new(),
             busy_log: None,
             aider_tier: Vec::new(),
