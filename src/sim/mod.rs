@@ -151,20 +151,21 @@ pub struct Engine<'m> {
     departure_min: Vec<[[f64; 2]; 2]>,
     least_departure_min: Vec<f64>,
     /// Planned minutes from each incident, for each asset group, to the group's base and then to
-    /// each facility (`incident * legs_per_incident + group * (1 + facilities) + place`),
-    /// computed when first asked for (NaN until then): the dispatcher asks for the same legs
-    /// again and again while a request waits.
+    /// each facility (`incident * legs_per_incident + group * (1 + facilities) + place`): the
+    /// legs from bases worked out with the incident, those to facilities when first asked for
+    /// (NaN until then); the dispatcher asks for the same legs again and again while a request
+    /// waits.
     legs: Vec<Cell<f64>>,
     legs_per_incident: usize,
     /// Legs per group: to its base, then to each facility.
     places: usize,
     /// The distinct positions of bases and facilities (a base beside a hospital is one site),
     /// the site of each (group, place) leg, and each incident's great-circle distance to each
-    /// site, also computed when first asked for: every group based at a site, and the hospital
-    /// there, share one distance, the costliest part of a leg.
+    /// site: every group based at a site, and the hospital there, share one distance, the
+    /// costliest part of a leg.
     sites: Vec<Point>,
     leg_site: Vec<u32>,
-    site_km: Vec<Cell<f64>>,
+    site_km: Vec<f64>,
     /// Each group's possible destinations by need (see [`care::destination_lists`]).
     destinations: Vec<[Vec<u32>; 3]>,
     /// The asset groups in file order, and [by night][escorted] from the shortest planned
@@ -358,44 +359,41 @@ impl<'m> Engine<'m> {
         }
     }
 
-    /// Makes room in the leg and distance caches for the incidents added since they last grew.
+    /// Works out, for the incidents added since it last ran, the distance to every site and
+    /// every group's leg from its base (nearly all of which a dispatch asks for), and makes room
+    /// for the legs on to facilities, worked out when first asked for.
     fn grow_legs(&mut self) {
+        // (A model without assets, which validation refuses, has no sites and no legs.)
+        let done = self.site_km.len().checked_div(self.sites.len()).unwrap_or(0);
         self.legs.resize(self.incidents.len() * self.legs_per_incident, Cell::new(f64::NAN));
-        self.site_km.resize(self.incidents.len() * self.sites.len(), Cell::new(f64::NAN));
+        for (i, inc) in self.incidents.iter().enumerate().skip(done) {
+            let km_at = self.site_km.len();
+            self.site_km.extend(self.sites.iter().map(|site| site.distance_km(&inc.pos)));
+            for (g, a) in self.model.assets.iter().enumerate() {
+                let k = g * self.places;
+                let km = self.site_km[km_at + self.leg_site[k] as usize];
+                self.legs[i * self.legs_per_incident + k].set(a.travel_min(km, &inc.access));
+            }
+        }
     }
 
     /// Planned minutes for asset group `g` between incident `i` and the group's base.
-    #[inline(always)]
+    #[inline]
     fn base_leg_min(&self, i: usize, g: usize) -> f64 {
-        self.leg_min(i, g, 0)
+        self.legs[i * self.legs_per_incident + g * self.places].get()
     }
 
-    /// Planned minutes for asset group `g` between incident `i` and facility `f`.
-    #[inline(always)]
+    /// Planned minutes for asset group `g` between incident `i` and facility `f`: cached, or
+    /// worked out from the incident's distance to the facility's site.
+    #[inline]
     fn facility_leg_min(&self, i: usize, g: usize, f: usize) -> f64 {
-        self.leg_min(i, g, 1 + f)
-    }
-
-    /// The cached leg, or the leg worked out: a lookup is a few instructions inline, and the
-    /// work (a distance, a travel time) stays out of the callers' loops.
-    #[inline(always)]
-    fn leg_min(&self, i: usize, g: usize, place: usize) -> f64 {
-        let k = g * self.places + place;
-        let cached = self.legs[i * self.legs_per_incident + k].get();
-        if cached.is_nan() { self.new_leg_min(i, g, k) } else { cached }
-    }
-
-    #[inline(never)]
-    fn new_leg_min(&self, i: usize, g: usize, k: usize) -> f64 {
-        let inc = &self.incidents[i];
-        let site = self.leg_site[k] as usize;
-        let km = &self.site_km[i * self.sites.len() + site];
-        if km.get().is_nan() {
-            km.set(self.sites[site].distance_km(&inc.pos));
+        let k = g * self.places + 1 + f;
+        let leg = &self.legs[i * self.legs_per_incident + k];
+        if leg.get().is_nan() {
+            let km = self.site_km[i * self.sites.len() + self.leg_site[k] as usize];
+            leg.set(self.model.assets[g].travel_min(km, &self.incidents[i].access));
         }
-        let leg = self.model.assets[g].travel_min(km.get(), &inc.access);
-        self.legs[i * self.legs_per_incident + k].set(leg);
-        leg
+        leg.get()
     }
 
     fn push(&mut self, t: f64, kind: Kind) {
