@@ -172,6 +172,9 @@ pub struct Engine<'m> {
     /// departure up (ties in file order): the orders the dispatcher weighs them in.
     file_order: Vec<u32>,
     departure_order: [[Vec<u32>; 2]; 2],
+    /// The groups whose days are not certain: serviceability below 1, or an aircraft with a
+    /// chance of weather grounding it on some day of the year.
+    uncertain_days: Vec<u32>,
     /// When each first-aider of the incident being generated is next free (reused buffer).
     aider_free: Vec<f64>,
     /// With a report: each busy spell of a unit (resource = asset group) or an operating table
@@ -273,6 +276,14 @@ impl<'m> Engine<'m> {
             site_km: Vec::new(),
             destinations: care::destination_lists(model),
             file_order: (0..model.assets.len() as u32).collect(),
+            uncertain_days: (0..model.assets.len() as u32)
+                .filter(|&g| {
+                    let a = &model.assets[g as usize];
+                    // Days past the calendar take the yearly figure (see `Model::grounding_on`).
+                    let grounding = a.weather_by_month.map_or(0.0, |m| m.into_iter().fold(0.0, f64::max));
+                    a.serviceability < 1.0 || (a.flies() && grounding.max(a.weather_grounding) > 0.0)
+                })
+                .collect(),
             departure_order,
             aider_free: Vec::new(),
             busy_log: None,
@@ -510,7 +521,11 @@ impl<'m> Engine<'m> {
     /// lower one is.
     pub(super) fn draw_day(&mut self) {
         let Some(day) = self.undrawn_day.take() else { return };
-        for (g, a) in self.model.assets.iter().enumerate() {
+        // A group whose every day is certain keeps the state it was made with (serviceable,
+        // not grounded): only a trace, which logs every group's day, visits it.
+        let groups = if self.day_log.is_some() { &self.file_order } else { &self.uncertain_days };
+        for &g in groups {
+            let (g, a) = (g as usize, &self.model.assets[g as usize]);
             let units = &mut self.units[self.group_start[g]..self.group_start[g + 1]];
             // A draw in [0, 1) is always below a serviceability of 1 and never below a grounding
             // probability of 0: such days are certain, and each stream is keyed by its group or
