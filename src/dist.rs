@@ -351,18 +351,22 @@ pub enum Dist {
 impl Dist {
     pub const ZERO: Dist = Dist::Fixed(0.0);
 
-    #[inline]
+    /// A draw, written out where it is called: a fixed delay costs a load, and the other short
+    /// shapes no call. The shapes with a rejection loop and `exp` or `ln` (PERT, exponential,
+    /// lognormal) are drawn in a function apart, so the registers their loops need are saved
+    /// only when they are drawn.
+    #[inline(always)]
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         match self {
             Dist::Fixed(v) => *v,
             Dist::Uniform { min, width } => min + width * unit(rng),
             Dist::Triangular(t, _) => t.sample(rng),
-            Dist::Pert(p, _) => p.sample(rng),
+            Dist::Pert(p, _) => apart(p, rng),
             Dist::Exponential { mean } => {
-                let e: f64 = Exp1.sample(rng);
+                let e: f64 = apart(&Exp1, rng);
                 e * mean
             }
-            Dist::LogNormal(l, _) => l.sample(rng),
+            Dist::LogNormal(l, _) => apart(l, rng),
             Dist::Table { values, cum, .. } => {
                 let u = unit(rng);
                 // Rounding can leave the last cumulative share a hair below 1: fall back to the last value.
@@ -382,6 +386,12 @@ impl Dist {
             Dist::Table { mean, .. } => *mean,
         }
     }
+}
+
+/// A draw of `d`, kept out of the caller (see `Dist::sample`).
+#[inline(never)]
+fn apart<D: Distribution<f64>, R: Rng + ?Sized>(d: &D, rng: &mut R) -> f64 {
+    d.sample(rng)
 }
 
 /// A uniform draw in [0, 1) with 53 random bits.
