@@ -376,6 +376,16 @@ impl Dist {
         }
     }
 
+    /// A draw from the stream that `stream` makes, made only for a shape that draws: a fixed
+    /// value, the default of many delays, never reads its stream, so it need not be seeded.
+    #[inline(always)]
+    pub fn sample_from<R: Rng>(&self, stream: impl FnOnce() -> R) -> f64 {
+        match self {
+            Dist::Fixed(v) => *v,
+            _ => self.sample(&mut stream()),
+        }
+    }
+
     /// The expected value: what a dispatcher plans with before the real delay is known.
     pub fn mean(&self) -> f64 {
         match self {
