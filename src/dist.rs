@@ -440,6 +440,17 @@ mod tests {
     }
 
     #[test]
+    fn a_draw_from_a_stream_made_on_demand_is_the_draw_from_the_stream() {
+        for spec in all_shapes() {
+            let d = spec.compile(true).unwrap();
+            for key in 0..1000 {
+                let stream = || crate::sim::streams::seed_stream(key);
+                assert_eq!(d.sample_from(stream).to_bits(), d.sample(&mut stream()).to_bits(), "{spec}");
+            }
+        }
+    }
+
+    #[test]
     fn a_scaled_spec_draws_the_factor_times_each_draw() {
         for spec in all_shapes() {
             let (a, b) = (spec.compile(true).unwrap(), spec.scaled(0.5).compile(true).unwrap());
