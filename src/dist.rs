@@ -351,24 +351,38 @@ pub enum Dist {
 impl Dist {
     pub const ZERO: Dist = Dist::Fixed(0.0);
 
-    #[inline]
+    /// A draw, written out where it is called: a fixed delay costs a load, and the other short
+    /// shapes no call. The shapes with a rejection loop and `exp` or `ln` (PERT, exponential,
+    /// lognormal) are drawn in a function apart, so the registers their loops need are saved
+    /// only when they are drawn.
+    #[inline(always)]
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         match self {
             Dist::Fixed(v) => *v,
             Dist::Uniform { min, width } => min + width * unit(rng),
             Dist::Triangular(t, _) => t.sample(rng),
-            Dist::Pert(p, _) => p.sample(rng),
+            Dist::Pert(p, _) => apart(p, rng),
             Dist::Exponential { mean } => {
-                let e: f64 = Exp1.sample(rng);
+                let e: f64 = apart(&Exp1, rng);
                 e * mean
             }
-            Dist::LogNormal(l, _) => l.sample(rng),
+            Dist::LogNormal(l, _) => apart(l, rng),
             Dist::Table { values, cum, .. } => {
                 let u = unit(rng);
                 // Rounding can leave the last cumulative share a hair below 1: fall back to the last value.
                 let i = cum.iter().position(|&c| u < c).unwrap_or(values.len() - 1);
                 values[i]
             }
+        }
+    }
+
+    /// A draw from the stream that `stream` makes, made only for a shape that draws: a fixed
+    /// value, the default of many delays, never reads its stream, so it need not be seeded.
+    #[inline(always)]
+    pub fn sample_from<R: Rng>(&self, stream: impl FnOnce() -> R) -> f64 {
+        match self {
+            Dist::Fixed(v) => *v,
+            _ => self.sample(&mut stream()),
         }
     }
 
@@ -382,6 +396,12 @@ impl Dist {
             Dist::Table { mean, .. } => *mean,
         }
     }
+}
+
+/// A draw of `d`, kept out of the caller (see `Dist::sample`).
+#[inline(never)]
+fn apart<D: Distribution<f64>, R: Rng + ?Sized>(d: &D, rng: &mut R) -> f64 {
+    d.sample(rng)
 }
 
 /// A uniform draw in [0, 1) with 53 random bits.
@@ -416,6 +436,17 @@ mod tests {
             let text = format!("d = {spec}");
             let back: Holder = toml::from_str(&text).unwrap_or_else(|e| panic!("{text}: {e}"));
             assert_eq!(back.d, spec, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_draw_from_a_stream_made_on_demand_is_the_draw_from_the_stream() {
+        for spec in all_shapes() {
+            let d = spec.compile(true).unwrap();
+            for key in 0..1000 {
+                let stream = || crate::sim::streams::seed_stream(key);
+                assert_eq!(d.sample_from(stream).to_bits(), d.sample(&mut stream()).to_bits(), "{spec}");
+            }
         }
     }
 

@@ -58,7 +58,79 @@ pub enum Area {
         /// A point known to be inside, (lon, lat), or None for a polygon without area (which
         /// validation refuses): what sampling falls back to if rejection sampling is unlucky.
         inside: Option<(f64, f64)>,
+        /// The edges by band of latitude, for sampling (None where they would take too much room).
+        bands: Option<Bands>,
     },
+}
+
+/// A polygon's edges grouped by horizontal band between consecutive vertex latitudes, so the
+/// even-odd test of a point reads only the edges that cross its band rather than every edge.
+///
+/// Which edges the ray from a point crosses, `(yi > y) != (yj > y)`, changes only where `y`
+/// passes a vertex's latitude, so it is the same for every `y` of a band: the band's edges are
+/// chosen with that very test at the band's lower bound. Each edge keeps the terms of the
+/// crossing test as `contains` computes them, so a point is judged bit for bit alike.
+#[derive(Debug, Clone)]
+pub struct Bands {
+    /// The vertices' distinct latitudes, ascending; band `k` runs from `ys[k]` up to `ys[k + 1]`.
+    ys: Vec<f64>,
+    /// Band `k`'s edges are `edges[start[k]..start[k + 1]]`.
+    start: Vec<u32>,
+    /// Each edge from vertex i to vertex j as (xi, yi, xj - xi, yj - yi).
+    edges: Vec<[f64; 4]>,
+}
+
+impl Bands {
+    /// None for a ring with a coordinate that is not finite (validation refuses them), or whose
+    /// bands would hold more than a few edges each on average: a comb-like outline of a thousand
+    /// points would otherwise take megabytes, so it is tested edge by edge as before.
+    fn new(vertices: &[(f64, f64)]) -> Option<Bands> {
+        Bands::within(vertices, 4 * vertices.len() + 16)
+    }
+
+    /// The bands, unless they hold more than `limit` edges in all.
+    fn within(vertices: &[(f64, f64)], limit: usize) -> Option<Bands> {
+        if vertices.iter().any(|&(x, y)| !x.is_finite() || !y.is_finite()) {
+            return None;
+        }
+        let mut ys: Vec<f64> = vertices.iter().map(|v| v.1).collect();
+        ys.sort_by(f64::total_cmp);
+        // -0.0 and 0.0 are one latitude to the test.
+        ys.dedup_by(|a, b| a == b);
+        let (mut start, mut edges) = (vec![0u32], Vec::new());
+        for &y in &ys[..ys.len().saturating_sub(1)] {
+            let mut j = vertices.len() - 1;
+            for i in 0..vertices.len() {
+                let ((xi, yi), (xj, yj)) = (vertices[i], vertices[j]);
+                if (yi > y) != (yj > y) {
+                    edges.push([xi, yi, xj - xi, yj - yi]);
+                }
+                j = i;
+            }
+            if edges.len() > limit {
+                return None;
+            }
+            start.push(edges.len() as u32);
+        }
+        Some(Bands { ys, start, edges })
+    }
+
+    /// `contains(vertices, x, y)` for the ring these bands were made from. Below the lowest
+    /// vertex or at or above the highest (and for a NaN), no edge is crossed: outside.
+    fn contains(&self, x: f64, y: f64) -> bool {
+        let k = self.ys.partition_point(|&v| v <= y);
+        if k == 0 || k == self.ys.len() {
+            return false;
+        }
+        let band = &self.edges[self.start[k - 1] as usize..self.start[k] as usize];
+        let mut inside = false;
+        for &[xi, yi, dx, dy] in band {
+            if x < dx * (y - yi) / dy + xi {
+                inside = !inside;
+            }
+        }
+        inside
+    }
 }
 
 /// Rejection sampling gives up after this many draws. Validation demands a fill ratio of at
@@ -161,7 +233,8 @@ impl Area {
         }
         let (cx, cy) = polygon_centroid(&vertices);
         let inside = find_inside(&vertices, &bbox);
-        Area::Polygon { vertices, bbox, centroid: Point::new(cy, cx), inside }
+        let bands = Bands::new(&vertices);
+        Area::Polygon { vertices, bbox, centroid: Point::new(cy, cx), inside, bands }
     }
 
     /// A representative point: the circle's centre or the polygon's centroid.
@@ -184,12 +257,16 @@ impl Area {
                 let (s, c) = (std::f64::consts::TAU * unit(rng)).sin_cos();
                 centre.offset_km(r * c, r * s)
             }
-            Area::Polygon { vertices, bbox, inside, centroid } => {
+            Area::Polygon { vertices, bbox, inside, centroid, bands } => {
                 // Rejection sampling; validation guarantees the polygon fills a fair share of its box.
                 for _ in 0..MAX_SAMPLE_TRIES {
                     let x = bbox[0] + (bbox[2] - bbox[0]) * unit(rng);
                     let y = bbox[1] + (bbox[3] - bbox[1]) * unit(rng);
-                    if contains(vertices, x, y) {
+                    let hit = match bands {
+                        Some(b) => b.contains(x, y),
+                        None => contains(vertices, x, y),
+                    };
+                    if hit {
                         return Point::new(y, x);
                     }
                 }
@@ -334,6 +411,81 @@ mod tests {
         assert!(matches!(area, Area::Polygon { inside: None, .. }));
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(3);
         let _ = area.sample(&mut rng);
+    }
+
+    #[test]
+    fn bands_judge_every_point_as_the_edge_by_edge_test() {
+        // Random rings (crossing ones too: the equality holds for any ring), with points at
+        // random, on the vertices' latitudes and longitudes, on edges and at the box's corners.
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(12);
+        let mut rings: Vec<Vec<(f64, f64)>> = vec![
+            vec![
+                (16.30, -0.20),
+                (17.10, -0.55),
+                (18.10, 0.95),
+                (18.50, 1.30),
+                (18.30, 1.55),
+                (17.60, 0.85),
+                (16.20, 0.15),
+            ],
+            vec![(0.0, 0.0), (0.0, 1.0), (1.0, 1.0), (1.0, 0.0)],
+            vec![(-0.0, 0.0), (0.0, 1.0), (1.0, 1.0), (1.0, -0.0)],
+        ];
+        for n in 3..40 {
+            // Coarse coordinates repeat latitudes and make horizontal edges.
+            let coarse = n % 2 == 0;
+            rings.push(
+                (0..n)
+                    .map(|_| {
+                        let (a, b) = (unit(&mut rng) * 10.0 - 5.0, unit(&mut rng) * 10.0 - 5.0);
+                        if coarse { (a.round(), b.round()) } else { (a, b) }
+                    })
+                    .collect(),
+            );
+        }
+        for ring in &rings {
+            let v: Vec<(f64, f64)> = ring.iter().map(|&(lat, lon)| (lon, lat)).collect();
+            let b = Bands::within(&v, usize::MAX).expect("finite");
+            let (xs, ys): (Vec<f64>, Vec<f64>) = v.iter().copied().unzip();
+            let lo =
+                (xs.iter().copied().fold(f64::INFINITY, f64::min), ys.iter().copied().fold(f64::INFINITY, f64::min));
+            let hi = (
+                xs.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+                ys.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+            );
+            let mut points: Vec<(f64, f64)> = (0..4000)
+                .map(|_| {
+                    (
+                        lo.0 - 0.1 + (hi.0 - lo.0 + 0.2) * unit(&mut rng),
+                        lo.1 - 0.1 + (hi.1 - lo.1 + 0.2) * unit(&mut rng),
+                    )
+                })
+                .collect();
+            for (i, &(x, y)) in v.iter().enumerate() {
+                let (x2, y2) = v[(i + 1) % v.len()];
+                points.extend([(x, y), ((x + x2) / 2.0, (y + y2) / 2.0), (x2, y), (x, y2)]);
+                points.extend(xs.iter().map(|&x| (x, y)));
+                points.extend([(unit(&mut rng) * 12.0 - 6.0, y), (x, f64::NAN), (f64::NAN, y)]);
+            }
+            points.extend([lo, hi, (lo.0, hi.1), (hi.0, lo.1), (0.0, f64::INFINITY), (0.0, f64::NEG_INFINITY)]);
+            for (x, y) in points {
+                assert_eq!(b.contains(x, y), contains(&v, x, y), "{ring:?} at ({x}, {y})");
+            }
+        }
+    }
+
+    #[test]
+    fn rings_without_finite_points_or_with_crowded_bands_go_edge_by_edge() {
+        assert!(Bands::new(&[(0.0, 0.0), (1.0, f64::NAN), (1.0, 0.0)]).is_none());
+        // A comb: every band crosses every tooth.
+        let mut comb = vec![(0.0, 0.0)];
+        for t in 0..100 {
+            let x = f64::from(t);
+            comb.extend([(x + 0.25, 10.0 + 0.01 * x), (x + 0.5, 0.0)]);
+        }
+        comb.push((200.0, -1.0));
+        assert!(Bands::new(&comb).is_none());
+        assert!(Bands::new(&comb[..7]).is_some());
     }
 
     #[test]

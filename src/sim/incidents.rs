@@ -189,7 +189,7 @@ impl Engine<'_> {
                 Some(t) => &t.each_min,
                 None => &zone.first_aid_each_min,
             };
-            self.aider_free[j] += each.sample(&mut self.keys.stream(Purpose::FirstAid, c.key, 0));
+            self.aider_free[j] += each.sample_from(|| self.keys.stream(Purpose::FirstAid, c.key, 0));
         }
     }
 }
