@@ -24,7 +24,7 @@ impl Engine<'_> {
         let access = &access;
         let carried = sortie.slot_start as usize..(sortie.slot_start + sortie.slot_len) as usize;
         let surgical = self.slots[carried.clone()].iter().any(|&c| self.casualties[c as usize].needs_surgery);
-        let on_scene = a.on_scene_min.sample(&mut self.keys.stream(Purpose::Scene, sortie.key, 0));
+        let on_scene = a.on_scene_min.sample_from(|| self.keys.stream(Purpose::Scene, sortie.key, 0));
         let (f, to_facility) = self.destination(
             g,
             sortie.incident as usize,
@@ -36,7 +36,7 @@ impl Engine<'_> {
         let at_facility = now + on_scene + to_facility;
         // An onward lift ends on landing at the Level 3: the patient has had its operation.
         let handover = if surgical && !onward {
-            fac.handover_min.sample(&mut self.keys.stream(Purpose::Handover, sortie.key, 0))
+            fac.handover_min.sample_from(|| self.keys.stream(Purpose::Handover, sortie.key, 0))
         } else {
             0.0
         };
@@ -87,7 +87,7 @@ impl Engine<'_> {
             self.request_transfer(zone, f, carried, at_facility + handover);
         }
         let back = a.travel_min(m.facility_to_base_km[f][g], access);
-        let leave_t = at_facility + a.turnaround_min.sample(&mut self.keys.stream(Purpose::Scene, sortie.key, 1));
+        let leave_t = at_facility + a.turnaround_min.sample_from(|| self.keys.stream(Purpose::Scene, sortie.key, 1));
         let free_t = self.home_t(a, leave_t, back);
         // A unit is busy from tasking until it is back at base; utilisation counts the period only.
         tally.asset_busy_mmin[g] += to_mmin(m.clip_to_period(free_t) - m.clip_to_period(sortie.tasked_t));
@@ -238,7 +238,7 @@ impl Engine<'_> {
         let cas = &mut self.casualties[c as usize];
         cas.surgery_t = now;
         cas.phase_min[Phase::WaitTable as usize] = now - cas.ready_t;
-        let end = now + m.facilities[f].surgery_min.sample(&mut self.keys.stream(Purpose::Surgery, cas.key, 0));
+        let end = now + m.facilities[f].surgery_min.sample_from(|| self.keys.stream(Purpose::Surgery, cas.key, 0));
         tally.table_busy_mmin[f] += to_mmin(m.clip_to_period(end) - m.clip_to_period(now));
         self.note_busy(m.assets.len() + f, m.clip_to_period(now), m.clip_to_period(end));
         tally.operations[f] += 1;
@@ -252,7 +252,7 @@ impl Engine<'_> {
             && on.applies_to[cas.severity as usize]
         {
             cas.surgery_end_t = end;
-            cas.onward_ready_t = end + on.post_op_min.sample(&mut self.keys.stream(Purpose::PostOp, cas.key, 0));
+            cas.onward_ready_t = end + on.post_op_min.sample_from(|| self.keys.stream(Purpose::PostOp, cas.key, 0));
             let ready = cas.onward_ready_t;
             self.request_onward(f, c, ready);
         }

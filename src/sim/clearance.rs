@@ -26,7 +26,7 @@ impl Engine<'_> {
         inc.clearance_asks += 1;
         let night = usize::from(!m.daylight.is_day(now));
         let granted = unit(&mut self.keys.stream(Purpose::Clearance, attempt, 0)) >= c.denial[night];
-        let delay = c.delay_min[night].sample(&mut self.keys.stream(Purpose::Clearance, attempt, 1));
+        let delay = c.delay_min[night].sample_from(|| self.keys.stream(Purpose::Clearance, attempt, 1));
         if delay == 0.0 {
             self.answer_clearance(i, granted, now);
         } else {
@@ -48,7 +48,7 @@ impl Engine<'_> {
             && inc.next_unassigned < inc.slot_start + inc.slot_len
         {
             let attempt = combine(inc.key, u64::from(inc.clearance_asks - 1));
-            let wait = retry.sample(&mut self.keys.stream(Purpose::Clearance, attempt, 2));
+            let wait = retry.sample_from(|| self.keys.stream(Purpose::Clearance, attempt, 2));
             self.push(now + wait, Kind::AskClearance(i as u32));
         }
     }

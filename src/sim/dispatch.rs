@@ -251,9 +251,9 @@ impl Engine<'_> {
         // of the group's units flies it, each delay from its own stream.
         let key = combine(combine(inc.key, u64::from(inc.next_unassigned - inc.slot_start)), self.group_key[g]);
         let draw = |quantity| self.keys.stream(Purpose::Tasking, key, quantity);
-        let approval = a.approval_min.sample(&mut draw(0));
-        let launch = if m.daylight.is_day(now) { &a.launch_day_min } else { &a.launch_night_min }.sample(&mut draw(1));
-        let escort = if access.escort_required { a.escort_min.sample(&mut draw(2)) } else { 0.0 };
+        let approval = a.approval_min.sample_from(|| draw(0));
+        let launch = if m.daylight.is_day(now) { &a.launch_day_min } else { &a.launch_night_min }.sample_from(|| draw(1));
+        let escort = if access.escort_required { a.escort_min.sample_from(|| draw(2)) } else { 0.0 };
         let travel = self.base_leg_min(i, g);
         let (take, needs_table) = self.lift_slots(a, i);
         let inc = &self.incidents[i];
