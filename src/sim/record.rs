@@ -6,8 +6,8 @@ use crate::dist::unit;
 use crate::model::ClockOrigin;
 use crate::outcome::{CENTRAL, Care, NEVER_MIN, OutcomeModel, care_bin, death_bin, death_time, to_nano};
 use crate::stats::tally::{
-    CAUSE_FIRST_AIDER_DELAY, CAUSE_FIRST_AIDERS_BUSY, CAUSE_NO_FIRST_AIDER, Groups, PHASES, Phase, Tally, to_mmin,
-    to_ms,
+    CAUSE_FIRST_AIDER_DELAY, CAUSE_FIRST_AIDERS_BUSY, CAUSE_NO_FIRST_AIDER, Groups, HistAt, PHASES, Phase, Tally,
+    to_mmin, to_ms,
 };
 
 impl Engine<'_> {
@@ -17,7 +17,7 @@ impl Engine<'_> {
         let m = self.model;
         let horizon = m.horizon_min();
         let groups = self.groups;
-        let deadline_ms = m.deadlines_min.map(|d| d.map(to_ms));
+        let deadline_ms = self.deadline_ms;
         self.trial_counts.fill((0, 0));
         // This trial's (n, in time) for the other reading of the hour.
         let mut other_hour = (0u64, 0u64);
@@ -65,16 +65,19 @@ impl Engine<'_> {
                 let rel = (t - origin).max(0.0);
                 let rel_ms = to_ms(rel);
                 let ok = reached && rel_ms <= deadline_ms[step][sev];
-                // Converted once for the four groups the casualty counts in.
+                // Converted and placed in the histogram once for the four groups the casualty
+                // counts in.
                 let rel_mmin = if reached { to_mmin(rel) } else { 0 };
+                let at = HistAt::new(reached.then_some(rel_ms));
                 for g in in_groups {
-                    let cell = tally.cell_mut(g, step);
+                    let k = g * 3 + step;
+                    let cell = &mut tally.cells[k];
                     cell.n += 1;
                     cell.compliant += ok as u64;
                     cell.reached += reached as u64;
                     cell.time_sum_mmin += rel_mmin;
-                    tally.hist_add(g, step, reached.then_some(rel_ms));
-                    let tc = &mut self.trial_counts[g * 3 + step];
+                    tally.hist_add(k, at);
+                    let tc = &mut self.trial_counts[k];
                     tc.0 += 1;
                     tc.1 += ok as u64;
                 }
@@ -92,7 +95,7 @@ impl Engine<'_> {
                 ot.cell.n += 1;
                 ot.cell.compliant += ok as u64;
                 ot.cell.reached += reached as u64;
-                ot.hist_add(reached.then(|| to_ms(rel)));
+                ot.hist_add(HistAt::new(reached.then(|| to_ms(rel))));
                 if reached {
                     ot.cell.time_sum_mmin += to_mmin(rel);
                     ot.post_op_sum_mmin += to_mmin(c.onward_ready_t - c.surgery_end_t);
@@ -108,9 +111,14 @@ impl Engine<'_> {
                 (true, false) => Phase::TravelToFacility,
                 (true, true) => Phase::WaitTable,
             };
-            for p in 0..=last_phase as usize {
-                tally.phase_sum_mmin[z * PHASES.len() + p] += to_mmin(c.phase_min[p]);
-                tally.phase_n[z * PHASES.len() + p] += 1;
+            // The zone's rows as fixed-length slices: one bounds check, not two a phase.
+            let row = z * PHASES.len()..(z + 1) * PHASES.len();
+            let reached = ..=last_phase as usize;
+            for (sum, &t) in tally.phase_sum_mmin[row.clone()][reached].iter_mut().zip(&c.phase_min) {
+                *sum += to_mmin(t);
+            }
+            for n in &mut tally.phase_n[row][reached] {
+                *n += 1;
             }
             let outcome = if !c.picked_up {
                 2
@@ -228,5 +236,6 @@ pub(super) fn miss_cause(c: &Casualty, inc: &Incident, step: usize, origin: Cloc
     } else if c.surgery_t > horizon && c.ready_t <= horizon {
         time[Phase::WaitTable as usize] = horizon - c.ready_t;
     }
-    (0..PHASES.len()).fold(0, |best, p| if time[p] > time[best] { p } else { best })
+    // The first of the longest, its time carried along rather than looked up again.
+    (1..PHASES.len()).fold((0, time[0]), |(best, most), p| if time[p] > most { (p, time[p]) } else { (best, most) }).0
 }

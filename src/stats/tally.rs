@@ -217,9 +217,9 @@ impl OnwardTally {
         }
     }
 
-    /// Counts a time from surgery to Level 3, in milliseconds; `None` is never.
-    pub fn hist_add(&mut self, ms: Option<u64>) {
-        add_to_hist(&mut self.hist, &mut self.hist_lo_ms, &mut self.hist_hi_ms, ms);
+    /// Counts a time from surgery to Level 3.
+    pub fn hist_add(&mut self, at: HistAt) {
+        add_to_hist(&mut self.hist, &mut self.hist_lo_ms, &mut self.hist_hi_ms, 0, at);
     }
 
     fn merge(&mut self, o: &OnwardTally) {
@@ -234,23 +234,44 @@ impl OnwardTally {
     }
 }
 
-/// Adds a time in milliseconds (`None`: never) to one histogram of `HIST_BINS + 1` bins and
-/// its bin bounds.
-#[inline]
-fn add_to_hist(hist: &mut [u64], lo_ms: &mut [u16], hi_ms: &mut [u16], ms: Option<u64>) {
-    match ms.map(|ms| (ms / MS_PER_MIN) as usize).filter(|&bin| bin < HIST_BINS) {
-        Some(bin) => {
-            let within = (ms.unwrap_or(0) % MS_PER_MIN) as u16;
-            if hist[bin] == 0 {
-                (lo_ms[bin], hi_ms[bin]) = (within, within);
-            } else {
-                lo_ms[bin] = lo_ms[bin].min(within);
-                hi_ms[bin] = hi_ms[bin].max(within);
+/// Where a time falls in a histogram of `HIST_BINS + 1` bins: its bin, and its millisecond
+/// within the bin's minute (unused in the overflow bin). Worked out once for the four groups a
+/// casualty counts in, rather than divided out again for each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HistAt {
+    bin: usize,
+    within_ms: u16,
+}
+
+impl HistAt {
+    /// A time in milliseconds; `None` is never (within follow-up), in the overflow bin as any
+    /// time from `HIST_BINS` minutes on.
+    #[inline]
+    pub fn new(ms: Option<u64>) -> HistAt {
+        match ms {
+            Some(ms) if ms < HIST_BINS as u64 * MS_PER_MIN => {
+                HistAt { bin: (ms / MS_PER_MIN) as usize, within_ms: (ms % MS_PER_MIN) as u16 }
             }
-            hist[bin] += 1;
+            _ => HistAt { bin: HIST_BINS, within_ms: 0 },
         }
-        None => hist[HIST_BINS] += 1,
     }
+}
+
+/// Adds a time to the histogram of `HIST_BINS + 1` bins that starts at `start` in `hist` and
+/// its bin bounds (the overflow bin has none).
+#[inline]
+fn add_to_hist(hist: &mut [u64], lo_ms: &mut [u16], hi_ms: &mut [u16], start: usize, at: HistAt) {
+    let i = start + at.bin;
+    if at.bin < HIST_BINS {
+        let within = at.within_ms;
+        if hist[i] == 0 {
+            (lo_ms[i], hi_ms[i]) = (within, within);
+        } else {
+            lo_ms[i] = lo_ms[i].min(within);
+            hi_ms[i] = hi_ms[i].max(within);
+        }
+    }
+    hist[i] += 1;
 }
 
 /// Adds histogram `o` (counts, bin bounds) into `a`: bounds first, while the counts still say
@@ -333,11 +354,10 @@ impl Tally {
         at..at + HIST_BINS + 1
     }
 
-    /// Counts a time to a step, in milliseconds; `None` is never (within follow-up).
+    /// Counts a time to a step in the histogram of cell `cell` (`group * 3 + step`, as `cells`).
     #[inline]
-    pub fn hist_add(&mut self, group: usize, step: usize, ms: Option<u64>) {
-        let r = Self::hist_range(group, step);
-        add_to_hist(&mut self.hist[r.clone()], &mut self.hist_lo_ms[r.clone()], &mut self.hist_hi_ms[r], ms);
+    pub fn hist_add(&mut self, cell: usize, at: HistAt) {
+        add_to_hist(&mut self.hist, &mut self.hist_lo_ms, &mut self.hist_hi_ms, cell * (HIST_BINS + 1), at);
     }
 
     #[inline]
@@ -424,16 +444,33 @@ pub fn to_mmin(minutes: f64) -> u128 {
 /// `x.round() as u64` for `x` in [0, 6e16] (or NaN, which gives 0), without the library call
 /// behind `round` (the tally rounds a dozen times per casualty). Truncation is exact, and so is
 /// the fraction it leaves; below 2^53 a half rounds up as `round` rounds it, and above every
-/// value is whole.
+/// value is whole. The conversions go through `i64`, which holds every such value: on x86-64
+/// the signed ones are single instructions, the unsigned ones sequences of a dozen.
 #[inline]
-fn round_half_up(x: f64) -> u64 {
-    let whole = x as u64;
-    whole + u64::from(x - whole as f64 >= 0.5)
+pub(crate) fn round_half_up(x: f64) -> u64 {
+    let whole = x as i64;
+    (whole + i64::from(x - whole as f64 >= 0.5)) as u64
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_time_falls_in_the_bin_of_its_minute() {
+        let overflow = HistAt { bin: HIST_BINS, within_ms: 0 };
+        assert_eq!(HistAt::new(None), overflow);
+        let last = HIST_BINS as u64 * MS_PER_MIN;
+        for ms in (0..200_000).chain(last - 100_000..last + 100_000).chain([u64::MAX, 6 * 10u64.pow(16)]) {
+            let bin = ms / MS_PER_MIN;
+            let want = if bin < HIST_BINS as u64 {
+                HistAt { bin: bin as usize, within_ms: (ms % MS_PER_MIN) as u16 }
+            } else {
+                overflow
+            };
+            assert_eq!(HistAt::new(Some(ms)), want, "{ms}");
+        }
+    }
 
     #[test]
     fn times_round_as_the_library_rounds_them() {
