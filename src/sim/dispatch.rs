@@ -126,22 +126,6 @@ impl Engine<'_> {
             if !wait_for_better && a.day_only() && !moment.flight_fits(departure) {
                 continue;
             }
-            // Travel (and for a transfer, delivery) time, computed once a candidate unit is found.
-            let leg_min = || {
-                let mut leg = self.base_leg_min(i, g);
-                if inc.transfer {
-                    // A transfer is judged by when it delivers (to surgery, or onward to Level 3),
-                    // not when it arrives.
-                    let need = if inc.onward { Need::Level3 } else { Need::Operation };
-                    leg += a.on_scene_min.mean()
-                        + self
-                            .destinations(g, need)
-                            .iter()
-                            .map(|&f| self.facility_leg_min(i, g, f as usize))
-                            .fold(NEVER, f64::min);
-                }
-                leg
-            };
             if !wait_for_better {
                 // First idle: the group's first idle unit stands for all its idle units, and it
                 // can only go now, arriving after the departure and the leg. The earliest wins,
@@ -157,7 +141,7 @@ impl Engine<'_> {
                 else {
                     continue;
                 };
-                let planned = now + departure + leg_min();
+                let planned = now + departure + self.lift_leg_min(i, g);
                 if best.is_some_and(|(t, _, bu)| planned > t || (planned == t && u > bu)) {
                     continue;
                 }
@@ -185,13 +169,32 @@ impl Engine<'_> {
                 let flight = *flight.get_or_insert_with(flight_min);
                 let Some((start, pre)) = self.earliest_launch(g, access, &from, flight) else { continue };
                 let ready = unit.idle && start == now;
-                let planned = start + pre + *leg.get_or_insert_with(leg_min);
+                let planned = start + pre + *leg.get_or_insert_with(|| self.lift_leg_min(i, g));
                 if best.is_none_or(|(t, r, _)| planned < t || (planned == t && ready && !r)) {
                     best = Some((planned, ready, u));
                 }
             }
         }
         best.filter(|&(_, ready, _)| ready).map(|(_, _, u)| u)
+    }
+
+    /// Planned minutes from group `g`'s base to incident `i`, and for a transfer on to where it
+    /// delivers: a transfer is judged by when it delivers (to surgery, or onward to Level 3),
+    /// not when it arrives.
+    #[inline(always)]
+    fn lift_leg_min(&self, i: usize, g: usize) -> f64 {
+        let mut leg = self.base_leg_min(i, g);
+        let inc = &self.incidents[i];
+        if inc.transfer {
+            let need = if inc.onward { Need::Level3 } else { Need::Operation };
+            leg += self.model.assets[g].on_scene_min.mean()
+                + self
+                    .destinations(g, need)
+                    .iter()
+                    .map(|&f| self.facility_leg_min(i, g, f as usize))
+                    .fold(NEVER, f64::min);
+        }
+        leg
     }
 
     /// When a unit free from `from` can start its pre-departure delays, and their planned
@@ -252,7 +255,8 @@ impl Engine<'_> {
         let key = combine(combine(inc.key, u64::from(inc.next_unassigned - inc.slot_start)), self.group_key[g]);
         let draw = |quantity| self.keys.stream(Purpose::Tasking, key, quantity);
         let approval = a.approval_min.sample_from(|| draw(0));
-        let launch = if m.daylight.is_day(now) { &a.launch_day_min } else { &a.launch_night_min }.sample_from(|| draw(1));
+        let launch =
+            if m.daylight.is_day(now) { &a.launch_day_min } else { &a.launch_night_min }.sample_from(|| draw(1));
         let escort = if access.escort_required { a.escort_min.sample_from(|| draw(2)) } else { 0.0 };
         let travel = self.base_leg_min(i, g);
         let (take, needs_table) = self.lift_slots(a, i);
