@@ -4,12 +4,48 @@ use super::streams::{Purpose, combine};
 use super::{Casualty, Engine, Incident, NEVER};
 use crate::dist::unit;
 use crate::geo::Point;
-use crate::model::{MAX_CASUALTIES_PER_INCIDENT, MIN_PER_DAY, fast_floor};
+use crate::model::{MAX_CASUALTIES_PER_INCIDENT, MIN_PER_DAY, Model, fast_floor};
 use crate::stats::tally::{PHASES, Phase};
 
 /// Scheduled incidents are numbered apart from the zone's random ones, so adding an attack to
 /// a zone's schedule leaves its random incidents as they were.
 const SCHEDULED: u64 = 1 << 63;
+
+/// A zone's arrival intensity over one calendar day: sunrise and sunset, the rates by day and
+/// by night (per minute), and the cumulative intensity at sunrise and at sunset.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct ArrivalDay {
+    rise: f64,
+    set: f64,
+    day_rate: f64,
+    night_rate: f64,
+    at_rise: f64,
+    at_set: f64,
+}
+
+/// Each zone's [`ArrivalDay`] for every day of the daylight table (one, for fixed times; a day
+/// past the table takes its last, as [`crate::model::Daylight::on`] does): worked out once per
+/// model rather than for every arrival, each by the same operations.
+pub(super) fn arrival_days(m: &Model) -> Vec<Vec<ArrivalDay>> {
+    let days = m.daylight.days.len().max(1);
+    m.zones
+        .iter()
+        .map(|zone| {
+            let per_day = zone.incidents_per_day;
+            (0..days)
+                .map(|day| {
+                    let d = m.daylight.on(day as f64 * MIN_PER_DAY);
+                    let (rise, set) = (d.sunrise_min, d.sunset_min);
+                    let day_rate = per_day * (1.0 - zone.night_share) / (set - rise);
+                    let night_rate = per_day * zone.night_share / (MIN_PER_DAY - (set - rise));
+                    let at_rise = night_rate * rise;
+                    let at_set = at_rise + day_rate * (set - rise);
+                    ArrivalDay { rise, set, day_rate, night_rate, at_rise, at_set }
+                })
+                .collect()
+        })
+        .collect()
+}
 
 impl Engine<'_> {
     /// Poisson arrivals per zone, with separate day and night rates, then their casualties.
@@ -35,13 +71,9 @@ impl Engine<'_> {
                 let r = s - day * per_day;
                 // Each day's intensity integrates to per_day whatever its daylight, so the day
                 // follows from s alone and only the split within it reads that day's times.
-                let d = m.daylight.on(day * MIN_PER_DAY);
-                let (rise, set) = (d.sunrise_min, d.sunset_min);
-                let day_rate = per_day * (1.0 - zone.night_share) / (set - rise);
-                let night_rate = per_day * zone.night_share / (MIN_PER_DAY - (set - rise));
-                // Cumulative intensity at sunrise and at sunset.
-                let at_rise = night_rate * rise;
-                let at_set = at_rise + day_rate * (set - rise);
+                let table = &self.arrival_days[z];
+                let ArrivalDay { rise, set, day_rate, night_rate, at_rise, at_set } =
+                    table[(day.max(0.0) as usize).min(table.len() - 1)];
                 let within = if r < at_rise {
                     r / night_rate
                 } else if r < at_set {

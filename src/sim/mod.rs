@@ -175,6 +175,8 @@ pub struct Engine<'m> {
     /// The groups whose days are not certain: serviceability below 1, or an aircraft with a
     /// chance of weather grounding it on some day of the year.
     uncertain_days: Vec<u32>,
+    /// Each zone's arrival intensity by calendar day (see [`incidents::arrival_days`]).
+    arrival_days: Vec<Vec<incidents::ArrivalDay>>,
     /// When each first-aider of the incident being generated is next free (reused buffer).
     aider_free: Vec<f64>,
     /// With a report: each busy spell of a unit (resource = asset group) or an operating table
@@ -275,6 +277,7 @@ impl<'m> Engine<'m> {
             leg_site,
             site_km: Vec::new(),
             destinations: care::destination_lists(model),
+            arrival_days: incidents::arrival_days(model),
             file_order: (0..model.assets.len() as u32).collect(),
             uncertain_days: (0..model.assets.len() as u32)
                 .filter(|&g| {
