@@ -175,6 +175,9 @@ pub struct Engine<'m> {
     /// The groups whose days are not certain: serviceability below 1, or an aircraft with a
     /// chance of weather grounding it on some day of the year.
     uncertain_days: Vec<u32>,
+    /// The dawn of each calendar day up to the trial's horizon, the daily clock's second tick:
+    /// worked out once per model rather than every day of every trial.
+    dawn_t: Vec<f64>,
     /// Each zone's arrival intensity by calendar day (see [`incidents::arrival_days`]).
     arrival_days: Vec<Vec<incidents::ArrivalDay>>,
     /// When each first-aider of the incident being generated is next free (reused buffer).
@@ -278,6 +281,9 @@ impl<'m> Engine<'m> {
             site_km: Vec::new(),
             destinations: care::destination_lists(model),
             arrival_days: incidents::arrival_days(model),
+            dawn_t: (0..=(model.horizon_min() / MIN_PER_DAY) as u64 + 1)
+                .map(|day| model.daylight.dawn_of_day(day as f64 * MIN_PER_DAY))
+                .collect(),
             file_order: (0..model.assets.len() as u32).collect(),
             uncertain_days: (0..model.assets.len() as u32)
                 .filter(|&g| {
@@ -458,7 +464,12 @@ impl<'m> Engine<'m> {
                     if clock_is_midnight {
                         self.new_day(day);
                         midnight = Some(clock_t);
-                        clock_t = m.daylight.dawn_of_day(day as f64 * MIN_PER_DAY);
+                        // (The table runs a day past the horizon, which the clock never passes.)
+                        clock_t = self
+                            .dawn_t
+                            .get(day as usize)
+                            .copied()
+                            .unwrap_or_else(|| m.daylight.dawn_of_day(day as f64 * MIN_PER_DAY));
                         day += 1;
                     } else {
                         clock_t = day as f64 * MIN_PER_DAY;
