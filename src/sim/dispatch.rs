@@ -30,14 +30,12 @@ impl Engine<'_> {
     /// day-only aircraft that could not even depart before dusk. Without one, a dispatch pass
     /// cannot assign anything.
     pub(super) fn any_unit_ready(&self, now: &Moment) -> bool {
-        let m = self.model;
-        self.units.iter().any(|u| {
-            let g = u.group as usize;
-            let a = &m.assets[g];
+        self.model.assets.iter().enumerate().any(|(g, a)| {
             // Approval and launch alone (no escort, no flight) bound a day-only aircraft's
             // sortie below: if they do not fit before dusk, the whole sortie cannot.
-            let departs_by_dusk = || now.flight_fits(self.least_departure_min[g]);
-            u.idle && u.serviceable && !self.grounded[g] && (!a.day_only() || departs_by_dusk())
+            !self.grounded[g]
+                && (!a.day_only() || now.flight_fits(self.least_departure_min[g]))
+                && self.units[self.group_start[g]..self.group_start[g + 1]].iter().any(|u| u.idle && u.serviceable)
         })
     }
 
