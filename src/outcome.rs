@@ -129,8 +129,13 @@ pub fn death_time(c: &Care, p: &Params, death_untreated: f64) -> Option<f64> {
 impl OutcomeModel {
     /// P(death) of a casualty of category `k` under care `c` with parameter set `set`.
     pub fn p_death(&self, set: usize, k: usize, c: &Care) -> f64 {
-        let p = &self.params[set];
-        p.p_fatal[k] * self.curve.cdf(clock_at_definitive(c, p))
+        self.p_death_at(set, k, clock_at_definitive(c, &self.params[set]))
+    }
+
+    /// P(death) of a casualty of category `k` whose dying clock under parameter set `set` read
+    /// `clock` at definitive care: for a caller that needs the clock itself too.
+    pub fn p_death_at(&self, set: usize, k: usize, clock: f64) -> f64 {
+        self.params[set].p_fatal[k] * self.curve.cdf(clock)
     }
 
     /// Care `c` with step `step` (0 first aid, 1 resuscitation, 2 surgery) brought forward to
@@ -158,12 +163,18 @@ impl OutcomeModel {
     }
 
     /// The step whose delay costs the most: the one that, brought alone to its doctrinal time,
-    /// shortens the dying clock the most (ties go to the earlier step).
-    pub fn costliest_step(&self, c: &Care) -> usize {
+    /// shortens the dying clock the most (ties go to the earlier step). `base` is the clock of
+    /// care `c` with the central parameters, `clock_at_definitive(c, &self.params[CENTRAL])`,
+    /// which the caller has already worked out for the probability of death.
+    pub fn costliest_step(&self, c: &Care, base: f64) -> usize {
         let p = &self.params[CENTRAL];
-        let base = clock_at_definitive(c, p);
-        let gain = |s: usize| base - clock_at_definitive(&self.step_at_doctrine(*c, s), p);
-        (0..3).fold(0, |best, s| if gain(s) > gain(best) { s } else { best })
+        // Each gain worked out once (the fold would redo the leader's at every step), and a step
+        // already at its doctrinal time leaves the clock as it is: it gains nothing.
+        let gain = [0, 1, 2].map(|s| {
+            let moved = self.step_at_doctrine(*c, s);
+            if moved == *c { 0.0 } else { base - clock_at_definitive(&moved, p) }
+        });
+        (1..3).fold(0, |best, s| if gain[s] > gain[best] { s } else { best })
     }
 }
 
@@ -221,6 +232,26 @@ mod tests {
         }
         for p in ps {
             assert_eq!(to_nano(p), (p.clamp(0.0, 1.0) * 1e9).round() as u64, "{p:e}");
+        }
+    }
+
+    #[test]
+    fn the_costliest_step_is_the_largest_gain_worked_out_in_full() {
+        let params = Params { p_fatal: [0.5; 3], first_aid_factor: 0.37, resuscitation_factor: 0.61 };
+        let om = OutcomeModel { params: [params; 3], curve: webster(), doctrine_min: [10.0, 60.0, 120.0] };
+        // Times before, at and after each doctrinal time, zero and never, in every order.
+        let times = [0.0, 1.0 / 3.0, 9.5, 10.0, 10.5, 45.0, 60.0, 61.7, 119.5, 120.0, 200.0, 1e6, NEVER_MIN];
+        for first_aid in times {
+            for resuscitation in times {
+                for (definitive, surgical) in times.iter().flat_map(|&s| [(s, false), (s, true)]) {
+                    let c = Care { first_aid, resuscitation, definitive, surgical };
+                    let base = clock_at_definitive(&c, &params);
+                    // As it was written before the gains were kept: every clock in full, each time.
+                    let gain = |s: usize| base - clock_at_definitive(&om.step_at_doctrine(c, s), &params);
+                    let want = (0..3).fold(0, |best, s| if gain(s) > gain(best) { s } else { best });
+                    assert_eq!(om.costliest_step(&c, base), want, "{c:?}");
+                }
+            }
         }
     }
 

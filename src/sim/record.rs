@@ -4,7 +4,9 @@ use super::streams::Purpose;
 use super::{Casualty, Engine, Incident, NEVER};
 use crate::dist::unit;
 use crate::model::ClockOrigin;
-use crate::outcome::{CENTRAL, Care, NEVER_MIN, OutcomeModel, care_bin, death_bin, death_time, to_nano};
+use crate::outcome::{
+    CENTRAL, Care, NEVER_MIN, OutcomeModel, care_bin, clock_at_definitive, death_bin, death_time, to_nano,
+};
 use crate::stats::tally::{
     CAUSE_FIRST_AIDER_DELAY, CAUSE_FIRST_AIDERS_BUSY, CAUSE_NO_FIRST_AIDER, Groups, HistAt, PHASES, Phase, Tally,
     to_mmin, to_ms,
@@ -26,6 +28,9 @@ impl Engine<'_> {
         // Incidents of the warm-up competed for assets and tables but are not counted.
         let counted = |inc: &Incident| inc.wound_t >= m.warmup_min;
         tally.incidents += self.incidents[..self.originals].iter().filter(|i| counted(i)).count() as u64;
+        // Which categories the outcome model can kill, worked out once a trial rather than per casualty.
+        let outcomes =
+            m.outcomes.as_ref().map(|om| (om, [0, 1, 2].map(|k| om.params.iter().any(|p| p.p_fatal[k] != 0.0))));
         for c in &self.casualties {
             let inc = &self.incidents[c.incident as usize];
             if !counted(inc) {
@@ -128,7 +133,11 @@ impl Engine<'_> {
                 0
             };
             tally.outcomes[z * 3 + outcome] += 1;
-            if let Some(om) = &m.outcomes {
+            // No parameter set can kill a category that is not `can_die` (T3 by default): nothing
+            // to add or draw.
+            if let Some((om, can_die)) = outcomes
+                && can_die[sev]
+            {
                 // Biology runs from wounding whatever clock the 10-1-2 figures use.
                 let since_wounding = |t: f64| if t <= horizon { (t - inc.wound_t).max(0.0) } else { NEVER_MIN };
                 let resuscitation = since_wounding(c.resus_t);
@@ -159,9 +168,9 @@ impl Engine<'_> {
     }
 }
 
-/// Adds one casualty's deaths of wounds to its groups; returns its central expected death in
-/// billionths. The draws come from the casualty's own stream, so two variants that treat it
-/// alike agree on whether it dies.
+/// Adds one casualty of a category the model can kill (some `p_fatal` not 0) to its groups'
+/// deaths of wounds; returns its central expected death in billionths. The draws come from the
+/// casualty's own stream, so two variants that treat it alike agree on whether it dies.
 fn record_deaths(
     om: &OutcomeModel,
     keys: &super::streams::TrialKeys,
@@ -171,11 +180,10 @@ fn record_deaths(
     groups: &[usize; 4],
     tally: &mut Tally,
 ) -> u128 {
-    // No parameter set can kill this category (T3 by default): nothing to add or draw.
-    if om.params.iter().all(|p| p.p_fatal[sev] == 0.0) {
-        return 0;
-    }
-    let p = [0, 1, 2].map(|set| to_nano(om.p_death(set, sev, care)));
+    // The central clock is worked out once, for the probability of death and the costliest step.
+    let base = clock_at_definitive(care, &om.params[CENTRAL]);
+    let p = [0, 1, 2]
+        .map(|set| to_nano(if set == CENTRAL { om.p_death_at(set, sev, base) } else { om.p_death(set, sev, care) }));
     // Doctrinal care cannot do worse than actual care, so a casualty who cannot die cannot be saved.
     let preventable = if p[CENTRAL] == 0 {
         0
@@ -183,15 +191,17 @@ fn record_deaths(
         p[CENTRAL].saturating_sub(to_nano(om.p_death(CENTRAL, sev, &om.doctrinal(care))))
     };
     if preventable > 0 {
-        tally.preventable_by_step_nano[om.costliest_step(care)] += u128::from(preventable);
+        tally.preventable_by_step_nano[om.costliest_step(care, base)] += u128::from(preventable);
     }
     let bin = care_bin(care.definitive);
     tally.care_time_casualties[bin] += 1;
     tally.care_time_deaths_nano[bin] += u128::from(p[CENTRAL]);
     let mut stream = keys.stream(Purpose::Outcome, key, 0);
-    let (fatal, when) = (unit(&mut stream), unit(&mut stream));
     let central = &om.params[CENTRAL];
-    let died = if fatal < central.p_fatal[sev] { death_time(care, central, om.curve.quantile(when)) } else { None };
+    // The untreated time of death, the stream's second draw, is drawn only for an injury that is
+    // fatal: the stream is this casualty's alone, so leaving it undrawn moves no other draw.
+    let fatal = unit(&mut stream) < central.p_fatal[sev];
+    let died = if fatal { death_time(care, central, om.curve.quantile(unit(&mut stream))) } else { None };
     if let Some(t) = died {
         tally.death_time_bins[death_bin(t)] += 1;
     }
