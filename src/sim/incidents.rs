@@ -210,6 +210,16 @@ impl Engine<'_> {
     /// casualty's draw whatever the tier.
     fn first_aid(&mut self, z: usize, key: u64, from: usize, aiders: usize, start: f64) {
         let zone = &self.model.zones[z];
+        if aiders == 1 && zone.first_aid_tiers.is_empty() {
+            // One first-aider of the zone's one kind, the usual case: the casualties one after
+            // another, the same sums as below without the first-aiders' lists to fill and search.
+            let mut free = start;
+            for c in &mut self.casualties[from..] {
+                c.first_aider_t = free;
+                free += zone.first_aid_each_min.sample_from(|| self.keys.stream(Purpose::FirstAid, c.key, 0));
+            }
+            return;
+        }
         self.aider_free.clear();
         self.aider_free.resize(aiders, start);
         self.aider_tier.clear();
