@@ -5,11 +5,20 @@ use super::{Casualty, Engine, Incident, NEVER};
 use crate::dist::unit;
 use crate::geo::Point;
 use crate::model::{MAX_CASUALTIES_PER_INCIDENT, MIN_PER_DAY, Model, fast_floor};
-use crate::stats::tally::{PHASES, Phase};
+use crate::stats::tally::{PHASES, Phase, round_half_up};
 
 /// Scheduled incidents are numbered apart from the zone's random ones, so adding an attack to
 /// a zone's schedule leaves its random incidents as they were.
 const SCHEDULED: u64 = 1 << 63;
+
+/// A drawn count as `(x.round() as u32).clamp(1, max)` gives it, for any `x` (NaN, negative and
+/// huge ones too), without the library call behind `round` (two per incident). Clamped first to
+/// `[0, max]`, where `max` is whole, a value rounds as before and `round_half_up` is exact; NaN
+/// stays NaN through the clamp and comes out 0, as the saturating cast makes it, then 1.
+#[inline]
+fn whole_count(x: f64, max: u32) -> u32 {
+    (round_half_up(x.clamp(0.0, f64::from(max))) as u32).max(1)
+}
 
 /// A zone's arrival intensity over one calendar day: sunrise and sunset, the rates by day and
 /// by night (per minute), and the cumulative intensity at sunrise and at sunset.
@@ -128,10 +137,10 @@ impl Engine<'_> {
         let has_first_aider = unit(&mut rng) < zone.first_aider_share;
         let n = match probe {
             Some(_) => 1,
-            None => (zone.casualties.sample(&mut rng).round() as u32).clamp(1, MAX_CASUALTIES_PER_INCIDENT),
+            None => whole_count(zone.casualties.sample(&mut rng), MAX_CASUALTIES_PER_INCIDENT),
         };
         let first_aid_start = wound_t + zone.first_aid_min.sample(&mut rng);
-        let aiders = (zone.first_aiders.sample(&mut rng).round() as u32).clamp(1, n);
+        let aiders = whole_count(zone.first_aiders.sample(&mut rng), n);
         let cas_start = self.casualties.len() as u32;
         for c in 0..n {
             let cas_key = combine(key, u64::from(c));
@@ -201,6 +210,16 @@ impl Engine<'_> {
     /// casualty's draw whatever the tier.
     fn first_aid(&mut self, z: usize, key: u64, from: usize, aiders: usize, start: f64) {
         let zone = &self.model.zones[z];
+        if aiders == 1 && zone.first_aid_tiers.is_empty() {
+            // One first-aider of the zone's one kind, the usual case: the casualties one after
+            // another, the same sums as below without the first-aiders' lists to fill and search.
+            let mut free = start;
+            for c in &mut self.casualties[from..] {
+                c.first_aider_t = free;
+                free += zone.first_aid_each_min.sample_from(|| self.keys.stream(Purpose::FirstAid, c.key, 0));
+            }
+            return;
+        }
         self.aider_free.clear();
         self.aider_free.resize(aiders, start);
         self.aider_tier.clear();
@@ -222,6 +241,48 @@ impl Engine<'_> {
                 None => &zone.first_aid_each_min,
             };
             self.aider_free[j] += each.sample_from(|| self.keys.stream(Purpose::FirstAid, c.key, 0));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_whole_count_is_the_rounded_clamped_draw() {
+        let mut xs = vec![
+            f64::NAN,
+            -f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::MAX,
+            f64::MIN,
+            f64::MIN_POSITIVE,
+            -0.0,
+            0.0,
+            0.49999999999999994,
+            0.5,
+            -0.5,
+            1e10,
+            4.5e15,
+            1e300,
+        ];
+        // Every half and whole up to past the largest count, and their neighbours.
+        for k in -4..=2 * 1002 {
+            let x = f64::from(k) / 2.0;
+            xs.extend([x, x.next_down(), x.next_up()]);
+        }
+        // Values spread over the range, not only near halves.
+        let mut r = 0x9e37_79b9_7f4a_7c15_u64;
+        for _ in 0..100_000 {
+            r = crate::sim::streams::mix(r);
+            xs.push((r >> 11) as f64 / (1u64 << 53) as f64 * 2100.0 - 50.0);
+        }
+        for max in [1, 2, 3, 7, 25, MAX_CASUALTIES_PER_INCIDENT] {
+            for &x in &xs {
+                assert_eq!(whole_count(x, max), (x.round() as u32).clamp(1, max), "{x:e} at most {max}");
+            }
         }
     }
 }

@@ -96,7 +96,7 @@ pub enum Purpose {
 }
 
 /// SplitMix64's finaliser: a bijection on 64 bits with good avalanche.
-pub fn mix(mut z: u64) -> u64 {
+pub const fn mix(mut z: u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
     z ^ (z >> 31)
@@ -104,7 +104,12 @@ pub fn mix(mut z: u64) -> u64 {
 
 /// Extends key `h` with the part `x`; for a fixed `h`, distinct parts give distinct keys.
 pub fn combine(h: u64, x: u64) -> u64 {
-    mix(h ^ mix(x.wrapping_add(0x9e37_79b9_7f4a_7c15)))
+    mix(h ^ part(x))
+}
+
+/// What `combine` mixes into a key for the part `x`: for a constant part, a constant.
+const fn part(x: u64) -> u64 {
+    mix(x.wrapping_add(0x9e37_79b9_7f4a_7c15))
 }
 
 /// The stable key of a planner's id ("gao_mi8", "kidal_camp"): FNV-1a, then mixed.
@@ -138,6 +143,19 @@ impl Purpose {
 
     /// One more than the largest discriminant: the size of a table indexed by purpose.
     const SLOTS: usize = Purpose::PostOp as usize + 1;
+
+    /// Each purpose's slot and `part` of it, worked out at compile time, so a trial's keys cost
+    /// one `mix` each rather than a `combine`'s two (`combine(key, p)` is `mix(key ^ part(p))`).
+    const PARTS: [(usize, u64); Purpose::ALL.len()] = {
+        let mut parts = [(0, 0); Purpose::ALL.len()];
+        let mut i = 0;
+        while i < parts.len() {
+            let p = Purpose::ALL[i] as u64;
+            parts[i] = (p as usize, part(p));
+            i += 1;
+        }
+        parts
+    };
 }
 
 /// The keys of one trial: every stream of the trial derives from (seed, trial index).
@@ -152,8 +170,8 @@ impl TrialKeys {
     pub fn new(seed: u64, trial: u64) -> TrialKeys {
         let key = combine(combine(0x6361_7365_7661_6321, seed), trial);
         let mut by_purpose = [0; Purpose::SLOTS];
-        for p in Purpose::ALL {
-            by_purpose[p as usize] = combine(key, p as u64);
+        for (slot, part) in Purpose::PARTS {
+            by_purpose[slot] = mix(key ^ part);
         }
         TrialKeys { by_purpose }
     }
