@@ -321,8 +321,16 @@ impl Engine<'_> {
             Need::Resuscitation
         };
         let (mut best, mut best_t, mut best_travel) = (0, NEVER, NEVER);
+        // Without queues, the nearest by travel time: a group's travel time never falls as the
+        // distance grows, so a facility no nearer than the best so far cannot take its place
+        // (only a strictly shorter time does) and its leg need not be worked out.
+        let mut best_km = NEVER;
         for &fi in self.destinations(g, need) {
             let fi = fi as usize;
+            let km = self.facility_km(i, g, fi);
+            if !queue_aware && km >= best_km {
+                continue;
+            }
             let travel = self.facility_leg_min(i, g, fi);
             let t = if queue_aware {
                 let f = &self.model.facilities[fi];
@@ -332,7 +340,7 @@ impl Engine<'_> {
                 travel
             };
             if t < best_t {
-                (best, best_t, best_travel) = (fi, t, travel);
+                (best, best_t, best_travel, best_km) = (fi, t, travel, km);
             }
         }
         (best, best_travel)

@@ -403,6 +403,12 @@ impl<'m> Engine<'m> {
         self.legs[i * self.legs_per_incident + g * self.places].get()
     }
 
+    /// Great-circle km between incident `i` and facility `f` (as group `g`'s legs index it).
+    #[inline]
+    fn facility_km(&self, i: usize, g: usize, f: usize) -> f64 {
+        self.site_km[i * self.sites.len() + self.leg_site[g * self.places + 1 + f] as usize]
+    }
+
     /// Planned minutes for asset group `g` between incident `i` and facility `f`: cached, or
     /// worked out from the incident's distance to the facility's site.
     #[inline]
@@ -410,8 +416,7 @@ impl<'m> Engine<'m> {
         let k = g * self.places + 1 + f;
         let leg = &self.legs[i * self.legs_per_incident + k];
         if leg.get().is_nan() {
-            let km = self.site_km[i * self.sites.len() + self.leg_site[k] as usize];
-            leg.set(self.model.assets[g].travel_min(km, &self.incidents[i].access));
+            leg.set(self.model.assets[g].travel_min(self.facility_km(i, g, f), &self.incidents[i].access));
         }
         leg.get()
     }
@@ -620,6 +625,52 @@ mod tests {
         engine.run_events(tally, None);
         engine.record(tally);
         [0, 1, 2].map(|s| tally.cell(Groups::ALL, s).compliant - before[s] == 1)
+    }
+
+    /// The nearest facility found with the distance cut-off is the one a full scan of every
+    /// facility's travel time finds (the first of equals): every bundled scenario, every asset
+    /// group and need, at points across the map. The cut-off rests on travel time never falling
+    /// as distance grows, which the scan checks too, over each group's facilities by distance.
+    #[test]
+    fn the_nearest_facility_by_a_cut_off_is_the_nearest_by_a_full_scan() {
+        use care::Need;
+        let mut compared = 0;
+        for name in ["sahel-north", "car-rainy-season", "east-highlands", "masscal-camp-attack"] {
+            let model = crate::scenario::load(Path::new(&format!("scenarios/{name}.toml"))).expect("bundled scenario");
+            let [lat0, lat1, lon0, lon1] = mission_bounds(&model);
+            let mut engine = Engine::new(&model);
+            for k in 0..400u32 {
+                let f = |a: f64, b: f64, x: u32| a + (b - a) * f64::from(x % 20) / 19.0;
+                let pos = Point::new(f(lat0, lat1, k), f(lon0, lon1, k / 20));
+                engine.incidents.clear();
+                engine.start_probe(1, u64::from(k), zone_at(&model, &pos), pos);
+                for g in 0..model.assets.len() {
+                    for (need, needs_table) in [(Need::Resuscitation, false), (Need::Operation, true)] {
+                        // (Delivery to the soonest operation weighs queues, not only distance.)
+                        if needs_table && model.assets[g].delivers_to == crate::model::Delivery::Soonest {
+                            continue;
+                        }
+                        let list = engine.destinations(g, need).to_vec();
+                        if list.is_empty() {
+                            continue;
+                        }
+                        let full = list
+                            .iter()
+                            .map(|&f| (f as usize, engine.facility_leg_min(0, g, f as usize)))
+                            .fold((0, NEVER), |best, (f, t)| if t < best.1 { (f, t) } else { best });
+                        assert_eq!(engine.destination(g, 0, needs_table, 0.0, 0.0), full, "{name} {pos:?} group {g}");
+                        let mut by_km: Vec<(f64, f64)> = list
+                            .iter()
+                            .map(|&f| (engine.facility_km(0, g, f as usize), engine.facility_leg_min(0, g, f as usize)))
+                            .collect();
+                        by_km.sort_by(|a, b| a.0.total_cmp(&b.0));
+                        assert!(by_km.windows(2).all(|w| w[0].1 <= w[1].1), "{name} group {g}: {by_km:?}");
+                        compared += 1;
+                    }
+                }
+            }
+        }
+        assert!(compared > 1000, "{compared}");
     }
 
     /// Stopping a probe once its verdicts are settled, and keeping its legs from the last probe
