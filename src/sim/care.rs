@@ -327,7 +327,7 @@ impl Engine<'_> {
         let mut best_km = NEVER;
         for &fi in self.destinations(g, need) {
             let fi = fi as usize;
-            let km = self.facility_km(i, g, fi);
+            let km = self.facility_km(i, fi);
             if !queue_aware && km >= best_km {
                 continue;
             }

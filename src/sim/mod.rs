@@ -160,11 +160,12 @@ pub struct Engine<'m> {
     /// Legs per group: to its base, then to each facility.
     places: usize,
     /// The distinct positions of bases and facilities (a base beside a hospital is one site),
-    /// the site of each (group, place) leg, and each incident's great-circle distance to each
-    /// site: every group based at a site, and the hospital there, share one distance, the
-    /// costliest part of a leg.
+    /// the site of each group's base and of each facility, and each incident's great-circle
+    /// distance to each site: every group based at a site, and the hospital there, share one
+    /// distance, the costliest part of a leg.
     sites: Vec<Point>,
-    leg_site: Vec<u32>,
+    base_site: Vec<u32>,
+    facility_site: Vec<u32>,
     site_km: Vec<f64>,
     /// Each group's possible destinations by need (see [`care::destination_lists`]).
     destinations: Vec<[Vec<u32>; 3]>,
@@ -211,16 +212,15 @@ impl<'m> Engine<'m> {
         group_start.push(units.len());
         let groups = Groups { zones: model.zones.len() };
         let mut sites: Vec<Point> = Vec::new();
-        let mut leg_site = Vec::new();
-        for a in &model.assets {
-            for pos in std::iter::once(a.pos).chain(model.facilities.iter().map(|f| f.pos)) {
-                let s = sites.iter().position(|&p| p == pos).unwrap_or_else(|| {
-                    sites.push(pos);
-                    sites.len() - 1
-                });
-                leg_site.push(s as u32);
-            }
-        }
+        let mut site_of = |pos: Point| {
+            let s = sites.iter().position(|&p| p == pos).unwrap_or_else(|| {
+                sites.push(pos);
+                sites.len() - 1
+            });
+            s as u32
+        };
+        let base_site: Vec<u32> = model.assets.iter().map(|a| site_of(a.pos)).collect();
+        let facility_site: Vec<u32> = model.facilities.iter().map(|f| site_of(f.pos)).collect();
         let departure_min: Vec<[[f64; 2]; 2]> = model
             .assets
             .iter()
@@ -274,10 +274,11 @@ impl<'m> Engine<'m> {
             departure_min,
             least_departure_min: model.assets.iter().map(|a| a.approval_min.mean() + a.launch_day_min.mean()).collect(),
             legs: Vec::new(),
-            legs_per_incident: leg_site.len(),
+            legs_per_incident: model.assets.len() * (1 + model.facilities.len()),
             places: 1 + model.facilities.len(),
             sites,
-            leg_site,
+            base_site,
+            facility_site,
             site_km: Vec::new(),
             destinations: care::destination_lists(model),
             arrival_days: incidents::arrival_days(model),
@@ -383,7 +384,7 @@ impl<'m> Engine<'m> {
     /// every group's leg from its base (nearly all of which a dispatch asks for), and makes room
     /// for the legs on to facilities, worked out when first asked for.
     fn grow_legs(&mut self) {
-        // (A model without assets, which validation refuses, has no sites and no legs.)
+        // (A model with neither assets nor facilities, which validation refuses, has no sites.)
         let done = self.site_km.len().checked_div(self.sites.len()).unwrap_or(0);
         self.legs.resize(self.incidents.len() * self.legs_per_incident, Cell::new(f64::NAN));
         for (i, inc) in self.incidents.iter().enumerate().skip(done) {
@@ -391,7 +392,7 @@ impl<'m> Engine<'m> {
             self.site_km.extend(self.sites.iter().map(|site| site.distance_km(&inc.pos)));
             for (g, a) in self.model.assets.iter().enumerate() {
                 let k = g * self.places;
-                let km = self.site_km[km_at + self.leg_site[k] as usize];
+                let km = self.site_km[km_at + self.base_site[g] as usize];
                 self.legs[i * self.legs_per_incident + k].set(a.travel_min(km, &inc.access));
             }
         }
@@ -403,10 +404,10 @@ impl<'m> Engine<'m> {
         self.legs[i * self.legs_per_incident + g * self.places].get()
     }
 
-    /// Great-circle km between incident `i` and facility `f` (as group `g`'s legs index it).
+    /// Great-circle km between incident `i` and facility `f`.
     #[inline]
-    fn facility_km(&self, i: usize, g: usize, f: usize) -> f64 {
-        self.site_km[i * self.sites.len() + self.leg_site[g * self.places + 1 + f] as usize]
+    fn facility_km(&self, i: usize, f: usize) -> f64 {
+        self.site_km[i * self.sites.len() + self.facility_site[f] as usize]
     }
 
     /// Planned minutes for asset group `g` between incident `i` and facility `f`: cached, or
@@ -416,7 +417,7 @@ impl<'m> Engine<'m> {
         let k = g * self.places + 1 + f;
         let leg = &self.legs[i * self.legs_per_incident + k];
         if leg.get().is_nan() {
-            leg.set(self.model.assets[g].travel_min(self.facility_km(i, g, f), &self.incidents[i].access));
+            leg.set(self.model.assets[g].travel_min(self.facility_km(i, f), &self.incidents[i].access));
         }
         leg.get()
     }
@@ -661,7 +662,7 @@ mod tests {
                         assert_eq!(engine.destination(g, 0, needs_table, 0.0, 0.0), full, "{name} {pos:?} group {g}");
                         let mut by_km: Vec<(f64, f64)> = list
                             .iter()
-                            .map(|&f| (engine.facility_km(0, g, f as usize), engine.facility_leg_min(0, g, f as usize)))
+                            .map(|&f| (engine.facility_km(0, f as usize), engine.facility_leg_min(0, g, f as usize)))
                             .collect();
                         by_km.sort_by(|a, b| a.0.total_cmp(&b.0));
                         assert!(by_km.windows(2).all(|w| w[0].1 <= w[1].1), "{name} group {g}: {by_km:?}");
