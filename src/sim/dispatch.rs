@@ -117,20 +117,21 @@ impl Engine<'_> {
             if a.flies() && inc.air_clear_t > now {
                 continue;
             }
-            // Under first-idle only a unit that departs now counts, and a day-only aircraft that
-            // could not even finish its departure by dusk cannot (its flight only adds to that):
-            // such a group has no candidate, and its planned flight need not be worked out.
-            let departure = self.departure_min[g][usize::from(!moment.day)][usize::from(access.escort_required)];
-            if !wait_for_better && a.day_only() && !moment.flight_fits(departure) {
-                continue;
-            }
             if !wait_for_better {
-                // First idle: the group's first idle unit stands for all its idle units, and it
-                // can only go now, arriving after the departure and the leg. The earliest wins,
-                // and of equals the first in file order (units are numbered in file order), as
-                // if the groups were weighed in file order. A day-only aircraft must also have
-                // landed its casualties by dusk, which needs its planned flight to the facility:
-                // worked out only for a group that would arrive first.
+                // First idle: only a unit that departs now counts, and a day-only aircraft that
+                // could not even finish its departure by dusk cannot (its flight only adds to
+                // that): such a group has no candidate, and its planned flight need not be
+                // worked out.
+                let departure = self.departure_min[g][usize::from(!moment.day)][usize::from(access.escort_required)];
+                if a.day_only() && !moment.flight_fits(departure) {
+                    continue;
+                }
+                // The group's first idle unit stands for all its idle units, and it can only go
+                // now, arriving after the departure and the leg. The earliest wins, and of
+                // equals the first in file order (units are numbered in file order), as if the
+                // groups were weighed in file order. A day-only aircraft must also have landed
+                // its casualties by dusk, which needs its planned flight to the facility: worked
+                // out only for a group that would arrive first.
                 if best.is_some_and(|(t, _, _)| now + departure > t) {
                     break;
                 }
