@@ -6,7 +6,7 @@ use casevac::compare::run_paired_batch;
 use casevac::coverage::{CoverageOptions, coverage};
 use casevac::run::run_batch;
 use casevac::sim::Engine;
-use casevac::stats::Tally;
+use casevac::stats::{Histograms, Tally};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 use std::path::Path;
@@ -55,12 +55,14 @@ fn compare(c: &mut Criterion) {
     let load = |p: &str| casevac::scenario::load(Path::new(p)).expect("bundled scenario");
     let (base, alt) = (load("scenarios/sahel-north.toml"), load("scenarios/sahel-north-fst-kidal.toml"));
     let alts = [alt];
-    let t = run_paired_batch(&base, &alts, SEED, 0, TRIALS, &|_| {});
+    let t = run_paired_batch(&base, &alts, Histograms::Groups, SEED, 0, TRIALS, &|_| {});
     let mut group = c.benchmark_group("compare sahel-north vs fst-kidal");
     group.throughput(Throughput::Elements(t.base.casualties + t.alts[0].casualties));
     group.sample_size(20);
     group.bench_function("all cores", |b| {
-        b.iter(|| black_box(run_paired_batch(&base, &alts, SEED, 0, TRIALS, &|_| {}).base.casualties))
+        b.iter(|| {
+            black_box(run_paired_batch(&base, &alts, Histograms::Groups, SEED, 0, TRIALS, &|_| {}).base.casualties)
+        })
     });
     group.finish();
 }

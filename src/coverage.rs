@@ -15,8 +15,8 @@
 use crate::geo::Point;
 use crate::model::{MIN_PER_DAY, Model};
 use crate::sim::Engine;
-use crate::stats::Tally;
 use crate::stats::tally::PHASES;
+use crate::stats::{Histograms, Tally};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::ops::Range;
@@ -176,7 +176,7 @@ fn coverage_within(
     let cells = (0..nx * ny)
         .into_par_iter()
         .map_init(
-            || (Engine::new(model), Tally::new(model)),
+            || (Engine::new(model), Tally::with_histograms(model, Histograms::Off)),
             |(engine, tally), i| {
                 let (lat, lon) = cell_centre(bounds, nx, cell_deg, i);
                 let pos = Point::new(lat, lon);
@@ -283,7 +283,7 @@ fn run_coverage_within(
             || {
                 let mut engine = Engine::new(model);
                 engine.log_busy();
-                (engine, Tally::new(model), empty())
+                (engine, Tally::with_histograms(model, Histograms::Off), empty())
             },
             |(mut engine, mut tally, (mut counts, mut hist, mut busiest)), block| {
                 for i in block.clone() {

@@ -15,6 +15,7 @@ use casevac::report::{self, OutputPaths, ReportMaps, describe::describe, table};
 use casevac::run::RunOptions;
 use casevac::scenario::{self, Override, ScenarioError};
 use casevac::shard::{Counts, Shard, Source, TallyError, TallyFile};
+use casevac::stats::Histograms;
 use casevac::summary::{Precision, Summary};
 use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -813,6 +814,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     let tally = casevac::compare::run_paired_batch(
                         &base_model,
                         &alts,
+                        Histograms::Groups,
                         sim.seed,
                         range.start,
                         range.len(),
@@ -964,8 +966,9 @@ fn compare(
         "{spinner} {pos} paired trials, {elapsed} elapsed (running to precision)"
     };
     let (bar, started, shown) = delayed_bar(opts.half_width_share.is_none().then_some(opts.trials), template);
-    let tally =
-        pool.install(|| casevac::compare::run_paired(base, alts, &opts, &|n| advance(&bar, started, &shown, n)));
+    let tally = pool.install(|| {
+        casevac::compare::run_paired(base, alts, Histograms::Groups, &opts, &|n| advance(&bar, started, &shown, n))
+    });
     bar.finish_and_clear();
     let elapsed_s = started.elapsed().as_secs_f64();
 

@@ -7,6 +7,7 @@ use casevac::model::Model;
 use casevac::report::compare_report;
 use casevac::report::html::RunMeta;
 use casevac::run::RunOptions;
+use casevac::stats::Histograms;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -28,7 +29,7 @@ fn load(path: &str) -> Model {
 /// A quick comparison of `base` with `alts` written to `dir` through the library.
 fn write(base: &Model, alts: &[Model], dir: &Path) -> Vec<PathBuf> {
     let opts = RunOptions { trials: 40, seed: 11, half_width_share: None, max_trials: 40 };
-    let tally = run_paired(base, alts, &opts, &|_| {});
+    let tally = run_paired(base, alts, Histograms::Groups, &opts, &|_| {});
     let labels: Vec<String> = (0..=alts.len()).map(|i| format!("scenario {i}.toml")).collect();
     let comparison = Comparison::new(base, alts, &labels, &tally, opts.seed);
     let maps = paired_run_coverage(base, alts, opts.seed, std::slice::from_ref(&(0..opts.trials)), 12, &|_| {});

@@ -6,6 +6,8 @@ mod common;
 use casevac::compare::{PairedTally, run_paired_batch};
 use casevac::model::Model;
 use casevac::sim::{CasualtyTrace, Engine, TrialTrace};
+use casevac::stats::Histograms;
+use casevac::stats::tally::Groups;
 use common::*;
 
 /// A busy little mission: two helicopter groups and an ambulance, weather, serviceability,
@@ -133,7 +135,7 @@ fn a_lift_draws_the_same_delays_whichever_unit_of_the_group_flies_it() {
 #[test]
 fn a_scenario_compared_with_itself_differs_by_exactly_zero() {
     let m = model(&mission(2, "", "first_idle", 1));
-    let t = run_paired_batch(&m, &[m.clone(), m.clone()], 5, 0, 150, &|_| {});
+    let t = run_paired_batch(&m, &[m.clone(), m.clone()], Histograms::Groups, 5, 0, 150, &|_| {});
     assert_eq!(t.casualty_mismatch_trials, vec![0, 0]);
     for alt in 0..2 {
         assert_eq!(t.alts[alt], t.base, "the same tally");
@@ -154,11 +156,37 @@ fn paired_tallies_merge_to_the_same_answer_in_any_split() {
     let base = model(&mission(2, "", "first_idle", 1));
     let alt = model(&mission(3, "", "first_idle", 1));
     let alts = [alt];
-    let whole = run_paired_batch(&base, &alts, 9, 0, 100, &|_| {});
-    let mut parts = run_paired_batch(&base, &alts, 9, 60, 40, &|_| {});
-    let first: PairedTally = run_paired_batch(&base, &alts, 9, 0, 60, &|_| {});
+    let whole = run_paired_batch(&base, &alts, Histograms::Groups, 9, 0, 100, &|_| {});
+    let mut parts = run_paired_batch(&base, &alts, Histograms::Groups, 9, 60, 40, &|_| {});
+    let first: PairedTally = run_paired_batch(&base, &alts, Histograms::Groups, 9, 0, 60, &|_| {});
     parts.merge(&first);
     assert_eq!(whole, parts);
+}
+
+/// Keeping fewer histograms (as `levers`, `sweep` and `place` do) changes nothing but the
+/// histograms left out: every count, sum and cross product is the full tally's, and all
+/// casualties' histograms, where kept, are the full tally's first cells bin for bin.
+#[test]
+fn fewer_histograms_leave_every_other_count_as_it_was() {
+    let base = model(&mission(2, "", "first_idle", 1));
+    let alts = [model(&mission(3, "", "best_arrival", 2))];
+    let full = run_paired_batch(&base, &alts, Histograms::Groups, 4, 0, 90, &|_| {});
+    let cells = full.base.cells.len();
+    assert!(full.base.hist_cells() == cells && cells > 3, "every group's histogram: {cells} cells");
+    for (histograms, kept) in [(Histograms::Overall, 3), (Histograms::Off, 0)] {
+        let mut fewer = run_paired_batch(&base, &alts, histograms, 4, 0, 90, &|_| {});
+        for (f, t) in std::iter::once((&mut fewer.base, &full.base)).chain(fewer.alts.iter_mut().zip(&full.alts)) {
+            assert_eq!(f.hist_cells(), kept, "{histograms:?}");
+            let bins = f.hist.len();
+            assert!(t.hist[bins..].iter().any(|&n| n > 0), "{histograms:?}: the left-out histograms are not empty");
+            assert_eq!((&f.hist[..], &f.hist_lo_ms[..]), (&t.hist[..bins], &t.hist_lo_ms[..bins]), "{histograms:?}");
+            assert_eq!(f.hist_hi_ms, t.hist_hi_ms[..bins], "{histograms:?}");
+            assert!(f.hist(Groups::ALL + 1, 0).is_empty(), "{histograms:?}: a left-out group has none");
+            // With the histograms put back, the tallies are equal.
+            (f.hist, f.hist_lo_ms, f.hist_hi_ms) = (t.hist.clone(), t.hist_lo_ms.clone(), t.hist_hi_ms.clone());
+        }
+        assert_eq!(fewer, full, "{histograms:?}");
+    }
 }
 
 /// z for a two-sided 99.99% interval, and for 95%.
@@ -191,7 +219,7 @@ fn a_faster_helicopter_turnaround_matches_the_difference_of_two_mm1_queues() {
     };
     let (pb, pa) = (p(60.0, 60.0), p(40.0, 60.0));
     assert!((pb - 0.696734).abs() < 1e-6 && (pa - 0.877374).abs() < 1e-6, "closed forms by hand");
-    let t = run_paired_batch(&mm1(60.0), &[mm1(40.0)], 12, 0, 60, &|_| {});
+    let t = run_paired_batch(&mm1(60.0), &[mm1(40.0)], Histograms::Groups, 12, 0, 60, &|_| {});
     assert_eq!(t.casualty_mismatch_trials, vec![0], "the same requests in both");
     let d = t.difference(0, 0, 1);
     let (b, a, diff, hw) = (d.base.unwrap(), d.alt.unwrap(), d.difference.unwrap(), d.half_width.unwrap());
@@ -214,7 +242,8 @@ fn the_paired_interval_from_tallies_equals_the_one_from_per_trial_differences() 
     let base = model(&mission(2, "", "first_idle", 1));
     let alts = [model(&mission(3, "launch_day_min = 2", "best_arrival", 2))];
     let k = 120u64;
-    let per_trial: Vec<PairedTally> = (0..k).map(|i| run_paired_batch(&base, &alts, 3, i, 1, &|_| {})).collect();
+    let per_trial: Vec<PairedTally> =
+        (0..k).map(|i| run_paired_batch(&base, &alts, Histograms::Groups, 3, i, 1, &|_| {})).collect();
     let mut merged = per_trial[0].clone();
     for t in &per_trial[1..] {
         merged.merge(t);

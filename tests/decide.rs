@@ -104,7 +104,7 @@ fn one_more_surgical_team_adds_four_operations_a_day_where_teams_limit() {
     }
     // A camp attack's casualties wait for the theatre: a second team saves lives there.
     let alts = [more];
-    let tally = casevac::compare::run_paired(&m, &alts, &fixed(200, 1), &|_| {});
+    let tally = casevac::compare::run_paired(&m, &alts, casevac::stats::Histograms::Groups, &fixed(200, 1), &|_| {});
     let c = casevac::compare::Comparison::new(&m, &alts, &["base".to_string(), "team".to_string()], &tally, 1);
     let lives = c.alternatives[0].lives_saved.as_ref().expect("the outcome model is on");
     assert!(lives.ci95_low.unwrap() > 0.0, "{lives:?}");

@@ -8,6 +8,7 @@ use casevac::coverage::paired_run_coverage;
 use casevac::report::html::RunMeta;
 use casevac::report::{compare_report, write_report};
 use casevac::run::RunOptions;
+use casevac::stats::Histograms;
 use std::fmt::Write;
 use std::path::Path;
 
@@ -124,7 +125,7 @@ fn a_comparison_at_the_caps_cuts_its_difference_chart_but_not_its_tables() {
     let (base, alt) = (common::model(&theatre(false)), common::model(&theatre(true)));
     let alts = [alt];
     let opts = RunOptions { trials: 10, seed: 6, half_width_share: None, max_trials: 10 };
-    let tally = run_paired(&base, &alts, &opts, &|_| {});
+    let tally = run_paired(&base, &alts, Histograms::Groups, &opts, &|_| {});
     let labels = ["base.toml".to_string(), "faster.toml".to_string()];
     let comparison = Comparison::new(&base, &alts, &labels, &tally, opts.seed);
     let maps = paired_run_coverage(&base, &alts, 6, std::slice::from_ref(&(0..opts.trials)), 10, &|_| {});

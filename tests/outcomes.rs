@@ -7,6 +7,7 @@ mod common;
 
 use casevac::compare::{Comparison, run_paired_batch};
 use casevac::run::run_batch;
+use casevac::stats::Histograms;
 use casevac::stats::interval::wilson;
 use common::*;
 
@@ -149,7 +150,7 @@ fn a_deterministic_chain_gives_the_hand_computed_probability() {
 #[test]
 fn a_scenario_compared_with_itself_saves_exactly_no_lives() {
     let m = model(&std::fs::read_to_string("scenarios/sahel-north.toml").expect("bundled scenario"));
-    let tally = run_paired_batch(&m, std::slice::from_ref(&m), 9, 0, 60, &|_| {});
+    let tally = run_paired_batch(&m, std::slice::from_ref(&m), Histograms::Groups, 9, 0, 60, &|_| {});
     let labels = ["a".to_string(), "b".to_string()];
     let c = Comparison::new(&m, std::slice::from_ref(&m), &labels, &tally, 9);
     let l = c.alternatives[0].lives_saved.as_ref().expect("both run the outcome model");

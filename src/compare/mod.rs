@@ -14,9 +14,9 @@ use crate::model::Model;
 use crate::run::{BLOCK, RunOptions, min_blocks_per_piece};
 use crate::scenario::{Problem, ScenarioError};
 use crate::sim::Engine;
-use crate::stats::Tally;
 use crate::stats::interval::Z95;
 use crate::stats::tally::Cell;
+use crate::stats::{Histograms, Tally};
 use rayon::prelude::*;
 
 mod summary;
@@ -51,11 +51,12 @@ pub struct PairedTally {
 }
 
 impl PairedTally {
-    pub fn new(base: &Model, alts: &[Model]) -> PairedTally {
+    /// Empty tallies of the base and each alternative, each with the `histograms` asked for.
+    pub fn new(base: &Model, alts: &[Model], histograms: Histograms) -> PairedTally {
         let cells = Self::cross_len(base);
         PairedTally {
-            base: Tally::new(base),
-            alts: alts.iter().map(Tally::new).collect(),
+            base: Tally::with_histograms(base, histograms),
+            alts: alts.iter().map(|m| Tally::with_histograms(m, histograms)).collect(),
             cross: vec![vec![Cross::default(); cells]; alts.len()],
             casualty_mismatch_trials: vec![0; alts.len()],
             deaths_cross_nano2: vec![0; alts.len()],
@@ -65,7 +66,7 @@ impl PairedTally {
     /// Cross products per alternative: one per (group, step) and one for the onward
     /// milestone, as the engine's trial counts are laid out.
     pub fn cross_len(base: &Model) -> usize {
-        Tally::new(base).cells.len() + 1
+        Tally::with_histograms(base, Histograms::Off).cells.len() + 1
     }
 
     /// Adds another tally of the same comparison into this one.
@@ -294,10 +295,11 @@ pub fn check_comparable(base: &Model, alts: &[(String, &Model)]) -> Result<(), S
 }
 
 /// Trials `first..first + count` of the base and every alternative, paired trial by trial,
-/// on the current rayon pool.
+/// on the current rayon pool, into tallies with the `histograms` asked for.
 pub fn run_paired_batch(
     base: &Model,
     alts: &[Model],
+    histograms: Histograms,
     seed: u64,
     first: u64,
     count: u64,
@@ -308,7 +310,13 @@ pub fn run_paired_batch(
         .into_par_iter()
         .with_min_len(min_blocks_per_piece(blocks))
         .fold(
-            || (Engine::new(base), alts.iter().map(Engine::new).collect::<Vec<_>>(), PairedTally::new(base, alts)),
+            || {
+                (
+                    Engine::new(base),
+                    alts.iter().map(Engine::new).collect::<Vec<_>>(),
+                    PairedTally::new(base, alts, histograms),
+                )
+            },
             |(mut eb, mut eas, mut tally), b| {
                 let start = first + b as u64 * BLOCK;
                 let end = (start + BLOCK).min(first + count);
@@ -343,18 +351,24 @@ pub fn run_paired_batch(
             a.merge(&b);
             a
         })
-        .unwrap_or_else(|| PairedTally::new(base, alts))
+        .unwrap_or_else(|| PairedTally::new(base, alts, histograms))
 }
 
 /// Runs the comparison the options ask for. With a precision, batches are added until every
 /// headline *difference* interval is narrow enough or `max_trials` is reached; the stopping
 /// rule reads only the merged tally, so it stops at the same trial count on any thread count.
-pub fn run_paired(base: &Model, alts: &[Model], opts: &RunOptions, progress: &(dyn Fn(u64) + Sync)) -> PairedTally {
-    let mut tally = run_paired_batch(base, alts, opts.seed, 0, opts.trials, progress);
+pub fn run_paired(
+    base: &Model,
+    alts: &[Model],
+    histograms: Histograms,
+    opts: &RunOptions,
+    progress: &(dyn Fn(u64) + Sync),
+) -> PairedTally {
+    let mut tally = run_paired_batch(base, alts, histograms, opts.seed, 0, opts.trials, progress);
     if let Some(p) = opts.half_width_share {
         while tally.widest_half_width() > p && tally.base.trials < opts.max_trials {
             let n = opts.trials.min(opts.max_trials - tally.base.trials);
-            tally.merge(&run_paired_batch(base, alts, opts.seed, tally.base.trials, n, progress));
+            tally.merge(&run_paired_batch(base, alts, histograms, opts.seed, tally.base.trials, n, progress));
         }
     }
     tally

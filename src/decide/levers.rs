@@ -12,6 +12,7 @@ use crate::model::Model;
 use crate::run::RunOptions;
 use crate::scenario::file::{CareWord, KindWord, LevelWord, ScenarioFile, ZoneKindWord};
 use crate::scenario::{Override, ScenarioError};
+use crate::stats::Histograms;
 use serde::Serialize;
 
 /// A change to weigh: its name in planner's words, what it does, and the overrides that do it.
@@ -461,7 +462,7 @@ pub fn weigh(
     let variants: Vec<(String, Vec<Override>)> =
         levers.iter().map(|l| (format!("lever '{}'", l.name), l.overrides.clone())).collect();
     let models = study.models(&variants)?;
-    let tally = run_paired(base, &models, opts, progress);
+    let tally = run_paired(base, &models, Histograms::Overall, opts, progress);
     let mut labels = vec![study.path.clone()];
     labels.extend(levers.iter().map(|l| l.name.clone()));
     let comparison = Comparison::new(base, &models, &labels, &tally, opts.seed);

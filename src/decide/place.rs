@@ -17,6 +17,7 @@ use crate::compare::{Comparison, run_paired};
 use crate::model::Model;
 use crate::run::RunOptions;
 use crate::scenario::Override;
+use crate::stats::Histograms;
 use crate::stats::interval::{Z95, normal_quantile};
 use serde::Serialize;
 
@@ -219,7 +220,7 @@ pub fn place(
     };
     let run = |base: &Model, alts: &[Model], trials: u64| {
         let o = RunOptions { trials, seed: opts.seed, half_width_share: None, max_trials: trials };
-        let tally = run_paired(base, alts, &o, progress);
+        let tally = run_paired(base, alts, Histograms::Off, &o, progress);
         let labels = vec![String::new(); alts.len() + 1];
         Comparison::new(base, alts, &labels, &tally, opts.seed)
     };

@@ -6,6 +6,7 @@ use crate::compare::{Comparison, run_paired};
 use crate::model::{Model, STEPS, Step};
 use crate::run::RunOptions;
 use crate::scenario::Override;
+use crate::stats::Histograms;
 use serde::Serialize;
 
 /// The most points a sweep runs: each is a scenario simulated in full.
@@ -154,7 +155,7 @@ pub fn sweep(
     let variants: Vec<(String, Vec<Override>)> =
         sets.iter().map(|p| (format!("--set {}", label(p)), p.clone())).collect();
     let models = study.models(&variants)?;
-    let tally = run_paired(base, &models, opts, progress);
+    let tally = run_paired(base, &models, Histograms::Overall, opts, progress);
     let mut labels = vec![study.path.clone()];
     labels.extend(sets.iter().map(|p| label(p)));
     let comparison = Comparison::new(base, &models, &labels, &tally, opts.seed);

@@ -29,6 +29,8 @@ impl Engine<'_> {
         let counted = |inc: &Incident| inc.wound_t >= m.warmup_min;
         tally.incidents += self.incidents[..self.originals].iter().filter(|i| counted(i)).count() as u64;
         // Which categories the outcome model can kill, worked out once a trial rather than per casualty.
+        // The groups' cells with a histogram come first (all casualties' before the others').
+        let hist_cells = tally.hist_cells();
         let outcomes =
             m.outcomes.as_ref().map(|om| (om, [0, 1, 2].map(|k| om.params.iter().any(|p| p.p_fatal[k] != 0.0))));
         for c in &self.casualties {
@@ -81,7 +83,9 @@ impl Engine<'_> {
                     cell.compliant += ok as u64;
                     cell.reached += reached as u64;
                     cell.time_sum_mmin += rel_mmin;
-                    tally.hist_add(k, at);
+                    if k < hist_cells {
+                        tally.hist_add(k, at);
+                    }
                     let tc = &mut self.trial_counts[k];
                     tc.0 += 1;
                     tc.1 += ok as u64;

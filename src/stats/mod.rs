@@ -3,4 +3,4 @@
 pub mod interval;
 pub mod tally;
 
-pub use tally::Tally;
+pub use tally::{Histograms, Tally};

@@ -305,19 +305,46 @@ fn written_zeros<T: Copy + Default>(len: usize) -> Vec<T> {
     v
 }
 
+/// Which of a tally's groups keep a histogram of times to each step, the source of their
+/// medians and percentiles: about 35 KB a group. A run reports every group's; `levers` and
+/// `sweep` report only all casualties'; `place` and the reach map read shares alone, so a
+/// `place` over a grid of 400 sites does not hold 400 tallies' worth of histograms per thread.
+/// A group without one has no median (`None`), whatever its times.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Histograms {
+    /// Every group's.
+    Groups,
+    /// All casualties' only ([`Groups::ALL`], the first group).
+    Overall,
+    /// None.
+    Off,
+}
+
 impl Tally {
+    /// A tally with every group's histograms.
     pub fn new(model: &Model) -> Tally {
+        Tally::with_histograms(model, Histograms::Groups)
+    }
+
+    pub fn with_histograms(model: &Model, histograms: Histograms) -> Tally {
         let z = model.zones.len();
         let g = Groups { zones: z }.count();
+        let hist_len = 3
+            * (HIST_BINS + 1)
+            * match histograms {
+                Histograms::Groups => g,
+                Histograms::Overall => 1,
+                Histograms::Off => 0,
+            };
         Tally {
             trials: 0,
             incidents: 0,
             casualties: 0,
             zones: z,
             cells: vec![Cell::default(); g * 3],
-            hist: written_zeros(g * 3 * (HIST_BINS + 1)),
-            hist_lo_ms: written_zeros(g * 3 * (HIST_BINS + 1)),
-            hist_hi_ms: written_zeros(g * 3 * (HIST_BINS + 1)),
+            hist: written_zeros(hist_len),
+            hist_lo_ms: written_zeros(hist_len),
+            hist_hi_ms: written_zeros(hist_len),
             phase_sum_mmin: vec![0; z * PHASES.len()],
             phase_n: vec![0; z * PHASES.len()],
             failures: vec![0; 3 * z * CAUSES],
@@ -352,15 +379,23 @@ impl Tally {
         &mut self.cells[group * 3 + step]
     }
 
+    /// The histogram of times to step `step` in group `group`: empty where the tally keeps none
+    /// for the group (see [`Histograms`]).
     #[inline]
     pub fn hist(&self, group: usize, step: usize) -> &[u64] {
-        &self.hist[Self::hist_range(group, step)]
+        self.hist.get(Self::hist_range(group, step)).unwrap_or_default()
     }
 
     /// The earliest and latest milliseconds seen in each bin of `hist(group, step)`.
     pub fn hist_bounds_ms(&self, group: usize, step: usize) -> (&[u16], &[u16]) {
         let r = Self::hist_range(group, step);
-        (&self.hist_lo_ms[r.clone()], &self.hist_hi_ms[r])
+        (self.hist_lo_ms.get(r.clone()).unwrap_or_default(), self.hist_hi_ms.get(r).unwrap_or_default())
+    }
+
+    /// How many cells (`group * 3 + step`, as `cells`) have a histogram: the first ones.
+    #[inline]
+    pub fn hist_cells(&self) -> usize {
+        self.hist.len() / (HIST_BINS + 1)
     }
 
     fn hist_range(group: usize, step: usize) -> std::ops::Range<usize> {
