@@ -337,7 +337,7 @@ impl DistSpec {
 }
 
 /// A validated distribution, ready to sample.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Dist {
     Fixed(f64),
     Uniform { min: f64, width: f64 },

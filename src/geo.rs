@@ -44,7 +44,7 @@ impl Point {
 }
 
 /// Where incidents of a zone happen.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Area {
     Circle {
         centre: Point,
@@ -70,7 +70,7 @@ pub enum Area {
 /// passes a vertex's latitude, so it is the same for every `y` of a band: the band's edges are
 /// chosen with that very test at the band's lower bound. Each edge keeps the terms of the
 /// crossing test as `contains` computes them, so a point is judged bit for bit alike.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Bands {
     /// The vertices' distinct latitudes, ascending; band `k` runs from `ys[k]` up to `ys[k + 1]`.
     ys: Vec<f64>,

@@ -96,7 +96,7 @@ fn minute_after(t: f64, midnight: f64) -> f64 {
 }
 
 /// Local daylight, in minutes after midnight: the same every day, or computed day by day.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Daylight {
     /// The fixed times, or where they are computed, the middle day's: what reports state.
     pub sunrise_min: f64,
@@ -387,7 +387,7 @@ pub enum Delivery {
 }
 
 /// How ground vehicles move in a zone.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Access {
     /// Road distance over straight-line distance (>= 1).
     pub road_factor: f64,
@@ -401,7 +401,7 @@ pub struct Access {
     pub airstrip: bool,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Zone {
     pub id: String,
     pub name: String,
@@ -444,7 +444,7 @@ pub struct Zone {
 
 /// Host-nation flight clearance: requested with each evacuation request, answered after a
 /// delay, granted or denied; [day, night] by the time it is asked.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Clearance {
     pub delay_min: [Dist; 2],
     pub denial: [f64; 2],
@@ -454,7 +454,7 @@ pub struct Clearance {
 }
 
 /// A training tier of first-aiders.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FirstAidTier {
     pub name: String,
     /// Cumulative share up to and including this tier (the last is 1).

@@ -13,7 +13,7 @@
 use crate::model::Model;
 use crate::run::{BLOCK, RunOptions, min_blocks_per_piece};
 use crate::scenario::{Problem, ScenarioError};
-use crate::sim::Engine;
+use crate::sim::{Engine, Generated, generates_alike};
 use crate::stats::interval::Z95;
 use crate::stats::tally::Cell;
 use crate::stats::{Histograms, Tally};
@@ -306,27 +306,36 @@ pub fn run_paired_batch(
     progress: &(dyn Fn(u64) + Sync),
 ) -> PairedTally {
     let blocks = count.div_ceil(BLOCK) as usize;
+    // An alternative that leaves the zones as they are takes each trial's incidents from the
+    // base rather than generating the same ones again.
+    let alike: Vec<bool> = alts.iter().map(|a| generates_alike(base, a)).collect();
+    let keep = alike.contains(&true);
     (0..blocks)
         .into_par_iter()
         .with_min_len(min_blocks_per_piece(blocks))
         .fold(
             || {
-                (
-                    Engine::new(base),
-                    alts.iter().map(Engine::new).collect::<Vec<_>>(),
-                    PairedTally::new(base, alts, histograms),
-                )
+                let engines = alts.iter().map(Engine::new).collect::<Vec<_>>();
+                (Engine::new(base), engines, Generated::default(), PairedTally::new(base, alts, histograms))
             },
-            |(mut eb, mut eas, mut tally), b| {
+            |(mut eb, mut eas, mut generated, mut tally), b| {
                 let start = first + b as u64 * BLOCK;
                 let end = (start + BLOCK).min(first + count);
                 for i in start..end {
                     let casualties = tally.base.casualties;
-                    eb.trial(seed, i, &mut tally.base);
+                    if keep {
+                        eb.trial_keeping(seed, i, &mut tally.base, &mut generated);
+                    } else {
+                        eb.trial(seed, i, &mut tally.base);
+                    }
                     let casualties = tally.base.casualties - casualties;
                     for (k, ea) in eas.iter_mut().enumerate() {
                         let alt_casualties = tally.alts[k].casualties;
-                        ea.trial(seed, i, &mut tally.alts[k]);
+                        if alike[k] {
+                            ea.trial_from(seed, i, &mut tally.alts[k], &generated);
+                        } else {
+                            ea.trial(seed, i, &mut tally.alts[k]);
+                        }
                         if tally.alts[k].casualties - alt_casualties != casualties {
                             tally.casualty_mismatch_trials[k] += 1;
                         }
@@ -343,10 +352,10 @@ pub fn run_paired_batch(
                     }
                 }
                 progress(end - start);
-                (eb, eas, tally)
+                (eb, eas, generated, tally)
             },
         )
-        .map(|(_, _, t)| t)
+        .map(|(_, _, _, t)| t)
         .reduce_with(|mut a, b| {
             a.merge(&b);
             a

@@ -117,6 +117,12 @@ impl Engine<'_> {
                 c.incident = i as u32;
             }
         }
+        self.adopt_incidents();
+    }
+
+    /// Takes the generated incidents, in request order, as the trial's own: each casualty is its
+    /// own slot, and the incidents' legs are worked out for this model's assets.
+    pub(super) fn adopt_incidents(&mut self) {
         // Casualties were created incident by incident, so each incident's slots are its own.
         self.slots.extend(0..self.casualties.len() as u32);
         self.originals = self.incidents.len();

@@ -113,6 +113,22 @@ struct Unit {
     free_at: f64,
 }
 
+/// A trial's incidents and casualties as its zones generated them, before any event ran: kept
+/// by [`Engine::trial_keeping`] for [`Engine::trial_from`].
+#[derive(Debug, Default)]
+pub struct Generated {
+    incidents: Vec<Incident>,
+    casualties: Vec<Casualty>,
+}
+
+/// Whether two models generate the same incidents and casualties for every seed and trial:
+/// incidents depend only on the zones (their ids, places, rates and casualties), the daylight
+/// that splits their rates by day and night, and the period. Assets, facilities and dispatch
+/// do not enter.
+pub fn generates_alike(a: &Model, b: &Model) -> bool {
+    a.zones == b.zones && a.daylight == b.daylight && a.warmup_min == b.warmup_min && a.period_min == b.period_min
+}
+
 /// A reusable simulator for one model; make one per thread.
 pub struct Engine<'m> {
     model: &'m Model,
@@ -309,6 +325,30 @@ impl<'m> Engine<'m> {
     pub fn trial(&mut self, seed: u64, trial: u64, tally: &mut Tally) {
         self.reset(seed, trial, false);
         self.generate_incidents();
+        self.run_events(tally, None);
+        self.record(tally);
+    }
+
+    /// Simulates one trial, as [`Engine::trial`], and keeps its incidents and casualties as
+    /// generated in `keep`, for variants that generate the same ones ([`Engine::trial_from`]).
+    pub fn trial_keeping(&mut self, seed: u64, trial: u64, tally: &mut Tally, keep: &mut Generated) {
+        self.reset(seed, trial, false);
+        self.generate_incidents();
+        keep.incidents.clone_from(&self.incidents);
+        keep.casualties.clone_from(&self.casualties);
+        self.run_events(tally, None);
+        self.record(tally);
+    }
+
+    /// Simulates the trial that [`Engine::trial`] would, from the incidents and casualties
+    /// another engine generated for the same seed and trial with a model that generates alike
+    /// ([`generates_alike`]): a comparison of courses of action that leave the zones as they are
+    /// generates each trial's incidents once, not once per course of action.
+    pub fn trial_from(&mut self, seed: u64, trial: u64, tally: &mut Tally, from: &Generated) {
+        self.reset(seed, trial, false);
+        self.incidents.extend_from_slice(&from.incidents);
+        self.casualties.extend_from_slice(&from.casualties);
+        self.adopt_incidents();
         self.run_events(tally, None);
         self.record(tally);
     }
@@ -613,6 +653,46 @@ mod tests {
                 assert!(a.casualties > 0, "{name}");
                 assert!(a == b, "{name}: {:?}", model.dispatch);
             }
+        }
+    }
+
+    /// A variant that generates alike (other assets, facilities, dispatch) simulates from the
+    /// base's generated incidents exactly the trial it simulates from its own: every bundled
+    /// scenario, against variants with a unit more, a facility moved and the other dispatch
+    /// policy. A change to a zone or to the period is not alike.
+    #[test]
+    fn a_trial_from_another_engines_incidents_is_the_trial_itself() {
+        for name in ["sahel-north", "car-rainy-season", "east-highlands", "masscal-camp-attack"] {
+            let base = crate::scenario::load(Path::new(&format!("scenarios/{name}.toml"))).expect("bundled scenario");
+            let mut more = base.clone();
+            more.assets[0].count += 1;
+            let mut moved = base.clone();
+            moved.facilities[0].pos = moved.assets.last().expect("an asset").pos;
+            let mut other_policy = base.clone();
+            other_policy.dispatch = match base.dispatch {
+                crate::model::Dispatch::BestArrival => crate::model::Dispatch::FirstIdle,
+                crate::model::Dispatch::FirstIdle => crate::model::Dispatch::BestArrival,
+            };
+            let mut generated = Generated::default();
+            let mut keeper = Engine::new(&base);
+            let mut scratch = Tally::new(&base);
+            for alt in [more, moved, other_policy] {
+                assert!(generates_alike(&base, &alt), "{name}");
+                let (mut shared, mut own) = (Engine::new(&alt), Engine::new(&alt));
+                let (mut a, mut b) = (Tally::new(&alt), Tally::new(&alt));
+                for trial in 0..120 {
+                    keeper.trial_keeping(5, trial, &mut scratch, &mut generated);
+                    shared.trial_from(5, trial, &mut a, &generated);
+                    own.trial(5, trial, &mut b);
+                }
+                assert!(a.casualties > 0, "{name}");
+                assert!(a == b, "{name}");
+            }
+            let mut zone = base.clone();
+            zone.zones[0].first_aider_share /= 2.0;
+            let mut longer = base.clone();
+            longer.period_min += MIN_PER_DAY;
+            assert!(!generates_alike(&base, &zone) && !generates_alike(&base, &longer), "{name}");
         }
     }
 
