@@ -28,9 +28,9 @@ impl Engine<'_> {
         // Incidents of the warm-up competed for assets and tables but are not counted.
         let counted = |inc: &Incident| inc.wound_t >= m.warmup_min;
         tally.incidents += self.incidents[..self.originals].iter().filter(|i| counted(i)).count() as u64;
-        // Which categories the outcome model can kill, worked out once a trial rather than per casualty.
         // The groups' cells with a histogram come first (all casualties' before the others').
         let hist_cells = tally.hist_cells();
+        // Which categories the outcome model can kill, worked out once a trial rather than per casualty.
         let outcomes =
             m.outcomes.as_ref().map(|om| (om, [0, 1, 2].map(|k| om.params.iter().any(|p| p.p_fatal[k] != 0.0))));
         for c in &self.casualties {

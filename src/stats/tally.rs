@@ -306,7 +306,7 @@ fn written_zeros<T: Copy + Default>(len: usize) -> Vec<T> {
 }
 
 /// Which of a tally's groups keep a histogram of times to each step, the source of their
-/// medians and percentiles: about 35 KB a group. A run reports every group's; `levers` and
+/// medians and percentiles: about 100 KB a group (its three steps). A run reports every group's; `levers` and
 /// `sweep` report only all casualties'; `place` and the reach map read shares alone, so a
 /// `place` over a grid of 400 sites does not hold 400 tallies' worth of histograms per thread.
 /// A group without one has no median (`None`), whatever its times.
@@ -403,7 +403,8 @@ impl Tally {
         at..at + HIST_BINS + 1
     }
 
-    /// Counts a time to a step in the histogram of cell `cell` (`group * 3 + step`, as `cells`).
+    /// Counts a time to a step in the histogram of cell `cell` (`group * 3 + step`, as `cells`),
+    /// one of the first `hist_cells()`.
     #[inline]
     pub fn hist_add(&mut self, cell: usize, at: HistAt) {
         add_to_hist(&mut self.hist, &mut self.hist_lo_ms, &mut self.hist_hi_ms, cell * (HIST_BINS + 1), at);
