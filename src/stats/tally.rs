@@ -306,10 +306,10 @@ fn written_zeros<T: Copy + Default>(len: usize) -> Vec<T> {
 }
 
 /// Which of a tally's groups keep a histogram of times to each step, the source of their
-/// medians and percentiles: about 100 KB a group (its three steps). A run reports every group's; `levers` and
-/// `sweep` report only all casualties'; `place` and the reach map read shares alone, so a
-/// `place` over a grid of 400 sites does not hold 400 tallies' worth of histograms per thread.
-/// A group without one has no median (`None`), whatever its times.
+/// medians and percentiles: about 100 KB a group (its three steps). A run reports every
+/// group's; `levers` and `sweep` report only all casualties'; `place` and the reach map read
+/// shares alone, so a `place` over a grid of 400 sites does not hold 400 tallies' worth of
+/// histograms per thread. A group without one has no median (`None`), whatever its times.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Histograms {
     /// Every group's.
