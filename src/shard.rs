@@ -157,18 +157,7 @@ impl Counts {
     fn fits(&self, models: &[Model]) -> bool {
         let shape = |t: &Tally, m: &Model| {
             let e = Tally::new(m);
-            t.zones == e.zones
-                && t.cells.len() == e.cells.len()
-                && t.hist.len() == e.hist.len()
-                && t.phase_sum_mmin.len() == e.phase_sum_mmin.len()
-                && t.phase_n.len() == e.phase_n.len()
-                && t.failures.len() == e.failures.len()
-                && t.outcomes.len() == e.outcomes.len()
-                && t.asset_busy_mmin.len() == e.asset_busy_mmin.len()
-                && t.sorties.len() == e.sorties.len()
-                && t.table_busy_mmin.len() == e.table_busy_mmin.len()
-                && t.operations.len() == e.operations.len()
-                && t.onward.as_ref().map(|o| o.hist.len()) == e.onward.as_ref().map(|o| o.hist.len())
+            t.zones == e.zones && t.onward.is_some() == e.onward.is_some() && t.vector_lengths() == e.vector_lengths()
         };
         match (self, models) {
             (Counts::Run(t), [m]) => shape(t, m),
@@ -181,6 +170,7 @@ impl Counts {
                     && tally.cross.len() == alts.len()
                     && tally.cross.iter().all(|c| c.len() == cells)
                     && tally.casualty_mismatch_trials.len() == alts.len()
+                    && tally.deaths_cross_nano2.len() == alts.len()
             }
             _ => false,
         }

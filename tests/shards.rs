@@ -330,3 +330,98 @@ fn shard_arguments_are_checked() {
     ok(&args);
     assert_eq!(std::fs::read(&single).unwrap(), std::fs::read(&merged).unwrap());
 }
+
+/// A tally file whose checksum is right but one of whose vectors is not the length its
+/// scenario gives (written by hand, or by a casevac with a bug) is refused, never merged: each
+/// vector of a run's tally and of a comparison's, one at a time, one element short.
+#[test]
+fn merge_refuses_a_well_formed_file_with_any_vector_of_the_wrong_length() {
+    use casevac::shard::Counts;
+    use casevac::stats::Tally;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let run =
+        TallyFile::from_bytes(&std::fs::read(shard(d, &["run", SAHEL, "-n", "20"], 1, 1)).unwrap(), "run").unwrap();
+    let compare = shard(d, &["compare", SAHEL, FST, "-n", "20"], 1, 1);
+    let compare = TallyFile::from_bytes(&std::fs::read(compare).unwrap(), "compare").unwrap();
+    type Cut = fn(&mut Tally);
+    let shorten: Vec<(&str, Cut)> = vec![
+        ("cells", |t| {
+            t.cells.pop();
+        }),
+        ("hist", |t| {
+            t.hist.pop();
+        }),
+        ("hist_lo_ms", |t| {
+            t.hist_lo_ms.pop();
+        }),
+        ("hist_hi_ms", |t| {
+            t.hist_hi_ms.pop();
+        }),
+        ("phase_sum_mmin", |t| {
+            t.phase_sum_mmin.pop();
+        }),
+        ("phase_n", |t| {
+            t.phase_n.pop();
+        }),
+        ("failures", |t| {
+            t.failures.pop();
+        }),
+        ("outcomes", |t| {
+            t.outcomes.pop();
+        }),
+        ("group_casualties", |t| {
+            t.group_casualties.pop();
+        }),
+        ("asset_busy_mmin", |t| {
+            t.asset_busy_mmin.pop();
+        }),
+        ("sorties", |t| {
+            t.sorties.pop();
+        }),
+        ("table_busy_mmin", |t| {
+            t.table_busy_mmin.pop();
+        }),
+        ("operations", |t| {
+            t.operations.pop();
+        }),
+        ("deaths", |t| {
+            t.deaths.pop();
+        }),
+        ("preventable_by_step_nano", |t| {
+            t.preventable_by_step_nano.pop();
+        }),
+        ("death_time_bins", |t| {
+            t.death_time_bins.pop();
+        }),
+        ("care_time_casualties", |t| {
+            t.care_time_casualties.pop();
+        }),
+        ("care_time_deaths_nano", |t| {
+            t.care_time_deaths_nano.pop();
+        }),
+    ];
+    let mut checked = 0;
+    for (what, cut) in &shorten {
+        let mut r = run.clone();
+        let Counts::Run(t) = &mut r.counts else { panic!("a run's file holds a run") };
+        cut(t);
+        let mut c = compare.clone();
+        let Counts::Compare { tally, .. } = &mut c.counts else { panic!("a comparison's file holds one") };
+        cut(&mut tally.alts[0]);
+        for (kind, file) in [("run", r), ("compare", c)] {
+            let p = d.join(format!("{kind}-{what}.tally"));
+            std::fs::write(&p, file.to_bytes()).unwrap();
+            let err = refused(&[&p]);
+            assert!(err.contains("inconsistent: its counts do not fit"), "{kind} {what}: {err}");
+            checked += 1;
+        }
+    }
+    let mut c = compare.clone();
+    let Counts::Compare { tally, .. } = &mut c.counts else { panic!("a comparison's file holds one") };
+    tally.deaths_cross_nano2.pop();
+    let p = d.join("compare-deaths_cross_nano2.tally");
+    std::fs::write(&p, c.to_bytes()).unwrap();
+    assert!(refused(&[&p]).contains("inconsistent: its counts do not fit"));
+    assert_eq!(checked, 2 * shorten.len());
+}

@@ -277,6 +277,8 @@ fn add_to_hist(hist: &mut [u64], lo_ms: &mut [u16], hi_ms: &mut [u16], start: us
 /// Adds histogram `o` (counts, bin bounds) into `a`: bounds first, while the counts still say
 /// which bins were empty on each side.
 fn merge_hist(a: (&mut [u64], &mut [u16], &mut [u16]), o: (&[u64], &[u16], &[u16])) {
+    // Tallies of one model with the same histograms (tally files are checked before a merge).
+    debug_assert_eq!((a.0.len(), a.1.len(), a.2.len()), (o.0.len(), o.1.len(), o.2.len()));
     for i in 0..a.0.len() {
         if o.0[i] == 0 {
             continue;
@@ -390,6 +392,36 @@ impl Tally {
     pub fn hist_bounds_ms(&self, group: usize, step: usize) -> (&[u16], &[u16]) {
         let r = Self::hist_range(group, step);
         (self.hist_lo_ms.get(r.clone()).unwrap_or_default(), self.hist_hi_ms.get(r).unwrap_or_default())
+    }
+
+    /// The length of every vector the tally holds, its onward section's too: two tallies of one
+    /// model with the same histograms have the same, and a merge adds them element by element.
+    /// (A new vector in the tally goes here too, so a tally file that does not fit is refused.)
+    pub fn vector_lengths(&self) -> Vec<usize> {
+        let mut lengths = vec![
+            self.cells.len(),
+            self.hist.len(),
+            self.hist_lo_ms.len(),
+            self.hist_hi_ms.len(),
+            self.phase_sum_mmin.len(),
+            self.phase_n.len(),
+            self.failures.len(),
+            self.outcomes.len(),
+            self.group_casualties.len(),
+            self.asset_busy_mmin.len(),
+            self.sorties.len(),
+            self.table_busy_mmin.len(),
+            self.operations.len(),
+            self.deaths.len(),
+            self.preventable_by_step_nano.len(),
+            self.death_time_bins.len(),
+            self.care_time_casualties.len(),
+            self.care_time_deaths_nano.len(),
+        ];
+        if let Some(o) = &self.onward {
+            lengths.extend([o.hist.len(), o.hist_lo_ms.len(), o.hist_hi_ms.len()]);
+        }
+        lengths
     }
 
     /// How many cells (`group * 3 + step`, as `cells`) have a histogram: the first ones.
