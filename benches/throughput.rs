@@ -79,7 +79,7 @@ fn levers(c: &mut Criterion) {
     group.bench_function("default levers, default precision, all cores", |b| {
         b.iter(|| {
             let (l, skipped) = levers::levers_of(&study, &base, true).expect("levers");
-            let (r, _, _) = levers::weigh(&study, &base, l, skipped, objective, &opts, &|_| {}).expect("weigh");
+            let r = levers::weigh(&study, &base, l, skipped, objective, &opts, &|_| {}).expect("weigh");
             black_box(r.trials)
         })
     });

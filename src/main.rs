@@ -622,7 +622,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             report::decide::check_outputs(&outputs.paths(), "levers")?;
             let opts = sim.options();
-            let (result, _, _) = decide_run(sim.threads, &opts, |progress| {
+            let result = decide_run(sim.threads, &opts, |progress| {
                 casevac::decide::levers::weigh(&study, &base, levers, skipped, objective, &opts, progress)
             })?;
             let chart = || report::charts::render(&report::decide::tornado(&result));
@@ -648,7 +648,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             report::decide::check_outputs(&outputs.paths(), "sweep")?;
             let opts = sim.options();
-            let (result, _) = decide_run(sim.threads, &opts, |progress| {
+            let result = decide_run(sim.threads, &opts, |progress| {
                 casevac::decide::sweep::sweep(&study, &base, &axes, &opts, progress)
             })?;
             let chart = || report::charts::render(&report::decide::sweep_chart(&result));

@@ -48,8 +48,7 @@ fn a_lever_that_cannot_matter_has_effect_exactly_zero() {
     let (s, m) = study(&text);
     let (levers, _) = levers_of(&s, &m, false).unwrap();
     assert_eq!(levers.len(), 1);
-    let (r, _, _) =
-        weigh(&s, &m, levers, Vec::new(), Objective::Step(Step::Resuscitation), &fixed(200, 3), &|_| {}).unwrap();
+    let r = weigh(&s, &m, levers, Vec::new(), Objective::Step(Step::Resuscitation), &fixed(200, 3), &|_| {}).unwrap();
     for d in &r.levers[0].steps {
         assert_eq!(d.difference, Some(0.0), "{:?}", d.step);
         assert_eq!(d.paired_half_width, Some(0.0), "{:?}", d.step);
@@ -138,7 +137,7 @@ fn prevention_removes_the_expected_share_of_incidents_and_leaves_the_rest_unchan
 fn a_sweep_of_the_trained_share_follows_its_closed_form_and_rises_with_it() {
     let (s, m) = study(&first_aid_scenario(""));
     let axis: Axis = "zone.z.first_aider_share=0..1:6".parse().unwrap();
-    let (r, _) = sweep(&s, &m, &[axis], &fixed(200, 5), &|_| {}).unwrap();
+    let r = sweep(&s, &m, &[axis], &fixed(200, 5), &|_| {}).unwrap();
     let mut last = -1.0;
     for p in &r.points {
         let share: f64 = p.values[0].parse().unwrap();
@@ -252,8 +251,7 @@ fn the_lever_ranking_holds_under_another_seed_where_intervals_do_not_overlap() {
     let opts = |seed| RunOptions { trials: 1000, seed, half_width_share: Some(0.01), max_trials: 64_000 };
     let ranked = |seed| {
         let (levers, skipped) = levers_of(&s, &m, true).unwrap();
-        let (r, _, _) =
-            weigh(&s, &m, levers, skipped, Objective::Step(Step::Resuscitation), &opts(seed), &|_| {}).unwrap();
+        let r = weigh(&s, &m, levers, skipped, Objective::Step(Step::Resuscitation), &opts(seed), &|_| {}).unwrap();
         r.levers
             .iter()
             .map(|l| (l.lever.name.clone(), l.steps[1].ci95_low.unwrap(), l.steps[1].ci95_high.unwrap()))
@@ -368,13 +366,13 @@ fn a_sweep_says_from_which_value_a_target_is_met() {
     let text = first_aid_scenario("").replace("period_days = 5", "period_days = 5\ntargets_pct = { first_aid = 50 }");
     let (s, m) = study(&text);
     let rising: Axis = "zone.z.first_aider_share=0..1:6".parse().unwrap();
-    let (r, _) = sweep(&s, &m, &[rising], &fixed(200, 5), &|_| {}).unwrap();
+    let r = sweep(&s, &m, &[rising], &fixed(200, 5), &|_| {}).unwrap();
     let t = r.targets.iter().find(|t| t.step == Step::FirstAid).unwrap();
     // Compliance is the share itself: 0.6 and above meet 50%, 0.4 and below do not.
     assert_eq!(t.met_at, ["0.6", "0.8", "1.0"]);
     assert_eq!(t.boundary.as_deref(), Some("≥ 0.6"));
     let falling: Axis = "zone.z.first_aider_share=1,0.8,0.6,0.4".parse().unwrap();
-    let (r, _) = sweep(&s, &m, &[falling], &fixed(200, 5), &|_| {}).unwrap();
+    let r = sweep(&s, &m, &[falling], &fixed(200, 5), &|_| {}).unwrap();
     let t = r.targets.iter().find(|t| t.step == Step::FirstAid).unwrap();
     assert_eq!(t.boundary.as_deref(), Some("≥ 0.6"), "the boundary reads by value, not by sweep order");
     assert_eq!(t.surely_met_at, ["1", "0.8", "0.6"]);

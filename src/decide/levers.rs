@@ -458,7 +458,7 @@ pub fn weigh(
     objective: Objective,
     opts: &RunOptions,
     progress: &(dyn Fn(u64) + Sync),
-) -> Result<(LeversResult, Comparison, Vec<Model>), super::BadVariants> {
+) -> Result<LeversResult, super::BadVariants> {
     let variants: Vec<(String, Vec<Override>)> =
         levers.iter().map(|l| (format!("lever '{}'", l.name), l.overrides.clone())).collect();
     let models = study.models(&variants)?;
@@ -493,7 +493,7 @@ pub fn weigh(
         levers: results,
         skipped,
     };
-    Ok((result, comparison, models))
+    Ok(result)
 }
 
 /// Best first by the objective's point estimate; a lever with no estimate goes last; ties keep

@@ -149,7 +149,7 @@ pub fn sweep(
     axes: &[Axis],
     opts: &RunOptions,
     progress: &(dyn Fn(u64) + Sync),
-) -> Result<(SweepResult, Comparison), super::BadVariants> {
+) -> Result<SweepResult, super::BadVariants> {
     let sets = points(axes);
     let label = |p: &[Override]| p.iter().map(|o| o.to_string()).collect::<Vec<_>>().join(", ");
     let variants: Vec<(String, Vec<Override>)> =
@@ -179,7 +179,7 @@ pub fn sweep(
         points: pts,
         targets,
     };
-    Ok((result, comparison))
+    Ok(result)
 }
 
 fn met(p: &Point, s: usize, target: f64) -> (bool, bool) {
