@@ -95,6 +95,14 @@ fn minute_after(t: f64, midnight: f64) -> f64 {
     if m < 0.0 { m + MIN_PER_DAY } else { m }
 }
 
+/// The entry for calendar day `day` (a whole number, as `fast_floor` gives it) of a table of
+/// `len` days (at least one): a day before the first takes the first, a day past the table its
+/// last. Every table by calendar day reads it so, so they agree on which day a time falls in.
+#[inline]
+pub fn day_entry(day: f64, len: usize) -> usize {
+    (day.max(0.0) as usize).min(len - 1)
+}
+
 /// Local daylight, in minutes after midnight: the same every day, or computed day by day.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Daylight {
@@ -128,7 +136,7 @@ impl Daylight {
                 dusk_min: self.dusk_min,
             };
         }
-        self.days[(day.max(0.0) as usize).min(self.days.len() - 1)]
+        self.days[day_entry(day, self.days.len())]
     }
 
     /// Whether `t` falls between sunrise and sunset.

@@ -4,7 +4,7 @@ use super::streams::{Purpose, combine};
 use super::{Casualty, Engine, Incident, NEVER};
 use crate::dist::unit;
 use crate::geo::Point;
-use crate::model::{MAX_CASUALTIES_PER_INCIDENT, MIN_PER_DAY, Model, fast_floor};
+use crate::model::{MAX_CASUALTIES_PER_INCIDENT, MIN_PER_DAY, Model, day_entry, fast_floor};
 use crate::stats::tally::{PHASES, Phase, round_half_up};
 
 /// Scheduled incidents are numbered apart from the zone's random ones, so adding an attack to
@@ -33,8 +33,9 @@ pub(super) struct ArrivalDay {
 }
 
 /// Each zone's [`ArrivalDay`] for every day of the daylight table (one, for fixed times; a day
-/// past the table takes its last, as [`crate::model::Daylight::on`] does): worked out once per
-/// model rather than for every arrival, each by the same operations.
+/// past the table takes its last, read with `day_entry` as [`crate::model::Daylight::on`]
+/// reads it): worked out once per model rather than for every arrival, each by the same
+/// operations.
 pub(super) fn arrival_days(m: &Model) -> Vec<Vec<ArrivalDay>> {
     let days = m.daylight.days.len().max(1);
     m.zones
@@ -82,7 +83,7 @@ impl Engine<'_> {
                 // follows from s alone and only the split within it reads that day's times.
                 let table = &self.arrival_days[z];
                 let ArrivalDay { rise, set, day_rate, night_rate, at_rise, at_set } =
-                    table[(day.max(0.0) as usize).min(table.len() - 1)];
+                    table[day_entry(day, table.len())];
                 let within = if r < at_rise {
                     r / night_rate
                 } else if r < at_set {
