@@ -157,7 +157,7 @@ impl Counts {
     fn fits(&self, models: &[Model]) -> bool {
         let shape = |t: &Tally, m: &Model| {
             let e = Tally::new(m);
-            t.zones == e.zones && t.onward.is_some() == e.onward.is_some() && t.vector_lengths() == e.vector_lengths()
+            t.zones == e.zones && t.vector_lengths() == e.vector_lengths()
         };
         match (self, models) {
             (Counts::Run(t), [m]) => shape(t, m),
