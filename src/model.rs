@@ -450,6 +450,53 @@ pub struct Zone {
     pub prevented_share: f64,
 }
 
+impl Zone {
+    /// Whether the two zones generate the same incidents and casualties: every field that
+    /// generation reads is equal. The rest act once an incident is reported (ground access,
+    /// flight clearance) or only name the zone to a planner or a lever. The fields are listed
+    /// in full, so a new one must be placed on one side or the other.
+    pub fn generates_like(&self, o: &Zone) -> bool {
+        let Zone {
+            id,
+            name: _,
+            area,
+            incidents_per_day,
+            scheduled_min,
+            night_share,
+            casualties,
+            casualties_mean: _,
+            severity_cum,
+            severity: _,
+            surgery_share,
+            first_aider_share,
+            first_aid_min,
+            first_aiders,
+            first_aid_each_min,
+            first_aid_tiers,
+            report_min,
+            access: _,
+            clearance: _,
+            route: _,
+            prevented_share,
+        } = self;
+        *id == o.id
+            && *area == o.area
+            && *incidents_per_day == o.incidents_per_day
+            && *scheduled_min == o.scheduled_min
+            && *night_share == o.night_share
+            && *casualties == o.casualties
+            && *severity_cum == o.severity_cum
+            && *surgery_share == o.surgery_share
+            && *first_aider_share == o.first_aider_share
+            && *first_aid_min == o.first_aid_min
+            && *first_aiders == o.first_aiders
+            && *first_aid_each_min == o.first_aid_each_min
+            && *first_aid_tiers == o.first_aid_tiers
+            && *report_min == o.report_min
+            && *prevented_share == o.prevented_share
+    }
+}
+
 /// Host-nation flight clearance: requested with each evacuation request, answered after a
 /// delay, granted or denied; [day, night] by the time it is asked.
 #[derive(Debug, Clone, PartialEq)]

@@ -122,11 +122,17 @@ pub struct Generated {
 }
 
 /// Whether two models generate the same incidents and casualties for every seed and trial:
-/// incidents depend only on the zones (their ids, places, rates and casualties), the daylight
-/// that splits their rates by day and night, and the period. Assets, facilities and dispatch
-/// do not enter.
+/// incidents depend only on the zones (their ids, places, rates and casualties, as
+/// [`crate::model::Zone::generates_like`] compares them), the daylight that splits their rates by day and
+/// night, and the period. Assets, facilities and dispatch do not enter, nor do a zone's ground
+/// access and flight clearance: they act once an incident is reported, and an incident adopted
+/// from another model takes its own zone's ([`Engine::trial_from`]).
 pub fn generates_alike(a: &Model, b: &Model) -> bool {
-    a.zones == b.zones && a.daylight == b.daylight && a.warmup_min == b.warmup_min && a.period_min == b.period_min
+    a.zones.len() == b.zones.len()
+        && a.zones.iter().zip(&b.zones).all(|(x, y)| x.generates_like(y))
+        && a.daylight == b.daylight
+        && a.warmup_min == b.warmup_min
+        && a.period_min == b.period_min
 }
 
 /// A reusable simulator for one model; make one per thread.
@@ -348,6 +354,11 @@ impl<'m> Engine<'m> {
         self.reset(seed, trial, false);
         self.incidents.extend_from_slice(&from.incidents);
         self.casualties.extend_from_slice(&from.casualties);
+        // Generation copies the zone's access into each incident; the generating model's may
+        // differ from this one's.
+        for inc in &mut self.incidents {
+            inc.access = self.model.zones[usize::from(inc.zone)].access;
+        }
         self.adopt_incidents();
         self.run_events(tally, None);
         self.record(tally);
@@ -618,6 +629,7 @@ impl<'m> Engine<'m> {
 mod tests {
     use super::*;
     use crate::coverage::{mission_bounds, zone_at};
+    use crate::dist::Dist;
     use crate::model::ClockOrigin;
     use std::path::Path;
 
@@ -673,26 +685,54 @@ mod tests {
                 crate::model::Dispatch::BestArrival => crate::model::Dispatch::FirstIdle,
                 crate::model::Dispatch::FirstIdle => crate::model::Dispatch::BestArrival,
             };
+            // Ground access and flight clearance act after generation: an adopted incident must
+            // take the alternative's own.
+            let mut roads = base.clone();
+            for z in &mut roads.zones {
+                z.access.speed_factor *= 0.5;
+                z.access.road_factor *= 1.3;
+                z.access.escort_required = !z.access.escort_required;
+            }
+            roads.zones[0].access.air_only = !roads.zones[0].access.air_only;
+            let mut cleared = base.clone();
+            for z in &mut cleared.zones {
+                z.clearance = Some(crate::model::Clearance {
+                    delay_min: [Dist::Fixed(40.0), Dist::Fixed(90.0)],
+                    denial: [0.2, 0.5],
+                    retry_min: Some(Dist::Fixed(60.0)),
+                });
+            }
+            // (Clearance holds back aircraft only.)
+            let flies = base.assets.iter().any(|a| a.flies());
             let mut generated = Generated::default();
             let mut keeper = Engine::new(&base);
-            let mut scratch = Tally::new(&base);
-            for alt in [more, moved, other_policy] {
+            for (alt, changes_trials) in
+                [(more, false), (moved, false), (other_policy, false), (roads, true), (cleared, flies)]
+            {
                 assert!(generates_alike(&base, &alt), "{name}");
                 let (mut shared, mut own) = (Engine::new(&alt), Engine::new(&alt));
-                let (mut a, mut b) = (Tally::new(&alt), Tally::new(&alt));
+                let (mut a, mut b, mut kept) = (Tally::new(&alt), Tally::new(&alt), Tally::new(&base));
                 for trial in 0..120 {
-                    keeper.trial_keeping(5, trial, &mut scratch, &mut generated);
+                    keeper.trial_keeping(5, trial, &mut kept, &mut generated);
                     shared.trial_from(5, trial, &mut a, &generated);
                     own.trial(5, trial, &mut b);
                 }
                 assert!(a.casualties > 0, "{name}");
                 assert!(a == b, "{name}");
+                // The change reaches the trials: they are not the base's own.
+                if changes_trials {
+                    assert!(a.cells != kept.cells, "{name}");
+                }
             }
             let mut zone = base.clone();
             zone.zones[0].first_aider_share /= 2.0;
+            let mut prevented = base.clone();
+            prevented.zones[0].prevented_share = 0.5;
             let mut longer = base.clone();
             longer.period_min += MIN_PER_DAY;
-            assert!(!generates_alike(&base, &zone) && !generates_alike(&base, &longer), "{name}");
+            for other in [zone, prevented, longer] {
+                assert!(!generates_alike(&base, &other), "{name}");
+            }
         }
     }
 
