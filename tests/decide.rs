@@ -50,8 +50,8 @@ fn a_lever_that_cannot_matter_has_effect_exactly_zero() {
     assert_eq!(levers.len(), 1);
     let r = weigh(&s, &m, levers, Vec::new(), Objective::Step(Step::Resuscitation), &fixed(200, 3), &|_| {}).unwrap();
     for d in &r.levers[0].steps {
-        assert_eq!(d.difference, Some(0.0), "{:?}", d.step);
-        assert_eq!(d.paired_half_width, Some(0.0), "{:?}", d.step);
+        assert_eq!(d.figures.difference, Some(0.0), "{:?}", d.step);
+        assert_eq!(d.figures.paired_half_width, Some(0.0), "{:?}", d.step);
     }
     let lives = r.levers[0].lives_saved.as_ref().unwrap();
     assert_eq!((lives.per_trial, lives.ci95_low, lives.ci95_high), (0.0, Some(0.0), Some(0.0)));
@@ -254,7 +254,9 @@ fn the_lever_ranking_holds_under_another_seed_where_intervals_do_not_overlap() {
         let r = weigh(&s, &m, levers, skipped, Objective::Step(Step::Resuscitation), &opts(seed), &|_| {}).unwrap();
         r.levers
             .iter()
-            .map(|l| (l.lever.name.clone(), l.steps[1].ci95_low.unwrap(), l.steps[1].ci95_high.unwrap()))
+            .map(|l| {
+                (l.lever.name.clone(), l.steps[1].figures.ci95_low.unwrap(), l.steps[1].figures.ci95_high.unwrap())
+            })
             .collect::<Vec<_>>()
     };
     let (a, b) = (ranked(1), ranked(2));

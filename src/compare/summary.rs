@@ -22,6 +22,25 @@ pub struct StepDiff {
     pub step: Step,
     pub base_threshold_min: f64,
     pub alt_threshold_min: f64,
+    #[serde(flatten)]
+    pub figures: PairedFigures,
+}
+
+/// The paired difference in the onward milestone, as a step's.
+#[derive(Debug, Clone, Serialize)]
+pub struct OnwardDiff {
+    /// Whom it counts, in words, with the base's deadline.
+    pub milestone: String,
+    pub base_deadline_min: f64,
+    pub alt_deadline_min: f64,
+    #[serde(flatten)]
+    pub figures: PairedFigures,
+}
+
+/// The paired figures of a difference, for a step or for the onward milestone alike (all
+/// `None` by default: nothing to compare).
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct PairedFigures {
     pub base: Option<f64>,
     pub alt: Option<f64>,
     pub difference: Option<f64>,
@@ -38,63 +57,28 @@ pub struct StepDiff {
     pub alt_median_min: Option<f64>,
 }
 
-/// The paired difference in the onward milestone, as a step's.
-#[derive(Debug, Clone, Serialize)]
-pub struct OnwardDiff {
-    /// Whom it counts, in words, with the base's deadline.
-    pub milestone: String,
-    pub base_deadline_min: f64,
-    pub alt_deadline_min: f64,
-    pub base: Option<f64>,
-    pub alt: Option<f64>,
-    pub difference: Option<f64>,
-    pub ci95_low: Option<f64>,
-    pub ci95_high: Option<f64>,
-    pub paired_half_width: Option<f64>,
-    pub independent_half_width: Option<f64>,
-    pub verdict: Option<Verdict>,
-    pub base_median_min: Option<f64>,
-    pub alt_median_min: Option<f64>,
-}
-
-/// The paired figures a difference row shows, for a step or for the onward milestone alike.
-#[derive(Debug, Clone, Copy)]
-pub struct PairedFigures {
-    pub base: Option<f64>,
-    pub alt: Option<f64>,
-    pub difference: Option<f64>,
-    pub ci95_low: Option<f64>,
-    pub ci95_high: Option<f64>,
-    pub paired_half_width: Option<f64>,
-    pub independent_half_width: Option<f64>,
-    pub verdict: Option<Verdict>,
-    pub base_median_min: Option<f64>,
-    pub alt_median_min: Option<f64>,
-}
-
-/// Both difference types give their row's figures the same way.
-macro_rules! paired_figures {
-    ($t:ty) => {
-        impl $t {
-            pub fn figures(&self) -> PairedFigures {
-                PairedFigures {
-                    base: self.base,
-                    alt: self.alt,
-                    difference: self.difference,
-                    ci95_low: self.ci95_low,
-                    ci95_high: self.ci95_high,
-                    paired_half_width: self.paired_half_width,
-                    independent_half_width: self.independent_half_width,
-                    verdict: self.verdict,
-                    base_median_min: self.base_median_min,
-                    alt_median_min: self.alt_median_min,
-                }
-            }
+impl PairedFigures {
+    fn new(d: &Difference, base_median_min: Option<f64>, alt_median_min: Option<f64>) -> PairedFigures {
+        let interval = d.difference.zip(d.half_width);
+        PairedFigures {
+            base: d.base,
+            alt: d.alt,
+            difference: d.difference,
+            ci95_low: interval.map(|(x, h)| x - h),
+            ci95_high: interval.map(|(x, h)| x + h),
+            paired_half_width: d.half_width,
+            independent_half_width: d.independent_half_width,
+            variance_reduction: d
+                .half_width
+                .zip(d.independent_half_width)
+                .filter(|&(p, _)| p > 0.0)
+                .map(|(p, i)| (i / p).powi(2)),
+            verdict: Verdict::of(d),
+            base_median_min,
+            alt_median_min,
         }
-    };
+    }
 }
-paired_figures!(StepDiff);
-paired_figures!(OnwardDiff);
 
 #[derive(Debug, Clone, Serialize)]
 pub struct GroupDiff {
@@ -162,26 +146,11 @@ pub struct Comparison {
 }
 
 fn step_diff(d: &Difference, s: usize, b: &StepResult, a: &StepResult) -> StepDiff {
-    let interval = d.difference.zip(d.half_width);
     StepDiff {
         step: STEPS[s],
         base_threshold_min: b.threshold_min,
         alt_threshold_min: a.threshold_min,
-        base: d.base,
-        alt: d.alt,
-        difference: d.difference,
-        ci95_low: interval.map(|(x, h)| x - h),
-        ci95_high: interval.map(|(x, h)| x + h),
-        paired_half_width: d.half_width,
-        independent_half_width: d.independent_half_width,
-        variance_reduction: d
-            .half_width
-            .zip(d.independent_half_width)
-            .filter(|&(p, _)| p > 0.0)
-            .map(|(p, i)| (i / p).powi(2)),
-        verdict: Verdict::of(d),
-        base_median_min: b.median_min,
-        alt_median_min: a.median_min,
+        figures: PairedFigures::new(d, b.median_min, a.median_min),
     }
 }
 
@@ -228,23 +197,11 @@ impl Comparison {
                     casualty_mismatch_trials: tally.casualty_mismatch_trials[k],
                     steps: diffs(Groups::ALL, &sb.steps, &sa.steps),
                     onward: tally.onward_difference(k).zip(sb.onward.as_ref().zip(sa.onward.as_ref())).map(
-                        |(d, (b, a))| {
-                            let interval = d.difference.zip(d.half_width);
-                            OnwardDiff {
-                                milestone: b.milestone.clone(),
-                                base_deadline_min: b.deadline_min,
-                                alt_deadline_min: a.deadline_min,
-                                base: d.base,
-                                alt: d.alt,
-                                difference: d.difference,
-                                ci95_low: interval.map(|(x, h)| x - h),
-                                ci95_high: interval.map(|(x, h)| x + h),
-                                paired_half_width: d.half_width,
-                                independent_half_width: d.independent_half_width,
-                                verdict: Verdict::of(&d),
-                                base_median_min: b.median_min,
-                                alt_median_min: a.median_min,
-                            }
+                        |(d, (b, a))| OnwardDiff {
+                            milestone: b.milestone.clone(),
+                            base_deadline_min: b.deadline_min,
+                            alt_deadline_min: a.deadline_min,
+                            figures: PairedFigures::new(&d, b.median_min, a.median_min),
                         },
                     ),
                     by_severity: (0..3)

@@ -500,8 +500,8 @@ pub fn weigh(
 /// the levers' order.
 fn rank(results: &mut [LeverResult], objective: Objective) {
     let value = |r: &LeverResult| match objective {
-        Objective::Step(s) => r.steps[s as usize].difference,
-        Objective::Onward => r.onward.as_ref().and_then(|o| o.difference),
+        Objective::Step(s) => r.steps[s as usize].figures.difference,
+        Objective::Onward => r.onward.as_ref().and_then(|o| o.figures.difference),
         Objective::LivesSaved => r.lives_saved.as_ref().map(|l| l.per_trial),
     };
     results.sort_by(|a, b| match (value(a), value(b)) {

@@ -154,10 +154,10 @@ impl Objective {
         match self {
             Objective::Step(s) => {
                 let d = &alt.steps[s as usize];
-                (d.difference, d.paired_half_width)
+                (d.figures.difference, d.figures.paired_half_width)
             }
             Objective::Onward => match &alt.onward {
-                Some(o) => (o.difference, o.paired_half_width),
+                Some(o) => (o.figures.difference, o.figures.paired_half_width),
                 None => (None, None),
             },
             Objective::LivesSaved => match &alt.lives_saved {

@@ -18,7 +18,7 @@ pub(super) fn letter(i: usize) -> char {
 }
 
 fn headline_row(o: &mut String, title: &str, d: &StepDiff) {
-    let _ = writeln!(o, "  {title:<28}{}", headline_figures(&d.figures()));
+    let _ = writeln!(o, "  {title:<28}{}", headline_figures(&d.figures));
 }
 
 /// A headline row's figures after its label: both shares, the difference, its interval, the verdict.
@@ -53,7 +53,7 @@ fn group_rows(
         row_label(o, "  ", &g.group, w);
         for (k, d) in g.steps.iter().enumerate() {
             let counted = scopes.is_none_or(|sc| sc[k].categories.contains(&g.group.as_str()));
-            let cell = match (d.difference, d.ci95_low.zip(d.ci95_high)) {
+            let cell = match (d.figures.difference, d.figures.ci95_low.zip(d.figures.ci95_high)) {
                 _ if !counted => "not counted".to_string(),
                 (Some(x), Some((l, h))) => format!("{} {}", Points(x), PointsInterval(l, h)),
                 (Some(x), None) => Points(x).to_string(),
@@ -122,7 +122,7 @@ fn alternative(o: &mut String, c: &Comparison, k: usize, a: &AltResult, width: u
             "onward to Level 3 (deadline changed)".to_string()
         };
         row_label(o, "  ", &title, 28);
-        let _ = writeln!(o, "{}", headline_figures(&d.figures()));
+        let _ = writeln!(o, "{}", headline_figures(&d.figures));
     }
     wrap(
         o,
@@ -156,33 +156,27 @@ fn alternative(o: &mut String, c: &Comparison, k: usize, a: &AltResult, width: u
         );
         wrap(o, &format!("  {:<28}", ""), &text, width);
     }
-    if let Some(d) = a.steps.iter().rev().find(|d| d.paired_half_width.is_some_and(|h| h > 0.0)) {
+    if let Some(d) = a.steps.iter().rev().find(|d| d.figures.paired_half_width.is_some_and(|h| h > 0.0)) {
+        let f = &d.figures;
         let text = format!(
             "pairing: {} ±{:.2} pts; two independent runs: ±{:.2} pts{}",
             d.step.label(),
-            d.paired_half_width.unwrap_or(0.0) * 100.0,
-            d.independent_half_width.unwrap_or(0.0) * 100.0,
-            d.variance_reduction.map_or(String::new(), |v| format!(" ({v:.1}x the trials)"))
+            f.paired_half_width.unwrap_or(0.0) * 100.0,
+            f.independent_half_width.unwrap_or(0.0) * 100.0,
+            f.variance_reduction.map_or(String::new(), |v| format!(" ({v:.1}x the trials)"))
         );
         wrap(o, "  ", &text, width);
     }
     // A variant in which nobody needed the step has no time to it: "-", not "beyond 48 h".
-    let median = |share: Option<f64>, m: Option<f64>| {
-        share.map_or(S.missing().to_string(), |_| super::fmt::Quantile(m).to_string())
+    let both = |f: &PairedFigures| {
+        let median = |share: Option<f64>, m: Option<f64>| {
+            share.map_or(S.missing().to_string(), |_| super::fmt::Quantile(m).to_string())
+        };
+        format!("{} -> {}", median(f.base, f.base_median_min), median(f.alt, f.alt_median_min))
     };
-    let mut medians: Vec<String> = a
-        .steps
-        .iter()
-        .map(|d| {
-            format!("{} {} -> {}", d.step.label(), median(d.base, d.base_median_min), median(d.alt, d.alt_median_min))
-        })
-        .collect();
+    let mut medians: Vec<String> = a.steps.iter().map(|d| format!("{} {}", d.step.label(), both(&d.figures))).collect();
     if let Some(d) = &a.onward {
-        medians.push(format!(
-            "onward (from surgery) {} -> {}",
-            median(d.base, d.base_median_min),
-            median(d.alt, d.alt_median_min)
-        ));
+        medians.push(format!("onward (from surgery) {}", both(&d.figures)));
     }
     wrap(o, "  median minutes: ", &medians.join(", "), width);
     if a.casualty_mismatch_trials == 0 {
@@ -273,12 +267,12 @@ pub fn to_csv(c: &Comparison) -> anyhow::Result<Vec<u8>> {
         for (kind, groups) in kinds {
             for g in groups {
                 for d in &g.steps {
-                    w.write_record(csv_record([&a.variant.label, kind, &g.group, d.step.label()], &d.figures()))?;
+                    w.write_record(csv_record([&a.variant.label, kind, &g.group, d.step.label()], &d.figures))?;
                 }
             }
         }
         if let Some(d) = &a.onward {
-            w.write_record(csv_record([&a.variant.label, "all", "all", "onward to level 3"], &d.figures()))?;
+            w.write_record(csv_record([&a.variant.label, "all", "all", "onward to level 3"], &d.figures))?;
         }
     }
     w.into_inner().context("cannot finish the CSV")

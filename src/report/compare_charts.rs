@@ -183,7 +183,7 @@ impl DifferenceChart<'_> {
     /// and one row for the others.
     fn rows(&self) -> Vec<(String, DiffRow<'_>)> {
         let several = self.comparison.alternatives.len() > 1;
-        let abs = |d: &StepDiff| d.difference.map(f64::abs);
+        let abs = |d: &StepDiff| d.figures.difference.map(f64::abs);
         let mut rows = Vec::new();
         for (k, a) in self.comparison.alternatives.iter().enumerate() {
             let prefix = if several { format!("{} − A: ", letter(k + 1)) } else { String::new() };
@@ -210,13 +210,13 @@ impl DifferenceChart<'_> {
 /// An x range in points holding zero and every interval of one step of `diffs`, with room
 /// for the values' labels, which go on the side away from zero: `plot_px` is the plot's width.
 fn points_range(diffs: &[&StepDiff], plot_px: f64) -> std::ops::Range<f64> {
-    let values = diffs.iter().flat_map(|d| [d.difference, d.ci95_low, d.ci95_high]).flatten();
+    let values = diffs.iter().flat_map(|d| [d.figures.difference, d.figures.ci95_low, d.figures.ci95_high]).flatten();
     let (lo, hi) = values.fold((0.0f64, 0.0f64), |(l, h), v| (l.min(v * 100.0), h.max(v * 100.0)));
     // At least a point either side, so a column of zeros still shows a scale.
     let (lo, hi) = (lo.min(-1.0), hi.max(1.0));
     let label_px = |used: bool| if used { LABEL_PX } else { 10.0 };
-    let left = label_px(diffs.iter().any(|d| d.difference.is_some_and(|x| x < 0.0)));
-    let right = label_px(diffs.iter().any(|d| d.difference.is_some_and(|x| x >= 0.0)));
+    let left = label_px(diffs.iter().any(|d| d.figures.difference.is_some_and(|x| x < 0.0)));
+    let right = label_px(diffs.iter().any(|d| d.figures.difference.is_some_and(|x| x >= 0.0)));
     let units_per_px = (hi - lo) / (plot_px - left - right).max(plot_px * 0.3);
     (lo - left * units_per_px)..(hi + right * units_per_px)
 }
@@ -347,11 +347,11 @@ impl DifferenceChart<'_> {
         d: &StepDiff,
         x: &std::ops::Range<f64>,
     ) -> DrawResult {
-        let Some(diff) = d.difference else {
+        let Some(diff) = d.figures.difference else {
             return grey_note(chart, "no casualty needed it".to_string(), y, x);
         };
-        let colour = verdict_colour(d.verdict);
-        let (lo, hi) = d.ci95_low.zip(d.ci95_high).map_or((diff, diff), |(l, h)| (l, h));
+        let colour = verdict_colour(d.figures.verdict);
+        let (lo, hi) = d.figures.ci95_low.zip(d.figures.ci95_high).map_or((diff, diff), |(l, h)| (l, h));
         let (lo, hi, v) = (lo * 100.0, hi * 100.0, diff * 100.0);
         chart.draw_series([PathElement::new(vec![(lo, y), (hi, y)], colour.stroke_width(3))]).map_err(err)?;
         for end in [lo, hi] {

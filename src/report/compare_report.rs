@@ -21,7 +21,8 @@ const S: Style = Style::Typeset;
 /// One sentence per step: the answer a planner reads first.
 fn answer(d: &StepDiff) -> String {
     let title = step_title(d.step, d.base_threshold_min);
-    match (d.base, d.alt, d.difference, d.ci95_low.zip(d.ci95_high), d.verdict) {
+    let f = &d.figures;
+    match (f.base, f.alt, f.difference, f.ci95_low.zip(f.ci95_high), f.verdict) {
         (Some(b), Some(a), Some(x), Some((l, h)), Some(v)) => {
             let moves = match v {
                 Verdict::Better => "rises",
@@ -43,7 +44,7 @@ fn group_table(o: &mut String, title: &str, groups: &[GroupDiff]) {
     for g in groups {
         let _ = write!(o, "<tr><td>{}</td>", Esc(&g.group));
         for d in &g.steps {
-            let cell = match (d.difference, d.ci95_low.zip(d.ci95_high)) {
+            let cell = match (d.figures.difference, d.figures.ci95_low.zip(d.figures.ci95_high)) {
                 (Some(x), Some((l, h))) => format!("<b>{}</b> <small>{}</small>", Points(x), PointsInterval(l, h)),
                 (Some(x), None) => Points(x).to_string(),
                 _ => S.missing().to_string(),
@@ -83,10 +84,10 @@ fn answer_part(o: &mut String, c: &Comparison, k: usize, a: &AltResult) {
     }
     o.push_str("</ul><table><tr><th>step</th><th>base</th><th>alternative</th><th>difference</th><th>95% interval</th><th>verdict</th><th>interval of two independent runs</th></tr>");
     for d in &a.steps {
-        difference_row(o, &step_title(d.step, d.base_threshold_min), &d.figures());
+        difference_row(o, &step_title(d.step, d.base_threshold_min), &d.figures);
     }
     if let Some(d) = &a.onward {
-        difference_row(o, &Esc(&d.milestone).to_string(), &d.figures());
+        difference_row(o, &Esc(&d.milestone).to_string(), &d.figures);
     }
     let same = if a.casualty_mismatch_trials == 0 {
         "Both scenarios simulated the same casualties in every trial.".to_string()

@@ -5,7 +5,7 @@ use super::decide_charts::{Bar, Curve, RowBars, SweepChart, effect_colour};
 use super::fmt::{Count, Pct, Points};
 use super::html::{Esc, STYLE};
 use super::{OutputPaths, files, step_title, write_atomic};
-use crate::compare::StepDiff;
+use crate::compare::PairedFigures;
 use crate::decide::Objective;
 use crate::decide::levers::LeversResult;
 use crate::decide::place::{PlaceResult, SeveralResult, Standing};
@@ -32,12 +32,8 @@ pub fn shell_word(s: &str) -> String {
 }
 
 /// "+3.1 ±0.8" in points, or "-" where there is nothing to compare.
-fn effect(d: &StepDiff) -> String {
-    effect_of(d.difference, d.paired_half_width)
-}
-
-fn effect_of(difference: Option<f64>, half_width: Option<f64>) -> String {
-    match (difference, half_width) {
+fn effect(f: Option<&PairedFigures>) -> String {
+    match (f.and_then(|f| f.difference), f.and_then(|f| f.paired_half_width)) {
         (Some(x), Some(h)) => format!("{} ±{:.1}", Points(x).to_string().trim_end_matches(" pts"), h * 100.0),
         (Some(x), None) => Points(x).to_string().trim_end_matches(" pts").to_string(),
         _ => "-".into(),
@@ -55,7 +51,7 @@ fn base_line(r: &LeversResult) -> String {
         .collect();
     // Every lever is paired with the same base, so any lever's onward row holds its share.
     if let Some(on) = r.levers.iter().find_map(|l| l.onward.as_ref()) {
-        parts.push(format!("onward {}", on.base.map_or("-".to_string(), |c| Pct(c).to_string())));
+        parts.push(format!("onward {}", on.figures.base.map_or("-".to_string(), |c| Pct(c).to_string())));
     }
     if let Some(d) = deaths {
         parts.push(format!("{d:.2} expected deaths per trial"));
@@ -129,13 +125,12 @@ pub fn levers_table(r: &LeversResult) -> String {
             "{:>4}  {:<name_w$}{:>w$}{:>resus_w$}{:>w$}",
             l.rank,
             cut(&l.lever.name, name_w - 1),
-            effect(&l.steps[0]),
-            effect(&l.steps[1]),
-            effect(&l.steps[2]),
+            effect(Some(&l.steps[0].figures)),
+            effect(Some(&l.steps[1].figures)),
+            effect(Some(&l.steps[2].figures)),
         );
         if onward {
-            let d = l.onward.as_ref();
-            let _ = write!(row, "{:>w$}", effect_of(d.and_then(|d| d.difference), d.and_then(|d| d.paired_half_width)));
+            let _ = write!(row, "{:>w$}", effect(l.onward.as_ref().map(|d| &d.figures)));
         }
         let _ = writeln!(o, "{row}{:>15}", lives(&l.lives_saved));
     }
@@ -207,18 +202,16 @@ pub fn levers_csv(r: &LeversResult) -> anyhow::Result<Vec<u8>> {
             l.lever.cost_unit.clone().unwrap_or_default(),
             l.lever.set.join("; "),
         ];
+        // Blank where the lever has no such figures (an onward column it does not model).
+        let figures = |f: Option<&PairedFigures>| {
+            let f = f.copied().unwrap_or_default();
+            [p(f.base), p(f.alt), p(f.difference), p(f.ci95_low), p(f.ci95_high)]
+        };
         for d in &l.steps {
-            row.extend([p(d.base), p(d.alt), p(d.difference), p(d.ci95_low), p(d.ci95_high)]);
+            row.extend(figures(Some(&d.figures)));
         }
         if onward {
-            let d = l.onward.as_ref();
-            row.extend([
-                p(d.and_then(|d| d.base)),
-                p(d.and_then(|d| d.alt)),
-                p(d.and_then(|d| d.difference)),
-                p(d.and_then(|d| d.ci95_low)),
-                p(d.and_then(|d| d.ci95_high)),
-            ]);
+            row.extend(figures(l.onward.as_ref().map(|d| &d.figures)));
         }
         let ls = l.lives_saved.as_ref();
         row.extend([v(ls.map(|x| x.per_trial)), v(ls.and_then(|x| x.ci95_low)), v(ls.and_then(|x| x.ci95_high))]);
@@ -227,37 +220,25 @@ pub fn levers_csv(r: &LeversResult) -> anyhow::Result<Vec<u8>> {
     w.into_inner().context("cannot finish the CSV")
 }
 
+/// A difference and its interval as a bar in percentage points; none without a difference.
+fn points_bar(f: &PairedFigures) -> Option<Bar> {
+    f.difference.map(|x| {
+        let interval = f.ci95_low.zip(f.ci95_high).map(|(a, b)| (a * 100.0, b * 100.0));
+        Bar { value: x * 100.0, interval, colour: effect_colour(x, interval) }
+    })
+}
+
 /// The tornado: one row per lever in rank order, one panel per step (and lives saved).
 pub fn tornado(r: &LeversResult) -> RowBars {
     let rows = r.levers.iter().map(|l| format!("{}. {}", l.rank, l.lever.name)).collect();
     let mut panels: Vec<(String, String, Vec<Option<Bar>>)> = (0..3)
         .map(|s| {
-            let bars = r
-                .levers
-                .iter()
-                .map(|l| {
-                    let d = &l.steps[s];
-                    d.difference.map(|x| {
-                        let interval = d.ci95_low.zip(d.ci95_high).map(|(a, b)| (a * 100.0, b * 100.0));
-                        Bar { value: x * 100.0, interval, colour: effect_colour(x, interval) }
-                    })
-                })
-                .collect();
+            let bars = r.levers.iter().map(|l| points_bar(&l.steps[s].figures)).collect();
             (step_title(STEPS[s], r.base[s].threshold_min), "change, percentage points".to_string(), bars)
         })
         .collect();
     if let Some(label) = r.levers.iter().find_map(|l| l.onward.as_ref()).map(|d| d.milestone.clone()) {
-        let bars = r
-            .levers
-            .iter()
-            .map(|l| {
-                let d = l.onward.as_ref()?;
-                d.difference.map(|x| {
-                    let interval = d.ci95_low.zip(d.ci95_high).map(|(a, b)| (a * 100.0, b * 100.0));
-                    Bar { value: x * 100.0, interval, colour: effect_colour(x, interval) }
-                })
-            })
-            .collect();
+        let bars = r.levers.iter().map(|l| points_bar(&l.onward.as_ref()?.figures)).collect();
         panels.push((label, "change, percentage points".to_string(), bars));
     }
     if r.levers.iter().any(|l| l.lives_saved.is_some()) {
@@ -331,9 +312,9 @@ pub fn levers_html(r: &LeversResult, png: &[u8]) -> String {
             "<tr><td class=n>{}</td><td>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td><small>{}</small></td></tr>",
             l.rank,
             Esc(&l.lever.name),
-            Esc(effect(&l.steps[0])),
-            Esc(effect(&l.steps[1])),
-            Esc(effect(&l.steps[2])),
+            Esc(effect(Some(&l.steps[0].figures))),
+            Esc(effect(Some(&l.steps[1].figures))),
+            Esc(effect(Some(&l.steps[2].figures))),
             Esc(lives(&l.lives_saved)),
             l.lever
                 .set
