@@ -435,7 +435,9 @@ pub struct FacilityResult {
 }
 
 /// Minutes after midnight as `HH:MM`, as the scenario file writes a time of day.
-fn clock(min: f64) -> String {
+/// Minutes after midnight as "hh:mm", to the nearest minute: every output states a time of
+/// day alike.
+pub(crate) fn clock(min: f64) -> String {
     let m = min.round() as u64;
     format!("{:02}:{:02}", m / 60, m % 60)
 }

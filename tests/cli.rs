@@ -723,3 +723,30 @@ fn a_step_nobody_needs_shows_no_time_rather_than_beyond_48_hours() {
     let medians = stdout.lines().find(|l| l.trim_start().starts_with("median minutes:")).unwrap();
     assert!(medians.ends_with("surgery - -> -"), "{medians}");
 }
+
+/// Sunrise and sunset read the same in `validate`, the JSON and the HTML report: one rounding
+/// to the minute (the Sahel's January sunrise falls past the half minute, where truncating
+/// and rounding part).
+#[test]
+fn every_output_states_the_same_daylight() {
+    let dir = tempfile::tempdir().unwrap();
+    let (json, report) = (dir.path().join("run.json"), dir.path().join("report"));
+    let out = casevac(&[
+        "run",
+        SAHEL,
+        "-q",
+        "-n",
+        "20",
+        "--json",
+        json.to_str().unwrap(),
+        "--report",
+        report.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    let (rise, set) = (v["scenario"]["sunrise"].as_str().unwrap(), v["scenario"]["sunset"].as_str().unwrap());
+    let validate = text(&casevac(&["validate", SAHEL]).stdout);
+    assert!(validate.contains(&format!("daylight {rise} to {set}")), "{rise}-{set} in\n{validate}");
+    let html = std::fs::read_to_string(report.join("report.html")).unwrap();
+    assert!(html.contains(&format!("daylight {rise}–{set}")), "{rise}-{set} in the report");
+}

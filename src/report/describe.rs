@@ -47,14 +47,12 @@ pub fn describe(m: &Model) -> String {
         m.zones.iter().map(|z| (z.incidents_per_day * days + z.scheduled_min.len() as f64) * z.casualties_mean).sum();
     let _ = writeln!(
         o,
-        "about {:.2} casualties a day expected, {:.0} per {}-day trial; daylight {:02}:{:02} to {:02}:{:02}",
+        "about {:.2} casualties a day expected, {:.0} per {}-day trial; daylight {} to {}",
         per_trial / days,
         per_trial,
         super::fmt::Num(days),
-        (m.daylight.sunrise_min / 60.0) as u32,
-        (m.daylight.sunrise_min % 60.0) as u32,
-        (m.daylight.sunset_min / 60.0) as u32,
-        (m.daylight.sunset_min % 60.0) as u32
+        crate::summary::clock(m.daylight.sunrise_min),
+        crate::summary::clock(m.daylight.sunset_min)
     );
     // Said only where modelled, so a scenario without it keeps its description.
     if let Some(on) = &m.onward {

@@ -5,7 +5,7 @@ use crate::coverage::{MEDIAN_CAP_MIN, PhaseMedians};
 use crate::model::{AssetKind, ClockOrigin, Dispatch, Model, SEVERITIES};
 use crate::report::fmt::{Count, Interval, Label, Maybe, Pct, Quantile, Style};
 use crate::report::{minutes_label, step_title};
-use crate::summary::{GroupResult, StepScope, Summary};
+use crate::summary::{GroupResult, StepScope, Summary, clock};
 use base64::Engine as _;
 use std::fmt::{self, Display, Write};
 
@@ -488,7 +488,6 @@ fn utilisation_table(s: &Summary, busiest: Option<&crate::coverage::BusiestDay>)
 fn assumptions(o: &mut String, m: &Model, s: &Summary) {
     let sc = &s.scenario;
     let dl = &m.daylight;
-    let hm = |t: f64| format!("{:02}:{:02}", (t / 60.0) as u32, (t % 60.0) as u32);
     let _ = write!(
         o,
         "<section id=assumptions><h2>Assumptions</h2><p>Period {} days per trial{}, casualties followed {} h after it; clock from {}; deadlines {}, {}, {}; daylight {}–{}; dispatch: {}.</p>",
@@ -503,8 +502,8 @@ fn assumptions(o: &mut String, m: &Model, s: &Summary) {
         minutes_label(m.thresholds_min[0]),
         minutes_label(m.thresholds_min[1]),
         minutes_label(m.thresholds_min[2]),
-        hm(dl.sunrise_min),
-        hm(dl.sunset_min),
+        clock(dl.sunrise_min),
+        clock(dl.sunset_min),
         match m.dispatch {
             Dispatch::FirstIdle => "the idle unit that can reach the casualty first",
             Dispatch::BestArrival => "the unit that will reach the casualty first, waiting for it if it is busy",
