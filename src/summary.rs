@@ -259,7 +259,9 @@ impl Precision {
     /// `target` and `achieved` are half-widths as shares (0.005 is ±0.5 points).
     pub fn new(target: f64, achieved: f64, max_trials: u64) -> Precision {
         Precision {
-            target_points: target * 100.0,
+            // To 13 significant digits, so the target reads back as the planner gave it in
+            // points: 0.0001 / 100 * 100 is 0.00009999999999999999 in floating point.
+            target_points: format!("{:.12e}", target * 100.0).parse().unwrap_or(target * 100.0),
             achieved_points: achieved * 100.0,
             precision_met: achieved <= target,
             max_trials,

@@ -634,6 +634,10 @@ fn precision_not_met_is_said_on_stderr_even_when_quiet_and_recorded_in_the_json(
     ]);
     assert_eq!(v["run"]["precision"]["precision_met"], false);
     assert!(stderr.contains("warning: --precision 0.01 not met"), "{stderr}");
+    // A small target reads back as given, not as its floating-point round trip through a share.
+    let (v, stderr) = json(&["run", SAHEL, "-n", "20", "--precision", "0.0001", "--max-trials", "20"]);
+    assert_eq!(v["run"]["precision"]["target_points"], 0.0001);
+    assert!(stderr.contains("warning: --precision 0.0001 not met"), "{stderr}");
 }
 
 #[test]
