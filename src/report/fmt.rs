@@ -237,8 +237,16 @@ pub struct PointsInterval(pub f64, pub f64);
 
 impl Display for PointsInterval {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
-        pad(f, &format!("[{}, {}]", signed_points(self.0, 1), signed_points(self.1, 1)))
+        pad(f, &format!("[{}, {}]", bound_points(self.0), bound_points(self.1)))
     }
+}
+
+/// An interval's bound in signed points, keeping its sign where it rounds to zero: a bound a
+/// hair below zero reads `-0.0` and one a hair above `+0.0`, so `[-0.0, +0.5]` (zero inside, no
+/// detectable change) and `[+0.0, +0.5]` (zero outside, better) read apart. A bound within
+/// floating-point noise of zero (1e-12 of a share) is zero: `+0.0`.
+fn bound_points(x: f64) -> String {
+    if x.abs() < 1e-12 { "+0.0".to_string() } else { format!("{:+.1}", x * 100.0) }
 }
 
 #[cfg(test)]
@@ -308,6 +316,10 @@ mod tests {
         assert_eq!(PointsInterval(0.084, 0.098).to_string(), "[+8.4, +9.8]");
         assert_eq!(PointsInterval(-0.0, 0.0).to_string(), "[+0.0, +0.0]");
         assert_eq!(PointsInterval(-1e-17, 0.0004).to_string(), "[+0.0, +0.0]");
+        // A bound just either side of zero keeps its side: the verdicts differ.
+        assert_eq!(PointsInterval(-0.00008, 0.005).to_string(), "[-0.0, +0.5]");
+        assert_eq!(PointsInterval(0.00004, 0.005).to_string(), "[+0.0, +0.5]");
+        assert_eq!(PointsInterval(-0.031, -0.00004).to_string(), "[-3.1, -0.0]");
         assert_eq!(Points(-0.0004).to_string(), "+0.0 pts");
     }
 }
