@@ -351,7 +351,7 @@ fn cases() -> Vec<(String, String, Expect)> {
         c(
             "circle_and_polygon",
             edit("radius_km = 30", "radius_km = 30\npolygon = [[0, 0.5], [0, 0.9], [0.4, 0.9]]"),
-            Bad(&["needs either centre and radius_km, or polygon"]),
+            Bad(&["gives both a circle (centre, radius_km) and a polygon", "keep one shape"]),
         ),
         c("no_shape", shape(""), Bad(&["needs either centre and radius_km, or polygon"])),
         c("radius_without_centre", shape("radius_km = 30"), Bad(&["needs either"])),
@@ -359,7 +359,11 @@ fn cases() -> Vec<(String, String, Expect)> {
         c("polygon_valid", polygon(&square), Ok),
         c("polygon_closed_ring", polygon(&closed), Ok),
         c("polygon_traced_twice", polygon(&twice), Bad(&["cross or touch", "list each point once"])),
-        c("polygon_figure_of_eight", polygon(&[(0.0, 0.5), (0.4, 0.9), (0.4, 0.5), (0.0, 0.9)]), Bad(&["no area"])),
+        c(
+            "polygon_figure_of_eight",
+            polygon(&[(0.0, 0.5), (0.4, 0.9), (0.4, 0.5), (0.0, 0.9)]),
+            Bad(&["no area: the edge from point 1 to 2 and the edge from point 3 to 4 cross", "without crossing"]),
+        ),
         c(
             "polygon_self_intersecting",
             polygon(&[(0.0, 0.5), (0.4, 0.9), (0.4, 0.5), (0.1, 0.95), (0.0, 0.9)]),

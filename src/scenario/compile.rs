@@ -964,11 +964,17 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
                     if a.fill_ratio() < 0.01
                         || matches!(a, Area::Polygon { inside: None, .. }) && check_ring(&pts).is_ok()
                     {
-                        ctx.err(
-                            Some(p.span()),
-                            format!("zone '{id}': polygon has (almost) no area"),
-                            "check the vertices: they may be collinear or repeated",
-                        );
+                        // A figure of eight's lobes cancel: say where the outline crosses itself,
+                        // which is the mistake to mend, beside the area it leaves.
+                        let (why, hint) = match check_ring(&pts) {
+                            Ok(_) => (String::new(), "check the vertices: they may be collinear or repeated"),
+                            Err(why) => (
+                                format!(": {why}"),
+                                "list each point once, in order around the area, without crossing; \
+                                 the vertices may also be collinear",
+                            ),
+                        };
+                        ctx.err(Some(p.span()), format!("zone '{id}': polygon has (almost) no area{why}"), hint);
                         a
                     } else {
                         match check_ring(&pts) {
@@ -985,6 +991,14 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
                         }
                     }
                 }
+            }
+            (_, _, Some(p)) => {
+                ctx.err(
+                    Some(p.span()),
+                    format!("zone '{id}' gives both a circle (centre, radius_km) and a polygon"),
+                    "keep one shape: centre = { lat = 16.3, lon = -0.05 } with radius_km = 40, or polygon = [[lat, lon], ...]",
+                );
+                Area::Circle { centre: Point::new(0.0, 0.0), radius_km: 0.0 }
             }
             _ => {
                 ctx.err(
