@@ -586,7 +586,7 @@ impl Chart for PhasesChart<'_> {
         let n = rows.len() as f64;
         let (plot, legend) = root.split_horizontally(root.dim_in_pixel().0 - 175);
         let labels: Vec<&str> = rows.iter().map(|(z, _)| z.as_str()).collect();
-        let caption = ("Where the minutes go (mean per evacuated casualty)", 20);
+        let caption = ("Where the minutes go (mean minutes, over those who reached each phase)", 20);
         let x_label = |v: &f64| format!("{v:.0}");
         let mut chart = row_chart(&plot, caption, note.as_deref(), 0.0..x_max, ("minutes", &x_label), &labels)?;
         for (r, (_, minutes)) in rows.iter().enumerate() {

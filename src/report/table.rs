@@ -310,7 +310,7 @@ pub fn render_in(s: &Summary, width: usize) -> String {
     group_table(&mut o, "by time of wounding", &s.by_time_of_day, None, width);
 
     let _ = writeln!(o);
-    wrap(&mut o, "", "where the minutes go (mean minutes per evacuated casualty)", width);
+    wrap(&mut o, "", "where the minutes go (mean minutes, over the casualties who reached each phase)", width);
     let heads = ["report", "wait", "approve", "launch", "to scn", "on scn", "to fac", "handovr", "theatre"];
     let zones = s.phases_by_zone.iter().map(|z| z.zone.as_str()).chain(["all zones"]);
     let w = label_width(zones, 9, 2 + heads.len() * PHASE, width);
