@@ -754,3 +754,31 @@ fn every_output_states_the_same_daylight() {
     let html = std::fs::read_to_string(report.join("report.html")).unwrap();
     assert!(html.contains(&format!("daylight {rise}–{set}")), "{rise}-{set} in the report");
 }
+
+/// A comparison's CSV names its group kinds and steps as a run's does, so a spreadsheet that
+/// reads one reads the other.
+#[test]
+fn a_comparison_csv_names_groups_and_steps_as_a_run_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = "scenarios/east-highlands.toml";
+    let (run, cmp) = (dir.path().join("run"), dir.path().join("cmp"));
+    let out = casevac(&["run", scenario, "-q", "-n", "20", "--csv", run.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let set = "onward.post_op_min=30";
+    let out = casevac(&["compare", scenario, "--set-alt", set, "-q", "-n", "20", "--csv", cmp.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let kinds_and_steps = |path: PathBuf| {
+        let mut r = csv::Reader::from_path(path).unwrap();
+        let h = r.headers().unwrap().clone();
+        let (kind, step) =
+            (h.iter().position(|x| x == "group_kind").unwrap(), h.iter().position(|x| x == "step").unwrap());
+        let mut pairs: Vec<(String, String)> =
+            r.records().map(|x| x.unwrap()).map(|x| (x[kind].to_string(), x[step].to_string())).collect();
+        pairs.sort();
+        pairs.dedup();
+        pairs
+    };
+    let from_run = kinds_and_steps(run.join("compliance.csv"));
+    assert!(from_run.contains(&("all".into(), "onward_to_level3".into())), "{from_run:?}");
+    assert_eq!(kinds_and_steps(cmp.join("comparison.csv")), from_run);
+}

@@ -262,17 +262,18 @@ pub fn to_csv(c: &Comparison) -> anyhow::Result<Vec<u8>> {
             ("all", std::slice::from_ref(&headline)),
             ("severity", &a.by_severity[..]),
             ("zone", &a.by_zone[..]),
-            ("time_of_wounding", &a.by_time_of_day[..]),
+            ("time_of_day", &a.by_time_of_day[..]),
         ];
         for (kind, groups) in kinds {
             for g in groups {
                 for d in &g.steps {
-                    w.write_record(csv_record([&a.variant.label, kind, &g.group, d.step.label()], &d.figures))?;
+                    let step = d.step.label().replace(' ', "_");
+                    w.write_record(csv_record([&a.variant.label, kind, &g.group, &step], &d.figures))?;
                 }
             }
         }
         if let Some(d) = &a.onward {
-            w.write_record(csv_record([&a.variant.label, "all", "all", "onward to level 3"], &d.figures))?;
+            w.write_record(csv_record([&a.variant.label, "all", "all", "onward_to_level3"], &d.figures))?;
         }
     }
     w.into_inner().context("cannot finish the CSV")
