@@ -450,6 +450,15 @@ pub struct Zone {
     pub prevented_share: f64,
 }
 
+impl Model {
+    /// Whether every incident is scheduled (no zone has a rate): a trial is then one event,
+    /// such as a single attack, not a sample of a rate, and no figure is scaled to a longer
+    /// period of operations.
+    pub fn scheduled_only(&self) -> bool {
+        self.zones.iter().all(|z| z.incidents_per_day <= 0.0)
+    }
+}
+
 impl Zone {
     /// Whether the two zones generate the same incidents and casualties: every field that
     /// generation reads is equal. The rest act once an incident is reported (ground access,

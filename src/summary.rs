@@ -51,8 +51,9 @@ pub struct DeathsResult {
     pub per_trial: f64,
     pub ci95_low: f64,
     pub ci95_high: f64,
-    /// The same per 30 days of operations.
-    pub per_30_days: f64,
+    /// The same per 30 days of operations; none where every incident is scheduled
+    /// ([`Model::scheduled_only`]): one attack is not a rate.
+    pub per_30_days: Option<f64>,
     /// Share of the expected deaths that care at doctrinal times would have avoided.
     pub preventable_share: Option<f64>,
     pub preventable_per_trial: f64,
@@ -152,7 +153,7 @@ fn deaths(model: &Model, tally: &Tally) -> Option<DeathsResult> {
         per_trial: mean,
         ci95_low: (mean - hw).max(0.0),
         ci95_high: mean + hw,
-        per_30_days: mean * 30.0 * MIN_PER_DAY / model.period_min,
+        per_30_days: (!model.scheduled_only()).then(|| mean * 30.0 * MIN_PER_DAY / model.period_min),
         preventable_share: share(all.preventable_nano, all.expected_nano[0]),
         preventable_per_trial: per_trial(all.preventable_nano),
         sensitivity: Sensitivity {

@@ -407,10 +407,11 @@ fn every_file_of_a_comparison_is_checked_before_any_runs() {
 
 #[test]
 fn validate_counts_scheduled_incidents_in_the_expected_casualties() {
-    // One attack of 25-35 casualties (mean 30) in a 2-day period, and no random incidents.
+    // One attack of 25-35 casualties (mean 30) in a 2-day period, and no random incidents: a
+    // trial's count, not a daily rate.
     let out = casevac(&["validate", "scenarios/masscal-camp-attack.toml"]);
     let stdout = text(&out.stdout);
-    assert!(stdout.contains("about 15.00 casualties a day expected, 30 per 2-day trial"), "{stdout}");
+    assert!(stdout.contains("scheduled incidents only: 30 per 2-day trial"), "{stdout}");
 }
 
 #[test]
@@ -781,4 +782,34 @@ fn a_comparison_csv_names_groups_and_steps_as_a_run_csv() {
     let from_run = kinds_and_steps(run.join("compliance.csv"));
     assert!(from_run.contains(&("all".into(), "onward_to_level3".into())), "{from_run:?}");
     assert_eq!(kinds_and_steps(cmp.join("comparison.csv")), from_run);
+}
+
+/// A scenario whose incidents are all scheduled (one attack) is one event a trial, not a rate:
+/// nothing is scaled to 30 days or a year. A scenario with rates still is.
+#[test]
+fn a_single_scheduled_attack_is_not_scaled_to_a_rate() {
+    let masscal = "scenarios/masscal-camp-attack.toml";
+    let out = casevac(&["run", masscal, "-n", "40"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("expected per 2-day trial") && !stdout.contains("per 30 days"), "{stdout}");
+    let json = |args: &[&str]| -> serde_json::Value {
+        let mut all = args.to_vec();
+        all.extend(["-q", "-n", "40", "--json", "-"]);
+        let out = casevac(&all);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    assert!(json(&["run", masscal])["deaths"]["per_30_days"].is_null());
+    let tables = "facility.camp_l2.operating_tables=3";
+    let c = json(&["compare", masscal, "--set-alt", tables]);
+    let lives = &c["alternatives"][0]["lives_saved"];
+    assert!(lives["per_trial"].is_number() && lives["per_year"].is_null(), "{lives}");
+    let out = casevac(&["compare", masscal, "--set-alt", tables, "-n", "40"]);
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("lives saved") && !stdout.contains("a year"), "{stdout}");
+    // The Sahel's incidents come at rates: its figures are scaled.
+    let c = json(&["compare", SAHEL, FST]);
+    assert!(c["alternatives"][0]["lives_saved"]["per_year"].is_number());
+    assert!(text(&casevac(&["validate", SAHEL]).stdout).contains("casualties a day expected"));
 }

@@ -128,7 +128,9 @@ pub struct LivesSavedResult {
     pub ci95_low: Option<f64>,
     pub ci95_high: Option<f64>,
     /// Per year of operations: 365 days / period_days × per trial.
-    pub per_year: f64,
+    /// None where every incident is scheduled ([`Model::scheduled_only`]): one attack is not
+    /// a rate to scale to a year.
+    pub per_year: Option<f64>,
     pub per_year_ci95_low: Option<f64>,
     pub per_year_ci95_high: Option<f64>,
     /// Per trial with the outcome model's parameters at the low and high ends of their ranges.
@@ -229,7 +231,8 @@ impl Comparison {
                     asset_utilisation: by_id(&sb.assets, &sa.assets, |x| &x.id, |x| Some(x.utilisation)),
                     table_utilisation: by_id(&sb.facilities, &sa.facilities, |x| &x.id, |x| x.table_utilisation),
                     lives_saved: tally.lives_saved(k, base, alt).map(|l| {
-                        let per_year = 365.0 * crate::model::MIN_PER_DAY / base.period_min;
+                        let per_year =
+                            (!base.scheduled_only()).then(|| 365.0 * crate::model::MIN_PER_DAY / base.period_min);
                         let lo = l.half_width.map(|h| l.per_trial - h);
                         let hi = l.half_width.map(|h| l.per_trial + h);
                         let d = Difference {
@@ -245,9 +248,9 @@ impl Comparison {
                             per_trial: l.per_trial,
                             ci95_low: lo,
                             ci95_high: hi,
-                            per_year: l.per_trial * per_year,
-                            per_year_ci95_low: lo.map(|x| x * per_year),
-                            per_year_ci95_high: hi.map(|x| x * per_year),
+                            per_year: per_year.map(|y| l.per_trial * y),
+                            per_year_ci95_low: lo.zip(per_year).map(|(x, y)| x * y),
+                            per_year_ci95_high: hi.zip(per_year).map(|(x, y)| x * y),
                             per_trial_low_params: l.low_params,
                             per_trial_high_params: l.high_params,
                             verdict: Verdict::of(&d),

@@ -135,17 +135,19 @@ fn alternative(o: &mut String, c: &Comparison, k: usize, a: &AltResult, width: u
     if let Some(l) = &a.lives_saved {
         // Small effects keep two significant figures, so 0.007 and 0.014 do not both read 0.01.
         let trial = decimals(&[l.per_trial, l.per_trial_low_params, l.per_trial_high_params], 2);
-        let year = decimals(&[l.per_year], 1);
+
         let interval = |lo: Option<f64>, hi: Option<f64>, digits: usize| {
             lo.zip(hi)
                 .map_or(String::new(), |(lo, hi)| format!(" (95% CI {} to {})", fixed(lo, digits), fixed(hi, digits)))
         };
+        let year = l.per_year.map_or(String::new(), |y| {
+            let digits = decimals(&[y], 1);
+            format!(", {} a year{}", fixed(y, digits), interval(l.per_year_ci95_low, l.per_year_ci95_high, digits))
+        });
         let text = format!(
-            "{} a trial{}, {} a year{}: {}",
+            "{} a trial{}{year}: {}",
             fixed(l.per_trial, trial),
             interval(l.ci95_low, l.ci95_high, trial),
-            fixed(l.per_year, year),
-            interval(l.per_year_ci95_low, l.per_year_ci95_high, year),
             l.verdict.map_or(S.missing(), |v| v.label())
         );
         wrap(o, &format!("  {:<28}", "lives saved (modelled)"), &text, width);

@@ -109,12 +109,14 @@ fn answer_part(o: &mut String, c: &Comparison, k: usize, a: &AltResult) {
         };
         let _ = write!(
             o,
-            "<p class=answer><b>Lives saved: {:.2} per trial{}, {:.1} per year of operations{}</b>; {:.2} and \
+            "<p class=answer><b>Lives saved: {:.2} per trial{}{}</b>; {:.2} and \
              {:.2} per trial with the outcome parameters giving the fewest and the most deaths. {}.</p>",
             l.per_trial,
             interval(l.ci95_low, l.ci95_high, 2),
-            l.per_year,
-            interval(l.per_year_ci95_low, l.per_year_ci95_high, 1),
+            l.per_year.map_or(String::new(), |y| format!(
+                ", {y:.1} per year of operations{}",
+                interval(l.per_year_ci95_low, l.per_year_ci95_high, 1)
+            )),
             l.per_trial_low_params,
             l.per_trial_high_params,
             Esc(l.note)

@@ -45,10 +45,15 @@ pub fn describe(m: &Model) -> String {
     let days = m.period_min / 1440.0;
     let per_trial: f64 =
         m.zones.iter().map(|z| (z.incidents_per_day * days + z.scheduled_min.len() as f64) * z.casualties_mean).sum();
+    // Scheduled incidents alone are one event per trial, not a daily rate.
+    let a_day = if m.scheduled_only() {
+        "scheduled incidents only: ".to_string()
+    } else {
+        format!("about {:.2} casualties a day expected, ", per_trial / days)
+    };
     let _ = writeln!(
         o,
-        "about {:.2} casualties a day expected, {:.0} per {}-day trial; daylight {} to {}",
-        per_trial / days,
+        "{a_day}{:.0} per {}-day trial; daylight {} to {}",
         per_trial,
         super::fmt::Num(days),
         crate::summary::clock(m.daylight.sunrise_min),

@@ -341,10 +341,9 @@ fn deaths(o: &mut String, d: &crate::summary::DeathsResult) {
         d.ci95_low,
         d.ci95_high,
         // Over a 30-day period the rate per 30 days is the rate per trial: said once.
-        if d.per_30_days == d.per_trial {
-            String::new()
-        } else {
-            format!("<tr><td>per 30 days</td><td class=n>{:.2}</td><td></td></tr>", d.per_30_days)
+        match d.per_30_days {
+            Some(p) if p != d.per_trial => format!("<tr><td>per 30 days</td><td class=n>{p:.2}</td><td></td></tr>"),
+            _ => String::new(),
         },
         d.sensitivity.low_per_trial,
         d.sensitivity.high_per_trial,

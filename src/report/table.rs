@@ -132,8 +132,8 @@ fn deaths(o: &mut String, d: &DeathsResult, period_days: f64, width: usize) {
         &{
             // A period of other than 30 days is also given per 30 days, so scenarios compare.
             let mut text = format!("{:.2} (95% CI {:.2}-{:.2})", d.per_trial, d.ci95_low, d.ci95_high);
-            if period_days != 30.0 {
-                text.push_str(&format!("; {:.2} per 30 days", d.per_30_days));
+            if let Some(p) = d.per_30_days.filter(|_| period_days != 30.0) {
+                text.push_str(&format!("; {p:.2} per 30 days"));
             }
             text
         },
