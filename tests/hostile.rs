@@ -474,6 +474,17 @@ fn cases() -> Vec<(String, String, Expect)> {
             edit(ZONE, "first_aider_share = -1"),
             Bad(&["first_aider_share = -1 is out of range"]),
         ),
+        c(
+            "first_aiders_none",
+            zone("first_aiders = 0"),
+            Bad(&["first_aiders is never 1 or more", "first_aider_share"]),
+        ),
+        c(
+            "first_aiders_below_a_half",
+            zone("first_aiders = { uniform = { min = 0, max = 0.4 } }"),
+            Bad(&["at most 0.4"]),
+        ),
+        c("first_aiders_some_none", zone("first_aiders = { uniform = { min = 0, max = 3 } }"), Ok),
         c("road_factor_below_one", zone("road_factor = 0.5"), Bad(&["1 to 10"])),
         c("ground_speed_factor_above_max", zone("ground_speed_factor = 3"), Bad(&["from 0.05 to 2"])),
         c(

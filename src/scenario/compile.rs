@@ -148,6 +148,29 @@ fn casualty_count(spec: &DistSpec) -> Result<(Dist, f64), String> {
     Ok((dist, mean))
 }
 
+/// How many trained first-aiders are on scene when there are any. Each draw is rounded and
+/// counted as at least one, so a count that is always below a half (`first_aiders = 0`) would
+/// silently become one: refused, since no first-aider on scene is `first_aider_share`'s to say.
+fn first_aiders(ctx: &mut Ctx, e: &ZoneEntry, id: &str) -> Dist {
+    if let Some(v) = &e.first_aiders {
+        let highest = match v.get_ref() {
+            DistSpec::Fixed(x) => *x,
+            DistSpec::Uniform { max, .. } | DistSpec::Triangular { max, .. } | DistSpec::Pert { max, .. } => *max,
+            DistSpec::Table { values, .. } => values.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+            DistSpec::Exponential { .. } | DistSpec::LogNormal { .. } => f64::INFINITY,
+        };
+        if highest < 0.5 {
+            ctx.err(
+                Some(v.span()),
+                format!("zone '{id}': first_aiders is never 1 or more (at most {highest}), and is counted as 1"),
+                "give how many trained first-aiders are on scene when there are any (1 or more); for \
+                 incidents without one, lower first_aider_share",
+            );
+        }
+    }
+    ctx.dist(&e.first_aiders, DistSpec::Fixed(1.0), "first_aiders")
+}
+
 /// The mean of round(X) for X with density proportional to `density` on [min, max], by the
 /// midpoint rule on 100,000 steps: within a few millionths of a casualty, well below what any
 /// report shows.
@@ -1121,7 +1144,7 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
             surgery_share: shares(&mut ctx, &e.surgery_share, "surgery_share"),
             first_aider_share: ctx.share(&e.first_aider_share, "first_aider_share"),
             first_aid_min: ctx.dist(&e.first_aid_min, DistSpec::Uniform { min: 1.0, max: 5.0 }, "first_aid_min"),
-            first_aiders: ctx.dist(&e.first_aiders, DistSpec::Fixed(1.0), "first_aiders"),
+            first_aiders: first_aiders(&mut ctx, e, &id),
             first_aid_each_min: ctx.dist(&e.first_aid_each_min, DistSpec::Fixed(3.0), "first_aid_each_min"),
             first_aid_tiers: first_aid_tiers(&mut ctx, e, &id),
             report_min: ctx.dist(&Some(e.report_delay_min.clone()), DistSpec::Fixed(0.0), "report_delay_min"),
