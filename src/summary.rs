@@ -38,7 +38,8 @@ pub struct Summary {
     pub outcomes: Vec<Count>,
     pub assets: Vec<AssetResult>,
     pub facilities: Vec<FacilityResult>,
-    /// Deaths of wounds from the outcome model; absent when the scenario turns it off.
+    /// Deaths of wounds from the outcome model; absent when the scenario turns it off, or when
+    /// no trial was run (a partial merge of empty shards).
     pub deaths: Option<DeathsResult>,
 }
 
@@ -121,6 +122,10 @@ const NANO: f64 = 1e9;
 
 fn deaths(model: &Model, tally: &Tally) -> Option<DeathsResult> {
     let om = model.outcomes.as_ref()?;
+    // No trial, no estimate (a partial merge of empty shards): absent, not zero deaths.
+    if tally.trials == 0 {
+        return None;
+    }
     let groups = tally.groups();
     let k = tally.trials.max(1) as f64;
     let per_trial = |nano: u128| nano as f64 / NANO / k;

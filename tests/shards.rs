@@ -263,6 +263,12 @@ fn merge_refuses_overlapping_and_missing_trials_unless_allowed_partial() {
     let full = d.join("full.json");
     ok(&["merge", s(&halves[1]), s(&halves[0]), "--allow-partial", "--json", s(&full), "-q"]);
     assert!(!text(&std::fs::read(&full).unwrap()).contains("partial"));
+
+    // More shards than trials leave some empty: merged alone, no trial was run, so there are
+    // no deaths to estimate (rather than an estimate of zero).
+    let empty = shard(d, &["run", SAHEL, "-n", "3"], 2, 10);
+    let stdout = ok(&["merge", s(&empty), "--allow-partial"]);
+    assert!(stdout.contains("cover 0 of 3 trials") && !stdout.contains("deaths of wounds"), "{stdout}");
 }
 
 #[test]
