@@ -153,7 +153,7 @@ fn keys_of_the_wrong_shape_are_explained() {
     let text = base();
     let e = error(&text, &["assets.unit.count=1"]);
     assert!(e.contains("unknown section `assets`") && e.contains("did you mean `asset`?"), "{e}");
-    assert!(e.contains("scenario, onward, site, facility, asset, zone"), "{e}");
+    assert!(e.contains("scenario, onward, outcomes, site, facility, asset, zone"), "{e}");
     let e = error(&text, &["asset.unit=3"]);
     assert!(e.contains("`asset.unit` names an entry, not a value") && e.contains("asset.ID.FIELD=VALUE"), "{e}");
     let e = error(&text, &["scenario=3"]);
@@ -377,4 +377,30 @@ proptest! {
     ) {
         never_panics(&base(), &format!("{key}={value}"));
     }
+}
+
+/// The deaths model's parameters take overrides too. A file without an `[outcomes]` table runs
+/// the model with its defaults, so the first override starts the table and later ones add to it.
+#[test]
+fn the_outcome_model_takes_overrides_with_or_without_its_table() {
+    let text = base();
+    assert!(common::model(&text).outcomes.is_some(), "on by default");
+    assert!(with(&text, &["outcomes.enabled=false"]).outcomes.is_none());
+    let sets = ["outcomes.first_aid_factor_high=0.95", "outcomes.first_aid_factor=0.8"];
+    let m = with(&text, &sets);
+    let p = &m.outcomes.as_ref().expect("still on").params;
+    assert_eq!(
+        (p[casevac::outcome::CENTRAL].first_aid_factor, p[casevac::outcome::HIGH].first_aid_factor),
+        (0.8, 0.95)
+    );
+    // The same change written into the file gives the same model.
+    let edited = format!("{text}\n[outcomes]\nfirst_aid_factor_high = 0.95\nfirst_aid_factor = 0.8\n");
+    assert_eq!(common::model(&edited).outcomes.unwrap().params, m.outcomes.unwrap().params);
+    // Where the file has the table, the override changes it in place.
+    assert!(with(&format!("{text}\n[outcomes]\nenabled = true\n"), &["outcomes.enabled=false"]).outcomes.is_none());
+    // Problems name the override.
+    let e = error(&text, &["outcomes.nosuch=1"]);
+    assert!(e.contains("--set outcomes.nosuch=1: unknown field `nosuch`"), "{e}");
+    let e = error(&text, &["outcomes=1"]);
+    assert!(e.contains("`outcomes` is a table, not a value") && e.contains("outcomes.enabled=false"), "{e}");
 }

@@ -15,7 +15,7 @@ use std::ops::Range;
 use toml_edit::{Document, InlineTable, Item, Key, Table, Value};
 
 /// The top-level sections of a scenario file.
-const SECTIONS: [&str; 6] = ["scenario", "onward", "site", "facility", "asset", "zone"];
+const SECTIONS: [&str; 7] = ["scenario", "onward", "outcomes", "site", "facility", "asset", "zone"];
 
 const FORM_HELP: &str = "write KEY=VALUE, for example asset.gao_mi8.count=3";
 const KEY_HELP: &str = "write a dotted key such as asset.gao_mi8.count, zone.kidal_camp.severity.t1 or \
@@ -323,18 +323,29 @@ fn plan(doc: &Document<String>, text: &str, o: &Override) -> Result<Splice, Why>
         ));
     }
     let root = doc.as_table();
-    // The single tables: [scenario], and [onward] where the file has one.
-    let (node, rest) = if section == "scenario" || section == "onward" {
+    // The single tables: [scenario], and [onward] and [outcomes] where the file has them.
+    let (node, rest) = if ["scenario", "onward", "outcomes"].contains(&section.as_str()) {
         if path.len() < 2 {
             return Err((
                 format!("`{section}` is a table, not a value"),
                 format!(
                     "name one of its fields: {section}.FIELD=VALUE, for example {}",
-                    if section == "scenario" { "scenario.period_days=60" } else { "onward.enabled=true" }
+                    match section.as_str() {
+                        "scenario" => "scenario.period_days=60",
+                        "onward" => "onward.enabled=true",
+                        _ => "outcomes.enabled=false",
+                    }
                 ),
             ));
         }
-        let Some(table) = root.get(section).and_then(Item::as_table) else {
+        let table = root.get(section).and_then(Item::as_table);
+        // Every field of the deaths model has a default, so a file without [outcomes] runs it
+        // as published: the override starts the table, at the end of the file.
+        if table.is_none() && section == "outcomes" {
+            let line = format!("{} = {}", dotted(&path[1..]), value.trim());
+            return Ok(Splice { at: text.len(), removed: 0, insert: format!("\n[outcomes]\n{line}\n") });
+        }
+        let Some(table) = table else {
             let help = if section == "onward" {
                 "add an [onward] table to the file (the format guide's \"[onward]\" section shows one); onward \
                  evacuation also needs a facility with level = \"level3\""
