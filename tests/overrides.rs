@@ -404,3 +404,17 @@ fn the_outcome_model_takes_overrides_with_or_without_its_table() {
     let e = error(&text, &["outcomes=1"]);
     assert!(e.contains("`outcomes` is a table, not a value") && e.contains("outcomes.enabled=false"), "{e}");
 }
+
+/// A valid file made invalid by an override: the problems sit at the file's lines, and each says
+/// that the file alone is valid and which overrides it follows from. A file with its own
+/// mistake gets no such note.
+#[test]
+fn problems_an_override_causes_elsewhere_in_the_file_name_it() {
+    let sahel = std::fs::read_to_string(SAHEL).unwrap();
+    let e = error(&sahel, &["facility.gao_l2.level=\"level1\""]);
+    assert!(e.contains("operating_tables has no effect"), "{e}");
+    assert!(e.contains("(the file alone is valid: this follows from --set facility.gao_l2.level=\"level1\")"), "{e}");
+    let broken = sahel.replace("operating_tables = 2", "operating_tables = -2");
+    let e = error(&broken, &["asset.gao_mi8.count=3"]);
+    assert!(e.contains("operating_tables") && !e.contains("the file alone is valid"), "{e}");
+}

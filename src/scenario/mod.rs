@@ -31,6 +31,15 @@ pub fn parse_with(text: &str, path: &str, overrides: &[Override]) -> Result<Mode
         Ok(_) => Err(fail(applied.problems.clone())),
         Err(found) => {
             let mut problems: Vec<Problem> = found.into_iter().map(|p| applied.map_back(p)).collect();
+            // A problem placed in the file that the file alone does not have follows from the
+            // overrides (a facility's level changed, say, which its other fields no longer
+            // fit): say so, or the planner hunts for a mistake the file does not hold.
+            if !overrides.is_empty() && compile_text(text).is_ok() {
+                let names: Vec<String> = overrides.iter().map(|o| format!("--set {o}")).collect();
+                for p in problems.iter_mut().filter(|p| p.source.is_none()) {
+                    p.help = format!("{} (the file alone is valid: this follows from {})", p.help, names.join(", "));
+                }
+            }
             problems.extend(applied.problems.iter().cloned());
             Err(fail(problems))
         }
