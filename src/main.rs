@@ -625,6 +625,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let result = decide_run(sim.threads, &opts, |progress| {
                 casevac::decide::levers::weigh(&study, &base, levers, skipped, objective, &opts, progress)
             })?;
+            warn_if_unmet(result.precision.as_ref());
             let chart = || report::charts::render(&report::decide::tornado(&result));
             let html = |png: &[u8]| report::decide::levers_html(&result, png);
             let written = report::decide::Written {
@@ -651,6 +652,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let result = decide_run(sim.threads, &opts, |progress| {
                 casevac::decide::sweep::sweep(&study, &base, &axes, &opts, progress)
             })?;
+            warn_if_unmet(result.precision.as_ref());
             let chart = || report::charts::render(&report::decide::sweep_chart(&result));
             let html = |png: &[u8]| report::decide::sweep_html(&result, png);
             let written = report::decide::Written {
@@ -895,20 +897,18 @@ fn coverage_map(pool: &rayon::ThreadPool, model: &Model, out: &Outputs, summary:
     (ReportMaps { load, reach, phase_medians }, meta)
 }
 
-/// What `--precision` asked for against what the run reached, with a warning on standard error
-/// (shown even with `-q`) when `--max-trials` stopped the run first.
-fn precision(opts: &RunOptions, widest: f64) -> Option<Precision> {
-    let p = Precision::new(opts.half_width_share?, widest, opts.max_trials);
-    if !p.precision_met {
+/// A warning on standard error (shown even with `-q`) when `--max-trials` stopped a run before
+/// its `--precision` target: said alike by every command that runs to a precision.
+fn warn_if_unmet(precision: Option<&Precision>) {
+    if let Some(p) = precision.filter(|p| !p.precision_met) {
         eprintln!(
             "warning: --precision {} not met: the widest headline interval is ±{:.2} points after {} trials \
              (--max-trials); raise --max-trials or ask for less precision",
             p.target_points,
             p.achieved_points,
-            Count(opts.max_trials)
+            Count(p.max_trials)
         );
     }
-    Some(p)
 }
 
 fn simulate(
@@ -932,7 +932,8 @@ fn simulate(
 
     let mut summary = Summary::new(model, &tally, opts.seed);
     summary.run.scenario_hash = Some(format!("{hash:016x}"));
-    summary.run.precision = precision(opts, casevac::run::widest_half_width(&tally));
+    summary.run.precision = Precision::of(opts, casevac::run::widest_half_width(&tally));
+    warn_if_unmet(summary.run.precision.as_ref());
     let notes = run_outputs(out, &pool, model, &tally, &summary, outputs)?;
     if !outputs.quiet && !outputs.json_to_stdout() {
         writeln!(
@@ -974,7 +975,8 @@ fn compare(
 
     let mut comparison = Comparison::new(base, alts, labels, &tally, opts.seed);
     comparison.run.scenario_hash = Some(format!("{hash:016x}"));
-    comparison.run.precision = precision(&opts, tally.widest_half_width());
+    comparison.run.precision = Precision::of(&opts, tally.widest_half_width());
+    warn_if_unmet(comparison.run.precision.as_ref());
     let notes = compare_outputs(out, &pool, base, alts, &comparison, outputs, opts.seed)?;
     if !outputs.quiet && !outputs.json_to_stdout() {
         let casualties = tally.base.casualties + tally.alts.iter().map(|t| t.casualties).sum::<u64>();

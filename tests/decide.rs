@@ -502,3 +502,57 @@ fn a_grid_placement_weighs_the_site_as_given_too() {
     assert_eq!(sites.len(), 10, "nine grid points and the site as given: {sites:?}");
     assert!(sites.contains(&"gao"));
 }
+
+#[test]
+fn levers_and_sweep_say_when_their_precision_is_not_met() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("s.toml"), first_aid_scenario("")).unwrap();
+    let json = |args: &[&str]| -> (serde_json::Value, String) {
+        let all = [args, &["--json", "-", "-q"]].concat();
+        let (code, out, err) = casevac(&all, dir.path());
+        assert_eq!(code, 0, "{err}");
+        (serde_json::from_str(&out).unwrap(), err)
+    };
+    // The widest headline difference's half-width, in points, as the JSON itself shows it.
+    let widest = |diffs: Vec<&serde_json::Value>| {
+        diffs.iter().filter_map(|d| d["paired_half_width"].as_f64()).fold(0.0, f64::max) * 100.0
+    };
+    let sweep = ["sweep", "s.toml", "zone.z.first_aider_share=0.2,0.4", "-n", "20"];
+    let levers = ["levers", "s.toml", "-n", "20"];
+    for (args, diffs) in [
+        (
+            &sweep[..],
+            (|v: &serde_json::Value| {
+                v["points"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .flat_map(|p| p["against_base"].as_array().unwrap())
+                    .cloned()
+                    .collect()
+            }) as fn(&serde_json::Value) -> Vec<serde_json::Value>,
+        ),
+        (&levers[..], |v: &serde_json::Value| {
+            v["levers"].as_array().unwrap().iter().flat_map(|l| l["steps"].as_array().unwrap()).cloned().collect()
+        }),
+    ] {
+        // 40 trials cannot reach ±0.1 points: the run stops at --max-trials and says so.
+        let (v, err) = json(&[args, &["--precision", "0.1", "--max-trials", "40"]].concat());
+        let p = &v["precision"];
+        assert_eq!(p["precision_met"], false, "{args:?}: {v}");
+        assert_eq!(p["target_points"], 0.1);
+        assert_eq!(p["max_trials"], 40);
+        assert_eq!(v["trials"], 40);
+        let widest = widest(diffs(&v).iter().collect());
+        assert!((p["achieved_points"].as_f64().unwrap() - widest).abs() < 1e-9, "{args:?}: {p} against {widest}");
+        assert!(err.contains("warning: --precision 0.1 not met"), "{args:?}: {err}");
+        assert!(err.contains(&format!("±{widest:.2} points after 40 trials")), "{args:?}: {err}");
+        // A target the first batch meets: met, and nothing said.
+        let (v, err) = json(&[args, &["--precision", "40"]].concat());
+        assert_eq!(v["precision"]["precision_met"], true, "{args:?}");
+        assert!(err.is_empty(), "{args:?}: {err}");
+        // With --precision 0 there is no target to report.
+        let (v, _) = json(&[args, &["--precision", "0"]].concat());
+        assert!(v["precision"].is_null(), "{args:?}");
+    }
+}

@@ -424,6 +424,8 @@ pub struct LeversResult {
     #[serde(flatten)]
     pub about: super::About,
     pub trials: u64,
+    /// The `--precision` target and what the run reached; null without one.
+    pub precision: Option<crate::summary::Precision>,
     pub objective: Objective,
     /// The length of a trial: lives saved are per trial.
     pub period_days: f64,
@@ -486,6 +488,7 @@ pub fn weigh(
     let result = LeversResult {
         about: super::About::of(study, base, opts.seed),
         trials: tally.base.trials,
+        precision: crate::summary::Precision::of(opts, tally.widest_half_width()),
         objective,
         period_days: base.period_min / crate::model::MIN_PER_DAY,
         base: comparison.base.summary.steps.clone(),

@@ -118,6 +118,8 @@ pub struct SweepResult {
     #[serde(flatten)]
     pub about: super::About,
     pub trials: u64,
+    /// The `--precision` target and what the run reached; null without one.
+    pub precision: Option<crate::summary::Precision>,
     pub axes: Vec<Axis>,
     /// Row-major over the axes: the last axis varies fastest.
     pub points: Vec<Point>,
@@ -175,6 +177,7 @@ pub fn sweep(
     let result = SweepResult {
         about: super::About::of(study, base, opts.seed),
         trials: tally.base.trials,
+        precision: crate::summary::Precision::of(opts, tally.widest_half_width()),
         axes: axes.to_vec(),
         points: pts,
         targets,
