@@ -64,7 +64,7 @@ fn every_default_lever_compiles_on_every_bundled_scenario() {
         let (levers, skipped) = levers_of(&s, &m, true).unwrap();
         assert_eq!(levers.len() + skipped.len(), 13, "{}: every default lever is tried or skipped", path.display());
         let variants: Vec<_> = levers.iter().map(|l| (l.name.clone(), l.overrides.clone())).collect();
-        let models = s.models(&variants).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let models = s.models(&m, &variants).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         for (l, alt) in levers.iter().zip(&models) {
             assert!(!l.set.is_empty(), "{}: {} changes something", path.display(), l.name);
             assert_eq!(alt.overrides.len(), l.set.len());
@@ -555,4 +555,30 @@ fn levers_and_sweep_say_when_their_precision_is_not_met() {
         let (v, _) = json(&[args, &["--precision", "0"]].concat());
         assert!(v["precision"].is_null(), "{args:?}");
     }
+}
+
+#[test]
+fn levers_and_sweep_refuse_what_compare_cannot_pair() {
+    let dir = tempfile::tempdir().unwrap();
+    let shorter =
+        first_aid_scenario("") + "\n[[lever]]\nname = \"shorter tour\"\nset = [\"scenario.period_days=10\"]\n";
+    std::fs::write(dir.path().join("l.toml"), shorter).unwrap();
+    let (code, _, err) = casevac(&["levers", "l.toml", "--no-defaults", "-n", "20"], dir.path());
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("lever 'shorter tour'") && err.contains("trials of different lengths cannot be paired"),
+        "{err}"
+    );
+    // compare refuses the same change the same way.
+    std::fs::write(dir.path().join("s.toml"), first_aid_scenario("")).unwrap();
+    let (code, _, err) =
+        casevac(&["compare", "s.toml", "--set-alt", "scenario.period_days=10", "-n", "20"], dir.path());
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("trials of different lengths cannot be paired"), "{err}");
+    // A sweep names the value that cannot be paired, and only that one (the base's 5 days can).
+    let (code, _, err) = casevac(&["sweep", "s.toml", "scenario.period_days=5,10", "-n", "20"], dir.path());
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("in --set scenario.period_days=10:"), "{err}");
+    assert!(!err.contains("period_days=5"), "{err}");
+    assert!(err.contains("period_days is 10 here but 5 in the base"), "{err}");
 }

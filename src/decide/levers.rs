@@ -463,7 +463,7 @@ pub fn weigh(
 ) -> Result<LeversResult, super::BadVariants> {
     let variants: Vec<(String, Vec<Override>)> =
         levers.iter().map(|l| (format!("lever '{}'", l.name), l.overrides.clone())).collect();
-    let models = study.models(&variants)?;
+    let models = study.models(base, &variants)?;
     let tally = run_paired(base, &models, Histograms::Overall, opts, progress);
     let mut labels = vec![study.path.clone()];
     labels.extend(levers.iter().map(|l| l.name.clone()));
