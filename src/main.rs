@@ -639,14 +639,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Sweep { scenario, axes, what_if, sim, outputs } => {
             let (study, base) = Study::load(&scenario, &what_if.set)?;
-            let points: usize = axes.iter().map(|a| a.values.len()).product();
-            if points > casevac::decide::sweep::MAX_POINTS {
-                return Err(UsageError(format!(
-                    "{points} points: a sweep runs at most {}; give fewer values",
-                    casevac::decide::sweep::MAX_POINTS
-                ))
-                .into());
-            }
+            casevac::decide::sweep::check_axes(&axes).map_err(UsageError)?;
             report::decide::check_outputs(&outputs.paths(), "sweep")?;
             let opts = sim.options();
             let result = decide_run(sim.threads, &opts, |progress| {

@@ -582,3 +582,14 @@ fn levers_and_sweep_refuse_what_compare_cannot_pair() {
     assert!(!err.contains("period_days=5"), "{err}");
     assert!(err.contains("period_days is 10 here but 5 in the base"), "{err}");
 }
+
+#[test]
+fn a_sweep_refuses_a_key_given_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("s.toml"), first_aid_scenario("")).unwrap();
+    let (code, out, err) =
+        casevac(&["sweep", "s.toml", "asset.unit.count=2", "asset.unit.count=3", "-n", "20"], dir.path());
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("asset.unit.count is given twice"), "{err}");
+    assert!(out.is_empty(), "{out}");
+}
