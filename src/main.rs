@@ -591,7 +591,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             clap_mangen::Man::new(Cli::command()).render(&mut out)?;
         }
         Command::Validate { scenario, what_if } => {
-            let model = scenario::load_with(&scenario, &what_if.set)?;
+            let (study, model) = Study::load(&scenario, &what_if.set)?;
+            // The file's own levers, checked as `levers` applies them.
+            casevac::decide::levers::models(&study, &model, &casevac::decide::levers::file_levers(&model))?;
             write!(out, "{}", describe(&model))?;
             writeln!(out, "\n{}: no problems found", scenario.display())?;
         }

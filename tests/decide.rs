@@ -593,3 +593,28 @@ fn a_sweep_refuses_a_key_given_twice() {
     assert!(err.contains("asset.unit.count is given twice"), "{err}");
     assert!(out.is_empty(), "{out}");
 }
+
+#[test]
+fn validate_checks_the_files_levers_as_levers_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = first_aid_scenario("") + "\n[[lever]]\nname = \"more cover\"\nset = [\"asset.nosuch.count=3\"]\n";
+    let line = text[..text.find("set = [\"asset.nosuch").unwrap()].matches('\n').count() + 1;
+    std::fs::write(dir.path().join("s.toml"), &text).unwrap();
+    for args in [&["validate", "s.toml"][..], &["levers", "s.toml", "--no-defaults", "-n", "20"]] {
+        let (code, out, err) = casevac(args, dir.path());
+        assert_eq!(code, 2, "{args:?}: {out}{err}");
+        assert!(!out.contains("no problems found"), "{args:?}: {out}");
+        assert!(err.contains("in lever 'more cover'"), "{args:?}: {err}");
+        // The problem points at the lever's change in the file.
+        assert!(
+            err.contains(&format!("error: s.toml:{line}:7: asset.nosuch.count=3: no asset has id `nosuch`")),
+            "{args:?}: {err}"
+        );
+    }
+    // A lever compare could not pair is a problem of the file too.
+    let text = first_aid_scenario("") + "\n[[lever]]\nname = \"shorter tour\"\nset = [\"scenario.period_days=10\"]\n";
+    std::fs::write(dir.path().join("s.toml"), &text).unwrap();
+    let (code, _, err) = casevac(&["validate", "s.toml"], dir.path());
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("trials of different lengths cannot be paired"), "{err}");
+}

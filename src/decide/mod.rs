@@ -61,7 +61,10 @@ impl Study {
         let mut bad = Vec::new();
         for (name, set) in variants {
             let paired = self.model(set).and_then(|m| {
-                crate::compare::check_comparable(base, &[(self.path.clone(), &m)])?;
+                crate::compare::check_comparable(base, &[(self.path.clone(), &m)])
+                    // With the file's text, as every other problem of a variant, so that a caller
+                    // can point into the file.
+                    .map_err(|e| ScenarioError { text: self.text.clone(), ..e })?;
                 Ok(m)
             });
             match paired {
