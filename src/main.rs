@@ -475,13 +475,16 @@ fn warnings(matches: &ArgMatches) -> Vec<String> {
     if typed("max_trials") && !has_precision && command != "place" {
         out.push("--max-trials has no effect without --precision: the run does exactly --trials trials".into());
     }
-    if has_precision
+    // `place`'s first round runs --trials whatever --max-trials says, as a first batch does.
+    if (has_precision || command == "place")
         && let (Ok(Some(&trials)), Ok(Some(&max))) =
             (m.try_get_one::<u64>("trials"), m.try_get_one::<u64>("max_trials"))
         && trials > max
     {
+        let first = if command == "place" { "round" } else { "batch" };
         out.push(format!(
-            "--trials {} is above --max-trials {}: the first batch runs all {} trials, so --max-trials has no effect",
+            "--trials {} is above --max-trials {}: the first {first} runs all {} trials, so --max-trials has no \
+             effect",
             Count(trials),
             Count(max),
             Count(trials)
@@ -616,10 +619,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             objective.check(&base).map_err(UsageError)?;
             let (levers, skipped) = casevac::decide::levers::levers_of(&study, &base, !no_defaults)?;
             if levers.is_empty() {
-                return Err(UsageError(
+                return Err(UsageError(if no_defaults {
+                    "no levers to weigh: --no-defaults weighs only the file's own levers and the file has no \
+                     [[lever]]\n  help: add a [[lever]] (see `casevac guide`), or drop --no-defaults"
+                } else {
                     "no lever applies to this scenario: every default lever is skipped and the file defines no [[lever]]"
-                        .into(),
-                )
+                }
+                .into())
                 .into());
             }
             report::decide::check_outputs(&outputs.paths(), "levers")?;
@@ -693,7 +699,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 return Err(UsageError(problems.join("\n")).into());
             }
             if let Some((_, twice)) = moved.iter().enumerate().find(|(i, m)| moved[..*i].contains(m)) {
-                return Err(UsageError(format!("{twice:?} is given twice: give each asset or facility once")).into());
+                return Err(UsageError(format!("{twice} is given twice: give each asset or facility once")).into());
             }
             // On a grid, where a single asset or facility stands now competes too, so the answer
             // says whether any point beats the laydown as given.

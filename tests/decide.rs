@@ -618,3 +618,24 @@ fn validate_checks_the_files_levers_as_levers_does() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("trials of different lengths cannot be paired"), "{err}");
 }
+
+#[test]
+fn decision_commands_say_what_is_wrong_in_words() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("s.toml"), first_aid_scenario("")).unwrap();
+    let (code, _, err) =
+        casevac(&["place", "s.toml", "--asset", "unit", "--asset", "unit", "--candidates", "all-sites"], dir.path());
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("error: the asset unit is given twice"), "{err}");
+    let (code, _, err) = casevac(&["levers", "s.toml", "--no-defaults"], dir.path());
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("no levers to weigh") && err.contains("[[lever]]"), "{err}");
+    assert!(!err.contains("default lever is skipped"), "{err}");
+    // --max-trials below --trials is said for place as for the other commands.
+    let (code, _, err) = casevac(
+        &["place", "s.toml", "--asset", "unit", "--candidates", "all-sites", "-n", "40", "--max-trials", "20", "-q"],
+        dir.path(),
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("warning: --trials 40 is above --max-trials 20"), "{err}");
+}
