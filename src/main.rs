@@ -475,13 +475,16 @@ fn warnings(matches: &ArgMatches) -> Vec<String> {
     if typed("max_trials") && !has_precision && command != "place" {
         out.push("--max-trials has no effect without --precision: the run does exactly --trials trials".into());
     }
-    if has_precision
+    // `place`'s first round runs --trials whatever --max-trials says, as a first batch does.
+    if (has_precision || command == "place")
         && let (Ok(Some(&trials)), Ok(Some(&max))) =
             (m.try_get_one::<u64>("trials"), m.try_get_one::<u64>("max_trials"))
         && trials > max
     {
+        let first = if command == "place" { "round" } else { "batch" };
         out.push(format!(
-            "--trials {} is above --max-trials {}: the first batch runs all {} trials, so --max-trials has no effect",
+            "--trials {} is above --max-trials {}: the first {first} runs all {} trials, so --max-trials has no \
+             effect",
             Count(trials),
             Count(max),
             Count(trials)
@@ -591,7 +594,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             clap_mangen::Man::new(Cli::command()).render(&mut out)?;
         }
         Command::Validate { scenario, what_if } => {
-            let model = scenario::load_with(&scenario, &what_if.set)?;
+            let (study, model) = Study::load(&scenario, &what_if.set)?;
+            // The file's own levers, checked as `levers` applies them.
+            casevac::decide::levers::models(&study, &model, &casevac::decide::levers::file_levers(&model))?;
             write!(out, "{}", describe(&model))?;
             writeln!(out, "\n{}: no problems found", scenario.display())?;
         }
@@ -614,10 +619,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             objective.check(&base).map_err(UsageError)?;
             let (levers, skipped) = casevac::decide::levers::levers_of(&study, &base, !no_defaults)?;
             if levers.is_empty() {
-                return Err(UsageError(
+                return Err(UsageError(if no_defaults {
+                    "no levers to weigh: --no-defaults weighs only the file's own levers and the file has no \
+                     [[lever]]\n  help: add a [[lever]] (see `casevac guide`), or drop --no-defaults"
+                } else {
                     "no lever applies to this scenario: every default lever is skipped and the file defines no [[lever]]"
-                        .into(),
-                )
+                }
+                .into())
                 .into());
             }
             report::decide::check_outputs(&outputs.paths(), "levers")?;
@@ -625,6 +633,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let result = decide_run(sim.threads, &opts, |progress| {
                 casevac::decide::levers::weigh(&study, &base, levers, skipped, objective, &opts, progress)
             })?;
+            warn_if_unmet(result.precision.as_ref());
             let chart = || report::charts::render(&report::decide::tornado(&result));
             let html = |png: &[u8]| report::decide::levers_html(&result, png);
             let written = report::decide::Written {
@@ -638,19 +647,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Sweep { scenario, axes, what_if, sim, outputs } => {
             let (study, base) = Study::load(&scenario, &what_if.set)?;
-            let points: usize = axes.iter().map(|a| a.values.len()).product();
-            if points > casevac::decide::sweep::MAX_POINTS {
-                return Err(UsageError(format!(
-                    "{points} points: a sweep runs at most {}; give fewer values",
-                    casevac::decide::sweep::MAX_POINTS
-                ))
-                .into());
-            }
+            casevac::decide::sweep::check_axes(&axes).map_err(UsageError)?;
             report::decide::check_outputs(&outputs.paths(), "sweep")?;
             let opts = sim.options();
             let result = decide_run(sim.threads, &opts, |progress| {
                 casevac::decide::sweep::sweep(&study, &base, &axes, &opts, progress)
             })?;
+            warn_if_unmet(result.precision.as_ref());
             let chart = || report::charts::render(&report::decide::sweep_chart(&result));
             let html = |png: &[u8]| report::decide::sweep_html(&result, png);
             let written = report::decide::Written {
@@ -696,7 +699,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 return Err(UsageError(problems.join("\n")).into());
             }
             if let Some((_, twice)) = moved.iter().enumerate().find(|(i, m)| moved[..*i].contains(m)) {
-                return Err(UsageError(format!("{twice:?} is given twice: give each asset or facility once")).into());
+                return Err(UsageError(format!("{twice} is given twice: give each asset or facility once")).into());
             }
             // On a grid, where a single asset or facility stands now competes too, so the answer
             // says whether any point beats the laydown as given.
@@ -895,20 +898,18 @@ fn coverage_map(pool: &rayon::ThreadPool, model: &Model, out: &Outputs, summary:
     (ReportMaps { load, reach, phase_medians }, meta)
 }
 
-/// What `--precision` asked for against what the run reached, with a warning on standard error
-/// (shown even with `-q`) when `--max-trials` stopped the run first.
-fn precision(opts: &RunOptions, widest: f64) -> Option<Precision> {
-    let p = Precision::new(opts.half_width_share?, widest, opts.max_trials);
-    if !p.precision_met {
+/// A warning on standard error (shown even with `-q`) when `--max-trials` stopped a run before
+/// its `--precision` target: said alike by every command that runs to a precision.
+fn warn_if_unmet(precision: Option<&Precision>) {
+    if let Some(p) = precision.filter(|p| !p.precision_met) {
         eprintln!(
             "warning: --precision {} not met: the widest headline interval is ±{:.2} points after {} trials \
              (--max-trials); raise --max-trials or ask for less precision",
             p.target_points,
             p.achieved_points,
-            Count(opts.max_trials)
+            Count(p.max_trials)
         );
     }
-    Some(p)
 }
 
 fn simulate(
@@ -932,7 +933,8 @@ fn simulate(
 
     let mut summary = Summary::new(model, &tally, opts.seed);
     summary.run.scenario_hash = Some(format!("{hash:016x}"));
-    summary.run.precision = precision(opts, casevac::run::widest_half_width(&tally));
+    summary.run.precision = Precision::of(opts, casevac::run::widest_half_width(&tally));
+    warn_if_unmet(summary.run.precision.as_ref());
     let notes = run_outputs(out, &pool, model, &tally, &summary, outputs)?;
     if !outputs.quiet && !outputs.json_to_stdout() {
         writeln!(
@@ -974,7 +976,8 @@ fn compare(
 
     let mut comparison = Comparison::new(base, alts, labels, &tally, opts.seed);
     comparison.run.scenario_hash = Some(format!("{hash:016x}"));
-    comparison.run.precision = precision(&opts, tally.widest_half_width());
+    comparison.run.precision = Precision::of(&opts, tally.widest_half_width());
+    warn_if_unmet(comparison.run.precision.as_ref());
     let notes = compare_outputs(out, &pool, base, alts, &comparison, outputs, opts.seed)?;
     if !outputs.quiet && !outputs.json_to_stdout() {
         let casualties = tally.base.casualties + tally.alts.iter().map(|t| t.casualties).sum::<u64>();

@@ -531,6 +531,8 @@ pub struct FirstAidTier {
 pub struct FileLever {
     pub name: String,
     pub overrides: Vec<crate::scenario::Override>,
+    /// Where the file writes its `set`, for a problem with a change to point at.
+    pub set_span: Option<std::ops::Range<usize>>,
     pub cost: Option<f64>,
     pub cost_unit: Option<String>,
 }

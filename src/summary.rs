@@ -262,16 +262,19 @@ pub struct Precision {
 }
 
 impl Precision {
-    /// `target` and `achieved` are half-widths as shares (0.005 is ±0.5 points).
-    pub fn new(target: f64, achieved: f64, max_trials: u64) -> Precision {
-        Precision {
+    /// What a run to `opts`'s target reached, `widest` being its widest headline half-width as a
+    /// share (0.005 is ±0.5 points); `None` without a target. Every command that runs to a
+    /// precision records it through here, so each says the same of it.
+    pub fn of(opts: &crate::run::RunOptions, widest: f64) -> Option<Precision> {
+        let target = opts.half_width_share?;
+        Some(Precision {
             // To 13 significant digits, so the target reads back as the planner gave it in
             // points: 0.0001 / 100 * 100 is 0.00009999999999999999 in floating point.
             target_points: format!("{:.12e}", target * 100.0).parse().unwrap_or(target * 100.0),
-            achieved_points: achieved * 100.0,
-            precision_met: achieved <= target,
-            max_trials,
-        }
+            achieved_points: widest * 100.0,
+            precision_met: widest <= target,
+            max_trials: opts.max_trials,
+        })
     }
 }
 

@@ -64,7 +64,7 @@ fn every_default_lever_compiles_on_every_bundled_scenario() {
         let (levers, skipped) = levers_of(&s, &m, true).unwrap();
         assert_eq!(levers.len() + skipped.len(), 13, "{}: every default lever is tried or skipped", path.display());
         let variants: Vec<_> = levers.iter().map(|l| (l.name.clone(), l.overrides.clone())).collect();
-        let models = s.models(&variants).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let models = s.models(&m, &variants).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         for (l, alt) in levers.iter().zip(&models) {
             assert!(!l.set.is_empty(), "{}: {} changes something", path.display(), l.name);
             assert_eq!(alt.overrides.len(), l.set.len());
@@ -501,4 +501,141 @@ fn a_grid_placement_weighs_the_site_as_given_too() {
     let sites: Vec<&str> = p["candidates"].as_array().unwrap().iter().map(|c| c["site"].as_str().unwrap()).collect();
     assert_eq!(sites.len(), 10, "nine grid points and the site as given: {sites:?}");
     assert!(sites.contains(&"gao"));
+}
+
+#[test]
+fn levers_and_sweep_say_when_their_precision_is_not_met() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("s.toml"), first_aid_scenario("")).unwrap();
+    let json = |args: &[&str]| -> (serde_json::Value, String) {
+        let all = [args, &["--json", "-", "-q"]].concat();
+        let (code, out, err) = casevac(&all, dir.path());
+        assert_eq!(code, 0, "{err}");
+        (serde_json::from_str(&out).unwrap(), err)
+    };
+    // The widest headline difference's half-width, in points, as the JSON itself shows it.
+    let widest = |diffs: Vec<&serde_json::Value>| {
+        diffs.iter().filter_map(|d| d["paired_half_width"].as_f64()).fold(0.0, f64::max) * 100.0
+    };
+    let sweep = ["sweep", "s.toml", "zone.z.first_aider_share=0.2,0.4", "-n", "20"];
+    let levers = ["levers", "s.toml", "-n", "20"];
+    for (args, diffs) in [
+        (
+            &sweep[..],
+            (|v: &serde_json::Value| {
+                v["points"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .flat_map(|p| p["against_base"].as_array().unwrap())
+                    .cloned()
+                    .collect()
+            }) as fn(&serde_json::Value) -> Vec<serde_json::Value>,
+        ),
+        (&levers[..], |v: &serde_json::Value| {
+            v["levers"].as_array().unwrap().iter().flat_map(|l| l["steps"].as_array().unwrap()).cloned().collect()
+        }),
+    ] {
+        // 40 trials cannot reach ±0.1 points: the run stops at --max-trials and says so.
+        let (v, err) = json(&[args, &["--precision", "0.1", "--max-trials", "40"]].concat());
+        let p = &v["precision"];
+        assert_eq!(p["precision_met"], false, "{args:?}: {v}");
+        assert_eq!(p["target_points"], 0.1);
+        assert_eq!(p["max_trials"], 40);
+        assert_eq!(v["trials"], 40);
+        let widest = widest(diffs(&v).iter().collect());
+        assert!((p["achieved_points"].as_f64().unwrap() - widest).abs() < 1e-9, "{args:?}: {p} against {widest}");
+        assert!(err.contains("warning: --precision 0.1 not met"), "{args:?}: {err}");
+        assert!(err.contains(&format!("±{widest:.2} points after 40 trials")), "{args:?}: {err}");
+        // A target the first batch meets: met, and nothing said.
+        let (v, err) = json(&[args, &["--precision", "40"]].concat());
+        assert_eq!(v["precision"]["precision_met"], true, "{args:?}");
+        assert!(err.is_empty(), "{args:?}: {err}");
+        // With --precision 0 there is no target to report.
+        let (v, _) = json(&[args, &["--precision", "0"]].concat());
+        assert!(v["precision"].is_null(), "{args:?}");
+    }
+}
+
+#[test]
+fn levers_and_sweep_refuse_what_compare_cannot_pair() {
+    let dir = tempfile::tempdir().unwrap();
+    let shorter =
+        first_aid_scenario("") + "\n[[lever]]\nname = \"shorter tour\"\nset = [\"scenario.period_days=10\"]\n";
+    std::fs::write(dir.path().join("l.toml"), shorter).unwrap();
+    let (code, _, err) = casevac(&["levers", "l.toml", "--no-defaults", "-n", "20"], dir.path());
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("lever 'shorter tour'") && err.contains("trials of different lengths cannot be paired"),
+        "{err}"
+    );
+    // compare refuses the same change the same way.
+    std::fs::write(dir.path().join("s.toml"), first_aid_scenario("")).unwrap();
+    let (code, _, err) =
+        casevac(&["compare", "s.toml", "--set-alt", "scenario.period_days=10", "-n", "20"], dir.path());
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("trials of different lengths cannot be paired"), "{err}");
+    // A sweep names the value that cannot be paired, and only that one (the base's 5 days can).
+    let (code, _, err) = casevac(&["sweep", "s.toml", "scenario.period_days=5,10", "-n", "20"], dir.path());
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("in --set scenario.period_days=10:"), "{err}");
+    assert!(!err.contains("period_days=5"), "{err}");
+    assert!(err.contains("period_days is 10 here but 5 in the base"), "{err}");
+}
+
+#[test]
+fn a_sweep_refuses_a_key_given_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("s.toml"), first_aid_scenario("")).unwrap();
+    let (code, out, err) =
+        casevac(&["sweep", "s.toml", "asset.unit.count=2", "asset.unit.count=3", "-n", "20"], dir.path());
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("asset.unit.count is given twice"), "{err}");
+    assert!(out.is_empty(), "{out}");
+}
+
+#[test]
+fn validate_checks_the_files_levers_as_levers_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = first_aid_scenario("") + "\n[[lever]]\nname = \"more cover\"\nset = [\"asset.nosuch.count=3\"]\n";
+    let line = text[..text.find("set = [\"asset.nosuch").unwrap()].matches('\n').count() + 1;
+    std::fs::write(dir.path().join("s.toml"), &text).unwrap();
+    for args in [&["validate", "s.toml"][..], &["levers", "s.toml", "--no-defaults", "-n", "20"]] {
+        let (code, out, err) = casevac(args, dir.path());
+        assert_eq!(code, 2, "{args:?}: {out}{err}");
+        assert!(!out.contains("no problems found"), "{args:?}: {out}");
+        assert!(err.contains("in lever 'more cover'"), "{args:?}: {err}");
+        // The problem points at the lever's change in the file.
+        assert!(
+            err.contains(&format!("error: s.toml:{line}:7: asset.nosuch.count=3: no asset has id `nosuch`")),
+            "{args:?}: {err}"
+        );
+    }
+    // A lever compare could not pair is a problem of the file too.
+    let text = first_aid_scenario("") + "\n[[lever]]\nname = \"shorter tour\"\nset = [\"scenario.period_days=10\"]\n";
+    std::fs::write(dir.path().join("s.toml"), &text).unwrap();
+    let (code, _, err) = casevac(&["validate", "s.toml"], dir.path());
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("trials of different lengths cannot be paired"), "{err}");
+}
+
+#[test]
+fn decision_commands_say_what_is_wrong_in_words() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("s.toml"), first_aid_scenario("")).unwrap();
+    let (code, _, err) =
+        casevac(&["place", "s.toml", "--asset", "unit", "--asset", "unit", "--candidates", "all-sites"], dir.path());
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("error: the asset unit is given twice"), "{err}");
+    let (code, _, err) = casevac(&["levers", "s.toml", "--no-defaults"], dir.path());
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("no levers to weigh") && err.contains("[[lever]]"), "{err}");
+    assert!(!err.contains("default lever is skipped"), "{err}");
+    // --max-trials below --trials is said for place as for the other commands.
+    let (code, _, err) = casevac(
+        &["place", "s.toml", "--asset", "unit", "--candidates", "all-sites", "-n", "40", "--max-trials", "20", "-q"],
+        dir.path(),
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("warning: --trials 40 is above --max-trials 20"), "{err}");
 }

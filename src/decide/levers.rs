@@ -5,7 +5,7 @@
 //! Each default lever is written from the planner's own values as `--set` overrides; a lever
 //! that would change nothing in this scenario is listed as skipped, with the reason.
 
-use super::{Objective, Study, key, num};
+use super::{BadVariants, Objective, Study, key, num};
 use crate::compare::{Comparison, run_paired};
 use crate::dist::DistSpec;
 use crate::model::Model;
@@ -14,6 +14,7 @@ use crate::scenario::file::{CareWord, KindWord, LevelWord, ScenarioFile, ZoneKin
 use crate::scenario::{Override, ScenarioError};
 use crate::stats::Histograms;
 use serde::Serialize;
+use std::ops::Range;
 
 /// A change to weigh: its name in planner's words, what it does, and the overrides that do it.
 #[derive(Debug, Clone, Serialize)]
@@ -31,6 +32,30 @@ pub struct Lever {
     pub note: Option<String>,
     #[serde(skip)]
     pub overrides: Vec<Override>,
+    /// Where the scenario file writes its `set`, for a file's lever.
+    #[serde(skip)]
+    pub set_span: Option<Range<usize>>,
+}
+
+impl Lever {
+    /// `e`, a problem with this lever, pointing at its `set` in the file where the file writes
+    /// it: a problem with one of its changes, or with pairing, names no place in the file
+    /// otherwise.
+    fn pointed(&self, mut e: ScenarioError) -> ScenarioError {
+        let Some(span) = &self.set_span else { return e };
+        for p in e.problems.iter_mut().filter(|p| p.span.is_none()) {
+            let change = self.overrides.iter().find(|o| p.source.as_ref() == Some(&o.label()));
+            if p.source.is_some() && change.is_none() {
+                continue;
+            }
+            if let Some(o) = change {
+                p.message = format!("{o}: {}", p.message);
+            }
+            p.source = None;
+            p.span = Some(span.clone());
+        }
+        e
+    }
 }
 
 /// A default lever that does not apply to this scenario, and why.
@@ -52,6 +77,7 @@ fn lever(name: &str, change: Vec<String>, sets: Vec<(String, String)>) -> Lever 
         from_file: false,
         note: None,
         overrides,
+        set_span: None,
     }
 }
 
@@ -398,6 +424,7 @@ pub fn file_levers(model: &Model) -> Vec<Lever> {
             from_file: true,
             note: None,
             overrides: l.overrides.clone(),
+            set_span: l.set_span.clone(),
         })
         .collect()
 }
@@ -424,6 +451,8 @@ pub struct LeversResult {
     #[serde(flatten)]
     pub about: super::About,
     pub trials: u64,
+    /// The `--precision` target and what the run reached; null without one.
+    pub precision: Option<crate::summary::Precision>,
     pub objective: Objective,
     /// The length of a trial: lives saved are per trial.
     pub period_days: f64,
@@ -449,6 +478,20 @@ pub fn levers_of(study: &Study, base: &Model, defaults: bool) -> Result<(Vec<Lev
     Ok((levers, skipped))
 }
 
+/// Compiles each lever as a variant of the scenario, refusing one that fails the file's checks or
+/// that `compare` could not pair: what `levers` runs and `validate` checks, so a file that
+/// validates is one `levers` accepts.
+pub fn models(study: &Study, base: &Model, levers: &[Lever]) -> Result<Vec<Model>, BadVariants> {
+    let (mut models, mut bad) = (Vec::new(), Vec::new());
+    for l in levers {
+        match study.models(base, &[(format!("lever '{}'", l.name), l.overrides.clone())]) {
+            Ok(m) => models.extend(m),
+            Err(BadVariants(b)) => bad.extend(b.into_iter().map(|(name, e)| (name, l.pointed(e)))),
+        }
+    }
+    if bad.is_empty() { Ok(models) } else { Err(BadVariants(bad)) }
+}
+
 /// Runs every lever paired against the base and ranks them.
 pub fn weigh(
     study: &Study,
@@ -458,10 +501,8 @@ pub fn weigh(
     objective: Objective,
     opts: &RunOptions,
     progress: &(dyn Fn(u64) + Sync),
-) -> Result<LeversResult, super::BadVariants> {
-    let variants: Vec<(String, Vec<Override>)> =
-        levers.iter().map(|l| (format!("lever '{}'", l.name), l.overrides.clone())).collect();
-    let models = study.models(&variants)?;
+) -> Result<LeversResult, BadVariants> {
+    let models = models(study, base, &levers)?;
     let tally = run_paired(base, &models, Histograms::Overall, opts, progress);
     let mut labels = vec![study.path.clone()];
     labels.extend(levers.iter().map(|l| l.name.clone()));
@@ -486,6 +527,7 @@ pub fn weigh(
     let result = LeversResult {
         about: super::About::of(study, base, opts.seed),
         trials: tally.base.trials,
+        precision: crate::summary::Precision::of(opts, tally.widest_half_width()),
         objective,
         period_days: base.period_min / crate::model::MIN_PER_DAY,
         base: comparison.base.summary.steps.clone(),

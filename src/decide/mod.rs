@@ -52,12 +52,22 @@ impl Study {
         self.base_set.iter().chain(extra).cloned().collect()
     }
 
-    /// Compiles every variant, reporting every one that fails, each under its name.
-    pub fn models(&self, variants: &[(String, Vec<Override>)]) -> Result<Vec<Model>, BadVariants> {
+    /// Compiles every variant and checks that it can be paired with `base` trial by trial
+    /// ([`crate::compare::check_comparable`], as `compare` checks its alternatives, so a
+    /// variant's `--set-alt` is one `compare` takes), reporting every one that fails, each under
+    /// its name.
+    pub fn models(&self, base: &Model, variants: &[(String, Vec<Override>)]) -> Result<Vec<Model>, BadVariants> {
         let mut models = Vec::new();
         let mut bad = Vec::new();
         for (name, set) in variants {
-            match self.model(set) {
+            let paired = self.model(set).and_then(|m| {
+                crate::compare::check_comparable(base, &[(self.path.clone(), &m)])
+                    // With the file's text, as every other problem of a variant, so that a caller
+                    // can point into the file.
+                    .map_err(|e| ScenarioError { text: self.text.clone(), ..e })?;
+                Ok(m)
+            });
+            match paired {
                 Ok(m) => models.push(m),
                 Err(e) => bad.push((name.clone(), e)),
             }

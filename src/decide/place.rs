@@ -63,6 +63,16 @@ impl Movable {
     }
 }
 
+impl std::fmt::Display for Movable {
+    /// As messages name it: "the asset gao_mi8".
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Movable::Asset(id) => write!(f, "the asset {id}"),
+            Movable::Facility(id) => write!(f, "the facility {id}"),
+        }
+    }
+}
+
 /// The candidate sites: `all-sites`, or ids that must name sites of the scenario.
 pub fn candidates(model: &Model, list: &[String]) -> Result<Vec<String>, String> {
     let sites: Vec<&str> = model.sites.iter().map(|s| s.id.as_str()).collect();
@@ -214,7 +224,7 @@ pub fn place(
     let sets: Vec<Override> = sites.iter().map(|s| moved.at(s)).collect();
     let variants: Vec<(String, Vec<Override>)> =
         sites.iter().zip(&sets).map(|(s, o)| (format!("candidate '{s}' (--set {o})"), vec![o.clone()])).collect();
-    let models = study.models(&variants)?;
+    let models = study.models(base, &variants)?;
     let position = |site: &str| {
         models[0].sites.iter().find(|x| x.id == site).map_or((f64::NAN, f64::NAN), |x| (x.pos.lat, x.pos.lon))
     };

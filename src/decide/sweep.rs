@@ -46,6 +46,26 @@ impl std::str::FromStr for Axis {
     }
 }
 
+/// Refuses axes that cannot make one sweep: a key given twice (the later value would win at
+/// every point, so a grid would show figures of one value under two), or more points than
+/// [`MAX_POINTS`].
+pub fn check_axes(axes: &[Axis]) -> Result<(), String> {
+    // Keys compared as the paths they name, so `asset."x".count` is `asset.x.count`.
+    let path = |k: &str| {
+        toml_edit::Key::parse(k)
+            .map_or_else(|_| vec![k.trim().to_string()], |ks| ks.iter().map(|k| k.get().to_string()).collect())
+    };
+    let repeated = |(i, a): &(usize, &Axis)| axes[..*i].iter().any(|b| path(&b.key) == path(&a.key));
+    if let Some((_, twice)) = axes.iter().enumerate().find(repeated) {
+        return Err(format!("{} is given twice: give each key once, with all its values (KEY=V1,V2,...)", twice.key));
+    }
+    let points: usize = axes.iter().map(|a| a.values.len()).product();
+    if points > MAX_POINTS {
+        return Err(format!("{points} points: a sweep runs at most {MAX_POINTS}; give fewer values"));
+    }
+    Ok(())
+}
+
 /// `START..END:COUNT`: COUNT evenly spaced values from START to END, both included.
 fn range(s: &str) -> Result<Option<Vec<String>>, String> {
     let Some((a, rest)) = s.split_once("..") else { return Ok(None) };
@@ -118,6 +138,8 @@ pub struct SweepResult {
     #[serde(flatten)]
     pub about: super::About,
     pub trials: u64,
+    /// The `--precision` target and what the run reached; null without one.
+    pub precision: Option<crate::summary::Precision>,
     pub axes: Vec<Axis>,
     /// Row-major over the axes: the last axis varies fastest.
     pub points: Vec<Point>,
@@ -154,7 +176,7 @@ pub fn sweep(
     let label = |p: &[Override]| p.iter().map(|o| o.to_string()).collect::<Vec<_>>().join(", ");
     let variants: Vec<(String, Vec<Override>)> =
         sets.iter().map(|p| (format!("--set {}", label(p)), p.clone())).collect();
-    let models = study.models(&variants)?;
+    let models = study.models(base, &variants)?;
     let tally = run_paired(base, &models, Histograms::Overall, opts, progress);
     let mut labels = vec![study.path.clone()];
     labels.extend(sets.iter().map(|p| label(p)));
@@ -175,6 +197,7 @@ pub fn sweep(
     let result = SweepResult {
         about: super::About::of(study, base, opts.seed),
         trials: tally.base.trials,
+        precision: crate::summary::Precision::of(opts, tally.widest_half_width()),
         axes: axes.to_vec(),
         points: pts,
         targets,
@@ -267,5 +290,15 @@ mod tests {
         let shown: Vec<String> =
             p.iter().map(|p| p.iter().map(|o| o.value.clone()).collect::<Vec<_>>().join("")).collect();
         assert_eq!(shown, ["1x", "1y", "1z", "2x", "2y", "2z"]);
+    }
+
+    #[test]
+    fn a_key_given_twice_is_refused_however_it_is_written() {
+        let axes = |a: &str, b: &str| [a.parse::<Axis>().unwrap(), b.parse::<Axis>().unwrap()];
+        assert!(check_axes(&axes("asset.x.count=1,2", "asset.x.approval_min=0,5")).is_ok());
+        let e = check_axes(&axes("asset.x.count=1", "asset.\"x\".count=2")).unwrap_err();
+        assert!(e.starts_with("asset.\"x\".count is given twice"), "{e}");
+        let e = check_axes(&axes("a=0..1:21", "b=0..1:21")).unwrap_err();
+        assert!(e.starts_with("441 points"), "{e}");
     }
 }

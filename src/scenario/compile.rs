@@ -1337,7 +1337,8 @@ fn compile_onward(
 }
 
 /// The file's `[[lever]]`s: a name, overrides that parse, a cost that is a number. Whether each
-/// override names a real key is checked when `casevac levers` applies it.
+/// override names a real key, and leaves a scenario that can be paired with this one, is
+/// checked when `casevac levers` or `casevac validate` applies it (`decide::levers::models`).
 fn levers(ctx: &mut Ctx, entries: &[LeverEntry]) -> Vec<FileLever> {
     let mut seen = std::collections::HashSet::new();
     entries
@@ -1383,7 +1384,7 @@ fn levers(ctx: &mut Ctx, entries: &[LeverEntry]) -> Vec<FileLever> {
                     "give the cost as a number of the lever's cost_unit, 0 or more",
                 )
             });
-            FileLever { name, overrides, cost, cost_unit: e.cost_unit.clone() }
+            FileLever { name, overrides, set_span: Some(e.set.span()), cost, cost_unit: e.cost_unit.clone() }
         })
         .collect()
 }

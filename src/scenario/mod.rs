@@ -26,6 +26,9 @@ pub fn parse_with(text: &str, path: &str, overrides: &[Override]) -> Result<Mode
     match result {
         Ok(mut model) if applied.problems.is_empty() => {
             model.overrides = overrides.iter().map(|o| format!("{}={}", o.key.trim(), o.value.trim())).collect();
+            for l in &mut model.levers {
+                l.set_span = l.set_span.take().and_then(|s| applied.span_back(s));
+            }
             Ok(model)
         }
         Ok(_) => Err(fail(applied.problems.clone())),

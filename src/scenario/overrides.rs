@@ -51,6 +51,13 @@ impl Override {
     }
 }
 
+impl Override {
+    /// How messages name the override: `--set KEY=VALUE`, a long value cut.
+    pub fn label(&self) -> String {
+        format!("--set {}={}", self.key.trim(), shorten(self.value.trim()))
+    }
+}
+
 impl std::str::FromStr for Override {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -100,8 +107,7 @@ type Why = (String, String);
 /// Splices the overrides into `text`, in order. Nothing here panics on any input: every failure
 /// becomes a problem naming its override.
 pub(crate) fn apply(text: &str, overrides: &[Override]) -> Applied {
-    let labels: Vec<String> =
-        overrides.iter().map(|o| format!("--set {}={}", o.key.trim(), shorten(o.value.trim()))).collect();
+    let labels: Vec<String> = overrides.iter().map(Override::label).collect();
     let keys = overrides.iter().map(|o| o.key.trim().to_string()).collect();
     let mut applied = Applied { text: text.to_string(), edits: Vec::new(), problems: Vec::new(), labels, keys };
     if overrides.is_empty() {
@@ -186,6 +192,13 @@ impl Applied {
             help = format!("{help} (this part of the file is changed by {})", names.join(", "));
         }
         Problem { span: Some(start..end), help, ..p }
+    }
+
+    /// Where a span of the spliced text lies in the planner's file; `None` inside an override's
+    /// own value, which the file does not hold.
+    pub fn span_back(&self, span: Range<usize>) -> Option<Range<usize>> {
+        let p = self.map_back(Problem { span: Some(span), message: String::new(), help: String::new(), source: None });
+        if p.source.is_some() { None } else { p.span }
     }
 
     /// A problem inside a spliced value: about the override, with a suggestion where serde
