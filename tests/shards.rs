@@ -155,6 +155,33 @@ fn a_default_run_tally_is_well_under_a_megabyte() {
     assert!(size < 512 * 1024, "{size} bytes");
 }
 
+#[test]
+fn merge_never_writes_over_a_tally_it_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let run = ["run", SAHEL, "--trials", "20"];
+    let tallies: Vec<PathBuf> = (1..=2).map(|i| shard(d, &run, i, 2)).collect();
+    let before: Vec<Vec<u8>> = tallies.iter().map(|t| std::fs::read(t).unwrap()).collect();
+    let (first, second) = (s(&tallies[0]), s(&tallies[1]));
+    let same = d.join("out.json");
+    let same = s(&same);
+    for (outputs, needle) in [
+        (vec!["--json", first], format!("--json {first} is the tally file {first}, which this command reads")),
+        (vec!["--csv", s(d)], format!("--csv {} holds the tally file {first}", d.display())),
+        (vec!["--json", same, "--report", same], format!("--json {same} and --report {same} are one path")),
+    ] {
+        let mut args = vec!["merge", first, second, "-q"];
+        args.extend(&outputs);
+        let out = casevac(&args);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(&needle), "{args:?}: no {needle:?} in {stderr}");
+        let after: Vec<Vec<u8>> = tallies.iter().map(|t| std::fs::read(t).unwrap()).collect();
+        assert!(after == before, "{args:?}: the tallies are as they were");
+        assert_eq!(std::fs::read_dir(d).unwrap().count(), 2, "{args:?}: nothing written");
+    }
+}
+
 /// Runs `merge` on `tallies`, expects bad input (exit 2) and no output file; returns stderr.
 fn refused(tallies: &[&Path]) -> String {
     let dir = tempfile::tempdir().unwrap();
