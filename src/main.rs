@@ -1175,7 +1175,9 @@ fn merge(
             (compare_outputs(out, &pool, base, alts, &comparison, outputs, merged.seed)?, tally.base.trials)
         }
     };
-    if !outputs.quiet {
+    // With `--json -`, standard output carries the JSON alone, as for `run` and `compare`; the
+    // JSON says which trials a partial merge holds.
+    if !outputs.quiet && !outputs.json_to_stdout() {
         writeln!(out, "\nmerged {} tally files: {} trials", files.len(), Count(trials))?;
         if let Some(p) = &merged.partial {
             writeln!(out, "{}", p.note(trials))?;

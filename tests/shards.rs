@@ -156,6 +156,30 @@ fn a_default_run_tally_is_well_under_a_megabyte() {
 }
 
 #[test]
+fn merge_to_standard_output_writes_the_json_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let run = ["run", SAHEL, "--trials", "40", "--seed", "5"];
+    let single = d.join("single.json");
+    ok(&[&run[..], &["-q", "--json", s(&single)]].concat());
+    let tallies: Vec<PathBuf> = (1..=2).map(|i| shard(d, &run, i, 2)).collect();
+    for extra in [vec![], vec!["--csv", s(&d.join("csv"))]] {
+        let mut args = vec!["merge", s(&tallies[0]), s(&tallies[1]), "--json", "-"];
+        args.extend(&extra);
+        let stdout = ok(&args);
+        assert_eq!(stdout.as_bytes(), std::fs::read(&single).unwrap(), "{args:?}: the run's JSON and nothing else");
+    }
+    assert!(d.join("csv").join("run.csv").exists());
+    // A comparison's merge likewise.
+    let compare = ["compare", SAHEL, FST, "--trials", "20"];
+    let single = d.join("single-compare.json");
+    ok(&[&compare[..], &["-q", "--json", s(&single)]].concat());
+    let tallies: Vec<PathBuf> = (1..=2).map(|i| shard(d, &compare, i, 2)).collect();
+    let stdout = ok(&["merge", s(&tallies[0]), s(&tallies[1]), "--json", "-"]);
+    assert_eq!(stdout.as_bytes(), std::fs::read(&single).unwrap());
+}
+
+#[test]
 fn merge_never_writes_over_a_tally_it_reads() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
