@@ -9,6 +9,7 @@ use casevac::coverage::{CoverageOptions, coverage, paired_run_coverage, run_cove
 use casevac::decide::sweep::Axis;
 use casevac::decide::{BadVariants, Objective, Study};
 use casevac::model::Model;
+use casevac::report::files::{Input, Kind, Output, PathClash};
 use casevac::report::fmt::{Count, Elapsed, Rate};
 use casevac::report::html::{RunMeta, today_utc};
 use casevac::report::{self, OutputPaths, ReportMaps, describe::describe, table};
@@ -537,6 +538,7 @@ fn exit_code(err: &anyhow::Error) -> u8 {
             || cause.is::<BadVariants>()
             || cause.is::<UsageError>()
             || cause.is::<TallyError>()
+            || cause.is::<PathClash>()
         {
             return EXIT_BAD_INPUT;
         }
@@ -602,14 +604,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Run { scenario, what_if, sim, outputs, shard } => {
             let (source, model) = Source::load(&scenario, &what_if.set)?;
+            let inputs = [scenario_input(&scenario)];
             if let Some((shard, path)) = shard.target(&sim, &outputs)? {
                 let range = shard.range(sim.trials);
-                run_shard(&mut out, sim.threads, outputs.quiet, path, range.len(), |progress| {
+                run_shard(&mut out, sim.threads, outputs.quiet, path, &inputs, range.len(), |progress| {
                     let tally = casevac::run::run_batch(&model, sim.seed, range.start, range.len(), progress);
                     TallyFile::new(vec![source], sim.seed, sim.trials, shard, Counts::Run(tally))
                 })?;
             } else {
-                report::check_run_outputs(&outputs.paths())?;
+                report::check_run_outputs(&outputs.paths(), &inputs)?;
                 let hash = casevac::shard::scenario_hash(&[source], None);
                 simulate(&mut out, &model, hash, &sim.options(), sim.threads, &outputs)?;
             }
@@ -628,7 +631,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 .into())
                 .into());
             }
-            report::decide::check_outputs(&outputs.paths(), "levers")?;
+            report::decide::check_outputs(&outputs.paths(), "levers", &[scenario_input(&scenario)])?;
             let opts = sim.options();
             let result = decide_run(sim.threads, &opts, |progress| {
                 casevac::decide::levers::weigh(&study, &base, levers, skipped, objective, &opts, progress)
@@ -648,7 +651,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Sweep { scenario, axes, what_if, sim, outputs } => {
             let (study, base) = Study::load(&scenario, &what_if.set)?;
             casevac::decide::sweep::check_axes(&axes).map_err(UsageError)?;
-            report::decide::check_outputs(&outputs.paths(), "sweep")?;
+            report::decide::check_outputs(&outputs.paths(), "sweep", &[scenario_input(&scenario)])?;
             let opts = sim.options();
             let result = decide_run(sim.threads, &opts, |progress| {
                 casevac::decide::sweep::sweep(&study, &base, &axes, &opts, progress)
@@ -710,7 +713,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             {
                 sites.push(now);
             }
-            report::decide::check_outputs(&outputs.paths(), "place")?;
+            report::decide::check_outputs(&outputs.paths(), "place", &[scenario_input(&scenario)])?;
             let opts = PlaceOptions {
                 objective,
                 trials,
@@ -811,9 +814,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let base_model = models.remove(0);
             let named: Vec<(String, &Model)> = labels[1..].iter().cloned().zip(&alts).collect();
             casevac::compare::check_comparable(&base_model, &named)?;
+            let mut inputs = vec![scenario_input(&base)];
+            inputs.extend(alternatives.iter().map(|path| Input { what: "alternative scenario file", path }));
             if let Some((shard, path)) = shard.target(&sim, &outputs)? {
                 let range = shard.range(sim.trials);
-                run_shard(&mut out, sim.threads, outputs.quiet, path, range.len(), |progress| {
+                run_shard(&mut out, sim.threads, outputs.quiet, path, &inputs, range.len(), |progress| {
                     let tally = casevac::compare::run_paired_batch(
                         &base_model,
                         &alts,
@@ -826,7 +831,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     TallyFile::new(sources, sim.seed, sim.trials, shard, Counts::Compare { labels, tally })
                 })?;
             } else {
-                report::check_compare_outputs(&outputs.paths())?;
+                report::check_compare_outputs(&outputs.paths(), &inputs)?;
                 let hash = casevac::shard::scenario_hash(&sources, Some(&labels));
                 compare(&mut out, &base_model, &alts, &labels, hash, &sim, &outputs)?;
             }
@@ -834,6 +839,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     }
     out.flush()?;
     Ok(())
+}
+
+/// The scenario file a command reads, which no output may replace.
+fn scenario_input(path: &Path) -> Input<'_> {
+    Input { what: "scenario file", path }
 }
 
 /// Several scenario files with problems: each is reported in full.
@@ -1094,15 +1104,18 @@ fn compare_outputs(
     Ok(notes)
 }
 
-/// Runs one shard's trials on a pool, with a progress bar, and writes its tally file atomically.
+/// Runs one shard's trials on a pool, with a progress bar, and writes its tally file atomically;
+/// the file's path is checked first, like every output, against the scenario files it reads.
 fn run_shard(
     out: &mut impl Write,
     threads: Option<u64>,
     quiet: bool,
     path: &Path,
+    inputs: &[Input],
     trials: u64,
     count: impl FnOnce(&(dyn Fn(u64) + Sync)) -> TallyFile + Send,
 ) -> anyhow::Result<()> {
+    report::files::check_outputs(&[Output { option: "--tally", path, kind: Kind::File }], inputs)?;
     let pool = thread_pool(threads)?;
     let (bar, started, shown) =
         delayed_bar(Some(trials), "{bar:40} {pos}/{len} trials of the shard, {elapsed} elapsed");
@@ -1145,8 +1158,10 @@ fn merge(
         inputs.push((path.display().to_string(), bytes));
     }
     let merged = casevac::shard::merge(&inputs, allow_partial)?;
+    let read: Vec<Input> = files.iter().map(|path| Input { what: "tally file", path }).collect();
     let (notes, trials) = match &merged.counts {
         Counts::Run(tally) => {
+            report::check_run_outputs(&outputs.paths(), &read)?;
             let model = &merged.models[0];
             let mut summary = Summary::new(model, tally, merged.seed);
             summary.run.partial = merged.partial.clone();
@@ -1154,6 +1169,7 @@ fn merge(
             (run_outputs(out, &thread_pool(threads)?, model, tally, &summary, outputs)?, tally.trials)
         }
         Counts::Compare { labels, tally } => {
+            report::check_compare_outputs(&outputs.paths(), &read)?;
             let (base, alts) = merged.models.split_first().expect("a comparison's tally names its base");
             let mut comparison = Comparison::new(base, alts, labels, tally, merged.seed);
             comparison.set_partial(merged.partial.as_ref());
@@ -1162,7 +1178,9 @@ fn merge(
             (compare_outputs(out, &pool, base, alts, &comparison, outputs, merged.seed)?, tally.base.trials)
         }
     };
-    if !outputs.quiet {
+    // With `--json -`, standard output carries the JSON alone, as for `run` and `compare`; the
+    // JSON says which trials a partial merge holds.
+    if !outputs.quiet && !outputs.json_to_stdout() {
         writeln!(out, "\nmerged {} tally files: {} trials", files.len(), Count(trials))?;
         if let Some(p) = &merged.partial {
             writeln!(out, "{}", p.note(trials))?;

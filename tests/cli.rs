@@ -290,6 +290,132 @@ fn an_unwritable_output_fails_with_its_cause() {
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
 
+/// Runs casevac expecting a refusal of its command line before anything runs: exit code 2 and
+/// a message holding every one of `needles`; returns stderr.
+fn refused(args: &[&str], needles: &[&str]) -> String {
+    let out = casevac(args);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+    assert!(stderr.starts_with("error: "), "{args:?}: {stderr}");
+    for needle in needles {
+        assert!(stderr.contains(needle), "{args:?}: no {needle:?} in {stderr}");
+    }
+    stderr
+}
+
+/// Every file under `dir`, by path, with its bytes: what a refused command must leave as it was.
+fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() && !path.is_symlink() {
+            out.extend(tree(&path));
+        } else {
+            out.push((path.clone(), std::fs::read(&path).unwrap_or_default()));
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn no_output_may_replace_a_file_the_command_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let own = d.join("self.toml");
+    std::fs::copy(SAHEL, &own).unwrap();
+    let alt = d.join("alt.toml");
+    std::fs::copy(FST, &alt).unwrap();
+    // The same file reached through a link to its folder and through a link to the file.
+    std::os::unix::fs::symlink(d, d.join("here")).unwrap();
+    std::os::unix::fs::symlink(&own, d.join("alias.json")).unwrap();
+    let before = tree(d);
+    let own_s = own.to_str().unwrap();
+    let (via_folder, via_file) = (d.join("here").join("self.toml"), d.join("alias.json"));
+    let is_own = format!("is the scenario file {own_s}, which this command reads");
+    let quick = ["-n", "2", "--precision", "0", "-q"];
+    for (args, needle) in [
+        (vec!["run", own_s, "-n", "20", "-q", "--json", own_s], format!("--json {own_s} {is_own}")),
+        (vec!["run", own_s, "-n", "20", "--tally", own_s], format!("--tally {own_s} {is_own}")),
+        (vec!["run", own_s, "-n", "20", "--shard", "1/2", "--tally", own_s], format!("--tally {own_s} {is_own}")),
+        (vec!["run", own_s, "-n", "20", "-q", "--json", via_folder.to_str().unwrap()], is_own.clone()),
+        (vec!["run", own_s, "-n", "20", "-q", "--json", via_file.to_str().unwrap()], is_own.clone()),
+        (
+            vec!["run", own_s, "-n", "20", "-q", "--csv", d.to_str().unwrap()],
+            format!("--csv {} holds the scenario file {own_s}", d.display()),
+        ),
+        (
+            vec!["compare", SAHEL, alt.to_str().unwrap(), "-n", "20", "-q", "--json", alt.to_str().unwrap()],
+            format!("is the alternative scenario file {}", alt.display()),
+        ),
+        (vec!["compare", own_s, "--set-alt", "asset.gao_mi8.count=2", "-n", "20", "--json", own_s], is_own.clone()),
+        ([&["levers", own_s, "--json", own_s][..], &quick].concat(), is_own.clone()),
+        ([&["sweep", own_s, "asset.gao_mi8.count=1,2", "--json", own_s][..], &quick].concat(), is_own.clone()),
+        (
+            vec![
+                "place",
+                own_s,
+                "--asset",
+                "gao_mi8",
+                "--candidates",
+                "all-sites",
+                "-n",
+                "2",
+                "--max-trials",
+                "2",
+                "--json",
+                own_s,
+            ],
+            is_own.clone(),
+        ),
+    ] {
+        refused(&args, &[&needle]);
+        assert_eq!(tree(d), before, "{args:?} wrote nothing");
+    }
+    // Standard output is never a file the command reads.
+    let out = casevac(&["run", own_s, "-n", "5", "--json", "-"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap();
+}
+
+#[test]
+fn outputs_that_share_a_path_are_refused_before_anything_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let at = |name: &str| d.join(name).to_str().unwrap().to_string();
+    let (same, dd, inner, csv_in_dd) = (at("same.json"), at("dd"), at("dd/report"), at("dd/run.csv"));
+    let quick = ["-n", "2", "--precision", "0", "-q"];
+    for (args, needle) in [
+        (
+            vec!["run", SAHEL, "-n", "20", "-q", "--json", &same, "--report", &same],
+            format!("--json {same} and --report {same} are one path: give each output its own"),
+        ),
+        (
+            vec!["run", SAHEL, "-n", "20", "-q", "--csv", &dd, "--report", &dd],
+            format!("--csv {dd} and --report {dd} are one path"),
+        ),
+        (
+            vec!["run", SAHEL, "-n", "20", "-q", "--csv", &dd, "--report", &inner],
+            format!("--report {inner} lies inside --csv {dd}: give each output a path of its own"),
+        ),
+        (
+            vec!["run", SAHEL, "-n", "20", "-q", "--json", &csv_in_dd, "--csv", &dd],
+            format!("--json {csv_in_dd} lies inside --csv {dd}"),
+        ),
+        (
+            vec!["compare", SAHEL, FST, "-n", "20", "-q", "--csv", &dd, "--report", &dd],
+            format!("--csv {dd} and --report {dd} are one path"),
+        ),
+        (
+            [&["levers", SAHEL, "--csv", &dd, "--report", &dd][..], &quick].concat(),
+            format!("--csv {dd} and --report {dd} are one path"),
+        ),
+    ] {
+        refused(&args, &[&needle]);
+        assert!(tree(d).is_empty(), "{args:?} wrote nothing: {:?}", tree(d));
+    }
+}
+
 const FST: &str = "scenarios/sahel-north-fst-kidal.toml";
 
 #[test]

@@ -155,6 +155,57 @@ fn a_default_run_tally_is_well_under_a_megabyte() {
     assert!(size < 512 * 1024, "{size} bytes");
 }
 
+#[test]
+fn merge_to_standard_output_writes_the_json_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let run = ["run", SAHEL, "--trials", "40", "--seed", "5"];
+    let single = d.join("single.json");
+    ok(&[&run[..], &["-q", "--json", s(&single)]].concat());
+    let tallies: Vec<PathBuf> = (1..=2).map(|i| shard(d, &run, i, 2)).collect();
+    for extra in [vec![], vec!["--csv", s(&d.join("csv"))]] {
+        let mut args = vec!["merge", s(&tallies[0]), s(&tallies[1]), "--json", "-"];
+        args.extend(&extra);
+        let stdout = ok(&args);
+        assert_eq!(stdout.as_bytes(), std::fs::read(&single).unwrap(), "{args:?}: the run's JSON and nothing else");
+    }
+    assert!(d.join("csv").join("run.csv").exists());
+    // A comparison's merge likewise.
+    let compare = ["compare", SAHEL, FST, "--trials", "20"];
+    let single = d.join("single-compare.json");
+    ok(&[&compare[..], &["-q", "--json", s(&single)]].concat());
+    let tallies: Vec<PathBuf> = (1..=2).map(|i| shard(d, &compare, i, 2)).collect();
+    let stdout = ok(&["merge", s(&tallies[0]), s(&tallies[1]), "--json", "-"]);
+    assert_eq!(stdout.as_bytes(), std::fs::read(&single).unwrap());
+}
+
+#[test]
+fn merge_never_writes_over_a_tally_it_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let run = ["run", SAHEL, "--trials", "20"];
+    let tallies: Vec<PathBuf> = (1..=2).map(|i| shard(d, &run, i, 2)).collect();
+    let before: Vec<Vec<u8>> = tallies.iter().map(|t| std::fs::read(t).unwrap()).collect();
+    let (first, second) = (s(&tallies[0]), s(&tallies[1]));
+    let same = d.join("out.json");
+    let same = s(&same);
+    for (outputs, needle) in [
+        (vec!["--json", first], format!("--json {first} is the tally file {first}, which this command reads")),
+        (vec!["--csv", s(d)], format!("--csv {} holds the tally file {first}", d.display())),
+        (vec!["--json", same, "--report", same], format!("--json {same} and --report {same} are one path")),
+    ] {
+        let mut args = vec!["merge", first, second, "-q"];
+        args.extend(&outputs);
+        let out = casevac(&args);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(&needle), "{args:?}: no {needle:?} in {stderr}");
+        let after: Vec<Vec<u8>> = tallies.iter().map(|t| std::fs::read(t).unwrap()).collect();
+        assert!(after == before, "{args:?}: the tallies are as they were");
+        assert_eq!(std::fs::read_dir(d).unwrap().count(), 2, "{args:?}: nothing written");
+    }
+}
+
 /// Runs `merge` on `tallies`, expects bad input (exit 2) and no output file; returns stderr.
 fn refused(tallies: &[&Path]) -> String {
     let dir = tempfile::tempdir().unwrap();

@@ -860,18 +860,9 @@ pub fn report_files(stem: &str) -> Vec<String> {
     ]
 }
 
-/// Checks the outputs before anything is simulated.
-pub fn check_outputs(paths: &OutputPaths, stem: &str) -> anyhow::Result<()> {
-    if let Some(p) = &paths.json {
-        files::check_file(p)?;
-    }
-    if let Some(dir) = &paths.csv {
-        files::check_folder(dir, &[format!("{stem}.csv")])?;
-    }
-    if let Some(dir) = &paths.report {
-        files::check_folder(dir, &report_files(stem))?;
-    }
-    Ok(())
+/// Checks the outputs before anything is simulated (see [`files::check_outputs`]).
+pub fn check_outputs(paths: &OutputPaths, stem: &str, inputs: &[files::Input]) -> anyhow::Result<()> {
+    files::check_outputs(&paths.planned(vec![format!("{stem}.csv")], report_files(stem)), inputs)
 }
 
 /// Writes what `paths` asks for and returns a line per output.

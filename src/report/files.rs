@@ -273,9 +273,117 @@ fn check_writable_folder(dir: &Path, for_what: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A file a command reads, which no output may replace: what it is, in words ("scenario
+/// file"), and its path.
+pub struct Input<'a> {
+    pub what: &'static str,
+    pub path: &'a Path,
+}
+
+/// A path a command writes: the option that named it, and whether it is a file or a folder
+/// replaced whole (with the names of the files casevac writes into it).
+pub struct Output<'a> {
+    pub option: &'static str,
+    pub path: &'a Path,
+    pub kind: Kind,
+}
+
+pub enum Kind {
+    File,
+    Folder(Vec<String>),
+}
+
+/// Outputs that would overwrite what the command reads, or one another: the command line to
+/// fix (exit 2 in the CLI), found before anything runs or is written.
+#[derive(Debug)]
+pub struct PathClash(String);
+
+impl std::fmt::Display for PathClash {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for PathClash {}
+
+/// Where a path leads, to compare it with others: links followed, `.` and `..` resolved. A path
+/// not there yet (an output not written yet) is its name in its parent's real path, since the
+/// parent may be a link.
+fn real_path(path: &Path) -> PathBuf {
+    let target = resolve_links(path);
+    if let Ok(real) = fs::canonicalize(&target) {
+        return real;
+    }
+    let parent = parent_of(&target);
+    let parent = fs::canonicalize(parent).or_else(|_| std::path::absolute(parent)).unwrap_or(parent.to_path_buf());
+    match target.file_name() {
+        Some(name) => parent.join(name),
+        None => target,
+    }
+}
+
+/// Checks every output of a command before it runs, so nothing is lost and nothing half
+/// written: no output is, holds or lies inside a file the command reads (writing would destroy
+/// it) or another output (the second write would replace the first, or fail after it), and each
+/// passes [`check_file`] or [`check_folder`].
+pub fn check_outputs(outputs: &[Output], inputs: &[Input]) -> anyhow::Result<()> {
+    // A folder without a name (`.`, `..`) cannot be replaced whatever it holds: said first.
+    for o in outputs {
+        if let Kind::Folder(_) = o.kind {
+            file_name(o.path)?;
+        }
+    }
+    let clash = |message: String| Err(PathClash(message).into());
+    let real: Vec<PathBuf> = outputs.iter().map(|o| real_path(o.path)).collect();
+    for (o, out) in outputs.iter().zip(&real) {
+        let named = format!("{} {}", o.option, o.path.display());
+        for input in inputs {
+            let read = real_path(input.path);
+            let is = format!("the {} {}, which this command reads", input.what, input.path.display());
+            if *out == read {
+                return clash(format!("{named} is {is}: writing it would replace it; give another path"));
+            }
+            if read.starts_with(out) {
+                return clash(format!("{named} holds {is}, and the folder is replaced whole: give another path"));
+            }
+            if out.starts_with(&read) {
+                return clash(format!("{named} lies inside {is}: give another path"));
+            }
+        }
+    }
+    for (i, (later, late)) in outputs.iter().zip(&real).enumerate() {
+        for (earlier, early) in outputs[..i].iter().zip(&real) {
+            let (a, b) = (
+                format!("{} {}", earlier.option, earlier.path.display()),
+                format!("{} {}", later.option, later.path.display()),
+            );
+            if late == early {
+                return clash(format!("{a} and {b} are one path: give each output its own"));
+            }
+            let (inner, outer) = if late.starts_with(early) {
+                (b, a)
+            } else if early.starts_with(late) {
+                (a, b)
+            } else {
+                continue;
+            };
+            return clash(format!(
+                "{inner} lies inside {outer}: give each output a path of its own, outside the others"
+            ));
+        }
+    }
+    for o in outputs {
+        match &o.kind {
+            Kind::File => check_file(o.path)?,
+            Kind::Folder(ours) => check_folder(o.path, ours)?,
+        }
+    }
+    Ok(())
+}
+
 /// Checks a file output before any simulation: its folder exists and accepts files, and the
 /// path is not a folder. A device, pipe or link is fine: it is written through.
-pub fn check_file(path: &Path) -> anyhow::Result<()> {
+fn check_file(path: &Path) -> anyhow::Result<()> {
     let target = resolve_links(path);
     match fs::metadata(&target) {
         Ok(m) if m.is_dir() => bail!("cannot write {}: it is a folder; give a file name", path.display()),
@@ -286,7 +394,7 @@ pub fn check_file(path: &Path) -> anyhow::Result<()> {
 
 /// Checks a folder output before any simulation: its parent exists and accepts files, and the
 /// folder, if it exists, is a folder holding only files named in `ours`.
-pub fn check_folder(dir: &Path, ours: &[String]) -> anyhow::Result<()> {
+fn check_folder(dir: &Path, ours: &[String]) -> anyhow::Result<()> {
     file_name(dir)?;
     if let Ok(meta) = fs::symlink_metadata(dir) {
         if !meta.is_dir() {

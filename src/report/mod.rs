@@ -159,40 +159,38 @@ pub struct OutputPaths {
     pub chart_scale: u32,
 }
 
-/// Checks every output of `casevac run` before it simulates, so a path that cannot be written
-/// fails in a second, not after the run: each folder exists and accepts files, and a folder
-/// output would replace only a previous output of the same kind. `-` for JSON is standard
-/// output, which the CLI writes.
-pub fn check_run_outputs(paths: &OutputPaths) -> anyhow::Result<()> {
-    if let Some(p) = &paths.json
-        && p.as_os_str() != "-"
-    {
-        files::check_file(p)?;
+impl OutputPaths {
+    /// The outputs to check, each folder with the names of the files the command writes into
+    /// it. `-` for JSON is standard output, which the CLI writes.
+    pub fn planned(&self, csv: Vec<String>, report: Vec<String>) -> Vec<files::Output<'_>> {
+        use files::{Kind, Output};
+        let mut planned = Vec::new();
+        if let Some(path) = self.json.as_deref().filter(|p| p.as_os_str() != "-") {
+            planned.push(Output { option: "--json", path, kind: Kind::File });
+        }
+        if let Some(path) = &self.csv {
+            planned.push(Output { option: "--csv", path, kind: Kind::Folder(csv) });
+        }
+        if let Some(path) = &self.report {
+            planned.push(Output { option: "--report", path, kind: Kind::Folder(report) });
+        }
+        planned
     }
-    if let Some(dir) = &paths.csv {
-        files::check_folder(dir, &csv_out::FILES.map(String::from))?;
-    }
-    if let Some(dir) = &paths.report {
-        files::check_folder(dir, &report_file_names())?;
-    }
-    Ok(())
 }
 
-/// Checks the outputs of `casevac compare` before it simulates: the JSON file as for a run;
-/// each folder, which a comparison writes into, exists and accepts files, or can be made.
-pub fn check_compare_outputs(paths: &OutputPaths) -> anyhow::Result<()> {
-    if let Some(p) = &paths.json
-        && p.as_os_str() != "-"
-    {
-        files::check_file(p)?;
-    }
-    if let Some(dir) = &paths.csv {
-        files::check_folder(dir, &[compare::CSV_FILE.to_string(), "run.csv".to_string()])?;
-    }
-    if let Some(dir) = &paths.report {
-        files::check_folder(dir, &compare_report::file_names())?;
-    }
-    Ok(())
+/// Checks every output of `casevac run` (or the merge of a run) before it simulates, so a path
+/// that cannot be written fails in a second, not after the run (see [`files::check_outputs`]):
+/// none replaces an input or another output, each folder exists and accepts files, and a folder
+/// output would replace only a previous output of the same kind.
+pub fn check_run_outputs(paths: &OutputPaths, inputs: &[files::Input]) -> anyhow::Result<()> {
+    files::check_outputs(&paths.planned(csv_out::FILES.map(String::from).to_vec(), report_file_names()), inputs)
+}
+
+/// Checks the outputs of `casevac compare` (or the merge of a comparison) before it simulates,
+/// as for a run, with a comparison's files in its folders.
+pub fn check_compare_outputs(paths: &OutputPaths, inputs: &[files::Input]) -> anyhow::Result<()> {
+    let csv = vec![compare::CSV_FILE.to_string(), "run.csv".to_string()];
+    files::check_outputs(&paths.planned(csv, compare_report::file_names()), inputs)
 }
 
 /// Writes every output `paths` asks for, in one fixed order (JSON, CSV, report), and returns a
