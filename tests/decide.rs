@@ -244,6 +244,29 @@ fn candidates_that_are_the_same_place_cannot_be_separated() {
     assert_eq!(r.candidates[1].difference_from_best, Some(0.0));
 }
 
+/// Moving the Level 3 to Beni, beside the only Level 2, leaves no patient to move onward: that
+/// candidate has no onward figure, so it is set aside as not measured rather than kept as
+/// indistinguishable from the best until the trial budget runs out.
+#[test]
+fn a_candidate_with_nothing_to_measure_is_set_aside_not_kept_in_contention() {
+    let path = std::path::Path::new("scenarios/east-highlands.toml");
+    let (s, m) = Study::load(path, &[]).unwrap();
+    let opts = PlaceOptions {
+        objective: Objective::Onward,
+        trials: 200,
+        max_trials: 800,
+        seed: 1,
+        confidence: 0.95,
+        grid: None,
+    };
+    let sites: Vec<String> = ["goma", "beni", "bunia"].map(String::from).to_vec();
+    let r = place(&s, &m, Movable::Facility("goma_l3".into()), &sites, &opts, &|_| {}).unwrap();
+    let last = r.candidates.last().unwrap();
+    assert_eq!((last.site.as_str(), last.standing, last.value), ("beni", Standing::NotMeasured, None));
+    assert!(r.candidates[..2].iter().all(|c| c.value.is_some() && c.standing != Standing::NotMeasured));
+    assert_eq!(r.candidates[0].standing, Standing::Best);
+}
+
 #[test]
 fn the_lever_ranking_holds_under_another_seed_where_intervals_do_not_overlap() {
     let path = std::path::Path::new("scenarios/sahel-north.toml");

@@ -147,6 +147,9 @@ pub enum Standing {
     IndistinguishableFromBest,
     /// Surely worse than the best, separated after `trials` trials.
     Worse,
+    /// No casualty the objective counts was simulated with it there (onward evacuation from a
+    /// Level 3 moved beside the only surgery, say): it has no value to rank by.
+    NotMeasured,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -270,6 +273,12 @@ pub fn place(
             let hw = hw.map(|h| h * z / Z95);
             value[i] = own[k];
             diff[i] = (d, hw, n);
+            // Without a value it can neither be separated nor catch up: more trials would not
+            // decide it, so it leaves the contest rather than hold every round open.
+            if own[k].is_none() {
+                standing[i] = Standing::NotMeasured;
+                continue;
+            }
             match d.zip(hw) {
                 Some((d, h)) if d + h < 0.0 => standing[i] = Standing::Worse,
                 Some((d, h)) if d - h > 0.0 && overtaken.is_none_or(|(_, best)| d > best) => {
@@ -301,6 +310,7 @@ pub fn place(
         Standing::Best => 0,
         Standing::IndistinguishableFromBest => 1,
         Standing::Worse => 2,
+        Standing::NotMeasured => 3,
     };
     // Within a class, the closest to the best first, then by the first round's order.
     let gap = |i: &usize| diff[*i].0.unwrap_or(f64::NEG_INFINITY);

@@ -513,6 +513,7 @@ fn standing(s: Standing) -> &'static str {
         Standing::Best => "best",
         Standing::IndistinguishableFromBest => "indistinguishable from best",
         Standing::Worse => "worse",
+        Standing::NotMeasured => "not measured: nobody counted",
     }
 }
 
@@ -571,7 +572,7 @@ pub fn place_table(r: &PlaceResult) -> String {
         let close: Vec<String> = r
             .candidates
             .iter()
-            .filter(|c| c.standing != Standing::Worse)
+            .filter(|c| matches!(c.standing, Standing::Best | Standing::IndistinguishableFromBest))
             .map(|c| if is_point(c) { format!("({:.2}, {:.2})", c.lat, c.lon) } else { c.site.clone() })
             .collect();
         let _ = writeln!(
@@ -662,6 +663,8 @@ pub fn place_chart(r: &PlaceResult) -> RowBars {
                     Standing::Best => PALETTE_BEST,
                     Standing::IndistinguishableFromBest => plotters::style::RGBColor(150, 150, 150),
                     Standing::Worse => super::compare_charts::diverging(-0.85),
+                    // (Without a value it has no difference, so no bar is drawn.)
+                    Standing::NotMeasured => plotters::style::RGBColor(150, 150, 150),
                 };
                 Bar { value: d * scale, interval, colour }
             })
