@@ -471,7 +471,8 @@ fn warnings(matches: &ArgMatches) -> Vec<String> {
     let given = |id: &str| m.try_get_raw_occurrences(id).is_ok_and(|o| o.is_some());
     let typed = |id: &str| given(id) && m.value_source(id) == Some(ValueSource::CommandLine);
     let mut out = Vec::new();
-    let has_precision = m.try_get_one::<f64>("precision").is_ok_and(|p| p.is_some());
+    // A decision command's --precision 0 runs exactly --trials, as no --precision does for a run.
+    let has_precision = m.try_get_one::<f64>("precision").is_ok_and(|p| p.is_some_and(|&p| p > 0.0));
     // `place` has no --precision: its rounds double the trials up to --max-trials.
     if typed("max_trials") && !has_precision && command != "place" {
         out.push("--max-trials has no effect without --precision: the run does exactly --trials trials".into());
@@ -496,6 +497,9 @@ fn warnings(matches: &ArgMatches) -> Vec<String> {
         if typed(id) && !has_report {
             out.push(format!("{flag} has no effect without --report: only the report draws the coverage map"));
         }
+    }
+    if typed("scale") && !has_report {
+        out.push("--scale has no effect without --report: only the report's PNG charts are drawn larger".into());
     }
     if command == "compare" && has_report && typed("map_probes") {
         out.push(

@@ -678,6 +678,11 @@ fn options_that_have_no_effect_are_warned_about_on_stderr() {
         "warning: --max-trials has no effect without --precision",
     );
     warned(&["run", SAHEL, "-n", "10", "-q", "--map-grid", "20"], "warning: --map-grid has no effect without --report");
+    warned(&["run", SAHEL, "-n", "10", "-q", "--scale", "2"], "warning: --scale has no effect without --report");
+    warned(
+        &["levers", SAHEL, "-n", "10", "-q", "--precision", "0", "--max-trials", "500"],
+        "warning: --max-trials has no effect without --precision",
+    );
     warned(
         &["run", SAHEL, "-n", "10", "-q", "--map-probes", "20"],
         "warning: --map-probes has no effect without --report",
