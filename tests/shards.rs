@@ -368,6 +368,7 @@ fn shard_arguments_are_checked() {
         (vec!["--shard", "x", "--tally", s(&tally)], "not of the form I/K"),
         (vec!["--tally", s(&tally), "--precision", "1"], "drop --precision"),
         (vec!["--tally", s(&tally), "--json", "x.json"], "give --json, --csv and --report to `casevac merge`"),
+        (vec!["--tally", "-"], "--tally - would write a file named `-`"),
     ] {
         let mut all = vec!["run", SAHEL, "-n", "10"];
         all.extend(args);
@@ -375,7 +376,7 @@ fn shard_arguments_are_checked() {
         let stderr = text(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{all:?}: {stderr}");
         assert!(stderr.contains(needle), "{all:?}: {stderr}");
-        assert!(!tally.exists());
+        assert!(!tally.exists() && !Path::new("-").exists());
     }
     // More shards than trials: the empty shards still merge into the whole run.
     let run = ["run", SAHEL, "-n", "3", "--seed", "2"];
