@@ -71,3 +71,27 @@ fn every_example_in_the_guide_parses_and_full_scenarios_run() {
     assert_eq!(onward, 1, "the [onward] example");
     assert_eq!(dists, 8, "one example per distribution form");
 }
+
+/// The guide's sample `--set` errors are what the binary prints for those overrides on the
+/// bundled Sahel file, message and help alike.
+#[test]
+fn the_guides_override_errors_are_what_validate_prints() {
+    let md = std::fs::read_to_string("docs/scenario-format.md").unwrap();
+    let lines: Vec<&str> = md.lines().collect();
+    let mut checked = 0;
+    for (i, line) in lines.iter().enumerate() {
+        let Some(rest) = line.strip_prefix("error: --set ") else { continue };
+        let set = rest.split_once(": ").expect("error: --set KEY=VALUE: message").0;
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_casevac"))
+            .args(["validate", "scenarios/sahel-north.toml", "--set", set])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{set}: {stderr}");
+        assert!(stderr.lines().any(|l| l == *line), "the guide's\n{line}\nis not printed:\n{stderr}");
+        let help = lines[i + 1];
+        assert!(help.starts_with("  help: ") && stderr.lines().any(|l| l == help), "{help}\nnot in:\n{stderr}");
+        checked += 1;
+    }
+    assert!(checked >= 3, "the guide shows its override errors: {checked}");
+}
