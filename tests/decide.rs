@@ -524,6 +524,39 @@ fn a_grid_placement_weighs_the_site_as_given_too() {
     let sites: Vec<&str> = p["candidates"].as_array().unwrap().iter().map(|c| c["site"].as_str().unwrap()).collect();
     assert_eq!(sites.len(), 10, "nine grid points and the site as given: {sites:?}");
     assert!(sites.contains(&"gao"));
+    // The CSV names its units and places each candidate; only a site of the file has a --set
+    // that repeats it, so a grid point's is blank.
+    let csv = dir.path().join("csv");
+    let (code, _, stderr) = casevac(&[&args[..], &["-q", "--csv", csv.to_str().unwrap()]].concat(), dir.path());
+    assert_eq!(code, 0, "{stderr}");
+    let mut r = csv::Reader::from_path(csv.join("place.csv")).unwrap();
+    let head: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(
+        head,
+        [
+            "rank",
+            "site",
+            "lat",
+            "lon",
+            "set",
+            "standing",
+            "value_pct",
+            "difference_from_best_points",
+            "half_width_points",
+            "trials"
+        ]
+    );
+    let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
+    assert_eq!(rows.len(), 10);
+    for (row, c) in rows.iter().zip(p["candidates"].as_array().unwrap()) {
+        assert_eq!(&row[1], c["site"].as_str().unwrap());
+        let lat: f64 = row[2].parse().unwrap();
+        assert!((lat - c["lat"].as_f64().unwrap()).abs() < 1e-6, "{row:?}");
+        assert_eq!(row[4].is_empty(), &row[1] != "gao", "{row:?}");
+        if let Some(v) = c["value"].as_f64() {
+            assert!((row[6].parse::<f64>().unwrap() - v * 100.0).abs() < 1e-4, "in percent: {row:?}");
+        }
+    }
 }
 
 #[test]

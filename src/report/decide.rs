@@ -629,19 +629,41 @@ pub fn place_table(r: &PlaceResult) -> String {
 
 pub fn place_csv(r: &PlaceResult) -> anyhow::Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(["rank", "site", "set", "standing", "value", "difference_from_best", "half_width", "trials"])?;
+    w.write_record(["rank", "site", "lat", "lon", "set"].into_iter().chain(candidate_columns(r.objective)))?;
     for c in &r.candidates {
-        let [site, standing, value, difference, half_width, trials] = candidate_fields(c);
-        w.write_record([c.rank.to_string(), site, c.set.clone(), standing, value, difference, half_width, trials])?;
+        // A grid point is no site of the file, so no --set repeats it: its place is in lat, lon.
+        let point = r.grid.is_some() && c.site.starts_with(crate::decide::place::GRID_PREFIX);
+        let set = if point { String::new() } else { c.set.clone() };
+        let [site, lat, lon, rest @ ..] = candidate_fields(c, r.objective);
+        w.write_record([c.rank.to_string(), site, lat, lon, set].into_iter().chain(rest))?;
     }
     w.into_inner().context("cannot finish the CSV")
 }
 
-/// A candidate's figures as both placement CSVs write them.
-fn candidate_fields(c: &crate::decide::place::CandidateResult) -> [String; 6] {
-    let v = |x: Option<f64>| x.map_or(String::new(), |x| format!("{x:.6}"));
+/// The columns after a candidate's site and place, as both placement CSVs write them, named with
+/// their unit: a share in percent and percentage points, lives in deaths or lives a trial.
+fn candidate_columns(objective: Objective) -> [&'static str; 5] {
+    if objective.is_share() {
+        ["standing", "value_pct", "difference_from_best_points", "half_width_points", "trials"]
+    } else {
+        [
+            "standing",
+            "expected_deaths_per_trial",
+            "difference_from_best_lives_per_trial",
+            "half_width_lives_per_trial",
+            "trials",
+        ]
+    }
+}
+
+/// A candidate's site, lat, lon, then the [`candidate_columns`].
+fn candidate_fields(c: &crate::decide::place::CandidateResult, objective: Objective) -> [String; 8] {
+    let scale = if objective.is_share() { 100.0 } else { 1.0 };
+    let v = |x: Option<f64>| x.map_or(String::new(), |x| format!("{:.6}", x * scale));
     [
         c.site.clone(),
+        format!("{:.6}", c.lat),
+        format!("{:.6}", c.lon),
         standing(c.standing).to_string(),
         v(c.value),
         v(c.difference_from_best),
@@ -742,11 +764,12 @@ pub fn several_table(r: &SeveralResult) -> String {
 
 pub fn several_csv(r: &SeveralResult) -> anyhow::Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(["pass", "moved", "site", "standing", "value", "difference_from_best", "half_width", "trials"])?;
+    let objective = r.steps[0].objective;
+    w.write_record(["pass", "moved", "site", "lat", "lon"].into_iter().chain(candidate_columns(objective)))?;
     for (i, step) in r.steps.iter().enumerate() {
         for c in &step.candidates {
             let pass = (i / r.placements.len() + 1).to_string();
-            w.write_record([pass, moved_name(&step.moved)].into_iter().chain(candidate_fields(c)))?;
+            w.write_record([pass, moved_name(&step.moved)].into_iter().chain(candidate_fields(c, objective)))?;
         }
     }
     w.into_inner().context("cannot finish the CSV")
