@@ -415,14 +415,6 @@ impl ShardArgs {
     /// The shard to run and the file to write its tally to, or `None` for an ordinary run.
     fn target(&self, sim: &SimArgs, outputs: &Outputs) -> Result<Option<(Shard, &Path)>, UsageError> {
         let Some(path) = &self.tally else { return Ok(None) };
-        // Elsewhere `-` is standard output; a tally is binary, written whole or not at all.
-        if path.as_os_str() == "-" {
-            return Err(UsageError(
-                "--tally - would write a file named `-`: a tally is a binary file for `casevac merge`; give a file name, \
-                 for example shard-1.tally"
-                    .into(),
-            ));
-        }
         if sim.precision.is_some() {
             return Err(UsageError(
                 "--tally writes a fixed number of trials, but --precision decides when to stop from every trial's \

@@ -410,9 +410,16 @@ fn outputs_that_share_a_path_are_refused_before_anything_is_written() {
             [&["levers", SAHEL, "--csv", &dd, "--report", &dd][..], &quick].concat(),
             format!("--csv {dd} and --report {dd} are one path"),
         ),
+        // Only --json takes `-` for standard output; a folder named `-` is refused.
+        (vec!["run", SAHEL, "-n", "20", "-q", "--csv", "-"], "--csv - would write a folder named `-`".into()),
+        (
+            [&["sweep", SAHEL, "asset.gao_mi8.count=1,2", "--report", "-"][..], &quick].concat(),
+            "--report - would write a folder named `-`: only --json takes - for standard output".into(),
+        ),
     ] {
         refused(&args, &[&needle]);
         assert!(tree(d).is_empty(), "{args:?} wrote nothing: {:?}", tree(d));
+        assert!(!Path::new("-").exists(), "{args:?} wrote nothing named -");
     }
 }
 

@@ -327,13 +327,22 @@ fn real_path(path: &Path) -> PathBuf {
 /// it) or another output (the second write would replace the first, or fail after it), and each
 /// passes [`check_file`] or [`check_folder`].
 pub fn check_outputs(outputs: &[Output], inputs: &[Input]) -> anyhow::Result<()> {
+    let clash = |message: String| Err(PathClash(message).into());
+    // Only JSON goes to standard output (the CLI leaves `--json -` out of what it checks); any
+    // other output named `-` would be a file or folder of that name.
+    if let Some(o) = outputs.iter().find(|o| o.path.as_os_str() == "-") {
+        let what = if let Kind::File = o.kind { "file" } else { "folder" };
+        return clash(format!(
+            "{} - would write a {what} named `-`: only --json takes - for standard output; give a name",
+            o.option
+        ));
+    }
     // A folder without a name (`.`, `..`) cannot be replaced whatever it holds: said first.
     for o in outputs {
         if let Kind::Folder(_) = o.kind {
             file_name(o.path)?;
         }
     }
-    let clash = |message: String| Err(PathClash(message).into());
     let real: Vec<PathBuf> = outputs.iter().map(|o| real_path(o.path)).collect();
     for (o, out) in outputs.iter().zip(&real) {
         let named = format!("{} {}", o.option, o.path.display());
@@ -344,7 +353,8 @@ pub fn check_outputs(outputs: &[Output], inputs: &[Input]) -> anyhow::Result<()>
                 return clash(format!("{named} is {is}: writing it would replace it; give another path"));
             }
             if read.starts_with(out) {
-                return clash(format!("{named} holds {is}, and the folder is replaced whole: give another path"));
+                let how = if let Kind::File = o.kind { "" } else { ", and the folder is replaced whole" };
+                return clash(format!("{named} holds {is}{how}: give another path"));
             }
             if out.starts_with(&read) {
                 return clash(format!("{named} lies inside {is}: give another path"));
