@@ -267,6 +267,36 @@ fn a_candidate_with_nothing_to_measure_is_set_aside_not_kept_in_contention() {
     assert_eq!(r.candidates[0].standing, Standing::Best);
 }
 
+/// With nobody the objective counts at any candidate (no casualty needs surgery), nothing is
+/// ranked: no best, not separated, and several assets placed together stay where they are.
+#[test]
+fn with_nothing_measured_anywhere_there_is_no_best() {
+    let text = placement_scenario(false)
+        .replace("surgery_share = { t1 = 0.5, t2 = 0.2, t3 = 0 }", "surgery_share = { t1 = 0, t2 = 0, t3 = 0 }");
+    let (s, m) = study(&text);
+    let opts = PlaceOptions {
+        objective: Objective::Step(Step::Surgery),
+        trials: 50,
+        max_trials: 200,
+        seed: 2,
+        confidence: 0.95,
+        grid: None,
+    };
+    let sites = vec!["far".to_string(), "centre".to_string()];
+    let r = place(&s, &m, Movable::Asset("heli".into()), &sites, &opts, &|_| {}).unwrap();
+    assert!(!r.separated);
+    assert!(
+        r.candidates.iter().all(|c| c.standing == Standing::NotMeasured && c.value.is_none()),
+        "{:?}",
+        r.candidates
+    );
+    let table = casevac::report::decide::place_table(&r);
+    assert!(table.contains("nothing to rank") && !table.contains("best:") && !table.contains("repeat"), "{table}");
+    let moved = [Movable::Asset("heli".into()), Movable::Facility("fac".into())];
+    let several = casevac::decide::place::place_several(&s, &moved, &sites, &opts, &|_| {}).unwrap();
+    assert_eq!(several.placements[0].1, "hospital", "the helicopter stays at its base");
+}
+
 #[test]
 fn the_lever_ranking_holds_under_another_seed_where_intervals_do_not_overlap() {
     let path = std::path::Path::new("scenarios/sahel-north.toml");

@@ -273,8 +273,9 @@ pub fn place(
             let hw = hw.map(|h| h * z / Z95);
             value[i] = own[k];
             diff[i] = (d, hw, n);
-            // Without a value it can neither be separated nor catch up: more trials would not
-            // decide it, so it leaves the contest rather than hold every round open.
+            // Nobody the objective counts in all the trials it has run: it has no value to be
+            // separated by or to catch up with, so it leaves the contest (ranked last, with its
+            // trials) rather than hold every round open to --max-trials.
             if own[k].is_none() {
                 standing[i] = Standing::NotMeasured;
                 continue;
@@ -302,9 +303,12 @@ pub fn place(
         }
         n = (n * 2).min(opts.max_trials);
     }
-    standing[leader] = Standing::Best;
-    diff[leader] = (Some(0.0), Some(0.0), n);
-    let separated = contenders.is_empty();
+    // A leader without a value led only because nobody had one (the first round ranks them
+    // last): nothing was measured, so there is no best.
+    let measured = value[leader].is_some();
+    standing[leader] = if measured { Standing::Best } else { Standing::NotMeasured };
+    diff[leader] = if measured { (Some(0.0), Some(0.0), n) } else { (None, None, n) };
+    let separated = measured && contenders.is_empty();
     let mut ranked: Vec<usize> = (0..sites.len()).collect();
     let class = |i: usize| match standing[i] {
         Standing::Best => 0,
@@ -385,7 +389,11 @@ pub fn place_several(
             sub.base_set.extend(others);
             let sub_base = sub.model(&[]).map_err(|e| super::BadVariants(vec![("the placement so far".into(), e)]))?;
             let r = place(&sub, &sub_base, moved[k].clone(), sites, opts, progress)?;
-            let best = r.candidates[0].site.clone();
+            // With nothing measured at any site there is no best: it stays where it is.
+            let best = match &r.candidates[0] {
+                c if c.standing == Standing::NotMeasured => r.as_given.clone().unwrap_or_else(|| c.site.clone()),
+                c => c.site.clone(),
+            };
             if at[k].as_ref() != Some(&best) {
                 changed = true;
                 at[k] = Some(best);

@@ -561,7 +561,14 @@ pub fn place_table(r: &PlaceResult) -> String {
     } else {
         best.site.clone()
     };
-    if r.separated {
+    let measured = best.standing != Standing::NotMeasured;
+    if !measured {
+        let _ = writeln!(
+            o,
+            "nothing to rank: nobody the objective counts was simulated at any candidate in {} trials\n",
+            Count(best.trials)
+        );
+    } else if r.separated {
         let _ = writeln!(
             o,
             "best: {} (separated from every other candidate within {} trials)\n",
@@ -617,7 +624,9 @@ pub fn place_table(r: &PlaceResult) -> String {
         let points = if more == 1 { "point" } else { "points" };
         let _ = writeln!(o, "  ... and {more} more {points} (every point is in the JSON and CSV)");
     }
-    if now(best) {
+    if !measured {
+        // No best to repeat.
+    } else if now(best) {
         let _ = writeln!(o, "\nthe best is where it is now ({})", best.site);
     } else if r.grid.is_some() {
         let _ = writeln!(o, "\nput it at the site nearest the best point, then check that site with --candidates");
