@@ -127,7 +127,7 @@ fn deaths(model: &Model, tally: &Tally) -> Option<DeathsResult> {
         return None;
     }
     let groups = tally.groups();
-    let k = tally.trials.max(1) as f64;
+    let k = tally.trials as f64;
     let per_trial = |nano: u128| nano as f64 / NANO / k;
     let all = &tally.deaths[Groups::ALL];
     let sum = all.expected_nano[crate::outcome::CENTRAL] as f64 / NANO;
@@ -445,7 +445,6 @@ pub struct FacilityResult {
     pub table_utilisation: Option<f64>,
 }
 
-/// Minutes after midnight as `HH:MM`, as the scenario file writes a time of day.
 /// Minutes after midnight as "hh:mm", to the nearest minute: every output states a time of
 /// day alike.
 pub(crate) fn clock(min: f64) -> String {

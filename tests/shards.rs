@@ -320,6 +320,10 @@ fn merge_refuses_overlapping_and_missing_trials_unless_allowed_partial() {
     let empty = shard(d, &["run", SAHEL, "-n", "3"], 2, 10);
     let stdout = ok(&["merge", s(&empty), "--allow-partial"]);
     assert!(stdout.contains("cover 0 of 3 trials") && !stdout.contains("deaths of wounds"), "{stdout}");
+    // Nor lives saved, for a comparison.
+    let empty = shard(d, &["compare", SAHEL, FST, "-n", "3"], 2, 10);
+    let stdout = ok(&["merge", s(&empty), "--allow-partial"]);
+    assert!(stdout.contains("cover 0 of 3 trials") && !stdout.contains("lives saved"), "{stdout}");
 }
 
 #[test]

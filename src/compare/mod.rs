@@ -103,11 +103,6 @@ impl PairedTally {
         )
     }
 
-    /// Lives saved by alternative `alt`: the base's expected deaths per trial minus the
-    /// alternative's, with the paired 95% interval; `None` unless both run the outcome model.
-    ///
-    /// With D_i = b_i − a_i the trial's difference, ΣD² = Σb² + Σa² − 2Σab is computed in
-    /// integers, so a scenario against itself gives exactly zero and a zero-width interval.
     /// The paired difference in onward evacuation to Level 3, where both scenarios model it.
     pub fn onward_difference(&self, alt: usize) -> Option<Difference> {
         let (b, a) = (self.base.onward.as_ref()?, self.alts[alt].onward.as_ref()?);
@@ -115,10 +110,20 @@ impl PairedTally {
         Some(difference(&b.cell, &a.cell, cross, self.base.trials))
     }
 
+    /// Lives saved by alternative `alt`: the base's expected deaths per trial minus the
+    /// alternative's, with the paired 95% interval; `None` unless both run the outcome model
+    /// and a trial was run.
+    ///
+    /// With D_i = b_i − a_i the trial's difference, ΣD² = Σb² + Σa² − 2Σab is computed in
+    /// integers, so a scenario against itself gives exactly zero and a zero-width interval.
     pub fn lives_saved(&self, alt: usize, base: &Model, alt_model: &Model) -> Option<LivesSaved> {
         let (_, _) = (base.outcomes.as_ref()?, alt_model.outcomes.as_ref()?);
         let (b, a) = (&self.base, &self.alts[alt]);
-        let k = b.trials.max(1) as f64;
+        // No trial, no estimate (a partial merge of empty shards), as for a run's deaths.
+        if b.trials == 0 {
+            return None;
+        }
+        let k = b.trials as f64;
         const NANO: f64 = 1e9;
         let all = crate::stats::tally::Groups::ALL;
         let diff = |set: usize| {
