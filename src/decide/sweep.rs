@@ -55,9 +55,20 @@ pub fn check_axes(axes: &[Axis]) -> Result<(), String> {
         toml_edit::Key::parse(k)
             .map_or_else(|_| vec![k.trim().to_string()], |ks| ks.iter().map(|k| k.get().to_string()).collect())
     };
-    let repeated = |(i, a): &(usize, &Axis)| axes[..*i].iter().any(|b| path(&b.key) == path(&a.key));
-    if let Some((_, twice)) = axes.iter().enumerate().find(repeated) {
-        return Err(format!("{} is given twice: give each key once, with all its values (KEY=V1,V2,...)", twice.key));
+    for (i, a) in axes.iter().enumerate() {
+        for b in &axes[..i] {
+            let (pa, pb) = (path(&a.key), path(&b.key));
+            if pa == pb {
+                return Err(format!(
+                    "{} is given twice: give each key once, with all its values (KEY=V1,V2,...)",
+                    a.key
+                ));
+            }
+            // A table and a field inside it: one would overwrite part of the other at every point.
+            if pa.starts_with(&pb) || pb.starts_with(&pa) {
+                return Err(format!("{} and {} set the same value: sweep one of them", b.key, a.key));
+            }
+        }
     }
     let points: usize = axes.iter().map(|a| a.values.len()).product();
     if points > MAX_POINTS {
@@ -298,6 +309,11 @@ mod tests {
         assert!(check_axes(&axes("asset.x.count=1,2", "asset.x.approval_min=0,5")).is_ok());
         let e = check_axes(&axes("asset.x.count=1", "asset.\"x\".count=2")).unwrap_err();
         assert!(e.starts_with("asset.\"x\".count is given twice"), "{e}");
+        // A table swept beside a field inside it.
+        let e = check_axes(&axes("scenario.thresholds_min.surgery=90,120", "scenario.thresholds_min={surgery=60}"))
+            .unwrap_err();
+        assert!(e.contains("set the same value"), "{e}");
+        assert!(check_axes(&axes("zone.a.severity.t1=0.5", "zone.ab.severity.t1=0.5")).is_ok(), "paths, not text");
         let e = check_axes(&axes("a=0..1:21", "b=0..1:21")).unwrap_err();
         assert!(e.starts_with("441 points"), "{e}");
     }
