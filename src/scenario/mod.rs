@@ -38,7 +38,7 @@ pub fn parse_with(text: &str, path: &str, overrides: &[Override]) -> Result<Mode
             // overrides (a facility's level changed, say, which its other fields no longer
             // fit): say so, or the planner hunts for a mistake the file does not hold.
             if !overrides.is_empty() && compile_text(text).is_ok() {
-                let names: Vec<String> = overrides.iter().map(|o| format!("--set {o}")).collect();
+                let names: Vec<String> = overrides.iter().map(Override::label).collect();
                 for p in problems.iter_mut().filter(|p| p.source.is_none()) {
                     p.help = format!("{} (the file alone is valid: this follows from {})", p.help, names.join(", "));
                 }
