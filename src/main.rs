@@ -706,7 +706,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 return Err(UsageError(problems.join("\n")).into());
             }
             if let Some((_, twice)) = moved.iter().enumerate().find(|(i, m)| moved[..*i].contains(m)) {
-                return Err(UsageError(format!("{twice} is given twice: give each asset or facility once")).into());
+                return Err(UsageError(format!("the {twice} is given twice: give each asset or facility once")).into());
             }
             // On a grid, where a single asset or facility stands now competes too, so the answer
             // says whether any point beats the laydown as given.

@@ -21,7 +21,19 @@ pub enum Step {
     Surgery,
 }
 
+/// How the CSV files and the JSON name the onward milestone, beside [`Step::key`].
+pub const ONWARD_KEY: &str = "onward_to_level3";
+
 impl Step {
+    /// As the CSV files and the JSON name it: `first_aid`, `resuscitation`, `surgery`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Step::FirstAid => "first_aid",
+            Step::Resuscitation => "resuscitation",
+            Step::Surgery => "surgery",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Step::FirstAid => "first aid",

@@ -198,8 +198,9 @@ impl serde::Serialize for Objective {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         // The same word as the CSV's step column for the milestone.
         match self {
-            Objective::Onward => s.serialize_str("onward_to_level3"),
-            _ => s.serialize_str(&self.label().replace(' ', "_")),
+            Objective::Onward => s.serialize_str(crate::model::ONWARD_KEY),
+            Objective::Step(st) => s.serialize_str(st.key()),
+            Objective::LivesSaved => s.serialize_str("lives_saved"),
         }
     }
 }

@@ -64,11 +64,11 @@ impl Movable {
 }
 
 impl std::fmt::Display for Movable {
-    /// As messages name it: "the asset gao_mi8".
+    /// As messages and tables name it: "asset gao_mi8".
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Movable::Asset(id) => write!(f, "the asset {id}"),
-            Movable::Facility(id) => write!(f, "the facility {id}"),
+            Movable::Asset(id) => write!(f, "asset {id}"),
+            Movable::Facility(id) => write!(f, "facility {id}"),
         }
     }
 }
@@ -188,6 +188,14 @@ pub struct PlaceResult {
     pub grid: Option<usize>,
     pub rounds: Vec<Round>,
     pub candidates: Vec<CandidateResult>,
+}
+
+impl PlaceResult {
+    /// Whether a candidate is a point of the grid rather than a site of the file (the site as
+    /// given competes beside a grid's points).
+    pub fn is_grid_point(&self, c: &CandidateResult) -> bool {
+        self.grid.is_some() && c.site.starts_with(GRID_PREFIX)
+    }
 }
 
 /// One round of the procedure, for the record.

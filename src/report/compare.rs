@@ -269,13 +269,12 @@ pub fn to_csv(c: &Comparison) -> anyhow::Result<Vec<u8>> {
         for (kind, groups) in kinds {
             for g in groups {
                 for d in &g.steps {
-                    let step = d.step.label().replace(' ', "_");
-                    w.write_record(csv_record([&a.variant.label, kind, &g.group, &step], &d.figures))?;
+                    w.write_record(csv_record([&a.variant.label, kind, &g.group, d.step.key()], &d.figures))?;
                 }
             }
         }
         if let Some(d) = &a.onward {
-            w.write_record(csv_record([&a.variant.label, "all", "all", "onward_to_level3"], &d.figures))?;
+            w.write_record(csv_record([&a.variant.label, "all", "all", crate::model::ONWARD_KEY], &d.figures))?;
         }
     }
     w.into_inner().context("cannot finish the CSV")

@@ -17,7 +17,7 @@ fn step_row(kind: &str, group: &str, s: &StepResult) -> Vec<String> {
     vec![
         kind.into(),
         group.into(),
-        s.step.label().replace(' ', "_"),
+        s.step.key().to_string(),
         s.threshold_min.to_string(),
         s.eligible.to_string(),
         s.compliant.to_string(),
@@ -43,7 +43,7 @@ pub fn files(s: &Summary) -> Result<Vec<(&'static str, Vec<u8>)>, csv::Error> {
         compliance.push(vec![
             "all".into(),
             "all".into(),
-            "onward_to_level3".into(),
+            crate::model::ONWARD_KEY.into(),
             on.deadline_min.to_string(),
             on.eligible.to_string(),
             on.compliant.to_string(),
@@ -95,7 +95,7 @@ pub fn files(s: &Summary) -> Result<Vec<(&'static str, Vec<u8>)>, csv::Error> {
         &["step", "cause", "count", "share"],
         s.misses.iter().flat_map(|m| {
             m.causes.iter().map(move |c| {
-                vec![m.step.label().replace(' ', "_"), c.name.to_string(), c.count.to_string(), c.share.to_string()]
+                vec![m.step.key().to_string(), c.name.to_string(), c.count.to_string(), c.share.to_string()]
             })
         }),
     )?;

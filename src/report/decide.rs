@@ -175,7 +175,7 @@ pub fn levers_csv(r: &LeversResult) -> anyhow::Result<Vec<u8>> {
     let mut head =
         ["rank", "lever", "from_file", "cost", "cost_unit", "set"].iter().map(|s| s.to_string()).collect::<Vec<_>>();
     for s in STEPS {
-        let k = s.label().replace(' ', "_");
+        let k = s.key();
         for f in ["base_pct", "with_lever_pct", "difference_points", "ci95_low_points", "ci95_high_points"] {
             head.push(format!("{k}_{f}"));
         }
@@ -183,7 +183,7 @@ pub fn levers_csv(r: &LeversResult) -> anyhow::Result<Vec<u8>> {
     let onward = r.levers.iter().any(|l| l.onward.is_some());
     if onward {
         for f in ["base_pct", "with_lever_pct", "difference_points", "ci95_low_points", "ci95_high_points"] {
-            head.push(format!("onward_to_level3_{f}"));
+            head.push(format!("{}_{f}", crate::model::ONWARD_KEY));
         }
     }
     head.extend(
@@ -407,7 +407,7 @@ pub fn sweep_csv(r: &SweepResult) -> anyhow::Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut head: Vec<String> = r.axes.iter().map(|a| a.key.clone()).collect();
     for s in STEPS {
-        let k = s.label().replace(' ', "_");
+        let k = s.key();
         head.extend([format!("{k}_pct"), format!("{k}_ci95_low_pct"), format!("{k}_ci95_high_pct")]);
     }
     head.extend(["expected_deaths_per_trial".to_string(), "deaths_ci95_low".into(), "deaths_ci95_high".into()]);
@@ -536,11 +536,7 @@ fn place_difference(r: &PlaceResult, d: Option<f64>, h: Option<f64>) -> String {
 
 pub fn place_table(r: &PlaceResult) -> String {
     let mut o = String::new();
-    let what = match &r.moved {
-        crate::decide::place::Movable::Asset(id) => format!("asset {id}"),
-        crate::decide::place::Movable::Facility(id) => format!("facility {id}"),
-    };
-    let _ = writeln!(o, "casevac place: where {what} goes in {}", r.about.scenario);
+    let _ = writeln!(o, "casevac place: where {} goes in {}", r.moved, r.about.scenario);
     let _ = writeln!(
         o,
         "objective: {}; {}% confidence, Bonferroni-adjusted over each round's comparisons; seed {}",
@@ -550,9 +546,7 @@ pub fn place_table(r: &PlaceResult) -> String {
     );
     let best = &r.candidates[0];
     // On a grid, the site as given competes beside the grid's points and is named as such.
-    let is_point = |c: &crate::decide::place::CandidateResult| {
-        r.grid.is_some() && c.site.starts_with(crate::decide::place::GRID_PREFIX)
-    };
+    let is_point = |c: &crate::decide::place::CandidateResult| r.is_grid_point(c);
     let now = |c: &crate::decide::place::CandidateResult| r.as_given.as_deref() == Some(c.site.as_str());
     let best_name = if is_point(best) {
         format!("latitude {:.3}, longitude {:.3}", best.lat, best.lon)
@@ -641,8 +635,7 @@ pub fn place_csv(r: &PlaceResult) -> anyhow::Result<Vec<u8>> {
     w.write_record(["rank", "site", "lat", "lon", "set"].into_iter().chain(candidate_columns(r.objective)))?;
     for c in &r.candidates {
         // A grid point is no site of the file, so no --set repeats it: its place is in lat, lon.
-        let point = r.grid.is_some() && c.site.starts_with(crate::decide::place::GRID_PREFIX);
-        let set = if point { String::new() } else { c.set.clone() };
+        let set = if r.is_grid_point(c) { String::new() } else { c.set.clone() };
         let [site, lat, lon, rest @ ..] = candidate_fields(c, r.objective);
         w.write_record([c.rank.to_string(), site, lat, lon, set].into_iter().chain(rest))?;
     }
@@ -715,18 +708,11 @@ pub fn place_chart(r: &PlaceResult) -> RowBars {
     }
 }
 
-fn moved_name(m: &crate::decide::place::Movable) -> String {
-    match m {
-        crate::decide::place::Movable::Asset(id) => format!("asset {id}"),
-        crate::decide::place::Movable::Facility(id) => format!("facility {id}"),
-    }
-}
-
 /// Where each of several assets goes, and how the heuristic got there.
 pub fn several_table(r: &SeveralResult) -> String {
     let mut o = String::new();
     let first = &r.steps[0];
-    let names: Vec<String> = r.placements.iter().map(|(m, _)| moved_name(m)).collect();
+    let names: Vec<String> = r.placements.iter().map(|(m, _)| m.to_string()).collect();
     let _ = writeln!(o, "casevac place: where {} go together in {}", names.join(" and "), first.about.scenario);
     o.push_str(&wrap(&format!("method: {}", r.method), "", 96));
     let _ = writeln!(
@@ -752,7 +738,7 @@ pub fn several_table(r: &SeveralResult) -> String {
         } else {
             format!("indistinguishable from {}", close.join(", "))
         };
-        let _ = writeln!(o, "  {:<28} at {:<16} {how}", moved_name(m), site);
+        let _ = writeln!(o, "  {:<28} at {:<16} {how}", m.to_string(), site);
     }
     let _ = writeln!(o, "\neach placement made, in order");
     for (i, step) in r.steps.iter().enumerate() {
@@ -760,7 +746,7 @@ pub fn several_table(r: &SeveralResult) -> String {
             o,
             "  pass {} {:<28} → {:<16} ({} trials)",
             i / r.placements.len() + 1,
-            moved_name(&step.moved),
+            step.moved.to_string(),
             step.candidates[0].site,
             Count(step.rounds.last().map_or(0, |x| x.trials))
         );
@@ -778,7 +764,7 @@ pub fn several_csv(r: &SeveralResult) -> anyhow::Result<Vec<u8>> {
     for (i, step) in r.steps.iter().enumerate() {
         for c in &step.candidates {
             let pass = (i / r.placements.len() + 1).to_string();
-            w.write_record([pass, moved_name(&step.moved)].into_iter().chain(candidate_fields(c, objective)))?;
+            w.write_record([pass, step.moved.to_string()].into_iter().chain(candidate_fields(c, objective)))?;
         }
     }
     w.into_inner().context("cannot finish the CSV")
@@ -803,7 +789,7 @@ pub fn several_chart(r: &SeveralResult) -> RowBars {
                 })
                 .collect();
             (
-                moved_name(&step.moved),
+                step.moved.to_string(),
                 if scale == 100.0 { "percentage points" } else { "lives per trial" }.to_string(),
                 bars,
             )
@@ -848,7 +834,7 @@ pub fn place_map<'a>(r: &PlaceResult, model: &'a crate::model::Model) -> super::
         cells: r
             .candidates
             .iter()
-            .filter(|c| c.site.starts_with(crate::decide::place::GRID_PREFIX))
+            .filter(|c| r.is_grid_point(c))
             .map(|c| (c.lat, c.lon, c.first_round_value))
             .collect(),
         higher_is_better: r.objective.is_share(),
