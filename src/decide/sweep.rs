@@ -51,10 +51,7 @@ impl std::str::FromStr for Axis {
 /// [`MAX_POINTS`].
 pub fn check_axes(axes: &[Axis]) -> Result<(), String> {
     // Keys compared as the paths they name, so `asset."x".count` is `asset.x.count`.
-    let path = |k: &str| {
-        toml_edit::Key::parse(k)
-            .map_or_else(|_| vec![k.trim().to_string()], |ks| ks.iter().map(|k| k.get().to_string()).collect())
-    };
+    let path = |k: &str| crate::scenario::overrides::key_path(k).unwrap_or_else(|_| vec![k.trim().to_string()]);
     for (i, a) in axes.iter().enumerate() {
         for b in &axes[..i] {
             let (pa, pb) = (path(&a.key), path(&b.key));

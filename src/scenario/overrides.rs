@@ -320,12 +320,7 @@ fn plan(doc: &Document<String>, text: &str, o: &Override) -> Result<Splice, Why>
         }
         Ok(_) => {}
     }
-    let path: Vec<String> = match Key::parse(key) {
-        Ok(keys) => keys.iter().map(|k| k.get().to_string()).collect(),
-        Err(e) => {
-            return Err((format!("`{}` is not a dotted key: {}", shorten(key), e.message().trim()), KEY_HELP.into()));
-        }
-    };
+    let path = key_path(key).map_err(|e| (format!("`{}` is not a dotted key: {e}", shorten(key)), KEY_HELP.into()))?;
     let Some(section) = path.first() else {
         return Err(("the key is empty".into(), FORM_HELP.into()));
     };
@@ -540,6 +535,13 @@ fn add_to_inline(table: &InlineTable, kv: &str, text: &str) -> Result<Splice, Wh
         }
         _ => Err(("cannot find the inline table in the file".into(), "add the key to the file".into())),
     }
+}
+
+/// The path a dotted key names, each part unquoted: `asset."x".count` is `asset.x.count`.
+pub fn key_path(key: &str) -> Result<Vec<String>, String> {
+    Key::parse(key)
+        .map(|keys| keys.iter().map(|k| k.get().to_string()).collect())
+        .map_err(|e| e.message().trim().into())
 }
 
 fn dotted<'a>(keys: impl IntoIterator<Item = &'a String>) -> String {
