@@ -157,6 +157,18 @@ fn compare_report_writes_the_folder_from_the_command_line() {
     assert_eq!(names, expected, "every file, and no temporary one left behind");
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(html.contains("7 x 10 cells, the run's casualties of 30 trials"), "the map's grid is in the page");
+    // Lives saved reads in the page as in the terminal, to the same decimals.
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    let terminal = stdout.split("lives saved (modelled)").nth(1).expect("lives saved in the table");
+    let words: Vec<&str> = terminal.split_whitespace().collect();
+    let (per_trial, low, high) = (words[0], words[5], words[7].trim_end_matches([')', ',']));
+    assert!(
+        html.contains(&format!("Lives saved: {per_trial} per trial (95% interval {low} to {high})")),
+        "{per_trial} ({low} to {high}) in the page"
+    );
+    let params = terminal.split("a trial with the outcome").next().unwrap().split_whitespace().collect::<Vec<_>>();
+    let (fewest, most) = (params[params.len() - 3], params[params.len() - 1]);
+    assert!(html.contains(&format!("{fewest} and {most} per trial with the outcome")), "{fewest}, {most} in the page");
 }
 
 #[test]

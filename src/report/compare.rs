@@ -133,28 +133,21 @@ fn alternative(o: &mut String, c: &Comparison, k: usize, a: &AltResult, width: u
         width,
     );
     if let Some(l) = &a.lives_saved {
-        // Small effects keep two significant figures, so 0.007 and 0.014 do not both read 0.01.
-        let trial = decimals(&[l.per_trial, l.per_trial_low_params, l.per_trial_high_params], 2);
-
-        let interval = |lo: Option<f64>, hi: Option<f64>, digits: usize| {
-            lo.zip(hi)
-                .map_or(String::new(), |(lo, hi)| format!(" (95% CI {} to {})", fixed(lo, digits), fixed(hi, digits)))
+        let f = LivesFigures::of(l);
+        let interval = |i: &Option<(String, String)>| {
+            i.as_ref().map_or(String::new(), |(lo, hi)| format!(" (95% CI {lo} to {hi})"))
         };
-        let year = l.per_year.map_or(String::new(), |y| {
-            let digits = decimals(&[y], 1);
-            format!(", {} a year{}", fixed(y, digits), interval(l.per_year_ci95_low, l.per_year_ci95_high, digits))
-        });
+        let year = f.per_year.as_ref().map_or(String::new(), |(y, i)| format!(", {y} a year{}", interval(i)));
         let text = format!(
             "{} a trial{}{year}: {}",
-            fixed(l.per_trial, trial),
-            interval(l.ci95_low, l.ci95_high, trial),
+            f.per_trial,
+            interval(&f.interval),
             l.verdict.map_or(S.missing(), |v| v.label())
         );
         wrap(o, &format!("  {:<28}", "lives saved (modelled)"), &text, width);
         let text = format!(
             "{} and {} a trial with the outcome parameters giving the fewest and the most deaths",
-            fixed(l.per_trial_low_params, trial),
-            fixed(l.per_trial_high_params, trial)
+            f.low_params, f.high_params
         );
         wrap(o, &format!("  {:<28}", ""), &text, width);
     }
@@ -327,6 +320,36 @@ fn csv_record(names: [&str; 4], f: &PairedFigures) -> Vec<String> {
         v(f.alt_median_min),
     ]);
     row
+}
+
+/// Lives saved as the terminal and the HTML page both write them. Small effects keep two
+/// significant figures, so 0.007 and 0.014 do not both read 0.01; the per-year figures theirs.
+pub(super) struct LivesFigures {
+    pub per_trial: String,
+    pub interval: Option<(String, String)>,
+    /// Per year, with its interval; none where every incident is scheduled.
+    pub per_year: Option<(String, Option<(String, String)>)>,
+    pub low_params: String,
+    pub high_params: String,
+}
+
+impl LivesFigures {
+    pub(super) fn of(l: &crate::compare::LivesSavedResult) -> LivesFigures {
+        let trial = decimals(&[l.per_trial, l.per_trial_low_params, l.per_trial_high_params], 2);
+        let pair = |lo: Option<f64>, hi: Option<f64>, digits: usize| {
+            lo.zip(hi).map(|(lo, hi)| (fixed(lo, digits), fixed(hi, digits)))
+        };
+        LivesFigures {
+            per_trial: fixed(l.per_trial, trial),
+            interval: pair(l.ci95_low, l.ci95_high, trial),
+            per_year: l.per_year.map(|y| {
+                let digits = decimals(&[y], 1);
+                (fixed(y, digits), pair(l.per_year_ci95_low, l.per_year_ci95_high, digits))
+            }),
+            low_params: fixed(l.per_trial_low_params, trial),
+            high_params: fixed(l.per_trial_high_params, trial),
+        }
+    }
 }
 
 /// Decimals that show the largest of `values` to two significant figures, at least `min` and

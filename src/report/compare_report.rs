@@ -104,22 +104,24 @@ fn answer_part(o: &mut String, c: &Comparison, k: usize, a: &AltResult) {
          computed from the paired difference of each trial (common random numbers). {same}</p>"
     );
     if let Some(l) = &a.lives_saved {
-        let interval = |lo: Option<f64>, hi: Option<f64>, digits: usize| {
-            lo.zip(hi).map_or(String::new(), |(lo, hi)| format!(" (95% interval {lo:.digits$} to {hi:.digits$})"))
+        // The terminal's figures, to the same decimals.
+        let f = super::compare::LivesFigures::of(l);
+        let interval = |i: &Option<(String, String)>| {
+            i.as_ref().map_or(String::new(), |(lo, hi)| format!(" (95% interval {lo} to {hi})"))
         };
+        let year =
+            f.per_year.as_ref().map_or(String::new(), |(y, i)| format!(", {y} per year of operations{}", interval(i)));
+        // The note reads as a sentence of its own.
+        let note = l.note.get(..1).map_or(String::new(), |c| c.to_uppercase() + &l.note[1..]);
         let _ = write!(
             o,
-            "<p class=answer><b>Lives saved: {:.2} per trial{}{}</b>; {:.2} and \
-             {:.2} per trial with the outcome parameters giving the fewest and the most deaths. {}.</p>",
-            l.per_trial,
-            interval(l.ci95_low, l.ci95_high, 2),
-            l.per_year.map_or(String::new(), |y| format!(
-                ", {y:.1} per year of operations{}",
-                interval(l.per_year_ci95_low, l.per_year_ci95_high, 1)
-            )),
-            l.per_trial_low_params,
-            l.per_trial_high_params,
-            Esc(l.note)
+            "<p class=answer><b>Lives saved: {} per trial{}{year}</b>; {} and {} per trial with the outcome \
+             parameters giving the fewest and the most deaths. {}.</p>",
+            f.per_trial,
+            interval(&f.interval),
+            f.low_params,
+            f.high_params,
+            Esc(&note)
         );
     }
 }
