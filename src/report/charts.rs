@@ -135,7 +135,7 @@ impl Chart for ComplianceChart<'_> {
         let standard = if s.onward.is_some() { "10-1-2+2" } else { "10-1-2" };
         let mut chart = compliance_frame(&plot, &format!("{standard} compliance: {}", s.scenario.name), groups)?;
         let series: [(&str, Vec<&StepResult>); 4] = [
-            ("all the step counts", s.steps.iter().collect()),
+            ("all casualties counted", s.steps.iter().collect()),
             (SEVERITIES[0], s.by_severity[0].steps.iter().collect()),
             (SEVERITIES[1], s.by_severity[1].steps.iter().collect()),
             (SEVERITIES[2], s.by_severity[2].steps.iter().collect()),
@@ -169,7 +169,7 @@ impl Chart for ComplianceChart<'_> {
                 chart.draw_series(std::iter::once(whisker)).map_err(err)?;
                 // The value above the bar and its interval, so it can be read without the axis.
                 let label = Text::new(
-                    format!("{top:.0}%"),
+                    pct_label(top),
                     (xm, pct(st.ci95_high).max(top) + 1.0),
                     font(13).pos(Pos::new(HPos::Center, VPos::Bottom)),
                 );
@@ -219,6 +219,17 @@ impl Chart for ComplianceChart<'_> {
             note.push_str("\n\nonward: all casualties only,\ntimed from the end of surgery");
         }
         side_legend(&legend, &keys, &note)
+    }
+}
+
+/// A share in percent to read at a glance: whole percent, with one decimal where the whole
+/// number would mislead: below 10% (0.6% is not 1%, 0.3% not 0%) and short of 100% (99.6% is
+/// not everyone).
+fn pct_label(p: f64) -> String {
+    match p {
+        p if (99.95..100.0).contains(&p) => ">99.9%".to_string(),
+        p if p < 10.0 || (99.5..100.0).contains(&p) => format!("{p:.1}%"),
+        p => format!("{p:.0}%"),
     }
 }
 
@@ -360,7 +371,12 @@ impl Chart for TimeToCareChart<'_> {
             chart
                 .draw_series(LineSeries::new(points, colour.stroke_width(3)))
                 .map_err(err)?
-                .label(format!("{} (deadline {deadline}): {at_cut:.0}% by {}", step.label(), clock_label(x_max)))
+                .label(format!(
+                    "{} (deadline {deadline}): {} by {}",
+                    step.label(),
+                    pct_label(at_cut),
+                    clock_label(x_max)
+                ))
                 .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(3)));
             let h = threshold / 60.0;
             chart
@@ -1111,6 +1127,17 @@ impl Chart for DeathsChart<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_share_label_never_rounds_to_none_or_to_everyone() {
+        assert_eq!(pct_label(0.6), "0.6%");
+        assert_eq!(pct_label(0.3), "0.3%");
+        assert_eq!(pct_label(9.96), "10.0%");
+        assert_eq!(pct_label(47.6), "48%");
+        assert_eq!(pct_label(99.5), "99.5%");
+        assert_eq!(pct_label(99.96), ">99.9%");
+        assert_eq!(pct_label(100.0), "100%");
+    }
 
     #[test]
     fn a_list_that_fits_keeps_its_order_and_a_longer_one_its_largest() {
