@@ -277,9 +277,16 @@ impl PlaceMap<'_> {
         for &(lat, lon, _) in &self.cells {
             (b0, b1, b2, b3) = (b0.min(lat), b1.max(lat), b2.min(lon), b3.max(lon));
         }
-        // Cell centres: widen by half a cell each side.
+        // Cell centres: widen by half a cell each side; and every zone whole, with a margin, so
+        // no outline is cut at the frame.
         let (dlat, dlon) = self.cell();
-        [b0 - dlat / 2.0, b1 + dlat / 2.0, b2 - dlon / 2.0, b3 + dlon / 2.0]
+        let (mut b0, mut b1, mut b2, mut b3) = (b0 - dlat / 2.0, b1 + dlat / 2.0, b2 - dlon / 2.0, b3 + dlon / 2.0);
+        for z in &self.model.zones {
+            let [z0, z1, z2, z3] = z.area.bounds();
+            let (mlat, mlon) = ((z1 - z0) * 0.03, (z3 - z2) * 0.03);
+            (b0, b1, b2, b3) = (b0.min(z0 - mlat), b1.max(z1 + mlat), b2.min(z2 - mlon), b3.max(z3 + mlon));
+        }
+        [b0, b1, b2, b3]
     }
 
     fn cell(&self) -> (f64, f64) {
@@ -322,8 +329,8 @@ impl Chart for PlaceMap<'_> {
         chart
             .configure_mesh()
             .disable_mesh()
-            .x_desc("longitude")
-            .y_desc("latitude")
+            .x_desc("longitude (°)")
+            .y_desc("latitude (°)")
             .label_style(font(11))
             .draw()
             .map_err(err)?;
@@ -357,7 +364,9 @@ impl Chart for PlaceMap<'_> {
         }
         let best = (self.best.1, self.best.0);
         chart.draw_series([Circle::new(best, 11, RGBColor(213, 94, 0).stroke_width(4))]).map_err(err)?;
-        chart.draw_series([Text::new("best", best, font(14).pos(Pos::new(HPos::Left, VPos::Top)))]).map_err(err)?;
+        // Left of its ring, where a site's name (drawn to the right) does not cover it.
+        let mark = Text::new("best ", best, font(14).pos(Pos::new(HPos::Right, VPos::Top)));
+        chart.draw_series([mark]).map_err(err)?;
         // The colour key: a strip from worst (bottom) to best (top).
         let steps = 60;
         let (kx, ky, kh) = (20, 30, 300);
@@ -375,8 +384,9 @@ impl Chart for PlaceMap<'_> {
             (true, true) => format!("{:.1}%", v * 100.0),
             (true, false) => format!("{v:.3}"),
         };
-        key.draw(&Text::new(format!("best {}", fmt(top)), (kx + 30, ky), font(12))).map_err(err)?;
-        key.draw(&Text::new(format!("worst {}", fmt(bottom)), (kx + 30, ky + kh - 12), font(12))).map_err(err)?;
+        // The key spans the grid's points, not the site as given, which may be the best.
+        key.draw(&Text::new(format!("best point {}", fmt(top)), (kx + 30, ky), font(12))).map_err(err)?;
+        key.draw(&Text::new(format!("worst point {}", fmt(bottom)), (kx + 30, ky + kh - 12), font(12))).map_err(err)?;
         for (i, line) in self.legend.iter().enumerate() {
             key.draw(&Text::new(line.clone(), (kx, ky + kh + 14 + 16 * i as i32), font(12))).map_err(err)?;
         }
