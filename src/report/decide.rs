@@ -613,6 +613,8 @@ pub fn place_table(r: &PlaceResult) -> String {
             Count(c.trials)
         );
     }
+    // The columns come from different rounds, so they need not subtract.
+    let _ = writeln!(o, "  (a value is over its row's trials; against best is paired, from the round that decided it)");
     if shown < r.candidates.len() {
         let more = r.candidates[shown..].iter().filter(|c| !now(c)).count();
         let points = if more == 1 { "point" } else { "points" };
