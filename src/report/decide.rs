@@ -261,7 +261,8 @@ pub fn tornado(r: &LeversResult) -> RowBars {
     RowBars {
         title: format!("Which lever buys the most: {}", r.about.scenario),
         subtitle: format!(
-            "each lever alone against the scenario as given, {} paired trials; bars: effect, whiskers: 95% interval; ranked by {}",
+            "each lever alone against the scenario as given, {} paired trials; bars: effect, whiskers: 95% interval \
+             (purple: better, orange: worse, grey: no detectable change); ranked by {}",
             Count(r.trials),
             objective_words(r.objective, &r.base)
         ),
