@@ -154,6 +154,30 @@ fn a_sweep_of_the_trained_share_follows_its_closed_form_and_rises_with_it() {
     assert_eq!(r.points.last().unwrap().steps[0].compliance, Some(1.0));
 }
 
+/// A number swept where the file gives a distribution is a fixed value, which differs from the
+/// scenario as given even at the distribution's mean: the sweep says so, and only then. At
+/// approval_min = 60, the Sahel file's lognormal mean, the fixed delay gives other figures.
+#[test]
+fn a_number_swept_in_place_of_a_distribution_is_noted() {
+    let path = std::path::Path::new("scenarios/sahel-north.toml");
+    let (s, m) = Study::load(path, &[]).unwrap();
+    let at_mean: Axis = "asset.gao_mi8.approval_min=60".parse().unwrap();
+    let r = sweep(&s, &m, &[at_mean], &fixed(300, 1), &|_| {}).unwrap();
+    assert_eq!(r.notes.len(), 1, "{:?}", r.notes);
+    assert!(
+        r.notes[0].starts_with("asset.gao_mi8.approval_min: the file gives a distribution, { lognormal"),
+        "{}",
+        r.notes[0]
+    );
+    assert!(r.points[0].against_base.iter().any(|d| d.figures.difference != Some(0.0)), "not the scenario as given");
+    // A count is a number in the file, and a distribution swept for a distribution is one too.
+    let count: Axis = "asset.gao_mi8.count=1,2".parse().unwrap();
+    let dist: Axis = "asset.gao_mi8.approval_min={ fixed = 30 }".parse().unwrap();
+    for axis in [count, dist] {
+        assert!(sweep(&s, &m, &[axis], &fixed(20, 1), &|_| {}).unwrap().notes.is_empty());
+    }
+}
+
 /// Demand around site `centre`; a second site 300 km away; the helicopter is placed.
 fn placement_scenario(twin: bool) -> String {
     let far = 300.0 / km_per_degree();

@@ -152,6 +152,8 @@ pub struct SweepResult {
     /// Row-major over the axes: the last axis varies fastest.
     pub points: Vec<Point>,
     pub targets: Vec<TargetMet>,
+    /// What a reader must know to read the sweep: a number swept in place of a distribution.
+    pub notes: Vec<String>,
 }
 
 /// Every combination of the axes' values, last axis fastest, as overrides.
@@ -202,6 +204,21 @@ pub fn sweep(
         })
         .collect();
     let targets = if axes.len() == 1 { targets_met(base, &pts) } else { grid_targets(base, &pts) };
+    // A number swept where the file gives a distribution is a fixed delay: even the value at
+    // the distribution's mean is not the scenario as given.
+    let text = crate::scenario::overrides::apply(&study.text, &study.base_set).text;
+    let notes = axes
+        .iter()
+        .filter(|a| a.values.iter().all(|v| v.trim().parse::<f64>().is_ok()))
+        .filter_map(|a| {
+            let given = crate::scenario::overrides::value_at(&text, &a.key).filter(toml::Value::is_table)?;
+            Some(format!(
+                "{}: the file gives a distribution, {given}; each value swept replaces it with a fixed one, so no \
+                 point is the scenario as given, not even at the distribution's mean",
+                a.key
+            ))
+        })
+        .collect();
     let result = SweepResult {
         about: super::About::of(study, base, opts.seed),
         trials: tally.base.trials,
@@ -209,6 +226,7 @@ pub fn sweep(
         axes: axes.to_vec(),
         points: pts,
         targets,
+        notes,
     };
     Ok(result)
 }

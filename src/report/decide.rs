@@ -401,6 +401,9 @@ pub fn sweep_table(r: &SweepResult) -> String {
             let _ = writeln!(o, "  {what}: {line}{surely}");
         }
     }
+    for note in &r.notes {
+        o.push_str(&wrap(&format!("\nnote: {note}"), "", 100));
+    }
     o
 }
 

@@ -544,6 +544,24 @@ pub fn key_path(key: &str) -> Result<Vec<String>, String> {
         .map_err(|e| e.message().trim().into())
 }
 
+/// The value the file gives at `key` (an entry of a list named by its id, as an override names
+/// it); none where the file leaves it to its default or the key names nothing.
+pub fn value_at(text: &str, key: &str) -> Option<toml::Value> {
+    let path = key_path(key).ok()?;
+    let root: toml::Table = toml::from_str(text).ok()?;
+    let (section, mut rest) = path.split_first()?;
+    let mut v = root.get(section)?;
+    if let toml::Value::Array(entries) = v {
+        let (id, more) = rest.split_first()?;
+        v = entries.iter().find(|e| e.get("id").and_then(toml::Value::as_str) == Some(id.as_str()))?;
+        rest = more;
+    }
+    for k in rest {
+        v = v.get(k.as_str())?;
+    }
+    Some(v.clone())
+}
+
 fn dotted<'a>(keys: impl IntoIterator<Item = &'a String>) -> String {
     keys.into_iter().map(|k| key_text(k)).collect::<Vec<_>>().join(".")
 }
