@@ -204,7 +204,7 @@ pub fn sweep(
         })
         .collect();
     let targets = if axes.len() == 1 { targets_met(base, &pts) } else { grid_targets(base, &pts) };
-    // A number swept where the file gives a distribution is a fixed delay: even the value at
+    // A number swept where the file gives a distribution is a fixed value: even the value at
     // the distribution's mean is not the scenario as given.
     let text = crate::scenario::overrides::apply(&study.text, &study.base_set).text;
     let notes = axes

@@ -323,7 +323,8 @@ fn csv_record(names: [&str; 4], f: &PairedFigures) -> Vec<String> {
 }
 
 /// Lives saved as the terminal and the HTML page both write them. Small effects keep two
-/// significant figures, so 0.007 and 0.014 do not both read 0.01; the per-year figures theirs.
+/// significant figures, so 0.007 and 0.014 do not both read 0.01; the per-year figures keep
+/// their own.
 pub(super) struct LivesFigures {
     pub per_trial: String,
     pub interval: Option<(String, String)>,

@@ -112,7 +112,8 @@ fn answer_part(o: &mut String, c: &Comparison, k: usize, a: &AltResult) {
         let year =
             f.per_year.as_ref().map_or(String::new(), |(y, i)| format!(", {y} per year of operations{}", interval(i)));
         // The note reads as a sentence of its own.
-        let note = l.note.get(..1).map_or(String::new(), |c| c.to_uppercase() + &l.note[1..]);
+        let mut chars = l.note.chars();
+        let note: String = chars.next().map_or(String::new(), |c| c.to_uppercase().chain(chars).collect());
         let _ = write!(
             o,
             "<p class=answer><b>Lives saved: {} per trial{}{year}</b>; {} and {} per trial with the outcome \
