@@ -620,6 +620,12 @@ impl Model {
         self.period_end_min() + self.follow_up_min
     }
 
+    /// The calendar days the counted period touches, whole or in part: each gives a facility
+    /// its day's operations.
+    pub fn calendar_days_in_period(&self) -> f64 {
+        ((self.period_end_min() / MIN_PER_DAY).ceil() - (self.warmup_min / MIN_PER_DAY).floor()).max(1.0)
+    }
+
     /// `t` clipped to the counted period, for the busy time of assets and tables.
     pub fn clip_to_period(&self, t: f64) -> f64 {
         t.clamp(self.warmup_min, self.period_end_min())

@@ -443,6 +443,11 @@ pub struct FacilityResult {
     pub operating_tables: u32,
     pub operations_per_trial: f64,
     pub table_utilisation: Option<f64>,
+    /// How many operations its surgical teams may start in a calendar day, where it operates.
+    pub operations_per_day: Option<u32>,
+    /// Operations started within the period over the most its teams could start in it: where
+    /// this nears 1 while its tables stand idle, the teams, not the tables, hold surgery back.
+    pub daily_operations_used: Option<f64>,
 }
 
 /// Minutes after midnight as "hh:mm", to the nearest minute: every output states a time of
@@ -666,6 +671,11 @@ impl Summary {
                     operations_per_trial: tally.operations[f] as f64 / trials,
                     table_utilisation: (fac.tables > 0)
                         .then(|| tally.table_busy_mmin[f] as f64 / 1000.0 / (fac.tables as f64 * period * trials)),
+                    operations_per_day: (fac.tables > 0).then_some(fac.operations_per_day),
+                    daily_operations_used: (fac.tables > 0).then(|| {
+                        tally.operations_in_period[f] as f64
+                            / (f64::from(fac.operations_per_day) * model.calendar_days_in_period() * trials)
+                    }),
                 })
                 .collect(),
             deaths: deaths(model, tally),

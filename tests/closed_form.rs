@@ -692,6 +692,16 @@ fn a_daily_operation_cap_sends_the_rest_to_the_next_days_theatre() {
     let (_, s) = run(&m, 8, 10);
     assert_eq!(s.steps[2].compliance, Some(0.4));
     assert_eq!(s.facilities[0].operations_per_trial, 10.0);
+    // The one-day period holds the first day's four operations, all the team may start: its
+    // daily operations are all used, while its ten tables were busy 4 x 60 min of 10 x 1440.
+    assert_eq!(s.facilities[0].daily_operations_used, Some(1.0));
+    assert_eq!(s.facilities[0].table_utilisation, Some(240.0 / 14_400.0));
+    // A day and a half touches two calendar days, eight operations at most, and holds the four
+    // of the first day and the four of the next midnight: all used (not 8 of 1.5 x 4).
+    let longer = model(&text.replace("period_days = 1", "period_days = 1.5"));
+    let (_, s) = run(&longer, 8, 10);
+    assert_eq!(s.facilities[0].operations_per_trial, 10.0);
+    assert_eq!(s.facilities[0].daily_operations_used, Some(1.0));
 }
 
 #[test]

@@ -96,7 +96,8 @@ fn a_run_at_the_caps_cuts_its_charts_but_not_its_tables() {
     let dir = tempfile::tempdir().unwrap();
     write_report(dir.path(), &m, &tally, &summary, &maps, &meta, 1).unwrap();
     let other_zones = format!("{} other zones", ZONES - (ROWS - 1));
-    let other_rows = format!("{} others (mean)", ASSETS + SURGICAL - (ROWS - 1));
+    // Each surgical facility has two rows: its tables' time and its daily operations.
+    let other_rows = format!("{} others (mean)", ASSETS + 2 * SURGICAL - (ROWS - 1));
     check_charts(
         dir.path(),
         &[

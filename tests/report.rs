@@ -274,12 +274,21 @@ fn charts_say_what_is_absent_and_name_what_they_show() {
     let time = svg_texts(&svg("time_to_care"));
     assert!(time.iter().any(|t| t.contains("Mass-casualty attack on a camp")), "{time:?}");
     assert!(time.iter().any(|t| t.contains("axis cut at 6 h")), "{time:?}");
-    // The phases chart names zones, and marks the deadlines.
+    // The phases chart names zones, and draws no deadline against its sums of means over
+    // different casualties, which it says are not a time to care.
     let dir = tempfile::tempdir().unwrap();
     write(Path::new("scenarios/sahel-north.toml"), dir.path(), 6);
     let phases = svg_texts(&std::fs::read_to_string(dir.path().join("phases.svg")).unwrap());
     assert!(phases.iter().any(|t| t == "Supply route Gao-Kidal") && !phases.iter().any(|t| t == "route_gao_kidal"));
-    assert!(phases.iter().any(|t| t == "1 h") && phases.iter().any(|t| t == "2 h"), "{phases:?}");
+    assert!(!phases.iter().any(|t| t == "1 h" || t == "2 h"), "{phases:?}");
+    assert!(phases.iter().any(|t| t.contains("not a time to care")), "{phases:?}");
+    // The mass-casualty theatre's tables stand mostly idle while its surgical team uses every
+    // operation of the day: the utilisation chart shows both.
+    let dir = tempfile::tempdir().unwrap();
+    write(Path::new("scenarios/masscal-camp-attack.toml"), dir.path(), 6);
+    let utilisation = svg_texts(&std::fs::read_to_string(dir.path().join("utilisation.svg")).unwrap());
+    assert!(utilisation.iter().any(|t| t == "camp_l2 (4 operations a day)"), "{utilisation:?}");
+    assert!(utilisation.iter().any(|t| t == "100.0%"), "{utilisation:?}");
 }
 
 /// A PNG's pixels as RGB triples, with its width and height.

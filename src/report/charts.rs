@@ -563,7 +563,11 @@ impl PhasesChart<'_> {
             |i: usize| self.model.zones.get(i).map_or_else(|| s.phases_by_zone[i].zone.clone(), |z| z.name.clone());
         rows.extend(top.shown.iter().map(|&i| (name(i), means(&s.phases_by_zone[i].phases))));
         if top.pooled.is_empty() {
-            return (rows, None);
+            // Handover and theatre count only surgical casualties, and every phase after the
+            // wait only those picked up: a bar's end is not anyone's time to care, so no
+            // deadline is drawn against it.
+            let note = "Each bar adds up means over different casualties: it is not a time to care (see time to care).";
+            return (rows, Some(note.to_string()));
         }
         // Each phase's mean over the pooled zones' casualties, as the "all zones" row is over all.
         let pooled = (0..PHASES.len())
@@ -595,10 +599,7 @@ impl Chart for PhasesChart<'_> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
         let (rows, note) = self.rows();
         let total = |ms: &[f64]| ms.iter().sum::<f64>();
-        // At least to the last deadline, so its reference line is always on the chart.
-        let deadlines: Vec<f64> = self.summary.steps.iter().skip(1).map(|st| st.threshold_min).collect();
-        let last = deadlines.iter().copied().fold(0.0, f64::max);
-        let x_max = rows.iter().map(|(_, ms)| total(ms)).fold(last, f64::max) * 1.05;
+        let x_max = rows.iter().map(|(_, ms)| total(ms)).fold(1.0, f64::max) * 1.05;
         let n = rows.len() as f64;
         let (plot, legend) = root.split_horizontally(root.dim_in_pixel().0 - 175);
         let labels: Vec<&str> = rows.iter().map(|(z, _)| z.as_str()).collect();
@@ -617,20 +618,6 @@ impl Chart for PhasesChart<'_> {
                     .map_err(err)?;
                 x += m;
             }
-        }
-        // The resuscitation and surgery deadlines as reference lines: a bar that ends past the
-        // surgery line is a chain that, on average, misses the surgery step.
-        // The first label on the left of its line and the second on the right, so two deadlines
-        // close together on a long axis do not write over each other.
-        for (k, t) in deadlines.into_iter().enumerate() {
-            let style = ShapeStyle::from(&BLACK).stroke_width(1);
-            chart.draw_series(DashedLineSeries::new([(t, 0.0), (t, n)], 6, 4, style)).map_err(err)?;
-            let (px, py) = chart.backend_coord(&(t, n));
-            let (ox, oy) = plot.get_base_pixel();
-            let (dx, h_pos) = if k == 0 { (-3, HPos::Right) } else { (3, HPos::Left) };
-            let label =
-                Text::new(minutes_label(t), (px - ox + dx, py - oy + 2), font(12).pos(Pos::new(h_pos, VPos::Top)));
-            plot.draw(&label).map_err(err)?;
         }
         for (k, ph) in PHASES.iter().enumerate() {
             let y = 60 + k as i32 * 24;
@@ -684,11 +671,19 @@ impl UtilisationChart<'_> {
                 (format!("{} ({} {kind})", a.id, a.units), a.utilisation, PALETTE[0], busiest)
             })
             .collect();
-        rows.extend(s.facilities.iter().enumerate().filter_map(|(i, f)| {
+        // Each theatre twice: its tables' time, and its surgical teams' daily operations, which
+        // can run out while the tables stand idle (a mass-casualty day).
+        for (i, f) in s.facilities.iter().enumerate() {
             let tables = if f.operating_tables == 1 { "table" } else { "tables" };
             let busiest = self.busiest.and_then(|b| b.tables.get(i).copied().flatten());
-            f.table_utilisation.map(|u| (format!("{} ({} {tables})", f.id, f.operating_tables), u, PALETTE[1], busiest))
-        }));
+            if let Some(u) = f.table_utilisation {
+                rows.push((format!("{} ({} {tables})", f.id, f.operating_tables), u, PALETTE[1], busiest));
+            }
+            if let (Some(u), Some(n)) = (f.daily_operations_used, f.operations_per_day) {
+                let ops = if n == 1 { "operation" } else { "operations" };
+                rows.push((format!("{} ({n} {ops} a day)", f.id), u, PALETTE[2], None));
+            }
+        }
         let top = top_rows(&rows.iter().map(|r| r.1).collect::<Vec<_>>());
         if top.pooled.is_empty() {
             // A mean over a month hides a burst: a camp attack can queue casualties for a table
@@ -704,7 +699,7 @@ impl UtilisationChart<'_> {
         let others = top.pooled.len();
         let mean = top.pooled.iter().map(|&i| rows[i].1).sum::<f64>() / others as f64;
         let note = format!(
-            "The {} busiest of {} (asset groups and facilities' tables), busiest first; grey: the mean of the other {others}.",
+            "The {} busiest of {} (asset groups, facilities' tables and daily operations), busiest first; grey: the mean of the other {others}.",
             top.shown.len(),
             rows.len()
         );
@@ -727,10 +722,13 @@ impl Chart for UtilisationChart<'_> {
         // into the left of an axis to 10%.
         let max_pct = rows.iter().map(|r| r.1.max(r.3.unwrap_or(0.0)) * 100.0).fold(1.0, f64::max).min(100.0);
         let labels: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
-        let caption = ("Utilisation over the period (blue: evacuation assets, orange: operating tables)", 18);
+        let caption = (
+            "Utilisation over the period (blue: evacuation assets, orange: operating tables, green: daily operations)",
+            17,
+        );
         let x_max = (max_pct * 1.15).ceil();
         let x_label = |v: &f64| format!("{v:.0}%");
-        let x_desc = "share of time busy (%)";
+        let x_desc = "share of time busy, or of the day's operations used (%)";
         let mut chart = row_chart(root, caption, note.as_deref(), 0.0..x_max, (x_desc, &x_label), &labels)?;
         for (r, (_, u, colour, busiest)) in rows.iter().enumerate() {
             let y = n - r as f64 - 1.0;

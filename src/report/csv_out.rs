@@ -113,7 +113,16 @@ pub fn files(s: &Summary) -> Result<Vec<(&'static str, Vec<u8>)>, csv::Error> {
         }),
     )?;
     let facilities = table(
-        &["id", "name", "level", "operating_tables", "operations_per_trial", "table_utilisation"],
+        &[
+            "id",
+            "name",
+            "level",
+            "operating_tables",
+            "operations_per_trial",
+            "table_utilisation",
+            "operations_per_day",
+            "daily_operations_used",
+        ],
         s.facilities.iter().map(|f| {
             vec![
                 f.id.clone(),
@@ -122,6 +131,8 @@ pub fn files(s: &Summary) -> Result<Vec<(&'static str, Vec<u8>)>, csv::Error> {
                 f.operating_tables.to_string(),
                 f.operations_per_trial.to_string(),
                 Value(f.table_utilisation).to_string(),
+                f.operations_per_day.map_or(String::new(), |n| n.to_string()),
+                Value(f.daily_operations_used).to_string(),
             ]
         }),
     )?;

@@ -465,21 +465,26 @@ fn utilisation_table(s: &Summary, busiest: Option<&crate::coverage::BusiestDay>)
             day(busiest.and_then(|b| b.assets.get(i).copied()))
         );
     }
-    o.push_str("</table><table class=util><tr><th>facility</th><th>operating tables</th><th>operations per trial</th><th>share of table time busy</th><th>busiest day</th></tr>");
+    o.push_str("</table><table class=util><tr><th>facility</th><th>operating tables</th><th>operations per trial</th><th>share of table time busy</th><th>busiest day</th><th>share of daily operations used</th></tr>");
     for (i, f) in s.facilities.iter().enumerate().filter(|(_, f)| f.operating_tables > 0) {
         let _ = write!(
             o,
-            "<tr><td>{}</td><td class=n>{}</td><td class=n>{:.1}</td><td class=n>{}</td><td class=n>{}</td></tr>",
+            "<tr><td>{}</td><td class=n>{}</td><td class=n>{:.1}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td></tr>",
             Esc(&f.name),
             f.operating_tables,
             f.operations_per_trial,
             Maybe(f.table_utilisation.map(Pct), S),
-            day(busiest.and_then(|b| b.tables.get(i).copied().flatten()))
+            day(busiest.and_then(|b| b.tables.get(i).copied().flatten())),
+            f.daily_operations_used
+                .zip(f.operations_per_day)
+                .map_or(String::new(), |(u, n)| format!("{} of {n} a day", Pct(u)))
         );
     }
     o.push_str(
         "</table><p class=note>Means over the period, and the busiest day of each trial averaged over the \
-         trials: a mean hides the peaks when casualties come together.</p>",
+         trials: a mean hides the peaks when casualties come together. A facility's surgical teams start \
+         only so many operations a day: where they use them all, patients wait for the next day's \
+         theatre with tables free.</p>",
     );
     o
 }

@@ -369,12 +369,13 @@ pub fn render_in(s: &Summary, width: usize) -> String {
     }
     let _ = writeln!(
         o,
-        "\n{:<tw$}{:>11}{:>8}{:>15}{:>13}",
+        "\n{:<tw$}{:>11}{:>8}{:>15}{:>13}{:>14}",
         "facilities",
         "level",
         "tables",
         "ops/trial",
         "table use",
+        "daily ops use",
         tw = w + 2
     );
     for f in &s.facilities {
@@ -382,10 +383,11 @@ pub fn render_in(s: &Summary, width: usize) -> String {
         row_label(&mut o, "  ", &f.id, w);
         let _ = writeln!(
             o,
-            "{level:>11}{:>8}{:>15.1}{:>13}",
+            "{level:>11}{:>8}{:>15.1}{:>13}{:>14}",
             f.operating_tables,
             f.operations_per_trial,
-            Maybe(f.table_utilisation.map(Pct), S)
+            Maybe(f.table_utilisation.map(Pct), S),
+            Maybe(f.daily_operations_used.map(Pct), S)
         );
     }
 

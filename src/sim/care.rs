@@ -242,6 +242,7 @@ impl Engine<'_> {
         tally.table_busy_mmin[f] += to_mmin(m.clip_to_period(end) - m.clip_to_period(now));
         self.note_busy(m.assets.len() + f, m.clip_to_period(now), m.clip_to_period(end));
         tally.operations[f] += 1;
+        tally.operations_in_period[f] += u64::from((m.warmup_min..m.period_end_min()).contains(&now));
         self.ops_left[f] -= 1;
         self.push(end, Kind::TableFree(f as u32));
         // The "+2": operated below Level 3, the casualty goes on once fit to move. Its post-op

@@ -169,6 +169,9 @@ pub struct Tally {
     /// Per facility: operating-table time within the period, and operations started.
     pub table_busy_mmin: Vec<u128>,
     pub operations: Vec<u64>,
+    /// Per facility: operations started within the period, against which its daily operations
+    /// are read (a theatre can stand idle while its surgical team is done for the day).
+    pub operations_in_period: Vec<u64>,
     /// [group]: deaths of wounds.
     pub deaths: Vec<DeathCell>,
     /// Sum over trials of the square of each trial's central expected deaths (all casualties),
@@ -357,6 +360,7 @@ impl Tally {
             sorties: vec![0; model.assets.len()],
             table_busy_mmin: vec![0; model.facilities.len()],
             operations: vec![0; model.facilities.len()],
+            operations_in_period: vec![0; model.facilities.len()],
             deaths: vec![DeathCell::default(); g],
             deaths_nano2: 0,
             preventable_by_step_nano: vec![0; 3],
@@ -412,6 +416,7 @@ impl Tally {
             self.sorties.len(),
             self.table_busy_mmin.len(),
             self.operations.len(),
+            self.operations_in_period.len(),
             self.deaths.len(),
             self.preventable_by_step_nano.len(),
             self.death_time_bins.len(),
@@ -472,6 +477,7 @@ impl Tally {
             (&mut self.group_casualties, &o.group_casualties),
             (&mut self.sorties, &o.sorties),
             (&mut self.operations, &o.operations),
+            (&mut self.operations_in_period, &o.operations_in_period),
             (&mut self.death_time_bins, &o.death_time_bins),
             (&mut self.care_time_casualties, &o.care_time_casualties),
         ] {
