@@ -115,6 +115,8 @@ pub struct AltResult {
     /// Utilisation of each asset group and each facility's operating tables, by id.
     pub asset_utilisation: Vec<MeanChange>,
     pub table_utilisation: Vec<MeanChange>,
+    /// Each operating facility's share of its daily operations used, by id.
+    pub daily_operations_used: Vec<MeanChange>,
     /// Lives saved by the alternative; absent unless both scenarios run the outcome model.
     pub lives_saved: Option<LivesSavedResult>,
 }
@@ -183,19 +185,19 @@ impl Comparison {
     pub fn new(base: &Model, alts: &[Model], labels: &[String], tally: &PairedTally, seed: u64) -> Comparison {
         let sb = Summary::new(base, &tally.base, seed);
         let groups = Groups { zones: base.zones.len() };
-        let alternatives = alts
-            .iter()
-            .enumerate()
-            .map(|(k, alt)| {
-                let sa = Summary::new(alt, &tally.alts[k], seed);
-                let diffs = |g: usize, b: &[StepResult], a: &[StepResult]| -> Vec<StepDiff> {
-                    (0..3).map(|s| step_diff(&tally.difference(k, g, s), s, &b[s], &a[s])).collect()
-                };
-                let group = |name: &str, g: usize, b: &[StepResult], a: &[StepResult]| GroupDiff {
-                    group: name.to_string(),
-                    steps: diffs(g, b, a),
-                };
-                AltResult {
+        let alternatives =
+            alts.iter()
+                .enumerate()
+                .map(|(k, alt)| {
+                    let sa = Summary::new(alt, &tally.alts[k], seed);
+                    let diffs = |g: usize, b: &[StepResult], a: &[StepResult]| -> Vec<StepDiff> {
+                        (0..3).map(|s| step_diff(&tally.difference(k, g, s), s, &b[s], &a[s])).collect()
+                    };
+                    let group = |name: &str, g: usize, b: &[StepResult], a: &[StepResult]| GroupDiff {
+                        group: name.to_string(),
+                        steps: diffs(g, b, a),
+                    };
+                    AltResult {
                     casualty_mismatch_trials: tally.casualty_mismatch_trials[k],
                     steps: diffs(Groups::ALL, &sb.steps, &sa.steps),
                     onward: tally.onward_difference(k).zip(sb.onward.as_ref().zip(sa.onward.as_ref())).map(
@@ -230,6 +232,9 @@ impl Comparison {
                         .collect(),
                     asset_utilisation: by_id(&sb.assets, &sa.assets, |x| &x.id, |x| Some(x.utilisation)),
                     table_utilisation: by_id(&sb.facilities, &sa.facilities, |x| &x.id, |x| x.table_utilisation),
+                    daily_operations_used: by_id(&sb.facilities, &sa.facilities, |x| &x.id, |x| {
+                        x.daily_operations_used
+                    }),
                     lives_saved: tally.lives_saved(k, base, alt).map(|l| {
                         let per_year =
                             (!base.scheduled_only()).then(|| 365.0 * crate::model::MIN_PER_DAY / base.period_min);
@@ -258,8 +263,8 @@ impl Comparison {
                     }),
                     variant: Variant { label: labels[k + 1].clone(), summary: sa },
                 }
-            })
-            .collect();
+                })
+                .collect();
         Comparison {
             casevac_version: env!("CARGO_PKG_VERSION").to_string(),
             run: RunInfo { seed, trials: tally.base.trials, scenario_hash: None, precision: None, partial: None },

@@ -190,10 +190,14 @@ fn alternative(o: &mut String, c: &Comparison, k: usize, a: &AltResult, width: u
     group_rows(o, &format!("{b} - A by wounding"), &a.by_time_of_day, None, width);
     change_rows(o, "where the minutes go (mean)", b, &a.phases_min, false, width);
     change_rows(o, "asset utilisation", b, &a.asset_utilisation, true, width);
-    if a.table_utilisation.iter().any(|r| r.base.is_some() || r.alt.is_some()) {
-        let rows: Vec<MeanChange> =
-            a.table_utilisation.iter().filter(|r| r.base.is_some() || r.alt.is_some()).cloned().collect();
-        change_rows(o, "operating table utilisation", b, &rows, true, width);
+    // Facilities that operate in either scenario.
+    for (title, changes) in
+        [("operating table utilisation", &a.table_utilisation), ("daily operations used", &a.daily_operations_used)]
+    {
+        let rows: Vec<MeanChange> = changes.iter().filter(|r| r.base.is_some() || r.alt.is_some()).cloned().collect();
+        if !rows.is_empty() {
+            change_rows(o, title, b, &rows, true, width);
+        }
     }
 }
 
