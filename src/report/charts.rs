@@ -668,7 +668,7 @@ impl UtilisationChart<'_> {
                     (AssetKind::Airplane, _) => "airplanes",
                 };
                 let busiest = self.busiest.and_then(|b| b.assets.get(i).copied());
-                (format!("{} ({} {kind})", a.id, a.units), a.utilisation, PALETTE[0], busiest)
+                (format!("{} ({} {kind})", a.name, a.units), a.utilisation, PALETTE[0], busiest)
             })
             .collect();
         // Each theatre twice: its tables' time, and its surgical teams' daily operations, which
@@ -677,11 +677,11 @@ impl UtilisationChart<'_> {
             let tables = if f.operating_tables == 1 { "table" } else { "tables" };
             let busiest = self.busiest.and_then(|b| b.tables.get(i).copied().flatten());
             if let Some(u) = f.table_utilisation {
-                rows.push((format!("{} ({} {tables})", f.id, f.operating_tables), u, PALETTE[1], busiest));
+                rows.push((format!("{} ({} {tables})", f.name, f.operating_tables), u, PALETTE[1], busiest));
             }
             if let (Some(u), Some(n)) = (f.daily_operations_used, f.operations_per_day) {
                 let ops = if n == 1 { "operation" } else { "operations" };
-                rows.push((format!("{} ({n} {ops} a day)", f.id), u, PALETTE[2], None));
+                rows.push((format!("{} ({n} {ops} a day)", f.name), u, PALETTE[2], None));
             }
         }
         let top = top_rows(&rows.iter().map(|r| r.1).collect::<Vec<_>>());
@@ -737,13 +737,15 @@ impl Chart for UtilisationChart<'_> {
                 chart
                     .draw_series([PathElement::new(vec![(x, y + 0.1), (x, y + 0.9)], BLACK.stroke_width(3))])
                     .map_err(err)?;
+                // Near the axis's end the label goes left of its mark, so it is not cut off.
+                let (dx, h_pos) = if x > 0.8 * x_max { (-4, HPos::Right) } else { (4, HPos::Left) };
                 chart
                     .draw_series(std::iter::once(
                         EmptyElement::at((x, y + 0.9))
                             + Text::new(
                                 format!("busiest day {:.0}%", x),
-                                (4, 2),
-                                font(11).pos(Pos::new(HPos::Left, VPos::Top)),
+                                (dx, 2),
+                                font(11).pos(Pos::new(h_pos, VPos::Top)),
                             ),
                     ))
                     .map_err(err)?;

@@ -52,14 +52,27 @@ const S: Style = Style::Typeset;
 
 /// One row per group; with `scopes`, the groups are triage categories and a step that does not
 /// count a category says so rather than showing an empty cell.
-fn group_table(o: &mut String, title: &str, groups: &[GroupResult], scopes: Option<&[StepScope]>) {
+/// A zone's name, as the charts give it, for its id; the assumptions tables give both.
+fn zone_name<'a>(m: &'a Model, id: &'a str) -> &'a str {
+    m.zones.iter().find(|z| z.id == id).map_or(id, |z| z.name.as_str())
+}
+
+/// A table of compliance by group; with `zones`, the groups are the model's zones, shown by name.
+fn group_table(
+    o: &mut String,
+    title: &str,
+    groups: &[GroupResult],
+    scopes: Option<&[StepScope]>,
+    zones: Option<&Model>,
+) {
     let _ = write!(
         o,
         "<h3>{}</h3><table><tr><th></th><th>casualties</th><th>first aid</th><th>resuscitation</th><th>surgery</th></tr>",
         Esc(title)
     );
     for g in groups {
-        let _ = write!(o, "<tr><td>{}</td><td class=n>{}</td>", Esc(&g.group), Count(g.casualties));
+        let name = zones.map_or(g.group.as_str(), |m| zone_name(m, &g.group));
+        let _ = write!(o, "<tr><td>{}</td><td class=n>{}</td>", Esc(name), Count(g.casualties));
         for (k, s) in g.steps.iter().enumerate() {
             if scopes.is_some_and(|sc| !sc[k].categories.contains(&g.group.as_str())) {
                 o.push_str("<td>not counted</td>");
@@ -278,9 +291,9 @@ pub fn render(
         Esc(onward_note)
     );
     targets(&mut o, model, s);
-    group_table(&mut o, "By severity", &s.by_severity, Some(&sc.step_scopes));
-    group_table(&mut o, "By zone", &s.by_zone, None);
-    group_table(&mut o, "By time of wounding", &s.by_time_of_day, None);
+    group_table(&mut o, "By severity", &s.by_severity, Some(&sc.step_scopes), None);
+    group_table(&mut o, "By zone", &s.by_zone, None, Some(model));
+    group_table(&mut o, "By time of wounding", &s.by_time_of_day, None, None);
     o.push_str("<h3>Why steps were missed</h3><ul>");
     for m in &s.misses {
         if m.missed == 0 {
@@ -289,7 +302,11 @@ pub fn render(
         }
         let causes: Vec<String> =
             m.causes.iter().take(4).map(|c| format!("{} {:.0}", Label(c.name), Pct(c.share))).collect();
-        let zone = m.worst_zone.as_deref().map(|z| format!("; most misses in zone {}", Esc(z))).unwrap_or_default();
+        let zone = m
+            .worst_zone
+            .as_deref()
+            .map(|z| format!("; most misses in zone {}", Esc(zone_name(model, z))))
+            .unwrap_or_default();
         let _ = write!(
             o,
             "<li><b>{}</b>: {} missed — {}{}</li>",
@@ -302,7 +319,7 @@ pub fn render(
     o.push_str("</ul></section>");
 
     if let Some(d) = &s.deaths {
-        deaths(&mut o, d);
+        deaths(&mut o, d, model);
     }
     figure_section(&mut o, figures, &|id| match id {
         "phases" => phases_table(model, s, medians),
@@ -328,7 +345,7 @@ pub fn render(
 }
 
 /// The outcome model's figures, with the words that say what they are and are not.
-fn deaths(o: &mut String, d: &crate::summary::DeathsResult) {
+fn deaths(o: &mut String, d: &crate::summary::DeathsResult, model: &Model) {
     let [fa, rs, su] = d.model.doctrine_min;
     let _ = write!(
         o,
@@ -359,11 +376,14 @@ fn deaths(o: &mut String, d: &crate::summary::DeathsResult) {
         );
     }
     o.push_str("</table><table><tr><th>group</th><th>casualties</th><th>expected deaths per trial</th><th>preventable</th></tr>");
-    for g in d.by_severity.iter().chain(&d.by_zone).chain(&d.by_time_of_day) {
+    let named = (d.by_severity.iter().map(|g| (g.group.as_str(), g)))
+        .chain(d.by_zone.iter().map(|g| (zone_name(model, &g.group), g)))
+        .chain(d.by_time_of_day.iter().map(|g| (g.group.as_str(), g)));
+    for (name, g) in named {
         let _ = write!(
             o,
             "<tr><td>{}</td><td class=n>{}</td><td class=n>{:.2}</td><td class=n>{}</td></tr>",
-            Esc(&g.group),
+            Esc(name),
             Count(g.casualties),
             g.per_trial,
             Maybe(g.preventable_share.map(Pct), S)
@@ -513,11 +533,12 @@ fn assumptions(o: &mut String, m: &Model, s: &Summary) {
             Dispatch::BestArrival => "the unit that will reach the casualty first, waiting for it if it is busy",
         }
     );
-    o.push_str("<h3>Facilities</h3><table><tr><th>id</th><th>site</th><th>level</th><th>resuscitation</th><th>surgery</th><th>tables</th><th>mean operation (min)</th></tr>");
+    o.push_str("<h3>Facilities</h3><table><tr><th>name</th><th>id</th><th>site</th><th>level</th><th>resuscitation</th><th>surgery</th><th>tables</th><th>mean operation (min)</th></tr>");
     for f in &m.facilities {
         let _ = write!(
             o,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=n>{}</td><td class=n>{}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=n>{}</td><td class=n>{}</td></tr>",
+            Esc(&f.name),
             Esc(&f.id),
             Esc(&m.sites[f.site].name),
             format!("{:?}", f.level).to_lowercase(),
@@ -528,11 +549,12 @@ fn assumptions(o: &mut String, m: &Model, s: &Summary) {
             if f.surgery && f.tables > 0 { format!("{:.0}", f.surgery_min.mean()) } else { S.missing().to_string() }
         );
     }
-    o.push_str("</table><h3>Evacuation assets</h3><table><tr><th>id</th><th>kind</th><th>base</th><th>units</th><th>km/h</th><th>stretchers</th><th>night</th><th>serviceable</th><th>weather grounds</th><th>mean approval (min)</th><th>mean launch, day (min)</th><th>mean escort (min)</th><th>medical team</th></tr>");
+    o.push_str("</table><h3>Evacuation assets</h3><table><tr><th>name</th><th>id</th><th>kind</th><th>base</th><th>units</th><th>km/h</th><th>stretchers</th><th>night</th><th>serviceable</th><th>weather grounds</th><th>mean approval (min)</th><th>mean launch, day (min)</th><th>mean escort (min)</th><th>medical team</th></tr>");
     for a in &m.assets {
         let _ = write!(
             o,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td class=n>{}</td><td class=n>{:.0}</td><td class=n>{}</td><td>{}</td><td class=n>{:.0}</td><td class=n>{:.0}</td><td class=n>{:.0}</td><td class=n>{:.0}</td><td class=n>{:.0}</td><td>{}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=n>{}</td><td class=n>{:.0}</td><td class=n>{}</td><td>{}</td><td class=n>{:.0}</td><td class=n>{:.0}</td><td class=n>{:.0}</td><td class=n>{:.0}</td><td class=n>{:.0}</td><td>{}</td></tr>",
+            Esc(&a.name),
             Esc(&a.id),
             match a.kind {
                 AssetKind::Helicopter => "helicopter",
@@ -552,12 +574,13 @@ fn assumptions(o: &mut String, m: &Model, s: &Summary) {
             if a.medical_team { "yes" } else { "no" }
         );
     }
-    o.push_str("</table><h3>Incident zones</h3><table><tr><th>id</th><th>incidents/day</th><th>at night</th><th>mean casualties</th><th>severity mix</th><th>first-aider present</th><th>mean report delay (min)</th><th>road factor</th><th>ground speed factor</th></tr>");
+    o.push_str("</table><h3>Incident zones</h3><table><tr><th>name</th><th>id</th><th>incidents/day</th><th>at night</th><th>mean casualties</th><th>severity mix</th><th>first-aider present</th><th>mean report delay (min)</th><th>road factor</th><th>ground speed factor</th></tr>");
     for z in &m.zones {
         let mix: Vec<String> = SEVERITIES.iter().zip(z.severity).map(|(n, p)| format!("{n} {:.0}", Pct(p))).collect();
         let _ = write!(
             o,
-            "<tr><td>{}</td><td class=n>{:.2}{}</td><td class=n>{:.0}</td><td class=n>{:.1}</td><td>{}</td><td class=n>{:.0}</td><td class=n>{:.0}</td><td class=n>{:.1}</td><td class=n>{:.2}{}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td class=n>{:.2}{}</td><td class=n>{:.0}</td><td class=n>{:.1}</td><td>{}</td><td class=n>{:.0}</td><td class=n>{:.0}</td><td class=n>{:.1}</td><td class=n>{:.2}{}</td></tr>",
+            Esc(&z.name),
             Esc(&z.id),
             z.incidents_per_day,
             if z.scheduled_min.is_empty() { String::new() } else { format!(" + {} scheduled", z.scheduled_min.len()) },

@@ -109,12 +109,12 @@ pub fn write_report(
         ),
         (
             "phases",
-            "Where the minutes go: mean time in each phase of the chain, by zone, against the resuscitation and surgery deadlines",
+            "Where the minutes go: mean time in each phase of the chain, by zone, over the casualties who reached it",
             render_scaled(&PhasesChart { summary, model }, scale),
         ),
         (
             "utilisation",
-            "Utilisation of evacuation assets and operating tables",
+            "Utilisation of evacuation assets, operating tables and surgical teams' daily operations",
             render_scaled(&UtilisationChart { summary, busiest: Some(&maps.phase_medians.busiest_day) }, scale),
         ),
         (
