@@ -1053,14 +1053,35 @@ pub(super) fn draw_sites<DB: DrawingBackend>(chart: &mut XyChart<DB>, m: &Model,
         if !facility && !base {
             chart.draw_series(std::iter::once(marker() + Circle::new((0, 0), 4, BLACK.filled()))).map_err(err)?;
         }
-        // Black on a pale box: readable over every colour of the scale. Sites in the right
-        // quarter of the map are labelled on their left, to stay inside it.
-        let w = site.name.chars().count() as i32 * 8 + 6;
-        let x0 = if site.pos.lon > bounds[2] + 0.75 * (bounds[3] - bounds[2]) { -8 - w } else { 8 };
-        let label = marker()
-            + Rectangle::new([(x0, -20), (x0 + w, -4)], WHITE.mix(0.8).filled())
-            + Text::new(site.name.clone(), (x0 + 3, -12), font(13).pos(Pos::new(HPos::Left, VPos::Center)));
-        chart.draw_series(std::iter::once(label)).map_err(err)?;
+        // Clear of the marker, up and to the right; sites in the right quarter of the map are
+        // labelled on their left, to stay inside it.
+        let right = site.pos.lon > bounds[2] + 0.75 * (bounds[3] - bounds[2]);
+        let (x, h_pos) = if right { (-9, HPos::Right) } else { (9, HPos::Left) };
+        haloed(chart, at, (x, -10), &site.name, font(12).pos(Pos::new(h_pos, VPos::Center)))?;
+    }
+    Ok(())
+}
+
+/// Where a label's halo lies round its glyphs: a pixel up, down, left and right. The diagonals
+/// too would close the gaps in a word's letters and hide more of the cells under it.
+const HALO: [(i32, i32); 4] = [(0, -1), (-1, 0), (1, 0), (0, 1)];
+
+/// A map's label: `text` in `style` at `offset` pixels from the point `at`, on a white halo a
+/// pixel wide. It reads over every colour of the scale, and unlike a box behind it leaves the
+/// cells under it showing between its letters.
+pub(super) fn haloed<DB: DrawingBackend>(
+    chart: &mut XyChart<DB>,
+    at: (f64, f64),
+    (x, y): (i32, i32),
+    text: &str,
+    style: TextStyle,
+) -> DrawResult {
+    let halo = style.color(&WHITE);
+    let copies = HALO.iter().map(|&(dx, dy)| (halo.clone(), (x + dx, y + dy))).chain(std::iter::once((style, (x, y))));
+    for (style, offset) in copies {
+        chart
+            .draw_series(std::iter::once(EmptyElement::at(at) + Text::new(text.to_string(), offset, style)))
+            .map_err(err)?;
     }
     Ok(())
 }
@@ -1214,6 +1235,71 @@ mod tests {
             });
             let (left, right) = bar.unwrap_or_else(|| panic!("{}: no scale bar in rows {under_axis:?}", m.name));
             assert!((left - xs.start).abs() <= 1 && right < xs.end, "{}: bar {left}..{right}", m.name);
+        }
+    }
+
+    /// Site labels read over any cell without a box behind them: on a default grid (60 cells
+    /// along the longer side), a label hides at most two whole cells, where the halo fills the
+    /// gaps in its densest letters. A box behind each name hid six to ten on the bundled
+    /// scenarios, and a halo on the diagonals too up to six. Cells under the markers do not
+    /// count: a marker must cover its site.
+    #[test]
+    fn site_labels_hide_next_to_no_whole_cell() {
+        for (m, b) in bundled_maps() {
+            let cos = ((b[0] + b[1]) / 2.0).to_radians().cos();
+            let (lat_span, lon_span) = (b[1] - b[0], b[3] - b[2]);
+            let cell = lat_span.max(lon_span * cos) / 60.0;
+            let (ny, nx) = ((lat_span / cell).ceil() as usize, (lon_span * cos / cell).ceil() as usize);
+            let (dlat, dlon) = (lat_span / ny as f64, lon_span / nx as f64);
+            // Neighbours differ, so each cell's pixels are told from the next one's.
+            let colour = |r: usize, c: usize| viridis(((r + 2 * c) % 5) as f64 / 4.0);
+            let corners = |r: usize, c: usize| {
+                let (lat, lon) = (b[0] + r as f64 * dlat, b[2] + c as f64 * dlon);
+                [(lon, lat + dlat), (lon + dlon, lat)]
+            };
+            let mut pixel_rects = Vec::new();
+            let mut markers = Vec::new();
+            let (rgb, w, _) = panel_pixels(b, |chart| {
+                let cells = (0..ny).flat_map(|r| (0..nx).map(move |c| (r, c)));
+                chart
+                    .draw_series(cells.clone().map(|(r, c)| Rectangle::new(corners(r, c), colour(r, c).filled())))
+                    .unwrap();
+                draw_sites(chart, &m, b).unwrap();
+                for (r, c) in cells {
+                    let [nw, se] = corners(r, c);
+                    pixel_rects.push((r, c, chart.backend_coord(&nw), chart.backend_coord(&se)));
+                }
+                markers = m.sites.iter().map(|s| chart.backend_coord(&(s.pos.lon, s.pos.lat))).collect();
+            });
+            let px = |x: i32, y: i32| {
+                let i = 3 * (y * w as i32 + x) as usize;
+                RGBColor(rgb[i], rgb[i + 1], rgb[i + 2])
+            };
+            let mut checked = 0;
+            let mut hidden = vec![Vec::new(); markers.len()];
+            for (r, c, (x0, y0), (x1, y1)) in pixel_rects {
+                // The cells east and north, drawn later, take the shared edges.
+                let (xs, ys) = (x0..x1, y0 + 1..y1 + 1);
+                // The markers are up to 7 pixels from the site's point.
+                let at_marker = markers
+                    .iter()
+                    .any(|&(mx, my)| xs.start <= mx + 8 && mx - 8 < xs.end && ys.start <= my + 8 && my - 8 < ys.end);
+                if xs.is_empty() || ys.is_empty() || at_marker {
+                    continue;
+                }
+                checked += 1;
+                let own = colour(r, c);
+                if !ys.clone().any(|y| xs.clone().any(|x| px(x, y) == own)) {
+                    // Put down to the nearest site: its label is what covers it.
+                    let d = |&(mx, my): &(i32, i32)| (mx - x0).pow(2) + (my - y0).pow(2);
+                    let nearest = (0..markers.len()).min_by_key(|&k| d(&markers[k])).unwrap();
+                    hidden[nearest].push((r, c));
+                }
+            }
+            for (site, cells) in m.sites.iter().zip(&hidden) {
+                assert!(cells.len() <= 2, "{}: the label of {} hides cells {cells:?}", m.name, site.name);
+            }
+            assert!(checked > 1000, "{}: {checked} cells", m.name);
         }
     }
 
