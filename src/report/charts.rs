@@ -1303,6 +1303,40 @@ mod tests {
         }
     }
 
+    /// A haloed label's letters never touch the cells: every dark pixel of the text has the halo
+    /// round it, on the darkest colour of the scale as on the lightest.
+    #[test]
+    fn a_haloed_labels_letters_are_never_on_the_cells() {
+        for cell in [viridis(0.0), viridis(1.0)] {
+            let b = [0.0, 1.0, 0.0, 1.0];
+            let (rgb, w, (xs, ys)) = panel_pixels(b, |chart| {
+                chart.draw_series([Rectangle::new([(0.0, 1.0), (1.0, 0.0)], cell.filled())]).unwrap();
+                haloed(chart, (0.5, 0.5), (0, 0), "Kaga-Bandoro", font(12).pos(Pos::new(HPos::Center, VPos::Center)))
+                    .unwrap();
+            });
+            let px = |x: i32, y: i32| {
+                let i = 3 * (y * w as i32 + x) as usize;
+                RGBColor(rgb[i], rgb[i + 1], rgb[i + 2])
+            };
+            let mut letters = 0;
+            for y in ys.start + 1..ys.end - 1 {
+                for x in xs.start + 1..xs.end - 1 {
+                    // A letter's pixel is dark grey: black ink on the white halo. Where the
+                    // halo's edge thins over the cells it takes their hue.
+                    let RGBColor(r, g, b) = px(x, y);
+                    let (hi, lo) = (r.max(g).max(b), r.min(g).min(b));
+                    if hi < 100 && hi - lo < 16 {
+                        letters += 1;
+                        for (dx, dy) in [(0, -1), (-1, 0), (1, 0), (0, 1)] {
+                            assert_ne!(px(x + dx, y + dy), cell, "{cell:?}: a letter at ({x}, {y}) on the cells");
+                        }
+                    }
+                }
+            }
+            assert!(letters > 20, "{cell:?}: {letters} dark pixels");
+        }
+    }
+
     #[test]
     fn a_share_label_never_rounds_to_none_or_to_everyone() {
         assert_eq!(pct_label(0.6), "0.6%");
