@@ -12,7 +12,7 @@
 //!   shows what the laydown can reach, not how busy it is, and reads far better than the run
 //!   when assets or tables are saturated.
 
-use crate::geo::Point;
+use crate::geo::{KM_PER_DEG, Point};
 use crate::model::{MIN_PER_DAY, Model};
 use crate::sim::Engine;
 use crate::stats::tally::PHASES;
@@ -106,7 +106,7 @@ pub struct Coverage {
     pub cells: Vec<Cell>,
 }
 
-/// The area a map should show: every site and zone, with a margin.
+/// The area a map should show: every site and zone, with a margin as wide in km on every side.
 pub fn mission_bounds(model: &Model) -> [f64; 4] {
     let mut b = [f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY, f64::NEG_INFINITY];
     let mut add = |lat0: f64, lat1: f64, lon0: f64, lon1: f64| {
@@ -119,9 +119,14 @@ pub fn mission_bounds(model: &Model) -> [f64; 4] {
         let [a, bb, c, d] = z.area.bounds();
         add(a, bb, c, d);
     }
-    // A margin of 8% of the span, and at least 0.1 degree, so markers are not on the frame.
-    let mlat = ((b[1] - b[0]) * 0.08).max(0.1);
-    let mlon = ((b[3] - b[2]) * 0.08).max(0.1);
+    // 8% of the longer side, so markers are not on the frame. A fixed floor in degrees drew a
+    // camp a few km across as a speck in a frame ten times its size; taken from the longer side
+    // in km, the margin keeps a long, thin mission room across it. At least 200 m, so a mission
+    // at one point still has a frame.
+    let cos = ((b[0] + b[1]) / 2.0).to_radians().cos();
+    let longer_km = ((b[1] - b[0]) * KM_PER_DEG).max((b[3] - b[2]) * KM_PER_DEG * cos);
+    let margin_km = (longer_km * 0.08).max(0.2);
+    let (mlat, mlon) = (margin_km / KM_PER_DEG, margin_km / (KM_PER_DEG * cos));
     [b[0] - mlat, b[1] + mlat, b[2] - mlon, b[3] + mlon]
 }
 

@@ -106,7 +106,7 @@ fn a_scenario_compared_with_itself_has_a_difference_map_of_exact_zeros() {
         serde_json::from_slice(&std::fs::read(dir.path().join("difference_map.geojson")).unwrap()).unwrap();
     let cells: Vec<_> =
         v["features"].as_array().unwrap().iter().filter(|f| f["properties"]["kind"] == "difference_cell").collect();
-    assert_eq!(cells.len(), 12 * 8);
+    assert_eq!(cells.len(), 12 * 9);
     for f in cells {
         for key in ["diff_first_aid_B", "diff_resuscitation_B", "diff_surgery_B"] {
             assert_eq!(f["properties"][key].as_f64(), Some(0.0), "{key}");

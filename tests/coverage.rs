@@ -213,3 +213,36 @@ fn the_busiest_day_is_the_day_of_the_attack() {
     let (day, mean) = (extras.busiest_day.assets[0], s.assets[0].utilisation);
     assert!((day - 5.0 * mean).abs() < 1e-9, "busiest day {day}, mean {mean}");
 }
+
+/// The frame every map is drawn in (and both maps' grids laid over): it must hold every site and
+/// every zone whole, with the same margin in km on each side, and not dwarf them: on its longer
+/// side what it holds fills most of it. The camp attack's zone, 3 km across, once sat in a frame
+/// 25 km high.
+#[test]
+fn the_map_frame_holds_every_site_and_zone_with_a_close_margin() {
+    use casevac::coverage::mission_bounds;
+    let km = km_per_degree();
+    let mut models: Vec<_> = bundled_scenarios().iter().map(|p| casevac::scenario::load(p).unwrap()).collect();
+    // A mission at one point: a point zone on the only site.
+    let camp = std::fs::read_to_string("scenarios/masscal-camp-attack.toml").unwrap();
+    models.push(model(&camp.replace("radius_km = 1.5", "radius_km = 0")));
+    for m in &models {
+        let b = mission_bounds(m);
+        let mut held = [f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY, f64::NEG_INFINITY];
+        let zones = m.zones.iter().map(|z| z.area.bounds());
+        for [lat0, lat1, lon0, lon1] in
+            m.sites.iter().map(|s| [s.pos.lat, s.pos.lat, s.pos.lon, s.pos.lon]).chain(zones)
+        {
+            held = [held[0].min(lat0), held[1].max(lat1), held[2].min(lon0), held[3].max(lon1)];
+        }
+        let cos = ((b[0] + b[1]) / 2.0).to_radians().cos();
+        // Each side's margin in km: south, north, west, east.
+        let margins =
+            [(held[0] - b[0]) * km, (b[1] - held[1]) * km, (held[2] - b[2]) * km * cos, (b[3] - held[3]) * km * cos];
+        assert!(margins.iter().all(|&x| x >= 0.19), "{}: margins {margins:?} km", m.name);
+        assert!(margins.iter().all(|&x| (x - margins[0]).abs() < 1e-6 * margins[0]), "{}: {margins:?}", m.name);
+        let held_km = ((held[1] - held[0]) * km).max((held[3] - held[2]) * km * cos);
+        let frame_km = ((b[1] - b[0]) * km).max((b[3] - b[2]) * km * cos);
+        assert!(held_km >= 0.8 * frame_km || frame_km <= 0.41, "{}: {held_km} km in a frame of {frame_km} km", m.name);
+    }
+}

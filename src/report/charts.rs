@@ -787,8 +787,10 @@ pub(super) const COLOUR_BAR_W: u32 = 110;
 pub(super) fn map_panel_w(bounds: [f64; 4]) -> u32 {
     let b = bounds;
     let aspect = (b[3] - b[2]) * ((b[0] + b[1]) / 2.0).to_radians().cos() / (b[1] - b[0]);
-    // Plot area is the panel less its margins and label areas.
-    ((PANEL_H - 130) as f64 * aspect).round().clamp(200.0, 900.0) as u32 + 100
+    // The plotting area is the panel (PANEL_H + 15 high, as the maps give each) less what
+    // [`map_panel`] puts round it.
+    let plot_h = PANEL_H + 15 - 2 * MAP_MARGIN - MAP_CAPTION_H - MAP_X_AXIS_H - SCALE_STRIP_H;
+    (plot_h as f64 * aspect).round().clamp(200.0, 900.0) as u32 + 2 * MAP_MARGIN + MAP_Y_AXIS_W
 }
 
 /// A map's title strip: what the colour shows (in `colour`), and in grey how to read it, each
@@ -835,33 +837,44 @@ fn wrap<DB: DrawingBackend>(
     Ok(lines)
 }
 
-/// A scale bar in kilometres in the lower left of a map over `bounds`: a round length near a
-/// quarter of the map's width, measured along the parallel it is drawn on. Drawn last, over the
-/// cells.
-pub(super) fn scale_bar<DB: DrawingBackend>(chart: &mut XyChart<DB>, bounds: [f64; 4]) -> DrawResult {
+/// A map panel's margin on every side.
+const MAP_MARGIN: u32 = 10;
+/// Height plotters gives a map panel's caption: its text, 13 pixels in `font(17)`, and 5 above
+/// and below.
+const MAP_CAPTION_H: u32 = 23;
+/// Height of a map panel's longitude axis: its ticks, their labels and its title.
+const MAP_X_AXIS_H: u32 = 45;
+/// Width of a map panel's latitude axis.
+const MAP_Y_AXIS_W: u32 = 65;
+/// Height of the strip under a map panel's longitude axis that holds its scale bar.
+const SCALE_STRIP_H: u32 = 20;
+
+/// A scale bar in kilometres in its own strip under a map panel's longitude axis, flush with the
+/// map's left edge, so it hides no cell: a round length near a quarter of the map's width,
+/// measured along the map's middle parallel, where [`map_panel_w`] makes a kilometre as long
+/// east–west as north–south.
+fn scale_bar<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, chart: &XyChart<DB>, bounds: [f64; 4]) -> DrawResult {
     let b = bounds;
-    let lat = b[0] + 0.06 * (b[1] - b[0]);
+    let lat = (b[0] + b[1]) / 2.0;
     let km_per_deg_lon = crate::geo::Point::new(lat, 0.0).distance_km(&crate::geo::Point::new(lat, 1.0));
     let quarter = (b[3] - b[2]) * km_per_deg_lon / 4.0;
     let magnitude = 10f64.powf(quarter.log10().floor());
     let km = [5.0, 2.0, 1.0].iter().map(|m| m * magnitude).find(|&k| k <= quarter).unwrap_or(magnitude);
-    let x0 = b[2] + 0.05 * (b[3] - b[2]);
-    let x1 = x0 + km / km_per_deg_lon;
     let label = if km >= 1.0 { format!("{km:.0} km") } else { format!("{km} km") };
-    let (px0, py) = chart.backend_coord(&(x0, lat));
-    let (px1, _) = chart.backend_coord(&(x1, lat));
-    let area = chart.plotting_area().strip_coord_spec();
-    let shift = area.get_base_pixel();
-    let (px0, px1, py) = (px0 - shift.0, px1 - shift.0, py - shift.1);
-    // A white box under the bar, so it reads over every colour of the scale.
-    area.draw(&Rectangle::new([(px0 - 6, py - 24), (px1 + 6, py + 6)], WHITE.mix(0.85).filled())).map_err(err)?;
+    let (px0, _) = chart.backend_coord(&(b[2], lat));
+    let (px1, _) = chart.backend_coord(&(b[2] + km / km_per_deg_lon, lat));
+    let bottom = chart.plotting_area().get_pixel_range().1.end;
+    let (ox, oy) = area.get_base_pixel();
+    let (px0, px1) = (px0 - ox, px1 - ox);
+    // The bar's line low in the strip, its end ticks and label rising from it.
+    let py = bottom - oy + (MAP_X_AXIS_H + SCALE_STRIP_H) as i32 - 6;
     area.draw(&PathElement::new(vec![(px0, py - 5), (px0, py), (px1, py), (px1, py - 5)], BLACK.stroke_width(2)))
         .map_err(err)?;
-    area.draw(&Text::new(label, ((px0 + px1) / 2, py - 7), font(12).pos(Pos::new(HPos::Center, VPos::Bottom))))
-        .map_err(err)
+    area.draw(&Text::new(label, (px1 + 6, py - 3), font(12).pos(Pos::new(HPos::Left, VPos::Center)))).map_err(err)
 }
 
-/// One map panel: longitude and latitude axes over `bounds`.
+/// One map panel: longitude and latitude axes over `bounds`, and the scale bar under them.
+/// Nothing is drawn inside the frame, which is the cells'.
 pub(super) fn map_panel<'a, DB: DrawingBackend>(
     area: &'a DrawingArea<DB, Shift>,
     caption: &str,
@@ -870,9 +883,10 @@ pub(super) fn map_panel<'a, DB: DrawingBackend>(
     let b = bounds;
     let mut chart = ChartBuilder::on(area)
         .caption(caption, font(17))
-        .margin(10)
-        .x_label_area_size(45)
-        .y_label_area_size(65)
+        .margin(MAP_MARGIN)
+        .margin_bottom(MAP_MARGIN + SCALE_STRIP_H)
+        .x_label_area_size(MAP_X_AXIS_H)
+        .y_label_area_size(MAP_Y_AXIS_W)
         .build_cartesian_2d(b[2]..b[3], b[0]..b[1])
         .map_err(err)?;
     chart
@@ -889,6 +903,7 @@ pub(super) fn map_panel<'a, DB: DrawingBackend>(
         .axis_desc_style(font(13))
         .draw()
         .map_err(err)?;
+    scale_bar(area, &chart, bounds)?;
     Ok(chart)
 }
 
@@ -1008,7 +1023,6 @@ impl Chart for CoverageChart<'_> {
                 .map_err(err)?;
             draw_zones(&mut chart, m, RGBColor(120, 120, 120))?;
             draw_sites(&mut chart, m, cov.bounds)?;
-            scale_bar(&mut chart, cov.bounds)?;
         }
         let (top, bottom) = (90, PANEL_H - 60);
         let ticks: Vec<(f64, String)> = (0..=4).map(|k| (k as f64 / 4.0, format!("{}%", k * 25))).collect();
@@ -1039,14 +1053,35 @@ pub(super) fn draw_sites<DB: DrawingBackend>(chart: &mut XyChart<DB>, m: &Model,
         if !facility && !base {
             chart.draw_series(std::iter::once(marker() + Circle::new((0, 0), 4, BLACK.filled()))).map_err(err)?;
         }
-        // Black on a pale box: readable over every colour of the scale. Sites in the right
-        // quarter of the map are labelled on their left, to stay inside it.
-        let w = site.name.chars().count() as i32 * 8 + 6;
-        let x0 = if site.pos.lon > bounds[2] + 0.75 * (bounds[3] - bounds[2]) { -8 - w } else { 8 };
-        let label = marker()
-            + Rectangle::new([(x0, -20), (x0 + w, -4)], WHITE.mix(0.8).filled())
-            + Text::new(site.name.clone(), (x0 + 3, -12), font(13).pos(Pos::new(HPos::Left, VPos::Center)));
-        chart.draw_series(std::iter::once(label)).map_err(err)?;
+        // Clear of the marker, up and to the right; sites in the right quarter of the map are
+        // labelled on their left, to stay inside it.
+        let right = site.pos.lon > bounds[2] + 0.75 * (bounds[3] - bounds[2]);
+        let (x, h_pos) = if right { (-9, HPos::Right) } else { (9, HPos::Left) };
+        haloed(chart, at, (x, -10), &site.name, font(12).pos(Pos::new(h_pos, VPos::Center)))?;
+    }
+    Ok(())
+}
+
+/// Where a label's halo lies round its glyphs: a pixel up, down, left and right. The diagonals
+/// too would close the gaps in a word's letters and hide more of the cells under it.
+const HALO: [(i32, i32); 4] = [(0, -1), (-1, 0), (1, 0), (0, 1)];
+
+/// A map's label: `text` in `style` at `offset` pixels from the point `at`, on a white halo a
+/// pixel wide. It reads over every colour of the scale, and unlike a box behind it leaves the
+/// cells under it showing between its letters.
+pub(super) fn haloed<DB: DrawingBackend>(
+    chart: &mut XyChart<DB>,
+    at: (f64, f64),
+    (x, y): (i32, i32),
+    text: &str,
+    style: TextStyle,
+) -> DrawResult {
+    let halo = style.color(&WHITE);
+    let copies = HALO.iter().map(|&(dx, dy)| (halo.clone(), (x + dx, y + dy))).chain(std::iter::once((style, (x, y))));
+    for (style, offset) in copies {
+        chart
+            .draw_series(std::iter::once(EmptyElement::at(at) + Text::new(text.to_string(), offset, style)))
+            .map_err(err)?;
     }
     Ok(())
 }
@@ -1127,6 +1162,180 @@ impl Chart for DeathsChart<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The bundled scenarios' models and the frames their maps are drawn in.
+    fn bundled_maps() -> Vec<(Model, [f64; 4])> {
+        let mut paths: Vec<_> = std::fs::read_dir("scenarios").unwrap().map(|e| e.unwrap().path()).collect();
+        paths.retain(|p| p.extension().is_some_and(|x| x == "toml"));
+        paths.sort();
+        assert!(paths.len() >= 5, "{paths:?}");
+        paths
+            .iter()
+            .map(|p| {
+                let m = crate::scenario::load(p).unwrap();
+                let b = crate::coverage::mission_bounds(&m);
+                (m, b)
+            })
+            .collect()
+    }
+
+    /// A map panel over `bounds` the size a coverage map gives each, drawn by `draw` (given the
+    /// panel's chart), as RGB pixels, with the panel's width and its plotting area's pixel ranges.
+    fn panel_pixels(
+        bounds: [f64; 4],
+        draw: impl FnOnce(&mut XyChart<BitMapBackend>),
+    ) -> (Vec<u8>, u32, (std::ops::Range<i32>, std::ops::Range<i32>)) {
+        register_font();
+        let (w, h) = (map_panel_w(bounds), PANEL_H + 15);
+        let mut rgb = vec![0u8; (w * h * 3) as usize];
+        let frame = {
+            let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
+            root.fill(&WHITE).unwrap();
+            let mut chart = map_panel(&root, "a panel", bounds).unwrap();
+            draw(&mut chart);
+            let frame = chart.plotting_area().get_pixel_range();
+            root.present().unwrap();
+            frame
+        };
+        (rgb, w, frame)
+    }
+
+    #[test]
+    fn a_map_panel_draws_a_kilometre_as_long_east_west_as_north_south() {
+        for (m, b) in bundled_maps() {
+            let (_, _, (xs, ys)) = panel_pixels(b, |_| {});
+            let km_wide = (b[3] - b[2]) * ((b[0] + b[1]) / 2.0).to_radians().cos();
+            let (per_km_x, per_km_y) = (xs.len() as f64 / km_wide, ys.len() as f64 / (b[1] - b[0]));
+            assert!((per_km_x / per_km_y - 1.0).abs() < 0.01, "{}: {per_km_x} against {per_km_y}", m.name);
+        }
+    }
+
+    /// The frame is the cells': the panel draws nothing inside it, so nothing it draws can hide
+    /// a cell, and its scale bar lies under the longitude axis, from the frame's left edge.
+    #[test]
+    fn a_map_panel_keeps_its_scale_bar_out_of_the_frame() {
+        for (m, b) in bundled_maps() {
+            let (rgb, w, (xs, ys)) = panel_pixels(b, |_| {});
+            let h = rgb.len() as i32 / (3 * w as i32);
+            let px = |x: i32, y: i32| {
+                let i = 3 * (y * w as i32 + x) as usize;
+                [rgb[i], rgb[i + 1], rgb[i + 2]]
+            };
+            // Inside the axes' lines, which are the frame's edge.
+            for y in ys.start + 1..ys.end - 1 {
+                for x in xs.start + 1..xs.end - 1 {
+                    assert_eq!(px(x, y), [255; 3], "{}: drawn at ({x}, {y}) inside the frame", m.name);
+                }
+            }
+            // The bar: a dark line under the axis's labels and title, at least 20 pixels long.
+            let under_axis = ys.end + MAP_X_AXIS_H as i32..h;
+            let bar = under_axis.clone().find_map(|y| {
+                let dark: Vec<i32> = (xs.start..xs.end).filter(|&x| px(x, y).iter().all(|&c| c < 60)).collect();
+                (dark.len() >= 20).then(|| (dark[0], dark[dark.len() - 1]))
+            });
+            let (left, right) = bar.unwrap_or_else(|| panic!("{}: no scale bar in rows {under_axis:?}", m.name));
+            assert!((left - xs.start).abs() <= 1 && right < xs.end, "{}: bar {left}..{right}", m.name);
+        }
+    }
+
+    /// Site labels read over any cell without a box behind them: on a default grid (60 cells
+    /// along the longer side), a label hides at most two whole cells, where the halo fills the
+    /// gaps in its densest letters. A box behind each name hid six to ten on the bundled
+    /// scenarios, and a halo on the diagonals too up to six. Cells under the markers do not
+    /// count: a marker must cover its site.
+    #[test]
+    fn site_labels_hide_next_to_no_whole_cell() {
+        for (m, b) in bundled_maps() {
+            let cos = ((b[0] + b[1]) / 2.0).to_radians().cos();
+            let (lat_span, lon_span) = (b[1] - b[0], b[3] - b[2]);
+            let cell = lat_span.max(lon_span * cos) / 60.0;
+            let (ny, nx) = ((lat_span / cell).ceil() as usize, (lon_span * cos / cell).ceil() as usize);
+            let (dlat, dlon) = (lat_span / ny as f64, lon_span / nx as f64);
+            // Neighbours differ, so each cell's pixels are told from the next one's.
+            let colour = |r: usize, c: usize| viridis(((r + 2 * c) % 5) as f64 / 4.0);
+            let corners = |r: usize, c: usize| {
+                let (lat, lon) = (b[0] + r as f64 * dlat, b[2] + c as f64 * dlon);
+                [(lon, lat + dlat), (lon + dlon, lat)]
+            };
+            let mut pixel_rects = Vec::new();
+            let mut markers = Vec::new();
+            let (rgb, w, _) = panel_pixels(b, |chart| {
+                let cells = (0..ny).flat_map(|r| (0..nx).map(move |c| (r, c)));
+                chart
+                    .draw_series(cells.clone().map(|(r, c)| Rectangle::new(corners(r, c), colour(r, c).filled())))
+                    .unwrap();
+                draw_sites(chart, &m, b).unwrap();
+                for (r, c) in cells {
+                    let [nw, se] = corners(r, c);
+                    pixel_rects.push((r, c, chart.backend_coord(&nw), chart.backend_coord(&se)));
+                }
+                markers = m.sites.iter().map(|s| chart.backend_coord(&(s.pos.lon, s.pos.lat))).collect();
+            });
+            let px = |x: i32, y: i32| {
+                let i = 3 * (y * w as i32 + x) as usize;
+                RGBColor(rgb[i], rgb[i + 1], rgb[i + 2])
+            };
+            let mut checked = 0;
+            let mut hidden = vec![Vec::new(); markers.len()];
+            for (r, c, (x0, y0), (x1, y1)) in pixel_rects {
+                // The cells east and north, drawn later, take the shared edges.
+                let (xs, ys) = (x0..x1, y0 + 1..y1 + 1);
+                // The markers are up to 7 pixels from the site's point.
+                let at_marker = markers
+                    .iter()
+                    .any(|&(mx, my)| xs.start <= mx + 8 && mx - 8 < xs.end && ys.start <= my + 8 && my - 8 < ys.end);
+                if xs.is_empty() || ys.is_empty() || at_marker {
+                    continue;
+                }
+                checked += 1;
+                let own = colour(r, c);
+                if !ys.clone().any(|y| xs.clone().any(|x| px(x, y) == own)) {
+                    // Put down to the nearest site: its label is what covers it.
+                    let d = |&(mx, my): &(i32, i32)| (mx - x0).pow(2) + (my - y0).pow(2);
+                    let nearest = (0..markers.len()).min_by_key(|&k| d(&markers[k])).unwrap();
+                    hidden[nearest].push((r, c));
+                }
+            }
+            for (site, cells) in m.sites.iter().zip(&hidden) {
+                assert!(cells.len() <= 2, "{}: the label of {} hides cells {cells:?}", m.name, site.name);
+            }
+            assert!(checked > 1000, "{}: {checked} cells", m.name);
+        }
+    }
+
+    /// A haloed label's letters never touch the cells: every dark pixel of the text has the halo
+    /// round it, on the darkest colour of the scale as on the lightest.
+    #[test]
+    fn a_haloed_labels_letters_are_never_on_the_cells() {
+        for cell in [viridis(0.0), viridis(1.0)] {
+            let b = [0.0, 1.0, 0.0, 1.0];
+            let (rgb, w, (xs, ys)) = panel_pixels(b, |chart| {
+                chart.draw_series([Rectangle::new([(0.0, 1.0), (1.0, 0.0)], cell.filled())]).unwrap();
+                haloed(chart, (0.5, 0.5), (0, 0), "Kaga-Bandoro", font(12).pos(Pos::new(HPos::Center, VPos::Center)))
+                    .unwrap();
+            });
+            let px = |x: i32, y: i32| {
+                let i = 3 * (y * w as i32 + x) as usize;
+                RGBColor(rgb[i], rgb[i + 1], rgb[i + 2])
+            };
+            let mut letters = 0;
+            for y in ys.start + 1..ys.end - 1 {
+                for x in xs.start + 1..xs.end - 1 {
+                    // A letter's pixel is dark grey: black ink on the white halo. Where the
+                    // halo's edge thins over the cells it takes their hue.
+                    let RGBColor(r, g, b) = px(x, y);
+                    let (hi, lo) = (r.max(g).max(b), r.min(g).min(b));
+                    if hi < 100 && hi - lo < 16 {
+                        letters += 1;
+                        for (dx, dy) in [(0, -1), (-1, 0), (1, 0), (0, 1)] {
+                            assert_ne!(px(x + dx, y + dy), cell, "{cell:?}: a letter at ({x}, {y}) on the cells");
+                        }
+                    }
+                }
+            }
+            assert!(letters > 20, "{cell:?}: {letters} dark pixels");
+        }
+    }
 
     #[test]
     fn a_share_label_never_rounds_to_none_or_to_everyone() {

@@ -7,7 +7,7 @@
 use super::charts::{
     COLOUR_BAR_W, Chart, DrawResult, MAP_TITLE_H, MAX_ROWS, NOTE_H, PALETTE, PANEL_H, XyChart, colour_bar,
     compliance_frame, draw_cells, draw_sites, draw_zones, err, font, map_panel, map_panel_w, map_title, marker_key,
-    pct, row_chart, scale_bar, top_rows,
+    pct, row_chart, top_rows,
 };
 use super::compare::letter;
 use super::fmt::{Pct, Points};
@@ -490,7 +490,6 @@ impl Chart for DifferenceMapChart<'_> {
                 })?;
                 draw_zones(&mut chart, alt, RGBColor(60, 60, 60))?;
                 draw_sites(&mut chart, alt, base.bounds)?;
-                scale_bar(&mut chart, base.bounds)?;
             }
         }
         let (top, bottom) = (90, PANEL_H - 60);

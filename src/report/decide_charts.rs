@@ -1,7 +1,7 @@
 //! Charts of the decision commands: the tornado of `levers`, the curves of `sweep` and the
 //! ranked candidates of `place`.
 
-use super::charts::{Chart, DrawResult, PALETTE, err, font};
+use super::charts::{Chart, DrawResult, PALETTE, err, font, haloed};
 use super::compare_charts::diverging;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -355,18 +355,17 @@ impl Chart for PlaceMap<'_> {
             ring.push(ring[0]);
             chart.draw_series([PathElement::new(ring, WHITE.stroke_width(2))]).map_err(err)?;
         }
+        // The ring first, so a site's name at the best point is drawn over it, not cut by it.
+        let best = (self.best.1, self.best.0);
+        chart.draw_series([Circle::new(best, 11, RGBColor(213, 94, 0).stroke_width(4))]).map_err(err)?;
+        // Names on a halo, so they read on the darkest cells as on the lightest.
         for s in self.model.sites.iter().filter(|s| !s.id.starts_with("grid_")) {
             let p = (s.pos.lon, s.pos.lat);
             chart.draw_series([Circle::new(p, 4, BLACK.filled())]).map_err(err)?;
-            chart
-                .draw_series([Text::new(s.name.clone(), p, font(12).pos(Pos::new(HPos::Left, VPos::Bottom)))])
-                .map_err(err)?;
+            haloed(&mut chart, p, (5, -3), &s.name, font(12).pos(Pos::new(HPos::Left, VPos::Bottom)))?;
         }
-        let best = (self.best.1, self.best.0);
-        chart.draw_series([Circle::new(best, 11, RGBColor(213, 94, 0).stroke_width(4))]).map_err(err)?;
-        // Left of its ring, where a site's name (drawn to the right) does not cover it.
-        let mark = Text::new("best ", best, font(14).pos(Pos::new(HPos::Right, VPos::Top)));
-        chart.draw_series([mark]).map_err(err)?;
+        // Left of its ring, clear of it and of a site's name (drawn to the right).
+        haloed(&mut chart, best, (-16, 0), "best", font(14).pos(Pos::new(HPos::Right, VPos::Center)))?;
         // The colour key: a strip from worst (bottom) to best (top).
         let steps = 60;
         let (kx, ky, kh) = (20, 30, 300);
