@@ -76,6 +76,14 @@ fn outline(font: &FontRef, text: &str, px: f32, (x, y): (f32, f32), h_pos: &str,
     d
 }
 
+/// The content of the first `<text>` element in `svg`, if it comes before any other element.
+fn next_text(svg: &str) -> Option<&str> {
+    let tag = svg.trim_start().strip_prefix("<text")?;
+    let open_end = tag.find('>')?;
+    let close = tag.find("</text>")?;
+    Some(tag[open_end + 1..close].trim())
+}
+
 /// `svg` with every `<text>` element replaced by the outline of its text in `font_bytes`.
 pub fn text_to_paths(svg: &str, font_bytes: &[u8]) -> Result<String, String> {
     let font = FontRef::try_from_slice(font_bytes).map_err(|e| format!("the embedded font is invalid: {e}"))?;
@@ -107,9 +115,15 @@ pub fn text_to_paths(svg: &str, font_bytes: &[u8]) -> Result<String, String> {
         if let Some(t) = attribute(attrs, "transform") {
             let _ = write!(out, " transform=\"{t}\"");
         }
-        // The content is already escaped for XML, so it goes into the attribute as it is.
-        let _ = write!(out, " role=\"img\" aria-label=\"{content}\"/>");
         rest = &tag[close + "</text>".len()..];
+        // A label drawn on a halo is its text several times over, the copies first: only the
+        // last is read out, so a screen reader says it once.
+        if next_text(rest) == Some(content) {
+            out.push_str(" aria-hidden=\"true\"/>");
+        } else {
+            // The content is already escaped for XML, so it goes into the attribute as it is.
+            let _ = write!(out, " role=\"img\" aria-label=\"{content}\"/>");
+        }
     }
     out.push_str(rest);
     Ok(out)
@@ -166,5 +180,24 @@ mod tests {
         assert!(end.2 < 200.0 && end.2 > 197.0, "right edge {}", end.2);
         let mid = bbox(path_of("H", "middle", "0.76em").split("d=\"").nth(1).unwrap().split('"').next().unwrap());
         assert!(((mid.0 + mid.2) / 2.0 - 200.0).abs() < 0.3, "centre {}", (mid.0 + mid.2) / 2.0);
+    }
+
+    /// A label on a halo (its copies drawn first, then the label) is read out once; the same
+    /// words elsewhere, after another element, are read again.
+    #[test]
+    fn a_haloed_label_is_read_out_once() {
+        let text =
+            |t: &str, fill: &str| format!("<text x=\"1\" y=\"2\" font-size=\"12\" fill=\"{fill}\">\n{t}\n</text>\n");
+        let svg = format!(
+            "<svg>{}{}{}<circle/>{}</svg>",
+            text("Gao", "#FFFFFF"),
+            text("Gao", "#FFFFFF"),
+            text("Gao", "#000000"),
+            text("Gao", "#000000")
+        );
+        let out = text_to_paths(&svg, FONT).unwrap();
+        assert_eq!(out.matches("<path").count(), 4, "{out}");
+        assert_eq!(out.matches("aria-hidden=\"true\"").count(), 2, "{out}");
+        assert_eq!(out.matches("aria-label=\"Gao\"").count(), 2, "{out}");
     }
 }
