@@ -7,7 +7,7 @@ mod common;
 
 use casevac::decide::levers::{levers_of, weigh};
 use casevac::decide::place::{Movable, PlaceOptions, Standing, place};
-use casevac::decide::sweep::{Axis, sweep};
+use casevac::decide::sweep::{Axis, SweepError, sweep};
 use casevac::decide::{Objective, Study};
 use casevac::model::Step;
 use casevac::run::RunOptions;
@@ -702,6 +702,23 @@ fn a_sweep_refuses_a_key_given_twice() {
     assert_eq!(code, 2, "{out}{err}");
     assert!(err.contains("asset.unit.count is given twice"), "{err}");
     assert!(out.is_empty(), "{out}");
+}
+
+#[test]
+fn the_library_sweep_checks_its_own_axes() {
+    let (s, m) = study(&first_aid_scenario(""));
+    let axis = |a: &str| a.parse::<Axis>().unwrap();
+    // Refused before any point is compiled or run, not left to the caller to check.
+    let twice = [axis("zone.z.first_aider_share=0.2"), axis("zone.\"z\".first_aider_share=0.4")];
+    match sweep(&s, &m, &twice, &fixed(20, 1), &|_| panic!("nothing runs")) {
+        Err(SweepError::Axes(why)) => assert!(why.contains("is given twice"), "{why}"),
+        other => panic!("{other:?}"),
+    }
+    let grid = [axis("zone.z.first_aider_share=0..1:21"), axis("zone.z.first_aid_min=0..20:21")];
+    match sweep(&s, &m, &grid, &fixed(20, 1), &|_| panic!("nothing runs")) {
+        Err(SweepError::Axes(why)) => assert!(why.starts_with("441 points"), "{why}"),
+        other => panic!("{other:?}"),
+    }
 }
 
 #[test]
