@@ -8,7 +8,7 @@ mod common;
 use casevac::decide::levers::{levers_of, weigh};
 use casevac::decide::place::{Movable, PlaceOptions, Standing, place};
 use casevac::decide::sweep::{Axis, SweepError, sweep};
-use casevac::decide::{Objective, Study};
+use casevac::decide::{Objective, Study, VariantKind};
 use casevac::model::Step;
 use casevac::run::RunOptions;
 use casevac::sim::Engine;
@@ -64,7 +64,7 @@ fn every_default_lever_compiles_on_every_bundled_scenario() {
         let (levers, skipped) = levers_of(&s, &m, true).unwrap();
         assert_eq!(levers.len() + skipped.len(), 13, "{}: every default lever is tried or skipped", path.display());
         let variants: Vec<_> = levers.iter().map(|l| (l.name.clone(), l.overrides.clone())).collect();
-        let models = s.models(&m, &variants).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let models = s.models(&m, &variants, VariantKind::Lever).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         for (l, alt) in levers.iter().zip(&models) {
             assert!(!l.set.is_empty(), "{}: {} changes something", path.display(), l.name);
             assert_eq!(alt.overrides.len(), l.set.len());
@@ -679,18 +679,31 @@ fn levers_and_sweep_refuse_what_compare_cannot_pair() {
         err.contains("lever 'shorter tour'") && err.contains("trials of different lengths cannot be paired"),
         "{err}"
     );
-    // compare refuses the same change the same way.
+    // The help is the lever's to follow: there is no second scenario to edit.
+    assert!(err.contains("help: leave lever 'shorter tour' out, or take scenario.period_days out of its set"), "{err}");
+    assert!(!err.contains("both scenarios"), "{err}");
+    // compare refuses the same change the same way, with help for its two files.
     std::fs::write(dir.path().join("s.toml"), first_aid_scenario("")).unwrap();
     let (code, _, err) =
         casevac(&["compare", "s.toml", "--set-alt", "scenario.period_days=10", "-n", "20"], dir.path());
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("trials of different lengths cannot be paired"), "{err}");
+    assert!(err.contains("help: give both scenarios the same [scenario] period_days"), "{err}");
     // A sweep names the value that cannot be paired, and only that one (the base's 5 days can).
     let (code, _, err) = casevac(&["sweep", "s.toml", "scenario.period_days=5,10", "-n", "20"], dir.path());
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("in --set scenario.period_days=10:"), "{err}");
     assert!(!err.contains("period_days=5"), "{err}");
     assert!(err.contains("period_days is 10 here but 5 in the base"), "{err}");
+    assert!(err.contains("help: leave scenario.period_days out of the sweep, or sweep something else"), "{err}");
+    assert!(!err.contains("both scenarios"), "{err}");
+    // On a grid the help names the key that changed the period, not the other axis, and the
+    // points that fail alike are named together.
+    let (code, _, err) =
+        casevac(&["sweep", "s.toml", "scenario.period_days=10", "zone.z.first_aid_min=5,6", "-n", "20"], dir.path());
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(err.matches("help: leave scenario.period_days out of the sweep").count(), 1, "{err}");
+    assert!(!err.contains("leave zone.z.first_aid_min"), "{err}");
 }
 
 #[test]

@@ -243,13 +243,47 @@ impl Verdict {
     }
 }
 
+/// What keeps a scenario from being paired with the base trial by trial.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unpairable {
+    PeriodDays,
+    ClockOrigin,
+    /// Other zone ids, or the same in another order: the incidents would not be shared.
+    Zones,
+}
+
+impl Unpairable {
+    /// The help `compare` gives: its planner wrote both files, so both must agree.
+    fn compare_help(self) -> &'static str {
+        match self {
+            Unpairable::PeriodDays => "give both scenarios the same [scenario] period_days",
+            Unpairable::ClockOrigin => "give both scenarios the same [scenario] clock_origin",
+            Unpairable::Zones => {
+                "compare scenarios with the same [[zone]] ids in the same order; to weigh a change of zones, \
+                 run each with `casevac run` and the same --seed"
+            }
+        }
+    }
+}
+
 /// Refuses what cannot be compared trial by trial: a different period or clock origin, or
 /// zones that differ (their incidents would not be shared). `labels` name the files.
 pub fn check_comparable(base: &Model, alts: &[(String, &Model)]) -> Result<(), ScenarioError> {
+    check_pairable(base, alts, &|u| u.compare_help().to_string())
+}
+
+/// [`check_comparable`] with the help of each problem written by `help`: a variant that a
+/// decision command wrote (a lever, a sweep value) is fixed by leaving it out, not by editing a
+/// second file.
+pub fn check_pairable(
+    base: &Model,
+    alts: &[(String, &Model)],
+    help: &dyn Fn(Unpairable) -> String,
+) -> Result<(), ScenarioError> {
     for (label, alt) in alts {
         let mut problems = Vec::new();
-        let mut differs = |what: String, help: &str| {
-            problems.push(Problem { span: None, message: what, help: help.to_string(), source: None });
+        let mut differs = |what: String, why: Unpairable| {
+            problems.push(Problem { span: None, message: what, help: help(why), source: None });
         };
         if alt.period_min != base.period_min {
             differs(
@@ -258,7 +292,7 @@ pub fn check_comparable(base: &Model, alts: &[(String, &Model)]) -> Result<(), S
                     alt.period_min / 1440.0,
                     base.period_min / 1440.0
                 ),
-                "give both scenarios the same [scenario] period_days",
+                Unpairable::PeriodDays,
             );
         }
         if alt.origin != base.origin {
@@ -268,7 +302,7 @@ pub fn check_comparable(base: &Model, alts: &[(String, &Model)]) -> Result<(), S
                     alt.origin, base.origin
                 )
                 .to_lowercase(),
-                "give both scenarios the same [scenario] clock_origin",
+                Unpairable::ClockOrigin,
             );
         }
         let ids = |m: &Model| m.zones.iter().map(|z| z.id.clone()).collect::<Vec<_>>();
@@ -286,11 +320,7 @@ pub fn check_comparable(base: &Model, alts: &[(String, &Model)]) -> Result<(), S
                     only_alt.join(", ")
                 )
             };
-            differs(
-                what,
-                "compare scenarios with the same [[zone]] ids in the same order; to weigh a change of zones, \
-                 run each with `casevac run` and the same --seed",
-            );
+            differs(what, Unpairable::Zones);
         }
         if !problems.is_empty() {
             return Err(ScenarioError { path: label.clone(), text: String::new(), problems });

@@ -235,7 +235,7 @@ pub fn place(
     let sets: Vec<Override> = sites.iter().map(|s| moved.at(s)).collect();
     let variants: Vec<(String, Vec<Override>)> =
         sites.iter().zip(&sets).map(|(s, o)| (format!("candidate '{s}' (--set {o})"), vec![o.clone()])).collect();
-    let models = study.models(base, &variants)?;
+    let models = study.models(base, &variants, super::VariantKind::Candidate)?;
     let position = |site: &str| {
         models[0].sites.iter().find(|x| x.id == site).map_or((f64::NAN, f64::NAN), |x| (x.pos.lat, x.pos.lon))
     };
