@@ -224,14 +224,25 @@ pub enum Verdict {
 impl Verdict {
     /// Better when the whole interval is above zero, worse when below, otherwise undecided.
     pub fn of(d: &Difference) -> Option<Verdict> {
-        let (diff, hw) = (d.difference?, d.half_width?);
-        Some(if diff - hw > 0.0 {
+        Some(Verdict::of_interval(d.difference?, d.half_width?))
+    }
+
+    /// The verdict of the interval `diff ± hw`, in any unit (a share, lives per trial).
+    ///
+    /// A bound within a millionth of a millionth of the interval's scale counts as zero. A bound
+    /// that is zero in exact arithmetic comes out of `diff - hw` as rounding noise of either sign
+    /// (0.0048 + 0.0016 - 0.0064 is -8.7e-19), since the two are computed by different sums;
+    /// read as it stands, that noise alone would decide between "better" and "no detectable
+    /// change". No effect a simulation can measure is that close to the edge of its interval.
+    pub fn of_interval(diff: f64, hw: f64) -> Verdict {
+        let zero = 1e-12 * (diff.abs() + hw.abs());
+        if diff - hw > zero {
             Verdict::Better
-        } else if diff + hw < 0.0 {
+        } else if diff + hw < -zero {
             Verdict::Worse
         } else {
             Verdict::NoDetectableChange
-        })
+        }
     }
 
     pub fn label(self) -> &'static str {
@@ -416,4 +427,34 @@ pub fn run_paired(
         }
     }
     tally
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bound_that_is_zero_but_for_rounding_decides_nothing() {
+        // 0.0048 + 0.0016 is 0.0064 in exact arithmetic, a unit in the last place under it in
+        // floating point: the interval's lower bound is zero, and so is the upper bound below.
+        let (x, h) = (0.0064, 0.0048 + 0.0016);
+        assert!(x - h > 0.0 && x - h < 1e-18, "the noise this guards against: {}", x - h);
+        assert_eq!(Verdict::of_interval(x, h), Verdict::NoDetectableChange);
+        assert_eq!(Verdict::of_interval(-x, h), Verdict::NoDetectableChange);
+        // On shares too, where a difference and a half-width of 0.3 points end at 1e-17.
+        assert_eq!(Verdict::of_interval(0.1 + 0.2, 0.3), Verdict::NoDetectableChange);
+        let d = Difference {
+            base: None,
+            alt: None,
+            difference: Some(x),
+            half_width: Some(h),
+            independent_half_width: None,
+        };
+        assert_eq!(Verdict::of(&d), Some(Verdict::NoDetectableChange));
+        // A real effect is decided however small, and an interval of no width at zero is not.
+        assert_eq!(Verdict::of_interval(1e-9, 0.999e-9), Verdict::Better);
+        assert_eq!(Verdict::of_interval(-1e-9, 0.999e-9), Verdict::Worse);
+        assert_eq!(Verdict::of_interval(0.05, 0.0), Verdict::Better);
+        assert_eq!(Verdict::of_interval(0.0, 0.0), Verdict::NoDetectableChange);
+    }
 }

@@ -224,7 +224,7 @@ pub fn levers_csv(r: &LeversResult) -> anyhow::Result<Vec<u8>> {
 fn points_bar(f: &PairedFigures) -> Option<Bar> {
     f.difference.map(|x| {
         let interval = f.ci95_low.zip(f.ci95_high).map(|(a, b)| (a * 100.0, b * 100.0));
-        Bar { value: x * 100.0, interval, colour: effect_colour(x, interval) }
+        Bar { value: x * 100.0, interval, colour: effect_colour(x, f.verdict) }
     })
 }
 
@@ -248,7 +248,7 @@ pub fn tornado(r: &LeversResult) -> RowBars {
             .map(|l| {
                 l.lives_saved.as_ref().map(|x| {
                     let interval = x.ci95_low.zip(x.ci95_high);
-                    Bar { value: x.per_trial, interval, colour: effect_colour(x.per_trial, interval) }
+                    Bar { value: x.per_trial, interval, colour: effect_colour(x.per_trial, x.verdict) }
                 })
             })
             .collect();
@@ -791,7 +791,8 @@ pub fn several_chart(r: &SeveralResult) -> RowBars {
                     let c = step.candidates.iter().find(|c| &c.site == s)?;
                     let d = c.difference_from_best?;
                     let interval = c.half_width.map(|h| ((d - h) * scale, (d + h) * scale));
-                    Some(Bar { value: d * scale, interval, colour: effect_colour(d, interval) })
+                    let verdict = c.half_width.map(|h| crate::compare::Verdict::of_interval(d, h));
+                    Some(Bar { value: d * scale, interval, colour: effect_colour(d, verdict) })
                 })
                 .collect();
             (
@@ -912,4 +913,28 @@ pub fn write_outputs(paths: &OutputPaths, w: &Written) -> anyhow::Result<Vec<Str
         notes.push(format!("report written to {}", dir.join("report.html").display()));
     }
     Ok(notes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compare::Verdict;
+
+    #[test]
+    fn a_bar_is_coloured_by_its_verdict_not_by_a_bound_of_rounding_noise() {
+        // A lower bound of zero that floating point leaves a hair above it (see Verdict::of_interval).
+        let (x, h) = (0.0064, 0.0048 + 0.0016);
+        let f = PairedFigures {
+            difference: Some(x),
+            ci95_low: Some(x - h),
+            ci95_high: Some(x + h),
+            paired_half_width: Some(h),
+            verdict: Some(Verdict::of_interval(x, h)),
+            ..Default::default()
+        };
+        assert!(f.ci95_low.is_some_and(|l| l > 0.0));
+        let grey = effect_colour(x, Some(Verdict::NoDetectableChange));
+        assert_ne!(grey, effect_colour(x, Some(Verdict::Better)));
+        assert_eq!(points_bar(&f).map(|b| b.colour), Some(grey));
+    }
 }

@@ -3,6 +3,7 @@
 
 use super::charts::{Chart, DrawResult, PALETTE, err, font};
 use super::compare_charts::diverging;
+use crate::compare::Verdict;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -15,11 +16,12 @@ pub struct Bar {
     pub colour: RGBColor,
 }
 
-/// Colour of an effect: purple for surely better, orange for surely worse, grey otherwise.
-pub fn effect_colour(value: f64, interval: Option<(f64, f64)>) -> RGBColor {
-    match interval {
-        Some((lo, _)) if lo > 0.0 => diverging(0.85),
-        Some((_, hi)) if hi < 0.0 => diverging(-0.85),
+/// Colour of an effect by its verdict, so a bar is coloured as the table judges it: purple for
+/// better, orange for worse, grey otherwise.
+pub fn effect_colour(value: f64, verdict: Option<Verdict>) -> RGBColor {
+    match verdict {
+        Some(Verdict::Better) => diverging(0.85),
+        Some(Verdict::Worse) => diverging(-0.85),
         _ if value == 0.0 => RGBColor(170, 170, 170),
         _ => RGBColor(150, 150, 150),
     }
