@@ -664,7 +664,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 })
             })?;
             warn_if_unmet(result.precision.as_ref());
-            let chart = || report::charts::render(&report::decide::sweep_chart(&result));
+            let chart = || report::charts::render(&report::decide::sweep_chart(&result, &base));
             let html = |png: &[u8]| report::decide::sweep_html(&result, png);
             let written = report::decide::Written {
                 stem: "sweep",

@@ -408,6 +408,10 @@ fn decision_commands_write_json_csv_and_a_report() {
     for f in ["sweep.png", "sweep.svg", "report.html", "sweep.json", "sweep.csv"] {
         assert!(dir.path().join("rep").join(f).is_file(), "{f}");
     }
+    // The chart's axis reads in words (the zone is named by its id here); the key stays visible.
+    let svg = std::fs::read_to_string(dir.path().join("rep/sweep.svg")).unwrap();
+    assert!(svg.contains("aria-label=\"z: first aider share\""), "the x axis in words");
+    assert!(svg.contains("aria-label=\"swept: zone.z.first_aider_share; bands: 95% intervals\""), "the key");
 
     let (code, out, err) = casevac(
         &["place", "s.toml", "--asset", "unit", "--candidates", "all-sites", "-n", "20", "--max-trials", "40"],

@@ -436,8 +436,58 @@ pub fn sweep_csv(r: &SweepResult) -> anyhow::Result<Vec<u8>> {
 /// What a sweep panel reads off a point: the value and its interval.
 type PointValue<'a> = dyn Fn(&crate::decide::sweep::Point) -> Option<(f64, Option<(f64, f64)>)> + 'a;
 
-/// Compliance against the first parameter; one curve per value of the second.
-pub fn sweep_chart(r: &SweepResult) -> SweepChart {
+/// A swept key in a planner's words: whose value it is (the asset's, zone's, facility's or
+/// site's name, from `model`) and the field in words, with its unit where the key's suffix
+/// gives one (units are in names): `asset.gao_mi8.approval_min` reads "Mi-8 utility
+/// helicopters, Gao: approval (minutes)". A key that does not parse is left as it is.
+fn axis_label(key: &str, model: &crate::model::Model) -> String {
+    let Ok(path) = crate::scenario::overrides::key_path(key) else { return key.to_string() };
+    let named = |section: &str, id: &str| -> Option<String> {
+        let find = |items: Vec<(&str, &str)>| items.into_iter().find(|(i, _)| *i == id).map(|(_, n)| n.to_string());
+        match section {
+            "asset" => find(model.assets.iter().map(|a| (a.id.as_str(), a.name.as_str())).collect()),
+            "zone" => find(model.zones.iter().map(|z| (z.id.as_str(), z.name.as_str())).collect()),
+            "facility" => find(model.facilities.iter().map(|f| (f.id.as_str(), f.name.as_str())).collect()),
+            "site" => find(model.sites.iter().map(|s| (s.id.as_str(), s.name.as_str())).collect()),
+            _ => None,
+        }
+    };
+    let (owner, field) = match path.as_slice() {
+        [section, id, field @ ..] if !field.is_empty() && named(section, id).is_some() => (named(section, id), field),
+        // A section without ids says whose the field is, except the scenario's own.
+        [section, field @ ..] if !field.is_empty() => ((section != "scenario").then(|| section.clone()), field),
+        _ => (None, path.as_slice()),
+    };
+    const UNITS: [(&str, &str); 6] =
+        [("_min", "minutes"), ("_kmh", "km/h"), ("_km", "km"), ("_days", "days"), ("_hours", "hours"), ("_pct", "%")];
+    let mut unit = None;
+    let words: Vec<String> = field
+        .iter()
+        .map(|f| {
+            let (stem, u) = match UNITS.iter().find_map(|&(suffix, u)| Some((f.strip_suffix(suffix)?, u))) {
+                Some((stem, u)) => (stem, Some(u)),
+                None if f == "count" => (f.as_str(), Some("units")),
+                // A share keeps its word: "first aider share" says its unit.
+                None => (f.as_str(), None),
+            };
+            unit = unit.or(u);
+            stem.replace('_', " ")
+        })
+        .collect();
+    let field = match unit {
+        Some(u) => format!("{} ({u})", words.join(", ")),
+        None => words.join(", "),
+    };
+    match owner {
+        Some(o) => format!("{o}: {field}"),
+        None => field,
+    }
+}
+
+/// Compliance against the first parameter; one curve per value of the second. The x axis reads
+/// in the planner's words (`model` names the assets and places); the keys stay in the subtitle,
+/// for repeating the sweep.
+pub fn sweep_chart(r: &SweepResult, model: &crate::model::Model) -> SweepChart {
     let first = &r.axes[0];
     let numeric: Option<Vec<f64>> = first.values.iter().map(|v| v.parse::<f64>().ok()).collect();
     let x_of = |i: usize| numeric.as_ref().map_or(i as f64, |n| n[i]);
@@ -479,19 +529,14 @@ pub fn sweep_chart(r: &SweepResult) -> SweepChart {
             .collect();
         panels.push(("expected deaths of wounds (modelled)".into(), "per trial".into(), None, curves));
     }
+    let swept = match second {
+        Some(b) => format!("{} (x axis) × {} (a curve for each value)", first.key, b.key),
+        None => first.key.clone(),
+    };
     SweepChart {
-        title: format!(
-            "{}: {}, {} paired trials a point",
-            r.about.scenario,
-            // Without the section word, which the axis label keeps: the title must fit.
-            r.axes
-                .iter()
-                .map(|a| a.key.split_once('.').map_or(a.key.as_str(), |k| k.1))
-                .collect::<Vec<_>>()
-                .join(" × "),
-            Count(r.trials)
-        ),
-        x_desc: first.key.clone(),
+        title: format!("{}: {} paired trials a point", r.about.scenario, Count(r.trials)),
+        subtitle: format!("swept: {swept}; bands: 95% intervals"),
+        x_desc: axis_label(&first.key, model),
         x_names: numeric.is_none().then(|| first.values.iter().map(|v| cut(v, 14)).collect()),
         panels,
     }
@@ -936,5 +981,23 @@ mod tests {
         let grey = effect_colour(x, Some(Verdict::NoDetectableChange));
         assert_ne!(grey, effect_colour(x, Some(Verdict::Better)));
         assert_eq!(points_bar(&f).map(|b| b.colour), Some(grey));
+    }
+
+    #[test]
+    fn a_swept_key_reads_in_a_planners_words_with_its_unit() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/sahel-north.toml");
+        let m = crate::scenario::load(&path).unwrap();
+        let label = |k: &str| axis_label(k, &m);
+        assert_eq!(label("asset.gao_mi8.approval_min"), "Mi-8 utility helicopters, Gao: approval (minutes)");
+        assert_eq!(label("asset.\"gao_mi8\".speed_kmh"), "Mi-8 utility helicopters, Gao: speed (km/h)");
+        assert_eq!(label("asset.gao_mi8.count"), "Mi-8 utility helicopters, Gao: count (units)");
+        assert_eq!(label("zone.route_gao_kidal.first_aider_share"), "Supply route Gao-Kidal: first aider share");
+        assert_eq!(label("zone.kidal_camp.radius_km"), "Kidal camp and surroundings: radius (km)");
+        assert_eq!(label("facility.gao_l2.operating_tables"), "Level 2 hospital, Gao: operating tables");
+        assert_eq!(label("site.gao.lat"), "Gao: lat");
+        assert_eq!(label("scenario.period_days"), "period (days)");
+        assert_eq!(label("scenario.targets_pct.surgery"), "targets, surgery (%)");
+        assert_eq!(label("onward.deadline_min"), "onward: deadline (minutes)");
+        assert_eq!(label("not a key"), "not a key");
     }
 }
