@@ -647,6 +647,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 stem: "levers",
                 json: report::to_json(&result),
                 csv: report::decide::levers_csv(&result)?,
+                run_csv: report::decide::run_csv(&result.about, result.trials, result.precision.as_ref())?,
                 chart: &chart,
                 html: &html,
             };
@@ -670,6 +671,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 stem: "sweep",
                 json: report::to_json(&result),
                 csv: report::decide::sweep_csv(&result)?,
+                run_csv: report::decide::run_csv(&result.about, result.trials, result.precision.as_ref())?,
                 chart: &chart,
                 html: &html,
             };
@@ -745,6 +747,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     stem: "place",
                     json: report::to_json(&result),
                     csv: report::decide::several_csv(&result)?,
+                    run_csv: report::decide::several_run_csv(&result)?,
                     chart: &chart,
                     html: &html,
                 };
@@ -767,6 +770,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 stem: "place",
                 json: report::to_json(&result),
                 csv: report::decide::place_csv(&result)?,
+                run_csv: report::decide::place_run_csv(&result)?,
                 chart: &chart,
                 html: &html,
             };

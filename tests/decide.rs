@@ -405,7 +405,8 @@ fn decision_commands_write_json_csv_and_a_report() {
     let csv = std::fs::read_to_string(dir.path().join("out/sweep.csv")).unwrap();
     assert!(csv.starts_with("zone.z.first_aider_share,first_aid_pct,"), "{csv}");
     assert_eq!(csv.lines().count(), 3);
-    for f in ["sweep.png", "sweep.svg", "report.html", "sweep.json", "sweep.csv"] {
+    assert!(dir.path().join("out/run.csv").is_file());
+    for f in ["sweep.png", "sweep.svg", "report.html", "sweep.json", "sweep.csv", "run.csv"] {
         assert!(dir.path().join("rep").join(f).is_file(), "{f}");
     }
     // The chart's axis reads in words (the zone is named by its id here); the key stays visible.
@@ -587,6 +588,10 @@ fn a_grid_placement_weighs_the_site_as_given_too() {
     let csv = dir.path().join("csv");
     let (code, _, stderr) = casevac(&[&args[..], &["-q", "--csv", csv.to_str().unwrap()]].concat(), dir.path());
     assert_eq!(code, 0, "{stderr}");
+    // Beside it, where the figures come from, as for the other decisions; place runs to no --precision.
+    let run = std::fs::read_to_string(csv.join("run.csv")).unwrap();
+    assert!(run.starts_with("key,value\ncasevac_version,") && run.contains("\nseed,"), "{run}");
+    assert!(run.contains("\nprecision_met,\n"), "{run}");
     let mut r = csv::Reader::from_path(csv.join("place.csv")).unwrap();
     let head: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
     assert_eq!(
@@ -650,8 +655,17 @@ fn levers_and_sweep_say_when_their_precision_is_not_met() {
             v["levers"].as_array().unwrap().iter().flat_map(|l| l["steps"].as_array().unwrap()).cloned().collect()
         }),
     ] {
+        // What the CSV folder's run.csv and the report page say of the run's precision.
+        let (csv, report) = (format!("{}-csv", args[0]), format!("{}-report", args[0]));
+        let outputs = ["--csv", csv.as_str(), "--report", report.as_str()];
+        let run_csv = || -> std::collections::HashMap<String, String> {
+            let text = std::fs::read_to_string(dir.path().join(&csv).join("run.csv")).unwrap();
+            assert_eq!(text, std::fs::read_to_string(dir.path().join(&report).join("run.csv")).unwrap());
+            text.lines().skip(1).filter_map(|l| l.split_once(',')).map(|(k, v)| (k.into(), v.into())).collect()
+        };
+        let page = || std::fs::read_to_string(dir.path().join(&report).join("report.html")).unwrap();
         // 40 trials cannot reach ±0.1 points: the run stops at --max-trials and says so.
-        let (v, err) = json(&[args, &["--precision", "0.1", "--max-trials", "40"]].concat());
+        let (v, err) = json(&[args, &["--precision", "0.1", "--max-trials", "40"], &outputs].concat());
         let p = &v["precision"];
         assert_eq!(p["precision_met"], false, "{args:?}: {v}");
         assert_eq!(p["target_points"], 0.1);
@@ -661,13 +675,24 @@ fn levers_and_sweep_say_when_their_precision_is_not_met() {
         assert!((p["achieved_points"].as_f64().unwrap() - widest).abs() < 1e-9, "{args:?}: {p} against {widest}");
         assert!(err.contains("warning: --precision 0.1 not met"), "{args:?}: {err}");
         assert!(err.contains(&format!("±{widest:.2} points after 40 trials")), "{args:?}: {err}");
-        // A target the first batch meets: met, and nothing said.
-        let (v, err) = json(&[args, &["--precision", "40"]].concat());
+        let row = run_csv();
+        assert_eq!((row["trials"].as_str(), row["precision_met"].as_str()), ("40", "false"), "{args:?}: {row:?}");
+        assert_eq!((row["precision_target_points"].as_str(), row["max_trials"].as_str()), ("0.1", "40"));
+        assert_eq!(row["precision_achieved_points"].parse::<f64>().unwrap(), p["achieved_points"].as_f64().unwrap());
+        let said = "<b>--precision 0.1 not met: the widest 95% interval of a difference from the scenario";
+        assert!(page().contains(said), "{args:?}");
+        assert!(page().contains(&format!("is ±{widest:.2} points after 40 paired trials (--max-trials)")), "{args:?}");
+        // A target the first batch meets: met, and nothing said on standard error.
+        let (v, err) = json(&[args, &["--precision", "40"], &outputs].concat());
         assert_eq!(v["precision"]["precision_met"], true, "{args:?}");
         assert!(err.is_empty(), "{args:?}: {err}");
+        assert_eq!(run_csv()["precision_met"], "true", "{args:?}");
+        assert!(page().contains("<p class=meta>--precision 40 met: the widest 95% interval"), "{args:?}");
         // With --precision 0 there is no target to report.
-        let (v, _) = json(&[args, &["--precision", "0"]].concat());
+        let (v, _) = json(&[args, &["--precision", "0"], &outputs].concat());
         assert!(v["precision"].is_null(), "{args:?}");
+        assert_eq!((run_csv()["precision_met"].as_str(), run_csv()["trials"].as_str()), ("", "20"), "{args:?}");
+        assert!(page().contains("A fixed 20 paired trials (--precision 0): no precision target."), "{args:?}");
     }
 }
 
