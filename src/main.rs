@@ -6,7 +6,7 @@
 use anyhow::Context;
 use casevac::compare::Comparison;
 use casevac::coverage::{CoverageOptions, coverage, paired_run_coverage, run_coverage, run_trials};
-use casevac::decide::sweep::Axis;
+use casevac::decide::sweep::{Axis, SweepError};
 use casevac::decide::{BadVariants, Objective, Study};
 use casevac::model::Model;
 use casevac::report::files::{Input, Kind, Output, PathClash};
@@ -647,6 +647,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 stem: "levers",
                 json: report::to_json(&result),
                 csv: report::decide::levers_csv(&result)?,
+                run_csv: report::decide::run_csv(&result.about, result.trials, result.precision.as_ref())?,
                 chart: &chart,
                 html: &html,
             };
@@ -654,19 +655,23 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Sweep { scenario, axes, what_if, sim, outputs } => {
             let (study, base) = Study::load(&scenario, &what_if.set)?;
-            casevac::decide::sweep::check_axes(&axes).map_err(UsageError)?;
             report::decide::check_outputs(&outputs.paths(), "sweep", &[scenario_input(&scenario)])?;
             let opts = sim.options();
             let result = decide_run(sim.threads, &opts, |progress| {
-                casevac::decide::sweep::sweep(&study, &base, &axes, &opts, progress)
+                // The sweep checks its own axes: a clash is a command line to fix, said as before.
+                casevac::decide::sweep::sweep(&study, &base, &axes, &opts, progress).map_err(|e| match e {
+                    SweepError::Axes(why) => anyhow::Error::new(UsageError(why)),
+                    SweepError::Points(bad) => bad.into(),
+                })
             })?;
             warn_if_unmet(result.precision.as_ref());
-            let chart = || report::charts::render(&report::decide::sweep_chart(&result));
+            let chart = || report::charts::render(&report::decide::sweep_chart(&result, &base));
             let html = |png: &[u8]| report::decide::sweep_html(&result, png);
             let written = report::decide::Written {
                 stem: "sweep",
                 json: report::to_json(&result),
                 csv: report::decide::sweep_csv(&result)?,
+                run_csv: report::decide::run_csv(&result.about, result.trials, result.precision.as_ref())?,
                 chart: &chart,
                 html: &html,
             };
@@ -742,6 +747,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     stem: "place",
                     json: report::to_json(&result),
                     csv: report::decide::several_csv(&result)?,
+                    run_csv: report::decide::several_run_csv(&result)?,
                     chart: &chart,
                     html: &html,
                 };
@@ -764,6 +770,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 stem: "place",
                 json: report::to_json(&result),
                 csv: report::decide::place_csv(&result)?,
+                run_csv: report::decide::place_run_csv(&result)?,
                 chart: &chart,
                 html: &html,
             };
@@ -1011,11 +1018,14 @@ fn compare(
 }
 
 /// Runs a decision's paired trials on a pool with a progress bar.
-fn decide_run<T: Send>(
+fn decide_run<T: Send, E>(
     threads: Option<u64>,
     opts: &RunOptions,
-    work: impl FnOnce(&(dyn Fn(u64) + Sync)) -> Result<T, BadVariants> + Send,
-) -> anyhow::Result<T> {
+    work: impl FnOnce(&(dyn Fn(u64) + Sync)) -> Result<T, E> + Send,
+) -> anyhow::Result<T>
+where
+    E: Into<anyhow::Error> + Send,
+{
     let pool = thread_pool(threads)?;
     let template = if opts.half_width_share.is_none() {
         "{bar:40} {pos}/{len} paired trials, {elapsed} elapsed, eta {eta}"
@@ -1023,7 +1033,7 @@ fn decide_run<T: Send>(
         "{spinner} {pos} paired trials, {elapsed} elapsed (running to precision)"
     };
     let (bar, started, shown) = delayed_bar(opts.half_width_share.is_none().then_some(opts.trials), template);
-    let result = pool.install(|| work(&|n| advance(&bar, started, &shown, n)))?;
+    let result = pool.install(|| work(&|n| advance(&bar, started, &shown, n))).map_err(Into::into)?;
     bar.finish_and_clear();
     Ok(result)
 }

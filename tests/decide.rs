@@ -7,8 +7,8 @@ mod common;
 
 use casevac::decide::levers::{levers_of, weigh};
 use casevac::decide::place::{Movable, PlaceOptions, Standing, place};
-use casevac::decide::sweep::{Axis, sweep};
-use casevac::decide::{Objective, Study};
+use casevac::decide::sweep::{Axis, SweepError, sweep};
+use casevac::decide::{Objective, Study, VariantKind};
 use casevac::model::Step;
 use casevac::run::RunOptions;
 use casevac::sim::Engine;
@@ -64,7 +64,7 @@ fn every_default_lever_compiles_on_every_bundled_scenario() {
         let (levers, skipped) = levers_of(&s, &m, true).unwrap();
         assert_eq!(levers.len() + skipped.len(), 13, "{}: every default lever is tried or skipped", path.display());
         let variants: Vec<_> = levers.iter().map(|l| (l.name.clone(), l.overrides.clone())).collect();
-        let models = s.models(&m, &variants).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let models = s.models(&m, &variants, VariantKind::Lever).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         for (l, alt) in levers.iter().zip(&models) {
             assert!(!l.set.is_empty(), "{}: {} changes something", path.display(), l.name);
             assert_eq!(alt.overrides.len(), l.set.len());
@@ -405,9 +405,14 @@ fn decision_commands_write_json_csv_and_a_report() {
     let csv = std::fs::read_to_string(dir.path().join("out/sweep.csv")).unwrap();
     assert!(csv.starts_with("zone.z.first_aider_share,first_aid_pct,"), "{csv}");
     assert_eq!(csv.lines().count(), 3);
-    for f in ["sweep.png", "sweep.svg", "report.html", "sweep.json", "sweep.csv"] {
+    assert!(dir.path().join("out/run.csv").is_file());
+    for f in ["sweep.png", "sweep.svg", "report.html", "sweep.json", "sweep.csv", "run.csv"] {
         assert!(dir.path().join("rep").join(f).is_file(), "{f}");
     }
+    // The chart's axis reads in words (the zone is named by its id here); the key stays visible.
+    let svg = std::fs::read_to_string(dir.path().join("rep/sweep.svg")).unwrap();
+    assert!(svg.contains("aria-label=\"z: first aider share\""), "the x axis in words");
+    assert!(svg.contains("aria-label=\"swept: zone.z.first_aider_share; bands: 95% intervals\""), "the key");
 
     let (code, out, err) = casevac(
         &["place", "s.toml", "--asset", "unit", "--candidates", "all-sites", "-n", "20", "--max-trials", "40"],
@@ -583,6 +588,10 @@ fn a_grid_placement_weighs_the_site_as_given_too() {
     let csv = dir.path().join("csv");
     let (code, _, stderr) = casevac(&[&args[..], &["-q", "--csv", csv.to_str().unwrap()]].concat(), dir.path());
     assert_eq!(code, 0, "{stderr}");
+    // Beside it, where the figures come from, as for the other decisions; place runs to no --precision.
+    let run = std::fs::read_to_string(csv.join("run.csv")).unwrap();
+    assert!(run.starts_with("key,value\ncasevac_version,") && run.contains("\nseed,"), "{run}");
+    assert!(run.contains("\nprecision_met,\n"), "{run}");
     let mut r = csv::Reader::from_path(csv.join("place.csv")).unwrap();
     let head: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
     assert_eq!(
@@ -646,8 +655,17 @@ fn levers_and_sweep_say_when_their_precision_is_not_met() {
             v["levers"].as_array().unwrap().iter().flat_map(|l| l["steps"].as_array().unwrap()).cloned().collect()
         }),
     ] {
+        // What the CSV folder's run.csv and the report page say of the run's precision.
+        let (csv, report) = (format!("{}-csv", args[0]), format!("{}-report", args[0]));
+        let outputs = ["--csv", csv.as_str(), "--report", report.as_str()];
+        let run_csv = || -> std::collections::HashMap<String, String> {
+            let text = std::fs::read_to_string(dir.path().join(&csv).join("run.csv")).unwrap();
+            assert_eq!(text, std::fs::read_to_string(dir.path().join(&report).join("run.csv")).unwrap());
+            text.lines().skip(1).filter_map(|l| l.split_once(',')).map(|(k, v)| (k.into(), v.into())).collect()
+        };
+        let page = || std::fs::read_to_string(dir.path().join(&report).join("report.html")).unwrap();
         // 40 trials cannot reach ±0.1 points: the run stops at --max-trials and says so.
-        let (v, err) = json(&[args, &["--precision", "0.1", "--max-trials", "40"]].concat());
+        let (v, err) = json(&[args, &["--precision", "0.1", "--max-trials", "40"], &outputs].concat());
         let p = &v["precision"];
         assert_eq!(p["precision_met"], false, "{args:?}: {v}");
         assert_eq!(p["target_points"], 0.1);
@@ -657,13 +675,24 @@ fn levers_and_sweep_say_when_their_precision_is_not_met() {
         assert!((p["achieved_points"].as_f64().unwrap() - widest).abs() < 1e-9, "{args:?}: {p} against {widest}");
         assert!(err.contains("warning: --precision 0.1 not met"), "{args:?}: {err}");
         assert!(err.contains(&format!("±{widest:.2} points after 40 trials")), "{args:?}: {err}");
-        // A target the first batch meets: met, and nothing said.
-        let (v, err) = json(&[args, &["--precision", "40"]].concat());
+        let row = run_csv();
+        assert_eq!((row["trials"].as_str(), row["precision_met"].as_str()), ("40", "false"), "{args:?}: {row:?}");
+        assert_eq!((row["precision_target_points"].as_str(), row["max_trials"].as_str()), ("0.1", "40"));
+        assert_eq!(row["precision_achieved_points"].parse::<f64>().unwrap(), p["achieved_points"].as_f64().unwrap());
+        let said = "<b>--precision 0.1 not met: the widest 95% interval of a difference from the scenario";
+        assert!(page().contains(said), "{args:?}");
+        assert!(page().contains(&format!("is ±{widest:.2} points after 40 paired trials (--max-trials)")), "{args:?}");
+        // A target the first batch meets: met, and nothing said on standard error.
+        let (v, err) = json(&[args, &["--precision", "40"], &outputs].concat());
         assert_eq!(v["precision"]["precision_met"], true, "{args:?}");
         assert!(err.is_empty(), "{args:?}: {err}");
+        assert_eq!(run_csv()["precision_met"], "true", "{args:?}");
+        assert!(page().contains("<p class=meta>--precision 40 met: the widest 95% interval"), "{args:?}");
         // With --precision 0 there is no target to report.
-        let (v, _) = json(&[args, &["--precision", "0"]].concat());
+        let (v, _) = json(&[args, &["--precision", "0"], &outputs].concat());
         assert!(v["precision"].is_null(), "{args:?}");
+        assert_eq!((run_csv()["precision_met"].as_str(), run_csv()["trials"].as_str()), ("", "20"), "{args:?}");
+        assert!(page().contains("A fixed 20 paired trials (--precision 0): no precision target."), "{args:?}");
     }
 }
 
@@ -679,18 +708,31 @@ fn levers_and_sweep_refuse_what_compare_cannot_pair() {
         err.contains("lever 'shorter tour'") && err.contains("trials of different lengths cannot be paired"),
         "{err}"
     );
-    // compare refuses the same change the same way.
+    // The help is the lever's to follow: there is no second scenario to edit.
+    assert!(err.contains("help: leave lever 'shorter tour' out, or take scenario.period_days out of its set"), "{err}");
+    assert!(!err.contains("both scenarios"), "{err}");
+    // compare refuses the same change the same way, with help for its two files.
     std::fs::write(dir.path().join("s.toml"), first_aid_scenario("")).unwrap();
     let (code, _, err) =
         casevac(&["compare", "s.toml", "--set-alt", "scenario.period_days=10", "-n", "20"], dir.path());
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("trials of different lengths cannot be paired"), "{err}");
+    assert!(err.contains("help: give both scenarios the same [scenario] period_days"), "{err}");
     // A sweep names the value that cannot be paired, and only that one (the base's 5 days can).
     let (code, _, err) = casevac(&["sweep", "s.toml", "scenario.period_days=5,10", "-n", "20"], dir.path());
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("in --set scenario.period_days=10:"), "{err}");
     assert!(!err.contains("period_days=5"), "{err}");
     assert!(err.contains("period_days is 10 here but 5 in the base"), "{err}");
+    assert!(err.contains("help: leave scenario.period_days out of the sweep, or sweep something else"), "{err}");
+    assert!(!err.contains("both scenarios"), "{err}");
+    // On a grid the help names the key that changed the period, not the other axis, and the
+    // points that fail alike are named together.
+    let (code, _, err) =
+        casevac(&["sweep", "s.toml", "scenario.period_days=10", "zone.z.first_aid_min=5,6", "-n", "20"], dir.path());
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(err.matches("help: leave scenario.period_days out of the sweep").count(), 1, "{err}");
+    assert!(!err.contains("leave zone.z.first_aid_min"), "{err}");
 }
 
 #[test]
@@ -702,6 +744,23 @@ fn a_sweep_refuses_a_key_given_twice() {
     assert_eq!(code, 2, "{out}{err}");
     assert!(err.contains("asset.unit.count is given twice"), "{err}");
     assert!(out.is_empty(), "{out}");
+}
+
+#[test]
+fn the_library_sweep_checks_its_own_axes() {
+    let (s, m) = study(&first_aid_scenario(""));
+    let axis = |a: &str| a.parse::<Axis>().unwrap();
+    // Refused before any point is compiled or run, not left to the caller to check.
+    let twice = [axis("zone.z.first_aider_share=0.2"), axis("zone.\"z\".first_aider_share=0.4")];
+    match sweep(&s, &m, &twice, &fixed(20, 1), &|_| panic!("nothing runs")) {
+        Err(SweepError::Axes(why)) => assert!(why.contains("is given twice"), "{why}"),
+        other => panic!("{other:?}"),
+    }
+    let grid = [axis("zone.z.first_aider_share=0..1:21"), axis("zone.z.first_aid_min=0..20:21")];
+    match sweep(&s, &m, &grid, &fixed(20, 1), &|_| panic!("nothing runs")) {
+        Err(SweepError::Axes(why)) => assert!(why.starts_with("441 points"), "{why}"),
+        other => panic!("{other:?}"),
+    }
 }
 
 #[test]

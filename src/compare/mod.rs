@@ -224,14 +224,25 @@ pub enum Verdict {
 impl Verdict {
     /// Better when the whole interval is above zero, worse when below, otherwise undecided.
     pub fn of(d: &Difference) -> Option<Verdict> {
-        let (diff, hw) = (d.difference?, d.half_width?);
-        Some(if diff - hw > 0.0 {
+        Some(Verdict::of_interval(d.difference?, d.half_width?))
+    }
+
+    /// The verdict of the interval `diff ± hw`, in any unit (a share, lives per trial).
+    ///
+    /// A bound within a millionth of a millionth of the interval's scale counts as zero. A bound
+    /// that is zero in exact arithmetic comes out of `diff - hw` as rounding noise of either sign
+    /// (0.0048 + 0.0016 - 0.0064 is -8.7e-19), since the two are computed by different sums;
+    /// read as it stands, that noise alone would decide between "better" and "no detectable
+    /// change". No effect a simulation can measure is that close to the edge of its interval.
+    pub fn of_interval(diff: f64, hw: f64) -> Verdict {
+        let zero = 1e-12 * (diff.abs() + hw.abs());
+        if diff - hw > zero {
             Verdict::Better
-        } else if diff + hw < 0.0 {
+        } else if diff + hw < -zero {
             Verdict::Worse
         } else {
             Verdict::NoDetectableChange
-        })
+        }
     }
 
     pub fn label(self) -> &'static str {
@@ -243,13 +254,47 @@ impl Verdict {
     }
 }
 
+/// What keeps a scenario from being paired with the base trial by trial.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unpairable {
+    PeriodDays,
+    ClockOrigin,
+    /// Other zone ids, or the same in another order: the incidents would not be shared.
+    Zones,
+}
+
+impl Unpairable {
+    /// The help `compare` gives: its planner wrote both files, so both must agree.
+    fn compare_help(self) -> &'static str {
+        match self {
+            Unpairable::PeriodDays => "give both scenarios the same [scenario] period_days",
+            Unpairable::ClockOrigin => "give both scenarios the same [scenario] clock_origin",
+            Unpairable::Zones => {
+                "compare scenarios with the same [[zone]] ids in the same order; to weigh a change of zones, \
+                 run each with `casevac run` and the same --seed"
+            }
+        }
+    }
+}
+
 /// Refuses what cannot be compared trial by trial: a different period or clock origin, or
 /// zones that differ (their incidents would not be shared). `labels` name the files.
 pub fn check_comparable(base: &Model, alts: &[(String, &Model)]) -> Result<(), ScenarioError> {
+    check_pairable(base, alts, &|u| u.compare_help().to_string())
+}
+
+/// [`check_comparable`] with the help of each problem written by `help`: a variant that a
+/// decision command wrote (a lever, a sweep value) is fixed by leaving it out, not by editing a
+/// second file.
+pub fn check_pairable(
+    base: &Model,
+    alts: &[(String, &Model)],
+    help: &dyn Fn(Unpairable) -> String,
+) -> Result<(), ScenarioError> {
     for (label, alt) in alts {
         let mut problems = Vec::new();
-        let mut differs = |what: String, help: &str| {
-            problems.push(Problem { span: None, message: what, help: help.to_string(), source: None });
+        let mut differs = |what: String, why: Unpairable| {
+            problems.push(Problem { span: None, message: what, help: help(why), source: None });
         };
         if alt.period_min != base.period_min {
             differs(
@@ -258,7 +303,7 @@ pub fn check_comparable(base: &Model, alts: &[(String, &Model)]) -> Result<(), S
                     alt.period_min / 1440.0,
                     base.period_min / 1440.0
                 ),
-                "give both scenarios the same [scenario] period_days",
+                Unpairable::PeriodDays,
             );
         }
         if alt.origin != base.origin {
@@ -268,7 +313,7 @@ pub fn check_comparable(base: &Model, alts: &[(String, &Model)]) -> Result<(), S
                     alt.origin, base.origin
                 )
                 .to_lowercase(),
-                "give both scenarios the same [scenario] clock_origin",
+                Unpairable::ClockOrigin,
             );
         }
         let ids = |m: &Model| m.zones.iter().map(|z| z.id.clone()).collect::<Vec<_>>();
@@ -286,11 +331,7 @@ pub fn check_comparable(base: &Model, alts: &[(String, &Model)]) -> Result<(), S
                     only_alt.join(", ")
                 )
             };
-            differs(
-                what,
-                "compare scenarios with the same [[zone]] ids in the same order; to weigh a change of zones, \
-                 run each with `casevac run` and the same --seed",
-            );
+            differs(what, Unpairable::Zones);
         }
         if !problems.is_empty() {
             return Err(ScenarioError { path: label.clone(), text: String::new(), problems });
@@ -386,4 +427,34 @@ pub fn run_paired(
         }
     }
     tally
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bound_that_is_zero_but_for_rounding_decides_nothing() {
+        // 0.0048 + 0.0016 is 0.0064 in exact arithmetic, a unit in the last place under it in
+        // floating point: the interval's lower bound is zero, and so is the upper bound below.
+        let (x, h) = (0.0064, 0.0048 + 0.0016);
+        assert!(x - h > 0.0 && x - h < 1e-18, "the noise this guards against: {}", x - h);
+        assert_eq!(Verdict::of_interval(x, h), Verdict::NoDetectableChange);
+        assert_eq!(Verdict::of_interval(-x, h), Verdict::NoDetectableChange);
+        // On shares too, where a difference and a half-width of 0.3 points end at 1e-17.
+        assert_eq!(Verdict::of_interval(0.1 + 0.2, 0.3), Verdict::NoDetectableChange);
+        let d = Difference {
+            base: None,
+            alt: None,
+            difference: Some(x),
+            half_width: Some(h),
+            independent_half_width: None,
+        };
+        assert_eq!(Verdict::of(&d), Some(Verdict::NoDetectableChange));
+        // A real effect is decided however small, and an interval of no width at zero is not.
+        assert_eq!(Verdict::of_interval(1e-9, 0.999e-9), Verdict::Better);
+        assert_eq!(Verdict::of_interval(-1e-9, 0.999e-9), Verdict::Worse);
+        assert_eq!(Verdict::of_interval(0.05, 0.0), Verdict::Better);
+        assert_eq!(Verdict::of_interval(0.0, 0.0), Verdict::NoDetectableChange);
+    }
 }

@@ -484,7 +484,7 @@ pub fn levers_of(study: &Study, base: &Model, defaults: bool) -> Result<(Vec<Lev
 pub fn models(study: &Study, base: &Model, levers: &[Lever]) -> Result<Vec<Model>, BadVariants> {
     let (mut models, mut bad) = (Vec::new(), Vec::new());
     for l in levers {
-        match study.models(base, &[(format!("lever '{}'", l.name), l.overrides.clone())]) {
+        match study.models(base, &[(format!("lever '{}'", l.name), l.overrides.clone())], super::VariantKind::Lever) {
             Ok(m) => models.extend(m),
             Err(BadVariants(b)) => bad.extend(b.into_iter().map(|(name, e)| (name, l.pointed(e)))),
         }

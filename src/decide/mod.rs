@@ -10,7 +10,7 @@ pub mod levers;
 pub mod place;
 pub mod sweep;
 
-use crate::compare::AltResult;
+use crate::compare::{AltResult, Unpairable};
 use crate::model::{Model, Step};
 use crate::scenario::{self, Override, ScenarioError};
 use crate::summary::Summary;
@@ -53,15 +53,21 @@ impl Study {
     }
 
     /// Compiles every variant and checks that it can be paired with `base` trial by trial
-    /// ([`crate::compare::check_comparable`], as `compare` checks its alternatives, so a
-    /// variant's `--set-alt` is one `compare` takes), reporting every one that fails, each under
-    /// its name.
-    pub fn models(&self, base: &Model, variants: &[(String, Vec<Override>)]) -> Result<Vec<Model>, BadVariants> {
+    /// (as `compare` checks its alternatives, so a variant's `--set-alt` is one `compare`
+    /// takes), reporting every one that fails, each under its name, with help in the words of
+    /// the command that made it (`kind`).
+    pub fn models(
+        &self,
+        base: &Model,
+        variants: &[(String, Vec<Override>)],
+        kind: VariantKind,
+    ) -> Result<Vec<Model>, BadVariants> {
         let mut models = Vec::new();
         let mut bad = Vec::new();
         for (name, set) in variants {
             let paired = self.model(set).and_then(|m| {
-                crate::compare::check_comparable(base, &[(self.path.clone(), &m)])
+                let help = |why| unpaired_help(kind, name, set, why);
+                crate::compare::check_pairable(base, &[(self.path.clone(), &m)], &help)
                     // With the file's text, as every other problem of a variant, so that a caller
                     // can point into the file.
                     .map_err(|e| ScenarioError { text: self.text.clone(), ..e })?;
@@ -74,6 +80,44 @@ impl Study {
         }
         if bad.is_empty() { Ok(models) } else { Err(BadVariants(bad)) }
     }
+}
+
+/// What a study's variants are, so that one `compare` could not pair is told what to leave out
+/// in the words of the command that made it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VariantKind {
+    Lever,
+    SweepValue,
+    Candidate,
+}
+
+/// The help for a variant that cannot be paired with the scenario as given. `compare`'s help
+/// (make both files agree) does not fit: the planner wrote no second file, but a lever or a
+/// sweep value, so the fix is to leave it out, named by the lever or by the key that changed
+/// what the trials fix.
+fn unpaired_help(kind: VariantKind, name: &str, set: &[Override], why: Unpairable) -> String {
+    // Where the file fixes it: a change at that key, under it, or of a table holding it.
+    let (path, what): (&[&str], &str) = match why {
+        Unpairable::PeriodDays => (&["scenario", "period_days"], "period_days"),
+        Unpairable::ClockOrigin => (&["scenario", "clock_origin"], "clock_origin"),
+        Unpairable::Zones => (&["zone"], "zones (their ids, in order)"),
+    };
+    let at =
+        |o: &&Override| scenario::overrides::key_path(&o.key).is_ok_and(|p| p.iter().zip(path).all(|(a, b)| a == b));
+    let mut keys: Vec<&str> = set.iter().filter(at).map(|o| o.key.as_str()).collect();
+    // A change that reaches it some other way: every key of the variant is a suspect.
+    if keys.is_empty() {
+        keys = set.iter().map(|o| o.key.as_str()).collect();
+    }
+    let keys = keys.join(" and ");
+    let (leave, every) = match kind {
+        VariantKind::Lever => (format!("leave {name} out, or take {keys} out of its set"), "lever"),
+        VariantKind::SweepValue => (format!("leave {keys} out of the sweep, or sweep something else"), "value"),
+        VariantKind::Candidate => (format!("leave {name} out"), "candidate"),
+    };
+    format!(
+        "{leave}: every {every} is paired with the scenario as given, trial by trial, so none can change its {what}"
+    )
 }
 
 /// Where a decision's figures come from: what every result of `levers`, `sweep` and `place`
@@ -227,4 +271,36 @@ pub(crate) fn key(section: &str, id: &str, field: &str) -> String {
 /// A number for a generated override: rounded to nine decimals, so 0.7 + 0.2 reads 0.9.
 pub(crate) fn num(x: f64) -> String {
     crate::dist::Num((x * 1e9).round() / 1e9).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_variant_that_cannot_be_paired_is_told_what_to_leave_out() {
+        let set = |keys: &[&str]| -> Vec<Override> {
+            keys.iter().map(|k| Override { key: k.to_string(), value: "1".into() }).collect()
+        };
+        // A table holding the period names its key as a change of the period itself does.
+        let help = unpaired_help(
+            VariantKind::SweepValue,
+            "--set scenario={ period_days = 1 }",
+            &set(&["scenario", "asset.a.count"]),
+            Unpairable::PeriodDays,
+        );
+        assert!(help.starts_with("leave scenario out of the sweep, or sweep something else: every value"), "{help}");
+        assert!(help.ends_with("so none can change its period_days"), "{help}");
+        let help = unpaired_help(VariantKind::Candidate, "candidate 'x'", &set(&["asset.a.base"]), Unpairable::Zones);
+        assert!(help.starts_with("leave candidate 'x' out: every candidate is paired"), "{help}");
+        assert!(help.ends_with("its zones (their ids, in order)"), "{help}");
+        // No key at the clock origin: every key of the lever is a suspect.
+        let help = unpaired_help(
+            VariantKind::Lever,
+            "lever 'l'",
+            &set(&["asset.a.count", "zone.z.x"]),
+            Unpairable::ClockOrigin,
+        );
+        assert!(help.starts_with("leave lever 'l' out, or take asset.a.count and zone.z.x out of its set"), "{help}");
+    }
 }

@@ -13,7 +13,7 @@
 //! count.
 
 use super::{Objective, Study, key};
-use crate::compare::{Comparison, run_paired};
+use crate::compare::{Comparison, Verdict, run_paired};
 use crate::model::Model;
 use crate::run::RunOptions;
 use crate::scenario::Override;
@@ -235,7 +235,7 @@ pub fn place(
     let sets: Vec<Override> = sites.iter().map(|s| moved.at(s)).collect();
     let variants: Vec<(String, Vec<Override>)> =
         sites.iter().zip(&sets).map(|(s, o)| (format!("candidate '{s}' (--set {o})"), vec![o.clone()])).collect();
-    let models = study.models(base, &variants)?;
+    let models = study.models(base, &variants, super::VariantKind::Candidate)?;
     let position = |site: &str| {
         models[0].sites.iter().find(|x| x.id == site).map_or((f64::NAN, f64::NAN), |x| (x.pos.lat, x.pos.lon))
     };
@@ -288,9 +288,10 @@ pub fn place(
                 standing[i] = Standing::NotMeasured;
                 continue;
             }
-            match d.zip(hw) {
-                Some((d, h)) if d + h < 0.0 => standing[i] = Standing::Worse,
-                Some((d, h)) if d - h > 0.0 && overtaken.is_none_or(|(_, best)| d > best) => {
+            // Judged as a comparison's verdict is, so a bound at zero but for rounding decides nothing.
+            match d.zip(hw).map(|(d, h)| (d, Verdict::of_interval(d, h))) {
+                Some((_, Verdict::Worse)) => standing[i] = Standing::Worse,
+                Some((d, Verdict::Better)) if overtaken.is_none_or(|(_, best)| d > best) => {
                     overtaken = Some((i, d));
                     still.push(i);
                 }

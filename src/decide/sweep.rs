@@ -174,19 +174,42 @@ pub fn points(axes: &[Axis]) -> Vec<Vec<Override>> {
     out
 }
 
-/// Runs every point paired against the scenario as given.
+/// Why a sweep did not run.
+#[derive(Debug)]
+pub enum SweepError {
+    /// The axes cannot make one sweep ([`check_axes`]), in words: the command line to fix.
+    Axes(String),
+    /// Points that do not compile or that `compare` could not pair, each under its name.
+    Points(super::BadVariants),
+}
+
+impl std::fmt::Display for SweepError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SweepError::Axes(why) => f.write_str(why),
+            SweepError::Points(bad) => bad.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for SweepError {}
+
+/// Runs every point paired against the scenario as given, after checking the axes here rather
+/// than trusting a caller to, so no caller can run a key given twice or more than
+/// [`MAX_POINTS`] points.
 pub fn sweep(
     study: &Study,
     base: &Model,
     axes: &[Axis],
     opts: &RunOptions,
     progress: &(dyn Fn(u64) + Sync),
-) -> Result<SweepResult, super::BadVariants> {
+) -> Result<SweepResult, SweepError> {
+    check_axes(axes).map_err(SweepError::Axes)?;
     let sets = points(axes);
     let label = |p: &[Override]| p.iter().map(|o| o.to_string()).collect::<Vec<_>>().join(", ");
     let variants: Vec<(String, Vec<Override>)> =
         sets.iter().map(|p| (format!("--set {}", label(p)), p.clone())).collect();
-    let models = study.models(base, &variants)?;
+    let models = study.models(base, &variants, super::VariantKind::SweepValue).map_err(SweepError::Points)?;
     let tally = run_paired(base, &models, Histograms::Overall, opts, progress);
     let mut labels = vec![study.path.clone()];
     labels.extend(sets.iter().map(|p| label(p)));

@@ -2,16 +2,16 @@
 //! (an HTML page with its chart as PNG and SVG, and the JSON and CSV beside it).
 
 use super::decide_charts::{Bar, Curve, RowBars, SweepChart, effect_colour};
-use super::fmt::{Count, Pct, Points};
+use super::fmt::{Count, Pct, Points, Value};
 use super::html::{Esc, STYLE};
 use super::{OutputPaths, files, step_title, write_atomic};
 use crate::compare::PairedFigures;
-use crate::decide::Objective;
 use crate::decide::levers::LeversResult;
 use crate::decide::place::{PlaceResult, SeveralResult, Standing};
 use crate::decide::sweep::SweepResult;
+use crate::decide::{About, Objective};
 use crate::model::STEPS;
-use crate::summary::StepResult;
+use crate::summary::{Precision, StepResult};
 use anyhow::Context;
 use base64::Engine as _;
 use std::fmt::Write;
@@ -224,7 +224,7 @@ pub fn levers_csv(r: &LeversResult) -> anyhow::Result<Vec<u8>> {
 fn points_bar(f: &PairedFigures) -> Option<Bar> {
     f.difference.map(|x| {
         let interval = f.ci95_low.zip(f.ci95_high).map(|(a, b)| (a * 100.0, b * 100.0));
-        Bar { value: x * 100.0, interval, colour: effect_colour(x, interval) }
+        Bar { value: x * 100.0, interval, colour: effect_colour(x, f.verdict) }
     })
 }
 
@@ -248,7 +248,7 @@ pub fn tornado(r: &LeversResult) -> RowBars {
             .map(|l| {
                 l.lives_saved.as_ref().map(|x| {
                     let interval = x.ci95_low.zip(x.ci95_high);
-                    Bar { value: x.per_trial, interval, colour: effect_colour(x.per_trial, interval) }
+                    Bar { value: x.per_trial, interval, colour: effect_colour(x.per_trial, x.verdict) }
                 })
             })
             .collect();
@@ -296,6 +296,57 @@ fn provenance(file: &str, overrides: &[String], seed: u64, trials: u64) -> Strin
     format!("{file}{set}; seed {seed}; {} trials; casevac {}", Count(trials), env!("CARGO_PKG_VERSION"))
 }
 
+/// What a decision run to `--precision` reached, as a paragraph of its page: a target missed
+/// is said in bold, in the words of the warning on standard error, since it is the one thing
+/// that changes how far its figures can be trusted.
+fn precision_note(p: Option<&Precision>, trials: u64) -> String {
+    let steps = "a difference from the scenario as given in first aid, resuscitation or surgery";
+    match p {
+        None => {
+            format!("<p class=meta>A fixed {} paired trials (--precision 0): no precision target.</p>", Count(trials))
+        }
+        Some(p) if p.precision_met => format!(
+            "<p class=meta>--precision {} met: the widest 95% interval of {steps} is ±{:.2} points after {} \
+             paired trials.</p>",
+            p.target_points,
+            p.achieved_points,
+            Count(trials)
+        ),
+        Some(p) => format!(
+            "<p class=meta><b>--precision {} not met: the widest 95% interval of {steps} is ±{:.2} points after \
+             {} paired trials (--max-trials); raise --max-trials or ask for less precision.</b></p>",
+            p.target_points,
+            p.achieved_points,
+            Count(trials)
+        ),
+    }
+}
+
+/// The file beside every decision's CSV table that says where its figures come from, as
+/// `key,value` rows with the keys of `run`'s and `compare`'s `run.csv`, so a spreadsheet finds
+/// the `--precision` target and what was reached where it does for them. An empty value is one
+/// that does not apply (no `--precision`, as for `place`).
+pub fn run_csv(about: &About, trials: u64, precision: Option<&Precision>) -> anyhow::Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let rows = [
+        ("casevac_version", about.casevac_version.clone()),
+        ("scenario", about.scenario.clone()),
+        ("file", about.file.clone()),
+        ("seed", about.seed.to_string()),
+        ("trials", trials.to_string()),
+        ("overrides", about.overrides.join(" ")),
+        ("precision_target_points", Value(precision.map(|p| p.target_points)).to_string()),
+        ("precision_achieved_points", Value(precision.map(|p| p.achieved_points)).to_string()),
+        ("precision_met", precision.map_or(String::new(), |p| p.precision_met.to_string())),
+        ("max_trials", precision.map_or(String::new(), |p| p.max_trials.to_string())),
+    ];
+    w.write_record(["key", "value"])?;
+    for (k, v) in rows {
+        w.write_record([k, v.as_str()])?;
+    }
+    w.into_inner().context("cannot finish the CSV")
+}
+
 pub fn levers_html(r: &LeversResult, png: &[u8]) -> String {
     let mut b = String::new();
     let _ = write!(
@@ -305,6 +356,7 @@ pub fn levers_html(r: &LeversResult, png: &[u8]) -> String {
         Esc(base_line(r)),
         Esc(objective_words(r.objective, &r.base))
     );
+    b.push_str(&precision_note(r.precision.as_ref(), r.trials));
     b.push_str(&img(png, "Effect of each lever with its paired 95% interval"));
     b.push_str("<h2>Levers</h2><table><tr><th>rank</th><th>lever</th><th>first aid</th><th>resuscitation</th><th>surgery</th><th>lives saved per trial</th><th>exact change</th></tr>");
     for l in &r.levers {
@@ -436,8 +488,58 @@ pub fn sweep_csv(r: &SweepResult) -> anyhow::Result<Vec<u8>> {
 /// What a sweep panel reads off a point: the value and its interval.
 type PointValue<'a> = dyn Fn(&crate::decide::sweep::Point) -> Option<(f64, Option<(f64, f64)>)> + 'a;
 
-/// Compliance against the first parameter; one curve per value of the second.
-pub fn sweep_chart(r: &SweepResult) -> SweepChart {
+/// A swept key in a planner's words: whose value it is (the asset's, zone's, facility's or
+/// site's name, from `model`) and the field in words, with its unit where the key's suffix
+/// gives one (units are in names): `asset.gao_mi8.approval_min` reads "Mi-8 utility
+/// helicopters, Gao: approval (minutes)". A key that does not parse is left as it is.
+fn axis_label(key: &str, model: &crate::model::Model) -> String {
+    let Ok(path) = crate::scenario::overrides::key_path(key) else { return key.to_string() };
+    let named = |section: &str, id: &str| -> Option<String> {
+        let find = |items: Vec<(&str, &str)>| items.into_iter().find(|(i, _)| *i == id).map(|(_, n)| n.to_string());
+        match section {
+            "asset" => find(model.assets.iter().map(|a| (a.id.as_str(), a.name.as_str())).collect()),
+            "zone" => find(model.zones.iter().map(|z| (z.id.as_str(), z.name.as_str())).collect()),
+            "facility" => find(model.facilities.iter().map(|f| (f.id.as_str(), f.name.as_str())).collect()),
+            "site" => find(model.sites.iter().map(|s| (s.id.as_str(), s.name.as_str())).collect()),
+            _ => None,
+        }
+    };
+    let (owner, field) = match path.as_slice() {
+        [section, id, field @ ..] if !field.is_empty() && named(section, id).is_some() => (named(section, id), field),
+        // A section without ids says whose the field is, except the scenario's own.
+        [section, field @ ..] if !field.is_empty() => ((section != "scenario").then(|| section.clone()), field),
+        _ => (None, path.as_slice()),
+    };
+    const UNITS: [(&str, &str); 6] =
+        [("_min", "minutes"), ("_kmh", "km/h"), ("_km", "km"), ("_days", "days"), ("_hours", "hours"), ("_pct", "%")];
+    let mut unit = None;
+    let words: Vec<String> = field
+        .iter()
+        .map(|f| {
+            let (stem, u) = match UNITS.iter().find_map(|&(suffix, u)| Some((f.strip_suffix(suffix)?, u))) {
+                Some((stem, u)) => (stem, Some(u)),
+                None if f == "count" => (f.as_str(), Some("units")),
+                // A share keeps its word: "first aider share" says its unit.
+                None => (f.as_str(), None),
+            };
+            unit = unit.or(u);
+            stem.replace('_', " ")
+        })
+        .collect();
+    let field = match unit {
+        Some(u) => format!("{} ({u})", words.join(", ")),
+        None => words.join(", "),
+    };
+    match owner {
+        Some(o) => format!("{o}: {field}"),
+        None => field,
+    }
+}
+
+/// Compliance against the first parameter; one curve per value of the second. The x axis reads
+/// in the planner's words (`model` names the assets and places); the keys stay in the subtitle,
+/// for repeating the sweep.
+pub fn sweep_chart(r: &SweepResult, model: &crate::model::Model) -> SweepChart {
     let first = &r.axes[0];
     let numeric: Option<Vec<f64>> = first.values.iter().map(|v| v.parse::<f64>().ok()).collect();
     let x_of = |i: usize| numeric.as_ref().map_or(i as f64, |n| n[i]);
@@ -479,26 +581,21 @@ pub fn sweep_chart(r: &SweepResult) -> SweepChart {
             .collect();
         panels.push(("expected deaths of wounds (modelled)".into(), "per trial".into(), None, curves));
     }
+    let swept = match second {
+        Some(b) => format!("{} (x axis) × {} (a curve for each value)", first.key, b.key),
+        None => first.key.clone(),
+    };
     SweepChart {
-        title: format!(
-            "{}: {}, {} paired trials a point",
-            r.about.scenario,
-            // Without the section word, which the axis label keeps: the title must fit.
-            r.axes
-                .iter()
-                .map(|a| a.key.split_once('.').map_or(a.key.as_str(), |k| k.1))
-                .collect::<Vec<_>>()
-                .join(" × "),
-            Count(r.trials)
-        ),
-        x_desc: first.key.clone(),
+        title: format!("{}: {} paired trials a point", r.about.scenario, Count(r.trials)),
+        subtitle: format!("swept: {swept}; bands: 95% intervals"),
+        x_desc: axis_label(&first.key, model),
         x_names: numeric.is_none().then(|| first.values.iter().map(|v| cut(v, 14)).collect()),
         panels,
     }
 }
 
 pub fn sweep_html(r: &SweepResult, png: &[u8]) -> String {
-    let mut b = String::new();
+    let mut b = precision_note(r.precision.as_ref(), r.trials);
     b.push_str(&img(png, "Compliance at each value, with 95% intervals"));
     b.push_str("<pre>");
     let _ = write!(b, "{}", Esc(sweep_table(r)));
@@ -791,7 +888,8 @@ pub fn several_chart(r: &SeveralResult) -> RowBars {
                     let c = step.candidates.iter().find(|c| &c.site == s)?;
                     let d = c.difference_from_best?;
                     let interval = c.half_width.map(|h| ((d - h) * scale, (d + h) * scale));
-                    Some(Bar { value: d * scale, interval, colour: effect_colour(d, interval) })
+                    let verdict = c.half_width.map(|h| crate::compare::Verdict::of_interval(d, h));
+                    Some(Bar { value: d * scale, interval, colour: effect_colour(d, verdict) })
                 })
                 .collect();
             (
@@ -815,7 +913,7 @@ pub fn several_html(r: &SeveralResult, png: &[u8]) -> String {
     b.push_str(&img(png, "Each site against the best, for each asset with the others in place"));
     let _ = write!(b, "<pre>{}</pre>", Esc(several_table(r)));
     let first = &r.steps[0];
-    let trials = first.rounds.last().map_or(0, |x| x.trials);
+    let trials = place_trials(first);
     page(
         &format!("Placement: {}", first.about.scenario),
         &provenance(&first.about.file, &first.about.overrides, first.about.seed, trials),
@@ -857,7 +955,7 @@ pub fn place_html(r: &PlaceResult, png: &[u8]) -> String {
     b.push_str("<pre>");
     let _ = write!(b, "{}", Esc(place_table(r)));
     b.push_str("</pre>");
-    let trials = r.rounds.last().map_or(0, |x| x.trials);
+    let trials = place_trials(r);
     page(
         &format!("Placement: {}", r.about.scenario),
         &provenance(&r.about.file, &r.about.overrides, r.about.seed, trials),
@@ -865,31 +963,51 @@ pub fn place_html(r: &PlaceResult, png: &[u8]) -> String {
     )
 }
 
+/// A placement's trials as its page gives them: its last round's, the most any candidate ran.
+fn place_trials(r: &PlaceResult) -> u64 {
+    r.rounds.last().map_or(0, |x| x.trials)
+}
+
+/// A placement's [`run_csv`]: `place` runs to no `--precision`.
+pub fn place_run_csv(r: &PlaceResult) -> anyhow::Result<Vec<u8>> {
+    run_csv(&r.about, place_trials(r), None)
+}
+
+/// The [`run_csv`] of several placed together, as their page gives it: from the first placement.
+pub fn several_run_csv(r: &SeveralResult) -> anyhow::Result<Vec<u8>> {
+    run_csv(&r.steps[0].about, place_trials(&r.steps[0]), None)
+}
+
 // --- writing ------------------------------------------------------------------------------
 
-/// One decision's outputs: its name (file stem), JSON, CSV and report page with its chart.
+/// One decision's outputs: its name (file stem), JSON, CSV (its table and [`run_csv`]) and
+/// report page with its chart.
 pub struct Written<'a> {
     pub stem: &'static str,
     pub json: String,
     pub csv: Vec<u8>,
+    pub run_csv: Vec<u8>,
     pub chart: &'a dyn Fn() -> Result<(Vec<u8>, String), String>,
     pub html: &'a dyn Fn(&[u8]) -> String,
 }
 
+/// The files of a decision's CSV folder: its table, and where its figures come from.
+pub fn csv_files(stem: &str) -> Vec<String> {
+    vec![format!("{stem}.csv"), RUN_CSV.into()]
+}
+
+const RUN_CSV: &str = "run.csv";
+
 /// The files of a decision's report folder.
 pub fn report_files(stem: &str) -> Vec<String> {
-    vec![
-        format!("{stem}.png"),
-        format!("{stem}.svg"),
-        "report.html".into(),
-        format!("{stem}.json"),
-        format!("{stem}.csv"),
-    ]
+    let mut files = vec![format!("{stem}.png"), format!("{stem}.svg"), "report.html".into(), format!("{stem}.json")];
+    files.extend(csv_files(stem));
+    files
 }
 
 /// Checks the outputs before anything is simulated (see [`files::check_outputs`]).
 pub fn check_outputs(paths: &OutputPaths, stem: &str, inputs: &[files::Input]) -> anyhow::Result<()> {
-    files::check_outputs(&paths.planned(vec![format!("{stem}.csv")], report_files(stem)), inputs)
+    files::check_outputs(&paths.planned(csv_files(stem), report_files(stem)), inputs)
 }
 
 /// Writes what `paths` asks for and returns a line per output.
@@ -899,17 +1017,61 @@ pub fn write_outputs(paths: &OutputPaths, w: &Written) -> anyhow::Result<Vec<Str
         write_atomic(path, w.json.as_bytes()).with_context(|| format!("cannot write {}", path.display()))?;
         notes.push(format!("JSON written to {}", path.display()));
     }
+    let csv = || csv_files(w.stem).into_iter().zip([w.csv.clone(), w.run_csv.clone()]);
     if let Some(dir) = &paths.csv {
-        files::write_folder(dir, &[(format!("{}.csv", w.stem), w.csv.clone())])?;
+        files::write_folder(dir, &csv().collect::<Vec<_>>())?;
         notes.push(format!("CSV written to {}", dir.join(format!("{}.csv", w.stem)).display()));
     }
     if let Some(dir) = &paths.report {
         let (png, svg) = (w.chart)().map_err(|e| anyhow::anyhow!("cannot draw the {} chart: {e}", w.stem))?;
         let html = (w.html)(&png);
         let names = report_files(w.stem);
-        let contents = vec![png, svg.into_bytes(), html.into_bytes(), w.json.clone().into_bytes(), w.csv.clone()];
+        let mut contents = vec![png, svg.into_bytes(), html.into_bytes(), w.json.clone().into_bytes()];
+        contents.extend(csv().map(|(_, bytes)| bytes));
         files::write_folder(dir, &names.into_iter().zip(contents).collect::<Vec<_>>())?;
         notes.push(format!("report written to {}", dir.join("report.html").display()));
     }
     Ok(notes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compare::Verdict;
+
+    #[test]
+    fn a_bar_is_coloured_by_its_verdict_not_by_a_bound_of_rounding_noise() {
+        // A lower bound of zero that floating point leaves a hair above it (see Verdict::of_interval).
+        let (x, h) = (0.0064, 0.0048 + 0.0016);
+        let f = PairedFigures {
+            difference: Some(x),
+            ci95_low: Some(x - h),
+            ci95_high: Some(x + h),
+            paired_half_width: Some(h),
+            verdict: Some(Verdict::of_interval(x, h)),
+            ..Default::default()
+        };
+        assert!(f.ci95_low.is_some_and(|l| l > 0.0));
+        let grey = effect_colour(x, Some(Verdict::NoDetectableChange));
+        assert_ne!(grey, effect_colour(x, Some(Verdict::Better)));
+        assert_eq!(points_bar(&f).map(|b| b.colour), Some(grey));
+    }
+
+    #[test]
+    fn a_swept_key_reads_in_a_planners_words_with_its_unit() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/sahel-north.toml");
+        let m = crate::scenario::load(&path).unwrap();
+        let label = |k: &str| axis_label(k, &m);
+        assert_eq!(label("asset.gao_mi8.approval_min"), "Mi-8 utility helicopters, Gao: approval (minutes)");
+        assert_eq!(label("asset.\"gao_mi8\".speed_kmh"), "Mi-8 utility helicopters, Gao: speed (km/h)");
+        assert_eq!(label("asset.gao_mi8.count"), "Mi-8 utility helicopters, Gao: count (units)");
+        assert_eq!(label("zone.route_gao_kidal.first_aider_share"), "Supply route Gao-Kidal: first aider share");
+        assert_eq!(label("zone.kidal_camp.radius_km"), "Kidal camp and surroundings: radius (km)");
+        assert_eq!(label("facility.gao_l2.operating_tables"), "Level 2 hospital, Gao: operating tables");
+        assert_eq!(label("site.gao.lat"), "Gao: lat");
+        assert_eq!(label("scenario.period_days"), "period (days)");
+        assert_eq!(label("scenario.targets_pct.surgery"), "targets, surgery (%)");
+        assert_eq!(label("onward.deadline_min"), "onward: deadline (minutes)");
+        assert_eq!(label("not a key"), "not a key");
+    }
 }

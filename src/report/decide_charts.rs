@@ -3,6 +3,7 @@
 
 use super::charts::{Chart, DrawResult, PALETTE, err, font, haloed};
 use super::compare_charts::diverging;
+use crate::compare::Verdict;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -15,11 +16,12 @@ pub struct Bar {
     pub colour: RGBColor,
 }
 
-/// Colour of an effect: purple for surely better, orange for surely worse, grey otherwise.
-pub fn effect_colour(value: f64, interval: Option<(f64, f64)>) -> RGBColor {
-    match interval {
-        Some((lo, _)) if lo > 0.0 => diverging(0.85),
-        Some((_, hi)) if hi < 0.0 => diverging(-0.85),
+/// Colour of an effect by its verdict, so a bar is coloured as the table judges it: purple for
+/// better, orange for worse, grey otherwise.
+pub fn effect_colour(value: f64, verdict: Option<Verdict>) -> RGBColor {
+    match verdict {
+        Some(Verdict::Better) => diverging(0.85),
+        Some(Verdict::Worse) => diverging(-0.85),
         _ if value == 0.0 => RGBColor(170, 170, 170),
         _ => RGBColor(150, 150, 150),
     }
@@ -152,6 +154,8 @@ pub struct Curve {
 /// of the second parameter, with interval bands and the target as a dashed line.
 pub struct SweepChart {
     pub title: String,
+    /// What was swept, by key, under the title.
+    pub subtitle: String,
     pub x_desc: String,
     /// Tick labels where the values are not numbers: the curve's x is then the value's index.
     pub x_names: Option<Vec<String>>,
@@ -162,12 +166,13 @@ pub struct SweepChart {
 impl Chart for SweepChart {
     fn size(&self) -> (u32, u32) {
         let rows = self.panels.len().div_ceil(2) as u32;
-        (1100, 70 + 420 * rows)
+        (1100, 94 + 420 * rows)
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
-        let (top, body) = root.split_vertically(60);
+        let (top, body) = root.split_vertically(84);
         top.draw(&Text::new(self.title.clone(), (20, 8), font(20))).map_err(err)?;
+        top.draw(&Text::new(self.subtitle.clone(), (20, 36), font(14).color(&RGBColor(85, 85, 85)))).map_err(err)?;
         // One legend for every panel, under the title, so it never hides a curve.
         if let Some((_, _, _, curves)) = self.panels.first()
             && curves.len() > 1
@@ -175,8 +180,8 @@ impl Chart for SweepChart {
             let mut x = 20;
             for (k, c) in curves.iter().enumerate() {
                 let colour = PALETTE[k % PALETTE.len()];
-                top.draw(&PathElement::new(vec![(x, 44), (x + 22, 44)], colour.stroke_width(4))).map_err(err)?;
-                top.draw(&Text::new(c.label.clone(), (x + 28, 44), font(13).pos(Pos::new(HPos::Left, VPos::Center))))
+                top.draw(&PathElement::new(vec![(x, 68), (x + 22, 68)], colour.stroke_width(4))).map_err(err)?;
+                top.draw(&Text::new(c.label.clone(), (x + 28, 68), font(13).pos(Pos::new(HPos::Left, VPos::Center))))
                     .map_err(err)?;
                 x += 40 + 8 * c.label.chars().count() as i32;
             }
