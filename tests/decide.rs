@@ -413,6 +413,16 @@ fn decision_commands_write_json_csv_and_a_report() {
     let svg = std::fs::read_to_string(dir.path().join("rep/sweep.svg")).unwrap();
     assert!(svg.contains("aria-label=\"z: first aider share\""), "the x axis in words");
     assert!(svg.contains("aria-label=\"swept: zone.z.first_aider_share; bands: 95% intervals\""), "the key");
+    // Over two keys, the legend names the second as the axis names the first, then each curve's value.
+    let (code, _, err) = casevac(
+        &["sweep", "s.toml", "zone.z.first_aider_share=0.2,0.4", "asset.unit.count=1,2", "-n", "20", "--report", "two"],
+        dir.path(),
+    );
+    assert_eq!(code, 0, "{err}");
+    let svg = std::fs::read_to_string(dir.path().join("two/sweep.svg")).unwrap();
+    assert!(svg.contains("aria-label=\"unit: count (units):\""), "the legend's title");
+    assert!(svg.contains("aria-label=\"1\"") && svg.contains("aria-label=\"2\""), "each curve's value");
+    assert!(!svg.contains("count = "), "the raw key is not the legend");
 
     let (code, out, err) = casevac(
         &["place", "s.toml", "--asset", "unit", "--candidates", "all-sites", "-n", "20", "--max-trials", "40"],

@@ -545,9 +545,10 @@ pub fn sweep_chart(r: &SweepResult, model: &crate::model::Model) -> SweepChart {
     let x_of = |i: usize| numeric.as_ref().map_or(i as f64, |n| n[i]);
     let per = r.points.len() / first.values.len();
     let second = r.axes.get(1);
+    // Each curve is labelled by its value, after the legend's title, which names the second key
+    // as the x axis names the first.
     let curve = |j: usize, y: &PointValue| Curve {
-        label: second
-            .map_or(String::new(), |a| format!("{} = {}", a.key.rsplit('.').next().unwrap_or(&a.key), a.values[j])),
+        label: second.map_or(String::new(), |a| a.values[j].clone()),
         points: (0..first.values.len())
             .filter_map(|i| {
                 let p = &r.points[i * per + j];
@@ -589,6 +590,7 @@ pub fn sweep_chart(r: &SweepResult, model: &crate::model::Model) -> SweepChart {
         title: format!("{}: {} paired trials a point", r.about.scenario, Count(r.trials)),
         subtitle: format!("swept: {swept}; bands: 95% intervals"),
         x_desc: axis_label(&first.key, model),
+        legend_title: second.map_or(String::new(), |b| axis_label(&b.key, model)),
         x_names: numeric.is_none().then(|| first.values.iter().map(|v| cut(v, 14)).collect()),
         panels,
     }

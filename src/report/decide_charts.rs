@@ -157,6 +157,8 @@ pub struct SweepChart {
     /// What was swept, by key, under the title.
     pub subtitle: String,
     pub x_desc: String,
+    /// What the curves' labels are values of (the second swept key in words), before the legend.
+    pub legend_title: String,
     /// Tick labels where the values are not numbers: the curve's x is then the value's index.
     pub x_names: Option<Vec<String>>,
     /// (panel title, y label, target, curves).
@@ -178,6 +180,12 @@ impl Chart for SweepChart {
             && curves.len() > 1
         {
             let mut x = 20;
+            if !self.legend_title.is_empty() {
+                let title = format!("{}:", self.legend_title);
+                top.draw(&Text::new(title.clone(), (x, 68), font(13).pos(Pos::new(HPos::Left, VPos::Center))))
+                    .map_err(err)?;
+                x += 16 + top.estimate_text_size(&title, &font(13)).map_err(err)?.0 as i32;
+            }
             for (k, c) in curves.iter().enumerate() {
                 let colour = PALETTE[k % PALETTE.len()];
                 top.draw(&PathElement::new(vec![(x, 68), (x + 22, 68)], colour.stroke_width(4))).map_err(err)?;
@@ -282,16 +290,20 @@ impl PlaceMap<'_> {
         for &(lat, lon, _) in &self.cells {
             (b0, b1, b2, b3) = (b0.min(lat), b1.max(lat), b2.min(lon), b3.max(lon));
         }
-        // Cell centres: widen by half a cell each side; and every zone whole, with a margin, so
-        // no outline is cut at the frame.
+        // Cell centres: widen by half a cell each side; then every zone whole and every site, so
+        // no outline or name is cut at the frame, with a margin as wide in km on every side.
         let (dlat, dlon) = self.cell();
         let (mut b0, mut b1, mut b2, mut b3) = (b0 - dlat / 2.0, b1 + dlat / 2.0, b2 - dlon / 2.0, b3 + dlon / 2.0);
+        let mut add = |[z0, z1, z2, z3]: [f64; 4]| (b0, b1, b2, b3) = (b0.min(z0), b1.max(z1), b2.min(z2), b3.max(z3));
         for z in &self.model.zones {
-            let [z0, z1, z2, z3] = z.area.bounds();
-            let (mlat, mlon) = ((z1 - z0) * 0.03, (z3 - z2) * 0.03);
-            (b0, b1, b2, b3) = (b0.min(z0 - mlat), b1.max(z1 + mlat), b2.min(z2 - mlon), b3.max(z3 + mlon));
+            add(z.area.bounds());
         }
-        [b0, b1, b2, b3]
+        for s in self.model.sites.iter().filter(|s| !s.id.starts_with("grid_")) {
+            add([s.pos.lat, s.pos.lat, s.pos.lon, s.pos.lon]);
+        }
+        let cos = ((b0 + b1) / 2.0).to_radians().cos().max(0.1);
+        let margin_deg = ((b1 - b0).max((b3 - b2) * cos) * 0.04).max(1e-3);
+        [b0 - margin_deg, b1 + margin_deg, b2 - margin_deg / cos, b3 + margin_deg / cos]
     }
 
     fn cell(&self) -> (f64, f64) {
@@ -418,5 +430,44 @@ mod tests {
         assert_eq!(tick(-0.0001), "0");
         assert_eq!(tick(12.0), "12");
         assert_eq!(tick(-2.5), "-2.5");
+    }
+
+    /// A placement map frames every zone whole and every site, with room on every side, even
+    /// where the grid covers only part of the mission: no outline or name meets the frame.
+    #[test]
+    fn a_placement_map_frames_every_zone_and_site_with_room_to_spare() {
+        for name in ["sahel-north", "east-highlands"] {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("scenarios/{name}.toml"));
+            let model = crate::scenario::load(&path).unwrap();
+            // A 2 x 2 grid round the first zone alone.
+            let [z0, z1, z2, z3] = model.zones[0].area.bounds();
+            let cells = vec![(z0, z2, Some(1.0)), (z0, z3, Some(2.0)), (z1, z2, None), (z1, z3, Some(3.0))];
+            let map = super::PlaceMap {
+                model: &model,
+                title: String::new(),
+                legend: Vec::new(),
+                percent: true,
+                cells,
+                higher_is_better: true,
+                best: (z0, z2),
+                n: 2,
+            };
+            let [b0, b1, b2, b3] = map.bounds();
+            let room = 0.01 * (b1 - b0).max(b3 - b2);
+            let inside =
+                |[a0, a1, a2, a3]: [f64; 4]| a0 - b0 > room && b1 - a1 > room && a2 - b2 > room && b3 - a3 > room;
+            for z in &model.zones {
+                assert!(inside(z.area.bounds()), "{name}: zone {} against {:?}", z.id, [b0, b1, b2, b3]);
+            }
+            for site in &model.sites {
+                let p = site.pos;
+                assert!(
+                    inside([p.lat, p.lat, p.lon, p.lon]),
+                    "{name}: site {} against {:?}",
+                    site.id,
+                    [b0, b1, b2, b3]
+                );
+            }
+        }
     }
 }
