@@ -5,6 +5,10 @@ use crate::dist::Dist;
 use crate::geo::{Area, Point};
 use serde::Serialize;
 
+/// A facility's daily operations from this many up stand for tables running round the clock
+/// (the format guide's advice for a theatre no team limits), not for a surgical team's day.
+pub const ROUND_THE_CLOCK_OPS: u32 = 100;
+
 pub const MIN_PER_DAY: f64 = 1440.0;
 
 /// Casualties in one incident are capped here, so a long-tailed distribution cannot exhaust memory.
@@ -618,6 +622,13 @@ impl Model {
     /// When follow-up ends: anything not done by then counts as not done.
     pub fn horizon_min(&self) -> f64 {
         self.period_end_min() + self.follow_up_min
+    }
+
+    /// Whether facility `f` has surgical teams that can limit surgery: it operates, and its daily
+    /// operations are below [`ROUND_THE_CLOCK_OPS`].
+    pub fn teams_limit(&self, f: usize) -> bool {
+        let fac = &self.facilities[f];
+        fac.tables > 0 && fac.operations_per_day < ROUND_THE_CLOCK_OPS
     }
 
     /// The calendar days the counted period touches, whole or in part: each gives a facility

@@ -443,11 +443,18 @@ pub struct FacilityResult {
     pub operating_tables: u32,
     pub operations_per_trial: f64,
     pub table_utilisation: Option<f64>,
-    /// How many operations its surgical teams may start in a calendar day, where it operates.
+    /// How many operations its surgical teams may start in a calendar day, where it operates and
+    /// they can limit it (below `model::ROUND_THE_CLOCK_OPS`); so for the two figures below.
     pub operations_per_day: Option<u32>,
     /// Operations started within the period over the most its teams could start in it: where
     /// this nears 1 while its tables stand idle, the teams, not the tables, hold surgery back.
     pub daily_operations_used: Option<f64>,
+    /// Operations started within the period, per trial (`operations_per_trial` counts the whole
+    /// trial, warm-up and follow-up too).
+    pub operations_in_period_per_trial: f64,
+    /// The share of the period's calendar days on which its surgical teams used every operation
+    /// the day allowed: a mean share can stay low over a month while a few days hold everyone.
+    pub days_operations_all_used: Option<f64>,
 }
 
 /// Minutes after midnight as "hh:mm", to the nearest minute: every output states a time of
@@ -671,11 +678,15 @@ impl Summary {
                     operations_per_trial: tally.operations[f] as f64 / trials,
                     table_utilisation: (fac.tables > 0)
                         .then(|| tally.table_busy_mmin[f] as f64 / 1000.0 / (fac.tables as f64 * period * trials)),
-                    operations_per_day: (fac.tables > 0).then_some(fac.operations_per_day),
-                    daily_operations_used: (fac.tables > 0).then(|| {
+                    operations_per_day: model.teams_limit(f).then_some(fac.operations_per_day),
+                    daily_operations_used: model.teams_limit(f).then(|| {
                         tally.operations_in_period[f] as f64
                             / (f64::from(fac.operations_per_day) * model.calendar_days_in_period() * trials)
                     }),
+                    operations_in_period_per_trial: tally.operations_in_period[f] as f64 / trials,
+                    days_operations_all_used: model
+                        .teams_limit(f)
+                        .then(|| tally.days_operations_spent[f] as f64 / (model.calendar_days_in_period() * trials)),
                 })
                 .collect(),
             deaths: deaths(model, tally),

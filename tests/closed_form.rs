@@ -695,6 +695,7 @@ fn a_daily_operation_cap_sends_the_rest_to_the_next_days_theatre() {
     // The one-day period holds the first day's four operations, all the team may start: its
     // daily operations are all used, while its ten tables were busy 4 x 60 min of 10 x 1440.
     assert_eq!(s.facilities[0].daily_operations_used, Some(1.0));
+    assert_eq!(s.facilities[0].days_operations_all_used, Some(1.0));
     assert_eq!(s.facilities[0].table_utilisation, Some(240.0 / 14_400.0));
     // A day and a half touches two calendar days, eight operations at most, and holds the four
     // of the first day and the four of the next midnight: all used (not 8 of 1.5 x 4).
@@ -702,6 +703,18 @@ fn a_daily_operation_cap_sends_the_rest_to_the_next_days_theatre() {
     let (_, s) = run(&longer, 8, 10);
     assert_eq!(s.facilities[0].operations_per_trial, 10.0);
     assert_eq!(s.facilities[0].daily_operations_used, Some(1.0));
+    assert_eq!(s.facilities[0].days_operations_all_used, Some(1.0));
+    // Over three days the team does four, four and two: ten of twelve, and all it may on two
+    // days of three.
+    let three = model(&text.replace("period_days = 1", "period_days = 3"));
+    let (_, s) = run(&three, 8, 10);
+    assert_eq!(s.facilities[0].operations_in_period_per_trial, 10.0);
+    assert_eq!(s.facilities[0].daily_operations_used, Some(10.0 / 12.0));
+    assert_eq!(s.facilities[0].days_operations_all_used, Some(2.0 / 3.0));
+    // A limit of 100 or more is tables running round the clock, which no team limits.
+    let clock = model(&text.replace("operations_per_day = 4", "operations_per_day = 100"));
+    let (_, s) = run(&clock, 8, 10);
+    assert_eq!((s.facilities[0].operations_per_day, s.facilities[0].daily_operations_used), (None, None));
 }
 
 #[test]

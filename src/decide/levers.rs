@@ -380,7 +380,7 @@ pub fn default_levers(f: &ScenarioFile) -> Vec<Built> {
         .iter()
         .filter(|e| operates(e))
         .map(|e| (e, e.operations_per_day.as_ref().map_or(default_ops(e), |o| *o.get_ref())))
-        .filter(|&(_, ops)| (1..100).contains(&ops))
+        .filter(|&(_, ops)| (1..i64::from(crate::model::ROUND_THE_CLOCK_OPS)).contains(&ops))
         .collect();
     out.push(if teams.is_empty() {
         skip(name, "no facility that operates is limited by its surgical teams (operations_per_day 100 or more)")

@@ -582,7 +582,8 @@ impl PhasesChart<'_> {
         let others = top.pooled.len();
         rows.push((format!("{others} other zones"), pooled));
         let note = format!(
-            "The {} zones with the most casualties, most first; the last row pools the other {others}.",
+            "The {} zones with the most casualties, most first; the last row pools the other {others}; \
+             bars are not times to care.",
             top.shown.len()
         );
         (rows, Some(note))
@@ -681,7 +682,11 @@ impl UtilisationChart<'_> {
             }
             if let (Some(u), Some(n)) = (f.daily_operations_used, f.operations_per_day) {
                 let ops = if n == 1 { "operation" } else { "operations" };
-                rows.push((format!("{} ({n} {ops} a day)", f.name), u, PALETTE[2], None));
+                // A mean over a month can stay low while the team is the limit on a few days.
+                let all_used = f
+                    .days_operations_all_used
+                    .map_or(String::new(), |d| format!(", all used on {} of days", pct_label(d * 100.0)));
+                rows.push((format!("{} ({n} {ops} a day{all_used})", f.name), u, PALETTE[2], None));
             }
         }
         let top = top_rows(&rows.iter().map(|r| r.1).collect::<Vec<_>>());
@@ -728,7 +733,7 @@ impl Chart for UtilisationChart<'_> {
         );
         let x_max = (max_pct * 1.15).ceil();
         let x_label = |v: &f64| format!("{v:.0}%");
-        let x_desc = "share of time busy, or of the day's operations used (%)";
+        let x_desc = "share of time busy, or of the daily operations used (%)";
         let mut chart = row_chart(root, caption, note.as_deref(), 0.0..x_max, (x_desc, &x_label), &labels)?;
         for (r, (_, u, colour, busiest)) in rows.iter().enumerate() {
             let y = n - r as f64 - 1.0;
@@ -756,11 +761,7 @@ impl Chart for UtilisationChart<'_> {
             chart
                 .draw_series(std::iter::once(
                     EmptyElement::at((u * 100.0, y + 0.5))
-                        + Text::new(
-                            format!("{:.1}%", u * 100.0),
-                            (5, 0),
-                            font(13).pos(Pos::new(HPos::Left, VPos::Center)),
-                        ),
+                        + Text::new(pct_label(u * 100.0), (5, 0), font(13).pos(Pos::new(HPos::Left, VPos::Center))),
                 ))
                 .map_err(err)?;
         }

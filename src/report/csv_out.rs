@@ -121,7 +121,9 @@ pub fn files(s: &Summary) -> Result<Vec<(&'static str, Vec<u8>)>, csv::Error> {
             "operations_per_trial",
             "table_utilisation",
             "operations_per_day",
+            "operations_in_period_per_trial",
             "daily_operations_used",
+            "days_operations_all_used",
         ],
         s.facilities.iter().map(|f| {
             vec![
@@ -132,7 +134,9 @@ pub fn files(s: &Summary) -> Result<Vec<(&'static str, Vec<u8>)>, csv::Error> {
                 f.operations_per_trial.to_string(),
                 Value(f.table_utilisation).to_string(),
                 f.operations_per_day.map_or(String::new(), |n| n.to_string()),
+                f.operations_in_period_per_trial.to_string(),
                 Value(f.daily_operations_used).to_string(),
+                Value(f.days_operations_all_used).to_string(),
             ]
         }),
     )?;

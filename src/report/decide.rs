@@ -299,27 +299,34 @@ fn provenance(file: &str, overrides: &[String], seed: u64, trials: u64) -> Strin
 /// What a decision run to `--precision` reached, as a paragraph of its page: a target missed
 /// is said in bold, in the words of the warning on standard error, since it is the one thing
 /// that changes how far its figures can be trusted.
-fn precision_note(p: Option<&Precision>, trials: u64) -> String {
+fn precision_note(p: Option<&Precision>, trials: u64, own_intervals: bool) -> String {
     let steps = "a difference from the scenario as given in first aid, resuscitation or surgery";
-    match p {
+    let said = match p {
         None => {
-            format!("<p class=meta>A fixed {} paired trials (--precision 0): no precision target.</p>", Count(trials))
+            return format!(
+                "<p class=meta>A fixed {} paired trials (--precision 0): no precision target.</p>",
+                Count(trials)
+            );
         }
         Some(p) if p.precision_met => format!(
-            "<p class=meta>--precision {} met: the widest 95% interval of {steps} is ±{:.2} points after {} \
-             paired trials.</p>",
+            "--precision {} met: the widest 95% interval of {steps} is ±{:.2} points after {} paired trials.",
             p.target_points,
             p.achieved_points,
             Count(trials)
         ),
         Some(p) => format!(
-            "<p class=meta><b>--precision {} not met: the widest 95% interval of {steps} is ±{:.2} points after \
-             {} paired trials (--max-trials); raise --max-trials or ask for less precision.</b></p>",
+            "<b>--precision {} not met: the widest 95% interval of {steps} is ±{:.2} points after {} paired \
+             trials (--max-trials); raise --max-trials or ask for less precision.</b>",
             p.target_points,
             p.achieved_points,
             Count(trials)
         ),
-    }
+    };
+    // A sweep shows each point's own compliance and interval, not its difference from the
+    // scenario: pairing narrows a difference's interval, not those, so they are wider.
+    let shown =
+        if own_intervals { " The intervals below are each point's own, which pairing does not narrow." } else { "" };
+    format!("<p class=meta>{said}{shown}</p>")
 }
 
 /// The file beside every decision's CSV table that says where its figures come from, as
@@ -356,7 +363,7 @@ pub fn levers_html(r: &LeversResult, png: &[u8]) -> String {
         Esc(base_line(r)),
         Esc(objective_words(r.objective, &r.base))
     );
-    b.push_str(&precision_note(r.precision.as_ref(), r.trials));
+    b.push_str(&precision_note(r.precision.as_ref(), r.trials, false));
     b.push_str(&img(png, "Effect of each lever with its paired 95% interval"));
     b.push_str("<h2>Levers</h2><table><tr><th>rank</th><th>lever</th><th>first aid</th><th>resuscitation</th><th>surgery</th><th>lives saved per trial</th><th>exact change</th></tr>");
     for l in &r.levers {
@@ -597,7 +604,7 @@ pub fn sweep_chart(r: &SweepResult, model: &crate::model::Model) -> SweepChart {
 }
 
 pub fn sweep_html(r: &SweepResult, png: &[u8]) -> String {
-    let mut b = precision_note(r.precision.as_ref(), r.trials);
+    let mut b = precision_note(r.precision.as_ref(), r.trials, true);
     b.push_str(&img(png, "Compliance at each value, with 95% intervals"));
     b.push_str("<pre>");
     let _ = write!(b, "{}", Esc(sweep_table(r)));

@@ -176,8 +176,9 @@ impl Chart for SweepChart {
         top.draw(&Text::new(self.title.clone(), (20, 8), font(20))).map_err(err)?;
         top.draw(&Text::new(self.subtitle.clone(), (20, 36), font(14).color(&RGBColor(85, 85, 85)))).map_err(err)?;
         // One legend for every panel, under the title, so it never hides a curve.
+        // A second key with one value has one curve, whose value the legend still gives.
         if let Some((_, _, _, curves)) = self.panels.first()
-            && curves.len() > 1
+            && (curves.len() > 1 || !self.legend_title.is_empty())
         {
             let mut x = 20;
             if !self.legend_title.is_empty() {

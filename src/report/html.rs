@@ -50,14 +50,27 @@ impl<T: Display> Display for Esc<T> {
 /// A document, so typographic dashes.
 const S: Style = Style::Typeset;
 
-/// One row per group; with `scopes`, the groups are triage categories and a step that does not
-/// count a category says so rather than showing an empty cell.
+/// A name and, in small print under it, the id a scenario file and the terminal use for it
+/// (the name alone where they are the same): the assumptions tables join the two.
+struct Named<'a>(&'a str, &'a str);
+
+impl std::fmt::Display for Named<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Named(name, id) if name == id => write!(f, "{}", Esc(name)),
+            Named(name, id) => write!(f, "{}<br><small>({})</small>", Esc(name), Esc(id)),
+        }
+    }
+}
+
 /// A zone's name, as the charts give it, for its id; the assumptions tables give both.
 fn zone_name<'a>(m: &'a Model, id: &'a str) -> &'a str {
     m.zones.iter().find(|z| z.id == id).map_or(id, |z| z.name.as_str())
 }
 
-/// A table of compliance by group; with `zones`, the groups are the model's zones, shown by name.
+/// One row per group; with `scopes`, the groups are triage categories and a step that does not
+/// count a category says so rather than showing an empty cell; with `zones`, the groups are the
+/// model's zones, shown by name.
 fn group_table(
     o: &mut String,
     title: &str,
@@ -468,7 +481,8 @@ impl Display for Minutes1 {
 }
 
 /// The utilisation chart's figures: each asset group's and each facility's tables' share of
-/// time busy, with their work per trial.
+/// time busy, with their work per trial; and each theatre's surgical teams: the share of their
+/// daily operations used, and of the days they used them all.
 fn utilisation_table(s: &Summary, busiest: Option<&crate::coverage::BusiestDay>) -> String {
     let day = |v: Option<f64>| Maybe(v.map(Pct), S).to_string();
     let mut o = String::from(
@@ -485,26 +499,35 @@ fn utilisation_table(s: &Summary, busiest: Option<&crate::coverage::BusiestDay>)
             day(busiest.and_then(|b| b.assets.get(i).copied()))
         );
     }
-    o.push_str("</table><table class=util><tr><th>facility</th><th>operating tables</th><th>operations per trial</th><th>share of table time busy</th><th>busiest day</th><th>share of daily operations used</th></tr>");
+    o.push_str("</table><table class=util><tr><th>facility</th><th>operating tables</th><th>operations per trial</th><th>share of table time busy</th><th>busiest day</th></tr>");
     for (i, f) in s.facilities.iter().enumerate().filter(|(_, f)| f.operating_tables > 0) {
         let _ = write!(
             o,
-            "<tr><td>{}</td><td class=n>{}</td><td class=n>{:.1}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td></tr>",
+            "<tr><td>{}</td><td class=n>{}</td><td class=n>{:.1}</td><td class=n>{}</td><td class=n>{}</td></tr>",
             Esc(&f.name),
             f.operating_tables,
             f.operations_per_trial,
             Maybe(f.table_utilisation.map(Pct), S),
-            day(busiest.and_then(|b| b.tables.get(i).copied().flatten())),
-            f.daily_operations_used
-                .zip(f.operations_per_day)
-                .map_or(String::new(), |(u, n)| format!("{} of {n} a day", Pct(u)))
+            day(busiest.and_then(|b| b.tables.get(i).copied().flatten()))
+        );
+    }
+    o.push_str("</table><table class=util><tr><th>surgical teams</th><th>operations a day</th><th>operations in the period per trial</th><th>share of daily operations used</th><th>days all used</th></tr>");
+    for f in &s.facilities {
+        let (Some(per_day), Some(used)) = (f.operations_per_day, f.daily_operations_used) else { continue };
+        let _ = write!(
+            o,
+            "<tr><td>{}</td><td class=n>{per_day}</td><td class=n>{:.1}</td><td class=n>{}</td><td class=n>{}</td></tr>",
+            Esc(&f.name),
+            f.operations_in_period_per_trial,
+            Pct(used),
+            day(f.days_operations_all_used)
         );
     }
     o.push_str(
         "</table><p class=note>Means over the period, and the busiest day of each trial averaged over the \
-         trials: a mean hides the peaks when casualties come together. A facility's surgical teams start \
-         only so many operations a day: where they use them all, patients wait for the next day's \
-         theatre with tables free.</p>",
+         trials: a mean hides the peaks when casualties come together. Operations per trial count the whole \
+         trial, warm-up and follow-up too. A facility's surgical teams start only so many operations a day: on the days \
+         they use them all, patients wait for the next day's theatre with tables free.</p>",
     );
     o
 }
@@ -533,29 +556,28 @@ fn assumptions(o: &mut String, m: &Model, s: &Summary) {
             Dispatch::BestArrival => "the unit that will reach the casualty first, waiting for it if it is busy",
         }
     );
-    o.push_str("<h3>Facilities</h3><table><tr><th>name</th><th>id</th><th>site</th><th>level</th><th>resuscitation</th><th>surgery</th><th>tables</th><th>mean operation (min)</th></tr>");
+    o.push_str("<h3>Facilities</h3><table><tr><th>name <small>(id)</small></th><th>site</th><th>level</th><th>resuscitation</th><th>surgery</th><th>tables</th><th>operations a day</th><th>mean operation (min)</th></tr>");
     for f in &m.facilities {
         let _ = write!(
             o,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=n>{}</td><td class=n>{}</td></tr>",
-            Esc(&f.name),
-            Esc(&f.id),
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td></tr>",
+            Named(&f.name, &f.id),
             Esc(&m.sites[f.site].name),
             format!("{:?}", f.level).to_lowercase(),
             if f.resuscitation { "yes" } else { "no" },
             if f.surgery { "yes" } else { "no" },
             // A facility that does not operate has no tables and no operation length to show.
             if f.surgery && f.tables > 0 { f.tables.to_string() } else { S.missing().to_string() },
+            if f.surgery && f.tables > 0 { f.operations_per_day.to_string() } else { S.missing().to_string() },
             if f.surgery && f.tables > 0 { format!("{:.0}", f.surgery_min.mean()) } else { S.missing().to_string() }
         );
     }
-    o.push_str("</table><h3>Evacuation assets</h3><table><tr><th>name</th><th>id</th><th>kind</th><th>base</th><th>units</th><th>km/h</th><th>stretchers</th><th>night</th><th>serviceable</th><th>weather grounds</th><th>mean approval (min)</th><th>mean launch, day (min)</th><th>mean escort (min)</th><th>medical team</th></tr>");
+    o.push_str("</table><h3>Evacuation assets</h3><table><tr><th>name <small>(id)</small></th><th>kind</th><th>base</th><th>units</th><th>km/h</th><th>stretchers</th><th>night</th><th>serviceable</th><th>weather grounds</th><th>mean approval (min)</th><th>mean launch, day (min)</th><th>mean escort (min)</th><th>medical team</th></tr>");
     for a in &m.assets {
         let _ = write!(
             o,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=n>{}</td><td class=n>{:.0}</td><td class=n>{}</td><td>{}</td><td class=n>{:.0}</td><td class=n>{:.0}</td><td class=n>{:.0}</td><td class=n>{:.0}</td><td class=n>{:.0}</td><td>{}</td></tr>",
-            Esc(&a.name),
-            Esc(&a.id),
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td class=n>{}</td><td class=n>{:.0}</td><td class=n>{}</td><td>{}</td><td class=n>{:.0}</td><td class=n>{:.0}</td><td class=n>{:.0}</td><td class=n>{:.0}</td><td class=n>{:.0}</td><td>{}</td></tr>",
+            Named(&a.name, &a.id),
             match a.kind {
                 AssetKind::Helicopter => "helicopter",
                 AssetKind::Ground => "ground",
@@ -574,14 +596,13 @@ fn assumptions(o: &mut String, m: &Model, s: &Summary) {
             if a.medical_team { "yes" } else { "no" }
         );
     }
-    o.push_str("</table><h3>Incident zones</h3><table><tr><th>name</th><th>id</th><th>incidents/day</th><th>at night</th><th>mean casualties</th><th>severity mix</th><th>first-aider present</th><th>mean report delay (min)</th><th>road factor</th><th>ground speed factor</th></tr>");
+    o.push_str("</table><h3>Incident zones</h3><table><tr><th>name <small>(id)</small></th><th>incidents/day</th><th>at night</th><th>mean casualties</th><th>severity mix</th><th>first-aider present</th><th>mean report delay (min)</th><th>road factor</th><th>ground speed factor</th></tr>");
     for z in &m.zones {
         let mix: Vec<String> = SEVERITIES.iter().zip(z.severity).map(|(n, p)| format!("{n} {:.0}", Pct(p))).collect();
         let _ = write!(
             o,
-            "<tr><td>{}</td><td>{}</td><td class=n>{:.2}{}</td><td class=n>{:.0}</td><td class=n>{:.1}</td><td>{}</td><td class=n>{:.0}</td><td class=n>{:.0}</td><td class=n>{:.1}</td><td class=n>{:.2}{}</td></tr>",
-            Esc(&z.name),
-            Esc(&z.id),
+            "<tr><td>{}</td><td class=n>{:.2}{}</td><td class=n>{:.0}</td><td class=n>{:.1}</td><td>{}</td><td class=n>{:.0}</td><td class=n>{:.0}</td><td class=n>{:.1}</td><td class=n>{:.2}{}</td></tr>",
+            Named(&z.name, &z.id),
             z.incidents_per_day,
             if z.scheduled_min.is_empty() { String::new() } else { format!(" + {} scheduled", z.scheduled_min.len()) },
             Pct(z.night_share),

@@ -369,13 +369,12 @@ pub fn render_in(s: &Summary, width: usize) -> String {
     }
     let _ = writeln!(
         o,
-        "\n{:<tw$}{:>11}{:>8}{:>15}{:>13}{:>14}",
+        "\n{:<tw$}{:>11}{:>8}{:>15}{:>13}",
         "facilities",
         "level",
         "tables",
         "ops/trial",
         "table use",
-        "daily ops use",
         tw = w + 2
     );
     for f in &s.facilities {
@@ -383,12 +382,30 @@ pub fn render_in(s: &Summary, width: usize) -> String {
         row_label(&mut o, "  ", &f.id, w);
         let _ = writeln!(
             o,
-            "{level:>11}{:>8}{:>15.1}{:>13}{:>14}",
+            "{level:>11}{:>8}{:>15.1}{:>13}",
             f.operating_tables,
             f.operations_per_trial,
-            Maybe(f.table_utilisation.map(Pct), S),
-            Maybe(f.daily_operations_used.map(Pct), S)
+            Maybe(f.table_utilisation.map(Pct), S)
         );
+    }
+    // A theatre's surgical teams apart from its tables: they can be the limit while the tables
+    // stand idle (a mass-casualty day), and a month's mean can hide the days they were.
+    let teams: Vec<_> =
+        s.facilities.iter().filter_map(|f| Some((f, f.operations_per_day?, f.daily_operations_used?))).collect();
+    if !teams.is_empty() {
+        let _ = writeln!(
+            o,
+            "\n{:<tw$}{:>11}{:>15}{:>15}",
+            "surgical teams",
+            "ops/day",
+            "ops used",
+            "days all used",
+            tw = w + 2
+        );
+        for (f, per_day, used) in teams {
+            row_label(&mut o, "  ", &f.id, w);
+            let _ = writeln!(o, "{per_day:>11}{:>15}{:>15}", Pct(used), Maybe(f.days_operations_all_used.map(Pct), S));
+        }
     }
 
     let outcomes: Vec<String> =

@@ -242,8 +242,11 @@ impl Engine<'_> {
         tally.table_busy_mmin[f] += to_mmin(m.clip_to_period(end) - m.clip_to_period(now));
         self.note_busy(m.assets.len() + f, m.clip_to_period(now), m.clip_to_period(end));
         tally.operations[f] += 1;
-        tally.operations_in_period[f] += u64::from((m.warmup_min..m.period_end_min()).contains(&now));
+        let in_period = (m.warmup_min..m.period_end_min()).contains(&now);
+        tally.operations_in_period[f] += u64::from(in_period);
         self.ops_left[f] -= 1;
+        // The day's operations are reset at each midnight, so this is once a day at most.
+        tally.days_operations_spent[f] += u64::from(in_period && self.ops_left[f] == 0);
         self.push(end, Kind::TableFree(f as u32));
         // The "+2": operated below Level 3, the casualty goes on once fit to move. Its post-op
         // delay has its own stream, so turning this on moves no draw of the other steps.

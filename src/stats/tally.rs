@@ -172,6 +172,9 @@ pub struct Tally {
     /// Per facility: operations started within the period, against which its daily operations
     /// are read (a theatre can stand idle while its surgical team is done for the day).
     pub operations_in_period: Vec<u64>,
+    /// Per facility: calendar days of the period on which its surgical teams started the last
+    /// operation the day allowed them.
+    pub days_operations_spent: Vec<u64>,
     /// [group]: deaths of wounds.
     pub deaths: Vec<DeathCell>,
     /// Sum over trials of the square of each trial's central expected deaths (all casualties),
@@ -361,6 +364,7 @@ impl Tally {
             table_busy_mmin: vec![0; model.facilities.len()],
             operations: vec![0; model.facilities.len()],
             operations_in_period: vec![0; model.facilities.len()],
+            days_operations_spent: vec![0; model.facilities.len()],
             deaths: vec![DeathCell::default(); g],
             deaths_nano2: 0,
             preventable_by_step_nano: vec![0; 3],
@@ -417,6 +421,7 @@ impl Tally {
             self.table_busy_mmin.len(),
             self.operations.len(),
             self.operations_in_period.len(),
+            self.days_operations_spent.len(),
             self.deaths.len(),
             self.preventable_by_step_nano.len(),
             self.death_time_bins.len(),
@@ -478,6 +483,7 @@ impl Tally {
             (&mut self.sorties, &o.sorties),
             (&mut self.operations, &o.operations),
             (&mut self.operations_in_period, &o.operations_in_period),
+            (&mut self.days_operations_spent, &o.days_operations_spent),
             (&mut self.death_time_bins, &o.death_time_bins),
             (&mut self.care_time_casualties, &o.care_time_casualties),
         ] {
