@@ -717,7 +717,10 @@ impl UtilisationChart<'_> {
 impl Chart for UtilisationChart<'_> {
     fn size(&self) -> (u32, u32) {
         let (rows, note) = self.rows();
-        (1000, (140 + 40 * rows.len() as u32).max(260) + if note.is_some() { NOTE_H } else { 0 })
+        // Wider where long row labels (a theatre's team and its days all used) would leave the
+        // bars too little room: the label column as `row_chart` sizes it, and 650 for the plot.
+        let label_w = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(8) as u32 * 8 + 20;
+        ((label_w + 650).max(1000), (140 + 40 * rows.len() as u32).max(260) + if note.is_some() { NOTE_H } else { 0 })
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
@@ -758,9 +761,13 @@ impl Chart for UtilisationChart<'_> {
             chart
                 .draw_series(std::iter::once(Rectangle::new([(0.0, y + 0.2), (u * 100.0, y + 0.8)], colour.filled())))
                 .map_err(err)?;
+            // Right of the bar, or of the busiest day's mark where that lies just beyond it (within
+            // about the figure's width, 6% of the axis), so the mark does not cross the figure.
+            let crossing = busiest.filter(|&b| b > *u && (b - u) * 100.0 < 0.06 * x_max);
+            let at = crossing.unwrap_or(*u) * 100.0;
             chart
                 .draw_series(std::iter::once(
-                    EmptyElement::at((u * 100.0, y + 0.5))
+                    EmptyElement::at((at, y + 0.5))
                         + Text::new(pct_label(u * 100.0), (5, 0), font(13).pos(Pos::new(HPos::Left, VPos::Center))),
                 ))
                 .map_err(err)?;
