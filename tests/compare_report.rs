@@ -157,6 +157,8 @@ fn compare_report_writes_the_folder_from_the_command_line() {
     assert_eq!(names, expected, "every file, and no temporary one left behind");
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(html.contains("7 x 10 cells, the run's casualties of 30 trials"), "the map's grid is in the page");
+    // Zones by name, as the run's report gives them.
+    assert!(html.contains("<tr><td>Supply route Gao-Kidal</td>") && !html.contains("<tr><td>route_gao_kidal</td>"));
     // Lives saved reads in the page as in the terminal, to the same decimals.
     let stdout = String::from_utf8_lossy(&run.stdout);
     let terminal = stdout.split("lives saved (modelled)").nth(1).expect("lives saved in the table");

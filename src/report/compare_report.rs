@@ -35,14 +35,17 @@ fn answer(d: &StepDiff) -> String {
     }
 }
 
-fn group_table(o: &mut String, title: &str, groups: &[GroupDiff]) {
+/// A table of differences by group; with `zones`, the groups are that model's zones, shown by
+/// name as the run's report shows them.
+fn group_table(o: &mut String, title: &str, groups: &[GroupDiff], zones: Option<&Model>) {
     let _ = write!(
         o,
         "<h3>{}</h3><table><tr><th></th><th>first aid</th><th>resuscitation</th><th>surgery</th></tr>",
         Esc(title)
     );
     for g in groups {
-        let _ = write!(o, "<tr><td>{}</td>", Esc(&g.group));
+        let name = zones.and_then(|m| m.zones.iter().find(|z| z.id == g.group)).map_or(g.group.as_str(), |z| &z.name);
+        let _ = write!(o, "<tr><td>{}</td>", Esc(name));
         for d in &g.steps {
             let cell = match (d.figures.difference, d.figures.ci95_low.zip(d.figures.ci95_high)) {
                 (Some(x), Some((l, h))) => format!("<b>{}</b> <small>{}</small>", Points(x), PointsInterval(l, h)),
@@ -128,16 +131,16 @@ fn answer_part(o: &mut String, c: &Comparison, k: usize, a: &AltResult) {
 }
 
 /// Where an alternative's differences come from: the tables by group.
-fn detail_part(o: &mut String, k: usize, a: &AltResult) {
+fn detail_part(o: &mut String, k: usize, a: &AltResult, base: &Model) {
     let b = letter(k + 1);
-    group_table(o, &format!("{b} − A by severity"), &a.by_severity);
-    group_table(o, &format!("{b} − A by zone"), &a.by_zone);
-    group_table(o, &format!("{b} − A by time of wounding"), &a.by_time_of_day);
+    group_table(o, &format!("{b} − A by severity"), &a.by_severity, None);
+    group_table(o, &format!("{b} − A by zone"), &a.by_zone, Some(base));
+    group_table(o, &format!("{b} − A by time of wounding"), &a.by_time_of_day, None);
 }
 
 /// The comparison as one self-contained HTML page: the answer, then the charts, then the
-/// differences by group.
-pub fn render(c: &Comparison, figures: &[Figure], meta: &RunMeta) -> String {
+/// differences by group (zones named as in `base`, the scenarios sharing its zones).
+pub fn render(c: &Comparison, figures: &[Figure], meta: &RunMeta, base_model: &Model) -> String {
     let mut o = String::new();
     let base = &c.base.summary.scenario;
     let _ = write!(
@@ -168,7 +171,7 @@ pub fn render(c: &Comparison, figures: &[Figure], meta: &RunMeta) -> String {
     figure_section(&mut o, figures, &|_| String::new());
     o.push_str("<section id=details><h2>Where the differences come from</h2>");
     for (k, a) in c.alternatives.iter().enumerate() {
-        detail_part(&mut o, k, a);
+        detail_part(&mut o, k, a, base_model);
     }
     let _ = writeln!(
         o,
@@ -224,7 +227,7 @@ pub fn write(
         out.push((format!("{id}.svg"), svg.clone().into_bytes()));
         figures.push(Figure { id, title, png });
     }
-    out.push(("report.html".into(), render(comparison, &figures, meta).into_bytes()));
+    out.push(("report.html".into(), render(comparison, &figures, meta, base).into_bytes()));
     out.push(("difference_map.geojson".into(), difference_geojson(base, alts, maps).into_bytes()));
     out.push(("comparison.json".into(), to_json(comparison).into_bytes()));
     debug_assert_eq!(out.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>(), file_names());

@@ -1029,7 +1029,7 @@ pub fn write_outputs(paths: &OutputPaths, w: &Written) -> anyhow::Result<Vec<Str
     let csv = || csv_files(w.stem).into_iter().zip([w.csv.clone(), w.run_csv.clone()]);
     if let Some(dir) = &paths.csv {
         files::write_folder(dir, &csv().collect::<Vec<_>>())?;
-        notes.push(format!("CSV written to {}", dir.join(format!("{}.csv", w.stem)).display()));
+        notes.push(format!("CSV written to {} ({}.csv, and run.csv: what was run)", dir.display(), w.stem));
     }
     if let Some(dir) = &paths.report {
         let (png, svg) = (w.chart)().map_err(|e| anyhow::anyhow!("cannot draw the {} chart: {e}", w.stem))?;
