@@ -655,10 +655,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Sweep { scenario, axes, what_if, sim, outputs } => {
             let (study, base) = Study::load(&scenario, &what_if.set)?;
+            // The axes first, as any usage error comes before the outputs are checked (the sweep
+            // checks them again, for a library caller: a few comparisons).
+            casevac::decide::sweep::check_axes(&axes).map_err(UsageError)?;
             report::decide::check_outputs(&outputs.paths(), "sweep", &[scenario_input(&scenario)])?;
             let opts = sim.options();
             let result = decide_run(sim.threads, &opts, |progress| {
-                // The sweep checks its own axes: a clash is a command line to fix, said as before.
                 casevac::decide::sweep::sweep(&study, &base, &axes, &opts, progress).map_err(|e| match e {
                     SweepError::Axes(why) => anyhow::Error::new(UsageError(why)),
                     SweepError::Points(bad) => bad.into(),

@@ -754,6 +754,11 @@ fn a_sweep_refuses_a_key_given_twice() {
     assert_eq!(code, 2, "{out}{err}");
     assert!(err.contains("asset.unit.count is given twice"), "{err}");
     assert!(out.is_empty(), "{out}");
+    // A usage error comes before an output that would overwrite the scenario.
+    let (code, _, err) =
+        casevac(&["sweep", "s.toml", "asset.unit.count=2", "asset.unit.count=3", "--json", "s.toml"], dir.path());
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("asset.unit.count is given twice") && !err.contains("--json"), "{err}");
 }
 
 #[test]

@@ -338,20 +338,8 @@ impl Chart for PlaceMap<'_> {
         root.draw(&Text::new(self.title.clone(), (20, 12), font(18))).map_err(err)?;
         let (map, key) = root.clone().shrink((0, 40), (w + 190, h + 70)).split_horizontally(w + 40);
         let b = self.bounds();
-        let mut chart = ChartBuilder::on(&map)
-            .margin(10)
-            .x_label_area_size(30)
-            .y_label_area_size(40)
-            .build_cartesian_2d(b[2]..b[3], b[0]..b[1])
-            .map_err(err)?;
-        chart
-            .configure_mesh()
-            .disable_mesh()
-            .x_desc("longitude (°)")
-            .y_desc("latitude (°)")
-            .label_style(font(11))
-            .draw()
-            .map_err(err)?;
+        // The maps' own frame: axes in degrees and a scale bar under them, as on the coverage maps.
+        let mut chart = super::charts::map_panel(&map, "", b)?;
         let values: Vec<f64> = self.cells.iter().filter_map(|c| c.2).collect();
         let (lo, hi) = values.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| (a.min(v), b.max(v)));
         let t = |v: f64| {
@@ -469,6 +457,10 @@ mod tests {
                     [b0, b1, b2, b3]
                 );
             }
+            // Drawn in the maps' own frame, it has their scale bar.
+            let (_, svg) = super::super::charts::render(&map).unwrap();
+            let mut labels = svg.split("aria-label=\"").skip(1).filter_map(|t| t.split('"').next());
+            assert!(labels.any(|t| t.ends_with(" km")), "{name}: no scale bar");
         }
     }
 }
