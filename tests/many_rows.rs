@@ -96,13 +96,21 @@ fn a_run_at_the_caps_cuts_its_charts_but_not_its_tables() {
     let dir = tempfile::tempdir().unwrap();
     write_report(dir.path(), &m, &tally, &summary, &maps, &meta, 1).unwrap();
     let other_zones = format!("{} other zones", ZONES - (ROWS - 1));
-    // Each surgical facility has two rows: its tables' time and its daily operations.
-    let other_rows = format!("{} others (mean)", ASSETS + 2 * SURGICAL - (ROWS - 1));
+    // Each surgical facility has two rows, its tables' time and its teams' daily operations; the
+    // rows left out are pooled by kind, and every one of them is in some pool.
+    let pooled = |kind: &str| -> usize {
+        let svg = std::fs::read_to_string(dir.path().join("utilisation.svg")).unwrap();
+        let at = svg.find(&format!(" other {kind} (mean)")).map_or(0, |i| i);
+        svg[..at].rsplit('"').next().and_then(|n| n.parse().ok()).unwrap_or(0)
+    };
+    let in_pools = pooled("asset groups") + pooled("theatres") + pooled("surgical teams");
+    assert_eq!(in_pools, ASSETS + 2 * SURGICAL - (ROWS - 1));
+    let other_rows = "other asset groups (mean)";
     check_charts(
         dir.path(),
         &[
             ("phases", &[&other_zones, "zones with the most casualties"]),
-            ("utilisation", &[&other_rows, "busiest first"]),
+            ("utilisation", &[other_rows, "busiest first"]),
         ],
     );
     // The phases chart keeps the zones with the most casualties: the busiest zone is on it.

@@ -701,15 +701,22 @@ impl UtilisationChart<'_> {
             };
             return (rows, Some(note.to_string()));
         }
-        let others = top.pooled.len();
-        let mean = top.pooled.iter().map(|&i| rows[i].1).sum::<f64>() / others as f64;
         let note = format!(
-            "The {} busiest of {} (asset groups, facilities' tables and daily operations), busiest first; grey: the mean of the other {others}.",
+            "The {} busiest of {} (asset groups, facilities' tables and daily operations), busiest first; grey: the means of the others.",
             top.shown.len(),
             rows.len()
         );
         let mut shown: Vec<UtilisationRow> = top.shown.iter().map(|&i| rows[i].clone()).collect();
-        shown.push((format!("{others} others (mean)"), mean, PALETTE[7], None));
+        // The others pooled by kind, each kind's colour telling it: a share of time busy and a
+        // share of daily operations used are not averaged together.
+        for (colour, kind) in [(PALETTE[0], "asset groups"), (PALETTE[1], "theatres"), (PALETTE[2], "surgical teams")] {
+            let pooled: Vec<f64> =
+                top.pooled.iter().map(|&i| &rows[i]).filter(|r| r.2 == colour).map(|r| r.1).collect();
+            if !pooled.is_empty() {
+                let mean = pooled.iter().sum::<f64>() / pooled.len() as f64;
+                shown.push((format!("{} other {kind} (mean)", pooled.len()), mean, PALETTE[7], None));
+            }
+        }
         (shown, Some(note))
     }
 }
