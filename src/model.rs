@@ -624,6 +624,12 @@ impl Model {
         self.period_end_min() + self.follow_up_min
     }
 
+    /// The name of the zone with id `id`, as the charts and reports give it (the id itself if no
+    /// zone has it).
+    pub fn zone_name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.zones.iter().find(|z| z.id == id).map_or(id, |z| z.name.as_str())
+    }
+
     /// Whether facility `f` has surgical teams that can limit surgery: it operates, and its daily
     /// operations are below [`ROUND_THE_CLOCK_OPS`].
     pub fn teams_limit(&self, f: usize) -> bool {

@@ -447,7 +447,7 @@ fn table_and_html_show_the_same_numbers() {
         // A group's HTML row holds a share with its interval, or says a step does not count it.
         let with = if g.steps.iter().any(|s| s.eligible > 0) { "%)" } else { "not counted" };
         // The HTML names a zone as the charts do; the table gives its id.
-        let named = model.zones.iter().find(|z| z.id == g.group).map_or(g.group.as_str(), |z| z.name.as_str());
+        let named = model.zone_name(&g.group);
         let (mut t, mut h) = (numbers(line(&table, &g.group, "n=")), numbers(line(&html, named, with)));
         t.sort();
         h.sort();

@@ -44,7 +44,7 @@ fn group_table(o: &mut String, title: &str, groups: &[GroupDiff], zones: Option<
         Esc(title)
     );
     for g in groups {
-        let name = zones.and_then(|m| m.zones.iter().find(|z| z.id == g.group)).map_or(g.group.as_str(), |z| &z.name);
+        let name = zones.map_or(g.group.as_str(), |m| m.zone_name(&g.group));
         let _ = write!(o, "<tr><td>{}</td>", Esc(name));
         for d in &g.steps {
             let cell = match (d.figures.difference, d.figures.ci95_low.zip(d.figures.ci95_high)) {

@@ -63,11 +63,6 @@ impl std::fmt::Display for Named<'_> {
     }
 }
 
-/// A zone's name, as the charts give it, for its id; the assumptions tables give both.
-fn zone_name<'a>(m: &'a Model, id: &'a str) -> &'a str {
-    m.zones.iter().find(|z| z.id == id).map_or(id, |z| z.name.as_str())
-}
-
 /// One row per group; with `scopes`, the groups are triage categories and a step that does not
 /// count a category says so rather than showing an empty cell; with `zones`, the groups are the
 /// model's zones, shown by name.
@@ -84,7 +79,7 @@ fn group_table(
         Esc(title)
     );
     for g in groups {
-        let name = zones.map_or(g.group.as_str(), |m| zone_name(m, &g.group));
+        let name = zones.map_or(g.group.as_str(), |m| m.zone_name(&g.group));
         let _ = write!(o, "<tr><td>{}</td><td class=n>{}</td>", Esc(name), Count(g.casualties));
         for (k, s) in g.steps.iter().enumerate() {
             if scopes.is_some_and(|sc| !sc[k].categories.contains(&g.group.as_str())) {
@@ -318,7 +313,7 @@ pub fn render(
         let zone = m
             .worst_zone
             .as_deref()
-            .map(|z| format!("; most misses in zone {}", Esc(zone_name(model, z))))
+            .map(|z| format!("; most misses in zone {}", Esc(model.zone_name(z))))
             .unwrap_or_default();
         let _ = write!(
             o,
@@ -390,7 +385,7 @@ fn deaths(o: &mut String, d: &crate::summary::DeathsResult, model: &Model) {
     }
     o.push_str("</table><table><tr><th>group</th><th>casualties</th><th>expected deaths per trial</th><th>preventable</th></tr>");
     let named = (d.by_severity.iter().map(|g| (g.group.as_str(), g)))
-        .chain(d.by_zone.iter().map(|g| (zone_name(model, &g.group), g)))
+        .chain(d.by_zone.iter().map(|g| (model.zone_name(&g.group), g)))
         .chain(d.by_time_of_day.iter().map(|g| (g.group.as_str(), g)));
     for (name, g) in named {
         let _ = write!(
