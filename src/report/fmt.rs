@@ -67,7 +67,15 @@ pub struct Pct(pub f64);
 
 impl Display for Pct {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
-        pad(f, &format!("{:.*}%", f.precision().unwrap_or(1), self.0 * 100.0))
+        let digits = f.precision().unwrap_or(1);
+        let s = format!("{:.*}", digits, self.0 * 100.0);
+        // Short of everyone never reads as everyone: 99.97% is ">99.9%", not "100.0%" (the
+        // charts' rule too). The same width, so columns stay aligned.
+        if self.0 < 1.0 && s.parse::<f64>() == Ok(100.0) {
+            let nines = if digits == 0 { "99".to_string() } else { format!("99.{}", "9".repeat(digits)) };
+            return pad(f, &format!(">{nines}%"));
+        }
+        pad(f, &format!("{s}%"))
     }
 }
 
@@ -258,6 +266,13 @@ mod tests {
         assert_eq!(Pct(0.6834).to_string(), "68.3%");
         assert_eq!(format!("{:.0}", Pct(0.6834)), "68%");
         assert_eq!(format!("{:>8}", Pct(0.05)), "    5.0%");
+        // Short of everyone never rounds to everyone, at any precision; everyone is 100%.
+        assert_eq!(Pct(0.99975).to_string(), ">99.9%");
+        assert_eq!(format!("{:>8}", Pct(0.99975)), "  >99.9%");
+        assert_eq!(format!("{:.0}", Pct(0.997)), ">99%");
+        assert_eq!(format!("{:.2}", Pct(0.99999)), ">99.99%");
+        assert_eq!(Pct(0.9994).to_string(), "99.9%");
+        assert_eq!(Pct(1.0).to_string(), "100.0%");
         assert_eq!(Minutes(383.6).to_string(), "384");
         assert_eq!(format!("{:.1}", Minutes(7.44)), "7.4");
         assert_eq!(format!("{:.1}", Minutes(-0.04)), "0.0");
