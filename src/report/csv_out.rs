@@ -214,7 +214,6 @@ pub fn run_csv(
 ) -> Result<Vec<u8>, csv::Error> {
     let missing: Vec<String> =
         run.partial.iter().flat_map(|p| p.missing_trials.iter().map(|[a, b]| format!("[{a}, {b})"))).collect();
-    let p = run.precision.as_ref();
     let [fa, rs, su] = scenario.thresholds_min;
     let rows = [
         ("casevac_version", version.to_string()),
@@ -234,12 +233,24 @@ pub fn run_csv(
         ("surgery_target_pct", Value(scenario.targets_pct[2]).to_string()),
         ("sunrise", scenario.sunrise.clone()),
         ("sunset", scenario.sunset.clone()),
+    ];
+    key_values(rows.into_iter().chain(precision_rows(run.precision.as_ref())))
+}
+
+/// The `--precision` target, what was reached, whether it was met and the trials allowed, as
+/// `run.csv` rows (empty where there was no target): said alike by every command's `run.csv`.
+pub(super) fn precision_rows(p: Option<&crate::summary::Precision>) -> [(&'static str, String); 4] {
+    [
         ("precision_target_points", Value(p.map(|p| p.target_points)).to_string()),
         ("precision_achieved_points", Value(p.map(|p| p.achieved_points)).to_string()),
         ("precision_met", p.map_or(String::new(), |p| p.precision_met.to_string())),
         ("max_trials", p.map_or(String::new(), |p| p.max_trials.to_string())),
-    ];
-    table(&["key", "value"], rows.map(|(k, v)| vec![k.to_string(), v]))
+    ]
+}
+
+/// `key,value` rows as a CSV file, as every `run.csv` is.
+pub(super) fn key_values(rows: impl IntoIterator<Item = (&'static str, String)>) -> Result<Vec<u8>, csv::Error> {
+    table(&["key", "value"], rows.into_iter().map(|(k, v)| vec![k.to_string(), v]))
 }
 
 /// Writes every CSV file into `dir`, as one folder that appears whole or not at all.

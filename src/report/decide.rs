@@ -2,7 +2,7 @@
 //! (an HTML page with its chart as PNG and SVG, and the JSON and CSV beside it).
 
 use super::decide_charts::{Bar, Curve, RowBars, SweepChart, effect_colour};
-use super::fmt::{Count, Pct, Points, Value};
+use super::fmt::{Count, Pct, Points};
 use super::html::{Esc, STYLE};
 use super::{OutputPaths, files, step_title, write_atomic};
 use crate::compare::PairedFigures;
@@ -334,7 +334,6 @@ fn precision_note(p: Option<&Precision>, trials: u64, own_intervals: bool) -> St
 /// the `--precision` target and what was reached where it does for them. An empty value is one
 /// that does not apply (no `--precision`, as for `place`).
 pub fn run_csv(about: &About, trials: u64, precision: Option<&Precision>) -> anyhow::Result<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(Vec::new());
     let rows = [
         ("casevac_version", about.casevac_version.clone()),
         ("scenario", about.scenario.clone()),
@@ -342,16 +341,8 @@ pub fn run_csv(about: &About, trials: u64, precision: Option<&Precision>) -> any
         ("seed", about.seed.to_string()),
         ("trials", trials.to_string()),
         ("overrides", about.overrides.join(" ")),
-        ("precision_target_points", Value(precision.map(|p| p.target_points)).to_string()),
-        ("precision_achieved_points", Value(precision.map(|p| p.achieved_points)).to_string()),
-        ("precision_met", precision.map_or(String::new(), |p| p.precision_met.to_string())),
-        ("max_trials", precision.map_or(String::new(), |p| p.max_trials.to_string())),
     ];
-    w.write_record(["key", "value"])?;
-    for (k, v) in rows {
-        w.write_record([k, v.as_str()])?;
-    }
-    w.into_inner().context("cannot finish the CSV")
+    Ok(super::csv_out::key_values(rows.into_iter().chain(super::csv_out::precision_rows(precision)))?)
 }
 
 pub fn levers_html(r: &LeversResult, png: &[u8]) -> String {
@@ -502,21 +493,25 @@ type PointValue<'a> = dyn Fn(&crate::decide::sweep::Point) -> Option<(f64, Optio
 fn axis_label(key: &str, model: &crate::model::Model) -> String {
     let Ok(path) = crate::scenario::overrides::key_path(key) else { return key.to_string() };
     let named = |section: &str, id: &str| -> Option<String> {
-        let find = |items: Vec<(&str, &str)>| items.into_iter().find(|(i, _)| *i == id).map(|(_, n)| n.to_string());
-        match section {
-            "asset" => find(model.assets.iter().map(|a| (a.id.as_str(), a.name.as_str())).collect()),
-            "zone" => find(model.zones.iter().map(|z| (z.id.as_str(), z.name.as_str())).collect()),
-            "facility" => find(model.facilities.iter().map(|f| (f.id.as_str(), f.name.as_str())).collect()),
-            "site" => find(model.sites.iter().map(|s| (s.id.as_str(), s.name.as_str())).collect()),
+        let name = match section {
+            "asset" => model.assets.iter().find(|a| a.id == id).map(|a| &a.name),
+            "zone" => model.zones.iter().find(|z| z.id == id).map(|z| &z.name),
+            "facility" => model.facilities.iter().find(|f| f.id == id).map(|f| &f.name),
+            "site" => model.sites.iter().find(|s| s.id == id).map(|s| &s.name),
             _ => None,
-        }
+        };
+        name.cloned()
     };
-    let (owner, field) = match path.as_slice() {
-        [section, id, field @ ..] if !field.is_empty() && named(section, id).is_some() => (named(section, id), field),
-        // A section without ids says whose the field is, except the scenario's own.
+    // An item's field, named by the item; else a section's own, named by the section (except
+    // the scenario's); else the key's words alone.
+    let by_item = match path.as_slice() {
+        [section, id, field @ ..] if !field.is_empty() => named(section, id).map(|n| (Some(n), field)),
+        _ => None,
+    };
+    let (owner, field) = by_item.unwrap_or_else(|| match path.as_slice() {
         [section, field @ ..] if !field.is_empty() => ((section != "scenario").then(|| section.clone()), field),
         _ => (None, path.as_slice()),
-    };
+    });
     const UNITS: [(&str, &str); 6] =
         [("_min", "minutes"), ("_kmh", "km/h"), ("_km", "km"), ("_days", "days"), ("_hours", "hours"), ("_pct", "%")];
     let mut unit = None;
