@@ -711,6 +711,13 @@ fn a_daily_operation_cap_sends_the_rest_to_the_next_days_theatre() {
     assert_eq!(s.facilities[0].operations_in_period_per_trial, 10.0);
     assert_eq!(s.facilities[0].daily_operations_used, Some(10.0 / 12.0));
     assert_eq!(s.facilities[0].days_operations_all_used, Some(2.0 / 3.0));
+    // Followed for a day after the period, the trial ends at the second midnight: that day is
+    // not followed, so its operations are not given, and the last two patients are still
+    // waiting when follow-up ends (not operated at its last instant).
+    let to_midnight = model(&text.replace("follow_up_hours = 72", "follow_up_hours = 24"));
+    let (_, s) = run(&to_midnight, 8, 10);
+    assert_eq!(s.facilities[0].operations_per_trial, 8.0);
+    assert_eq!(s.steps[2].compliance, Some(0.4));
     // A limit of 100 or more is tables running round the clock, which no team limits.
     let clock = model(&text.replace("operations_per_day = 4", "operations_per_day = 100"));
     let (_, s) = run(&clock, 8, 10);

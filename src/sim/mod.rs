@@ -536,7 +536,11 @@ impl<'m> Engine<'m> {
                         break;
                     }
                 }
-                if let Some(t) = midnight {
+                // A midnight at the horizon begins a day the trial does not follow: its
+                // operations are not given, so no theatre works more days than are followed.
+                if let Some(t) = midnight
+                    && t < horizon
+                {
                     self.open_theatres(t, tally);
                 }
                 self.dispatch(now);
