@@ -1,7 +1,7 @@
 //! A comparison as one serialisable value: each alternative against the base, step by step and
 //! group by group, with paired intervals and a verdict.
 
-use super::{Difference, PairedTally, Verdict};
+use super::{Difference, LivesSaved, PairedTally, Verdict};
 use crate::model::{Model, SEVERITIES, STEPS, Step};
 use crate::stats::tally::Groups;
 use crate::summary::{Partial, RunInfo, StepResult, Summary};
@@ -170,6 +170,93 @@ fn by_id<T>(base: &[T], alt: &[T], id: impl Fn(&T) -> &str, value: impl Fn(&T) -
     out
 }
 
+impl AltResult {
+    /// Alternative `k` of `tally` against the base, whose summary is `sb`.
+    fn new(
+        base: &Model,
+        sb: &Summary,
+        alt: &Model,
+        k: usize,
+        label: String,
+        tally: &PairedTally,
+        seed: u64,
+    ) -> AltResult {
+        let sa = Summary::new(alt, &tally.alts[k], seed);
+        let groups = Groups { zones: base.zones.len() };
+        let diffs = |g: usize, b: &[StepResult], a: &[StepResult]| -> Vec<StepDiff> {
+            (0..3).map(|s| step_diff(&tally.difference(k, g, s), s, &b[s], &a[s])).collect()
+        };
+        let group = |name: &str, g: usize, b: &[StepResult], a: &[StepResult]| GroupDiff {
+            group: name.to_string(),
+            steps: diffs(g, b, a),
+        };
+        AltResult {
+            casualty_mismatch_trials: tally.casualty_mismatch_trials[k],
+            steps: diffs(Groups::ALL, &sb.steps, &sa.steps),
+            onward: tally.onward_difference(k).zip(sb.onward.as_ref().zip(sa.onward.as_ref())).map(|(d, (b, a))| {
+                OnwardDiff {
+                    milestone: b.milestone.clone(),
+                    base_deadline_min: b.deadline_min,
+                    alt_deadline_min: a.deadline_min,
+                    figures: PairedFigures::new(&d, b.median_min, a.median_min),
+                }
+            }),
+            by_severity: (0..3)
+                .map(|s| group(SEVERITIES[s], groups.severity(s), &sb.by_severity[s].steps, &sa.by_severity[s].steps))
+                .collect(),
+            by_zone: (0..base.zones.len())
+                .map(|z| group(&sb.by_zone[z].group, groups.zone(z), &sb.by_zone[z].steps, &sa.by_zone[z].steps))
+                .collect(),
+            by_time_of_day: (0..2)
+                .map(|l| {
+                    let (b, a) = (&sb.by_time_of_day[l], &sa.by_time_of_day[l]);
+                    group(&b.group, groups.light(l == 1), &b.steps, &a.steps)
+                })
+                .collect(),
+            phases_min: sb
+                .phases
+                .iter()
+                .zip(&sa.phases)
+                .map(|(b, a)| change(b.phase, b.mean_min, a.mean_min))
+                .collect(),
+            asset_utilisation: by_id(&sb.assets, &sa.assets, |x| &x.id, |x| Some(x.utilisation)),
+            table_utilisation: by_id(&sb.facilities, &sa.facilities, |x| &x.id, |x| x.table_utilisation),
+            daily_operations_used: by_id(&sb.facilities, &sa.facilities, |x| &x.id, |x| x.daily_operations_used),
+            lives_saved: tally.lives_saved(k, base, alt).map(|l| LivesSavedResult::new(&l, base)),
+            variant: Variant { label, summary: sa },
+        }
+    }
+}
+
+impl LivesSavedResult {
+    /// The paired lives saved `l` per trial, and per year where the base's incidents are a rate.
+    fn new(l: &LivesSaved, base: &Model) -> LivesSavedResult {
+        let per_year = (!base.scheduled_only()).then(|| 365.0 * crate::model::MIN_PER_DAY / base.period_min);
+        let lo = l.half_width.map(|h| l.per_trial - h);
+        let hi = l.half_width.map(|h| l.per_trial + h);
+        let d = Difference {
+            base: None,
+            alt: None,
+            difference: Some(l.per_trial),
+            half_width: l.half_width,
+            independent_half_width: None,
+        };
+        LivesSavedResult {
+            note: "modelled deaths of wounds among potentially survivable injuries, not a prediction for any \
+                   individual",
+            per_trial: l.per_trial,
+            ci95_low: lo,
+            ci95_high: hi,
+            per_year: per_year.map(|y| l.per_trial * y),
+            per_year_ci95_low: lo.zip(per_year).map(|(x, y)| x * y),
+            per_year_ci95_high: hi.zip(per_year).map(|(x, y)| x * y),
+            per_trial_low_params: l.low_params,
+            per_trial_high_params: l.high_params,
+            verdict: Verdict::of(&d),
+        }
+    }
+}
+
 impl Comparison {
     /// Marks a comparison merged from shards that miss some trials (`merge --allow-partial`), in
     /// its own run facts and in each variant's summary.
@@ -184,87 +271,11 @@ impl Comparison {
     /// `labels` name the base and then each alternative, in the order of `alts`.
     pub fn new(base: &Model, alts: &[Model], labels: &[String], tally: &PairedTally, seed: u64) -> Comparison {
         let sb = Summary::new(base, &tally.base, seed);
-        let groups = Groups { zones: base.zones.len() };
-        let alternatives =
-            alts.iter()
-                .enumerate()
-                .map(|(k, alt)| {
-                    let sa = Summary::new(alt, &tally.alts[k], seed);
-                    let diffs = |g: usize, b: &[StepResult], a: &[StepResult]| -> Vec<StepDiff> {
-                        (0..3).map(|s| step_diff(&tally.difference(k, g, s), s, &b[s], &a[s])).collect()
-                    };
-                    let group = |name: &str, g: usize, b: &[StepResult], a: &[StepResult]| GroupDiff {
-                        group: name.to_string(),
-                        steps: diffs(g, b, a),
-                    };
-                    AltResult {
-                    casualty_mismatch_trials: tally.casualty_mismatch_trials[k],
-                    steps: diffs(Groups::ALL, &sb.steps, &sa.steps),
-                    onward: tally.onward_difference(k).zip(sb.onward.as_ref().zip(sa.onward.as_ref())).map(
-                        |(d, (b, a))| OnwardDiff {
-                            milestone: b.milestone.clone(),
-                            base_deadline_min: b.deadline_min,
-                            alt_deadline_min: a.deadline_min,
-                            figures: PairedFigures::new(&d, b.median_min, a.median_min),
-                        },
-                    ),
-                    by_severity: (0..3)
-                        .map(|s| {
-                            group(SEVERITIES[s], groups.severity(s), &sb.by_severity[s].steps, &sa.by_severity[s].steps)
-                        })
-                        .collect(),
-                    by_zone: (0..base.zones.len())
-                        .map(|z| {
-                            group(&sb.by_zone[z].group, groups.zone(z), &sb.by_zone[z].steps, &sa.by_zone[z].steps)
-                        })
-                        .collect(),
-                    by_time_of_day: (0..2)
-                        .map(|l| {
-                            let (b, a) = (&sb.by_time_of_day[l], &sa.by_time_of_day[l]);
-                            group(&b.group, groups.light(l == 1), &b.steps, &a.steps)
-                        })
-                        .collect(),
-                    phases_min: sb
-                        .phases
-                        .iter()
-                        .zip(&sa.phases)
-                        .map(|(b, a)| change(b.phase, b.mean_min, a.mean_min))
-                        .collect(),
-                    asset_utilisation: by_id(&sb.assets, &sa.assets, |x| &x.id, |x| Some(x.utilisation)),
-                    table_utilisation: by_id(&sb.facilities, &sa.facilities, |x| &x.id, |x| x.table_utilisation),
-                    daily_operations_used: by_id(&sb.facilities, &sa.facilities, |x| &x.id, |x| {
-                        x.daily_operations_used
-                    }),
-                    lives_saved: tally.lives_saved(k, base, alt).map(|l| {
-                        let per_year =
-                            (!base.scheduled_only()).then(|| 365.0 * crate::model::MIN_PER_DAY / base.period_min);
-                        let lo = l.half_width.map(|h| l.per_trial - h);
-                        let hi = l.half_width.map(|h| l.per_trial + h);
-                        let d = Difference {
-                            base: None,
-                            alt: None,
-                            difference: Some(l.per_trial),
-                            half_width: l.half_width,
-                            independent_half_width: None,
-                        };
-                        LivesSavedResult {
-                            note: "modelled deaths of wounds among potentially survivable injuries, not a prediction \
-                                   for any individual",
-                            per_trial: l.per_trial,
-                            ci95_low: lo,
-                            ci95_high: hi,
-                            per_year: per_year.map(|y| l.per_trial * y),
-                            per_year_ci95_low: lo.zip(per_year).map(|(x, y)| x * y),
-                            per_year_ci95_high: hi.zip(per_year).map(|(x, y)| x * y),
-                            per_trial_low_params: l.low_params,
-                            per_trial_high_params: l.high_params,
-                            verdict: Verdict::of(&d),
-                        }
-                    }),
-                    variant: Variant { label: labels[k + 1].clone(), summary: sa },
-                }
-                })
-                .collect();
+        let alternatives = alts
+            .iter()
+            .enumerate()
+            .map(|(k, alt)| AltResult::new(base, &sb, alt, k, labels[k + 1].clone(), tally, seed))
+            .collect();
         Comparison {
             casevac_version: env!("CARGO_PKG_VERSION").to_string(),
             run: RunInfo { seed, trials: tally.base.trials, scenario_hash: None, precision: None, partial: None },
