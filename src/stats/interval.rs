@@ -15,7 +15,11 @@ pub fn wilson(c: f64, n: f64, z: f64) -> (f64, f64) {
     let denom = 1.0 + z2 / n;
     let centre = (p + z2 / (2.0 * n)) / denom;
     let half = z * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt() / denom;
-    ((centre - half).max(0.0), (centre + half).min(1.0))
+    // With none (or all) in time the bound is exactly 0 (or 1): centre and half are then equal
+    // in exact arithmetic, and their rounded difference (1e-19) would print as a share.
+    let lo = if c <= 0.0 { 0.0 } else { (centre - half).max(0.0) };
+    let hi = if c >= n { 1.0 } else { (centre + half).min(1.0) };
+    (lo, hi)
 }
 
 /// Casualties of one trial share its incidents, assets and tables, so they are not independent.
@@ -83,6 +87,15 @@ mod tests {
         // 8 of 10 at 95%: the textbook interval is (0.4902, 0.9433).
         let (lo, hi) = wilson(8.0, 10.0, Z95);
         assert!((lo - 0.4902).abs() < 1e-4 && (hi - 0.9433).abs() < 1e-4, "{lo} {hi}");
+    }
+
+    #[test]
+    fn wilson_bounds_are_exactly_zero_and_one_at_none_and_all() {
+        for n in [1.0, 7.0, 123.4, 2245.0, 1e6] {
+            assert_eq!(wilson(0.0, n, Z95).0, 0.0, "{n}");
+            assert_eq!(wilson(n, n, Z95).1, 1.0, "{n}");
+            assert!(wilson(0.0, n, Z95).1 > 0.0 && wilson(n, n, Z95).0 < 1.0, "{n}");
+        }
     }
 
     #[test]
