@@ -302,7 +302,12 @@ impl Partial {
 #[derive(Debug, Clone, Serialize)]
 pub struct StepResult {
     pub step: Step,
+    /// The step's headline deadline ("surgery within 2 h"); a category may be judged against
+    /// its own, in `deadlines_min`.
     pub threshold_min: f64,
+    /// The deadline each triage category (T1, T2, T3) is judged against; null for a category
+    /// the row does not count.
+    pub deadlines_min: [Option<f64>; 3],
     /// Casualties the step applies to (surgery: those who need it).
     pub eligible: u64,
     pub compliant: u64,
@@ -477,6 +482,7 @@ fn step_result(model: &Model, tally: &Tally, group: usize, s: usize) -> StepResu
     StepResult {
         step: STEPS[s],
         threshold_min: model.thresholds_min[s],
+        deadlines_min: [0, 1, 2].map(|k| model.applies_to[s][k].then_some(model.deadlines_min[s][k])),
         eligible: cell.n,
         compliant: cell.compliant,
         compliance: some.then_some(p),
@@ -626,6 +632,11 @@ impl Summary {
                     // A category is judged against its own deadline (T2's delayed surgery).
                     for (s, st) in g.steps.iter_mut().enumerate() {
                         st.threshold_min = model.deadlines_min[s][k];
+                        for (other, d) in st.deadlines_min.iter_mut().enumerate() {
+                            if other != k {
+                                *d = None;
+                            }
+                        }
                     }
                     g
                 })

@@ -77,7 +77,11 @@ fn csv_folder_holds_one_file_per_table() {
     let out = casevac(&["run", SAHEL, "-n", "20", "--csv", csv.to_str().unwrap(), "-q"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let expect = [
-        ("compliance.csv", "group_kind,group,step,threshold_min,eligible,compliant,compliance"),
+        (
+            "compliance.csv",
+            "group_kind,group,step,threshold_min,t1_deadline_min,t2_deadline_min,t3_deadline_min,eligible,compliant,\
+             compliance",
+        ),
         ("phases.csv", "zone,phase,mean_min,casualties"),
         ("misses.csv", "step,cause,count,share"),
         ("assets.csv", "id,name,kind,units,sorties_per_trial,utilisation"),
@@ -91,6 +95,15 @@ fn csv_folder_holds_one_file_per_table() {
     let compliance = std::fs::read_to_string(csv.join("compliance.csv")).unwrap();
     // 3 steps for all, 3 severities, 5 zones, day and night.
     assert_eq!(compliance.lines().count(), 1 + 3 * (1 + 3 + 5 + 2));
+    // Each category's own deadline beside the headline one: T2's surgery is judged at 4 h
+    // (the defaults), T3 is not counted for first aid, and a severity row names only its own.
+    let deadlines = |prefix: &str| {
+        let line = compliance.lines().find(|l| l.starts_with(prefix)).unwrap_or_else(|| panic!("{prefix}"));
+        line.split(',').skip(3).take(4).collect::<Vec<_>>().join(",")
+    };
+    assert_eq!(deadlines("all,all,surgery,"), "120,120,240,120");
+    assert_eq!(deadlines("all,all,first_aid,"), "10,10,10,");
+    assert_eq!(deadlines("severity,T2,surgery,"), "240,,240,");
 }
 
 #[test]
@@ -824,6 +837,7 @@ fn the_json_and_csv_say_where_the_figures_come_from() {
     assert_eq!(rows["scenario_hash"], hash);
     assert_eq!(rows["seed"], "9");
     assert_eq!(rows["overrides"], "asset.gao_mi8.count=3");
+    assert_eq!((rows["period_days"].as_str(), rows["follow_up_hours"].as_str()), ("30", "48"));
     assert_eq!(rows["sunrise"], hhmm(dl.sunrise_min));
     assert_eq!(rows["surgery_threshold_min"], "120");
     assert_eq!(rows["resuscitation_target_pct"], "80", "as the file says");
@@ -838,6 +852,19 @@ fn the_json_and_csv_say_where_the_figures_come_from() {
     };
     assert_eq!(hash_of("asset.gao_mi8.count=3"), hash);
     assert_ne!(hash_of("asset.gao_mi8.count=4"), hash);
+    // A value with spaces stays one part: run.csv parts the overrides by "; ".
+    let two = dir.path().join("two");
+    let set = ["asset.gao_mi8.count=3", "asset.gao_mi8.approval_min={ fixed = 20 }"];
+    let out = casevac(&["run", SAHEL, "-n", "5", "--set", set[0], "--set", set[1], "--csv", two.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let text = std::fs::read_to_string(two.join("run.csv")).unwrap();
+    let overrides = csv::Reader::from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.unwrap())
+        .find(|r| &r[0] == "overrides")
+        .map(|r| r[1].to_string())
+        .expect("an overrides row");
+    assert_eq!(overrides.split("; ").collect::<Vec<_>>(), set);
 }
 
 #[test]

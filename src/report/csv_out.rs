@@ -19,6 +19,9 @@ fn step_row(kind: &str, group: &str, s: &StepResult) -> Vec<String> {
         group.into(),
         s.step.key().to_string(),
         s.threshold_min.to_string(),
+        Value(s.deadlines_min[0]).to_string(),
+        Value(s.deadlines_min[1]).to_string(),
+        Value(s.deadlines_min[2]).to_string(),
         s.eligible.to_string(),
         s.compliant.to_string(),
         Value(s.compliance).to_string(),
@@ -45,6 +48,10 @@ pub fn files(s: &Summary) -> Result<Vec<(&'static str, Vec<u8>)>, csv::Error> {
             "all".into(),
             crate::model::ONWARD_KEY.into(),
             on.deadline_min.to_string(),
+            // The onward deadline is one for every category it counts.
+            Value(on.categories.contains(&"T1").then_some(on.deadline_min)).to_string(),
+            Value(on.categories.contains(&"T2").then_some(on.deadline_min)).to_string(),
+            Value(on.categories.contains(&"T3").then_some(on.deadline_min)).to_string(),
             on.eligible.to_string(),
             on.compliant.to_string(),
             Value(on.compliance).to_string(),
@@ -70,6 +77,9 @@ pub fn files(s: &Summary) -> Result<Vec<(&'static str, Vec<u8>)>, csv::Error> {
             "group",
             "step",
             "threshold_min",
+            "t1_deadline_min",
+            "t2_deadline_min",
+            "t3_deadline_min",
             "eligible",
             "compliant",
             "compliance",
@@ -224,7 +234,9 @@ pub fn run_csv(
         ("trials_requested", run.partial.as_ref().map_or(run.trials, |p| p.trials_requested).to_string()),
         ("partial", run.partial.is_some().to_string()),
         ("missing_trials", missing.join(" ")),
-        ("overrides", scenario.overrides.join(" ")),
+        ("overrides", overrides_value(&scenario.overrides)),
+        ("period_days", scenario.period_days.to_string()),
+        ("follow_up_hours", scenario.follow_up_hours.to_string()),
         ("first_aid_threshold_min", fa.to_string()),
         ("resuscitation_threshold_min", rs.to_string()),
         ("surgery_threshold_min", su.to_string()),
@@ -246,6 +258,12 @@ pub(super) fn precision_rows(p: Option<&crate::summary::Precision>) -> [(&'stati
         ("precision_met", p.map_or(String::new(), |p| p.precision_met.to_string())),
         ("max_trials", p.map_or(String::new(), |p| p.max_trials.to_string())),
     ]
+}
+
+/// The `--set` overrides as one `run.csv` value: a value may hold spaces
+/// (`asset.x.approval_min={ fixed = 20 }`), so "; " parts them.
+pub(super) fn overrides_value(overrides: &[String]) -> String {
+    overrides.join("; ")
 }
 
 /// `key,value` rows as a CSV file, as every `run.csv` is.

@@ -340,7 +340,7 @@ pub fn run_csv(about: &About, trials: u64, precision: Option<&Precision>) -> any
         ("file", about.file.clone()),
         ("seed", about.seed.to_string()),
         ("trials", trials.to_string()),
-        ("overrides", about.overrides.join(" ")),
+        ("overrides", super::csv_out::overrides_value(&about.overrides)),
     ];
     Ok(super::csv_out::key_values(rows.into_iter().chain(super::csv_out::precision_rows(precision)))?)
 }

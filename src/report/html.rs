@@ -644,6 +644,7 @@ mod tests {
         StepResult {
             step: Step::Surgery,
             threshold_min: 120.0,
+            deadlines_min: [Some(120.0), Some(240.0), Some(120.0)],
             eligible: if p.is_some() { 100 } else { 0 },
             compliant: 0,
             compliance: p,
