@@ -104,14 +104,34 @@ fn a_scenario_compared_with_itself_has_a_difference_map_of_exact_zeros() {
     write(&base, std::slice::from_ref(&base), dir.path());
     let v: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.path().join("difference_map.geojson")).unwrap()).unwrap();
+    assert_eq!(v["trials"], 40, "the counts add up over the run's trials");
     let cells: Vec<_> =
         v["features"].as_array().unwrap().iter().filter(|f| f["properties"]["kind"] == "difference_cell").collect();
-    assert_eq!(cells.len(), 12 * 9);
+    // Only cells where a casualty was counted, out of the 12 x 9 of the grid.
+    let written =
+        paired_run_coverage(&base, std::slice::from_ref(&base), 11, std::slice::from_ref(&(0..40)), 12, &|_| {});
+    let counted = written[0].cells.iter().filter(|c| c.n.iter().any(|&n| n > 0)).count();
+    assert!(counted > 0 && counted < 12 * 9, "{counted}");
+    assert_eq!(cells.len(), counted);
+    let mut nulls = 0;
     for f in cells {
-        for key in ["diff_first_aid_B", "diff_resuscitation_B", "diff_surgery_B"] {
-            assert_eq!(f["properties"][key].as_f64(), Some(0.0), "{key}");
+        let p = &f["properties"];
+        for key in ["first_aid", "resuscitation", "surgery"] {
+            let n = p[format!("n_{key}_A")].as_u64().expect("a count");
+            assert_eq!(p[format!("n_{key}_B")].as_u64(), Some(n), "{key}: the same casualties");
+            // A step nobody here needed has no share and no difference, not 0%.
+            let (share, diff) = (&p[format!("p_{key}_A")], &p[format!("diff_{key}_B")]);
+            if n == 0 {
+                assert!(share.is_null() && diff.is_null(), "{key}: {p}");
+                nulls += 1;
+            } else {
+                assert!(share.as_f64().is_some(), "{key}: {p}");
+                assert_eq!(diff.as_f64(), Some(0.0), "{key}");
+            }
         }
     }
+    // Surgery counts only those who need it: some cells have casualties but none for it.
+    assert!(nulls > 0);
 }
 
 #[test]

@@ -103,7 +103,13 @@ fn the_geojson_holds_sites_zones_and_the_grid() {
         let n: u64 = load.iter().map(|f| f["properties"][format!("n_{key}")].as_u64().unwrap()).sum();
         assert_eq!(n, summary["steps"][k]["eligible"].as_u64().unwrap(), "{key}");
     }
+    // The counts are totals over the run's trials, which the collection says.
+    assert_eq!(v["trials"], summary["run"]["trials"]);
+    let zone_ids: Vec<&serde_json::Value> = kind("zone").iter().map(|z| &z["properties"]["id"]).collect();
     for f in reach.iter().chain(&load) {
+        // The zone at the cell's centre, named as what it is: not the zone of every casualty.
+        assert!(zone_ids.contains(&&f["properties"]["centre_zone"]), "{}", f["properties"]);
+        assert!(f["properties"].get("zone").is_none());
         for key in ["p_first_aid", "p_resuscitation", "p_surgery"] {
             let p = &f["properties"][key];
             assert!(p.is_null() || (0.0..=1.0).contains(&p.as_f64().unwrap()), "{p}");

@@ -228,7 +228,10 @@ pub fn write(
         figures.push(Figure { id, title, png });
     }
     out.push(("report.html".into(), render(comparison, &figures, meta, base).into_bytes()));
-    out.push(("difference_map.geojson".into(), difference_geojson(base, alts, maps).into_bytes()));
+    out.push((
+        "difference_map.geojson".into(),
+        difference_geojson(base, alts, maps, comparison.run.trials).into_bytes(),
+    ));
     out.push(("comparison.json".into(), to_json(comparison).into_bytes()));
     debug_assert_eq!(out.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>(), file_names());
     // One folder that appears whole or not at all, as a run's report does.

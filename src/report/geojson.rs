@@ -125,20 +125,24 @@ fn cell_feature(c: &Cell, (dlat, dlon): (f64, f64), properties: Value) -> Value 
     })
 }
 
-fn collection(name: &str, features: Vec<Value>) -> String {
-    let doc = json!({ "type": "FeatureCollection", "name": name, "features": features });
+/// The FeatureCollection; `trials`, a foreign member (RFC 7946 section 6.1), says how many
+/// trials the cells' counts add up over.
+fn collection(name: &str, trials: u64, features: Vec<Value>) -> String {
+    let doc = json!({ "type": "FeatureCollection", "name": name, "trials": trials, "features": features });
     let mut out = serde_json::to_string(&doc).expect("a JSON value always serialises");
     out.push('\n');
     out
 }
 
-/// The properties of one map cell: its kind, zone, and for each step the share in time and, on
-/// the map under load, the casualties it is of (a null share where there were none); a reach
-/// cell's shares are all of the same number of probes, so it does not repeat it.
+/// The properties of one map cell: its kind, the zone at its centre, and for each step the
+/// share in time and, on the map under load, the casualties it is of (a null share where there
+/// were none); a reach cell's shares are all of the same number of probes, so it does not
+/// repeat it. The zone is the one whose rules a probe at the centre takes
+/// ([`crate::coverage::zone_at`]): the casualties counted in a cell may be of other zones.
 fn cell_properties(model: &Model, kind: &str, c: &Cell, counts: bool) -> Value {
     let mut p = serde_json::Map::new();
     p.insert("kind".into(), json!(kind));
-    p.insert("zone".into(), json!(model.zones[c.zone].id));
+    p.insert("centre_zone".into(), json!(model.zones[c.zone].id));
     for (s, key) in ["first_aid", "resuscitation", "surgery"].iter().enumerate() {
         p.insert(format!("p_{key}"), json!((c.n[s] > 0).then(|| share(c.p[s]))));
         if counts {
@@ -161,15 +165,17 @@ pub fn to_geojson(model: &Model, summary: &Summary, maps: &ReportMaps) -> String
             features.push(cell_feature(c, map.cell_deg, cell_properties(model, kind, c, run)));
         }
     }
-    collection(&model.name, features)
+    collection(&model.name, summary.run.trials, features)
 }
 
 /// The difference map of a comparison: the zones; each scenario's sites, tagged with its
-/// letter (`variant`: A for the base, then B, C…); and a Polygon per grid cell with each
-/// scenario's probability of each step (`p_surgery_A`, `p_surgery_B`…) and each alternative's
-/// change from the base (`diff_surgery_B` = `p_surgery_B` − `p_surgery_A`). `maps` are the
-/// base's and then each alternative's, on one grid ([`crate::coverage::paired_run_coverage`]).
-pub fn difference_geojson(base: &Model, alts: &[Model], maps: &[Coverage]) -> String {
+/// letter (`variant`: A for the base, then B, C…); and a Polygon per grid cell where some
+/// scenario counted a casualty, with each scenario's casualties and share in time for each step
+/// (`n_surgery_A`, `p_surgery_A`, `n_surgery_B`…; a null share where it counted none) and each
+/// alternative's change from the base (`diff_surgery_B` = `p_surgery_B` − `p_surgery_A`, null
+/// unless both counted some). `maps` are the base's and then each alternative's, on one grid
+/// ([`crate::coverage::paired_run_coverage`]), over `trials` trials.
+pub fn difference_geojson(base: &Model, alts: &[Model], maps: &[Coverage], trials: u64) -> String {
     let mut features = Vec::new();
     for (k, m) in std::iter::once(base).chain(alts).enumerate() {
         for mut f in site_features(m) {
@@ -180,18 +186,24 @@ pub fn difference_geojson(base: &Model, alts: &[Model], maps: &[Coverage]) -> St
     features.extend(zone_features(base, None));
     let keys = ["first_aid", "resuscitation", "surgery"];
     for (i, c) in maps[0].cells.iter().enumerate() {
+        if maps.iter().all(|m| m.cells[i].n.iter().all(|&n| n == 0)) {
+            continue;
+        }
         let mut p = serde_json::Map::new();
         p.insert("kind".into(), json!("difference_cell"));
-        p.insert("zone".into(), json!(base.zones[c.zone].id));
+        p.insert("centre_zone".into(), json!(base.zones[c.zone].id));
         for (k, map) in maps.iter().enumerate() {
+            let cell = &map.cells[i];
             for (s, key) in keys.iter().enumerate() {
-                p.insert(format!("p_{key}_{}", letter(k)), json!(share(map.cells[i].p[s])));
+                p.insert(format!("n_{key}_{}", letter(k)), json!(cell.n[s]));
+                p.insert(format!("p_{key}_{}", letter(k)), json!((cell.n[s] > 0).then(|| share(cell.p[s]))));
                 if k > 0 {
-                    p.insert(format!("diff_{key}_{}", letter(k)), json!(share(map.cells[i].p[s] - c.p[s])));
+                    let both = cell.n[s] > 0 && c.n[s] > 0;
+                    p.insert(format!("diff_{key}_{}", letter(k)), json!(both.then(|| share(cell.p[s] - c.p[s]))));
                 }
             }
         }
         features.push(cell_feature(c, maps[0].cell_deg, Value::Object(p)));
     }
-    collection(&format!("{}: difference map", base.name), features)
+    collection(&format!("{}: difference map", base.name), trials, features)
 }
