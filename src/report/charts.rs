@@ -362,39 +362,48 @@ impl Chart for TimeToCareChart<'_> {
             let threshold = self.model.thresholds_min[s];
             // A category with a deadline of its own (T2's delayed surgery) is named, so the curve's
             // height at the line is not read as the headline share.
+            // Its own line is drawn too, and the legend gives the share in time, which mixes the
+            // deadlines: the curve at the headline line is not it.
             let mut deadline = minutes_label(threshold);
+            let mut lines = vec![(threshold, minutes_label(threshold))];
             for (k, &d) in self.model.deadlines_min[s].iter().enumerate() {
                 if self.model.applies_to[s][k] && d != threshold {
                     deadline.push_str(&format!(", {} {}", SEVERITIES[k], minutes_label(d)));
+                    lines.push((d, format!("{} ({})", minutes_label(d), SEVERITIES[k])));
                 }
             }
+            let in_time = self.summary.steps[s]
+                .compliance
+                .map_or(String::new(), |p| format!("{} in time, ", pct_label(p * 100.0)));
             chart
                 .draw_series(LineSeries::new(points, colour.stroke_width(3)))
                 .map_err(err)?
                 .label(format!(
-                    "{} (deadline {deadline}): {} by {}",
+                    "{} (deadline {deadline}): {in_time}{} by {}",
                     step.label(),
                     pct_label(at_cut),
                     clock_label(x_max)
                 ))
                 .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(3)));
-            let h = threshold / 60.0;
-            chart
-                .draw_series(DashedLineSeries::new(
-                    [(h, 0.0), (h, 100.0)],
-                    6,
-                    4,
-                    ShapeStyle::from(&colour).stroke_width(1),
+            for (t, label) in lines.into_iter().filter(|&(t, _)| t <= x_max) {
+                let h = t / 60.0;
+                chart
+                    .draw_series(DashedLineSeries::new(
+                        [(h, 0.0), (h, 100.0)],
+                        6,
+                        4,
+                        ShapeStyle::from(&colour).stroke_width(1),
+                    ))
+                    .map_err(err)?;
+                // Staggered, so deadlines close together do not overwrite each other.
+                let (px, py) = chart.backend_coord(&(h, 100.0));
+                body.draw(&Text::new(
+                    label,
+                    (px - ox, py - oy - 3 - 13 * (s as i32 % 2)),
+                    font(12).color(&colour).pos(Pos::new(HPos::Center, VPos::Bottom)),
                 ))
                 .map_err(err)?;
-            // Staggered, so deadlines close together do not overwrite each other.
-            let (px, py) = chart.backend_coord(&(h, 100.0));
-            body.draw(&Text::new(
-                minutes_label(threshold),
-                (px - ox, py - oy - 3 - 13 * (s as i32 % 2)),
-                font(12).color(&colour).pos(Pos::new(HPos::Center, VPos::Bottom)),
-            ))
-            .map_err(err)?;
+            }
         }
         draw_legend(&mut chart, SeriesLabelPosition::LowerRight)?;
         Ok(())
