@@ -1,7 +1,7 @@
 //! What `casevac validate` prints: what the scenario describes and the distances that matter.
 
 use crate::model::{AssetKind, Model, SEVERITIES};
-use crate::report::fmt::Pct;
+use crate::report::fmt::{Num, Pct};
 use std::fmt::Write;
 
 /// Best planned response to a zone's centre: (asset id, minutes to reach it), using mean delays.
@@ -76,11 +76,11 @@ pub fn describe(m: &Model) -> String {
         let mix: Vec<String> = SEVERITIES.iter().zip(z.severity).map(|(s, p)| format!("{s} {:.0}", Pct(p))).collect();
         let _ = writeln!(
             o,
-            "  {} ({:.2}, {:.2}): {:.2} incidents/day, {}",
+            "  {} ({:.2}, {:.2}): {} incidents/day, {}",
             z.id,
             c.lat,
             c.lon,
-            z.incidents_per_day,
+            Num(z.incidents_per_day),
             mix.join(" ")
         );
         if let Some((asset, t)) = best_response(m, i) {

@@ -3,7 +3,7 @@
 
 use crate::coverage::{MEDIAN_CAP_MIN, PhaseMedians};
 use crate::model::{AssetKind, ClockOrigin, Dispatch, Model, SEVERITIES};
-use crate::report::fmt::{Count, Interval, Label, Maybe, Pct, Quantile, Style};
+use crate::report::fmt::{Count, Interval, Label, Maybe, Num, Pct, Quantile, Style};
 use crate::report::{minutes_label, step_title};
 use crate::summary::{GroupResult, StepScope, Summary, clock};
 use base64::Engine as _;
@@ -596,9 +596,9 @@ fn assumptions(o: &mut String, m: &Model, s: &Summary) {
         let mix: Vec<String> = SEVERITIES.iter().zip(z.severity).map(|(n, p)| format!("{n} {:.0}", Pct(p))).collect();
         let _ = write!(
             o,
-            "<tr><td>{}</td><td class=n>{:.2}{}</td><td class=n>{:.0}</td><td class=n>{:.1}</td><td>{}</td><td class=n>{:.0}</td><td class=n>{:.0}</td><td class=n>{:.1}</td><td class=n>{:.2}{}</td></tr>",
+            "<tr><td>{}</td><td class=n>{}{}</td><td class=n>{:.0}</td><td class=n>{:.1}</td><td>{}</td><td class=n>{:.0}</td><td class=n>{:.0}</td><td class=n>{:.1}</td><td class=n>{:.2}{}</td></tr>",
             Named(&z.name, &z.id),
-            z.incidents_per_day,
+            Num(z.incidents_per_day),
             if z.scheduled_min.is_empty() { String::new() } else { format!(" + {} scheduled", z.scheduled_min.len()) },
             Pct(z.night_share),
             z.casualties_mean,
