@@ -457,7 +457,7 @@ fn phases_table(m: &Model, s: &Summary, medians: Option<&PhaseMedians>) -> Strin
     }
     let _ = write!(
         o,
-        "</table><p class=note>Over the casualties who reached each phase; a phase no casualty reached is marked {}. A mean above its median is pulled up by long waits of a few.</p>",
+        "</table><p class=note>Over the casualties who reached each phase: reporting over every casualty, waiting to travel to the facility over those lifted, handover and theatre over those operated; a phase a lift did not have, such as a ground move's approval, counts 0 min. A phase no casualty reached is marked {}. A mean above its median is pulled up by long waits of a few.</p>",
         S.missing()
     );
     o

@@ -326,8 +326,10 @@ pub fn render_in(s: &Summary, width: usize) -> String {
     wrap(
         &mut o,
         "  ",
-        "(wait: for a free unit; launch: launch or escort; to scn, on scn: travel to and time on scene; \
-         to fac: travel to the facility; handovr: handover; theatre: wait for a free operating table or for the day's operations)",
+        "(report is over every casualty, wait through to fac over those lifted, handovr and theatre over \
+         those operated; a phase a lift did not have, such as a ground move's approval, counts 0 min. wait: for a \
+         free unit; launch: launch or escort; to scn, on scn: travel to and time on scene; to fac: travel to \
+         the facility; handovr: handover; theatre: wait for a free operating table or for the day's operations)",
         width,
     );
 
