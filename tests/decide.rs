@@ -593,6 +593,16 @@ fn a_grid_placement_weighs_the_site_as_given_too() {
     let sites: Vec<&str> = p["candidates"].as_array().unwrap().iter().map(|c| c["site"].as_str().unwrap()).collect();
     assert_eq!(sites.len(), 10, "nine grid points and the site as given: {sites:?}");
     assert!(sites.contains(&"gao"));
+    // Only a site of the file has a --set that repeats it: a grid point is no site, and the
+    // JSON gives none for it rather than one that `compare --set-alt` would refuse.
+    for c in p["candidates"].as_array().unwrap() {
+        let set = &c["set"];
+        if c["site"] == "gao" {
+            assert_eq!(set, "asset.gao_mi8.base=\"gao\"");
+        } else {
+            assert!(set.is_null(), "{c}");
+        }
+    }
     // The CSV names its units and places each candidate; only a site of the file has a --set
     // that repeats it, so a grid point's is blank.
     let csv = dir.path().join("csv");

@@ -156,7 +156,9 @@ pub enum Standing {
 pub struct CandidateResult {
     pub rank: usize,
     pub site: String,
-    pub set: String,
+    /// The override that puts it there; none for a point of a grid, which is no site of the
+    /// file (add a site at `lat`, `lon` to try it).
+    pub set: Option<String>,
     pub standing: Standing,
     /// The objective's value: compliance (a share) for a step, expected deaths per trial for lives.
     pub value: Option<f64>,
@@ -334,7 +336,7 @@ pub fn place(
         .map(|(r, &i)| CandidateResult {
             rank: r + 1,
             site: sites[i].clone(),
-            set: sets[i].to_string(),
+            set: (opts.grid.is_none() || !sites[i].starts_with(GRID_PREFIX)).then(|| sets[i].to_string()),
             standing: standing[i],
             value: if opts.objective.is_share() { value[i] } else { value[i].map(|v| -v) },
             difference_from_best: diff[i].0,

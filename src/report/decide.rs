@@ -729,10 +729,10 @@ pub fn place_table(r: &PlaceResult) -> String {
         // No best to repeat.
     } else if now(best) {
         let _ = writeln!(o, "\nthe best is where it is now ({})", best.site);
-    } else if r.grid.is_some() {
-        let _ = writeln!(o, "\nput it at the site nearest the best point, then check that site with --candidates");
+    } else if let Some(set) = &best.set {
+        let _ = writeln!(o, "\nrepeat the best with: --set {}", shell_word(set));
     } else {
-        let _ = writeln!(o, "\nrepeat the best with: --set {}", shell_word(&best.set));
+        let _ = writeln!(o, "\nput it at the site nearest the best point, then check that site with --candidates");
     }
     o
 }
@@ -742,7 +742,7 @@ pub fn place_csv(r: &PlaceResult) -> anyhow::Result<Vec<u8>> {
     w.write_record(["rank", "site", "lat", "lon", "set"].into_iter().chain(candidate_columns(r.objective)))?;
     for c in &r.candidates {
         // A grid point is no site of the file, so no --set repeats it: its place is in lat, lon.
-        let set = if r.is_grid_point(c) { String::new() } else { c.set.clone() };
+        let set = c.set.clone().unwrap_or_default();
         let [site, lat, lon, rest @ ..] = candidate_fields(c, r.objective);
         w.write_record([c.rank.to_string(), site, lat, lon, set].into_iter().chain(rest))?;
     }
