@@ -626,7 +626,8 @@ fn a_grid_placement_weighs_the_site_as_given_too() {
             "value_pct",
             "difference_from_best_points",
             "half_width_points",
-            "trials"
+            "trials",
+            "first_round_value_pct"
         ]
     );
     let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
@@ -639,6 +640,9 @@ fn a_grid_placement_weighs_the_site_as_given_too() {
         if let Some(v) = c["value"].as_f64() {
             assert!((row[6].parse::<f64>().unwrap() - v * 100.0).abs() < 1e-4, "in percent: {row:?}");
         }
+        // The first round's value, on the same trials for all, which the placement map colours by.
+        let first = c["first_round_value"].as_f64().expect("every candidate ran the first round");
+        assert!((row[10].parse::<f64>().unwrap() - first * 100.0).abs() < 1e-4, "{row:?}");
     }
 }
 

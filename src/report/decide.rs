@@ -751,9 +751,11 @@ pub fn place_csv(r: &PlaceResult) -> anyhow::Result<Vec<u8>> {
 
 /// The columns after a candidate's site and place, as both placement CSVs write them, named with
 /// their unit: a share in percent and percentage points, lives in deaths or lives a trial.
-fn candidate_columns(objective: Objective) -> [&'static str; 5] {
+/// The first round's value, on the same trials for every candidate, is what the placement map
+/// colours by.
+fn candidate_columns(objective: Objective) -> [&'static str; 6] {
     if objective.is_share() {
-        ["standing", "value_pct", "difference_from_best_points", "half_width_points", "trials"]
+        ["standing", "value_pct", "difference_from_best_points", "half_width_points", "trials", "first_round_value_pct"]
     } else {
         [
             "standing",
@@ -761,12 +763,13 @@ fn candidate_columns(objective: Objective) -> [&'static str; 5] {
             "difference_from_best_lives_per_trial",
             "half_width_lives_per_trial",
             "trials",
+            "first_round_expected_deaths_per_trial",
         ]
     }
 }
 
 /// A candidate's site, lat, lon, then the [`candidate_columns`].
-fn candidate_fields(c: &crate::decide::place::CandidateResult, objective: Objective) -> [String; 8] {
+fn candidate_fields(c: &crate::decide::place::CandidateResult, objective: Objective) -> [String; 9] {
     let scale = if objective.is_share() { 100.0 } else { 1.0 };
     let v = |x: Option<f64>| x.map_or(String::new(), |x| format!("{:.6}", x * scale));
     [
@@ -778,6 +781,7 @@ fn candidate_fields(c: &crate::decide::place::CandidateResult, objective: Object
         v(c.difference_from_best),
         v(c.half_width),
         c.trials.to_string(),
+        v(c.first_round_value),
     ]
 }
 
