@@ -50,10 +50,10 @@ fn sections(md: &str) -> BTreeMap<String, Section> {
         let Some((_, s)) = current.as_mut() else { continue };
         s.text.push_str(line);
         s.text.push('\n');
-        if let Some(rest) = line.strip_prefix("| `") {
-            if let Some(end) = rest.find('`') {
-                s.names.push(rest[..end].to_string());
-            }
+        if let Some(rest) = line.strip_prefix("| `")
+            && let Some(end) = rest.find('`')
+        {
+            s.names.push(rest[..end].to_string());
         }
     }
     if let Some((title, s)) = current {
