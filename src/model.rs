@@ -81,6 +81,17 @@ pub enum AssetKind {
     Airplane,
 }
 
+impl AssetKind {
+    /// As the scenario file, the JSON and the CSV spell it.
+    pub fn key(self) -> &'static str {
+        match self {
+            AssetKind::Helicopter => "helicopter",
+            AssetKind::Ground => "ground",
+            AssetKind::Airplane => "airplane",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Level {

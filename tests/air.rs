@@ -547,3 +547,32 @@ fn an_airplane_needs_airstrips() {
     assert!(e.contains("airplane 'plane' is based at a site without an airstrip"), "{e}");
     assert!(e.contains("no facility that operates has an airstrip"), "{e}");
 }
+
+/// An airplane is named an airplane in every output that names asset kinds: the map's sites
+/// had called it a ground vehicle.
+#[test]
+fn an_airplane_is_an_airplane_in_the_map_and_the_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("airlift.toml");
+    std::fs::write(&file, airlift("airstrip = true")).unwrap();
+    let (report, csv) = (dir.path().join("report"), dir.path().join("csv"));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_casevac"))
+        .args(["run", file.to_str().unwrap(), "-n", "3", "-q", "--map-grid", "4", "--report"])
+        .arg(&report)
+        .arg("--csv")
+        .arg(&csv)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let map: serde_json::Value = serde_json::from_slice(&std::fs::read(report.join("map.geojson")).unwrap()).unwrap();
+    let kinds: Vec<(String, String)> = map["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| f["properties"]["assets"].as_array().cloned().unwrap_or_default())
+        .map(|a| (a["id"].as_str().unwrap().to_string(), a["kind"].as_str().unwrap().to_string()))
+        .collect();
+    assert_eq!(kinds, [("heli".to_string(), "helicopter".to_string()), ("plane".into(), "airplane".into())]);
+    let assets = std::fs::read_to_string(csv.join("assets.csv")).unwrap();
+    assert!(assets.lines().any(|l| l.starts_with("plane,") && l.contains(",airplane,")), "{assets}");
+}

@@ -5,7 +5,7 @@
 use super::ReportMaps;
 use super::compare::letter;
 use crate::coverage::{Cell, Coverage, MapSource};
-use crate::model::{AssetKind, Model};
+use crate::model::Model;
 use crate::summary::Summary;
 use serde_json::{Value, json};
 
@@ -66,7 +66,7 @@ fn site_features(model: &Model) -> Vec<Value> {
                 .map(|a| {
                     json!({
                         "id": a.id, "name": a.name,
-                        "kind": if a.kind == AssetKind::Helicopter { "helicopter" } else { "ground" },
+                        "kind": a.kind.key(),
                         "count": a.count, "speed_kmh": a.speed_kmh, "stretchers": a.stretchers,
                         "night_capable": a.night_capable, "medical_team": a.medical_team,
                     })

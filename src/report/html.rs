@@ -2,7 +2,7 @@
 //! It loads nothing from the network, so it opens offline and pastes into a briefing.
 
 use crate::coverage::{MEDIAN_CAP_MIN, PhaseMedians};
-use crate::model::{AssetKind, ClockOrigin, Dispatch, Model, SEVERITIES};
+use crate::model::{ClockOrigin, Dispatch, Model, SEVERITIES};
 use crate::report::fmt::{Count, Interval, Label, Maybe, Num, Pct, Quantile, Style};
 use crate::report::{minutes_label, step_title};
 use crate::summary::{GroupResult, StepScope, Summary, clock};
@@ -573,11 +573,7 @@ fn assumptions(o: &mut String, m: &Model, s: &Summary) {
             o,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td class=n>{}</td><td class=n>{:.0}</td><td class=n>{}</td><td>{}</td><td class=n>{:.0}</td><td class=n>{:.0}</td><td class=n>{:.0}</td><td class=n>{:.0}</td><td class=n>{:.0}</td><td>{}</td></tr>",
             Named(&a.name, &a.id),
-            match a.kind {
-                AssetKind::Helicopter => "helicopter",
-                AssetKind::Ground => "ground",
-                AssetKind::Airplane => "airplane",
-            },
+            a.kind.key(),
             Esc(&m.sites[a.base].name),
             a.count,
             a.speed_kmh,

@@ -365,7 +365,7 @@ pub fn render_in(s: &Summary, width: usize) -> String {
         tw = w + 2
     );
     for a in &s.assets {
-        let kind = format!("{:?}", a.kind).to_lowercase();
+        let kind = a.kind.key();
         row_label(&mut o, "  ", &a.id, w);
         let _ = writeln!(o, "{kind:>11}{:>8}{:>15.1}{:>13}", a.units, a.sorties_per_trial, Pct(a.utilisation));
     }
