@@ -580,7 +580,38 @@ fn a_comparison_replaces_only_its_own_folders() {
     let mut names: Vec<String> =
         std::fs::read_dir(&csv).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     names.sort();
-    assert_eq!(names, vec!["comparison.csv".to_string(), "run.csv".to_string()]);
+    assert_eq!(names, ["comparison.csv", "lives_saved.csv", "run.csv"]);
+}
+
+#[test]
+fn a_comparison_csv_gives_the_lives_saved_its_json_gives() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("csv");
+    let out = casevac(&["compare", SAHEL, FST, "-n", "60", "-q", "--csv", csv.to_str().unwrap(), "--json", "-"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let lives = &v["alternatives"][0]["lives_saved"];
+    let mut r = csv::Reader::from_path(csv.join("lives_saved.csv")).unwrap();
+    let head: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+    let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
+    assert_eq!(rows.len(), 1, "one alternative");
+    let field = |name: &str| rows[0][head.iter().position(|h| h == name).unwrap()].to_string();
+    assert_eq!(field("alternative"), v["alternatives"][0]["variant"]["label"].as_str().unwrap());
+    for (column, key) in [
+        ("lives_saved_per_trial", "per_trial"),
+        ("ci95_low_per_trial", "ci95_low"),
+        ("lives_saved_per_year", "per_year"),
+        ("per_trial_high_params", "per_trial_high_params"),
+    ] {
+        assert_eq!(field(column).parse::<f64>().unwrap(), lives[key].as_f64().unwrap(), "{column}");
+    }
+    assert_eq!(field("verdict"), lives["verdict"].as_str().unwrap());
+    // Without the outcome model there is no such figure, and no file.
+    let off = dir.path().join("off");
+    let args = ["compare", SAHEL, FST, "-n", "20", "-q", "--set", "outcomes.enabled=false", "--csv"];
+    let out = casevac(&[&args[..], &[off.to_str().unwrap()]].concat());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(off.join("comparison.csv").exists() && !off.join("lives_saved.csv").exists());
 }
 
 #[test]
@@ -838,6 +869,8 @@ fn the_json_and_csv_say_where_the_figures_come_from() {
     assert_eq!(rows["seed"], "9");
     assert_eq!(rows["overrides"], "asset.gao_mi8.count=3");
     assert_eq!((rows["period_days"].as_str(), rows["follow_up_hours"].as_str()), ("30", "48"));
+    assert_eq!((rows["warmup_days"].as_str(), rows["clock_origin"].as_str()), ("0", "wounding"));
+    assert_eq!(rows["dispatch"], v["scenario"]["dispatch"].as_str().unwrap());
     assert_eq!(rows["sunrise"], hhmm(dl.sunrise_min));
     assert_eq!(rows["surgery_threshold_min"], "120");
     assert_eq!(rows["resuscitation_target_pct"], "80", "as the file says");

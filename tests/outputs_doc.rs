@@ -268,7 +268,7 @@ const CSV_FOLDERS: [(&str, &str); 9] = [
 
 /// Columns whose values are words from a fixed list: each value written must be named, in
 /// backticks, in its file's section.
-const WORD_COLUMNS: [(&str, &[&str]); 8] = [
+const WORD_COLUMNS: [(&str, &[&str]); 9] = [
     ("compliance.csv", &["group_kind", "step"]),
     ("phases.csv", &["phase"]),
     ("misses.csv", &["step", "cause"]),
@@ -276,6 +276,7 @@ const WORD_COLUMNS: [(&str, &[&str]); 8] = [
     ("facilities.csv", &["level"]),
     ("deaths.csv", &["group_kind"]),
     ("comparison.csv", &["group_kind", "step", "verdict"]),
+    ("lives_saved.csv", &["verdict"]),
     ("place.csv", &["standing"]),
 ];
 
@@ -313,7 +314,7 @@ fn every_csv_column_and_run_csv_key_is_documented_and_every_one_documented_is_wr
             }
         }
     }
-    for must in ["run/deaths.csv", "east/compliance.csv"] {
+    for must in ["run/deaths.csv", "east/compliance.csv", "compare/lives_saved.csv"] {
         file(files, must);
     }
     for (title, (written, paths)) in &columns {

@@ -152,6 +152,18 @@ pub enum Standing {
     NotMeasured,
 }
 
+impl Standing {
+    /// As the JSON writes it, for the CSV: one spelling in every data file.
+    pub fn key(self) -> &'static str {
+        match self {
+            Standing::Best => "best",
+            Standing::IndistinguishableFromBest => "indistinguishable_from_best",
+            Standing::Worse => "worse",
+            Standing::NotMeasured => "not_measured",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct CandidateResult {
     pub rank: usize,

@@ -277,6 +277,47 @@ pub fn to_csv(c: &Comparison) -> anyhow::Result<Vec<u8>> {
     w.into_inner().context("cannot finish the CSV")
 }
 
+/// The comparison's CSV file of lives saved, where both scenarios run the outcome model.
+pub const LIVES_CSV_FILE: &str = "lives_saved.csv";
+
+/// One row per alternative: the lives it saves against the base (modelled deaths of wounds
+/// avoided), with the paired interval; none where no alternative has the figure.
+fn lives_csv(c: &Comparison) -> anyhow::Result<Option<Vec<u8>>> {
+    if c.alternatives.iter().all(|a| a.lives_saved.is_none()) {
+        return Ok(None);
+    }
+    let v = |x: Option<f64>| super::fmt::Value(x).to_string();
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "alternative",
+        "lives_saved_per_trial",
+        "ci95_low_per_trial",
+        "ci95_high_per_trial",
+        "lives_saved_per_year",
+        "ci95_low_per_year",
+        "ci95_high_per_year",
+        "per_trial_low_params",
+        "per_trial_high_params",
+        "verdict",
+    ])?;
+    for a in &c.alternatives {
+        let Some(l) = &a.lives_saved else { continue };
+        w.write_record([
+            a.variant.label.clone(),
+            v(Some(l.per_trial)),
+            v(l.ci95_low),
+            v(l.ci95_high),
+            v(l.per_year),
+            v(l.per_year_ci95_low),
+            v(l.per_year_ci95_high),
+            v(Some(l.per_trial_low_params)),
+            v(Some(l.per_trial_high_params)),
+            l.verdict.map_or(String::new(), |x| x.key().to_string()),
+        ])?;
+    }
+    Ok(Some(w.into_inner().context("cannot finish the CSV")?))
+}
+
 /// Writes every output `paths` asks for, in one fixed order (JSON, CSV, report), and returns a
 /// line per output saying where it went. The coverage maps are costly, so they are computed, by
 /// `maps` (the base's, then each alternative's, on one grid), only when a report is asked for.
@@ -296,7 +337,11 @@ pub fn write_outputs(
     if let Some(dir) = &paths.csv {
         let base = &comparison.base.summary;
         let run = super::csv_out::run_csv(&comparison.casevac_version, &base.scenario, &comparison.run)?;
-        super::files::write_folder(dir, &[(CSV_FILE.to_string(), to_csv(comparison)?), ("run.csv".to_string(), run)])?;
+        let mut files = vec![(CSV_FILE.to_string(), to_csv(comparison)?), ("run.csv".to_string(), run)];
+        if let Some(lives) = lives_csv(comparison)? {
+            files.push((LIVES_CSV_FILE.to_string(), lives));
+        }
+        super::files::write_folder(dir, &files)?;
         notes.push(format!("CSV written to {}", dir.join(CSV_FILE).display()));
     }
     if let Some(dir) = &paths.report {
@@ -319,7 +364,7 @@ fn csv_record(names: [&str; 4], f: &PairedFigures) -> Vec<String> {
         v(f.ci95_high),
         v(f.paired_half_width),
         v(f.independent_half_width),
-        f.verdict.map_or(String::new(), |x| x.label().to_string()),
+        f.verdict.map_or(String::new(), |x| x.key().to_string()),
         v(f.base_median_min),
         v(f.alt_median_min),
     ]);

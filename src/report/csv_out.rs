@@ -115,7 +115,7 @@ pub fn files(s: &Summary) -> Result<Vec<(&'static str, Vec<u8>)>, csv::Error> {
             vec![
                 a.id.clone(),
                 a.name.clone(),
-                format!("{:?}", a.kind).to_lowercase(),
+                a.kind.key().to_string(),
                 a.units.to_string(),
                 a.sorties_per_trial.to_string(),
                 a.utilisation.to_string(),
@@ -236,7 +236,11 @@ pub fn run_csv(
         ("missing_trials", missing.join(" ")),
         ("overrides", overrides_value(&scenario.overrides)),
         ("period_days", scenario.period_days.to_string()),
+        ("warmup_days", scenario.warmup_days.to_string()),
         ("follow_up_hours", scenario.follow_up_hours.to_string()),
+        // Whether every time in the folder runs from wounding or from the request.
+        ("clock_origin", json_word(&scenario.clock_origin)),
+        ("dispatch", json_word(&scenario.dispatch)),
         ("first_aid_threshold_min", fa.to_string()),
         ("resuscitation_threshold_min", rs.to_string()),
         ("surgery_threshold_min", su.to_string()),
@@ -258,6 +262,11 @@ pub(super) fn precision_rows(p: Option<&crate::summary::Precision>) -> [(&'stati
         ("precision_met", p.map_or(String::new(), |p| p.precision_met.to_string())),
         ("max_trials", p.map_or(String::new(), |p| p.max_trials.to_string())),
     ]
+}
+
+/// A unit variant as the JSON spells it (`wounding`, `best_arrival`): one word in every file.
+fn json_word(v: &impl serde::Serialize) -> String {
+    serde_json::to_value(v).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
 }
 
 /// The `--set` overrides as one `run.csv` value: a value may hold spaces

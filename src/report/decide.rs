@@ -776,7 +776,7 @@ fn candidate_fields(c: &crate::decide::place::CandidateResult, objective: Object
         c.site.clone(),
         format!("{:.6}", c.lat),
         format!("{:.6}", c.lon),
-        standing(c.standing).to_string(),
+        c.standing.key().to_string(),
         v(c.value),
         v(c.difference_from_best),
         v(c.half_width),

@@ -189,7 +189,7 @@ pub fn check_run_outputs(paths: &OutputPaths, inputs: &[files::Input]) -> anyhow
 /// Checks the outputs of `casevac compare` (or the merge of a comparison) before it simulates,
 /// as for a run, with a comparison's files in its folders.
 pub fn check_compare_outputs(paths: &OutputPaths, inputs: &[files::Input]) -> anyhow::Result<()> {
-    let csv = vec![compare::CSV_FILE.to_string(), "run.csv".to_string()];
+    let csv = vec![compare::CSV_FILE.to_string(), compare::LIVES_CSV_FILE.to_string(), "run.csv".to_string()];
     files::check_outputs(&paths.planned(csv, compare_report::file_names()), inputs)
 }
 
