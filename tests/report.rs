@@ -130,6 +130,13 @@ fn the_geojson_holds_sites_zones_and_the_grid() {
     assert_eq!(gao["geometry"]["coordinates"], serde_json::json!([-0.04, 16.2666]), "[lon, lat]");
     let facilities = gao["properties"]["facilities"].as_array().unwrap();
     assert!(facilities.iter().any(|f| f["operating_tables"].as_u64().unwrap() > 0 && f["surgery"] == true));
+    // A daily limit only where a surgical team sets one, as facilities.csv gives it: the Gao
+    // Level 2's four, and none for a facility that does not operate.
+    for f in kind("site").iter().flat_map(|s| s["properties"]["facilities"].as_array().unwrap()) {
+        let operates = f["operating_tables"].as_u64().unwrap() > 0;
+        assert_eq!(f["operations_per_day"].is_null(), !operates, "{f}");
+    }
+    assert_eq!(facilities.iter().find(|f| f["id"] == "gao_l2").unwrap()["operations_per_day"], 4);
     assert!(gao["properties"]["assets"].as_array().unwrap().iter().all(|a| a["count"].as_u64().unwrap() > 0));
 }
 

@@ -50,12 +50,16 @@ fn site_features(model: &Model) -> Vec<Value> {
             let facilities: Vec<Value> = model
                 .facilities
                 .iter()
-                .filter(|f| f.site == i)
-                .map(|f| {
+                .enumerate()
+                .filter(|(_, f)| f.site == i)
+                .map(|(k, f)| {
+                    // As facilities.csv gives it: null where no surgical team limits the tables
+                    // (no tables, or round the clock).
+                    let per_day = model.teams_limit(k).then_some(f.operations_per_day);
                     json!({
                         "id": f.id, "name": f.name, "level": format!("{:?}", f.level).to_lowercase(),
                         "resuscitation": f.resuscitation, "surgery": f.surgery,
-                        "operating_tables": f.tables, "operations_per_day": f.operations_per_day,
+                        "operating_tables": f.tables, "operations_per_day": per_day,
                     })
                 })
                 .collect();
