@@ -268,6 +268,76 @@ fn candidates_that_are_the_same_place_cannot_be_separated() {
     assert_eq!(r.candidates[1].difference_from_best, Some(0.0));
 }
 
+/// Two sites the trial budget cannot separate: the one ahead on the last round's trials leads,
+/// not whichever led the first round, and no site marked indistinguishable is ahead of it. (At
+/// seed 3 the first round's leader, Aguelhok, ended 0.1 points behind Tessalit and was still
+/// named best.)
+#[test]
+fn when_nothing_is_separated_the_site_ahead_on_the_last_trials_leads() {
+    let (s, m) = Study::load(std::path::Path::new("scenarios/sahel-north.toml"), &[]).unwrap();
+    let sites = vec!["tessalit".to_string(), "aguelhok".to_string()];
+    let mut unseparated = 0;
+    for seed in 1..=8 {
+        let opts = PlaceOptions {
+            objective: Objective::Step(Step::Resuscitation),
+            trials: 250,
+            max_trials: 4000,
+            seed,
+            confidence: 0.95,
+            grid: None,
+        };
+        let r = place(&s, &m, Movable::Asset("gao_mi8".into()), &sites, &opts, &|_| {}).unwrap();
+        if r.separated {
+            continue;
+        }
+        unseparated += 1;
+        let best = &r.candidates[0];
+        assert_eq!(best.standing, Standing::Best);
+        for c in &r.candidates[1..] {
+            assert_eq!(c.standing, Standing::IndistinguishableFromBest, "seed {seed}");
+            assert!(c.difference_from_best.unwrap() <= 0.0, "seed {seed}: {c:?} ahead of {best:?}");
+            assert!(c.value.unwrap() <= best.value.unwrap(), "seed {seed}: {c:?} ahead of {best:?}");
+            assert_eq!(c.trials, best.trials, "on the same trials");
+        }
+    }
+    assert!(unseparated >= 4, "{unseparated}");
+}
+
+/// Each round looks at the data again, so the half-width that separates is the paired one
+/// widened for every comparison of every round the budget allows: 100 trials doubling to 400
+/// give three rounds, and with one contender the error is split three ways (z at 1 - 0.05/6),
+/// not one (z at 0.975).
+#[test]
+fn a_placement_interval_is_split_over_the_rounds_the_budget_allows() {
+    use casevac::compare::{Comparison, run_paired};
+    use casevac::stats::Histograms;
+    use casevac::stats::interval::{Z95, normal_quantile};
+    let (s, m) = Study::load(std::path::Path::new("scenarios/sahel-north.toml"), &[]).unwrap();
+    let sites = vec!["tessalit".to_string(), "aguelhok".to_string()];
+    let opts = PlaceOptions {
+        objective: Objective::Step(Step::Resuscitation),
+        trials: 100,
+        max_trials: 400,
+        seed: 3,
+        confidence: 0.95,
+        grid: None,
+    };
+    let moved = Movable::Asset("gao_mi8".into());
+    let r = place(&s, &m, moved.clone(), &sites, &opts, &|_| {}).unwrap();
+    let (best, other) = (&r.candidates[0], &r.candidates[1]);
+    // The same comparison made by hand: the best against the other on the other's trials.
+    let model = |site: &str| s.model(&[moved.at(site)]).unwrap();
+    let o = RunOptions { trials: other.trials, seed: 3, half_width_share: None, max_trials: other.trials };
+    let (base, alt) = (model(&best.site), model(&other.site));
+    let tally = run_paired(&base, std::slice::from_ref(&alt), Histograms::Off, &o, &|_| {});
+    let c = Comparison::new(&base, std::slice::from_ref(&alt), &[String::new(), String::new()], &tally, 3);
+    let (d, hw) = opts.objective.effect(&c.alternatives[0]);
+    assert_eq!(other.difference_from_best, d);
+    let z = normal_quantile(1.0 - 0.05 / (2.0 * 3.0));
+    let want = hw.unwrap() * z / Z95;
+    assert!((other.half_width.unwrap() - want).abs() < 1e-12, "{:?} against {want}", other.half_width);
+}
+
 /// Moving the Level 3 to Beni, beside the only Level 2, leaves no patient to move onward: that
 /// candidate has no onward figure, so it is set aside as not measured rather than kept as
 /// indistinguishable from the best until the trial budget runs out.

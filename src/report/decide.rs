@@ -644,7 +644,7 @@ pub fn place_table(r: &PlaceResult) -> String {
     let _ = writeln!(o, "casevac place: where {} goes in {}", r.moved, r.about.scenario);
     let _ = writeln!(
         o,
-        "objective: {}; {}% confidence, Bonferroni-adjusted over each round's comparisons; seed {}",
+        "objective: {}; {}% confidence, Bonferroni-adjusted over each round's comparisons and the rounds --max-trials allows; seed {}",
         r.objective.label(),
         r.confidence_pct,
         r.about.seed
@@ -730,7 +730,14 @@ pub fn place_table(r: &PlaceResult) -> String {
     } else if now(best) {
         let _ = writeln!(o, "\nthe best is where it is now ({})", best.site);
     } else if let Some(set) = &best.set {
-        let _ = writeln!(o, "\nrepeat the best with: --set {}", shell_word(set));
+        // Not separated, it only leads on the last round's trials: said so, not handed over as
+        // the answer.
+        let what = if r.separated {
+            "the best"
+        } else {
+            "the leading site (not separated from those marked indistinguishable)"
+        };
+        let _ = writeln!(o, "\nrepeat {what} with: --set {}", shell_word(set));
     } else {
         let _ = writeln!(o, "\nput it at the site nearest the best point, then check that site with --candidates");
     }
@@ -828,7 +835,7 @@ pub fn several_table(r: &SeveralResult) -> String {
     o.push_str(&wrap(&format!("method: {}", r.method), "", 96));
     let _ = writeln!(
         o,
-        "objective: {}; {}% confidence, Bonferroni-adjusted over each round's comparisons; seed {}\n",
+        "objective: {}; {}% confidence, Bonferroni-adjusted over each round's comparisons and the rounds --max-trials allows; seed {}\n",
         first.objective.label(),
         first.confidence_pct,
         first.about.seed
