@@ -26,10 +26,18 @@ pub fn wilson(c: f64, n: f64, z: f64) -> (f64, f64) {
 /// The design effect compares the spread of the per-trial ratio estimate with the binomial one;
 /// dividing n by it gives the effective sample size for the Wilson interval. Never below 1, so
 /// clustering can only widen the interval.
+///
+/// With none or all in time the spread is zero and says nothing of the clustering, so the worst
+/// case is taken: every trial's casualties sharing one outcome, Σn_i²/Σn_i. Taken as 1 instead,
+/// a zone whose large incidents all went well in a short run read "100% [91, 100]" while its
+/// true share was 85%.
 pub fn design_effect(cell: &Cell, trials: u64) -> f64 {
     let (n, c) = (cell.n as f64, cell.compliant as f64);
-    if trials < 2 || n == 0.0 || c == 0.0 || c == n {
+    if trials < 2 || n == 0.0 {
         return 1.0;
+    }
+    if c == 0.0 || c == n {
+        return (cell.n2 as f64 / n).max(1.0);
     }
     let p = c / n;
     let k = trials as f64;
@@ -109,6 +117,25 @@ mod tests {
         let cell =
             Cell { n: 10 * k, compliant: 10 * c, reached: 0, time_sum_mmin: 0, n2: 100 * k, c2: 100 * c, nc: 100 * c };
         assert!((design_effect(&cell, k) - 10.0).abs() < 0.1, "{}", design_effect(&cell, k));
+    }
+
+    #[test]
+    fn with_none_or_all_in_time_the_clustering_is_taken_at_its_worst() {
+        // 50 trials of 4 casualties each, all in time: the interval is as wide as for 50
+        // casualties (each trial's four counting as one), not 200.
+        let k = 50u64;
+        let all =
+            Cell { n: 4 * k, compliant: 4 * k, reached: 4 * k, time_sum_mmin: 0, n2: 16 * k, c2: 16 * k, nc: 16 * k };
+        assert_eq!(design_effect(&all, k), 4.0);
+        let (p, lo, hi) = compliance(&all, k);
+        assert_eq!((p, hi), (1.0, 1.0));
+        assert_eq!(lo, wilson(50.0, 50.0, Z95).0);
+        let none = Cell { compliant: 0, c2: 0, nc: 0, ..all };
+        assert_eq!(design_effect(&none, k), 4.0);
+        assert_eq!(compliance(&none, k).2, wilson(0.0, 50.0, Z95).1);
+        // One casualty a trial: no clustering to allow for.
+        let single = Cell { n: k, compliant: k, reached: k, time_sum_mmin: 0, n2: k, c2: k, nc: k };
+        assert_eq!(design_effect(&single, k), 1.0);
     }
 
     #[test]
