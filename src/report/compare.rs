@@ -128,7 +128,8 @@ fn alternative(o: &mut String, c: &Comparison, k: usize, a: &AltResult, width: u
         o,
         "  ",
         &format!(
-            "(differences in percentage points (pts), {b} minus A; 95% confidence intervals (CI) from paired trials)"
+            "(differences in percentage points (pts), {b} minus A; 95% confidence intervals (CI) from paired trials, \
+             each on its own: among many rows one may exclude zero by chance)"
         ),
         width,
     );

@@ -107,7 +107,7 @@ pub fn levers_table(r: &LeversResult) -> String {
     let _ = writeln!(o, "as given: {}", base_line(r));
     let _ = writeln!(
         o,
-        "effects: percentage points, and lives saved per {}-day trial, with paired 95% intervals\n",
+        "effects: percentage points, and lives saved per {}-day trial, with paired 95% intervals, each on its own\n",
         crate::report::fmt::Num(r.period_days)
     );
     // Where the scenario models the onward milestone it gets a column too, and the columns
