@@ -252,15 +252,6 @@ impl Verdict {
             Verdict::NoDetectableChange => "no detectable change",
         }
     }
-
-    /// As the JSON writes it, for the CSV: one spelling in every data file.
-    pub fn key(self) -> &'static str {
-        match self {
-            Verdict::Better => "better",
-            Verdict::Worse => "worse",
-            Verdict::NoDetectableChange => "no_detectable_change",
-        }
-    }
 }
 
 /// What keeps a scenario from being paired with the base trial by trial.

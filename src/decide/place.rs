@@ -152,18 +152,6 @@ pub enum Standing {
     NotMeasured,
 }
 
-impl Standing {
-    /// As the JSON writes it, for the CSV: one spelling in every data file.
-    pub fn key(self) -> &'static str {
-        match self {
-            Standing::Best => "best",
-            Standing::IndistinguishableFromBest => "indistinguishable_from_best",
-            Standing::Worse => "worse",
-            Standing::NotMeasured => "not_measured",
-        }
-    }
-}
-
 #[derive(Debug, Clone, Serialize)]
 pub struct CandidateResult {
     pub rank: usize,
@@ -295,10 +283,15 @@ pub fn place(
         }
         f64::from(looks)
     };
-    // One round: the leader against the contenders on `n` trials. Each contender's value,
-    // difference and standing are set; returns those still within the leader's interval and
+    // One round, recorded in `rounds`: the leader against the contenders on `n` trials. Each
+    // contender's value, difference and standing are set; returns those still within the leader's interval and
     // the one, if any, surely better than the leader (the best of such).
-    let judge = |marks: &mut Marks, leader: usize, contenders: &[usize], n: u64| {
+    let judge = |marks: &mut Marks, rounds: &mut Vec<Round>, leader: usize, contenders: &[usize], n: u64| {
+        rounds.push(Round {
+            trials: n,
+            leader: sites[leader].clone(),
+            contenders: contenders.iter().map(|&i| sites[i].clone()).collect(),
+        });
         let Marks { standing, diff, value } = marks;
         let alts: Vec<Model> = contenders.iter().map(|&i| models[i].clone()).collect();
         let c = run(&models[leader], &alts, n);
@@ -332,12 +325,7 @@ pub fn place(
         (still, overtaken)
     };
     loop {
-        rounds.push(Round {
-            trials: n,
-            leader: sites[leader].clone(),
-            contenders: contenders.iter().map(|&i| sites[i].clone()).collect(),
-        });
-        let (mut still, overtaken) = judge(&mut marks, leader, &contenders, n);
+        let (mut still, overtaken) = judge(&mut marks, &mut rounds, leader, &contenders, n);
         if let Some((i, _)) = overtaken {
             // The first round's order was wrong: the new leader is compared afresh with the rest.
             still.retain(|&j| j != i);
@@ -365,12 +353,7 @@ pub fn place(
         contenders.retain(|&j| j != i);
         contenders.push(leader);
         leader = i;
-        rounds.push(Round {
-            trials: n,
-            leader: sites[leader].clone(),
-            contenders: contenders.iter().map(|&i| sites[i].clone()).collect(),
-        });
-        let (still, _) = judge(&mut marks, leader, &contenders, n);
+        let (still, _) = judge(&mut marks, &mut rounds, leader, &contenders, n);
         contenders = still;
     }
     // A leader without a value led only because nobody had one (the first round ranks them

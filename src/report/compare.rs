@@ -313,7 +313,7 @@ fn lives_csv(c: &Comparison) -> anyhow::Result<Option<Vec<u8>>> {
             v(l.per_year_ci95_high),
             v(Some(l.per_trial_low_params)),
             v(Some(l.per_trial_high_params)),
-            l.verdict.map_or(String::new(), |x| x.key().to_string()),
+            l.verdict.map_or(String::new(), |x| super::csv_out::json_word(&x)),
         ])?;
     }
     Ok(Some(w.into_inner().context("cannot finish the CSV")?))
@@ -365,7 +365,7 @@ fn csv_record(names: [&str; 4], f: &PairedFigures) -> Vec<String> {
         v(f.ci95_high),
         v(f.paired_half_width),
         v(f.independent_half_width),
-        f.verdict.map_or(String::new(), |x| x.key().to_string()),
+        f.verdict.map_or(String::new(), |x| super::csv_out::json_word(&x)),
         v(f.base_median_min),
         v(f.alt_median_min),
     ]);

@@ -264,8 +264,9 @@ pub(super) fn precision_rows(p: Option<&crate::summary::Precision>) -> [(&'stati
     ]
 }
 
-/// A unit variant as the JSON spells it (`wounding`, `best_arrival`): one word in every file.
-fn json_word(v: &impl serde::Serialize) -> String {
+/// A unit variant as the JSON spells it (`wounding`, `best_arrival`, `no_detectable_change`):
+/// one word in every data file.
+pub(super) fn json_word(v: &impl serde::Serialize) -> String {
     serde_json::to_value(v).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
 }
 

@@ -783,7 +783,7 @@ fn candidate_fields(c: &crate::decide::place::CandidateResult, objective: Object
         c.site.clone(),
         format!("{:.6}", c.lat),
         format!("{:.6}", c.lon),
-        c.standing.key().to_string(),
+        super::csv_out::json_word(&c.standing),
         v(c.value),
         v(c.difference_from_best),
         v(c.half_width),
