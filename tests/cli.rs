@@ -1011,3 +1011,18 @@ fn a_single_scheduled_attack_is_not_scaled_to_a_rate() {
     assert!(c["alternatives"][0]["lives_saved"]["per_year"].is_number());
     assert!(text(&casevac(&["validate", SAHEL]).stdout).contains("casualties a day expected"));
 }
+
+/// A short run says its intervals are too narrow for rare rows; one of 200 trials or more does
+/// not, and neither does a comparison of as many.
+#[test]
+fn a_short_run_says_its_intervals_are_too_narrow() {
+    let note = "under 200 trials the intervals of rare rows";
+    for (cmd, n, noted) in
+        [("run", "50", true), ("run", "200", false), ("compare", "199", true), ("compare", "200", false)]
+    {
+        let args: Vec<&str> = if cmd == "run" { vec![cmd, SAHEL, "-n", n] } else { vec![cmd, SAHEL, FST, "-n", n] };
+        let out = casevac(&args);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        assert_eq!(text(&out.stdout).replace('\n', " ").contains(note), noted, "{cmd} -n {n}");
+    }
+}

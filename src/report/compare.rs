@@ -1,7 +1,7 @@
 //! A comparison's outputs: the terminal table, CSV and JSON, and the order they are written in.
 
 use super::fmt::{Count, Label, Maybe, Minutes, Num, Pct, Points, PointsInterval, Style};
-use super::table::{WIDTH, label_width, row_label, wrap};
+use super::table::{WIDTH, few_trials_note, label_width, row_label, wrap};
 use super::{OutputPaths, step_title, write_atomic};
 use crate::compare::{AltResult, Comparison, GroupDiff, MeanChange, PairedFigures, StepDiff};
 use crate::coverage::Coverage;
@@ -222,6 +222,7 @@ pub fn render_table_in(c: &Comparison, width: usize) -> String {
     if let Some(p) = &c.run.partial {
         wrap(&mut o, "", &p.note(c.run.trials), width);
     }
+    few_trials_note(&mut o, c.run.trials, width);
     wrap(&mut o, "  A  ", &format!("{} (base)", c.base.label), width);
     wrap(&mut o, "     ", &c.base.summary.scenario.name, width);
     for (k, a) in c.alternatives.iter().enumerate() {

@@ -47,6 +47,25 @@ pub(super) fn row_label(o: &mut String, indent: &str, label: &str, w: usize) {
 
 /// Writes `text` after `first` (which sets the hanging indent of the following lines), broken
 /// at spaces so no line passes `width`; a word longer than a line is kept whole.
+/// Below this many trials, rows with few casualties or with large incidents cover less than
+/// their stated 95% (checked under hundreds of seeds: a camp's row held 85% at 50 trials).
+const FEW_TRIALS: u64 = 200;
+
+/// Under [`FEW_TRIALS`], a line that says the intervals are too narrow, and where to read why.
+pub(super) fn few_trials_note(o: &mut String, trials: u64, width: usize) {
+    if trials < FEW_TRIALS {
+        wrap(
+            o,
+            "",
+            &format!(
+                "note: under {FEW_TRIALS} trials the intervals of rare rows and of zones with large incidents \
+                 are too narrow (docs/scenario-format.md, \"How far to trust the figures\")"
+            ),
+            width,
+        );
+    }
+}
+
 pub(super) fn wrap(o: &mut String, first: &str, text: &str, width: usize) {
     let indent = first.chars().count();
     let mut line = first.to_string();
@@ -214,6 +233,7 @@ pub fn render_in(s: &Summary, width: usize) -> String {
     if let Some(p) = &s.run.partial {
         wrap(&mut o, "", &p.note(s.run.trials), width);
     }
+    few_trials_note(&mut o, s.run.trials, width);
     wrap(
         &mut o,
         "",
