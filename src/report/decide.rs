@@ -642,13 +642,7 @@ fn place_difference(r: &PlaceResult, d: Option<f64>, h: Option<f64>) -> String {
 pub fn place_table(r: &PlaceResult) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "casevac place: where {} goes in {}", r.moved, r.about.scenario);
-    let _ = writeln!(
-        o,
-        "objective: {}; {}% confidence, Bonferroni-adjusted over each round's comparisons and the rounds --max-trials allows; seed {}",
-        r.objective.label(),
-        r.confidence_pct,
-        r.about.seed
-    );
+    o.push_str(&wrap(&confidence_line(r.objective, r.confidence_pct, r.about.seed), "", 96));
     let best = &r.candidates[0];
     // On a grid, the site as given competes beside the grid's points and is named as such.
     let is_point = |c: &crate::decide::place::CandidateResult| r.is_grid_point(c);
@@ -744,6 +738,15 @@ pub fn place_table(r: &PlaceResult) -> String {
     o
 }
 
+/// The objective and how sure a separation is, as both placement tables head it.
+fn confidence_line(objective: Objective, confidence_pct: f64, seed: u64) -> String {
+    format!(
+        "objective: {}; {confidence_pct}% confidence, Bonferroni-adjusted over each round's comparisons and the \
+         rounds --max-trials allows; seed {seed}",
+        objective.label()
+    )
+}
+
 pub fn place_csv(r: &PlaceResult) -> anyhow::Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(["rank", "site", "lat", "lon", "set"].into_iter().chain(candidate_columns(r.objective)))?;
@@ -833,13 +836,8 @@ pub fn several_table(r: &SeveralResult) -> String {
     let names: Vec<String> = r.placements.iter().map(|(m, _)| m.to_string()).collect();
     let _ = writeln!(o, "casevac place: where {} go together in {}", names.join(" and "), first.about.scenario);
     o.push_str(&wrap(&format!("method: {}", r.method), "", 96));
-    let _ = writeln!(
-        o,
-        "objective: {}; {}% confidence, Bonferroni-adjusted over each round's comparisons and the rounds --max-trials allows; seed {}\n",
-        first.objective.label(),
-        first.confidence_pct,
-        first.about.seed
-    );
+    o.push_str(&wrap(&confidence_line(first.objective, first.confidence_pct, first.about.seed), "", 96));
+    o.push('\n');
     let passes = r.steps.len() / r.placements.len();
     let state = if r.converged { "no single move helps" } else { "stopped at the pass limit" };
     let _ = writeln!(o, "placement after {passes} passes ({state}):");
