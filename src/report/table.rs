@@ -45,8 +45,6 @@ pub(super) fn row_label(o: &mut String, indent: &str, label: &str, w: usize) {
     }
 }
 
-/// Writes `text` after `first` (which sets the hanging indent of the following lines), broken
-/// at spaces so no line passes `width`; a word longer than a line is kept whole.
 /// Below this many trials, rows with few casualties or with large incidents cover less than
 /// their stated 95% (checked under hundreds of seeds: a camp's row held 85% at 50 trials).
 const FEW_TRIALS: u64 = 200;
@@ -66,6 +64,8 @@ pub(super) fn few_trials_note(o: &mut String, trials: u64, width: usize) {
     }
 }
 
+/// Writes `text` after `first` (which sets the hanging indent of the following lines), broken
+/// at spaces so no line passes `width`; a word longer than a line is kept whole.
 pub(super) fn wrap(o: &mut String, first: &str, text: &str, width: usize) {
     let indent = first.chars().count();
     let mut line = first.to_string();
