@@ -70,23 +70,11 @@ fn lives(l: &Option<crate::compare::LivesSavedResult>) -> String {
     }
 }
 
-/// Words wrapped to lines of at most `width` characters, each after `indent`.
+/// Words wrapped to lines of at most `width` characters, each after `indent` (spaces): the
+/// terminal table's wrap, with the indent outside the width.
 fn wrap(text: &str, indent: &str, width: usize) -> String {
     let mut out = String::new();
-    let mut line = String::new();
-    for word in text.split(' ') {
-        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
-            let _ = writeln!(out, "{indent}{line}");
-            line.clear();
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-    }
-    if !line.is_empty() {
-        let _ = writeln!(out, "{indent}{line}");
-    }
+    super::table::wrap(&mut out, indent, text, width + indent.chars().count());
     out
 }
 
