@@ -57,6 +57,21 @@ fn a_lever_that_cannot_matter_has_effect_exactly_zero() {
     assert_eq!((lives.per_trial, lives.ci95_low, lives.ci95_high), (0.0, Some(0.0), Some(0.0)));
 }
 
+/// Levers whose effects are exactly equal share a rank, and the next takes its place in the
+/// order (1, 2, 2): two renames cannot matter, training first-aiders can.
+#[test]
+fn levers_with_equal_effects_share_a_rank() {
+    let text = first_aid_scenario("")
+        + "\n[[lever]]\nname = \"rename the base\"\nset = ['site.base.name=\"Camp\"']\n\
+           \n[[lever]]\nname = \"train everyone\"\nset = ['zone.z.first_aider_share=1.0']\n\
+           \n[[lever]]\nname = \"rename the hospital\"\nset = ['site.hospital.name=\"Role 2\"']\n";
+    let (s, m) = study(&text);
+    let (levers, _) = levers_of(&s, &m, false).unwrap();
+    let r = weigh(&s, &m, levers, Vec::new(), Objective::Step(Step::FirstAid), &fixed(100, 3), &|_| {}).unwrap();
+    let ranks: Vec<(usize, &str)> = r.levers.iter().map(|l| (l.rank, l.lever.name.as_str())).collect();
+    assert_eq!(ranks, [(1, "train everyone"), (2, "rename the base"), (2, "rename the hospital")]);
+}
+
 #[test]
 fn every_default_lever_compiles_on_every_bundled_scenario() {
     for path in bundled_scenarios() {

@@ -539,7 +539,7 @@ pub fn weigh(
 }
 
 /// Best first by the objective's point estimate; a lever with no estimate goes last; ties keep
-/// the levers' order.
+/// the levers' order and share a rank (1, 2, 2, 4), so equal effects do not read as an order.
 fn rank(results: &mut [LeverResult], objective: Objective) {
     let value = |r: &LeverResult| match objective {
         Objective::Step(s) => r.steps[s as usize].figures.difference,
@@ -552,7 +552,8 @@ fn rank(results: &mut [LeverResult], objective: Objective) {
         (None, Some(_)) => std::cmp::Ordering::Greater,
         (None, None) => std::cmp::Ordering::Equal,
     });
-    for (i, r) in results.iter_mut().enumerate() {
-        r.rank = i + 1;
+    for i in 0..results.len() {
+        results[i].rank =
+            if i > 0 && value(&results[i]) == value(&results[i - 1]) { results[i - 1].rank } else { i + 1 };
     }
 }
