@@ -637,6 +637,21 @@ report_delay_min = 5
     assert_eq!(at, ["east", "west"], "one helicopter at each town");
     assert!(r.converged);
     assert_eq!(r.steps.len(), 4, "a greedy pass and one pass that moves nothing");
+    // Every row of the CSV says its rank within its placement and the override that puts what it
+    // moves at its site.
+    let csv = casevac::report::decide::several_csv(&r).unwrap();
+    let mut rows = csv::Reader::from_reader(csv.as_slice());
+    let head = rows.headers().unwrap().clone();
+    let col = |name: &str| head.iter().position(|h| h == name).unwrap();
+    let (mut firsts, mut n) = (0, 0);
+    for row in rows.records() {
+        let row = row.unwrap();
+        let moved = row[col("moved")].strip_prefix("asset ").unwrap().to_string();
+        assert_eq!(&row[col("set")], format!("asset.{moved}.base=\"{}\"", &row[col("site")]), "{row:?}");
+        firsts += usize::from(&row[col("rank")] == "1");
+        n += 1;
+    }
+    assert_eq!((firsts, n), (4, 8), "two sites for each of four placements, one first in each");
 }
 
 #[test]

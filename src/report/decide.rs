@@ -864,11 +864,15 @@ pub fn several_table(r: &SeveralResult) -> String {
 pub fn several_csv(r: &SeveralResult) -> anyhow::Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let objective = r.steps[0].objective;
-    w.write_record(["pass", "moved", "site", "lat", "lon"].into_iter().chain(candidate_columns(objective)))?;
+    w.write_record(
+        ["pass", "moved", "rank", "site", "lat", "lon", "set"].into_iter().chain(candidate_columns(objective)),
+    )?;
     for (i, step) in r.steps.iter().enumerate() {
+        let pass = (i / r.placements.len() + 1).to_string();
         for c in &step.candidates {
-            let pass = (i / r.placements.len() + 1).to_string();
-            w.write_record([pass, step.moved.to_string()].into_iter().chain(candidate_fields(c, objective)))?;
+            let [site, lat, lon, rest @ ..] = candidate_fields(c, objective);
+            let head = [pass.clone(), step.moved.to_string(), c.rank.to_string(), site, lat, lon];
+            w.write_record(head.into_iter().chain([c.set.clone().unwrap_or_default()]).chain(rest))?;
         }
     }
     w.into_inner().context("cannot finish the CSV")
