@@ -153,7 +153,8 @@ enum Command {
         /// The facility to place (its id); repeatable, like --asset.
         #[arg(long, value_name = "ID")]
         facility: Vec<String>,
-        /// Candidate site ids, comma-separated, or all-sites.
+        /// Candidate site ids, comma-separated, or all-sites; where a single asset or facility stands
+        /// now competes too.
         #[arg(long, value_name = "SITE,SITE,...", value_delimiter = ',', required_unless_present = "grid")]
         candidates: Vec<String>,
         /// Instead of sites, try N × N points evenly over the zones' area and draw the objective as a map.
@@ -715,15 +716,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             if let Some((_, twice)) = moved.iter().enumerate().find(|(i, m)| moved[..*i].contains(m)) {
                 return Err(UsageError(format!("the {twice} is given twice: give each asset or facility once")).into());
             }
-            // On a grid, where a single asset or facility stands now competes too, so the answer
-            // says whether any point beats the laydown as given.
-            let mut sites = sites;
-            if let (Some(_), [one]) = (grid, moved.as_slice())
-                && let Some(now) = one.site_in(&base)
-                && !sites.contains(&now)
-            {
-                sites.push(now);
-            }
+            let sites = casevac::decide::place::with_site_as_given(&base, &moved, sites).map_err(UsageError)?;
             report::decide::check_outputs(&outputs.paths(), "place", &[scenario_input(&scenario)])?;
             let opts = PlaceOptions {
                 objective,

@@ -244,6 +244,27 @@ report_delay_min = 5
     )
 }
 
+/// Where a single asset stands now always competes: a list of candidates that leaves it out
+/// could name a move for the worse "best". One candidate besides it is a choice; the site as
+/// given alone is none. Several placed together take only the sites given.
+#[test]
+fn the_site_as_given_competes_beside_the_candidates() {
+    use casevac::decide::place::{candidates, with_site_as_given};
+    let (_, m) = study(&placement_scenario(false));
+    let heli = [Movable::Asset("heli".into())];
+    let listed = candidates(&m, &["far".into(), "centre".into()]).unwrap();
+    assert_eq!(with_site_as_given(&m, &heli, listed).unwrap(), ["far", "centre", "hospital"]);
+    let one = candidates(&m, &["far".into()]).unwrap();
+    assert_eq!(with_site_as_given(&m, &heli, one).unwrap(), ["far", "hospital"]);
+    let already = candidates(&m, &["hospital".into(), "far".into()]).unwrap();
+    assert_eq!(with_site_as_given(&m, &heli, already).unwrap(), ["hospital", "far"]);
+    let alone = candidates(&m, &["hospital".into()]).unwrap();
+    assert!(with_site_as_given(&m, &heli, alone).unwrap_err().contains("at least two"));
+    let both = [Movable::Asset("heli".into()), Movable::Facility("fac".into())];
+    let listed = candidates(&m, &["far".into(), "centre".into()]).unwrap();
+    assert_eq!(with_site_as_given(&m, &both, listed).unwrap(), ["far", "centre"]);
+}
+
 #[test]
 fn a_site_at_the_centre_of_demand_beats_one_300_km_away() {
     let (s, m) = study(&placement_scenario(false));

@@ -73,7 +73,8 @@ impl std::fmt::Display for Movable {
     }
 }
 
-/// The candidate sites: `all-sites`, or ids that must name sites of the scenario.
+/// The candidate sites: `all-sites`, or ids that must name sites of the scenario (one will do
+/// where the site as given competes beside it; see [`with_site_as_given`]).
 pub fn candidates(model: &Model, list: &[String]) -> Result<Vec<String>, String> {
     let sites: Vec<&str> = model.sites.iter().map(|s| s.id.as_str()).collect();
     if list.len() == 1 && list[0] == "all-sites" {
@@ -97,10 +98,25 @@ pub fn candidates(model: &Model, list: &[String]) -> Result<Vec<String>, String>
             sites.join(", ")
         ));
     }
-    if out.len() < 2 {
-        return Err("give at least two candidate sites to choose between, or all-sites".into());
-    }
     Ok(out)
+}
+
+/// The candidates with the site where a single asset or facility stands now beside them, so the
+/// answer says whether any beats the laydown as given (a move to the best of a list that leaves
+/// it out could be a move for the worse); at least two to choose between.
+pub fn with_site_as_given(model: &Model, moved: &[Movable], mut sites: Vec<String>) -> Result<Vec<String>, String> {
+    if let [one] = moved
+        && let Some(now) = one.site_in(model)
+        && !sites.contains(&now)
+    {
+        sites.push(now);
+    }
+    if sites.len() < 2 {
+        return Err("give at least two candidate sites to choose between (or one besides where it stands now), \
+                    or all-sites"
+            .into());
+    }
+    Ok(sites)
 }
 
 /// How the ids of grid points begin, as `[[site]]` entries appended to the file.
