@@ -879,6 +879,37 @@ fn a_team_with_hands_to_spare_starts_care_for_casualties_it_does_not_carry() {
 }
 
 #[test]
+fn a_team_short_of_hands_starts_care_for_only_as_many_as_it_has() {
+    // Four T1 casualties lifted together by a helicopter with four stretchers and a DCR team,
+    // which reaches them 2 + 5 + 0.5 degree at 120 km/h after wounding and flies the same leg
+    // back to the hospital at its base. A team of one starts on one of them; the other three
+    // get blood when the hospital receives them, one leg later, past the hour. By default the
+    // team starts on every casualty it carries.
+    let leg = 0.5 * km_per_degree() / 120.0 * 60.0;
+    let laydown = |team: &str| {
+        model(&scenario(
+            "period_days = 1",
+            "site = \"hospital\"\nlevel = \"level2\"\noperating_tables = 100\noperations_per_day = 100000",
+            &format!(
+                "kind = \"helicopter\"\nbase = \"hospital\"\nstretchers = 4\nspeed_kmh = 120\nnight_capable = true\n\
+                 launch_day_min = 5\nlaunch_night_min = 5\non_scene_min = 0\nmedical_team = true\n{team}"
+            ),
+            "centre = { lat = 0.0, lon = 0.5 }\nradius_km = 0\nincidents_per_day = 0\nscheduled_hours = [2]\n\
+             casualties = 4\nseverity = { t1 = 1, t2 = 0, t3 = 0 }\nsurgery_share = { t1 = 0, t2 = 0, t3 = 0 }\n\
+             first_aider_share = 0\nreport_delay_min = 2",
+        ))
+    };
+    let (at_scene, at_hospital) = (2.0 + 5.0 + leg, 2.0 + 5.0 + 2.0 * leg);
+    assert!(at_scene < 60.0 && at_hospital > 60.0, "{at_scene} {at_hospital}");
+    for (team, treated) in [("", 4.0), ("team_size = 1", 1.0), ("team_size = 2", 2.0), ("team_size = 4", 4.0)] {
+        let (_, s) = run(&laydown(team), 3, 5);
+        assert_eq!(s.steps[1].compliance, Some(treated / 4.0), "{team}");
+        let mean = (treated * at_scene + (4.0 - treated) * at_hospital) / 4.0;
+        assert_close(s.steps[1].mean_min.unwrap(), mean, 1e-3, team);
+    }
+}
+
+#[test]
 fn a_helicopter_that_lifts_only_urgent_casualties_leaves_the_routine_to_the_road() {
     // One T1 and one T3 wounded together 0.5 degree from the hospital where a helicopter
     // (120 km/h) and an ambulance (60 km/h, road factor 1) wait. The helicopter lifts T1 and T2

@@ -52,18 +52,27 @@ impl Engine<'_> {
         } else {
             NEVER
         };
-        for &c in &self.slots[carried.clone()] {
+        // The team starts care for as many casualties as it has hands (`team_size`; by default
+        // every one it carries), most severe first; the others it carries get it at the facility.
+        let hands = match a.team_size {
+            0 => sortie.slot_len,
+            n => n,
+        };
+        let at_facility_dcr = if fac.care == Care::Dcr { at_facility } else { NEVER };
+        for (k, &c) in self.slots[carried.clone()].iter().enumerate() {
             let c = &mut self.casualties[c as usize];
             if onward {
                 // Its care and the chain's phases ended with its operation; only arrival counts.
                 c.level3_t = at_facility;
                 continue;
             }
+            let in_team_care = (k as u32) < hands;
             if !transfer {
                 c.picked_up = true;
                 // A team on scene may already have started on this casualty on an earlier lift.
-                c.resus_on_scene |= team == Some(Care::Dcr);
+                c.resus_on_scene |= in_team_care && team == Some(Care::Dcr);
             }
+            let (als_t, dcr_t) = if in_team_care { (als_t, dcr_t) } else { (at_facility, at_facility_dcr) };
             c.als_t = c.als_t.min(als_t);
             c.resus_t = c.resus_t.min(dcr_t);
             c.phase_min[Phase::OnScene as usize] += on_scene;
@@ -72,8 +81,8 @@ impl Engine<'_> {
                 c.phase_min[Phase::Handover as usize] += handover;
             }
         }
-        if !transfer && a.medical_team && a.team_size > sortie.slot_len {
-            self.treat_on_scene(sortie.incident as usize, a.team_size - sortie.slot_len, a.team_care, now);
+        if !transfer && a.medical_team && hands > sortie.slot_len {
+            self.treat_on_scene(sortie.incident as usize, hands - sortie.slot_len, a.team_care, now);
         }
         self.sorties[s].facility = f as u32;
         if onward {
