@@ -812,6 +812,86 @@ report_delay_min = 0
 }
 
 #[test]
+fn delivery_to_the_soonest_theatre_counts_the_operations_of_the_day_the_casualty_arrives() {
+    // Hospital A is one degree (60 min) from the scene and does one operation a day; B is two
+    // degrees away and does a hundred. The casualty wounded at 01:00 takes A's operation of
+    // day 0. The one wounded at 22:30 leaves the scene at 23:20 and would reach A at 00:20,
+    // when A has a new day's operation: A is the sooner, at 110 min from wounding, against
+    // 170 at B. Counting day 0's spent operation sent it to B.
+    let text = r#"
+[scenario]
+name = "soonest across midnight"
+period_days = 1
+daylight = { sunrise = "06:00", sunset = "18:00" }
+
+[[site]]
+id = "scene"
+lat = 0.0
+lon = 0.0
+
+[[site]]
+id = "a"
+lat = 0.0
+lon = 1.0
+
+[[site]]
+id = "b"
+lat = 0.0
+lon = -2.0
+
+[[facility]]
+id = "a_l2"
+site = "a"
+level = "level2"
+operating_tables = 2
+operations_per_day = 1
+surgery_min = 60
+handover_min = 0
+
+[[facility]]
+id = "b_l2"
+site = "b"
+level = "level2"
+operating_tables = 2
+operations_per_day = 100
+surgery_min = 60
+handover_min = 0
+
+[[asset]]
+id = "heli"
+kind = "helicopter"
+base = "scene"
+count = 2
+launch_day_min = 0
+launch_night_min = 0
+on_scene_min = 50
+turnaround_min = 0
+night_capable = true
+delivers_to = "soonest"
+
+[[zone]]
+id = "z"
+centre = { lat = 0.0, lon = 0.0 }
+radius_km = 0
+incidents_per_day = 0
+scheduled_hours = [1.0, 22.5]
+casualties = 1
+severity = { t1 = 1.0, t2 = 0.0, t3 = 0.0 }
+surgery_share = { t1 = 1.0, t2 = 0.0, t3 = 0.0 }
+first_aider_share = 0
+report_delay_min = 0
+escort_required = false
+"#;
+    // At the speed that flies a degree in an hour.
+    let m = model(&text.replace("count = 2", &format!("count = 2\nspeed_kmh = {}", km_per_degree())));
+    let trace = casevac::sim::Engine::new(&m).trace(1, 0);
+    let mut waits: Vec<f64> = trace.casualties.iter().map(|c| c.surgery_min.unwrap() - c.wound_min).collect();
+    waits.sort_by(f64::total_cmp);
+    assert_close(waits[0], 110.0, 1e-6, "wounded at 01:00, at A");
+    assert_close(waits[1], 110.0, 1e-6, "wounded at 22:30, at A after midnight");
+}
+
+#[test]
 fn an_als_team_gives_advanced_care_within_the_hour_but_not_dcr() {
     // The team reaches the casualty 2 + 7 + 5 + 0.5 degree at 120 km/h after wounding; the
     // hospital, where blood is, is as far again plus 4 min on scene: over the hour.

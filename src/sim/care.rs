@@ -361,8 +361,9 @@ impl Engine<'_> {
 
     /// Expected minutes a patient ready at `ready_t` waits for an operation at facility `f`,
     /// from what the facility holds at `now`: the patients queued ahead, the tables in use
-    /// (each taken as half through a mean operation) and the operations left today, after which
-    /// the queue waits for the next midnight.
+    /// (each taken as half through a mean operation) and the operations left, today's and a
+    /// whole day's for each midnight before `ready_t`, after which the queue waits for the next
+    /// midnight.
     fn theatre_wait(&self, f: usize, now: f64, ready_t: f64) -> f64 {
         let fac = &self.model.facilities[f];
         let ahead = (self.table_queue[f].len() as u32 + self.inbound[f]) as f64;
@@ -374,15 +375,18 @@ impl Engine<'_> {
         } else {
             ((ahead + busy / 2.0) / tables * mean_op - (ready_t - now)).max(0.0)
         };
-        let left_today = f64::from(self.ops_left[f]);
-        if ahead < left_today {
+        // A patient ready after a midnight finds that day's operations as well as what is left
+        // of today's.
+        let per_day = f64::from(fac.operations_per_day.max(1));
+        let ready_day = (ready_t / MIN_PER_DAY).floor();
+        let midnights = (ready_day - (now / MIN_PER_DAY).floor()).max(0.0);
+        let left = f64::from(self.ops_left[f]) + per_day * midnights;
+        if ahead < left {
             return table_wait;
         }
-        // The day's operations are spoken for: wait for midnight, and whole days more while the
-        // queue ahead needs them.
-        let per_day = f64::from(fac.operations_per_day.max(1));
-        let midnight = (ready_t / MIN_PER_DAY).floor() * MIN_PER_DAY + MIN_PER_DAY;
-        let days = ((ahead - left_today) / per_day).floor();
-        (midnight - ready_t + days * MIN_PER_DAY).max(table_wait)
+        // The operations up to its day are spoken for: wait for the next midnight, and whole
+        // days more while the queue ahead needs them.
+        let days = ((ahead - left) / per_day).floor();
+        ((ready_day + 1.0) * MIN_PER_DAY - ready_t + days * MIN_PER_DAY).max(table_wait)
     }
 }
