@@ -7,8 +7,8 @@
 //! after wounding drawn from the untreated time-to-death curve `F` (Webster et al. 2021, killed
 //! in action, conditional on surviving the first minute). Care slows the dying clock: from first
 //! aid the hazard runs at `first_aid_factor` of its untreated rate, from resuscitation at
-//! `resuscitation_factor` of that, and definitive care (surgery, or resuscitation for a casualty
-//! who needs no surgery) stops it. With the clock
+//! `resuscitation_factor` of that, and definitive care (surgery, or for a casualty who needs no
+//! surgery its first advanced care, with blood or without) stops it. With the clock
 //!
 //! ```text
 //! τ(t) = ∫₀ᵗ r(u) du,   r(u) = (u ≥ a ? f_a : 1) · (u ≥ b ? f_b : 1)  for u < s, 0 after s
@@ -93,7 +93,8 @@ pub struct OutcomeModel {
 pub struct Care {
     pub first_aid: f64,
     pub resuscitation: f64,
-    /// Definitive care: surgery, or resuscitation for a casualty who needs no surgery.
+    /// Definitive care: surgery, or for a casualty who needs no surgery its first advanced care
+    /// (resuscitation with blood, or advanced life support without).
     pub definitive: f64,
     /// Whether definitive care is surgery (otherwise it is the resuscitation).
     pub surgical: bool,
@@ -139,8 +140,9 @@ impl OutcomeModel {
     }
 
     /// Care `c` with step `step` (0 first aid, 1 resuscitation, 2 surgery) brought forward to
-    /// its doctrinal time if it came later. For a casualty who needs no surgery, resuscitation
-    /// is definitive care and moves with it; surgery does not apply.
+    /// its doctrinal time if it came later. For a casualty who needs no surgery, its first
+    /// advanced care (never after resuscitation) is definitive care and comes by the hour too;
+    /// surgery does not apply.
     pub fn step_at_doctrine(&self, mut c: Care, step: usize) -> Care {
         let d = self.doctrine_min;
         match step {
@@ -148,7 +150,7 @@ impl OutcomeModel {
             1 => {
                 c.resuscitation = c.resuscitation.min(d[1]);
                 if !c.surgical {
-                    c.definitive = c.resuscitation;
+                    c.definitive = c.definitive.min(d[1]);
                 }
             }
             _ if c.surgical => c.definitive = c.definitive.min(d[2]),
@@ -183,7 +185,7 @@ impl OutcomeModel {
 pub const DEATH_BINS_MIN: [f64; 5] = [10.0, 60.0, 120.0, 240.0, 1440.0];
 
 /// Upper ends, in minutes after wounding, of the bins of time to definitive care (surgery, or
-/// resuscitation for a casualty who needs none) against which expected deaths are tallied; a
+/// first advanced care for a casualty who needs none) against which expected deaths are tallied; a
 /// last bin holds later or never.
 pub const CARE_BINS_MIN: [f64; 5] = [60.0, 120.0, 240.0, 480.0, 1440.0];
 

@@ -148,6 +148,35 @@ fn a_deterministic_chain_gives_the_hand_computed_probability() {
 }
 
 #[test]
+fn a_clinic_without_blood_is_definitive_care_for_a_casualty_who_needs_no_surgery() {
+    // The chain of the test above, to a Level 1 clinic, with T1 casualties who need no surgery:
+    // their dying stops when the clinic receives them, with blood or without. Counting only
+    // blood, the clinic without it had been no care at all: every potentially fatal one died.
+    let leg = 0.5 * km_per_degree() / 120.0 * 60.0;
+    let first_aid = 2.0 + 7.0 + 5.0 + 4.0 + leg;
+    let at_clinic = first_aid + 4.0 + leg;
+    let clock = first_aid + 0.7 * (at_clinic - first_aid);
+    let asset = "kind = \"helicopter\"\nbase = \"hospital\"\ncount = 100\nspeed_kmh = 120\nstretchers = 1\n\
+        night_capable = true\napproval_min = 7\nlaunch_day_min = 5\nlaunch_night_min = 5\nescort_min = 4\n\
+        on_scene_min = 4\nturnaround_min = 6";
+    for care in ["als", "dcr"] {
+        let mut text = scenario(
+            "period_days = 20",
+            &format!("site = \"hospital\"\nlevel = \"level1\"\ncare = \"{care}\"\nhandover_min = 0"),
+            asset,
+            "centre = { lat = 0.0, lon = 0.5 }\nradius_km = 0\nincidents_per_day = 5\n\
+             severity = { t1 = 1, t2 = 0, t3 = 0 }\nsurgery_share = { t1 = 0, t2 = 0, t3 = 0 }\n\
+             first_aider_share = 0\nreport_delay_min = 2",
+        );
+        text.push_str("\n[outcomes]\np_fatal = { t1 = 0.3, t2 = 0.02, t3 = 0 }\nfirst_aid_factor = 0.7\n");
+        let (_, s) = run(&model(&text), 5, 40);
+        let t1 = &s.deaths.expect("the outcome model is on").by_severity[0];
+        let p = 0.3 * webster(clock);
+        assert!((t1.per_casualty.expect("casualties") - p).abs() < 1e-9, "{care}: {:?} against {p}", t1.per_casualty);
+    }
+}
+
+#[test]
 fn a_scenario_compared_with_itself_saves_exactly_no_lives() {
     let m = model(&std::fs::read_to_string("scenarios/sahel-north.toml").expect("bundled scenario"));
     let tally = run_paired_batch(&m, std::slice::from_ref(&m), Histograms::Groups, 9, 0, 60, &|_| {});

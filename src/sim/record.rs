@@ -144,11 +144,13 @@ impl Engine<'_> {
             {
                 // Biology runs from wounding whatever clock the 10-1-2 figures use.
                 let since_wounding = |t: f64| if t <= horizon { (t - inc.wound_t).max(0.0) } else { NEVER_MIN };
-                let resuscitation = since_wounding(c.resus_t);
+                // A casualty who needs no surgery is definitively treated by its first advanced
+                // care, with blood or without: a clinic without blood that stabilises it is not
+                // "no care".
                 let care = Care {
                     first_aid: since_wounding(first_aid_t),
-                    resuscitation,
-                    definitive: if c.needs_surgery { since_wounding(c.surgery_t) } else { resuscitation },
+                    resuscitation: since_wounding(c.resus_t),
+                    definitive: since_wounding(if c.needs_surgery { c.surgery_t } else { c.als_t }),
                     surgical: c.needs_surgery,
                 };
                 self.trial_deaths_nano += record_deaths(om, &self.keys, c.key, sev, &care, &in_groups, tally);
