@@ -536,13 +536,24 @@ impl StepScope {
         }
     }
 
-    /// The categories with a deadline other than `headline_min`, in words: ", T2 within 4 h".
+    /// The deadlines other than `headline_min`, each with the categories judged against it, in
+    /// the categories' order: [(240, ["T2", "T3"])].
+    pub fn own_deadlines(&self, headline_min: f64) -> Vec<(f64, Vec<&'static str>)> {
+        let mut own: Vec<(f64, Vec<&'static str>)> = Vec::new();
+        for (&c, &d) in self.categories.iter().zip(&self.deadlines_min).filter(|&(_, &d)| d != headline_min) {
+            match own.iter_mut().find(|(x, _)| *x == d) {
+                Some((_, cats)) => cats.push(c),
+                None => own.push((d, vec![c])),
+            }
+        }
+        own
+    }
+
+    /// The categories with a deadline other than `headline_min`, in words: ", T2 and T3 within 4 h".
     pub fn exceptions(&self, headline_min: f64) -> String {
-        self.categories
+        self.own_deadlines(headline_min)
             .iter()
-            .zip(&self.deadlines_min)
-            .filter(|&(_, &d)| d != headline_min)
-            .map(|(c, &d)| format!(", {c} within {}", crate::report::minutes_label(d)))
+            .map(|(d, cats)| format!(", {} within {}", cats.join(" and "), crate::report::minutes_label(*d)))
             .collect()
     }
 }

@@ -95,13 +95,13 @@ fn csv_folder_holds_one_file_per_table() {
     let compliance = std::fs::read_to_string(csv.join("compliance.csv")).unwrap();
     // 3 steps for all, 3 severities, 5 zones, day and night.
     assert_eq!(compliance.lines().count(), 1 + 3 * (1 + 3 + 5 + 2));
-    // Each category's own deadline beside the headline one: T2's surgery is judged at 4 h
+    // Each category's own deadline beside the headline one: T2 and T3 surgery is judged at 4 h
     // (the defaults), T3 is not counted for first aid, and a severity row names only its own.
     let deadlines = |prefix: &str| {
         let line = compliance.lines().find(|l| l.starts_with(prefix)).unwrap_or_else(|| panic!("{prefix}"));
         line.split(',').skip(3).take(4).collect::<Vec<_>>().join(",")
     };
-    assert_eq!(deadlines("all,all,surgery,"), "120,120,240,120");
+    assert_eq!(deadlines("all,all,surgery,"), "120,120,240,240");
     assert_eq!(deadlines("all,all,first_aid,"), "10,10,10,");
     assert_eq!(deadlines("severity,T2,surgery,"), "240,,240,");
 }

@@ -620,11 +620,13 @@ fn each_step_counts_exactly_the_categories_it_applies_to() {
 
 #[test]
 fn a_delayed_casualty_is_judged_against_its_own_surgical_deadline() {
-    // Surgery 150 min after wounding: too late for a T1's 2 hours, in time for a T2's default
-    // 4 hours; a scenario may set the T2 deadline itself.
+    // Surgery 150 min after wounding: too late for a T1's 2 hours, in time for the default 4
+    // hours of a T2 or a T3 (a minimal casualty is never held to less than an urgent one); a
+    // scenario may set those deadlines itself.
     let (_, s) = run(&every_category_at(150.0, ""), 2, 10);
     let surgery = |s: &casevac::summary::Summary, k: usize| s.by_severity[k].steps[2].compliance;
-    assert_eq!((surgery(&s, 0), surgery(&s, 1), surgery(&s, 2)), (Some(0.0), Some(1.0), Some(0.0)));
+    assert_eq!((surgery(&s, 0), surgery(&s, 1), surgery(&s, 2)), (Some(0.0), Some(1.0), Some(1.0)));
+    assert_eq!(s.scenario.step_scopes[2].deadlines_min, vec![120.0, 240.0, 240.0]);
     let own = "category_thresholds_min = { surgery = { t2 = 100, t3 = 150 } }";
     let (_, s) = run(&every_category_at(150.0, own), 2, 10);
     assert_eq!((surgery(&s, 0), surgery(&s, 1), surgery(&s, 2)), (Some(0.0), Some(0.0), Some(1.0)));

@@ -209,10 +209,13 @@ impl Chart for ComplianceChart<'_> {
         // its bar is not read against the group's label.
         let sc = &s.scenario;
         for (scope, threshold) in sc.step_scopes.iter().zip(sc.thresholds_min) {
-            for (cat, d) in scope.categories.iter().zip(&scope.deadlines_min) {
-                if *d != threshold {
-                    note.push_str(&format!("\n\n{cat} {}: within {}", scope.step.label(), minutes_label(*d)));
-                }
+            for (d, cats) in scope.own_deadlines(threshold) {
+                note.push_str(&format!(
+                    "\n\n{} {}: within {}",
+                    cats.join(" and "),
+                    scope.step.label(),
+                    minutes_label(d)
+                ));
             }
         }
         if s.onward.is_some() {
@@ -366,11 +369,9 @@ impl Chart for TimeToCareChart<'_> {
             // deadlines: the curve at the headline line is not it.
             let mut deadline = minutes_label(threshold);
             let mut lines = vec![(threshold, minutes_label(threshold))];
-            for (k, &d) in self.model.deadlines_min[s].iter().enumerate() {
-                if self.model.applies_to[s][k] && d != threshold {
-                    deadline.push_str(&format!(", {} {}", SEVERITIES[k], minutes_label(d)));
-                    lines.push((d, format!("{} ({})", minutes_label(d), SEVERITIES[k])));
-                }
+            for (d, cats) in self.summary.scenario.step_scopes[s].own_deadlines(threshold) {
+                deadline.push_str(&format!(", {} {}", cats.join(" and "), minutes_label(d)));
+                lines.push((d, format!("{} ({})", minutes_label(d), cats.join(", "))));
             }
             let in_time = self.summary.steps[s]
                 .compliance

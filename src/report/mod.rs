@@ -30,7 +30,7 @@ pub fn step_title(step: crate::model::Step, threshold_min: f64) -> String {
 }
 
 /// Whom each step counts, in words: "first aid and resuscitation count T1, T2; surgery counts
-/// T1, T2, T3 who need it, T2 within 4 h".
+/// T1, T2, T3 who need it, T2 and T3 within 4 h".
 pub fn scope_note(scopes: &[crate::summary::StepScope], thresholds_min: &[f64; 3]) -> String {
     let of = |s: usize| format!("{}{}", scopes[s].categories.join(", "), scopes[s].exceptions(thresholds_min[s]));
     let surgery = format!(

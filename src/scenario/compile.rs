@@ -428,11 +428,14 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
         let Some(v) = v else { continue };
         applies_to[step] = categories(&mut ctx, v, &format!("applies_to.{n} names"));
     }
-    // The "rule it replaced" allowed 4 hours for primary surgery: a delayed (T2) casualty who
-    // needs surgery keeps that allowance by default; damage-control surgery of a T1 is the 2 h.
+    // The "rule it replaced" allowed 4 hours for primary surgery: a delayed (T2) or minimal (T3)
+    // casualty who needs surgery keeps that allowance by default, never held to less than the
+    // most urgent; damage-control surgery of a T1 is the 2 h.
     let ct = &sc.category_thresholds_min;
     let mut deadlines_min = thresholds_min.map(|t| [t; 3]);
-    deadlines_min[2][1] = deadlines_min[2][1].max(240.0);
+    for k in [1, 2] {
+        deadlines_min[2][k] = deadlines_min[2][k].max(240.0);
+    }
     for (step, (v, n)) in [(&ct.first_aid, "first_aid"), (&ct.resuscitation, "resuscitation"), (&ct.surgery, "surgery")]
         .iter()
         .enumerate()
