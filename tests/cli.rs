@@ -493,6 +493,15 @@ fn set_alt_makes_the_alternative_from_the_base() {
 }
 
 #[test]
+fn the_other_reading_of_the_hour_names_the_deadline_it_is_judged_against() {
+    let out = casevac(&["run", SAHEL, "-n", "50", "--set", "scenario.thresholds_min.resuscitation=45"]);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(stdout.contains("resuscitation within 45 min"), "{stdout}");
+    assert!(stdout.contains("ALS or DCR in 45 min") && !stdout.contains("in 1 h"), "{stdout}");
+}
+
+#[test]
 fn compare_refuses_what_cannot_be_paired() {
     let dir = tempfile::tempdir().unwrap();
     let sahel = std::fs::read_to_string(SAHEL).unwrap();

@@ -279,7 +279,11 @@ pub fn render_in(s: &Summary, width: usize) -> String {
             let _ = writeln!(
                 o,
                 "    {:<30}{:>8}{:>16}",
-                format!("{} in 1 h", if sc.resuscitation_counts == "dcr" { "ALS or DCR" } else { "DCR (blood)" }),
+                format!(
+                    "{} in {}",
+                    if sc.resuscitation_counts == "dcr" { "ALS or DCR" } else { "DCR (blood)" },
+                    super::minutes_label(sc.thresholds_min[1])
+                ),
                 Maybe(other.compliance.map(Pct), S),
                 Maybe(interval, S)
             );
