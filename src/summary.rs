@@ -48,10 +48,11 @@ pub struct Summary {
 #[derive(Debug, Clone, Serialize)]
 pub struct DeathsResult {
     pub note: &'static str,
-    /// Central expected deaths per trial (period), with the 95% interval between trials.
+    /// Central expected deaths per trial (period), with the 95% interval between trials: none
+    /// from a single trial, which has no spread to give one.
     pub per_trial: f64,
-    pub ci95_low: f64,
-    pub ci95_high: f64,
+    pub ci95_low: Option<f64>,
+    pub ci95_high: Option<f64>,
     /// The same per 30 days of operations; none where every incident is scheduled
     /// ([`Model::scheduled_only`]): one attack is not a rate.
     pub per_30_days: Option<f64>,
@@ -156,8 +157,8 @@ fn deaths(model: &Model, tally: &Tally) -> Option<DeathsResult> {
     Some(DeathsResult {
         note: "modelled deaths of wounds among potentially survivable injuries, not a prediction for any individual",
         per_trial: mean,
-        ci95_low: (mean - hw).max(0.0),
-        ci95_high: mean + hw,
+        ci95_low: (tally.trials > 1).then(|| (mean - hw).max(0.0)),
+        ci95_high: (tally.trials > 1).then_some(mean + hw),
         per_30_days: (!model.scheduled_only()).then(|| mean * 30.0 * MIN_PER_DAY / model.period_min),
         preventable_share: share(all.preventable_nano, all.expected_nano[0]),
         preventable_per_trial: per_trial(all.preventable_nano),

@@ -502,6 +502,22 @@ fn the_other_reading_of_the_hour_names_the_deadline_it_is_judged_against() {
 }
 
 #[test]
+fn one_trial_gives_expected_deaths_but_no_interval() {
+    let out = casevac(&["run", SAHEL, "-n", "1", "--json", "-", "-q"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let d = &json["deaths"];
+    assert!(d["per_trial"].as_f64().unwrap() > 0.0, "{d}");
+    assert!(d["ci95_low"].is_null() && d["ci95_high"].is_null(), "{d}");
+    let table = text(&casevac(&["run", SAHEL, "-n", "1"]).stdout);
+    assert!(table.contains("(no interval from one trial)"), "{table}");
+    // Two trials have a spread, and an interval from it.
+    let out = casevac(&["run", SAHEL, "-n", "2", "--json", "-", "-q"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(json["deaths"]["ci95_low"].is_f64(), "{}", json["deaths"]);
+}
+
+#[test]
 fn compare_refuses_what_cannot_be_paired() {
     let dir = tempfile::tempdir().unwrap();
     let sahel = std::fs::read_to_string(SAHEL).unwrap();

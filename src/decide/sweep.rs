@@ -223,7 +223,7 @@ pub fn sweep(
             steps: a.variant.summary.steps.clone(),
             against_base: a.steps.clone(),
             expected_deaths_per_trial: a.variant.summary.deaths.as_ref().map(|d| d.per_trial),
-            expected_deaths_ci95: a.variant.summary.deaths.as_ref().map(|d| (d.ci95_low, d.ci95_high)),
+            expected_deaths_ci95: a.variant.summary.deaths.as_ref().and_then(|d| d.ci95_low.zip(d.ci95_high)),
         })
         .collect();
     let targets = if axes.len() == 1 { targets_met(base, &pts) } else { grid_targets(base, &pts) };

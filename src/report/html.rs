@@ -358,13 +358,14 @@ fn deaths(o: &mut String, d: &crate::summary::DeathsResult, model: &Model) {
     let _ = write!(
         o,
         "<section id=deaths><h2>Deaths of wounds (modelled)</h2><table>\
-         <tr><td>expected deaths per trial</td><td class=n><b>{:.2}</b></td><td class=n>95% interval {:.2}–{:.2}</td></tr>\
+         <tr><td>expected deaths per trial</td><td class=n><b>{:.2}</b></td><td class=n>{}</td></tr>\
          {}\
          <tr><td>with the parameters at the low and high ends of their sources</td><td class=n>{:.2}–{:.2}</td><td></td></tr>\
          <tr><td>potentially preventable (care at {fa}/{rs}/{su} min)</td><td class=n>{}</td><td class=n>{:.2} per trial</td></tr>",
         d.per_trial,
-        d.ci95_low,
-        d.ci95_high,
+        d.ci95_low
+            .zip(d.ci95_high)
+            .map_or("no interval from one trial".to_string(), |(low, high)| format!("95% interval {low:.2}–{high:.2}")),
         // Over a 30-day period the rate per 30 days is the rate per trial: said once.
         match d.per_30_days {
             Some(p) if p != d.per_trial => format!("<tr><td>per 30 days</td><td class=n>{p:.2}</td><td></td></tr>"),

@@ -150,7 +150,10 @@ fn deaths(o: &mut String, d: &DeathsResult, period_days: f64, width: usize) {
         &format!("  {:<28}", format!("expected per {}-day trial", Num(period_days))),
         &{
             // A period of other than 30 days is also given per 30 days, so scenarios compare.
-            let mut text = format!("{:.2} (95% CI {:.2}-{:.2})", d.per_trial, d.ci95_low, d.ci95_high);
+            let mut text = match d.ci95_low.zip(d.ci95_high) {
+                Some((low, high)) => format!("{:.2} (95% CI {low:.2}-{high:.2})", d.per_trial),
+                None => format!("{:.2} (no interval from one trial)", d.per_trial),
+            };
             if let Some(p) = d.per_30_days.filter(|_| period_days != 30.0) {
                 text.push_str(&format!("; {p:.2} per 30 days"));
             }
