@@ -172,6 +172,23 @@ fn a_sweep_of_the_trained_share_follows_its_closed_form_and_rises_with_it() {
 /// A number swept where the file gives a distribution is a fixed value, which differs from the
 /// scenario as given even at the distribution's mean: the sweep says so, and only then. At
 /// approval_min = 60, the Sahel file's lognormal mean, the fixed delay gives other figures.
+/// A count swept in whole numbers is drawn with ticks at whole numbers only: no 1.5 helicopters.
+#[test]
+fn a_swept_count_is_drawn_on_whole_ticks() {
+    let (s, m) = study(&first_aid_scenario(""));
+    let axis: Axis = "asset.unit.count=1..4:4".parse().unwrap();
+    let r = sweep(&s, &m, &[axis], &fixed(20, 1), &|_| {}).unwrap();
+    let (_, svg) = casevac::report::charts::render(&casevac::report::decide::sweep_chart(&r, &m)).unwrap();
+    let ticks: Vec<&str> = svg
+        .split("aria-label=\"")
+        .skip(1)
+        .filter_map(|t| t.split('"').next())
+        .filter(|t| t.parse::<f64>().is_ok_and(|x| x > 0.0 && x < 5.0 && !t.contains('%')))
+        .collect();
+    assert!(["1", "2", "3", "4"].iter().all(|w| ticks.contains(w)), "{ticks:?}");
+    assert!(ticks.iter().all(|t| !t.contains('.')), "{ticks:?}");
+}
+
 #[test]
 fn a_number_swept_in_place_of_a_distribution_is_noted() {
     let path = std::path::Path::new("scenarios/sahel-north.toml");
@@ -569,7 +586,7 @@ fn a_sweep_says_from_which_value_a_target_is_met() {
     let r = sweep(&s, &m, &[rising], &fixed(200, 5), &|_| {}).unwrap();
     let t = r.targets.iter().find(|t| t.step == Step::FirstAid).unwrap();
     // Compliance is the share itself: 0.6 and above meet 50%, 0.4 and below do not.
-    assert_eq!(t.met_at, ["0.6", "0.8", "1.0"]);
+    assert_eq!(t.met_at, ["0.6", "0.8", "1"]);
     assert_eq!(t.boundary.as_deref(), Some("≥ 0.6"));
     let falling: Axis = "zone.z.first_aider_share=1,0.8,0.6,0.4".parse().unwrap();
     let r = sweep(&s, &m, &[falling], &fixed(200, 5), &|_| {}).unwrap();

@@ -85,12 +85,14 @@ fn range(s: &str) -> Result<Option<Vec<String>>, String> {
         return Err(format!("`{s}`: give finite ends and a COUNT from 2 to {MAX_POINTS}"));
     }
     let values: Vec<f64> = (0..count).map(|i| a + (b - a) * i as f64 / (count - 1) as f64).collect();
-    // Whole steps are written as whole numbers, so a range also sweeps a count (`count=1..3:3`);
-    // a float field takes them as well.
-    if values.iter().all(|v| v.fract() == 0.0 && v.abs() < 1e15) {
-        return Ok(Some(values.iter().map(|&v| format!("{}", v as i64)).collect()));
-    }
-    Ok(Some(values.into_iter().map(num).collect()))
+    // A whole value is written as a whole number, so a range also sweeps a count (`count=1..3:3`),
+    // and of `count=1..2:3` only the 1.5 is refused; a float field takes whole numbers as well.
+    Ok(Some(
+        values
+            .into_iter()
+            .map(|v| if v.fract() == 0.0 && v.abs() < 1e15 { format!("{}", v as i64) } else { num(v) })
+            .collect(),
+    ))
 }
 
 /// Splits at commas outside braces, brackets and quotes, so a value may be an inline table.
@@ -318,10 +320,13 @@ mod tests {
         let a: Axis = "asset.x.approval_min=0, 15,30".parse().unwrap();
         assert_eq!(a.values, ["0", "15", "30"]);
         let a: Axis = "zone.z.first_aider_share=0.5..1:6".parse().unwrap();
-        assert_eq!(a.values, ["0.5", "0.6", "0.7", "0.8", "0.9", "1.0"]);
-        // Whole steps stay whole, so a count can be swept.
+        assert_eq!(a.values, ["0.5", "0.6", "0.7", "0.8", "0.9", "1"]);
+        // Whole values stay whole, so a count can be swept, and where a step is not whole only
+        // the values between whole numbers are not.
         let a: Axis = "asset.x.count=1..3:3".parse().unwrap();
         assert_eq!(a.values, ["1", "2", "3"]);
+        let a: Axis = "asset.x.count=1..2:3".parse().unwrap();
+        assert_eq!(a.values, ["1", "1.5", "2"]);
         let a: Axis = "asset.x.approval_min=0..120:5".parse().unwrap();
         assert_eq!(a.values, ["0", "30", "60", "90", "120"]);
         let a: Axis = "asset.x.approval_min={ uniform = { min = 0, max = 10 } },5".parse().unwrap();

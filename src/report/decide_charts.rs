@@ -199,6 +199,8 @@ impl Chart for SweepChart {
         let areas = body.split_evenly((rows, 2));
         for ((title, y_desc, target, curves), area) in self.panels.iter().zip(&areas) {
             let xs = curves.iter().flat_map(|c| c.points.iter().map(|p| p.0));
+            // A count (helicopters, tables) is swept in whole numbers: ticks only at them.
+            let whole = xs.clone().all(|x| x.fract() == 0.0);
             let (x0, x1) = xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| (a.min(x), b.max(x)));
             let (x0, x1) = if x0 < x1 { (x0, x1) } else { (x0 - 1.0, x0 + 1.0) };
             let ys = curves.iter().flat_map(|c| c.points.iter().flat_map(|p| [p.1, p.2.map_or(p.1, |i| i.1)]));
@@ -222,8 +224,11 @@ impl Chart for SweepChart {
                         String::new()
                     }
                 }
+                None if whole && x.fract() != 0.0 => String::new(),
                 None => format!("{}", (x * 1000.0).round() / 1000.0),
             };
+            // As many labels as whole numbers on a short whole axis; plotters' default otherwise.
+            let x_labels = if whole && x1 - x0 <= 12.0 { (x1 - x0) as usize + 1 } else { 10 };
             let percent = y_desc.contains('%');
             chart
                 .configure_mesh()
@@ -231,6 +236,7 @@ impl Chart for SweepChart {
                 .y_label_formatter(&|y: &f64| if percent { format!("{y:.0}") } else { tick(*y) })
                 .x_desc(self.x_desc.clone())
                 .y_desc(y_desc.clone())
+                .x_labels(x_labels)
                 .x_label_formatter(&fmt_x)
                 .label_style(font(12))
                 .axis_desc_style(font(13))
