@@ -293,13 +293,15 @@ fn a_closed_pipe_ends_validate_and_run_quietly() {
 
 #[test]
 fn an_unwritable_output_fails_with_its_cause() {
+    // A path to fix on the command line, found before anything runs: bad input.
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("missing-folder").join("out.json");
     let out = casevac(&["run", SAHEL, "-n", "5", "--json", target.to_str().unwrap()]);
     let stderr = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.starts_with("error: cannot write "), "{stderr}");
-    assert!(stderr.contains("caused by: "), "the operating system's reason is kept: {stderr}");
+    assert!(stderr.contains("create it first: "), "{stderr}");
+    assert!(stderr.contains("os error"), "the operating system's reason is kept: {stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
 
@@ -593,7 +595,7 @@ fn a_comparison_replaces_only_its_own_folders() {
     std::fs::write(report.join("notes.txt"), "the planner's own notes").unwrap();
     let out = casevac(&["compare", SAHEL, FST, "-n", "20", "--report", report.to_str().unwrap()]);
     let stderr = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("notes.txt") || stderr.contains("other files"), "{stderr}");
     assert_eq!(std::fs::read_to_string(report.join("notes.txt")).unwrap(), "the planner's own notes");
     // A folder of casevac's own comparison files is replaced whole.

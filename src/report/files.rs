@@ -293,8 +293,9 @@ pub enum Kind {
     Folder(Vec<String>),
 }
 
-/// Outputs that would overwrite what the command reads, or one another: the command line to
-/// fix (exit 2 in the CLI), found before anything runs or is written.
+/// Outputs that would overwrite what the command reads, or one another, or that cannot be
+/// written where they are named (no such folder, a folder holding other files): the command
+/// line to fix (exit 2 in the CLI), found before anything runs or is written.
 #[derive(Debug)]
 pub struct PathClash(String);
 
@@ -340,7 +341,7 @@ pub fn check_outputs(outputs: &[Output], inputs: &[Input]) -> anyhow::Result<()>
     // A folder without a name (`.`, `..`) cannot be replaced whatever it holds: said first.
     for o in outputs {
         if let Kind::Folder(_) = o.kind {
-            file_name(o.path)?;
+            file_name(o.path).map_err(|e| PathClash(format!("{e:#}")))?;
         }
     }
     let real: Vec<PathBuf> = outputs.iter().map(|o| real_path(o.path)).collect();
@@ -383,10 +384,12 @@ pub fn check_outputs(outputs: &[Output], inputs: &[Input]) -> anyhow::Result<()>
         }
     }
     for o in outputs {
-        match &o.kind {
-            Kind::File => check_file(o.path)?,
-            Kind::Folder(ours) => check_folder(o.path, ours)?,
-        }
+        let checked = match &o.kind {
+            Kind::File => check_file(o.path),
+            Kind::Folder(ours) => check_folder(o.path, ours),
+        };
+        // Each cause on the one line, as the other refusals read.
+        checked.map_err(|e| PathClash(format!("{e:#}")))?;
     }
     Ok(())
 }
