@@ -336,13 +336,14 @@ impl PlaceMap<'_> {
 impl Chart for PlaceMap<'_> {
     fn size(&self) -> (u32, u32) {
         let (w, h) = self.map_size();
-        (w + 190, h + 110)
+        // The key's 230 pixels hold its longest line ("worst grid point 0.442") whole.
+        (w + 270, h + 110)
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
         let (w, h) = self.map_size();
         root.draw(&Text::new(self.title.clone(), (20, 12), font(18))).map_err(err)?;
-        let (map, key) = root.clone().shrink((0, 40), (w + 190, h + 70)).split_horizontally(w + 40);
+        let (map, key) = root.clone().shrink((0, 40), (w + 270, h + 70)).split_horizontally(w + 40);
         let b = self.bounds();
         // The maps' own frame: axes in degrees and a scale bar under them, as on the coverage maps.
         let mut chart = super::charts::map_panel(&map, "", b)?;
@@ -395,9 +396,11 @@ impl Chart for PlaceMap<'_> {
             (true, true) => format!("{:.1}%", v * 100.0),
             (true, false) => format!("{v:.3}"),
         };
-        // The key spans the grid's points, not the site as given, which may be the best.
-        key.draw(&Text::new(format!("best point {}", fmt(top)), (kx + 30, ky), font(12))).map_err(err)?;
-        key.draw(&Text::new(format!("worst point {}", fmt(bottom)), (kx + 30, ky + kh - 12), font(12))).map_err(err)?;
+        // The key spans the grid's points, not the site as given, which may be the best the
+        // ranking names: said in its words, so its top is not read as the best's value.
+        key.draw(&Text::new(format!("best grid point {}", fmt(top)), (kx + 30, ky), font(12))).map_err(err)?;
+        key.draw(&Text::new(format!("worst grid point {}", fmt(bottom)), (kx + 30, ky + kh - 12), font(12)))
+            .map_err(err)?;
         for (i, line) in self.legend.iter().enumerate() {
             key.draw(&Text::new(line.clone(), (kx, ky + kh + 14 + 16 * i as i32), font(12))).map_err(err)?;
         }
