@@ -348,11 +348,12 @@ fn resolve(ctx: &mut Ctx, map: &HashMap<String, usize>, kind: &str, r: &Spanned<
         if known.len() > SHOWN {
             listed.push_str(&format!(" and {} more", known.len() - SHOWN));
         }
-        ctx.err(
-            Some(r.span()),
-            format!("unknown {kind} '{}'", r.get_ref()),
-            if known.is_empty() { format!("define a [[{kind}]] first") } else { format!("known {kind} ids: {listed}") },
-        );
+        let hint = match crate::scenario::overrides::closest(r.get_ref(), known.iter().copied()) {
+            Some(near) => format!("did you mean '{near}'? known {kind} ids: {listed}"),
+            None if known.is_empty() => format!("define a [[{kind}]] first"),
+            None => format!("known {kind} ids: {listed}"),
+        };
+        ctx.err(Some(r.span()), format!("unknown {kind} '{}'", r.get_ref()), hint);
     }
     found
 }
