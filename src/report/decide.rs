@@ -92,12 +92,16 @@ pub fn levers_table(r: &LeversResult) -> String {
         r.about.seed,
         objective_words(r.objective, &r.base)
     );
-    let _ = writeln!(o, "as given: {}", base_line(r));
-    let _ = writeln!(
-        o,
-        "effects: percentage points, and lives saved per {}-day trial, with paired 95% intervals, each on its own\n",
-        crate::report::fmt::Num(r.period_days)
-    );
+    o.push_str(&wrap(&format!("as given: {}", base_line(r)), "", super::table::WIDTH));
+    o.push_str(&wrap(
+        &format!(
+            "effects: points, and lives saved per {}-day trial, with paired 95% intervals, each on its own",
+            crate::report::fmt::Num(r.period_days)
+        ),
+        "",
+        super::table::WIDTH,
+    ));
+    o.push('\n');
     // Where the scenario models the onward milestone it gets a column too, and the columns
     // narrow so the table stays within 100 characters.
     let onward = r.levers.iter().any(|l| l.onward.is_some());
@@ -109,10 +113,15 @@ pub fn levers_table(r: &LeversResult) -> String {
     }
     let _ = writeln!(o, "{head}{:>15}", "lives/trial");
     for l in &r.levers {
-        let mut row = format!(
-            "{:>4}  {:<name_w$}{:>w$}{:>resus_w$}{:>w$}",
-            l.rank,
-            cut(&l.lever.name, name_w - 1),
+        // A name too long for its column stands on a line of its own, the figures under it.
+        let mut row = if l.lever.name.chars().count() < name_w {
+            format!("{:>4}  {:<name_w$}", l.rank, l.lever.name)
+        } else {
+            format!("{:>4}  {}\n{:>4}  {:<name_w$}", l.rank, l.lever.name, "", "")
+        };
+        let _ = write!(
+            row,
+            "{:>w$}{:>resus_w$}{:>w$}",
             effect(Some(&l.steps[0].figures)),
             effect(Some(&l.steps[1].figures)),
             effect(Some(&l.steps[2].figures)),
@@ -145,7 +154,7 @@ pub fn levers_table(r: &LeversResult) -> String {
     if !r.skipped.is_empty() {
         let _ = writeln!(o, "\nskipped (they would change nothing here)");
         for s in &r.skipped {
-            let _ = writeln!(o, "      {}: {}", s.name, s.reason);
+            o.push_str(&wrap(&format!("{}: {}", s.name, s.reason), "      ", super::table::WIDTH - 6));
         }
     }
     o
