@@ -213,9 +213,9 @@ pub fn render_table_in(c: &Comparison, width: usize) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "Comparison on common random numbers (casevac {})", c.casevac_version);
     let text = format!(
-        "seed {}, {} paired trials of {} days: the same incidents, weather and delays in each",
+        "seed {}, {} of {} days: the same incidents, weather and delays in each",
         c.run.seed,
-        Count(c.run.trials),
+        crate::report::fmt::Counted(c.run.trials, "paired trial"),
         Num(c.base.summary.scenario.period_days)
     );
     wrap(&mut o, "", &text, width);

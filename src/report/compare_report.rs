@@ -151,10 +151,10 @@ pub fn render(c: &Comparison, figures: &[Figure], meta: &RunMeta, base_model: &M
     );
     let _ = write!(
         o,
-        "<h1>Courses of action compared: {}</h1><p class=meta>A (base) {} · {} paired trials of {} days · seed {} · casevac {} · {}</p>",
+        "<h1>Courses of action compared: {}</h1><p class=meta>A (base) {} · {} of {} days · seed {} · casevac {} · {}</p>",
         Esc(&base.name),
         Esc(&c.base.label),
-        Count(c.run.trials),
+        crate::report::fmt::Counted(c.run.trials, "paired trial"),
         base.period_days,
         c.run.seed,
         Esc(&c.casevac_version),

@@ -2,7 +2,7 @@
 //! (an HTML page with its chart as PNG and SVG, and the JSON and CSV beside it).
 
 use super::decide_charts::{Bar, Curve, RowBars, SweepChart, effect_colour};
-use super::fmt::{Count, Pct, Points};
+use super::fmt::{Count, Counted, Pct, Points};
 use super::html::{Esc, STYLE};
 use super::{OutputPaths, files, step_title, write_atomic};
 use crate::compare::PairedFigures;
@@ -85,10 +85,9 @@ pub fn levers_table(r: &LeversResult) -> String {
     let _ = writeln!(o, "casevac levers: {}", r.about.scenario);
     let _ = writeln!(
         o,
-        "{} lever{}, each against the scenario as given on the same {} trials (seed {})\nranked by {}",
-        r.levers.len(),
-        if r.levers.len() == 1 { "" } else { "s" },
-        Count(r.trials),
+        "{}, each against the scenario as given on the same {} (seed {})\nranked by {}",
+        Counted(r.levers.len() as u64, "lever"),
+        Counted(r.trials, "trial"),
         r.about.seed,
         objective_words(r.objective, &r.base)
     );
@@ -402,10 +401,10 @@ pub fn sweep_table(r: &SweepResult) -> String {
     let _ = writeln!(o, "casevac sweep: {}", r.about.scenario);
     let _ = writeln!(
         o,
-        "{}\n{} points, each on the same {} trials (seed {})",
+        "{}\n{}, each on the same {} (seed {})",
         keys.join(" × "),
-        r.points.len(),
-        Count(r.trials),
+        Counted(r.points.len() as u64, "point"),
+        Counted(r.trials, "trial"),
         r.about.seed
     );
     let _ = writeln!(o, "compliance with 95% intervals; expected deaths per trial (modelled)\n");
@@ -940,7 +939,13 @@ pub fn place_map<'a>(r: &PlaceResult, model: &'a crate::model::Model) -> super::
     let best = &r.candidates[0];
     super::decide_charts::PlaceMap {
         model,
-        title: format!("Where to put it: {} on a {n} × {n} grid", r.objective.label(), n = r.grid.unwrap_or(0)),
+        title: format!(
+            "Where to put it: {} on {} {n} × {n} grid",
+            r.objective.label(),
+            // "an 8", "an 11", "an 18": the article as the number is said.
+            if matches!(r.grid, Some(8 | 11 | 18)) { "an" } else { "a" },
+            n = r.grid.unwrap_or(0)
+        ),
         legend: match r.objective {
             Objective::LivesSaved => {
                 vec!["expected deaths per trial,".into(), format!("first round, {} trials", Count(r.rounds[0].trials))]

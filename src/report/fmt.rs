@@ -140,6 +140,16 @@ impl Display for Interval {
 #[derive(Debug, Clone, Copy)]
 pub struct Count(pub u64);
 
+/// A count and its noun, singular for one: `1 trial`, `1,000 trials` (nouns whose plural adds s).
+pub struct Counted(pub u64, pub &'static str);
+
+impl Display for Counted {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        let s = if self.0 == 1 { "" } else { "s" };
+        pad(f, &format!("{} {}{s}", Count(self.0), self.1))
+    }
+}
+
 impl Display for Count {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         let digits = self.0.to_string();
@@ -260,6 +270,13 @@ fn bound_points(x: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_count_of_one_takes_the_singular() {
+        assert_eq!(Counted(1, "trial").to_string(), "1 trial");
+        assert_eq!(Counted(0, "point").to_string(), "0 points");
+        assert_eq!(Counted(3000, "paired trial").to_string(), "3,000 paired trials");
+    }
 
     #[test]
     fn shares_minutes_and_counts() {

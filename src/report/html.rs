@@ -232,9 +232,9 @@ pub fn render(
     let _ = write!(o, "<h1>{}</h1><p class=desc>{}</p>", Esc(&sc.name), Esc(sc.description.trim()));
     let _ = write!(
         o,
-        "<p class=meta>{} casualties simulated in {} trials of {} days · seed {} · casevac {} · {}</p>",
+        "<p class=meta>{} casualties simulated in {} of {} days · seed {} · casevac {} · {}</p>",
         Count(s.casualties),
-        Count(s.run.trials),
+        crate::report::fmt::Counted(s.run.trials, "trial"),
         sc.period_days,
         s.run.seed,
         Esc(&s.casevac_version),

@@ -219,9 +219,9 @@ pub fn render_in(s: &Summary, width: usize) -> String {
     let warmup =
         if sc.warmup_days > 0.0 { format!(" after a {}-day warm-up", Num(sc.warmup_days)) } else { String::new() };
     let run = format!(
-        "seed {}, {} trials of {} days{warmup} (casualties followed {} h after), clock starts at {}",
+        "seed {}, {} of {} days{warmup} (casualties followed {} h after), clock starts at {}",
         s.run.seed,
-        Count(s.run.trials),
+        crate::report::fmt::Counted(s.run.trials, "trial"),
         Num(sc.period_days),
         Num(sc.follow_up_hours),
         match sc.clock_origin {
