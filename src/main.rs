@@ -287,7 +287,8 @@ struct Outputs {
     /// a self-contained HTML report, GeoJSON and the JSON results into this folder.
     #[arg(long, value_name = "DIR")]
     report: Option<PathBuf>,
-    /// With --report: coverage map cells along the longer side of the mission area.
+    /// With --report: cells of the coverage map (or of the difference map of `compare`) along the
+    /// longer side of the mission area.
     #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(2..=400))]
     map_grid: u64,
     /// With --report: draw the PNG charts N times larger, for slides and print (the SVGs are
@@ -1125,6 +1126,11 @@ fn run_shard(
     count: impl FnOnce(&(dyn Fn(u64) + Sync)) -> TallyFile + Send,
 ) -> anyhow::Result<()> {
     report::files::check_outputs(&[Output { option: "--tally", path, kind: Kind::File }], inputs)?;
+    if trials == 0 {
+        // Allowed, so a job array of fixed size can run fewer trials than it has jobs (the
+        // empty tallies merge with the rest), but rarely meant.
+        eprintln!("warning: this shard holds no trial (more shards than trials); its tally merges as empty");
+    }
     let pool = thread_pool(threads)?;
     let (bar, started, shown) =
         delayed_bar(Some(trials), "{bar:40} {pos}/{len} trials of the shard, {elapsed} elapsed");

@@ -383,7 +383,11 @@ fn shard_arguments_are_checked() {
         assert!(stderr.contains(needle), "{all:?}: {stderr}");
         assert!(!tally.exists() && !Path::new("-").exists());
     }
-    // More shards than trials: the empty shards still merge into the whole run.
+    // More shards than trials: an empty shard says so, and still merges into the whole run.
+    let empty = casevac(&["run", SAHEL, "-n", "3", "--shard", "1/5", "--tally", s(&dir.path().join("e.tally"))]);
+    assert!(empty.status.success() && text(&empty.stderr).contains("this shard holds no trial"));
+    let full = casevac(&["run", SAHEL, "-n", "3", "--shard", "2/5", "--tally", s(&dir.path().join("f.tally"))]);
+    assert!(full.status.success() && !text(&full.stderr).contains("warning"));
     let run = ["run", SAHEL, "-n", "3", "--seed", "2"];
     let tallies: Vec<PathBuf> = (1..=5).map(|i| shard(dir.path(), &run, i, 5)).collect();
     let (single, merged) = (dir.path().join("single.json"), dir.path().join("merged.json"));
