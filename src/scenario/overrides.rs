@@ -296,8 +296,8 @@ fn plan(doc: &Document<String>, text: &str, o: &Override) -> Result<Splice, Why>
             return Err((
                 format!("`{}` is not a value: text must be in double quotes, and a number in digits", shorten(value)),
                 format!(
-                    "for the text, quote it and wrap the override in single quotes for the shell: \
-                     --set '{}=\"{}\"'; for a number write its digits (3, 0.95)",
+                    "a number is written in digits (3, 0.95); where the field takes text, quote it and wrap \
+                     the override in single quotes for the shell: --set '{}=\"{}\"'",
                     shorten(key),
                     shorten(value)
                 ),
@@ -315,7 +315,7 @@ fn plan(doc: &Document<String>, text: &str, o: &Override) -> Result<Splice, Why>
         Ok(Value::Datetime(_)) => {
             return Err((
                 format!("`{}` is a TOML date or time, which no scenario field takes", shorten(value)),
-                format!("times of day are text: \"{}\"; {VALUE_HELP}", shorten(value)),
+                format!("dates and times of day are text: \"{}\"; {VALUE_HELP}", shorten(value)),
             ));
         }
         Ok(_) => {}
