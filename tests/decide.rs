@@ -714,6 +714,22 @@ fn the_clearance_levers_halve_the_host_nations_delays_and_denials() {
     assert_eq!(c.delay_min[0].mean(), a.delay_min[0].mean());
 }
 
+/// The terminal keeps a grid's fifteen leaders; the report page, with room, lists every point.
+#[test]
+fn a_grid_placement_page_lists_every_point() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/sahel-north.toml");
+    let report = dir.path().join("rep");
+    let args = ["place", file, "--asset", "gao_mi8", "--grid", "4", "-n", "100", "--max-trials", "100"];
+    let (code, stdout, stderr) = casevac(&[&args[..], &["--report", report.to_str().unwrap()]].concat(), dir.path());
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("... and 2 more points"), "16 points and the site as given: {stdout}");
+    let html = std::fs::read_to_string(report.join("report.html")).unwrap();
+    assert!(!html.contains("more points"), "the page holds every row");
+    let rows = html.lines().filter(|l| l.split_whitespace().next().is_some_and(|w| w.parse::<u32>().is_ok())).count();
+    assert!(rows >= 17, "{rows} rows");
+}
+
 /// On a grid, where the asset stands now competes beside the grid's points, so a planner sees
 /// whether any point beats the laydown as given; it is named, and always listed.
 #[test]

@@ -636,6 +636,12 @@ fn place_difference(r: &PlaceResult, d: Option<f64>, h: Option<f64>) -> String {
 }
 
 pub fn place_table(r: &PlaceResult) -> String {
+    place_table_of(r, false)
+}
+
+/// The placement table; with `every_row`, a grid's every point (for the report page, which has
+/// the room), else its fifteen leaders.
+fn place_table_of(r: &PlaceResult, every_row: bool) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "casevac place: where {} goes in {}", r.moved, r.about.scenario);
     o.push_str(&wrap(&confidence_line(r.objective, r.confidence_pct, r.about.seed), "", 96));
@@ -686,13 +692,13 @@ pub fn place_table(r: &PlaceResult) -> String {
     let site = if r.grid.is_some() { "lat, lon" } else { "site" };
     let _ = writeln!(o, "rank  {site:<18}{value:>16}{:>18}  {:<28}{:>9}", "against best", "standing", "trials");
     // A grid's candidates are many: the table keeps the contenders and the closest of the rest.
-    let shown = if r.grid.is_some() { r.candidates.len().min(15) } else { r.candidates.len() };
+    let shown = if r.grid.is_some() && !every_row { r.candidates.len().min(15) } else { r.candidates.len() };
     // The site as given is always shown, even when it ranks below the rows kept.
     let extra = r.candidates[shown..].iter().filter(|c| now(c));
     for c in r.candidates[..shown].iter().chain(extra) {
         let site = if is_point(c) {
             format!("{:.2}, {:.2}", c.lat, c.lon)
-        } else if r.grid.is_some() {
+        } else if now(c) {
             format!("{} (now)", c.site)
         } else {
             c.site.clone()
@@ -972,7 +978,7 @@ pub fn place_html(r: &PlaceResult, png: &[u8]) -> String {
     let mut b = String::new();
     b.push_str(&img(png, "Each candidate against the best"));
     b.push_str("<pre>");
-    let _ = write!(b, "{}", Esc(place_table(r)));
+    let _ = write!(b, "{}", Esc(place_table_of(r, true)));
     b.push_str("</pre>");
     let trials = place_trials(r);
     page(
