@@ -932,26 +932,29 @@ fn an_als_team_gives_advanced_care_within_the_hour_but_not_dcr() {
     assert_eq!((dcr, als), (Some(1.0), Some(1.0)));
 }
 
+/// Four T1 casualties who need no surgery, wounded together at hour 2 half a degree from the
+/// hospital, reported 2 minutes later; one helicopter at the hospital (120 km/h, launch 5 min,
+/// nothing on scene) with a DCR team, and `asset` for its stretchers and team.
+fn four_casualties_and_a_team(asset: &str) -> casevac::model::Model {
+    model(&scenario(
+        "period_days = 1",
+        "site = \"hospital\"\nlevel = \"level2\"\noperating_tables = 100\noperations_per_day = 100000",
+        &format!(
+            "kind = \"helicopter\"\nbase = \"hospital\"\nspeed_kmh = 120\nnight_capable = true\n\
+             launch_day_min = 5\nlaunch_night_min = 5\non_scene_min = 0\nmedical_team = true\n{asset}"
+        ),
+        "centre = { lat = 0.0, lon = 0.5 }\nradius_km = 0\nincidents_per_day = 0\nscheduled_hours = [2]\n\
+         casualties = 4\nseverity = { t1 = 1, t2 = 0, t3 = 0 }\nsurgery_share = { t1 = 0, t2 = 0, t3 = 0 }\n\
+         first_aider_share = 0\nreport_delay_min = 2",
+    ))
+}
+
 #[test]
 fn a_team_with_hands_to_spare_starts_care_for_casualties_it_does_not_carry() {
-    // Four T1 casualties at once; one helicopter with one stretcher and a DCR team reaches them
-    // 2 + 5 + 0.5 degree at 120 km/h after wounding, and is away for hours with each lift. A
-    // team of one starts on the casualty it carries; a team of four on all four.
+    // One stretcher, and away for hours with each lift. A team of one starts on the casualty it
+    // carries; a team of four on all four.
     let leg = 0.5 * km_per_degree() / 120.0 * 60.0;
-    let laydown = |team: &str| {
-        model(&scenario(
-            "period_days = 1",
-            "site = \"hospital\"\nlevel = \"level2\"\noperating_tables = 100\noperations_per_day = 100000",
-            &format!(
-                "kind = \"helicopter\"\nbase = \"hospital\"\nstretchers = 1\nspeed_kmh = 120\nnight_capable = true\n\
-                 launch_day_min = 5\nlaunch_night_min = 5\non_scene_min = 0\nturnaround_min = 300\n\
-                 medical_team = true\n{team}"
-            ),
-            "centre = { lat = 0.0, lon = 0.5 }\nradius_km = 0\nincidents_per_day = 0\nscheduled_hours = [2]\n\
-             casualties = 4\nseverity = { t1 = 1, t2 = 0, t3 = 0 }\nsurgery_share = { t1 = 0, t2 = 0, t3 = 0 }\n\
-             first_aider_share = 0\nreport_delay_min = 2",
-        ))
-    };
+    let laydown = |team: &str| four_casualties_and_a_team(&format!("stretchers = 1\nturnaround_min = 300\n{team}"));
     let at_scene = 2.0 + 5.0 + leg;
     let (_, one) = run(&laydown(""), 3, 5);
     assert_eq!(one.steps[1].compliance, Some(0.25), "only the carried casualty within the hour");
@@ -962,25 +965,13 @@ fn a_team_with_hands_to_spare_starts_care_for_casualties_it_does_not_carry() {
 
 #[test]
 fn a_team_short_of_hands_starts_care_for_only_as_many_as_it_has() {
-    // Four T1 casualties lifted together by a helicopter with four stretchers and a DCR team,
-    // which reaches them 2 + 5 + 0.5 degree at 120 km/h after wounding and flies the same leg
-    // back to the hospital at its base. A team of one starts on one of them; the other three
-    // get blood when the hospital receives them, one leg later, past the hour. By default the
-    // team starts on every casualty it carries.
+    // The four lifted together by a helicopter with four stretchers, which reaches them
+    // 2 + 5 + 0.5 degree at 120 km/h after wounding and flies the same leg back to the hospital
+    // at its base. A team of one starts on one of them; the other three get blood when the
+    // hospital receives them, one leg later, past the hour. By default the team starts on every
+    // casualty it carries.
     let leg = 0.5 * km_per_degree() / 120.0 * 60.0;
-    let laydown = |team: &str| {
-        model(&scenario(
-            "period_days = 1",
-            "site = \"hospital\"\nlevel = \"level2\"\noperating_tables = 100\noperations_per_day = 100000",
-            &format!(
-                "kind = \"helicopter\"\nbase = \"hospital\"\nstretchers = 4\nspeed_kmh = 120\nnight_capable = true\n\
-                 launch_day_min = 5\nlaunch_night_min = 5\non_scene_min = 0\nmedical_team = true\n{team}"
-            ),
-            "centre = { lat = 0.0, lon = 0.5 }\nradius_km = 0\nincidents_per_day = 0\nscheduled_hours = [2]\n\
-             casualties = 4\nseverity = { t1 = 1, t2 = 0, t3 = 0 }\nsurgery_share = { t1 = 0, t2 = 0, t3 = 0 }\n\
-             first_aider_share = 0\nreport_delay_min = 2",
-        ))
-    };
+    let laydown = |team: &str| four_casualties_and_a_team(&format!("stretchers = 4\n{team}"));
     let (at_scene, at_hospital) = (2.0 + 5.0 + leg, 2.0 + 5.0 + 2.0 * leg);
     assert!(at_scene < 60.0 && at_hospital > 60.0, "{at_scene} {at_hospital}");
     for (team, treated) in [("", 4.0), ("team_size = 1", 1.0), ("team_size = 2", 2.0), ("team_size = 4", 4.0)] {
