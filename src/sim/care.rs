@@ -44,21 +44,16 @@ impl Engine<'_> {
         // team or at a DCR facility. The team reaches the casualty before the facility does, so
         // each is the earlier of the two; on a transfer, also of what the casualty already had.
         let team = a.medical_team.then_some(a.team_care);
-        let als_t = if team.is_some() { now } else { at_facility };
-        let dcr_t = if team == Some(Care::Dcr) {
-            now
-        } else if fac.care == Care::Dcr {
-            at_facility
-        } else {
-            NEVER
-        };
+        // (advanced care, DCR) at the facility, and from the team for those in its care.
+        let by_facility = (at_facility, if fac.care == Care::Dcr { at_facility } else { NEVER });
+        let by_team =
+            (if team.is_some() { now } else { at_facility }, if team == Some(Care::Dcr) { now } else { by_facility.1 });
         // The team starts care for as many casualties as it has hands (`team_size`; by default
         // every one it carries), most severe first; the others it carries get it at the facility.
         let hands = match a.team_size {
             0 => sortie.slot_len,
             n => n,
         };
-        let at_facility_dcr = if fac.care == Care::Dcr { at_facility } else { NEVER };
         for (k, &c) in self.slots[carried.clone()].iter().enumerate() {
             let c = &mut self.casualties[c as usize];
             if onward {
@@ -72,7 +67,7 @@ impl Engine<'_> {
                 // A team on scene may already have started on this casualty on an earlier lift.
                 c.resus_on_scene |= in_team_care && team == Some(Care::Dcr);
             }
-            let (als_t, dcr_t) = if in_team_care { (als_t, dcr_t) } else { (at_facility, at_facility_dcr) };
+            let (als_t, dcr_t) = if in_team_care { by_team } else { by_facility };
             c.als_t = c.als_t.min(als_t);
             c.resus_t = c.resus_t.min(dcr_t);
             c.phase_min[Phase::OnScene as usize] += on_scene;
