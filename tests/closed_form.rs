@@ -983,6 +983,34 @@ fn a_team_short_of_hands_starts_care_for_only_as_many_as_it_has() {
 }
 
 #[test]
+fn a_miss_of_the_hour_begun_by_another_lifts_team_is_put_down_to_that_lift() {
+    // Two T1 casualties a degree from the hospital; a helicopter there with one stretcher and a
+    // team of two, approved after 40 minutes and flying 30, starts both at 70 minutes: both miss the hour, for approval. The
+    // second is carried later by a slow ambulance, whose long drive to the hospital came after
+    // its resuscitation began and is not the cause.
+    let m = model(&scenario(
+        "period_days = 1",
+        "site = \"hospital\"\nlevel = \"level2\"\noperating_tables = 100\noperations_per_day = 100000",
+        &format!(
+            "kind = \"helicopter\"\nbase = \"hospital\"\nstretchers = 1\nspeed_kmh = {}\nnight_capable = true\n\
+             approval_min = 40\nlaunch_day_min = 0\nlaunch_night_min = 0\non_scene_min = 0\nturnaround_min = 0\n\
+             medical_team = true\nteam_size = 2\n\n\
+             [[asset]]\nid = \"amb\"\nkind = \"ground\"\nbase = \"hospital\"\nspeed_kmh = 10\n\
+             launch_day_min = 80\nlaunch_night_min = 80\non_scene_min = 0\nturnaround_min = 0",
+            2.0 * km_per_degree()
+        ),
+        "centre = { lat = 0.0, lon = 0.0 }\nradius_km = 0\nincidents_per_day = 0\nscheduled_hours = [10]\n\
+         casualties = 2\nseverity = { t1 = 1, t2 = 0, t3 = 0 }\nsurgery_share = { t1 = 0, t2 = 0, t3 = 0 }\n\
+         first_aider_share = 1\nfirst_aid_min = 1\nreport_delay_min = 0\nescort_required = false",
+    ));
+    let (_, s) = run(&m, 5, 10);
+    assert_eq!(s.steps[1].compliance, Some(0.0));
+    assert_close(s.steps[1].mean_min.unwrap(), 70.0, 1e-6, "both from the helicopter team's arrival");
+    let causes: Vec<(&str, u64)> = s.misses[1].causes.iter().map(|c| (c.name, c.count)).collect();
+    assert_eq!(causes, vec![("approval", 20)]);
+}
+
+#[test]
 fn a_helicopter_that_lifts_only_urgent_casualties_leaves_the_routine_to_the_road() {
     // One T1 and one T3 wounded together 0.5 degree from the hospital where a helicopter
     // (120 km/h) and an ambulance (60 km/h, road factor 1) wait. The helicopter lifts T1 and T2

@@ -77,7 +77,10 @@ impl Engine<'_> {
             }
         }
         if !transfer && a.medical_team && hands > sortie.slot_len {
-            self.treat_on_scene(sortie.incident as usize, hands - sortie.slot_len, a.team_care, now);
+            // The lift's phases, as its first casualty carried has them (its first lift).
+            let lift = self.casualties[self.slots[carried.start] as usize].phase_min;
+            let cause = super::record::hour_cause_on_scene(lift, m.origin) as u8;
+            self.treat_on_scene(sortie.incident as usize, hands - sortie.slot_len, a.team_care, now, cause);
         }
         self.sorties[s].facility = f as u32;
         if onward {
@@ -114,8 +117,11 @@ impl Engine<'_> {
     }
 
     /// A team with hands to spare starts care on scene for up to `spare` casualties it does not
-    /// carry, most severe first among those still waiting there and not yet in its care.
-    fn treat_on_scene(&mut self, i: usize, spare: u32, care: Care, now: f64) {
+    /// carry, most severe first among those still waiting there and not yet in its care. Where
+    /// that care starts the hour's step, a miss of the hour is put down to `cause`, the phase of
+    /// the team's lift that took longest, not to the later lift that carries the casualty.
+    fn treat_on_scene(&mut self, i: usize, spare: u32, care: Care, now: f64, cause: u8) {
+        let starts_hour = care == Care::Dcr || self.model.resuscitation_counts_als;
         let inc = &self.incidents[i];
         let mut left = spare;
         for slot in inc.slot_start..inc.slot_start + inc.slot_len {
@@ -130,6 +136,9 @@ impl Engine<'_> {
             c.als_t = c.als_t.min(now);
             if care == Care::Dcr {
                 c.resus_t = c.resus_t.min(now);
+            }
+            if starts_hour {
+                c.hour_cause = cause;
             }
             left -= 1;
         }

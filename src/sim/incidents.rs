@@ -171,6 +171,7 @@ impl Engine<'_> {
                 needs_surgery,
                 picked_up: false,
                 resus_on_scene: false,
+                hour_cause: super::record::NO_CAUSE,
                 first_aider_t: NEVER,
                 resus_t: NEVER,
                 als_t: NEVER,

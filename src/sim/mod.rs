@@ -73,6 +73,10 @@ struct Casualty {
     picked_up: bool,
     /// Resuscitated by a medical team aboard the asset that picked it up.
     resus_on_scene: bool,
+    /// Where a team with hands to spare, from another casualty's lift, started its
+    /// resuscitation on scene: the phase of that lift to blame if the hour was still missed
+    /// ([`record::NO_CAUSE`] otherwise; its own lift came later and is not the cause).
+    hour_cause: u8,
     /// When the on-scene first-aider starts first aid (never when there is none).
     first_aider_t: f64,
     resus_t: f64,

@@ -222,6 +222,26 @@ fn record_deaths(
     u128::from(p[CENTRAL])
 }
 
+/// No cause set: see `Casualty::hour_cause`.
+pub(super) const NO_CAUSE: u8 = u8::MAX;
+
+/// The phase that took the most of a casualty's time up to a resuscitation started on scene,
+/// the hour's cause: `time` holds the phases of the lift that brought the team.
+pub(super) fn hour_cause_on_scene(mut time: [f64; PHASES.len()], origin: ClockOrigin) -> usize {
+    if origin == ClockOrigin::Request {
+        time[Phase::Report as usize] = 0.0;
+    }
+    for p in [Phase::OnScene, Phase::TravelToFacility, Phase::Handover, Phase::WaitTable] {
+        time[p as usize] = 0.0;
+    }
+    longest(&time)
+}
+
+/// The first of the longest phases, its time carried along rather than looked up again.
+fn longest(time: &[f64; PHASES.len()]) -> usize {
+    (1..PHASES.len()).fold((0, time[0]), |(best, most), p| if time[p] > most { (p, time[p]) } else { (best, most) }).0
+}
+
 /// The reason a casualty missed `step`: for first aid, whether a trained first-aider was there;
 /// otherwise the phase of the chain that took the most of its time up to the step.
 pub(super) fn miss_cause(c: &Casualty, inc: &Incident, step: usize, origin: ClockOrigin, horizon: f64) -> usize {
@@ -234,8 +254,15 @@ pub(super) fn miss_cause(c: &Casualty, inc: &Incident, step: usize, origin: Cloc
             CAUSE_FIRST_AIDER_DELAY
         };
     }
+    if step == 1 && c.hour_cause != NO_CAUSE {
+        return usize::from(c.hour_cause);
+    }
     if !c.picked_up {
         return if inc.request_t > horizon { Phase::Report as usize } else { Phase::WaitAsset as usize };
+    }
+    // With a medical team aboard, resuscitation starts on scene: later legs do not count.
+    if step == 1 && c.resus_on_scene {
+        return hour_cause_on_scene(c.phase_min, origin);
     }
     let mut time = c.phase_min;
     if origin == ClockOrigin::Request {
@@ -244,14 +271,8 @@ pub(super) fn miss_cause(c: &Casualty, inc: &Incident, step: usize, origin: Cloc
     if step == 1 {
         time[Phase::Handover as usize] = 0.0;
         time[Phase::WaitTable as usize] = 0.0;
-        // With a medical team aboard, resuscitation starts on scene: later legs do not count.
-        if c.resus_on_scene {
-            time[Phase::OnScene as usize] = 0.0;
-            time[Phase::TravelToFacility as usize] = 0.0;
-        }
     } else if c.surgery_t > horizon && c.ready_t <= horizon {
         time[Phase::WaitTable as usize] = horizon - c.ready_t;
     }
-    // The first of the longest, its time carried along rather than looked up again.
-    (1..PHASES.len()).fold((0, time[0]), |(best, most), p| if time[p] > most { (p, time[p]) } else { (best, most) }).0
+    longest(&time)
 }
