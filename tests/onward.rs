@@ -358,8 +358,16 @@ fn levers_rank_by_the_onward_milestone_with_the_effect_two_runs_give() {
     let common = ["--trials", "60", "--threads", "1", "-q"];
     casevac(
         d,
-        &[&["levers", "on.toml", "--no-defaults", "--objective", "onward", "--json", "l.json", "--precision", "0"][..], &common].concat(),
+        &[
+            &["levers", "on.toml", "--no-defaults", "--objective", "onward", "--json", "l.json", "--precision", "0"][..],
+            &["--report", "rep"],
+            &common,
+        ]
+        .concat(),
     );
+    // The report's table gives the milestone a column, as the terminal's does.
+    let html = std::fs::read_to_string(d.join("rep/report.html")).unwrap();
+    assert!(html.contains("<th>onward to Level 3</th>"), "the levers page has the onward column");
     for (name, deadline) in [("base", "120"), ("long", "360")] {
         let set = format!("onward.deadline_min={deadline}");
         let json = format!("{name}.json");

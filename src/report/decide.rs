@@ -352,11 +352,23 @@ pub fn levers_html(r: &LeversResult, png: &[u8]) -> String {
     );
     b.push_str(&precision_note(r.precision.as_ref(), r.trials, false));
     b.push_str(&img(png, "Effect of each lever with its paired 95% interval"));
-    b.push_str("<h2>Levers</h2><table><tr><th>rank</th><th>lever</th><th>first aid</th><th>resuscitation</th><th>surgery</th><th>lives saved per trial</th><th>exact change</th></tr>");
+    // Where the scenario models the onward milestone, it has a column here as in the terminal.
+    let onward = r.levers.iter().any(|l| l.onward.is_some());
+    let _ = write!(
+        b,
+        "<h2>Levers</h2><table><tr><th>rank</th><th>lever</th><th>first aid</th><th>resuscitation</th><th>surgery</th>{}\
+         <th>lives saved per trial</th><th>exact change</th></tr>",
+        if onward { "<th>onward to Level 3</th>" } else { "" }
+    );
     for l in &r.levers {
+        let onward_cell = if onward {
+            format!("<td class=n>{}</td>", Esc(effect(l.onward.as_ref().map(|d| &d.figures))))
+        } else {
+            String::new()
+        };
         let _ = write!(
             b,
-            "<tr><td class=n>{}</td><td>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td><td><small>{}</small></td></tr>",
+            "<tr><td class=n>{}</td><td>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td>{onward_cell}<td class=n>{}</td><td><small>{}</small></td></tr>",
             l.rank,
             Esc(&l.lever.name),
             Esc(effect(Some(&l.steps[0].figures))),
