@@ -104,7 +104,9 @@ fn answer_part(o: &mut String, c: &Comparison, k: usize, a: &AltResult) {
     let _ = write!(
         o,
         "</table><p class=note>Differences in percentage points, alternative minus base, with 95% intervals \
-         computed from the paired difference of each trial (common random numbers). {same}</p>"
+         computed from the paired difference of each trial (common random numbers). The last column is the \
+         half-width the interval would have had from two independent runs of as many trials: what pairing \
+         the trials saves. {same}</p>"
     );
     if let Some(l) = &a.lives_saved {
         // The terminal's figures, to the same decimals.
