@@ -284,6 +284,9 @@ fn charts_say_what_is_absent_and_name_what_they_show() {
     // Every drawn bar has its value written on it: a label per bar, each a whole percentage.
     let values = compliance.iter().filter(|t| t.ends_with('%') && !t.starts_with("target") && t.len() <= 4).count();
     assert_eq!(values, 3 * 4 - 3 + 11, "nine bars and the axis's eleven ticks: {compliance:?}");
+    // A zone of one scheduled attack has no random incidents to split by night.
+    let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+    assert!(html.contains(" scheduled</td><td class=n>-</td>"), "no night share for scheduled attacks");
     let time = svg_texts(&svg("time_to_care"));
     assert!(time.iter().any(|t| t.contains("Mass-casualty attack on a camp")), "{time:?}");
     assert!(time.iter().any(|t| t.contains("axis cut at 6 h")), "{time:?}");

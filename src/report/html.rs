@@ -588,16 +588,17 @@ fn assumptions(o: &mut String, m: &Model, s: &Summary) {
             if a.medical_team { "yes" } else { "no" }
         );
     }
-    o.push_str("</table><h3>Incident zones</h3><table><tr><th>name <small>(id)</small></th><th>incidents/day</th><th>at night</th><th>mean casualties</th><th>severity mix</th><th>first-aider present</th><th>mean report delay (min)</th><th>road factor</th><th>ground speed factor</th></tr>");
+    o.push_str("</table><h3>Incident zones</h3><table><tr><th>name <small>(id)</small></th><th>incidents/day</th><th>random ones at night</th><th>mean casualties</th><th>severity mix</th><th>first-aider present</th><th>mean report delay (min)</th><th>road factor</th><th>ground speed factor</th></tr>");
     for z in &m.zones {
         let mix: Vec<String> = SEVERITIES.iter().zip(z.severity).map(|(n, p)| format!("{n} {:.0}", Pct(p))).collect();
         let _ = write!(
             o,
-            "<tr><td>{}</td><td class=n>{}{}</td><td class=n>{:.0}</td><td class=n>{:.1}</td><td>{}</td><td class=n>{:.0}</td><td class=n>{:.0}</td><td class=n>{:.1}</td><td class=n>{:.2}{}</td></tr>",
+            "<tr><td>{}</td><td class=n>{}{}</td><td class=n>{}</td><td class=n>{:.1}</td><td>{}</td><td class=n>{:.0}</td><td class=n>{:.0}</td><td class=n>{:.1}</td><td class=n>{:.2}{}</td></tr>",
             Named(&z.name, &z.id),
             Num(z.incidents_per_day),
             if z.scheduled_min.is_empty() { String::new() } else { format!(" + {} scheduled", z.scheduled_min.len()) },
-            Pct(z.night_share),
+            // The night share splits random incidents only: a zone of scheduled attacks has none.
+            if z.incidents_per_day > 0.0 { format!("{:.0}", Pct(z.night_share)) } else { "-".into() },
             z.casualties_mean,
             mix.join(" "),
             Pct(z.first_aider_share),
