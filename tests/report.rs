@@ -287,6 +287,9 @@ fn charts_say_what_is_absent_and_name_what_they_show() {
     // A zone of one scheduled attack has no random incidents to split by night.
     let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
     assert!(html.contains(" scheduled</td><td class=n>-</td>"), "no night share for scheduled attacks");
+    // The theatre cannot keep up: the page says how many still wait for surgery when follow-up ends.
+    assert!(html.contains("At the end of follow-up: care complete "), "where care stood");
+    assert!(html.contains("awaiting surgery "), "where care stood");
     let time = svg_texts(&svg("time_to_care"));
     assert!(time.iter().any(|t| t.contains("Mass-casualty attack on a camp")), "{time:?}");
     assert!(time.iter().any(|t| t.contains("axis cut at 6 h")), "{time:?}");
