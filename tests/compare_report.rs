@@ -52,6 +52,9 @@ fn every_chart_of_the_bundled_pair_renders() {
         // Labels are outlines of the embedded font, each keeping its words for readers.
         assert!(svg.contains("aria-label=") && !svg.contains("<text"), "{chart}.svg has its labels as outlines");
     }
+    // The difference chart names its zones as the tables do.
+    let svg = std::fs::read_to_string(dir.path().join("difference.svg")).unwrap();
+    assert!(svg.contains("aria-label=\"Supply route Gao-Kidal\"") && !svg.contains("zone route_gao_kidal"));
 }
 
 #[test]

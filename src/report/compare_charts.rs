@@ -164,6 +164,8 @@ impl Chart for CompareComplianceChart<'_> {
 ///    each alternative.
 pub struct DifferenceChart<'a> {
     pub comparison: &'a Comparison,
+    /// The base scenario, whose zones' names label the rows, as the tables name them.
+    pub base: &'a crate::model::Model,
 }
 
 /// Height of a row of the difference chart, and what surrounds the rows.
@@ -193,7 +195,8 @@ impl DifferenceChart<'_> {
             let top = top_rows(&largest);
             rows.extend(top.shown.iter().map(|&i| {
                 let g = &a.by_zone[i];
-                (format!("{prefix}zone {}", g.group), DiffRow::Group(&g.steps[..]))
+                let name = self.base.zones.get(i).map_or(g.group.as_str(), |z| z.name.as_str());
+                (format!("{prefix}{name}"), DiffRow::Group(&g.steps[..]))
             }));
             if !top.pooled.is_empty() {
                 let zones = top.pooled.len();

@@ -213,7 +213,7 @@ pub fn write(
         (
             "difference",
             "Paired difference from the base, overall and by zone, in percentage points with 95% intervals",
-            render_scaled(&DifferenceChart { comparison }, scale),
+            render_scaled(&DifferenceChart { comparison, base }, scale),
         ),
         (
             "difference_map",
