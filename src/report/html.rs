@@ -294,18 +294,13 @@ pub fn render(
     });
     // Where care stood when follow-up ended, as the terminal gives it: those still waiting for
     // surgery or for a lift are in the shares as late, and the page says how many.
-    let outcomes: Vec<String> = s
-        .outcomes
-        .iter()
-        .map(|c| format!("{} {} ({})", crate::report::fmt::Label(c.name), Count(c.count), Pct(c.share)))
-        .collect();
     let _ = write!(
         o,
         "</table><p class=note>Times in minutes from {origin}, &gt;48 h later than two days or never; {}. \
          Intervals are Wilson intervals widened for casualties sharing a trial.{} At the end of follow-up: {}.</p>",
         Esc(crate::report::scope_note(&sc.step_scopes, &sc.thresholds_min)),
         Esc(onward_note),
-        Esc(outcomes.join(", "))
+        Esc(super::table::follow_up_outcomes(s))
     );
     targets(&mut o, model, s);
     group_table(&mut o, "By severity", &s.by_severity, Some(&sc.step_scopes), None);

@@ -437,11 +437,17 @@ pub fn render_in(s: &Summary, width: usize) -> String {
         }
     }
 
+    let _ = writeln!(o);
+    wrap(&mut o, "at the end of follow-up: ", &follow_up_outcomes(s), width);
+    o
+}
+
+/// Where care stood when follow-up ended, in words: "care complete 10,494 (100.0%), awaiting
+/// surgery 0 (0.0%), ...", as the table and the report page give it.
+pub(super) fn follow_up_outcomes(s: &Summary) -> String {
     let outcomes: Vec<String> =
         s.outcomes.iter().map(|c| format!("{} {} ({})", Label(c.name), Count(c.count), Pct(c.share))).collect();
-    let _ = writeln!(o);
-    wrap(&mut o, "at the end of follow-up: ", &outcomes.join(", "), width);
-    o
+    outcomes.join(", ")
 }
 
 #[cfg(test)]
