@@ -75,7 +75,7 @@ fn group_table(
 ) {
     let _ = write!(
         o,
-        "<h3>{}</h3><table><tr><th></th><th>casualties</th><th>first aid</th><th>resuscitation</th><th>surgery</th></tr>",
+        "<h3>{}</h3><table><tr><th></th><th>casualties <small>(every category)</small></th><th>first aid</th><th>resuscitation</th><th>surgery</th></tr>",
         Esc(title)
     );
     for g in groups {

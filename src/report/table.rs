@@ -324,7 +324,7 @@ pub fn render_in(s: &Summary, width: usize) -> String {
         "  ",
         "(T1 immediate, T2 delayed, T3 minimal: triage categories; DCR damage-control resuscitation, \
          ALS advanced life support; CI confidence interval; p90, p95 the 90th and 95th percentiles; \
-         n casualties in the row)",
+         n every casualty in the row, of any category)",
         width,
     );
 
