@@ -259,12 +259,20 @@ impl Display for PointsInterval {
     }
 }
 
-/// An interval's bound in signed points, keeping its sign where it rounds to zero: a bound a
-/// hair below zero reads `-0.0` and one a hair above `+0.0`, so `[-0.0, +0.5]` (zero inside, no
-/// detectable change) and `[+0.0, +0.5]` (zero outside, better) read apart. A bound within
+/// An interval's bound in signed points. One that one decimal would write as zero takes two
+/// (`[+0.04, +0.5]`, not `[+0.0, +0.5]`, beside a verdict of "better"), and keeps its sign
+/// where even two round to zero: a bound a hair below zero reads `-0.00` and one a hair above
+/// `+0.00`, so zero inside (no detectable change) and zero outside read apart. A bound within
 /// floating-point noise of zero (1e-12 of a share) is zero: `+0.0`.
 fn bound_points(x: f64) -> String {
-    if x.abs() < 1e-12 { "+0.0".to_string() } else { format!("{:+.1}", x * 100.0) }
+    let pts = x * 100.0;
+    if x.abs() < 1e-12 {
+        "+0.0".to_string()
+    } else if pts.abs() < 0.05 {
+        format!("{pts:+.2}")
+    } else {
+        format!("{pts:+.1}")
+    }
 }
 
 #[cfg(test)]
@@ -347,11 +355,15 @@ mod tests {
         assert_eq!(format!("{:>10}", Points(0.0)), "  +0.0 pts");
         assert_eq!(PointsInterval(0.084, 0.098).to_string(), "[+8.4, +9.8]");
         assert_eq!(PointsInterval(-0.0, 0.0).to_string(), "[+0.0, +0.0]");
-        assert_eq!(PointsInterval(-1e-17, 0.0004).to_string(), "[+0.0, +0.0]");
+        assert_eq!(PointsInterval(-1e-17, 0.0004).to_string(), "[+0.0, +0.04]");
+        // A bound that one decimal would write as zero shows it is not: "better" beside
+        // [+0.0, +0.1] read as a contradiction.
+        assert_eq!(PointsInterval(0.0004, 0.0012).to_string(), "[+0.04, +0.1]");
+        assert_eq!(PointsInterval(-0.00008, 0.005).to_string(), "[-0.01, +0.5]");
         // A bound just either side of zero keeps its side: the verdicts differ.
-        assert_eq!(PointsInterval(-0.00008, 0.005).to_string(), "[-0.0, +0.5]");
-        assert_eq!(PointsInterval(0.00004, 0.005).to_string(), "[+0.0, +0.5]");
-        assert_eq!(PointsInterval(-0.031, -0.00004).to_string(), "[-3.1, -0.0]");
+        assert_eq!(PointsInterval(-0.00004, 0.005).to_string(), "[-0.00, +0.5]");
+        assert_eq!(PointsInterval(0.00004, 0.005).to_string(), "[+0.00, +0.5]");
+        assert_eq!(PointsInterval(-0.031, -0.00004).to_string(), "[-3.1, -0.00]");
         assert_eq!(Points(-0.0004).to_string(), "+0.0 pts");
     }
 }
