@@ -475,6 +475,36 @@ fn best_arrival_waits_for_sunrise_when_the_day_only_helicopter_is_still_faster()
 }
 
 #[test]
+fn best_arrival_weighs_a_helicopter_from_when_it_expects_the_flight_clearance() {
+    // A request at 10:00 from a zone that asks the host nation for flight clearance. Cleared
+    // after 30 min, the helicopter arrives 30 + 10 + 27.8 min after the request, before the
+    // ambulance's 111.2: best arrival waits for the clearance, first idle sends the ambulance
+    // at once. Cleared only after 90 min, the helicopter would be later: both send the
+    // ambulance. (The zone's lines follow its schedule.)
+    let leg = |kmh: f64| 0.5 * km_per_degree() / kmh * 60.0;
+    let cleared_at = |wait: f64| wait + 10.0 + leg(120.0);
+    assert!(cleared_at(30.0) < leg(30.0) && cleared_at(90.0) > leg(30.0));
+    let heli = "night_capable = true";
+    let first_aid = |dispatch: &str, zone: &str, trials: u64| {
+        let (_, s) = run(&helicopter_or_ambulance(dispatch, heli, &format!("[10]\n{zone}")), 3, trials);
+        s.steps[0].mean_min.unwrap()
+    };
+    assert_close(first_aid("first_idle", "clearance_min = 30", 3), leg(30.0), 1e-3, "first idle");
+    assert_close(first_aid("best_arrival", "clearance_min = 30", 3), cleared_at(30.0), 1e-3, "best arrival");
+    assert_close(first_aid("best_arrival", "clearance_min = 90", 3), leg(30.0), 1e-3, "a long clearance");
+    // Denied half the time, with no second request: a denied request learns it after 30 min
+    // and then takes the ambulance, so the mean is halfway between the two chains, within
+    // four standard errors of the binomial share of denials.
+    let trials = 4000;
+    let denied_at = 30.0 + leg(30.0);
+    let mean = first_aid("best_arrival", "clearance_min = 30\nclearance_denial = 0.5", trials);
+    let gap = denied_at - cleared_at(30.0);
+    let se = gap * (0.25 / trials as f64).sqrt();
+    let want = (cleared_at(30.0) + denied_at) / 2.0;
+    assert!((mean - want).abs() < 4.0 * se, "mean {mean}, want {want} ± {}", 4.0 * se);
+}
+
+#[test]
 fn a_chain_that_sums_exactly_to_each_deadline_is_in_time_and_its_quantiles_are_exact() {
     // First aid 10 min after wounding; the team is tasked at the request (report 3.3 min) and
     // arrives after approval 7.1 + launch 4.6 (it waits at the scene: distance 0); on scene 4.0,

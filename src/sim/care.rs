@@ -188,6 +188,7 @@ impl Engine<'_> {
             request_t,
             first_arrival: NEVER,
             air_clear_t: NEVER,
+            planned_clear_t: NEVER,
             clearance_asks: 0,
             first_aid_start: NEVER,
             slot_start,

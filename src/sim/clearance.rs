@@ -27,6 +27,7 @@ impl Engine<'_> {
         let night = usize::from(!m.daylight.is_day(now));
         let granted = unit(&mut self.keys.stream(Purpose::Clearance, attempt, 0)) >= c.denial[night];
         let delay = c.delay_min[night].sample_from(|| self.keys.stream(Purpose::Clearance, attempt, 1));
+        inc.planned_clear_t = now + c.delay_min[night].mean();
         if delay == 0.0 {
             self.answer_clearance(i, granted, now);
         } else {
@@ -42,13 +43,18 @@ impl Engine<'_> {
             return;
         }
         inc.air_clear_t = NEVER;
-        let Some(c) = &self.model.zones[inc.zone as usize].clearance else { return };
+        inc.planned_clear_t = NEVER;
+        let m = self.model;
+        let Some(c) = &m.zones[inc.zone as usize].clearance else { return };
         // A request already lifted in full has no need to ask again.
         if let Some(retry) = &c.retry_min
             && inc.next_unassigned < inc.slot_start + inc.slot_len
         {
             let attempt = combine(inc.key, u64::from(inc.clearance_asks - 1));
             let wait = retry.sample_from(|| self.keys.stream(Purpose::Clearance, attempt, 2));
+            // Planned as asked again after the mean wait and answered after the mean delay of
+            // the part of the day it is asked in now.
+            inc.planned_clear_t = now + retry.mean() + c.delay_min[usize::from(!m.daylight.is_day(now))].mean();
             self.push(now + wait, Kind::AskClearance(i as u32));
         }
     }

@@ -113,8 +113,11 @@ impl Engine<'_> {
             if inc.onward && !self.reaches_level3(g) {
                 continue;
             }
-            // No flight without the host nation's clearance, pending or denied alike.
-            if a.flies() && inc.air_clear_t > now {
+            // No flight without the host nation's clearance. First idle sends only what can go
+            // now; best arrival weighs an aircraft from when it expects the clearance, and never
+            // after a denial that stands.
+            let cleared = !a.flies() || inc.air_clear_t <= now;
+            if !cleared && (!wait_for_better || inc.planned_clear_t == NEVER) {
                 continue;
             }
             if !wait_for_better {
@@ -150,9 +153,11 @@ impl Engine<'_> {
                 best = Some((planned, true, u));
                 continue;
             }
-            // Best arrival: busy units count from their planned return, and a day-only aircraft
-            // that cannot land by dusk from the next dawn. The flight is worked out once a
-            // candidate unit is found.
+            // Best arrival: busy units count from their planned return, an aircraft awaiting
+            // clearance from when it is expected (a request may wait for it as for a busy
+            // unit), and a day-only aircraft that cannot land by dusk from the next dawn. The
+            // flight is worked out once a candidate unit is found.
+            let clear_from = if cleared { now } else { inc.planned_clear_t.max(now) };
             let mut leg: Option<f64> = None;
             let mut flight: Option<f64> = None;
             let flight_min = || if a.day_only() { self.planned_flight_min(g, i, now) } else { 0.0 };
@@ -164,10 +169,15 @@ impl Engine<'_> {
                     continue;
                 }
                 idle_seen |= unit.idle;
-                let from = if unit.idle { *moment } else { m.daylight.at(unit.free_at) };
+                let free_t = if unit.idle { now } else { unit.free_at };
+                let from = if free_t >= clear_from {
+                    if unit.idle { *moment } else { m.daylight.at(free_t) }
+                } else {
+                    m.daylight.at(clear_from)
+                };
                 let flight = *flight.get_or_insert_with(flight_min);
                 let Some((start, pre)) = self.earliest_launch(g, access, &from, flight) else { continue };
-                let ready = unit.idle && start == now;
+                let ready = unit.idle && cleared && start == now;
                 let planned = start + pre + *leg.get_or_insert_with(|| self.lift_leg_min(i, g));
                 if best.is_none_or(|(t, r, _)| planned < t || (planned == t && ready && !r)) {
                     best = Some((planned, ready, u));

@@ -198,6 +198,7 @@ impl Engine<'_> {
             request_t: wound_t + report,
             first_arrival: NEVER,
             air_clear_t: NEVER,
+            planned_clear_t: NEVER,
             clearance_asks: 0,
             first_aid_start: if has_first_aider { first_aid_start } else { NEVER },
             slot_start: cas_start,

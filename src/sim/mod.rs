@@ -59,6 +59,11 @@ struct Incident {
     /// From when helicopters may be tasked to it: at once where the zone needs no flight
     /// clearance, else once the host nation has granted it (never while pending or denied).
     air_clear_t: f64,
+    /// While clearance is not granted, when the dispatcher expects it, planning with mean delays
+    /// as for every other delay: the pending answer's mean delay from its asking, or after a
+    /// denial the mean wait to ask again and its mean delay; never after a denial that stands.
+    /// Only the best-arrival dispatcher reads it.
+    planned_clear_t: f64,
     /// Clearance requests made so far, which key each attempt's draws.
     clearance_asks: u32,
 }
