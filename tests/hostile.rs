@@ -397,8 +397,16 @@ fn cases() -> Vec<(String, String, Expect)> {
             Bad(&["polygon needs at least 3 [lat, lon] points"]),
         ),
         // [[zone]]: incidents and casualties
-        c("incidents_above_max", edit("incidents_per_day = 2", "incidents_per_day = 1001"), Bad(&["0 to 1000"])),
-        c("incidents_negative", edit("incidents_per_day = 2", "incidents_per_day = -1"), Bad(&["0 to 1000"])),
+        c("incidents_above_max", edit("incidents_per_day = 2", "incidents_per_day = 1001"), Bad(&["to 1000"])),
+        c("incidents_negative", edit("incidents_per_day = 2", "incidents_per_day = -1"), Bad(&["to 1000"])),
+        // A rate near the smallest float had overflowed the arrivals' clock: a run that never
+        // ended, until memory ran out.
+        c(
+            "incidents_subnormal",
+            edit("incidents_per_day = 2", "incidents_per_day = 1e-310"),
+            Bad(&["incidents_per_day = 1e-310 is out of range", "0, or from 0.000001 to 1000"]),
+        ),
+        c("incidents_rare", edit("incidents_per_day = 2", "incidents_per_day = 0.000001\nscheduled_hours = [5]"), Ok),
         c("night_share_above_one", zone("night_share = 1.5"), Bad(&["between 0 and 1"])),
         c(
             "night_share_without_arrivals",

@@ -40,8 +40,8 @@ impl Ctx {
     fn num(&mut self, v: &Spanned<f64>, what: &str, ok: impl Fn(f64) -> bool, help: &str) -> f64 {
         let x = *v.get_ref();
         if !x.is_finite() || !ok(x) {
-            // 1e300 as written, not as three hundred digits.
-            let shown = if x.abs() >= 1e9 { format!("{x:e}") } else { x.to_string() };
+            // 1e300 and 1e-300 as written, not as three hundred digits.
+            let shown = if x.abs() >= 1e9 || (x != 0.0 && x.abs() < 1e-6) { format!("{x:e}") } else { x.to_string() };
             self.err(Some(v.span()), format!("{what} = {shown} is out of range"), help);
         }
         x
@@ -1123,8 +1123,10 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
                 &e.incidents_per_day,
                 0.0,
                 "incidents_per_day",
-                |x| (0.0..=1000.0).contains(&x),
-                "give the mean number of incidents a day, 0 to 1000",
+                // A positive rate too small for any incident in any period a file can give
+                // would only be a typo, and one near the smallest float overflows the clock.
+                |x| x == 0.0 || (1e-6..=1000.0).contains(&x),
+                "give the mean number of incidents a day: 0, or from 0.000001 to 1000",
             ),
             scheduled_min,
             night_share: match &e.night_share {

@@ -92,7 +92,8 @@ impl Engine<'_> {
                     set + (r - at_set) / night_rate
                 };
                 let t = day * MIN_PER_DAY + within;
-                if t >= m.period_end_min() {
+                // A time that is not a number ends the zone's arrivals too, never the loop.
+                if t >= m.period_end_min() || t.is_nan() {
                     break;
                 }
                 // The incident's own draw, made only where prevention is on: every incident
