@@ -675,17 +675,25 @@ report_delay_min = 5
     assert_eq!(at, ["east", "west"], "one helicopter at each town");
     assert!(r.converged);
     assert_eq!(r.steps.len(), 4, "a greedy pass and one pass that moves nothing");
-    // Every row of the CSV says its rank within its placement and the override that puts what it
-    // moves at its site.
+    // Every row of the CSV says its rank within its placement and the overrides it was measured
+    // with: the other helicopter where that placement had it (none for the very first), then
+    // the one that puts what it moves at its site.
     let csv = casevac::report::decide::several_csv(&r).unwrap();
     let mut rows = csv::Reader::from_reader(csv.as_slice());
     let head = rows.headers().unwrap().clone();
     let col = |name: &str| head.iter().position(|h| h == name).unwrap();
     let (mut firsts, mut n) = (0, 0);
-    for row in rows.records() {
+    for (k, row) in rows.records().enumerate() {
         let row = row.unwrap();
+        let step = &r.steps[k / 2];
         let moved = row[col("moved")].strip_prefix("asset ").unwrap().to_string();
-        assert_eq!(&row[col("set")], format!("asset.{moved}.base=\"{}\"", &row[col("site")]), "{row:?}");
+        let own = format!("asset.{moved}.base=\"{}\"", &row[col("site")]);
+        let want = match step.about.overrides.iter().find(|o| o.contains(".base=") && !o.contains(&moved)) {
+            Some(other) => format!("{other}; {own}"),
+            None => own,
+        };
+        assert_eq!(&row[col("set")], want, "{row:?}");
+        assert_eq!(k < 2, !row[col("set")].contains("; "), "only the first placement stands alone: {row:?}");
         firsts += usize::from(&row[col("rank")] == "1");
         n += 1;
     }

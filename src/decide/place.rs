@@ -455,9 +455,16 @@ pub fn place_several(
             let others: Vec<Override> =
                 (0..moved.len()).filter(|&j| j != k).filter_map(|j| at[j].as_ref().map(|s| moved[j].at(s))).collect();
             let mut sub = study.clone();
-            sub.base_set.extend(others);
+            sub.base_set.extend(others.iter().cloned());
             let sub_base = sub.model(&[]).map_err(|e| super::BadVariants(vec![("the placement so far".into(), e)]))?;
-            let r = place(&sub, &sub_base, moved[k].clone(), sites, opts, progress)?;
+            let mut r = place(&sub, &sub_base, moved[k].clone(), sites, opts, progress)?;
+            // Each candidate was measured with the others where they stood: its overrides say so,
+            // or repeating one would measure another placement.
+            for c in &mut r.candidates {
+                if let Some(set) = &mut c.set {
+                    *set = others.iter().map(ToString::to_string).chain([set.clone()]).collect::<Vec<_>>().join("; ");
+                }
+            }
             // With nothing measured at any site there is no best: it stays where it is.
             let best = match &r.candidates[0] {
                 c if c.standing == Standing::NotMeasured => r.as_given.clone().unwrap_or_else(|| c.site.clone()),
