@@ -85,7 +85,7 @@ fn a_folder_holding_other_files_is_not_replaced() {
     let out = casevac(&["run", SAHEL, "-n", "5", "--report", s(&report)]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("it holds notes.txt, which casevac did not write"), "{stderr}");
+    assert!(stderr.contains("it holds notes.txt, which this command does not write there"), "{stderr}");
     assert_eq!(std::fs::read_to_string(report.join("notes.txt")).unwrap(), "mine");
 }
 

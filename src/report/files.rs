@@ -416,8 +416,8 @@ fn check_folder(dir: &Path, ours: &[String]) -> anyhow::Result<()> {
         let foreign = only_ours(dir, ours).with_context(|| format!("cannot read {}", dir.display()))?;
         if let Some(other) = foreign {
             bail!(
-                "cannot write {}: it holds {other}, which casevac did not write, and the folder is replaced whole; \
-                 give a new or empty folder",
+                "cannot write {}: it holds {other}, which this command does not write there, and the folder is \
+                 replaced whole; give a new or empty folder, or one this command wrote before",
                 dir.display()
             );
         }
