@@ -225,6 +225,27 @@ fn a_signal_while_writing_leaves_the_report_whole_or_absent() {
 }
 
 #[test]
+fn a_signal_while_the_report_is_made_replaces_none_of_the_outputs() {
+    // The simulation of 20 trials takes moments; the reach map of 200 x 200 cells at 5,000
+    // probes each takes many seconds. A signal a second and a half in arrives while it is made:
+    // the JSON, ready long before, must not have been written without the report beside it
+    // (the set would mix two runs where it replaced an earlier one's).
+    let dir = tempfile::tempdir().unwrap();
+    let (json, report) = (dir.path().join("run.json"), dir.path().join("report"));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_casevac"))
+        .args(["run", SAHEL, "-n", "20", "-q", "--json", s(&json), "--report", s(&report)])
+        .args(["--map-grid", "200", "--map-probes", "5000"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    let _ = Command::new("kill").args(["-INT", &child.id().to_string()]).status();
+    assert_eq!(child.wait().unwrap().code(), Some(130), "the run ended before the signal");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "nothing written");
+}
+
+#[test]
 fn two_runs_writing_one_report_take_turns() {
     let dir = tempfile::tempdir().unwrap();
     let report = dir.path().join("report");

@@ -322,7 +322,9 @@ fn lives_csv(c: &Comparison) -> anyhow::Result<Option<Vec<u8>>> {
 
 /// Writes every output `paths` asks for, in one fixed order (JSON, CSV, report), and returns a
 /// line per output saying where it went. The coverage maps are costly, so they are computed, by
-/// `maps` (the base's, then each alternative's, on one grid), only when a report is asked for.
+/// `maps` (the base's, then each alternative's, on one grid), only when a report is asked for;
+/// the report is made before any output is written, as a run's is
+/// ([`super::write_outputs`]).
 pub fn write_outputs(
     paths: &OutputPaths,
     base: &Model,
@@ -330,6 +332,13 @@ pub fn write_outputs(
     comparison: &Comparison,
     maps: impl FnOnce() -> (Vec<Coverage>, super::html::RunMeta),
 ) -> anyhow::Result<Vec<String>> {
+    let report = match &paths.report {
+        Some(_) => {
+            let (maps, meta) = maps();
+            Some(super::compare_report::files(base, alts, comparison, &maps, &meta, paths.chart_scale)?)
+        }
+        None => None,
+    };
     let mut notes = Vec::new();
     if let Some(path) = &paths.json {
         write_atomic(path, super::to_json(comparison).as_bytes())
@@ -346,9 +355,9 @@ pub fn write_outputs(
         super::files::write_folder(dir, &files)?;
         notes.push(format!("CSV written to {}", dir.join(CSV_FILE).display()));
     }
-    if let Some(dir) = &paths.report {
-        let (maps, meta) = maps();
-        super::compare_report::write(dir, base, alts, comparison, &maps, &meta, paths.chart_scale)?;
+    if let (Some(dir), Some(files)) = (&paths.report, &report) {
+        // One folder that appears whole or not at all, as a run's report does.
+        super::files::write_folder(dir, files)?;
         notes.push(format!("report written to {}", dir.join("report.html").display()));
     }
     Ok(notes)

@@ -186,13 +186,8 @@ pub fn render(c: &Comparison, figures: &[Figure], meta: &RunMeta, base_model: &M
     o
 }
 
-/// Everything `compare --report DIR` writes: each chart as PNG and SVG, the HTML page, the
-/// difference map as GeoJSON and the comparison's JSON. `maps` are the coverage maps of the
-/// base and then each alternative, on one grid ([`crate::coverage::paired_run_coverage`]). Returns
-/// the files written, in order. The PNGs are drawn `scale` times larger.
-///
-/// With several alternatives, the difference map holds one row of step panels per alternative
-/// on one colour scale, so the alternatives can be weighed against each other at a glance.
+/// Writes `compare --report DIR` as one folder that appears whole or not at all, as a run's
+/// report does, and returns the files written, in order.
 pub fn write(
     dir: &Path,
     base: &Model,
@@ -202,6 +197,24 @@ pub fn write(
     meta: &RunMeta,
     scale: u32,
 ) -> anyhow::Result<Vec<PathBuf>> {
+    super::files::write_folder(dir, &files(base, alts, comparison, maps, meta, scale)?)
+}
+
+/// Everything `compare --report DIR` writes: each chart as PNG and SVG, the HTML page, the
+/// difference map as GeoJSON and the comparison's JSON. `maps` are the coverage maps of the
+/// base and then each alternative, on one grid ([`crate::coverage::paired_run_coverage`]), by
+/// file name. The PNGs are drawn `scale` times larger.
+///
+/// With several alternatives, the difference map holds one row of step panels per alternative
+/// on one colour scale, so the alternatives can be weighed against each other at a glance.
+pub fn files(
+    base: &Model,
+    alts: &[Model],
+    comparison: &Comparison,
+    maps: &[Coverage],
+    meta: &RunMeta,
+    scale: u32,
+) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
     let mut out: Vec<(String, Vec<u8>)> = Vec::new();
     let targets_pct = base.targets_pct;
     let rendered = [
@@ -236,8 +249,7 @@ pub fn write(
     ));
     out.push(("comparison.json".into(), to_json(comparison).into_bytes()));
     debug_assert_eq!(out.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>(), file_names());
-    // One folder that appears whole or not at all, as a run's report does.
-    super::files::write_folder(dir, &out)
+    Ok(out)
 }
 
 /// The files a comparison's report folder holds, in the order they are written.

@@ -1047,8 +1047,13 @@ pub fn check_outputs(paths: &OutputPaths, stem: &str, inputs: &[files::Input]) -
     files::check_outputs(&paths.planned(csv_files(stem), report_files(stem)), inputs)
 }
 
-/// Writes what `paths` asks for and returns a line per output.
+/// Writes what `paths` asks for and returns a line per output. The chart is drawn before any
+/// output is written, as for a run ([`super::write_outputs`]).
 pub fn write_outputs(paths: &OutputPaths, w: &Written) -> anyhow::Result<Vec<String>> {
+    let chart = match &paths.report {
+        Some(_) => Some((w.chart)().map_err(|e| anyhow::anyhow!("cannot draw the {} chart: {e}", w.stem))?),
+        None => None,
+    };
     let mut notes = Vec::new();
     if let Some(path) = &paths.json {
         write_atomic(path, w.json.as_bytes()).with_context(|| format!("cannot write {}", path.display()))?;
@@ -1059,8 +1064,7 @@ pub fn write_outputs(paths: &OutputPaths, w: &Written) -> anyhow::Result<Vec<Str
         files::write_folder(dir, &csv().collect::<Vec<_>>())?;
         notes.push(format!("CSV written to {} ({}.csv, and run.csv: what was run)", dir.display(), w.stem));
     }
-    if let Some(dir) = &paths.report {
-        let (png, svg) = (w.chart)().map_err(|e| anyhow::anyhow!("cannot draw the {} chart: {e}", w.stem))?;
+    if let (Some(dir), Some((png, svg))) = (&paths.report, chart) {
         let html = (w.html)(&png);
         let names = report_files(w.stem);
         let mut contents = vec![png, svg.into_bytes(), html.into_bytes(), w.json.clone().into_bytes()];

@@ -73,10 +73,8 @@ pub fn report_file_names() -> Vec<String> {
     names
 }
 
-/// Everything `--report DIR` writes: each chart as PNG and SVG, the HTML report, the GeoJSON
-/// maps and the JSON summary, as one folder that appears whole or not at all (see
-/// [`files::write_folder`]). The PNGs are drawn `scale` times larger (for slides; 1 as designed).
-/// Returns the files written, in order.
+/// Writes `--report DIR` as one folder that appears whole or not at all (see
+/// [`files::write_folder`]), and returns the files written, in order.
 pub fn write_report(
     dir: &Path,
     model: &crate::model::Model,
@@ -85,7 +83,21 @@ pub fn write_report(
     maps: &ReportMaps,
     meta: &html::RunMeta,
     scale: u32,
-) -> anyhow::Result<Vec<std::path::PathBuf>> {
+) -> anyhow::Result<Vec<PathBuf>> {
+    files::write_folder(dir, &report_files(model, tally, summary, maps, meta, scale)?)
+}
+
+/// Everything `--report DIR` writes, by file name: each chart as PNG and SVG, the HTML report,
+/// the GeoJSON maps and the JSON summary. The PNGs are drawn `scale` times larger (for slides;
+/// 1 as designed).
+fn report_files(
+    model: &crate::model::Model,
+    tally: &crate::stats::Tally,
+    summary: &crate::summary::Summary,
+    maps: &ReportMaps,
+    meta: &html::RunMeta,
+    scale: u32,
+) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
     use charts::*;
     let mut out: Vec<(String, Vec<u8>)> = Vec::new();
     let rendered = [
@@ -146,7 +158,7 @@ pub fn write_report(
     out.push(("map.geojson".into(), geojson::to_geojson(model, summary, maps).into_bytes()));
     out.push(("summary.json".into(), to_json(summary).into_bytes()));
     debug_assert!(out.iter().all(|(n, _)| report_file_names().contains(n)));
-    files::write_folder(dir, &out)
+    Ok(out)
 }
 
 /// The files a run was asked to write besides the terminal table.
@@ -195,7 +207,10 @@ pub fn check_compare_outputs(paths: &OutputPaths, inputs: &[files::Input]) -> an
 
 /// Writes every output `paths` asks for, in one fixed order (JSON, CSV, report), and returns a
 /// line per output saying where it went. The maps are costly, so they are computed, by `map`,
-/// only when a report is asked for.
+/// only when a report is asked for; they and the charts are made before any output is written,
+/// so an interrupted run replaces none of a set of outputs rather than some (the writes
+/// themselves take moments). The report is one folder that appears whole or not at all (see
+/// [`files::write_folder`]).
 pub fn write_outputs(
     paths: &OutputPaths,
     model: &crate::model::Model,
@@ -203,6 +218,13 @@ pub fn write_outputs(
     summary: &crate::summary::Summary,
     map: impl FnOnce() -> (ReportMaps, html::RunMeta),
 ) -> anyhow::Result<Vec<String>> {
+    let report = match &paths.report {
+        Some(_) => {
+            let (maps, meta) = map();
+            Some(report_files(model, tally, summary, &maps, &meta, paths.chart_scale)?)
+        }
+        None => None,
+    };
     let mut notes = Vec::new();
     if let Some(path) = &paths.json {
         use anyhow::Context;
@@ -213,9 +235,8 @@ pub fn write_outputs(
         csv_out::write(summary, dir)?;
         notes.push(format!("CSV written to {}", dir.display()));
     }
-    if let Some(dir) = &paths.report {
-        let (maps, meta) = map();
-        write_report(dir, model, tally, summary, &maps, &meta, paths.chart_scale)?;
+    if let (Some(dir), Some(files)) = (&paths.report, &report) {
+        files::write_folder(dir, files)?;
         notes.push(format!("report written to {}", dir.join("report.html").display()));
     }
     Ok(notes)
