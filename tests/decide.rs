@@ -738,6 +738,50 @@ fn a_grid_placement_page_lists_every_point() {
     assert!(rows >= 17, "{rows} rows");
 }
 
+/// A grid point on the very spot where the asset stands is the site as given under another name:
+/// it is left out (its figures could never be told apart, so every round ran to --max-trials),
+/// and the site as given fills its cell on the map. A scenario of one site has nothing to
+/// choose between but a grid, and the error says so.
+#[test]
+fn a_grid_point_on_the_site_as_given_is_that_site() {
+    let dir = tempfile::tempdir().unwrap();
+    // One circular zone centred on the camp: the centre of an odd grid is the camp itself.
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/masscal-camp-attack.toml");
+    let json = dir.path().join("p.json");
+    let report = dir.path().join("rep");
+    let args = ["place", file, "--asset", "camp_amb", "--grid", "5", "-n", "200", "--max-trials", "800", "-q"];
+    let more = ["--json", json.to_str().unwrap(), "--report", report.to_str().unwrap()];
+    let (code, stdout, stderr) = casevac(&[&args[..], &more].concat(), dir.path());
+    assert_eq!(code, 0, "{stderr}{stdout}");
+    let p: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    let c = p["candidates"].as_array().unwrap();
+    let camp = c.iter().find(|c| c["site"] == "camp").expect("the site as given competes");
+    assert_eq!(c.len(), 25, "24 grid points and the camp in place of the centre one");
+    assert!(
+        c.iter().all(|x| x["site"] == "camp"
+            || (x["lat"].clone(), x["lon"].clone()) != (camp["lat"].clone(), camp["lon"].clone())),
+        "no other candidate on the camp's spot"
+    );
+    assert!(
+        c.iter().filter(|x| x["standing"] != "best").all(|x| x["half_width"] != 0.0),
+        "no candidate that cannot differ from the best"
+    );
+    // The map keeps all 25 cells: its SVG draws one rectangle per cell.
+    let svg = std::fs::read_to_string(report.join("place.svg")).unwrap();
+    assert!(svg.matches("<rect").count() >= 25, "a cell is missing");
+    // The terminal tells the points apart: a hundredth of a degree is wider than the grid's step.
+    let (_, stdout, _) = casevac(&args[..args.len() - 1], dir.path());
+    let labels: Vec<&str> = stdout.lines().filter_map(|l| l.get(6..24)).filter(|l| l.contains(", ")).collect();
+    let mut unique = labels.clone();
+    unique.sort();
+    unique.dedup();
+    assert!(labels.len() > 10 && unique.len() == labels.len(), "{stdout}");
+
+    let (code, _, stderr) = casevac(&["place", file, "--asset", "camp_amb", "--candidates", "all-sites"], dir.path());
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("has one site, 'camp'") && stderr.contains("--grid N"), "{stderr}");
+}
+
 /// On a grid, where the asset stands now competes beside the grid's points, so a planner sees
 /// whether any point beats the laydown as given; it is named, and always listed.
 #[test]

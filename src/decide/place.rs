@@ -104,12 +104,27 @@ pub fn candidates(model: &Model, list: &[String]) -> Result<Vec<String>, String>
 /// The candidates with the site where a single asset or facility stands now beside them, so the
 /// answer says whether any beats the laydown as given (a move to the best of a list that leaves
 /// it out could be a move for the worse); at least two to choose between.
+///
+/// A candidate on the very spot where it stands now (a grid's centre point on a zone centred on
+/// its base, say) is the same placement under another name: it is left out, for its figures
+/// could never be told apart from the site's, however many trials ran.
 pub fn with_site_as_given(model: &Model, moved: &[Movable], mut sites: Vec<String>) -> Result<Vec<String>, String> {
     if let [one] = moved
         && let Some(now) = one.site_in(model)
-        && !sites.contains(&now)
     {
-        sites.push(now);
+        let pos = |id: &str| model.sites.iter().find(|s| s.id == id).map(|s| s.pos);
+        let here = pos(&now);
+        sites.retain(|s| *s == now || pos(s) != here);
+        if !sites.contains(&now) {
+            sites.push(now);
+        }
+    }
+    if model.sites.len() < 2 {
+        return Err(format!(
+            "the scenario has one site, '{}', and nothing to choose between: try points of a grid over the zones \
+             with --grid N",
+            model.sites.first().map_or("", |s| s.id.as_str())
+        ));
     }
     if sites.len() < 2 {
         return Err("give at least two candidate sites to choose between (or one besides where it stands now), \

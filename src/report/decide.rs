@@ -654,6 +654,7 @@ pub fn place_table(r: &PlaceResult) -> String {
 /// The placement table; with `every_row`, a grid's every point (for the report page, which has
 /// the room), else its fifteen leaders.
 fn place_table_of(r: &PlaceResult, every_row: bool) -> String {
+    let d = point_decimals(r);
     let mut o = String::new();
     let _ = writeln!(o, "casevac place: where {} goes in {}", r.moved, r.about.scenario);
     o.push_str(&wrap(&confidence_line(r.objective, r.confidence_pct, r.about.seed), "", 96));
@@ -687,7 +688,7 @@ fn place_table_of(r: &PlaceResult, every_row: bool) -> String {
             .candidates
             .iter()
             .filter(|c| matches!(c.standing, Standing::Best | Standing::IndistinguishableFromBest))
-            .map(|c| if is_point(c) { format!("({:.2}, {:.2})", c.lat, c.lon) } else { c.site.clone() })
+            .map(|c| if is_point(c) { format!("({:.d$}, {:.d$})", c.lat, c.lon) } else { c.site.clone() })
             .collect();
         let _ = writeln!(
             o,
@@ -709,7 +710,7 @@ fn place_table_of(r: &PlaceResult, every_row: bool) -> String {
     let extra = r.candidates[shown..].iter().filter(|c| now(c));
     for c in r.candidates[..shown].iter().chain(extra) {
         let site = if is_point(c) {
-            format!("{:.2}, {:.2}", c.lat, c.lon)
+            format!("{:.d$}, {:.d$}", c.lat, c.lon)
         } else if now(c) {
             format!("{} (now)", c.site)
         } else {
@@ -952,6 +953,18 @@ pub fn several_html(r: &SeveralResult, png: &[u8]) -> String {
     )
 }
 
+/// Decimals of degrees that tell a grid's points apart: two, or up to four where the points lie
+/// closer than a hundredth of a degree (a grid over one small camp).
+fn point_decimals(r: &PlaceResult) -> usize {
+    let step = |of: fn(&crate::decide::place::CandidateResult) -> f64| {
+        let mut v: Vec<f64> = r.candidates.iter().filter(|c| r.is_grid_point(c)).map(of).collect();
+        v.sort_by(f64::total_cmp);
+        v.windows(2).map(|w| w[1] - w[0]).filter(|&g| g > 0.0).fold(f64::INFINITY, f64::min)
+    };
+    let finest = step(|c| c.lat).min(step(|c| c.lon));
+    if finest.is_finite() { ((-finest.log10()).ceil() as usize).clamp(2, 4) } else { 2 }
+}
+
 /// The first round's value at each grid point, as a map.
 pub fn place_map<'a>(r: &PlaceResult, model: &'a crate::model::Model) -> super::decide_charts::PlaceMap<'a> {
     let best = &r.candidates[0];
@@ -971,11 +984,17 @@ pub fn place_map<'a>(r: &PlaceResult, model: &'a crate::model::Model) -> super::
             _ => vec!["share in time,".into(), format!("first round, {} trials", Count(r.rounds[0].trials))],
         },
         percent: r.objective.is_share(),
-        // The grid's points only: the site as given also competes, but is not a cell.
+        // The grid's points, and the site as given where it stands in for the point on its spot
+        // (left out of the candidates); elsewhere it competes, but is not a cell.
         cells: r
             .candidates
             .iter()
-            .filter(|c| r.is_grid_point(c))
+            .filter(|c| {
+                r.is_grid_point(c)
+                    || model.sites.iter().any(|s| {
+                        s.id.starts_with(crate::decide::place::GRID_PREFIX) && (s.pos.lat, s.pos.lon) == (c.lat, c.lon)
+                    })
+            })
             .map(|c| (c.lat, c.lon, c.first_round_value))
             .collect(),
         higher_is_better: r.objective.is_share(),

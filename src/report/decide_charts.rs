@@ -336,7 +336,7 @@ impl PlaceMap<'_> {
 impl Chart for PlaceMap<'_> {
     fn size(&self) -> (u32, u32) {
         let (w, h) = self.map_size();
-        // The key's 230 pixels hold its longest line ("worst grid point 0.442") whole.
+        // The key's 230 pixels hold its longest line ("worst cell 0.442") whole.
         (w + 270, h + 110)
     }
 
@@ -398,8 +398,8 @@ impl Chart for PlaceMap<'_> {
         };
         // The key spans the grid's points, not the site as given, which may be the best the
         // ranking names: said in its words, so its top is not read as the best's value.
-        key.draw(&Text::new(format!("best grid point {}", fmt(top)), (kx + 30, ky), font(12))).map_err(err)?;
-        key.draw(&Text::new(format!("worst grid point {}", fmt(bottom)), (kx + 30, ky + kh - 12), font(12)))
+        key.draw(&Text::new(format!("best cell {}", fmt(top)), (kx + 30, ky), font(12))).map_err(err)?;
+        key.draw(&Text::new(format!("worst cell {}", fmt(bottom)), (kx + 30, ky + kh - 12), font(12)))
             .map_err(err)?;
         for (i, line) in self.legend.iter().enumerate() {
             key.draw(&Text::new(line.clone(), (kx, ky + kh + 14 + 16 * i as i32), font(12))).map_err(err)?;
