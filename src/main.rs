@@ -66,7 +66,8 @@ enum Command {
     ///
     /// The base and each alternative run the same trials with common random numbers (the same
     /// incidents, weather and delays wherever they agree), so each step's difference comes with
-    /// a 95% interval from paired trials, narrower than two separate runs would give.
+    /// a 95% interval from paired trials, nearly always narrower than two separate runs would
+    /// give (the `pairing:` line says how much).
     #[command(
         after_help = "Examples:\n  casevac compare scenarios/sahel-north.toml scenarios/sahel-north-fst-kidal.toml\n  \
         casevac compare scenarios/sahel-north.toml --set-alt asset.gao_mi8.approval_min=5"
@@ -141,7 +142,9 @@ enum Command {
     /// and adds trials to the close contenders until the best is separated from every other at
     /// the chosen confidence, or says it cannot be within --max-trials.
     #[command(
-        after_help = "Example:\n  casevac place scenarios/sahel-north.toml --asset gao_mi8 --candidates all-sites"
+        after_help = "Examples:\n  casevac place scenarios/sahel-north.toml --asset gao_mi8 --candidates all-sites\n  \
+        casevac place scenarios/sahel-north.toml --asset gao_mi8 --grid 8",
+        group(clap::ArgGroup::new("where").required(true).args(["candidates", "grid"]))
     )]
     Place {
         /// Scenario file (TOML).
@@ -155,7 +158,7 @@ enum Command {
         facility: Vec<String>,
         /// Candidate site ids, comma-separated, or all-sites; where a single asset or facility stands
         /// now competes too.
-        #[arg(long, value_name = "SITE,SITE,...", value_delimiter = ',', required_unless_present = "grid")]
+        #[arg(long, value_name = "SITE,SITE,...", value_delimiter = ',')]
         candidates: Vec<String>,
         /// Instead of sites, try N × N points evenly over the zones' area and draw the objective as a map.
         #[arg(long, value_name = "N", conflicts_with = "candidates", value_parser = clap::value_parser!(u64).range(2..=20))]
@@ -163,8 +166,8 @@ enum Command {
         /// What to rank by: first-aid, resuscitation, surgery, onward (where the scenario models the +2) or lives.
         #[arg(long, default_value = "resuscitation", value_parser = objective)]
         objective: Objective,
-        /// Confidence that the best is better than each other candidate, in percent.
-        #[arg(long, default_value_t = 95.0, value_parser = confidence)]
+        /// Confidence that the best is better than each other candidate, in percent (50 to below 100).
+        #[arg(long, value_name = "PERCENT", default_value_t = 95.0, value_parser = confidence)]
         confidence: f64,
         /// Trials of the first round (later rounds double it).
         #[arg(long, short = 'n', default_value_t = 1000, value_parser = clap::value_parser!(u64).range(2..=100_000_000))]
@@ -190,7 +193,8 @@ enum Command {
     /// files. Files of different scenarios, seeds or casevac versions, overlapping or missing
     /// trials, and truncated or corrupt files are refused.
     #[command(
-        after_help = "Example:\n  casevac run scenarios/sahel-north.toml --trials 10000 --shard 1/2 --tally s1.tally\n  \
+        after_help = "Example, two shards and their merge:\n  \
+        casevac run scenarios/sahel-north.toml --trials 10000 --shard 1/2 --tally s1.tally\n  \
         casevac run scenarios/sahel-north.toml --trials 10000 --shard 2/2 --tally s2.tally\n  \
         casevac merge s1.tally s2.tally --json results.json"
     )]
@@ -238,7 +242,7 @@ enum Command {
 struct WhatIf {
     /// Change a value of the scenario without editing the file, for example
     /// --set asset.gao_mi8.count=3 (repeatable; see the guide, "What-ifs from the command line");
-    /// in compare, to the base and every alternative alike.
+    /// in compare, levers, sweep and place, to the base and every variant alike.
     #[arg(long = "set", value_name = "KEY=VALUE")]
     set: Vec<Override>,
 }
@@ -289,14 +293,14 @@ struct Outputs {
     report: Option<PathBuf>,
     /// With --report: cells of the coverage map (or of the difference map of `compare`) along the
     /// longer side of the mission area.
-    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(2..=400))]
+    #[arg(long, value_name = "CELLS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(2..=400))]
     map_grid: u64,
     /// With --report: draw the PNG charts N times larger, for slides and print (the SVGs are
     /// vector and the same at any size).
     #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=4))]
     scale: u32,
     /// With --report: casualties simulated alone per cell of the reach map (`run` only).
-    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    #[arg(long, value_name = "PROBES", default_value_t = 200, value_parser = clap::value_parser!(u64).range(1..=100_000))]
     map_probes: u64,
     /// Do not print the table.
     #[arg(long, short = 'q')]
@@ -358,7 +362,7 @@ struct DecideOutputs {
     /// Write the results as JSON to this file (`-`: to standard output, instead of the table).
     #[arg(long, value_name = "FILE")]
     json: Option<PathBuf>,
-    /// Write the results as a CSV file into this folder.
+    /// Write the results as CSV files into this folder: the command's own, and run.csv (what was run).
     #[arg(long, value_name = "DIR")]
     csv: Option<PathBuf>,
     /// Write a report folder: an HTML page, the chart as PNG and SVG, the JSON and the CSV.
