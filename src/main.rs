@@ -192,12 +192,10 @@ enum Command {
     /// the same scenario, seed and trials, whatever the number of shards and the order of the
     /// files. Files of different scenarios, seeds or casevac versions, overlapping or missing
     /// trials, and truncated or corrupt files are refused.
-    #[command(
-        after_help = "Example, two shards and their merge:\n  \
+    #[command(after_help = "Example, two shards and their merge:\n  \
         casevac run scenarios/sahel-north.toml --trials 10000 --shard 1/2 --tally s1.tally\n  \
         casevac run scenarios/sahel-north.toml --trials 10000 --shard 2/2 --tally s2.tally\n  \
-        casevac merge s1.tally s2.tally --json results.json"
-    )]
+        casevac merge s1.tally s2.tally --json results.json")]
     Merge {
         /// Tally files written by `run --tally` or `compare --tally`, in any order.
         #[arg(required = true, value_name = "FILE")]

@@ -555,6 +555,33 @@ fn decision_commands_write_json_csv_and_a_report() {
     assert!(out.contains("casevac place: where asset unit goes"), "{out}");
 }
 
+/// A lever's cost reads in levers.csv as the file gives it, beside its effect per unit of cost
+/// in the CSV's own units (points of the objective's step).
+#[test]
+fn a_costed_lever_gives_its_cost_as_written_and_its_effect_per_cost() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        "{}\n[[lever]]\nname = \"more trained first-aiders\"\nset = ['zone.z.first_aider_share=0.9']\n\
+         cost = 4.2\ncost_unit = \"M USD a year\"\n",
+        first_aid_scenario("")
+    );
+    std::fs::write(dir.path().join("s.toml"), text).unwrap();
+    let args = ["levers", "s.toml", "-n", "100", "--precision", "0", "--objective", "first-aid", "-q"];
+    let (code, _, err) = casevac(&[&args[..], &["--csv", "out"]].concat(), dir.path());
+    assert_eq!(code, 0, "{err}");
+    let mut r = csv::Reader::from_path(dir.path().join("out/levers.csv")).unwrap();
+    let head = r.headers().unwrap().clone();
+    let col = |name: &str| head.iter().position(|h| h == name).unwrap_or_else(|| panic!("{name}"));
+    let row = r.records().map(|x| x.unwrap()).find(|x| &x[col("lever")] == "more trained first-aiders").unwrap();
+    assert_eq!(&row[col("cost")], "4.2");
+    assert_eq!(&row[col("cost_unit")], "M USD a year");
+    let effect: f64 = row[col("first_aid_difference_points")].parse().unwrap();
+    let per: f64 = row[col("effect_per_cost")].parse().unwrap();
+    assert!(effect > 1.0, "the lever helps first aid: {effect}");
+    // Both rounded to four decimals in the file.
+    assert!((per - effect / 4.2).abs() < 1e-3, "{per} against {effect} / 4.2");
+}
+
 #[test]
 fn on_a_grid_the_point_at_the_centre_of_demand_is_best() {
     let text = placement_scenario(false).replace("radius_km = 20", "radius_km = 100");

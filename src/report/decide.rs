@@ -168,8 +168,10 @@ fn objective_words(objective: Objective, base: &[StepResult]) -> String {
 
 pub fn levers_csv(r: &LeversResult) -> anyhow::Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let mut head =
-        ["rank", "lever", "from_file", "cost", "cost_unit", "set"].iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let mut head = ["rank", "lever", "from_file", "cost", "cost_unit", "effect_per_cost", "set"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect::<Vec<_>>();
     for s in STEPS {
         let k = s.key();
         for f in ["base_pct", "with_lever_pct", "difference_points", "ci95_low_points", "ci95_high_points"] {
@@ -194,8 +196,11 @@ pub fn levers_csv(r: &LeversResult) -> anyhow::Result<Vec<u8>> {
             l.rank.to_string(),
             l.lever.name.clone(),
             l.lever.from_file.to_string(),
-            v(l.lever.cost),
+            // The cost with every digit the file gave it, not padded to four decimals.
+            super::fmt::Value(l.lever.cost).to_string(),
             l.lever.cost_unit.clone().unwrap_or_default(),
+            // In the file's units: points of a step (a share's hundredths) or lives per trial.
+            v(l.effect_per_cost.map(|e| if r.objective.is_share() { e * 100.0 } else { e })),
             l.lever.set.join("; "),
         ];
         // Blank where the lever has no such figures (an onward column it does not model).

@@ -399,8 +399,7 @@ impl Chart for PlaceMap<'_> {
         // The key spans the grid's points, not the site as given, which may be the best the
         // ranking names: said in its words, so its top is not read as the best's value.
         key.draw(&Text::new(format!("best cell {}", fmt(top)), (kx + 30, ky), font(12))).map_err(err)?;
-        key.draw(&Text::new(format!("worst cell {}", fmt(bottom)), (kx + 30, ky + kh - 12), font(12)))
-            .map_err(err)?;
+        key.draw(&Text::new(format!("worst cell {}", fmt(bottom)), (kx + 30, ky + kh - 12), font(12))).map_err(err)?;
         for (i, line) in self.legend.iter().enumerate() {
             key.draw(&Text::new(line.clone(), (kx, ky + kh + 14 + 16 * i as i32), font(12))).map_err(err)?;
         }
