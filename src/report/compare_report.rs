@@ -179,7 +179,8 @@ pub fn render(c: &Comparison, figures: &[Figure], meta: &RunMeta, base_model: &M
         o,
         "</section><p class=note>Every scenario runs the same trials: the same incidents, casualties, weather and \
          delays wherever the scenarios agree, so a difference shows the change itself, not the luck of two runs. \
-         The coverage maps ({}) probe every cell with the same random numbers in each scenario. \
+         The coverage maps ({}) place each scenario's own casualties by where they were wounded, from \
+         those same trials, so a cell's change is paired too. \
          The same scenarios, seed and trial count reproduce every figure exactly.</p></body></html>",
         Esc(&meta.map_grid)
     );
