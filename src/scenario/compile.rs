@@ -10,6 +10,11 @@ use std::collections::HashMap;
 use std::ops::Range;
 use toml::Spanned;
 
+/// The help under a distribution's problem, which itself says what its shape needs: true of
+/// every shape, unlike "cannot be negative" beside a lognormal's cv of 0.
+const DIST_HELP: &str =
+    "times are in minutes; docs/scenario-format.md, \"Distributions\", gives each shape's parameters";
+
 /// What a scenario may hold. A planner's laydown is a few dozen of each; these leave room for a
 /// theatre-wide study while keeping validation, the engine and every chart and map bounded (the
 /// charts draw a row per zone, asset group and facility). The guide states them.
@@ -91,7 +96,7 @@ impl Ctx {
         match spec.compile(true) {
             Ok(d) => d,
             Err(e) => {
-                self.err(span, format!("{what}: {e}"), "times are in minutes and cannot be negative");
+                self.err(span, format!("{what}: {e}"), DIST_HELP);
                 Dist::ZERO
             }
         }
@@ -1547,7 +1552,7 @@ fn first_aid_tiers(ctx: &mut Ctx, e: &ZoneEntry, id: &str) -> Vec<FirstAidTier> 
             ctx.err(
                 span.clone(),
                 format!("zone '{id}': tier '{}': each_min: {why}", t.name),
-                "times are in minutes and cannot be negative",
+                DIST_HELP,
             );
             Dist::ZERO
         });
