@@ -397,6 +397,7 @@ fn cases() -> Vec<(String, String, Expect)> {
             Bad(&["polygon needs at least 3 [lat, lon] points"]),
         ),
         // [[zone]]: incidents and casualties
+        c("id_with_a_line_break", edit("id = \"z\"", "id = \"z\\nw\""), Bad(&["holds a control character"])),
         c("incidents_above_max", edit("incidents_per_day = 2", "incidents_per_day = 1001"), Bad(&["to 1000"])),
         c("incidents_negative", edit("incidents_per_day = 2", "incidents_per_day = -1"), Bad(&["to 1000"])),
         // A rate near the smallest float had overflowed the arrivals' clock: a run that never

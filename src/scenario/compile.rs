@@ -330,6 +330,13 @@ fn index_ids<'a>(ctx: &mut Ctx, kind: &str, ids: impl Iterator<Item = &'a Spanne
     for (i, id) in ids.enumerate() {
         if id.get_ref().trim().is_empty() {
             ctx.err(Some(id.span()), format!("{kind} id is empty"), "give every entry a short unique id");
+        } else if id.get_ref().chars().any(char::is_control) {
+            // A line break or a NUL in an id would break every table and file it names.
+            ctx.err(
+                Some(id.span()),
+                format!("{kind} id {:?} holds a control character", id.get_ref()),
+                "use letters, digits, '_' and '-' in ids",
+            );
         } else if map.insert(id.get_ref().clone(), i).is_some() {
             ctx.err(
                 Some(id.span()),
