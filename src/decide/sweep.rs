@@ -42,6 +42,10 @@ impl std::str::FromStr for Axis {
         if values.len() > MAX_POINTS {
             return Err(format!("{} values: a sweep runs at most {MAX_POINTS} points", values.len()));
         }
+        // The same value twice would run the same point twice and draw it as two.
+        if let Some(twice) = values.iter().enumerate().find(|(i, v)| values[..*i].contains(v)).map(|(_, v)| v) {
+            return Err(format!("`{arg}` gives {twice} twice: give each value once"));
+        }
         Ok(Axis { key: key.to_string(), values })
     }
 }
@@ -344,6 +348,13 @@ mod tests {
         let shown: Vec<String> =
             p.iter().map(|p| p.iter().map(|o| o.value.clone()).collect::<Vec<_>>().join("")).collect();
         assert_eq!(shown, ["1x", "1y", "1z", "2x", "2y", "2z"]);
+    }
+
+    #[test]
+    fn a_value_given_twice_is_refused() {
+        let e = "asset.a.count=1,2,1".parse::<Axis>().unwrap_err();
+        assert!(e.contains("gives 1 twice"), "{e}");
+        assert!("asset.a.count=1,2,3".parse::<Axis>().is_ok());
     }
 
     #[test]
