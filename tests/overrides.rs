@@ -414,6 +414,11 @@ fn problems_an_override_causes_elsewhere_in_the_file_name_it() {
     let e = error(&sahel, &["facility.gao_l2.level=\"level1\""]);
     assert!(e.contains("operating_tables has no effect"), "{e}");
     assert!(e.contains("(the file alone is valid: this follows from --set facility.gao_l2.level=\"level1\")"), "{e}");
+    // A problem in the very part an override changed: one note says both, not two notes.
+    let e = error(&sahel, &["asset.gao_mi8.approval_min.lognormal.cv=0"]);
+    let note =
+        "(the file alone is valid; this part of it is changed by --set asset.gao_mi8.approval_min.lognormal.cv=0)";
+    assert!(e.contains(note) && !e.contains("this follows from") && e.matches("--set").count() == 1, "{e}");
     let broken = sahel.replace("operating_tables = 2", "operating_tables = -2");
     let e = error(&broken, &["asset.gao_mi8.count=3"]);
     assert!(e.contains("operating_tables") && !e.contains("the file alone is valid"), "{e}");

@@ -1556,11 +1556,7 @@ fn first_aid_tiers(ctx: &mut Ctx, e: &ZoneEntry, id: &str) -> Vec<FirstAidTier> 
             );
         }
         let each_min = t.each_min.compile(true).unwrap_or_else(|why| {
-            ctx.err(
-                span.clone(),
-                format!("zone '{id}': tier '{}': each_min: {why}", t.name),
-                DIST_HELP,
-            );
+            ctx.err(span.clone(), format!("zone '{id}': tier '{}': each_min: {why}", t.name), DIST_HELP);
             Dist::ZERO
         });
         cum += t.share;

@@ -40,7 +40,16 @@ pub fn parse_with(text: &str, path: &str, overrides: &[Override]) -> Result<Mode
             if !overrides.is_empty() && compile_text(text).is_ok() {
                 let names: Vec<String> = overrides.iter().map(Override::label).collect();
                 for p in problems.iter_mut().filter(|p| p.source.is_none()) {
-                    p.help = format!("{} (the file alone is valid: this follows from {})", p.help, names.join(", "));
+                    // Where the part is one an override changed, its note already names them.
+                    p.help = if p.help.contains(overrides::TOUCHED) {
+                        p.help.replacen(
+                            overrides::TOUCHED,
+                            "(the file alone is valid; this part of it is changed by ",
+                            1,
+                        )
+                    } else {
+                        format!("{} (the file alone is valid: this follows from {})", p.help, names.join(", "))
+                    };
                 }
             }
             problems.extend(applied.problems.iter().cloned());

@@ -14,6 +14,10 @@ use std::fmt;
 use std::ops::Range;
 use toml_edit::{Document, InlineTable, Item, Key, Table, Value};
 
+/// How a problem's help begins the note that an override changed the part of the file it
+/// points at (closed by the overrides' names and a parenthesis).
+pub(crate) const TOUCHED: &str = "(this part of the file is changed by ";
+
 /// The top-level sections of a scenario file.
 const SECTIONS: [&str; 7] = ["scenario", "onward", "outcomes", "site", "facility", "asset", "zone"];
 
@@ -189,7 +193,7 @@ impl Applied {
         if !touched.is_empty() {
             touched.sort_unstable();
             let names: Vec<&str> = touched.iter().map(|&i| self.labels[i].as_str()).collect();
-            help = format!("{help} (this part of the file is changed by {})", names.join(", "));
+            help = format!("{help} {TOUCHED}{})", names.join(", "));
         }
         Problem { span: Some(start..end), help, ..p }
     }
