@@ -7,6 +7,10 @@ use super::{Engine, NEVER, Sortie};
 use crate::model::{Access, AssetGroup, Delivery, Dispatch, Moment};
 use crate::stats::tally::Phase;
 
+/// Waiting requests a dispatch pass weighs whole even after a fruitless one (see
+/// [`Engine::dispatch`]).
+pub(super) const SHORT_QUEUE: usize = 32;
+
 impl Engine<'_> {
     /// A waiting request's place in the queue: the severity of its most severe casualty still
     /// without an asset, then the request time, then its index (so the order is total).
@@ -18,12 +22,18 @@ impl Engine<'_> {
     /// Puts a request into the waiting queue, which is kept sorted by priority so that
     /// dispatching never re-sorts it: an overloaded system may hold thousands of requests.
     pub(super) fn enqueue(&mut self, i: u32) {
+        let at = self.queue_place(i);
+        self.waiting.insert(at, i);
+        self.fresh.push(i);
+    }
+
+    /// Where request `i` belongs in the waiting queue (where it is, if it waits).
+    fn queue_place(&self, i: u32) -> usize {
         let (sev, t, idx) = self.priority(i);
-        let at = self.waiting.partition_point(|&x| {
+        self.waiting.partition_point(|&x| {
             let (s, tx, ix) = self.priority(x);
             s.cmp(&sev).then(tx.total_cmp(&t)).then(ix.cmp(&idx)).is_lt()
-        });
-        self.waiting.insert(at, i);
+        })
     }
 
     /// Whether any unit could be sent at `now`: idle, serviceable, not grounded, and not a
@@ -40,6 +50,17 @@ impl Engine<'_> {
     }
 
     /// Gives idle assets to waiting requests, most severe first, then oldest first.
+    ///
+    /// A pass that finds no unit for any waiting request is remembered: until another event
+    /// or clock tick, or a change of daylight (day or night, flying hours or not), no waiting
+    /// request can be served, so
+    /// the passes that new requests start weigh only those enqueued since (in the same order a
+    /// whole pass would reach them). The clock alone only narrows what a unit can do: a
+    /// day-only flight that does not land by dusk now will not later that day, a busy unit's
+    /// planned return stands while a free unit's arrival comes later, and the nearest hospital
+    /// does not move (delivery to the soonest operation, which does, is never remembered). A
+    /// tasking does change what others may have, so after one the pass weighs every request
+    /// behind it.
     pub(super) fn dispatch(&mut self, now: f64) {
         if self.waiting.is_empty() {
             return;
@@ -47,37 +68,99 @@ impl Engine<'_> {
         self.draw_day();
         // The daylight of this instant, which every candidate unit of every request asks about.
         let now = self.model.daylight.at(now);
-        let mut w = 0;
         // Only a ready unit can be sent, so the pass ends when none is left; only a tasking
         // changes whether one is.
         let mut ready = self.any_unit_ready(&now);
-        while w < self.waiting.len() && ready {
-            let i = self.waiting[w] as usize;
-            let mut assigned = false;
-            while let Some(u) = self.best_unit(i, &now) {
-                self.assign(u, i, now.t);
-                assigned = true;
-                let inc = &self.incidents[i];
-                if inc.next_unassigned == inc.slot_start + inc.slot_len {
-                    break;
+        if !ready {
+            return;
+        }
+        // (Day-only flight may begin a hair after the dawn tick that the clock takes: the
+        // daylight's own flags are part of the state.)
+        let state = (self.events_seen, now.day, now.fly);
+        let (mut w, mut assigned) = (0, false);
+        // (A short queue is weighed whole: cheaper than sorting out its fresh requests.)
+        if self.remember_fruitless && self.waiting.len() > self.short_queue && self.fruitless == Some(state) {
+            match self.serve_fresh(&now, &mut ready) {
+                // A tasking changes what the requests after it may have: with best arrival,
+                // one waiting for the unit just tasked now takes another. The pass goes on as
+                // a whole pass would from there (the fresh ones behind are in it).
+                Some(next) => (w, assigned) = (next, true),
+                None => {
+                    self.fresh.clear();
+                    return;
                 }
             }
-            if assigned {
-                ready = self.any_unit_ready(&now);
+        }
+        while w < self.waiting.len() && ready {
+            let (served, next) = self.serve(w, &now, &mut ready);
+            assigned |= served;
+            w = next;
+        }
+        // Weighed now, or (after a tasking) to be weighed by the next whole pass.
+        self.fresh.clear();
+        self.fruitless = (!assigned).then_some(state);
+    }
+
+    /// After a fruitless pass, weighs the fresh requests in queue order (one lifted in full
+    /// since it was enqueued waits no more; one enqueued twice, by a partial lift, is weighed
+    /// once) until one is served; returns the place in the queue after it, or `None` if none
+    /// was. Apart from the whole pass, which the engine's usual short queues take.
+    #[inline(never)]
+    fn serve_fresh(&mut self, now: &Moment, ready: &mut bool) -> Option<usize> {
+        #[cfg(test)]
+        {
+            self.fresh_passes += 1;
+        }
+        let mut fresh = std::mem::take(&mut self.fresh);
+        fresh.retain(|&i| {
+            let inc = &self.incidents[i as usize];
+            inc.next_unassigned < inc.slot_start + inc.slot_len
+        });
+        fresh.sort_unstable_by_key(|&i| self.queue_place(i));
+        fresh.dedup();
+        self.fresh = fresh;
+        for k in 0..self.fresh.len() {
+            if !*ready {
+                break;
             }
+            let i = self.fresh[k];
+            let w = self.queue_place(i);
+            debug_assert_eq!(self.waiting[w], i, "a fresh request waits");
+            if let (true, next) = self.serve(w, now, ready) {
+                return Some(next);
+            }
+        }
+        None
+    }
+
+    /// Gives waiting request `w` every unit it can have now; returns whether it had any, and
+    /// the place in the queue of the next request to weigh.
+    #[inline(always)]
+    fn serve(&mut self, w: usize, now: &Moment, ready: &mut bool) -> (bool, usize) {
+        let i = self.waiting[w] as usize;
+        let mut assigned = false;
+        while let Some(u) = self.best_unit(i, now) {
+            self.assign(u, i, now.t);
+            assigned = true;
             let inc = &self.incidents[i];
             if inc.next_unassigned == inc.slot_start + inc.slot_len {
-                self.waiting.remove(w);
-            } else if assigned {
-                // Its most severe casualties have gone: it may now rank lower, never higher.
-                self.waiting.remove(w);
-                self.enqueue(i as u32);
-                if self.waiting[w] as usize == i {
-                    w += 1;
-                }
-            } else {
-                w += 1;
+                break;
             }
+        }
+        if assigned {
+            *ready = self.any_unit_ready(now);
+        }
+        let inc = &self.incidents[i];
+        if inc.next_unassigned == inc.slot_start + inc.slot_len {
+            self.waiting.remove(w);
+            (assigned, w)
+        } else if assigned {
+            // Its most severe casualties have gone: it may now rank lower, never higher.
+            self.waiting.remove(w);
+            self.enqueue(i as u32);
+            (true, if self.waiting[w] as usize == i { w + 1 } else { w })
+        } else {
+            (false, w + 1)
         }
     }
 
@@ -86,6 +169,7 @@ impl Engine<'_> {
     /// deliver to surgery first). With the first-idle policy only idle units that can launch now
     /// count; with best-arrival, busy units (from their planned return) and day-only aircraft
     /// (from sunrise) count too, and if one of them is best the request waits for it.
+    #[inline(always)]
     pub(super) fn best_unit(&self, i: usize, moment: &Moment) -> Option<usize> {
         let m = self.model;
         let now = moment.t;
@@ -252,6 +336,8 @@ impl Engine<'_> {
         (take, surgical && (inc.transfer || a.delivers_to != Delivery::Nearest))
     }
 
+    // (Inlined into each pass, as it was before passes had a fresh-only form: 1% of a trial.)
+    #[inline(always)]
     pub(super) fn assign(&mut self, u: usize, i: usize, now: f64) {
         let m = self.model;
         let g = self.units[u].group as usize;

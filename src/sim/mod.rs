@@ -164,6 +164,27 @@ pub struct Engine<'m> {
     heap: BinaryHeap<Event>,
     seq: u64,
     waiting: Vec<u32>,
+    /// Events and clock ticks handled so far this trial that may let a unit serve a waiting
+    /// request it could not before: a unit back, a new day or dawn, and with best arrival a
+    /// unit's exact return. (A clearance answered changes one request, weighed again as fresh.)
+    events_seen: u64,
+    /// After a dispatch pass that found no unit for any waiting request: `events_seen`, and
+    /// whether it was day and flying hours then. While all hold, only a request enqueued since
+    /// can be served (see [`Engine::dispatch`]); an overloaded system would otherwise weigh its
+    /// whole backlog at every new request, a time that grows with the square of the backlog.
+    fruitless: Option<(u64, bool, bool)>,
+    /// Requests enqueued (or whose clearance changed) since the last dispatch pass.
+    fresh: Vec<u32>,
+    /// Whether a fruitless pass may be remembered: not where a group delivers to the soonest
+    /// operation, whose choice of hospital, and so whether a day-only flight lands by dusk,
+    /// moves with the clock alone.
+    remember_fruitless: bool,
+    /// The longest queue weighed whole even after a fruitless pass ([`dispatch::SHORT_QUEUE`];
+    /// the tests take 0, to weigh fresh requests alone as often as they can).
+    short_queue: usize,
+    /// Passes that weighed only the fresh requests, which the tests count.
+    #[cfg(test)]
+    fresh_passes: u64,
     units: Vec<Unit>,
     /// First unit index of each asset group; units of a group are contiguous.
     group_start: Vec<usize>,
@@ -294,6 +315,13 @@ impl<'m> Engine<'m> {
             heap: BinaryHeap::new(),
             seq: 0,
             waiting: Vec::new(),
+            events_seen: 0,
+            fruitless: None,
+            fresh: Vec::new(),
+            remember_fruitless: model.assets.iter().all(|a| a.delivers_to != crate::model::Delivery::Soonest),
+            short_queue: dispatch::SHORT_QUEUE,
+            #[cfg(test)]
+            fresh_passes: 0,
             units,
             group_start,
             grounded: vec![false; model.assets.len()],
@@ -427,6 +455,9 @@ impl<'m> Engine<'m> {
         self.site_km.truncate(kept * self.sites.len());
         self.heap.clear();
         self.waiting.clear();
+        self.events_seen = 0;
+        self.fruitless = None;
+        self.fresh.clear();
         self.undrawn_day = None;
         self.seq = 0;
         for u in &mut self.units {
@@ -518,6 +549,7 @@ impl<'m> Engine<'m> {
                 break;
             }
             if clock_t <= request_t && clock_t <= event_t {
+                self.events_seen += 1;
                 // With nothing waiting for an asset or a table, a tick only begins a day (whose
                 // draws wait for a dispatch) and counts its operations afresh: the ticks up to
                 // the next request or event go at once, the last midnight's theatres opened.
@@ -556,9 +588,16 @@ impl<'m> Engine<'m> {
             } else if event_t <= request_t {
                 let ev = self.heap.pop().expect("peeked");
                 match ev.kind {
-                    Kind::ArriveScene(s) => self.arrive_scene(s as usize, now, tally),
+                    Kind::ArriveScene(s) => {
+                        // Its unit's return is now known exactly, which best arrival weighs.
+                        self.events_seen += u64::from(m.dispatch == crate::model::Dispatch::BestArrival);
+                        self.arrive_scene(s as usize, now, tally)
+                    }
+                    // (Patients and tables change no unit and no waiting request: a request
+                    // they make is enqueued, and weighed, as any new one.)
                     Kind::PatientsReady(s) => self.patients_ready(s as usize, now, tally),
                     Kind::UnitFree(u) => {
+                        self.events_seen += 1;
                         self.units[u as usize].idle = true;
                         self.dispatch(now);
                     }
@@ -569,11 +608,14 @@ impl<'m> Engine<'m> {
                         self.dispatch(now);
                     }
                     Kind::Clearance(i, granted) => {
+                        // The answer changes only this request: weighed again as a new one.
                         self.answer_clearance(i as usize, granted, now);
+                        self.fresh.push(i);
                         self.dispatch(now);
                     }
                     Kind::AskClearance(i) => {
                         self.ask_clearance(i as usize, now);
+                        self.fresh.push(i);
                         self.dispatch(now);
                     }
                 }
@@ -679,6 +721,53 @@ mod tests {
                 assert!(a == b, "{name}: {:?}", model.dispatch);
             }
         }
+    }
+
+    /// Remembering a dispatch pass that found no unit for any request, and weighing only the
+    /// requests enqueued since until something changes, gives the tally of weighing every
+    /// waiting request at every pass: every bundled scenario, under both dispatch policies, with
+    /// host-nation clearance (delays, denials, asking again), and overloaded thirty-fold so
+    /// that backlogs form and passes find nothing.
+    #[test]
+    fn remembering_a_fruitless_dispatch_pass_gives_the_tally_of_weighing_every_request() {
+        let mut remembered = 0;
+        for name in ["sahel-north", "car-rainy-season", "east-highlands", "masscal-camp-attack"] {
+            let base = crate::scenario::load(Path::new(&format!("scenarios/{name}.toml"))).expect("bundled scenario");
+            let mut variants = Vec::new();
+            for dispatch in [crate::model::Dispatch::FirstIdle, crate::model::Dispatch::BestArrival] {
+                let mut m = base.clone();
+                m.dispatch = dispatch;
+                let mut cleared = m.clone();
+                for z in &mut cleared.zones {
+                    z.clearance = Some(crate::model::Clearance {
+                        delay_min: [Dist::Fixed(40.0), Dist::Fixed(90.0)],
+                        denial: [0.3, 0.5],
+                        retry_min: Some(Dist::Fixed(60.0)),
+                    });
+                }
+                let mut overloaded = m.clone();
+                for z in &mut overloaded.zones {
+                    z.incidents_per_day *= 30.0;
+                }
+                variants.extend([m, cleared, overloaded]);
+            }
+            for (v, model) in variants.into_iter().enumerate() {
+                let (mut fast, mut full) = (Engine::new(&model), Engine::new(&model));
+                full.remember_fruitless = false;
+                fast.short_queue = 0;
+                let (mut a, mut b) = (Tally::new(&model), Tally::new(&model));
+                for trial in 0..60 {
+                    fast.trial(8, trial, &mut a);
+                    full.trial(8, trial, &mut b);
+                }
+                remembered += fast.fresh_passes;
+                assert!(a.casualties > 0, "{name}");
+                assert!(a == b, "{name}: variant {v}");
+            }
+        }
+        // Passes of fresh requests alone happen: the comparison is not of two engines that
+        // never remember.
+        assert!(remembered > 5000, "only {remembered} passes of fresh requests");
     }
 
     /// A variant that generates alike (other assets, facilities, dispatch) simulates from the
