@@ -53,9 +53,8 @@ impl Engine<'_> {
     ///
     /// A pass that finds no unit for any waiting request is remembered: until another event
     /// or clock tick, or a change of daylight (day or night, flying hours or not), no waiting
-    /// request can be served, so
-    /// the passes that new requests start weigh only those enqueued since (in the same order a
-    /// whole pass would reach them). The clock alone only narrows what a unit can do: a
+    /// request can be served, so the passes that new requests start weigh only those enqueued
+    /// since (in the same order a whole pass would reach them). The clock alone only narrows what a unit can do: a
     /// day-only flight that does not land by dusk now will not later that day, a busy unit's
     /// planned return stands while a free unit's arrival comes later, and the nearest hospital
     /// does not move (delivery to the soonest operation, which does, is never remembered). A
@@ -169,6 +168,7 @@ impl Engine<'_> {
     /// deliver to surgery first). With the first-idle policy only idle units that can launch now
     /// count; with best-arrival, busy units (from their planned return) and day-only aircraft
     /// (from sunrise) count too, and if one of them is best the request waits for it.
+    // (Inlined into each pass, as `assign` is: see there.)
     #[inline(always)]
     pub(super) fn best_unit(&self, i: usize, moment: &Moment) -> Option<usize> {
         let m = self.model;
