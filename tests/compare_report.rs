@@ -34,7 +34,8 @@ fn write(base: &Model, alts: &[Model], dir: &Path) -> Vec<PathBuf> {
     let comparison = Comparison::new(base, alts, &labels, &tally, opts.seed);
     let maps = paired_run_coverage(base, alts, opts.seed, std::slice::from_ref(&(0..opts.trials)), 12, &|_| {});
     let meta = RunMeta { date_utc: "2026-01-01".into(), map_grid: "12 cells".into() };
-    compare_report::write(dir, base, alts, &comparison, &maps, &meta, 1).unwrap()
+    let files = compare_report::files(base, alts, &comparison, &maps, &meta, 1).unwrap();
+    casevac::report::write_folder(dir, &files).unwrap()
 }
 
 #[test]

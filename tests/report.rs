@@ -3,7 +3,7 @@
 mod common;
 
 use casevac::report::html::RunMeta;
-use casevac::report::write_report;
+use casevac::report::{report_files, write_folder};
 use std::path::{Path, PathBuf};
 
 const CHARTS: [&str; 7] = ["compliance", "time_to_care", "deaths", "phases", "utilisation", "coverage", "reach"];
@@ -20,7 +20,7 @@ fn write(path: &Path, dir: &Path, seed: u64) -> Vec<PathBuf> {
     let (tally, summary) = common::run(&m, seed, 30);
     let maps = common::report_maps(&m, &summary, 14, 20);
     let meta = RunMeta { date_utc: "2026-01-01".into(), map_grid: "test".into() };
-    write_report(dir, &m, &tally, &summary, &maps, &meta, 1).unwrap()
+    write_folder(dir, &report_files(&m, &tally, &summary, &maps, &meta, 1).unwrap()).unwrap()
 }
 
 #[test]

@@ -357,7 +357,7 @@ pub fn write_outputs(
     }
     if let (Some(dir), Some(files)) = (&paths.report, &report) {
         // One folder that appears whole or not at all, as a run's report does.
-        super::files::write_folder(dir, files)?;
+        super::write_folder(dir, files)?;
         notes.push(format!("report written to {}", dir.join("report.html").display()));
     }
     Ok(notes)

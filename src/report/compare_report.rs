@@ -13,7 +13,6 @@ use crate::compare::{AltResult, Comparison, GroupDiff, PairedFigures, StepDiff, 
 use crate::coverage::Coverage;
 use crate::model::Model;
 use std::fmt::Write;
-use std::path::{Path, PathBuf};
 
 /// A document, so typographic dashes.
 const S: Style = Style::Typeset;
@@ -187,24 +186,10 @@ pub fn render(c: &Comparison, figures: &[Figure], meta: &RunMeta, base_model: &M
     o
 }
 
-/// Writes `compare --report DIR` as one folder that appears whole or not at all, as a run's
-/// report does, and returns the files written, in order.
-pub fn write(
-    dir: &Path,
-    base: &Model,
-    alts: &[Model],
-    comparison: &Comparison,
-    maps: &[Coverage],
-    meta: &RunMeta,
-    scale: u32,
-) -> anyhow::Result<Vec<PathBuf>> {
-    super::files::write_folder(dir, &files(base, alts, comparison, maps, meta, scale)?)
-}
-
 /// Everything `compare --report DIR` writes: each chart as PNG and SVG, the HTML page, the
 /// difference map as GeoJSON and the comparison's JSON. `maps` are the coverage maps of the
 /// base and then each alternative, on one grid ([`crate::coverage::paired_run_coverage`]), by
-/// file name. The PNGs are drawn `scale` times larger.
+/// file name, for [`super::write_folder`]. The PNGs are drawn `scale` times larger.
 ///
 /// With several alternatives, the difference map holds one row of step panels per alternative
 /// on one colour scale, so the alternatives can be weighed against each other at a glance.

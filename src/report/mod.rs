@@ -16,7 +16,7 @@ mod scaled;
 pub mod svg_text;
 pub mod table;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// A deadline as a planner says it: "10 min", "1 h", "2 h", "90 min".
 pub fn minutes_label(t: f64) -> String {
@@ -45,7 +45,7 @@ pub fn scope_note(scopes: &[crate::summary::StepScope], thresholds_min: &[f64; 3
     }
 }
 
-pub use files::write_atomic;
+pub use files::{write_atomic, write_folder};
 
 /// A result (a run's summary, a comparison) as pretty JSON, newline-terminated.
 pub fn to_json(result: &impl serde::Serialize) -> String {
@@ -73,24 +73,10 @@ pub fn report_file_names() -> Vec<String> {
     names
 }
 
-/// Writes `--report DIR` as one folder that appears whole or not at all (see
-/// [`files::write_folder`]), and returns the files written, in order.
-pub fn write_report(
-    dir: &Path,
-    model: &crate::model::Model,
-    tally: &crate::stats::Tally,
-    summary: &crate::summary::Summary,
-    maps: &ReportMaps,
-    meta: &html::RunMeta,
-    scale: u32,
-) -> anyhow::Result<Vec<PathBuf>> {
-    files::write_folder(dir, &report_files(model, tally, summary, maps, meta, scale)?)
-}
-
 /// Everything `--report DIR` writes, by file name: each chart as PNG and SVG, the HTML report,
-/// the GeoJSON maps and the JSON summary. The PNGs are drawn `scale` times larger (for slides;
-/// 1 as designed).
-fn report_files(
+/// the GeoJSON maps and the JSON summary, for [`write_folder`]. The PNGs are drawn `scale`
+/// times larger (for slides; 1 as designed).
+pub fn report_files(
     model: &crate::model::Model,
     tally: &crate::stats::Tally,
     summary: &crate::summary::Summary,
@@ -236,7 +222,7 @@ pub fn write_outputs(
         notes.push(format!("CSV written to {}", dir.display()));
     }
     if let (Some(dir), Some(files)) = (&paths.report, &report) {
-        files::write_folder(dir, files)?;
+        write_folder(dir, files)?;
         notes.push(format!("report written to {}", dir.join("report.html").display()));
     }
     Ok(notes)
