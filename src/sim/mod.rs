@@ -723,6 +723,20 @@ mod tests {
         }
     }
 
+    /// `model` with host-nation clearance asked in every zone: answered after 40 min by day and
+    /// 90 by night, denied 20% and 50% of the time, asked again an hour after a denial.
+    fn with_clearance(model: &Model) -> Model {
+        let mut m = model.clone();
+        for z in &mut m.zones {
+            z.clearance = Some(crate::model::Clearance {
+                delay_min: [Dist::Fixed(40.0), Dist::Fixed(90.0)],
+                denial: [0.2, 0.5],
+                retry_min: Some(Dist::Fixed(60.0)),
+            });
+        }
+        m
+    }
+
     /// Remembering a dispatch pass that found no unit for any request, and weighing only the
     /// requests enqueued since until something changes, gives the tally of weighing every
     /// waiting request at every pass: every bundled scenario, under both dispatch policies, with
@@ -737,14 +751,7 @@ mod tests {
             for dispatch in [crate::model::Dispatch::FirstIdle, crate::model::Dispatch::BestArrival] {
                 let mut m = base.clone();
                 m.dispatch = dispatch;
-                let mut cleared = m.clone();
-                for z in &mut cleared.zones {
-                    z.clearance = Some(crate::model::Clearance {
-                        delay_min: [Dist::Fixed(40.0), Dist::Fixed(90.0)],
-                        denial: [0.3, 0.5],
-                        retry_min: Some(Dist::Fixed(60.0)),
-                    });
-                }
+                let cleared = with_clearance(&m);
                 let mut overloaded = m.clone();
                 for z in &mut overloaded.zones {
                     z.incidents_per_day *= 30.0;
@@ -796,14 +803,7 @@ mod tests {
                 z.access.escort_required = !z.access.escort_required;
             }
             roads.zones[0].access.air_only = !roads.zones[0].access.air_only;
-            let mut cleared = base.clone();
-            for z in &mut cleared.zones {
-                z.clearance = Some(crate::model::Clearance {
-                    delay_min: [Dist::Fixed(40.0), Dist::Fixed(90.0)],
-                    denial: [0.2, 0.5],
-                    retry_min: Some(Dist::Fixed(60.0)),
-                });
-            }
+            let cleared = with_clearance(&base);
             // (Clearance holds back aircraft only.)
             let flies = base.assets.iter().any(|a| a.flies());
             let mut generated = Generated::default();
