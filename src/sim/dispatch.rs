@@ -78,7 +78,7 @@ impl Engine<'_> {
         let state = (self.events_seen, now.day, now.fly);
         let (mut w, mut assigned) = (0, false);
         // (A short queue is weighed whole: cheaper than sorting out its fresh requests.)
-        if self.remember_fruitless && self.waiting.len() > self.short_queue && self.fruitless == Some(state) {
+        if self.waiting.len() > self.short_queue && self.fruitless == Some(state) {
             match self.serve_fresh(&now, &mut ready) {
                 // A tasking changes what the requests after it may have: with best arrival,
                 // one waiting for the unit just tasked now takes another. The pass goes on as

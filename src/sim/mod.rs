@@ -175,12 +175,10 @@ pub struct Engine<'m> {
     fruitless: Option<(u64, bool, bool)>,
     /// Requests enqueued (or whose clearance changed) since the last dispatch pass.
     fresh: Vec<u32>,
-    /// Whether a fruitless pass may be remembered: not where a group delivers to the soonest
-    /// operation, whose choice of hospital, and so whether a day-only flight lands by dusk,
-    /// moves with the clock alone.
-    remember_fruitless: bool,
-    /// The longest queue weighed whole even after a fruitless pass ([`dispatch::SHORT_QUEUE`];
-    /// the tests take 0, to weigh fresh requests alone as often as they can).
+    /// The longest queue weighed whole even after a fruitless pass: [`dispatch::SHORT_QUEUE`],
+    /// or every queue where a group delivers to the soonest operation, whose choice of hospital,
+    /// and so whether a day-only flight lands by dusk, moves with the clock alone. (The tests
+    /// also take 0, to weigh fresh requests alone as often as they can.)
     short_queue: usize,
     /// Passes that weighed only the fresh requests, which the tests count.
     #[cfg(test)]
@@ -318,8 +316,11 @@ impl<'m> Engine<'m> {
             events_seen: 0,
             fruitless: None,
             fresh: Vec::new(),
-            remember_fruitless: model.assets.iter().all(|a| a.delivers_to != crate::model::Delivery::Soonest),
-            short_queue: dispatch::SHORT_QUEUE,
+            short_queue: if model.assets.iter().any(|a| a.delivers_to == crate::model::Delivery::Soonest) {
+                usize::MAX
+            } else {
+                dispatch::SHORT_QUEUE
+            },
             #[cfg(test)]
             fresh_passes: 0,
             units,
@@ -760,7 +761,7 @@ mod tests {
             }
             for (v, model) in variants.into_iter().enumerate() {
                 let (mut fast, mut full) = (Engine::new(&model), Engine::new(&model));
-                full.remember_fruitless = false;
+                full.short_queue = usize::MAX;
                 fast.short_queue = 0;
                 let (mut a, mut b) = (Tally::new(&model), Tally::new(&model));
                 for trial in 0..60 {
