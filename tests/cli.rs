@@ -652,6 +652,9 @@ fn a_category_no_asset_lifts_is_refused() {
     assert!(err.contains("help: add \"T2\" to the lifts of an asset"), "{err}");
     let err = bad(&good().replace("id = \"gao_mi8\"", "id = \"gao_mi8\"\nlifts = [\"T4\"]"));
     assert!(err.contains("asset 'gao_mi8' lifts `T4`, which is not a triage category"), "{err}");
+    let err = bad(&good().replace("id = \"gao_mi8\"", "id = \"gao_mi8\"\nlifts = [\"T1\", \"t1\"]"));
+    assert!(err.contains("asset 'gao_mi8' lifts `t1` twice"), "{err}");
+    assert!(err.contains("help: list each category once"), "{err}");
 }
 
 #[test]

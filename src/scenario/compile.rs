@@ -376,6 +376,12 @@ fn categories(ctx: &mut Ctx, v: &Spanned<Vec<String>>, what: &str) -> [bool; 3] 
     let mut set = [false; 3];
     for word in v.get_ref() {
         match SEVERITIES.iter().position(|s| s.eq_ignore_ascii_case(word.trim())) {
+            // A category named twice is most likely a slip for another one.
+            Some(k) if set[k] => ctx.err(
+                Some(v.span()),
+                format!("{what} `{word}` twice"),
+                "list each category once; did you mean another of \"T1\", \"T2\", \"T3\"?",
+            ),
             Some(k) => set[k] = true,
             None => ctx.err(
                 Some(v.span()),
