@@ -246,6 +246,43 @@ fn a_signal_while_the_report_is_made_replaces_none_of_the_outputs() {
 }
 
 #[test]
+fn what_a_killed_writer_left_is_cleared_by_the_next_write() {
+    // SIGKILL leaves no chance to clean up: a staging folder, a folder moved aside, a
+    // temporary file. A process that has ended stands for the killed writer; this test's own
+    // process for a live one, whose temporaries must be left alone.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mut gone = Command::new("true").spawn().unwrap();
+    gone.wait().unwrap();
+    let (dead, live) = (gone.id(), std::process::id());
+    for stale in [format!(".report.tmp{dead}"), format!(".report.old{dead}"), format!(".report.tmp{live}")] {
+        std::fs::create_dir(d.join(&stale)).unwrap();
+        std::fs::write(d.join(stale).join("summary.json"), "{").unwrap();
+    }
+    std::fs::write(d.join(format!(".run.json.tmp{dead}")), "{").unwrap();
+    std::fs::write(d.join(format!(".run.json.tmp{live}")), "{").unwrap();
+    // Another output's leftovers, and a name that only starts like ours, are not this write's.
+    std::fs::create_dir(d.join(format!(".other.tmp{dead}"))).unwrap();
+    std::fs::create_dir(d.join(format!(".report.tmp{dead}x"))).unwrap();
+    let out = casevac(&["run", SAHEL, "-n", "10", "-q", "--json", s(&d.join("run.json"))]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = casevac(&["run", SAHEL, "-n", "10", "-q", "--report", s(&d.join("report"))]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_whole_report(&d.join("report"));
+    let mut left: Vec<String> =
+        leftovers(d).iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
+    left.sort();
+    let mut kept = vec![
+        format!(".other.tmp{dead}"),
+        format!(".report.tmp{dead}x"),
+        format!(".report.tmp{live}"),
+        format!(".run.json.tmp{live}"),
+    ];
+    kept.sort();
+    assert_eq!(left, kept);
+}
+
+#[test]
 fn two_runs_writing_one_report_take_turns() {
     let dir = tempfile::tempdir().unwrap();
     let report = dir.path().join("report");

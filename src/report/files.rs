@@ -62,6 +62,45 @@ fn remove_any(path: &Path) {
     }
 }
 
+/// Removes what a writer of `NAME` in `dir` left when it was killed outright (SIGKILL, power
+/// loss), so no clean-up ran: `.NAME.tmpPID` and `.NAME.oldPID` whose process no longer exists.
+/// One of a live process, or of a process whose liveness cannot be told, is left alone.
+fn remove_stale(dir: &Path, name: &str) {
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    let me = std::process::id();
+    for entry in entries.flatten() {
+        let file = entry.file_name();
+        let Some(rest) = file.to_str().and_then(|f| f.strip_prefix('.')).and_then(|f| f.strip_prefix(name)) else {
+            continue;
+        };
+        let Some(pid) = rest.strip_prefix(".tmp").or_else(|| rest.strip_prefix(".old")) else { continue };
+        if pid.is_empty() || !pid.bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        if let Ok(pid) = pid.parse::<u32>()
+            && pid != me
+            && !alive(pid)
+        {
+            remove_any(&entry.path());
+        }
+    }
+}
+
+/// Whether process `pid` exists (signal 0 checks without sending): only a definite "no such
+/// process" counts as gone.
+#[cfg(unix)]
+fn alive(pid: u32) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else { return true };
+    // SAFETY: kill with signal 0 sends nothing; it only reports whether the process exists.
+    let r = unsafe { libc::kill(pid, 0) };
+    r == 0 || std::io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+}
+
+#[cfg(not(unix))]
+fn alive(_pid: u32) -> bool {
+    true
+}
+
 fn parent_of(path: &Path) -> &Path {
     path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."))
 }
@@ -102,6 +141,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = parent_of(&path);
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
+    remove_stale(dir, &name);
     let mut list = pending();
     list.push((u64::MAX, Pending::Remove(tmp.clone())));
     let result = (|| {
@@ -197,6 +237,8 @@ pub fn write_folder(dir: &Path, files: &[(String, Vec<u8>)]) -> anyhow::Result<V
     let pid = std::process::id();
     let staging = parent.join(format!(".{name}.tmp{pid}"));
     remove_any(&staging);
+    // Under the lock: no live writer of this folder is building one now.
+    remove_stale(parent, &name);
     let staging_id = register(Pending::Remove(staging.clone()));
     let built = (|| -> anyhow::Result<()> {
         let _list = pending();
