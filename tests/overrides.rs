@@ -149,6 +149,25 @@ fn an_unknown_field_gets_the_closest_expected_one() {
 }
 
 #[test]
+fn a_table_made_by_an_override_is_said_to_need_its_other_fields() {
+    // The file has no [outcomes]: an override of one of its fields makes the table with that
+    // field alone, and serde reads the table whole.
+    for (arg, table) in
+        [("outcomes.p_fatal.t1=0.5", "outcomes.p_fatal"), ("outcomes.p_fatal={ t1 = 0.5 }", "outcomes.p_fatal")]
+    {
+        let e = error(&base(), &[arg]);
+        assert!(e.contains(&format!("error: --set {arg}: missing field `t2`")), "{e}");
+        assert!(
+            e.contains(&format!(
+                "this override makes `{table}` with only what it gives, and that table needs `t2` too"
+            )),
+            "{e}"
+        );
+        assert!(e.contains(&format!("--set '{table}={{ ... }}' with every field")), "{e}");
+    }
+}
+
+#[test]
 fn keys_of_the_wrong_shape_are_explained() {
     let text = base();
     let e = error(&text, &["assets.unit.count=1"]);

@@ -94,8 +94,9 @@ pub(crate) struct Applied {
     pub problems: Vec<Problem>,
     /// `--set KEY=VALUE` for each override, as messages name it.
     labels: Vec<String>,
-    /// Each override's key, for suggestions.
+    /// Each override's key and value, for suggestions.
     keys: Vec<String>,
+    values: Vec<String>,
 }
 
 /// What to splice: remove `removed` bytes at `at` and put `insert` there.
@@ -113,7 +114,8 @@ type Why = (String, String);
 pub(crate) fn apply(text: &str, overrides: &[Override]) -> Applied {
     let labels: Vec<String> = overrides.iter().map(Override::label).collect();
     let keys = overrides.iter().map(|o| o.key.trim().to_string()).collect();
-    let mut applied = Applied { text: text.to_string(), edits: Vec::new(), problems: Vec::new(), labels, keys };
+    let values = overrides.iter().map(|o| o.value.clone()).collect();
+    let mut applied = Applied { text: text.to_string(), edits: Vec::new(), problems: Vec::new(), labels, keys, values };
     if overrides.is_empty() {
         return applied;
     }
@@ -213,6 +215,19 @@ impl Applied {
             help = format!("did you mean `{suggestion}`? {help}");
         } else if let Some(key) = self.keys.get(who).and_then(|k| skip_unknown_table(k, &p.message)) {
             help = format!("did you mean `{key}`? {help}");
+        } else if let Some(field) = p.message.strip_prefix("missing field `").and_then(|m| m.strip_suffix('`'))
+            && let Ok(mut path) = key_path(&self.keys[who])
+        {
+            // The override made a table the file does not have (or replaced one whole), and
+            // serde reads a table whole: what it left out is missing, not taken from defaults.
+            if !self.values[who].starts_with('{') {
+                path.pop();
+            }
+            let table = dotted(&path);
+            help = format!(
+                "this override makes `{table}` with only what it gives, and that table needs `{field}` too: give the \
+                 whole table in one override, --set '{table}={{ ... }}' with every field, or write it in the file; {help}"
+            );
         }
         problem_from(&self.labels[who], p.message, help)
     }
