@@ -583,8 +583,29 @@ impl std::fmt::Display for UsageError {
 
 impl std::error::Error for UsageError {}
 
+/// Standard output whose failures say that it was standard output that failed ("cannot write
+/// to standard output: No space left on device"), keeping the error's kind so a closed pipe is
+/// still recognised.
+struct Stdout(io::StdoutLock<'static>);
+
+impl Stdout {
+    fn named(e: io::Error) -> io::Error {
+        io::Error::new(e.kind(), format!("cannot write to standard output: {e}"))
+    }
+}
+
+impl Write for Stdout {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.write(buf).map_err(Stdout::named)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush().map_err(Stdout::named)
+    }
+}
+
 fn run(cli: Cli) -> anyhow::Result<()> {
-    let mut out = io::stdout().lock();
+    let mut out = Stdout(io::stdout().lock());
     match cli.command {
         Command::Completions { shell } => {
             // Generated into memory first: clap_complete panics on a failed write, and a closed

@@ -266,6 +266,20 @@ fn missing_file_and_bad_arguments_fail_cleanly() {
     assert_eq!(out.status.code(), Some(2));
 }
 
+#[test]
+fn a_full_standard_output_is_named_in_the_error() {
+    for args in [&["run", SAHEL, "-n", "20"][..], &["run", SAHEL, "-n", "20", "--json", "-"], &["guide"]] {
+        let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_casevac")).args(args).stdout(full).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let stderr = text(&out.stderr);
+        assert!(
+            stderr.contains("error: cannot write to standard output: No space left on device"),
+            "{args:?}: {stderr}"
+        );
+    }
+}
+
 /// The reader closes the pipe before casevac writes (as `casevac … | head -1` does once it has
 /// its line): casevac must exit 0 quietly, not panic with "failed printing to stdout".
 fn closed_pipe(args: &[&str]) {
