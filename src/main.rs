@@ -675,6 +675,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 run_csv: report::decide::run_csv(&result.about, result.trials, result.precision.as_ref())?,
                 chart: &chart,
                 html: &html,
+                map: None,
             };
             decide_outputs(&mut out, &outputs, &written, || report::decide::levers_table(&result))?;
         }
@@ -701,6 +702,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 run_csv: report::decide::run_csv(&result.about, result.trials, result.precision.as_ref())?,
                 chart: &chart,
                 html: &html,
+                map: None,
             };
             decide_outputs(&mut out, &outputs, &written, || report::decide::sweep_table(&result))?;
         }
@@ -769,6 +771,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     run_csv: report::decide::several_run_csv(&result)?,
                     chart: &chart,
                     html: &html,
+                    map: Some(report::geojson::place_geojson(&base, result.last_pass())),
                 };
                 decide_outputs(&mut out, &outputs, &written, || report::decide::several_table(&result))?;
                 return Ok(());
@@ -792,6 +795,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 run_csv: report::decide::place_run_csv(&result)?,
                 chart: &chart,
                 html: &html,
+                map: Some(report::geojson::place_geojson(&base, std::slice::from_ref(&result))),
             };
             decide_outputs(&mut out, &outputs, &written, || report::decide::place_table(&result))?;
         }

@@ -725,6 +725,20 @@ report_delay_min = 5
         n += 1;
     }
     assert_eq!((firsts, n), (4, 8), "two sites for each of four placements, one first in each");
+    // The map gives the last pass: each helicopter's two candidates, the best where it went.
+    let g: serde_json::Value =
+        serde_json::from_str(&casevac::report::geojson::place_geojson(&s.model(&[]).unwrap(), r.last_pass())).unwrap();
+    let best: Vec<(String, String)> = g["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| &f["properties"])
+        .filter(|p| p["kind"] == "candidate" && p["rank"] == 1)
+        .map(|p| (p["moved"].as_str().unwrap().to_string(), p["site"].as_str().unwrap().to_string()))
+        .collect();
+    let placed: Vec<(String, String)> = r.placements.iter().map(|(m, site)| (m.to_string(), site.clone())).collect();
+    assert_eq!(best, placed);
+    assert_eq!(g["name"].as_str().unwrap().rsplit(": ").next(), Some("where asset heli_a and asset heli_b go"));
 }
 
 #[test]
@@ -796,6 +810,32 @@ fn a_grid_point_on_the_site_as_given_is_that_site() {
     // The map keeps all 25 cells: its SVG draws one rectangle per cell.
     let svg = std::fs::read_to_string(report.join("place.svg")).unwrap();
     assert!(svg.matches("<rect").count() >= 25, "a cell is missing");
+    // The GeoJSON places every candidate as the JSON does ([lon, lat]), with its rank and
+    // standing, and keeps a grid's points out of the sites: the file's one site is the camp.
+    let g: serde_json::Value = serde_json::from_slice(&std::fs::read(report.join("place.geojson")).unwrap()).unwrap();
+    let features = g["features"].as_array().unwrap();
+    let of_kind = |k: &'static str| features.iter().filter(move |f| f["properties"]["kind"] == k);
+    let sites: Vec<&serde_json::Value> = of_kind("site").map(|f| &f["properties"]["id"]).collect();
+    assert_eq!(sites, ["camp"]);
+    assert_eq!(g["objective"], "resuscitation");
+    let points: Vec<&serde_json::Value> = of_kind("candidate").collect();
+    assert_eq!(points.len(), c.len());
+    for (f, x) in points.iter().zip(c) {
+        let p = &f["properties"];
+        assert_eq!(
+            (&p["site"], &p["rank"], &p["standing"], &p["set"]),
+            (&x["site"], &x["rank"], &x["standing"], &x["set"])
+        );
+        let [lon, lat] = [0, 1].map(|k| f["geometry"]["coordinates"][k].as_f64().unwrap());
+        assert!(
+            (lon - x["lon"].as_f64().unwrap()).abs() < 1e-6 && (lat - x["lat"].as_f64().unwrap()).abs() < 1e-6,
+            "{f}"
+        );
+        assert!((p["value"].as_f64().unwrap() - x["value"].as_f64().unwrap()).abs() <= 5e-5, "{f}");
+        assert_eq!(p["grid_point"], x["site"] != "camp");
+        assert_eq!(p["as_given"], x["site"] == "camp");
+        assert_eq!(p["moved"], "asset camp_amb");
+    }
     // The terminal tells the points apart: a hundredth of a degree is wider than the grid's step.
     let (_, stdout, _) = casevac(&args[..args.len() - 1], dir.path());
     let labels: Vec<&str> = stdout.lines().filter_map(|l| l.get(6..24)).filter(|l| l.contains(", ")).collect();

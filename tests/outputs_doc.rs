@@ -133,7 +133,14 @@ fn written() -> &'static BTreeMap<String, String> {
                 "--json",
                 &d("sweep.json"),
             ]),
-            args(place.into_iter().chain(["--csv", &d("place"), "--json", &d("place.json")])),
+            args(place.into_iter().chain([
+                "--csv",
+                &d("place"),
+                "--json",
+                &d("place.json"),
+                "--report",
+                &d("place-report"),
+            ])),
             args(place.into_iter().chain(["--objective", "lives", "--csv", &d("place-lives")])),
             args(place.into_iter().chain([
                 "--asset",
@@ -380,7 +387,11 @@ fn every_geojson_member_and_feature_property_is_documented_and_written() {
     let mut kinds: BTreeMap<String, (BTreeSet<String>, BTreeSet<String>)> = BTreeMap::new();
     let maps: Vec<&String> = files.keys().filter(|p| p.ends_with(".geojson")).collect();
     let names: BTreeSet<&str> = maps.iter().map(|p| p.rsplit('/').next().unwrap_or(p)).collect();
-    assert_eq!(names, BTreeSet::from(["map.geojson", "difference_map.geojson"]), "the reports' GeoJSON files");
+    assert_eq!(
+        names,
+        BTreeSet::from(["map.geojson", "difference_map.geojson", "place.geojson"]),
+        "the reports' GeoJSON files"
+    );
     for path in maps {
         let v: Value = serde_json::from_str(&files[path]).unwrap_or_else(|e| panic!("{path}: {e}"));
         let name = path.rsplit('/').next().unwrap_or(path);
@@ -393,7 +404,7 @@ fn every_geojson_member_and_feature_property_is_documented_and_written() {
             entry.1.insert(path.clone());
         }
     }
-    for kind in ["site", "zone", "coverage_cell", "reach_cell", "difference_cell"] {
+    for kind in ["site", "zone", "coverage_cell", "reach_cell", "difference_cell", "candidate"] {
         assert!(kinds.contains_key(kind), "no `{kind}` feature written");
     }
     for (kind, (props, sources)) in &kinds {

@@ -446,6 +446,13 @@ pub struct SeveralResult {
     pub converged: bool,
 }
 
+impl SeveralResult {
+    /// The last pass: each asset's or facility's last placement, in the order given.
+    pub fn last_pass(&self) -> &[PlaceResult] {
+        &self.steps[self.steps.len() - self.placements.len()..]
+    }
+}
+
 /// The most passes of local moves after the greedy one.
 const MAX_PASSES: usize = 3;
 

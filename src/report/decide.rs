@@ -861,7 +861,7 @@ pub fn several_table(r: &SeveralResult) -> String {
     let passes = r.steps.len() / r.placements.len();
     let state = if r.converged { "no single move helps" } else { "stopped at the pass limit" };
     let _ = writeln!(o, "placement after {passes} passes ({state}):");
-    let last = &r.steps[r.steps.len() - r.placements.len()..];
+    let last = r.last_pass();
     for ((m, site), step) in r.placements.iter().zip(last) {
         let close: Vec<&str> = step
             .candidates
@@ -912,8 +912,7 @@ pub fn several_csv(r: &SeveralResult) -> anyhow::Result<Vec<u8>> {
 
 /// One panel per asset: each site against that asset's best, in its last placement.
 pub fn several_chart(r: &SeveralResult) -> RowBars {
-    let k = r.placements.len();
-    let last = &r.steps[r.steps.len() - k..];
+    let last = r.last_pass();
     let sites: Vec<String> = last[0].candidates.iter().map(|c| c.site.clone()).collect::<Vec<_>>();
     let scale = if last[0].objective.is_share() { 100.0 } else { 1.0 };
     let panels = last
@@ -1050,6 +1049,8 @@ pub struct Written<'a> {
     pub run_csv: Vec<u8>,
     pub chart: &'a dyn Fn() -> Result<(Vec<u8>, String), String>,
     pub html: &'a dyn Fn(&[u8]) -> String,
+    /// The report's GeoJSON, for a decision with a map ([`has_map`]).
+    pub map: Option<String>,
 }
 
 /// The files of a decision's CSV folder: its table, and where its figures come from.
@@ -1059,9 +1060,17 @@ pub fn csv_files(stem: &str) -> Vec<String> {
 
 const RUN_CSV: &str = "run.csv";
 
+/// Whether a decision's report holds a GeoJSON map: a placement's, of its candidates.
+pub fn has_map(stem: &str) -> bool {
+    stem == "place"
+}
+
 /// The files of a decision's report folder.
 pub fn report_files(stem: &str) -> Vec<String> {
     let mut files = vec![format!("{stem}.png"), format!("{stem}.svg"), "report.html".into(), format!("{stem}.json")];
+    if has_map(stem) {
+        files.push(format!("{stem}.geojson"));
+    }
     files.extend(csv_files(stem));
     files
 }
@@ -1092,7 +1101,9 @@ pub fn write_outputs(paths: &OutputPaths, w: &Written) -> anyhow::Result<Vec<Str
         let html = (w.html)(&png);
         let names = report_files(w.stem);
         let mut contents = vec![png, svg.into_bytes(), html.into_bytes(), w.json.clone().into_bytes()];
+        contents.extend(w.map.clone().map(String::into_bytes));
         contents.extend(csv().map(|(_, bytes)| bytes));
+        debug_assert_eq!(names.len(), contents.len(), "a file for every name");
         files::write_folder(dir, &names.into_iter().zip(contents).collect::<Vec<_>>())?;
         notes.push(format!("report written to {}", dir.join("report.html").display()));
     }

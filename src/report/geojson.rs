@@ -5,6 +5,7 @@
 use super::ReportMaps;
 use super::compare::letter;
 use crate::coverage::{Cell, Coverage, MapSource};
+use crate::decide::place::{GRID_PREFIX, PlaceResult};
 use crate::model::Model;
 use crate::summary::Summary;
 use serde_json::{Value, json};
@@ -210,4 +211,60 @@ pub fn difference_geojson(base: &Model, alts: &[Model], maps: &[Coverage], trial
         features.push(cell_feature(c, maps[0].cell_deg, Value::Object(p)));
     }
     collection(&format!("{}: difference map", base.name), trials, features)
+}
+
+/// The placement map: the scenario's sites as given (without a grid's points, which are no
+/// sites of the file) and its zones, and a Point per candidate of each placement in `results`
+/// (one for a single asset or facility; the last pass's, one per placed item, for several),
+/// with its rank, standing and value, so a GIS can style the candidates by result. `model` is
+/// the scenario the placements moved things in, with a grid's points added as sites.
+pub fn place_geojson(model: &Model, results: &[PlaceResult]) -> String {
+    let grid = results.iter().any(|r| r.grid.is_some());
+    // A grid's point holds nothing of the laydown as given (a point left out as the site as
+    // given is not a candidate either).
+    let mut features: Vec<Value> = site_features(model)
+        .into_iter()
+        .filter(|f| {
+            let p = &f["properties"];
+            let empty = p["facilities"].as_array().is_some_and(Vec::is_empty)
+                && p["assets"].as_array().is_some_and(Vec::is_empty);
+            !(grid && empty && p["id"].as_str().is_some_and(|id| id.starts_with(GRID_PREFIX)))
+        })
+        .collect();
+    features.extend(zone_features(model, None));
+    for r in results {
+        for c in &r.candidates {
+            let grid_point = r.is_grid_point(c);
+            features.push(json!({
+                "type": "Feature",
+                "geometry": { "type": "Point", "coordinates": [coord(c.lon), coord(c.lat)] },
+                "properties": {
+                    "kind": "candidate",
+                    "moved": r.moved.to_string(),
+                    "site": c.site,
+                    "grid_point": grid_point,
+                    "as_given": r.as_given.as_deref() == Some(c.site.as_str()),
+                    "rank": c.rank,
+                    "standing": c.standing,
+                    "value": c.value.map(share),
+                    "difference_from_best": c.difference_from_best.map(share),
+                    "half_width": c.half_width.map(share),
+                    "first_round_value": c.first_round_value.map(share),
+                    "trials": c.trials,
+                    "set": c.set,
+                },
+            }));
+        }
+    }
+    let moved: Vec<String> = results.iter().map(|r| r.moved.to_string()).collect();
+    let first = results.first().expect("a placement has a result");
+    let doc = json!({
+        "type": "FeatureCollection",
+        "name": format!("{}: where {} {}", model.name, moved.join(" and "), if moved.len() > 1 { "go" } else { "goes" }),
+        "objective": first.objective,
+        "features": features,
+    });
+    let mut out = serde_json::to_string(&doc).expect("a JSON value always serialises");
+    out.push('\n');
+    out
 }
