@@ -4,6 +4,7 @@
 //! Colours are the Okabe-Ito palette for categories and viridis for the coverage scale, both
 //! readable with the common colour-vision deficiencies.
 
+use super::fmt::Count;
 use super::scaled::Scaled;
 use crate::coverage::{Coverage, MapSource};
 use crate::model::{AssetKind, Model, SEVERITIES, STEPS};
@@ -483,20 +484,25 @@ pub(super) fn top_rows(measure: &[f64]) -> TopRows {
     TopRows { shown, pooled }
 }
 
+/// A row chart's x axis: its description, how a tick is labelled, and where the ticks go
+/// (where plotters places them, if not given).
+pub(super) type XAxis<'a> = (&'a str, &'a dyn Fn(&f64) -> String, Option<&'a [f64]>);
+
 /// Height of the line a row chart's note takes under its caption.
 pub(super) const NOTE_H: u32 = 24;
 
 /// A chart of rows, one per label from the top, over the x range `x` with ticks written by
-/// `x_label`: the frame the phases, utilisation and difference charts share. Row `r` spans
-/// y = n - r - 1 to n - r. Empty labels take no room, so panels beside a labelled one line up.
-/// A `note` (which rows were left out) goes in grey on a line of its own under the caption,
-/// [`NOTE_H`] pixels that the caller adds to the chart's height.
+/// `x_label` (where plotters places them, or at `x_at` when given): the frame the phases,
+/// utilisation and difference charts share. Row `r` spans y = n - r - 1 to n - r. Empty labels
+/// take no room, so panels beside a labelled one line up. A `note` (which rows were left out)
+/// goes in grey on a line of its own under the caption, [`NOTE_H`] pixels that the caller adds
+/// to the chart's height.
 pub(super) fn row_chart<'a, DB: DrawingBackend>(
     area: &'a DrawingArea<DB, Shift>,
     (caption, caption_size): (&str, u32),
     note: Option<&str>,
     x: std::ops::Range<f64>,
-    (x_desc, x_label): (&str, &dyn Fn(&f64) -> String),
+    (x_desc, x_label, x_at): XAxis,
     labels: &[&str],
 ) -> Result<XyChart<'a, DB>, String> {
     const MARGIN: u32 = 15;
@@ -524,20 +530,30 @@ pub(super) fn row_chart<'a, DB: DrawingBackend>(
     let mut chart = builder.build_cartesian_2d(x, 0.0..n).map_err(err)?;
     // About one tick every 60 pixels, so signed labels on a narrow panel do not run together.
     let ticks = (chart.plotting_area().dim_in_pixel().0 / 60).clamp(3, 10) as usize;
-    chart
-        .configure_mesh()
-        .max_light_lines(1)
+    let mut mesh = chart.configure_mesh();
+    mesh.max_light_lines(1)
         .disable_y_mesh()
         .y_labels(0)
         .x_labels(ticks)
         .x_desc(x_desc)
         .x_label_formatter(x_label)
         .label_style(font(14))
-        .axis_desc_style(font(15))
-        .draw()
-        .map_err(err)?;
+        .axis_desc_style(font(15));
+    if x_at.is_some() {
+        mesh.disable_x_mesh().x_labels(0);
+    }
+    mesh.draw().map_err(err)?;
     // backend_coord is in the whole image's pixels, and the area draws in its own.
     let (ox, oy) = area.get_base_pixel();
+    for &v in x_at.unwrap_or_default() {
+        let grid = RGBColor(200, 200, 200);
+        chart.draw_series(std::iter::once(PathElement::new([(v, 0.0), (v, n)], grid))).map_err(err)?;
+        let (px, py) = chart.backend_coord(&(v, 0.0));
+        let (px, py) = (px - ox, py - oy);
+        area.draw(&PathElement::new([(px, py), (px, py + 5)], BLACK)).map_err(err)?;
+        area.draw(&Text::new(x_label(&v), (px, py + 8), font(14).pos(Pos::new(HPos::Center, VPos::Top))))
+            .map_err(err)?;
+    }
     for (r, label) in labels.iter().enumerate() {
         let (px, py) = chart.backend_coord(&(chart.x_range().start, n - r as f64 - 0.5));
         let at = (px - ox - 8, py - oy);
@@ -600,6 +616,92 @@ impl PhasesChart<'_> {
     }
 }
 
+/// A break in the phases chart's axis: the minutes from `from` to `to` are drawn as a gap
+/// `gap` minutes of the axis wide, so one very long phase (a day's wait for theatre after a
+/// mass-casualty attack) does not flatten every other into a sliver.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct AxisBreak {
+    from: f64,
+    to: f64,
+    gap: f64,
+    /// Minutes between ticks, on both sides.
+    step: f64,
+}
+
+/// About `n` ticks over `span`: the first of 1, 2, 5 or 10 times a power of ten that is at
+/// least `span / n`.
+fn tick_step(span: f64, n: usize) -> f64 {
+    let raw = span / n as f64;
+    let power = 10f64.powf(raw.log10().floor());
+    [1.0, 2.0, 5.0, 10.0].iter().map(|k| k * power).find(|&s| s >= raw).unwrap_or(10.0 * power)
+}
+
+/// Ticks the phases chart aims for along its axis.
+const PHASE_TICKS: usize = 8;
+
+impl AxisBreak {
+    /// The widest stretch of the axis in which no row's phase begins or ends, if it is more
+    /// than four fifths of the axis (the rest of the bars squeezed into a fifth): cut, keeping a stub of the phase that spans it on either
+    /// side. Every row that reaches past the break spans it with one phase, so only that
+    /// phase's drawn length is shortened.
+    fn of(rows: &[PhaseRow]) -> Option<AxisBreak> {
+        let mut ends = vec![0.0];
+        for (_, minutes) in rows {
+            ends.extend(minutes.iter().scan(0.0, |x, &m| {
+                *x += m;
+                Some(*x)
+            }));
+        }
+        ends.sort_by(f64::total_cmp);
+        let end = *ends.last()?;
+        let (a, b) = ends.windows(2).map(|w| (w[0], w[1])).max_by(|p, q| (p.1 - p.0).total_cmp(&(q.1 - q.0)))?;
+        let kept = end - (b - a);
+        if !(b - a > 4.0 * kept && kept > 0.0) {
+            return None;
+        }
+        let stub = 0.1 * kept;
+        let drawn = kept + 2.0 * stub;
+        let step = tick_step(drawn * 1.05, PHASE_TICKS);
+        // The axis resumes at a tick, so the far side has one to read it by.
+        let to = ((b - stub) / step).floor() * step;
+        let from = a + stub;
+        (to > from).then_some(AxisBreak { from, to, gap: 0.08 * drawn, step })
+    }
+
+    /// Where `minutes` stand on the drawn axis.
+    fn show(&self, minutes: f64) -> f64 {
+        if minutes <= self.from {
+            minutes
+        } else if minutes >= self.to {
+            minutes - (self.to - self.from) + self.gap
+        } else {
+            self.from + (minutes - self.from) / (self.to - self.from) * self.gap
+        }
+    }
+
+    /// The minutes at a place of the drawn axis outside the gap.
+    fn minutes(&self, shown: f64) -> f64 {
+        if shown <= self.from { shown } else { shown + (self.to - self.from) - self.gap }
+    }
+
+    /// Round minutes to label on either side of the gap, at least most of a step apart on the
+    /// drawn axis; as drawn places.
+    fn ticks(&self, end: f64) -> Vec<f64> {
+        let step = self.step;
+        let mut out: Vec<f64> = (0..).map(|k| k as f64 * step).take_while(|&v| v <= self.from).collect();
+        let first_right = (self.to / step).ceil() as i64;
+        for v in (first_right..).map(|k| k as f64 * step).take_while(|&v| v <= end) {
+            // The first tick past the gap says where the axis resumes: it wins over the last
+            // one before the gap when they would run together.
+            while out.last().is_some_and(|&last| self.show(v) - last < 0.8 * step) {
+                out.pop();
+            }
+            out.push(self.show(v));
+        }
+        out
+    }
+}
+
 impl Chart for PhasesChart<'_> {
     fn size(&self) -> (u32, u32) {
         let (rows, note) = self.rows();
@@ -610,24 +712,70 @@ impl Chart for PhasesChart<'_> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
         let (rows, note) = self.rows();
         let total = |ms: &[f64]| ms.iter().sum::<f64>();
-        let x_max = rows.iter().map(|(_, ms)| total(ms)).fold(1.0, f64::max) * 1.05;
+        let end = rows.iter().map(|(_, ms)| total(ms)).fold(1.0, f64::max);
+        let cut = AxisBreak::of(&rows);
+        let show = |m: f64| cut.map_or(m, |c| c.show(m));
+        let x_max = show(end) * 1.05;
         let n = rows.len() as f64;
         let (plot, legend) = root.split_horizontally(root.dim_in_pixel().0 - 175);
         let labels: Vec<&str> = rows.iter().map(|(z, _)| z.as_str()).collect();
         let caption = ("Where the minutes go (mean minutes, over those who reached each phase)", 20);
-        let x_label = |v: &f64| format!("{v:.0}");
-        let mut chart = row_chart(&plot, caption, note.as_deref(), 0.0..x_max, ("minutes", &x_label), &labels)?;
+        let x_label = |v: &f64| Count(cut.map_or(*v, |c| c.minutes(*v)).round() as u64).to_string();
+        let ticks = cut.map(|c| c.ticks(end));
+        let x_desc = match cut {
+            Some(c) => format!(
+                "minutes (axis broken from {} to {} minutes)",
+                Count(c.from.round() as u64),
+                Count(c.to.round() as u64)
+            ),
+            None => "minutes".to_string(),
+        };
+        let axis: XAxis = (&x_desc, &x_label, ticks.as_deref());
+        let mut chart = row_chart(&plot, caption, note.as_deref(), 0.0..x_max, axis, &labels)?;
         for (r, (_, minutes)) in rows.iter().enumerate() {
             let y = n - r as f64 - 1.0;
             let mut x = 0.0;
             for (k, &m) in minutes.iter().enumerate() {
                 chart
                     .draw_series(std::iter::once(Rectangle::new(
-                        [(x, y + 0.15), (x + m, y + 0.85)],
+                        [(show(x), y + 0.15), (show(x + m), y + 0.85)],
                         phase_colour(k).filled(),
                     )))
                     .map_err(err)?;
                 x += m;
+            }
+        }
+        if let Some(c) = cut {
+            // The break shown as a white cut through every bar that spans it, with the mean of
+            // the phase it cuts written across it, and a double slash on the axis.
+            let (mid, half) = (c.from + c.gap / 2.0, c.gap / 4.0);
+            let white = Rectangle::new([(mid - half, 0.0), (mid + half, n)], WHITE.filled());
+            chart.draw_series(std::iter::once(white)).map_err(err)?;
+            for (r, (_, minutes)) in rows.iter().enumerate() {
+                let mut x = 0.0;
+                let Some(m) = minutes.iter().find(|&&m| {
+                    x += m;
+                    x >= c.to && x - m <= c.from
+                }) else {
+                    continue;
+                };
+                let y = n - r as f64 - 0.5;
+                let style = font(13).pos(Pos::new(HPos::Center, VPos::Center));
+                let text = format!("{} min", Count(m.round() as u64));
+                let (w, h) = plot.estimate_text_size(&text, &style).map_err(err)?;
+                let (px, py) = chart.backend_coord(&(mid, y));
+                let (ox, oy) = plot.get_base_pixel();
+                let (px, py) = (px - ox, py - oy);
+                let (w, h) = (w as i32 / 2 + 4, h as i32 / 2 + 3);
+                plot.draw(&Rectangle::new([(px - w, py - h), (px + w, py + h)], WHITE.filled())).map_err(err)?;
+                plot.draw(&Text::new(text, (px, py), style)).map_err(err)?;
+            }
+            let (ox, oy) = plot.get_base_pixel();
+            let (px, py) = chart.backend_coord(&(mid, 0.0));
+            let (px, py) = (px - ox, py - oy);
+            for dx in [-4, 4] {
+                plot.draw(&PathElement::new([(px + dx - 4, py + 7), (px + dx + 4, py - 7)], BLACK.stroke_width(2)))
+                    .map_err(err)?;
             }
         }
         for (k, ph) in PHASES.iter().enumerate() {
@@ -754,7 +902,7 @@ impl Chart for UtilisationChart<'_> {
         let x_max = (max_pct * 1.15).ceil();
         let x_label = |v: &f64| format!("{v:.0}%");
         let x_desc = "share of time busy, or of the daily operations used (%)";
-        let mut chart = row_chart(root, caption, note.as_deref(), 0.0..x_max, (x_desc, &x_label), &labels)?;
+        let mut chart = row_chart(root, caption, note.as_deref(), 0.0..x_max, (x_desc, &x_label, None), &labels)?;
         for (r, (_, u, colour, busiest)) in rows.iter().enumerate() {
             let y = n - r as f64 - 1.0;
             if let Some(b) = busiest {
@@ -1157,7 +1305,7 @@ impl Chart for DeathsChart<'_> {
             caption,
             Some(note),
             0.0..x_max,
-            ("expected deaths per 100 casualties", &x_label),
+            ("expected deaths per 100 casualties", &x_label, None),
             &labels,
         )?;
         for (r, (_, per_100, casualties)) in rows.iter().enumerate() {
@@ -1187,6 +1335,38 @@ impl Chart for DeathsChart<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_phase_that_dwarfs_the_others_breaks_the_axis_inside_itself_only() {
+        // After a mass-casualty attack: 75 minutes to the theatre, then a day's wait for it.
+        let row = |wait: f64| (String::new(), vec![4.0, 38.0, 0.0, 5.0, 3.5, 10.0, 3.5, 10.0, wait]);
+        let rows = vec![row(1822.0), row(1700.0)];
+        let c = AxisBreak::of(&rows).expect("a break");
+        // Inside the wait of both rows, with a stub of it either side; the axis resumes at a tick.
+        assert!(c.from > 74.0 && c.to < 1774.0 && c.from < c.to, "{c:?}");
+        assert_eq!(c.to % c.step, 0.0);
+        // Outside the gap the drawn axis is the minutes shifted, and reads back exactly.
+        let mut last = f64::NEG_INFINITY;
+        for m in [0.0, 10.0, 74.0, c.from, (c.from + c.to) / 2.0, c.to, 1800.0, 1896.0] {
+            let shown = c.show(m);
+            assert!(shown > last, "the drawn axis keeps the order");
+            last = shown;
+            if m <= c.from || m >= c.to {
+                assert!((c.minutes(shown) - m).abs() < 1e-9, "{m}");
+            }
+        }
+        // Ticks are round minutes on both sides, at least most of a step apart as drawn.
+        let ticks = c.ticks(1896.0);
+        let minutes: Vec<f64> = ticks.iter().map(|&t| c.minutes(t)).collect();
+        assert!(minutes.iter().all(|m| (m / c.step).fract().abs() < 1e-9), "{minutes:?}");
+        assert!(minutes.iter().any(|&m| m >= c.to) && minutes.iter().any(|&m| m <= c.from), "{minutes:?}");
+        assert!(ticks.windows(2).all(|w| w[1] - w[0] >= 0.8 * c.step), "{ticks:?}");
+
+        // Phases of like size, or a long one that some row ends inside: no break.
+        assert_eq!(AxisBreak::of(&[row(200.0)]), None);
+        let short = (String::new(), vec![4.0, 38.0, 0.0, 5.0, 3.5, 10.0, 3.5, 10.0, 900.0]);
+        assert!(AxisBreak::of(&[row(1822.0), short]).is_none_or(|c| c.to <= 74.0 + 900.0 || c.from >= 974.0));
+    }
 
     /// The bundled scenarios' models and the frames their maps are drawn in.
     fn bundled_maps() -> Vec<(Model, [f64; 4])> {

@@ -297,7 +297,8 @@ impl Chart for DifferenceChart<'_> {
             let x = points_range(&column, f64::from(panel_w) - 50.0);
             let caption = (step_title(STEPS[s], c.base.summary.steps[s].threshold_min), 16);
             let row_labels = if s == 0 { &labels } else { &blank };
-            let mut chart = row_chart(panel, (&caption.0, caption.1), None, x.clone(), (&x_desc, &signed), row_labels)?;
+            let mut chart =
+                row_chart(panel, (&caption.0, caption.1), None, x.clone(), (&x_desc, &signed, None), row_labels)?;
             // A band behind each "all casualties" row sets it apart from its zones.
             for (r, (label, _)) in rows.iter().enumerate() {
                 if label.ends_with("all casualties") {
