@@ -208,7 +208,7 @@ pub fn default_levers(f: &ScenarioFile) -> Vec<Built> {
 
     // Night flying.
     let name = "night-capable helicopters";
-    let day_only: Vec<_> = helis.iter().filter(|a| a.night_capable != Some(true)).collect();
+    let day_only: Vec<_> = helis.iter().filter(|a| a.night_capable.as_ref().is_none_or(|n| !*n.get_ref())).collect();
     out.push(if helis.is_empty() {
         skip(name, "no helicopter in the scenario")
     } else if day_only.is_empty() {

@@ -716,8 +716,9 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
         };
         // A day-only aircraft is tasked only when it can launch by day, so a night launch time
         // would never be used.
+        let night_capable = e.night_capable.as_ref().map(|n| *n.get_ref());
         if flies
-            && !e.night_capable.unwrap_or(false)
+            && !night_capable.unwrap_or(false)
             && let Some(n) = &e.launch_night_min
         {
             ctx.err(
@@ -728,6 +729,16 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
                     e.id.get_ref()
                 ),
                 "remove it, or set night_capable = true",
+            );
+        }
+        // Ground units move at night in this model: a day-only convoy rule would be a model of
+        // its own, and accepting the flag without it would leave the planner believing it holds.
+        if let Some(n) = e.night_capable.as_ref().filter(|n| !flies && !*n.get_ref()) {
+            ctx.err(
+                Some(n.span()),
+                format!("ground unit '{}' cannot be day-only: ground units move by night as by day", e.id.get_ref()),
+                "remove night_capable; to make night moves slower, give launch_night_min (and an escort_min where \
+                 the zone requires escorts)",
             );
         }
         if let Some(w) = e.weather_area.as_ref().filter(|w| w.get_ref().trim().is_empty()) {
@@ -866,7 +877,7 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
             team_size: ctx.count(&e.team_size, 0, "team_size", (1, MAX_STRETCHERS)),
             launch_day_min,
             launch_night_min,
-            night_capable: e.night_capable.unwrap_or(!flies),
+            night_capable: night_capable.unwrap_or(!flies),
             serviceability: ctx.opt_num(
                 &e.serviceability,
                 1.0,

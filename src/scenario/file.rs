@@ -296,7 +296,8 @@ pub struct AssetEntry {
     pub launch_day_min: Option<S<DistSpec>>,
     #[schemars(with = "Option<DistSpec>")]
     pub launch_night_min: Option<S<DistSpec>>,
-    pub night_capable: Option<bool>,
+    #[schemars(with = "Option<bool>")]
+    pub night_capable: Option<S<bool>>,
     #[schemars(with = "Option<f64>")]
     pub serviceability: Option<S<f64>>,
     #[schemars(with = "Option<f64>")]
