@@ -243,12 +243,17 @@ fn cases() -> Vec<(String, String, Expect)> {
             Bad(&["surgery_min has no effect"]),
         ),
         c("tables_with_surgery_off", facility("surgery = false"), Bad(&["operating_tables has no effect"])),
-        c("tables_above_max", edit("operating_tables = 1", "operating_tables = 1001"), Bad(&["from 0 to 1000"])),
+        // One problem, not a second one about no tables.
+        c(
+            "tables_above_max",
+            edit("operating_tables = 1", "operating_tables = 1001"),
+            Bad(&["from 1 to 1000", "1 problem in"]),
+        ),
         c("tables_at_max", edit("operating_tables = 1", "operating_tables = 1000"), Ok),
         c(
             "tables_zero_on_a_level2",
             edit("operating_tables = 1", "operating_tables = 0"),
-            Bad(&["provides surgery but has no operating table"]),
+            Bad(&["provides surgery but has no operating table", "1 problem in"]),
         ),
         c(
             "tables_huge_integer",

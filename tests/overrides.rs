@@ -149,6 +149,17 @@ fn an_unknown_field_gets_the_closest_expected_one() {
 }
 
 #[test]
+fn a_level1_told_to_operate_has_a_forward_surgical_teams_defaults() {
+    // As a Level 1+ (one table, four operations a day), not a table and one operation a day.
+    let m = with(&base(), &["facility.fac.level=\"level1\"", "facility.fac.surgery=true"]);
+    let f = &m.facilities[0];
+    assert!(f.surgery);
+    assert_eq!((f.tables, f.operations_per_day), (1, 4));
+    let plus = with(&base(), &["facility.fac.level=\"level1plus\""]);
+    assert_eq!((plus.facilities[0].tables, plus.facilities[0].operations_per_day), (1, 4));
+}
+
+#[test]
 fn a_table_made_by_an_override_is_said_to_need_its_other_fields() {
     // The file has no [outcomes]: an override of one of its fields makes the table with that
     // field alone, and serde reads the table whole.

@@ -605,21 +605,35 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
         };
         // Operations a day: the UN Medical Support Manual gives a Level 2 about 3-4 a day (one
         // surgical team) and a Level 3 about 10; a forward surgical team at a Level 1+ is taken
-        // as one team like a Level 2's.
+        // as one team like a Level 2's, and so is a Level 1 told that it operates.
         let (default_surgery, default_tables, default_ops) = match level {
-            Level::Level1 => (false, 0, 0),
+            Level::Level1 => (false, 1, 4),
             Level::Level1Plus => (true, 1, 4),
             Level::Level2 => (true, 2, 4),
             Level::Level3 => (true, 4, 10),
         };
         let surgery = e.surgery.as_ref().map_or(default_surgery, |s| *s.get_ref());
         let resuscitation = e.resuscitation.unwrap_or(true);
-        let tables = ctx.count(
-            &e.operating_tables,
-            if surgery { default_tables.max(1) } else { 0 },
-            "operating_tables",
-            (0, MAX_OPERATING_TABLES),
-        );
+        // No table on a facility that operates gets its own message (once: not again as out
+        // of range).
+        let no_table = surgery && e.operating_tables.as_ref().is_some_and(|t| *t.get_ref() == 0);
+        if let Some(t) = e.operating_tables.as_ref().filter(|_| no_table) {
+            ctx.err(
+                Some(t.span()),
+                format!("facility '{}' provides surgery but has no operating table", e.id.get_ref()),
+                "set operating_tables = 1 or more, or surgery = false",
+            );
+        }
+        let tables = if no_table {
+            1
+        } else {
+            ctx.count(
+                &e.operating_tables,
+                if surgery { default_tables } else { 0 },
+                "operating_tables",
+                (i64::from(surgery), MAX_OPERATING_TABLES),
+            )
+        };
         if !surgery {
             // Tables and operation times belong to a facility that operates; on one that does
             // not they would be dropped without a word.
@@ -638,25 +652,8 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
                 }
             }
         }
-        if surgery && tables == 0 {
-            let span = e
-                .operating_tables
-                .as_ref()
-                .map(|t| t.span())
-                .or(e.surgery.as_ref().map(|s| s.span()))
-                .or(Some(e.level.span()));
-            ctx.err(
-                span,
-                format!("facility '{}' provides surgery but has no operating table", e.id.get_ref()),
-                "set operating_tables = 1 or more, or surgery = false",
-            );
-        }
-        let operations_per_day = ctx.count(
-            &e.operations_per_day,
-            if surgery { default_ops.max(1) } else { 0 },
-            "operations_per_day",
-            (1, 100_000),
-        );
+        let operations_per_day =
+            ctx.count(&e.operations_per_day, if surgery { default_ops } else { 0 }, "operations_per_day", (1, 100_000));
         if surgery && !resuscitation {
             ctx.err(
                 Some(e.id.span()),
