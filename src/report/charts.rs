@@ -43,6 +43,9 @@ fn register_font() {
 }
 
 pub(super) fn font(size: u32) -> TextStyle<'static> {
+    // Registered before any style is made from it: a style made before would measure text in
+    // no font (a chart's size may be asked before it is rendered).
+    register_font();
     TextStyle::from((FONT, size).into_font())
 }
 
@@ -976,31 +979,27 @@ pub(super) fn map_title<DB: DrawingBackend>(
 ) -> DrawResult {
     let width = area.dim_in_pixel().0.saturating_sub(30);
     let mut y = 8;
-    for line in wrap(area, title, &font(19), width)? {
+    for line in wrap(title, &font(19), width)? {
         area.draw(&Text::new(line, (15, y), font(19).color(&colour))).map_err(err)?;
         y += 24;
     }
     y += 2;
     let grey = font(13).color(&RGBColor(80, 80, 80));
-    for line in wrap(area, note, &grey, width)? {
+    for line in wrap(note, &grey, width)? {
         area.draw(&Text::new(line, (15, y), grey.clone())).map_err(err)?;
         y += 16;
     }
     Ok(())
 }
 
-/// `text` broken at spaces into lines no wider than `width` pixels in `style`.
-fn wrap<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    text: &str,
-    style: &TextStyle,
-    width: u32,
-) -> Result<Vec<String>, String> {
+/// `text` broken at spaces into lines no wider than `width` pixels in `style` (measured from
+/// the font itself, so a chart's size can depend on it before anything is drawn).
+pub(super) fn wrap(text: &str, style: &TextStyle, width: u32) -> Result<Vec<String>, String> {
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
     for word in text.split_whitespace() {
         let candidate = if line.is_empty() { word.to_string() } else { format!("{line} {word}") };
-        if !line.is_empty() && area.estimate_text_size(&candidate, style).map_err(err)?.0 > width {
+        if !line.is_empty() && style.font.box_size(&candidate).map_err(err)?.0 > width {
             lines.push(std::mem::replace(&mut line, word.to_string()));
         } else {
             line = candidate;

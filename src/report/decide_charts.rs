@@ -45,17 +45,67 @@ const ROW_H: u32 = 30;
 const HEAD_H: u32 = 80;
 const FOOT_H: u32 = 60;
 
+/// Panels side by side at most: more go on further bands, each with the rows' labels, so a
+/// tornado of four measures is about 960 pixels wide and keeps its type on a page or a screen.
+const PANELS_ACROSS: usize = 2;
+
+/// Space between two bands of panels, so a band's axis title stands clear of the next band's
+/// panel titles.
+const BAND_GAP: u32 = 24;
+/// Height of each line of the subtitle.
+const SUBTITLE_LINE_H: u32 = 18;
+
+impl RowBars {
+    /// Panels across, and bands of them down.
+    fn layout(&self) -> (usize, usize) {
+        let across = self.panels.len().clamp(1, PANELS_ACROSS);
+        (across, self.panels.len().div_ceil(across).max(1))
+    }
+
+    fn width(&self) -> u32 {
+        LABEL_W + PANEL_W * self.layout().0 as u32 + 20
+    }
+
+    /// The subtitle in lines that fit the chart's width.
+    fn subtitle_lines(&self) -> Vec<String> {
+        super::charts::wrap(&self.subtitle, &subtitle_style(), self.width() - 40)
+            .unwrap_or_else(|_| vec![self.subtitle.clone()])
+    }
+
+    /// Height of the title and subtitle above the panels.
+    fn head_h(&self) -> u32 {
+        HEAD_H + SUBTITLE_LINE_H * (self.subtitle_lines().len().max(1) as u32 - 1)
+    }
+}
+
+fn subtitle_style() -> TextStyle<'static> {
+    font(14).color(&RGBColor(85, 85, 85))
+}
+
 impl Chart for RowBars {
     fn size(&self) -> (u32, u32) {
-        (LABEL_W + PANEL_W * self.panels.len() as u32 + 20, HEAD_H + ROW_H * self.rows.len().max(1) as u32 + FOOT_H)
+        let down = self.layout().1 as u32;
+        let band = ROW_H * self.rows.len().max(1) as u32 + FOOT_H;
+        (self.width(), self.head_h() + band * down + BAND_GAP * (down - 1))
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
         root.draw(&Text::new(self.title.clone(), (20, 12), font(20))).map_err(err)?;
-        root.draw(&Text::new(self.subtitle.clone(), (20, 40), font(14).color(&RGBColor(85, 85, 85)))).map_err(err)?;
+        for (k, line) in self.subtitle_lines().into_iter().enumerate() {
+            let y = 40 + (SUBTITLE_LINE_H * k as u32) as i32;
+            root.draw(&Text::new(line, (20, y), subtitle_style())).map_err(err)?;
+        }
         let (w, h) = self.size();
-        let body = root.clone().shrink((LABEL_W, HEAD_H), (w - LABEL_W - 20, h - HEAD_H));
-        let areas = body.split_evenly((1, self.panels.len().max(1)));
+        let (across, down) = self.layout();
+        let head = self.head_h();
+        let body = root.clone().shrink((LABEL_W, head), (w - LABEL_W - 20, h - head));
+        let band = (h - head + BAND_GAP) / down as u32;
+        let areas: Vec<_> = (0..down)
+            .flat_map(|d| {
+                let top = (band * d as u32) as i32;
+                body.clone().shrink((0, top), (w - LABEL_W - 20, band - BAND_GAP)).split_evenly((1, across))
+            })
+            .collect();
         let n = self.rows.len() as f64;
         for (p, ((title, axis, bars), area)) in self.panels.iter().zip(&areas).enumerate() {
             let mut lo: f64 = 0.0;
@@ -99,7 +149,7 @@ impl Chart for RowBars {
             }
             for (i, bar) in bars.iter().enumerate() {
                 let y = n - i as f64 - 0.5;
-                if p == 0 {
+                if p % across == 0 {
                     let (_, py) = chart.backend_coord(&(x0, y));
                     let label = &self.rows[i];
                     let shown = if label.chars().count() > 44 {
@@ -417,7 +467,42 @@ fn tick(v: f64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::tick;
+    use super::*;
+
+    #[test]
+    fn a_tornado_of_four_measures_keeps_to_a_page_width_with_its_whole_subtitle() {
+        let bars =
+            |k: usize| (0..11).map(|i| Some(Bar { value: (i * k) as f64, interval: None, colour: BLACK })).collect();
+        let chart = RowBars {
+            title: "Which lever buys the most".into(),
+            subtitle: "each lever alone against the scenario as given, 3,000 paired trials; bars: effect, whiskers: \
+                       95% interval (purple: better, orange: worse, grey: no detectable change); ranked by surgery"
+                .into(),
+            rows: (1..=11).map(|i| format!("{i}. a lever")).collect(),
+            panels: (1..=4).map(|k| (format!("measure {k}"), "points".into(), bars(k))).collect(),
+            from_zero: true,
+        };
+        let (w, h) = chart.size();
+        assert!(w <= 1000, "{w} pixels wide");
+        let lines = chart.subtitle_lines();
+        assert_eq!(lines.join(" "), chart.subtitle, "every word kept");
+        assert!(lines.len() > 1, "wrapped");
+        for line in &lines {
+            assert!(subtitle_style().font.box_size(line).unwrap().0 <= w - 40, "{line}");
+        }
+        // Two bands of two panels, each band as tall as one band of all four would be.
+        let one_band = RowBars {
+            title: String::new(),
+            subtitle: chart.subtitle.clone(),
+            rows: chart.rows.clone(),
+            panels: chart.panels[..2].to_vec(),
+            from_zero: true,
+        };
+        assert_eq!(h - one_band.size().1, 30 * 11 + 60 + BAND_GAP);
+        // And it draws.
+        let (_, svg) = super::super::charts::render(&chart).unwrap();
+        assert!(svg.contains("measure 4"));
+    }
 
     #[test]
     fn ticks_read_as_written_numbers() {
