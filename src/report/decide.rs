@@ -1004,7 +1004,24 @@ pub fn place_map<'a>(r: &PlaceResult, model: &'a crate::model::Model) -> super::
         higher_is_better: r.objective.is_share(),
         best: (best.lat, best.lon),
         n: r.grid.unwrap_or(1),
+        min_span: 2.0 * first_round_half_width(r),
     }
+}
+
+/// About the half-width of a difference's interval in a placement's first round, whose values
+/// the map colours: the median of the candidates' half-widths, each from the round that decided
+/// it, scaled back to the first round's trials (a half-width shrinks as one over the root of
+/// the trials). 0 where no candidate has one.
+fn first_round_half_width(r: &PlaceResult) -> f64 {
+    let first = r.rounds.first().map_or(0, |x| x.trials) as f64;
+    let mut hw: Vec<f64> = r
+        .candidates
+        .iter()
+        .filter_map(|c| c.half_width.filter(|&h| h > 0.0).map(|h| h * (c.trials as f64 / first).sqrt()))
+        .filter(|h| h.is_finite())
+        .collect();
+    hw.sort_by(f64::total_cmp);
+    hw.get(hw.len() / 2).copied().unwrap_or(0.0)
 }
 
 const PALETTE_BEST: plotters::style::RGBColor = super::charts::PALETTE[0];

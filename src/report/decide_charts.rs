@@ -339,6 +339,9 @@ pub struct PlaceMap<'a> {
     pub higher_is_better: bool,
     pub best: (f64, f64),
     pub n: usize,
+    /// The least difference the colours span top to bottom: about twice a first-round
+    /// interval's half-width, so cells that cannot be told apart do not look far apart.
+    pub min_span: f64,
 }
 
 impl PlaceMap<'_> {
@@ -398,7 +401,8 @@ impl Chart for PlaceMap<'_> {
         // The maps' own frame: axes in degrees and a scale bar under them, as on the coverage maps.
         let mut chart = super::charts::map_panel(&map, "", b)?;
         let values: Vec<f64> = self.cells.iter().filter_map(|c| c.2).collect();
-        let (lo, hi) = values.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| (a.min(v), b.max(v)));
+        let (worst, top) = self.scale(&values);
+        let (lo, hi) = if self.higher_is_better { (worst, top) } else { (top, worst) };
         let t = |v: f64| {
             let x = if hi > lo { (v - lo) / (hi - lo) } else { 1.0 };
             if self.higher_is_better { x } else { 1.0 - x }
@@ -440,7 +444,6 @@ impl Chart for PlaceMap<'_> {
             ))
             .map_err(err)?;
         }
-        let (top, bottom) = if self.higher_is_better { (hi, lo) } else { (lo, hi) };
         let fmt = |v: f64| match (v.is_finite(), self.percent) {
             (false, _) => "-".into(),
             (true, true) => format!("{:.1}%", v * 100.0),
@@ -449,11 +452,54 @@ impl Chart for PlaceMap<'_> {
         // The key spans the grid's points, not the site as given, which may be the best the
         // ranking names: said in its words, so its top is not read as the best's value.
         key.draw(&Text::new(format!("best cell {}", fmt(top)), (kx + 30, ky), font(12))).map_err(err)?;
-        key.draw(&Text::new(format!("worst cell {}", fmt(bottom)), (kx + 30, ky + kh - 12), font(12))).map_err(err)?;
-        for (i, line) in self.legend.iter().enumerate() {
+        let actual = values.iter().copied().reduce(|a, b| if t(b) < t(a) { b } else { a });
+        let mut legend = self.legend.clone();
+        match actual {
+            // Widened to the noise: the bottom is the scale's, and the worst cell is marked where
+            // it falls.
+            Some(w) if w != worst => {
+                key.draw(&Text::new(fmt(worst), (kx + 30, ky + kh - 12), font(12))).map_err(err)?;
+                let y = ky + kh - (t(w) * f64::from(kh as u32)).round() as i32;
+                key.draw(&PathElement::new([(kx - 4, y), (kx + 28, y)], BLACK.stroke_width(2))).map_err(err)?;
+                key.draw(&Text::new(
+                    format!("worst cell {}", fmt(w)),
+                    (kx + 30, y),
+                    font(12).pos(Pos::new(HPos::Left, VPos::Center)),
+                ))
+                .map_err(err)?;
+                let span = if self.percent {
+                    format!("{:.1} points", self.min_span * 100.0)
+                } else {
+                    format!("{:.3}", self.min_span)
+                };
+                legend.extend([
+                    format!("colours span at least {span},"),
+                    "twice a first-round interval's half-width:".into(),
+                    "closer cells may not truly differ".into(),
+                ]);
+            }
+            _ => {
+                key.draw(&Text::new(format!("worst cell {}", fmt(worst)), (kx + 30, ky + kh - 12), font(12)))
+                    .map_err(err)?;
+            }
+        }
+        for (i, line) in legend.iter().enumerate() {
             key.draw(&Text::new(line.clone(), (kx, ky + kh + 14 + 16 * i as i32), font(12))).map_err(err)?;
         }
         Ok(())
+    }
+}
+
+impl PlaceMap<'_> {
+    /// The colour scale's worst and best ends: the cells' own, the worst end moved away from
+    /// the best until they are at least [`PlaceMap::min_span`] apart.
+    fn scale(&self, values: &[f64]) -> (f64, f64) {
+        let (lo, hi) = values.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| (a.min(v), b.max(v)));
+        if lo > hi {
+            return (lo, hi);
+        }
+        let span = (hi - lo).max(self.min_span);
+        if self.higher_is_better { (hi - span, hi) } else { (lo + span, lo) }
     }
 }
 
@@ -514,6 +560,34 @@ mod tests {
         assert_eq!(tick(-2.5), "-2.5");
     }
 
+    #[test]
+    fn a_placement_maps_colours_span_at_least_the_noise_from_the_best_end() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/sahel-north.toml");
+        let model = crate::scenario::load(&path).unwrap();
+        let map = |higher_is_better, min_span| super::PlaceMap {
+            model: &model,
+            title: String::new(),
+            legend: Vec::new(),
+            percent: true,
+            cells: Vec::new(),
+            higher_is_better,
+            best: (0.0, 0.0),
+            n: 2,
+            min_span,
+        };
+        let v = [0.140, 0.150, 0.157];
+        // Cells further apart than the noise keep their own ends.
+        assert_eq!(map(true, 0.01).scale(&v), (0.140, 0.157));
+        // Closer: the best end stays, the worst end moves away from it (down for shares, up for
+        // deaths).
+        let (worst, best) = map(true, 0.05).scale(&v);
+        assert_eq!(best, 0.157);
+        assert!((worst - 0.107).abs() < 1e-12);
+        let (worst, best) = map(false, 0.05).scale(&v);
+        assert_eq!(best, 0.140);
+        assert!((worst - 0.190).abs() < 1e-12);
+    }
+
     /// A placement map frames every zone whole and every site, with room on every side, even
     /// where the grid covers only part of the mission: no outline or name meets the frame.
     #[test]
@@ -533,6 +607,7 @@ mod tests {
                 higher_is_better: true,
                 best: (z0, z2),
                 n: 2,
+                min_span: 0.01,
             };
             let [b0, b1, b2, b3] = map.bounds();
             let room = 0.01 * (b1 - b0).max(b3 - b2);
