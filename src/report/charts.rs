@@ -49,6 +49,10 @@ pub(super) fn font(size: u32) -> TextStyle<'static> {
     TextStyle::from((FONT, size).into_font())
 }
 
+/// A map cell with no figure (no casualty counted there, a candidate not measured): one grey
+/// on every map, apart from every colour scale's.
+pub(super) const NO_FIGURE: RGBColor = RGBColor(225, 225, 225);
+
 /// Viridis, by linear interpolation between five of its anchor colours.
 pub fn viridis(t: f64) -> RGBColor {
     const STOPS: [(f64, f64, f64); 5] =
@@ -1160,7 +1164,7 @@ impl Chart for CoverageChart<'_> {
                 ("Treated in time, by where the run's casualties were wounded", BLACK),
                 &format!(
                     "From {}, each counted in the cell where it was wounded, competing for assets and tables \
-                     as in the run, so the cells add up to the table's figures. White: no casualty counted there. \
+                     as in the run, so the cells add up to the table's figures. Grey: no casualty counted there. \
                      A cell with few casualties is a rough figure (the GeoJSON gives each cell's count).",
                     cov.source
                 ),
@@ -1183,13 +1187,15 @@ impl Chart for CoverageChart<'_> {
         let panels = panels.split_evenly((1, 3));
         for (s, panel) in panels.iter().enumerate() {
             let mut chart = map_panel(panel, &step_title(STEPS[s], m.thresholds_min[s]), cov.bounds)?;
-            // Cells where the step counted no casualty have no figure: left white, not drawn as 0%.
+            // Cells where the step counted no casualty have no figure: grey, as on the difference
+            // map, not drawn as 0%.
             let (dlat, dlon) = cov.cell_deg;
             chart
-                .draw_series(cov.cells.iter().filter(|c| c.n[s] > 0).map(|c| {
+                .draw_series(cov.cells.iter().map(|c| {
+                    let colour = if c.n[s] > 0 { viridis(c.p[s]) } else { NO_FIGURE };
                     Rectangle::new(
                         [(c.lon - dlon / 2.0, c.lat - dlat / 2.0), (c.lon + dlon / 2.0, c.lat + dlat / 2.0)],
-                        viridis(c.p[s]).filled(),
+                        colour.filled(),
                     )
                 }))
                 .map_err(err)?;

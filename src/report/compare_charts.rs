@@ -5,7 +5,7 @@
 //! better, orange where it does worse, near-white where nothing changes.
 
 use super::charts::{
-    COLOUR_BAR_W, Chart, DrawResult, MAP_TITLE_H, MAX_ROWS, NOTE_H, PALETTE, PANEL_H, XyChart, colour_bar,
+    COLOUR_BAR_W, Chart, DrawResult, MAP_TITLE_H, MAX_ROWS, NO_FIGURE, NOTE_H, PALETTE, PANEL_H, XyChart, colour_bar,
     compliance_frame, draw_cells, draw_sites, draw_zones, err, font, map_panel, map_panel_w, map_title, marker_key,
     pct, row_chart, top_rows,
 };
@@ -486,11 +486,7 @@ impl Chart for DifferenceMapChart<'_> {
                 let mut chart = map_panel(&rows[k * 3 + s], &caption, base.bounds)?;
                 draw_cells(&mut chart, base, |i| {
                     let (a, b) = (&map.cells[i], &base.cells[i]);
-                    if a.n[s] == 0 || b.n[s] == 0 {
-                        RGBColor(225, 225, 225)
-                    } else {
-                        diverging((a.p[s] - b.p[s]) * 100.0 / scale)
-                    }
+                    if a.n[s] == 0 || b.n[s] == 0 { NO_FIGURE } else { diverging((a.p[s] - b.p[s]) * 100.0 / scale) }
                 })?;
                 draw_zones(&mut chart, alt, RGBColor(60, 60, 60))?;
                 draw_sites(&mut chart, alt, base.bounds)?;

@@ -409,7 +409,7 @@ impl Chart for PlaceMap<'_> {
         };
         let (dlat, dlon) = self.cell();
         for &(lat, lon, v) in &self.cells {
-            let colour = v.map_or(RGBColor(220, 220, 220), |v| super::charts::viridis(t(v)));
+            let colour = v.map_or(super::charts::NO_FIGURE, |v| super::charts::viridis(t(v)));
             chart
                 .draw_series([Rectangle::new(
                     [(lon - dlon / 2.0, lat - dlat / 2.0), (lon + dlon / 2.0, lat + dlat / 2.0)],
