@@ -249,7 +249,7 @@ fn a_signal_while_the_report_is_made_replaces_none_of_the_outputs() {
 fn what_a_killed_writer_left_is_cleared_by_the_next_write() {
     // SIGKILL leaves no chance to clean up: a staging folder, a folder moved aside, a
     // temporary file. A process that has ended stands for the killed writer; this test's own
-    // process for a live one, whose temporaries must be left alone.
+    // process for a live one, whose temporary file must be left alone.
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let mut gone = Command::new("true").spawn().unwrap();
@@ -259,8 +259,15 @@ fn what_a_killed_writer_left_is_cleared_by_the_next_write() {
         std::fs::create_dir(d.join(&stale)).unwrap();
         std::fs::write(d.join(stale).join("summary.json"), "{").unwrap();
     }
-    std::fs::write(d.join(format!(".run.json.tmp{dead}")), "{").unwrap();
-    std::fs::write(d.join(format!(".run.json.tmp{live}")), "{").unwrap();
+    // A temporary file goes only once it is old (a live writer in another container may have
+    // a process number this one cannot see): an old and a fresh one of the same dead writer.
+    let aged = |name: String| {
+        let f = std::fs::File::create(d.join(name)).unwrap();
+        f.set_modified(std::time::SystemTime::now() - Duration::from_secs(2 * 3600)).unwrap();
+    };
+    aged(format!(".run.json.tmp{dead}"));
+    aged(format!(".run.json.tmp{live}"));
+    std::fs::write(d.join(format!(".run.json.tmp{}", dead + 1_000_000)), "{").unwrap();
     // Another output's leftovers, and a name that only starts like ours, are not this write's.
     std::fs::create_dir(d.join(format!(".other.tmp{dead}"))).unwrap();
     std::fs::create_dir(d.join(format!(".report.tmp{dead}x"))).unwrap();
@@ -272,11 +279,13 @@ fn what_a_killed_writer_left_is_cleared_by_the_next_write() {
     let mut left: Vec<String> =
         leftovers(d).iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
     left.sort();
+    // Under the folder's lock every staging folder of the report is stale, a live-looking
+    // process's too: no writer of it can be staging while this one holds the lock.
     let mut kept = vec![
         format!(".other.tmp{dead}"),
         format!(".report.tmp{dead}x"),
-        format!(".report.tmp{live}"),
         format!(".run.json.tmp{live}"),
+        format!(".run.json.tmp{}", dead + 1_000_000),
     ];
     kept.sort();
     assert_eq!(left, kept);

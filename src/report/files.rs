@@ -62,10 +62,18 @@ fn remove_any(path: &Path) {
     }
 }
 
+/// How old a killed writer's temporary file must be before another write of the same file
+/// removes it: a file is written from bytes already in memory, in seconds even on a slow
+/// network disk, so one this old is no live writer's (even one whose process this one cannot
+/// see: another container, another host).
+const STALE_FILE_AGE: std::time::Duration = std::time::Duration::from_secs(3600);
+
 /// Removes what a writer of `NAME` in `dir` left when it was killed outright (SIGKILL, power
-/// loss), so no clean-up ran: `.NAME.tmpPID` and `.NAME.oldPID` whose process no longer exists.
-/// One of a live process, or of a process whose liveness cannot be told, is left alone.
-fn remove_stale(dir: &Path, name: &str) {
+/// loss), so no clean-up ran: `.NAME.tmpPID` and `.NAME.oldPID`. With `folder`, called under
+/// the folder's lock, which every writer of it takes before staging: the folders of that name
+/// are no live writer's. Otherwise only temporary files of a process this one cannot find, and
+/// older than [`STALE_FILE_AGE`].
+fn remove_stale(dir: &Path, name: &str, folder: bool) {
     let Ok(entries) = fs::read_dir(dir) else { return };
     let me = std::process::id();
     for entry in entries.flatten() {
@@ -73,14 +81,19 @@ fn remove_stale(dir: &Path, name: &str) {
         let Some(rest) = file.to_str().and_then(|f| f.strip_prefix('.')).and_then(|f| f.strip_prefix(name)) else {
             continue;
         };
-        let Some(pid) = rest.strip_prefix(".tmp").or_else(|| rest.strip_prefix(".old")) else { continue };
-        if pid.is_empty() || !pid.bytes().all(|b| b.is_ascii_digit()) {
+        let Some(digits) = rest.strip_prefix(".tmp").or_else(|| rest.strip_prefix(".old")) else { continue };
+        let Ok(pid) = digits.parse::<u32>() else { continue };
+        if pid == me || !digits.bytes().all(|b| b.is_ascii_digit()) {
             continue;
         }
-        if let Ok(pid) = pid.parse::<u32>()
-            && pid != me
-            && !alive(pid)
-        {
+        let Ok(meta) = fs::symlink_metadata(entry.path()) else { continue };
+        let stale = if folder {
+            meta.is_dir()
+        } else {
+            let old = meta.modified().ok().and_then(|t| t.elapsed().ok()).is_some_and(|age| age > STALE_FILE_AGE);
+            meta.is_file() && old && !alive(pid)
+        };
+        if stale {
             remove_any(&entry.path());
         }
     }
@@ -141,7 +154,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = parent_of(&path);
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
-    remove_stale(dir, &name);
+    remove_stale(dir, &name, false);
     let mut list = pending();
     list.push((u64::MAX, Pending::Remove(tmp.clone())));
     let result = (|| {
@@ -238,7 +251,7 @@ pub fn write_folder(dir: &Path, files: &[(String, Vec<u8>)]) -> anyhow::Result<V
     let staging = parent.join(format!(".{name}.tmp{pid}"));
     remove_any(&staging);
     // Under the lock: no live writer of this folder is building one now.
-    remove_stale(parent, &name);
+    remove_stale(parent, &name, true);
     let staging_id = register(Pending::Remove(staging.clone()));
     let built = (|| -> anyhow::Result<()> {
         let _list = pending();
