@@ -461,20 +461,18 @@ impl Chart for PlaceMap<'_> {
                 key.draw(&Text::new(fmt(worst), (kx + 30, ky + kh - 12), font(12))).map_err(err)?;
                 let y = ky + kh - (t(w) * f64::from(kh as u32)).round() as i32;
                 key.draw(&PathElement::new([(kx - 4, y), (kx + 28, y)], BLACK.stroke_width(2))).map_err(err)?;
+                // Clear of the labels at the key's ends, even where the mark is close to one.
                 key.draw(&Text::new(
                     format!("worst cell {}", fmt(w)),
-                    (kx + 30, y),
+                    (kx + 30, y.clamp(ky + 22, ky + kh - 26)),
                     font(12).pos(Pos::new(HPos::Left, VPos::Center)),
                 ))
                 .map_err(err)?;
-                let span = if self.percent {
-                    format!("{:.1} points", self.min_span * 100.0)
-                } else {
-                    format!("{:.3}", self.min_span)
-                };
+                let span = (top - worst).abs();
+                let span = if self.percent { format!("{:.1} points", span * 100.0) } else { format!("{span:.3}") };
                 legend.extend([
-                    format!("colours span at least {span},"),
-                    "twice a first-round interval's half-width:".into(),
+                    format!("colours span {span}, held to"),
+                    "twice a first-round half-width:".into(),
                     "closer cells may not truly differ".into(),
                 ]);
             }
@@ -499,7 +497,8 @@ impl PlaceMap<'_> {
             return (lo, hi);
         }
         let span = (hi - lo).max(self.min_span);
-        if self.higher_is_better { (hi - span, hi) } else { (lo + span, lo) }
+        // A share or a count of deaths is never below 0.
+        if self.higher_is_better { ((hi - span).max(0.0).min(lo), hi) } else { (lo + span, lo) }
     }
 }
 
@@ -586,6 +585,8 @@ mod tests {
         let (worst, best) = map(false, 0.05).scale(&v);
         assert_eq!(best, 0.140);
         assert!((worst - 0.190).abs() < 1e-12);
+        // Never below a share of 0.
+        assert_eq!(map(true, 0.5).scale(&v), (0.0, 0.157));
     }
 
     /// A placement map frames every zone whole and every site, with room on every side, even
