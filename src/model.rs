@@ -251,8 +251,9 @@ pub struct Site {
     pub id: String,
     pub name: String,
     pub pos: Point,
-    /// Whether a ground move leaving the site waits for an escort: a transfer from a clinic
-    /// follows its site's rule, not the rule of the zone its casualties came from.
+    /// Whether a move leaving the site (by any unit with an escort delay, aircraft too) waits
+    /// for an escort: a transfer from a clinic follows its site's rule, not the rule of the
+    /// zone its casualties came from.
     pub escort_required: bool,
     /// Whether airplanes can land here.
     pub airstrip: bool,

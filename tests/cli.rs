@@ -669,10 +669,12 @@ fn a_category_no_asset_lifts_is_refused() {
     // The model moves ground units by night as by day: a day-only ambulance is refused at its line.
     let err = bad(&good().replace("id = \"gao_amb\"", "id = \"gao_amb\"\nnight_capable = false"));
     assert!(err.contains("ground unit 'gao_amb' cannot be day-only"), "{err}");
-    assert!(err.contains("help: remove night_capable; to make night moves slower, give launch_night_min"), "{err}");
+    assert!(err.contains("help: remove night_capable (with --set: night_capable=true); to make night moves"), "{err}");
     assert!(err.contains(":178:17: ground unit"), "the line and column: {err}");
     let err = bad(&good().replace("id = \"gao_mi8\"", "id = \"gao_mi8\"\nlifts = [\"T1\", \"t1\"]"));
-    assert!(err.contains("asset 'gao_mi8' lifts `t1` twice"), "{err}");
+    assert!(err.contains("asset 'gao_mi8' lifts `t1` more than once"), "{err}");
+    let err = bad(&good().replace("id = \"gao_mi8\"", "id = \"gao_mi8\"\nlifts = [\"T1\", \"T1\", \"T1\"]"));
+    assert_eq!(err.matches("more than once").count(), 1, "said once: {err}");
     assert!(err.contains("help: list each category once"), "{err}");
 }
 

@@ -176,6 +176,15 @@ fn a_table_made_by_an_override_is_said_to_need_its_other_fields() {
         );
         assert!(e.contains(&format!("--set '{table}={{ ... }}' with every field")), "{e}");
     }
+    // A plain value inside a table the file lacks: that table is named.
+    let e = error(&base(), &["asset.unit.launch_day_min.triangular.min=5"]);
+    assert!(e.contains("makes `asset.unit.launch_day_min.triangular` with only what it gives"), "{e}");
+    // A value holding tables: the missing field may be an inner table's, so serde's words stand.
+    for arg in ["asset.unit.launch_day_min={ triangular = { min = 5 } }", "zone.z.first_aider_tiers=[{ share = 0.5 }]"]
+    {
+        let e = error(&base(), &[arg]);
+        assert!(e.contains("missing field") && !e.contains("this override makes"), "{arg}: {e}");
+    }
 }
 
 #[test]

@@ -374,14 +374,20 @@ fn resolve(ctx: &mut Ctx, map: &HashMap<String, usize>, kind: &str, r: &Spanned<
 /// empty list is a problem named by `what`.
 fn categories(ctx: &mut Ctx, v: &Spanned<Vec<String>>, what: &str) -> [bool; 3] {
     let mut set = [false; 3];
+    let mut repeated = [false; 3];
     for word in v.get_ref() {
         match SEVERITIES.iter().position(|s| s.eq_ignore_ascii_case(word.trim())) {
-            // A category named twice is most likely a slip for another one.
-            Some(k) if set[k] => ctx.err(
-                Some(v.span()),
-                format!("{what} `{word}` twice"),
-                "list each category once; did you mean another of \"T1\", \"T2\", \"T3\"?",
-            ),
+            // A category named twice is most likely a slip for another one (said once, however
+            // often it is repeated).
+            Some(k) if set[k] => {
+                if !std::mem::replace(&mut repeated[k], true) {
+                    ctx.err(
+                        Some(v.span()),
+                        format!("{what} `{word}` more than once"),
+                        "list each category once; did you mean another of \"T1\", \"T2\", \"T3\"?",
+                    );
+                }
+            }
             Some(k) => set[k] = true,
             None => ctx.err(
                 Some(v.span()),
@@ -734,8 +740,8 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
             ctx.err(
                 Some(n.span()),
                 format!("ground unit '{}' cannot be day-only: ground units move by night as by day", e.id.get_ref()),
-                "remove night_capable; to make night moves slower, give launch_night_min (and an escort_min where \
-                 the zone requires escorts)",
+                "remove night_capable (with --set: night_capable=true); to make night moves slower, give \
+                 launch_night_min (and an escort_min where the zone requires escorts)",
             );
         }
         if let Some(w) = e.weather_area.as_ref().filter(|w| w.get_ref().trim().is_empty()) {

@@ -217,10 +217,13 @@ impl Applied {
             help = format!("did you mean `{key}`? {help}");
         } else if let Some(field) = p.message.strip_prefix("missing field `").and_then(|m| m.strip_suffix('`'))
             && let Ok(mut path) = key_path(&self.keys[who])
+            && let Some(flat_table) = flat(&self.values[who])
         {
             // The override made a table the file does not have (or replaced one whole), and
             // serde reads a table whole: what it left out is missing, not taken from defaults.
-            if !self.values[who].starts_with('{') {
+            // (A value with tables or lists inside may be missing a field of one of them, which
+            // only serde's message can place.)
+            if !flat_table {
                 path.pop();
             }
             let table = dotted(&path);
@@ -230,6 +233,16 @@ impl Applied {
             );
         }
         problem_from(&self.labels[who], p.message, help)
+    }
+}
+
+/// Whether a value is a table of plain values (`Some(true)`) or a plain value (`Some(false)`);
+/// `None` for a list, or a table holding tables or lists.
+fn flat(value: &str) -> Option<bool> {
+    let v = value.trim();
+    match v.strip_prefix('{') {
+        Some(inner) => (!inner.contains(['{', '['])).then_some(true),
+        None => (!v.starts_with('[')).then_some(false),
     }
 }
 
