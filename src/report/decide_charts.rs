@@ -52,8 +52,9 @@ const PANELS_ACROSS: usize = 2;
 /// Space between two bands of panels, so a band's axis title stands clear of the next band's
 /// panel titles.
 const BAND_GAP: u32 = 24;
-/// Height of each line of the subtitle.
+/// Height of each line of the subtitle, and of the title.
 const SUBTITLE_LINE_H: u32 = 18;
+const TITLE_LINE_H: u32 = 26;
 
 impl RowBars {
     /// Panels across, and bands of them down.
@@ -66,15 +67,25 @@ impl RowBars {
         LABEL_W + PANEL_W * self.layout().0 as u32 + 20
     }
 
+    /// The title in lines that fit the chart's width.
+    fn title_lines(&self) -> Vec<String> {
+        super::charts::wrap(&self.title, &font(20), self.width() - 40).unwrap_or_else(|_| vec![self.title.clone()])
+    }
+
     /// The subtitle in lines that fit the chart's width.
     fn subtitle_lines(&self) -> Vec<String> {
         super::charts::wrap(&self.subtitle, &subtitle_style(), self.width() - 40)
             .unwrap_or_else(|_| vec![self.subtitle.clone()])
     }
 
+    /// Height the title's lines after its first add.
+    fn title_extra_h(&self) -> u32 {
+        TITLE_LINE_H * (self.title_lines().len().max(1) as u32 - 1)
+    }
+
     /// Height of the title and subtitle above the panels.
     fn head_h(&self) -> u32 {
-        HEAD_H + SUBTITLE_LINE_H * (self.subtitle_lines().len().max(1) as u32 - 1)
+        HEAD_H + self.title_extra_h() + SUBTITLE_LINE_H * (self.subtitle_lines().len().max(1) as u32 - 1)
     }
 }
 
@@ -90,9 +101,11 @@ impl Chart for RowBars {
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
-        root.draw(&Text::new(self.title.clone(), (20, 12), font(20))).map_err(err)?;
+        for (k, line) in self.title_lines().into_iter().enumerate() {
+            root.draw(&Text::new(line, (20, 12 + (TITLE_LINE_H * k as u32) as i32), font(20))).map_err(err)?;
+        }
         for (k, line) in self.subtitle_lines().into_iter().enumerate() {
-            let y = 40 + (SUBTITLE_LINE_H * k as u32) as i32;
+            let y = 40 + (self.title_extra_h() + SUBTITLE_LINE_H * k as u32) as i32;
             root.draw(&Text::new(line, (20, y), subtitle_style())).map_err(err)?;
         }
         let (w, h) = self.size();
@@ -529,6 +542,17 @@ mod tests {
         };
         let (w, h) = chart.size();
         assert!(w <= 1000, "{w} pixels wide");
+        assert_eq!(chart.title_lines().len(), 1);
+        let long = RowBars {
+            title: "Which lever buys the most: MINUSMA Sector North: Gao, Kidal, Tessalit and Menaka, dry season 2019 (illustrative)"
+                .into(),
+            subtitle: String::new(),
+            rows: Vec::new(),
+            panels: chart.panels.clone(),
+            from_zero: true,
+        };
+        assert_eq!(long.title_lines().len(), 2, "a long title wraps");
+        assert_eq!(long.head_h(), HEAD_H + TITLE_LINE_H);
         let lines = chart.subtitle_lines();
         assert_eq!(lines.join(" "), chart.subtitle, "every word kept");
         assert!(lines.len() > 1, "wrapped");
