@@ -446,7 +446,10 @@ fn percentage_points(s: &str) -> Result<f64, String> {
 }
 
 fn main() -> ExitCode {
-    let matches = Cli::command().get_matches();
+    let matches = match Cli::command().try_get_matches() {
+        Ok(m) => m,
+        Err(e) => return usage_or_help(&e),
+    };
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     for warning in warnings(&matches) {
         eprintln!("warning: {warning}");
@@ -463,6 +466,21 @@ fn main() -> ExitCode {
                 print_error(&err);
             }
             ExitCode::from(code)
+        }
+    }
+}
+
+/// What clap has to say instead of running (a usage error, or the help or version asked
+/// for), said as clap says it, but a failed write of the help to standard output (a full disk
+/// behind a redirect) is an error, as any other output's is.
+fn usage_or_help(e: &clap::Error) -> ExitCode {
+    match e.print() {
+        Ok(()) => ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(EXIT_FAILURE)),
+        Err(io) if io.kind() == io::ErrorKind::BrokenPipe => ExitCode::from(EXIT_CLOSED_PIPE),
+        Err(io) => {
+            let what = if e.use_stderr() { "standard error" } else { "standard output" };
+            eprintln!("error: cannot write to {what}: {io}");
+            ExitCode::from(EXIT_FAILURE)
         }
     }
 }

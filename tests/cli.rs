@@ -268,7 +268,15 @@ fn missing_file_and_bad_arguments_fail_cleanly() {
 
 #[test]
 fn a_full_standard_output_is_named_in_the_error() {
-    for args in [&["run", SAHEL, "-n", "20"][..], &["run", SAHEL, "-n", "20", "--json", "-"], &["guide"]] {
+    let cases = [
+        &["run", SAHEL, "-n", "20"][..],
+        &["run", SAHEL, "-n", "20", "--json", "-"],
+        &["guide"],
+        &["--help"],
+        &["run", "--help"],
+        &["--version"],
+    ];
+    for args in cases {
         let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
         let out = Command::new(env!("CARGO_BIN_EXE_casevac")).args(args).stdout(full).output().unwrap();
         assert_eq!(out.status.code(), Some(1), "{args:?}");
