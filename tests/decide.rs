@@ -849,6 +849,21 @@ fn a_grid_point_on_the_site_as_given_is_that_site() {
     assert!(stderr.contains("has one site, 'camp'") && stderr.contains("--grid N"), "{stderr}");
 }
 
+/// Several placed on a grid: a grid point is no site of the file, so the answer does not offer
+/// a --set that would be refused.
+#[test]
+fn several_placed_on_a_grid_are_not_offered_a_set_the_file_cannot_take() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/sahel-north.toml");
+    let args = ["place", file, "--asset", "gao_mi8", "--asset", "kidal_amb", "--grid", "2", "-n", "200"];
+    let (code, stdout, stderr) = casevac(&[&args[..], &["--max-trials", "400"]].concat(), dir.path());
+    assert_eq!(code, 0, "{stderr}");
+    // (This seed puts the helicopter on a grid point.)
+    assert!(stdout.lines().any(|l| l.trim_start().starts_with("asset gao_mi8") && l.contains(" at grid_")), "{stdout}");
+    assert!(!stdout.contains("repeat it with"), "{stdout}");
+    assert!(stdout.contains("which is no site of the file"), "{stdout}");
+}
+
 /// On a grid, where the asset stands now competes beside the grid's points, so a planner sees
 /// whether any point beats the laydown as given; it is named, and always listed.
 #[test]

@@ -887,9 +887,23 @@ pub fn several_table(r: &SeveralResult) -> String {
             Count(step.rounds.last().map_or(0, |x| x.trials))
         );
     }
-    let sets: Vec<String> =
-        r.placements.iter().map(|(m, s)| format!("--set {}", shell_word(&m.at(s).to_string()))).collect();
-    let _ = writeln!(o, "\nrepeat it with: {}", sets.join(" "));
+    // A grid point is no site of the file, so no --set can put anything there.
+    let on_grid = r
+        .placements
+        .iter()
+        .zip(last)
+        .any(|((_, site), step)| step.grid.is_some() && site.starts_with(crate::decide::place::GRID_PREFIX));
+    if on_grid {
+        let _ = writeln!(
+            o,
+            "\na placement is at a grid point, which is no site of the file: put it at the site nearest that \
+             point, then check that site with --candidates"
+        );
+    } else {
+        let sets: Vec<String> =
+            r.placements.iter().map(|(m, s)| format!("--set {}", shell_word(&m.at(s).to_string()))).collect();
+        let _ = writeln!(o, "\nrepeat it with: {}", sets.join(" "));
+    }
     o
 }
 
