@@ -133,7 +133,11 @@ fn cell_feature(c: &Cell, (dlat, dlon): (f64, f64), properties: Value) -> Value 
 /// The FeatureCollection; `trials`, a foreign member (RFC 7946 section 6.1), says how many
 /// trials the cells' counts add up over.
 fn collection(name: &str, trials: u64, features: Vec<Value>) -> String {
-    let doc = json!({ "type": "FeatureCollection", "name": name, "trials": trials, "features": features });
+    text(json!({ "type": "FeatureCollection", "name": name, "trials": trials, "features": features }))
+}
+
+/// A GeoJSON document as its file holds it: one line, then a line break.
+fn text(doc: Value) -> String {
     let mut out = serde_json::to_string(&doc).expect("a JSON value always serialises");
     out.push('\n');
     out
@@ -258,13 +262,10 @@ pub fn place_geojson(model: &Model, results: &[PlaceResult]) -> String {
     }
     let moved: Vec<String> = results.iter().map(|r| r.moved.to_string()).collect();
     let first = results.first().expect("a placement has a result");
-    let doc = json!({
+    text(json!({
         "type": "FeatureCollection",
         "name": format!("{}: where {} {}", model.name, moved.join(" and "), if moved.len() > 1 { "go" } else { "goes" }),
         "objective": first.objective,
         "features": features,
-    });
-    let mut out = serde_json::to_string(&doc).expect("a JSON value always serialises");
-    out.push('\n');
-    out
+    }))
 }
