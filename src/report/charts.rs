@@ -648,9 +648,9 @@ const PHASE_TICKS: usize = 8;
 
 impl AxisBreak {
     /// The widest stretch of the axis in which no row's phase begins or ends, if it is more
-    /// than four fifths of the axis (the rest of the bars squeezed into a fifth): cut, keeping a stub of the phase that spans it on either
-    /// side. Every row that reaches past the break spans it with one phase, so only that
-    /// phase's drawn length is shortened.
+    /// than four fifths of the axis (the rest of the bars squeezed into a fifth): cut, keeping
+    /// a stub of the phase that spans it on either side. Every row that reaches past the break
+    /// spans it with one phase, so only that phase's drawn length is shortened.
     fn of(rows: &[PhaseRow]) -> Option<AxisBreak> {
         let mut ends = vec![0.0];
         for (_, minutes) in rows {

@@ -67,15 +67,17 @@ impl RowBars {
         LABEL_W + PANEL_W * self.layout().0 as u32 + 20
     }
 
-    /// The title in lines that fit the chart's width.
-    fn title_lines(&self) -> Vec<String> {
-        super::charts::wrap(&self.title, &font(20), self.width() - 40).unwrap_or_else(|_| vec![self.title.clone()])
+    /// `text` in lines that fit the chart's width.
+    fn lines(&self, text: &str, style: &TextStyle) -> Vec<String> {
+        super::charts::wrap(text, style, self.width() - 40).unwrap_or_else(|_| vec![text.to_string()])
     }
 
-    /// The subtitle in lines that fit the chart's width.
+    fn title_lines(&self) -> Vec<String> {
+        self.lines(&self.title, &font(20))
+    }
+
     fn subtitle_lines(&self) -> Vec<String> {
-        super::charts::wrap(&self.subtitle, &subtitle_style(), self.width() - 40)
-            .unwrap_or_else(|_| vec![self.subtitle.clone()])
+        self.lines(&self.subtitle, &subtitle_style())
     }
 
     /// Height the title's lines after its first add.
@@ -472,7 +474,7 @@ impl Chart for PlaceMap<'_> {
             // it falls.
             Some(w) if w != worst => {
                 key.draw(&Text::new(fmt(worst), (kx + 30, ky + kh - 12), font(12))).map_err(err)?;
-                let y = ky + kh - (t(w) * f64::from(kh as u32)).round() as i32;
+                let y = ky + kh - (t(w) * f64::from(kh)).round() as i32;
                 key.draw(&PathElement::new([(kx - 4, y), (kx + 28, y)], BLACK.stroke_width(2))).map_err(err)?;
                 // Clear of the labels at the key's ends, even where the mark is close to one.
                 key.draw(&Text::new(
@@ -506,12 +508,12 @@ impl PlaceMap<'_> {
     /// the best until they are at least [`PlaceMap::min_span`] apart.
     fn scale(&self, values: &[f64]) -> (f64, f64) {
         let (lo, hi) = values.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| (a.min(v), b.max(v)));
-        if lo > hi {
-            return (lo, hi);
+        // The cells' own ends, exactly, wherever they are far enough apart (or there are none).
+        if lo > hi || hi - lo >= self.min_span {
+            return if self.higher_is_better { (lo, hi) } else { (hi, lo) };
         }
-        let span = (hi - lo).max(self.min_span);
         // A share or a count of deaths is never below 0.
-        if self.higher_is_better { ((hi - span).max(0.0).min(lo), hi) } else { (lo + span, lo) }
+        if self.higher_is_better { ((hi - self.min_span).max(0.0).min(lo), hi) } else { (lo + self.min_span, lo) }
     }
 }
 
