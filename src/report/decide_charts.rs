@@ -373,7 +373,7 @@ impl PlaceMap<'_> {
         for z in &self.model.zones {
             add(z.area.bounds());
         }
-        for s in self.model.sites.iter().filter(|s| !s.id.starts_with("grid_")) {
+        for s in self.model.sites.iter().filter(|s| !s.id.starts_with(crate::decide::place::GRID_PREFIX)) {
             add([s.pos.lat, s.pos.lat, s.pos.lon, s.pos.lon]);
         }
         let cos = ((b0 + b1) / 2.0).to_radians().cos().max(0.1);
@@ -441,7 +441,7 @@ impl Chart for PlaceMap<'_> {
         let best = (self.best.1, self.best.0);
         chart.draw_series([Circle::new(best, 11, RGBColor(213, 94, 0).stroke_width(4))]).map_err(err)?;
         // Names on a halo, so they read on the darkest cells as on the lightest.
-        for s in self.model.sites.iter().filter(|s| !s.id.starts_with("grid_")) {
+        for s in self.model.sites.iter().filter(|s| !s.id.starts_with(crate::decide::place::GRID_PREFIX)) {
             let p = (s.pos.lon, s.pos.lat);
             chart.draw_series([Circle::new(p, 4, BLACK.filled())]).map_err(err)?;
             haloed(&mut chart, p, (5, -3), &s.name, font(12).pos(Pos::new(HPos::Left, VPos::Bottom)))?;
