@@ -8,6 +8,8 @@
 //! start and end of civil twilight. Accurate to about a minute between the polar circles, which
 //! is finer than anything a flying rule needs.
 
+use crate::model::MIN_PER_DAY;
+
 /// Altitude of the Sun's centre at sunrise and sunset, degrees.
 const SUNRISE_ALT_DEG: f64 = -0.833;
 /// Altitude of the Sun's centre at the start and end of civil twilight, degrees.
@@ -111,9 +113,15 @@ pub fn solar_day(
     lon_deg: f64,
     utc_offset_h: f64,
 ) -> Option<SolarDay> {
-    // The UT date of local midnight: the events are then counted from the local day's start.
-    let jd0 = julian_day(y, m, d) + days_after;
-    let at = |alt, rising| event_utc_min(jd0, lat_deg, lon_deg, alt, rising).map(|t| t + utc_offset_h * 60.0);
+    // Events are found about the solar noon of the UT date, then read on the local clock. A
+    // clock far ahead of the place's solar time (UTC+12 to +14 near the date line) or far behind
+    // it would read that noon on the next or the previous local day: the UT date is then shifted
+    // by as many days, so the events are those of the local day asked for.
+    let shift = ((720.0 - 4.0 * lon_deg + 60.0 * utc_offset_h) / MIN_PER_DAY).floor();
+    let jd0 = julian_day(y, m, d) + days_after - shift;
+    let at = |alt, rising| {
+        event_utc_min(jd0, lat_deg, lon_deg, alt, rising).map(|t| t + utc_offset_h * 60.0 - shift * MIN_PER_DAY)
+    };
     Some(SolarDay {
         dawn_min: at(CIVIL_ALT_DEG, true)?,
         sunrise_min: at(SUNRISE_ALT_DEG, true)?,
@@ -164,5 +172,32 @@ mod tests {
         assert!(((s.dawn_min + s.dusk_min) / 2.0 - noon).abs() < 0.5);
         // No civil twilight at 80° N in midsummer: the Sun never sets.
         assert_eq!(solar_day((2019, 6, 21), 0.0, 80.0, 0.0, 0.0), None);
+    }
+
+    /// UTC+14 at Kiritimati (157.4° W) is a whole day ahead of UTC-10, the clock of its solar
+    /// time: the same instants, the same wall-clock times, one date later. Each local day's
+    /// events are that day's, in the morning and evening of its own calendar day.
+    #[test]
+    fn a_clock_a_day_ahead_of_solar_time_reads_its_own_days_events() {
+        // The same times but for the rounding of a day's minutes added and taken away.
+        let same = |a: SolarDay, b: Option<SolarDay>| {
+            let b = b.expect("twilight");
+            let pairs = [(a.dawn_min, b.dawn_min), (a.sunrise_min, b.sunrise_min), (a.sunset_min, b.sunset_min)];
+            for (x, y) in pairs.into_iter().chain([(a.dusk_min, b.dusk_min)]) {
+                assert!((x - y).abs() < 1e-9, "{a:?} against {b:?}");
+            }
+        };
+        let (lat, lon) = (1.87, -157.4);
+        for (date, day_before) in [((2019, 1, 15), (2019, 1, 14)), ((2020, 3, 1), (2020, 2, 29))] {
+            let ahead = solar_day(date, 0.0, lat, lon, 14.0).expect("the tropics have twilight");
+            same(ahead, solar_day(day_before, 0.0, lat, lon, -10.0));
+            assert!(ahead.dawn_min >= 0.0 && ahead.dusk_min < MIN_PER_DAY, "{ahead:?}");
+            // Near the equator the Sun rises near 06:30 on a clock half an hour off solar time.
+            assert!((360.0..420.0).contains(&ahead.sunrise_min), "{ahead:?}");
+        }
+        // The same for a clock a day behind: UTC-12 at 170° E, whose solar clock is UTC+11.
+        let behind = solar_day((2019, 7, 2), 0.0, -15.0, 170.0, -12.0).expect("twilight");
+        same(behind, solar_day((2019, 7, 3), 0.0, -15.0, 170.0, 12.0));
+        assert!(behind.dawn_min >= 0.0 && behind.dusk_min < MIN_PER_DAY, "{behind:?}");
     }
 }

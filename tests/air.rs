@@ -186,6 +186,13 @@ fn bad_daylight_is_refused_with_its_place_and_fix() {
         with_daylight("{ start_date = \"2019-06-20\" }").replace("lat = 0.0\nlon = 0.0", "lat = 80.0\nlon = 0.0");
     let e = problems(&north);
     assert!(e.contains("does not rise and set through civil twilight"), "{e}");
+    // At Reykjavik in mid-May the Sun sets, but civil dusk comes after midnight: the clock is
+    // right (UTC), so the fix is fixed times, not another utc_offset_hours.
+    let reykjavik = with_daylight("{ start_date = \"2019-05-15\", utc_offset_hours = 0 }")
+        .replace("lat = 0.0\nlon = 0.0", "lat = 64.15\nlon = -21.94");
+    let e = problems(&reykjavik);
+    assert!(e.contains("civil dusk on day 0 of the trial falls outside its local calendar day (at 00:"), "{e}");
+    assert!(e.contains("give fixed times instead") && !e.contains("utc_offset_hours for"), "{e}");
 }
 
 /// One night-capable helicopter at `base` (0, 0) with `air` leg settings, a Level 2 hospital

@@ -245,6 +245,27 @@ fn computed_daylight(
     for n in 0..trial_days {
         match crate::daylight::solar_day(ymd, n as f64, site.pos.lat, site.pos.lon, offset_h) {
             Some(s) if s.dawn_min >= 0.0 && s.dusk_min < MIN_PER_DAY => days.push(s),
+            // The Sun rises and sets within the day, but civil twilight runs on past midnight
+            // (white nights, above about 55° of latitude in summer): each day's twilight must
+            // lie within its calendar day.
+            Some(s) if s.sunrise_min >= 0.0 && s.sunset_min < MIN_PER_DAY => {
+                let (what, t) = if s.dusk_min >= MIN_PER_DAY {
+                    ("dusk", crate::summary::clock(s.dusk_min - MIN_PER_DAY) + " the next day")
+                } else {
+                    ("dawn", crate::summary::clock(s.dawn_min + MIN_PER_DAY) + " the day before")
+                };
+                ctx.err(
+                    Some(date.span()),
+                    format!(
+                        "at site '{}' civil {what} on day {n} of the trial falls outside its local calendar day \
+                         (at {t}): twilight lasts through midnight",
+                        site.id
+                    ),
+                    "give fixed times instead (sunrise, sunset, dawn, dusk), with dawn = \"00:00\" or dusk = \"23:59\" \
+                     for twilight through the night",
+                );
+                return fallback;
+            }
             Some(_) => {
                 ctx.err(
                     dl.utc_offset_hours.as_ref().map(|v| v.span()),
