@@ -101,16 +101,16 @@ fn ln_gamma(x: f64) -> f64 {
 /// dividing n by it gives the effective sample size for the Wilson interval. Never below 1, so
 /// clustering can only widen the interval.
 ///
-/// With none or all in time the spread is zero and says nothing of the clustering, so the worst
-/// case is taken: every trial's casualties sharing one outcome, Σn_i²/Σn_i. Taken as 1 instead,
-/// a zone whose large incidents all went well in a short run read "100% [91, 100]" while its
-/// true share was 85%.
+/// With none or all in time the spread is zero and says nothing of the clustering, and a single
+/// trial has no spread to read, so the worst case is taken: every trial's casualties sharing one
+/// outcome, Σn_i²/Σn_i. Taken as 1 instead, a zone whose large incidents all went well in a short
+/// run read "100% [91, 100]" while its true share was 85%.
 pub fn design_effect(cell: &Cell, trials: u64) -> f64 {
     let (n, c) = (cell.n as f64, cell.compliant as f64);
-    if trials < 2 || n == 0.0 {
+    if n == 0.0 {
         return 1.0;
     }
-    if c == 0.0 || c == n {
+    if trials < 2 || c == 0.0 || c == n {
         return (cell.n2 as f64 / n).max(1.0);
     }
     let p = c / n;
@@ -262,6 +262,14 @@ mod tests {
         let none = Cell { compliant: 0, c2: 0, nc: 0, ..all };
         assert_eq!(design_effect(&none, k), 4.0);
         assert_eq!(compliance(&none, k).2, wilson_modified(0.0, 50.0).1);
+        // A single trial of 11 casualties, all in time or 9 of them: its spread cannot be read,
+        // so it counts as one casualty, and its interval is that of 1 in 1, or of 0.82 in 1.
+        let one = Cell { n: 11, compliant: 11, reached: 11, time_sum_mmin: 0, n2: 121, c2: 121, nc: 121 };
+        assert_eq!(design_effect(&one, 1), 11.0);
+        assert_eq!(compliance(&one, 1).1, wilson_modified(1.0, 1.0).0);
+        let most = Cell { compliant: 9, c2: 81, nc: 99, ..one };
+        assert_eq!(design_effect(&most, 1), 11.0);
+        assert_eq!(compliance(&most, 1).1, wilson_modified(9.0 / 11.0, 1.0).0);
         // One casualty a trial: no clustering to allow for.
         let single = Cell { n: k, compliant: k, reached: k, time_sum_mmin: 0, n2: k, c2: k, nc: k };
         assert_eq!(design_effect(&single, k), 1.0);
