@@ -97,10 +97,16 @@ fn a_planned_delay_longer_than_the_night_is_never_launched() {
     // so no day can hold it and the casualty is never reached by air.
     let m = day_only("approval_min = 790\nlaunch_day_min = 0\nturnaround_min = 0", "base", "[17]", 3);
     assert_eq!(arrivals(&m), vec![None]);
+    // `validate` says so, rather than naming the helicopter as the first on scene.
+    let said = casevac::report::describe::describe(&m);
+    assert!(said.contains("never flies it: its sortie, about 846 min, is longer than the longest flying day (720 min"));
+    assert!(!said.contains("first asset on scene"), "{said}");
     // 600 min does fit a day: not that evening, but from dawn, 06:00 + 600 + 27.8.
     let leg = 0.5 * km_per_degree() / 120.0 * 60.0;
     let m = day_only("approval_min = 600\nlaunch_day_min = 0\nturnaround_min = 0", "base", "[17]", 3);
     assert_close(arrivals(&m)[0].unwrap(), 13.0 * 60.0 + 600.0 + leg, 1e-6, "600 min from dawn");
+    let said = casevac::report::describe::describe(&m);
+    assert!(said.contains("first asset on scene") && !said.contains("never flies"), "{said}");
 }
 
 #[test]

@@ -607,6 +607,18 @@ fn validate_counts_scheduled_incidents_in_the_expected_casualties() {
     let out = casevac(&["validate", "scenarios/masscal-camp-attack.toml"]);
     let stdout = text(&out.stdout);
     assert!(stdout.contains("scheduled incidents only: 30 per 2-day trial"), "{stdout}");
+    // With the attack taken out and a rate of 0 there is nothing to simulate, and validate says so.
+    let dir = tempfile::tempdir().unwrap();
+    let text_of = std::fs::read_to_string("scenarios/masscal-camp-attack.toml").unwrap();
+    let quiet = dir.path().join("quiet.toml");
+    let line = text_of.lines().find(|l| l.starts_with("scheduled_hours")).expect("the attack's line");
+    std::fs::write(&quiet, text_of.replace(line, "incidents_per_day = 0")).unwrap();
+    let out = casevac(&["validate", quiet.to_str().unwrap()]);
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("no incidents (no zone has a rate above 0 or a scheduled one): 0 per 2-day trial"),
+        "{stdout}"
+    );
 }
 
 #[test]

@@ -1,21 +1,43 @@
 //! What `casevac validate` prints: what the scenario describes and the distances that matter.
 
-use crate::model::{AssetKind, Model, SEVERITIES};
+use crate::model::{AssetGroup, AssetKind, Model, SEVERITIES};
 use crate::report::fmt::{Num, Pct};
 use std::fmt::Write;
 
-/// Best planned response to a zone's centre: (asset id, minutes to reach it), using mean delays.
+/// Best planned response to a zone's centre: (asset id, minutes to reach it), using mean delays,
+/// among the assets that can fly or drive the sortie at all.
 fn best_response(m: &Model, z: usize) -> Option<(&str, f64)> {
     let zone = &m.zones[z];
     let c = zone.area.centre();
     m.assets
         .iter()
-        .filter(|a| a.can_serve(&zone.access))
+        .filter(|a| a.can_serve(&zone.access) && never_fits(m, a, z).is_none())
         .map(|a| {
             let pre = a.planned_departure_min(true, &zone.access);
             (a.id.as_str(), pre + a.travel_min(a.pos.distance_km(&c), &zone.access))
         })
         .min_by(|x, y| x.1.total_cmp(&y.1))
+}
+
+/// For a day-only aircraft whose shortest sortie to the zone's centre (planned departure by day,
+/// the flight out, the time on scene and the flight on to the nearest facility) is longer than
+/// the longest flying window of any day, dawn to dusk: (the sortie, the window) in minutes. The
+/// engine never tasks such a sortie; a request there waits for another asset or for ever.
+fn never_fits(m: &Model, a: &AssetGroup, z: usize) -> Option<(f64, f64)> {
+    if !a.day_only() {
+        return None;
+    }
+    let zone = &m.zones[z];
+    let c = zone.area.centre();
+    let on =
+        m.facilities.iter().map(|f| a.travel_min(f.pos.distance_km(&c), &zone.access)).fold(f64::INFINITY, f64::min);
+    let sortie = a.planned_departure_min(true, &zone.access)
+        + a.travel_min(a.pos.distance_km(&c), &zone.access)
+        + a.on_scene_min.mean()
+        + on;
+    let d = &m.daylight;
+    let window = d.days.iter().map(|s| s.dusk_min - s.dawn_min).fold(d.dusk_min - d.dawn_min, f64::max);
+    (sortie > window).then_some((sortie, window))
 }
 
 pub fn describe(m: &Model) -> String {
@@ -46,7 +68,10 @@ pub fn describe(m: &Model) -> String {
     let per_trial: f64 =
         m.zones.iter().map(|z| (z.incidents_per_day * days + z.scheduled_min.len() as f64) * z.casualties_mean).sum();
     // Scheduled incidents alone are one event per trial, not a daily rate.
-    let a_day = if m.scheduled_only() {
+    let none = m.zones.iter().all(|z| z.incidents_per_day == 0.0 && z.scheduled_min.is_empty());
+    let a_day = if none {
+        "no incidents (no zone has a rate above 0 or a scheduled one): ".to_string()
+    } else if m.scheduled_only() {
         "scheduled incidents only: ".to_string()
     } else {
         format!("about {:.2} casualties a day expected, ", per_trial / days)
@@ -85,6 +110,16 @@ pub fn describe(m: &Model) -> String {
         );
         if let Some((asset, t)) = best_response(m, i) {
             let _ = writeln!(o, "    first asset on scene: {asset} in about {t:.0} min");
+        }
+        for a in &m.assets {
+            if let Some((sortie, window)) = never_fits(m, a, i).filter(|_| a.can_serve(&z.access)) {
+                let _ = writeln!(
+                    o,
+                    "    {} never flies it: its sortie, about {sortie:.0} min, is longer than the longest flying day \
+                     ({window:.0} min, dawn to dusk)",
+                    a.id
+                );
+            }
         }
         for (label, surgical) in [("nearest resuscitation", false), ("nearest surgery", true)] {
             let near = m
