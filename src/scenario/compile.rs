@@ -1046,15 +1046,27 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
                     {
                         // A figure of eight's lobes cancel: say where the outline crosses itself,
                         // which is the mistake to mend, beside the area it leaves.
-                        let (why, hint) = match check_ring(&pts) {
-                            Ok(_) => (String::new(), "check the vertices: they may be collinear or repeated"),
+                        let no_area = |why: &str| format!("zone '{id}': polygon has (almost) no area{why}");
+                        let (message, hint) = match check_ring(&pts) {
+                            // A fair outline that fills too little of its bounding box for the
+                            // sampler: a long, thin one laid diagonally, most often a road.
+                            Ok(_) if (1e-9..0.01).contains(&a.fill_ratio()) => (
+                                format!(
+                                    "zone '{id}': polygon is too thin for sampling: it fills {:.2}% of its \
+                                     bounding box in latitude and longitude, and at least 1% is needed",
+                                    100.0 * a.fill_ratio()
+                                ),
+                                "a long, thin outline laid diagonally (a road corridor) fills little of its box: \
+                                 widen it, or split it into shorter pieces, each a zone with its share of the rate",
+                            ),
+                            Ok(_) => (no_area(""), "check the vertices: they may be collinear or repeated"),
                             Err(why) => (
-                                format!(": {why}"),
+                                no_area(&format!(": {why}")),
                                 "list each point once, in order around the area, without crossing; \
                                  the vertices may also be collinear",
                             ),
                         };
-                        ctx.err(Some(p.span()), format!("zone '{id}': polygon has (almost) no area{why}"), hint);
+                        ctx.err(Some(p.span()), message, hint);
                         a
                     } else {
                         match check_ring(&pts) {
