@@ -31,7 +31,7 @@ use std::path::Path;
 
 pub const MAGIC: &[u8; 14] = b"casevac tally\n";
 /// Bumped whenever the payload's layout changes; a merge reads only its own version.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 const HEADER_LEN: usize = MAGIC.len() + 4 + 8 + 4;
 
 /// Shard `index` of `count`, counted from 1.

@@ -380,9 +380,9 @@ impl OnwardResult {
             ci95_low: some.then_some(lo),
             ci95_high: some.then_some(hi),
             design_effect: design_effect(cell, tally.trials),
-            median_min: quantile(&t.hist, &t.hist_lo_ms, &t.hist_hi_ms, 0.5),
-            p90_min: quantile(&t.hist, &t.hist_lo_ms, &t.hist_hi_ms, 0.9),
-            p95_min: quantile(&t.hist, &t.hist_lo_ms, &t.hist_hi_ms, 0.95),
+            median_min: quantile(&t.hist, &t.hist_ends, 0.5),
+            p90_min: quantile(&t.hist, &t.hist_ends, 0.9),
+            p95_min: quantile(&t.hist, &t.hist_ends, 0.95),
             mean_min: mean(cell.time_sum_mmin),
             not_reached: cell.n - cell.reached,
             mean_post_op_min: mean(t.post_op_sum_mmin),
@@ -477,7 +477,7 @@ fn ratio(a: u64, b: u64) -> f64 {
 fn step_result(model: &Model, tally: &Tally, group: usize, s: usize) -> StepResult {
     let cell = tally.cell(group, s);
     let hist = tally.hist(group, s);
-    let (lo_ms, hi_ms) = tally.hist_bounds_ms(group, s);
+    let ends = tally.hist_ends(group, s);
     let (p, lo, hi) = compliance(cell, tally.trials);
     let some = cell.n > 0;
     StepResult {
@@ -490,9 +490,9 @@ fn step_result(model: &Model, tally: &Tally, group: usize, s: usize) -> StepResu
         ci95_low: some.then_some(lo),
         ci95_high: some.then_some(hi),
         design_effect: design_effect(cell, tally.trials),
-        median_min: quantile(hist, lo_ms, hi_ms, 0.5),
-        p90_min: quantile(hist, lo_ms, hi_ms, 0.9),
-        p95_min: quantile(hist, lo_ms, hi_ms, 0.95),
+        median_min: quantile(hist, ends, 0.5),
+        p90_min: quantile(hist, ends, 0.9),
+        p95_min: quantile(hist, ends, 0.95),
         mean_min: (cell.reached > 0).then(|| cell.time_sum_mmin as f64 / 1000.0 / cell.reached as f64),
         not_reached: cell.n - cell.reached,
     }

@@ -179,11 +179,10 @@ fn fewer_histograms_leave_every_other_count_as_it_was() {
             assert_eq!(f.hist_cells(), kept, "{histograms:?}");
             let bins = f.hist.len();
             assert!(t.hist[bins..].iter().any(|&n| n > 0), "{histograms:?}: the left-out histograms are not empty");
-            assert_eq!((&f.hist[..], &f.hist_lo_ms[..]), (&t.hist[..bins], &t.hist_lo_ms[..bins]), "{histograms:?}");
-            assert_eq!(f.hist_hi_ms, t.hist_hi_ms[..bins], "{histograms:?}");
+            assert_eq!((&f.hist[..], &f.hist_ends[..]), (&t.hist[..bins], &t.hist_ends[..bins]), "{histograms:?}");
             assert!(f.hist(Groups::ALL + 1, 0).is_empty(), "{histograms:?}: a left-out group has none");
             // With the histograms put back, the tallies are equal.
-            (f.hist, f.hist_lo_ms, f.hist_hi_ms) = (t.hist.clone(), t.hist_lo_ms.clone(), t.hist_hi_ms.clone());
+            (f.hist, f.hist_ends) = (t.hist.clone(), t.hist_ends.clone());
         }
         assert_eq!(fewer, full, "{histograms:?}");
     }

@@ -151,8 +151,9 @@ fn a_default_run_tally_is_well_under_a_megabyte() {
     let tally = dir.path().join("all.tally");
     ok(&["run", SAHEL, "--tally", s(&tally)]);
     let size = std::fs::metadata(&tally).unwrap().len();
-    // About 350 KB today: counts, and the earliest and latest time in each histogram bin.
-    assert!(size < 512 * 1024, "{size} bytes");
+    // About 520 KB today: counts, and the earliest and latest time in each histogram bin with
+    // how many fell on each.
+    assert!(size < 640 * 1024, "{size} bytes");
 }
 
 #[test]
@@ -419,11 +420,8 @@ fn merge_refuses_a_well_formed_file_with_any_vector_of_the_wrong_length() {
         ("hist", |t| {
             t.hist.pop();
         }),
-        ("hist_lo_ms", |t| {
-            t.hist_lo_ms.pop();
-        }),
-        ("hist_hi_ms", |t| {
-            t.hist_hi_ms.pop();
+        ("hist_ends", |t| {
+            t.hist_ends.pop();
         }),
         ("phase_sum_mmin", |t| {
             t.phase_sum_mmin.pop();

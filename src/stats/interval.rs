@@ -1,6 +1,6 @@
 //! Confidence intervals and quantiles from integer tallies.
 
-use crate::stats::tally::{Cell, HIST_BINS};
+use crate::stats::tally::{BinEnds, Cell, HIST_BINS};
 
 /// z for a two-sided 95% interval.
 pub const Z95: f64 = 1.959963984540054;
@@ -134,10 +134,11 @@ pub fn compliance(cell: &Cell, trials: u64) -> (f64, f64, f64) {
     (p, lo, hi)
 }
 
-/// The q-quantile of a one-minute histogram, interpolated between the earliest and latest time
-/// seen in its bin (`lo_ms`, `hi_ms`), so a fixed time is reported exactly; `None` when it falls
-/// in the overflow bin (later than 48 h or never).
-pub fn quantile(hist: &[u64], lo_ms: &[u16], hi_ms: &[u16], q: f64) -> Option<f64> {
+/// The q-quantile of a one-minute histogram, read within its bin from the bin's ends
+/// ([`BinEnds`]): the times that fell exactly on the earliest or the latest are that time, and
+/// the others are spread evenly between them, so a fixed time is reported exactly even beside
+/// other times in its minute; `None` when it falls in the overflow bin (later than 48 h or never).
+pub fn quantile(hist: &[u64], ends: &[BinEnds], q: f64) -> Option<f64> {
     let total: u64 = hist.iter().sum();
     if total == 0 {
         return None;
@@ -149,11 +150,21 @@ pub fn quantile(hist: &[u64], lo_ms: &[u16], hi_ms: &[u16], q: f64) -> Option<f6
             if bin == HIST_BINS {
                 return None;
             }
-            // The k-th of `count` times in the bin, spread evenly between the first and last.
+            // The k-th of `count` times in the bin: on the earliest, on the latest, or one of
+            // those between, spread evenly over the open span between them.
             let start = bin as f64 * 60_000.0;
-            let (lo, hi) = (start + f64::from(lo_ms[bin]), start + f64::from(hi_ms[bin]));
+            let e = ends[bin];
+            let (lo, hi) = (start + f64::from(e.lo_ms), start + f64::from(e.hi_ms));
             let k = (target - cum as f64).ceil().clamp(1.0, count as f64);
-            let at = if count == 1 { lo } else { lo + (hi - lo) * (k - 1.0) / (count - 1) as f64 };
+            let (at_lo, at_hi) = (f64::from(e.at_lo), f64::from(e.at_hi));
+            let at = if k <= at_lo {
+                lo
+            } else if k > count as f64 - at_hi {
+                hi
+            } else {
+                let between = count as f64 - at_lo - at_hi;
+                lo + (hi - lo) * (k - at_lo) / (between + 1.0)
+            };
             return Some(at / 60_000.0);
         }
         cum += count;
@@ -278,18 +289,43 @@ mod tests {
     #[test]
     fn quantile_interpolates_within_the_times_seen_and_reports_overflow() {
         let n = HIST_BINS + 1;
-        let (mut h, mut lo, mut hi) = (vec![0u64; n], vec![0u16; n], vec![0u16; n]);
+        let (mut h, mut ends) = (vec![0u64; n], vec![BinEnds::default(); n]);
         // 50 times spread evenly over 10:00-10:49 (seconds apart), 50 at exactly 20:00.
         h[10] = 50;
-        (lo[10], hi[10]) = (0, 49_000);
+        ends[10] = BinEnds { lo_ms: 0, hi_ms: 49_000, at_lo: 1, at_hi: 1 };
         h[20] = 50;
-        (lo[20], hi[20]) = (0, 0);
+        ends[20] = BinEnds { lo_ms: 0, hi_ms: 0, at_lo: 50, at_hi: 50 };
         // The 50th of 100 is the last of the first bin; the 75th lies on the atom.
-        assert_eq!(quantile(&h, &lo, &hi, 0.5), Some(10.0 + 49.0 / 60.0));
-        assert_eq!(quantile(&h, &lo, &hi, 0.75), Some(20.0));
-        assert_eq!(quantile(&h, &lo, &hi, 0.01), Some(10.0));
+        assert_eq!(quantile(&h, &ends, 0.5), Some(10.0 + 49.0 / 60.0));
+        assert_eq!(quantile(&h, &ends, 0.75), Some(20.0));
+        assert_eq!(quantile(&h, &ends, 0.01), Some(10.0));
         h[HIST_BINS] = 200;
-        assert_eq!(quantile(&h, &lo, &hi, 0.9), None);
+        assert_eq!(quantile(&h, &ends, 0.9), None);
+    }
+
+    /// Ten casualties at exactly 30 minutes and one at 30.9, all in one minute's bin: the median
+    /// and the 90th percentile (the 6th and 10th of 11) are 30 minutes, the 95th (the 11th) is
+    /// 30.9. Spread evenly between the bin's ends instead, they read 30.45 and 30.81. With times
+    /// between the atoms, those are spread evenly over the span between.
+    #[test]
+    fn a_fixed_time_beside_others_in_its_minute_is_reported_exactly() {
+        let n = HIST_BINS + 1;
+        let (mut h, mut ends) = (vec![0u64; n], vec![BinEnds::default(); n]);
+        h[30] = 11;
+        ends[30] = BinEnds { lo_ms: 0, hi_ms: 54_000, at_lo: 10, at_hi: 1 };
+        assert_eq!(quantile(&h, &ends, 0.5), Some(30.0));
+        assert_eq!(quantile(&h, &ends, 0.9), Some(30.0));
+        assert_eq!(quantile(&h, &ends, 0.95), Some(30.9));
+        // Two at 30:00, three between (30:15, 30:30, 30:45 or any three), two at 31:00 less a
+        // second: the 3rd, 4th and 5th of 7 are spread at a quarter, a half and three quarters.
+        h[30] = 7;
+        ends[30] = BinEnds { lo_ms: 0, hi_ms: 59_000, at_lo: 2, at_hi: 2 };
+        let kth = |k: f64| quantile(&h, &ends, k / 7.0).unwrap();
+        assert_eq!([kth(1.0), kth(2.0)], [30.0, 30.0]);
+        for (k, share) in [(3.0, 0.25), (4.0, 0.5), (5.0, 0.75)] {
+            assert!((kth(k) - (30.0 + share * 59.0 / 60.0)).abs() < 1e-12, "{k}: {}", kth(k));
+        }
+        assert_eq!([kth(6.0), kth(7.0)], [30.0 + 59.0 / 60.0; 2]);
     }
 }
 

@@ -145,12 +145,9 @@ pub struct Tally {
     pub cells: Vec<Cell>,
     /// [group][step][bin], HIST_BINS + 1 bins.
     pub hist: Vec<u64>,
-    /// The earliest and latest time in each bin, as milliseconds past the bin's minute: a
-    /// quantile is then exact where the times have an atom (a fixed delay), and interpolated
-    /// within the times seen otherwise. Meaningless (and kept 0, which encodes small) while the
-    /// bin is empty.
-    pub hist_lo_ms: Vec<u16>,
-    pub hist_hi_ms: Vec<u16>,
+    /// The earliest and latest time in each bin and how many fell on each (see [`BinEnds`]),
+    /// parallel to `hist`.
+    pub hist_ends: Vec<BinEnds>,
     /// [zone][phase]: sum in thousandths of a minute, and how many casualties went through it.
     pub phase_sum_mmin: Vec<u128>,
     pub phase_n: Vec<u64>,
@@ -201,8 +198,7 @@ pub struct OnwardTally {
     pub cell: Cell,
     /// Times from the end of surgery to arrival at Level 3, as a step's.
     pub hist: Vec<u64>,
-    pub hist_lo_ms: Vec<u16>,
-    pub hist_hi_ms: Vec<u16>,
+    pub hist_ends: Vec<BinEnds>,
     /// Over the casualties who reached a Level 3, in thousandths of a minute: the post-op
     /// delay, the wait from fit to move until a unit was tasked, and from tasking to landing.
     pub post_op_sum_mmin: u128,
@@ -215,8 +211,7 @@ impl OnwardTally {
         OnwardTally {
             cell: Cell::default(),
             hist: vec![0; HIST_BINS + 1],
-            hist_lo_ms: vec![0; HIST_BINS + 1],
-            hist_hi_ms: vec![0; HIST_BINS + 1],
+            hist_ends: vec![BinEnds::default(); HIST_BINS + 1],
             post_op_sum_mmin: 0,
             wait_sum_mmin: 0,
             lift_sum_mmin: 0,
@@ -225,14 +220,11 @@ impl OnwardTally {
 
     /// Counts a time from surgery to Level 3.
     pub fn hist_add(&mut self, at: HistAt) {
-        add_to_hist(&mut self.hist, &mut self.hist_lo_ms, &mut self.hist_hi_ms, 0, at);
+        add_to_hist(&mut self.hist, &mut self.hist_ends, 0, at);
     }
 
     fn merge(&mut self, o: &OnwardTally) {
-        merge_hist(
-            (&mut self.hist, &mut self.hist_lo_ms, &mut self.hist_hi_ms),
-            (&o.hist, &o.hist_lo_ms, &o.hist_hi_ms),
-        );
+        merge_hist((&mut self.hist, &mut self.hist_ends), (&o.hist, &o.hist_ends));
         self.cell.add(&o.cell);
         self.post_op_sum_mmin += o.post_op_sum_mmin;
         self.wait_sum_mmin += o.wait_sum_mmin;
@@ -263,38 +255,72 @@ impl HistAt {
     }
 }
 
+/// The earliest and latest time seen in a histogram bin, as milliseconds past the bin's minute,
+/// and how many of the bin's times fell exactly on each: a quantile is then exact where its rank
+/// falls on an atom at either end (a fixed delay, or care counted at 0 minutes), even with other
+/// times in the same minute, and interpolated between the ends otherwise. Meaningless (and kept
+/// 0) while the bin is empty. The counts saturate, which no run reaches (four billion times in
+/// one minute's bin of one cell), and which still merges in any order to the same figures.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BinEnds {
+    pub lo_ms: u16,
+    pub hi_ms: u16,
+    pub at_lo: u32,
+    pub at_hi: u32,
+}
+
+impl BinEnds {
+    /// The ends of this bin's times and `o`'s together (both bins holding some).
+    fn join(self, o: BinEnds) -> BinEnds {
+        let (lo_ms, at_lo) = match self.lo_ms.cmp(&o.lo_ms) {
+            std::cmp::Ordering::Less => (self.lo_ms, self.at_lo),
+            std::cmp::Ordering::Equal => (self.lo_ms, self.at_lo.saturating_add(o.at_lo)),
+            std::cmp::Ordering::Greater => (o.lo_ms, o.at_lo),
+        };
+        let (hi_ms, at_hi) = match self.hi_ms.cmp(&o.hi_ms) {
+            std::cmp::Ordering::Greater => (self.hi_ms, self.at_hi),
+            std::cmp::Ordering::Equal => (self.hi_ms, self.at_hi.saturating_add(o.at_hi)),
+            std::cmp::Ordering::Less => (o.hi_ms, o.at_hi),
+        };
+        BinEnds { lo_ms, hi_ms, at_lo, at_hi }
+    }
+}
+
 /// Adds a time to the histogram of `HIST_BINS + 1` bins that starts at `start` in `hist` and
-/// its bin bounds (the overflow bin has none).
+/// its bins' ends (the overflow bin has none).
 #[inline]
-fn add_to_hist(hist: &mut [u64], lo_ms: &mut [u16], hi_ms: &mut [u16], start: usize, at: HistAt) {
+fn add_to_hist(hist: &mut [u64], ends: &mut [BinEnds], start: usize, at: HistAt) {
     let i = start + at.bin;
     if at.bin < HIST_BINS {
-        let within = at.within_ms;
+        let (w, e) = (at.within_ms, &mut ends[i]);
         if hist[i] == 0 {
-            (lo_ms[i], hi_ms[i]) = (within, within);
+            *e = BinEnds { lo_ms: w, hi_ms: w, at_lo: 1, at_hi: 1 };
         } else {
-            lo_ms[i] = lo_ms[i].min(within);
-            hi_ms[i] = hi_ms[i].max(within);
+            // `join` with a bin of this one time, written out: the recording loop runs it for
+            // every casualty's every step and group.
+            if w <= e.lo_ms {
+                e.at_lo = if w == e.lo_ms { e.at_lo.saturating_add(1) } else { 1 };
+                e.lo_ms = w;
+            }
+            if w >= e.hi_ms {
+                e.at_hi = if w == e.hi_ms { e.at_hi.saturating_add(1) } else { 1 };
+                e.hi_ms = w;
+            }
         }
     }
     hist[i] += 1;
 }
 
-/// Adds histogram `o` (counts, bin bounds) into `a`: bounds first, while the counts still say
+/// Adds histogram `o` (counts, bins' ends) into `a`: ends first, while the counts still say
 /// which bins were empty on each side.
-fn merge_hist(a: (&mut [u64], &mut [u16], &mut [u16]), o: (&[u64], &[u16], &[u16])) {
+fn merge_hist(a: (&mut [u64], &mut [BinEnds]), o: (&[u64], &[BinEnds])) {
     // Tallies of one model with the same histograms (tally files are checked before a merge).
-    debug_assert_eq!((a.0.len(), a.1.len(), a.2.len()), (o.0.len(), o.1.len(), o.2.len()));
+    debug_assert_eq!((a.0.len(), a.1.len()), (o.0.len(), o.1.len()));
     for i in 0..a.0.len() {
         if o.0[i] == 0 {
             continue;
         }
-        if a.0[i] == 0 {
-            (a.1[i], a.2[i]) = (o.1[i], o.2[i]);
-        } else {
-            a.1[i] = a.1[i].min(o.1[i]);
-            a.2[i] = a.2[i].max(o.2[i]);
-        }
+        a.1[i] = if a.0[i] == 0 { o.1[i] } else { a.1[i].join(o.1[i]) };
         a.0[i] += o.0[i];
     }
 }
@@ -351,8 +377,7 @@ impl Tally {
             zones: z,
             cells: vec![Cell::default(); g * 3],
             hist: written_zeros(hist_len),
-            hist_lo_ms: written_zeros(hist_len),
-            hist_hi_ms: written_zeros(hist_len),
+            hist_ends: written_zeros(hist_len),
             phase_sum_mmin: vec![0; z * PHASES.len()],
             phase_n: vec![0; z * PHASES.len()],
             failures: vec![0; 3 * z * CAUSES],
@@ -396,10 +421,9 @@ impl Tally {
         self.hist.get(Self::hist_range(group, step)).unwrap_or_default()
     }
 
-    /// The earliest and latest milliseconds seen in each bin of `hist(group, step)`.
-    pub fn hist_bounds_ms(&self, group: usize, step: usize) -> (&[u16], &[u16]) {
-        let r = Self::hist_range(group, step);
-        (self.hist_lo_ms.get(r.clone()).unwrap_or_default(), self.hist_hi_ms.get(r).unwrap_or_default())
+    /// The ends of each bin of `hist(group, step)`.
+    pub fn hist_ends(&self, group: usize, step: usize) -> &[BinEnds] {
+        self.hist_ends.get(Self::hist_range(group, step)).unwrap_or_default()
     }
 
     /// The length of every vector the tally holds, its onward section's too: two tallies of one
@@ -409,8 +433,7 @@ impl Tally {
         let mut lengths = vec![
             self.cells.len(),
             self.hist.len(),
-            self.hist_lo_ms.len(),
-            self.hist_hi_ms.len(),
+            self.hist_ends.len(),
             self.phase_sum_mmin.len(),
             self.phase_n.len(),
             self.failures.len(),
@@ -429,7 +452,7 @@ impl Tally {
             self.care_time_deaths_nano.len(),
         ];
         if let Some(o) = &self.onward {
-            lengths.extend([o.hist.len(), o.hist_lo_ms.len(), o.hist_hi_ms.len()]);
+            lengths.extend([o.hist.len(), o.hist_ends.len()]);
         }
         lengths
     }
@@ -449,7 +472,7 @@ impl Tally {
     /// one of the first `hist_cells()`.
     #[inline]
     pub fn hist_add(&mut self, cell: usize, at: HistAt) {
-        add_to_hist(&mut self.hist, &mut self.hist_lo_ms, &mut self.hist_hi_ms, cell * (HIST_BINS + 1), at);
+        add_to_hist(&mut self.hist, &mut self.hist_ends, cell * (HIST_BINS + 1), at);
     }
 
     #[inline]
@@ -464,10 +487,7 @@ impl Tally {
 
     /// Adds another tally of the same model into this one.
     pub fn merge(&mut self, o: &Tally) {
-        merge_hist(
-            (&mut self.hist, &mut self.hist_lo_ms, &mut self.hist_hi_ms),
-            (&o.hist, &o.hist_lo_ms, &o.hist_hi_ms),
-        );
+        merge_hist((&mut self.hist, &mut self.hist_ends), (&o.hist, &o.hist_ends));
         self.trials += o.trials;
         self.incidents += o.incidents;
         self.casualties += o.casualties;
@@ -563,6 +583,50 @@ mod tests {
                 overflow
             };
             assert_eq!(HistAt::new(Some(ms)), want, "{ms}");
+        }
+    }
+
+    /// A histogram's bins and their ends come out the same whatever order the times were added
+    /// in and however they were split into pieces merged in any order; and the counts at each
+    /// end are the times that fell exactly there.
+    #[test]
+    fn bin_ends_merge_in_any_order_to_the_ends_of_all_the_times() {
+        // Times in three minutes, with atoms (repeated milliseconds) at and between the ends.
+        let mut r = 0x2545_f491_4f6c_dd1d_u64;
+        let mut times: Vec<u64> = (0..600)
+            .map(|_| {
+                r = crate::sim::streams::mix(r);
+                let ms = [0, 999, 30_000, 59_999, r % 60_000][(r >> 40) as usize % 5];
+                (5 + (r >> 20) % 3) * MS_PER_MIN + ms
+            })
+            .collect();
+        let n = HIST_BINS + 1;
+        let build = |ts: &[u64]| {
+            let (mut h, mut e) = (vec![0u64; n], vec![BinEnds::default(); n]);
+            for &t in ts {
+                add_to_hist(&mut h, &mut e, 0, HistAt::new(Some(t)));
+            }
+            (h, e)
+        };
+        let whole = build(&times);
+        for bin in 5..8 {
+            let within: Vec<u64> = times.iter().filter(|&&t| t / MS_PER_MIN == bin).map(|t| t % MS_PER_MIN).collect();
+            let (lo, hi) = (*within.iter().min().unwrap(), *within.iter().max().unwrap());
+            let at = |x| within.iter().filter(|&&t| t == x).count() as u32;
+            let want = BinEnds { lo_ms: lo as u16, hi_ms: hi as u16, at_lo: at(lo), at_hi: at(hi) };
+            assert_eq!(whole.1[bin as usize], want, "bin {bin}");
+        }
+        for cut in [(0, 0), (1, 2), (100, 450), (599, 600)] {
+            times.reverse();
+            let pieces = [&times[..cut.0], &times[cut.0..cut.1], &times[cut.1..]];
+            for order in [[0, 1, 2], [2, 0, 1], [1, 2, 0]] {
+                let (mut h, mut e) = build(pieces[order[0]]);
+                for &k in &order[1..] {
+                    let (ph, pe) = build(pieces[k]);
+                    merge_hist((&mut h, &mut e), (&ph, &pe));
+                }
+                assert!(h == whole.0 && e == whole.1, "{cut:?} {order:?}");
+            }
         }
     }
 
