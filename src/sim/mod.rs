@@ -24,7 +24,6 @@ use crate::geo::Point;
 use crate::model::{Access, MIN_PER_DAY, Model};
 use crate::stats::tally::{Groups, PHASES, Tally, to_ms};
 use events::{Event, Kind, QueuedPatient};
-use std::cell::Cell;
 use std::collections::BinaryHeap;
 use streams::{Purpose, TrialKeys, id_key};
 
@@ -200,15 +199,12 @@ pub struct Engine<'m> {
     /// means the dispatcher plans with, summed once rather than on every dispatch.
     departure_min: Vec<[[f64; 2]; 2]>,
     least_departure_min: Vec<f64>,
-    /// Planned minutes from each incident, for each asset group, to the group's base and then to
-    /// each facility (`incident * legs_per_incident + group * (1 + facilities) + place`): the
-    /// legs from bases worked out with the incident, those to facilities when first asked for
-    /// (NaN until then); the dispatcher asks for the same legs again and again while a request
-    /// waits.
-    legs: Vec<Cell<f64>>,
-    legs_per_incident: usize,
-    /// Legs per group: to its base, then to each facility.
-    places: usize,
+    /// Planned minutes from each incident to each asset group's base (`incident * groups +
+    /// group`), worked out with the incident: nearly every one is asked for, again and again
+    /// while a request waits. A leg on to a facility is worked out from the site's distance
+    /// when asked for: kept for every group and facility, the legs of a large mission (200
+    /// groups, 200 facilities, a year of incidents) took gigabytes.
+    base_legs: Vec<f64>,
     /// The distinct positions of bases and facilities (a base beside a hospital is one site),
     /// the site of each group's base and of each facility, and each incident's great-circle
     /// distance to each site: every group based at a site, and the hospital there, share one
@@ -333,9 +329,7 @@ impl<'m> Engine<'m> {
             table_queue: vec![BinaryHeap::new(); model.facilities.len()],
             departure_min,
             least_departure_min: model.assets.iter().map(|a| a.approval_min.mean() + a.launch_day_min.mean()).collect(),
-            legs: Vec::new(),
-            legs_per_incident: model.assets.len() * (1 + model.facilities.len()),
-            places: 1 + model.facilities.len(),
+            base_legs: Vec::new(),
             sites,
             base_site,
             facility_site,
@@ -452,7 +446,7 @@ impl<'m> Engine<'m> {
         self.slots.clear();
         self.sorties.clear();
         let kept = usize::from(keep_first_legs);
-        self.legs.truncate(kept * self.legs_per_incident);
+        self.base_legs.truncate(kept * self.model.assets.len());
         self.site_km.truncate(kept * self.sites.len());
         self.heap.clear();
         self.waiting.clear();
@@ -473,19 +467,16 @@ impl<'m> Engine<'m> {
     }
 
     /// Works out, for the incidents added since it last ran, the distance to every site and
-    /// every group's leg from its base (nearly all of which a dispatch asks for), and makes room
-    /// for the legs on to facilities, worked out when first asked for.
+    /// every group's leg from its base (nearly all of which a dispatch asks for).
     fn grow_legs(&mut self) {
         // (A model with neither assets nor facilities, which validation refuses, has no sites.)
         let done = self.site_km.len().checked_div(self.sites.len()).unwrap_or(0);
-        self.legs.resize(self.incidents.len() * self.legs_per_incident, Cell::new(f64::NAN));
-        for (i, inc) in self.incidents.iter().enumerate().skip(done) {
+        for inc in &self.incidents[done..] {
             let km_at = self.site_km.len();
             self.site_km.extend(self.sites.iter().map(|site| site.distance_km(&inc.pos)));
             for (g, a) in self.model.assets.iter().enumerate() {
-                let k = g * self.places;
                 let km = self.site_km[km_at + self.base_site[g] as usize];
-                self.legs[i * self.legs_per_incident + k].set(a.travel_min(km, &inc.access));
+                self.base_legs.push(a.travel_min(km, &inc.access));
             }
         }
     }
@@ -493,7 +484,7 @@ impl<'m> Engine<'m> {
     /// Planned minutes for asset group `g` between incident `i` and the group's base.
     #[inline]
     fn base_leg_min(&self, i: usize, g: usize) -> f64 {
-        self.legs[i * self.legs_per_incident + g * self.places].get()
+        self.base_legs[i * self.model.assets.len() + g]
     }
 
     /// Great-circle km between incident `i` and facility `f`.
@@ -502,16 +493,11 @@ impl<'m> Engine<'m> {
         self.site_km[i * self.sites.len() + self.facility_site[f] as usize]
     }
 
-    /// Planned minutes for asset group `g` between incident `i` and facility `f`: cached, or
-    /// worked out from the incident's distance to the facility's site.
+    /// Planned minutes for asset group `g` between incident `i` and facility `f`, from the
+    /// incident's distance to the facility's site.
     #[inline]
     fn facility_leg_min(&self, i: usize, g: usize, f: usize) -> f64 {
-        let k = g * self.places + 1 + f;
-        let leg = &self.legs[i * self.legs_per_incident + k];
-        if leg.get().is_nan() {
-            leg.set(self.model.assets[g].travel_min(self.facility_km(i, f), &self.incidents[i].access));
-        }
-        leg.get()
+        self.model.assets[g].travel_min(self.facility_km(i, f), &self.incidents[i].access)
     }
 
     fn push(&mut self, t: f64, kind: Kind) {
