@@ -744,6 +744,19 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             objective.check(&base).map_err(UsageError)?;
             let sites = match grid {
                 Some(n) => {
+                    // The grid's points join the file's sites, within the one limit on sites.
+                    let max = casevac::scenario::compile::MAX_SITES;
+                    if base.sites.len() + (n * n) as usize > max {
+                        let room = max.saturating_sub(base.sites.len()).isqrt();
+                        let fix = if room >= 2 { format!("give --grid {room} or less, or ") } else { String::new() };
+                        return Err(UsageError(format!(
+                            "--grid {n} adds {} candidate points to the file's {} sites, and casevac takes at most \
+                             {max} sites in all: {fix}name the candidate sites with --candidates",
+                            n * n,
+                            base.sites.len()
+                        ))
+                        .into());
+                    }
                     let (text, ids, _) = casevac::decide::place::grid_sites(&base, n as usize);
                     study = study.with_appended(&text);
                     base = study.model(&[])?;

@@ -1125,3 +1125,27 @@ fn decision_commands_say_what_is_wrong_in_words() {
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("warning: --trials 40 is above --max-trials 20"), "{err}");
 }
+
+/// A grid's points count against the limit on sites with the file's own: a grid that would pass
+/// it is refused as the grid's doing, with the largest grid that fits, never as the file's
+/// fault ("keep the sites the laydown uses").
+#[test]
+fn a_grid_too_large_for_the_files_sites_says_which_grid_fits() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = std::fs::read_to_string("scenarios/sahel-north.toml").unwrap();
+    let own = text.matches("[[site]]").count();
+    // Sites enough that 500 leave room for a grid of 12 x 12 and not 13 x 13.
+    for k in 0..(500 - 150 - own) {
+        text.push_str(&format!("\n[[site]]\nid = \"post_{k}\"\nlat = 16.0\nlon = 0.0\n"));
+    }
+    let file = dir.path().join("many_sites.toml");
+    std::fs::write(&file, text).unwrap();
+    let file = file.to_str().unwrap();
+    let (code, _, stderr) = casevac(&["place", file, "--asset", "gao_mi8", "--grid", "13", "-n", "10"], dir.path());
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("--grid 13 adds 169 candidate points to the file's 350 sites"), "{stderr}");
+    assert!(stderr.contains("give --grid 12 or less") && !stderr.contains("keep the sites"), "{stderr}");
+    let args = ["place", file, "--asset", "gao_mi8", "--grid", "12", "-n", "20", "--max-trials", "20", "-q"];
+    let (code, _, stderr) = casevac(&args, dir.path());
+    assert_eq!(code, 0, "{stderr}");
+}
