@@ -141,7 +141,10 @@ impl Chart for ComplianceChart<'_> {
         // tally has no split by severity.
         let groups = if s.onward.is_some() { 4 } else { 3 };
         let standard = if s.onward.is_some() { "10-1-2+2" } else { "10-1-2" };
-        let mut chart = compliance_frame(&plot, &format!("{standard} compliance: {}", s.scenario.name), groups)?;
+        // (The caption's margins are the frame's, 20 pixels a side.)
+        let caption = format!("{standard} compliance: {}", s.scenario.name);
+        let caption = fit_line(&caption, &font(22), plot.dim_in_pixel().0 - 40)?;
+        let mut chart = compliance_frame(&plot, &caption, groups)?;
         let series: [(&str, Vec<&StepResult>); 4] = [
             ("all casualties counted", s.steps.iter().collect()),
             (SEVERITIES[0], s.by_severity[0].steps.iter().collect()),
@@ -334,6 +337,7 @@ impl Chart for TimeToCareChart<'_> {
         // hour.
         let (title, body) = root.split_vertically(40);
         let caption = format!("Time to each step of care: {}", self.summary.scenario.name);
+        let caption = fit_line(&caption, &font(20), title.dim_in_pixel().0 - 40)?;
         let centre = (title.dim_in_pixel().0 / 2) as i32;
         title.draw(&Text::new(caption, (centre, 14), font(20).pos(Pos::new(HPos::Center, VPos::Top)))).map_err(err)?;
         let mut chart = ChartBuilder::on(&body)
@@ -1013,6 +1017,23 @@ pub(super) fn wrap(text: &str, style: &TextStyle, width: u32) -> Result<Vec<Stri
     Ok(lines)
 }
 
+/// `text` in one line no wider than `width` pixels in `style`: as it is, or cut at the end with
+/// an ellipsis (a title that names a long scenario, whose full name the report gives).
+pub(super) fn fit_line(text: &str, style: &TextStyle, width: u32) -> Result<String, String> {
+    let wide = |t: &str| style.font.box_size(t).map(|b| b.0 > width).map_err(err);
+    if !wide(text)? {
+        return Ok(text.to_string());
+    }
+    let mut cut: Vec<char> = text.chars().collect();
+    while cut.pop().is_some() {
+        let line = format!("{}…", cut.iter().collect::<String>().trim_end());
+        if !wide(&line)? {
+            return Ok(line);
+        }
+    }
+    Ok("…".to_string())
+}
+
 /// A map panel's margin on every side.
 const MAP_MARGIN: u32 = 10;
 /// Height plotters gives a map panel's caption: its text, 13 pixels in `font(17)`, and 5 above
@@ -1340,6 +1361,24 @@ impl Chart for DeathsChart<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A title that fits stays whole; one too wide is cut to fit, at a character, with an
+    /// ellipsis, keeping all it can.
+    #[test]
+    fn a_title_too_wide_is_cut_with_an_ellipsis_to_fit() {
+        let style = font(22);
+        let width = |t: &str| style.font.box_size(t).unwrap().0;
+        let short = "10-1-2 compliance: Sahel";
+        assert_eq!(fit_line(short, &style, 1000).unwrap(), short);
+        let long = "10-1-2 compliance: MINUSCA Sector East (Bambari, Bria, Bangassou, Obo): rainy-season laydown";
+        let cut = fit_line(long, &style, 600).unwrap();
+        assert!(width(long) > 600 && width(&cut) <= 600, "{cut}");
+        let kept = cut.strip_suffix('…').expect("an ellipsis");
+        assert!(long.starts_with(kept) && kept.len() > 20, "{cut}");
+        // One character more would not fit.
+        let next = &long[..kept.len() + 1];
+        assert!(width(&format!("{}…", next.trim_end())) > 600 || next.ends_with(' '), "{cut}");
+    }
 
     #[test]
     fn a_phase_that_dwarfs_the_others_breaks_the_axis_inside_itself_only() {
