@@ -975,6 +975,14 @@ fn coverage_map(pool: &rayon::ThreadPool, model: &Model, out: &Outputs, summary:
 
 /// A warning on standard error (shown even with `-q`) when `--max-trials` stopped a run before
 /// its `--precision` target: said alike by every command that runs to a precision.
+/// "1 thread", "2 threads": what a run says it ran on.
+fn threads_text(pool: &rayon::ThreadPool) -> String {
+    match pool.current_num_threads() {
+        1 => "1 thread".to_string(),
+        n => format!("{n} threads"),
+    }
+}
+
 fn warn_if_unmet(precision: Option<&Precision>) {
     if let Some(p) = precision.filter(|p| !p.precision_met) {
         eprintln!(
@@ -1014,9 +1022,9 @@ fn simulate(
     if !outputs.quiet && !outputs.json_to_stdout() {
         writeln!(
             out,
-            "\nran in {} on {} threads ({} casualties per second)",
+            "\nran in {} on {} ({} casualties per second)",
             Elapsed(elapsed_s),
-            pool.current_num_threads(),
+            threads_text(&pool),
             Rate(tally.casualties as f64 / elapsed_s.max(1e-9))
         )?;
         for note in notes {
@@ -1058,9 +1066,9 @@ fn compare(
         let casualties = tally.base.casualties + tally.alts.iter().map(|t| t.casualties).sum::<u64>();
         writeln!(
             out,
-            "\nran in {} on {} threads ({} casualties per second over {} scenarios)",
+            "\nran in {} on {} ({} casualties per second over {} scenarios)",
             Elapsed(elapsed_s),
-            pool.current_num_threads(),
+            threads_text(&pool),
             Rate(casualties as f64 / elapsed_s.max(1e-9)),
             alts.len() + 1
         )?;

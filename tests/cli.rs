@@ -1097,3 +1097,12 @@ fn a_short_run_says_its_intervals_are_too_narrow() {
         assert_eq!(text(&out.stdout).replace('\n', " ").contains(note), noted, "{cmd} -n {n}");
     }
 }
+
+#[test]
+fn a_run_says_how_many_threads_it_ran_on_in_words_that_agree() {
+    for (threads, said) in [("1", " on 1 thread ("), ("2", " on 2 threads (")] {
+        let out = casevac(&["run", SAHEL, "-n", "20", "--threads", threads]);
+        let stdout = text(&out.stdout);
+        assert!(out.status.success() && stdout.contains(said), "{stdout}");
+    }
+}
