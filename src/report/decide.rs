@@ -2,7 +2,7 @@
 //! (an HTML page with its chart as PNG and SVG, and the JSON and CSV beside it).
 
 use super::decide_charts::{Bar, Curve, RowBars, SweepChart, effect_colour};
-use super::fmt::{Count, Counted, Pct, Points};
+use super::fmt::{Count, Counted, Pct, Points, PointsPm, spread_decimals};
 use super::html::{Esc, STYLE};
 use super::{OutputPaths, files, step_title, write_atomic};
 use crate::compare::PairedFigures;
@@ -34,7 +34,7 @@ pub fn shell_word(s: &str) -> String {
 /// "+3.1 ±0.8" in points, or "-" where there is nothing to compare.
 fn effect(f: Option<&PairedFigures>) -> String {
     match (f.and_then(|f| f.difference), f.and_then(|f| f.paired_half_width)) {
-        (Some(x), Some(h)) => format!("{} ±{:.1}", Points(x).to_string().trim_end_matches(" pts"), h * 100.0),
+        (Some(x), Some(h)) => PointsPm(x, h).to_string(),
         (Some(x), None) => Points(x).to_string().trim_end_matches(" pts").to_string(),
         _ => "-".into(),
     }
@@ -407,7 +407,11 @@ pub fn levers_html(r: &LeversResult, png: &[u8]) -> String {
 
 fn interval(s: &StepResult) -> String {
     match (s.compliance, s.ci95_low, s.ci95_high) {
-        (Some(c), Some(l), Some(h)) => format!("{} [{:.1}, {:.1}]", Pct(c), l * 100.0, h * 100.0),
+        (Some(c), Some(l), Some(h)) => {
+            // As many decimals as the interval needs to show its width (a share near 0%).
+            let d = spread_decimals((h - l) * 50.0);
+            format!("{:.d$} [{:.d$}, {:.d$}]", Pct(c), l * 100.0, h * 100.0)
+        }
         _ => "-".into(),
     }
 }
@@ -647,7 +651,7 @@ fn place_difference(r: &PlaceResult, d: Option<f64>, h: Option<f64>) -> String {
     match (r.objective, d, h) {
         (_, Some(0.0), _) => "-".into(),
         (Objective::LivesSaved, Some(d), Some(h)) => format!("{d:+.3} ±{h:.3}"),
-        (_, Some(d), Some(h)) => format!("{:+.1} ±{:.1} pts", d * 100.0, h * 100.0),
+        (_, Some(d), Some(h)) => format!("{} pts", PointsPm(d, h)),
         _ => "-".into(),
     }
 }

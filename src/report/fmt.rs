@@ -249,6 +249,29 @@ impl Display for Points {
     }
 }
 
+/// Decimals that show a spread of `pts` percentage points with a significant digit: one, or
+/// two or three for spreads under a twentieth or a two-hundredth of a point (shares near 0% or
+/// 100% move by hundredths), so a difference told apart from zero never reads "-0.0 ±0.0".
+pub fn spread_decimals(pts: f64) -> usize {
+    match pts.abs() {
+        p if p >= 0.05 || p == 0.0 => 1,
+        p if p >= 0.005 => 2,
+        _ => 3,
+    }
+}
+
+/// A difference (a share) with its 95% half-width, in signed points to the decimals the
+/// half-width needs: `+3.1 ±0.8`, `-0.03 ±0.01`.
+#[derive(Debug, Clone, Copy)]
+pub struct PointsPm(pub f64, pub f64);
+
+impl Display for PointsPm {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        let d = spread_decimals(self.1 * 100.0);
+        pad(f, &format!("{} ±{:.d$}", signed_points(self.0, d), self.1 * 100.0))
+    }
+}
+
 /// A 95% interval of a difference, in signed percentage points: `[+8.4, +9.8]`.
 #[derive(Debug, Clone, Copy)]
 pub struct PointsInterval(pub f64, pub f64);
@@ -365,5 +388,17 @@ mod tests {
         assert_eq!(PointsInterval(0.00004, 0.005).to_string(), "[+0.00, +0.5]");
         assert_eq!(PointsInterval(-0.031, -0.00004).to_string(), "[-3.1, -0.00]");
         assert_eq!(Points(-0.0004).to_string(), "+0.0 pts");
+    }
+
+    /// A difference and its half-width take the decimals the half-width needs: shares near 0%
+    /// differ by hundredths of a point, which one decimal wrote as "-0.0 ±0.0".
+    #[test]
+    fn a_difference_with_its_half_width_shows_the_half_width_s_first_digit() {
+        assert_eq!(PointsPm(0.031, 0.008).to_string(), "+3.1 ±0.8");
+        assert_eq!(PointsPm(-0.0003, 0.0003).to_string(), "-0.03 ±0.03");
+        assert_eq!(PointsPm(-0.00004, 0.00002).to_string(), "-0.004 ±0.002");
+        assert_eq!(PointsPm(0.0, 0.0).to_string(), "+0.0 ±0.0");
+        assert_eq!(PointsPm(-0.00001, 0.0004).to_string(), "+0.00 ±0.04");
+        assert_eq!([spread_decimals(0.05), spread_decimals(0.049), spread_decimals(0.004)], [1, 2, 3]);
     }
 }
