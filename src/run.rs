@@ -5,6 +5,8 @@ use crate::sim::Engine;
 use crate::stats::Tally;
 use crate::stats::interval::compliance;
 use rayon::prelude::*;
+use std::ops::Range;
+use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone)]
 pub struct RunOptions {
@@ -21,19 +23,15 @@ pub struct RunOptions {
 /// (seed, trial index) and the tally holds only integers, so the result does not depend on the
 /// number of threads or on how rayon splits the work.
 pub fn run_batch(model: &Model, seed: u64, first: u64, count: u64, progress: &(dyn Fn(u64) + Sync)) -> Tally {
-    let blocks = count.div_ceil(BLOCK) as usize;
+    let (blocks, len) = blocks(count);
     (0..blocks)
         .into_par_iter()
         .with_min_len(min_blocks_per_piece(blocks))
         .fold(
             || (Engine::new(model), Tally::new(model)),
             |(mut engine, mut tally), b| {
-                let start = first + b as u64 * BLOCK;
-                let end = (start + BLOCK).min(first + count);
-                for i in start..end {
-                    engine.trial(seed, i, &mut tally);
-                }
-                progress(end - start);
+                let start = first + b as u64 * len;
+                run_block(start..(start + len).min(first + count), progress, |i| engine.trial(seed, i, &mut tally));
                 (engine, tally)
             },
         )
@@ -45,8 +43,39 @@ pub fn run_batch(model: &Model, seed: u64, first: u64, count: u64, progress: &(d
         .unwrap_or_else(|| Tally::new(model))
 }
 
-/// Trials are handed out in blocks, the unit of progress.
+/// Trials are handed out in blocks of at most this many.
 pub const BLOCK: u64 = 64;
+
+/// How `count` trials are cut into blocks: (blocks, trials a block). Short batches take shorter
+/// blocks, at least two a thread, so that six slow trials (a year of a large mission) keep both
+/// cores busy. The tallies hold integers, so how the trials are cut never moves a figure.
+pub fn blocks(count: u64) -> (usize, u64) {
+    let len = count.div_ceil(2 * rayon::current_num_threads() as u64).clamp(1, BLOCK);
+    (count.div_ceil(len) as usize, len)
+}
+
+/// A trial slower than this reports its progress on its own, rather than with its block.
+const SLOW_TRIAL: Duration = Duration::from_millis(10);
+
+/// Runs trial `i` for each `i` of a block, reporting progress once at its end; where its first
+/// trial took longer than [`SLOW_TRIAL`], after each trial instead, so that a run of trials of
+/// seconds each shows progress within seconds (a report costs a shared count's update, which
+/// trials of microseconds would feel, and slow ones do not).
+pub fn run_block(trials: Range<u64>, progress: &(dyn Fn(u64) + Sync), mut trial: impl FnMut(u64)) {
+    let started = Instant::now();
+    let (mut unreported, mut each) = (0, None);
+    for i in trials {
+        trial(i);
+        unreported += 1;
+        // Timed once, after the block's first trial.
+        if *each.get_or_insert_with(|| started.elapsed() > SLOW_TRIAL) {
+            progress(std::mem::take(&mut unreported));
+        }
+    }
+    if unreported > 0 {
+        progress(unreported);
+    }
+}
 
 /// The fewest blocks a parallel piece takes. Each piece builds an engine and a tally (about a
 /// megabyte of histograms, zeroed page by page as the trials first touch it) and merges it at
@@ -81,4 +110,38 @@ pub fn run(model: &Model, opts: &RunOptions, progress: &(dyn Fn(u64) + Sync)) ->
         }
     }
     tally
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+
+    /// Short batches are cut into shorter blocks, two a thread at the least, and every trial is
+    /// in exactly one block.
+    #[test]
+    fn a_short_batch_is_cut_into_blocks_for_every_thread() {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
+        pool.install(|| {
+            assert_eq!(blocks(6), (3, 2));
+            assert_eq!(blocks(1), (1, 1));
+            assert_eq!(blocks(1000), (16, 64));
+            for count in 1..300 {
+                let (n, len) = blocks(count);
+                assert!(len <= BLOCK && (n as u64 - 1) * len < count && count <= n as u64 * len, "{count}");
+            }
+        });
+    }
+
+    /// A block of slow trials reports each one as it ends; every block reports all its trials.
+    #[test]
+    fn slow_trials_report_their_progress_one_by_one() {
+        let calls = Mutex::new(Vec::new());
+        let progress = |n: u64| calls.lock().unwrap().push(n);
+        run_block(10..14, &progress, |_| std::thread::sleep(SLOW_TRIAL * 2));
+        assert_eq!(*calls.lock().unwrap(), [1, 1, 1, 1]);
+        calls.lock().unwrap().clear();
+        run_block(0..64, &progress, |_| ());
+        assert_eq!(calls.lock().unwrap().iter().sum::<u64>(), 64);
+    }
 }

@@ -11,7 +11,7 @@
 //! order-free, so a comparison is byte-identical at any thread count.
 
 use crate::model::Model;
-use crate::run::{BLOCK, RunOptions, min_blocks_per_piece};
+use crate::run::{RunOptions, blocks, min_blocks_per_piece, run_block};
 use crate::scenario::{Problem, ScenarioError};
 use crate::sim::{Engine, Generated, generates_alike};
 use crate::stats::interval::Z95;
@@ -351,7 +351,7 @@ pub fn run_paired_batch(
     count: u64,
     progress: &(dyn Fn(u64) + Sync),
 ) -> PairedTally {
-    let blocks = count.div_ceil(BLOCK) as usize;
+    let (blocks, len) = blocks(count);
     // An alternative that leaves the zones as they are takes each trial's incidents from the
     // base rather than generating the same ones again.
     let alike: Vec<bool> = alts.iter().map(|a| generates_alike(base, a)).collect();
@@ -365,9 +365,8 @@ pub fn run_paired_batch(
                 (Engine::new(base), engines, Generated::default(), PairedTally::new(base, alts, histograms))
             },
             |(mut eb, mut eas, mut generated, mut tally), b| {
-                let start = first + b as u64 * BLOCK;
-                let end = (start + BLOCK).min(first + count);
-                for i in start..end {
+                let start = first + b as u64 * len;
+                run_block(start..(start + len).min(first + count), progress, |i| {
                     let casualties = tally.base.casualties;
                     if keep {
                         eb.trial_keeping(seed, i, &mut tally.base, &mut generated);
@@ -396,8 +395,7 @@ pub fn run_paired_batch(
                             x.na_nb += na * nb;
                         }
                     }
-                }
-                progress(end - start);
+                });
                 (eb, eas, generated, tally)
             },
         )
