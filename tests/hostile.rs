@@ -535,7 +535,7 @@ fn cases() -> Vec<(String, String, Expect)> {
                     "\n[[asset]]\nid = \"a{i}\"\nkind = \"ground\"\nbase = \"base\"\ncount = 1000\nspeed_kmh = 50\n"
                 )
             }),
-            Bad(&["2002 units in all; casevac takes at most 2000"]),
+            Bad(&["2,002 units in all; casevac takes at most 2,000"]),
         ),
         c("too_many_zones", many(200, zone_entry), Bad(&["201 zones defined; casevac takes at most 200"])),
         c("zones_at_the_cap", many(199, zone_entry), Ok),

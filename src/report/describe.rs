@@ -1,7 +1,7 @@
 //! What `casevac validate` prints: what the scenario describes and the distances that matter.
 
 use crate::model::{AssetGroup, AssetKind, Model, SEVERITIES};
-use crate::report::fmt::{Num, Pct};
+use crate::report::fmt::{Grouped, Num, Pct};
 use std::fmt::Write;
 
 /// Best planned response to a zone's centre: (asset id, minutes to reach it), using mean delays,
@@ -74,12 +74,12 @@ pub fn describe(m: &Model) -> String {
     } else if m.scheduled_only() {
         "scheduled incidents only: ".to_string()
     } else {
-        format!("about {:.2} casualties a day expected, ", per_trial / days)
+        format!("about {:.2} casualties a day expected, ", Grouped(per_trial / days))
     };
     let _ = writeln!(
         o,
         "{a_day}{:.0} per {}-day trial; daylight {} to {}",
-        per_trial,
+        Grouped(per_trial),
         super::fmt::Num(days),
         crate::summary::clock(m.daylight.sunrise_min),
         crate::summary::clock(m.daylight.sunset_min)

@@ -4,7 +4,7 @@
 //! so pipes and tests see one layout): label columns take the room their ids need, an id too
 //! long for its column gets a line of its own, and prose wraps.
 
-use crate::report::fmt::{Count, Interval, Label, Maybe, Minutes, Num, Pct, Quantile, Style};
+use crate::report::fmt::{Count, Grouped, Interval, Label, Maybe, Minutes, Num, Pct, Quantile, Style};
 use crate::report::step_title;
 use crate::summary::{DeathsResult, GroupDeaths, GroupResult, PhaseResult, StepScope, Summary};
 use std::fmt::Write;
@@ -244,7 +244,7 @@ pub fn render_in(s: &Summary, width: usize) -> String {
             "{} casualties simulated in {} incidents ({:.1} casualties per trial)",
             Count(s.casualties),
             Count(s.incidents),
-            s.casualties_per_trial
+            Grouped(s.casualties_per_trial)
         ),
         width,
     );

@@ -963,7 +963,11 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
     if units > MAX_UNITS {
         ctx.err(
             None,
-            format!("the asset groups hold {units} units in all; casevac takes at most {MAX_UNITS}"),
+            format!(
+                "the asset groups hold {} units in all; casevac takes at most {}",
+                crate::report::fmt::Count(units),
+                crate::report::fmt::Count(MAX_UNITS)
+            ),
             "model a large fleet by the part of it that serves this mission area, or split the area",
         );
     }
@@ -1271,7 +1275,10 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
     if expected > 1e6 {
         ctx.err(
             None,
-            format!("the zones expect about {expected:.0} casualties in each trial; casevac takes at most 1,000,000"),
+            format!(
+                "the zones expect about {:.0} casualties in each trial; casevac takes at most 1,000,000",
+                crate::report::fmt::Grouped(expected)
+            ),
             "shorten period_days or warmup_days, or lower incidents_per_day or casualties",
         );
     }
