@@ -1231,34 +1231,75 @@ impl Chart for CoverageChart<'_> {
 }
 
 /// Sites: a white square where there is a facility, a triangle where assets are based,
-/// a dot otherwise; each with its name, on every panel, so a panel read alone is labelled.
+/// a dot otherwise; each with its name, on every panel, so a panel read alone is labelled. A
+/// name that would overlap one already drawn is left out, facilities' first, then bases', then
+/// the rest, each in file order: at fifty sites and more the names ran into one grey smear.
 pub(super) fn draw_sites<DB: DrawingBackend>(chart: &mut XyChart<DB>, m: &Model, bounds: [f64; 4]) -> DrawResult {
+    let facility = |i: usize| m.facilities.iter().any(|f| f.site == i);
+    let base = |i: usize| m.assets.iter().any(|a| a.base == i);
     for (i, site) in m.sites.iter().enumerate() {
-        let at = (site.pos.lon, site.pos.lat);
-        let facility = m.facilities.iter().any(|f| f.site == i);
-        let base = m.assets.iter().any(|a| a.base == i);
-        let marker = || EmptyElement::at(at);
-        if facility {
+        let marker = || EmptyElement::at((site.pos.lon, site.pos.lat));
+        if facility(i) {
             let square = marker()
                 + Rectangle::new([(-6, -6), (6, 6)], WHITE.filled())
                 + Rectangle::new([(-6, -6), (6, 6)], BLACK.stroke_width(1));
             chart.draw_series(std::iter::once(square)).map_err(err)?;
         }
-        if base {
-            let size = if facility { 4 } else { 7 };
+        if base(i) {
+            let size = if facility(i) { 4 } else { 7 };
             let triangle = marker() + TriangleMarker::new((0, 0), size, PALETTE[3].filled());
             chart.draw_series(std::iter::once(triangle)).map_err(err)?;
         }
-        if !facility && !base {
+        if !facility(i) && !base(i) {
             chart.draw_series(std::iter::once(marker() + Circle::new((0, 0), 4, BLACK.filled()))).map_err(err)?;
         }
-        // Clear of the marker, up and to the right; sites in the right quarter of the map are
-        // labelled on their left, to stay inside it.
-        let right = site.pos.lon > bounds[2] + 0.75 * (bounds[3] - bounds[2]);
-        let (x, h_pos) = if right { (-9, HPos::Right) } else { (9, HPos::Left) };
-        haloed(chart, at, (x, -10), &site.name, font(12).pos(Pos::new(h_pos, VPos::Center)))?;
+    }
+    for l in site_labels(chart, m, bounds)? {
+        let site = &m.sites[l.site];
+        let style = font(12).pos(Pos::new(l.side, VPos::Center));
+        haloed(chart, (site.pos.lon, site.pos.lat), (l.x, -10), &site.name, style)?;
     }
     Ok(())
+}
+
+/// A site's name as a map draws it.
+struct SiteLabel {
+    site: usize,
+    /// Pixels from the marker to the name's near end, and the side the name lies on.
+    x: i32,
+    side: HPos,
+    /// The name's box in pixels, with its halo and a pixel to spare: left, top, right, bottom.
+    bounds: [i32; 4],
+}
+
+/// The sites whose names a map draws, facilities' first, then bases', then the rest, each in
+/// file order, leaving out a name that would overlap one before it.
+fn site_labels<DB: DrawingBackend>(chart: &XyChart<DB>, m: &Model, bounds: [f64; 4]) -> Result<Vec<SiteLabel>, String> {
+    let facility = |i: usize| m.facilities.iter().any(|f| f.site == i);
+    let base = |i: usize| m.assets.iter().any(|a| a.base == i);
+    let mut order: Vec<usize> = (0..m.sites.len()).collect();
+    order.sort_by_key(|&i| (!facility(i), !base(i)));
+    let frame_right = chart.plotting_area().get_pixel_range().0.end;
+    let mut labels: Vec<SiteLabel> = Vec::new();
+    for i in order {
+        let site = &m.sites[i];
+        let (w, h) = font(12).font.box_size(&site.name).map_err(err)?;
+        let (px, py) = chart.backend_coord(&(site.pos.lon, site.pos.lat));
+        // Clear of the marker, up and to the right; sites in the right quarter of the map, or
+        // whose name would run past the frame, are labelled on their left, to stay inside it.
+        let right = site.pos.lon > bounds[2] + 0.75 * (bounds[3] - bounds[2]) || px + 9 + w as i32 > frame_right;
+        let (x, h_pos) = if right { (-9, HPos::Right) } else { (9, HPos::Left) };
+        let x0 = if right { px + x - w as i32 } else { px + x };
+        let y0 = py - 10 - h as i32 / 2;
+        let b = [x0 - 2, y0 - 2, x0 + w as i32 + 2, y0 + h as i32 + 2];
+        if labels.iter().all(|l| {
+            let t = l.bounds;
+            b[0] >= t[2] || t[0] >= b[2] || b[1] >= t[3] || t[1] >= b[3]
+        }) {
+            labels.push(SiteLabel { site: i, x, side: h_pos, bounds: b });
+        }
+    }
+    Ok(labels)
 }
 
 /// Where a label's halo lies round its glyphs: a pixel up, down, left and right. The diagonals
@@ -1413,6 +1454,44 @@ mod tests {
     }
 
     /// The bundled scenarios' models and the frames their maps are drawn in.
+    /// Every bundled map labels every site; sixty more sites crowded about one town keep
+    /// their markers, but only the names that do not overlap are drawn, facilities' first, and
+    /// none runs past the frame.
+    #[test]
+    fn site_names_that_would_overlap_are_left_out_facilities_last() {
+        for (m, b) in bundled_maps() {
+            let mut n = 0;
+            panel_pixels(b, |chart| n = site_labels(chart, &m, b).unwrap().len());
+            assert_eq!(n, m.sites.len(), "{}", m.name);
+        }
+        let (mut m, b) = bundled_maps().into_iter().find(|(m, _)| m.sites.len() > 4).unwrap();
+        let at = m.sites[m.facilities[0].site].pos;
+        for k in 0..60 {
+            let mut s = m.sites[0].clone();
+            s.name = format!("Outpost number {k}");
+            s.pos = at.offset_km(f64::from(k % 8) * 3.0, f64::from(k / 8) * 3.0);
+            m.sites.push(s);
+        }
+        let mut labels = Vec::new();
+        let mut frame = 0..0;
+        panel_pixels(b, |chart| {
+            labels = site_labels(chart, &m, b).unwrap();
+            frame = chart.plotting_area().get_pixel_range().0;
+        });
+        assert!(labels.len() < m.sites.len() && labels.len() > 5, "{} labels", labels.len());
+        for (k, a) in labels.iter().enumerate() {
+            let a = a.bounds;
+            for c in labels[..k].iter().map(|l| l.bounds) {
+                assert!(a[0] >= c[2] || c[0] >= a[2] || a[1] >= c[3] || c[1] >= a[3], "{a:?} over {c:?}");
+            }
+            assert!(a[2] - 2 <= frame.end, "{a:?} past {frame:?}");
+        }
+        // The facilities' sites come first, and the crowded one is among those labelled.
+        let facility_sites: Vec<usize> = m.facilities.iter().map(|f| f.site).collect();
+        assert!(facility_sites.contains(&labels[0].site));
+        assert!(labels.iter().any(|l| l.site == m.facilities[0].site));
+    }
+
     fn bundled_maps() -> Vec<(Model, [f64; 4])> {
         let mut paths: Vec<_> = std::fs::read_dir("scenarios").unwrap().map(|e| e.unwrap().path()).collect();
         paths.retain(|p| p.extension().is_some_and(|x| x == "toml"));
