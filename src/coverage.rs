@@ -130,6 +130,21 @@ pub fn mission_bounds(model: &Model) -> [f64; 4] {
     [b[0] - mlat, b[1] + mlat, b[2] - mlon, b[3] + mlon]
 }
 
+/// Whether the mission's sites and zones lie on both sides of 180° longitude, closer together
+/// across it than across the map (Fiji's sites at 179.8° E and 179.8° W): its maps, which run
+/// from the least longitude to the greatest, would span the globe the long way round.
+pub fn straddles_antimeridian(model: &Model) -> bool {
+    let mut lons: Vec<f64> = model.sites.iter().map(|s| s.pos.lon).collect();
+    for z in &model.zones {
+        let b = z.area.bounds();
+        lons.extend([b[2], b[3]]);
+    }
+    lons.sort_by(f64::total_cmp);
+    let (Some(&first), Some(&last)) = (lons.first(), lons.last()) else { return false };
+    let widest_inside = lons.windows(2).map(|w| w[1] - w[0]).fold(0.0, f64::max);
+    widest_inside > 360.0 - (last - first)
+}
+
 /// The zone whose properties apply at `p`: the first containing it, else the nearest centre.
 pub fn zone_at(model: &Model, p: &Point) -> usize {
     model.zones.iter().position(|z| z.area.contains(p)).unwrap_or_else(|| {

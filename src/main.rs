@@ -744,6 +744,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             objective.check(&base).map_err(UsageError)?;
             let sites = match grid {
                 Some(n) => {
+                    if casevac::coverage::straddles_antimeridian(&base) {
+                        return Err(UsageError(
+                            "the mission lies on both sides of 180° longitude, which --grid cannot lay a grid \
+                             across: name candidate sites with --candidates"
+                                .into(),
+                        )
+                        .into());
+                    }
                     // The grid's points join the file's sites, within the one limit on sites.
                     let max = casevac::scenario::compile::MAX_SITES;
                     if base.sites.len() + (n * n) as usize > max {
@@ -942,6 +950,17 @@ fn advance(bar: &ProgressBar, started: Instant, shown: &AtomicBool, n: u64) {
     }
 }
 
+/// The maps run from the least longitude to the greatest: a mission on both sides of 180° is
+/// drawn the long way round the globe, its cells far from every site. The figures are right.
+fn warn_if_across_antimeridian(model: &Model) {
+    if casevac::coverage::straddles_antimeridian(model) {
+        eprintln!(
+            "warning: the mission lies on both sides of 180° longitude, which the maps do not draw across: \
+             read its figures and charts, not its coverage and reach maps"
+        );
+    }
+}
+
 fn thread_pool(threads: Option<u64>) -> anyhow::Result<rayon::ThreadPool> {
     let mut pool = rayon::ThreadPoolBuilder::new();
     if let Some(n) = threads {
@@ -955,6 +974,7 @@ fn thread_pool(threads: Option<u64>) -> anyhow::Result<rayon::ThreadPool> {
 fn coverage_map(pool: &rayon::ThreadPool, model: &Model, out: &Outputs, summary: &Summary) -> (ReportMaps, RunMeta) {
     let seed = summary.run.seed;
     let copts = CoverageOptions { grid: out.map_grid as usize, probes: out.map_probes, seed };
+    warn_if_across_antimeridian(model);
     let (bar, started, shown) = delayed_bar(None, "{spinner} coverage map: {pos} trials, {elapsed} elapsed");
     let trials = run_trials(&summary.run);
     let (load, phase_medians) =
@@ -1155,6 +1175,7 @@ fn compare_outputs(
         // One map per scenario under its load, on one grid and the comparison's own trials, so
         // cells are paired as its figures are.
         let trials = run_trials(&comparison.run);
+        warn_if_across_antimeridian(base);
         let (bar, started, shown) = delayed_bar(None, "{spinner} coverage maps: {pos} trials, {elapsed} elapsed");
         let grid = outputs.map_grid as usize;
         let maps = pool

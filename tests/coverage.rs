@@ -246,3 +246,32 @@ fn the_map_frame_holds_every_site_and_zone_with_a_close_margin() {
         assert!(held_km >= 0.8 * frame_km || frame_km <= 0.41, "{}: {held_km} km in a frame of {frame_km} km", m.name);
     }
 }
+
+/// A mission on both sides of 180° longitude is told from one that merely spans many degrees:
+/// sites at 179.8° E and 179.8° W, with a zone on each side, straddle it; every bundled
+/// scenario, and the same Fijian layout moved to the prime meridian, do not.
+#[test]
+fn a_mission_across_the_antimeridian_is_told_apart() {
+    use casevac::coverage::straddles_antimeridian;
+    use casevac::geo::Area;
+    for path in bundled_scenarios() {
+        assert!(!straddles_antimeridian(&casevac::scenario::load(&path).unwrap()), "{}", path.display());
+    }
+    let mut m = casevac::scenario::load(std::path::Path::new("scenarios/sahel-north.toml")).unwrap();
+    let across = |m: &mut casevac::model::Model, east: f64| {
+        for (k, s) in m.sites.iter_mut().enumerate() {
+            s.pos = Point::new(-17.8, if k % 2 == 0 { east } else { -east });
+        }
+        for (k, z) in m.zones.iter_mut().enumerate() {
+            let lon = if k % 2 == 0 { east + 0.05 } else { -east - 0.05 };
+            z.area = Area::Circle { centre: Point::new(-17.8, lon), radius_km: 5.0 };
+        }
+    };
+    across(&mut m, 179.8);
+    assert!(straddles_antimeridian(&m));
+    across(&mut m, 0.2);
+    assert!(!straddles_antimeridian(&m));
+    // 60° either side of the prime meridian is a wide mission, not one across 180°.
+    across(&mut m, 60.0);
+    assert!(!straddles_antimeridian(&m));
+}
