@@ -418,7 +418,16 @@ impl Chart for TimeToCareChart<'_> {
                 .map_err(err)?;
             }
         }
-        draw_legend(&mut chart, SeriesLabelPosition::LowerRight)?;
+        if (0..STEPS.len()).any(|s| self.tally.hist(Groups::ALL, s).iter().any(|&n| n > 0)) {
+            draw_legend(&mut chart, SeriesLabelPosition::LowerRight)?;
+        } else {
+            // Nothing to draw (no casualty in the run): said, rather than an empty frame and
+            // an empty legend box.
+            let (px, py) = chart.backend_coord(&(x_max / 120.0, 50.0));
+            let style = font(16).color(&RGBColor(80, 80, 80)).pos(Pos::new(HPos::Center, VPos::Center));
+            body.draw(&Text::new("no casualty counted in the run: no times to draw", (px - ox, py - oy), style))
+                .map_err(err)?;
+        }
         Ok(())
     }
 }
