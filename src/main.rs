@@ -23,7 +23,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 /// Seed used when none is given; printed with every result so a run can be repeated.
@@ -792,15 +792,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 grid: grid.map(|n| n as usize),
             };
             let pool = thread_pool(threads)?;
-            let (bar, started, shown) =
-                delayed_bar(None, "{spinner} {pos} paired trials over the rounds, {elapsed} elapsed");
+            let progress = Progress::new(None, "{spinner} {pos} paired trials over the rounds, {elapsed} elapsed");
             if moved.len() > 1 {
                 let result = pool.install(|| {
-                    casevac::decide::place::place_several(&study, &moved, &sites, &opts, &|n| {
-                        advance(&bar, started, &shown, n)
-                    })
+                    casevac::decide::place::place_several(&study, &moved, &sites, &opts, &|n| progress.advance(n))
                 })?;
-                bar.finish_and_clear();
+                progress.finish();
                 let chart = || report::charts::render(&report::decide::several_chart(&result));
                 let html = |png: &[u8]| report::decide::several_html(&result, png);
                 let written = report::decide::Written {
@@ -817,11 +814,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             let moved = moved.into_iter().next().expect("clap requires --asset or --facility");
             let result = pool.install(|| {
-                casevac::decide::place::place(&study, &base, moved, &sites, &opts, &|n| {
-                    advance(&bar, started, &shown, n)
-                })
+                casevac::decide::place::place(&study, &base, moved, &sites, &opts, &|n| progress.advance(n))
             })?;
-            bar.finish_and_clear();
+            progress.finish();
             let chart = || match result.grid {
                 Some(_) => report::charts::render(&report::decide::place_map(&result, &base)),
                 None => report::charts::render(&report::decide::place_chart(&result)),
@@ -932,21 +927,58 @@ impl std::fmt::Display for BadFiles {
 
 impl std::error::Error for BadFiles {}
 
-/// A progress bar that appears only once a task has run for a second, so short runs stay
-/// clean; indicatif also hides it when stderr is not a terminal.
-fn delayed_bar(len: Option<u64>, template: &'static str) -> (ProgressBar, Instant, AtomicBool) {
-    let bar = ProgressBar::with_draw_target(len, ProgressDrawTarget::hidden());
-    bar.set_style(ProgressStyle::with_template(template).expect("progress templates are constants"));
-    (bar, Instant::now(), AtomicBool::new(false))
+/// A task's progress: a bar that appears only once the task has run for a second, so short runs
+/// stay clean; where standard error is not a terminal (a batch job's log, where indicatif draws
+/// nothing), a line each minute instead.
+struct Progress {
+    bar: ProgressBar,
+    started: Instant,
+    shown: AtomicBool,
+    template: &'static str,
+    /// Without a terminal: the whole minutes of the task already logged.
+    logged_min: Option<AtomicU64>,
 }
 
-fn advance(bar: &ProgressBar, started: Instant, shown: &AtomicBool, n: u64) {
-    bar.inc(n);
-    if !shown.load(Ordering::Relaxed)
-        && started.elapsed() > Duration::from_secs(1)
-        && !shown.swap(true, Ordering::Relaxed)
-    {
-        bar.set_draw_target(ProgressDrawTarget::stderr());
+impl Progress {
+    fn new(len: Option<u64>, template: &'static str) -> Progress {
+        let bar = ProgressBar::with_draw_target(len, ProgressDrawTarget::hidden());
+        bar.set_style(ProgressStyle::with_template(template).expect("progress templates are constants"));
+        let logged_min = (!std::io::IsTerminal::is_terminal(&std::io::stderr())).then(|| AtomicU64::new(0));
+        Progress { bar, started: Instant::now(), shown: AtomicBool::new(false), template, logged_min }
+    }
+
+    fn advance(&self, n: u64) {
+        self.bar.inc(n);
+        if !self.shown.load(Ordering::Relaxed)
+            && self.started.elapsed() > Duration::from_secs(1)
+            && !self.shown.swap(true, Ordering::Relaxed)
+        {
+            self.bar.set_draw_target(ProgressDrawTarget::stderr());
+        }
+        if let Some(logged) = &self.logged_min {
+            let minute = self.started.elapsed().as_secs() / 60;
+            if minute > logged.load(Ordering::Relaxed) && logged.swap(minute, Ordering::Relaxed) < minute {
+                eprintln!("casevac: {}", self.line());
+            }
+        }
+    }
+
+    /// The bar's template as a line of text: "1,234/10,000 trials, 2 min 03 s elapsed, eta ...".
+    fn line(&self) -> String {
+        let (pos, elapsed) = (self.bar.position(), self.started.elapsed().as_secs_f64());
+        let eta = match self.bar.length() {
+            Some(len) if pos > 0 => Elapsed(elapsed * len.saturating_sub(pos) as f64 / pos as f64).to_string(),
+            _ => "-".to_string(),
+        };
+        let text = self.template.trim_start_matches("{spinner} ").trim_start_matches("{bar:40} ");
+        text.replace("{pos}", &Count(pos).to_string())
+            .replace("{len}", &self.bar.length().map_or(String::new(), |l| Count(l).to_string()))
+            .replace("{elapsed}", &Elapsed(elapsed).to_string())
+            .replace("{eta}", &eta)
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
     }
 }
 
@@ -975,14 +1007,14 @@ fn coverage_map(pool: &rayon::ThreadPool, model: &Model, out: &Outputs, summary:
     let seed = summary.run.seed;
     let copts = CoverageOptions { grid: out.map_grid as usize, probes: out.map_probes, seed };
     warn_if_across_antimeridian(model);
-    let (bar, started, shown) = delayed_bar(None, "{spinner} coverage map: {pos} trials, {elapsed} elapsed");
+    let progress = Progress::new(None, "{spinner} coverage map: {pos} trials, {elapsed} elapsed");
     let trials = run_trials(&summary.run);
     let (load, phase_medians) =
-        pool.install(|| run_coverage(model, seed, &trials, copts.grid, &|n| advance(&bar, started, &shown, n)));
-    bar.finish_and_clear();
-    let (bar, started, shown) = delayed_bar(None, "{spinner} reach map: {pos} cells, {elapsed} elapsed");
-    let reach = pool.install(|| coverage(model, &copts, &|n| advance(&bar, started, &shown, n)));
-    bar.finish_and_clear();
+        pool.install(|| run_coverage(model, seed, &trials, copts.grid, &|n| progress.advance(n)));
+    progress.finish();
+    let progress = Progress::new(None, "{spinner} reach map: {pos} cells, {elapsed} elapsed");
+    let reach = pool.install(|| coverage(model, &copts, &|n| progress.advance(n)));
+    progress.finish();
     let meta = RunMeta {
         date_utc: today_utc(),
         map_grid: format!(
@@ -1029,10 +1061,10 @@ fn simulate(
     } else {
         "{spinner} {pos} trials, {elapsed} elapsed (running to precision)"
     };
-    let (bar, started, shown) = delayed_bar(opts.half_width_share.is_none().then_some(opts.trials), template);
-    let tally = pool.install(|| casevac::run::run(model, opts, &|n| advance(&bar, started, &shown, n)));
-    bar.finish_and_clear();
-    let elapsed_s = started.elapsed().as_secs_f64();
+    let progress = Progress::new(opts.half_width_share.is_none().then_some(opts.trials), template);
+    let tally = pool.install(|| casevac::run::run(model, opts, &|n| progress.advance(n)));
+    progress.finish();
+    let elapsed_s = progress.started.elapsed().as_secs_f64();
 
     let mut summary = Summary::new(model, &tally, opts.seed);
     summary.run.scenario_hash = Some(format!("{hash:016x}"));
@@ -1070,12 +1102,11 @@ fn compare(
     } else {
         "{spinner} {pos} paired trials, {elapsed} elapsed (running to precision)"
     };
-    let (bar, started, shown) = delayed_bar(opts.half_width_share.is_none().then_some(opts.trials), template);
-    let tally = pool.install(|| {
-        casevac::compare::run_paired(base, alts, Histograms::Groups, &opts, &|n| advance(&bar, started, &shown, n))
-    });
-    bar.finish_and_clear();
-    let elapsed_s = started.elapsed().as_secs_f64();
+    let progress = Progress::new(opts.half_width_share.is_none().then_some(opts.trials), template);
+    let tally =
+        pool.install(|| casevac::compare::run_paired(base, alts, Histograms::Groups, &opts, &|n| progress.advance(n)));
+    progress.finish();
+    let elapsed_s = progress.started.elapsed().as_secs_f64();
 
     let mut comparison = Comparison::new(base, alts, labels, &tally, opts.seed);
     comparison.run.scenario_hash = Some(format!("{hash:016x}"));
@@ -1114,9 +1145,9 @@ where
     } else {
         "{spinner} {pos} paired trials, {elapsed} elapsed (running to precision)"
     };
-    let (bar, started, shown) = delayed_bar(opts.half_width_share.is_none().then_some(opts.trials), template);
-    let result = pool.install(|| work(&|n| advance(&bar, started, &shown, n))).map_err(Into::into)?;
-    bar.finish_and_clear();
+    let progress = Progress::new(opts.half_width_share.is_none().then_some(opts.trials), template);
+    let result = pool.install(|| work(&|n| progress.advance(n))).map_err(Into::into)?;
+    progress.finish();
     Ok(result)
 }
 
@@ -1176,11 +1207,10 @@ fn compare_outputs(
         // cells are paired as its figures are.
         let trials = run_trials(&comparison.run);
         warn_if_across_antimeridian(base);
-        let (bar, started, shown) = delayed_bar(None, "{spinner} coverage maps: {pos} trials, {elapsed} elapsed");
+        let progress = Progress::new(None, "{spinner} coverage maps: {pos} trials, {elapsed} elapsed");
         let grid = outputs.map_grid as usize;
-        let maps = pool
-            .install(|| paired_run_coverage(base, alts, seed, &trials, grid, &|n| advance(&bar, started, &shown, n)));
-        bar.finish_and_clear();
+        let maps = pool.install(|| paired_run_coverage(base, alts, seed, &trials, grid, &|n| progress.advance(n)));
+        progress.finish();
         let meta = RunMeta {
             date_utc: today_utc(),
             map_grid: format!(
@@ -1219,10 +1249,9 @@ fn run_shard(
         eprintln!("warning: this shard holds no trial (more shards than trials); its tally merges as empty");
     }
     let pool = thread_pool(threads)?;
-    let (bar, started, shown) =
-        delayed_bar(Some(trials), "{bar:40} {pos}/{len} trials of the shard, {elapsed} elapsed");
-    let file = pool.install(|| count(&|n| advance(&bar, started, &shown, n)));
-    bar.finish_and_clear();
+    let progress = Progress::new(Some(trials), "{bar:40} {pos}/{len} trials of the shard, {elapsed} elapsed");
+    let file = pool.install(|| count(&|n| progress.advance(n)));
+    progress.finish();
     let bytes = file.to_bytes();
     report::write_atomic(path, &bytes).with_context(|| format!("cannot write {}", path.display()))?;
     if !quiet {
@@ -1234,7 +1263,7 @@ fn run_shard(
             ranges.join(", "),
             file.trials,
             file.seed,
-            Elapsed(started.elapsed().as_secs_f64()),
+            Elapsed(progress.started.elapsed().as_secs_f64()),
             Count(bytes.len() as u64),
             path.display()
         )?;
@@ -1292,4 +1321,22 @@ fn merge(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The line a batch job's log gets each minute reads as the bar would: counts with their
+    /// separators, the time, the estimate.
+    #[test]
+    fn progress_reads_as_a_line_of_text_without_a_terminal() {
+        let p = Progress::new(Some(10_000), "{bar:40} {pos}/{len} trials, {elapsed} elapsed, eta {eta}");
+        p.advance(1234);
+        let line = p.line();
+        assert!(line.starts_with("1,234/10,000 trials, ") && line.contains(" elapsed, eta "), "{line}");
+        let p = Progress::new(None, "{spinner} reach map: {pos} cells, {elapsed} elapsed");
+        p.advance(60);
+        assert!(p.line().starts_with("reach map: 60 cells, "), "{}", p.line());
+    }
 }
