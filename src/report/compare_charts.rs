@@ -88,6 +88,11 @@ impl Chart for CompareComplianceChart<'_> {
         let mut chart = compliance_frame(&plot, "10-1-2 compliance in each scenario, with 95% intervals", 3)?;
         // The bars of a step share 80% of its slot, whatever the number of scenarios.
         let bar = 0.8 / variants.len() as f64;
+        // Bars too narrow for their figure (a dozen scenarios or more, whose colours repeat)
+        // are marked with their scenario's letter instead, so the figures do not run together
+        // and each bar can be told; the table gives the figures.
+        let bar_px = chart.backend_coord(&(bar * 0.85, 0.0)).0 - chart.backend_coord(&(0.0, 0.0)).0;
+        let figure_fits = font(13).font.box_size("100").map_err(err)?.0 as i32 <= bar_px + 4;
         for (k, (_, _, steps)) in variants.iter().enumerate() {
             let colour = PALETTE[k % PALETTE.len()];
             for (g, st) in steps.iter().enumerate().filter(|(_, st)| st.eligible > 0) {
@@ -106,13 +111,15 @@ impl Chart for CompareComplianceChart<'_> {
                 ] {
                     chart.draw_series([PathElement::new(path, BLACK.stroke_width(2))]).map_err(err)?;
                 }
-                chart
-                    .draw_series([Text::new(
-                        format!("{:.0}", Pct(st.compliance.unwrap_or(0.0))),
-                        (xm, hi + 1.5),
-                        font(13).pos(Pos::new(HPos::Center, VPos::Bottom)),
-                    )])
-                    .map_err(err)?;
+                let mark = if figure_fits {
+                    format!("{:.0}", Pct(st.compliance.unwrap_or(0.0)))
+                } else {
+                    letter(k).to_string()
+                };
+                let style = font(13).pos(Pos::new(HPos::Center, VPos::Bottom));
+                if figure_fits || style.font.box_size(&mark).map_err(err)?.0 as i32 <= bar_px + 4 {
+                    chart.draw_series([Text::new(mark, (xm, hi + 1.5), style)]).map_err(err)?;
+                }
             }
         }
         for (g, target) in self.targets_pct.iter().enumerate() {
