@@ -102,7 +102,8 @@ fn ln_gamma(x: f64) -> f64 {
 /// clustering can only widen the interval.
 ///
 /// With none or all in time the spread is zero and says nothing of the clustering, and a single
-/// trial has no spread to read, so the worst case is taken: every trial's casualties sharing one
+/// trial (or a single trial with casualties in the group, among many) has no spread to read, so
+/// the worst case is taken: every trial's casualties sharing one
 /// outcome, Σn_i²/Σn_i. Taken as 1 instead, a zone whose large incidents all went well in a short
 /// run read "100% [91, 100]" while its true share was 85%.
 pub fn design_effect(cell: &Cell, trials: u64) -> f64 {
@@ -110,7 +111,9 @@ pub fn design_effect(cell: &Cell, trials: u64) -> f64 {
     if n == 0.0 {
         return 1.0;
     }
-    if trials < 2 || c == 0.0 || c == n {
+    // (Σn_i² is (Σn_i)² exactly when a single trial holds all the group's casualties.)
+    let one_trial = trials < 2 || u128::from(cell.n2) == u128::from(cell.n).pow(2);
+    if one_trial || c == 0.0 || c == n {
         return (cell.n2 as f64 / n).max(1.0);
     }
     let p = c / n;
@@ -281,6 +284,9 @@ mod tests {
         let most = Cell { compliant: 9, c2: 81, nc: 99, ..one };
         assert_eq!(design_effect(&most, 1), 11.0);
         assert_eq!(compliance(&most, 1).1, wilson_modified(9.0 / 11.0, 1.0).0);
+        // The same casualties in one trial of 300 (the others had none in the group): the same.
+        assert_eq!(design_effect(&most, 300), 11.0);
+        assert_eq!(compliance(&most, 300), compliance(&most, 1));
         // One casualty a trial: no clustering to allow for.
         let single = Cell { n: k, compliant: k, reached: k, time_sum_mmin: 0, n2: k, c2: k, nc: k };
         assert_eq!(design_effect(&single, k), 1.0);
