@@ -283,12 +283,13 @@ fn run_coverage_within(
     grid: usize,
     progress: &(dyn Fn(u64) + Sync),
 ) -> (Coverage, PhaseMedians) {
-    // Blocks of trials, as in a run, so each parallel piece builds few engines and tallies.
-    const BLOCK: u64 = 64;
+    // Blocks of trials cut as a run cuts them, so each parallel piece builds few engines and
+    // tallies, and short batches of slow trials still keep every thread busy.
     let (nx, ny, cell_deg) = grid_over(bounds, grid);
+    let (_, len) = crate::run::blocks(trials.iter().map(|r| r.end - r.start).sum());
     let blocks: Vec<Range<u64>> = trials
         .iter()
-        .flat_map(|r| (r.start..r.end).step_by(BLOCK as usize).map(move |a| a..(a + BLOCK).min(r.end)))
+        .flat_map(|r| (r.start..r.end).step_by(len as usize).map(move |a| a..(a + len).min(r.end)))
         .collect();
     // Per cell and step: (counted, in time); per phase, a histogram of its minutes by tenths
     // and one bin beyond the cap. Integer counts, so any split of the blocks across threads adds
@@ -306,7 +307,7 @@ fn run_coverage_within(
                 (engine, Tally::with_histograms(model, Histograms::Off), empty())
             },
             |(mut engine, mut tally, (mut counts, mut hist, mut busiest)), block| {
-                for i in block.clone() {
+                crate::run::run_block(block.clone(), progress, |i| {
                     engine.trial_by_place(seed, i, &mut tally, |place| {
                         let cell = &mut counts[cell_of(bounds, (nx, ny), cell_deg, place.pos)];
                         for (c, j) in cell.iter_mut().zip(place.judged) {
@@ -321,8 +322,7 @@ fn run_coverage_within(
                         }
                     });
                     engine.busiest_day_ms(&mut busiest);
-                }
-                progress(block.end - block.start);
+                });
                 (engine, tally, (counts, hist, busiest))
             },
         )
