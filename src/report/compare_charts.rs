@@ -92,7 +92,8 @@ impl Chart for CompareComplianceChart<'_> {
         // are marked with their scenario's letter instead, so the figures do not run together
         // and each bar can be told; the table gives the figures.
         let bar_px = chart.backend_coord(&(bar * 0.85, 0.0)).0 - chart.backend_coord(&(0.0, 0.0)).0;
-        let figure_fits = font(13).font.box_size("100").map_err(err)?.0 as i32 <= bar_px + 4;
+        let widest = format!("{:.0}", Pct(1.0));
+        let figure_fits = font(13).font.box_size(&widest).map_err(err)?.0 as i32 <= bar_px + 4;
         for (k, (_, _, steps)) in variants.iter().enumerate() {
             let colour = PALETTE[k % PALETTE.len()];
             for (g, st) in steps.iter().enumerate().filter(|(_, st)| st.eligible > 0) {
