@@ -99,7 +99,7 @@ fn a_planned_delay_longer_than_the_night_is_never_launched() {
     assert_eq!(arrivals(&m), vec![None]);
     // `validate` says so, rather than naming the helicopter as the first on scene.
     let said = casevac::report::describe::describe(&m);
-    assert!(said.contains("never flies it: its sortie, about 846 min, is longer than the longest flying day (720 min"));
+    assert!(said.contains("never flies to the centre: its sortie there, about 846 min, is longer than the longest"));
     assert!(!said.contains("first asset on scene"), "{said}");
     // 600 min does fit a day: not that evening, but from dawn, 06:00 + 600 + 27.8.
     let leg = 0.5 * km_per_degree() / 120.0 * 60.0;

@@ -22,7 +22,8 @@ fn best_response(m: &Model, z: usize) -> Option<(&str, f64)> {
 /// For a day-only aircraft whose shortest sortie to the zone's centre (planned departure by day,
 /// the flight out, the time on scene and the flight on to the nearest facility) is longer than
 /// the longest flying window of any day, dawn to dusk: (the sortie, the window) in minutes. The
-/// engine never tasks such a sortie; a request there waits for another asset or for ever.
+/// engine never tasks such a sortie; a request there waits for another asset or for ever. (A
+/// large zone's nearer side may still be in reach: the engine judges each incident's place.)
 fn never_fits(m: &Model, a: &AssetGroup, z: usize) -> Option<(f64, f64)> {
     if !a.day_only() {
         return None;
@@ -115,8 +116,8 @@ pub fn describe(m: &Model) -> String {
             if let Some((sortie, window)) = never_fits(m, a, i).filter(|_| a.can_serve(&z.access)) {
                 let _ = writeln!(
                     o,
-                    "    {} never flies it: its sortie, about {sortie:.0} min, is longer than the longest flying day \
-                     ({window:.0} min, dawn to dusk)",
+                    "    {} never flies to the centre: its sortie there, about {sortie:.0} min, is longer than the \
+                     longest flying day ({window:.0} min, dawn to dusk)",
                     a.id
                 );
             }
