@@ -929,7 +929,7 @@ impl std::error::Error for BadFiles {}
 
 /// A task's progress: a bar that appears only once the task has run for a second, so short runs
 /// stay clean; where standard error is not a terminal (a batch job's log, where indicatif draws
-/// nothing), a line each minute instead.
+/// nothing), a line at most once a minute, as work is reported, instead.
 struct Progress {
     bar: ProgressBar,
     started: Instant,
@@ -1025,8 +1025,6 @@ fn coverage_map(pool: &rayon::ThreadPool, model: &Model, out: &Outputs, summary:
     (ReportMaps { load, reach, phase_medians }, meta)
 }
 
-/// A warning on standard error (shown even with `-q`) when `--max-trials` stopped a run before
-/// its `--precision` target: said alike by every command that runs to a precision.
 /// "1 thread", "2 threads": what a run says it ran on.
 fn threads_text(pool: &rayon::ThreadPool) -> String {
     match pool.current_num_threads() {
@@ -1035,6 +1033,8 @@ fn threads_text(pool: &rayon::ThreadPool) -> String {
     }
 }
 
+/// A warning on standard error (shown even with `-q`) when `--max-trials` stopped a run before
+/// its `--precision` target: said alike by every command that runs to a precision.
 fn warn_if_unmet(precision: Option<&Precision>) {
     if let Some(p) = precision.filter(|p| !p.precision_met) {
         eprintln!(

@@ -1462,12 +1462,11 @@ mod tests {
         assert!(AxisBreak::of(&[row(1822.0), short]).is_none_or(|c| c.to <= 74.0 + 900.0 || c.from >= 974.0));
     }
 
-    /// The bundled scenarios' models and the frames their maps are drawn in.
     /// Every bundled map labels every site; sixty more sites crowded about one town keep
     /// their markers, but only the names that do not overlap are drawn, facilities' first, and
     /// none runs past the frame.
     #[test]
-    fn site_names_that_would_overlap_are_left_out_facilities_last() {
+    fn site_names_that_would_overlap_are_left_out_facilities_first() {
         for (m, b) in bundled_maps() {
             let mut n = 0;
             panel_pixels(b, |chart| n = site_labels(chart, &m, b).unwrap().len());
@@ -1501,6 +1500,7 @@ mod tests {
         assert!(labels.iter().any(|l| l.site == m.facilities[0].site));
     }
 
+    /// The bundled scenarios' models and the frames their maps are drawn in.
     fn bundled_maps() -> Vec<(Model, [f64; 4])> {
         let mut paths: Vec<_> = std::fs::read_dir("scenarios").unwrap().map(|e| e.unwrap().path()).collect();
         paths.retain(|p| p.extension().is_some_and(|x| x == "toml"));

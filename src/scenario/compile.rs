@@ -1056,9 +1056,12 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
                             // sampler: a long, thin one laid diagonally, most often a road.
                             Ok(_) if (1e-9..0.01).contains(&a.fill_ratio()) => (
                                 format!(
-                                    "zone '{id}': polygon is too thin for sampling: it fills {:.2}% of its \
+                                    "zone '{id}': polygon is too thin for sampling: it fills {} of its \
                                      bounding box in latitude and longitude, and at least 1% is needed",
-                                    100.0 * a.fill_ratio()
+                                    match 100.0 * a.fill_ratio() {
+                                        p if p < 0.01 => "under 0.01%".to_string(),
+                                        p => format!("{p:.2}%"),
+                                    }
                                 ),
                                 "a long, thin outline laid diagonally (a road corridor) fills little of its box: \
                                  widen it, or split it into shorter pieces, each a zone with its share of the rate",
