@@ -1244,8 +1244,7 @@ impl Chart for CoverageChart<'_> {
 /// name that would overlap one already drawn is left out, facilities' first, then bases', then
 /// the rest, each in file order: at fifty sites and more the names ran into one grey smear.
 pub(super) fn draw_sites<DB: DrawingBackend>(chart: &mut XyChart<DB>, m: &Model, bounds: [f64; 4]) -> DrawResult {
-    let facility = |i: usize| m.facilities.iter().any(|f| f.site == i);
-    let base = |i: usize| m.assets.iter().any(|a| a.base == i);
+    let (facility, base) = site_roles(m);
     for (i, site) in m.sites.iter().enumerate() {
         let marker = || EmptyElement::at((site.pos.lon, site.pos.lat));
         if facility(i) {
@@ -1271,6 +1270,12 @@ pub(super) fn draw_sites<DB: DrawingBackend>(chart: &mut XyChart<DB>, m: &Model,
     Ok(())
 }
 
+/// Whether a site holds a facility, and whether assets are based there: what its marker shows
+/// and which names a crowded map keeps first.
+fn site_roles(m: &Model) -> (impl Fn(usize) -> bool + '_, impl Fn(usize) -> bool + '_) {
+    (move |i| m.facilities.iter().any(|f| f.site == i), move |i| m.assets.iter().any(|a| a.base == i))
+}
+
 /// A site's name as a map draws it.
 struct SiteLabel {
     site: usize,
@@ -1284,8 +1289,7 @@ struct SiteLabel {
 /// The sites whose names a map draws, facilities' first, then bases', then the rest, each in
 /// file order, leaving out a name that would overlap one before it.
 fn site_labels<DB: DrawingBackend>(chart: &XyChart<DB>, m: &Model, bounds: [f64; 4]) -> Result<Vec<SiteLabel>, String> {
-    let facility = |i: usize| m.facilities.iter().any(|f| f.site == i);
-    let base = |i: usize| m.assets.iter().any(|a| a.base == i);
+    let (facility, base) = site_roles(m);
     let mut order: Vec<usize> = (0..m.sites.len()).collect();
     order.sort_by_key(|&i| (!facility(i), !base(i)));
     let frame_right = chart.plotting_area().get_pixel_range().0.end;
