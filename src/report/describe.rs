@@ -1,6 +1,6 @@
 //! What `casevac validate` prints: what the scenario describes and the distances that matter.
 
-use crate::model::{AssetGroup, AssetKind, Model, SEVERITIES};
+use crate::model::{AssetGroup, AssetKind, Model, SEVERITIES, Zone};
 use crate::report::fmt::{Grouped, Num, Pct};
 use std::fmt::Write;
 
@@ -8,15 +8,17 @@ use std::fmt::Write;
 /// among the assets that can fly or drive the sortie at all.
 fn best_response(m: &Model, z: usize) -> Option<(&str, f64)> {
     let zone = &m.zones[z];
-    let c = zone.area.centre();
     m.assets
         .iter()
         .filter(|a| a.can_serve(&zone.access) && never_fits(m, a, z).is_none())
-        .map(|a| {
-            let pre = a.planned_departure_min(true, &zone.access);
-            (a.id.as_str(), pre + a.travel_min(a.pos.distance_km(&c), &zone.access))
-        })
+        .map(|a| (a.id.as_str(), on_scene_min(a, zone)))
         .min_by(|x, y| x.1.total_cmp(&y.1))
+}
+
+/// Planned minutes, with mean delays by day, from tasking group `a` to its arrival at `zone`'s
+/// centre.
+fn on_scene_min(a: &AssetGroup, zone: &Zone) -> f64 {
+    a.planned_departure_min(true, &zone.access) + a.travel_min(a.pos.distance_km(&zone.area.centre()), &zone.access)
 }
 
 /// For a day-only aircraft whose shortest sortie to the zone's centre (planned departure by day,
@@ -32,10 +34,7 @@ fn never_fits(m: &Model, a: &AssetGroup, z: usize) -> Option<(f64, f64)> {
     let c = zone.area.centre();
     let on =
         m.facilities.iter().map(|f| a.travel_min(f.pos.distance_km(&c), &zone.access)).fold(f64::INFINITY, f64::min);
-    let sortie = a.planned_departure_min(true, &zone.access)
-        + a.travel_min(a.pos.distance_km(&c), &zone.access)
-        + a.on_scene_min.mean()
-        + on;
+    let sortie = on_scene_min(a, zone) + a.on_scene_min.mean() + on;
     let d = &m.daylight;
     let window = d.days.iter().map(|s| s.dusk_min - s.dawn_min).fold(d.dusk_min - d.dawn_min, f64::max);
     (sortie > window).then_some((sortie, window))
