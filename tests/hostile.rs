@@ -396,6 +396,9 @@ fn cases() -> Vec<(String, String, Expect)> {
         ),
         c("polygon_latitude_90", polygon(&[(90.0, 0.5), (0.0, 0.9), (0.4, 0.9)]), Bad(&["in range"])),
         c("polygon_collinear", polygon(&[(0.0, 0.5), (0.1, 0.5), (0.2, 0.5)]), Bad(&["no area"])),
+        // A road corridor a degree long and a kilometre wide, laid diagonally: under 1% of its
+        // bounding box, sampled by its triangles all the same.
+        c("polygon_thin_diagonal_corridor", polygon(&[(0.0, 0.0), (1.0, 1.0), (1.0, 1.009), (0.0, 0.009)]), Ok),
         c(
             "polygon_not_pairs",
             shape("polygon = [[0, 0.5, 1], [0, 0.9], [0.4, 0.9]]"),

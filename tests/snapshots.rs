@@ -208,17 +208,6 @@ fn error_polygon_without_area() {
     check_error("error_polygon_without_area", &text);
 }
 
-/// A road corridor a degree long and a kilometre wide, laid diagonally: a fair outline, but it
-/// fills under 1% of its bounding box, which the message says, with what to do.
-#[test]
-fn error_polygon_too_thin_to_sample() {
-    let text = small_with(
-        "centre = { lat = 0.0, lon = 0.7 }\nradius_km = 30",
-        "polygon = [[0.0, 0.0], [1.0, 1.0], [1.0, 1.009], [0.0, 0.009]]",
-    );
-    check_error("error_polygon_too_thin_to_sample", &text);
-}
-
 #[test]
 fn error_zone_without_incidents() {
     check_error("error_zone_without_incidents", &small_with("incidents_per_day = 2\n", ""));

@@ -1045,27 +1045,11 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
                     Area::Circle { centre: Point::new(0.0, 0.0), radius_km: 0.0 }
                 } else {
                     let a = Area::polygon(&pts);
-                    if a.fill_ratio() < 0.01
-                        || matches!(a, Area::Polygon { inside: None, .. }) && check_ring(&pts).is_ok()
-                    {
+                    if !a.has_area() {
                         // A figure of eight's lobes cancel: say where the outline crosses itself,
                         // which is the mistake to mend, beside the area it leaves.
                         let no_area = |why: &str| format!("zone '{id}': polygon has (almost) no area{why}");
                         let (message, hint) = match check_ring(&pts) {
-                            // A fair outline that fills too little of its bounding box for the
-                            // sampler: a long, thin one laid diagonally, most often a road.
-                            Ok(_) if (1e-9..0.01).contains(&a.fill_ratio()) => (
-                                format!(
-                                    "zone '{id}': polygon is too thin for sampling: it fills {} of its \
-                                     bounding box in latitude and longitude, and at least 1% is needed",
-                                    match 100.0 * a.fill_ratio() {
-                                        p if p < 0.01 => "under 0.01%".to_string(),
-                                        p => format!("{p:.2}%"),
-                                    }
-                                ),
-                                "a long, thin outline laid diagonally (a road corridor) fills little of its box: \
-                                 widen it, or split it into shorter pieces, each a zone with its share of the rate",
-                            ),
                             Ok(_) => (no_area(""), "check the vertices: they may be collinear or repeated"),
                             Err(why) => (
                                 no_area(&format!(": {why}")),
