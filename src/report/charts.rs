@@ -1481,7 +1481,8 @@ mod tests {
         for k in 0..60 {
             let mut s = m.sites[0].clone();
             s.name = format!("Outpost number {k}");
-            s.pos = at.offset_km(f64::from(k % 8) * 3.0, f64::from(k / 8) * 3.0);
+            // About 3 km apart, on a grid eight wide.
+            s.pos = crate::geo::Point::new(at.lat + f64::from(k / 8) * 0.027, at.lon + f64::from(k % 8) * 0.027);
             m.sites.push(s);
         }
         let mut labels = Vec::new();

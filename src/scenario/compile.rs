@@ -1005,7 +1005,7 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
                     ctx.err(
                         Some(r.span()),
                         format!("zone '{id}': the circle reaches past latitude 89° towards the pole"),
-                        "casevac places incidents on a local flat map, which fails at the poles: \
+                        "casevac's maps are flat in longitude and latitude, which fails at the poles: \
                          move the centre or shrink radius_km",
                     );
                 } else if valid && (lon0 < -180.0 || lon1 > 180.0) {
