@@ -57,6 +57,23 @@ fn validate_with_onward() {
     check_validate("validate_with_onward", &with_onward());
 }
 
+/// A long period's days are grouped in the header and the deaths' label, which it fills: a space
+/// still parts the label from its figure.
+#[test]
+fn table_of_a_long_period_groups_its_days() {
+    let text = small_with("incidents_per_day = 2", "incidents_per_day = 0.01").replacen(
+        "period_days = 5",
+        "period_days = 1200",
+        1,
+    );
+    let (_, summary) = common::run(&common::model(&text), 7, 3);
+    let table = casevac::report::table::render(&summary);
+    assert!(table.contains("seed 7, 3 trials of 1,200 days"), "{table}");
+    let deaths = table.lines().find(|l| l.contains("expected per")).expect("a deaths line");
+    assert!(deaths.starts_with("  expected per 1,200-day trial "), "{deaths}");
+    assert!(deaths["  expected per 1,200-day trial ".len()..].starts_with(|c: char| c.is_ascii_digit()), "{deaths}");
+}
+
 #[test]
 fn table_sahel_north() {
     check_table("table_sahel_north", &sahel(), 1012, 300);

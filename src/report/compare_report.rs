@@ -156,7 +156,7 @@ pub fn render(c: &Comparison, figures: &[Figure], meta: &RunMeta, base_model: &M
         Esc(&base.name),
         Esc(&c.base.label),
         crate::report::fmt::Counted(c.run.trials, "paired trial"),
-        base.period_days,
+        crate::report::fmt::Quantity(base.period_days),
         c.run.seed,
         Esc(&c.casevac_version),
         Esc(&meta.date_utc)

@@ -255,7 +255,7 @@ pub fn tornado(r: &LeversResult) -> RowBars {
             .collect();
         panels.push((
             "lives saved (modelled)".into(),
-            format!("per {}-day trial", crate::report::fmt::Num(r.period_days)),
+            format!("per {}-day trial", crate::report::fmt::Quantity(r.period_days)),
             bars,
         ));
     }

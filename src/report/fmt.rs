@@ -197,6 +197,22 @@ impl Display for Num {
     }
 }
 
+/// A [`Num`] in prose, with its thousands grouped: "a 3,600-day trial". (Not for a value the
+/// planner may paste back into a scenario, which reads `3600`.)
+#[derive(Debug, Clone, Copy)]
+pub struct Quantity(pub f64);
+
+impl Display for Quantity {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        let s = Num(self.0).to_string();
+        let (sign, rest) = s.strip_prefix('-').map_or(("", s.as_str()), |r| ("-", r));
+        let (whole, fraction) = rest.split_once('.').map_or((rest, None), |(w, r)| (w, Some(r)));
+        // (A figure past u64 keeps its digits ungrouped.)
+        let whole = whole.parse::<u64>().map_or_else(|_| whole.to_string(), |w| Count(w).to_string());
+        pad(f, &format!("{sign}{whole}{}", fraction.map_or(String::new(), |r| format!(".{r}"))))
+    }
+}
+
 /// How long a run took: milliseconds below a second, so a short run does not read "0.0 s".
 #[derive(Debug, Clone, Copy)]
 pub struct Elapsed(pub f64);
@@ -358,6 +374,16 @@ mod tests {
         assert_eq!(Num(1.5).to_string(), "1.5");
         assert_eq!(Num(-1e-9).to_string(), "0");
         assert_eq!(Num(1e6).to_string(), "1000000");
+    }
+
+    #[test]
+    fn quantities_in_prose_group_their_thousands() {
+        assert_eq!(Quantity(30.0).to_string(), "30");
+        assert_eq!(Quantity(3600.0).to_string(), "3,600");
+        assert_eq!(Quantity(1234.5).to_string(), "1,234.5");
+        assert_eq!(Quantity(-1234567.25).to_string(), "-1,234,567.25");
+        assert_eq!(Quantity(0.0001).to_string(), "0.0001");
+        assert_eq!(Quantity(-1e-9).to_string(), "0");
     }
 
     #[test]

@@ -235,7 +235,7 @@ pub fn render(
         "<p class=meta>{} casualties simulated in {} of {} days · seed {} · casevac {} · {}</p>",
         Count(s.casualties),
         crate::report::fmt::Counted(s.run.trials, "trial"),
-        sc.period_days,
+        crate::report::fmt::Quantity(sc.period_days),
         s.run.seed,
         Esc(&s.casevac_version),
         Esc(&meta.date_utc)
@@ -538,9 +538,9 @@ fn assumptions(o: &mut String, m: &Model, s: &Summary) {
     let _ = write!(
         o,
         "<section id=assumptions><h2>Assumptions</h2><p>Period {} days per trial{}, casualties followed {} h after it; clock from {}; deadlines {}, {}, {}; daylight {}–{}; dispatch: {}.</p>",
-        sc.period_days,
+        crate::report::fmt::Quantity(sc.period_days),
         if sc.warmup_days > 0.0 {
-            format!(" after {} days of warm-up, not counted", sc.warmup_days)
+            format!(" after {} days of warm-up, not counted", crate::report::fmt::Quantity(sc.warmup_days))
         } else {
             String::new()
         },

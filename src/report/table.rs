@@ -4,7 +4,7 @@
 //! so pipes and tests see one layout): label columns take the room their ids need, an id too
 //! long for its column gets a line of its own, and prose wraps.
 
-use crate::report::fmt::{Count, Grouped, Interval, Label, Maybe, Minutes, Num, Pct, Quantile, Style};
+use crate::report::fmt::{Count, Grouped, Interval, Label, Maybe, Minutes, Pct, Quantile, Quantity, Style};
 use crate::report::step_title;
 use crate::summary::{DeathsResult, GroupDeaths, GroupResult, PhaseResult, StepScope, Summary};
 use std::fmt::Write;
@@ -147,7 +147,8 @@ fn deaths(o: &mut String, d: &DeathsResult, period_days: f64, width: usize) {
     );
     wrap(
         o,
-        &format!("  {:<28}", format!("expected per {}-day trial", Num(period_days))),
+        // (A space always follows the label, which a period of 1,000 days and more fills.)
+        &format!("  {:<27} ", format!("expected per {}-day trial", Quantity(period_days))),
         &{
             // A period of other than 30 days is also given per 30 days, so scenarios compare.
             let mut text = match d.ci95_low.zip(d.ci95_high) {
@@ -217,13 +218,13 @@ pub fn render_in(s: &Summary, width: usize) -> String {
     let sc = &s.scenario;
     wrap(&mut o, "", &format!("{} (casevac {})", sc.name, s.casevac_version), width);
     let warmup =
-        if sc.warmup_days > 0.0 { format!(" after a {}-day warm-up", Num(sc.warmup_days)) } else { String::new() };
+        if sc.warmup_days > 0.0 { format!(" after a {}-day warm-up", Quantity(sc.warmup_days)) } else { String::new() };
     let run = format!(
         "seed {}, {} of {} days{warmup} (casualties followed {} h after), clock starts at {}",
         s.run.seed,
         crate::report::fmt::Counted(s.run.trials, "trial"),
-        Num(sc.period_days),
-        Num(sc.follow_up_hours),
+        Quantity(sc.period_days),
+        Quantity(sc.follow_up_hours),
         match sc.clock_origin {
             crate::model::ClockOrigin::Wounding => "wounding",
             crate::model::ClockOrigin::Request => "the evacuation request",
