@@ -127,7 +127,7 @@ fn triangulate(vertices: &[(f64, f64)]) -> Vec<Triangle> {
 }
 
 /// Checks a zone's ring of (lat, lon) points and returns it without a repeated closing point.
-/// Refuses what rejection sampling and the even-odd rule would silently get wrong: a repeated
+/// Refuses what triangulation and the even-odd rule would silently get wrong: a repeated
 /// point, an edge across the antimeridian, and edges that cross or touch (a figure of eight, a
 /// ring traced twice).
 pub fn check_ring(latlon: &[(f64, f64)]) -> Result<Vec<(f64, f64)>, String> {
