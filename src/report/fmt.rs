@@ -171,15 +171,20 @@ pub struct Grouped(pub f64);
 
 impl Display for Grouped {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
-        let s = format!("{:.*}", f.precision().unwrap_or(0), self.0.abs());
-        let (whole, fraction) = s.split_once('.').map_or((s.as_str(), None), |(w, r)| (w, Some(r)));
-        // (A figure past u64, which no count here reaches, keeps its digits ungrouped.)
-        let mut out = whole.parse::<u64>().map_or_else(|_| whole.to_string(), |w| Count(w).to_string());
-        if let Some(r) = fraction {
-            out = format!("{out}.{r}");
-        }
+        let out = group_whole(&format!("{:.*}", f.precision().unwrap_or(0), self.0.abs()));
         let negative = self.0 < 0.0 && out.chars().any(|c| c.is_ascii_digit() && c != '0');
         pad(f, &if negative { format!("-{out}") } else { out })
+    }
+}
+
+/// An unsigned decimal's whole part with thousands separators: `1234.50` reads `1,234.50`. (A
+/// figure past u64, which no count here reaches, keeps its digits ungrouped.)
+fn group_whole(s: &str) -> String {
+    let (whole, fraction) = s.split_once('.').map_or((s, None), |(w, r)| (w, Some(r)));
+    let whole = whole.parse::<u64>().map_or_else(|_| whole.to_string(), |w| Count(w).to_string());
+    match fraction {
+        Some(r) => format!("{whole}.{r}"),
+        None => whole,
     }
 }
 
@@ -206,10 +211,7 @@ impl Display for Quantity {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         let s = Num(self.0).to_string();
         let (sign, rest) = s.strip_prefix('-').map_or(("", s.as_str()), |r| ("-", r));
-        let (whole, fraction) = rest.split_once('.').map_or((rest, None), |(w, r)| (w, Some(r)));
-        // (A figure past u64 keeps its digits ungrouped.)
-        let whole = whole.parse::<u64>().map_or_else(|_| whole.to_string(), |w| Count(w).to_string());
-        pad(f, &format!("{sign}{whole}{}", fraction.map_or(String::new(), |r| format!(".{r}"))))
+        pad(f, &format!("{sign}{}", group_whole(rest)))
     }
 }
 
