@@ -59,6 +59,9 @@ pub enum Area {
     Circle {
         centre: Point,
         radius_km: f64,
+        /// One minus the cosine of the radius as an angle ρ, written 2 sin²(ρ/2) so that a
+        /// small circle keeps its digits: what sampling draws a share of (see [`Area::circle`]).
+        cap: f64,
     },
     /// Vertices as (lon, lat) in degrees; the polygon closes itself.
     Polygon {
@@ -202,6 +205,12 @@ fn segments_touch(p1: (f64, f64), p2: (f64, f64), q1: (f64, f64), q2: (f64, f64)
 }
 
 impl Area {
+    /// A circle of `radius_km` round `centre`, on the sphere.
+    pub fn circle(centre: Point, radius_km: f64) -> Area {
+        let half = (radius_km / EARTH_RADIUS_KM / 2.0).sin();
+        Area::Circle { centre, radius_km, cap: 2.0 * half * half }
+    }
+
     pub fn polygon(latlon: &[(f64, f64)]) -> Area {
         let vertices: Vec<(f64, f64)> = latlon.iter().map(|&(lat, lon)| (lon, lat)).collect();
         let mut bbox = [f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY];
@@ -224,15 +233,13 @@ impl Area {
     /// A point uniformly distributed over the area on the Earth's surface.
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> Point {
         match self {
-            Area::Circle { centre, radius_km } => {
+            Area::Circle { centre, radius_km, cap } => {
                 if *radius_km == 0.0 {
                     return *centre;
                 }
                 // Even over the spherical cap: the cosine of the angle from the centre is even
-                // between cos ρ and 1. One minus it is drawn as a share of 2 sin²(ρ/2), which
-                // keeps its digits for a small circle where 1 − cos ρ would lose them.
-                let half = (radius_km / EARTH_RADIUS_KM / 2.0).sin();
-                let drop = 2.0 * half * half * unit(rng);
+                // between cos ρ and 1, so one minus it is an even share of the cap's.
+                let drop = cap * unit(rng);
                 let (cos_t, sin_t) = (1.0 - drop, (drop * (2.0 - drop)).sqrt());
                 let (east, north) = (std::f64::consts::TAU * unit(rng)).sin_cos();
                 centre.along(east, north, cos_t, sin_t)
@@ -264,7 +271,7 @@ impl Area {
     /// Whether a point lies inside the area.
     pub fn contains(&self, p: &Point) -> bool {
         match self {
-            Area::Circle { centre, radius_km } => centre.distance_km(p) <= *radius_km,
+            Area::Circle { centre, radius_km, .. } => centre.distance_km(p) <= *radius_km,
             Area::Polygon { vertices, .. } => contains(vertices, p.lon, p.lat),
         }
     }
@@ -272,7 +279,7 @@ impl Area {
     /// Bounding box as [lat_min, lat_max, lon_min, lon_max].
     pub fn bounds(&self) -> [f64; 4] {
         match self {
-            Area::Circle { centre, radius_km } => {
+            Area::Circle { centre, radius_km, .. } => {
                 // The cap's northern and southern points lie on the centre's meridian; its
                 // eastern and western reach, where great circles from the centre touch a
                 // meridian, is asin(sin ρ / cos lat) (all of it for a cap over the pole).
@@ -289,7 +296,7 @@ impl Area {
     /// The outline as (lat, lon) points: a circle as a 64-gon.
     pub fn outline(&self) -> Vec<(f64, f64)> {
         match self {
-            Area::Circle { centre, radius_km } => (0..64)
+            Area::Circle { centre, radius_km, .. } => (0..64)
                 .map(|i| {
                     let (north, east) = (std::f64::consts::TAU * i as f64 / 64.0).sin_cos();
                     let rho = radius_km / EARTH_RADIUS_KM;
@@ -502,13 +509,13 @@ mod tests {
     fn circle_samples_are_even_over_the_earths_surface() {
         let c = Point::new(40.0, 20.0);
         let radius_km = 2000.0;
-        let area = Area::Circle { centre: c, radius_km };
+        let area = Area::circle(c, radius_km);
         let rho = radius_km / EARTH_RADIUS_KM;
         let beyond = 1.0 - (1.0 - (0.9 * rho).cos()) / (1.0 - rho.cos());
         sampled_share(&area, 100_000, 1, |p| c.distance_km(p) > 0.9 * radius_km, beyond);
         sampled_share(&area, 100_000, 2, |p| p.lon > c.lon, 0.5);
         // A small circle, where the cap is all but a flat disc: a quarter within half the radius.
-        let small = Area::Circle { centre: Point::new(10.0, 20.0), radius_km: 50.0 };
+        let small = Area::circle(Point::new(10.0, 20.0), 50.0);
         let rho = 50.0 / EARTH_RADIUS_KM;
         let within_half = (1.0 - (rho / 2.0).cos()) / (1.0 - rho.cos());
         sampled_share(&small, 100_000, 3, |p| p.distance_km(&small.centre()) <= 25.0, within_half);

@@ -264,7 +264,7 @@ fn a_mission_across_the_antimeridian_is_told_apart() {
         }
         for (k, z) in m.zones.iter_mut().enumerate() {
             let lon = if k % 2 == 0 { east + 0.05 } else { -east - 0.05 };
-            z.area = Area::Circle { centre: Point::new(-17.8, lon), radius_km: 5.0 };
+            z.area = Area::circle(Point::new(-17.8, lon), 5.0);
         }
     };
     across(&mut m, 179.8);

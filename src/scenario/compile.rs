@@ -997,7 +997,7 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
                 );
                 let radius_km =
                     ctx.num(r, "radius_km", |x| (0.0..=2000.0).contains(&x), "give the zone radius in km, 0 to 2000");
-                let circle = Area::Circle { centre: Point::new(lat, lon), radius_km };
+                let circle = Area::circle(Point::new(lat, lon), radius_km);
                 let [lat0, lat1, lon0, lon1] = circle.bounds();
                 // Checked only for a valid centre and radius, which have their own messages.
                 let valid = lat.abs() <= 89.0 && lon.abs() <= 180.0 && (0.0..=2000.0).contains(&radius_km);
@@ -1035,14 +1035,14 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
                         ),
                         "simplify the outline (a zone's shape needs tens of points, not thousands)",
                     );
-                    Area::Circle { centre: Point::new(0.0, 0.0), radius_km: 0.0 }
+                    Area::circle(Point::new(0.0, 0.0), 0.0)
                 } else if pts.len() < 3 || bad || !pairs {
                     ctx.err(
                         Some(p.span()),
                         format!("zone '{id}': polygon needs at least 3 [lat, lon] points in range"),
                         "write polygon = [[lat, lon], [lat, lon], [lat, lon], ...]",
                     );
-                    Area::Circle { centre: Point::new(0.0, 0.0), radius_km: 0.0 }
+                    Area::circle(Point::new(0.0, 0.0), 0.0)
                 } else {
                     let a = Area::polygon(&pts);
                     if !a.has_area() {
@@ -1081,7 +1081,7 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
                     format!("zone '{id}' gives both a circle (centre, radius_km) and a polygon"),
                     "keep one shape: centre = { lat = 16.3, lon = -0.05 } with radius_km = 40, or polygon = [[lat, lon], ...]",
                 );
-                Area::Circle { centre: Point::new(0.0, 0.0), radius_km: 0.0 }
+                Area::circle(Point::new(0.0, 0.0), 0.0)
             }
             _ => {
                 ctx.err(
@@ -1089,7 +1089,7 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
                     format!("zone '{id}' needs either centre and radius_km, or polygon"),
                     "write centre = { lat = 16.3, lon = -0.05 } with radius_km = 40, or polygon = [[lat, lon], ...]",
                 );
-                Area::Circle { centre: Point::new(0.0, 0.0), radius_km: 0.0 }
+                Area::circle(Point::new(0.0, 0.0), 0.0)
             }
         };
         let shares = |ctx: &mut Ctx, s: &Spanned<PerSeverity>, what: &str| -> [f64; 3] {
