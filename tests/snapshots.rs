@@ -57,8 +57,8 @@ fn validate_with_onward() {
     check_validate("validate_with_onward", &with_onward());
 }
 
-/// A long period's days are grouped in the header and the deaths' label, which it fills: a space
-/// still parts the label from its figure.
+/// A long period's days are grouped in validate's summary, the run's header and the deaths'
+/// label, which it fills: a space still parts the label from its figure.
 #[test]
 fn table_of_a_long_period_groups_its_days() {
     let text = small_with("incidents_per_day = 2", "incidents_per_day = 0.01").replacen(
@@ -66,6 +66,8 @@ fn table_of_a_long_period_groups_its_days() {
         "period_days = 1200",
         1,
     );
+    let described = casevac::report::describe::describe(&common::model(&text));
+    assert!(described.contains(" per 1,200-day trial;"), "{described}");
     let (_, summary) = common::run(&common::model(&text), 7, 3);
     let table = casevac::report::table::render(&summary);
     assert!(table.contains("seed 7, 3 trials of 1,200 days"), "{table}");

@@ -95,7 +95,7 @@ pub fn levers_table(r: &LeversResult) -> String {
     o.push_str(&wrap(
         &format!(
             "effects: points, and lives saved per {}-day trial, with paired 95% intervals, each on its own",
-            crate::report::fmt::Num(r.period_days)
+            crate::report::fmt::Quantity(r.period_days)
         ),
         "",
         super::table::WIDTH,

@@ -80,7 +80,7 @@ pub fn describe(m: &Model) -> String {
         o,
         "{a_day}{:.0} per {}-day trial; daylight {} to {}",
         Grouped(per_trial),
-        super::fmt::Num(days),
+        super::fmt::Quantity(days),
         crate::summary::clock(m.daylight.sunrise_min),
         crate::summary::clock(m.daylight.sunset_min)
     );
