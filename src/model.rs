@@ -64,7 +64,8 @@ pub enum Dispatch {
     /// The idle unit that can launch now and reach the casualty first.
     FirstIdle,
     /// The unit that will reach the casualty first, counting busy units from their planned
-    /// return and day-only aircraft from sunrise; the request waits if that unit is not free.
+    /// return and day-only aircraft from sunrise; the request waits if that unit is not free,
+    /// and the unit is held for it: the requests behind it weigh the others.
     BestArrival,
 }
 

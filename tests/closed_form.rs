@@ -461,6 +461,36 @@ fn best_arrival_waits_for_a_returning_helicopter_that_beats_the_ambulance() {
 }
 
 #[test]
+fn best_arrival_holds_the_unit_a_request_waits_for_and_sends_the_next_request_another() {
+    let leg = |kmh: f64| 0.5 * km_per_degree() / kmh * 60.0;
+    let ambulance = leg(30.0);
+    let mean_first_aid = |heli: &str, hours: &str, trials: u64| {
+        let (_, s) = run(&helicopter_or_ambulance("best_arrival", heli, hours), 4, trials);
+        (s.steps[0].mean_min.unwrap(), s.assets[1].sorties_per_trial)
+    };
+    // Three requests at 10:00. The helicopter takes the first (10 + 27.8 min) and the second
+    // waits for its return (103.4 min, before the ambulance's 111.2). Weighing the helicopter
+    // for the third as well, the dispatcher would hold it back until 169.0 (the ambulance sent
+    // at the helicopter's return would arrive at 176.8); held for the second, it is not weighed
+    // for the third, and the ambulance goes at once.
+    let first = 10.0 + leg(120.0);
+    let back = 10.0 + 2.0 * leg(120.0);
+    let heli_again = back + 10.0 + leg(120.0);
+    let heli_third = heli_again + leg(120.0) + 10.0 + leg(120.0);
+    assert!(heli_again < ambulance && heli_third < back + ambulance);
+    let (mean, ambulance_sorties) = mean_first_aid("night_capable = true", "[10, 10, 10]", 3);
+    assert_close(mean, (first + heli_again + ambulance) / 3.0, 1e-3, "a returning helicopter");
+    assert_eq!(ambulance_sorties, 1.0, "the ambulance takes the third request");
+    // Two requests at 05:00. The day-only helicopter is idle but cannot fly before 06:00; the
+    // first waits for it (60 + 10 + 27.8 min), the second takes the ambulance at once. Had it
+    // waited as well, the helicopter would have reached it only at 163.4 min.
+    let at_sunrise = 60.0 + 10.0 + leg(120.0);
+    let (mean, ambulance_sorties) = mean_first_aid("night_capable = false", "[5, 5]", 3);
+    assert_close(mean, (at_sunrise + ambulance) / 2.0, 1e-3, "a helicopter waiting for sunrise");
+    assert_eq!(ambulance_sorties, 1.0, "the ambulance takes the second request");
+}
+
+#[test]
 fn best_arrival_waits_for_sunrise_when_the_day_only_helicopter_is_still_faster() {
     // A request at 05:00; the day-only helicopter can launch at 06:00 and arrives 60 + 10 +
     // 27.8 min after the request, before the ambulance's 111.2 min.

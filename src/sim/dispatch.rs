@@ -49,9 +49,13 @@ impl Engine<'_> {
         })
     }
 
-    /// Gives idle assets to waiting requests, most severe first, then oldest first.
+    /// Gives idle assets to waiting requests, most severe first, then oldest first. With best
+    /// arrival, a request may instead wait for a unit that is busy or cannot go yet; that unit
+    /// is then held for it, and the requests behind it in the pass weigh only the others, as a
+    /// dispatcher who has promised a returning helicopter to one casualty plans the next with
+    /// what is left.
     ///
-    /// A pass that finds no unit for any waiting request is remembered: until another event
+    /// With first idle, a pass that finds no unit for any waiting request is remembered: until another event
     /// or clock tick, or a change of daylight (day or night, flying hours or not), no waiting
     /// request can be served, so the passes that new requests start weigh only those enqueued
     /// since (in the same order a whole pass would reach them). The clock alone only narrows what a unit can do: a
@@ -59,7 +63,8 @@ impl Engine<'_> {
     /// planned return stands while a free unit's arrival comes later, and the nearest hospital
     /// does not move (delivery to the soonest operation, which does, is never remembered). A
     /// tasking does change what others may have, so after one the pass weighs every request
-    /// behind it.
+    /// behind it. (With best arrival nothing is remembered: a fresh request may wait for a unit
+    /// and so change what every request behind it weighs.)
     pub(super) fn dispatch(&mut self, now: f64) {
         if self.waiting.is_empty() {
             return;
@@ -76,6 +81,7 @@ impl Engine<'_> {
         // (Day-only flight may begin a hair after the dawn tick that the clock takes: the
         // daylight's own flags are part of the state.)
         let state = (self.events_seen, now.day, now.fly);
+        self.passes += 1;
         let (mut w, mut assigned) = (0, false);
         // (A short queue is weighed whole: cheaper than sorting out its fresh requests.)
         if self.waiting.len() > self.short_queue && self.fruitless == Some(state) {
@@ -97,7 +103,7 @@ impl Engine<'_> {
         }
         // Weighed now, or (after a tasking) to be weighed by the next whole pass.
         self.fresh.clear();
-        self.fruitless = (!assigned).then_some(state);
+        self.fruitless = (!assigned && self.model.dispatch == Dispatch::FirstIdle).then_some(state);
     }
 
     /// After a fruitless pass, weighs the fresh requests in queue order (one lifted in full
@@ -132,13 +138,18 @@ impl Engine<'_> {
         None
     }
 
-    /// Gives waiting request `w` every unit it can have now; returns whether it had any, and
-    /// the place in the queue of the next request to weigh.
+    /// Gives waiting request `w` every unit it can have now, and holds for it the unit it waits
+    /// for, if any; returns whether it had any, and the place in the queue of the next request
+    /// to weigh.
     #[inline(always)]
     fn serve(&mut self, w: usize, now: &Moment, ready: &mut bool) -> (bool, usize) {
         let i = self.waiting[w] as usize;
         let mut assigned = false;
-        while let Some(u) = self.best_unit(i, now) {
+        while let Some((u, goes_now)) = self.best_unit(i, now) {
+            if !goes_now {
+                self.units[u].held_in = self.passes;
+                break;
+            }
             self.assign(u, i, now.t);
             assigned = true;
             let inc = &self.incidents[i];
@@ -163,14 +174,15 @@ impl Engine<'_> {
         }
     }
 
-    /// The unit to send now, planning with mean delays: among serviceable, ungrounded units
-    /// allowed in the zone, the one expected to reach the incident first (for a transfer: to
-    /// deliver to surgery first). With the first-idle policy only idle units that can launch now
-    /// count; with best-arrival, busy units (from their planned return) and day-only aircraft
-    /// (from sunrise) count too, and if one of them is best the request waits for it.
+    /// The unit for request `i`, planning with mean delays, and whether it goes now: among
+    /// serviceable, ungrounded units allowed in the zone, the one expected to reach the incident
+    /// first (for a transfer: to deliver to surgery first). With the first-idle policy only idle
+    /// units that can launch now count; with best-arrival, busy units (from their planned
+    /// return) and day-only aircraft (from sunrise) count too, unless held for a request ahead
+    /// in this pass, and if one of them is best the request waits for it.
     // (Inlined into each pass, as `assign` is: see there.)
     #[inline(always)]
-    pub(super) fn best_unit(&self, i: usize, moment: &Moment) -> Option<usize> {
+    pub(super) fn best_unit(&self, i: usize, moment: &Moment) -> Option<(usize, bool)> {
         let m = self.model;
         let now = moment.t;
         let inc = &self.incidents[i];
@@ -248,8 +260,9 @@ impl Engine<'_> {
             let mut idle_seen = false;
             for u in self.group_start[g]..self.group_start[g + 1] {
                 let unit = &self.units[u];
-                // Idle units of a group are interchangeable: the first one stands for all.
-                if !unit.serviceable || (unit.idle && idle_seen) {
+                // Idle units of a group are interchangeable: the first one free to take stands for
+                // all.
+                if !unit.serviceable || unit.held_in == self.passes || (unit.idle && idle_seen) {
                     continue;
                 }
                 idle_seen |= unit.idle;
@@ -268,7 +281,7 @@ impl Engine<'_> {
                 }
             }
         }
-        best.filter(|&(_, ready, _)| ready).map(|(_, _, u)| u)
+        best.map(|(_, ready, u)| (u, ready))
     }
 
     /// Planned minutes from group `g`'s base to incident `i`, and for a transfer on to where it

@@ -119,6 +119,9 @@ struct Unit {
     serviceable: bool,
     /// When a busy unit is planned back at base; never while it is still outbound.
     free_at: f64,
+    /// The dispatch pass (see `Engine::passes`) in which a waiting request holds this unit:
+    /// with best arrival, the one it waits for, which the later requests of the pass leave to it.
+    held_in: u64,
 }
 
 /// A trial's incidents and casualties as its zones generated them, before any event ran: kept
@@ -164,13 +167,16 @@ pub struct Engine<'m> {
     seq: u64,
     waiting: Vec<u32>,
     /// Events and clock ticks handled so far this trial that may let a unit serve a waiting
-    /// request it could not before: a unit back, a new day or dawn, and with best arrival a
-    /// unit's exact return. (A clearance answered changes one request, weighed again as fresh.)
+    /// request it could not before: a unit back, a new day or dawn. (A clearance answered
+    /// changes one request, weighed again as fresh.)
     events_seen: u64,
-    /// After a dispatch pass that found no unit for any waiting request: `events_seen`, and
-    /// whether it was day and flying hours then. While all hold, only a request enqueued since
-    /// can be served (see [`Engine::dispatch`]); an overloaded system would otherwise weigh its
-    /// whole backlog at every new request, a time that grows with the square of the backlog.
+    /// Dispatch passes made by this engine, which number them for `Unit::held_in`.
+    passes: u64,
+    /// After a first-idle dispatch pass that found no unit for any waiting request:
+    /// `events_seen`, and whether it was day and flying hours then. While all hold, only a
+    /// request enqueued since can be served (see [`Engine::dispatch`]); an overloaded system
+    /// would otherwise weigh its whole backlog at every new request, a time that grows with the
+    /// square of the backlog.
     fruitless: Option<(u64, bool, bool)>,
     /// Requests enqueued (or whose clearance changed) since the last dispatch pass.
     fresh: Vec<u32>,
@@ -252,7 +258,7 @@ impl<'m> Engine<'m> {
         for (g, a) in model.assets.iter().enumerate() {
             group_start.push(units.len());
             for _ in 0..a.count {
-                units.push(Unit { group: g as u32, idle: true, serviceable: true, free_at: 0.0 });
+                units.push(Unit { group: g as u32, idle: true, serviceable: true, free_at: 0.0, held_in: 0 });
             }
         }
         group_start.push(units.len());
@@ -310,6 +316,7 @@ impl<'m> Engine<'m> {
             seq: 0,
             waiting: Vec::new(),
             events_seen: 0,
+            passes: 0,
             fruitless: None,
             fresh: Vec::new(),
             short_queue: if model.assets.iter().any(|a| a.delivers_to == crate::model::Delivery::Soonest) {
@@ -575,11 +582,7 @@ impl<'m> Engine<'m> {
             } else if event_t <= request_t {
                 let ev = self.heap.pop().expect("peeked");
                 match ev.kind {
-                    Kind::ArriveScene(s) => {
-                        // Its unit's return is now known exactly, which best arrival weighs.
-                        self.events_seen += u64::from(m.dispatch == crate::model::Dispatch::BestArrival);
-                        self.arrive_scene(s as usize, now, tally)
-                    }
+                    Kind::ArriveScene(s) => self.arrive_scene(s as usize, now, tally),
                     // (Patients and tables change no unit and no waiting request: a request
                     // they make is enqueued, and weighed, as any new one.)
                     Kind::PatientsReady(s) => self.patients_ready(s as usize, now, tally),
@@ -724,27 +727,23 @@ mod tests {
         m
     }
 
-    /// Remembering a dispatch pass that found no unit for any request, and weighing only the
-    /// requests enqueued since until something changes, gives the tally of weighing every
-    /// waiting request at every pass: every bundled scenario, under both dispatch policies, with
-    /// host-nation clearance (delays, denials, asking again), and overloaded thirty-fold so
-    /// that backlogs form and passes find nothing.
+    /// Remembering a first-idle dispatch pass that found no unit for any request, and weighing
+    /// only the requests enqueued since until something changes, gives the tally of weighing
+    /// every waiting request at every pass: every bundled scenario, with host-nation clearance
+    /// (delays, denials, asking again), overloaded thirty-fold so that backlogs form and passes
+    /// find nothing, and both. (Best arrival remembers nothing: see `Engine::dispatch`.)
     #[test]
     fn remembering_a_fruitless_dispatch_pass_gives_the_tally_of_weighing_every_request() {
         let mut remembered = 0;
         for name in ["sahel-north", "car-rainy-season", "east-highlands", "masscal-camp-attack"] {
-            let base = crate::scenario::load(Path::new(&format!("scenarios/{name}.toml"))).expect("bundled scenario");
-            let mut variants = Vec::new();
-            for dispatch in [crate::model::Dispatch::FirstIdle, crate::model::Dispatch::BestArrival] {
-                let mut m = base.clone();
-                m.dispatch = dispatch;
-                let cleared = with_clearance(&m);
-                let mut overloaded = m.clone();
-                for z in &mut overloaded.zones {
-                    z.incidents_per_day *= 30.0;
-                }
-                variants.extend([m, cleared, overloaded]);
+            let mut base =
+                crate::scenario::load(Path::new(&format!("scenarios/{name}.toml"))).expect("bundled scenario");
+            base.dispatch = crate::model::Dispatch::FirstIdle;
+            let mut overloaded = base.clone();
+            for z in &mut overloaded.zones {
+                z.incidents_per_day *= 30.0;
             }
+            let variants = [with_clearance(&base), with_clearance(&overloaded), base, overloaded];
             for (v, model) in variants.into_iter().enumerate() {
                 let (mut fast, mut full) = (Engine::new(&model), Engine::new(&model));
                 full.short_queue = usize::MAX;
