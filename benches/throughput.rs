@@ -1,9 +1,11 @@
-//! Casualties simulated per second on the bundled reference scenario, on one core and on all.
+//! Casualties simulated per second on the bundled reference scenario, on one core and on all,
+//! and overloaded; the decision commands and the coverage map.
 //!
 //! Run with `cargo bench`; criterion reports the throughput in casualties (elements) per second.
 
 use casevac::compare::run_paired_batch;
 use casevac::coverage::{CoverageOptions, coverage};
+use casevac::model::Dispatch;
 use casevac::run::run_batch;
 use casevac::sim::Engine;
 use casevac::stats::{Histograms, Tally};
@@ -45,6 +47,35 @@ fn throughput(c: &mut Criterion) {
             black_box(tally.casualties)
         })
     });
+    group.finish();
+}
+
+/// The Sahel sector overloaded: every zone's incidents thirty-fold over its 30 days, so that
+/// backlogs of hundreds of requests wait, under each dispatch policy (best arrival weighs every
+/// unit, busy ones too, for each waiting request).
+fn overload(c: &mut Criterion) {
+    const OVERLOAD_TRIALS: u64 = 20;
+    let mut model = casevac::scenario::load(Path::new("scenarios/sahel-north.toml")).expect("bundled scenario");
+    for z in &mut model.zones {
+        z.incidents_per_day *= 30.0;
+    }
+    let mut group = c.benchmark_group("sahel-north overloaded 30-fold");
+    group.sample_size(10);
+    for (name, dispatch) in [("first idle", Dispatch::FirstIdle), ("best arrival", Dispatch::BestArrival)] {
+        let mut m = model.clone();
+        m.dispatch = dispatch;
+        group.throughput(Throughput::Elements(run_batch(&m, SEED, 0, OVERLOAD_TRIALS, &|_| {}).casualties));
+        let mut engine = Engine::new(&m);
+        group.bench_function(format!("one core, {name}"), |b| {
+            b.iter(|| {
+                let mut tally = Tally::new(&m);
+                for i in 0..OVERLOAD_TRIALS {
+                    engine.trial(SEED, i, &mut tally);
+                }
+                black_box(tally.casualties)
+            })
+        });
+    }
     group.finish();
 }
 
@@ -103,6 +134,6 @@ criterion_group! {
     name = benches;
     // Criterion's own plots would need a system font; the figures it prints are what we read.
     config = Criterion::default().without_plots();
-    targets = throughput, compare, coverage_map, levers
+    targets = throughput, overload, compare, coverage_map, levers
 }
 criterion_main!(benches);
