@@ -5,11 +5,12 @@
 
 use casevac::compare::run_paired_batch;
 use casevac::coverage::{CoverageOptions, coverage};
-use casevac::model::Dispatch;
+use casevac::model::{Dispatch, Model};
 use casevac::run::run_batch;
 use casevac::sim::Engine;
 use casevac::stats::{Histograms, Tally};
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use criterion::measurement::WallTime;
+use criterion::{BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 use std::path::Path;
 
@@ -23,31 +24,28 @@ fn throughput(c: &mut Criterion) {
     let mut group = c.benchmark_group("sahel-north");
     group.throughput(Throughput::Elements(casualties));
     group.sample_size(20);
-    let mut engine = Engine::new(&model);
-    group.bench_function("one core", |b| {
+    one_core(&mut group, "one core", &model, TRIALS);
+    group.bench_function("all cores", |b| b.iter(|| black_box(run_batch(&model, SEED, 0, TRIALS, &|_| {}).casualties)));
+    // The same trials with the outcome model off: its cost is the difference from "one core".
+    let mut off = model.clone();
+    off.outcomes = None;
+    one_core(&mut group, "one core, outcome model off", &off, TRIALS);
+    group.finish();
+}
+
+/// Benchmarks `trials` trials of `model` on one engine on the calling thread: the same trials
+/// every iteration.
+fn one_core(group: &mut BenchmarkGroup<WallTime>, name: &str, model: &Model, trials: u64) {
+    let mut engine = Engine::new(model);
+    group.bench_function(name, |b| {
         b.iter(|| {
-            let mut tally = Tally::new(&model);
-            for i in 0..TRIALS {
+            let mut tally = Tally::new(model);
+            for i in 0..trials {
                 engine.trial(SEED, i, &mut tally);
             }
             black_box(tally.casualties)
         })
     });
-    group.bench_function("all cores", |b| b.iter(|| black_box(run_batch(&model, SEED, 0, TRIALS, &|_| {}).casualties)));
-    // The same trials with the outcome model off: its cost is the difference from "one core".
-    let mut off = model.clone();
-    off.outcomes = None;
-    let mut engine_off = Engine::new(&off);
-    group.bench_function("one core, outcome model off", |b| {
-        b.iter(|| {
-            let mut tally = Tally::new(&off);
-            for i in 0..TRIALS {
-                engine_off.trial(SEED, i, &mut tally);
-            }
-            black_box(tally.casualties)
-        })
-    });
-    group.finish();
 }
 
 /// The Sahel sector with its supply route overloaded: 30 incidents a day on the Gao-Kidal road
@@ -65,16 +63,7 @@ fn overload(c: &mut Criterion) {
         let mut m = model.clone();
         m.dispatch = dispatch;
         group.throughput(Throughput::Elements(run_batch(&m, SEED, 0, OVERLOAD_TRIALS, &|_| {}).casualties));
-        let mut engine = Engine::new(&m);
-        group.bench_function(format!("one core, {name}"), |b| {
-            b.iter(|| {
-                let mut tally = Tally::new(&m);
-                for i in 0..OVERLOAD_TRIALS {
-                    engine.trial(SEED, i, &mut tally);
-                }
-                black_box(tally.casualties)
-            })
-        });
+        one_core(&mut group, &format!("one core, {name}"), &m, OVERLOAD_TRIALS);
     }
     group.finish();
 }
