@@ -147,7 +147,7 @@ impl Engine<'_> {
         let mut assigned = false;
         while let Some((u, goes_now)) = self.best_unit(i, now) {
             if !goes_now {
-                self.units[u].held_in = self.passes;
+                self.units[u].held = (self.passes, i as u32);
                 break;
             }
             self.assign(u, i, now.t);
@@ -262,7 +262,8 @@ impl Engine<'_> {
                 let unit = &self.units[u];
                 // Idle units of a group are interchangeable: the first one free to take stands for
                 // all.
-                if !unit.serviceable || unit.held_in == self.passes || (unit.idle && idle_seen) {
+                let held_for_another = unit.held.0 == self.passes && unit.held.1 != i as u32;
+                if !unit.serviceable || held_for_another || (unit.idle && idle_seen) {
                     continue;
                 }
                 idle_seen |= unit.idle;

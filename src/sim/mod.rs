@@ -119,9 +119,11 @@ struct Unit {
     serviceable: bool,
     /// When a busy unit is planned back at base; never while it is still outbound.
     free_at: f64,
-    /// The dispatch pass (see `Engine::passes`) in which a waiting request holds this unit:
-    /// with best arrival, the one it waits for, which the later requests of the pass leave to it.
-    held_in: u64,
+    /// The dispatch pass (see `Engine::passes`) in which a waiting request holds this unit, and
+    /// that request: with best arrival, the unit it waits for, which the other requests of the
+    /// pass leave to it. (A request weighed again in the pass, after a partial lift, still
+    /// counts on the unit it holds.)
+    held: (u64, u32),
 }
 
 /// A trial's incidents and casualties as its zones generated them, before any event ran: kept
@@ -170,7 +172,7 @@ pub struct Engine<'m> {
     /// request it could not before: a unit back, a new day or dawn. (A clearance answered
     /// changes one request, weighed again as fresh.)
     events_seen: u64,
-    /// Dispatch passes made by this engine, which number them for `Unit::held_in`.
+    /// Dispatch passes made by this engine, which number them for `Unit::held`.
     passes: u64,
     /// After a first-idle dispatch pass that found no unit for any waiting request:
     /// `events_seen`, and whether it was day and flying hours then. While all hold, only a
@@ -258,7 +260,7 @@ impl<'m> Engine<'m> {
         for (g, a) in model.assets.iter().enumerate() {
             group_start.push(units.len());
             for _ in 0..a.count {
-                units.push(Unit { group: g as u32, idle: true, serviceable: true, free_at: 0.0, held_in: 0 });
+                units.push(Unit { group: g as u32, idle: true, serviceable: true, free_at: 0.0, held: (0, 0) });
             }
         }
         group_start.push(units.len());
