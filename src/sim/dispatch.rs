@@ -178,7 +178,7 @@ impl Engine<'_> {
     /// serviceable, ungrounded units allowed in the zone, the one expected to reach the incident
     /// first (for a transfer: to deliver to surgery first). With the first-idle policy only idle
     /// units that can launch now count; with best-arrival, busy units (from their planned
-    /// return) and day-only aircraft (from sunrise) count too, unless held for a request ahead
+    /// return) and day-only aircraft (from sunrise) count too, unless held for another request
     /// in this pass, and if one of them is best the request waits for it.
     // (Inlined into each pass, as `assign` is: see there.)
     #[inline(always)]
