@@ -55,16 +55,15 @@ impl Engine<'_> {
     /// dispatcher who has promised a returning helicopter to one casualty plans the next with
     /// what is left.
     ///
-    /// With first idle, a pass that finds no unit for any waiting request is remembered: until another event
-    /// or clock tick, or a change of daylight (day or night, flying hours or not), no waiting
-    /// request can be served, so the passes that new requests start weigh only those enqueued
-    /// since (in the same order a whole pass would reach them). The clock alone only narrows what a unit can do: a
-    /// day-only flight that does not land by dusk now will not later that day, a busy unit's
-    /// planned return stands while a free unit's arrival comes later, and the nearest hospital
-    /// does not move (delivery to the soonest operation, which does, is never remembered). A
-    /// tasking does change what others may have, so after one the pass weighs every request
-    /// behind it. (With best arrival nothing is remembered: a fresh request may wait for a unit
-    /// and so change what every request behind it weighs.)
+    /// With first idle, a pass that finds no unit for any waiting request is remembered: until a
+    /// unit is back, a clock tick, or a change of daylight (day or night, flying hours or not),
+    /// no waiting request can be served, so the passes that new requests start weigh only those
+    /// enqueued since (in the same order a whole pass would reach them). The clock alone only
+    /// narrows what an idle unit can do: a day-only flight that does not land by dusk now will
+    /// not later that day, and the nearest hospital does not move (delivery to the soonest
+    /// operation, which does, is never remembered). After a tasking the pass weighs every
+    /// request behind it, as a whole pass does. (With best arrival nothing is remembered: a
+    /// fresh request may wait for a unit and so change what every request behind it weighs.)
     pub(super) fn dispatch(&mut self, now: f64) {
         if self.waiting.is_empty() {
             return;
@@ -86,9 +85,8 @@ impl Engine<'_> {
         // (A short queue is weighed whole: cheaper than sorting out its fresh requests.)
         if self.waiting.len() > self.short_queue && self.fruitless == Some(state) {
             match self.serve_fresh(&now, &mut ready) {
-                // A tasking changes what the requests after it may have: with best arrival,
-                // one waiting for the unit just tasked now takes another. The pass goes on as
-                // a whole pass would from there (the fresh ones behind are in it).
+                // The pass goes on as a whole pass would from there (the fresh ones behind are
+                // in it).
                 Some(next) => (w, assigned) = (next, true),
                 None => {
                     self.fresh.clear();
