@@ -76,6 +76,34 @@ fn table_of_a_long_period_groups_its_days() {
     assert!(deaths["  expected per 1,200-day trial ".len()..].starts_with(|c: char| c.is_ascii_digit()), "{deaths}");
 }
 
+/// Deaths in the thousands read with their thousands grouped, as the days do: "1,234.56", every
+/// figure of the deaths lines (a long period of many incidents, with assets enough that no
+/// backlog builds).
+#[test]
+fn table_groups_thousands_of_deaths() {
+    let text = small_with("incidents_per_day = 2", "incidents_per_day = 10")
+        .replacen("period_days = 5", "period_days = 1200", 1)
+        .replacen("count = 2", "count = 40", 1)
+        .replacen("operating_tables = 1", "operating_tables = 40", 1);
+    let (_, summary) = common::run(&common::model(&text), 7, 2);
+    let per_trial = summary.deaths.as_ref().expect("the outcome model is on").per_trial;
+    assert!(per_trial >= 1000.0, "{per_trial}: too few deaths to need a separator");
+    let table = casevac::report::table::render(&summary);
+    let deaths = table.lines().find(|l| l.contains("expected per")).expect("a deaths line");
+    let figure = deaths["  expected per 1,200-day trial ".len()..].split(' ').next().unwrap();
+    let whole = (per_trial * 100.0).round() as u64 / 100;
+    let expected = format!("{},{:03}.", whole / 1000, whole % 1000);
+    assert!(figure.starts_with(&expected), "{deaths}: want {expected}");
+    // No run of four digits is left in the deaths lines, each of which holds a figure of
+    // deaths per trial that is in the thousands here.
+    let section = table.split_once("deaths of wounds").expect("a deaths section").1;
+    for label in ["expected per", "sensitivity", "potentially preventable", "by severity", "by zone"] {
+        let line = section.lines().find(|l| l.trim_start().starts_with(label)).expect(label);
+        let longest = line.split(|c: char| !c.is_ascii_digit()).map(str::len).max().unwrap_or(0);
+        assert!(longest < 4, "{line}");
+    }
+}
+
 #[test]
 fn table_sahel_north() {
     check_table("table_sahel_north", &sahel(), 1012, 300);

@@ -2,7 +2,7 @@
 //! (an HTML page with its chart as PNG and SVG, and the JSON and CSV beside it).
 
 use super::decide_charts::{Bar, Curve, RowBars, SweepChart, effect_colour};
-use super::fmt::{Count, Counted, Pct, Points, PointsPm, spread_decimals};
+use super::fmt::{Count, Counted, Grouped, Pct, Points, PointsPm, spread_decimals};
 use super::html::{Esc, STYLE};
 use super::{OutputPaths, files, step_title, write_atomic};
 use crate::compare::PairedFigures;
@@ -54,7 +54,7 @@ fn base_line(r: &LeversResult) -> String {
         parts.push(format!("onward {}", on.figures.base.map_or("-".to_string(), |c| Pct(c).to_string())));
     }
     if let Some(d) = deaths {
-        parts.push(format!("{d:.2} expected deaths per trial"));
+        parts.push(format!("{:.2} expected deaths per trial", Grouped(d)));
     }
     parts.join(", ")
 }
@@ -441,7 +441,7 @@ pub fn sweep_table(r: &SweepResult) -> String {
         for v in &p.values {
             let _ = write!(line, "{:<vw$}", cut(v, vw - 1));
         }
-        let deaths = p.expected_deaths_per_trial.map_or("-".into(), |d| format!("{d:.2}"));
+        let deaths = p.expected_deaths_per_trial.map_or("-".into(), |d| format!("{:.2}", Grouped(d)));
         let _ = writeln!(
             o,
             "{line}{:>20}{:>20}{:>20}{:>9}",

@@ -3,7 +3,7 @@
 
 use crate::coverage::{MEDIAN_CAP_MIN, PhaseMedians};
 use crate::model::{ClockOrigin, Dispatch, Model, SEVERITIES};
-use crate::report::fmt::{Count, Interval, Label, Maybe, Num, Pct, Quantile, Style};
+use crate::report::fmt::{Count, Grouped, Interval, Label, Maybe, Num, Pct, Quantile, Style};
 use crate::report::{minutes_label, step_title};
 use crate::summary::{GroupResult, StepScope, Summary, clock};
 use base64::Engine as _;
@@ -366,19 +366,23 @@ fn deaths(o: &mut String, d: &crate::summary::DeathsResult, model: &Model) {
          {}\
          <tr><td>with the parameters at the low and high ends of their sources</td><td class=n>{:.2}–{:.2}</td><td></td></tr>\
          <tr><td>potentially preventable (care at {fa}/{rs}/{su} min)</td><td class=n>{}</td><td class=n>{:.2} per trial</td></tr>",
-        d.per_trial,
-        d.ci95_low
-            .zip(d.ci95_high)
-            .map_or("no interval from one trial".to_string(), |(low, high)| format!("95% interval {low:.2}–{high:.2}")),
+        Grouped(d.per_trial),
+        d.ci95_low.zip(d.ci95_high).map_or("no interval from one trial".to_string(), |(low, high)| format!(
+            "95% interval {:.2}–{:.2}",
+            Grouped(low),
+            Grouped(high)
+        )),
         // Over a 30-day period the rate per 30 days is the rate per trial: said once.
         match d.per_30_days {
-            Some(p) if p != d.per_trial => format!("<tr><td>per 30 days</td><td class=n>{p:.2}</td><td></td></tr>"),
+            Some(p) if p != d.per_trial => {
+                format!("<tr><td>per 30 days</td><td class=n>{:.2}</td><td></td></tr>", Grouped(p))
+            }
             _ => String::new(),
         },
-        d.sensitivity.low_per_trial,
-        d.sensitivity.high_per_trial,
+        Grouped(d.sensitivity.low_per_trial),
+        Grouped(d.sensitivity.high_per_trial),
         Maybe(d.preventable_share.map(Pct), S),
-        d.preventable_per_trial
+        Grouped(d.preventable_per_trial)
     );
     for c in &d.costliest_step {
         let _ = write!(
@@ -398,7 +402,7 @@ fn deaths(o: &mut String, d: &crate::summary::DeathsResult, model: &Model) {
             "<tr><td>{}</td><td class=n>{}</td><td class=n>{:.2}</td><td class=n>{}</td></tr>",
             Esc(name),
             Count(g.casualties),
-            g.per_trial,
+            Grouped(g.per_trial),
             Maybe(g.preventable_share.map(Pct), S)
         );
     }

@@ -131,7 +131,7 @@ fn phase_row(o: &mut String, name: &str, phases: &[PhaseResult], w: usize) {
 }
 
 fn death_groups(o: &mut String, title: &str, groups: &[GroupDeaths], width: usize) {
-    let items: Vec<String> = groups.iter().map(|g| format!("{} {:.2}", g.group, g.per_trial)).collect();
+    let items: Vec<String> = groups.iter().map(|g| format!("{} {:.2}", g.group, Grouped(g.per_trial))).collect();
     wrap(o, &format!("  {title:<28}"), &items.join(", "), width);
 }
 
@@ -152,11 +152,13 @@ fn deaths(o: &mut String, d: &DeathsResult, period_days: f64, width: usize) {
         &{
             // A period of other than 30 days is also given per 30 days, so scenarios compare.
             let mut text = match d.ci95_low.zip(d.ci95_high) {
-                Some((low, high)) => format!("{:.2} (95% CI {low:.2}-{high:.2})", d.per_trial),
-                None => format!("{:.2} (no interval from one trial)", d.per_trial),
+                Some((low, high)) => {
+                    format!("{:.2} (95% CI {:.2}-{:.2})", Grouped(d.per_trial), Grouped(low), Grouped(high))
+                }
+                None => format!("{:.2} (no interval from one trial)", Grouped(d.per_trial)),
             };
             if let Some(p) = d.per_30_days.filter(|_| period_days != 30.0) {
-                text.push_str(&format!("; {p:.2} per 30 days"));
+                text.push_str(&format!("; {:.2} per 30 days", Grouped(p)));
             }
             text
         },
@@ -167,7 +169,8 @@ fn deaths(o: &mut String, d: &DeathsResult, period_days: f64, width: usize) {
         &format!("  {:<28}", "sensitivity"),
         &format!(
             "{:.2} to {:.2} (outcome parameters at the low and high ends of their sources)",
-            d.sensitivity.low_per_trial, d.sensitivity.high_per_trial
+            Grouped(d.sensitivity.low_per_trial),
+            Grouped(d.sensitivity.high_per_trial)
         ),
         width,
     );
@@ -183,7 +186,7 @@ fn deaths(o: &mut String, d: &DeathsResult, period_days: f64, width: usize) {
         &format!(
             "{} ({:.2} a trial) with care at {fa}/{rs}/{su} min{}",
             Maybe(d.preventable_share.map(Pct), S),
-            d.preventable_per_trial,
+            Grouped(d.preventable_per_trial),
             if steps.is_empty() { String::new() } else { format!("; costliest delay: {}", steps.join(", ")) }
         ),
         width,
