@@ -12,9 +12,17 @@ use std::fmt::Write;
 /// Columns line up in any terminal, so ASCII only.
 const S: Style = Style::Plain;
 
-/// The letter a table uses for variant `i`: A for the base, then B, C, …
-pub(super) fn letter(i: usize) -> char {
-    char::from(b'A' + (i % 26) as u8)
+/// The letter a table uses for variant `i`: A for the base, then B, C, … Z, and past Z two
+/// letters, AA, AB, … as a spreadsheet names its columns, so no two variants share a name.
+pub(super) fn letter(i: usize) -> String {
+    let mut name = Vec::new();
+    let mut n = i + 1;
+    while n > 0 {
+        n -= 1;
+        name.push(char::from(b'A' + (n % 26) as u8));
+        n /= 26;
+    }
+    name.iter().rev().collect()
 }
 
 fn headline_row(o: &mut String, title: &str, d: &StepDiff) {
@@ -65,7 +73,7 @@ fn group_rows(
     }
 }
 
-fn change_rows(o: &mut String, title: &str, b: char, rows: &[MeanChange], as_share: bool, width: usize) {
+fn change_rows(o: &mut String, title: &str, b: &str, rows: &[MeanChange], as_share: bool, width: usize) {
     // Asset and facility ids are the planner's own words, shown as in the file; phase keys
     // are read as words.
     let names: Vec<String> =
@@ -189,15 +197,15 @@ fn alternative(o: &mut String, c: &Comparison, k: usize, a: &AltResult, width: u
     group_rows(o, &format!("{b} - A by severity"), &a.by_severity, scopes, width);
     group_rows(o, &format!("{b} - A by zone"), &a.by_zone, None, width);
     group_rows(o, &format!("{b} - A by wounding"), &a.by_time_of_day, None, width);
-    change_rows(o, "where the minutes go (mean)", b, &a.phases_min, false, width);
-    change_rows(o, "asset utilisation", b, &a.asset_utilisation, true, width);
+    change_rows(o, "where the minutes go (mean)", &b, &a.phases_min, false, width);
+    change_rows(o, "asset utilisation", &b, &a.asset_utilisation, true, width);
     // Facilities that operate in either scenario.
     for (title, changes) in
         [("operating table utilisation", &a.table_utilisation), ("daily operations used", &a.daily_operations_used)]
     {
         let rows: Vec<MeanChange> = changes.iter().filter(|r| r.base.is_some() || r.alt.is_some()).cloned().collect();
         if !rows.is_empty() {
-            change_rows(o, title, b, &rows, true, width);
+            change_rows(o, title, &b, &rows, true, width);
         }
     }
 }
@@ -226,8 +234,10 @@ pub fn render_table_in(c: &Comparison, width: usize) -> String {
     wrap(&mut o, "  A  ", &format!("{} (base)", c.base.label), width);
     wrap(&mut o, "     ", &c.base.summary.scenario.name, width);
     for (k, a) in c.alternatives.iter().enumerate() {
-        wrap(&mut o, &format!("  {}  ", letter(k + 1)), &a.variant.label, width);
-        wrap(&mut o, "     ", &a.variant.summary.scenario.name, width);
+        let name = letter(k + 1);
+        wrap(&mut o, &format!("  {name}  "), &a.variant.label, width);
+        // (Past Z a name takes two letters, and the scenario's name its column.)
+        wrap(&mut o, &" ".repeat(name.len() + 4), &a.variant.summary.scenario.name, width);
     }
     for (k, a) in c.alternatives.iter().enumerate() {
         alternative(&mut o, c, k, a, width);
@@ -432,7 +442,7 @@ fn fixed(x: f64, digits: usize) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{decimals, fixed};
+    use super::{decimals, fixed, letter};
 
     #[test]
     fn small_effects_keep_two_significant_figures_and_no_negative_zero() {
@@ -445,5 +455,17 @@ mod tests {
         assert_eq!(fixed(-0.004, 2), "0.00");
         assert_eq!(fixed(-0.006, 2), "-0.01");
         assert_eq!(fixed(0.0216, 3), "0.022");
+    }
+
+    /// Every variant of a long comparison has a name of its own: A to Z, then AA to ZZ, then
+    /// AAA, each name once.
+    #[test]
+    fn variants_past_z_take_two_letters_each_name_once() {
+        assert_eq!(
+            [0, 1, 25, 26, 27, 51, 52, 701, 702].map(letter),
+            ["A", "B", "Z", "AA", "AB", "AZ", "BA", "ZZ", "AAA"]
+        );
+        let names: std::collections::HashSet<String> = (0..2000).map(letter).collect();
+        assert_eq!(names.len(), 2000);
     }
 }

@@ -112,11 +112,7 @@ impl Chart for CompareComplianceChart<'_> {
                 ] {
                     chart.draw_series([PathElement::new(path, BLACK.stroke_width(2))]).map_err(err)?;
                 }
-                let mark = if figure_fits {
-                    format!("{:.0}", Pct(st.compliance.unwrap_or(0.0)))
-                } else {
-                    letter(k).to_string()
-                };
+                let mark = if figure_fits { format!("{:.0}", Pct(st.compliance.unwrap_or(0.0))) } else { letter(k) };
                 let style = font(13).pos(Pos::new(HPos::Center, VPos::Bottom));
                 if figure_fits || style.font.box_size(&mark).map_err(err)?.0 as i32 <= bar_px + 4 {
                     chart.draw_series([Text::new(mark, (xm, hi + 1.5), style)]).map_err(err)?;
