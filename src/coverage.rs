@@ -185,6 +185,13 @@ pub fn coverage(model: &Model, opts: &CoverageOptions, progress: &(dyn Fn(u64) +
     coverage_within(model, mission_bounds(model), opts, progress)
 }
 
+/// How many cells [`coverage`] probes for `model` with `grid` cells along the longer side: the
+/// length of its progress.
+pub fn cell_count(model: &Model, grid: usize) -> u64 {
+    let (nx, ny, _) = grid_over(mission_bounds(model), grid);
+    (nx * ny) as u64
+}
+
 /// Probes every cell of a grid over `bounds` ([lat_min, lat_max, lon_min, lon_max]).
 fn coverage_within(
     model: &Model,

@@ -5,7 +5,7 @@
 
 use anyhow::Context;
 use casevac::compare::Comparison;
-use casevac::coverage::{CoverageOptions, coverage, paired_run_coverage, run_coverage, run_trials};
+use casevac::coverage::{CoverageOptions, cell_count, coverage, paired_run_coverage, run_coverage, run_trials};
 use casevac::decide::sweep::{Axis, SweepError};
 use casevac::decide::{BadVariants, Objective, Study};
 use casevac::model::Model;
@@ -1007,12 +1007,17 @@ fn coverage_map(pool: &rayon::ThreadPool, model: &Model, out: &Outputs, summary:
     let seed = summary.run.seed;
     let copts = CoverageOptions { grid: out.map_grid as usize, probes: out.map_probes, seed };
     warn_if_across_antimeridian(model);
-    let progress = Progress::new(None, "{spinner} coverage map: {pos} trials, {elapsed} elapsed");
     let trials = run_trials(&summary.run);
+    let total: u64 = trials.iter().map(|r| r.end - r.start).sum();
+    let progress =
+        Progress::new(Some(total), "{bar:40} coverage map: {pos}/{len} trials, {elapsed} elapsed, eta {eta}");
     let (load, phase_medians) =
         pool.install(|| run_coverage(model, seed, &trials, copts.grid, &|n| progress.advance(n)));
     progress.finish();
-    let progress = Progress::new(None, "{spinner} reach map: {pos} cells, {elapsed} elapsed");
+    let progress = Progress::new(
+        Some(cell_count(model, copts.grid)),
+        "{bar:40} reach map: {pos}/{len} cells, {elapsed} elapsed, eta {eta}",
+    );
     let reach = pool.install(|| coverage(model, &copts, &|n| progress.advance(n)));
     progress.finish();
     let meta = RunMeta {
@@ -1207,7 +1212,9 @@ fn compare_outputs(
         // cells are paired as its figures are.
         let trials = run_trials(&comparison.run);
         warn_if_across_antimeridian(base);
-        let progress = Progress::new(None, "{spinner} coverage maps: {pos} trials, {elapsed} elapsed");
+        let total = trials.iter().map(|r| r.end - r.start).sum::<u64>() * (1 + alts.len() as u64);
+        let progress =
+            Progress::new(Some(total), "{bar:40} coverage maps: {pos}/{len} trials, {elapsed} elapsed, eta {eta}");
         let grid = outputs.map_grid as usize;
         let maps = pool.install(|| paired_run_coverage(base, alts, seed, &trials, grid, &|n| progress.advance(n)));
         progress.finish();
@@ -1335,8 +1342,8 @@ mod tests {
         p.advance(1234);
         let line = p.line();
         assert!(line.starts_with("1,234/10,000 trials, ") && line.contains(" elapsed, eta "), "{line}");
-        let p = Progress::new(None, "{spinner} reach map: {pos} cells, {elapsed} elapsed");
+        let p = Progress::new(None, "{spinner} {pos} paired trials over the rounds, {elapsed} elapsed");
         p.advance(60);
-        assert!(p.line().starts_with("reach map: 60 cells, "), "{}", p.line());
+        assert!(p.line().starts_with("60 paired trials over the rounds, "), "{}", p.line());
     }
 }
