@@ -313,6 +313,11 @@ pub struct AssetGroup {
     /// How many casualties on scene the team starts care for, carried or not; 0 means as
     /// many as the lift carries.
     pub team_size: u32,
+    /// How many of the crew give first aid on reaching an incident, each to one casualty at a
+    /// time, most severe first; 0 means every casualty there has it from the crew's arrival.
+    pub first_aid_crew: u32,
+    /// How long one of that crew spends on a casualty's first aid.
+    pub first_aid_each_min: Dist,
     /// [category]: whether the group lifts casualties of that triage category (evacuation
     /// precedence: routine casualties may be left to a ground move or a later lift).
     pub lifts: [bool; 3],

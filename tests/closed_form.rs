@@ -1042,6 +1042,84 @@ fn a_team_short_of_hands_starts_care_for_only_as_many_as_it_has() {
     }
 }
 
+/// Four T1 casualties wounded together at hour 2, a fiftieth of a degree from the hospital,
+/// reported 2 minutes later; one helicopter there (120 km/h, launch 5 min), so its crew reaches
+/// them 2 + 5 + the leg after wounding, within the 10 minutes; `asset` for its first-aid crew,
+/// `zone` for first-aiders on scene.
+fn four_casualties_near(asset: &str, zone: &str) -> (casevac::model::Model, f64) {
+    let m = model(&scenario(
+        "period_days = 1",
+        "site = \"hospital\"\nlevel = \"level2\"\noperating_tables = 100\noperations_per_day = 100000",
+        &format!(
+            "kind = \"helicopter\"\nbase = \"hospital\"\nspeed_kmh = 120\nnight_capable = true\nstretchers = 4\n\
+             launch_day_min = 5\nlaunch_night_min = 5\non_scene_min = 0\n{asset}"
+        ),
+        &format!(
+            "centre = {{ lat = 0.0, lon = 0.98 }}\nradius_km = 0\nincidents_per_day = 0\nscheduled_hours = [2]\n\
+             casualties = 4\nseverity = {{ t1 = 1, t2 = 0, t3 = 0 }}\nsurgery_share = {{ t1 = 0, t2 = 0, t3 = 0 }}\n\
+             report_delay_min = 2\n{zone}"
+        ),
+    ));
+    (m, 2.0 + 5.0 + 0.02 * km_per_degree() / 120.0 * 60.0)
+}
+
+#[test]
+fn a_crew_short_of_first_aiders_reaches_the_casualties_in_turn() {
+    // No first-aider on scene. By default the crew starts on all four as it arrives; with
+    // `first_aid_crew` its members take one casualty at a time, 1.5 minutes each, so the last
+    // ones wait: with one of them, the third and fourth miss the 10 minutes.
+    let (_, at) = four_casualties_near("", "first_aider_share = 0");
+    assert!(at < 10.0 && at + 1.5 < 10.0 && at + 3.0 > 10.0, "{at}");
+    for (crew, starts) in [
+        ("", [0.0, 0.0, 0.0, 0.0]),
+        ("first_aid_crew = 2", [0.0, 0.0, 1.5, 1.5]),
+        ("first_aid_crew = 1", [0.0, 1.5, 3.0, 4.5]),
+        ("first_aid_crew = 4", [0.0; 4]),
+    ] {
+        let asset = if crew.is_empty() { String::new() } else { format!("{crew}\nfirst_aid_each_min = 1.5") };
+        let (m, _) = four_casualties_near(&asset, "first_aider_share = 0");
+        let (_, s) = run(&m, 3, 5);
+        let in_time = starts.iter().filter(|&&d| at + d <= 10.0).count() as f64 / 4.0;
+        assert_eq!(s.steps[0].compliance, Some(in_time), "{crew} {:?}", s.steps[0].mean_min);
+        let mean = at + starts.iter().sum::<f64>() / 4.0;
+        assert_close(s.steps[0].mean_min.unwrap(), mean, 1e-3, crew);
+    }
+}
+
+#[test]
+fn a_crew_takes_the_casualties_its_first_aider_has_not_reached() {
+    // One first-aider on scene from the moment of wounding, 5 minutes a casualty: it starts on
+    // them at 0, 5, 10 and 15 minutes. A crew of one, 1.5 (or 3) minutes a casualty, arriving
+    // at `at` leaves the first two to it and takes the third at `at` and the fourth after; the
+    // fourth is in time only with the quicker crew. By default the crew starts on the last two
+    // as it arrives.
+    let zone = "first_aider_share = 1\nfirst_aiders = 1\nfirst_aid_min = 0\nfirst_aid_each_min = 5";
+    let (_, at) = four_casualties_near("", zone);
+    assert!(at > 5.0 && at + 1.5 < 10.0 && at + 3.0 > 10.0, "{at}");
+    for (asset, starts, in_time) in [
+        ("", [0.0, 5.0, at, at], 1.0),
+        ("first_aid_crew = 1\nfirst_aid_each_min = 1.5", [0.0, 5.0, at, at + 1.5], 1.0),
+        ("first_aid_crew = 1\nfirst_aid_each_min = 3", [0.0, 5.0, at, at + 3.0], 0.75),
+    ] {
+        let (m, _) = four_casualties_near(asset, zone);
+        let (_, s) = run(&m, 3, 5);
+        assert_eq!(s.steps[0].compliance, Some(in_time), "{asset}");
+        assert_close(s.steps[0].mean_min.unwrap(), starts.iter().sum::<f64>() / 4.0, 1e-3, asset);
+    }
+}
+
+#[test]
+fn a_first_aid_crew_out_of_range_or_a_time_without_a_crew_is_refused() {
+    let refused = |asset: &str| {
+        let text = small_scenario().replace("speed_kmh = 250", &format!("speed_kmh = 250\n{asset}"));
+        casevac::scenario::parse(&text, "t.toml").map(|_| ()).unwrap_err().to_string()
+    };
+    let e = refused("first_aid_each_min = 2");
+    assert!(e.contains("first_aid_each_min but no first_aid_crew") && e.contains("give first_aid_crew"), "{e}");
+    let e = refused("first_aid_crew = 0");
+    assert!(e.contains("first_aid_crew = 0 is out of range") && e.contains("from 1 to 100"), "{e}");
+}
+
 #[test]
 fn a_miss_of_the_hour_begun_by_another_lifts_team_is_put_down_to_that_lift() {
     // Two T1 casualties a degree from the hospital; a helicopter there with one stretcher and a

@@ -869,6 +869,15 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
                 "remove team_size, or set medical_team = true",
             );
         }
+        if e.first_aid_crew.is_none()
+            && let Some(each) = &e.first_aid_each_min
+        {
+            ctx.err(
+                Some(each.span()),
+                format!("asset '{}' has first_aid_each_min but no first_aid_crew, so it has no effect", e.id.get_ref()),
+                "give first_aid_crew, how many of the crew give first aid, or remove first_aid_each_min",
+            );
+        }
         if !e.medical_team && e.team_care.is_some() {
             ctx.err(
                 Some(e.id.span()),
@@ -899,6 +908,8 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
                 Some(v) => categories(&mut ctx, v, &format!("asset '{}' lifts", e.id.get_ref())),
             },
             team_size: ctx.count(&e.team_size, 0, "team_size", (1, MAX_STRETCHERS)),
+            first_aid_crew: ctx.count(&e.first_aid_crew, 0, "first_aid_crew", (1, MAX_STRETCHERS)),
+            first_aid_each_min: ctx.dist(&e.first_aid_each_min, DistSpec::Fixed(3.0), "first_aid_each_min"),
             launch_day_min,
             launch_night_min,
             night_capable: night_capable.unwrap_or(!flies),

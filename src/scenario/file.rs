@@ -321,6 +321,13 @@ pub struct AssetEntry {
     /// How many casualties the team can start care for on scene, carried or not.
     #[schemars(with = "Option<i64>")]
     pub team_size: Option<S<i64>>,
+    /// How many of the crew give first aid on reaching an incident, each to one casualty at a
+    /// time.
+    #[schemars(with = "Option<i64>")]
+    pub first_aid_crew: Option<S<i64>>,
+    /// How long one of that crew spends on a casualty's first aid.
+    #[schemars(with = "Option<DistSpec>")]
+    pub first_aid_each_min: Option<S<DistSpec>>,
     /// The triage categories this group lifts from an incident ("T1", "T2", "T3").
     #[schemars(with = "Option<Vec<String>>")]
     pub lifts: Option<S<Vec<String>>>,

@@ -19,8 +19,13 @@ impl Engine<'_> {
         let g = self.units[sortie.unit as usize].group as usize;
         let a = &m.assets[g];
         let inc = &mut self.incidents[sortie.incident as usize];
-        inc.first_arrival = inc.first_arrival.min(now);
+        if a.first_aid_crew == 0 {
+            inc.first_arrival = inc.first_arrival.min(now);
+        }
         let (zone, transfer, onward, access) = (inc.zone as usize, inc.transfer, inc.onward, inc.access);
+        if a.first_aid_crew > 0 && !transfer && !onward {
+            self.crew_first_aid(a, sortie.incident as usize, now);
+        }
         let access = &access;
         let carried = sortie.slot_start as usize..(sortie.slot_start + sortie.slot_len) as usize;
         let surgical = self.slots[carried.clone()].iter().any(|&c| self.casualties[c as usize].needs_surgery);
@@ -310,6 +315,31 @@ pub(super) fn destination_lists(model: &Model) -> Vec<[Vec<u32>; 3]> {
 }
 
 impl Engine<'_> {
+    /// The crew of group `a` reaching incident `i` at `now`, `first_aid_crew` of them giving
+    /// first aid one casualty at a time, most severe first: each casualty still on scene whom
+    /// nobody has started on goes to the crew member free soonest, unless its first-aider will
+    /// start on it before then (the first-aiders keep to their own order). Each takes the
+    /// crew's `first_aid_each_min`, the casualty's own draw, as a first-aider's would be.
+    fn crew_first_aid(&mut self, a: &AssetGroup, i: usize, now: f64) {
+        let inc = &self.incidents[i];
+        let free = &mut self.aider_free;
+        free.clear();
+        free.resize(a.first_aid_crew as usize, now);
+        for &c in &self.slots[inc.slot_start as usize..(inc.slot_start + inc.slot_len) as usize] {
+            let c = &mut self.casualties[c as usize];
+            // Carried off by an earlier lift, whose crew has it.
+            if c.picked_up {
+                continue;
+            }
+            let j = (1..free.len()).fold(0, |best, k| if free[k] < free[best] { k } else { best });
+            if free[j] >= c.first_aid_t(inc) {
+                continue;
+            }
+            c.crew_aid_t = free[j];
+            free[j] += a.first_aid_each_min.sample_from(|| self.keys.stream(Purpose::FirstAid, c.key, 0));
+        }
+    }
+
     /// The facilities group `g` may end a lift that needs `need` at, in file order.
     #[inline]
     pub(super) fn destinations(&self, g: usize, need: Need) -> &[u32] {

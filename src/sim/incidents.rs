@@ -174,6 +174,7 @@ impl Engine<'_> {
                 resus_on_scene: false,
                 hour_cause: super::record::NO_CAUSE,
                 first_aider_t: NEVER,
+                crew_aid_t: NEVER,
                 resus_t: NEVER,
                 als_t: NEVER,
                 ready_t: NEVER,

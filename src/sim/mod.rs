@@ -41,7 +41,8 @@ struct Incident {
     pos: Point,
     wound_t: f64,
     request_t: f64,
-    /// First arrival of any evacuation asset: its crew gives first aid to everyone on scene.
+    /// First arrival of an evacuation asset whose crew gives first aid to everyone on scene (one
+    /// without a `first_aid_crew`).
     first_arrival: f64,
     /// When the trained first-aiders on scene start on the first casualty (never without one).
     first_aid_start: f64,
@@ -83,6 +84,9 @@ struct Casualty {
     hour_cause: u8,
     /// When the on-scene first-aider starts first aid (never when there is none).
     first_aider_t: f64,
+    /// When one of a crew that gives first aid one casualty at a time starts on it (never
+    /// otherwise): see [`Engine::crew_first_aid`].
+    crew_aid_t: f64,
     resus_t: f64,
     /// When advanced care of any kind (ALS or DCR) starts.
     als_t: f64,
@@ -96,6 +100,14 @@ struct Casualty {
     onward_tasked_t: f64,
     level3_t: f64,
     phase_min: [f64; PHASES.len()],
+}
+
+impl Casualty {
+    /// When its first aid starts (the 10-minute step): the earliest of its first-aider, a crew
+    /// that reached everyone on scene at once, and a crew member who reached it in turn.
+    fn first_aid_t(&self, inc: &Incident) -> f64 {
+        self.first_aider_t.min(inc.first_arrival).min(self.crew_aid_t)
+    }
 }
 
 #[derive(Debug, Clone)]
