@@ -330,6 +330,27 @@ fn pixels(bytes: &[u8]) -> (u32, u32, Vec<[u8; 3]>) {
     (info.width, info.height, buf[..info.buffer_size()].chunks(3).map(|p| [p[0], p[1], p[2]]).collect())
 }
 
+/// The deaths chart leaves room after each bar for its figures: with the longest bar's count in
+/// the hundreds of millions, no letter reaches the chart's right margin.
+#[test]
+fn the_deaths_charts_figures_fit_beside_the_longest_bar() {
+    use casevac::report::charts::{DeathsChart, render};
+    let m = casevac::scenario::load(Path::new("scenarios/sahel-north.toml")).unwrap();
+    let (_, mut summary) = common::run(&m, 8, 30);
+    let deaths = summary.deaths.as_mut().expect("the outcome model is on");
+    let most = deaths.by_time_to_care.iter().filter_map(|b| b.deaths_per_100).fold(0.0, f64::max);
+    let last = deaths.by_time_to_care.last_mut().unwrap();
+    (last.deaths_per_100, last.casualties) = (Some(most * 1.2), 123_456_789);
+    let (w, h, p) = pixels(&render(&DeathsChart { deaths }).unwrap().0);
+    let dark = |x: u32, y: u32| p[(y * w + x) as usize].iter().all(|&c| c < 110);
+    // (Above the x axis, whose last tick's figure is centred on the plot's edge.)
+    let rows = 0..h - 15 - 45;
+    let margin: Vec<u32> = rows.clone().filter(|&y| (w - 15..w).any(|x| dark(x, y))).collect();
+    assert!(margin.is_empty(), "rows with ink in the right margin of {w}x{h}: {margin:?}");
+    // The figures are there: ink in the right half of the plot, beside the long bars.
+    assert!(rows.clone().any(|y| (w / 2..w - 15).any(|x| dark(x, y))));
+}
+
 #[test]
 fn a_scaled_chart_is_drawn_larger_not_enlarged() {
     use casevac::report::charts::{ComplianceChart, PALETTE, render_scaled};

@@ -517,6 +517,19 @@ pub(super) const NOTE_H: u32 = 24;
 /// take no room, so panels beside a labelled one line up. A `note` (which rows were left out)
 /// goes in grey on a line of its own under the caption, [`NOTE_H`] pixels that the caller adds
 /// to the chart's height.
+/// The margin round a [`row_chart`].
+const ROW_MARGIN: u32 = 15;
+
+/// The width of a [`row_chart`]'s row labels, in pixels.
+fn row_label_width(labels: &[&str]) -> u32 {
+    labels.iter().map(|l| l.chars().count()).max().unwrap_or(8) as u32 * 8 + 20
+}
+
+/// The plotting width of a [`row_chart`] `width` pixels wide, in pixels.
+fn row_plot_width(width: u32, labels: &[&str]) -> f64 {
+    f64::from(width.saturating_sub(2 * ROW_MARGIN + row_label_width(labels)).max(1))
+}
+
 pub(super) fn row_chart<'a, DB: DrawingBackend>(
     area: &'a DrawingArea<DB, Shift>,
     (caption, caption_size): (&str, u32),
@@ -525,15 +538,14 @@ pub(super) fn row_chart<'a, DB: DrawingBackend>(
     (x_desc, x_label, x_at): XAxis,
     labels: &[&str],
 ) -> Result<XyChart<'a, DB>, String> {
-    const MARGIN: u32 = 15;
     let n = labels.len() as f64;
-    let label_width = labels.iter().map(|l| l.chars().count()).max().unwrap_or(8) as u32 * 8 + 20;
+    let label_width = row_label_width(labels);
     // Plotters' caption is one line, so with a note the caption is drawn here, where plotters
     // would put it (under the top margin), and the chart is built below the note.
     let body = match note {
         None => area.clone(),
         Some(note) => {
-            let titled = area.split_vertically(MARGIN).1.titled(caption, font(caption_size)).map_err(err)?;
+            let titled = area.split_vertically(ROW_MARGIN).1.titled(caption, font(caption_size)).map_err(err)?;
             let (strip, body) = titled.split_vertically(NOTE_H);
             let centre = (strip.dim_in_pixel().0 / 2) as i32;
             let style = font(14).color(&RGBColor(80, 80, 80)).pos(Pos::new(HPos::Center, VPos::Top));
@@ -542,7 +554,7 @@ pub(super) fn row_chart<'a, DB: DrawingBackend>(
         }
     };
     let mut builder = ChartBuilder::on(&body);
-    builder.margin(MARGIN).x_label_area_size(45).y_label_area_size(label_width);
+    builder.margin(ROW_MARGIN).x_label_area_size(45).y_label_area_size(label_width);
     match note {
         None => builder.caption(caption, font(caption_size)),
         Some(_) => builder.margin_top(0),
@@ -1376,7 +1388,22 @@ impl Chart for DeathsChart<'_> {
         let rows = self.rows();
         let n = rows.len() as f64;
         let labels: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
-        let x_max = (rows.iter().map(|r| r.1).fold(1.0, f64::max) * 1.25).ceil();
+        let texts: Vec<String> = rows
+            .iter()
+            .map(|(_, per_100, casualties)| match casualties {
+                0 => "no casualty".to_string(),
+                n => format!("{per_100:.1} per 100 ({} casualties)", super::fmt::Count(*n)),
+            })
+            .collect();
+        // Room after the longest bar, and after each bar for its figures: a bar of b units
+        // ends at b / x_max of the plot, and its text needs `need` pixels of what is left.
+        let plot_w = row_plot_width(self.size().0, &labels);
+        let mut x_max = rows.iter().map(|r| r.1).fold(1.0, f64::max) * 1.25;
+        for ((_, per_100, _), text) in rows.iter().zip(&texts) {
+            let need = f64::from(font(13).font.box_size(text).map_err(err)?.0) + 15.0;
+            x_max = x_max.max(per_100 * plot_w / (plot_w - need).max(1.0));
+        }
+        let x_max = x_max.ceil();
         let caption = ("Modelled deaths against time to definitive care", 18);
         let note = "per 100 casualties who could die (surgery, or resuscitation where none is needed); not a prediction for any individual";
         let x_label = |v: &f64| format!("{v:.0}");
@@ -1388,7 +1415,7 @@ impl Chart for DeathsChart<'_> {
             ("expected deaths per 100 casualties", &x_label, None),
             &labels,
         )?;
-        for (r, (_, per_100, casualties)) in rows.iter().enumerate() {
+        for (r, ((_, per_100, _), text)) in rows.iter().zip(texts).enumerate() {
             let y = n - r as f64 - 1.0;
             chart
                 .draw_series(std::iter::once(Rectangle::new(
@@ -1396,11 +1423,6 @@ impl Chart for DeathsChart<'_> {
                     RED.mix(0.7).filled(),
                 )))
                 .map_err(err)?;
-            let text = if *casualties == 0 {
-                "no casualty".to_string()
-            } else {
-                format!("{per_100:.1} per 100 ({} casualties)", super::fmt::Count(*casualties))
-            };
             chart
                 .draw_series(std::iter::once(
                     EmptyElement::at((*per_100, y + 0.5))
