@@ -777,6 +777,13 @@ fn a_grid_placement_page_lists_every_point() {
     assert!(!html.contains("more points"), "the page holds every row");
     let rows = html.lines().filter(|l| l.split_whitespace().next().is_some_and(|w| w.parse::<u32>().is_ok())).count();
     assert!(rows >= 17, "{rows} rows");
+    // A hundred trials separate nothing: the map marks the leader as such, not as the best,
+    // and the page's caption speaks of the map it shows.
+    assert!(stdout.contains("cannot separate"), "{stdout}");
+    let svg = std::fs::read_to_string(report.join("place.svg")).unwrap();
+    assert!(svg.contains("aria-label=\"leads, not separated\""), "the leader marked as such");
+    assert!(!svg.contains("aria-label=\"best\""), "no point called the best");
+    assert!(html.contains("The objective at each point of the grid in the first round"), "the map's caption");
 }
 
 /// A grid point on the very spot where the asset stands is the site as given under another name:

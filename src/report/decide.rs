@@ -1021,6 +1021,7 @@ pub fn place_map<'a>(r: &PlaceResult, model: &'a crate::model::Model) -> super::
             .collect(),
         higher_is_better: r.objective.is_share(),
         best: (best.lat, best.lon),
+        separated: r.separated,
         n: r.grid.unwrap_or(1),
         min_span: 2.0 * first_round_half_width(r),
     }
@@ -1046,7 +1047,13 @@ const PALETTE_BEST: plotters::style::RGBColor = super::charts::PALETTE[0];
 
 pub fn place_html(r: &PlaceResult, png: &[u8]) -> String {
     let mut b = String::new();
-    b.push_str(&img(png, "Each candidate against the best"));
+    // With --grid the chart is the map of the grid's first round.
+    let caption = if r.grid.is_some() {
+        "The objective at each point of the grid in the first round"
+    } else {
+        "Each candidate against the best"
+    };
+    b.push_str(&img(png, caption));
     b.push_str("<pre>");
     let _ = write!(b, "{}", Esc(place_table_of(r, true)));
     b.push_str("</pre>");

@@ -353,6 +353,8 @@ pub struct PlaceMap<'a> {
     /// Whether larger values are better (compliance) or worse (deaths).
     pub higher_is_better: bool,
     pub best: (f64, f64),
+    /// Whether the best point was separated from every other candidate; if not, it only leads.
+    pub separated: bool,
     pub n: usize,
     /// The least difference the colours span top to bottom: about twice a first-round
     /// interval's half-width, so cells that cannot be told apart do not look far apart.
@@ -446,8 +448,17 @@ impl Chart for PlaceMap<'_> {
             chart.draw_series([Circle::new(p, 4, BLACK.filled())]).map_err(err)?;
             haloed(&mut chart, p, (5, -3), &s.name, font(12).pos(Pos::new(HPos::Left, VPos::Bottom)))?;
         }
-        // Left of its ring, clear of it and of a site's name (drawn to the right).
-        haloed(&mut chart, best, (-16, 0), "best", font(14).pos(Pos::new(HPos::Right, VPos::Center)))?;
+        // Left of its ring, clear of it and of a site's name (drawn to the right). A point the
+        // rounds could not separate from the others is not called the best, only the leader.
+        let mark = if self.separated { "best" } else { "leads, not separated" };
+        // Below the ring instead where the left has no room for it inside the frame.
+        let room = chart.backend_coord(&best).0 - chart.plotting_area().get_pixel_range().0.start;
+        let (offset, pos) = if room > font(14).font.box_size(mark).map_err(err)?.0 as i32 + 24 {
+            ((-16, 0), Pos::new(HPos::Right, VPos::Center))
+        } else {
+            ((0, 16), Pos::new(HPos::Center, VPos::Top))
+        };
+        haloed(&mut chart, best, offset, mark, font(14).pos(pos))?;
         // The colour key: a strip from worst (bottom) to best (top).
         let steps = 60;
         let (kx, ky, kh) = (20, 30, 300);
@@ -597,6 +608,7 @@ mod tests {
             cells: Vec::new(),
             higher_is_better,
             best: (0.0, 0.0),
+            separated: true,
             n: 2,
             min_span,
         };
@@ -633,6 +645,7 @@ mod tests {
                 cells,
                 higher_is_better: true,
                 best: (z0, z2),
+                separated: true,
                 n: 2,
                 min_span: 0.01,
             };
