@@ -319,6 +319,15 @@ fn charts_say_what_is_absent_and_name_what_they_show() {
     let team = "Level 2 hospital in the camp (4 operations a day, all used on 100% of days)";
     assert!(utilisation.iter().any(|t| t == team), "{utilisation:?}");
     assert!(utilisation.iter().any(|t| t == ">99.9%" || t == "100%"), "{utilisation:?}");
+    // The ambulances' busiest day is marked just past their short bar: their figure goes after
+    // the mark with the busiest day's beside it, not alone past the mark under the mark's label.
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("summary.json")).unwrap()).unwrap();
+    let share = summary["assets"][0]["utilisation"].as_f64().unwrap() * 100.0;
+    let beside = utilisation.iter().find(|t| t.contains(", busiest day ")).expect("a figure beside its mark");
+    let figure: f64 = beside.split('%').next().unwrap().parse().unwrap();
+    assert!((figure - share).abs() < 0.5, "{beside} against {share}");
+    assert!(!utilisation.iter().any(|t| t.starts_with("busiest day")), "{utilisation:?}");
 }
 
 /// A PNG's pixels as RGB triples, with its width and height.

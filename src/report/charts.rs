@@ -931,41 +931,62 @@ impl Chart for UtilisationChart<'_> {
             "Utilisation over the period (blue: evacuation assets, orange: operating tables, green: daily operations)",
             17,
         );
-        let x_max = (max_pct * 1.15).ceil();
+        // Each bar's figure goes right of the bar, or where the busiest day's mark lies just
+        // beyond it (within about the figure's width, 6% of the axis) right of the mark, with the
+        // busiest day's figure beside it: a mark between the two would cross the figure, and a
+        // figure past the mark would read as the mark's.
+        let near = (max_pct * 1.15).ceil();
+        let figures: Vec<(f64, String, bool)> = rows
+            .iter()
+            .map(|(_, u, _, busiest)| {
+                let figure = pct_label(u * 100.0);
+                match busiest.filter(|&b| b > *u && (b - u) * 100.0 < 0.06 * near) {
+                    Some(b) => (b * 100.0, format!("{figure}, busiest day {:.0}%", b * 100.0), true),
+                    None => (u * 100.0, figure, false),
+                }
+            })
+            .collect();
+        // The axis reaches far enough for every figure to fit after its bar or mark.
+        let plot_w = row_plot_width(self.size().0, &labels);
+        let mut x_max = near;
+        for (at, text, _) in &figures {
+            let need = f64::from(font(13).font.box_size(text).map_err(err)?.0) + 15.0;
+            x_max = x_max.max(at * plot_w / (plot_w - need).max(1.0));
+        }
+        let x_max = x_max.ceil();
         let x_label = |v: &f64| format!("{v:.0}%");
         let x_desc = "share of time busy, or of the daily operations used (%)";
         let mut chart = row_chart(root, caption, note.as_deref(), 0.0..x_max, (x_desc, &x_label, None), &labels)?;
-        for (r, (_, u, colour, busiest)) in rows.iter().enumerate() {
+        for (r, ((_, u, colour, busiest), (at, figure, beside))) in rows.iter().zip(figures).enumerate() {
             let y = n - r as f64 - 1.0;
             if let Some(b) = busiest {
                 let x = b * 100.0;
                 chart
                     .draw_series([PathElement::new(vec![(x, y + 0.1), (x, y + 0.9)], BLACK.stroke_width(3))])
                     .map_err(err)?;
-                // Near the axis's end the label goes left of its mark, so it is not cut off.
+                // Its own label above, unless the bar's figure already gives it. Near the axis's
+                // end the label goes left of its mark, so it is not cut off.
                 let (dx, h_pos) = if x > 0.8 * x_max { (-4, HPos::Right) } else { (4, HPos::Left) };
-                chart
-                    .draw_series(std::iter::once(
-                        EmptyElement::at((x, y + 0.9))
-                            + Text::new(
-                                format!("busiest day {:.0}%", x),
-                                (dx, 2),
-                                font(11).pos(Pos::new(h_pos, VPos::Top)),
-                            ),
-                    ))
-                    .map_err(err)?;
+                if !beside {
+                    chart
+                        .draw_series(std::iter::once(
+                            EmptyElement::at((x, y + 0.9))
+                                + Text::new(
+                                    format!("busiest day {:.0}%", x),
+                                    (dx, 2),
+                                    font(11).pos(Pos::new(h_pos, VPos::Top)),
+                                ),
+                        ))
+                        .map_err(err)?;
+                }
             }
             chart
                 .draw_series(std::iter::once(Rectangle::new([(0.0, y + 0.2), (u * 100.0, y + 0.8)], colour.filled())))
                 .map_err(err)?;
-            // Right of the bar, or of the busiest day's mark where that lies just beyond it (within
-            // about the figure's width, 6% of the axis), so the mark does not cross the figure.
-            let crossing = busiest.filter(|&b| b > *u && (b - u) * 100.0 < 0.06 * x_max);
-            let at = crossing.unwrap_or(*u) * 100.0;
             chart
                 .draw_series(std::iter::once(
                     EmptyElement::at((at, y + 0.5))
-                        + Text::new(pct_label(u * 100.0), (5, 0), font(13).pos(Pos::new(HPos::Left, VPos::Center))),
+                        + Text::new(figure, (5, 0), font(13).pos(Pos::new(HPos::Left, VPos::Center))),
                 ))
                 .map_err(err)?;
         }
