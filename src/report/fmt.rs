@@ -79,16 +79,18 @@ impl Display for Pct {
     }
 }
 
-/// A duration in minutes, whole unless the precision says otherwise.
+/// A duration in minutes, whole unless the precision says otherwise, its thousands grouped as
+/// counts' are: `1,572`.
 #[derive(Debug, Clone, Copy)]
 pub struct Minutes(pub f64);
 
 impl Display for Minutes {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         let s = format!("{:.*}", f.precision().unwrap_or(0), self.0);
+        let (sign, digits) = s.strip_prefix('-').map_or(("", s.as_str()), |d| ("-", d));
         // A change that rounds to nothing is no change, not a loss: "0.0", never "-0.0".
-        let zero = s.trim_start_matches('-').chars().all(|c| c == '0' || c == '.');
-        pad(f, if zero { s.trim_start_matches('-') } else { &s })
+        let zero = digits.chars().all(|c| c == '0' || c == '.');
+        pad(f, &format!("{}{}", if zero { "" } else { sign }, group_whole(digits)))
     }
 }
 
@@ -362,6 +364,9 @@ mod tests {
         assert_eq!(format!("{:.1}", Minutes(7.44)), "7.4");
         assert_eq!(format!("{:.1}", Minutes(-0.04)), "0.0");
         assert_eq!(format!("{:.1}", Minutes(-0.06)), "-0.1");
+        assert_eq!(format!("{:>7}", Minutes(1572.4)), "  1,572");
+        assert_eq!(format!("{:.1}", Minutes(-1815.94)), "-1,815.9");
+        assert_eq!(Minutes(999.4).to_string(), "999");
         assert_eq!(Count(0).to_string(), "0");
         assert_eq!(Count(999).to_string(), "999");
         assert_eq!(Count(1_234_567).to_string(), "1,234,567");

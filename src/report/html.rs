@@ -3,7 +3,7 @@
 
 use crate::coverage::{MEDIAN_CAP_MIN, PhaseMedians};
 use crate::model::{ClockOrigin, Dispatch, Model, SEVERITIES};
-use crate::report::fmt::{Count, Grouped, Interval, Label, Maybe, Num, Pct, Quantile, Style};
+use crate::report::fmt::{Count, Grouped, Interval, Label, Maybe, Minutes, Num, Pct, Quantile, Style};
 use crate::report::{minutes_label, step_title};
 use crate::summary::{GroupResult, StepScope, Summary, clock};
 use base64::Engine as _;
@@ -478,7 +478,7 @@ struct Minutes1(Option<f64>);
 impl Display for Minutes1 {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.0 {
-            Some(m) => write!(f, "{m:.1}"),
+            Some(m) => write!(f, "{:.1}", Minutes(m)),
             None => f.write_str(S.missing()),
         }
     }
@@ -498,7 +498,7 @@ fn utilisation_table(s: &Summary, busiest: Option<&crate::coverage::BusiestDay>)
             "<tr><td>{}</td><td class=n>{}</td><td class=n>{:.1}</td><td class=n>{}</td><td class=n>{}</td></tr>",
             Esc(&a.name),
             a.units,
-            a.sorties_per_trial,
+            Grouped(a.sorties_per_trial),
             Pct(a.utilisation),
             day(busiest.and_then(|b| b.assets.get(i).copied()))
         );

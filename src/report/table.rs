@@ -398,7 +398,7 @@ pub fn render_in(s: &Summary, width: usize) -> String {
     for a in &s.assets {
         let kind = a.kind.key();
         row_label(&mut o, "  ", &a.id, w);
-        let _ = writeln!(o, "{kind:>11}{:>8}{:>15.1}{:>13}", a.units, a.sorties_per_trial, Pct(a.utilisation));
+        let _ = writeln!(o, "{kind:>11}{:>8}{:>15.1}{:>13}", a.units, Grouped(a.sorties_per_trial), Pct(a.utilisation));
     }
     let _ = writeln!(
         o,
