@@ -511,12 +511,6 @@ pub(super) type XAxis<'a> = (&'a str, &'a dyn Fn(&f64) -> String, Option<&'a [f6
 /// Height of the line a row chart's note takes under its caption.
 pub(super) const NOTE_H: u32 = 24;
 
-/// A chart of rows, one per label from the top, over the x range `x` with ticks written by
-/// `x_label` (where plotters places them, or at `x_at` when given): the frame the phases,
-/// utilisation and difference charts share. Row `r` spans y = n - r - 1 to n - r. Empty labels
-/// take no room, so panels beside a labelled one line up. A `note` (which rows were left out)
-/// goes in grey on a line of its own under the caption, [`NOTE_H`] pixels that the caller adds
-/// to the chart's height.
 /// The margin round a [`row_chart`].
 const ROW_MARGIN: u32 = 15;
 
@@ -530,6 +524,12 @@ fn row_plot_width(width: u32, labels: &[&str]) -> f64 {
     f64::from(width.saturating_sub(2 * ROW_MARGIN + row_label_width(labels)).max(1))
 }
 
+/// A chart of rows, one per label from the top, over the x range `x` with ticks written by
+/// `x_label` (where plotters places them, or at `x_at` when given): the frame the phases,
+/// utilisation and difference charts share. Row `r` spans y = n - r - 1 to n - r. Empty labels
+/// take no room, so panels beside a labelled one line up. A `note` (which rows were left out)
+/// goes in grey on a line of its own under the caption, [`NOTE_H`] pixels that the caller adds
+/// to the chart's height.
 pub(super) fn row_chart<'a, DB: DrawingBackend>(
     area: &'a DrawingArea<DB, Shift>,
     (caption, caption_size): (&str, u32),
@@ -916,8 +916,11 @@ impl Chart for UtilisationChart<'_> {
         let (rows, note) = self.rows();
         // Wider where long row labels (a theatre's team and its days all used) would leave the
         // bars too little room: the label column as `row_chart` sizes it, and 650 for the plot.
-        let label_w = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(8) as u32 * 8 + 20;
-        ((label_w + 650).max(1000), (140 + 40 * rows.len() as u32).max(260) + if note.is_some() { NOTE_H } else { 0 })
+        let labels: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+        (
+            (row_label_width(&labels) + 650).max(1000),
+            (140 + 40 * rows.len() as u32).max(260) + if note.is_some() { NOTE_H } else { 0 },
+        )
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
