@@ -519,9 +519,23 @@ fn row_label_width(labels: &[&str]) -> u32 {
     labels.iter().map(|l| l.chars().count()).max().unwrap_or(8) as u32 * 8 + 20
 }
 
-/// The plotting width of a [`row_chart`] `width` pixels wide, in pixels.
-fn row_plot_width(width: u32, labels: &[&str]) -> f64 {
-    f64::from(width.saturating_sub(2 * ROW_MARGIN + row_label_width(labels)).max(1))
+/// Where the x axis of a [`row_chart`] `width` pixels wide with row `labels` must end, at
+/// `least` or further, so that each figure, written in 13-point type just after the value it
+/// stands at, fits inside the plot: a value v ends at v / end of the plot's width, and its text
+/// needs its own width and a little room of what is left. Whole units.
+fn axis_end_for_figures<'t>(
+    width: u32,
+    labels: &[&str],
+    least: f64,
+    figures: impl IntoIterator<Item = (f64, &'t str)>,
+) -> Result<f64, String> {
+    let plot_w = f64::from(width.saturating_sub(2 * ROW_MARGIN + row_label_width(labels)).max(1));
+    let mut end = least;
+    for (at, text) in figures {
+        let need = f64::from(font(13).font.box_size(text).map_err(err)?.0) + 15.0;
+        end = end.max(at * plot_w / (plot_w - need).max(1.0));
+    }
+    Ok(end.ceil())
 }
 
 /// A chart of rows, one per label from the top, over the x range `x` with ticks written by
@@ -950,13 +964,8 @@ impl Chart for UtilisationChart<'_> {
             })
             .collect();
         // The axis reaches far enough for every figure to fit after its bar or mark.
-        let plot_w = row_plot_width(self.size().0, &labels);
-        let mut x_max = near;
-        for (at, text, _) in &figures {
-            let need = f64::from(font(13).font.box_size(text).map_err(err)?.0) + 15.0;
-            x_max = x_max.max(at * plot_w / (plot_w - need).max(1.0));
-        }
-        let x_max = x_max.ceil();
+        let figures_at = figures.iter().map(|(at, text, _)| (*at, text.as_str()));
+        let x_max = axis_end_for_figures(self.size().0, &labels, near, figures_at)?;
         let x_label = |v: &f64| format!("{v:.0}%");
         let x_desc = "share of time busy, or of the daily operations used (%)";
         let mut chart = row_chart(root, caption, note.as_deref(), 0.0..x_max, (x_desc, &x_label, None), &labels)?;
@@ -1419,15 +1428,10 @@ impl Chart for DeathsChart<'_> {
                 n => format!("{per_100:.1} per 100 ({} casualties)", super::fmt::Count(*n)),
             })
             .collect();
-        // Room after the longest bar, and after each bar for its figures: a bar of b units
-        // ends at b / x_max of the plot, and its text needs `need` pixels of what is left.
-        let plot_w = row_plot_width(self.size().0, &labels);
-        let mut x_max = rows.iter().map(|r| r.1).fold(1.0, f64::max) * 1.25;
-        for ((_, per_100, _), text) in rows.iter().zip(&texts) {
-            let need = f64::from(font(13).font.box_size(text).map_err(err)?.0) + 15.0;
-            x_max = x_max.max(per_100 * plot_w / (plot_w - need).max(1.0));
-        }
-        let x_max = x_max.ceil();
+        // Room after the longest bar, and after each bar for its figures.
+        let least = rows.iter().map(|r| r.1).fold(1.0, f64::max) * 1.25;
+        let figures_at = rows.iter().zip(&texts).map(|((_, per_100, _), text)| (*per_100, text.as_str()));
+        let x_max = axis_end_for_figures(self.size().0, &labels, least, figures_at)?;
         let caption = ("Modelled deaths against time to definitive care", 18);
         let note = "per 100 casualties who could die (surgery, or resuscitation where none is needed); not a prediction for any individual";
         let x_label = |v: &f64| format!("{v:.0}");
