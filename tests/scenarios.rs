@@ -44,3 +44,22 @@ fn the_course_of_action_pair_differs_only_in_the_proposed_change() {
     assert!(differing[1].0.contains("id = \"kidal_l1\"") && differing[1].0.contains("level = \"level1\""));
     assert!(differing[1].1.contains("id = \"kidal_l1\"") && differing[1].1.contains("level = \"level1plus\""));
 }
+
+/// Charts, maps and reports name sites, facilities, assets and zones by their `name`, falling
+/// back to the bare id: a bundled scenario gives every one a name, so no analyst reads
+/// "bambari_amb" on a chart.
+#[test]
+fn every_bundled_scenario_names_everything_a_chart_shows() {
+    for path in common::bundled_scenarios() {
+        let m = casevac::scenario::load(&path).unwrap_or_else(|e| panic!("{e}"));
+        let ids_and_names = m
+            .sites
+            .iter()
+            .map(|s| (&s.id, &s.name))
+            .chain(m.facilities.iter().map(|f| (&f.id, &f.name)))
+            .chain(m.assets.iter().map(|a| (&a.id, &a.name)))
+            .chain(m.zones.iter().map(|z| (&z.id, &z.name)));
+        let unnamed: Vec<&String> = ids_and_names.filter(|(id, name)| id == name).map(|(id, _)| id).collect();
+        assert!(unnamed.is_empty(), "{}: no name for {unnamed:?}", path.display());
+    }
+}
