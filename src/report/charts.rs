@@ -285,17 +285,34 @@ fn side_legend<DB: DrawingBackend>(
     Ok(())
 }
 
-/// A tick label in degrees with as many decimals as the span needs (and no "-0.0").
-fn degrees(v: f64, span: f64) -> String {
-    let decimals = if span >= 5.0 {
-        1
-    } else if span >= 0.2 {
-        2
-    } else {
-        3
-    };
+/// The decimals a map's degree ticks take: the fewest that write every tick of both axes
+/// exactly, so that "0.00" never stands beside "20.0" and whole degrees read "16", not "16.00".
+/// The ticks are the ones plotters draws for `labels` ticks on each axis (`x_labels`/`y_labels`).
+fn degree_decimals(axes: [(std::ops::Range<f64>, usize); 2]) -> usize {
+    let ticks: Vec<f64> =
+        axes.into_iter().flat_map(|(range, labels)| RangedCoordf64::from(range).key_points(labels)).collect();
+    (0..4)
+        .find(|&d| {
+            let scale = 10f64.powi(d as i32);
+            ticks.iter().all(|v| ((v * scale).round() / scale - v).abs() <= 1e-9 * v.abs().max(1.0))
+        })
+        .unwrap_or(4)
+}
+
+/// A tick label in degrees with `decimals` decimals (and no "-0").
+fn degrees(v: f64, decimals: usize) -> String {
     let scale = 10f64.powi(decimals as i32);
-    format!("{:.*}", decimals, (v * scale).round() / scale + 0.0)
+    minus_sign(format!("{:.*}", decimals, (v * scale).round() / scale + 0.0))
+}
+
+/// A figure drawn on a chart with a minus sign (U+2212) for a leading hyphen: a hyphen is
+/// shorter than a plus and reads as a dash beside a tick. (Text for terminals and spreadsheets
+/// keeps the hyphen, which every program parses.)
+pub(super) fn minus_sign(text: String) -> String {
+    match text.strip_prefix('-') {
+        Some(rest) => format!("\u{2212}{rest}"),
+        None => text,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1097,6 +1114,9 @@ const MAP_CAPTION_H: u32 = 23;
 const MAP_X_AXIS_H: u32 = 45;
 /// Width of a map panel's latitude axis.
 const MAP_Y_AXIS_W: u32 = 65;
+/// The most ticks on a map panel's longitude and latitude axes.
+const MAP_X_TICKS: usize = 5;
+const MAP_Y_TICKS: usize = 6;
 /// Height of the strip under a map panel's longitude axis that holds its scale bar.
 const SCALE_STRIP_H: u32 = 20;
 
@@ -1132,6 +1152,7 @@ pub(super) fn map_panel<'a, DB: DrawingBackend>(
     bounds: [f64; 4],
 ) -> Result<XyChart<'a, DB>, String> {
     let b = bounds;
+    let decimals = degree_decimals([(b[2]..b[3], MAP_X_TICKS), (b[0]..b[1], MAP_Y_TICKS)]);
     let mut chart = ChartBuilder::on(area)
         .caption(caption, font(17))
         .margin(MAP_MARGIN)
@@ -1146,10 +1167,10 @@ pub(super) fn map_panel<'a, DB: DrawingBackend>(
         .disable_mesh()
         .x_desc("longitude (°)")
         .y_desc("latitude (°)")
-        .x_labels(5)
-        .y_labels(6)
-        .x_label_formatter(&|v| degrees(*v, b[3] - b[2]))
-        .y_label_formatter(&|v| degrees(*v, b[1] - b[0]))
+        .x_labels(MAP_X_TICKS)
+        .y_labels(MAP_Y_TICKS)
+        .x_label_formatter(&|v| degrees(*v, decimals))
+        .y_label_formatter(&|v| degrees(*v, decimals))
         .label_style(font(12))
         .axis_desc_style(font(13))
         .draw()
@@ -1482,6 +1503,22 @@ mod tests {
         // One character more would not fit.
         let next = &long[..kept.len() + 1];
         assert!(width(&format!("{}…", next.trim_end())) > 600 || next.ends_with(' '), "{cut}");
+    }
+
+    /// Both axes of a map write their ticks alike, with the fewest decimals that write each
+    /// exactly: whole degrees over a sector, tenths or hundredths over a town.
+    #[test]
+    fn a_maps_ticks_take_the_fewest_decimals_that_write_every_tick_of_both_axes() {
+        // The Sahel sector's map: whole-degree ticks on both axes.
+        let d = degree_decimals([(-0.9..3.6, MAP_X_TICKS), (14.6..20.7, MAP_Y_TICKS)]);
+        assert_eq!(d, 0);
+        assert_eq!([degrees(-0.0, d), degrees(2.0, d), degrees(16.0, d)], ["0", "2", "16"]);
+        // A town: ticks at hundredths on one axis set both.
+        let d = degree_decimals([(29.21..29.27, MAP_X_TICKS), (-1.8..-1.2, MAP_Y_TICKS)]);
+        assert_eq!(d, 2);
+        assert_eq!([degrees(29.22, d), degrees(-1.6, d), degrees(-0.001, d)], ["29.22", "\u{2212}1.60", "0.00"]);
+        // Half degrees.
+        assert_eq!(degree_decimals([(0.1..2.4, MAP_X_TICKS), (10.0..11.0, 3)]), 1);
     }
 
     #[test]

@@ -7,7 +7,7 @@
 use super::charts::{
     COLOUR_BAR_W, Chart, DrawResult, MAP_TITLE_H, MAX_ROWS, NO_FIGURE, NOTE_H, PALETTE, PANEL_H, XyChart, colour_bar,
     compliance_frame, draw_cells, draw_sites, draw_zones, err, font, map_panel, map_panel_w, map_title, marker_key,
-    pct, row_chart, top_rows,
+    minus_sign, pct, row_chart, top_rows,
 };
 use super::compare::letter;
 use super::fmt::{Pct, Points};
@@ -283,9 +283,9 @@ impl Chart for DifferenceChart<'_> {
             if v.abs() < 1e-9 {
                 "0".to_string()
             } else if (v - v.round()).abs() < 1e-9 {
-                format!("{v:+.0}")
+                minus_sign(format!("{v:+.0}"))
             } else {
-                format!("{v:+.1}")
+                minus_sign(format!("{v:+.1}"))
             }
         };
         let x_desc = format!("points, {}", if c.alternatives.len() == 1 { "B − A" } else { "alternative − A" });

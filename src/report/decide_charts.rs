@@ -1,7 +1,7 @@
 //! Charts of the decision commands: the tornado of `levers`, the curves of `sweep` and the
 //! ranked candidates of `place`.
 
-use super::charts::{Chart, DrawResult, PALETTE, err, font, haloed};
+use super::charts::{Chart, DrawResult, PALETTE, err, font, haloed, minus_sign};
 use super::compare_charts::diverging;
 use crate::compare::Verdict;
 use plotters::coord::Shift;
@@ -529,11 +529,11 @@ impl PlaceMap<'_> {
 }
 
 /// An axis tick without the float noise of its computed position (0.44999999999999996 reads
-/// 0.45) and without a negative zero.
+/// 0.45), without a negative zero, and with a minus sign.
 fn tick(v: f64) -> String {
     let text = format!("{v:.3}");
     let text = text.trim_end_matches('0').trim_end_matches('.');
-    if text == "-0" { "0".into() } else { text.into() }
+    if text == "-0" { "0".into() } else { minus_sign(text.into()) }
 }
 
 #[cfg(test)]
@@ -593,7 +593,7 @@ mod tests {
         assert_eq!(tick(-0.0), "0");
         assert_eq!(tick(-0.0001), "0");
         assert_eq!(tick(12.0), "12");
-        assert_eq!(tick(-2.5), "-2.5");
+        assert_eq!(tick(-2.5), "\u{2212}2.5");
     }
 
     #[test]
