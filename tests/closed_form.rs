@@ -1083,6 +1083,11 @@ fn a_crew_short_of_first_aiders_reaches_the_casualties_in_turn() {
         assert_eq!(s.steps[0].compliance, Some(in_time), "{crew} {:?}", s.steps[0].mean_min);
         let mean = at + starts.iter().sum::<f64>() / 4.0;
         assert_close(s.steps[0].mean_min.unwrap(), mean, 1e-3, crew);
+        // The crew was there in time: a miss is for want of its hands, not of a first-aider.
+        let late = starts.iter().filter(|&&d| at + d > 10.0).count() as u64 * 5;
+        let causes: Vec<(&str, u64)> = s.misses[0].causes.iter().map(|c| (c.name, c.count)).collect();
+        let want = if late == 0 { vec![] } else { vec![("first_aiders_busy_with_other_casualties", late)] };
+        assert_eq!(causes, want, "{crew}");
     }
 }
 

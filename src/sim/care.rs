@@ -331,6 +331,7 @@ impl Engine<'_> {
             if c.picked_up {
                 continue;
             }
+            c.crew_on_scene_t = c.crew_on_scene_t.min(now);
             let j = (1..free.len()).fold(0, |best, k| if free[k] < free[best] { k } else { best });
             if free[j] >= c.first_aid_t(inc) {
                 continue;

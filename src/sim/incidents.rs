@@ -175,6 +175,7 @@ impl Engine<'_> {
                 hour_cause: super::record::NO_CAUSE,
                 first_aider_t: NEVER,
                 crew_aid_t: NEVER,
+                crew_on_scene_t: NEVER,
                 resus_t: NEVER,
                 als_t: NEVER,
                 ready_t: NEVER,

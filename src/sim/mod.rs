@@ -87,6 +87,9 @@ struct Casualty {
     /// When one of a crew that gives first aid one casualty at a time starts on it (never
     /// otherwise): see [`Engine::crew_first_aid`].
     crew_aid_t: f64,
+    /// When the first such crew reached it on scene (never otherwise): a first aid missed
+    /// though a crew was there in time was missed for want of its hands.
+    crew_on_scene_t: f64,
     resus_t: f64,
     /// When advanced care of any kind (ALS or DCR) starts.
     als_t: f64,

@@ -91,7 +91,16 @@ impl Engine<'_> {
                     tc.1 += ok as u64;
                 }
                 if !ok {
-                    tally.add_failure(step, z, miss_cause(c, inc, step, m.origin, horizon));
+                    // A crew giving first aid in turn that was on scene in time had no hands free.
+                    let crew_in_time = step == 0
+                        && c.crew_on_scene_t <= horizon
+                        && to_ms((c.crew_on_scene_t - origin).max(0.0)) <= deadline_ms[0][sev];
+                    let cause = if crew_in_time {
+                        CAUSE_FIRST_AIDERS_BUSY
+                    } else {
+                        miss_cause(c, inc, step, m.origin, horizon)
+                    };
+                    tally.add_failure(step, z, cause);
                 }
             }
             if let (Some(on), Some(ot)) = (&m.onward, &mut tally.onward)

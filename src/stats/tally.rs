@@ -55,7 +55,8 @@ impl Phase {
 pub const CAUSES: usize = PHASES.len() + 3;
 pub const CAUSE_FIRST_AIDER_DELAY: usize = PHASES.len();
 pub const CAUSE_NO_FIRST_AIDER: usize = PHASES.len() + 1;
-/// The first-aiders on scene were treating casualties ahead of this one in triage order.
+/// The first-aiders on scene, or the members of a crew that gives first aid in turn and was
+/// there in time, were treating casualties ahead of this one in triage order.
 pub const CAUSE_FIRST_AIDERS_BUSY: usize = PHASES.len() + 2;
 
 pub fn cause_key(c: usize) -> &'static str {
