@@ -532,6 +532,10 @@ fn decision_commands_write_json_csv_and_a_report() {
     for f in ["sweep.png", "sweep.svg", "report.html", "sweep.json", "sweep.csv", "run.csv"] {
         assert!(dir.path().join("rep").join(f).is_file(), "{f}");
     }
+    // The page gives the points as a table, one row each, headed by the key swept.
+    let html = std::fs::read_to_string(dir.path().join("rep/report.html")).unwrap();
+    assert!(html.contains("<table><tr><th><code>zone.z.first_aider_share</code></th><th>first aid</th>"), "{html}");
+    assert_eq!(html.matches("<tr><td>0.").count(), 2, "{html}");
     // The chart's axis reads in words (the zone is named by its id here); the key stays visible.
     let svg = std::fs::read_to_string(dir.path().join("rep/sweep.svg")).unwrap();
     assert!(svg.contains("aria-label=\"z: first aider share\""), "the x axis in words");
@@ -775,8 +779,10 @@ fn a_grid_placement_page_lists_every_point() {
     assert!(stdout.contains("... and 2 more points"), "16 points and the site as given: {stdout}");
     let html = std::fs::read_to_string(report.join("report.html")).unwrap();
     assert!(!html.contains("more points"), "the page holds every row");
-    let rows = html.lines().filter(|l| l.split_whitespace().next().is_some_and(|w| w.parse::<u32>().is_ok())).count();
-    assert!(rows >= 17, "{rows} rows");
+    // A table row for each of the 16 points and the site as given, under the heading's.
+    let rows = html.matches("<tr><td class=n>").count();
+    assert_eq!(rows, 17, "{html}");
+    assert!(html.contains("<tr><th>rank</th><th>lat, lon</th>"), "a table, not preformatted text");
     // A hundred trials separate nothing: the map marks the leader as such, not as the best,
     // and the page's caption speaks of the map it shows.
     assert!(stdout.contains("cannot separate"), "{stdout}");

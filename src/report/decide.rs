@@ -416,23 +416,57 @@ fn interval(s: &StepResult) -> String {
     }
 }
 
-pub fn sweep_table(r: &SweepResult) -> String {
-    let mut o = String::new();
+/// A point's figures as the terminal table and the report page give them: each step's share
+/// with its interval, then expected deaths of wounds per trial.
+fn sweep_figures(p: &crate::decide::sweep::Point) -> [String; 4] {
+    let deaths = p.expected_deaths_per_trial.map_or("-".into(), |d| format!("{:.2}", Grouped(d)));
+    [interval(&p.steps[0]), interval(&p.steps[1]), interval(&p.steps[2]), deaths]
+}
+
+/// Each target of the scenario and where the sweep meets it, as both the table and the page
+/// say it.
+fn sweep_target_lines(r: &SweepResult) -> Vec<String> {
+    let first_key = &r.axes[0].key;
+    r.targets
+        .iter()
+        .map(|t| {
+            let what = format!("{} ≥ {}%", t.step.label(), t.target_pct);
+            let line = match (&t.boundary, t.met_at.is_empty()) {
+                (_, true) => "not met at any value tried".to_string(),
+                (Some(b), _) => format!("met for {first_key} {b}"),
+                (None, _) => format!("met at {}", t.met_at.join("; ")),
+            };
+            let surely = if t.surely_met_at.is_empty() || t.met_at.is_empty() {
+                String::new()
+            } else {
+                format!(" (whole interval above it at {})", t.surely_met_at.join("; "))
+            };
+            format!("{what}: {line}{surely}")
+        })
+        .collect()
+}
+
+/// What a sweep ran, as both the table and the page head it.
+fn sweep_about(r: &SweepResult) -> String {
     let keys: Vec<&str> = r.axes.iter().map(|a| a.key.as_str()).collect();
-    let _ = writeln!(o, "casevac sweep: {}", r.about.scenario);
-    let _ = writeln!(
-        o,
+    format!(
         "{}\n{}, each on the same {} (seed {})",
         keys.join(" × "),
         Counted(r.points.len() as u64, "point"),
         Counted(r.trials, "trial"),
         r.about.seed
-    );
+    )
+}
+
+pub fn sweep_table(r: &SweepResult) -> String {
+    let mut o = String::new();
+    let _ = writeln!(o, "casevac sweep: {}", r.about.scenario);
+    let _ = writeln!(o, "{}", sweep_about(r));
     let _ = writeln!(o, "compliance with 95% intervals; expected deaths per trial (modelled)\n");
     let vw = if r.axes.len() == 1 { 18 } else { 13 };
     let mut head = String::new();
-    for k in &keys {
-        let short = k.rsplit('.').next().unwrap_or(k);
+    for a in &r.axes {
+        let short = a.key.rsplit('.').next().unwrap_or(&a.key);
         let _ = write!(head, "{:<vw$}", cut(short, vw - 1));
     }
     let _ = writeln!(o, "{head}{:>20}{:>20}{:>20}{:>9}", "first aid", "resuscitation", "surgery", "deaths");
@@ -441,31 +475,13 @@ pub fn sweep_table(r: &SweepResult) -> String {
         for v in &p.values {
             let _ = write!(line, "{:<vw$}", cut(v, vw - 1));
         }
-        let deaths = p.expected_deaths_per_trial.map_or("-".into(), |d| format!("{:.2}", Grouped(d)));
-        let _ = writeln!(
-            o,
-            "{line}{:>20}{:>20}{:>20}{:>9}",
-            interval(&p.steps[0]),
-            interval(&p.steps[1]),
-            interval(&p.steps[2]),
-            deaths
-        );
+        let [first_aid, resuscitation, surgery, deaths] = sweep_figures(p);
+        let _ = writeln!(o, "{line}{first_aid:>20}{resuscitation:>20}{surgery:>20}{deaths:>9}");
     }
     if !r.targets.is_empty() {
         let _ = writeln!(o, "\ntargets (the scenario's targets_pct)");
-        for t in &r.targets {
-            let what = format!("{} ≥ {}%", t.step.label(), t.target_pct);
-            let line = match (&t.boundary, t.met_at.is_empty()) {
-                (_, true) => "not met at any value tried".to_string(),
-                (Some(b), _) => format!("met for {} {b}", keys[0]),
-                (None, _) => format!("met at {}", t.met_at.join("; ")),
-            };
-            let surely = if t.surely_met_at.is_empty() || t.met_at.is_empty() {
-                String::new()
-            } else {
-                format!(" (whole interval above it at {})", t.surely_met_at.join("; "))
-            };
-            let _ = writeln!(o, "  {what}: {line}{surely}");
+        for line in sweep_target_lines(r) {
+            let _ = writeln!(o, "  {line}");
         }
     }
     for note in &r.notes {
@@ -616,11 +632,41 @@ pub fn sweep_chart(r: &SweepResult, model: &crate::model::Model) -> SweepChart {
 }
 
 pub fn sweep_html(r: &SweepResult, png: &[u8]) -> String {
-    let mut b = precision_note(r.precision.as_ref(), r.trials, true);
+    let mut b = String::new();
+    let _ = write!(
+        b,
+        "<p>{}. Each point's share in time with its 95% interval; expected deaths of wounds per trial \
+         (modelled).</p>",
+        Esc(&sweep_about(r).replace('\n', ": "))
+    );
+    b.push_str(&precision_note(r.precision.as_ref(), r.trials, true));
     b.push_str(&img(png, "Compliance at each value, with 95% intervals"));
-    b.push_str("<pre>");
-    let _ = write!(b, "{}", Esc(sweep_table(r)));
-    b.push_str("</pre>");
+    b.push_str("<table><tr>");
+    for a in &r.axes {
+        let _ = write!(b, "<th><code>{}</code></th>", Esc(&a.key));
+    }
+    b.push_str("<th>first aid</th><th>resuscitation</th><th>surgery</th><th>expected deaths per trial</th></tr>");
+    for p in &r.points {
+        b.push_str("<tr>");
+        for v in &p.values {
+            let _ = write!(b, "<td>{}</td>", Esc(v));
+        }
+        for figure in sweep_figures(p) {
+            let _ = write!(b, "<td class=n>{}</td>", Esc(figure));
+        }
+        b.push_str("</tr>");
+    }
+    b.push_str("</table>");
+    if !r.targets.is_empty() {
+        b.push_str("<h2>Against the scenario's targets</h2><ul>");
+        for line in sweep_target_lines(r) {
+            let _ = write!(b, "<li>{}</li>", Esc(line));
+        }
+        b.push_str("</ul>");
+    }
+    for note in &r.notes {
+        let _ = write!(b, "<p class=note>{}</p>", Esc(note));
+    }
     page(
         &format!("Sweep: {}", r.about.scenario),
         &provenance(&r.about.file, &r.about.overrides, r.about.seed, r.trials),
@@ -656,97 +702,131 @@ fn place_difference(r: &PlaceResult, d: Option<f64>, h: Option<f64>) -> String {
     }
 }
 
+/// The placement table for the terminal: of a grid, its fifteen leaders (the report page has
+/// the room for every point).
 pub fn place_table(r: &PlaceResult) -> String {
-    place_table_of(r, false)
-}
-
-/// The placement table; with `every_row`, a grid's every point (for the report page, which has
-/// the room), else its fifteen leaders.
-fn place_table_of(r: &PlaceResult, every_row: bool) -> String {
-    let d = point_decimals(r);
     let mut o = String::new();
     let _ = writeln!(o, "casevac place: where {} goes in {}", r.moved, r.about.scenario);
     o.push_str(&wrap(&confidence_line(r.objective, r.confidence_pct, r.about.seed), "", 96));
+    let _ = writeln!(o, "{}\n", place_verdict(r));
+    let rows = place_rows(r, false);
+    let [rank, site, value, against, standing, trials] = &rows.head;
+    let _ = writeln!(o, "{rank}  {site:<18}{value:>16}{against:>18}  {standing:<28}{trials:>9}");
+    for [rank, site, value, against, standing, trials] in &rows.cells {
+        let _ = writeln!(o, "{rank:>4}  {:<18}{value:>16}{against:>18}  {standing:<28}{trials:>9}", cut(site, 17));
+    }
+    let _ = writeln!(o, "  ({PLACE_COLUMNS_NOTE})");
+    if rows.left_out > 0 {
+        let points = if rows.left_out == 1 { "point" } else { "points" };
+        let _ = writeln!(o, "  ... and {} more {points} (every point is in the JSON and CSV)", rows.left_out);
+    }
+    if let Some(next) = place_next(r) {
+        let _ = writeln!(o, "\n{next}");
+    }
+    o
+}
+
+/// The columns come from different rounds, so they need not subtract.
+const PLACE_COLUMNS_NOTE: &str =
+    "a value is over its row's trials; against best is paired, from the round that decided it";
+
+/// Whether a candidate is where the asset stands in the file.
+fn is_now(r: &PlaceResult, c: &crate::decide::place::CandidateResult) -> bool {
+    r.as_given.as_deref() == Some(c.site.as_str())
+}
+
+/// What the placement found, in one sentence: the best, separated from the rest; the ones it
+/// could not separate; or nothing to rank.
+fn place_verdict(r: &PlaceResult) -> String {
     let best = &r.candidates[0];
+    if best.standing == Standing::NotMeasured {
+        return format!(
+            "nothing to rank: nobody the objective counts was simulated at any candidate in {} trials",
+            Count(best.trials)
+        );
+    }
     // On a grid, the site as given competes beside the grid's points and is named as such.
-    let is_point = |c: &crate::decide::place::CandidateResult| r.is_grid_point(c);
-    let now = |c: &crate::decide::place::CandidateResult| r.as_given.as_deref() == Some(c.site.as_str());
-    let best_name = if is_point(best) {
+    let best_name = if r.is_grid_point(best) {
         format!("latitude {:.3}, longitude {:.3}", best.lat, best.lon)
-    } else if r.grid.is_some() && now(best) {
+    } else if r.grid.is_some() && is_now(r, best) {
         format!("{}, where it is now", best.site)
     } else {
         best.site.clone()
     };
-    let measured = best.standing != Standing::NotMeasured;
-    if !measured {
-        let _ = writeln!(
-            o,
-            "nothing to rank: nobody the objective counts was simulated at any candidate in {} trials\n",
+    if r.separated {
+        return format!(
+            "best: {best_name} (separated from every other candidate within {} trials)",
             Count(best.trials)
-        );
-    } else if r.separated {
-        let _ = writeln!(
-            o,
-            "best: {} (separated from every other candidate within {} trials)\n",
-            best_name,
-            Count(best.trials)
-        );
-    } else {
-        let close: Vec<String> = r
-            .candidates
-            .iter()
-            .filter(|c| matches!(c.standing, Standing::Best | Standing::IndistinguishableFromBest))
-            .map(|c| if is_point(c) { format!("({:.d$}, {:.d$})", c.lat, c.lon) } else { c.site.clone() })
-            .collect();
-        let _ = writeln!(
-            o,
-            "cannot separate {} at --max-trials {}: they are within the interval of each other\n",
-            close.join(", "),
-            Count(r.max_trials)
         );
     }
+    let d = point_decimals(r);
+    let close: Vec<String> = r
+        .candidates
+        .iter()
+        .filter(|c| matches!(c.standing, Standing::Best | Standing::IndistinguishableFromBest))
+        .map(|c| if r.is_grid_point(c) { format!("({:.d$}, {:.d$})", c.lat, c.lon) } else { c.site.clone() })
+        .collect();
+    format!(
+        "cannot separate {} at --max-trials {}: they are within the interval of each other",
+        close.join(", "),
+        Count(r.max_trials)
+    )
+}
+
+/// The placement table's heading and rows, as the terminal and the report page show them, and
+/// how many of a grid's points were left out.
+struct PlaceRows {
+    head: [String; 6],
+    cells: Vec<[String; 6]>,
+    left_out: usize,
+}
+
+/// With `every_row`, a grid's every point; else its fifteen leaders and the site as given.
+fn place_rows(r: &PlaceResult, every_row: bool) -> PlaceRows {
+    let d = point_decimals(r);
     // For lives, the value is expected deaths per trial and the difference lives saved against the best.
     let value = match r.objective {
         Objective::LivesSaved => "deaths/trial",
         o => o.label(),
     };
     let site = if r.grid.is_some() { "lat, lon" } else { "site" };
-    let _ = writeln!(o, "rank  {site:<18}{value:>16}{:>18}  {:<28}{:>9}", "against best", "standing", "trials");
+    let head = ["rank", site, value, "against best", "standing", "trials"].map(String::from);
     // A grid's candidates are many: the table keeps the contenders and the closest of the rest.
     let shown = if r.grid.is_some() && !every_row { r.candidates.len().min(15) } else { r.candidates.len() };
     // The site as given is always shown, even when it ranks below the rows kept.
-    let extra = r.candidates[shown..].iter().filter(|c| now(c));
-    for c in r.candidates[..shown].iter().chain(extra) {
-        let site = if is_point(c) {
-            format!("{:.d$}, {:.d$}", c.lat, c.lon)
-        } else if now(c) {
-            format!("{} (now)", c.site)
-        } else {
-            c.site.clone()
-        };
-        let _ = writeln!(
-            o,
-            "{:>4}  {:<18}{:>16}{:>18}  {:<28}{:>9}",
-            c.rank,
-            cut(&site, 17),
-            place_value(r, c.value),
-            place_difference(r, c.difference_from_best, c.half_width),
-            standing(c.standing),
-            Count(c.trials)
-        );
-    }
-    // The columns come from different rounds, so they need not subtract.
-    let _ = writeln!(o, "  (a value is over its row's trials; against best is paired, from the round that decided it)");
-    if shown < r.candidates.len() {
-        let more = r.candidates[shown..].iter().filter(|c| !now(c)).count();
-        let points = if more == 1 { "point" } else { "points" };
-        let _ = writeln!(o, "  ... and {more} more {points} (every point is in the JSON and CSV)");
-    }
-    if !measured {
-        // No best to repeat.
-    } else if now(best) {
-        let _ = writeln!(o, "\nthe best is where it is now ({})", best.site);
+    let extra = r.candidates[shown..].iter().filter(|c| is_now(r, c));
+    let cells = r.candidates[..shown]
+        .iter()
+        .chain(extra)
+        .map(|c| {
+            let site = if r.is_grid_point(c) {
+                format!("{:.d$}, {:.d$}", c.lat, c.lon)
+            } else if is_now(r, c) {
+                format!("{} (now)", c.site)
+            } else {
+                c.site.clone()
+            };
+            [
+                c.rank.to_string(),
+                site,
+                place_value(r, c.value),
+                place_difference(r, c.difference_from_best, c.half_width),
+                standing(c.standing).to_string(),
+                Count(c.trials).to_string(),
+            ]
+        })
+        .collect();
+    PlaceRows { head, cells, left_out: r.candidates[shown..].iter().filter(|c| !is_now(r, c)).count() }
+}
+
+/// What to do with the answer: where it already is, the --set that repeats it, or how to turn a
+/// grid point into a site. None when nothing was measured.
+fn place_next(r: &PlaceResult) -> Option<String> {
+    let best = &r.candidates[0];
+    if best.standing == Standing::NotMeasured {
+        None
+    } else if is_now(r, best) {
+        Some(format!("the best is where it is now ({})", best.site))
     } else if let Some(set) = &best.set {
         // Not separated, it only leads on the last round's trials: said so, not handed over as
         // the answer.
@@ -755,11 +835,10 @@ fn place_table_of(r: &PlaceResult, every_row: bool) -> String {
         } else {
             "the leading site (not separated from those marked indistinguishable)"
         };
-        let _ = writeln!(o, "\nrepeat {what} with: --set {}", shell_word(set));
+        Some(format!("repeat {what} with: --set {}", shell_word(set)))
     } else {
-        let _ = writeln!(o, "\nput it at the site nearest the best point, then check that site with --candidates");
+        Some("put it at the site nearest the best point, then check that site with --candidates".into())
     }
-    o
 }
 
 /// The objective and how sure a separation is, as both placement tables head it.
@@ -1047,6 +1126,13 @@ const PALETTE_BEST: plotters::style::RGBColor = super::charts::PALETTE[0];
 
 pub fn place_html(r: &PlaceResult, png: &[u8]) -> String {
     let mut b = String::new();
+    let _ = write!(
+        b,
+        "<p>Where <b>{}</b> goes. {}.</p><p><b>{}</b></p>",
+        Esc(r.moved.to_string()),
+        Esc(confidence_line(r.objective, r.confidence_pct, r.about.seed)),
+        Esc(place_verdict(r))
+    );
     // With --grid the chart is the map of the grid's first round.
     let caption = if r.grid.is_some() {
         "The objective at each point of the grid in the first round"
@@ -1054,15 +1140,41 @@ pub fn place_html(r: &PlaceResult, png: &[u8]) -> String {
         "Each candidate against the best"
     };
     b.push_str(&img(png, caption));
-    b.push_str("<pre>");
-    let _ = write!(b, "{}", Esc(place_table_of(r, true)));
-    b.push_str("</pre>");
+    // The page has the room for every point of a grid.
+    let rows = place_rows(r, true);
+    b.push_str("<table><tr>");
+    for h in &rows.head {
+        let _ = write!(b, "<th>{}</th>", Esc(h));
+    }
+    b.push_str("</tr>");
+    for [rank, site, value, against, standing, trials] in &rows.cells {
+        let _ = write!(
+            b,
+            "<tr><td class=n>{}</td><td>{}</td><td class=n>{}</td><td class=n>{}</td><td>{}</td><td class=n>{}</td></tr>",
+            Esc(rank),
+            Esc(site),
+            Esc(value),
+            Esc(against),
+            Esc(standing),
+            Esc(trials)
+        );
+    }
+    let _ = write!(b, "</table><p class=note>{}.</p>", Esc(capitalised(PLACE_COLUMNS_NOTE)));
+    if let Some(next) = place_next(r) {
+        let _ = write!(b, "<p>{}</p>", Esc(capitalised(&next)));
+    }
     let trials = place_trials(r);
     page(
         &format!("Placement: {}", r.about.scenario),
         &provenance(&r.about.file, &r.about.overrides, r.about.seed, trials),
         &b,
     )
+}
+
+/// A sentence of the terminal's, which starts in lower case, as a paragraph starts.
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map_or(String::new(), |first| first.to_uppercase().chain(c).collect())
 }
 
 /// A placement's trials as its page gives them: its last round's, the most any candidate ran.
