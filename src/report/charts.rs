@@ -990,34 +990,22 @@ impl Chart for UtilisationChart<'_> {
             let y = n - r as f64 - 1.0;
             if let Some(b) = busiest {
                 let x = b * 100.0;
+                // Its own label above, unless the bar's figure already gives it. Near the axis's
+                // end the label goes left of its mark, so it is not cut off. (Drawn first: the
+                // mark then lies over the edge of the label's white box.)
+                let (dx, h_pos) = if x > 0.8 * x_max { (-4, HPos::Right) } else { (4, HPos::Left) };
+                if !beside {
+                    let label = format!("busiest day {x:.0}%");
+                    backed(&mut chart, (x, y + 0.9), (dx, 2), label, font(11).pos(Pos::new(h_pos, VPos::Top)))?;
+                }
                 chart
                     .draw_series([PathElement::new(vec![(x, y + 0.1), (x, y + 0.9)], BLACK.stroke_width(3))])
                     .map_err(err)?;
-                // Its own label above, unless the bar's figure already gives it. Near the axis's
-                // end the label goes left of its mark, so it is not cut off.
-                let (dx, h_pos) = if x > 0.8 * x_max { (-4, HPos::Right) } else { (4, HPos::Left) };
-                if !beside {
-                    chart
-                        .draw_series(std::iter::once(
-                            EmptyElement::at((x, y + 0.9))
-                                + Text::new(
-                                    format!("busiest day {:.0}%", x),
-                                    (dx, 2),
-                                    font(11).pos(Pos::new(h_pos, VPos::Top)),
-                                ),
-                        ))
-                        .map_err(err)?;
-                }
             }
             chart
                 .draw_series(std::iter::once(Rectangle::new([(0.0, y + 0.2), (u * 100.0, y + 0.8)], colour.filled())))
                 .map_err(err)?;
-            chart
-                .draw_series(std::iter::once(
-                    EmptyElement::at((at, y + 0.5))
-                        + Text::new(figure, (5, 0), font(13).pos(Pos::new(HPos::Left, VPos::Center))),
-                ))
-                .map_err(err)?;
+            backed(&mut chart, (at, y + 0.5), (5, 0), figure, font(13).pos(Pos::new(HPos::Left, VPos::Center)))?;
         }
         Ok(())
     }
@@ -1405,6 +1393,34 @@ pub(super) fn haloed<DB: DrawingBackend>(
     Ok(())
 }
 
+/// A figure beside a bar or a mark, at `offset` pixels from the point `at`, on a white box a
+/// little larger than its text, so that no grid line runs through it, placed as `style` places
+/// its text.
+pub(super) fn backed<DB: DrawingBackend>(
+    chart: &mut XyChart<DB>,
+    at: (f64, f64),
+    (x, y): (i32, i32),
+    text: String,
+    style: TextStyle,
+) -> DrawResult {
+    const PAD: i32 = 2;
+    let (w, h) = style.font.box_size(&text).map_err(err)?;
+    let (w, h) = (w as i32, h as i32);
+    let left = match style.pos.h_pos {
+        HPos::Left => x,
+        HPos::Right => x - w,
+        HPos::Center => x - w / 2,
+    };
+    let top = match style.pos.v_pos {
+        VPos::Top => y,
+        VPos::Center => y - h / 2,
+        VPos::Bottom => y - h,
+    };
+    let backing = Rectangle::new([(left - PAD, top - PAD), (left + w + PAD, top + h + PAD)], WHITE.filled());
+    chart.draw_series([EmptyElement::at(at) + backing + Text::new(text, (x, y), style)]).map_err(err)?;
+    Ok(())
+}
+
 // ---------------------------------------------------------------------------------------------
 
 /// 6. Deaths against time to care: the outcome model's expected deaths per 100 casualties
@@ -1472,12 +1488,7 @@ impl Chart for DeathsChart<'_> {
                     RED.mix(0.7).filled(),
                 )))
                 .map_err(err)?;
-            chart
-                .draw_series(std::iter::once(
-                    EmptyElement::at((*per_100, y + 0.5))
-                        + Text::new(text, (5, 0), font(13).pos(Pos::new(HPos::Left, VPos::Center))),
-                ))
-                .map_err(err)?;
+            backed(&mut chart, (*per_100, y + 0.5), (5, 0), text, font(13).pos(Pos::new(HPos::Left, VPos::Center)))?;
         }
         Ok(())
     }
@@ -1627,6 +1638,38 @@ mod tests {
             frame
         };
         (rgb, w, frame)
+    }
+
+    /// A figure drawn with [`backed`] across a grid line hides the line where the figure is,
+    /// and leaves it whole elsewhere.
+    #[test]
+    fn a_backed_figure_hides_the_grid_line_under_it() {
+        register_font();
+        let (w, h) = (300u32, 100u32);
+        let grid = RGBColor(200, 200, 200);
+        let mut rgb = vec![0u8; (w * h * 3) as usize];
+        let (x_line, y_text) = {
+            let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
+            root.fill(&WHITE).unwrap();
+            let mut chart = ChartBuilder::on(&root).build_cartesian_2d(0.0..100.0, 0.0..100.0).unwrap();
+            chart.draw_series([PathElement::new([(50.0, 0.0), (50.0, 100.0)], grid)]).unwrap();
+            let figure = "12.0 per 100 (2,465 casualties)".to_string();
+            let style = font(13).pos(Pos::new(HPos::Left, VPos::Center));
+            backed(&mut chart, (20.0, 50.0), (5, 0), figure, style).unwrap();
+            let (x, y) = chart.backend_coord(&(50.0, 50.0));
+            root.present().unwrap();
+            (x, y)
+        };
+        let px = |x: i32, y: i32| {
+            let i = 3 * (y * w as i32 + x) as usize;
+            RGBColor(rgb[i], rgb[i + 1], rgb[i + 2])
+        };
+        // The figure runs from x 20 % past the line; the line shows above and below it only.
+        let text_h = font(13).font.box_size("12.0 per 100 (2,465 casualties)").unwrap().1 as i32;
+        let line_rows: Vec<i32> = (0..h as i32).filter(|&y| px(x_line, y) == grid).collect();
+        let crossing = |y: &i32| (y - y_text).abs() <= text_h / 2;
+        assert!(!line_rows.iter().any(crossing), "the line crosses the figure ({text_h} high): {line_rows:?}");
+        assert!(line_rows.len() > h as usize - 30, "the line is gone: {line_rows:?}");
     }
 
     #[test]

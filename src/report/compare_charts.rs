@@ -5,9 +5,9 @@
 //! better, orange where it does worse, near-white where nothing changes.
 
 use super::charts::{
-    COLOUR_BAR_W, Chart, DrawResult, MAP_TITLE_H, MAX_ROWS, NO_FIGURE, NOTE_H, PALETTE, PANEL_H, XyChart, colour_bar,
-    compliance_frame, draw_cells, draw_sites, draw_zones, err, font, map_panel, map_panel_w, map_title, marker_key,
-    minus_sign, pct, row_chart, top_rows,
+    COLOUR_BAR_W, Chart, DrawResult, MAP_TITLE_H, MAX_ROWS, NO_FIGURE, NOTE_H, PALETTE, PANEL_H, XyChart, backed,
+    colour_bar, compliance_frame, draw_cells, draw_sites, draw_zones, err, font, map_panel, map_panel_w, map_title,
+    marker_key, minus_sign, pct, row_chart, top_rows,
 };
 use super::compare::letter;
 use super::fmt::{Pct, Points};
@@ -374,13 +374,11 @@ impl DifferenceChart<'_> {
         // The value goes on the side away from zero, where the range left room for it.
         let text = Points(diff).to_string();
         let right = diff >= 0.0;
-        let label = if right {
-            EmptyElement::at((hi, y)) + Text::new(text, (10, 0), font(12).pos(Pos::new(HPos::Left, VPos::Center)))
+        if right {
+            backed(chart, (hi, y), (10, 0), text, font(12).pos(Pos::new(HPos::Left, VPos::Center)))
         } else {
-            EmptyElement::at((lo, y)) + Text::new(text, (-10, 0), font(12).pos(Pos::new(HPos::Right, VPos::Center)))
-        };
-        chart.draw_series([label]).map_err(err)?;
-        Ok(())
+            backed(chart, (lo, y), (-10, 0), text, font(12).pos(Pos::new(HPos::Right, VPos::Center)))
+        }
     }
 }
 
