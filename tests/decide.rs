@@ -709,6 +709,12 @@ report_delay_min = 5
     // Every row of the CSV says its rank within its placement and the overrides it was measured
     // with: the other helicopter where that placement had it (none for the very first), then
     // the one that puts what it moves at its site.
+    // The page gives the placement and each step as tables, a row for each.
+    let html = casevac::report::decide::several_html(&r, &[]);
+    assert!(html.contains("<tr><th>asset</th><th>site</th><th>how sure</th></tr>"), "{html}");
+    assert_eq!(html.matches("<tr><td>asset heli_").count(), 2, "{html}");
+    assert_eq!(html.matches("<tr><td class=n>").count(), 4, "a row for each placement made: {html}");
+    assert!(html.contains("<p>Repeat it with: --set "), "{html}");
     let csv = casevac::report::decide::several_csv(&r).unwrap();
     let mut rows = csv::Reader::from_reader(csv.as_slice());
     let head = rows.headers().unwrap().clone();

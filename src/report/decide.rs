@@ -940,54 +940,81 @@ pub fn several_table(r: &SeveralResult) -> String {
     let _ = writeln!(o, "casevac place: where {} go together in {}", names.join(" and "), first.about.scenario);
     o.push_str(&wrap(&format!("method: {}", r.method), "", 96));
     o.push_str(&wrap(&confidence_line(first.objective, first.confidence_pct, first.about.seed), "", 96));
-    o.push('\n');
-    let passes = r.steps.len() / r.placements.len();
-    let state = if r.converged { "no single move helps" } else { "stopped at the pass limit" };
-    let _ = writeln!(o, "placement after {passes} passes ({state}):");
-    let last = r.last_pass();
-    for ((m, site), step) in r.placements.iter().zip(last) {
-        let close: Vec<&str> = step
-            .candidates
-            .iter()
-            .filter(|c| c.standing == Standing::IndistinguishableFromBest)
-            .map(|c| c.site.as_str())
-            .collect();
-        let how = if step.separated {
-            "separated from every other site".to_string()
-        } else {
-            format!("indistinguishable from {}", close.join(", "))
-        };
-        let _ = writeln!(o, "  {:<28} at {:<16} {how}", m.to_string(), site);
+    let _ = writeln!(o, "\n{}:", several_state(r));
+    for [moved, site, how] in several_placements(r) {
+        let _ = writeln!(o, "  {moved:<28} at {site:<16} {how}");
     }
     let _ = writeln!(o, "\neach placement made, in order");
-    for (i, step) in r.steps.iter().enumerate() {
-        let _ = writeln!(
-            o,
-            "  pass {} {:<28} → {:<16} ({} trials)",
-            i / r.placements.len() + 1,
-            step.moved.to_string(),
-            step.candidates[0].site,
-            Count(step.rounds.last().map_or(0, |x| x.trials))
-        );
+    for [pass, moved, site, trials] in several_steps(r) {
+        let _ = writeln!(o, "  pass {pass} {moved:<28} → {site:<16} ({trials} trials)");
     }
-    // A grid point is no site of the file, so no --set can put anything there.
+    let _ = writeln!(o, "\n{}", several_next(r));
+    o
+}
+
+/// How the passes ended, as both the table and the page head the placement.
+fn several_state(r: &SeveralResult) -> String {
+    let passes = r.steps.len() / r.placements.len();
+    let state = if r.converged { "no single move helps" } else { "stopped at the pass limit" };
+    format!("placement after {passes} passes ({state})")
+}
+
+/// Each asset, where it goes, and how surely: separated from every other site, or which ones it
+/// could not be told from.
+fn several_placements(r: &SeveralResult) -> Vec<[String; 3]> {
+    r.placements
+        .iter()
+        .zip(r.last_pass())
+        .map(|((m, site), step)| {
+            let close: Vec<&str> = step
+                .candidates
+                .iter()
+                .filter(|c| c.standing == Standing::IndistinguishableFromBest)
+                .map(|c| c.site.as_str())
+                .collect();
+            let how = if step.separated {
+                "separated from every other site".to_string()
+            } else {
+                format!("indistinguishable from {}", close.join(", "))
+            };
+            [m.to_string(), site.clone(), how]
+        })
+        .collect()
+}
+
+/// Each placement made, in order: its pass, the asset, where it went and on how many trials.
+fn several_steps(r: &SeveralResult) -> Vec<[String; 4]> {
+    r.steps
+        .iter()
+        .enumerate()
+        .map(|(i, step)| {
+            [
+                (i / r.placements.len() + 1).to_string(),
+                step.moved.to_string(),
+                step.candidates[0].site.clone(),
+                Count(step.rounds.last().map_or(0, |x| x.trials)).to_string(),
+            ]
+        })
+        .collect()
+}
+
+/// The `--set`s that repeat the placement, or, where one is at a grid point (no site of the
+/// file, so no --set can put anything there), how to turn it into a site.
+fn several_next(r: &SeveralResult) -> String {
     let on_grid = r
         .placements
         .iter()
-        .zip(last)
+        .zip(r.last_pass())
         .any(|((_, site), step)| step.grid.is_some() && site.starts_with(crate::decide::place::GRID_PREFIX));
     if on_grid {
-        let _ = writeln!(
-            o,
-            "\na placement is at a grid point, which is no site of the file: put it at the site nearest that \
-             point, then check that site with --candidates"
-        );
+        "a placement is at a grid point, which is no site of the file: put it at the site nearest that point, then \
+         check that site with --candidates"
+            .into()
     } else {
         let sets: Vec<String> =
             r.placements.iter().map(|(m, s)| format!("--set {}", shell_word(&m.at(s).to_string()))).collect();
-        let _ = writeln!(o, "\nrepeat it with: {}", sets.join(" "));
+        format!("repeat it with: {}", sets.join(" "))
     }
-    o
 }
 
 pub fn several_csv(r: &SeveralResult) -> anyhow::Result<Vec<u8>> {
@@ -1042,10 +1069,35 @@ pub fn several_chart(r: &SeveralResult) -> RowBars {
 }
 
 pub fn several_html(r: &SeveralResult, png: &[u8]) -> String {
-    let mut b = String::new();
-    b.push_str(&img(png, "Each site against the best, for each asset with the others in place"));
-    let _ = write!(b, "<pre>{}</pre>", Esc(several_table(r)));
     let first = &r.steps[0];
+    let mut b = String::new();
+    let _ = write!(
+        b,
+        "<p>Method: {}. {}.</p>",
+        Esc(&r.method),
+        Esc(capitalised(&confidence_line(first.objective, first.confidence_pct, first.about.seed)))
+    );
+    b.push_str(&img(png, "Each site against the best, for each asset with the others in place"));
+    let _ = write!(
+        b,
+        "<h2>{}</h2><table><tr><th>asset</th><th>site</th><th>how sure</th></tr>",
+        Esc(capitalised(&several_state(r)))
+    );
+    for [moved, site, how] in several_placements(r) {
+        let _ = write!(b, "<tr><td>{}</td><td>{}</td><td>{}</td></tr>", Esc(moved), Esc(site), Esc(how));
+    }
+    b.push_str("</table><h2>Each placement made, in order</h2><table><tr><th>pass</th><th>asset</th><th>site</th><th>trials</th></tr>");
+    for [pass, moved, site, trials] in several_steps(r) {
+        let _ = write!(
+            b,
+            "<tr><td class=n>{}</td><td>{}</td><td>{}</td><td class=n>{}</td></tr>",
+            Esc(pass),
+            Esc(moved),
+            Esc(site),
+            Esc(trials)
+        );
+    }
+    let _ = write!(b, "</table><p>{}</p>", Esc(capitalised(&several_next(r))));
     let trials = place_trials(first);
     page(
         &format!("Placement: {}", first.about.scenario),
