@@ -852,9 +852,14 @@ impl Chart for PhasesChart<'_> {
     }
 }
 
-/// Nine phases: the palette's eight, then yellow, the one colour left out of it.
+/// Nine phases: the palette's eight, then yellow, the one colour left out of it. Orange and
+/// vermilion are the nearest pair of the palette, so they go to phases far apart in the chain
+/// (waiting for an asset, travel to the facility): where approval takes no time, as in most
+/// ground moves, the phase after the wait is launch or escort, which would otherwise have put
+/// them side by side.
 fn phase_colour(k: usize) -> RGBColor {
-    PALETTE.get(k).copied().unwrap_or(RGBColor(240, 228, 66))
+    const ORDER: [usize; 8] = [0, 1, 2, 6, 4, 5, 3, 7];
+    ORDER.get(k).map_or(RGBColor(240, 228, 66), |&c| PALETTE[c])
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1514,6 +1519,20 @@ mod tests {
         // One character more would not fit.
         let next = &long[..kept.len() + 1];
         assert!(width(&format!("{}…", next.trim_end())) > 600 || next.ends_with(' '), "{cut}");
+    }
+
+    /// Each phase has its own colour, and orange (waiting for an asset) lies four phases or more
+    /// before vermilion, with travel to the scene, which always takes time, between them.
+    #[test]
+    fn phases_have_distinct_colours_and_orange_is_far_from_vermilion() {
+        let colours: Vec<RGBColor> = (0..PHASES.len()).map(phase_colour).collect();
+        for (a, ca) in colours.iter().enumerate() {
+            assert!(colours[a + 1..].iter().all(|cb| cb != ca), "phase {a} shares its colour");
+        }
+        let at = |c: RGBColor| colours.iter().position(|&x| x == c).unwrap();
+        let (orange, vermilion) = (at(PALETTE[1]), at(PALETTE[3]));
+        assert!(vermilion - orange >= 4, "orange at {orange}, vermilion at {vermilion}");
+        assert!((orange..vermilion).contains(&(crate::stats::tally::Phase::TravelToScene as usize)));
     }
 
     /// Both axes of a map write their ticks alike, with the fewest decimals that write each
