@@ -1182,7 +1182,7 @@ pub fn place_html(r: &PlaceResult, png: &[u8]) -> String {
         b,
         "<p>Where <b>{}</b> goes. {}.</p><p><b>{}</b></p>",
         Esc(r.moved.to_string()),
-        Esc(confidence_line(r.objective, r.confidence_pct, r.about.seed)),
+        Esc(capitalised(&confidence_line(r.objective, r.confidence_pct, r.about.seed))),
         Esc(place_verdict(r))
     );
     // With --grid the chart is the map of the grid's first round.
