@@ -1683,7 +1683,8 @@ mod tests {
             let i = 3 * (y * w as i32 + x) as usize;
             RGBColor(rgb[i], rgb[i + 1], rgb[i + 2])
         };
-        // The figure runs from x 20 % past the line; the line shows above and below it only.
+        // The figure starts at x = 20 and runs past the line at x = 50, which shows above and
+        // below it only.
         let text_h = font(13).font.box_size("12.0 per 100 (2,465 casualties)").unwrap().1 as i32;
         let line_rows: Vec<i32> = (0..h as i32).filter(|&y| px(x_line, y) == grid).collect();
         let crossing = |y: &i32| (y - y_text).abs() <= text_h / 2;

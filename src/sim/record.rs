@@ -91,16 +91,10 @@ impl Engine<'_> {
                     tc.1 += ok as u64;
                 }
                 if !ok {
-                    // A crew giving first aid in turn that was on scene in time had no hands free.
                     let crew_in_time = step == 0
                         && c.crew_on_scene_t <= horizon
                         && to_ms((c.crew_on_scene_t - origin).max(0.0)) <= deadline_ms[0][sev];
-                    let cause = if crew_in_time {
-                        CAUSE_FIRST_AIDERS_BUSY
-                    } else {
-                        miss_cause(c, inc, step, m.origin, horizon)
-                    };
-                    tally.add_failure(step, z, cause);
+                    tally.add_failure(step, z, miss_cause(c, inc, step, m.origin, horizon, crew_in_time));
                 }
             }
             if let (Some(on), Some(ot)) = (&m.onward, &mut tally.onward)
@@ -251,11 +245,21 @@ fn longest(time: &[f64; PHASES.len()]) -> usize {
     (1..PHASES.len()).fold((0, time[0]), |(best, most), p| if time[p] > most { (p, time[p]) } else { (best, most) }).0
 }
 
-/// The reason a casualty missed `step`: for first aid, whether a trained first-aider was there;
-/// otherwise the phase of the chain that took the most of its time up to the step.
-pub(super) fn miss_cause(c: &Casualty, inc: &Incident, step: usize, origin: ClockOrigin, horizon: f64) -> usize {
+/// The reason a casualty missed `step`: for first aid, whether a trained first-aider was there,
+/// or a crew giving first aid in turn was on scene within the deadline (`crew_in_time`) but had
+/// no hands free; otherwise the phase of the chain that took the most of its time up to the step.
+pub(super) fn miss_cause(
+    c: &Casualty,
+    inc: &Incident,
+    step: usize,
+    origin: ClockOrigin,
+    horizon: f64,
+    crew_in_time: bool,
+) -> usize {
     if step == 0 {
-        return if c.first_aider_t == NEVER {
+        return if crew_in_time {
+            CAUSE_FIRST_AIDERS_BUSY
+        } else if c.first_aider_t == NEVER {
             CAUSE_NO_FIRST_AIDER
         } else if c.first_aider_t > inc.first_aid_start {
             CAUSE_FIRST_AIDERS_BUSY
