@@ -1,6 +1,7 @@
 //! The HTML report in a real browser: headless Chromium loads the report of a bundled scenario,
-//! and the page itself says whether every image decoded and whether anything reaches past a
-//! 1280-pixel-wide window; then Chromium prints the report to PDF.
+//! and the page itself says whether every image decoded, whether anything reaches past a
+//! 1280-pixel-wide window and whether a wider one draws every chart at its own size; then
+//! Chromium prints the report to PDF.
 //!
 //! `cargo test` must pass on a machine without a browser, so without Chromium this test says it
 //! was skipped; CI installs Chromium and sets CASEVAC_REQUIRE_BROWSER=1, and then a missing
@@ -54,7 +55,8 @@ fn headless(browser: &Path, dir: &Path, args: &[String], url: &str) -> Output {
 
 /// Measures the page once it has loaded and writes the result into it as JSON, where
 /// `--dump-dom` shows it: the images and those that did not decode, the page's width and scroll
-/// width, and every element whose box reaches past either side of the window.
+/// width, every element whose box reaches past either side of the window, and the images drawn
+/// narrower than their own width.
 const CHECK: &str = r#"<script>
 window.addEventListener('load', () => {
   const images = [...document.images];
@@ -64,16 +66,17 @@ window.addEventListener('load', () => {
     .map(e => [e, e.getBoundingClientRect()])
     .filter(([, r]) => r.width > 0 && (r.right > width + 0.5 || r.left < -0.5))
     .map(([e, r]) => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + ' ' + Math.round(r.left) + '..' + Math.round(r.right));
+  const shrunk = images.filter(i => i.clientWidth < i.naturalWidth).map(i => i.alt);
   const out = document.createElement('pre');
   out.id = 'casevac-check';
   out.textContent = JSON.stringify({images: images.length, broken, width,
-    scroll_width: document.documentElement.scrollWidth, over: over.slice(0, 20)});
+    scroll_width: document.documentElement.scrollWidth, over: over.slice(0, 20), shrunk});
   document.body.appendChild(out);
 });
 </script></body>"#;
 
 #[test]
-fn the_report_loads_decodes_fits_1280_pixels_and_prints_in_a_real_browser() {
+fn the_report_loads_decodes_fits_its_window_and_prints_in_a_real_browser() {
     let Some(browser) = chromium() else {
         if std::env::var("CASEVAC_REQUIRE_BROWSER").as_deref() == Ok("1") {
             panic!(
@@ -103,23 +106,36 @@ fn the_report_loads_decodes_fits_1280_pixels_and_prints_in_a_real_browser() {
     let figures = html.matches("<figure").count();
     assert!(figures >= 6, "the report has its charts ({figures})");
 
-    // The page as a reader at 1280 pixels sees it, measured by the page itself.
+    // The page as a reader sees it in a window `width` pixels wide, measured by the page itself.
     let checked = report.join("checked.html");
     std::fs::write(&checked, html.replacen("</body>", CHECK, 1)).unwrap();
     let url = |p: &Path| format!("file://{}", p.display());
-    let args = ["--window-size=1280,1000", "--virtual-time-budget=20000", "--dump-dom"].map(String::from);
-    let out = headless(&browser, dir.path(), &args, &url(&checked));
-    let dom = String::from_utf8_lossy(&out.stdout);
-    let Some(json) = dom.split("<pre id=\"casevac-check\">").nth(1).and_then(|r| r.split("</pre>").next()) else {
-        panic!("the page did not report its check: exit {:?}\n{}", out.status, String::from_utf8_lossy(&out.stderr));
+    let measured = |width: u32| {
+        let args = [format!("--window-size={width},1000"), "--virtual-time-budget=20000".into(), "--dump-dom".into()];
+        let out = headless(&browser, dir.path(), &args, &url(&checked));
+        let dom = String::from_utf8_lossy(&out.stdout);
+        let Some(json) = dom.split("<pre id=\"casevac-check\">").nth(1).and_then(|r| r.split("</pre>").next()) else {
+            panic!(
+                "the page did not report its check: exit {:?}\n{}",
+                out.status,
+                String::from_utf8_lossy(&out.stderr)
+            );
+        };
+        let json = json.replace("&quot;", "\"").replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">");
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {json}"));
+        assert_eq!(v["width"], width, "the window is {width} pixels wide: {v}");
+        assert_eq!(v["images"].as_u64(), Some(figures as u64), "every figure's image is an image: {v}");
+        assert_eq!(v["broken"], serde_json::json!([]), "images that did not decode: {v}");
+        assert_eq!(v["over"], serde_json::json!([]), "elements reaching past {width} pixels: {v}");
+        assert_eq!(v["scroll_width"], width, "no sideways scrolling: {v}");
+        v
     };
-    let json = json.replace("&quot;", "\"").replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">");
-    let v: serde_json::Value = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {json}"));
-    assert_eq!(v["width"], 1280, "the window is 1280 pixels wide: {v}");
-    assert_eq!(v["images"].as_u64(), Some(figures as u64), "every figure's image is an image: {v}");
-    assert_eq!(v["broken"], serde_json::json!([]), "images that did not decode: {v}");
-    assert_eq!(v["over"], serde_json::json!([]), "elements reaching past 1280 pixels: {v}");
-    assert_eq!(v["scroll_width"], 1280, "no sideways scrolling: {v}");
+    // At 1280 pixels the three-panel maps (1,375 wide) are shrunk to fit; in a wider window every
+    // chart is drawn at its own width, past the 1,200-pixel column, so a map's labels keep their
+    // size.
+    let wide = measured(1280);
+    assert!(wide["shrunk"].as_array().is_some_and(|s| !s.is_empty()), "the maps are wider than 1280: {wide}");
+    assert_eq!(measured(1600)["shrunk"], serde_json::json!([]), "charts shrunk in a 1600-pixel window");
 
     // And printed, with the print stylesheet: a PDF of several pages.
     let pdf = dir.path().join("report.pdf");

@@ -626,7 +626,9 @@ fn assumptions(o: &mut String, m: &Model, s: &Summary) {
     o.push_str("</ul></section>");
 }
 
-/// The page's style: on screen, a column that fits a 1280-pixel window; in print, the full page
+/// The page's style: on screen, a column that fits a 1280-pixel window, each chart at its own
+/// width from the column's left edge up to the window's right (a three-panel map is wider than
+/// the column, and shrunk to it its labels were too small to read); in print, the full page
 /// width, no figure or table row split across pages, headings kept with what follows.
 pub(super) const STYLE: &str = "body{font-family:'DejaVu Sans',Arial,sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;color:#222}\
 h1{margin-bottom:.2em}h2{border-bottom:2px solid #0072b2;padding-bottom:.2em;margin-top:1.6em}\
@@ -634,9 +636,11 @@ h1{margin-bottom:.2em}h2{border-bottom:2px solid #0072b2;padding-bottom:.2em;mar
 table{border-collapse:collapse;margin:.6em 0;font-size:.92em}th,td{border:1px solid #ccc;padding:.3em .6em;text-align:left}\
 th{background:#eef4f9}td.n{text-align:right;font-variant-numeric:tabular-nums}\
 td.met{background:#e3f2e9}td.notmet{background:#fbe6dc}\
-figure{margin:1.2em 0}figure img{max-width:100%;height:auto;border:1px solid #ddd}figcaption{color:#555;font-size:.9em}\
+figure{margin:1.2em 0;width:max-content;max-width:calc(100vw - 2em - max(0px, (100vw - 1200px - 2em) / 2))}\
+figure img{max-width:100%;height:auto;border:1px solid #ddd}figcaption{color:#555;font-size:.9em}\
 @media print{@page{size:A4;margin:12mm}body{max-width:none;margin:0;padding:0;font-size:9.5pt}\
 h2{break-after:avoid;margin-top:1em}h3{break-after:avoid}figure,tr{break-inside:avoid}\
+figure{width:auto;max-width:100%}\
 figure img{border:none}th{background:#eef4f9;-webkit-print-color-adjust:exact;print-color-adjust:exact}\
 td.met,td.notmet{-webkit-print-color-adjust:exact;print-color-adjust:exact}table{font-size:8.5pt}}";
 
