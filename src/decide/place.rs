@@ -229,6 +229,11 @@ impl PlaceResult {
     pub fn is_grid_point(&self, c: &CandidateResult) -> bool {
         self.grid.is_some() && c.site.starts_with(GRID_PREFIX)
     }
+
+    /// Whether a candidate is where the moved asset or facility stands in the file.
+    pub fn is_as_given(&self, c: &CandidateResult) -> bool {
+        self.as_given.as_deref() == Some(c.site.as_str())
+    }
 }
 
 /// One round of the procedure, for the record.

@@ -5,7 +5,7 @@
 use super::charts::render_scaled;
 use super::compare::letter;
 use super::compare_charts::{CompareComplianceChart, DifferenceChart, DifferenceMapChart};
-use super::fmt::{Count, Maybe, Pct, Points, PointsInterval, Style};
+use super::fmt::{Count, Maybe, Pct, Points, PointsInterval, Style, capitalised};
 use super::geojson::difference_geojson;
 use super::html::{Esc, Figure, RunMeta, STYLE, figure_section};
 use super::{step_title, to_json};
@@ -116,8 +116,7 @@ fn answer_part(o: &mut String, c: &Comparison, k: usize, a: &AltResult) {
         let year =
             f.per_year.as_ref().map_or(String::new(), |(y, i)| format!(", {y} per year of operations{}", interval(i)));
         // The note reads as a sentence of its own.
-        let mut chars = l.note.chars();
-        let note: String = chars.next().map_or(String::new(), |c| c.to_uppercase().chain(chars).collect());
+        let note = capitalised(l.note);
         let _ = write!(
             o,
             "<p class=answer><b>Lives saved: {} per trial{}{year}</b>; {} and {} per trial with the outcome \

@@ -2,7 +2,7 @@
 //! (an HTML page with its chart as PNG and SVG, and the JSON and CSV beside it).
 
 use super::decide_charts::{Bar, Curve, RowBars, SweepChart, effect_colour};
-use super::fmt::{Count, Counted, Grouped, Pct, Points, PointsPm, spread_decimals};
+use super::fmt::{Count, Counted, Grouped, Pct, Points, PointsPm, capitalised, spread_decimals};
 use super::html::{Esc, STYLE};
 use super::{OutputPaths, files, step_title, write_atomic};
 use crate::compare::PairedFigures;
@@ -730,11 +730,6 @@ pub fn place_table(r: &PlaceResult) -> String {
 const PLACE_COLUMNS_NOTE: &str =
     "a value is over its row's trials; against best is paired, from the round that decided it";
 
-/// Whether a candidate is where the asset stands in the file.
-fn is_now(r: &PlaceResult, c: &crate::decide::place::CandidateResult) -> bool {
-    r.as_given.as_deref() == Some(c.site.as_str())
-}
-
 /// What the placement found, in one sentence: the best, separated from the rest; the ones it
 /// could not separate; or nothing to rank.
 fn place_verdict(r: &PlaceResult) -> String {
@@ -748,7 +743,7 @@ fn place_verdict(r: &PlaceResult) -> String {
     // On a grid, the site as given competes beside the grid's points and is named as such.
     let best_name = if r.is_grid_point(best) {
         format!("latitude {:.3}, longitude {:.3}", best.lat, best.lon)
-    } else if r.grid.is_some() && is_now(r, best) {
+    } else if r.grid.is_some() && r.is_as_given(best) {
         format!("{}, where it is now", best.site)
     } else {
         best.site.clone()
@@ -794,14 +789,14 @@ fn place_rows(r: &PlaceResult, every_row: bool) -> PlaceRows {
     // A grid's candidates are many: the table keeps the contenders and the closest of the rest.
     let shown = if r.grid.is_some() && !every_row { r.candidates.len().min(15) } else { r.candidates.len() };
     // The site as given is always shown, even when it ranks below the rows kept.
-    let extra = r.candidates[shown..].iter().filter(|c| is_now(r, c));
+    let extra = r.candidates[shown..].iter().filter(|c| r.is_as_given(c));
     let cells = r.candidates[..shown]
         .iter()
         .chain(extra)
         .map(|c| {
             let site = if r.is_grid_point(c) {
                 format!("{:.d$}, {:.d$}", c.lat, c.lon)
-            } else if is_now(r, c) {
+            } else if r.is_as_given(c) {
                 format!("{} (now)", c.site)
             } else {
                 c.site.clone()
@@ -816,7 +811,7 @@ fn place_rows(r: &PlaceResult, every_row: bool) -> PlaceRows {
             ]
         })
         .collect();
-    PlaceRows { head, cells, left_out: r.candidates[shown..].iter().filter(|c| !is_now(r, c)).count() }
+    PlaceRows { head, cells, left_out: r.candidates[shown..].iter().filter(|c| !r.is_as_given(c)).count() }
 }
 
 /// What to do with the answer: where it already is, the --set that repeats it, or how to turn a
@@ -825,7 +820,7 @@ fn place_next(r: &PlaceResult) -> Option<String> {
     let best = &r.candidates[0];
     if best.standing == Standing::NotMeasured {
         None
-    } else if is_now(r, best) {
+    } else if r.is_as_given(best) {
         Some(format!("the best is where it is now ({})", best.site))
     } else if let Some(set) = &best.set {
         // Not separated, it only leads on the last round's trials: said so, not handed over as
@@ -1221,12 +1216,6 @@ pub fn place_html(r: &PlaceResult, png: &[u8]) -> String {
         &provenance(&r.about.file, &r.about.overrides, r.about.seed, trials),
         &b,
     )
-}
-
-/// A sentence of the terminal's, which starts in lower case, as a paragraph starts.
-fn capitalised(s: &str) -> String {
-    let mut c = s.chars();
-    c.next().map_or(String::new(), |first| first.to_uppercase().chain(c).collect())
 }
 
 /// A placement's trials as its page gives them: its last round's, the most any candidate ran.

@@ -288,6 +288,13 @@ impl Display for Points {
     }
 }
 
+/// A sentence written for the terminal, which starts in lower case, as a paragraph of a page
+/// starts.
+pub fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map_or(String::new(), |first| first.to_uppercase().chain(c).collect())
+}
+
 /// Decimals that show a spread of `pts` percentage points with a significant digit: one, or
 /// two or three for spreads under a twentieth or a two-hundredth of a point (shares near 0% or
 /// 100% move by hundredths), so a difference told apart from zero never reads "-0.0 ±0.0".

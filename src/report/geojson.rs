@@ -247,7 +247,7 @@ pub fn place_geojson(model: &Model, results: &[PlaceResult]) -> String {
                     "moved": r.moved.to_string(),
                     "site": c.site,
                     "grid_point": grid_point,
-                    "as_given": r.as_given.as_deref() == Some(c.site.as_str()),
+                    "as_given": r.is_as_given(c),
                     "rank": c.rank,
                     "standing": c.standing,
                     "value": c.value.map(share),
