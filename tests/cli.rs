@@ -606,7 +606,13 @@ fn validate_counts_scheduled_incidents_in_the_expected_casualties() {
     // trial's count, not a daily rate.
     let out = casevac(&["validate", "scenarios/masscal-camp-attack.toml"]);
     let stdout = text(&out.stdout);
-    assert!(stdout.contains("scheduled incidents only: 30 per 2-day trial"), "{stdout}");
+    // (The 30 is casualties: the count of incidents is said apart from it.)
+    assert!(
+        stdout.contains("scheduled incidents only (1 incident a trial): about 30 casualties per 2-day trial"),
+        "{stdout}"
+    );
+    // The zone's line names its attack, not just a rate of 0 a day.
+    assert!(stdout.contains("camp_attack (16.27, -0.04): 1 scheduled incident, T1 65%"), "{stdout}");
     // With the attack taken out and a rate of 0 there is nothing to simulate, and validate says so.
     let dir = tempfile::tempdir().unwrap();
     let text_of = std::fs::read_to_string("scenarios/masscal-camp-attack.toml").unwrap();
@@ -619,6 +625,14 @@ fn validate_counts_scheduled_incidents_in_the_expected_casualties() {
         stdout.contains("no incidents (no zone has a rate above 0 or a scheduled one): 0 per 2-day trial"),
         "{stdout}"
     );
+    // A rate beside the attack: both are named, and the casualties become a daily rate, (0.5 a
+    // day for 2 days + 1 attack) x 30 = 60 a trial.
+    let both = dir.path().join("both.toml");
+    std::fs::write(&both, text_of.replace(line, &format!("{line}\nincidents_per_day = 0.5"))).unwrap();
+    let out = casevac(&["validate", both.to_str().unwrap()]);
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("about 30.00 casualties a day expected, 60 per 2-day trial"), "{stdout}");
+    assert!(stdout.contains("camp_attack (16.27, -0.04): 0.5 incidents/day and 1 scheduled, T1 65%"), "{stdout}");
 }
 
 #[test]

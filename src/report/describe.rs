@@ -69,18 +69,26 @@ pub fn describe(m: &Model) -> String {
         m.zones.iter().map(|z| (z.incidents_per_day * days + z.scheduled_min.len() as f64) * z.casualties_mean).sum();
     // Scheduled incidents alone are one event per trial, not a daily rate.
     let none = m.zones.iter().all(|z| z.incidents_per_day == 0.0 && z.scheduled_min.is_empty());
-    let a_day = if none {
-        "no incidents (no zone has a rate above 0 or a scheduled one): ".to_string()
+    let trial = format!("{}-day trial", super::fmt::Quantity(days));
+    let expected = if none {
+        format!("no incidents (no zone has a rate above 0 or a scheduled one): 0 per {trial}")
     } else if m.scheduled_only() {
-        "scheduled incidents only: ".to_string()
+        let scheduled: usize = m.zones.iter().map(|z| z.scheduled_min.len()).sum();
+        format!(
+            "scheduled incidents only ({} a trial): about {:.0} casualties per {trial}",
+            n(scheduled, "incident"),
+            Grouped(per_trial)
+        )
     } else {
-        format!("about {:.2} casualties a day expected, ", Grouped(per_trial / days))
+        format!(
+            "about {:.2} casualties a day expected, {:.0} per {trial}",
+            Grouped(per_trial / days),
+            Grouped(per_trial)
+        )
     };
     let _ = writeln!(
         o,
-        "{a_day}{:.0} per {}-day trial; daylight {} to {}",
-        Grouped(per_trial),
-        super::fmt::Quantity(days),
+        "{expected}; daylight {} to {}",
         crate::summary::clock(m.daylight.sunrise_min),
         crate::summary::clock(m.daylight.sunset_min)
     );
@@ -99,15 +107,7 @@ pub fn describe(m: &Model) -> String {
     for (i, z) in m.zones.iter().enumerate() {
         let c = z.area.centre();
         let mix: Vec<String> = SEVERITIES.iter().zip(z.severity).map(|(s, p)| format!("{s} {:.0}", Pct(p))).collect();
-        let _ = writeln!(
-            o,
-            "  {} ({:.2}, {:.2}): {} incidents/day, {}",
-            z.id,
-            c.lat,
-            c.lon,
-            Num(z.incidents_per_day),
-            mix.join(" ")
-        );
+        let _ = writeln!(o, "  {} ({:.2}, {:.2}): {}, {}", z.id, c.lat, c.lon, zone_incidents(z), mix.join(" "));
         if let Some((asset, t)) = best_response(m, i) {
             let _ = writeln!(o, "    first asset on scene: {asset} in about {t:.0} min");
         }
@@ -146,4 +146,15 @@ fn n(count: usize, noun: &str) -> String {
         None => format!("{noun}s"),
     };
     format!("{count} {}", if count == 1 { noun } else { &plural })
+}
+
+/// A zone's incidents: its daily rate, and the scheduled ones where it has any ("0
+/// incidents/day" alone would hide a scheduled attack).
+fn zone_incidents(z: &Zone) -> String {
+    let rate = format!("{} incidents/day", Num(z.incidents_per_day));
+    match z.scheduled_min.len() {
+        0 => rate,
+        k if z.incidents_per_day == 0.0 => n(k, "scheduled incident"),
+        k => format!("{rate} and {k} scheduled"),
+    }
 }
