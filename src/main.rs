@@ -161,25 +161,25 @@ enum Command {
         #[arg(long, value_name = "SITE,SITE,...", value_delimiter = ',')]
         candidates: Vec<String>,
         /// Instead of sites, try N × N points evenly over the zones' area and draw the objective as a map.
-        #[arg(long, value_name = "N", conflicts_with = "candidates", value_parser = clap::value_parser!(u64).range(2..=20))]
+        #[arg(allow_negative_numbers = true, long, value_name = "N", conflicts_with = "candidates", value_parser = whole::<u64>(2, 20))]
         grid: Option<u64>,
         /// What to rank by: first-aid, resuscitation, surgery, onward (where the scenario models the +2) or lives.
         #[arg(long, default_value = "resuscitation", value_parser = objective)]
         objective: Objective,
         /// Confidence that the best is better than each other candidate, in percent (50 to below 100).
-        #[arg(long, value_name = "PERCENT", default_value_t = 95.0, value_parser = confidence)]
+        #[arg(allow_negative_numbers = true, long, value_name = "PERCENT", default_value_t = 95.0, value_parser = confidence)]
         confidence: f64,
         /// Trials of the first round (later rounds double it).
-        #[arg(long, short = 'n', default_value_t = 1000, value_parser = clap::value_parser!(u64).range(2..=100_000_000))]
+        #[arg(allow_negative_numbers = true, long, short = 'n', default_value_t = 1000, value_parser = whole::<u64>(2, 100_000_000))]
         trials: u64,
         /// Stop adding trials here even if the best is not separated.
-        #[arg(long, default_value_t = 64_000, value_parser = clap::value_parser!(u64).range(2..=100_000_000))]
+        #[arg(allow_negative_numbers = true, long, default_value_t = 64_000, value_parser = whole::<u64>(2, 100_000_000))]
         max_trials: u64,
         /// Random seed.
-        #[arg(long, short = 's', default_value_t = DEFAULT_SEED)]
+        #[arg(allow_negative_numbers = true, long, short = 's', default_value_t = DEFAULT_SEED, value_parser = whole::<u64>(0, u64::MAX))]
         seed: u64,
         /// Worker threads (default: one per core).
-        #[arg(long, short = 'j', value_parser = clap::value_parser!(u64).range(1..=1024))]
+        #[arg(allow_negative_numbers = true, long, short = 'j', value_parser = whole::<u64>(1, 1024))]
         threads: Option<u64>,
         #[command(flatten)]
         what_if: WhatIf,
@@ -204,7 +204,7 @@ enum Command {
         #[arg(long)]
         allow_partial: bool,
         /// Worker threads for the report's coverage map (default: one per core).
-        #[arg(long, short = 'j', value_parser = clap::value_parser!(u64).range(1..=1024))]
+        #[arg(allow_negative_numbers = true, long, short = 'j', value_parser = whole::<u64>(1, 1024))]
         threads: Option<u64>,
         #[command(flatten)]
         outputs: Outputs,
@@ -248,21 +248,21 @@ struct WhatIf {
 #[derive(clap::Args)]
 struct SimArgs {
     /// Trials (independent repetitions of the scenario's period); with --precision, trials per batch.
-    #[arg(long, short = 'n', default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    #[arg(allow_negative_numbers = true, long, short = 'n', default_value_t = 1000, value_parser = whole::<u64>(1, 100_000_000))]
     trials: u64,
     /// Random seed; the same seed and scenario give the same results on any number of threads.
-    #[arg(long, short = 's', default_value_t = DEFAULT_SEED)]
+    #[arg(allow_negative_numbers = true, long, short = 's', default_value_t = DEFAULT_SEED, value_parser = whole::<u64>(0, u64::MAX))]
     seed: u64,
     /// Worker threads (default: one per core).
-    #[arg(long, short = 'j', value_parser = clap::value_parser!(u64).range(1..=1024))]
+    #[arg(allow_negative_numbers = true, long, short = 'j', value_parser = whole::<u64>(1, 1024))]
     threads: Option<u64>,
     /// Keep adding batches of trials until every headline 95% interval (for compare: every
     /// headline difference's interval) is at most this many percentage points either side
     /// (for example 0.5).
-    #[arg(long, value_name = "POINTS", value_parser = percentage_points)]
+    #[arg(allow_negative_numbers = true, long, value_name = "POINTS", value_parser = percentage_points)]
     precision: Option<f64>,
     /// With --precision: stop after this many trials even if the target is not met.
-    #[arg(long, default_value_t = 1_000_000)]
+    #[arg(allow_negative_numbers = true, long, default_value_t = 1_000_000, value_parser = whole::<u64>(1, 100_000_000))]
     max_trials: u64,
 }
 
@@ -291,14 +291,14 @@ struct Outputs {
     report: Option<PathBuf>,
     /// With --report: cells of the coverage map (or of the difference map of `compare`) along the
     /// longer side of the mission area.
-    #[arg(long, value_name = "CELLS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(2..=400))]
+    #[arg(allow_negative_numbers = true, long, value_name = "CELLS", default_value_t = 60, value_parser = whole::<u64>(2, 400))]
     map_grid: u64,
     /// With --report: draw the PNG charts N times larger, for slides and print (the SVGs are
     /// vector and the same at any size).
-    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=4))]
+    #[arg(allow_negative_numbers = true, long, value_name = "N", default_value_t = 1, value_parser = whole::<u32>(1, 4))]
     scale: u32,
     /// With --report: casualties simulated alone per cell of the reach map (`run` only).
-    #[arg(long, value_name = "PROBES", default_value_t = 200, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    #[arg(allow_negative_numbers = true, long, value_name = "PROBES", default_value_t = 200, value_parser = whole::<u64>(1, 100_000))]
     map_probes: u64,
     /// Do not print the table.
     #[arg(long, short = 'q')]
@@ -326,20 +326,20 @@ fn json_to_stdout(json: &Option<PathBuf>) -> bool {
 #[derive(clap::Args)]
 struct DecideSim {
     /// Trials per batch while running to --precision; with --precision 0, exactly this many.
-    #[arg(long, short = 'n', default_value_t = 1000, value_parser = clap::value_parser!(u64).range(2..=100_000_000))]
+    #[arg(allow_negative_numbers = true, long, short = 'n', default_value_t = 1000, value_parser = whole::<u64>(2, 100_000_000))]
     trials: u64,
     /// Random seed; the same seed and scenario give the same results on any number of threads.
-    #[arg(long, short = 's', default_value_t = DEFAULT_SEED)]
+    #[arg(allow_negative_numbers = true, long, short = 's', default_value_t = DEFAULT_SEED, value_parser = whole::<u64>(0, u64::MAX))]
     seed: u64,
     /// Worker threads (default: one per core).
-    #[arg(long, short = 'j', value_parser = clap::value_parser!(u64).range(1..=1024))]
+    #[arg(allow_negative_numbers = true, long, short = 'j', value_parser = whole::<u64>(1, 1024))]
     threads: Option<u64>,
     /// Add batches until every headline difference's 95% interval is at most this many
     /// percentage points either side; 0 runs exactly --trials.
-    #[arg(long, value_name = "POINTS", default_value_t = 1.0, value_parser = points_or_zero)]
+    #[arg(allow_negative_numbers = true, long, value_name = "POINTS", default_value_t = 1.0, value_parser = points_or_zero)]
     precision: f64,
     /// With --precision: stop after this many trials even if the target is not met.
-    #[arg(long, default_value_t = 64_000)]
+    #[arg(allow_negative_numbers = true, long, default_value_t = 64_000, value_parser = whole::<u64>(1, 100_000_000))]
     max_trials: u64,
 }
 
@@ -442,6 +442,22 @@ fn percentage_points(s: &str) -> Result<f64, String> {
         Ok(p)
     } else {
         Err(format!("{p} is out of range: give percentage points above 0 and below 50, for example 0.5"))
+    }
+}
+
+/// A whole number from `lo` to `hi`, with one message for every way of missing it (a fraction,
+/// a negative number, a word, one out of range), which says what to give.
+fn whole<T: TryFrom<u64> + Clone + Send + Sync + 'static>(
+    lo: u64,
+    hi: u64,
+) -> impl Fn(&str) -> Result<T, String> + Clone + Send + Sync + 'static {
+    move |s: &str| {
+        s.trim()
+            .parse::<u64>()
+            .ok()
+            .filter(|v| (lo..=hi).contains(v))
+            .and_then(|v| T::try_from(v).ok())
+            .ok_or_else(|| format!("give a whole number from {} to {}", Count(lo), Count(hi)))
     }
 }
 

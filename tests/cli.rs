@@ -1123,3 +1123,25 @@ fn a_run_says_how_many_threads_it_ran_on_in_words_that_agree() {
         assert!(out.status.success() && stdout.contains(said), "{stdout}");
     }
 }
+
+/// A count given as a negative number, a fraction or 0 gets one message saying what to give, not
+/// clap's advice to pass `-5` after `--` (which would make it a file name).
+#[test]
+fn a_count_out_of_range_says_what_to_give() {
+    for (flag, value, range) in [
+        ("-n", "-5", "from 1 to 100,000,000"),
+        ("--trials", "0", "from 1 to 100,000,000"),
+        ("--trials", "2.5", "from 1 to 100,000,000"),
+        ("--seed", "-1", "from 0 to 18,446,744,073,709,551,615"),
+        ("-j", "-2", "from 1 to 1,024"),
+        ("--max-trials", "-3", "from 1 to 100,000,000"),
+    ] {
+        let out = casevac(&["run", "scenarios/sahel-north.toml", "-q", flag, value]);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{flag} {value}: {stderr}");
+        assert!(stderr.contains(&format!("give a whole number {range}")), "{flag} {value}: {stderr}");
+        assert!(!stderr.contains("'--'"), "{flag} {value}: {stderr}");
+    }
+    let out = casevac(&["place", "scenarios/sahel-north.toml", "--asset", "gao_mi8", "--grid", "-3"]);
+    assert!(text(&out.stderr).contains("give a whole number from 2 to 20"), "{}", text(&out.stderr));
+}
