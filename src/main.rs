@@ -144,14 +144,15 @@ enum Command {
     #[command(
         after_help = "Examples:\n  casevac place scenarios/sahel-north.toml --asset gao_mi8 --candidates all-sites\n  \
         casevac place scenarios/sahel-north.toml --asset gao_mi8 --grid 8",
-        group(clap::ArgGroup::new("where").required(true).args(["candidates", "grid"]))
+        group(clap::ArgGroup::new("where").required(true).args(["candidates", "grid"])),
+        group(clap::ArgGroup::new("what").required(true).multiple(true).args(["asset", "facility"]))
     )]
     Place {
         /// Scenario file (TOML).
         scenario: PathBuf,
         /// The asset group to place (its id); repeat to place several together (a heuristic:
         /// greedily, then one move at a time until none helps).
-        #[arg(long, value_name = "ID", required_unless_present = "facility")]
+        #[arg(long, value_name = "ID")]
         asset: Vec<String>,
         /// The facility to place (its id); repeatable, like --asset.
         #[arg(long, value_name = "ID")]

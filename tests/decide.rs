@@ -508,6 +508,10 @@ fn decision_commands_refuse_bad_input_with_the_reason() {
     let (code, _, err) = casevac(&["place", "s.toml", "--asset", "unit", "--candidates", "base,hopsital"], dir.path());
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("'hopsital' (did you mean `hospital`?)"), "{err}");
+    // Neither an asset nor a facility: the message offers both.
+    let (code, _, err) = casevac(&["place", "s.toml", "--candidates", "base,hospital"], dir.path());
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("<--asset <ID>|--facility <ID>>"), "{err}");
 }
 
 #[test]
