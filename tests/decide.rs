@@ -487,10 +487,18 @@ fn casevac(args: &[&str], dir: &std::path::Path) -> (i32, String, String) {
 fn decision_commands_refuse_bad_input_with_the_reason() {
     let dir = tempfile::tempdir().unwrap();
     let bad_lever = first_aid_scenario("") + "\n[[lever]]\nname = \"more cover\"\nset = [\"asset.helo.count=2\"]\n";
-    std::fs::write(dir.path().join("s.toml"), bad_lever).unwrap();
+    std::fs::write(dir.path().join("s.toml"), &bad_lever).unwrap();
     let (code, _, err) = casevac(&["levers", "s.toml", "--no-defaults"], dir.path());
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("lever 'more cover'") && err.contains("unit"), "{err}");
+    // Two bad levers: each said under its name, and the problems counted once, together.
+    let two = bad_lever + "\n[[lever]]\nname = \"all trained\"\nset = [\"zone.z.first_aider_share=2\"]\n";
+    std::fs::write(dir.path().join("s.toml"), two).unwrap();
+    let (code, _, err) = casevac(&["levers", "s.toml", "--no-defaults"], dir.path());
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("in lever 'more cover':") && err.contains("in lever 'all trained':"), "{err}");
+    assert_eq!(err.matches(" problem").count(), 1, "{err}");
+    assert!(err.ends_with("2 problems in s.toml\n"), "{err}");
 
     std::fs::write(dir.path().join("s.toml"), first_aid_scenario("")).unwrap();
     let (code, _, err) = casevac(&["sweep", "s.toml", "zone.z.first_aider_share=0..1:1"], dir.path());
@@ -501,7 +509,15 @@ fn decision_commands_refuse_bad_input_with_the_reason() {
         casevac(&["sweep", "s.toml", "asset.unit.count=1.5,2", "zone.z.first_aider_share=0.5,0.7"], dir.path());
     assert_eq!(code, 2, "{err}");
     assert_eq!(err.matches("expected a whole number").count(), 1, "{err}");
-    assert!(err.contains("first_aider_share=0.5; --set") && err.contains("first_aider_share=0.7:"), "{err}");
+    assert!(err.contains("first_aider_share=0.5; sweep point") && err.contains("first_aider_share=0.7:"), "{err}");
+    // A misspelt key fails alike at every value: said once, the points named up to four, and
+    // one problem counted.
+    let (code, _, err) = casevac(&["sweep", "s.toml", "asset.unti.count=1..6:6"], dir.path());
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(err.matches("no asset has id `unti`").count(), 1, "{err}");
+    assert!(err.contains("in sweep point asset.unti.count=1; sweep point asset.unti.count=2;"), "{err}");
+    assert!(err.contains("asset.unti.count=4 and 2 more:"), "{err}");
+    assert!(err.ends_with("1 problem in s.toml\n"), "{err}");
     let (code, _, err) = casevac(&["place", "s.toml", "--asset", "unti", "--candidates", "base,hospital"], dir.path());
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("did you mean `unit`"), "{err}");
@@ -1056,7 +1072,7 @@ fn levers_and_sweep_refuse_what_compare_cannot_pair() {
     // A sweep names the value that cannot be paired, and only that one (the base's 5 days can).
     let (code, _, err) = casevac(&["sweep", "s.toml", "scenario.period_days=5,10", "-n", "20"], dir.path());
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("in --set scenario.period_days=10:"), "{err}");
+    assert!(err.contains("in sweep point scenario.period_days=10:"), "{err}");
     assert!(!err.contains("period_days=5"), "{err}");
     assert!(err.contains("period_days is 10 here but 5 in the base"), "{err}");
     assert!(err.contains("help: leave scenario.period_days out of the sweep, or sweep something else"), "{err}");

@@ -486,7 +486,9 @@ pub fn models(study: &Study, base: &Model, levers: &[Lever]) -> Result<Vec<Model
     for l in levers {
         match study.models(base, &[(format!("lever '{}'", l.name), l.overrides.clone())], super::VariantKind::Lever) {
             Ok(m) => models.extend(m),
-            Err(BadVariants(b)) => bad.extend(b.into_iter().map(|(name, e)| (name, l.pointed(e)))),
+            Err(BadVariants(b)) => {
+                bad.extend(b.into_iter().map(|v| super::BadVariant { error: l.pointed(v.error), ..v }))
+            }
         }
     }
     if bad.is_empty() { Ok(models) } else { Err(BadVariants(bad)) }

@@ -75,7 +75,7 @@ impl Study {
             });
             match paired {
                 Ok(m) => models.push(m),
-                Err(e) => bad.push((name.clone(), e)),
+                Err(error) => bad.push(BadVariant { name: name.clone(), set: set.clone(), error }),
             }
         }
         if bad.is_empty() { Ok(models) } else { Err(BadVariants(bad)) }
@@ -143,24 +143,60 @@ impl About {
     }
 }
 
-/// Variants that do not compile, each with its name (a lever, a sweep value, a candidate).
+/// Variants that do not compile.
 #[derive(Debug)]
-pub struct BadVariants(pub Vec<(String, ScenarioError)>);
+pub struct BadVariants(pub Vec<BadVariant>);
+
+/// A variant that does not compile: its name (a lever, a sweep point, a candidate), the
+/// overrides that make it, and why.
+#[derive(Debug)]
+pub struct BadVariant {
+    pub name: String,
+    pub set: Vec<Override>,
+    pub error: ScenarioError,
+}
+
+impl BadVariant {
+    /// The problems as said with every value of the variant's own overrides left out, so that
+    /// variants failing the same way (a misspelt key swept over ten values, a bad value of one
+    /// axis repeated along the other) are told apart from those failing differently.
+    fn problem_shape(&self) -> String {
+        let mut text = self.error.problems_text();
+        for o in &self.set {
+            text = text.replace(&o.label(), &format!("--set {}=…", o.key.trim()));
+        }
+        text
+    }
+}
+
+/// Names of at most this many variants head a problem they share; past them, a count.
+const NAMED: usize = 4;
 
 impl std::fmt::Display for BadVariants {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // Variants that fail the same way (a grid point's bad value repeats along the other
-        // axis) are named together, so each problem is said once.
-        let mut groups: Vec<(Vec<&str>, String)> = Vec::new();
-        for (name, e) in &self.0 {
-            let e = e.to_string();
-            match groups.iter_mut().find(|(_, g)| *g == e) {
-                Some((names, _)) => names.push(name),
-                None => groups.push((vec![name], e)),
+        // Variants that fail the same way are named together, so each problem is said once,
+        // in the words of the first of them, and the problems are counted once at the end.
+        let mut groups: Vec<(String, Vec<&BadVariant>)> = Vec::new();
+        for bad in &self.0 {
+            let shape = bad.problem_shape();
+            match groups.iter_mut().find(|(g, _)| *g == shape) {
+                Some((_, members)) => members.push(bad),
+                None => groups.push((shape, vec![bad])),
             }
         }
-        let all: Vec<String> = groups.iter().map(|(names, e)| format!("in {}:\n{e}", names.join("; "))).collect();
-        f.write_str(&all.join("\n\n"))
+        for (k, (_, members)) in groups.iter().enumerate() {
+            let names: Vec<&str> = members.iter().take(NAMED).map(|b| b.name.as_str()).collect();
+            let more = members.len().saturating_sub(NAMED);
+            let and_more = if more > 0 { format!(" and {more} more") } else { String::new() };
+            if k > 0 {
+                writeln!(f)?;
+            }
+            writeln!(f, "in {}{and_more}:", names.join("; "))?;
+            f.write_str(&members[0].error.problems_text())?;
+        }
+        let problems: usize = groups.iter().map(|(_, members)| members[0].error.problems.len()).sum();
+        let path = self.0.first().map_or("", |b| b.error.path.as_str());
+        write!(f, "{problems} problem{} in {path}", if problems == 1 { "" } else { "s" })
     }
 }
 

@@ -483,7 +483,13 @@ pub fn place_several(
                 (0..moved.len()).filter(|&j| j != k).filter_map(|j| at[j].as_ref().map(|s| moved[j].at(s))).collect();
             let mut sub = study.clone();
             sub.base_set.extend(others.iter().cloned());
-            let sub_base = sub.model(&[]).map_err(|e| super::BadVariants(vec![("the placement so far".into(), e)]))?;
+            let sub_base = sub.model(&[]).map_err(|error| {
+                super::BadVariants(vec![super::BadVariant {
+                    name: "the placement so far".into(),
+                    set: others.clone(),
+                    error,
+                }])
+            })?;
             let mut r = place(&sub, &sub_base, moved[k].clone(), sites, opts, progress)?;
             // Each candidate was measured with the others where they stood: its overrides say so,
             // or repeating one would measure another placement.

@@ -214,7 +214,7 @@ pub fn sweep(
     let sets = points(axes);
     let label = |p: &[Override]| p.iter().map(|o| o.to_string()).collect::<Vec<_>>().join(", ");
     let variants: Vec<(String, Vec<Override>)> =
-        sets.iter().map(|p| (format!("--set {}", label(p)), p.clone())).collect();
+        sets.iter().map(|p| (format!("sweep point {}", label(p)), p.clone())).collect();
     let models = study.models(base, &variants, super::VariantKind::SweepValue).map_err(SweepError::Points)?;
     let tally = run_paired(base, &models, Histograms::Overall, opts, progress);
     let mut labels = vec![study.path.clone()];

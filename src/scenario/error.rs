@@ -47,6 +47,22 @@ fn cut(s: &str, max: usize) -> String {
 
 impl fmt::Display for ScenarioError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.problems_text())?;
+        let n = self.problems.len();
+        write!(f, "{n} problem{} in {}", if n == 1 { "" } else { "s" }, self.path)
+    }
+}
+
+impl ScenarioError {
+    /// The problems, each with where it is and how to fix it, without the closing count: what
+    /// a caller reporting several errors of one file shows before its own total.
+    pub fn problems_text(&self) -> String {
+        let mut text = String::new();
+        let _ = self.write_problems(&mut text);
+        text
+    }
+
+    fn write_problems(&self, f: &mut impl fmt::Write) -> fmt::Result {
         for (i, p) in self.problems.iter().take(MAX_SHOWN).enumerate() {
             if i > 0 {
                 writeln!(f)?;
@@ -84,7 +100,7 @@ impl fmt::Display for ScenarioError {
         if n > MAX_SHOWN {
             writeln!(f, "\n… and {} more problems not shown", n - MAX_SHOWN)?;
         }
-        write!(f, "{n} problem{} in {}", if n == 1 { "" } else { "s" }, self.path)
+        Ok(())
     }
 }
 
