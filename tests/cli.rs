@@ -1145,3 +1145,24 @@ fn a_count_out_of_range_says_what_to_give() {
     let out = casevac(&["place", "scenarios/sahel-north.toml", "--asset", "gao_mi8", "--grid", "-3"]);
     assert!(text(&out.stderr).contains("give a whole number from 2 to 20"), "{}", text(&out.stderr));
 }
+
+/// compare's note names the CSV folder and every file it wrote there, as the decision commands'
+/// notes do, so none is overlooked.
+#[test]
+fn compare_names_every_csv_file_it_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("cmp");
+    // (The notes go to standard output with the table, which -q leaves out.)
+    let out = casevac(&["compare", SAHEL, FST, "-n", "20", "--csv", csv.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let mut written: Vec<String> =
+        std::fs::read_dir(&csv).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    written.sort();
+    assert_eq!(written, ["comparison.csv", "lives_saved.csv", "run.csv"]);
+    let note = text(&out.stdout);
+    let line = note.lines().find(|l| l.starts_with("CSV written to")).expect("a note on the CSV");
+    assert!(line.starts_with(&format!("CSV written to {} (", csv.display())), "{line}");
+    for name in &written {
+        assert!(line.contains(name.as_str()), "{name} is named: {line}");
+    }
+}

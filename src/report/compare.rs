@@ -363,7 +363,8 @@ pub fn write_outputs(
             files.push((LIVES_CSV_FILE.to_string(), lives));
         }
         super::files::write_folder(dir, &files)?;
-        notes.push(format!("CSV written to {}", dir.join(CSV_FILE).display()));
+        let names: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).collect();
+        notes.push(format!("CSV written to {} ({})", dir.display(), names.join(", ")));
     }
     if let (Some(dir), Some(files)) = (&paths.report, &report) {
         // One folder that appears whole or not at all, as a run's report does.
