@@ -298,7 +298,8 @@ struct Outputs {
     /// vector and the same at any size).
     #[arg(allow_negative_numbers = true, long, value_name = "N", default_value_t = 1, value_parser = whole::<u32>(1, 4))]
     scale: u32,
-    /// With --report: casualties simulated alone per cell of the reach map (`run` only).
+    /// With --report: casualties simulated alone per cell of the reach map (`run` and `merge`;
+    /// `compare` draws no reach map).
     #[arg(allow_negative_numbers = true, long, value_name = "PROBES", default_value_t = 200, value_parser = whole::<u64>(1, 100_000))]
     map_probes: u64,
     /// Do not print the table.
@@ -532,20 +533,21 @@ fn warnings(matches: &ArgMatches) -> Vec<String> {
         ));
     }
     let has_report = m.try_get_one::<PathBuf>("report").is_ok_and(|r| r.is_some());
-    for (id, flag) in [("map_grid", "--map-grid"), ("map_probes", "--map-probes")] {
-        if typed(id) && !has_report {
-            out.push(format!("{flag} has no effect without --report: only the report draws the coverage map"));
-        }
+    let grid_map = if command == "compare" { "the difference map" } else { "the coverage and reach maps" };
+    if typed("map_grid") && !has_report {
+        out.push(format!("--map-grid has no effect without --report: only the report draws {grid_map}"));
     }
     if typed("scale") && !has_report {
         out.push("--scale has no effect without --report: only the report's PNG charts are drawn larger".into());
     }
-    if command == "compare" && has_report && typed("map_probes") {
+    if command == "compare" && typed("map_probes") {
         out.push(
             "--map-probes has no effect on compare: its difference map is drawn from the comparison's own trials, \
              not from probes"
                 .into(),
         );
+    } else if typed("map_probes") && !has_report {
+        out.push("--map-probes has no effect without --report: only the report draws the reach map".into());
     }
     out
 }

@@ -852,6 +852,20 @@ fn options_that_have_no_effect_are_warned_about_on_stderr() {
         ],
         "warning: --map-probes has no effect on compare",
     );
+    // Without --report too: compare draws no reach map at all, so that is what it is told.
+    warned(
+        &["compare", SAHEL, "--set-alt", "asset.gao_mi8.count=3", "-n", "10", "-q", "--map-probes", "20"],
+        "warning: --map-probes has no effect on compare",
+    );
+    // Each map option names the map it sets.
+    warned(
+        &["run", SAHEL, "-n", "10", "-q", "--map-probes", "20"],
+        "warning: --map-probes has no effect without --report: only the report draws the reach map",
+    );
+    warned(
+        &["compare", SAHEL, "--set-alt", "asset.gao_mi8.count=3", "-n", "10", "-q", "--map-grid", "20"],
+        "warning: --map-grid has no effect without --report: only the report draws the difference map",
+    );
     // The defaults themselves never warn.
     let out = casevac(&["run", SAHEL, "-n", "10", "-q", "--precision", "40"]);
     assert!(out.stderr.is_empty(), "{}", text(&out.stderr));
