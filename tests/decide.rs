@@ -604,6 +604,18 @@ fn a_costed_lever_gives_its_cost_as_written_and_its_effect_per_cost() {
     assert!(effect > 1.0, "the lever helps first aid: {effect}");
     // Both rounded to four decimals in the file.
     assert!((per - effect / 4.2).abs() < 1e-3, "{per} against {effect} / 4.2");
+    // The terminal gives it with its interval: the effect's half-width over the cost, to the
+    // decimals that half-width needs (as the table's effect is written).
+    let (code, table, err) = casevac(&args[..args.len() - 1], dir.path());
+    assert_eq!(code, 0, "{err}");
+    let half: f64 = row[col("first_aid_ci95_high_points")].parse::<f64>().unwrap() - effect;
+    let d = casevac::report::fmt::spread_decimals(half / 4.2);
+    let expected = format!(
+        "cost 4.2 M USD a year: {:+.d$} ±{:.d$} points of first aid per M USD a year",
+        effect / 4.2,
+        half / 4.2
+    );
+    assert!(table.contains(&expected), "{expected} in:\n{table}");
 }
 
 #[test]

@@ -10,7 +10,7 @@ pub mod levers;
 pub mod place;
 pub mod sweep;
 
-use crate::compare::{AltResult, Unpairable};
+use crate::compare::{AltResult, LivesSavedResult, OnwardDiff, StepDiff, Unpairable};
 use crate::model::{Model, Step};
 use crate::scenario::{self, Override, ScenarioError};
 use crate::summary::Summary;
@@ -241,16 +241,26 @@ impl Objective {
     /// The effect of an alternative against the base and its paired 95% half-width: a share
     /// of casualties (0.05 = 5 points) for a step, expected deaths per trial for lives.
     pub fn effect(self, alt: &AltResult) -> (Option<f64>, Option<f64>) {
+        self.effect_of(&alt.steps, alt.onward.as_ref(), alt.lives_saved.as_ref())
+    }
+
+    /// [`Objective::effect`] from the differences themselves, as a lever's result keeps them.
+    pub fn effect_of(
+        self,
+        steps: &[StepDiff],
+        onward: Option<&OnwardDiff>,
+        lives_saved: Option<&LivesSavedResult>,
+    ) -> (Option<f64>, Option<f64>) {
         match self {
             Objective::Step(s) => {
-                let d = &alt.steps[s as usize];
+                let d = &steps[s as usize];
                 (d.figures.difference, d.figures.paired_half_width)
             }
-            Objective::Onward => match &alt.onward {
+            Objective::Onward => match onward {
                 Some(o) => (o.figures.difference, o.figures.paired_half_width),
                 None => (None, None),
             },
-            Objective::LivesSaved => match &alt.lives_saved {
+            Objective::LivesSaved => match lives_saved {
                 Some(l) => (Some(l.per_trial), l.ci95_high.map(|h| h - l.per_trial)),
                 None => (None, None),
             },

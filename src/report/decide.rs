@@ -139,10 +139,21 @@ pub fn levers_table(r: &LeversResult) -> String {
             o.push_str(&wrap(&format!("note: {note}"), "        ", 90));
         }
         if let Some(c) = l.lever.cost {
-            let unit = l.lever.cost_unit.as_deref().unwrap_or("cost units");
-            let per = l.effect_per_cost.map_or(String::new(), |e| match r.objective {
-                Objective::LivesSaved => format!(": {e:+.3} lives per trial per {unit}"),
-                _ => format!(": {:+.2} points of {} per {unit}", e * 100.0, r.objective.label()),
+            let (unit, per_unit) = match l.lever.cost_unit.as_deref() {
+                Some(u) => (u, u),
+                None => ("cost units", "cost unit"),
+            };
+            // With its interval, to the table's decimals and sign: an effect the table gives as
+            // +0.00 is not a loss per unit of cost.
+            let (_, half_width) = r.objective.effect_of(&l.steps, l.onward.as_ref(), l.lives_saved.as_ref());
+            let per = l.effect_per_cost.map_or(String::new(), |e| {
+                let h = half_width.map(|h| h / c);
+                match (r.objective, h) {
+                    (Objective::LivesSaved, Some(h)) => format!(": {e:+.3} ±{h:.3} lives per trial per {per_unit}"),
+                    (Objective::LivesSaved, None) => format!(": {e:+.3} lives per trial per {per_unit}"),
+                    (_, Some(h)) => format!(": {} points of {} per {per_unit}", PointsPm(e, h), r.objective.label()),
+                    (_, None) => format!(": {:+.2} points of {} per {per_unit}", e * 100.0, r.objective.label()),
+                }
             });
             let _ = writeln!(o, "        cost {c} {unit}{per}");
         }
