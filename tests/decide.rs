@@ -316,9 +316,38 @@ fn candidates_that_are_the_same_place_cannot_be_separated() {
     let sites = vec!["centre".to_string(), "twin".to_string()];
     let r = place(&s, &m, Movable::Asset("heli".into()), &sites, &opts, &|_| {}).unwrap();
     assert!(!r.separated);
-    assert_eq!(r.rounds.iter().map(|x| x.trials).collect::<Vec<_>>(), [50, 100, 200], "trials double to the budget");
+    // Equal in every trial: more of the same would never separate them, so the first round's
+    // trials (and its check, leader against contender) are all that run, not the budget's 200.
+    assert_eq!(r.rounds.iter().map(|x| x.trials).collect::<Vec<_>>(), [50], "no doubling");
     assert!(r.candidates.iter().all(|c| c.standing != Standing::Worse));
     assert_eq!(r.candidates[1].difference_from_best, Some(0.0));
+    assert!(r.is_same_as_best(&r.candidates[1]));
+    let table = casevac::report::decide::place_table(&r);
+    assert!(table.contains("every candidate gave the same lives saved as centre, in each of 50 trials"), "{table}");
+}
+
+/// A move that changes nothing the objective counts (an ambulance's base, for first aid, which
+/// first-aiders on scene give): every site ties trial by trial, the site as given leads (a move
+/// that gains nothing is not advised), and the first round is the only one.
+#[test]
+fn when_no_site_changes_the_objective_the_asset_stays_where_it_is() {
+    let (s, m) = Study::load(std::path::Path::new("scenarios/sahel-north.toml"), &[]).unwrap();
+    let sites: Vec<String> = ["gao", "kidal", "menaka", "tessalit"].map(String::from).to_vec();
+    let opts = PlaceOptions {
+        objective: Objective::Step(Step::FirstAid),
+        trials: 200,
+        max_trials: 3200,
+        seed: 7,
+        confidence: 0.95,
+        grid: None,
+    };
+    let r = place(&s, &m, Movable::Asset("menaka_amb".into()), &sites, &opts, &|_| {}).unwrap();
+    assert_eq!(r.candidates[0].site, "menaka", "the site as given leads the tie, though listed third");
+    assert!(r.candidates[1..].iter().all(|c| r.is_same_as_best(c)), "{:?}", r.candidates);
+    assert_eq!(r.rounds.len(), 1);
+    let table = casevac::report::decide::place_table(&r);
+    assert!(table.contains("the best is where it is now (menaka)"), "{table}");
+    assert!(!table.contains("repeat the best"), "{table}");
 }
 
 /// Two sites the trial budget cannot separate: the one ahead on the last round's trials leads,

@@ -230,6 +230,14 @@ impl PlaceResult {
         self.grid.is_some() && c.site.starts_with(GRID_PREFIX)
     }
 
+    /// Whether a candidate, not the best, gave the best's value in every trial they shared: a
+    /// move that changes nothing the objective counts.
+    pub fn is_same_as_best(&self, c: &CandidateResult) -> bool {
+        c.standing == Standing::IndistinguishableFromBest
+            && c.difference_from_best == Some(0.0)
+            && c.half_width == Some(0.0)
+    }
+
     /// Whether a candidate is where the moved asset or facility stands in the file.
     pub fn is_as_given(&self, c: &CandidateResult) -> bool {
         self.as_given.as_deref() == Some(c.site.as_str())
@@ -288,9 +296,12 @@ pub fn place(
     let mut n = opts.trials.min(opts.max_trials);
     let first = run(base, &models, n);
     let first_scores = scores(&first, opts.objective);
+    // Of equal values, the site as given first: a move that gains nothing is not advised.
+    let as_given = moved.site_in(base);
+    let moves = |i: &usize| as_given.as_deref() != Some(sites[*i].as_str());
     let by_score = |a: &usize, b: &usize| {
         let (x, y) = (first_scores[*a].unwrap_or(f64::NEG_INFINITY), first_scores[*b].unwrap_or(f64::NEG_INFINITY));
-        y.total_cmp(&x).then(a.cmp(b))
+        y.total_cmp(&x).then(moves(a).cmp(&moves(b))).then(a.cmp(b))
     };
     let mut order: Vec<usize> = (0..sites.len()).collect();
     order.sort_by(by_score);
@@ -371,7 +382,11 @@ pub fn place(
             continue;
         }
         contenders = still;
-        if contenders.is_empty() || n >= opts.max_trials {
+        // A contender equal to the leader in every trial so far (a move that changes nothing
+        // the objective counts) is not separated by more of the same: when only such are left,
+        // the rounds end, as they do at --max-trials.
+        let only_the_same = contenders.iter().all(|&i| marks.diff[i].0 == Some(0.0) && marks.diff[i].1 == Some(0.0));
+        if contenders.is_empty() || only_the_same || n >= opts.max_trials {
             break;
         }
         n = (n * 2).min(opts.max_trials);
@@ -427,7 +442,7 @@ pub fn place(
         .collect();
     Ok(PlaceResult {
         about: super::About::of(study, base, opts.seed),
-        as_given: moved.site_in(base),
+        as_given,
         moved,
         objective: opts.objective,
         confidence_pct: opts.confidence * 100.0,

@@ -7,7 +7,7 @@ use super::html::{Esc, STYLE};
 use super::{OutputPaths, files, step_title, write_atomic};
 use crate::compare::PairedFigures;
 use crate::decide::levers::LeversResult;
-use crate::decide::place::{PlaceResult, SeveralResult, Standing};
+use crate::decide::place::{CandidateResult, PlaceResult, SeveralResult, Standing};
 use crate::decide::sweep::SweepResult;
 use crate::decide::{About, Objective};
 use crate::model::STEPS;
@@ -719,7 +719,8 @@ pub fn place_table(r: &PlaceResult) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "casevac place: where {} goes in {}", r.moved, r.about.scenario);
     o.push_str(&wrap(&confidence_line(r.objective, r.confidence_pct, r.about.seed), "", 96));
-    let _ = writeln!(o, "{}\n", place_verdict(r));
+    o.push_str(&wrap(&place_verdict(r), "", 96));
+    o.push('\n');
     let rows = place_rows(r, false);
     let [rank, site, value, against, standing, trials] = &rows.head;
     let _ = writeln!(o, "{rank}  {site:<18}{value:>16}{against:>18}  {standing:<28}{trials:>9}");
@@ -766,18 +767,45 @@ fn place_verdict(r: &PlaceResult) -> String {
         );
     }
     let d = point_decimals(r);
-    let close: Vec<String> = r
+    let name = |c: &CandidateResult| {
+        if r.is_grid_point(c) { format!("({:.d$}, {:.d$})", c.lat, c.lon) } else { c.site.clone() }
+    };
+    let close: Vec<&CandidateResult> = r
         .candidates
         .iter()
         .filter(|c| matches!(c.standing, Standing::Best | Standing::IndistinguishableFromBest))
-        .map(|c| if r.is_grid_point(c) { format!("({:.d$}, {:.d$})", c.lat, c.lon) } else { c.site.clone() })
         .collect();
+    // A grid's close points may be dozens: the first few are named, the rest counted.
+    let named = |cs: &[&CandidateResult]| {
+        let names: Vec<String> = cs.iter().take(NAMED_SITES).map(|c| name(c)).collect();
+        match cs.len().checked_sub(NAMED_SITES).filter(|&more| more > 0) {
+            Some(more) => format!("{} and {more} more", names.join(", ")),
+            None => names.join(", "),
+        }
+    };
+    if close.len() > 1 && close[1..].iter().all(|c| r.is_same_as_best(c)) {
+        let (who, rest) = if close.len() == r.candidates.len() {
+            ("every candidate".to_string(), "")
+        } else {
+            (named(&close[1..]), "; the others are worse")
+        };
+        return format!(
+            "{who} gave the same {} as {best_name}, in each of {} trials, so no more were run: where {} stands \
+             makes no difference to it here{rest}",
+            r.objective.label(),
+            Count(best.trials),
+            r.moved
+        );
+    }
     format!(
         "cannot separate {} at --max-trials {}: they are within the interval of each other",
-        close.join(", "),
+        named(&close),
         Count(r.max_trials)
     )
 }
+
+/// Sites a verdict names before it counts the rest.
+const NAMED_SITES: usize = 6;
 
 /// The placement table's heading and rows, as the terminal and the report page show them, and
 /// how many of a grid's points were left out.
@@ -790,13 +818,14 @@ struct PlaceRows {
 /// With `every_row`, a grid's every point; else its fifteen leaders and the site as given.
 fn place_rows(r: &PlaceResult, every_row: bool) -> PlaceRows {
     let d = point_decimals(r);
-    // For lives, the value is expected deaths per trial and the difference lives saved against the best.
-    let value = match r.objective {
-        Objective::LivesSaved => "deaths/trial",
-        o => o.label(),
+    // For lives, the value is expected deaths per trial and the difference lives saved against
+    // the best (negative where fewer), which its heading says, as a step's differences say "pts".
+    let (value, against) = match r.objective {
+        Objective::LivesSaved => ("deaths/trial", "lives vs best"),
+        o => (o.label(), "against best"),
     };
     let site = if r.grid.is_some() { "lat, lon" } else { "site" };
-    let head = ["rank", site, value, "against best", "standing", "trials"].map(String::from);
+    let head = ["rank", site, value, against, "standing", "trials"].map(String::from);
     // A grid's candidates are many: the table keeps the contenders and the closest of the rest.
     let shown = if r.grid.is_some() && !every_row { r.candidates.len().min(15) } else { r.candidates.len() };
     // The site as given is always shown, even when it ranks below the rows kept.
@@ -888,7 +917,7 @@ fn candidate_columns(objective: Objective) -> [&'static str; 6] {
 }
 
 /// A candidate's site, lat, lon, then the [`candidate_columns`].
-fn candidate_fields(c: &crate::decide::place::CandidateResult, objective: Objective) -> [String; 9] {
+fn candidate_fields(c: &CandidateResult, objective: Objective) -> [String; 9] {
     let scale = if objective.is_share() { 100.0 } else { 1.0 };
     let v = |x: Option<f64>| x.map_or(String::new(), |x| format!("{:.6}", x * scale));
     [
