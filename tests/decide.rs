@@ -944,6 +944,35 @@ fn several_placed_on_a_grid_are_not_offered_a_set_the_file_cannot_take() {
     assert!(stdout.contains("which is no site of the file"), "{stdout}");
 }
 
+/// Several placed where some already stand: only the moves get a --set, and those that stay are
+/// named as staying, not handed a --set that changes nothing.
+#[test]
+fn several_placed_offer_a_set_only_for_those_that_move() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/sahel-north.toml");
+    let args = ["place", file, "--asset", "gao_mi8", "--asset", "kidal_amb", "-n", "300", "--max-trials", "600"];
+    // (At this seed both stay where the file has them.)
+    let (code, stdout, stderr) = casevac(&[&args[..], &["--candidates", "all-sites"]].concat(), dir.path());
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("asset gao_mi8                at gao "), "{stdout}");
+    assert!(stdout.contains("asset kidal_amb              at kidal "), "{stdout}");
+    assert!(
+        stdout
+            .contains("each stays where it is now (asset gao_mi8 at gao, asset kidal_amb at kidal): nothing to repeat"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("--set"), "{stdout}");
+    // (For surgery the Kidal ambulance moves to Gao and the helicopter stays.)
+    let (code, stdout, stderr) =
+        casevac(&[&args[..], &["--candidates", "gao,kidal,menaka", "--objective", "surgery"]].concat(), dir.path());
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("asset kidal_amb              at gao "), "{stdout}");
+    assert!(
+        stdout.contains("repeat it with: --set 'asset.kidal_amb.base=\"gao\"' (stays: asset gao_mi8 at gao)"),
+        "{stdout}"
+    );
+}
+
 /// On a grid, where the asset stands now competes beside the grid's points, so a planner sees
 /// whether any point beats the laydown as given; it is named, and always listed.
 #[test]

@@ -1046,9 +1046,17 @@ fn several_next(r: &SeveralResult) -> String {
          check that site with --candidates"
             .into()
     } else {
+        // Only the moves: one that stays where the file has it needs no --set.
+        let (stay, go): (Vec<_>, Vec<_>) =
+            r.placements.iter().zip(r.last_pass()).partition(|((_, site), step)| step.as_given.as_ref() == Some(site));
         let sets: Vec<String> =
-            r.placements.iter().map(|(m, s)| format!("--set {}", shell_word(&m.at(s).to_string()))).collect();
-        format!("repeat it with: {}", sets.join(" "))
+            go.iter().map(|((m, s), _)| format!("--set {}", shell_word(&m.at(s).to_string()))).collect();
+        let stay: Vec<String> = stay.iter().map(|((m, s), _)| format!("{m} at {s}")).collect();
+        match (sets.is_empty(), stay.is_empty()) {
+            (true, _) => format!("each stays where it is now ({}): nothing to repeat", stay.join(", ")),
+            (false, true) => format!("repeat it with: {}", sets.join(" ")),
+            (false, false) => format!("repeat it with: {} (stays: {})", sets.join(" "), stay.join(", ")),
+        }
     }
 }
 
