@@ -1258,3 +1258,33 @@ fn a_grid_too_large_for_the_files_sites_says_which_grid_fits() {
     let (code, _, stderr) = casevac(&args, dir.path());
     assert_eq!(code, 0, "{stderr}");
 }
+
+/// A sweep's values and keys are never cut: two values alike in their first characters, or two
+/// long keys, stay told apart, beside the figures where they fit and on a line of their own
+/// where they do not.
+#[test]
+fn a_sweep_table_keeps_every_value_and_key_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/sahel-north.toml");
+    let quick = ["-n", "50", "--precision", "0"];
+    let short = "{ triangular = { min = 10, mode = 20, max = 45 } }";
+    let long = "{ triangular = { min = 10, mode = 30, max = 90 } }";
+    let axis = format!("asset.gao_amb.escort_min={short},{long}");
+    let (code, out, err) = casevac(&[&["sweep", file, &axis][..], &quick].concat(), dir.path());
+    assert_eq!(code, 0, "{err}");
+    for v in [short, long] {
+        assert!(out.lines().any(|l| l == format!("escort_min={v}")), "{v} whole on its own line:\n{out}");
+    }
+    // Two keys that fit: each column as wide as its name, the figures where they always are.
+    let axes = ["asset.gao_mi8.approval_min=0,30", "zone.gao_area.first_aider_share=0.5,0.9"];
+    let (code, out, err) = casevac(&[&["sweep", file][..], &axes, &quick].concat(), dir.path());
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("\napproval_min first_aider_share            first aid"), "{out}");
+    assert!(out.contains("\n30           0.9                 "), "{out}");
+    // Two that do not: every point named whole, key by key.
+    let axes = ["asset.gao_mi8.launch_day_min=10,30", "zone.gao_area.first_aider_share=0.5,0.9"];
+    let (code, out, err) = casevac(&[&["sweep", file][..], &axes, &quick].concat(), dir.path());
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("\nlaunch_day_min=30, first_aider_share=0.9\n"), "{out}");
+    assert!(!out.contains('…'), "{out}");
+}

@@ -469,23 +469,40 @@ fn sweep_about(r: &SweepResult) -> String {
     )
 }
 
+/// Columns the swept values may take beside the sweep's figures (69 columns) within 100.
+const SWEEP_VALUES_WIDTH: usize = 31;
+
 pub fn sweep_table(r: &SweepResult) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "casevac sweep: {}", r.about.scenario);
     let _ = writeln!(o, "{}", sweep_about(r));
     let _ = writeln!(o, "compliance with 95% intervals; expected deaths per trial (modelled)\n");
-    let vw = if r.axes.len() == 1 { 18 } else { 13 };
-    let mut head = String::new();
-    for a in &r.axes {
-        let short = a.key.rsplit('.').next().unwrap_or(&a.key);
-        let _ = write!(head, "{:<vw$}", cut(short, vw - 1));
-    }
+    // Each key's column as wide as its name and values need (at least 18 for one key, 13 for
+    // two); where they would not fit beside the figures, each point's values stand on a line of
+    // their own, whole, so no two rows or keys read alike for being cut.
+    let shorts: Vec<&str> = r.axes.iter().map(|a| a.key.rsplit('.').next().unwrap_or(&a.key)).collect();
+    let least = if r.axes.len() == 1 { 18 } else { 13 };
+    let widths: Vec<usize> = (0..r.axes.len())
+        .map(|k| {
+            let values = r.points.iter().map(|p| p.values[k].chars().count());
+            (values.chain([shorts[k].chars().count()]).max().unwrap_or(0) + 1).max(least)
+        })
+        .collect();
+    let fits = widths.iter().sum::<usize>() <= SWEEP_VALUES_WIDTH;
+    let head = if fits {
+        shorts.iter().zip(&widths).map(|(s, w)| format!("{s:<w$}")).collect()
+    } else {
+        format!("{:<SWEEP_VALUES_WIDTH$}", "point")
+    };
     let _ = writeln!(o, "{head}{:>20}{:>20}{:>20}{:>9}", "first aid", "resuscitation", "surgery", "deaths");
     for p in &r.points {
-        let mut line = String::new();
-        for v in &p.values {
-            let _ = write!(line, "{:<vw$}", cut(v, vw - 1));
-        }
+        let line: String = if fits {
+            p.values.iter().zip(&widths).map(|(v, w)| format!("{v:<w$}")).collect()
+        } else {
+            let point: Vec<String> = shorts.iter().zip(&p.values).map(|(s, v)| format!("{s}={v}")).collect();
+            let _ = writeln!(o, "{}", point.join(", "));
+            " ".repeat(SWEEP_VALUES_WIDTH)
+        };
         let [first_aid, resuscitation, surgery, deaths] = sweep_figures(p);
         let _ = writeln!(o, "{line}{first_aid:>20}{resuscitation:>20}{surgery:>20}{deaths:>9}");
     }
