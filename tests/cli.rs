@@ -147,6 +147,12 @@ fn validate_describes_the_scenario() {
     assert!(stdout.contains("first asset on scene"));
     assert!(stdout.contains("nearest surgery: gao_l2"));
     assert!(stdout.contains("no problems found"));
+    assert!(!stdout.contains("with --set"), "{stdout}");
+    // With overrides, the description is of the file so changed, and says so; the count follows.
+    let out = casevac(&["validate", SAHEL, "--set", "asset.gao_mi8.count=3"]);
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("\nwith --set asset.gao_mi8.count=3\n"), "{stdout}");
+    assert!(stdout.contains("10 evacuation units (3 helicopters, 7 ground)"), "{stdout}");
 }
 
 /// Writes `body` to a scenario file, runs `run` on it with a JSON output, and returns stderr

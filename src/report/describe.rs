@@ -46,6 +46,10 @@ pub fn describe(m: &Model) -> String {
     if !m.description.is_empty() {
         let _ = writeln!(o, "{}", m.description.trim());
     }
+    // What is described is the file with these changes, as a run's table says.
+    if !m.overrides.is_empty() {
+        let _ = writeln!(o, "with --set {}", m.overrides.join(" --set "));
+    }
     let units = m.unit_count();
     let of = |kind| m.assets.iter().filter(|a| a.kind == kind).map(|a| a.count).sum::<u32>();
     let (helis, planes) = (of(AssetKind::Helicopter), of(AssetKind::Airplane));
