@@ -1288,3 +1288,29 @@ fn a_sweep_table_keeps_every_value_and_key_whole() {
     assert!(out.contains("\nlaunch_day_min=30, first_aider_share=0.9\n"), "{out}");
     assert!(!out.contains('…'), "{out}");
 }
+
+/// The levers page says what the terminal says of each lever: the change in words, its note (a
+/// lever that removes casualties warns what that does to its compliance) and its cost.
+#[test]
+fn the_levers_page_gives_each_lever_s_change_note_and_cost() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/sahel-north.toml");
+    let text = std::fs::read_to_string(file).unwrap()
+        + "\n[[lever]]\nname = \"costed cover\"\nset = [\"asset.gao_mi8.count=3\"]\ncost = 2\ncost_unit = \"M USD\"\n";
+    std::fs::write(dir.path().join("s.toml"), text).unwrap();
+    let (code, table, err) = casevac(&["levers", "s.toml", "-n", "100", "--precision", "0"], dir.path());
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) =
+        casevac(&["levers", "s.toml", "-n", "100", "--precision", "0", "-q", "--report", "rep"], dir.path());
+    assert_eq!(code, 0, "{err}");
+    let html = std::fs::read_to_string(dir.path().join("rep/report.html")).unwrap();
+    let said = |line: &str| line.trim().replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+    // The terminal's words, found on the page (wrapped lines joined).
+    let words: String = table.lines().map(str::trim).collect::<Vec<_>>().join(" ");
+    assert!(words.contains("prevented_share of route_gao_kidal 0% → 25%"), "{words}");
+    assert!(html.contains(&said("prevented_share of route_gao_kidal 0% → 25%")), "the change in words");
+    assert!(words.contains("note: it removes casualties"), "{words}");
+    assert!(html.contains("<b>Note:</b> it removes casualties"), "the counter-IED note");
+    let cost = table.lines().map(str::trim).find(|l| l.starts_with("cost 2 M USD: ")).expect("a cost line");
+    assert!(html.contains(&said(&casevac::report::fmt::capitalised(cost))), "{cost}");
+}

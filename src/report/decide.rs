@@ -6,7 +6,7 @@ use super::fmt::{Count, Counted, Grouped, Pct, Points, PointsPm, capitalised, sp
 use super::html::{Esc, STYLE};
 use super::{OutputPaths, files, step_title, write_atomic};
 use crate::compare::PairedFigures;
-use crate::decide::levers::LeversResult;
+use crate::decide::levers::{LeverResult, LeversResult};
 use crate::decide::place::{CandidateResult, PlaceResult, SeveralResult, Standing};
 use crate::decide::sweep::SweepResult;
 use crate::decide::{About, Objective};
@@ -138,24 +138,8 @@ pub fn levers_table(r: &LeversResult) -> String {
         if let Some(note) = &l.lever.note {
             o.push_str(&wrap(&format!("note: {note}"), "        ", 90));
         }
-        if let Some(c) = l.lever.cost {
-            let (unit, per_unit) = match l.lever.cost_unit.as_deref() {
-                Some(u) => (u, u),
-                None => ("cost units", "cost unit"),
-            };
-            // With its interval, to the table's decimals and sign: an effect the table gives as
-            // +0.00 is not a loss per unit of cost.
-            let (_, half_width) = r.objective.effect_of(&l.steps, l.onward.as_ref(), l.lives_saved.as_ref());
-            let per = l.effect_per_cost.map_or(String::new(), |e| {
-                let h = half_width.map(|h| h / c);
-                match (r.objective, h) {
-                    (Objective::LivesSaved, Some(h)) => format!(": {e:+.3} ±{h:.3} lives per trial per {per_unit}"),
-                    (Objective::LivesSaved, None) => format!(": {e:+.3} lives per trial per {per_unit}"),
-                    (_, Some(h)) => format!(": {} points of {} per {per_unit}", PointsPm(e, h), r.objective.label()),
-                    (_, None) => format!(": {:+.2} points of {} per {per_unit}", e * 100.0, r.objective.label()),
-                }
-            });
-            let _ = writeln!(o, "        cost {c} {unit}{per}");
+        if let Some(cost) = cost_text(r, l) {
+            let _ = writeln!(o, "        {cost}");
         }
         for s in &l.lever.set {
             let _ = writeln!(o, "        --set-alt {}", shell_word(s));
@@ -357,6 +341,43 @@ pub fn run_csv(about: &About, trials: u64, precision: Option<&Precision>) -> any
     Ok(super::csv_out::key_values(rows.into_iter().chain(super::csv_out::precision_rows(precision)))?)
 }
 
+/// A costed lever's cost and its effect per unit of cost, with its interval, to the table's
+/// decimals and sign: an effect the table gives as +0.00 is not a loss per unit of cost.
+fn cost_text(r: &LeversResult, l: &LeverResult) -> Option<String> {
+    let c = l.lever.cost?;
+    let (unit, per_unit) = match l.lever.cost_unit.as_deref() {
+        Some(u) => (u, u),
+        None => ("cost units", "cost unit"),
+    };
+    // With its interval, to the table's decimals and sign: an effect the table gives as
+    // +0.00 is not a loss per unit of cost.
+    let (_, half_width) = r.objective.effect_of(&l.steps, l.onward.as_ref(), l.lives_saved.as_ref());
+    let per = l.effect_per_cost.map_or(String::new(), |e| {
+        let h = half_width.map(|h| h / c);
+        match (r.objective, h) {
+            (Objective::LivesSaved, Some(h)) => format!(": {e:+.3} ±{h:.3} lives per trial per {per_unit}"),
+            (Objective::LivesSaved, None) => format!(": {e:+.3} lives per trial per {per_unit}"),
+            (_, Some(h)) => format!(": {} points of {} per {per_unit}", PointsPm(e, h), r.objective.label()),
+            (_, None) => format!(": {:+.2} points of {} per {per_unit}", e * 100.0, r.objective.label()),
+        }
+    });
+    Some(format!("cost {c} {unit}{per}"))
+}
+
+/// A lever's cell of the page's table: its name, what it changes in words, its note (a lever that
+/// removes casualties says what that does to its compliance) and its cost, as the terminal has
+/// them.
+fn lever_cell(r: &LeversResult, l: &LeverResult) -> String {
+    let mut cell = format!("{}<br><small>{}</small>", Esc(&l.lever.name), Esc(&l.lever.change));
+    if let Some(note) = &l.lever.note {
+        let _ = write!(cell, "<br><small><b>Note:</b> {}</small>", Esc(note));
+    }
+    if let Some(cost) = cost_text(r, l) {
+        let _ = write!(cell, "<br><small>{}</small>", Esc(capitalised(&cost)));
+    }
+    cell
+}
+
 pub fn levers_html(r: &LeversResult, png: &[u8]) -> String {
     let mut b = String::new();
     let _ = write!(
@@ -386,7 +407,7 @@ pub fn levers_html(r: &LeversResult, png: &[u8]) -> String {
             b,
             "<tr><td class=n>{}</td><td>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td>{onward_cell}<td class=n>{}</td><td><small>{}</small></td></tr>",
             l.rank,
-            Esc(&l.lever.name),
+            lever_cell(r, l),
             Esc(effect(Some(&l.steps[0].figures))),
             Esc(effect(Some(&l.steps[1].figures))),
             Esc(effect(Some(&l.steps[2].figures))),
