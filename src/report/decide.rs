@@ -899,7 +899,17 @@ fn place_next(r: &PlaceResult) -> Option<String> {
     if best.standing == Standing::NotMeasured {
         None
     } else if r.is_as_given(best) {
-        Some(format!("the best is where it is now ({})", best.site))
+        let others = &r.candidates[1..];
+        Some(if r.separated {
+            format!("the best is where it is now ({})", best.site)
+        } else if others.iter().all(|c| c.standing == Standing::Worse || r.is_same_as_best(c)) {
+            format!("it stays where it is now ({}): no candidate does better", best.site)
+        } else {
+            format!(
+                "the leading site is where it is now ({}; not separated from those marked indistinguishable)",
+                best.site
+            )
+        })
     } else if let Some(set) = &best.set {
         // Not separated, it only leads on the last round's trials: said so, not handed over as
         // the answer.
