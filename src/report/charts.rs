@@ -1475,7 +1475,8 @@ impl Chart for DeathsChart<'_> {
         let figures_at = rows.iter().zip(&texts).map(|((_, per_100, _), text)| (*per_100, text.as_str()));
         let x_max = axis_end_for_figures(self.size().0, &labels, least, figures_at)?;
         let caption = ("Modelled deaths against time to definitive care", 18);
-        let note = "per 100 casualties who could die (surgery, or resuscitation where none is needed); not a prediction for any individual";
+        let note = "per 100 casualties who could die; definitive care is surgery, or resuscitation where no surgery is needed; \
+                    not a prediction for any individual";
         let x_label = |v: &f64| format!("{v:.0}");
         let mut chart = row_chart(
             root,
