@@ -349,8 +349,6 @@ fn cost_text(r: &LeversResult, l: &LeverResult) -> Option<String> {
         Some(u) => (u, u),
         None => ("cost units", "cost unit"),
     };
-    // With its interval, to the table's decimals and sign: an effect the table gives as
-    // +0.00 is not a loss per unit of cost.
     let (_, half_width) = r.objective.effect_of(&l.steps, l.onward.as_ref(), l.lives_saved.as_ref());
     let per = l.effect_per_cost.map_or(String::new(), |e| {
         let h = half_width.map(|h| h / c);
