@@ -828,9 +828,10 @@ fn options_that_have_no_effect_are_warned_about_on_stderr() {
         &["levers", SAHEL, "-n", "10", "-q", "--precision", "0", "--max-trials", "500"],
         "warning: --max-trials has no effect without --precision",
     );
+    // Each map option names the map it sets.
     warned(
         &["run", SAHEL, "-n", "10", "-q", "--map-probes", "20"],
-        "warning: --map-probes has no effect without --report",
+        "warning: --map-probes has no effect without --report: only the report draws the reach map",
     );
     warned(
         &["run", SAHEL, "-n", "30", "-q", "--precision", "40", "--max-trials", "20"],
@@ -862,11 +863,6 @@ fn options_that_have_no_effect_are_warned_about_on_stderr() {
     warned(
         &["compare", SAHEL, "--set-alt", "asset.gao_mi8.count=3", "-n", "10", "-q", "--map-probes", "20"],
         "warning: --map-probes has no effect on compare",
-    );
-    // Each map option names the map it sets.
-    warned(
-        &["run", SAHEL, "-n", "10", "-q", "--map-probes", "20"],
-        "warning: --map-probes has no effect without --report: only the report draws the reach map",
     );
     warned(
         &["compare", SAHEL, "--set-alt", "asset.gao_mi8.count=3", "-n", "10", "-q", "--map-grid", "20"],
