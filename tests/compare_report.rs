@@ -195,6 +195,41 @@ fn compare_report_writes_the_folder_from_the_command_line() {
     let params = terminal.split("a trial with the outcome").next().unwrap().split_whitespace().collect::<Vec<_>>();
     let (fewest, most) = (params[params.len() - 3], params[params.len() - 1]);
     assert!(html.contains(&format!("{fewest} and {most} per trial with the outcome")), "{fewest}, {most} in the page");
+    // Where the minutes go and how busy each asset group is: the terminal's rows, in the page,
+    // assets by name. (The terminal's rows: a name, then A, B and the change.)
+    let rows_after = |title: &str| -> Vec<Vec<String>> {
+        let section = stdout.split(title).nth(1).unwrap_or_else(|| panic!("{title} in the table"));
+        section
+            .lines()
+            .skip(1)
+            .take_while(|l| l.starts_with("  "))
+            .map(|l| l.split_whitespace().map(String::from).collect())
+            .collect()
+    };
+    let phases = rows_after("where the minutes go (mean)");
+    assert_eq!(phases.len(), 9, "{phases:?}");
+    for r in &phases {
+        let n = r.len();
+        let (name, figures) = (r[..n - 3].join(" "), &r[n - 3..]);
+        let row = format!(
+            "<tr><td>{name}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td></tr>",
+            figures[0], figures[1], figures[2]
+        );
+        assert!(html.contains(&row), "{row}");
+    }
+    let assets = rows_after("asset utilisation");
+    let gao_mi8 = assets.iter().find(|r| r[0] == "gao_mi8").expect("the helicopters' row");
+    let row = format!(
+        "<tr><td>Mi-8 utility helicopters, Gao</td><td class=n>{}</td><td class=n>{}</td><td class=n>{} {}</td></tr>",
+        gao_mi8[1], gao_mi8[2], gao_mi8[3], gao_mi8[4]
+    );
+    assert!(html.contains(&row), "{row}");
+    // Kidal's new theatre has tables and daily operations only in B: a row each, "–" under A.
+    for title in ["Share of operating-table time busy", "Share of the surgical teams' daily operations used"] {
+        let table = html.split(&format!("<h3>{title}</h3>")).nth(1).unwrap_or_else(|| panic!("{title}"));
+        let table = &table[..table.find("</table>").unwrap()];
+        assert!(table.contains("<tr><td>Level 1 clinic, Kidal</td><td class=n>–</td>"), "{title}: {table}");
+    }
 }
 
 #[test]

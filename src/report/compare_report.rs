@@ -1,15 +1,16 @@
 //! The report folder of a comparison: one self-contained HTML page that leads with the answer
-//! (what changes, by how much, how sure), then the charts, then the differences by group; the
-//! charts as PNG and SVG, the difference map as GeoJSON and the JSON beside it.
+//! (what changes, by how much, how sure), then the charts, then the differences by group and
+//! the means that explain them (phases, utilisation); the charts as PNG and SVG, the difference
+//! map as GeoJSON and the JSON beside it.
 
 use super::charts::render_scaled;
 use super::compare::letter;
 use super::compare_charts::{CompareComplianceChart, DifferenceChart, DifferenceMapChart};
-use super::fmt::{Count, Maybe, Pct, Points, PointsInterval, Style, capitalised};
+use super::fmt::{Count, Label, Maybe, Minutes, Pct, Points, PointsInterval, Style, capitalised};
 use super::geojson::difference_geojson;
 use super::html::{Esc, Figure, RunMeta, STYLE, figure_section};
 use super::{step_title, to_json};
-use crate::compare::{AltResult, Comparison, GroupDiff, PairedFigures, StepDiff, Verdict};
+use crate::compare::{AltResult, Comparison, GroupDiff, MeanChange, PairedFigures, StepDiff, Verdict};
 use crate::coverage::Coverage;
 use crate::model::Model;
 use std::fmt::Write;
@@ -130,16 +131,71 @@ fn answer_part(o: &mut String, c: &Comparison, k: usize, a: &AltResult) {
     }
 }
 
-/// Where an alternative's differences come from: the tables by group.
-fn detail_part(o: &mut String, k: usize, a: &AltResult, base: &Model) {
+/// A table of means with and without the change, as the terminal gives them: a phase's
+/// minutes, or an asset's or facility's share of time busy (its change in points). Rows are
+/// named by `name`.
+fn change_table(
+    o: &mut String,
+    title: &str,
+    b: &str,
+    rows: &[MeanChange],
+    as_share: bool,
+    name: &dyn Fn(&str) -> String,
+) {
+    let _ = write!(o, "<h3>{}</h3><table><tr><th></th><th>A</th><th>{}</th><th>change</th></tr>", Esc(title), Esc(b));
+    for r in rows {
+        let cells = if as_share {
+            [
+                Maybe(r.base.map(Pct), S).to_string(),
+                Maybe(r.alt.map(Pct), S).to_string(),
+                Maybe(r.change.map(Points), S).to_string(),
+            ]
+        } else {
+            [r.base, r.alt, r.change].map(|m| format!("{:.1}", Maybe(m.map(Minutes), S)))
+        };
+        let [a, alt, change] = cells.map(|c| Esc(c).to_string());
+        let _ = write!(
+            o,
+            "<tr><td>{}</td><td class=n>{a}</td><td class=n>{alt}</td><td class=n>{change}</td></tr>",
+            Esc(name(&r.name))
+        );
+    }
+    o.push_str("</table>");
+}
+
+/// Where an alternative's differences come from: the tables by group, then where the minutes
+/// go and how busy the assets, tables and surgical teams are, with and without the change.
+fn detail_part(o: &mut String, c: &Comparison, k: usize, a: &AltResult, base: &Model) {
     let b = letter(k + 1);
     group_table(o, &format!("{b} − A by severity"), &a.by_severity, None);
     group_table(o, &format!("{b} − A by zone"), &a.by_zone, Some(base));
     group_table(o, &format!("{b} − A by time of wounding"), &a.by_time_of_day, None);
+    let phase = |key: &str| Label(key).to_string();
+    change_table(o, "Where the minutes go (mean minutes)", &b, &a.phases_min, false, &phase);
+    // Assets and facilities by the name the run's report gives them (an alternative may add one).
+    let summaries = [&c.base.summary, &a.variant.summary];
+    let asset = |id: &str| {
+        summaries.iter().flat_map(|s| &s.assets).find(|x| x.id == id).map_or(id.to_string(), |x| x.name.clone())
+    };
+    let facility = |id: &str| {
+        summaries.iter().flat_map(|s| &s.facilities).find(|x| x.id == id).map_or(id.to_string(), |x| x.name.clone())
+    };
+    change_table(o, "Share of time each asset group is busy", &b, &a.asset_utilisation, true, &asset);
+    // Facilities that operate in either scenario.
+    for (title, changes) in [
+        ("Share of operating-table time busy", &a.table_utilisation),
+        ("Share of the surgical teams' daily operations used", &a.daily_operations_used),
+    ] {
+        let rows: Vec<MeanChange> = changes.iter().filter(|r| r.base.is_some() || r.alt.is_some()).cloned().collect();
+        if !rows.is_empty() {
+            change_table(o, title, &b, &rows, true, &facility);
+        }
+    }
 }
 
 /// The comparison as one self-contained HTML page: the answer, then the charts, then the
-/// differences by group (zones named as in `base`, the scenarios sharing its zones).
+/// differences by group (zones named as in `base`, the scenarios sharing its zones) and the
+/// means beside them.
 pub fn render(c: &Comparison, figures: &[Figure], meta: &RunMeta, base_model: &Model) -> String {
     let mut o = String::new();
     let base = &c.base.summary.scenario;
@@ -171,7 +227,7 @@ pub fn render(c: &Comparison, figures: &[Figure], meta: &RunMeta, base_model: &M
     figure_section(&mut o, figures, &|_| String::new());
     o.push_str("<section id=details><h2>Where the differences come from</h2>");
     for (k, a) in c.alternatives.iter().enumerate() {
-        detail_part(&mut o, k, a, base_model);
+        detail_part(&mut o, c, k, a, base_model);
     }
     let _ = writeln!(
         o,
