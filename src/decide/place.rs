@@ -233,15 +233,19 @@ impl PlaceResult {
     /// Whether a candidate, not the best, gave the best's value in every trial they shared: a
     /// move that changes nothing the objective counts.
     pub fn is_same_as_best(&self, c: &CandidateResult) -> bool {
-        c.standing == Standing::IndistinguishableFromBest
-            && c.difference_from_best == Some(0.0)
-            && c.half_width == Some(0.0)
+        c.standing == Standing::IndistinguishableFromBest && same_in_every_trial(c.difference_from_best, c.half_width)
     }
 
     /// Whether a candidate is where the moved asset or facility stands in the file.
     pub fn is_as_given(&self, c: &CandidateResult) -> bool {
         self.as_given.as_deref() == Some(c.site.as_str())
     }
+}
+
+/// Whether a paired difference and its half-width say the two gave the same value in every
+/// trial: a mean of zero with no spread.
+fn same_in_every_trial(difference: Option<f64>, half_width: Option<f64>) -> bool {
+    difference == Some(0.0) && half_width == Some(0.0)
 }
 
 /// One round of the procedure, for the record.
@@ -385,7 +389,7 @@ pub fn place(
         // A contender equal to the leader in every trial so far (a move that changes nothing
         // the objective counts) is not separated by more of the same: when only such are left,
         // the rounds end, as they do at --max-trials.
-        let only_the_same = contenders.iter().all(|&i| marks.diff[i].0 == Some(0.0) && marks.diff[i].1 == Some(0.0));
+        let only_the_same = contenders.iter().all(|&i| same_in_every_trial(marks.diff[i].0, marks.diff[i].1));
         if contenders.is_empty() || only_the_same || n >= opts.max_trials {
             break;
         }

@@ -83,24 +83,29 @@ fn change_rows(o: &mut String, title: &str, b: &str, rows: &[MeanChange], as_sha
     let _ = writeln!(o, "\n{title:<tw$}{:>10}{:>10}{:>10}", "A", b, "change", tw = w + 2);
     for (r, name) in rows.iter().zip(&names) {
         row_label(o, "  ", name, w);
-        if as_share {
-            let _ = writeln!(
-                o,
-                "{:>10}{:>10}{:>10}",
-                Maybe(r.base.map(Pct), S),
-                Maybe(r.alt.map(Pct), S),
-                Maybe(r.change.map(Points), S)
-            );
-        } else {
-            let _ = writeln!(
-                o,
-                "{:>10.1}{:>10.1}{:>10.1}",
-                Maybe(r.base.map(Minutes), S),
-                Maybe(r.alt.map(Minutes), S),
-                Maybe(r.change.map(Minutes), S)
-            );
-        }
+        let [a, alt, change] = change_cells(r, as_share, S);
+        let _ = writeln!(o, "{a:>10}{alt:>10}{change:>10}");
     }
+}
+
+/// A mean with and without the change, and the change: a share in percent (its change in
+/// points), or minutes to a tenth. The terminal's table and the report's page write the same.
+pub(super) fn change_cells(r: &MeanChange, as_share: bool, style: Style) -> [String; 3] {
+    if as_share {
+        [
+            Maybe(r.base.map(Pct), style).to_string(),
+            Maybe(r.alt.map(Pct), style).to_string(),
+            Maybe(r.change.map(Points), style).to_string(),
+        ]
+    } else {
+        [r.base, r.alt, r.change].map(|m| format!("{:.1}", Maybe(m.map(Minutes), style)))
+    }
+}
+
+/// The facilities' rows that operate in either scenario (a facility without tables in both has
+/// no table time or daily operations to compare).
+pub(super) fn operating_in_either(rows: &[MeanChange]) -> Vec<MeanChange> {
+    rows.iter().filter(|r| r.base.is_some() || r.alt.is_some()).cloned().collect()
 }
 
 fn alternative(o: &mut String, c: &Comparison, k: usize, a: &AltResult, width: usize) {
@@ -199,11 +204,10 @@ fn alternative(o: &mut String, c: &Comparison, k: usize, a: &AltResult, width: u
     group_rows(o, &format!("{b} - A by wounding"), &a.by_time_of_day, None, width);
     change_rows(o, "where the minutes go (mean)", &b, &a.phases_min, false, width);
     change_rows(o, "asset utilisation", &b, &a.asset_utilisation, true, width);
-    // Facilities that operate in either scenario.
     for (title, changes) in
         [("operating table utilisation", &a.table_utilisation), ("daily operations used", &a.daily_operations_used)]
     {
-        let rows: Vec<MeanChange> = changes.iter().filter(|r| r.base.is_some() || r.alt.is_some()).cloned().collect();
+        let rows = operating_in_either(changes);
         if !rows.is_empty() {
             change_rows(o, title, &b, &rows, true, width);
         }

@@ -4,9 +4,9 @@
 //! map as GeoJSON and the JSON beside it.
 
 use super::charts::render_scaled;
-use super::compare::letter;
+use super::compare::{change_cells, letter, operating_in_either};
 use super::compare_charts::{CompareComplianceChart, DifferenceChart, DifferenceMapChart};
-use super::fmt::{Count, Label, Maybe, Minutes, Pct, Points, PointsInterval, Style, capitalised};
+use super::fmt::{Count, Label, Maybe, Pct, Points, PointsInterval, Style, capitalised};
 use super::geojson::difference_geojson;
 use super::html::{Esc, Figure, RunMeta, STYLE, figure_section};
 use super::{step_title, to_json};
@@ -144,16 +144,7 @@ fn change_table(
 ) {
     let _ = write!(o, "<h3>{}</h3><table><tr><th></th><th>A</th><th>{}</th><th>change</th></tr>", Esc(title), Esc(b));
     for r in rows {
-        let cells = if as_share {
-            [
-                Maybe(r.base.map(Pct), S).to_string(),
-                Maybe(r.alt.map(Pct), S).to_string(),
-                Maybe(r.change.map(Points), S).to_string(),
-            ]
-        } else {
-            [r.base, r.alt, r.change].map(|m| format!("{:.1}", Maybe(m.map(Minutes), S)))
-        };
-        let [a, alt, change] = cells.map(|c| Esc(c).to_string());
+        let [a, alt, change] = change_cells(r, as_share, S).map(|c| Esc(c).to_string());
         let _ = write!(
             o,
             "<tr><td>{}</td><td class=n>{a}</td><td class=n>{alt}</td><td class=n>{change}</td></tr>",
@@ -181,12 +172,11 @@ fn detail_part(o: &mut String, c: &Comparison, k: usize, a: &AltResult, base: &M
         summaries.iter().flat_map(|s| &s.facilities).find(|x| x.id == id).map_or(id.to_string(), |x| x.name.clone())
     };
     change_table(o, "Share of time each asset group is busy", &b, &a.asset_utilisation, true, &asset);
-    // Facilities that operate in either scenario.
     for (title, changes) in [
         ("Share of operating-table time busy", &a.table_utilisation),
         ("Share of the surgical teams' daily operations used", &a.daily_operations_used),
     ] {
-        let rows: Vec<MeanChange> = changes.iter().filter(|r| r.base.is_some() || r.alt.is_some()).cloned().collect();
+        let rows = operating_in_either(changes);
         if !rows.is_empty() {
             change_table(o, title, &b, &rows, true, &facility);
         }
