@@ -409,7 +409,7 @@ struct ShardArgs {
     /// Run only shard I of K of the trials, for a study split over machines: shard I runs trial
     /// indices floor(N*(I-1)/K) up to, not including, floor(N*I/K) of the N of --trials.
     /// Needs --tally; merge the files with `casevac merge`.
-    #[arg(long, value_name = "I/K", requires = "tally")]
+    #[arg(long, value_name = "I/K")]
     shard: Option<Shard>,
     /// Write the integer tally (of the shard, or of every trial) to this file, for `casevac
     /// merge`, instead of the table and the outputs.
@@ -420,7 +420,18 @@ struct ShardArgs {
 impl ShardArgs {
     /// The shard to run and the file to write its tally to, or `None` for an ordinary run.
     fn target(&self, sim: &SimArgs, outputs: &Outputs) -> Result<Option<(Shard, &Path)>, UsageError> {
-        let Some(path) = &self.tally else { return Ok(None) };
+        // (Said here rather than by clap's `requires`, whose usage line lists every flag given
+        // as if each were required.)
+        let Some(path) = &self.tally else {
+            return match self.shard {
+                Some(shard) => Err(UsageError(format!(
+                    "--shard {shard} needs --tally FILE: a shard writes only its tally, which `casevac merge` \
+                     joins with the other shards' (for example --shard {shard} --tally shard{}.tally)",
+                    shard.index
+                ))),
+                None => Ok(None),
+            };
+        };
         if sim.precision.is_some() {
             return Err(UsageError(
                 "--tally writes a fixed number of trials, but --precision decides when to stop from every trial's \
