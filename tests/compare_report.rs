@@ -224,6 +224,14 @@ fn compare_report_writes_the_folder_from_the_command_line() {
         gao_mi8[1], gao_mi8[2], gao_mi8[3], gao_mi8[4]
     );
     assert!(html.contains(&row), "{row}");
+    // A step the base does not count a triage category for says so on the page as in the
+    // terminal (the Sahel scenario counts T3 for neither first aid nor resuscitation).
+    let t3 = stdout.lines().find(|l| l.trim_start().starts_with("T3 ")).expect("the terminal's T3 row");
+    assert_eq!(t3.matches("not counted").count(), 2, "{t3}");
+    assert!(
+        html.contains("<tr><td>T3</td><td class=n>not counted</td><td class=n>not counted</td><td class=n>–</td></tr>"),
+        "the page's T3 row"
+    );
     // Kidal's new theatre has tables and daily operations only in B: a row each, "–" under A.
     for title in ["Share of operating-table time busy", "Share of the surgical teams' daily operations used"] {
         let table = html.split(&format!("<h3>{title}</h3>")).nth(1).unwrap_or_else(|| panic!("{title}"));

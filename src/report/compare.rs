@@ -44,6 +44,12 @@ fn headline_figures(f: &PairedFigures) -> String {
 /// A cell of a difference table: `+55.0 pts [+38.9, +71.1]`, and two spaces.
 const CELL: usize = 26;
 
+/// Whether step `k` counts `group`: with `scopes`, the groups are triage categories, and a
+/// step the base does not count a category for is said so, not shown as a missing figure.
+pub(super) fn counted(scopes: Option<&[crate::summary::StepScope]>, k: usize, group: &str) -> bool {
+    scopes.is_none_or(|sc| sc[k].categories.contains(&group))
+}
+
 /// One row per group; with `scopes`, the groups are triage categories and a step the base does
 /// not count a category for says so.
 fn group_rows(
@@ -60,9 +66,8 @@ fn group_rows(
     for g in groups {
         row_label(o, "  ", &g.group, w);
         for (k, d) in g.steps.iter().enumerate() {
-            let counted = scopes.is_none_or(|sc| sc[k].categories.contains(&g.group.as_str()));
             let cell = match (d.figures.difference, d.figures.ci95_low.zip(d.figures.ci95_high)) {
-                _ if !counted => "not counted".to_string(),
+                _ if !counted(scopes, k, &g.group) => "not counted".to_string(),
                 (Some(x), Some((l, h))) => format!("{} {}", Points(x), PointsInterval(l, h)),
                 (Some(x), None) => Points(x).to_string(),
                 _ => S.missing().to_string(),

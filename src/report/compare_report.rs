@@ -4,7 +4,7 @@
 //! map as GeoJSON and the JSON beside it.
 
 use super::charts::render_scaled;
-use super::compare::{change_cells, letter, operating_in_either};
+use super::compare::{change_cells, counted, letter, operating_in_either};
 use super::compare_charts::{CompareComplianceChart, DifferenceChart, DifferenceMapChart};
 use super::fmt::{Count, Label, Maybe, Pct, Points, PointsInterval, Style, capitalised};
 use super::geojson::difference_geojson;
@@ -36,8 +36,15 @@ fn answer(d: &StepDiff) -> String {
 }
 
 /// A table of differences by group; with `zones`, the groups are that model's zones, shown by
-/// name as the run's report shows them.
-fn group_table(o: &mut String, title: &str, groups: &[GroupDiff], zones: Option<&Model>) {
+/// name as the run's report shows them; with `scopes`, they are triage categories, and a step
+/// the base does not count one for says so, as the terminal does.
+fn group_table(
+    o: &mut String,
+    title: &str,
+    groups: &[GroupDiff],
+    zones: Option<&Model>,
+    scopes: Option<&[crate::summary::StepScope]>,
+) {
     let _ = write!(
         o,
         "<h3>{}</h3><table><tr><th></th><th>first aid</th><th>resuscitation</th><th>surgery</th></tr>",
@@ -46,8 +53,9 @@ fn group_table(o: &mut String, title: &str, groups: &[GroupDiff], zones: Option<
     for g in groups {
         let name = zones.map_or(g.group.as_str(), |m| m.zone_name(&g.group));
         let _ = write!(o, "<tr><td>{}</td>", Esc(name));
-        for d in &g.steps {
+        for (k, d) in g.steps.iter().enumerate() {
             let cell = match (d.figures.difference, d.figures.ci95_low.zip(d.figures.ci95_high)) {
+                _ if !counted(scopes, k, &g.group) => "not counted".to_string(),
                 (Some(x), Some((l, h))) => format!("<b>{}</b> <small>{}</small>", Points(x), PointsInterval(l, h)),
                 (Some(x), None) => Points(x).to_string(),
                 _ => S.missing().to_string(),
@@ -158,9 +166,10 @@ fn change_table(
 /// go and how busy the assets, tables and surgical teams are, with and without the change.
 fn detail_part(o: &mut String, c: &Comparison, k: usize, a: &AltResult, base: &Model) {
     let b = letter(k + 1);
-    group_table(o, &format!("{b} − A by severity"), &a.by_severity, None);
-    group_table(o, &format!("{b} − A by zone"), &a.by_zone, Some(base));
-    group_table(o, &format!("{b} − A by time of wounding"), &a.by_time_of_day, None);
+    let scopes = Some(&c.base.summary.scenario.step_scopes[..]);
+    group_table(o, &format!("{b} − A by severity"), &a.by_severity, None, scopes);
+    group_table(o, &format!("{b} − A by zone"), &a.by_zone, Some(base), None);
+    group_table(o, &format!("{b} − A by time of wounding"), &a.by_time_of_day, None, None);
     let phase = |key: &str| Label(key).to_string();
     change_table(o, "Where the minutes go (mean minutes)", &b, &a.phases_min, false, &phase);
     // Assets and facilities by the name the run's report gives them (an alternative may add one).
