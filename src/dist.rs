@@ -245,6 +245,17 @@ impl fmt::Display for Num {
     }
 }
 
+/// A number in a message: as Rust displays it, but 1e300 and 1e-300 as written, not as three
+/// hundred digits.
+pub struct Shown(pub f64);
+
+impl fmt::Display for Shown {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let x = self.0;
+        if x.abs() >= 1e9 || (x != 0.0 && x.abs() < 1e-6) { write!(f, "{x:e}") } else { write!(f, "{x}") }
+    }
+}
+
 impl DistSpec {
     /// Checks the parameters and builds the sampler. `nonnegative` demands support on [0, inf),
     /// as every delay and duration needs.
@@ -256,13 +267,17 @@ impl DistSpec {
         let d = match *self {
             DistSpec::Fixed(v) => {
                 if !finite(&[v]) || neg(v) {
-                    return Err(format!("a fixed value must be from 0 to 1,000,000 (got {v})"));
+                    return Err(format!("a fixed value must be from 0 to 1,000,000 (got {})", Shown(v)));
                 }
                 Dist::Fixed(v)
             }
             DistSpec::Uniform { min, max } => {
                 if !finite(&[min, max]) || neg(min) || min > max {
-                    return Err(format!("uniform needs 0 <= min <= max (got min = {min}, max = {max})"));
+                    return Err(format!(
+                        "uniform needs 0 <= min <= max (got min = {}, max = {})",
+                        Shown(min),
+                        Shown(max)
+                    ));
                 }
                 Dist::Uniform { min, width: max - min }
             }
@@ -270,7 +285,10 @@ impl DistSpec {
                 let name = if matches!(self, DistSpec::Pert { .. }) { "pert" } else { "triangular" };
                 if !finite(&[min, mode, max]) || neg(min) || !(min <= mode && mode <= max) {
                     return Err(format!(
-                        "{name} needs 0 <= min <= mode <= max (got min = {min}, mode = {mode}, max = {max})"
+                        "{name} needs 0 <= min <= mode <= max (got min = {}, mode = {}, max = {})",
+                        Shown(min),
+                        Shown(mode),
+                        Shown(max)
                     ));
                 }
                 if min == max {
@@ -286,14 +304,16 @@ impl DistSpec {
             }
             DistSpec::Exponential { mean } => {
                 if !finite(&[mean]) || mean <= 0.0 {
-                    return Err(format!("exponential needs mean > 0 (got {mean})"));
+                    return Err(format!("exponential needs mean > 0 (got {})", Shown(mean)));
                 }
                 Dist::Exponential { mean }
             }
             DistSpec::LogNormal { mean, cv } => {
                 if !finite(&[mean, cv]) || mean <= 0.0 || cv <= 0.0 || cv > MAX_LOGNORMAL_CV {
                     return Err(format!(
-                        "lognormal needs mean > 0 and cv above 0 and at most {MAX_LOGNORMAL_CV} (got mean = {mean}, cv = {cv})"
+                        "lognormal needs mean > 0 and cv above 0 and at most {MAX_LOGNORMAL_CV} (got mean = {}, cv = {})",
+                        Shown(mean),
+                        Shown(cv)
                     ));
                 }
                 // For X = exp(N(mu, sigma^2)): cv^2 = exp(sigma^2) - 1 and mean = exp(mu + sigma^2/2).
@@ -462,5 +482,16 @@ mod tests {
                 assert!((y - x / 2.0).abs() <= 1e-9 * x.abs().max(1.0), "{spec}: {x} halved is not {y}");
             }
         }
+    }
+
+    #[test]
+    fn a_refused_parameter_is_shown_as_written_however_large_or_small() {
+        let refused = |spec: DistSpec| spec.compile(true).unwrap_err();
+        assert!(refused(DistSpec::Fixed(1e301)).ends_with("(got 1e301)"));
+        assert!(refused(DistSpec::Fixed(-2.5)).ends_with("(got -2.5)"));
+        let e = refused(DistSpec::Uniform { min: 3.0, max: -1e-300 });
+        assert!(e.ends_with("(got min = 3, max = -1e-300)"), "{e}");
+        let e = refused(DistSpec::Pert { min: 0.0, mode: 2e9, max: 1.0 });
+        assert!(e.ends_with("(got min = 0, mode = 2e9, max = 1)"), "{e}");
     }
 }

@@ -314,9 +314,11 @@ pub(crate) fn key(section: &str, id: &str, field: &str) -> String {
     format!("{section}.{}.{field}", scenario::overrides::key_text(id))
 }
 
-/// A number for a generated override: rounded to nine decimals, so 0.7 + 0.2 reads 0.9.
+/// A number for a generated override: rounded to nine decimals, so 0.7 + 0.2 reads 0.9 (a
+/// number too large to scale has no decimals to round).
 pub(crate) fn num(x: f64) -> String {
-    crate::dist::Num((x * 1e9).round() / 1e9).to_string()
+    let rounded = (x * 1e9).round() / 1e9;
+    crate::dist::Num(if rounded.is_finite() { rounded } else { x }).to_string()
 }
 
 #[cfg(test)]

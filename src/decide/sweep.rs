@@ -88,7 +88,14 @@ fn range(s: &str) -> Result<Option<Vec<String>>, String> {
     if !(a.is_finite() && b.is_finite() && (2..=MAX_POINTS).contains(&count)) {
         return Err(format!("`{s}`: give finite ends and a COUNT from 2 to {MAX_POINTS}"));
     }
-    let values: Vec<f64> = (0..count).map(|i| a + (b - a) * i as f64 / (count - 1) as f64).collect();
+    // The end as given: a + (b - a) need not round to b.
+    let values: Vec<f64> =
+        (0..count).map(|i| if i == count - 1 { b } else { a + (b - a) * i as f64 / (count - 1) as f64 }).collect();
+    if values.iter().any(|v| !v.is_finite()) {
+        return Err(format!(
+            "`{s}`: the steps between these ends pass the largest number; no field takes values so large"
+        ));
+    }
     // A whole value is written as a whole number, so a range also sweeps a count (`count=1..3:3`),
     // and of `count=1..2:3` only the 1.5 is refused; a float field takes whole numbers as well.
     Ok(Some(
@@ -348,6 +355,14 @@ mod tests {
         let shown: Vec<String> =
             p.iter().map(|p| p.iter().map(|o| o.value.clone()).collect::<Vec<_>>().join("")).collect();
         assert_eq!(shown, ["1x", "1y", "1z", "2x", "2y", "2z"]);
+    }
+
+    #[test]
+    fn a_range_whose_steps_would_pass_the_largest_number_is_refused() {
+        let e = "asset.a.approval_min=-1e308..1e308:3".parse::<Axis>().unwrap_err();
+        assert!(e.contains("pass the largest number") && !e.contains("inf"), "{e}");
+        let ok: Axis = "asset.a.approval_min=1e300..1e301:2".parse().unwrap();
+        assert_eq!(ok.values, ["1e300", "1e301"]);
     }
 
     #[test]

@@ -45,9 +45,7 @@ impl Ctx {
     fn num(&mut self, v: &Spanned<f64>, what: &str, ok: impl Fn(f64) -> bool, help: &str) -> f64 {
         let x = *v.get_ref();
         if !x.is_finite() || !ok(x) {
-            // 1e300 and 1e-300 as written, not as three hundred digits.
-            let shown = if x.abs() >= 1e9 || (x != 0.0 && x.abs() < 1e-6) { format!("{x:e}") } else { x.to_string() };
-            self.err(Some(v.span()), format!("{what} = {shown} is out of range"), help);
+            self.err(Some(v.span()), format!("{what} = {} is out of range", crate::dist::Shown(x)), help);
         }
         x
     }
