@@ -125,7 +125,10 @@ const PHASE: usize = 8;
 fn phase_row(o: &mut String, name: &str, phases: &[PhaseResult], w: usize) {
     row_label(o, "  ", name, w);
     for p in phases {
-        let _ = write!(o, "{:>PHASE$.1}", Maybe(p.mean_min.map(Minutes), S));
+        // A tenth of a minute is noise beside ten thousand; "10,000.0" would fill the column
+        // and run into its neighbour.
+        let decimals = if p.mean_min.is_some_and(|m| m.abs() >= 9_999.95) { 0 } else { 1 };
+        let _ = write!(o, "{:>PHASE$.decimals$}", Maybe(p.mean_min.map(Minutes), S));
     }
     let _ = writeln!(o);
 }
@@ -480,5 +483,13 @@ mod tests {
         assert_eq!(label_width(["a"].into_iter(), 3, 90, 100), 3);
         assert_eq!(label_width(["a_very_long_zone_identifier"].into_iter(), 3, 90, 100), 3);
         assert_eq!(label_width(["abcd", "a_very_long_zone_identifier"].into_iter(), 3, 90, 100), 4);
+    }
+
+    #[test]
+    fn a_phase_mean_of_any_size_leaves_a_space_before_it() {
+        let phase = |m: f64| PhaseResult { phase: "wait", mean_min: Some(m), casualties: 1 };
+        let mut o = String::new();
+        phase_row(&mut o, "z", &[phase(12.345), phase(9_999.9), phase(10_000.0), phase(525_600.0)], 1);
+        assert_eq!(o, "  z    12.3 9,999.9  10,000 525,600\n");
     }
 }
