@@ -503,7 +503,7 @@ fn utilisation_table(s: &Summary, busiest: Option<&crate::coverage::BusiestDay>)
             day(busiest.and_then(|b| b.assets.get(i).copied()))
         );
     }
-    o.push_str("</table><table class=util><tr><th>facility</th><th>operating tables</th><th>operations per trial</th><th>share of table time busy</th><th>busiest day</th></tr>");
+    o.push_str("</table><table class=util><tr><th>facility</th><th>operating tables</th><th>operations per trial, with warm-up and follow-up</th><th>share of table time busy</th><th>busiest day</th></tr>");
     for (i, f) in s.facilities.iter().enumerate().filter(|(_, f)| f.operating_tables > 0) {
         let _ = write!(
             o,
@@ -529,8 +529,9 @@ fn utilisation_table(s: &Summary, busiest: Option<&crate::coverage::BusiestDay>)
     }
     o.push_str(
         "</table><p class=note>Means over the period, and the busiest day of each trial averaged over the \
-         trials: a mean hides the peaks when casualties come together. Operations per trial count the whole \
-         trial, warm-up and follow-up too. A facility's surgical teams start only so many operations a day: on the days \
+         trials: a mean hides the peaks when casualties come together. A facility's operations per trial count the whole \
+         trial, warm-up and follow-up too; its surgical teams' count the period alone, the days their \
+         share of daily operations is judged on. A facility's surgical teams start only so many operations a day: on the days \
          they use them all, patients wait for the next day's theatre with tables free.</p>",
     );
     o
