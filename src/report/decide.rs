@@ -296,7 +296,13 @@ fn provenance(file: &str, overrides: &[String], seed: u64, trials: u64) -> Strin
 /// is said in bold, in the words of the warning on standard error, since it is the one thing
 /// that changes how far its figures can be trusted.
 fn precision_note(p: Option<&Precision>, trials: u64, own_intervals: bool) -> String {
-    let steps = "a difference from the scenario as given in first aid, resuscitation or surgery";
+    // A sweep's page shows no row for the scenario as given: say what the target was judged on.
+    let steps = if own_intervals {
+        "a point's difference from the scenario as given (the reference every point is paired with, on the \
+         same trials) in first aid, resuscitation or surgery"
+    } else {
+        "a difference from the scenario as given in first aid, resuscitation or surgery"
+    };
     let said = match p {
         None => {
             return format!(
@@ -320,8 +326,11 @@ fn precision_note(p: Option<&Precision>, trials: u64, own_intervals: bool) -> St
     };
     // A sweep shows each point's own compliance and interval, not its difference from the
     // scenario: pairing narrows a difference's interval, not those, so they are wider.
-    let shown =
-        if own_intervals { " The intervals below are each point's own, which pairing does not narrow." } else { "" };
+    let shown = if own_intervals {
+        " The table gives each point's own compliance, whose interval pairing does not narrow."
+    } else {
+        ""
+    };
     format!("<p class=meta>{said}{shown}</p>")
 }
 
@@ -1402,6 +1411,25 @@ pub fn write_outputs(paths: &OutputPaths, w: &Written) -> anyhow::Result<Vec<Str
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A sweep's page has no row for the scenario as given, so its note says what the target
+    /// was judged on; the levers' page, whose table is the differences, need not.
+    #[test]
+    fn a_sweep_page_says_what_its_precision_target_was_judged_on() {
+        let p = crate::summary::Precision {
+            target_points: 1.0,
+            achieved_points: 0.8,
+            precision_met: true,
+            max_trials: 64_000,
+        };
+        let sweep = precision_note(Some(&p), 3_000, true);
+        assert!(
+            sweep.contains("a point's difference from the scenario as given (the reference every point is paired with")
+        );
+        assert!(sweep.contains("The table gives each point's own compliance"), "{sweep}");
+        let levers = precision_note(Some(&p), 3_000, false);
+        assert!(levers.contains("±0.80 points after 3,000 paired trials") && !levers.contains("reference"), "{levers}");
+    }
     use crate::compare::Verdict;
 
     #[test]
