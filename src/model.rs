@@ -97,6 +97,8 @@ impl AssetKind {
 #[serde(rename_all = "snake_case")]
 pub enum Level {
     Level1,
+    // As the scenario file writes it, and the CSV and GeoJSON.
+    #[serde(rename = "level1plus")]
     Level1Plus,
     Level2,
     Level3,

@@ -428,3 +428,46 @@ fn a_listed_name_matches_only_what_it_stands_for() {
     assert_eq!(doc["B"].names, ["b"]);
     assert_eq!(doc["B"].heading, "## B");
 }
+
+/// Every value of a member named `key`, anywhere in a JSON value.
+fn values_of(v: &Value, key: &str, out: &mut BTreeSet<String>) {
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m {
+                if k == key
+                    && let Some(s) = x.as_str()
+                {
+                    out.insert(s.to_string());
+                }
+                values_of(x, key, out);
+            }
+        }
+        Value::Array(xs) => xs.iter().for_each(|x| values_of(x, key, out)),
+        _ => {}
+    }
+}
+
+/// A facility's level is written as the scenario file writes it in every file, so a join or a
+/// filter on the value the dictionary gives finds it in the JSON as in the CSV and GeoJSON.
+#[test]
+fn a_facility_level_reads_as_the_scenario_file_writes_it_in_every_file() {
+    let levels = ["level1", "level1plus", "level2", "level3"];
+    let mut seen = BTreeSet::new();
+    for (path, text) in written() {
+        let mut found = BTreeSet::new();
+        if path.ends_with(".json") || path.ends_with(".geojson") {
+            values_of(&serde_json::from_str(text).expect("the JSON parses"), "level", &mut found);
+        } else if path.ends_with(".csv") {
+            let (header, rows) = csv_rows(text);
+            if let Some(k) = header.iter().position(|h| h == "level") {
+                found.extend(rows.into_iter().map(|r| r[k].clone()));
+            }
+        }
+        for level in &found {
+            assert!(levels.contains(&level.as_str()), "{path}: level {level:?} is not one the file takes");
+        }
+        seen.extend(found);
+    }
+    // The Kidal clinic of the comparison's alternative is the one Level 1+ facility.
+    assert!(seen.contains("level1plus"), "{seen:?}");
+}
