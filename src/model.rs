@@ -113,18 +113,6 @@ pub fn fast_floor(x: f64) -> f64 {
     if x > 0.0 && x < 4_503_599_627_370_496.0 { x as i64 as f64 } else { x.floor() }
 }
 
-/// `t.rem_euclid(MIN_PER_DAY)`, the same value (a zero may lose its sign, which no comparison
-/// sees), without the software `fmod` behind `rem_euclid` (the daylight checks run on every
-/// dispatch), given `midnight = fast_floor(t / MIN_PER_DAY) * MIN_PER_DAY`, which the caller
-/// needs anyway. That midnight is a whole number of minutes, so `t` minus it is exact for any
-/// time the engine holds; when the quotient rounds up to the next day the difference is a
-/// hair below zero, and adding a day back is exact too.
-#[inline]
-fn minute_after(t: f64, midnight: f64) -> f64 {
-    let m = t - midnight;
-    if m < 0.0 { m + MIN_PER_DAY } else { m }
-}
-
 /// The entry for calendar day `day` (a whole number, as `fast_floor` gives it) of a table of
 /// `len` days (at least one): a day before the first takes the first, a day past the table its
 /// last. Every table by calendar day reads it so, so they agree on which day a time falls in.
@@ -185,14 +173,19 @@ impl Daylight {
     /// candidate unit at one instant, and they share the day's table entry and its midnight.
     #[inline]
     pub fn at(&self, t: f64) -> Moment {
-        // The day's number, worked out once for the table entry, the minute and the dusk.
+        // The day's number, worked out once for the table entry and its midnight. Each event is
+        // compared as an instant, midnight plus its minutes, as the daily clock and the plans
+        // take it (`dawn_of_day`): a computed dawn has fractional minutes, and the minute of
+        // the day `t` is would round them differently, so that the clock's own dawn tick could
+        // fall a hair before the dawn it marks. (When `t / MIN_PER_DAY` rounds up to the next
+        // day, `t` is before that midnight and so before every event of the day: night.)
         let day = fast_floor(t / MIN_PER_DAY);
         let midnight = day * MIN_PER_DAY;
-        let (d, m) = (self.on_day(day), minute_after(t, midnight));
+        let d = self.on_day(day);
         Moment {
             t,
-            day: m >= d.sunrise_min && m < d.sunset_min,
-            fly: m >= d.dawn_min && m < d.dusk_min,
+            day: t >= midnight + d.sunrise_min && t < midnight + d.sunset_min,
+            fly: t >= midnight + d.dawn_min && t < midnight + d.dusk_min,
             dusk: midnight + d.dusk_min,
         }
     }
@@ -686,14 +679,17 @@ impl Model {
 mod tests {
     use super::*;
 
+    /// Fixed daylight, in whole minutes, reads each instant by its minute of the day: the
+    /// instant comparisons of `Daylight::at` are exact for it.
     #[test]
-    fn minute_of_day_is_rem_euclid() {
-        // Whole minutes, times a hair either side of each midnight (where the quotient rounds),
-        // fractions, a spread up to the largest times validation allows, negatives and never.
-        let mut times = vec![0.0, -0.0, 1e-300, -1e-300, f64::INFINITY, f64::NAN, 1e6, 1e12];
+    fn fixed_daylight_reads_an_instant_by_its_minute_of_the_day() {
+        let d = Daylight { sunrise_min: 389.0, sunset_min: 1060.0, dawn_min: 366.0, dusk_min: 1083.0, days: vec![] };
+        let mut times = vec![0.0, -0.0, 1e-300, 1e6, 1e12];
         for day in 0..2000u32 {
             let midnight = f64::from(day) * MIN_PER_DAY;
-            times.extend([midnight, midnight.next_up(), midnight.next_down(), midnight + 0.1, -midnight - 0.3]);
+            for x in [0.0, 366.0, 389.0, 1060.0, 1083.0, 0.1, 1439.9] {
+                times.extend([midnight + x, (midnight + x).next_up(), (midnight + x).next_down()]);
+            }
         }
         let mut x = 0x2545_f491_4f6c_dd1d_u64;
         for _ in 0..200_000 {
@@ -703,9 +699,32 @@ mod tests {
             times.push((x >> 11) as f64 / (1u64 << 53) as f64 * 2e6);
         }
         for t in times {
-            let ours = minute_after(t, fast_floor(t / MIN_PER_DAY) * MIN_PER_DAY);
-            let theirs = t.rem_euclid(MIN_PER_DAY);
-            assert!(ours == theirs || (ours.is_nan() && theirs.is_nan()), "{t:e}: {ours} vs {theirs}");
+            let (m, at) = (t.rem_euclid(MIN_PER_DAY), d.at(t));
+            assert_eq!(at.day, (389.0..1060.0).contains(&m), "{t:e}");
+            assert_eq!(at.fly, (366.0..1083.0).contains(&m), "{t:e}");
+        }
+    }
+
+    /// Computed daylight has fractional minutes, which a day's midnight added and taken away
+    /// rounds: the daily clock's dawn tick, and the dawn a plan waits for, must each be an
+    /// instant a day-only aircraft may fly, or a request waiting for dawn waits for the next
+    /// event instead (at night, often a day or more).
+    #[test]
+    fn a_computed_dawn_is_an_instant_a_day_only_aircraft_may_fly() {
+        let days: Vec<SolarDay> = (0..800)
+            .map(|k| crate::daylight::solar_day((2019, 1, 1), f64::from(k), 16.27, -0.05, 0.0).expect("twilight"))
+            .collect();
+        let d = Daylight { sunrise_min: 0.0, sunset_min: 0.0, dawn_min: 0.0, dusk_min: 0.0, days };
+        for day in 0..800u32 {
+            let midnight = f64::from(day) * MIN_PER_DAY;
+            let dawn = d.dawn_of_day(midnight);
+            assert!(d.at(dawn).fly && !d.at(dawn.next_down()).fly, "day {day}: dawn at {dawn}");
+            assert_eq!(d.next_dawn(midnight + 1.0), dawn, "day {day}");
+            let s = d.on(midnight);
+            let (rise, set, dusk) = (midnight + s.sunrise_min, midnight + s.sunset_min, midnight + s.dusk_min);
+            assert!(d.at(rise).day && !d.at(rise.next_down()).day, "day {day}: sunrise");
+            assert!(d.at(set.next_down()).day && !d.at(set).day, "day {day}: sunset");
+            assert!(d.at(dusk.next_down()).fly && !d.at(dusk).fly && d.at(dusk).dusk == dusk, "day {day}: dusk");
         }
     }
 

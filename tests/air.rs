@@ -52,8 +52,19 @@ fn sunrise_sunset_and_civil_twilight_are_within_two_minutes_of_the_us_naval_obse
 /// incident point half a degree east, daylight 06:00-18:00 (twilight not given: the window is
 /// sunrise to sunset), requests at the given hours with no report delay.
 fn day_only(asset_extra: &str, facility_site: &str, hours: &str, days: u32) -> casevac::model::Model {
+    day_only_in("{ sunrise = \"06:00\", sunset = \"18:00\" }", asset_extra, facility_site, hours, days)
+}
+
+/// [`day_only`] under another `daylight` table.
+fn day_only_in(
+    daylight: &str,
+    asset_extra: &str,
+    facility_site: &str,
+    hours: &str,
+    days: u32,
+) -> casevac::model::Model {
     model(&scenario(
-        &format!("period_days = {days}\ndaylight = {{ sunrise = \"06:00\", sunset = \"18:00\" }}"),
+        &format!("period_days = {days}\ndaylight = {daylight}"),
         &format!("site = \"{facility_site}\"\nlevel = \"level2\"\nhandover_min = 0\nsurgery_min = 60"),
         &format!(
             "kind = \"helicopter\"\nbase = \"base\"\nspeed_kmh = 120\nstretchers = 1\non_scene_min = 0\n\
@@ -87,6 +98,29 @@ fn a_day_only_sortie_that_would_land_after_dusk_waits_for_dawn() {
     assert_close(arrivals(&m)[0].unwrap(), 10.0 + leg, 1e-6, "tasked at 16:50");
     let m = day_only("launch_day_min = 10\nturnaround_min = 0", "base", "[17]", 2);
     assert_close(arrivals(&m)[0].unwrap(), 13.0 * 60.0 + 10.0 + leg, 1e-6, "tasked at 17:00");
+}
+
+#[test]
+fn under_computed_daylight_a_request_at_night_is_flown_at_the_next_dawn_every_day() {
+    // Computed dawns have fractional minutes. The daily clock's dawn tick once fell a hair
+    // before the dawn it marked on some days, and a request waiting for it waited for the next
+    // event instead: with nothing else happening, a day or more. A request at 20:00 on each of
+    // 30 days is reached 10 + 27.8 min after the next dawn (base and incident at the equator,
+    // dawn from the almanac function itself, tested above against published tables).
+    let leg = 0.5 * km_per_degree() / 120.0 * 60.0;
+    let hours: Vec<String> = (0..30).map(|d| (24 * d + 20).to_string()).collect();
+    let m = day_only_in(
+        "{ start_date = \"2024-03-20\", utc_offset_hours = 0 }",
+        "launch_day_min = 10\nturnaround_min = 0",
+        "base",
+        &format!("[{}]", hours.join(", ")),
+        31,
+    );
+    for (day, got) in arrivals(&m).into_iter().enumerate() {
+        let next = solar_day((2024, 3, 20), day as f64 + 1.0, 0.0, 0.0, 0.0).expect("equatorial twilight");
+        let want = (24.0 * 60.0 - 20.0 * 60.0) + next.dawn_min + 10.0 + leg;
+        assert_close(got.expect("reached"), want, 1e-6, &format!("the request of day {day}"));
+    }
 }
 
 #[test]
