@@ -38,7 +38,7 @@ pub struct Summary {
     pub outcomes: Vec<Count>,
     pub assets: Vec<AssetResult>,
     pub facilities: Vec<FacilityResult>,
-    /// Deaths of wounds from the outcome model; absent when the scenario turns it off, or when
+    /// Deaths of wounds from the outcome model; none (`null`) when the scenario turns it off, or when
     /// no trial was run (a partial merge of empty shards).
     pub deaths: Option<DeathsResult>,
 }

@@ -977,6 +977,8 @@ fn the_json_and_csv_say_where_the_figures_come_from() {
     assert_eq!(rows["dispatch"], v["scenario"]["dispatch"].as_str().unwrap());
     assert_eq!(rows["sunrise"], hhmm(dl.sunrise_min));
     assert_eq!(rows["surgery_threshold_min"], "120");
+    assert_eq!(rows["resuscitation_counts"], "dcr", "the default, as the JSON says");
+    assert_eq!(rows["resuscitation_counts"], v["scenario"]["resuscitation_counts"].as_str().unwrap());
     assert_eq!(rows["resuscitation_target_pct"], "80", "as the file says");
     assert_eq!(v["scenario"]["targets_pct"], serde_json::json!([90.0, 80.0, 80.0]));
     assert_eq!(rows["precision_met"], "", "no target, so nothing to say");

@@ -244,6 +244,8 @@ pub fn run_csv(
         ("first_aid_threshold_min", fa.to_string()),
         ("resuscitation_threshold_min", rs.to_string()),
         ("surgery_threshold_min", su.to_string()),
+        // What the 1-hour step's figures count: DCR with blood, or any advanced care.
+        ("resuscitation_counts", scenario.resuscitation_counts.to_string()),
         ("first_aid_target_pct", Value(scenario.targets_pct[0]).to_string()),
         ("resuscitation_target_pct", Value(scenario.targets_pct[1]).to_string()),
         ("surgery_target_pct", Value(scenario.targets_pct[2]).to_string()),
