@@ -620,8 +620,18 @@ fn a_costed_lever_gives_its_cost_as_written_and_its_effect_per_cost() {
     );
     std::fs::write(dir.path().join("s.toml"), text).unwrap();
     let args = ["levers", "s.toml", "-n", "100", "--precision", "0", "--objective", "first-aid", "-q"];
-    let (code, _, err) = casevac(&[&args[..], &["--csv", "out"]].concat(), dir.path());
+    let (code, _, err) = casevac(&[&args[..], &["--csv", "out", "--json", "levers.json"]].concat(), dir.path());
     assert_eq!(code, 0, "{err}");
+    // Lives saved are counts per trial, often below 0.0001: the CSV gives each in full, as the
+    // JSON does, not rounded to a zero.
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("levers.json")).unwrap()).unwrap();
+    let mut r = csv::Reader::from_path(dir.path().join("out/levers.csv")).unwrap();
+    let saved = r.headers().unwrap().iter().position(|h| h == "lives_saved_per_trial").unwrap();
+    for (l, row) in json["levers"].as_array().unwrap().iter().zip(r.records()) {
+        let want = l["lives_saved"]["per_trial"].as_f64().unwrap();
+        assert_eq!(row.unwrap()[saved].parse::<f64>().unwrap(), want, "{}", l["name"]);
+    }
     let mut r = csv::Reader::from_path(dir.path().join("out/levers.csv")).unwrap();
     let head = r.headers().unwrap().clone();
     let col = |name: &str| head.iter().position(|h| h == name).unwrap_or_else(|| panic!("{name}"));
@@ -631,7 +641,7 @@ fn a_costed_lever_gives_its_cost_as_written_and_its_effect_per_cost() {
     let effect: f64 = row[col("first_aid_difference_points")].parse().unwrap();
     let per: f64 = row[col("effect_per_cost")].parse().unwrap();
     assert!(effect > 1.0, "the lever helps first aid: {effect}");
-    // Both rounded to four decimals in the file.
+    // The effect is rounded to four decimals in the file, its ratio to the cost not.
     assert!((per - effect / 4.2).abs() < 1e-3, "{per} against {effect} / 4.2");
     // The terminal gives it with its interval: the effect's half-width over the cost, to the
     // decimals that half-width needs (as the table's effect is written).
@@ -1102,7 +1112,8 @@ fn levers_and_sweep_say_when_their_precision_is_not_met() {
         assert_eq!(row["precision_achieved_points"].parse::<f64>().unwrap(), p["achieved_points"].as_f64().unwrap());
         // A sweep's table shows each point's own compliance, so its note names the difference judged.
         let judged = if args[0] == "sweep" { "a point's difference" } else { "a difference" };
-        let said = format!("<b>--precision 0.1 not met: the widest 95% interval of {judged} from the scenario as given");
+        let said =
+            format!("<b>--precision 0.1 not met: the widest 95% interval of {judged} from the scenario as given");
         assert!(page().contains(&said), "{args:?}");
         assert!(page().contains(&format!("is ±{widest:.2} points after 40 paired trials (--max-trials)")), "{args:?}");
         // A target the first batch meets: met, and nothing said on standard error.

@@ -185,7 +185,8 @@ pub fn levers_csv(r: &LeversResult) -> anyhow::Result<Vec<u8>> {
     );
     w.write_record(&head)?;
     let p = |x: Option<f64>| x.map_or(String::new(), |x| format!("{:.4}", x * 100.0));
-    let v = |x: Option<f64>| x.map_or(String::new(), |x| format!("{x:.4}"));
+    // Counts per trial in full: a real effect on lives is often below 0.0001 a trial.
+    let v = |x: Option<f64>| super::fmt::Value(x).to_string();
     for l in &r.levers {
         let mut row = vec![
             l.rank.to_string(),
@@ -556,7 +557,8 @@ pub fn sweep_csv(r: &SweepResult) -> anyhow::Result<Vec<u8>> {
     head.extend(["expected_deaths_per_trial".to_string(), "deaths_ci95_low".into(), "deaths_ci95_high".into()]);
     w.write_record(&head)?;
     let p = |x: Option<f64>| x.map_or(String::new(), |x| format!("{:.4}", x * 100.0));
-    let v = |x: Option<f64>| x.map_or(String::new(), |x| format!("{x:.4}"));
+    // Counts per trial in full: a real effect on lives is often below 0.0001 a trial.
+    let v = |x: Option<f64>| super::fmt::Value(x).to_string();
     for pt in &r.points {
         let mut row = pt.values.clone();
         for s in &pt.steps {
