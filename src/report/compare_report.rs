@@ -237,7 +237,7 @@ pub fn render(c: &Comparison, figures: &[Figure], meta: &RunMeta, base_model: &M
          The same scenarios, seed and trial count reproduce every figure exactly.</p></body></html>",
         Esc(&meta.map_grid)
     );
-    o
+    super::html::escape_stray_lt(o)
 }
 
 /// Everything `compare --report DIR` writes: each chart as PNG and SVG, the HTML page, the

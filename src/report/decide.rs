@@ -270,13 +270,13 @@ pub fn tornado(r: &LeversResult) -> RowBars {
 }
 
 fn page(title: &str, meta: &str, body: &str) -> String {
-    format!(
+    super::html::escape_stray_lt(format!(
         "<!DOCTYPE html><html lang=en><head><meta charset=utf-8><meta name=viewport content=\"width=device-width\">\
          <title>{}</title><style>{STYLE}td.n{{white-space:nowrap}}</style></head><body><h1>{}</h1><p class=meta>{}</p>{body}</body></html>\n",
         Esc(title),
         Esc(title),
         Esc(meta)
-    )
+    ))
 }
 
 fn img(png: &[u8], alt: &str) -> String {

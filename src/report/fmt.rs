@@ -62,6 +62,8 @@ impl<T: Display> Display for Maybe<T> {
 }
 
 /// A share from 0 to 1 as a percentage: `68.3%`; one decimal unless the precision says otherwise.
+/// Neither end is reached by rounding: a share short of one reads `>99.9%`, a share above
+/// zero `<0.1%`.
 #[derive(Debug, Clone, Copy)]
 pub struct Pct(pub f64);
 
@@ -74,6 +76,11 @@ impl Display for Pct {
         if self.0 < 1.0 && s.parse::<f64>() == Ok(100.0) {
             let nines = if digits == 0 { "99".to_string() } else { format!("99.{}", "9".repeat(digits)) };
             return pad(f, &format!(">{nines}%"));
+        }
+        // Nor does a few read as none: a cause of 0.3% of the misses is "<1%", not "0%".
+        if self.0 > 0.0 && s.parse::<f64>() == Ok(0.0) {
+            let least = if digits == 0 { "1".to_string() } else { format!("0.{}1", "0".repeat(digits - 1)) };
+            return pad(f, &format!("<{least}%"));
         }
         pad(f, &format!("{s}%"))
     }
@@ -367,6 +374,11 @@ mod tests {
         assert_eq!(format!("{:.2}", Pct(0.99999)), ">99.99%");
         assert_eq!(Pct(0.9994).to_string(), "99.9%");
         assert_eq!(Pct(1.0).to_string(), "100.0%");
+        assert_eq!(Pct(0.0004).to_string(), "<0.1%");
+        assert_eq!(format!("{:.0}", Pct(0.003)), "<1%");
+        assert_eq!(format!("{:.2}", Pct(0.00001)), "<0.01%");
+        assert_eq!(Pct(0.0005).to_string(), "0.1%");
+        assert_eq!(Pct(0.0).to_string(), "0.0%");
         assert_eq!(Minutes(383.6).to_string(), "384");
         assert_eq!(format!("{:.1}", Minutes(7.44)), "7.4");
         assert_eq!(format!("{:.1}", Minutes(-0.04)), "0.0");

@@ -212,6 +212,26 @@ pub fn today_utc() -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
+/// A finished page with each `<` that starts no tag escaped. The cells write a share above zero
+/// that rounds to none as `<0.1%` (`Pct`), and a `<` before a digit, which no tag or comment
+/// begins with, is the only kind the pages' text holds unescaped: browsers show it as text, but
+/// as a parse error, so each page escapes it once at the end rather than at every cell.
+pub fn escape_stray_lt(page: String) -> String {
+    let b = page.as_bytes();
+    if !b.windows(2).any(|w| w[0] == b'<' && w[1].is_ascii_digit()) {
+        return page;
+    }
+    let mut o = String::with_capacity(page.len() + 16);
+    for (i, ch) in page.char_indices() {
+        if ch == '<' && b.get(i + 1).is_some_and(u8::is_ascii_digit) {
+            o.push_str("&lt;");
+        } else {
+            o.push(ch);
+        }
+    }
+    o
+}
+
 /// The report page; `medians`, the phases' medians from the report's second pass, go into the
 /// phases table when given.
 pub fn render(
@@ -353,7 +373,7 @@ pub fn render(
         Esc(&meta.date_utc)
     );
     o.push_str("</body></html>\n");
-    o
+    escape_stray_lt(o)
 }
 
 /// The outcome model's figures, with the words that say what they are and are not.
@@ -650,6 +670,14 @@ mod tests {
     use super::*;
     use crate::model::Step;
     use crate::summary::StepResult;
+
+    #[test]
+    fn a_less_than_before_a_digit_is_escaped_and_tags_are_left_alone() {
+        let page = format!("<table><tr><td class=n>{}</td><td>é {}</td></tr></table><", Pct(0.0004), Pct(0.0));
+        assert_eq!(escape_stray_lt(page), "<table><tr><td class=n>&lt;0.1%</td><td>é 0.0%</td></tr></table><");
+        let clean = "<p>a &lt; b</p>".to_string();
+        assert_eq!(escape_stray_lt(clean.clone()), clean);
+    }
 
     fn step(p: Option<f64>, lo: f64, hi: f64) -> StepResult {
         StepResult {
