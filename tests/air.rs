@@ -444,6 +444,24 @@ fn a_denied_request_asks_again_and_waits_a_geometric_number_of_rounds() {
 }
 
 #[test]
+fn validate_plans_the_first_aircraft_on_scene_after_its_clearance() {
+    // By day the helicopter is on scene 10 + 16.7 min after tasking, the ambulance 10 + 108.4
+    // min (40 km/h, the default road factor 1.3): the helicopter is first. No aircraft is tasked before the
+    // clearance, so 30 min of it puts the helicopter at 56.7 min, still first; 100 min puts it
+    // after the ambulance, which is then named.
+    let fly = 10.0 + 0.5 * km_per_degree() / 200.0 * 60.0;
+    let drive = 10.0 + 0.5 * km_per_degree() * 1.3 / 40.0 * 60.0;
+    let first = |clearance: &str| {
+        let said = casevac::report::describe::describe(&cleared(clearance, ""));
+        let line = said.lines().find(|l| l.contains("first asset on scene")).expect("a first asset").to_string();
+        line.trim().to_string()
+    };
+    assert_eq!(first(""), format!("first asset on scene: unit in about {fly:.0} min"));
+    assert_eq!(first("clearance_min = 30"), format!("first asset on scene: unit in about {:.0} min", fly + 30.0));
+    assert_eq!(first("clearance_min = 100"), format!("first asset on scene: amb in about {drive:.0} min"));
+}
+
+#[test]
 fn clearance_fields_are_checked() {
     let e = problems(&cleared_text("clearance_retry_min = 60", ""));
     assert!(e.contains("clearance_retry_min has no effect"), "{e}");

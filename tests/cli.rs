@@ -638,6 +638,20 @@ fn validate_counts_scheduled_incidents_in_the_expected_casualties() {
     let out = casevac(&["validate", both.to_str().unwrap()]);
     let stdout = text(&out.stdout);
     assert!(stdout.contains("about 30.00 casualties a day expected, 60 per 2-day trial"), "{stdout}");
+    // Prevention removes a share of the random incidents, not the scheduled attack:
+    // (0.5 x 0.4 a day for 2 days + 1) x 30 = 42 a trial.
+    let prevented = dir.path().join("prevented.toml");
+    std::fs::write(
+        &prevented,
+        text_of.replace(line, &format!("{line}\nincidents_per_day = 0.5\nprevented_share = 0.6")),
+    )
+    .unwrap();
+    let out = casevac(&["validate", prevented.to_str().unwrap()]);
+    assert!(
+        text(&out.stdout).contains("about 21.00 casualties a day expected, 42 per 2-day trial"),
+        "{}",
+        text(&out.stdout)
+    );
     assert!(stdout.contains("camp_attack (16.27, -0.04): 0.5 incidents/day and 1 scheduled, T1 65%"), "{stdout}");
 }
 

@@ -11,8 +11,18 @@ fn best_response(m: &Model, z: usize) -> Option<(&str, f64)> {
     m.assets
         .iter()
         .filter(|a| a.can_serve(&zone.access) && never_fits(m, a, z).is_none())
-        .map(|a| (a.id.as_str(), on_scene_min(a, zone)))
+        .map(|a| (a.id.as_str(), clearance_min(a, zone) + on_scene_min(a, zone)))
         .min_by(|x, y| x.1.total_cmp(&y.1))
+}
+
+/// Mean minutes by day an aircraft waits for the host nation's clearance into `zone` before it
+/// can be tasked (the engine tasks none before): none for a ground unit, or where the zone asks
+/// for no clearance.
+fn clearance_min(a: &AssetGroup, zone: &Zone) -> f64 {
+    match &zone.clearance {
+        Some(c) if a.flies() => c.delay_min[0].mean(),
+        _ => 0.0,
+    }
 }
 
 /// Planned minutes, with mean delays by day, from tasking group `a` to its arrival at `zone`'s
@@ -67,10 +77,16 @@ pub fn describe(m: &Model) -> String {
         units as u32 - helis - planes,
         n(m.zones.len(), "zone")
     );
-    // Random incidents over the period plus the scheduled ones, each with its mean casualties.
+    // Random incidents over the period less the share prevented, plus the scheduled ones (which
+    // prevention leaves alone), each with its mean casualties.
     let days = m.period_min / 1440.0;
-    let per_trial: f64 =
-        m.zones.iter().map(|z| (z.incidents_per_day * days + z.scheduled_min.len() as f64) * z.casualties_mean).sum();
+    let per_trial: f64 = m
+        .zones
+        .iter()
+        .map(|z| {
+            (z.incidents_per_day * (1.0 - z.prevented_share) * days + z.scheduled_min.len() as f64) * z.casualties_mean
+        })
+        .sum();
     // Scheduled incidents alone are one event per trial, not a daily rate.
     let none = m.zones.iter().all(|z| z.incidents_per_day == 0.0 && z.scheduled_min.is_empty());
     let trial = format!("{}-day trial", super::fmt::Quantity(days));
