@@ -245,6 +245,23 @@ fn all_problems_are_reported_at_once() {
 }
 
 #[test]
+fn a_table_missing_a_field_is_one_problem_and_the_later_ones_are_still_found() {
+    // serde points a missing field at its table's header; the reading must set the whole table
+    // aside, not the header alone, whose fields would then read as the previous table's (or
+    // the top level's) and each be a problem the file does not have.
+    let body = good()
+        .replacen("name = \"Northern Sahel sector (illustrative)\"\n", "", 1)
+        .replacen("lat = 18.4411\n", "", 1)
+        .replacen("speed_kmh = 200", "speed_kph = 200", 1);
+    let err = bad(&body);
+    assert!(err.contains("missing field `name` in [scenario]"), "{err}");
+    assert!(err.contains("help: add `name = ...` to [scenario]"), "{err}");
+    assert!(err.contains("missing field `lat` in [[site]]"), "{err}");
+    assert!(err.contains("unknown field `speed_kph`"), "{err}");
+    assert!(err.contains("3 problems in bad.toml"), "{err}");
+}
+
+#[test]
 fn bad_distribution_is_explained() {
     let body = good().replacen("min = 45, mode = 90, max = 180", "min = 95, mode = 90, max = 180", 1);
     let err = bad(&body);

@@ -125,7 +125,7 @@ fn serde_problems(text: &str, first: toml::de::Error) -> Vec<Problem> {
     let mut blanked: Vec<String> = overrides::suggest_from_serde(first.message()).into_iter().collect();
     // The span to blank next, and whether it is a table whose only fault is a field blanked
     // before: the whole table goes then, or its missing field would stop the reading.
-    let mut next = first.span().map(|s| (s, false));
+    let mut next = first.span().map(|s| (s, missing_at_header(text, &first)));
     while let Some((s, whole_table)) = next.take()
         && problems.len() < MOST
     {
@@ -146,7 +146,16 @@ fn serde_problems(text: &str, first: toml::de::Error) -> Vec<Problem> {
         if work[start..end].trim().is_empty() {
             break;
         }
-        if let Some(key) = work[start..end].split_once('=').map(|(k, _)| k.trim().to_string()) {
+        if whole_table {
+            // A single table's header (`[scenario]`, not `[[site]]`): the file now misses the
+            // table itself, which the reading has caused.
+            let header = work[start..end].lines().next().unwrap_or("").trim();
+            if let Some(name) =
+                header.strip_prefix('[').and_then(|h| h.strip_suffix(']')).filter(|n| !n.starts_with('['))
+            {
+                blanked.push(name.trim().to_string());
+            }
+        } else if let Some(key) = work[start..end].split_once('=').map(|(k, _)| k.trim().to_string()) {
             blanked.push(key);
         }
         let blank: String = work[start..end].chars().map(|c| if c == '\n' { '\n' } else { ' ' }).collect();
@@ -161,9 +170,17 @@ fn serde_problems(text: &str, first: toml::de::Error) -> Vec<Problem> {
             problems.push(problem(&e));
             blanked.extend(overrides::suggest_from_serde(e.message()));
         }
-        next = e.span().map(|s| (s, ours));
+        next = e.span().map(|s| (s, ours || missing_at_header(&work, &e)));
     }
     problems
+}
+
+/// Whether `e` is a field missing from a table, pointed at by the table's header: blanking the
+/// header alone would leave its fields to the table before it (or to the top of the file), each
+/// then a problem the file does not have, so the whole table goes.
+fn missing_at_header(text: &str, e: &toml::de::Error) -> bool {
+    e.message().starts_with("missing field")
+        && e.span().and_then(|s| text.get(s)).is_some_and(|t| t.trim_start().starts_with('['))
 }
 
 /// The fields whose value is one of a few words, and the words: a wrong type for one of them
@@ -201,6 +218,16 @@ fn explain(text: &str, span: Option<std::ops::Range<usize>>, message: &str) -> (
             format!("the number {spanned} is too large: {}", plain_words(&format!("expected {expected}"))),
             "check for a typing error; see `casevac guide` for each field's range".into(),
         );
+    }
+    if let Some(field) = message.strip_prefix("missing field `").and_then(|m| m.strip_suffix('`')) {
+        // serde points at the table's header, or at an inline table's value.
+        let header = spanned.lines().next().unwrap_or("").trim();
+        let (message, table) = if header.starts_with('[') {
+            (format!("missing field `{field}` in {header}"), header)
+        } else {
+            (plain_words(message), "the table")
+        };
+        return (message, format!("add `{field} = ...` to {table}; `casevac guide` gives its type and an example"));
     }
     if let Some(near) = overrides::suggest_from_serde(message) {
         // "unknown field `speed_kph`, expected one of `id`, `name`, ... (18 more)": the closest
