@@ -500,12 +500,22 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
     let targets_pct = [(&tg.first_aid, "first_aid"), (&tg.resuscitation, "resuscitation"), (&tg.surgery, "surgery")]
         .map(|(v, n)| {
             v.as_ref().map(|v| {
-                ctx.num(
-                    v,
-                    &format!("targets_pct.{n}"),
-                    |x| (0.0..=100.0).contains(&x),
-                    "give a target share in percent, 0 to 100",
-                )
+                let what = format!("targets_pct.{n}");
+                let x = ctx.num(v, &what, |x| (0.0..=100.0).contains(&x), "give a target share in percent, 0 to 100");
+                // Every other share in the file is 0 to 1: a target of 1% or less is that
+                // habit (0.9 for 90%), never a mission's aim.
+                if x > 0.0 && x <= 1.0 {
+                    ctx.err(
+                        Some(v.span()),
+                        format!(
+                            "{what} = {} reads as {}%: targets are in percent",
+                            crate::dist::Shown(x),
+                            crate::dist::Shown(x)
+                        ),
+                        format!("write {} for {}%", crate::dist::Shown(x * 100.0), crate::dist::Shown(x * 100.0)),
+                    );
+                }
+                x
             })
         });
     // Sites
