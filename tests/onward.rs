@@ -394,3 +394,44 @@ fn levers_rank_by_the_onward_milestone_with_the_effect_two_runs_give() {
     assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stderr).contains("[onward] table with enabled = true"));
 }
+
+#[test]
+fn a_sweep_of_the_onward_deadline_gives_the_milestone_at_each_point() {
+    // The chain's one lift lands at the Level 3 exactly 120 min after surgery: in time at a
+    // deadline of 120 or 121 min, late at 119. The sweep's other figures cannot show this.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("c.toml"), chain("enabled = true\npost_op_min = 40", "[1]")).unwrap();
+    let args = ["sweep", "c.toml", "onward.deadline_min=119,120,121", "-n", "3", "--precision", "0"];
+    let out = casevac(d, &[&args[..], &["--csv", "out", "--report", "rep", "--json", "s.json"]].concat());
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(table.contains("onward to Level 3 within each point's deadline, with 95% intervals"), "{table}");
+    let shown: Vec<&str> = table.lines().filter(|l| l.trim_start().starts_with("deadline_min=")).collect();
+    assert_eq!(shown.len(), 3, "{table}");
+    for (line, share) in shown.iter().zip(["0.0%", "100.0%", "100.0%"]) {
+        assert!(line.split_whitespace().nth(1) == Some(share), "{line}: want {share}");
+    }
+    let csv = std::fs::read_to_string(d.join("out/sweep.csv")).unwrap();
+    let mut rows = csv.lines();
+    let head: Vec<&str> = rows.next().unwrap().split(',').collect();
+    let col = head.iter().position(|h| *h == "onward_pct").expect("an onward column");
+    let got: Vec<&str> = rows.map(|r| r.split(',').nth(col).unwrap()).collect();
+    assert_eq!(got, ["0.0000", "100.0000", "100.0000"]);
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(d.join("s.json")).unwrap()).unwrap();
+    let points = json["points"].as_array().unwrap();
+    assert_eq!(points[1]["onward"]["deadline_min"], 120.0);
+    assert_eq!(
+        (points[1]["onward"]["eligible"].as_u64(), points[1]["onward"]["compliant"].as_u64()),
+        (Some(3), Some(3))
+    );
+    let html = std::fs::read_to_string(d.join("rep/report.html")).unwrap();
+    assert!(html.contains("<th>onward to Level 3 within each point's deadline</th>"), "the page's column");
+    // Without the milestone modelled, no such table or column.
+    std::fs::write(d.join("off.toml"), chain("", "[1]")).unwrap();
+    let out = casevac(
+        d,
+        &["sweep", "off.toml", "asset.heli.on_scene_min=5,10", "-n", "3", "--precision", "0", "--csv", "off"],
+    );
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("onward to Level 3"));
+    assert!(!std::fs::read_to_string(d.join("off/sweep.csv")).unwrap().contains("onward"));
+}

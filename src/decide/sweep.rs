@@ -137,6 +137,9 @@ pub struct Point {
     pub against_base: Vec<crate::compare::StepDiff>,
     pub expected_deaths_per_trial: Option<f64>,
     pub expected_deaths_ci95: Option<(f64, f64)>,
+    /// The onward milestone to Level 3 at the point, where the scenario models it (a swept
+    /// `onward.deadline_min` shows here and nowhere else).
+    pub onward: Option<crate::summary::OnwardResult>,
 }
 
 /// Where a step's target is met among the points of a one-parameter sweep.
@@ -237,6 +240,7 @@ pub fn sweep(
             against_base: a.steps.clone(),
             expected_deaths_per_trial: a.variant.summary.deaths.as_ref().map(|d| d.per_trial),
             expected_deaths_ci95: a.variant.summary.deaths.as_ref().and_then(|d| d.ci95_low.zip(d.ci95_high)),
+            onward: a.variant.summary.onward.clone(),
         })
         .collect();
     let targets = if axes.len() == 1 { targets_met(base, &pts) } else { grid_targets(base, &pts) };

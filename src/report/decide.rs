@@ -446,7 +446,12 @@ pub fn levers_html(r: &LeversResult, png: &[u8]) -> String {
 // --- sweep --------------------------------------------------------------------------------
 
 fn interval(s: &StepResult) -> String {
-    match (s.compliance, s.ci95_low, s.ci95_high) {
+    share_interval(s.compliance, s.ci95_low, s.ci95_high)
+}
+
+/// A share with its 95% interval, `-` where there is none.
+fn share_interval(share: Option<f64>, low: Option<f64>, high: Option<f64>) -> String {
+    match (share, low, high) {
         (Some(c), Some(l), Some(h)) => {
             // As many decimals as the interval needs to show its width (a share near 0%).
             let d = spread_decimals((h - l) * 50.0);
@@ -461,6 +466,23 @@ fn interval(s: &StepResult) -> String {
 fn sweep_figures(p: &crate::decide::sweep::Point) -> [String; 4] {
     let deaths = p.expected_deaths_per_trial.map_or("-".into(), |d| format!("{:.2}", Grouped(d)));
     [interval(&p.steps[0]), interval(&p.steps[1]), interval(&p.steps[2]), deaths]
+}
+
+/// Whom the onward milestone counts, in words, where the sweep's scenario models it: with its
+/// deadline where every point has the same, else the points' own (a swept deadline).
+fn sweep_onward_milestone(r: &SweepResult) -> Option<String> {
+    let mut onward = r.points.iter().filter_map(|p| p.onward.as_ref());
+    let first = onward.next()?;
+    Some(if onward.all(|o| o.deadline_min == first.deadline_min) {
+        first.milestone.clone()
+    } else {
+        "onward to Level 3 within each point's deadline".to_string()
+    })
+}
+
+/// A point's onward share with its interval, `-` where none was counted.
+fn sweep_onward(p: &crate::decide::sweep::Point) -> String {
+    p.onward.as_ref().map_or("-".into(), |o| share_interval(o.compliance, o.ci95_low, o.ci95_high))
 }
 
 /// Each target of the scenario and where the sweep meets it, as both the table and the page
@@ -535,6 +557,19 @@ pub fn sweep_table(r: &SweepResult) -> String {
         let [first_aid, resuscitation, surgery, deaths] = sweep_figures(p);
         let _ = writeln!(o, "{line}{first_aid:>20}{resuscitation:>20}{surgery:>20}{deaths:>9}");
     }
+    // The onward milestone, where modelled, as a table of its own: a fifth column would not
+    // fit beside the others.
+    if let Some(milestone) = sweep_onward_milestone(r) {
+        let _ = writeln!(
+            o,
+            "
+{milestone}, with 95% intervals"
+        );
+        for p in &r.points {
+            let point: Vec<String> = shorts.iter().zip(&p.values).map(|(s, v)| format!("{s}={v}")).collect();
+            let _ = writeln!(o, "  {:<40}{:>20}", point.join(", "), sweep_onward(p));
+        }
+    }
     if !r.targets.is_empty() {
         let _ = writeln!(o, "\ntargets (the scenario's targets_pct)");
         for line in sweep_target_lines(r) {
@@ -555,6 +590,10 @@ pub fn sweep_csv(r: &SweepResult) -> anyhow::Result<Vec<u8>> {
         head.extend([format!("{k}_pct"), format!("{k}_ci95_low_pct"), format!("{k}_ci95_high_pct")]);
     }
     head.extend(["expected_deaths_per_trial".to_string(), "deaths_ci95_low".into(), "deaths_ci95_high".into()]);
+    let onward = sweep_onward_milestone(r).is_some();
+    if onward {
+        head.extend(["onward_pct".to_string(), "onward_ci95_low_pct".into(), "onward_ci95_high_pct".into()]);
+    }
     w.write_record(&head)?;
     let p = |x: Option<f64>| x.map_or(String::new(), |x| format!("{:.4}", x * 100.0));
     // Counts per trial in full: a real effect on lives is often below 0.0001 a trial.
@@ -569,6 +608,14 @@ pub fn sweep_csv(r: &SweepResult) -> anyhow::Result<Vec<u8>> {
             v(pt.expected_deaths_ci95.map(|c| c.0)),
             v(pt.expected_deaths_ci95.map(|c| c.1)),
         ]);
+        if onward {
+            let o = pt.onward.as_ref();
+            row.extend([
+                p(o.and_then(|o| o.compliance)),
+                p(o.and_then(|o| o.ci95_low)),
+                p(o.and_then(|o| o.ci95_high)),
+            ]);
+        }
         w.write_record(&row)?;
     }
     w.into_inner().context("cannot finish the CSV")
@@ -703,7 +750,12 @@ pub fn sweep_html(r: &SweepResult, png: &[u8]) -> String {
     for a in &r.axes {
         let _ = write!(b, "<th><code>{}</code></th>", Esc(&a.key));
     }
-    b.push_str("<th>first aid</th><th>resuscitation</th><th>surgery</th><th>expected deaths per trial</th></tr>");
+    b.push_str("<th>first aid</th><th>resuscitation</th><th>surgery</th><th>expected deaths per trial</th>");
+    let milestone = sweep_onward_milestone(r);
+    if let Some(m) = &milestone {
+        let _ = write!(b, "<th>{}</th>", Esc(m));
+    }
+    b.push_str("</tr>");
     for p in &r.points {
         b.push_str("<tr>");
         for v in &p.values {
@@ -711,6 +763,9 @@ pub fn sweep_html(r: &SweepResult, png: &[u8]) -> String {
         }
         for figure in sweep_figures(p) {
             let _ = write!(b, "<td class=n>{}</td>", Esc(figure));
+        }
+        if milestone.is_some() {
+            let _ = write!(b, "<td class=n>{}</td>", Esc(sweep_onward(p)));
         }
         b.push_str("</tr>");
     }
