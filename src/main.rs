@@ -782,6 +782,22 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                         )
                         .into());
                     }
+                    // An airplane's base needs an airstrip, which no point of a grid has.
+                    let airplane = base
+                        .assets
+                        .iter()
+                        .find(|a| asset.contains(&a.id) && a.kind == casevac::model::AssetKind::Airplane);
+                    if let Some(a) = airplane {
+                        let strips: Vec<&str> =
+                            base.sites.iter().filter(|s| s.airstrip).map(|s| s.id.as_str()).collect();
+                        return Err(UsageError(format!(
+                            "'{}' is an airplane, whose base needs an airstrip, and no point of --grid has one: \
+                             name candidate sites that have one with --candidates (here: {})",
+                            a.id,
+                            strips.join(",")
+                        ))
+                        .into());
+                    }
                     // The grid's points join the file's sites, within the one limit on sites.
                     let max = casevac::scenario::compile::MAX_SITES;
                     if base.sites.len() + (n * n) as usize > max {

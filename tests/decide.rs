@@ -1272,6 +1272,21 @@ fn a_grid_too_large_for_the_files_sites_says_which_grid_fits() {
     assert_eq!(code, 0, "{stderr}");
 }
 
+/// An airplane's base needs an airstrip, which no grid point has: `--grid` says so and names the
+/// sites to offer instead, rather than failing every candidate with the scenario's own error.
+#[test]
+fn a_grid_for_an_airplane_names_the_sites_with_an_airstrip() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/sahel-north.toml");
+    let plane = ["--set", "asset.gao_mi8.kind=\"airplane\"", "--set", "site.gao.airstrip=true"];
+    let grid = ["place", file, "--asset", "gao_mi8", "--grid", "3", "-n", "10"];
+    let (code, _, stderr) = casevac(&[&grid[..], &plane].concat(), dir.path());
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("'gao_mi8' is an airplane, whose base needs an airstrip, and no point of --grid has one"));
+    assert!(stderr.contains("with --candidates (here: gao)"), "{stderr}");
+    assert!(!stderr.contains("candidate 'grid_0_0'"), "{stderr}");
+}
+
 /// A sweep's values and keys are never cut: two values alike in their first characters, or two
 /// long keys, stay told apart, beside the figures where they fit and on a line of their own
 /// where they do not.
