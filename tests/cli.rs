@@ -262,6 +262,25 @@ fn a_table_missing_a_field_is_one_problem_and_the_later_ones_are_still_found() {
 }
 
 #[test]
+fn validate_asks_to_check_a_zone_far_from_every_site() {
+    // Kidal's zone with its latitude and longitude swapped lies in central Africa,
+    // 2,386 km from the nearest site: valid, but worth a second look, and said.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("swapped.toml");
+    let body = good();
+    assert!(body.contains("centre = { lat = 18.44, lon = 1.41 }"), "the bundled Kidal zone moved");
+    std::fs::write(&file, body.replace("centre = { lat = 18.44, lon = 1.41 }", "centre = { lat = 1.41, lon = 18.44 }"))
+        .unwrap();
+    let out = casevac(&["validate", file.to_str().unwrap()]);
+    assert!(out.status.success());
+    let said = text(&out.stdout);
+    assert!(said.contains("check its place: 2,386 km from the nearest site (are lat and lon the right way round?)"));
+    assert!(said.contains("first asset on scene: menaka_amb in about 4,305 min"), "{said}");
+    let out = casevac(&["validate", SAHEL]);
+    assert!(!text(&out.stdout).contains("check its place"), "the bundled file's zones are all near a site");
+}
+
+#[test]
 fn bad_distribution_is_explained() {
     let body = good().replacen("min = 45, mode = 90, max = 180", "min = 95, mode = 90, max = 180", 1);
     let err = bad(&body);

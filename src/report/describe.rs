@@ -1,7 +1,7 @@
 //! What `casevac validate` prints: what the scenario describes and the distances that matter.
 
 use crate::model::{AssetGroup, AssetKind, Model, SEVERITIES, Zone};
-use crate::report::fmt::{Grouped, Num, Pct};
+use crate::report::fmt::{Grouped, Minutes, Num, Pct};
 use std::fmt::Write;
 
 /// Best planned response to a zone's centre: (asset id, minutes to reach it), using mean delays,
@@ -49,6 +49,9 @@ fn never_fits(m: &Model, a: &AssetGroup, z: usize) -> Option<(f64, f64)> {
     let window = d.days.iter().map(|s| s.dusk_min - s.dawn_min).fold(d.dusk_min - d.dawn_min, f64::max);
     (sortie > window).then_some((sortie, window))
 }
+
+/// A zone whose centre is further than this from every site is worth a second look.
+const FAR_KM: f64 = 1000.0;
 
 pub fn describe(m: &Model) -> String {
     let mut o = String::new();
@@ -129,7 +132,7 @@ pub fn describe(m: &Model) -> String {
         let mix: Vec<String> = SEVERITIES.iter().zip(z.severity).map(|(s, p)| format!("{s} {:.0}", Pct(p))).collect();
         let _ = writeln!(o, "  {} ({:.2}, {:.2}): {}, {}", z.id, c.lat, c.lon, zone_incidents(z), mix.join(" "));
         if let Some((asset, t)) = best_response(m, i) {
-            let _ = writeln!(o, "    first asset on scene: {asset} in about {t:.0} min");
+            let _ = writeln!(o, "    first asset on scene: {asset} in about {} min", Minutes(t));
         }
         for a in &m.assets {
             if let Some((sortie, window)) = never_fits(m, a, i).filter(|_| a.can_serve(&z.access)) {
@@ -154,6 +157,16 @@ pub fn describe(m: &Model) -> String {
         }
         if z.access.air_only {
             let _ = writeln!(o, "    air access only");
+        }
+        // Further than any mission's area stretches: most often a latitude and longitude
+        // written the wrong way round, which nothing else would flag.
+        let nearest = m.sites.iter().map(|s| s.pos.distance_km(&c)).fold(f64::INFINITY, f64::min);
+        if nearest > FAR_KM {
+            let _ = writeln!(
+                o,
+                "    check its place: {} km from the nearest site (are lat and lon the right way round?)",
+                Grouped(nearest.round())
+            );
         }
     }
     o
