@@ -560,11 +560,7 @@ pub fn sweep_table(r: &SweepResult) -> String {
     // The onward milestone, where modelled, as a table of its own: a fifth column would not
     // fit beside the others.
     if let Some(milestone) = sweep_onward_milestone(r) {
-        let _ = writeln!(
-            o,
-            "
-{milestone}, with 95% intervals"
-        );
+        let _ = writeln!(o, "\n{milestone}, with 95% intervals");
         for p in &r.points {
             let point: Vec<String> = shorts.iter().zip(&p.values).map(|(s, v)| format!("{s}={v}")).collect();
             let _ = writeln!(o, "  {:<40}{:>20}", point.join(", "), sweep_onward(p));
