@@ -356,6 +356,18 @@ pub fn merge(files: &[(String, Vec<u8>)], allow_partial: bool) -> anyhow::Result
             Some(differs("written by casevac", &f.casevac_version, &first.casevac_version))
         } else if f.counts.kind() != first.counts.kind() {
             Some(differs("holds", &f.counts.kind(), &first.counts.kind()))
+        } else if let Some((here, there)) = renamed(f, first) {
+            // The same files and overrides, named by other paths: a comparison's outputs name
+            // its variants by the paths as typed, so these are not the same comparison's.
+            Some(TallyError {
+                message: format!(
+                    "{name}: the same scenarios as {first_name}, named by other paths ({here} against {there}): a \
+                     comparison's outputs name its scenarios as typed"
+                ),
+                help: "run every shard of a comparison with the files named the same way (the same paths, from the \
+                       same folder)"
+                    .into(),
+            })
         } else if f.scenario_hash != first.scenario_hash {
             Some(TallyError {
                 message: format!(
@@ -459,4 +471,17 @@ pub fn merge(files: &[(String, Vec<u8>)], allow_partial: bool) -> anyhow::Result
         missing_trials: missing.iter().map(|r| [r.start, r.end]).collect(),
     });
     Ok(Merged { seed: first.seed, models, counts, partial, scenario_hash: first.scenario_hash })
+}
+
+/// Where two comparison tallies hold the same files and overrides under different labels (the
+/// paths typed differently): the first label that differs in each.
+fn renamed(a: &TallyFile, b: &TallyFile) -> Option<(String, String)> {
+    let (Counts::Compare { labels: la, .. }, Counts::Compare { labels: lb, .. }) = (&a.counts, &b.counts) else {
+        return None;
+    };
+    let same = |x: &Source, y: &Source| x.text == y.text && x.overrides == y.overrides;
+    if a.sources.len() != b.sources.len() || !a.sources.iter().zip(&b.sources).all(|(x, y)| same(x, y)) {
+        return None;
+    }
+    la.iter().zip(lb).find(|(x, y)| x != y).map(|(x, y)| (x.clone(), y.clone()))
 }

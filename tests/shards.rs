@@ -223,6 +223,27 @@ fn refused(tallies: &[&Path]) -> String {
 }
 
 #[test]
+fn shards_of_one_comparison_with_the_files_named_otherwise_are_refused_in_those_words() {
+    // A comparison's outputs name its scenarios by the paths as typed, so the same files typed
+    // `./scenarios/...` in one shard are another comparison: said with the two names.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let one = shard(d, &["compare", SAHEL, FST, "-n", "20"], 1, 2);
+    let other = d.join("other");
+    std::fs::create_dir_all(&other).unwrap();
+    let (sahel, fst) = (format!("./{SAHEL}"), format!("./{FST}"));
+    let two = shard(&other, &["compare", &sahel, &fst, "-n", "20"], 2, 2);
+    let err = refused(&[&one, &two]);
+    let said =
+        format!("{}: the same scenarios as {}, named by other paths (./{SAHEL} against {SAHEL})", s(&two), s(&one));
+    assert!(err.contains(&said), "{err}");
+    assert!(err.contains("help: run every shard of a comparison with the files named the same way"), "{err}");
+    // Typed alike, they merge.
+    let three = shard(&other, &["compare", SAHEL, FST, "-n", "20"], 2, 2);
+    ok(&["merge", s(&one), s(&three), "-q"]);
+}
+
+#[test]
 fn merge_refuses_tallies_that_do_not_belong_together() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
