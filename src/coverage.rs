@@ -290,8 +290,9 @@ fn run_coverage_within(
     grid: usize,
     progress: &(dyn Fn(u64) + Sync),
 ) -> (Coverage, PhaseMedians) {
-    // Blocks of trials cut as a run cuts them, so each parallel piece builds few engines and
-    // tallies, and short batches of slow trials still keep every thread busy.
+    // Blocks of trials cut as a run cuts them, so that short batches of slow trials still keep
+    // every thread busy, each taken by the next free thread into its one engine and set of sums
+    // (`run::per_thread`).
     let (nx, ny, cell_deg) = grid_over(bounds, grid);
     let (_, len) = crate::run::blocks(trials.iter().map(|r| r.end - r.start).sum());
     let blocks: Vec<Range<u64>> = trials
@@ -305,50 +306,49 @@ fn run_coverage_within(
     let resources = model.assets.len() + model.facilities.len();
     let empty =
         || (vec![[(0u64, 0u64); 3]; nx * ny], vec![0u64; PHASES.len() * (MEDIAN_BINS + 1)], vec![0u64; resources]);
-    let (counts, phase_hist, busiest) = blocks
-        .par_iter()
-        .fold(
-            || {
-                let mut engine = Engine::new(model);
-                engine.log_busy();
-                (engine, Tally::with_histograms(model, Histograms::Off), empty())
-            },
-            |(mut engine, mut tally, (mut counts, mut hist, mut busiest)), block| {
-                crate::run::run_block(block.clone(), progress, |i| {
-                    engine.trial_by_place(seed, i, &mut tally, |place| {
-                        let cell = &mut counts[cell_of(bounds, (nx, ny), cell_deg, place.pos)];
-                        for (c, j) in cell.iter_mut().zip(place.judged) {
-                            if let Some(ok) = j {
-                                c.0 += 1;
-                                c.1 += ok as u64;
-                            }
+    let (counts, phase_hist, busiest) = crate::run::per_thread(
+        blocks.len(),
+        || {
+            let mut engine = Engine::new(model);
+            engine.log_busy();
+            (engine, Tally::with_histograms(model, Histograms::Off), empty())
+        },
+        |(engine, tally, (counts, hist, busiest)), b| {
+            crate::run::run_block(blocks[b].clone(), progress, |i| {
+                engine.trial_by_place(seed, i, tally, |place| {
+                    let cell = &mut counts[cell_of(bounds, (nx, ny), cell_deg, place.pos)];
+                    for (c, j) in cell.iter_mut().zip(place.judged) {
+                        if let Some(ok) = j {
+                            c.0 += 1;
+                            c.1 += ok as u64;
                         }
-                        for (k, &m) in place.phases_min.iter().enumerate() {
-                            let bin = ((m.max(0.0) * 10.0) as usize).min(MEDIAN_BINS);
-                            hist[k * (MEDIAN_BINS + 1) + bin] += 1;
-                        }
-                    });
-                    engine.busiest_day_ms(&mut busiest);
+                    }
+                    for (k, &m) in place.phases_min.iter().enumerate() {
+                        let bin = ((m.max(0.0) * 10.0) as usize).min(MEDIAN_BINS);
+                        hist[k * (MEDIAN_BINS + 1) + bin] += 1;
+                    }
                 });
-                (engine, tally, (counts, hist, busiest))
-            },
-        )
-        .map(|(_, _, sums)| sums)
-        .reduce(empty, |(mut a, mut ah, mut ab), (b, bh, bb)| {
-            for (x, y) in a.iter_mut().zip(b) {
-                for (s, (n, k)) in y.into_iter().enumerate() {
-                    x[s].0 += n;
-                    x[s].1 += k;
-                }
+                engine.busiest_day_ms(busiest);
+            });
+        },
+    )
+    .into_iter()
+    .map(|(_, _, sums)| sums)
+    .fold(empty(), |(mut a, mut ah, mut ab), (b, bh, bb)| {
+        for (x, y) in a.iter_mut().zip(b) {
+            for (s, (n, k)) in y.into_iter().enumerate() {
+                x[s].0 += n;
+                x[s].1 += k;
             }
-            for (x, y) in ah.iter_mut().zip(bh) {
-                *x += y;
-            }
-            for (x, y) in ab.iter_mut().zip(bb) {
-                *x += y;
-            }
-            (a, ah, ab)
-        });
+        }
+        for (x, y) in ah.iter_mut().zip(bh) {
+            *x += y;
+        }
+        for (x, y) in ab.iter_mut().zip(bb) {
+            *x += y;
+        }
+        (a, ah, ab)
+    });
     let cells = counts
         .into_iter()
         .enumerate()

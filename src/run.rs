@@ -6,6 +6,7 @@ use crate::stats::Tally;
 use crate::stats::interval::compliance;
 use rayon::prelude::*;
 use std::ops::Range;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone)]
@@ -21,26 +22,55 @@ pub struct RunOptions {
 
 /// Trials `first..first + count`, on the current rayon pool. Each trial's stream depends only on
 /// (seed, trial index) and the tally holds only integers, so the result does not depend on the
-/// number of threads or on how rayon splits the work.
+/// number of threads or on which thread ran which block.
 pub fn run_batch(model: &Model, seed: u64, first: u64, count: u64, progress: &(dyn Fn(u64) + Sync)) -> Tally {
     let (blocks, len) = blocks(count);
-    (0..blocks)
+    per_thread(
+        blocks,
+        || (Engine::new(model), Tally::new(model)),
+        |(engine, tally), b| {
+            let start = first + b as u64 * len;
+            run_block(start..(start + len).min(first + count), progress, |i| engine.trial(seed, i, tally));
+        },
+    )
+    .into_iter()
+    .map(|(_, t)| t)
+    .reduce(|mut a, b| {
+        a.merge(&b);
+        a
+    })
+    .unwrap_or_else(|| Tally::new(model))
+}
+
+/// Runs blocks `0..blocks` on the current rayon pool, each thread taking the next block not yet
+/// taken as soon as it is free, into a state of its own made when it takes its first block;
+/// returns the states of the threads that took any, in no fixed order.
+///
+/// One state a thread, rather than one a piece of a split range: a state (engines, and tallies
+/// of a megabyte whose zeros must be written, then merged) costs as much as dozens of trials,
+/// and a fixed split cannot even out at the end, when one core has run slower than the other
+/// (a shared machine's cores do), so the faster waited. Blocks taken one at a time even out to
+/// within a block. Whoever runs a block, its trials are the same, and tallies of integers merge
+/// to the same sums in any order.
+pub fn per_thread<S: Send>(blocks: usize, init: impl Fn() -> S + Sync, run: impl Fn(&mut S, usize) + Sync) -> Vec<S> {
+    let next = AtomicUsize::new(0);
+    // A worker for each thread; one that starts after the others took every block makes no
+    // state. (Called from within the pool, some workers may run one after another on a thread:
+    // the first then takes every block the others do not.)
+    (0..rayon::current_num_threads())
         .into_par_iter()
-        .with_min_len(min_blocks_per_piece(blocks))
-        .fold(
-            || (Engine::new(model), Tally::new(model)),
-            |(mut engine, mut tally), b| {
-                let start = first + b as u64 * len;
-                run_block(start..(start + len).min(first + count), progress, |i| engine.trial(seed, i, &mut tally));
-                (engine, tally)
-            },
-        )
-        .map(|(_, t)| t)
-        .reduce_with(|mut a, b| {
-            a.merge(&b);
-            a
+        .with_max_len(1)
+        .filter_map(|_| {
+            let mut state = None;
+            loop {
+                let b = next.fetch_add(1, Ordering::Relaxed);
+                if b >= blocks {
+                    return state;
+                }
+                run(state.get_or_insert_with(&init), b);
+            }
         })
-        .unwrap_or_else(|| Tally::new(model))
+        .collect()
 }
 
 /// Trials are handed out in blocks of at most this many.
@@ -75,16 +105,6 @@ pub fn run_block(trials: Range<u64>, progress: &(dyn Fn(u64) + Sync), mut trial:
     if unreported > 0 {
         progress(unreported);
     }
-}
-
-/// The fewest blocks a parallel piece takes. Each piece builds an engine and a tally (about a
-/// megabyte of histograms, zeroed page by page as the trials first touch it) and merges it at
-/// the end, which costs as much as dozens of trials; left to itself rayon splits a short batch
-/// into a piece per block, so that on two threads a 400-trial batch ran slower than on one.
-/// About two pieces a thread keep that cost small and still let an idle thread take half of a
-/// busy one's remaining work.
-pub fn min_blocks_per_piece(blocks: usize) -> usize {
-    blocks.div_ceil(2 * rayon::current_num_threads()).max(1)
 }
 
 /// Widest half-width among the overall intervals of the three steps.
@@ -131,6 +151,32 @@ mod tests {
                 assert!(len <= BLOCK && (n as u64 - 1) * len < count && count <= n as u64 * len, "{count}");
             }
         });
+    }
+
+    /// Every block runs once, into the state of the thread that took it, and a thread held up
+    /// in a block leaves the rest to the other, which makes one state for all it takes: block 0
+    /// waits (up to ten seconds) until the other 19 are done, which only another thread can do.
+    #[test]
+    fn threads_take_the_next_block_as_they_come_free() {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
+        let done = AtomicUsize::new(0);
+        let states = pool.install(|| {
+            per_thread(20, Vec::new, |ran: &mut Vec<usize>, b| {
+                let started = Instant::now();
+                while b == 0 && done.load(Ordering::SeqCst) < 19 && started.elapsed() < Duration::from_secs(10) {
+                    std::thread::yield_now();
+                }
+                ran.push(b);
+                done.fetch_add(1, Ordering::SeqCst);
+            })
+        });
+        assert_eq!(states.len(), 2, "{states:?}");
+        assert!(states.contains(&vec![0]), "the held-up thread ran only its block: {states:?}");
+        let mut all = states.concat();
+        all.sort_unstable();
+        assert_eq!(all, (0..20).collect::<Vec<_>>());
+        // No blocks, no state.
+        assert!(per_thread(0, || (), |_, _| ()).is_empty());
     }
 
     /// A block of slow trials reports each one as it ends; every block reports all its trials.

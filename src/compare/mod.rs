@@ -11,13 +11,12 @@
 //! order-free, so a comparison is byte-identical at any thread count.
 
 use crate::model::Model;
-use crate::run::{RunOptions, blocks, min_blocks_per_piece, run_block};
+use crate::run::{RunOptions, blocks, per_thread, run_block};
 use crate::scenario::{Problem, ScenarioError};
 use crate::sim::{Engine, Generated, generates_alike};
 use crate::stats::interval::Z95;
 use crate::stats::tally::Cell;
 use crate::stats::{Histograms, Tally};
-use rayon::prelude::*;
 
 mod summary;
 pub use summary::{
@@ -356,55 +355,53 @@ pub fn run_paired_batch(
     // base rather than generating the same ones again.
     let alike: Vec<bool> = alts.iter().map(|a| generates_alike(base, a)).collect();
     let keep = alike.contains(&true);
-    (0..blocks)
-        .into_par_iter()
-        .with_min_len(min_blocks_per_piece(blocks))
-        .fold(
-            || {
-                let engines = alts.iter().map(Engine::new).collect::<Vec<_>>();
-                (Engine::new(base), engines, Generated::default(), PairedTally::new(base, alts, histograms))
-            },
-            |(mut eb, mut eas, mut generated, mut tally), b| {
-                let start = first + b as u64 * len;
-                run_block(start..(start + len).min(first + count), progress, |i| {
-                    let casualties = tally.base.casualties;
-                    if keep {
-                        eb.trial_keeping(seed, i, &mut tally.base, &mut generated);
+    per_thread(
+        blocks,
+        || {
+            let engines = alts.iter().map(Engine::new).collect::<Vec<_>>();
+            (Engine::new(base), engines, Generated::default(), PairedTally::new(base, alts, histograms))
+        },
+        |(eb, eas, generated, tally), b| {
+            let start = first + b as u64 * len;
+            run_block(start..(start + len).min(first + count), progress, |i| {
+                let casualties = tally.base.casualties;
+                if keep {
+                    eb.trial_keeping(seed, i, &mut tally.base, generated);
+                } else {
+                    eb.trial(seed, i, &mut tally.base);
+                }
+                let casualties = tally.base.casualties - casualties;
+                for (k, ea) in eas.iter_mut().enumerate() {
+                    let alt_casualties = tally.alts[k].casualties;
+                    if alike[k] {
+                        ea.trial_from(seed, i, &mut tally.alts[k], generated);
                     } else {
-                        eb.trial(seed, i, &mut tally.base);
+                        ea.trial(seed, i, &mut tally.alts[k]);
                     }
-                    let casualties = tally.base.casualties - casualties;
-                    for (k, ea) in eas.iter_mut().enumerate() {
-                        let alt_casualties = tally.alts[k].casualties;
-                        if alike[k] {
-                            ea.trial_from(seed, i, &mut tally.alts[k], &generated);
-                        } else {
-                            ea.trial(seed, i, &mut tally.alts[k]);
-                        }
-                        if tally.alts[k].casualties - alt_casualties != casualties {
-                            tally.casualty_mismatch_trials[k] += 1;
-                        }
-                        tally.deaths_cross_nano2[k] += eb.trial_deaths_nano() * ea.trial_deaths_nano();
-                        for ((x, &(nb, cb)), &(na, ca)) in
-                            tally.cross[k].iter_mut().zip(eb.trial_counts()).zip(ea.trial_counts())
-                        {
-                            let (nb, cb, na, ca) = (nb as u128, cb as u128, na as u128, ca as u128);
-                            x.ca_cb += ca * cb;
-                            x.ca_nb += ca * nb;
-                            x.na_cb += na * cb;
-                            x.na_nb += na * nb;
-                        }
+                    if tally.alts[k].casualties - alt_casualties != casualties {
+                        tally.casualty_mismatch_trials[k] += 1;
                     }
-                });
-                (eb, eas, generated, tally)
-            },
-        )
-        .map(|(_, _, _, t)| t)
-        .reduce_with(|mut a, b| {
-            a.merge(&b);
-            a
-        })
-        .unwrap_or_else(|| PairedTally::new(base, alts, histograms))
+                    tally.deaths_cross_nano2[k] += eb.trial_deaths_nano() * ea.trial_deaths_nano();
+                    for ((x, &(nb, cb)), &(na, ca)) in
+                        tally.cross[k].iter_mut().zip(eb.trial_counts()).zip(ea.trial_counts())
+                    {
+                        let (nb, cb, na, ca) = (nb as u128, cb as u128, na as u128, ca as u128);
+                        x.ca_cb += ca * cb;
+                        x.ca_nb += ca * nb;
+                        x.na_cb += na * cb;
+                        x.na_nb += na * nb;
+                    }
+                }
+            });
+        },
+    )
+    .into_iter()
+    .map(|(_, _, _, t)| t)
+    .reduce(|mut a, b| {
+        a.merge(&b);
+        a
+    })
+    .unwrap_or_else(|| PairedTally::new(base, alts, histograms))
 }
 
 /// Runs the comparison the options ask for. With a precision, batches are added until every
