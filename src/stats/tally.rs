@@ -331,9 +331,10 @@ fn merge_hist(a: (&mut [u64], &mut [BinEnds]), o: (&[u64], &[BinEnds])) {
 /// system, which maps untouched memory to a shared page of zeros on its first read; a bin is
 /// read before it is written (by recording and by merging), and that first write must then
 /// replace the mapping and flush it from every core's address cache, an interrupt to each core
-/// per page. Short batches make and merge a tally per thread and per course of action, so that
-/// cost rivalled the trials themselves: the kernel took nearly half the CPU time of a
-/// `place --grid` run. Writing the zeros first costs one ordinary fault per page instead.
+/// per page. Short batches make and merge a tally per thread and per course of action; when
+/// they were made per parallel piece, that cost rivalled the trials themselves (the kernel took
+/// nearly half the CPU time of a `place --grid` run). Writing the zeros first costs one
+/// ordinary fault per page instead.
 fn written_zeros<T: Copy + Default>(len: usize) -> Vec<T> {
     let mut v = Vec::with_capacity(len);
     v.resize(len, T::default());
