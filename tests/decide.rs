@@ -189,6 +189,33 @@ fn a_swept_count_is_drawn_on_whole_ticks() {
     assert!(ticks.iter().all(|t| !t.contains('.')), "{ticks:?}");
 }
 
+/// Where the scenario models the onward milestone, the chart has a panel of it: a sweep of its
+/// deadline changes nothing else, so without the panel the chart would not show what was swept.
+/// Its points are the sweep's onward shares (a later deadline is met by more casualties on the
+/// same trials), and a scenario without the milestone draws no such panel.
+#[test]
+fn a_sweep_draws_the_onward_milestone_where_the_scenario_models_it() {
+    let path = std::path::Path::new("scenarios/east-highlands.toml");
+    let (s, m) = Study::load(path, &[casevac::scenario::Override::parse("onward.target_pct=50").unwrap()]).unwrap();
+    let axis: Axis = "onward.deadline_min=60,480".parse().unwrap();
+    let r = sweep(&s, &m, &[axis], &fixed(200, 1), &|_| {}).unwrap();
+    let chart = casevac::report::decide::sweep_chart(&r, &m);
+    let onward: Vec<_> = chart.panels.iter().filter(|p| p.0.starts_with("onward to Level 3")).collect();
+    assert_eq!(onward.len(), 1, "{:?}", chart.panels.iter().map(|p| &p.0).collect::<Vec<_>>());
+    let (title, _, target, curves) = onward[0];
+    assert_eq!(title, "onward to Level 3 within each point's deadline");
+    assert_eq!(*target, Some(50.0));
+    let drawn: Vec<f64> = curves[0].points.iter().map(|p| p.1).collect();
+    let shares: Vec<f64> = r.points.iter().map(|p| p.onward.as_ref().unwrap().compliance.unwrap() * 100.0).collect();
+    assert_eq!(drawn, shares);
+    assert!(shares[1] > shares[0], "{shares:?}");
+    let (s, m) = study(&first_aid_scenario(""));
+    let axis: Axis = "asset.unit.count=1,2".parse().unwrap();
+    let r = sweep(&s, &m, &[axis], &fixed(20, 1), &|_| {}).unwrap();
+    let chart = casevac::report::decide::sweep_chart(&r, &m);
+    assert!(chart.panels.iter().all(|p| !p.0.starts_with("onward")));
+}
+
 #[test]
 fn a_number_swept_in_place_of_a_distribution_is_noted() {
     let path = std::path::Path::new("scenarios/sahel-north.toml");

@@ -708,6 +708,23 @@ pub fn sweep_chart(r: &SweepResult, model: &crate::model::Model) -> SweepChart {
             (step_title(STEPS[s], threshold), "compliance, %".to_string(), target, curves)
         })
         .collect();
+    // The onward milestone, where modelled, after the step it follows: a sweep of its deadline
+    // or of the assets that move casualties on shows there and in no other panel.
+    if let Some(milestone) = sweep_onward_milestone(r) {
+        // Its target is drawn where every point has the same one.
+        let mut targets = r.points.iter().filter_map(|p| p.onward.as_ref().map(|o| o.target_pct));
+        let first = targets.next().flatten();
+        let target = if targets.all(|t| t == first) { first } else { None };
+        let curves = (0..per)
+            .map(|j| {
+                curve(j, &|p: &crate::decide::sweep::Point| {
+                    let o = p.onward.as_ref()?;
+                    o.compliance.map(|c| (c * 100.0, o.ci95_low.zip(o.ci95_high).map(|(l, h)| (l * 100.0, h * 100.0))))
+                })
+            })
+            .collect();
+        panels.push((milestone, "compliance, %".to_string(), target, curves));
+    }
     if r.points.iter().any(|p| p.expected_deaths_per_trial.is_some()) {
         let curves = (0..per)
             .map(|j| {
