@@ -294,11 +294,7 @@ fn run_coverage_within(
     // every thread busy, each taken by the next free thread into its one engine and set of sums
     // (`run::per_thread`).
     let (nx, ny, cell_deg) = grid_over(bounds, grid);
-    let (_, len) = crate::run::blocks(trials.iter().map(|r| r.end - r.start).sum());
-    let blocks: Vec<Range<u64>> = trials
-        .iter()
-        .flat_map(|r| (r.start..r.end).step_by(len as usize).map(move |a| a..(a + len).min(r.end)))
-        .collect();
+    let blocks = crate::run::blocks(trials.iter().cloned());
     // Per cell and step: (counted, in time); per phase, a histogram of its minutes by tenths
     // and one bin beyond the cap. Integer counts, so any split of the blocks across threads adds
     // up to the same map and medians.

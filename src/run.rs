@@ -24,14 +24,11 @@ pub struct RunOptions {
 /// (seed, trial index) and the tally holds only integers, so the result does not depend on the
 /// number of threads or on which thread ran which block.
 pub fn run_batch(model: &Model, seed: u64, first: u64, count: u64, progress: &(dyn Fn(u64) + Sync)) -> Tally {
-    let (blocks, len) = blocks(count);
+    let blocks = blocks(std::iter::once(first..first + count));
     per_thread(
-        blocks,
+        blocks.len(),
         || (Engine::new(model), Tally::new(model)),
-        |(engine, tally), b| {
-            let start = first + b as u64 * len;
-            run_block(start..(start + len).min(first + count), progress, |i| engine.trial(seed, i, tally));
-        },
+        |(engine, tally), b| run_block(blocks[b].clone(), progress, |i| engine.trial(seed, i, tally)),
     )
     .into_iter()
     .map(|(_, t)| t)
@@ -76,12 +73,14 @@ pub fn per_thread<S: Send>(blocks: usize, init: impl Fn() -> S + Sync, run: impl
 /// Trials are handed out in blocks of at most this many.
 pub const BLOCK: u64 = 64;
 
-/// How `count` trials are cut into blocks: (blocks, trials a block). Short batches take shorter
-/// blocks, at least two a thread, so that six slow trials (a year of a large mission) keep both
-/// cores busy. The tallies hold integers, so how the trials are cut never moves a figure.
-pub fn blocks(count: u64) -> (usize, u64) {
+/// The blocks the ranges of trials are cut into, in order, none across two ranges. Short
+/// batches take shorter blocks, about two a thread, so that six slow trials (a year of a large
+/// mission) keep both cores busy. The tallies hold integers, so how the trials are cut never
+/// moves a figure.
+pub fn blocks(trials: impl Iterator<Item = Range<u64>> + Clone) -> Vec<Range<u64>> {
+    let count: u64 = trials.clone().map(|r| r.end.saturating_sub(r.start)).sum();
     let len = count.div_ceil(2 * rayon::current_num_threads() as u64).clamp(1, BLOCK);
-    (count.div_ceil(len) as usize, len)
+    trials.flat_map(|r| (r.start..r.end).step_by(len as usize).map(move |a| a..(a + len).min(r.end))).collect()
 }
 
 /// A trial slower than this reports its progress on its own, rather than with its block.
@@ -137,18 +136,21 @@ mod tests {
     use super::*;
     use std::sync::Mutex;
 
-    /// Short batches are cut into shorter blocks, two a thread at the least, and every trial is
-    /// in exactly one block.
+    /// Short batches are cut into shorter blocks, enough for both threads, every trial is in
+    /// exactly one block, in order, and no block runs across two ranges (a coverage map's).
     #[test]
     fn a_short_batch_is_cut_into_blocks_for_every_thread() {
         let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
         pool.install(|| {
-            assert_eq!(blocks(6), (3, 2));
-            assert_eq!(blocks(1), (1, 1));
-            assert_eq!(blocks(1000), (16, 64));
+            let one = |trials| blocks(std::iter::once(trials));
+            assert_eq!(one(0..6), [0..2, 2..4, 4..6]);
+            assert_eq!(one(0..1000).len(), 16);
+            assert_eq!(blocks([10..13, 20..25].into_iter()), [10..12, 12..13, 20..22, 22..24, 24..25]);
             for count in 1..300 {
-                let (n, len) = blocks(count);
-                assert!(len <= BLOCK && (n as u64 - 1) * len < count && count <= n as u64 * len, "{count}");
+                let b = one(5..5 + count);
+                assert!(b.iter().all(|r| !r.is_empty() && r.end - r.start <= BLOCK), "{count}: {b:?}");
+                assert_eq!(b.iter().flat_map(|r| r.clone()).collect::<Vec<_>>(), (5..5 + count).collect::<Vec<_>>());
+                assert!(b.len() >= (count as usize).min(3), "both threads have work: {count}: {b:?}");
             }
         });
     }

@@ -350,20 +350,19 @@ pub fn run_paired_batch(
     count: u64,
     progress: &(dyn Fn(u64) + Sync),
 ) -> PairedTally {
-    let (blocks, len) = blocks(count);
+    let blocks = blocks(std::iter::once(first..first + count));
     // An alternative that leaves the zones as they are takes each trial's incidents from the
     // base rather than generating the same ones again.
     let alike: Vec<bool> = alts.iter().map(|a| generates_alike(base, a)).collect();
     let keep = alike.contains(&true);
     per_thread(
-        blocks,
+        blocks.len(),
         || {
             let engines = alts.iter().map(Engine::new).collect::<Vec<_>>();
             (Engine::new(base), engines, Generated::default(), PairedTally::new(base, alts, histograms))
         },
         |(eb, eas, generated, tally), b| {
-            let start = first + b as u64 * len;
-            run_block(start..(start + len).min(first + count), progress, |i| {
+            run_block(blocks[b].clone(), progress, |i| {
                 let casualties = tally.base.casualties;
                 if keep {
                     eb.trial_keeping(seed, i, &mut tally.base, generated);

@@ -586,7 +586,7 @@ pub fn sweep_csv(r: &SweepResult) -> anyhow::Result<Vec<u8>> {
         head.extend([format!("{k}_pct"), format!("{k}_ci95_low_pct"), format!("{k}_ci95_high_pct")]);
     }
     head.extend(["expected_deaths_per_trial".to_string(), "deaths_ci95_low".into(), "deaths_ci95_high".into()]);
-    let onward = sweep_onward_milestone(r).is_some();
+    let onward = r.points.iter().any(|p| p.onward.is_some());
     if onward {
         head.extend(["onward_pct".to_string(), "onward_ci95_low_pct".into(), "onward_ci95_high_pct".into()]);
     }
