@@ -1,9 +1,9 @@
 //! `casevac sweep`: the scenario at each value of one parameter (or a grid of two), all on
 //! common random numbers, with where each target is met.
 
-use super::{Study, num};
+use super::{Objective, Study, num};
 use crate::compare::{Comparison, run_paired};
-use crate::model::{Model, STEPS, Step};
+use crate::model::{Model, STEPS};
 use crate::run::RunOptions;
 use crate::scenario::Override;
 use crate::stats::Histograms;
@@ -142,10 +142,11 @@ pub struct Point {
     pub onward: Option<crate::summary::OnwardResult>,
 }
 
-/// Where a step's target is met among the points of a one-parameter sweep.
+/// Where a step's target, or the onward milestone's, is met among the points of a sweep.
 #[derive(Debug, Clone, Serialize)]
 pub struct TargetMet {
-    pub step: Step,
+    /// A step, or the onward milestone to Level 3 where the scenario sets it a target.
+    pub step: Objective,
     pub target_pct: f64,
     /// The values whose estimate meets the target, in sweep order.
     pub met_at: Vec<String>,
@@ -271,28 +272,31 @@ pub fn sweep(
     Ok(result)
 }
 
-fn met(p: &Point, s: usize, target: f64) -> (bool, bool) {
-    let st = &p.steps[s];
-    (st.compliance.is_some_and(|c| c >= target), st.ci95_low.is_some_and(|l| l >= target))
+/// Whether point `p` meets `target` (a share) for `goal`: by its estimate, and by its whole
+/// 95% interval.
+fn met(p: &Point, goal: Objective, target: f64) -> (bool, bool) {
+    let (estimate, low) = match goal {
+        Objective::Step(s) => (p.steps[s as usize].compliance, p.steps[s as usize].ci95_low),
+        Objective::Onward => p.onward.as_ref().map_or((None, None), |o| (o.compliance, o.ci95_low)),
+        Objective::LivesSaved => (None, None),
+    };
+    (estimate.is_some_and(|c| c >= target), low.is_some_and(|l| l >= target))
 }
 
-/// For a grid, only which points meet each target.
+/// For a grid, only which points meet each target: each step's, then the onward milestone's.
 fn grid_targets(base: &Model, pts: &[Point]) -> Vec<TargetMet> {
+    let onward = base.onward.as_ref().and_then(|o| o.target_pct).map(|t| (Objective::Onward, t));
     STEPS
         .iter()
         .enumerate()
-        .filter_map(|(s, &step)| {
-            let t = base.targets_pct[s]? / 100.0;
+        .filter_map(|(s, &step)| Some((Objective::Step(step), base.targets_pct[s]?)))
+        .chain(onward)
+        .map(|(goal, pct)| {
+            let t = pct / 100.0;
             let of = |want: fn((bool, bool)) -> bool| -> Vec<String> {
-                pts.iter().filter(|p| want(met(p, s, t))).map(|p| p.values.join(" & ")).collect()
+                pts.iter().filter(|p| want(met(p, goal, t))).map(|p| p.values.join(" & ")).collect()
             };
-            Some(TargetMet {
-                step,
-                target_pct: t * 100.0,
-                met_at: of(|m| m.0),
-                surely_met_at: of(|m| m.1),
-                boundary: None,
-            })
+            TargetMet { step: goal, target_pct: pct, met_at: of(|m| m.0), surely_met_at: of(|m| m.1), boundary: None }
         })
         .collect()
 }
@@ -308,8 +312,7 @@ fn targets_met(base: &Model, pts: &[Point]) -> Vec<TargetMet> {
     let mut order: Vec<usize> = (0..pts.len()).collect();
     order.sort_by(|&a, &b| values[a].total_cmp(&values[b]));
     for t in &mut out {
-        let s = t.step as usize;
-        let flags: Vec<bool> = order.iter().map(|&i| met(&pts[i], s, t.target_pct / 100.0).0).collect();
+        let flags: Vec<bool> = order.iter().map(|&i| met(&pts[i], t.step, t.target_pct / 100.0).0).collect();
         let (Some(a), Some(b)) = (flags.iter().position(|&m| m), flags.iter().rposition(|&m| m)) else { continue };
         if !flags[a..=b].iter().all(|&m| m) {
             continue;

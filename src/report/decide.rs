@@ -492,7 +492,11 @@ fn sweep_target_lines(r: &SweepResult) -> Vec<String> {
     r.targets
         .iter()
         .map(|t| {
-            let what = format!("{} ≥ {}%", t.step.label(), t.target_pct);
+            let goal = match t.step {
+                Objective::Onward => sweep_onward_milestone(r).unwrap_or_else(|| t.step.label().to_string()),
+                _ => t.step.label().to_string(),
+            };
+            let what = format!("{goal} ≥ {}%", t.target_pct);
             let line = match (&t.boundary, t.met_at.is_empty()) {
                 (_, true) => "not met at any value tried".to_string(),
                 (Some(b), _) => format!("met for {first_key} {b}"),
@@ -567,7 +571,8 @@ pub fn sweep_table(r: &SweepResult) -> String {
         }
     }
     if !r.targets.is_empty() {
-        let _ = writeln!(o, "\ntargets (the scenario's targets_pct)");
+        let onward = if r.targets.iter().any(|t| t.step == Objective::Onward) { " and onward.target_pct" } else { "" };
+        let _ = writeln!(o, "\ntargets (the scenario's targets_pct{onward})");
         for line in sweep_target_lines(r) {
             let _ = writeln!(o, "  {line}");
         }
@@ -694,7 +699,7 @@ pub fn sweep_chart(r: &SweepResult, model: &crate::model::Model) -> SweepChart {
     };
     let mut panels: Vec<(String, String, Option<f64>, Vec<Curve>)> = (0..3)
         .map(|s| {
-            let target = r.targets.iter().find(|t| t.step as usize == s).map(|t| t.target_pct);
+            let target = r.targets.iter().find(|t| t.step == Objective::Step(STEPS[s])).map(|t| t.target_pct);
             let threshold = r.points[0].steps[s].threshold_min;
             let curves = (0..per)
                 .map(|j| {
@@ -711,10 +716,7 @@ pub fn sweep_chart(r: &SweepResult, model: &crate::model::Model) -> SweepChart {
     // The onward milestone, where modelled, after the step it follows: a sweep of its deadline
     // or of the assets that move casualties on shows there and in no other panel.
     if let Some(milestone) = sweep_onward_milestone(r) {
-        // Its target is drawn where every point has the same one.
-        let mut targets = r.points.iter().filter_map(|p| p.onward.as_ref().map(|o| o.target_pct));
-        let first = targets.next().flatten();
-        let target = if targets.all(|t| t == first) { first } else { None };
+        let target = r.targets.iter().find(|t| t.step == Objective::Onward).map(|t| t.target_pct);
         let curves = (0..per)
             .map(|j| {
                 curve(j, &|p: &crate::decide::sweep::Point| {
