@@ -677,6 +677,11 @@ fn axis_label(key: &str, model: &crate::model::Model) -> String {
     }
 }
 
+/// A share and its interval as a curve's point takes them, in percent; none without a share.
+fn percent_point(share: Option<f64>, low: Option<f64>, high: Option<f64>) -> Option<(f64, Option<(f64, f64)>)> {
+    share.map(|c| (c * 100.0, low.zip(high).map(|(l, h)| (l * 100.0, h * 100.0))))
+}
+
 /// Compliance against the first parameter; one curve per value of the second. The x axis reads
 /// in the planner's words (`model` names the assets and places); the keys stay in the subtitle,
 /// for repeating the sweep.
@@ -705,8 +710,7 @@ pub fn sweep_chart(r: &SweepResult, model: &crate::model::Model) -> SweepChart {
                 .map(|j| {
                     curve(j, &|p: &crate::decide::sweep::Point| {
                         let st = &p.steps[s];
-                        st.compliance
-                            .map(|c| (c * 100.0, st.ci95_low.zip(st.ci95_high).map(|(l, h)| (l * 100.0, h * 100.0))))
+                        percent_point(st.compliance, st.ci95_low, st.ci95_high)
                     })
                 })
                 .collect();
@@ -721,7 +725,7 @@ pub fn sweep_chart(r: &SweepResult, model: &crate::model::Model) -> SweepChart {
             .map(|j| {
                 curve(j, &|p: &crate::decide::sweep::Point| {
                     let o = p.onward.as_ref()?;
-                    o.compliance.map(|c| (c * 100.0, o.ci95_low.zip(o.ci95_high).map(|(l, h)| (l * 100.0, h * 100.0))))
+                    percent_point(o.compliance, o.ci95_low, o.ci95_high)
                 })
             })
             .collect();
