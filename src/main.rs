@@ -77,7 +77,9 @@ enum Command {
         base: PathBuf,
         /// Alternative scenario files, each compared with the base.
         alternatives: Vec<PathBuf>,
-        /// One more alternative: the base with this change (repeat for several changes together).
+        /// One more alternative: the base with this change. Repeat it for several changes made
+        /// together in that one alternative (--set-alt A=1 --set-alt B=2); to compare several
+        /// alternatives, give each as a file.
         #[arg(long = "set-alt", value_name = "KEY=VALUE")]
         set_alt: Vec<Override>,
         #[command(flatten)]
@@ -127,7 +129,9 @@ enum Command {
         /// Scenario file (TOML).
         scenario: PathBuf,
         /// One parameter and its values; give two for a grid.
-        #[arg(required = true, num_args = 1..=2, value_name = "KEY=VALUES")]
+        // (More than two are taken, to be refused with a reason rather than clap's "unexpected
+        // value".)
+        #[arg(required = true, num_args = 1.., value_name = "KEY=VALUES")]
         axes: Vec<Axis>,
         #[command(flatten)]
         what_if: WhatIf,
@@ -217,7 +221,7 @@ enum Command {
         #[command(flatten)]
         what_if: WhatIf,
     },
-    /// Print a shell completion script (bash, zsh or fish).
+    /// Print a shell completion script (bash, zsh, fish, elvish or PowerShell).
     ///
     /// For example: casevac completions bash > ~/.local/share/bash-completion/completions/casevac
     Completions {
@@ -231,10 +235,16 @@ enum Command {
     /// For example: casevac schema > casevac.schema.json, then start a scenario file with
     /// #:schema ./casevac.schema.json (see the guide, "Completion and checking in an editor").
     Schema,
-    /// Print the manual page (roff).
+    /// Print the manual page (roff): casevac's own, or with a command's name, that command's
+    /// page with every option.
     ///
-    /// For example: casevac manpage > casevac.1 && man ./casevac.1
-    Manpage,
+    /// For example: casevac manpage > casevac.1 && man ./casevac.1, or casevac manpage run >
+    /// casevac-run.1
+    Manpage {
+        /// The command whose page to print (run, compare, levers, ...); without one, the page
+        /// of casevac itself, which lists the commands.
+        command: Option<String>,
+    },
 }
 
 #[derive(clap::Args)]
@@ -394,6 +404,11 @@ fn confidence(s: &str) -> Result<f64, String> {
     let p: f64 = s.parse().map_err(|_| format!("`{s}` is not a percentage (for example 95)"))?;
     if (50.0..100.0).contains(&p) {
         Ok(p)
+    } else if p > 0.5 && p < 1.0 {
+        // A share where a percentage is asked for: say what was most likely meant.
+        // (Rounded: 0.9 × 100 is 90.00000000000001 in floating point.)
+        let percent = (p * 1e8).round() / 1e6;
+        Err(format!("{p} is out of range: give a percentage from 50 to below 100 (write {percent} for {p})"))
     } else {
         Err(format!("{p} is out of range: give a percentage from 50 to below 100"))
     }
@@ -526,7 +541,8 @@ fn warnings(matches: &ArgMatches) -> Vec<String> {
     let has_precision = m.try_get_one::<f64>("precision").is_ok_and(|p| p.is_some_and(|&p| p > 0.0));
     // `place` has no --precision: its rounds double the trials up to --max-trials.
     if typed("max_trials") && !has_precision && command != "place" {
-        out.push("--max-trials has no effect without --precision: the run does exactly --trials trials".into());
+        let why = if given("precision") { "with --precision 0 (off)" } else { "without --precision" };
+        out.push(format!("--max-trials has no effect {why}: the run does exactly --trials trials"));
     }
     // `place`'s first round runs --trials whatever --max-trials says, as a first batch does.
     if (has_precision || command == "place")
@@ -669,15 +685,42 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Schema => {
             out.write_all(scenario::json_schema().as_bytes())?;
         }
-        Command::Manpage => {
-            clap_mangen::Man::new(Cli::command()).render(&mut out)?;
+        Command::Manpage { command } => {
+            // Built as clap_mangen builds a whole set of pages, so that a command's page is
+            // titled casevac-run and its synopsis reads `casevac run`.
+            let mut cli = Cli::command().disable_help_subcommand(true);
+            cli.build();
+            let page = match command {
+                None => cli,
+                Some(name) => match cli.find_subcommand(&name) {
+                    Some(sub) => sub.clone(),
+                    None => {
+                        let names: Vec<&str> = cli.get_subcommands().map(clap::Command::get_name).collect();
+                        return Err(UsageError(format!(
+                            "no command is called `{name}`: give one of {}, or none for casevac's own page",
+                            names.join(", ")
+                        ))
+                        .into());
+                    }
+                },
+            };
+            // (A command's page would otherwise name its source "run", without casevac's version.)
+            let source = format!("casevac {}", env!("CARGO_PKG_VERSION"));
+            clap_mangen::Man::new(page).source(source).render(&mut out)?;
         }
         Command::Validate { scenario, what_if } => {
             let (study, model) = Study::load(&scenario, &what_if.set)?;
             // The file's own levers, checked as `levers` applies them.
             casevac::decide::levers::models(&study, &model, &casevac::decide::levers::file_levers(&model))?;
             write!(out, "{}", describe(&model))?;
-            writeln!(out, "\n{}: no problems found", scenario.display())?;
+            // A place to check is no error (a mission may span a continent), but the last line
+            // must not read as if nothing needed a look.
+            let to_check = match casevac::report::describe::FarPlaces::of(&model).count() {
+                0 => String::new(),
+                1 => "; one place to check above".to_string(),
+                k => format!("; {k} places to check above"),
+            };
+            writeln!(out, "\n{}: no problems found{to_check}", scenario.display())?;
         }
         Command::Run { scenario, what_if, sim, outputs, shard } => {
             let (source, model) = Source::load(&scenario, &what_if.set)?;

@@ -276,8 +276,21 @@ fn validate_asks_to_check_a_zone_far_from_every_site() {
     let said = text(&out.stdout);
     assert!(said.contains("check its place: 2,386 km from the nearest site (are lat and lon the right way round?)"));
     assert!(said.contains("first asset on scene: menaka_amb in about 4,305 min"), "{said}");
+    assert!(said.trim_end().ends_with("no problems found; one place to check above"), "{said}");
     let out = casevac(&["validate", SAHEL]);
-    assert!(!text(&out.stdout).contains("check its place"), "the bundled file's zones are all near a site");
+    let said = text(&out.stdout);
+    assert!(
+        !said.contains("check its place") && !said.contains("check the place"),
+        "the bundled file's places are near"
+    );
+    assert!(said.trim_end().ends_with("no problems found"), "{said}");
+    // A site swapped the same way is as far from every other site and every zone.
+    assert!(body.contains("lat = 18.4411\nlon = 1.4078"), "the bundled Kidal site moved");
+    std::fs::write(&file, body.replace("lat = 18.4411\nlon = 1.4078", "lat = 1.4078\nlon = 18.4411")).unwrap();
+    let said = text(&casevac(&["validate", file.to_str().unwrap()]).stdout);
+    let far = said.lines().find(|l| l.starts_with("check the place of site kidal (1.41, 18.44): ")).expect(&said);
+    assert!(far.ends_with("km from every other site and zone (are lat and lon the right way round?)"), "{far}");
+    assert!(said.trim_end().ends_with("no problems found; one place to check above"), "{said}");
 }
 
 #[test]
@@ -306,6 +319,12 @@ fn missing_file_and_bad_arguments_fail_cleanly() {
     assert_eq!(out.status.code(), Some(2));
     let out = casevac(&["validate", "no/such/file.toml"]);
     assert_eq!(out.status.code(), Some(2));
+    // A second change given without its flag reads as an alternative's file: the error says so.
+    let out = casevac(&["compare", SAHEL, "--set-alt", "asset.gao_mi8.count=3", "asset.gao_mi8.night_capable=true"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains("`asset.gao_mi8.night_capable=true` reads as a change KEY=VALUE, not a file"), "{err}");
+    assert!(err.contains("--set-alt KEY=VALUE"), "{err}");
 }
 
 #[test]
@@ -787,6 +806,22 @@ fn completions_and_the_manual_page_come_from_the_same_definition() {
     assert!(out.status.success());
     assert!(page.contains(".TH casevac 1") && page.contains("10\\-1\\-2"), "{page}");
     assert!(page.contains("compare"), "the manual lists the commands");
+    // Each command has its own page, with its options, under the name the main page lists.
+    for (command, option) in [("run", "\\-\\-trials"), ("compare", "\\-\\-set\\-alt"), ("place", "\\-\\-grid")] {
+        let out = casevac(&["manpage", command]);
+        let page = text(&out.stdout);
+        assert!(out.status.success(), "{command}: {}", text(&out.stderr));
+        assert!(page.contains(&format!(".TH casevac-{command} 1")), "{page}");
+        assert!(page.contains(&format!("casevac {command}")) && page.contains(option), "{command}: {page}");
+        assert!(text(&casevac(&["manpage"]).stdout).contains(&format!("casevac\\-{command}(1)")), "{command}");
+    }
+    let out = casevac(&["manpage", "rum"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("no command is called `rum`: give one of run, compare, levers"),
+        "{}",
+        text(&out.stderr)
+    );
     closed_pipe(&["completions", "bash"]);
 }
 
@@ -876,7 +911,7 @@ fn options_that_have_no_effect_are_warned_about_on_stderr() {
     warned(&["run", SAHEL, "-n", "10", "-q", "--scale", "2"], "warning: --scale has no effect without --report");
     warned(
         &["levers", SAHEL, "-n", "10", "-q", "--precision", "0", "--max-trials", "500"],
-        "warning: --max-trials has no effect without --precision",
+        "warning: --max-trials has no effect with --precision 0 (off)",
     );
     // Each map option names the map it sets.
     warned(

@@ -592,6 +592,15 @@ fn decision_commands_refuse_bad_input_with_the_reason() {
     let (code, _, err) = casevac(&["place", "s.toml", "--asset", "unit", "--candidates", "base,hopsital"], dir.path());
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("'hopsital' (did you mean `hospital`?)"), "{err}");
+    // An asset given as a facility, or the other way round, is named for what it is.
+    let (code, _, err) = casevac(&["place", "s.toml", "--facility", "unit", "--candidates", "base"], dir.path());
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("'unit' is an asset group, not a facility: place it with --asset unit"), "{err}");
+    // A share where a percentage is asked for is read back as the percentage it likely means.
+    let (code, _, err) =
+        casevac(&["place", "s.toml", "--asset", "unit", "--candidates", "base", "--confidence", "0.95"], dir.path());
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("give a percentage from 50 to below 100 (write 95 for 0.95)"), "{err}");
     // Neither an asset nor a facility: the message offers both.
     let (code, _, err) = casevac(&["place", "s.toml", "--candidates", "base,hospital"], dir.path());
     assert_eq!(code, 2, "{err}");
@@ -1222,6 +1231,14 @@ fn a_sweep_refuses_a_key_given_twice() {
         casevac(&["sweep", "s.toml", "asset.unit.count=2", "asset.unit.count=3", "--json", "s.toml"], dir.path());
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("asset.unit.count is given twice") && !err.contains("--json"), "{err}");
+    // A third key is refused with the reason, not as an argument the parser did not expect.
+    let (code, _, err) = casevac(
+        &["sweep", "s.toml", "asset.unit.count=2,3", "zone.z.first_aid_min=5,10", "zone.z.first_aider_share=0.5"],
+        dir.path(),
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("3 keys given (asset.unit.count, zone.z.first_aid_min, zone.z.first_aider_share)"), "{err}");
+    assert!(err.contains("a sweep takes one (a line) or two (a grid)"), "{err}");
 }
 
 #[test]

@@ -214,6 +214,16 @@ fn a_value_that_is_not_toml_is_named() {
     assert!(e.contains("error: --set asset.unit.name=Puma: `Puma` is not a value"), "{e}");
     // The fix is written out with the user's own key.
     assert!(e.contains(r#"--set 'asset.unit.name="Puma"'"#) && e.contains("single quotes"), "{e}");
+    // A date whose quotes the shell ate is shown quoted, under the user's own key.
+    let e = error(&base(), &["scenario.daylight.start_date=2019-06-01"]);
+    assert!(e.contains(r#"--set 'scenario.daylight.start_date="2019-06-01"'"#), "{e}");
+    // A yes or no is a truth value, and quoting it would only lead to the next error.
+    let e = error(&base(), &["asset.unit.night_capable=yes"]);
+    assert!(e.contains("--set asset.unit.night_capable=true") && !e.contains(r#""yes""#), "{e}");
+    assert!(error(&base(), &["asset.unit.night_capable=Off"]).contains("--set asset.unit.night_capable=false"));
+    // A distribution's bare name is a distribution without its parameters.
+    let e = error(&base(), &["asset.unit.approval_min=lognormal"]);
+    assert!(e.contains("a distribution is a table") && e.contains("--set 'asset.unit.approval_min={ lognormal"), "{e}");
     // Anything else that is not TOML keeps the parser's reason.
     let e = error(&base(), &["asset.unit.count=[1,"]);
     assert!(e.contains("`[1,` is not a TOML value"), "{e}");
@@ -461,4 +471,11 @@ fn problems_an_override_causes_elsewhere_in_the_file_name_it() {
     let broken = sahel.replace("operating_tables = 2", "operating_tables = -2");
     let e = error(&broken, &["asset.gao_mi8.count=3"]);
     assert!(e.contains("operating_tables") && !e.contains("the file alone is valid"), "{e}");
+}
+
+#[test]
+fn a_misspelt_distribution_in_an_override_is_suggested_once() {
+    let e = error(&base(), &["asset.unit.approval_min={ normal = { mean = 3, sd = 1 } }"]);
+    assert!(e.contains("did you mean `lognormal`?"), "{e}");
+    assert_eq!(e.matches("did you mean").count(), 1, "{e}");
 }

@@ -57,6 +57,16 @@ impl Movable {
         if ids.contains(&id) {
             return Ok(());
         }
+        // The other kind of thing to place, named by its own flag.
+        match self {
+            Movable::Facility(_) if model.assets.iter().any(|a| a.id == id) => {
+                return Err(format!("'{id}' is an asset group, not a facility: place it with --asset {id}"));
+            }
+            Movable::Asset(_) if model.facilities.iter().any(|f| f.id == id) => {
+                return Err(format!("'{id}' is a facility, not an asset group: place it with --facility {id}"));
+            }
+            _ => {}
+        }
         let hint = crate::scenario::overrides::closest(id, ids.iter().copied())
             .map_or(format!("the scenario's {what} ids are: {}", ids.join(", ")), |c| format!("did you mean `{c}`?"));
         Err(format!("the scenario has no {what} '{id}': {hint}"))

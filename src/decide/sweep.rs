@@ -54,6 +54,15 @@ impl std::str::FromStr for Axis {
 /// every point, so a grid would show figures of one value under two), or more points than
 /// [`MAX_POINTS`].
 pub fn check_axes(axes: &[Axis]) -> Result<(), String> {
+    if axes.len() > 2 {
+        let keys: Vec<&str> = axes.iter().map(|a| a.key.as_str()).collect();
+        return Err(format!(
+            "{} keys given ({}): a sweep takes one (a line) or two (a grid); sweep the others in separate runs, \
+             or hold one fixed with --set KEY=VALUE",
+            keys.len(),
+            keys.join(", ")
+        ));
+    }
     // Keys compared as the paths they name, so `asset."x".count` is `asset.x.count`.
     let path = |k: &str| crate::scenario::overrides::key_path(k).unwrap_or_else(|_| vec![k.trim().to_string()]);
     for (i, a) in axes.iter().enumerate() {

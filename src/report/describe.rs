@@ -50,8 +50,49 @@ fn never_fits(m: &Model, a: &AssetGroup, z: usize) -> Option<(f64, f64)> {
     (sortie > window).then_some((sortie, window))
 }
 
-/// A zone whose centre is further than this from every site is worth a second look.
+/// A zone whose centre is further than this from every site, or a site further than this from
+/// every other site and zone, is worth a second look.
 const FAR_KM: f64 = 1000.0;
+
+/// Zones (by index) whose centre is further than [`FAR_KM`] from every site, and sites further
+/// than that from every other site and every zone's centre, each with that distance in km:
+/// further than any mission's area stretches, and most often a latitude and longitude written
+/// the wrong way round, which nothing else would flag.
+pub struct FarPlaces {
+    pub zones: Vec<(usize, f64)>,
+    pub sites: Vec<(usize, f64)>,
+}
+
+impl FarPlaces {
+    pub fn of(m: &Model) -> FarPlaces {
+        let centres: Vec<_> = m.zones.iter().map(|z| z.area.centre()).collect();
+        let zones = centres
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (i, m.sites.iter().map(|s| s.pos.distance_km(c)).fold(f64::INFINITY, f64::min)))
+            .filter(|&(_, km)| km > FAR_KM)
+            .collect();
+        let sites = m
+            .sites
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let others = m.sites.iter().enumerate().filter(|&(j, _)| j != i).map(|(_, o)| o.pos);
+                let km =
+                    others.chain(centres.iter().copied()).map(|p| s.pos.distance_km(&p)).fold(f64::INFINITY, f64::min);
+                (i, km)
+            })
+            // (A lone site with no zone has nothing to be far from.)
+            .filter(|&(_, km)| km > FAR_KM && km.is_finite())
+            .collect();
+        FarPlaces { zones, sites }
+    }
+
+    /// How many places to check.
+    pub fn count(&self) -> usize {
+        self.zones.len() + self.sites.len()
+    }
+}
 
 pub fn describe(m: &Model) -> String {
     let mut o = String::new();
@@ -126,6 +167,7 @@ pub fn describe(m: &Model) -> String {
             on.post_op_min.mean()
         );
     }
+    let far = FarPlaces::of(m);
     let _ = writeln!(o, "\nzones, from their centre (planned with mean delays, by day):");
     for (i, z) in m.zones.iter().enumerate() {
         let c = z.area.centre();
@@ -152,22 +194,31 @@ pub fn describe(m: &Model) -> String {
                 .map(|f| (f, f.pos.distance_km(&c)))
                 .min_by(|a, b| a.1.total_cmp(&b.1));
             if let Some((f, km)) = near {
-                let _ = writeln!(o, "    {label}: {} at {km:.0} km (straight line)", f.id);
+                let _ = writeln!(o, "    {label}: {} at {} km (straight line)", f.id, Grouped(km.round()));
             }
         }
         if z.access.air_only {
             let _ = writeln!(o, "    air access only");
         }
-        // Further than any mission's area stretches: most often a latitude and longitude
-        // written the wrong way round, which nothing else would flag.
-        let nearest = m.sites.iter().map(|s| s.pos.distance_km(&c)).fold(f64::INFINITY, f64::min);
-        if nearest > FAR_KM {
+        if let Some(&(_, km)) = far.zones.iter().find(|&&(zi, _)| zi == i) {
             let _ = writeln!(
                 o,
                 "    check its place: {} km from the nearest site (are lat and lon the right way round?)",
-                Grouped(nearest.round())
+                Grouped(km.round())
             );
         }
+    }
+    for &(si, km) in &far.sites {
+        let s = &m.sites[si];
+        let _ = writeln!(
+            o,
+            "\ncheck the place of site {} ({:.2}, {:.2}): {} km from every other site and zone (are lat and lon \
+             the right way round?)",
+            s.id,
+            s.pos.lat,
+            s.pos.lon,
+            Grouped(km.round())
+        );
     }
     o
 }

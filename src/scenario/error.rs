@@ -63,7 +63,15 @@ impl ScenarioError {
     }
 
     fn write_problems(&self, f: &mut impl fmt::Write) -> fmt::Result {
-        for (i, p) in self.problems.iter().take(MAX_SHOWN).enumerate() {
+        // The file's problems in the order of its lines, as a planner fixes them top to bottom
+        // (they are found section by section); then those of overrides and of no one place, in
+        // the order found.
+        let mut shown: Vec<&Problem> = self.problems.iter().collect();
+        shown.sort_by_key(|p| match (&p.source, &p.span) {
+            (None, Some(span)) => (false, span.start),
+            _ => (true, 0),
+        });
+        for (i, p) in shown.into_iter().take(MAX_SHOWN).enumerate() {
             if i > 0 {
                 writeln!(f)?;
             }
@@ -145,5 +153,29 @@ mod tests {
         assert!(s.starts_with("error: --set asset.a.count=0: count = 0 is out of range\n"), "{s}");
         assert!(!s.contains('^'), "{s}");
         assert!(s.ends_with("1 problem in s.toml"), "{s}");
+    }
+
+    #[test]
+    fn the_files_problems_read_top_to_bottom_then_the_rest_as_found() {
+        let problem = |span: Option<Range<usize>>, message: &str, source: Option<&str>| Problem {
+            span,
+            message: message.into(),
+            help: String::new(),
+            source: source.map(str::to_string),
+        };
+        let e = ScenarioError {
+            path: "s.toml".into(),
+            text: "a = 1\nb = 2\nc = 3\n".into(),
+            problems: vec![
+                problem(Some(12..13), "third line", None),
+                problem(None, "override", Some("--set x=1")),
+                problem(None, "no place", None),
+                problem(Some(0..1), "first line", None),
+            ],
+        };
+        let s = e.to_string();
+        let at = |m: &str| s.find(m).unwrap_or_else(|| panic!("{m} in {s}"));
+        assert!(at("first line") < at("third line"), "{s}");
+        assert!(at("third line") < at("override") && at("override") < at("no place"), "{s}");
     }
 }

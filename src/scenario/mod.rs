@@ -255,7 +255,15 @@ pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
 /// blocking, so a FIFO with no writer is refused rather than waited on.
 fn read_scenario(path: &Path) -> Result<String, (String, String)> {
     use std::io::Read;
-    let check_path = "check the path".to_string();
+    // `compare base.toml --set-alt a.b.c=1 d.e.f=2` reads the second change as a file: say
+    // what was meant rather than only that no such file exists.
+    let check_path = match path.to_str() {
+        Some(p) if p.contains('=') && !path.exists() => format!(
+            "`{p}` reads as a change KEY=VALUE, not a file: give each change its own flag (--set-alt KEY=VALUE \
+             in compare, --set KEY=VALUE elsewhere)"
+        ),
+        _ => "check the path".to_string(),
+    };
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]

@@ -211,7 +211,10 @@ impl Applied {
     /// rejected a name.
     fn about_override(&self, who: usize, p: Problem) -> Problem {
         let mut help = p.help;
-        if let Some(suggestion) = suggest_from_serde(&p.message) {
+        // (The file's own reading of serde's message may have made the suggestion already.)
+        if let Some(suggestion) = suggest_from_serde(&p.message)
+            && !help.starts_with("did you mean")
+        {
             help = format!("did you mean `{suggestion}`? {help}");
         } else if let Some(key) = self.keys.get(who).and_then(|k| skip_unknown_table(k, &p.message)) {
             help = format!("did you mean `{key}`? {help}");
@@ -293,6 +296,31 @@ fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -
     closest(word, candidates).map_or(String::new(), |c| format!("did you mean `{c}`? "))
 }
 
+/// The fix for a bare word given as a value, by what the word most likely meant: a yes or no
+/// is a true or false, a distribution's name is a table with its parameters, anything else is
+/// text whose quotes were left out (or eaten by the shell). The override is written out with
+/// the user's own key.
+fn bare_word_help(key: &str, word: &str) -> String {
+    let key = shorten(key);
+    let lower = word.to_lowercase();
+    if ["yes", "no", "y", "n", "on", "off", "true", "false"].contains(&lower.as_str()) {
+        let truth = ["yes", "y", "on", "true"].contains(&lower.as_str());
+        return format!("a yes or no is written true or false, in lower case: --set {key}={truth}");
+    }
+    if ["fixed", "uniform", "triangular", "pert", "exponential", "lognormal", "table"].contains(&lower.as_str()) {
+        return format!(
+            "a distribution is a table of its parameters, wrapped in single quotes for the shell, for example \
+             --set '{key}={{ lognormal = {{ mean = 60, cv = 1.0 }} }}'; `casevac guide` gives each \
+             distribution's parameters"
+        );
+    }
+    format!(
+        "a number is written in digits (3, 0.95); where the field takes text, quote it and wrap the override in \
+         single quotes for the shell: --set '{key}=\"{}\"'",
+        shorten(word)
+    )
+}
+
 /// Cuts a long text for a message, at a character boundary.
 fn shorten(s: &str) -> String {
     match s.char_indices().nth(ECHO_CHARS) {
@@ -327,12 +355,7 @@ fn plan(doc: &Document<String>, text: &str, o: &Override) -> Result<Splice, Why>
         Err(_) if value.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-') => {
             return Err((
                 format!("`{}` is not a value: text must be in double quotes, and a number in digits", shorten(value)),
-                format!(
-                    "a number is written in digits (3, 0.95); where the field takes text, quote it and wrap \
-                     the override in single quotes for the shell: --set '{}=\"{}\"'",
-                    shorten(key),
-                    shorten(value)
-                ),
+                bare_word_help(key, value),
             ));
         }
         Err(e) => {
@@ -347,7 +370,12 @@ fn plan(doc: &Document<String>, text: &str, o: &Override) -> Result<Splice, Why>
         Ok(Value::Datetime(_)) => {
             return Err((
                 format!("`{}` is a TOML date or time, which no scenario field takes", shorten(value)),
-                format!("dates and times of day are text: \"{}\"; {VALUE_HELP}", shorten(value)),
+                format!(
+                    "dates and times of day are text in double quotes; in a shell, wrap the override in single \
+                     quotes so the shell keeps them: --set '{}=\"{}\"'",
+                    shorten(key),
+                    shorten(value)
+                ),
             ));
         }
         Ok(_) => {}
