@@ -992,6 +992,77 @@ fn an_als_team_gives_advanced_care_within_the_hour_but_not_dcr() {
     assert_eq!((dcr, als), (Some(1.0), Some(1.0)));
 }
 
+#[test]
+fn a_missed_hour_begun_by_an_als_team_is_put_down_to_its_lift_where_advanced_care_counts() {
+    // One T1 at the base, reported at once; a helicopter there launching in 70 minutes with a
+    // team aboard, then two hours' flight (a degree at half a degree an hour) to the hospital. The team
+    // starts the hour's care on scene at 70 minutes, too late: the launch is to blame, not the
+    // flight after it. So it is for a DCR team, and for an ALS team where advanced care counts.
+    let laydown = |team: &str, counts: &str| {
+        model(&scenario(
+            &format!("period_days = 1\n{counts}"),
+            "site = \"hospital\"\nlevel = \"level2\"",
+            &format!(
+                "kind = \"helicopter\"\nbase = \"base\"\nspeed_kmh = {}\nnight_capable = true\n\
+                 launch_day_min = 70\nlaunch_night_min = 70\non_scene_min = 0\nmedical_team = true\n{team}",
+                km_per_degree() / 2.0
+            ),
+            "centre = { lat = 0.0, lon = 0.0 }\nradius_km = 0\nincidents_per_day = 0\nscheduled_hours = [2]\n\
+             casualties = 1\nseverity = { t1 = 1, t2 = 0, t3 = 0 }\nsurgery_share = { t1 = 0, t2 = 0, t3 = 0 }\n\
+             first_aider_share = 0\nreport_delay_min = 0\nescort_required = false",
+        ))
+    };
+    for (team, counts) in [("team_care = \"dcr\"", ""), ("team_care = \"als\"", "resuscitation_counts = \"advanced\"")]
+    {
+        let (_, s) = run(&laydown(team, counts), 5, 4);
+        assert_eq!(s.steps[1].compliance, Some(0.0), "{team}");
+        assert_close(s.steps[1].mean_min.unwrap(), 70.0, 1e-6, team);
+        let causes: Vec<(&str, u64)> = s.misses[1].causes.iter().map(|c| (c.name, c.count)).collect();
+        assert_eq!(causes, vec![("launch_or_escort", 4)], "{team} {counts}");
+    }
+}
+
+/// One T1 casualty who needs surgery, wounded at hour 1 beside the base and reported at once; a
+/// clinic (Level 1, which resuscitates but does not operate) at the base, a Level 2 a degree
+/// (or more: `hospital_lon`) east; one ambulance at the base that delivers to the nearest
+/// facility, launching in `launch` minutes and back only `turnaround` minutes after delivering.
+fn a_casualty_for_a_transfer(hospital_lon: f64, launch: f64, turnaround: f64) -> casevac::model::Model {
+    let text = scenario(
+        "period_days = 1",
+        "site = \"base\"\nlevel = \"level1\"\n\n[[facility]]\nid = \"l2\"\nsite = \"hospital\"\nlevel = \"level2\"",
+        &format!(
+            "kind = \"ground\"\nbase = \"base\"\nspeed_kmh = 50\ndelivers_to = \"nearest\"\n\
+             launch_day_min = {launch}\nlaunch_night_min = {launch}\non_scene_min = 1\nturnaround_min = {turnaround}"
+        ),
+        "centre = { lat = 0.0, lon = 0.0 }\nradius_km = 0\nincidents_per_day = 0\nscheduled_hours = [1]\n\
+         casualties = 1\nseverity = { t1 = 1, t2 = 0, t3 = 0 }\nsurgery_share = { t1 = 1, t2 = 0, t3 = 0 }\n\
+         first_aider_share = 1\nfirst_aid_min = 1\nreport_delay_min = 0\nescort_required = false",
+    );
+    model(&text.replace("lat = 0.0\nlon = 1.0", &format!("lat = 0.0\nlon = {hospital_lon}")))
+}
+
+#[test]
+fn a_miss_waiting_at_a_clinic_for_a_transfer_is_put_down_to_that_wait() {
+    // Resuscitated at the clinic 2 minutes after wounding, then no unit comes back to move it
+    // on: surgery is missed for want of an asset, not for the minute on scene.
+    let (_, s) = run(&a_casualty_for_a_transfer(1.0, 1.0, 100_000.0), 5, 3);
+    assert_eq!((s.steps[1].compliance, s.steps[2].compliance), (Some(1.0), Some(0.0)));
+    let causes: Vec<(&str, u64)> = s.misses[2].causes.iter().map(|c| (c.name, c.count)).collect();
+    assert_eq!(causes, vec![("waiting_for_asset", 3)]);
+}
+
+#[test]
+fn a_missed_hour_begun_at_a_clinic_is_put_down_to_the_chain_before_the_transfer() {
+    // Launched after 70 minutes, the ambulance reaches the clinic (at its base) 71 minutes after
+    // wounding: the hour is missed there, for the launch. The transfer's 16-hour drive to the
+    // Level 2 six degrees east comes after and is not the cause.
+    let (_, s) = run(&a_casualty_for_a_transfer(6.0, 70.0, 0.0), 5, 3);
+    assert_eq!(s.steps[1].compliance, Some(0.0));
+    assert_close(s.steps[1].mean_min.unwrap(), 71.0, 1e-6, "resuscitated at the clinic");
+    let causes: Vec<(&str, u64)> = s.misses[1].causes.iter().map(|c| (c.name, c.count)).collect();
+    assert_eq!(causes, vec![("launch_or_escort", 3)]);
+}
+
 /// Four T1 casualties who need no surgery, wounded together at hour 2 half a degree from the
 /// hospital, reported 2 minutes later; one helicopter at the hospital (120 km/h, launch 5 min,
 /// nothing on scene) with a DCR team, and `asset` for its stretchers and team.
@@ -1089,6 +1160,29 @@ fn a_crew_short_of_first_aiders_reaches_the_casualties_in_turn() {
         let want = if late == 0 { vec![] } else { vec![("first_aiders_busy_with_other_casualties", late)] };
         assert_eq!(causes, want, "{crew}");
     }
+}
+
+#[test]
+fn a_crew_starts_first_aid_on_those_it_leaves_behind_only_before_it_leaves() {
+    // No first-aider on scene; a crew of one, half a minute a casualty, reaching the four at
+    // `at`. With a stretcher for each, it takes them all and treats them in turn, in flight if
+    // need be: all four by `at` + 1.5, within the 10 minutes. With one stretcher and 0.75
+    // minutes on scene, it starts on the one it carries at `at` and on the next at `at` + 0.5,
+    // then leaves: the last two wait for its next sortie, long after the 10 minutes, though the
+    // crew was on scene in time (so their miss is for want of its hands).
+    let crew = "first_aid_crew = 1\nfirst_aid_each_min = 0.5";
+    let (m, at) = four_casualties_near(crew, "first_aider_share = 0");
+    assert!(at + 1.5 < 10.0, "{at}");
+    let (_, s) = run(&m, 3, 5);
+    assert_eq!(s.steps[0].compliance, Some(1.0));
+    assert_close(s.steps[0].mean_min.unwrap(), at + 0.75, 1e-3, "starts at +0, +0.5, +1, +1.5");
+    let (mut m, _) = four_casualties_near(crew, "first_aider_share = 0");
+    m.assets[0].stretchers = 1;
+    m.assets[0].on_scene_min = casevac::dist::Dist::Fixed(0.75);
+    let (_, s) = run(&m, 3, 5);
+    assert_eq!(s.steps[0].compliance, Some(0.5));
+    let causes: Vec<(&str, u64)> = s.misses[0].causes.iter().map(|c| (c.name, c.count)).collect();
+    assert_eq!(causes, vec![("first_aiders_busy_with_other_casualties", 2 * 5)]);
 }
 
 #[test]

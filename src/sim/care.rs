@@ -23,13 +23,13 @@ impl Engine<'_> {
             inc.first_arrival = inc.first_arrival.min(now);
         }
         let (zone, transfer, onward, access) = (inc.zone as usize, inc.transfer, inc.onward, inc.access);
-        if a.first_aid_crew > 0 && !transfer && !onward {
-            self.crew_first_aid(a, sortie.incident as usize, now);
-        }
         let access = &access;
         let carried = sortie.slot_start as usize..(sortie.slot_start + sortie.slot_len) as usize;
-        let surgical = self.slots[carried.clone()].iter().any(|&c| self.casualties[c as usize].needs_surgery);
         let on_scene = a.on_scene_min.sample_from(|| self.keys.stream(Purpose::Scene, sortie.key, 0));
+        if a.first_aid_crew > 0 && !transfer && !onward {
+            self.crew_first_aid(a, sortie.incident as usize, now, carried.clone(), now + on_scene);
+        }
+        let surgical = self.slots[carried.clone()].iter().any(|&c| self.casualties[c as usize].needs_surgery);
         let (f, to_facility) = self.destination(
             g,
             sortie.incident as usize,
@@ -70,7 +70,9 @@ impl Engine<'_> {
             if !transfer {
                 c.picked_up = true;
                 // A team on scene may already have started on this casualty on an earlier lift.
-                c.resus_on_scene |= in_team_care && team == Some(Care::Dcr);
+                // Its care starts the hour's step where it is DCR, or any advanced care counts.
+                c.resus_on_scene |=
+                    in_team_care && (team == Some(Care::Dcr) || (team.is_some() && m.resuscitation_counts_als));
             }
             let (als_t, dcr_t) = if in_team_care { by_team } else { by_facility };
             c.als_t = c.als_t.min(als_t);
@@ -152,11 +154,20 @@ impl Engine<'_> {
     /// Casualties delivered to a facility that cannot operate wait there, stabilised, for a
     /// second lift to a surgical facility: a new request, queued like any other.
     pub(super) fn request_transfer(&mut self, zone: usize, f: usize, carried: Range<usize>, request_t: f64) {
+        let m = self.model;
         let slot_start = self.slots.len() as u32;
         for i in carried {
             let c = self.slots[i];
-            if self.casualties[c as usize].needs_surgery {
+            let c_ref = &mut self.casualties[c as usize];
+            if c_ref.needs_surgery {
                 self.slots.push(c);
+                c_ref.transfer_asked_t = request_t;
+                // Where its hour's care began before the transfer (on scene or at the clinic), a
+                // miss of the hour lies in the chain so far: the transfer's legs come after.
+                let hour_t = if m.resuscitation_counts_als { c_ref.als_t } else { c_ref.resus_t };
+                if c_ref.hour_cause == super::record::NO_CAUSE && hour_t <= request_t {
+                    c_ref.hour_cause = super::record::hour_cause(c_ref.phase_min, c_ref.resus_on_scene, m.origin) as u8;
+                }
             }
         }
         self.request_lift(zone, f, slot_start, false, request_t);
@@ -315,17 +326,20 @@ pub(super) fn destination_lists(model: &Model) -> Vec<[Vec<u32>; 3]> {
 }
 
 impl Engine<'_> {
-    /// The crew of group `a` reaching incident `i` at `now`, `first_aid_crew` of them giving
-    /// first aid one casualty at a time, most severe first: each casualty still on scene whom
-    /// nobody has started on goes to the crew member free soonest, unless its first-aider will
-    /// start on it before then (the first-aiders keep to their own order). Each takes the
-    /// crew's `first_aid_each_min`, the casualty's own draw, as a first-aider's would be.
-    fn crew_first_aid(&mut self, a: &AssetGroup, i: usize, now: f64) {
+    /// The crew of group `a` reaching incident `i` at `now` and leaving at `leave_t` with the
+    /// casualties in `carried` (slots), `first_aid_crew` of them giving first aid one casualty
+    /// at a time, most severe first: each casualty still on scene whom nobody has started on
+    /// goes to the crew member free soonest, unless its first-aider will start on it before
+    /// then (the first-aiders keep to their own order), or the crew has left without it (one it
+    /// carries it may treat on the way). Each takes the crew's `first_aid_each_min`, the
+    /// casualty's own draw, as a first-aider's would be.
+    fn crew_first_aid(&mut self, a: &AssetGroup, i: usize, now: f64, carried: Range<usize>, leave_t: f64) {
         let inc = &self.incidents[i];
         let free = &mut self.aider_free;
         free.clear();
         free.resize(a.first_aid_crew as usize, now);
-        for &c in &self.slots[inc.slot_start as usize..(inc.slot_start + inc.slot_len) as usize] {
+        let slots = inc.slot_start as usize..(inc.slot_start + inc.slot_len) as usize;
+        for (slot, &c) in slots.clone().zip(&self.slots[slots]) {
             let c = &mut self.casualties[c as usize];
             // Carried off by an earlier lift, whose crew has it.
             if c.picked_up {
@@ -333,7 +347,7 @@ impl Engine<'_> {
             }
             c.crew_on_scene_t = c.crew_on_scene_t.min(now);
             let j = (1..free.len()).fold(0, |best, k| if free[k] < free[best] { k } else { best });
-            if free[j] >= c.first_aid_t(inc) {
+            if free[j] >= c.first_aid_t(inc) || (free[j] >= leave_t && !carried.contains(&slot)) {
                 continue;
             }
             c.crew_aid_t = free[j];

@@ -386,7 +386,9 @@ impl Engine<'_> {
         } else {
             // Phases add up: a transferred casualty goes through the chain twice.
             for &c in &self.slots[lifted] {
-                let p = &mut self.casualties[c as usize].phase_min;
+                let c = &mut self.casualties[c as usize];
+                c.transfer_asked_t = NEVER;
+                let p = &mut c.phase_min;
                 p[Phase::WaitAsset as usize] += now - request_t - clearance;
                 p[Phase::Approval as usize] += clearance + approval;
                 p[Phase::LaunchEscort as usize] += launch + escort;

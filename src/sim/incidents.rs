@@ -176,6 +176,7 @@ impl Engine<'_> {
                 first_aider_t: NEVER,
                 crew_aid_t: NEVER,
                 crew_on_scene_t: NEVER,
+                transfer_asked_t: NEVER,
                 resus_t: NEVER,
                 als_t: NEVER,
                 ready_t: NEVER,

@@ -76,7 +76,8 @@ struct Casualty {
     severity: u8,
     needs_surgery: bool,
     picked_up: bool,
-    /// Resuscitated by a medical team aboard the asset that picked it up.
+    /// Its hour's step begun by a medical team aboard the asset that picked it up: a DCR team,
+    /// or any team where advanced care counts for the hour.
     resus_on_scene: bool,
     /// Where a team with hands to spare, from another casualty's lift, started its
     /// resuscitation on scene: the phase of that lift to blame if the hour was still missed
@@ -93,6 +94,9 @@ struct Casualty {
     resus_t: f64,
     /// When advanced care of any kind (ALS or DCR) starts.
     als_t: f64,
+    /// While it waits at a clinic that cannot operate for a transfer to surgery: when the
+    /// transfer was asked for (never otherwise, and once a unit is tasked to move it).
+    transfer_asked_t: f64,
     ready_t: f64,
     surgery_t: f64,
     /// Where onward evacuation is modelled and this casualty is moved on: when its operation

@@ -273,19 +273,35 @@ pub(super) fn miss_cause(
     if !c.picked_up {
         return if inc.request_t > horizon { Phase::Report as usize } else { Phase::WaitAsset as usize };
     }
-    // With a medical team aboard, resuscitation starts on scene: later legs do not count.
-    if step == 1 && c.resus_on_scene {
-        return hour_cause_on_scene(c.phase_min, origin);
-    }
     let mut time = c.phase_min;
+    // Still waiting at the end for a transfer from a clinic that cannot operate: that wait is
+    // for an asset, as a casualty's first wait is, though no unit was tasked to add it.
+    if c.transfer_asked_t <= horizon {
+        time[Phase::WaitAsset as usize] += horizon - c.transfer_asked_t;
+    }
+    if step == 1 {
+        return hour_cause(time, c.resus_on_scene, origin);
+    }
     if origin == ClockOrigin::Request {
         time[Phase::Report as usize] = 0.0;
     }
-    if step == 1 {
-        time[Phase::Handover as usize] = 0.0;
-        time[Phase::WaitTable as usize] = 0.0;
-    } else if c.surgery_t > horizon && c.ready_t <= horizon {
+    if c.surgery_t > horizon && c.ready_t <= horizon {
         time[Phase::WaitTable as usize] = horizon - c.ready_t;
     }
+    longest(&time)
+}
+
+/// The phase to blame for a missed hour, from the phases up to when its care began: with a
+/// team aboard that began it (`on_scene`), up to the team's arrival; otherwise up to arrival at
+/// a facility (handover and the wait for a table come after resuscitation there).
+pub(super) fn hour_cause(mut time: [f64; PHASES.len()], on_scene: bool, origin: ClockOrigin) -> usize {
+    if on_scene {
+        return hour_cause_on_scene(time, origin);
+    }
+    if origin == ClockOrigin::Request {
+        time[Phase::Report as usize] = 0.0;
+    }
+    time[Phase::Handover as usize] = 0.0;
+    time[Phase::WaitTable as usize] = 0.0;
     longest(&time)
 }
