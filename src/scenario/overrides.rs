@@ -211,10 +211,9 @@ impl Applied {
     /// rejected a name.
     fn about_override(&self, who: usize, p: Problem) -> Problem {
         let mut help = p.help;
-        // (The file's own reading of serde's message may have made the suggestion already.)
-        if let Some(suggestion) = suggest_from_serde(&p.message)
-            && !help.starts_with("did you mean")
-        {
+        if help.starts_with("did you mean") {
+            // The file's own reading of serde's message made the suggestion already.
+        } else if let Some(suggestion) = suggest_from_serde(&p.message) {
             help = format!("did you mean `{suggestion}`? {help}");
         } else if let Some(key) = self.keys.get(who).and_then(|k| skip_unknown_table(k, &p.message)) {
             help = format!("did you mean `{key}`? {help}");
