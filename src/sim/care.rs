@@ -86,7 +86,7 @@ impl Engine<'_> {
         if !transfer && a.medical_team && hands > sortie.slot_len {
             // The lift's phases, as its first casualty carried has them (its first lift).
             let lift = self.casualties[self.slots[carried.start] as usize].phase_min;
-            let cause = super::record::hour_cause_on_scene(lift, m.origin) as u8;
+            let cause = super::record::hour_cause(lift, true, m.origin) as u8;
             self.treat_on_scene(sortie.incident as usize, hands - sortie.slot_len, a.team_care, now, cause);
         }
         self.sorties[s].facility = f as u32;
@@ -158,15 +158,15 @@ impl Engine<'_> {
         let slot_start = self.slots.len() as u32;
         for i in carried {
             let c = self.slots[i];
-            let c_ref = &mut self.casualties[c as usize];
-            if c_ref.needs_surgery {
+            let cas = &mut self.casualties[c as usize];
+            if cas.needs_surgery {
                 self.slots.push(c);
-                c_ref.transfer_asked_t = request_t;
+                cas.transfer_asked_t = request_t;
                 // Where its hour's care began before the transfer (on scene or at the clinic), a
                 // miss of the hour lies in the chain so far: the transfer's legs come after.
-                let hour_t = if m.resuscitation_counts_als { c_ref.als_t } else { c_ref.resus_t };
-                if c_ref.hour_cause == super::record::NO_CAUSE && hour_t <= request_t {
-                    c_ref.hour_cause = super::record::hour_cause(c_ref.phase_min, c_ref.resus_on_scene, m.origin) as u8;
+                let hour_t = if m.resuscitation_counts_als { cas.als_t } else { cas.resus_t };
+                if cas.hour_cause == super::record::NO_CAUSE && hour_t <= request_t {
+                    cas.hour_cause = super::record::hour_cause(cas.phase_min, cas.resus_on_scene, m.origin) as u8;
                 }
             }
         }

@@ -228,13 +228,21 @@ fn record_deaths(
 /// No cause set: see `Casualty::hour_cause`.
 pub(super) const NO_CAUSE: u8 = u8::MAX;
 
-/// The phase that took the most of a casualty's time up to a resuscitation started on scene,
-/// the hour's cause: `time` holds the phases of the lift that brought the team.
-pub(super) fn hour_cause_on_scene(mut time: [f64; PHASES.len()], origin: ClockOrigin) -> usize {
+/// The phase to blame for a missed hour: the one that took the most of the casualty's `time`
+/// up to when its care began. With a team aboard that began it on scene (`on_scene`; `time`
+/// then holds the phases of the lift that brought the team), that is up to the team's arrival;
+/// otherwise up to arrival at a facility, since handover and the wait for a table come after
+/// resuscitation there.
+pub(super) fn hour_cause(mut time: [f64; PHASES.len()], on_scene: bool, origin: ClockOrigin) -> usize {
     if origin == ClockOrigin::Request {
         time[Phase::Report as usize] = 0.0;
     }
-    for p in [Phase::OnScene, Phase::TravelToFacility, Phase::Handover, Phase::WaitTable] {
+    let after: &[Phase] = if on_scene {
+        &[Phase::OnScene, Phase::TravelToFacility, Phase::Handover, Phase::WaitTable]
+    } else {
+        &[Phase::Handover, Phase::WaitTable]
+    };
+    for &p in after {
         time[p as usize] = 0.0;
     }
     longest(&time)
@@ -288,20 +296,5 @@ pub(super) fn miss_cause(
     if c.surgery_t > horizon && c.ready_t <= horizon {
         time[Phase::WaitTable as usize] = horizon - c.ready_t;
     }
-    longest(&time)
-}
-
-/// The phase to blame for a missed hour, from the phases up to when its care began: with a
-/// team aboard that began it (`on_scene`), up to the team's arrival; otherwise up to arrival at
-/// a facility (handover and the wait for a table come after resuscitation there).
-pub(super) fn hour_cause(mut time: [f64; PHASES.len()], on_scene: bool, origin: ClockOrigin) -> usize {
-    if on_scene {
-        return hour_cause_on_scene(time, origin);
-    }
-    if origin == ClockOrigin::Request {
-        time[Phase::Report as usize] = 0.0;
-    }
-    time[Phase::Handover as usize] = 0.0;
-    time[Phase::WaitTable as usize] = 0.0;
     longest(&time)
 }
