@@ -426,8 +426,8 @@ fn when_nothing_is_separated_the_site_ahead_on_the_last_trials_leads() {
 
 /// Each round looks at the data again, so the half-width that separates is the paired one
 /// widened for every comparison of every round the budget allows: 100 trials doubling to 400
-/// give three rounds, and with one contender the error is split three ways (z at 1 - 0.05/6),
-/// not one (z at 0.975).
+/// give three rounds and a final comparison with the site ahead, and with one contender the
+/// error is split four ways (z at 1 - 0.05/8), not one (z at 0.975).
 #[test]
 fn a_placement_interval_is_split_over_the_rounds_the_budget_allows() {
     use casevac::compare::{Comparison, run_paired};
@@ -454,9 +454,39 @@ fn a_placement_interval_is_split_over_the_rounds_the_budget_allows() {
     let c = Comparison::new(&base, std::slice::from_ref(&alt), &[String::new(), String::new()], &tally, 3);
     let (d, hw) = opts.objective.effect(&c.alternatives[0]);
     assert_eq!(other.difference_from_best, d);
-    let z = normal_quantile(1.0 - 0.05 / (2.0 * 3.0));
+    let z = normal_quantile(1.0 - 0.05 / (2.0 * 4.0));
     let want = hw.unwrap() * z / Z95;
     assert!((other.half_width.unwrap() - want).abs() < 1e-12, "{:?} against {want}", other.half_width);
+}
+
+/// The split over rounds counts every round that is run: one per trial count the doubling
+/// reaches (20 to 640 is six) and the final comparison with the site ahead, seven in all. A
+/// leader overtaken is compared afresh on twice the trials, so a run whose leader changes (as
+/// some of these short first rounds get wrong) still judges no more rounds than that.
+#[test]
+fn a_placement_judges_no_more_rounds_than_its_confidence_is_split_over() {
+    let (s, m) = Study::load(std::path::Path::new("scenarios/sahel-north.toml"), &[]).unwrap();
+    let sites: Vec<String> = ["gao", "kidal", "tessalit", "aguelhok", "menaka"].map(String::from).to_vec();
+    let mut overtaken = 0;
+    for seed in 1..=6 {
+        let opts = PlaceOptions {
+            objective: Objective::Step(Step::Resuscitation),
+            trials: 20,
+            max_trials: 640,
+            seed,
+            confidence: 0.95,
+            grid: None,
+        };
+        let r = place(&s, &m, Movable::Asset("gao_mi8".into()), &sites, &opts, &|_| {}).unwrap();
+        assert!(r.rounds.len() <= 7, "seed {seed}: {} rounds", r.rounds.len());
+        // Each trial count is judged once, but for the final comparison at the last.
+        let counts: Vec<u64> = r.rounds.iter().map(|x| x.trials).collect();
+        let last = counts.len() - 1;
+        assert!(counts[..last].windows(2).all(|w| w[0] < w[1]), "seed {seed}: {counts:?}");
+        // A new leader on more trials was overtaken (on the same, it is the site ahead at the end).
+        overtaken += r.rounds.windows(2).filter(|w| w[0].leader != w[1].leader && w[0].trials < w[1].trials).count();
+    }
+    assert!(overtaken > 0, "no leader was overtaken between rounds: the rule is not exercised");
 }
 
 /// Moving the Level 3 to Beni, beside the only Level 2, leaves no patient to move onward: that

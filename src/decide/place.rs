@@ -335,9 +335,12 @@ pub fn place(
     let mut rounds = Vec::new();
     // Every round looks at the data again, so the error a separation may make is split over
     // the rounds the trial budget allows as well as over each round's comparisons (Bonferroni):
-    // a split over the comparisons alone separated two equal sites in 9% of runs, not 5%.
+    // a split over the comparisons alone separated two equal sites in 9% of runs, not 5%. The
+    // rounds are one for each trial count the doubling reaches, and the final comparison with
+    // the site ahead: no other round is run (a leader overtaken is compared afresh on more
+    // trials, not again on the same ones).
     let looks = {
-        let (mut looks, mut k) = (1u32, n.max(1));
+        let (mut looks, mut k) = (2u32, n.max(1));
         while k < opts.max_trials {
             k = (k * 2).min(opts.max_trials);
             looks += 1;
@@ -388,11 +391,17 @@ pub fn place(
     loop {
         let (mut still, overtaken) = judge(&mut marks, &mut rounds, leader, &contenders, n);
         if let Some((i, _)) = overtaken {
-            // The first round's order was wrong: the new leader is compared afresh with the rest.
+            // The first round's order was wrong: the new leader is compared afresh with the rest,
+            // on more trials; at --max-trials, the final comparison below takes the site ahead.
+            if n >= opts.max_trials {
+                contenders = still;
+                break;
+            }
             still.retain(|&j| j != i);
             still.push(leader);
             leader = i;
             contenders = still;
+            n = (n * 2).min(opts.max_trials);
             continue;
         }
         contenders = still;

@@ -1011,7 +1011,7 @@ fn place_next(r: &PlaceResult) -> Option<String> {
 fn confidence_line(objective: Objective, confidence_pct: f64, seed: u64) -> String {
     format!(
         "objective: {}; {confidence_pct}% confidence, Bonferroni-adjusted over each round's comparisons and the \
-         rounds --max-trials allows; seed {seed}",
+         rounds --max-trials allows with the final one; seed {seed}",
         objective.label()
     )
 }
