@@ -112,7 +112,7 @@ pub fn design_effect(cell: &Cell, trials: u64) -> f64 {
         return 1.0;
     }
     // (Σn_i² is (Σn_i)² exactly when a single trial holds all the group's casualties.)
-    let one_trial = trials < 2 || u128::from(cell.n2) == u128::from(cell.n).pow(2);
+    let one_trial = trials < 2 || cell.n2 == u128::from(cell.n).pow(2);
     if one_trial || c == 0.0 || c == n {
         return (cell.n2 as f64 / n).max(1.0);
     }
@@ -254,11 +254,11 @@ mod tests {
         // One casualty a trial: the per-trial spread is exactly binomial, so deff = k/(k-1) ~ 1.
         let k = 1000u64;
         let c = 300u64;
-        let cell = Cell { n: k, compliant: c, reached: k, time_sum_mmin: 0, n2: k, c2: c, nc: c };
+        let cell = Cell { n: k, compliant: c, reached: k, time_sum_mmin: 0, n2: k.into(), c2: c.into(), nc: c.into() };
         assert!((design_effect(&cell, k) - 1.0).abs() < 0.01);
         // Ten casualties a trial, all-or-nothing: deff is the cluster size, 10.
-        let cell =
-            Cell { n: 10 * k, compliant: 10 * c, reached: 0, time_sum_mmin: 0, n2: 100 * k, c2: 100 * c, nc: 100 * c };
+        let (n2, c2) = (u128::from(100 * k), u128::from(100 * c));
+        let cell = Cell { n: 10 * k, compliant: 10 * c, reached: 0, time_sum_mmin: 0, n2, c2, nc: c2 };
         assert!((design_effect(&cell, k) - 10.0).abs() < 0.1, "{}", design_effect(&cell, k));
     }
 
@@ -267,8 +267,8 @@ mod tests {
         // 50 trials of 4 casualties each, all in time: the interval is as wide as for 50
         // casualties (each trial's four counting as one), not 200.
         let k = 50u64;
-        let all =
-            Cell { n: 4 * k, compliant: 4 * k, reached: 4 * k, time_sum_mmin: 0, n2: 16 * k, c2: 16 * k, nc: 16 * k };
+        let n2 = u128::from(16 * k);
+        let all = Cell { n: 4 * k, compliant: 4 * k, reached: 4 * k, time_sum_mmin: 0, n2, c2: n2, nc: n2 };
         assert_eq!(design_effect(&all, k), 4.0);
         let (p, lo, hi) = compliance(&all, k);
         assert_eq!((p, hi), (1.0, 1.0));
@@ -288,7 +288,8 @@ mod tests {
         assert_eq!(design_effect(&most, 300), 11.0);
         assert_eq!(compliance(&most, 300), compliance(&most, 1));
         // One casualty a trial: no clustering to allow for.
-        let single = Cell { n: k, compliant: k, reached: k, time_sum_mmin: 0, n2: k, c2: k, nc: k };
+        let single =
+            Cell { n: k, compliant: k, reached: k, time_sum_mmin: 0, n2: k.into(), c2: k.into(), nc: k.into() };
         assert_eq!(design_effect(&single, k), 1.0);
     }
 

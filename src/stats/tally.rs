@@ -82,10 +82,11 @@ pub struct Cell {
     pub reached: u64,
     /// Sum of times to the step over `reached`, in thousandths of a minute.
     pub time_sum_mmin: u128,
-    /// Per-trial sums of n^2, compliant^2 and n * compliant: the spread between trials.
-    pub n2: u64,
-    pub c2: u64,
-    pub nc: u64,
+    /// Per-trial sums of n^2, compliant^2 and n * compliant: the spread between trials (128-bit:
+    /// a million casualties a trial squared, over millions of trials).
+    pub n2: u128,
+    pub c2: u128,
+    pub nc: u128,
 }
 
 /// Deaths of wounds in one group, from the outcome model.
