@@ -17,7 +17,7 @@ use casevac::run::RunOptions;
 use casevac::scenario::{self, Override, ScenarioError};
 use casevac::shard::{Counts, Shard, Source, TallyError, TallyFile};
 use casevac::stats::Histograms;
-use casevac::summary::{Precision, Summary};
+use casevac::summary::{Precision, Summary, Widest};
 use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{self, Write};
@@ -1132,10 +1132,10 @@ fn threads_text(pool: &rayon::ThreadPool) -> String {
 fn warn_if_unmet(precision: Option<&Precision>) {
     if let Some(p) = precision.filter(|p| !p.precision_met) {
         eprintln!(
-            "warning: --precision {} not met: the widest headline interval is ±{:.2} points after {} trials \
+            "warning: --precision {} not met: the widest headline interval is {} after {} trials \
              (--max-trials); raise --max-trials or ask for less precision",
             p.target_points,
-            p.achieved_points,
+            p.achieved(),
             Count(p.max_trials)
         );
     }
@@ -1162,7 +1162,7 @@ fn simulate(
 
     let mut summary = Summary::new(model, &tally, opts.seed);
     summary.run.scenario_hash = Some(format!("{hash:016x}"));
-    summary.run.precision = Precision::of(opts, casevac::run::widest_half_width(&tally));
+    summary.run.precision = Precision::of(opts, Widest::of(casevac::run::widest_half_width(&tally)));
     warn_if_unmet(summary.run.precision.as_ref());
     let notes = run_outputs(out, &pool, model, &tally, &summary, outputs)?;
     if !outputs.quiet && !outputs.json_to_stdout() {

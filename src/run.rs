@@ -106,12 +106,15 @@ pub fn run_block(trials: Range<u64>, progress: &(dyn Fn(u64) + Sync), mut trial:
     }
 }
 
-/// Widest half-width among the overall intervals of the three steps.
+/// Widest half-width among the headline intervals: the three steps over all casualties, and
+/// the onward milestone where the scenario models it.
 pub fn widest_half_width(tally: &Tally) -> f64 {
     (0..3)
-        .filter(|&s| tally.cell(0, s).n > 0)
-        .map(|s| {
-            let (_, lo, hi) = compliance(tally.cell(0, s), tally.trials);
+        .map(|s| tally.cell(0, s))
+        .chain(tally.onward.as_ref().map(|o| &o.cell))
+        .filter(|c| c.n > 0)
+        .map(|c| {
+            let (_, lo, hi) = compliance(c, tally.trials);
             (hi - lo) / 2.0
         })
         .fold(0.0, f64::max)

@@ -257,6 +257,10 @@ pub struct RunInfo {
 pub struct Precision {
     pub target_points: f64,
     pub achieved_points: f64,
+    /// Where the widest was a difference equal in every trial, bounded by the rule of three:
+    /// over how many trials (said in words, not written to the JSON).
+    #[serde(skip)]
+    pub unseen_in: Option<u64>,
     /// False when `max_trials` stopped the run first: the intervals are wider than asked.
     pub precision_met: bool,
     pub max_trials: u64,
@@ -266,9 +270,11 @@ impl Precision {
     /// What a run to `opts`'s target reached, `widest` being its widest headline half-width as a
     /// share (0.005 is ±0.5 points); `None` without a target. Every command that runs to a
     /// precision records it through here, so each says the same of it.
-    pub fn of(opts: &crate::run::RunOptions, widest: f64) -> Option<Precision> {
+    pub fn of(opts: &crate::run::RunOptions, widest: Widest) -> Option<Precision> {
         let target = opts.half_width_share?;
+        let Widest { half_width: widest, unseen_in } = widest;
         Some(Precision {
+            unseen_in,
             // To 13 significant digits, so the target reads back as the planner gave it in
             // points: 0.0001 / 100 * 100 is 0.00009999999999999999 in floating point.
             target_points: format!("{:.12e}", target * 100.0).parse().unwrap_or(target * 100.0),
@@ -276,6 +282,36 @@ impl Precision {
             precision_met: widest <= target,
             max_trials: opts.max_trials,
         })
+    }
+
+    /// The widest headline interval reached, in words: "±0.83 points", or, where a difference
+    /// had no interval (one trial), that there was none.
+    pub fn achieved(&self) -> String {
+        match self.unseen_in {
+            _ if !self.achieved_points.is_finite() => "none (one trial gives no interval)".to_string(),
+            Some(k) => format!(
+                "±{:.2} points (a difference the same in each of {} trials, up to 3 in {} by the rule of three)",
+                self.achieved_points,
+                crate::report::fmt::Count(k),
+                crate::report::fmt::Count(k)
+            ),
+            None => format!("±{:.2} points", self.achieved_points),
+        }
+    }
+}
+
+/// The widest headline half-width a precision target is judged on, as a share.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Widest {
+    pub half_width: f64,
+    /// Where it is a difference equal in every trial, counted as ±3/K: the K trials.
+    pub unseen_in: Option<u64>,
+}
+
+impl Widest {
+    /// A half-width read off an interval.
+    pub fn of(half_width: f64) -> Widest {
+        Widest { half_width, unseen_in: None }
     }
 }
 

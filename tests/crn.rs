@@ -274,3 +274,31 @@ fn the_paired_interval_from_tallies_equals_the_one_from_per_trial_differences() 
         );
     }
 }
+
+/// A precision target is met only by intervals that say something: a difference from one trial
+/// has none, and one equal in every trial so far (a slower ambulance at Menaka, whose few
+/// casualties the first trials may not hold) counts as ±3/K for K trials, the rule of three,
+/// so a target of ±0.2 points needs at least 1,500 trials however early the rows agree.
+#[test]
+fn a_precision_target_is_not_met_by_one_trial_nor_by_rows_equal_in_a_few() {
+    use casevac::compare::run_paired;
+    use casevac::run::RunOptions;
+    use casevac::summary::Precision;
+    let base = casevac::scenario::load(std::path::Path::new("scenarios/sahel-north.toml")).unwrap();
+    let mut alt = base.clone();
+    alt.assets.iter_mut().find(|a| a.id == "menaka_amb").unwrap().speed_kmh = 30.0;
+    let alts = [alt];
+    let opts = |trials, max_trials| RunOptions { trials, seed: 1012, half_width_share: Some(0.002), max_trials };
+    let one = run_paired(&base, &alts, Histograms::Off, &opts(1, 1), &|_| {});
+    let p = Precision::of(&opts(1, 1), one.widest_half_width()).unwrap();
+    assert!(!p.precision_met && p.achieved_points.is_infinite(), "{p:?}");
+    assert_eq!(p.achieved(), "none (one trial gives no interval)");
+    let few = run_paired(&base, &alts, Histograms::Off, &opts(5, 5), &|_| {});
+    assert!((0..3).all(|s| few.difference(0, 0, s).half_width == Some(0.0)), "the rows agree in 5 trials");
+    let p = Precision::of(&opts(5, 5), few.widest_half_width()).unwrap();
+    assert!(!p.precision_met && (p.achieved_points - 60.0).abs() < 1e-9, "{p:?}");
+    assert!(p.achieved().contains("the same in each of 5 trials"), "{}", p.achieved());
+    let run = run_paired(&base, &alts, Histograms::Off, &opts(5, 100_000), &|_| {});
+    assert!(run.base.trials >= 1500, "{} trials", run.base.trials);
+    assert!(Precision::of(&opts(5, 100_000), run.widest_half_width()).unwrap().precision_met);
+}

@@ -290,7 +290,8 @@ fn shards_merge_to_the_single_run_and_compare_pairs_the_milestone() {
     assert!(merged["alternatives"][0]["onward"]["difference"].as_f64().unwrap() < 0.0);
 
     // A chain whose every onward lift is exactly in time, against one a minute late: the paired
-    // difference is exactly -100 points with no spread.
+    // difference is exactly -100 points with no spread between trials, which five trials cannot
+    // tell from chance: the interval is each share's own, combined as independent runs' are.
     std::fs::write(d.join("chain.toml"), chain("enabled = true\npost_op_min = 40", "[1, 4]")).unwrap();
     let out = casevac(
         d,
@@ -305,7 +306,10 @@ fn shards_merge_to_the_single_run_and_compare_pairs_the_milestone() {
     let diff = &cmp["alternatives"][0]["onward"];
     assert_eq!((diff["base"].as_f64(), diff["alt"].as_f64()), (Some(1.0), Some(0.0)));
     assert_eq!(diff["difference"].as_f64(), Some(-1.0));
-    assert_eq!(diff["paired_half_width"].as_f64(), Some(0.0));
+    let h = diff["paired_half_width"].as_f64().unwrap();
+    assert!(h > 0.0 && h < 1.0, "{diff}");
+    assert_eq!(diff["independent_half_width"].as_f64(), Some(h));
+    assert_eq!(diff["ci95_low"].as_f64(), Some(-1.0));
     assert_eq!(diff["verdict"], "worse");
 }
 
@@ -434,4 +438,25 @@ fn a_sweep_of_the_onward_deadline_gives_the_milestone_at_each_point() {
     );
     assert!(!String::from_utf8_lossy(&out.stdout).contains("onward to Level 3"));
     assert!(!std::fs::read_to_string(d.join("off/sweep.csv")).unwrap().contains("onward"));
+}
+
+/// `--precision` reads the onward milestone with the three steps: a run to ±0.9 points of the
+/// east highlands with a four-hour onward deadline (whose onward row is the widest) stops only
+/// when that row is as narrow too.
+#[test]
+fn a_precision_target_holds_the_onward_milestone_as_it_holds_the_steps() {
+    use casevac::run::{RunOptions, run};
+    use casevac::stats::interval::compliance;
+    let mut model = casevac::scenario::load(Path::new("scenarios/east-highlands.toml")).unwrap();
+    model.onward.as_mut().unwrap().deadline_min = 240.0;
+    let opts = RunOptions { trials: 200, seed: 1012, half_width_share: Some(0.009), max_trials: 1_000_000 };
+    let tally = run(&model, &opts, &|_| {});
+    let half = |c| {
+        let (_, lo, hi) = compliance(c, tally.trials);
+        (hi - lo) / 2.0
+    };
+    let onward = half(&tally.onward.as_ref().unwrap().cell);
+    assert!(onward <= 0.009, "onward ±{onward} after {} trials", tally.trials);
+    // The steps alone would have stopped sooner: the onward row decided the length.
+    assert!((0..3).all(|s| half(tally.cell(0, s)) < onward), "a step was the widest");
 }

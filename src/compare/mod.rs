@@ -14,9 +14,10 @@ use crate::model::Model;
 use crate::run::{RunOptions, blocks, per_thread, run_block};
 use crate::scenario::{Problem, ScenarioError};
 use crate::sim::{Engine, Generated, generates_alike};
-use crate::stats::interval::Z95;
+use crate::stats::interval::{Z95, compliance};
 use crate::stats::tally::Cell;
 use crate::stats::{Histograms, Tally};
+use crate::summary::Widest;
 
 mod summary;
 pub use summary::{
@@ -145,12 +146,24 @@ impl PairedTally {
         })
     }
 
-    /// The widest half-width among the headline (all-casualty) differences of every alternative.
-    pub fn widest_half_width(&self) -> f64 {
+    /// The widest half-width among the headline differences of every alternative, as a
+    /// precision target reads them: the three steps over all casualties, and the onward
+    /// milestone where both model it. A difference without an interval (from one trial) is as
+    /// wide as can be. One equal in every trial, whose interval has no width, counts as ±3/K
+    /// for K trials: a change that altered none of K trials may still alter up to 3 in K
+    /// (the rule of three, at 95%), each by up to the whole share.
+    pub fn widest_half_width(&self) -> Widest {
+        let k = self.base.trials;
+        let unseen = Widest { half_width: 3.0 / k.max(1) as f64, unseen_in: Some(k) };
         (0..self.alts.len())
-            .flat_map(|a| (0..3).map(move |s| (a, s)))
-            .filter_map(|(a, s)| self.difference(a, 0, s).half_width)
-            .fold(0.0, f64::max)
+            .flat_map(|a| (0..3).map(move |s| self.difference(a, 0, s)).chain(self.onward_difference(a)))
+            .filter(|d| d.difference.is_some())
+            .map(|d| match d.half_width {
+                None => Widest::of(f64::INFINITY),
+                Some(0.0) => unseen,
+                Some(h) => Widest::of(h),
+            })
+            .fold(Widest::of(0.0), |w, x| if x.half_width > w.half_width { x } else { w })
     }
 }
 
@@ -195,9 +208,34 @@ fn difference(b: &Cell, a: &Cell, x: &Cross, trials: u64) -> Difference {
     let cross =
         (x.ca_cb as f64 - rb * x.ca_nb as f64 - ra * x.na_cb as f64 + ra * rb * x.na_nb as f64) / (nbar_a * nbar_b);
     let scale = k * (k - 1.0);
-    d.half_width = Some(Z95 * ((ss_a + ss_b - 2.0 * cross).max(0.0) / scale).sqrt());
-    d.independent_half_width = Some(Z95 * ((ss_a + ss_b).max(0.0) / scale).sqrt());
+    let (paired, independent) = (ss_a + ss_b - 2.0 * cross, ss_a + ss_b);
+    // A spread of zero (but for rounding, against the size of the sums) says nothing of the
+    // variance where the variants differ in some trial: every trial's share equalled its
+    // variant's overall share, as when one variant treats the group's casualties in time in
+    // every trial and the other in none, or one trial holds all of them. Each variant's own
+    // interval, which takes the worst case of clustering in such a case, is then combined as
+    // two independent runs' would be (pairing can only narrow it). Variants equal in every trial
+    // keep their difference of exactly zero, with no width.
+    let tiny = 1e-12 * (a.n2 as f64 / (nbar_a * nbar_a) + b.n2 as f64 / (nbar_b * nbar_b));
+    let unseen = || {
+        let own = |c: &Cell| {
+            let (p, lo, hi) = compliance(c, trials);
+            (p - lo).max(hi - p)
+        };
+        own(a).hypot(own(b))
+    };
+    let differs = !equal_in_every_trial(b, a, x);
+    let width = |ss: f64| if ss <= tiny && differs { unseen() } else { Z95 * (ss.max(0.0) / scale).sqrt() };
+    d.half_width = Some(width(paired));
+    d.independent_half_width = Some(width(independent));
     d
+}
+
+/// Whether the two variants counted the same casualties, and the same of them in time, in
+/// every trial: Σ(c_a − c_b)² and Σ(n_a − n_b)², in integers, are both zero.
+fn equal_in_every_trial(b: &Cell, a: &Cell, x: &Cross) -> bool {
+    let spread = |aa: u128, bb: u128, ab: u128| aa + bb == 2 * ab;
+    spread(a.c2, b.c2, x.ca_cb) && spread(a.n2, b.n2, x.na_nb)
 }
 
 /// Base − alternative expected deaths of wounds per trial (positive: the alternative saves lives).
@@ -415,7 +453,7 @@ pub fn run_paired(
 ) -> PairedTally {
     let mut tally = run_paired_batch(base, alts, histograms, opts.seed, 0, opts.trials, progress);
     if let Some(p) = opts.half_width_share {
-        while tally.widest_half_width() > p && tally.base.trials < opts.max_trials {
+        while tally.widest_half_width().half_width > p && tally.base.trials < opts.max_trials {
             let n = opts.trials.min(opts.max_trials - tally.base.trials);
             tally.merge(&run_paired_batch(base, alts, histograms, opts.seed, tally.base.trials, n, progress));
         }
@@ -426,6 +464,67 @@ pub fn run_paired(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A trial's counts (n, c) of one group and step: casualties counted, and in time.
+    type Counts = (u64, u64);
+
+    /// Per-trial counts in the base and the alternative, as the tallies sum them.
+    fn tallied(trials: &[(Counts, Counts)]) -> (Cell, Cell, Cross) {
+        let (mut b, mut a, mut x) = (Cell::default(), Cell::default(), Cross::default());
+        for &((nb, cb), (na, ca)) in trials {
+            for (cell, n, c) in [(&mut b, nb, cb), (&mut a, na, ca)] {
+                cell.n += n;
+                cell.compliant += c;
+                cell.n2 += u128::from(n * n);
+                cell.c2 += u128::from(c * c);
+                cell.nc += u128::from(n * c);
+            }
+            x.ca_cb += u128::from(ca * cb);
+            x.ca_nb += u128::from(ca * nb);
+            x.na_cb += u128::from(na * cb);
+            x.na_nb += u128::from(na * nb);
+        }
+        (b, a, x)
+    }
+
+    /// Three trials, one casualty each, never in time in the base and always in the other:
+    /// every trial's share is its variant's overall share, so the spread reads zero. The
+    /// interval is then each variant's own, combined as independent runs' are: for none of
+    /// three in time, Wilson's upper bound z²/(3 + z²) = 0.5615 and, with three late, the exact
+    /// Poisson one, 1 - 0.6187/3 = 0.7938 (the 97.5% lower bound of a Poisson mean with 3 seen
+    /// is 0.6187); so a half-width of 0.7938·√2 = 1.1226, not zero.
+    #[test]
+    fn a_difference_with_no_spread_between_trials_takes_each_share_s_own_interval() {
+        let (b, a, x) = tallied(&[((1, 0), (1, 1)); 3]);
+        let d = difference(&b, &a, &x, 3);
+        assert_eq!(d.difference, Some(1.0));
+        let h = d.half_width.unwrap();
+        assert!((h - 0.7938 * 2f64.sqrt()).abs() < 2e-4, "{h}");
+        assert_eq!(d.independent_half_width, Some(h));
+        // Shown within ±100 points, as a share's difference must be.
+        let f = PairedFigures::new(&d, None, None);
+        assert_eq!((f.ci95_low.map(|l| (l * 1e4).round() / 1e4), f.ci95_high), (Some(-0.1226), Some(1.0)));
+        assert_eq!(f.verdict, Some(Verdict::NoDetectableChange));
+        // All of one trial's two casualties: one trial holds the group, and again no spread.
+        let (b, a, x) = tallied(&[((0, 0), (0, 0)), ((2, 0), (2, 1)), ((0, 0), (0, 0))]);
+        assert!(difference(&b, &a, &x, 3).half_width.unwrap() > 0.5);
+    }
+
+    /// Variants that counted the same in every trial differ by exactly zero, with no width; a
+    /// spread between trials gives the paired interval itself: here the per-trial differences
+    /// are 0, 1, 0, 1 (one casualty each, shares 0.5 and 0 overall), whose mean 0.5 has the
+    /// standard error √(1/3)/2 = 0.2887 over four trials.
+    #[test]
+    fn a_difference_equal_in_every_trial_has_no_width_and_one_with_a_spread_its_paired_interval() {
+        let (b, a, x) = tallied(&[((1, 1), (1, 1)), ((2, 0), (2, 0)), ((1, 1), (1, 1))]);
+        let d = difference(&b, &a, &x, 3);
+        assert_eq!((d.difference, d.half_width), (Some(0.0), Some(0.0)));
+        let (b, a, x) = tallied(&[((1, 0), (1, 0)), ((1, 0), (1, 1)), ((1, 0), (1, 0)), ((1, 0), (1, 1))]);
+        let d = difference(&b, &a, &x, 4);
+        assert_eq!(d.difference, Some(0.5));
+        let want = Z95 * (1.0f64 / 3.0).sqrt() / 2.0;
+        assert!((d.half_width.unwrap() - want).abs() < 1e-12, "{:?} against {want}", d.half_width);
+    }
 
     #[test]
     fn a_bound_that_is_zero_but_for_rounding_decides_nothing() {

@@ -58,14 +58,15 @@ pub struct PairedFigures {
 }
 
 impl PairedFigures {
-    fn new(d: &Difference, base_median_min: Option<f64>, alt_median_min: Option<f64>) -> PairedFigures {
+    pub(super) fn new(d: &Difference, base_median_min: Option<f64>, alt_median_min: Option<f64>) -> PairedFigures {
         let interval = d.difference.zip(d.half_width);
         PairedFigures {
             base: d.base,
             alt: d.alt,
             difference: d.difference,
-            ci95_low: interval.map(|(x, h)| x - h),
-            ci95_high: interval.map(|(x, h)| x + h),
+            // A share's difference lies within ±1 (±100 points), as its bounds then do.
+            ci95_low: interval.map(|(x, h)| (x - h).max(-1.0)),
+            ci95_high: interval.map(|(x, h)| (x + h).min(1.0)),
             paired_half_width: d.half_width,
             independent_half_width: d.independent_half_width,
             variance_reduction: d

@@ -72,7 +72,8 @@ fn group_rows(
                 (Some(x), None) => Points(x).to_string(),
                 _ => S.missing().to_string(),
             };
-            let _ = write!(o, "{cell:>CELL$}");
+            // (A cell as wide as `+100.0 pts [-37.8, +100.0]` still keeps a space before it.)
+            let _ = write!(o, " {cell:>w$}", w = CELL - 1);
         }
         let _ = writeln!(o);
     }

@@ -260,7 +260,7 @@ pub fn run_csv(
 pub(super) fn precision_rows(p: Option<&crate::summary::Precision>) -> [(&'static str, String); 4] {
     [
         ("precision_target_points", Value(p.map(|p| p.target_points)).to_string()),
-        ("precision_achieved_points", Value(p.map(|p| p.achieved_points)).to_string()),
+        ("precision_achieved_points", Value(p.map(|p| p.achieved_points).filter(|x| x.is_finite())).to_string()),
         ("precision_met", p.map_or(String::new(), |p| p.precision_met.to_string())),
         ("max_trials", p.map_or(String::new(), |p| p.max_trials.to_string())),
     ]

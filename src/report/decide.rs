@@ -300,9 +300,9 @@ fn precision_note(p: Option<&Precision>, trials: u64, own_intervals: bool) -> St
     // A sweep's page shows no row for the scenario as given: say what the target was judged on.
     let steps = if own_intervals {
         "a point's difference from the scenario as given (the reference every point is paired with, on the \
-         same trials) in first aid, resuscitation or surgery"
+         same trials) in first aid, resuscitation, surgery or, where modelled, the onward milestone"
     } else {
-        "a difference from the scenario as given in first aid, resuscitation or surgery"
+        "a difference from the scenario as given in first aid, resuscitation, surgery or, where modelled, the onward milestone"
     };
     let said = match p {
         None => {
@@ -312,16 +312,16 @@ fn precision_note(p: Option<&Precision>, trials: u64, own_intervals: bool) -> St
             );
         }
         Some(p) if p.precision_met => format!(
-            "--precision {} met: the widest 95% interval of {steps} is ±{:.2} points after {} paired trials.",
+            "--precision {} met: the widest 95% interval of {steps} is {} after {} paired trials.",
             p.target_points,
-            p.achieved_points,
+            p.achieved(),
             Count(trials)
         ),
         Some(p) => format!(
-            "<b>--precision {} not met: the widest 95% interval of {steps} is ±{:.2} points after {} paired \
+            "<b>--precision {} not met: the widest 95% interval of {steps} is {} after {} paired \
              trials (--max-trials); raise --max-trials or ask for less precision.</b>",
             p.target_points,
-            p.achieved_points,
+            p.achieved(),
             Count(trials)
         ),
     };
@@ -531,7 +531,16 @@ pub fn sweep_table(r: &SweepResult) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "casevac sweep: {}", r.about.scenario);
     let _ = writeln!(o, "{}", sweep_about(r));
-    let _ = writeln!(o, "compliance with 95% intervals; expected deaths per trial (modelled)\n");
+    let _ = writeln!(o, "compliance with 95% intervals; expected deaths per trial (modelled)");
+    // The precision target is judged on what the table does not show, as the page says.
+    if let Some(p) = &r.precision {
+        let _ = writeln!(
+            o,
+            "(--precision {} is judged on each point's paired difference from the scenario as given)",
+            p.target_points
+        );
+    }
+    let _ = writeln!(o);
     // Each key's column as wide as its name and values need (at least 18 for one key, 13 for
     // two); where they would not fit beside the figures, each point's values stand on a line of
     // their own, whole, so no two rows or keys read alike for being cut.
@@ -1495,6 +1504,7 @@ mod tests {
         let p = crate::summary::Precision {
             target_points: 1.0,
             achieved_points: 0.8,
+            unseen_in: None,
             precision_met: true,
             max_trials: 64_000,
         };
