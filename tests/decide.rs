@@ -22,6 +22,11 @@ fn study(text: &str) -> (Study, casevac::model::Model) {
     (s, m)
 }
 
+/// Placement options at 95% confidence over candidate sites (no grid).
+fn place_opts(objective: Objective, trials: u64, max_trials: u64, seed: u64) -> PlaceOptions {
+    PlaceOptions { objective, trials, max_trials, seed, confidence: 0.95, grid: None }
+}
+
 fn fixed(trials: u64, seed: u64) -> RunOptions {
     RunOptions { trials, seed, half_width_share: None, max_trials: trials }
 }
@@ -324,14 +329,7 @@ fn the_site_as_given_competes_beside_the_candidates() {
 #[test]
 fn a_site_at_the_centre_of_demand_beats_one_300_km_away() {
     let (s, m) = study(&placement_scenario(false));
-    let opts = PlaceOptions {
-        objective: Objective::Step(Step::Resuscitation),
-        trials: 100,
-        max_trials: 1600,
-        seed: 2,
-        confidence: 0.95,
-        grid: None,
-    };
+    let opts = place_opts(Objective::Step(Step::Resuscitation), 100, 1600, 2);
     let sites = vec!["far".to_string(), "centre".to_string()];
     let r = place(&s, &m, Movable::Asset("heli".into()), &sites, &opts, &|_| {}).unwrap();
     assert!(r.separated);
@@ -344,14 +342,7 @@ fn a_site_at_the_centre_of_demand_beats_one_300_km_away() {
 #[test]
 fn candidates_that_are_the_same_place_cannot_be_separated() {
     let (s, m) = study(&placement_scenario(true));
-    let opts = PlaceOptions {
-        objective: Objective::LivesSaved,
-        trials: 50,
-        max_trials: 200,
-        seed: 2,
-        confidence: 0.95,
-        grid: None,
-    };
+    let opts = place_opts(Objective::LivesSaved, 50, 200, 2);
     let sites = vec!["centre".to_string(), "twin".to_string()];
     let r = place(&s, &m, Movable::Asset("heli".into()), &sites, &opts, &|_| {}).unwrap();
     assert!(!r.separated);
@@ -372,14 +363,7 @@ fn candidates_that_are_the_same_place_cannot_be_separated() {
 fn when_no_site_changes_the_objective_the_asset_stays_where_it_is() {
     let (s, m) = Study::load(std::path::Path::new("scenarios/sahel-north.toml"), &[]).unwrap();
     let sites: Vec<String> = ["gao", "kidal", "menaka", "tessalit"].map(String::from).to_vec();
-    let opts = PlaceOptions {
-        objective: Objective::Step(Step::FirstAid),
-        trials: 200,
-        max_trials: 3200,
-        seed: 7,
-        confidence: 0.95,
-        grid: None,
-    };
+    let opts = place_opts(Objective::Step(Step::FirstAid), 200, 3200, 7);
     let r = place(&s, &m, Movable::Asset("menaka_amb".into()), &sites, &opts, &|_| {}).unwrap();
     assert_eq!(r.candidates[0].site, "menaka", "the site as given leads the tie, though listed third");
     assert!(r.candidates[1..].iter().all(|c| r.is_same_as_best(c)), "{:?}", r.candidates);
@@ -399,14 +383,7 @@ fn when_nothing_is_separated_the_site_ahead_on_the_last_trials_leads() {
     let sites = vec!["tessalit".to_string(), "aguelhok".to_string()];
     let mut unseparated = 0;
     for seed in 1..=8 {
-        let opts = PlaceOptions {
-            objective: Objective::Step(Step::Resuscitation),
-            trials: 250,
-            max_trials: 4000,
-            seed,
-            confidence: 0.95,
-            grid: None,
-        };
+        let opts = place_opts(Objective::Step(Step::Resuscitation), 250, 4000, seed);
         let r = place(&s, &m, Movable::Asset("gao_mi8".into()), &sites, &opts, &|_| {}).unwrap();
         if r.separated {
             continue;
@@ -435,14 +412,7 @@ fn a_placement_interval_is_split_over_the_rounds_the_budget_allows() {
     use casevac::stats::interval::{Z95, normal_quantile};
     let (s, m) = Study::load(std::path::Path::new("scenarios/sahel-north.toml"), &[]).unwrap();
     let sites = vec!["tessalit".to_string(), "aguelhok".to_string()];
-    let opts = PlaceOptions {
-        objective: Objective::Step(Step::Resuscitation),
-        trials: 100,
-        max_trials: 400,
-        seed: 3,
-        confidence: 0.95,
-        grid: None,
-    };
+    let opts = place_opts(Objective::Step(Step::Resuscitation), 100, 400, 3);
     let moved = Movable::Asset("gao_mi8".into());
     let r = place(&s, &m, moved.clone(), &sites, &opts, &|_| {}).unwrap();
     let (best, other) = (&r.candidates[0], &r.candidates[1]);
@@ -469,14 +439,7 @@ fn a_placement_judges_no_more_rounds_than_its_confidence_is_split_over() {
     let sites: Vec<String> = ["gao", "kidal", "tessalit", "aguelhok", "menaka"].map(String::from).to_vec();
     let mut overtaken = 0;
     for seed in 1..=6 {
-        let opts = PlaceOptions {
-            objective: Objective::Step(Step::Resuscitation),
-            trials: 20,
-            max_trials: 640,
-            seed,
-            confidence: 0.95,
-            grid: None,
-        };
+        let opts = place_opts(Objective::Step(Step::Resuscitation), 20, 640, seed);
         let r = place(&s, &m, Movable::Asset("gao_mi8".into()), &sites, &opts, &|_| {}).unwrap();
         assert!(r.rounds.len() <= 7, "seed {seed}: {} rounds", r.rounds.len());
         // Each trial count is judged once, but for the final comparison at the last.
@@ -496,14 +459,7 @@ fn a_placement_judges_no_more_rounds_than_its_confidence_is_split_over() {
 fn a_candidate_with_nothing_to_measure_is_set_aside_not_kept_in_contention() {
     let path = std::path::Path::new("scenarios/east-highlands.toml");
     let (s, m) = Study::load(path, &[]).unwrap();
-    let opts = PlaceOptions {
-        objective: Objective::Onward,
-        trials: 200,
-        max_trials: 800,
-        seed: 1,
-        confidence: 0.95,
-        grid: None,
-    };
+    let opts = place_opts(Objective::Onward, 200, 800, 1);
     let sites: Vec<String> = ["goma", "beni", "bunia"].map(String::from).to_vec();
     let r = place(&s, &m, Movable::Facility("goma_l3".into()), &sites, &opts, &|_| {}).unwrap();
     let last = r.candidates.last().unwrap();
@@ -519,14 +475,7 @@ fn with_nothing_measured_anywhere_there_is_no_best() {
     let text = placement_scenario(false)
         .replace("surgery_share = { t1 = 0.5, t2 = 0.2, t3 = 0 }", "surgery_share = { t1 = 0, t2 = 0, t3 = 0 }");
     let (s, m) = study(&text);
-    let opts = PlaceOptions {
-        objective: Objective::Step(Step::Surgery),
-        trials: 50,
-        max_trials: 200,
-        seed: 2,
-        confidence: 0.95,
-        grid: None,
-    };
+    let opts = place_opts(Objective::Step(Step::Surgery), 50, 200, 2);
     let sites = vec!["far".to_string(), "centre".to_string()];
     let r = place(&s, &m, Movable::Asset("heli".into()), &sites, &opts, &|_| {}).unwrap();
     assert!(!r.separated);
@@ -839,14 +788,7 @@ first_aider_share = 0.5
 report_delay_min = 5
 "#;
     let (s, _) = study(text);
-    let opts = PlaceOptions {
-        objective: Objective::Step(Step::Resuscitation),
-        trials: 100,
-        max_trials: 800,
-        seed: 6,
-        confidence: 0.95,
-        grid: None,
-    };
+    let opts = place_opts(Objective::Step(Step::Resuscitation), 100, 800, 6);
     let moved = [Movable::Asset("heli_a".into()), Movable::Asset("heli_b".into())];
     let sites = vec!["west".to_string(), "east".to_string()];
     let r = casevac::decide::place::place_several(&s, &moved, &sites, &opts, &|_| {}).unwrap();
