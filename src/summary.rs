@@ -284,7 +284,8 @@ impl Precision {
         })
     }
 
-    /// The widest headline interval reached, in words: "±0.83 points", or, where a difference
+    /// The widest headline interval reached, in words: "±0.83 points"; where that was a
+    /// difference the same in every trial, the rule of three that bounds it; where a difference
     /// had no interval (one trial), that there was none.
     pub fn achieved(&self) -> String {
         match self.unseen_in {

@@ -475,9 +475,7 @@ mod tests {
             for (cell, n, c) in [(&mut b, nb, cb), (&mut a, na, ca)] {
                 cell.n += n;
                 cell.compliant += c;
-                cell.n2 += u128::from(n * n);
-                cell.c2 += u128::from(c * c);
-                cell.nc += u128::from(n * c);
+                cell.add_trial_spread(n, c);
             }
             x.ca_cb += u128::from(ca * cb);
             x.ca_nb += u128::from(ca * nb);

@@ -161,18 +161,12 @@ impl Engine<'_> {
         }
         tally.deaths_nano2 += self.trial_deaths_nano * self.trial_deaths_nano;
         let (n, c) = other_hour;
-        tally.other_hour.n2 += u128::from(n * n);
-        tally.other_hour.c2 += u128::from(c * c);
-        tally.other_hour.nc += u128::from(n * c);
+        tally.other_hour.add_trial_spread(n, c);
         for (cell, &(n, c)) in tally.cells.iter_mut().zip(&self.trial_counts) {
-            cell.n2 += u128::from(n * n);
-            cell.c2 += u128::from(c * c);
-            cell.nc += u128::from(n * c);
+            cell.add_trial_spread(n, c);
         }
         if let (Some(ot), Some(&(n, c))) = (&mut tally.onward, self.trial_counts.last()) {
-            ot.cell.n2 += u128::from(n * n);
-            ot.cell.c2 += u128::from(c * c);
-            ot.cell.nc += u128::from(n * c);
+            ot.cell.add_trial_spread(n, c);
         }
     }
 }

@@ -112,6 +112,14 @@ impl Cell {
         self.c2 += b.c2;
         self.nc += b.nc;
     }
+
+    /// Adds one trial's `n` counted and `c` of them in time to the spread between trials (the
+    /// counts themselves are added casualty by casualty).
+    pub fn add_trial_spread(&mut self, n: u64, c: u64) {
+        self.n2 += u128::from(n * n);
+        self.c2 += u128::from(c * c);
+        self.nc += u128::from(n * c);
+    }
 }
 
 /// The groups casualties are split into, laid out one after another.
