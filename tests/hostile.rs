@@ -207,6 +207,19 @@ fn cases() -> Vec<(String, String, Expect)> {
             scenario("clock_origin = 3"),
             Bad(&["`clock_origin` must be one of \"wounding\" or \"request\""]),
         ),
+        c(
+            "resuscitation_counts_wrong_type",
+            scenario("resuscitation_counts = 1"),
+            Bad(&["`resuscitation_counts` must be one of \"dcr\" or \"advanced\" (got 1)"]),
+        ),
+        // Each problem after the first is found by blanking the lines of those before: a line
+        // holding accented text must keep its bytes, or every later problem points a byte early
+        // per accent (here into the middle of the "é" ending line 7).
+        c(
+            "problems_after_a_line_of_accented_text",
+            scenario("auteur = \"Cécile\" # Dupré\nrayon_km = 5"),
+            Bad(&["bad.toml:7:1: unknown field `auteur`", "bad.toml:8:1: unknown field `rayon_km`"]),
+        ),
         c("dispatch_unknown_word", scenario("dispatch = \"fastest\""), Bad(&["unknown variant `fastest`"])),
         c(
             "dispatch_wrong_type",
@@ -329,15 +342,32 @@ fn cases() -> Vec<(String, String, Expect)> {
         c(
             "kind_wrong_type",
             edit("kind = \"helicopter\"", "kind = 5"),
-            Bad(&["`kind` must be one of \"helicopter\" or \"ground\" (got 5)"]),
+            Bad(&["`kind` must be one of \"helicopter\", \"ground\" or \"airplane\" (got 5)"]),
         ),
+        c("zone_kind_wrong_type", zone("kind = 1"), Bad(&["`kind` must be one of \"route\" or \"area\" (got 1)"])),
+        c("facility_care_wrong_type", facility("care = 1"), Bad(&["`care` must be one of \"als\" or \"dcr\" (got 1)"])),
         c("kind_unknown_word", edit("kind = \"helicopter\"", "kind = \"boat\""), Bad(&["unknown variant `boat`"])),
         c("asset_unknown_base", edit("base = \"base\"", "base = \"camp\""), Bad(&["unknown site 'camp'"])),
         c("delivers_to_unknown_word", asset("delivers_to = \"far\""), Bad(&["unknown variant `far`"])),
         c(
             "delivers_to_wrong_type",
             asset("delivers_to = 1"),
-            Bad(&["`delivers_to` must be one of \"capable\" or \"nearest\""]),
+            Bad(&["`delivers_to` must be one of \"capable\", \"nearest\" or \"soonest\""]),
+        ),
+        c(
+            "team_care_wrong_type",
+            asset("team_care = 2"),
+            Bad(&["`team_care` must be one of \"als\" or \"dcr\" (got 2)"]),
+        ),
+        c(
+            "a_date_where_a_distribution_goes",
+            dist("1979-05-27"),
+            Bad(&["`1979-05-27` is a TOML date or time, which no scenario field takes", "in double quotes"]),
+        ),
+        c(
+            "a_time_where_a_number_goes",
+            zone("night_share = 07:32:00"),
+            Bad(&["`07:32:00` is a TOML date or time, which no scenario field takes"]),
         ),
         c("medical_team_wrong_type", edit(ASSET, "medical_team = 1"), Bad(&["expected true or false"])),
         c("asset_unknown_field", asset("speed = 5"), Bad(&["unknown field `speed`"])),

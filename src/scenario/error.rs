@@ -88,7 +88,11 @@ impl ScenarioError {
                     let rest: String = full.chars().skip(skip).collect();
                     let src = if skip > 0 { format!("…{}", cut(&rest, MAX_LINE)) } else { cut(&rest, MAX_LINE) };
                     let col = if skip > 0 { col - skip + 1 } else { col };
-                    let width = self.text[span.clone()]
+                    // (A span off the text's characters, which no reading gives, marks one.)
+                    let width = self
+                        .text
+                        .get(span.clone())
+                        .unwrap_or("")
                         .lines()
                         .next()
                         .map_or(1, |s| s.chars().count().max(1))

@@ -158,7 +158,9 @@ fn serde_problems(text: &str, first: toml::de::Error) -> Vec<Problem> {
         } else if let Some(key) = work[start..end].split_once('=').map(|(k, _)| k.trim().to_string()) {
             blanked.push(key);
         }
-        let blank: String = work[start..end].chars().map(|c| if c == '\n' { '\n' } else { ' ' }).collect();
+        // A space for each byte, not each character: a blanked "é" must leave two, or every
+        // later span would point a byte early (and could fall inside a character).
+        let blank: String = work[start..end].bytes().map(|b| if b == b'\n' { '\n' } else { ' ' }).collect();
         work.replace_range(start..end, &blank);
         if work.parse::<toml::Table>().is_err() {
             break;
@@ -183,15 +185,58 @@ fn missing_at_header(text: &str, e: &toml::de::Error) -> bool {
         && e.span().and_then(|s| text.get(s)).is_some_and(|t| t.trim_start().starts_with('['))
 }
 
-/// The fields whose value is one of a few words, and the words: a wrong type for one of them
-/// gets the list, not the parser's "wanted string or table".
-const WORD_FIELDS: &[(&str, &str)] = &[
-    ("kind", "\"helicopter\" or \"ground\""),
-    ("level", "\"level1\", \"level1plus\", \"level2\" or \"level3\""),
-    ("clock_origin", "\"wounding\" or \"request\""),
-    ("dispatch", "\"first_idle\" or \"best_arrival\""),
-    ("delivers_to", "\"capable\" or \"nearest\""),
+/// The fields whose value is one of a few words, the table they are in (`kind` names an
+/// asset's and a zone's), and the words: a wrong type for one of them gets the list, not the
+/// parser's "wanted string or table". The words come from the format's own types, so a word
+/// the parser accepts is never left out.
+const WORD_FIELDS: &[(&str, &str, Words)] = &[
+    ("kind", "asset", words::<file::KindWord>),
+    ("kind", "zone", words::<file::ZoneKindWord>),
+    ("level", "facility", words::<file::LevelWord>),
+    ("care", "facility", words::<file::CareWord>),
+    ("team_care", "asset", words::<file::CareWord>),
+    ("delivers_to", "asset", words::<file::DeliversTo>),
+    ("clock_origin", "scenario", words::<file::ClockOriginWord>),
+    ("dispatch", "scenario", words::<file::DispatchWord>),
+    ("resuscitation_counts", "scenario", words::<file::CountsWord>),
 ];
+
+/// What lists a field's words.
+type Words = fn() -> Vec<String>;
+
+/// The words an enum of the file format is written as, in its order, from its JSON Schema: a
+/// plain `enum` list, or (where its words are documented) a `oneOf` of constants.
+fn words<T: schemars::JsonSchema>() -> Vec<String> {
+    let schema = schemars::schema_for!(T);
+    let text = |v: &serde_json::Value| v.as_str().map(str::to_string);
+    match (schema.get("enum"), schema.get("oneOf")) {
+        (Some(serde_json::Value::Array(words)), _) => words.iter().filter_map(text).collect(),
+        (_, Some(serde_json::Value::Array(each))) => {
+            each.iter().filter_map(|w| w.get("const").and_then(text)).collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// `"a"`, `"a" or "b"`, `"a", "b" or "c"`.
+fn one_of(words: &[String]) -> String {
+    let quoted: Vec<String> = words.iter().map(|w| format!("\"{w}\"")).collect();
+    match quoted.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => quoted.concat(),
+    }
+}
+
+/// The table whose lines hold `at`: the name in the last header before it (`[[asset]]` gives
+/// "asset"), if any. A line of an array's values (`[10.0, 20.0],`) is not a header.
+fn table_at(text: &str, at: usize) -> Option<&str> {
+    text.get(..at)?.lines().rev().find_map(|line| {
+        let name = line.trim().split('#').next()?.trim_end().strip_prefix('[')?.strip_suffix(']')?;
+        let name = name.strip_prefix('[').and_then(|n| n.strip_suffix(']')).unwrap_or(name).trim();
+        (!name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')))
+            .then_some(name)
+    })
+}
 
 const SEE_GUIDE: &str = "see `casevac guide` for the fields and their types";
 
@@ -209,6 +254,13 @@ fn explain(text: &str, span: Option<std::ops::Range<usize>>, message: &str) -> (
         return (
             format!("duplicate key `{spanned}`"),
             "each key appears once in its table, and [scenario] once in the file: remove or merge the repeat".into(),
+        );
+    }
+    // A bare date (`1979-05-27`) is TOML's own type, which serde reports in its internal names.
+    if spanned.trim().parse::<toml::value::Datetime>().is_ok() {
+        return (
+            format!("`{}` is a TOML date or time, which no scenario field takes", spanned.trim()),
+            "dates and times of day are text in double quotes".into(),
         );
     }
     // toml reads an integer beyond 64 bits as i128, and serde then names that type.
@@ -239,10 +291,27 @@ fn explain(text: &str, span: Option<std::ops::Range<usize>>, message: &str) -> (
         return (message, format!("did you mean `{near}`? {SEE_GUIDE}"));
     }
     if message == "wanted string or table"
-        && let Some(key) = span.as_ref().and_then(|s| key_before(text, s.start))
-        && let Some((_, words)) = WORD_FIELDS.iter().find(|(k, _)| *k == key)
+        && let Some(s) = span.as_ref()
+        && let Some(key) = key_before(text, s.start)
     {
-        return (format!("`{key}` must be one of {words} (got {spanned})"), "write the word in double quotes".into());
+        // Where the table is not known (an inline table), every field of that name says its
+        // words.
+        let table = table_at(text, s.start);
+        let lists: Vec<String> = WORD_FIELDS
+            .iter()
+            .filter(|(k, t, _)| *k == key && table.is_none_or(|table| table == *t))
+            .map(
+                |(_, t, words)| {
+                    if table.is_some() { one_of(&words()) } else { format!("{} (in {t})", one_of(&words())) }
+                },
+            )
+            .collect();
+        if !lists.is_empty() {
+            return (
+                format!("`{key}` must be one of {} (got {spanned})", lists.join("; or ")),
+                "write the word in double quotes".into(),
+            );
+        }
     }
     (plain_words(message), SEE_GUIDE.into())
 }
