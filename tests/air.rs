@@ -467,6 +467,17 @@ fn clearance_fields_are_checked() {
     assert!(e.contains("clearance_retry_min has no effect"), "{e}");
     let e = problems(&cleared_text("clearance_denial = 1", ""));
     assert!(e.contains("clearance_denial") && e.contains("0 to less than 1"), "{e}");
+    // Asked again and answered at once, a denial would be a loop in one instant, not a wait.
+    for quick in ["0", "0.5", "{ uniform = { min = 0, max = 1.9 } }"] {
+        let e = problems(&cleared_text(&format!("clearance_denial = 0.5\nclearance_retry_min = {quick}"), ""));
+        assert!(e.contains("must wait at least a minute on average"), "{quick}: {e}");
+    }
+    let e = problems(&cleared_text("clearance_denial = 0.5\nclearance_retry_min = 0", ""));
+    assert!(e.contains("clearance_retry_min averages 0 min"), "{e}");
+    for enough in ["1", "{ exponential = { mean = 1 } }", "{ uniform = { min = 0, max = 2 } }"] {
+        let text = cleared_text(&format!("clearance_denial = 0.5\nclearance_retry_min = {enough}"), "");
+        assert!(casevac::scenario::parse(&text, "ok.toml").is_ok(), "{enough}");
+    }
     let e = problems(&cleared_text("clearance_min = { fixed = -5 }", ""));
     assert!(e.contains("clearance_min"), "{e}");
 }

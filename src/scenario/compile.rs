@@ -326,6 +326,22 @@ fn clearance(ctx: &mut Ctx, e: &ZoneEntry) -> Option<Clearance> {
         .clearance_retry_min
         .as_ref()
         .map(|_| ctx.dist(&e.clearance_retry_min, DistSpec::Fixed(60.0), "clearance_retry_min"));
+    // Asked again at once and answered at once, a denial is no delay at all, only a loop: at a
+    // denial of 0.999999 a request would ask a million times in one instant. A wait of a minute
+    // on average bounds the asks by the minutes the trial lasts.
+    if let (Some(r), Some(retry)) = (&e.clearance_retry_min, &retry_min)
+        && retry.mean() < 1.0
+    {
+        ctx.err(
+            Some(r.span()),
+            format!(
+                "clearance_retry_min averages {} min: a denied request must wait at least a minute on average before \
+                 asking again",
+                (retry.mean() * 1000.0).round() / 1000.0
+            ),
+            "give the minutes a denied request waits, for example clearance_retry_min = 60",
+        );
+    }
     Some(Clearance { delay_min: [day_delay, night_delay], denial: [day_denial, night_denial], retry_min })
 }
 
