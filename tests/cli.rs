@@ -315,8 +315,12 @@ fn missing_file_and_bad_arguments_fail_cleanly() {
     let out = casevac(&["run", "no/such/file.toml"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("cannot read the file"));
-    let out = casevac(&["run", SAHEL, "--precision", "-1"]);
-    assert_eq!(out.status.code(), Some(2));
+    for unreachable in ["-1", "1e-300", "0.0009", "50"] {
+        let out = casevac(&["run", SAHEL, "--precision", unreachable]);
+        assert_eq!(out.status.code(), Some(2));
+        let err = text(&out.stderr);
+        assert!(err.contains(&format!("{unreachable} is out of range: give percentage points from 0.001")), "{err}");
+    }
     let out = casevac(&["validate", "no/such/file.toml"]);
     assert_eq!(out.status.code(), Some(2));
     // A second change given without its flag reads as an alternative's file: the error says so.
@@ -1007,9 +1011,9 @@ fn precision_not_met_is_said_on_stderr_even_when_quiet_and_recorded_in_the_json(
     assert_eq!(v["run"]["precision"]["precision_met"], false);
     assert!(stderr.contains("warning: --precision 0.01 not met"), "{stderr}");
     // A small target reads back as given, not as its floating-point round trip through a share.
-    let (v, stderr) = json(&["run", SAHEL, "-n", "20", "--precision", "0.0001", "--max-trials", "20"]);
-    assert_eq!(v["run"]["precision"]["target_points"], 0.0001);
-    assert!(stderr.contains("warning: --precision 0.0001 not met"), "{stderr}");
+    let (v, stderr) = json(&["run", SAHEL, "-n", "20", "--precision", "0.001", "--max-trials", "20"]);
+    assert_eq!(v["run"]["precision"]["target_points"], 0.001);
+    assert!(stderr.contains("warning: --precision 0.001 not met"), "{stderr}");
 }
 
 #[test]
