@@ -48,6 +48,25 @@ fn one_core(group: &mut BenchmarkGroup<WallTime>, name: &str, model: &Model, tri
     });
 }
 
+/// A long run on one thread and on two, each in a pool of its own: the ratio of the two is what
+/// a planner's `-j 2` gains over `-j 1` (the 400 trials of "all cores" end before the threads'
+/// start-up and the tallies' merge are paid off).
+fn threads(c: &mut Criterion) {
+    const LONG_TRIALS: u64 = 20_000;
+    let model = casevac::scenario::load(Path::new("scenarios/sahel-north.toml")).expect("bundled scenario");
+    let mut group = c.benchmark_group("sahel-north 20,000 trials");
+    group.throughput(Throughput::Elements(run_batch(&model, SEED, 0, LONG_TRIALS, &|_| {}).casualties));
+    group.sample_size(10);
+    for n in [1, 2] {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(n).build().expect("a thread pool");
+        let name = if n == 1 { "one thread".to_string() } else { format!("{n} threads") };
+        group.bench_function(name, |b| {
+            b.iter(|| pool.install(|| black_box(run_batch(&model, SEED, 0, LONG_TRIALS, &|_| {}).casualties)))
+        });
+    }
+    group.finish();
+}
+
 /// The Sahel sector with its supply route overloaded: 30 incidents a day on the Gao-Kidal road
 /// (500 times its rate) for its 30 days, so that a backlog of hundreds of requests waits while
 /// units elsewhere stand idle; under each dispatch policy (best arrival weighs every unit, busy
@@ -123,6 +142,6 @@ criterion_group! {
     name = benches;
     // Criterion's own plots would need a system font; the figures it prints are what we read.
     config = Criterion::default().without_plots();
-    targets = throughput, overload, compare, coverage_map, levers
+    targets = throughput, threads, overload, compare, coverage_map, levers
 }
 criterion_main!(benches);
