@@ -93,6 +93,33 @@ fn every_default_lever_compiles_on_every_bundled_scenario() {
 }
 
 #[test]
+fn a_default_lever_at_the_end_of_a_range_is_capped_or_skipped_never_refused() {
+    let sahel = |set: &str| {
+        let o = casevac::scenario::Override::parse(set).unwrap();
+        let (s, m) = Study::load(std::path::Path::new("scenarios/sahel-north.toml"), &[o]).unwrap();
+        let (levers, skipped) = levers_of(&s, &m, true).unwrap();
+        // Every lever offered compiles, so `levers` runs.
+        let variants: Vec<_> = levers.iter().map(|l| (l.name.clone(), l.overrides.clone())).collect();
+        let models = s.models(&m, &variants, VariantKind::Lever).unwrap_or_else(|e| panic!("{set}: {e}"));
+        (levers, skipped, models, m)
+    };
+    // Road speed +25% from 900 km/h stops at the fastest speed taken, 1,000.
+    let (levers, _, models, m) = sahel("asset.gao_amb.speed_kmh=900");
+    let road = levers.iter().position(|l| l.name == "road speed +25%").unwrap();
+    let amb = m.assets.iter().position(|a| a.id == "gao_amb").unwrap();
+    assert_eq!(models[road].assets[amb].speed_kmh, 1000.0);
+    // A helicopter group already at 1,000 units gets no more.
+    let (levers, skipped, ..) = sahel("asset.gao_mi8.count=1000");
+    assert!(levers.iter().all(|l| l.name != "one more helicopter per base"));
+    let reason = &skipped.iter().find(|x| x.name == "one more helicopter per base").unwrap().reason;
+    assert!(reason.contains("the most units a group takes (1000)"), "{reason}");
+    // A helicopter that launches at once is there; the lever says why it does nothing.
+    let (_, skipped, ..) = sahel("asset.gao_mi8.launch_day_min=0");
+    let reason = &skipped.iter().find(|x| x.name == "helicopter launch time halved").unwrap().reason;
+    assert_eq!(reason, "no helicopter waits to launch (launch_day_min is 0)");
+}
+
+#[test]
 fn halving_a_delay_halves_its_mean_and_first_aid_training_adds_twenty_points() {
     let (s, m) = Study::load(std::path::Path::new("scenarios/sahel-north.toml"), &[]).unwrap();
     let (levers, _) = levers_of(&s, &m, true).unwrap();

@@ -10,6 +10,7 @@ use crate::compare::{Comparison, run_paired};
 use crate::dist::DistSpec;
 use crate::model::Model;
 use crate::run::RunOptions;
+use crate::scenario::compile::{MAX_SPEED_KMH, MAX_UNITS, MAX_UNITS_PER_GROUP};
 use crate::scenario::file::{CareWord, KindWord, LevelWord, ScenarioFile, ZoneKindWord};
 use crate::scenario::{Override, ScenarioError};
 use crate::stats::Histograms;
@@ -187,7 +188,12 @@ pub fn default_levers(f: &ScenarioFile) -> Vec<Built> {
         .collect();
     let name = "helicopter launch time halved";
     let launch = launch.into_iter().map(|(a, d)| ("asset", a, "launch_day_min", d)).collect();
-    out.push(match halve(name, launch, "no helicopter in the scenario") {
+    let none = if helis.is_empty() {
+        "no helicopter in the scenario"
+    } else {
+        "no helicopter waits to launch (launch_day_min is 0)"
+    };
+    out.push(match halve(name, launch, none) {
         Ok(mut l) => {
             // A night launch time of its own is halved too.
             for a in &helis {
@@ -229,10 +235,18 @@ pub fn default_levers(f: &ScenarioFile) -> Vec<Built> {
             firsts.push(a);
         }
     }
-    out.push(if firsts.is_empty() {
+    let count = |a: &crate::scenario::file::AssetEntry| a.count.as_ref().map_or(1, |c| *c.get_ref());
+    // A group at the most units a group takes gets none; nor does any if the fleet would pass
+    // the most units a scenario takes.
+    firsts.retain(|a| count(a) < MAX_UNITS_PER_GROUP);
+    let units: i64 = f.asset.iter().map(count).sum();
+    out.push(if helis.is_empty() {
         skip(name, "no helicopter in the scenario")
+    } else if firsts.is_empty() {
+        skip(name, &format!("each base's helicopter group holds the most units a group takes ({MAX_UNITS_PER_GROUP})"))
+    } else if units + firsts.len() as i64 > MAX_UNITS as i64 {
+        skip(name, &format!("the fleet would pass the most units casevac takes ({MAX_UNITS})"))
     } else {
-        let count = |a: &crate::scenario::file::AssetEntry| a.count.as_ref().map_or(1, |c| *c.get_ref());
         Ok(lever(
             name,
             firsts
@@ -275,23 +289,21 @@ pub fn default_levers(f: &ScenarioFile) -> Vec<Built> {
     // Roads.
     let name = "road speed +25%";
     let ground: Vec<_> = f.asset.iter().filter(|a| a.kind == KindWord::Ground).collect();
+    let faster = |a: &crate::scenario::file::AssetEntry| (a.speed_kmh.get_ref() * 1.25).min(MAX_SPEED_KMH);
+    let slower: Vec<_> = ground.iter().filter(|a| *a.speed_kmh.get_ref() < MAX_SPEED_KMH).collect();
     out.push(if ground.is_empty() {
         skip(name, "no ground asset in the scenario")
+    } else if slower.is_empty() {
+        skip(name, "every ground asset is at the fastest speed casevac takes")
     } else {
+        let ground = slower;
         Ok(lever(
             name,
             ground
                 .iter()
-                .map(|a| {
-                    format!(
-                        "{} {} → {} km/h",
-                        id(&a.id),
-                        num(*a.speed_kmh.get_ref()),
-                        num(a.speed_kmh.get_ref() * 1.25)
-                    )
-                })
+                .map(|a| format!("{} {} → {} km/h", id(&a.id), num(*a.speed_kmh.get_ref()), num(faster(a))))
                 .collect(),
-            ground.iter().map(|a| (key("asset", &id(&a.id), "speed_kmh"), num(a.speed_kmh.get_ref() * 1.25))).collect(),
+            ground.iter().map(|a| (key("asset", &id(&a.id), "speed_kmh"), num(faster(a)))).collect(),
         ))
     });
 

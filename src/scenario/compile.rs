@@ -24,6 +24,8 @@ pub const MAX_ASSET_GROUPS: usize = 200;
 /// Units in one asset group, and in all groups together.
 pub const MAX_UNITS_PER_GROUP: i64 = 1000;
 pub const MAX_UNITS: u64 = 2000;
+/// The fastest cruise or road speed taken, km/h.
+pub const MAX_SPEED_KMH: f64 = 1000.0;
 pub const MAX_ZONES: usize = 200;
 pub const MAX_POLYGON_POINTS: usize = 1000;
 pub const MAX_SCHEDULED_INCIDENTS: usize = 10_000;
@@ -923,7 +925,7 @@ pub fn compile(f: &ScenarioFile) -> Result<Model, Vec<Problem>> {
             speed_kmh: ctx.num(
                 &e.speed_kmh,
                 "speed_kmh",
-                |x| (1.0..=1000.0).contains(&x),
+                |x| (1.0..=MAX_SPEED_KMH).contains(&x),
                 "give the cruise (helicopter) or road (ground) speed in km/h, from 1 to 1000",
             ),
             stretchers: ctx.count(&e.stretchers, if flies { 4 } else { 2 }, "stretchers", (1, MAX_STRETCHERS)),
