@@ -330,6 +330,29 @@ fn charts_say_what_is_absent_and_name_what_they_show() {
     assert!(!utilisation.iter().any(|t| t.starts_with("busiest day")), "{utilisation:?}");
 }
 
+#[test]
+fn with_no_casualty_the_page_gives_no_times_rather_than_times_beyond_two_days() {
+    let mut m = casevac::scenario::load(Path::new("scenarios/sahel-north.toml")).unwrap();
+    for z in &mut m.zones {
+        z.incidents_per_day = 0.0;
+        z.scheduled_min.clear();
+    }
+    let (tally, summary) = common::run(&m, 3, 5);
+    assert_eq!(tally.casualties, 0);
+    let maps = common::report_maps(&m, &summary, 4, 2);
+    let meta = RunMeta { date_utc: "2026-01-01".into(), map_grid: "test".into() };
+    let dir = tempfile::tempdir().unwrap();
+    write_folder(dir.path(), &report_files(&m, &tally, &summary, &maps, &meta, 1).unwrap()).unwrap();
+    let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+    let headline = html.split("<section id=headline>").nth(1).unwrap().split("</table>").next().unwrap();
+    assert!(!headline.contains("&gt;48 h"), "{headline}");
+    // Each step's row: its share (in bold), its interval and its three times missing, and no
+    // casualty counted.
+    assert_eq!(headline.matches("<td class=n><b>–</b></td>").count(), 3, "{headline}");
+    assert_eq!(headline.matches("<td class=n>–</td>").count(), 3 * 4, "{headline}");
+    assert_eq!(headline.matches("<td class=n>0</td></tr>").count(), 3, "{headline}");
+}
+
 /// A PNG's pixels as RGB triples, with its width and height.
 fn pixels(bytes: &[u8]) -> (u32, u32, Vec<[u8; 3]>) {
     let mut reader = png::Decoder::new(std::io::Cursor::new(bytes)).read_info().unwrap();

@@ -273,6 +273,10 @@ pub fn render(
         o,
         "<section id=headline><h2>{standard} compliance</h2><table><tr><th>step</th><th>share in time</th><th>95% interval</th><th>median</th><th>p90</th><th>p95</th><th>casualties</th></tr>"
     );
+    // With no casualty needing the step, its times are missing, not beyond 48 h.
+    let when = |q: Option<f64>, eligible: u64| {
+        if eligible == 0 { S.missing().to_string() } else { Esc(Quantile(q)).to_string() }
+    };
     for st in &s.steps {
         let _ = write!(
             o,
@@ -280,9 +284,9 @@ pub fn render(
             step_title(st.step, st.threshold_min),
             Maybe(st.compliance.map(Pct), S),
             Interval::of(st, S),
-            Esc(Quantile(st.median_min)),
-            Esc(Quantile(st.p90_min)),
-            Esc(Quantile(st.p95_min)),
+            when(st.median_min, st.eligible),
+            when(st.p90_min, st.eligible),
+            when(st.p95_min, st.eligible),
             Count(st.eligible)
         );
     }
@@ -294,9 +298,9 @@ pub fn render(
             Esc(&on.milestone),
             Maybe(on.compliance.map(Pct), S),
             Maybe(interval, S),
-            Esc(Quantile(on.median_min)),
-            Esc(Quantile(on.p90_min)),
-            Esc(Quantile(on.p95_min)),
+            when(on.median_min, on.eligible),
+            when(on.p90_min, on.eligible),
+            when(on.p95_min, on.eligible),
             Count(on.eligible)
         );
     }
