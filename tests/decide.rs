@@ -1374,7 +1374,7 @@ fn a_sweep_table_keeps_every_value_and_key_whole() {
     let axes = ["asset.gao_mi8.approval_min=0,30", "zone.gao_area.first_aider_share=0.5,0.9"];
     let (code, out, err) = casevac(&[&["sweep", file][..], &axes, &quick].concat(), dir.path());
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("\napproval_min first_aider_share            first aid"), "{out}");
+    assert!(out.contains("\napproval_min first_aider_share             first aid"), "{out}");
     assert!(out.contains("\n30           0.9                 "), "{out}");
     // Two that do not: every point named whole, key by key.
     let axes = ["asset.gao_mi8.launch_day_min=10,30", "zone.gao_area.first_aider_share=0.5,0.9"];
@@ -1382,6 +1382,30 @@ fn a_sweep_table_keeps_every_value_and_key_whole() {
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("\nlaunch_day_min=30, first_aider_share=0.9\n"), "{out}");
     assert!(!out.contains('…'), "{out}");
+}
+
+/// Figures as wide as they come, every step in time with an interval reaching 100.0, stand
+/// apart in a sweep's table.
+#[test]
+fn a_sweep_table_keeps_its_widest_figures_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "[scenario]\nname = \"everyone in time\"\nperiod_days = 30\n\n\
+        [[site]]\nid = \"base\"\nlat = 10.0\nlon = 20.0\n\n\
+        [[facility]]\nid = \"l2\"\nsite = \"base\"\nlevel = \"level2\"\noperating_tables = 100\n\
+        operations_per_day = 100000\nsurgery_min = 1\nhandover_min = 0\n\n\
+        [[asset]]\nid = \"heli\"\nkind = \"helicopter\"\nbase = \"base\"\ncount = 100\nspeed_kmh = 1000\n\
+        launch_day_min = 0\nnight_capable = true\nmedical_team = true\non_scene_min = 0\nturnaround_min = 0\n\n\
+        [[zone]]\nid = \"z\"\ncentre = { lat = 10.0, lon = 20.0 }\nradius_km = 0\nincidents_per_day = 1\n\
+        severity = { t1 = 0.5, t2 = 0.3, t3 = 0.2 }\nsurgery_share = { t1 = 1.0, t2 = 1.0, t3 = 1.0 }\n\
+        first_aider_share = 1.0\nfirst_aid_min = 0\nfirst_aid_each_min = 0\nreport_delay_min = 0\n";
+    std::fs::write(dir.path().join("s.toml"), text).unwrap();
+    let quick = ["-n", "50", "--precision", "0"];
+    let (code, out, err) =
+        casevac(&[&["sweep", "s.toml", "asset.heli.launch_day_min=0,1"][..], &quick].concat(), dir.path());
+    assert_eq!(code, 0, "{err}");
+    let row = out.lines().find(|l| l.starts_with("0 ")).unwrap_or_else(|| panic!("{out}"));
+    assert_eq!(row.matches("100.0% [").count(), 3, "{row}");
+    assert_eq!(row.matches(", 100.0] 100.0% [").count(), 2, "{row}");
 }
 
 /// The levers page says what the terminal says of each lever: the change in words, its note (a

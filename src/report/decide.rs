@@ -558,7 +558,9 @@ pub fn sweep_table(r: &SweepResult) -> String {
     } else {
         format!("{:<SWEEP_VALUES_WIDTH$}", "point")
     };
-    let _ = writeln!(o, "{head}{:>20}{:>20}{:>20}{:>9}", "first aid", "resuscitation", "surgery", "deaths");
+    // A column is one wider than its widest figure, "100.0% [92.5, 100.0]", so figures never
+    // touch.
+    let _ = writeln!(o, "{head}{:>21}{:>21}{:>21}{:>9}", "first aid", "resuscitation", "surgery", "deaths");
     for p in &r.points {
         let line: String = if fits {
             p.values.iter().zip(&widths).map(|(v, w)| format!("{v:<w$}")).collect()
@@ -568,7 +570,7 @@ pub fn sweep_table(r: &SweepResult) -> String {
             " ".repeat(SWEEP_VALUES_WIDTH)
         };
         let [first_aid, resuscitation, surgery, deaths] = sweep_figures(p);
-        let _ = writeln!(o, "{line}{first_aid:>20}{resuscitation:>20}{surgery:>20}{deaths:>9}");
+        let _ = writeln!(o, "{line}{first_aid:>21}{resuscitation:>21}{surgery:>21}{deaths:>9}");
     }
     // The onward milestone, where modelled, as a table of its own: a fifth column would not
     // fit beside the others.
@@ -576,7 +578,7 @@ pub fn sweep_table(r: &SweepResult) -> String {
         let _ = writeln!(o, "\n{milestone}, with 95% intervals");
         for p in &r.points {
             let point: Vec<String> = shorts.iter().zip(&p.values).map(|(s, v)| format!("{s}={v}")).collect();
-            let _ = writeln!(o, "  {:<40}{:>20}", point.join(", "), sweep_onward(p));
+            let _ = writeln!(o, "  {:<40}{:>21}", point.join(", "), sweep_onward(p));
         }
     }
     if !r.targets.is_empty() {
