@@ -87,7 +87,10 @@ impl std::fmt::Display for MapSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         use crate::report::fmt::Count;
         match *self {
-            MapSource::Probes { per_cell } => write!(f, "{} casualties simulated alone per cell", Count(per_cell)),
+            MapSource::Probes { per_cell } => {
+                let noun = if per_cell == 1 { "casualty" } else { "casualties" };
+                write!(f, "{} {noun} simulated alone per cell", Count(per_cell))
+            }
             MapSource::Run { trials } => write!(f, "the run's casualties of {} trials", Count(trials)),
         }
     }

@@ -1,6 +1,6 @@
 //! A comparison's outputs: the terminal table, CSV and JSON, and the order they are written in.
 
-use super::fmt::{Count, Label, Maybe, Minutes, Pct, Points, PointsInterval, Quantity, Style};
+use super::fmt::{Count, Days, Label, Maybe, Minutes, Pct, Points, PointsInterval, Style};
 use super::table::{WIDTH, few_trials_note, label_width, row_label, wrap};
 use super::{OutputPaths, step_title, write_atomic};
 use crate::compare::{AltResult, Comparison, GroupDiff, MeanChange, PairedFigures, StepDiff};
@@ -231,10 +231,10 @@ pub fn render_table_in(c: &Comparison, width: usize) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "Comparison on common random numbers (casevac {})", c.casevac_version);
     let text = format!(
-        "seed {}, {} of {} days: the same incidents, weather and delays in each",
+        "seed {}, {} of {}: the same incidents, weather and delays in each",
         c.run.seed,
         crate::report::fmt::Counted(c.run.trials, "paired trial"),
-        Quantity(c.base.summary.scenario.period_days)
+        Days(c.base.summary.scenario.period_days)
     );
     wrap(&mut o, "", &text, width);
     if let Some(p) = &c.run.partial {

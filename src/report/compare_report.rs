@@ -206,11 +206,11 @@ pub fn render(c: &Comparison, figures: &[Figure], meta: &RunMeta, base_model: &M
     );
     let _ = write!(
         o,
-        "<h1>Courses of action compared: {}</h1><p class=meta>A (base) {} · {} of {} days · seed {} · casevac {} · {}</p>",
+        "<h1>Courses of action compared: {}</h1><p class=meta>A (base) {} · {} of {} · seed {} · casevac {} · {}</p>",
         Esc(&base.name),
         Esc(&c.base.label),
         crate::report::fmt::Counted(c.run.trials, "paired trial"),
-        crate::report::fmt::Quantity(base.period_days),
+        crate::report::fmt::Days(base.period_days),
         c.run.seed,
         Esc(&c.casevac_version),
         Esc(&meta.date_utc)

@@ -224,6 +224,17 @@ impl Display for Quantity {
     }
 }
 
+/// A number of days in prose, singular for one: "1 day", "30 days", "1.5 days".
+#[derive(Debug, Clone, Copy)]
+pub struct Days(pub f64);
+
+impl Display for Days {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        let s = if self.0 == 1.0 { "" } else { "s" };
+        pad(f, &format!("{} day{s}", Quantity(self.0)))
+    }
+}
+
 /// How long a run took: milliseconds below a second, so a short run does not read "0.0 s".
 #[derive(Debug, Clone, Copy)]
 pub struct Elapsed(pub f64);
@@ -423,6 +434,15 @@ mod tests {
         assert_eq!(Rate(999.4).to_string(), "999");
         assert_eq!(Rate(1000.0).to_string(), "1,000");
         assert_eq!(Rate(45.6).to_string(), "46");
+    }
+
+    #[test]
+    fn one_day_is_singular_and_every_other_count_of_days_plural() {
+        let days = |d: f64| Days(d).to_string();
+        assert_eq!(
+            [days(1.0), days(30.0), days(1.5), days(0.5), days(3600.0)],
+            ["1 day", "30 days", "1.5 days", "0.5 days", "3,600 days"]
+        );
     }
 
     #[test]

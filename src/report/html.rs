@@ -252,10 +252,10 @@ pub fn render(
     let _ = write!(o, "<h1>{}</h1><p class=desc>{}</p>", Esc(&sc.name), Esc(sc.description.trim()));
     let _ = write!(
         o,
-        "<p class=meta>{} casualties simulated in {} of {} days · seed {} · casevac {} · {}</p>",
+        "<p class=meta>{} casualties simulated in {} of {} · seed {} · casevac {} · {}</p>",
         Count(s.casualties),
         crate::report::fmt::Counted(s.run.trials, "trial"),
-        crate::report::fmt::Quantity(sc.period_days),
+        crate::report::fmt::Days(sc.period_days),
         s.run.seed,
         Esc(&s.casevac_version),
         Esc(&meta.date_utc)
@@ -566,10 +566,10 @@ fn assumptions(o: &mut String, m: &Model, s: &Summary) {
     let dl = &m.daylight;
     let _ = write!(
         o,
-        "<section id=assumptions><h2>Assumptions</h2><p>Period {} days per trial{}, casualties followed {} h after it; clock from {}; deadlines {}, {}, {}; daylight {}–{}; dispatch: {}.</p>",
-        crate::report::fmt::Quantity(sc.period_days),
+        "<section id=assumptions><h2>Assumptions</h2><p>Period {} per trial{}, casualties followed {} h after it; clock from {}; deadlines {}, {}, {}; daylight {}–{}; dispatch: {}.</p>",
+        crate::report::fmt::Days(sc.period_days),
         if sc.warmup_days > 0.0 {
-            format!(" after {} days of warm-up, not counted", crate::report::fmt::Quantity(sc.warmup_days))
+            format!(" after {} of warm-up, not counted", crate::report::fmt::Days(sc.warmup_days))
         } else {
             String::new()
         },

@@ -226,10 +226,10 @@ pub fn render_in(s: &Summary, width: usize) -> String {
     let warmup =
         if sc.warmup_days > 0.0 { format!(" after a {}-day warm-up", Quantity(sc.warmup_days)) } else { String::new() };
     let run = format!(
-        "seed {}, {} of {} days{warmup} (casualties followed {} h after), clock starts at {}",
+        "seed {}, {} of {}{warmup} (casualties followed {} h after), clock starts at {}",
         s.run.seed,
         crate::report::fmt::Counted(s.run.trials, "trial"),
-        Quantity(sc.period_days),
+        crate::report::fmt::Days(sc.period_days),
         Quantity(sc.follow_up_hours),
         match sc.clock_origin {
             crate::model::ClockOrigin::Wounding => "wounding",
