@@ -331,6 +331,38 @@ fn charts_say_what_is_absent_and_name_what_they_show() {
 }
 
 #[test]
+fn the_time_axis_stays_readable_when_a_deadline_is_a_day() {
+    // A clock label's minutes: "30 min", "2 h", "2 h 30".
+    let minutes = |t: &str| -> Option<u32> {
+        match t.split(' ').collect::<Vec<_>>()[..] {
+            [m, "min"] => m.parse().ok(),
+            [h, "h"] => h.parse::<u32>().ok().map(|h| h * 60),
+            [h, "h", m] => Some(h.parse::<u32>().ok()? * 60 + m.parse::<u32>().ok()?),
+            _ => None,
+        }
+    };
+    // Half-hourly over the usual six hours; no more labels than that over a day and a half.
+    for surgery_min in [120.0, 1440.0] {
+        let mut m = casevac::scenario::load(Path::new("scenarios/sahel-north.toml")).unwrap();
+        m.thresholds_min[2] = surgery_min;
+        let (tally, summary) = common::run(&m, 3, 5);
+        let chart = casevac::report::charts::TimeToCareChart { summary: &summary, tally: &tally, model: &m };
+        let (_, svg) = casevac::report::charts::render(&chart).unwrap();
+        // The axis's labels are drawn first, from 0 up; the deadlines' labels follow.
+        let texts = svg_texts(&svg);
+        let from = texts.iter().position(|t| t == "0 min").expect("the axis starts at 0");
+        let mut ticks = vec![0];
+        for t in texts[from + 1..].iter().map(|t| minutes(t)) {
+            match t {
+                Some(t) if t > *ticks.last().unwrap() => ticks.push(t),
+                _ => break,
+            }
+        }
+        assert!(ticks.len() >= 7 && ticks.len() <= 13, "{surgery_min}: {ticks:?}");
+    }
+}
+
+#[test]
 fn with_no_casualty_the_page_gives_no_times_rather_than_times_beyond_two_days() {
     let mut m = casevac::scenario::load(Path::new("scenarios/sahel-north.toml")).unwrap();
     for z in &mut m.zones {

@@ -334,6 +334,9 @@ fn clock_label(m: f64) -> String {
     }
 }
 
+/// The most labels on the time-to-care chart's axis: six hours' half hours.
+const TIME_TICKS: usize = 13;
+
 impl Chart for TimeToCareChart<'_> {
     fn size(&self) -> (u32, u32) {
         (1000, 620)
@@ -367,7 +370,9 @@ impl Chart for TimeToCareChart<'_> {
         chart
             .configure_mesh()
             .max_light_lines(1)
-            .x_labels((x_max / 30.0) as usize + 1)
+            // On the half hour up to six hours; past that, as many labels as six hours have,
+            // at the round steps plotters picks, so a day-long axis stays readable.
+            .x_labels(((x_max / 30.0) as usize + 1).min(TIME_TICKS))
             .x_desc(format!("time after {origin} (axis cut at {})", clock_label(x_max)))
             .x_label_formatter(&|h| clock_label(h * 60.0))
             .y_desc("casualties treated by then (%)")
