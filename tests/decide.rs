@@ -914,6 +914,17 @@ fn a_grid_placement_page_lists_every_point() {
     assert!(svg.contains("aria-label=\"leads, not separated\""), "the leader marked as such");
     assert!(!svg.contains("aria-label=\"best\""), "no point called the best");
     assert!(html.contains("The objective at each point of the grid in the first round"), "the map's caption");
+    // With no casualty at all there is nothing to rank: no point is marked as leading, and the
+    // key says why the map has no colours.
+    let zones = ["route_gao_kidal", "tessalit_aguelhok", "kidal_camp", "menaka_area", "gao_area"];
+    let none: Vec<String> = zones.iter().map(|z| format!("--set=zone.{z}.incidents_per_day=0")).collect();
+    let report = dir.path().join("none");
+    let extra: Vec<&str> = none.iter().map(String::as_str).chain(["--report", report.to_str().unwrap()]).collect();
+    let (code, _, stderr) = casevac(&[&args[..], &extra].concat(), dir.path());
+    assert_eq!(code, 0, "{stderr}");
+    let svg = std::fs::read_to_string(report.join("place.svg")).unwrap();
+    assert!(!svg.contains("leads, not separated") && !svg.contains("best cell"), "no leader, no scale");
+    assert!(svg.contains("no cell has a figure: no casualty"), "the key says why");
 }
 
 /// A grid point on the very spot where the asset stands is the site as given under another name:

@@ -439,9 +439,14 @@ impl Chart for PlaceMap<'_> {
             ring.push(ring[0]);
             chart.draw_series([PathElement::new(ring, WHITE.stroke_width(2))]).map_err(err)?;
         }
+        // Where no cell has a figure (no casualty the objective counts), there is no leader to
+        // ring and no scale to key: the key says so instead.
+        let measured = !values.is_empty();
         // The ring first, so a site's name at the best point is drawn over it, not cut by it.
         let best = (self.best.1, self.best.0);
-        chart.draw_series([Circle::new(best, 11, RGBColor(213, 94, 0).stroke_width(4))]).map_err(err)?;
+        if measured {
+            chart.draw_series([Circle::new(best, 11, RGBColor(213, 94, 0).stroke_width(4))]).map_err(err)?;
+        }
         // Names on a halo, so they read on the darkest cells as on the lightest.
         for s in self.model.sites.iter().filter(|s| !s.id.starts_with(crate::decide::place::GRID_PREFIX)) {
             let p = (s.pos.lon, s.pos.lat);
@@ -450,6 +455,14 @@ impl Chart for PlaceMap<'_> {
         }
         // Left of its ring, clear of it and of a site's name (drawn to the right). A point the
         // rounds could not separate from the others is not called the best, only the leader.
+        if !measured {
+            for (i, line) in
+                ["no cell has a figure: no casualty", "the objective counts was simulated"].iter().enumerate()
+            {
+                key.draw(&Text::new(*line, (20, 30 + 16 * i as i32), font(12))).map_err(err)?;
+            }
+            return Ok(());
+        }
         let mark = if self.separated { "best" } else { "leads, not separated" };
         // Below the ring instead where the left has no room for it inside the frame.
         let room = chart.backend_coord(&best).0 - chart.plotting_area().get_pixel_range().0.start;
