@@ -383,6 +383,19 @@ fn with_no_casualty_the_page_gives_no_times_rather_than_times_beyond_two_days() 
     assert_eq!(headline.matches("<td class=n><b>–</b></td>").count(), 3, "{headline}");
     assert_eq!(headline.matches("<td class=n>–</td>").count(), 3 * 4, "{headline}");
     assert_eq!(headline.matches("<td class=n>0</td></tr>").count(), 3, "{headline}");
+    // The charts of rows say there is no casualty, and their short axes' ticks, half a unit
+    // apart, each read differently ("0.5", not a second "0").
+    let svg = |name: &str| svg_texts(&std::fs::read_to_string(dir.path().join(format!("{name}.svg"))).unwrap());
+    let (phases, deaths, utilisation) = (svg("phases"), svg("deaths"), svg("utilisation"));
+    assert_eq!(phases.iter().filter(|t| *t == "no casualty").count(), 1 + m.zones.len(), "{phases:?}");
+    assert_eq!(deaths.iter().filter(|t| *t == "no casualty").count(), 6, "{deaths:?}");
+    // (The utilisation bars' own figures, "0.0%", have one decimal; its ticks none or what they need.)
+    let tick = |t: &&String| t.trim_end_matches('%').parse::<f64>().is_ok() && t.as_str() != "0.0%";
+    for (name, texts) in [("phases", &phases), ("deaths", &deaths), ("utilisation", &utilisation)] {
+        let ticks: Vec<&String> = texts.iter().filter(tick).collect();
+        let distinct: std::collections::BTreeSet<&String> = ticks.iter().copied().collect();
+        assert!(ticks.len() >= 3 && distinct.len() == ticks.len(), "{name}: {ticks:?}");
+    }
 }
 
 /// A PNG's pixels as RGB triples, with its width and height.

@@ -4,7 +4,7 @@
 //! Colours are the Okabe-Ito palette for categories and viridis for the coverage scale, both
 //! readable with the common colour-vision deficiencies.
 
-use super::fmt::Count;
+use super::fmt::{Count, Grouped};
 use super::scaled::Scaled;
 use crate::coverage::{Coverage, MapSource};
 use crate::model::{AssetKind, Model, SEVERITIES, STEPS};
@@ -639,8 +639,8 @@ pub struct PhasesChart<'a> {
     pub model: &'a Model,
 }
 
-/// A row of the phases chart: its label and the mean minutes of each phase.
-type PhaseRow = (String, Vec<f64>);
+/// A row of the phases chart: its label, the mean minutes of each phase and its casualties.
+type PhaseRow = (String, Vec<f64>, u64);
 
 impl PhasesChart<'_> {
     /// The rows from the top: all zones, then every zone or, beyond [`MAX_ROWS`], the zones with
@@ -652,10 +652,14 @@ impl PhasesChart<'_> {
         let casualties: Vec<f64> =
             s.phases_by_zone.iter().map(|z| z.phases.first().map_or(0, |p| p.casualties) as f64).collect();
         let top = top_rows(&casualties);
-        let mut rows = vec![("all zones".to_string(), means(&s.phases))];
+        let first = |ps: &[PhaseResult]| ps.first().map_or(0, |p| p.casualties);
+        let mut rows = vec![("all zones".to_string(), means(&s.phases), first(&s.phases))];
         let name =
             |i: usize| self.model.zones.get(i).map_or_else(|| s.phases_by_zone[i].zone.clone(), |z| z.name.clone());
-        rows.extend(top.shown.iter().map(|&i| (name(i), means(&s.phases_by_zone[i].phases))));
+        rows.extend(top.shown.iter().map(|&i| {
+            let phases = &s.phases_by_zone[i].phases;
+            (name(i), means(phases), first(phases))
+        }));
         if top.pooled.is_empty() {
             // Handover and theatre count only surgical casualties, and every phase after the
             // wait only those picked up: a bar's end is not anyone's time to care, so no
@@ -674,7 +678,8 @@ impl PhasesChart<'_> {
             })
             .collect();
         let others = top.pooled.len();
-        rows.push((format!("{others} other zones"), pooled));
+        let casualties = top.pooled.iter().map(|&i| first(&s.phases_by_zone[i].phases)).sum();
+        rows.push((format!("{others} other zones"), pooled, casualties));
         let note = format!(
             "The {} zones with the most casualties, most first; the last row pools the other {others}; \
              bars are not times to care.",
@@ -696,6 +701,14 @@ struct AxisBreak {
     step: f64,
 }
 
+/// A tick's figure, its thousands grouped, with the decimals it needs (up to two): on a short
+/// axis plotters puts ticks half a unit apart, which whole figures would write "0 0 1 1".
+fn tick_figure(v: f64) -> String {
+    let s = format!("{:.2}", Grouped(v));
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" { "0".to_string() } else { s.to_string() }
+}
+
 /// About `n` ticks over `span`: the first of 1, 2, 5 or 10 times a power of ten that is at
 /// least `span / n`.
 fn tick_step(span: f64, n: usize) -> f64 {
@@ -714,7 +727,7 @@ impl AxisBreak {
     /// spans it with one phase, so only that phase's drawn length is shortened.
     fn of(rows: &[PhaseRow]) -> Option<AxisBreak> {
         let mut ends = vec![0.0];
-        for (_, minutes) in rows {
+        for (_, minutes, _) in rows {
             ends.extend(minutes.iter().scan(0.0, |x, &m| {
                 *x += m;
                 Some(*x)
@@ -780,15 +793,15 @@ impl Chart for PhasesChart<'_> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
         let (rows, note) = self.rows();
         let total = |ms: &[f64]| ms.iter().sum::<f64>();
-        let end = rows.iter().map(|(_, ms)| total(ms)).fold(1.0, f64::max);
+        let end = rows.iter().map(|(_, ms, _)| total(ms)).fold(1.0, f64::max);
         let cut = AxisBreak::of(&rows);
         let show = |m: f64| cut.map_or(m, |c| c.show(m));
         let x_max = show(end) * 1.05;
         let n = rows.len() as f64;
         let (plot, legend) = root.split_horizontally(root.dim_in_pixel().0 - 175);
-        let labels: Vec<&str> = rows.iter().map(|(z, _)| z.as_str()).collect();
+        let labels: Vec<&str> = rows.iter().map(|(z, _, _)| z.as_str()).collect();
         let caption = ("Where the minutes go (mean minutes, over those who reached each phase)", 20);
-        let x_label = |v: &f64| Count(cut.map_or(*v, |c| c.minutes(*v)).round() as u64).to_string();
+        let x_label = |v: &f64| tick_figure(cut.map_or(*v, |c| c.minutes(*v)));
         let ticks = cut.map(|c| c.ticks(end));
         let x_desc = match cut {
             Some(c) => format!(
@@ -800,8 +813,13 @@ impl Chart for PhasesChart<'_> {
         };
         let axis: XAxis = (&x_desc, &x_label, ticks.as_deref());
         let mut chart = row_chart(&plot, caption, note.as_deref(), 0.0..x_max, axis, &labels)?;
-        for (r, (_, minutes)) in rows.iter().enumerate() {
+        for (r, (_, minutes, casualties)) in rows.iter().enumerate() {
             let y = n - r as f64 - 1.0;
+            if *casualties == 0 {
+                let style = font(13).pos(Pos::new(HPos::Left, VPos::Center));
+                backed(&mut chart, (0.0, y + 0.5), (5, 0), "no casualty".to_string(), style)?;
+                continue;
+            }
             let mut x = 0.0;
             for (k, &m) in minutes.iter().enumerate() {
                 chart
@@ -819,7 +837,7 @@ impl Chart for PhasesChart<'_> {
             let (mid, half) = (c.from + c.gap / 2.0, c.gap / 4.0);
             let white = Rectangle::new([(mid - half, 0.0), (mid + half, n)], WHITE.filled());
             chart.draw_series(std::iter::once(white)).map_err(err)?;
-            for (r, (_, minutes)) in rows.iter().enumerate() {
+            for (r, (_, minutes, _)) in rows.iter().enumerate() {
                 let mut x = 0.0;
                 let Some(m) = minutes.iter().find(|&&m| {
                     x += m;
@@ -993,7 +1011,7 @@ impl Chart for UtilisationChart<'_> {
         // The axis reaches far enough for every figure to fit after its bar or mark.
         let figures_at = figures.iter().map(|(at, text, _)| (*at, text.as_str()));
         let x_max = axis_end_for_figures(self.size().0, &labels, near, figures_at)?;
-        let x_label = |v: &f64| format!("{v:.0}%");
+        let x_label = |v: &f64| format!("{}%", tick_figure(*v));
         let x_desc = "share of time busy, or of the daily operations used (%)";
         let mut chart = row_chart(root, caption, note.as_deref(), 0.0..x_max, (x_desc, &x_label, None), &labels)?;
         for (r, ((_, u, colour, busiest), (at, figure, beside))) in rows.iter().zip(figures).enumerate() {
@@ -1482,7 +1500,7 @@ impl Chart for DeathsChart<'_> {
         let caption = ("Modelled deaths against time to definitive care", 18);
         let note = "per 100 casualties who could die; definitive care is surgery, or resuscitation where no surgery is needed; \
                     not a prediction for any individual";
-        let x_label = |v: &f64| format!("{v:.0}");
+        let x_label = |v: &f64| tick_figure(*v);
         let mut chart = row_chart(
             root,
             caption,
@@ -1560,7 +1578,7 @@ mod tests {
     #[test]
     fn a_phase_that_dwarfs_the_others_breaks_the_axis_inside_itself_only() {
         // After a mass-casualty attack: 75 minutes to the theatre, then a day's wait for it.
-        let row = |wait: f64| (String::new(), vec![4.0, 38.0, 0.0, 5.0, 3.5, 10.0, 3.5, 10.0, wait]);
+        let row = |wait: f64| (String::new(), vec![4.0, 38.0, 0.0, 5.0, 3.5, 10.0, 3.5, 10.0, wait], 1);
         let rows = vec![row(1822.0), row(1700.0)];
         let c = AxisBreak::of(&rows).expect("a break");
         // Inside the wait of both rows, with a stub of it either side; the axis resumes at a tick.
@@ -1585,7 +1603,7 @@ mod tests {
 
         // Phases of like size, or a long one that some row ends inside: no break.
         assert_eq!(AxisBreak::of(&[row(200.0)]), None);
-        let short = (String::new(), vec![4.0, 38.0, 0.0, 5.0, 3.5, 10.0, 3.5, 10.0, 900.0]);
+        let short = (String::new(), vec![4.0, 38.0, 0.0, 5.0, 3.5, 10.0, 3.5, 10.0, 900.0], 1);
         assert!(AxisBreak::of(&[row(1822.0), short]).is_none_or(|c| c.to <= 74.0 + 900.0 || c.from >= 974.0));
     }
 
