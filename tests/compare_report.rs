@@ -258,3 +258,29 @@ fn compare_report_does_not_depend_on_the_thread_count() {
         assert!(a == b, "{name} differs between 1 and 2 threads");
     }
 }
+
+/// The words of an SVG chart's labels, one string per label.
+fn svg_texts(svg: &str) -> Vec<String> {
+    svg.split("aria-label=\"").skip(1).filter_map(|t| Some(t.split('"').next()?.to_string())).collect()
+}
+
+#[test]
+fn an_alternative_with_no_casualty_says_so_rather_than_vanish_from_the_charts() {
+    let base = load(BASE);
+    let mut alt = base.clone();
+    for z in &mut alt.zones {
+        z.incidents_per_day = 0.0;
+        z.scheduled_min.clear();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    write(&base, &[alt], dir.path());
+    let svg = |name: &str| svg_texts(&std::fs::read_to_string(dir.path().join(format!("{name}.svg"))).unwrap());
+    // Each step's slot of B reads "n/a", and the legend says why.
+    let compliance = svg("compliance");
+    assert_eq!(compliance.iter().filter(|t| *t == "n/a").count(), 3, "{compliance:?}");
+    assert!(compliance.iter().any(|t| t == "n/a: no casualty of the scenario needed the step"), "{compliance:?}");
+    // The base's casualties needed every step: the difference chart blames B's absence, not theirs.
+    let difference = svg("difference");
+    let all = difference.iter().filter(|t| *t == "no casualty of B needed it").count();
+    assert!(all >= 3, "{difference:?}");
+}

@@ -75,11 +75,17 @@ impl CompareComplianceChart<'_> {
             }))
             .collect()
     }
+
+    /// Whether some scenario has a step no casualty needed, whose slot then reads "n/a" and
+    /// the legend says why on a line of its own.
+    fn any_not_needed(&self) -> bool {
+        self.variants().iter().any(|(_, _, steps)| steps.iter().any(|st| st.eligible == 0))
+    }
 }
 
 impl Chart for CompareComplianceChart<'_> {
     fn size(&self) -> (u32, u32) {
-        (1000, 590 + 24 * self.variants().len() as u32)
+        (1000, 590 + 24 * (self.variants().len() + usize::from(self.any_not_needed())) as u32)
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
@@ -96,9 +102,17 @@ impl Chart for CompareComplianceChart<'_> {
         let figure_fits = font(13).font.box_size(&widest).map_err(err)?.0 as i32 <= bar_px + 4;
         for (k, (_, _, steps)) in variants.iter().enumerate() {
             let colour = PALETTE[k % PALETTE.len()];
-            for (g, st) in steps.iter().enumerate().filter(|(_, st)| st.eligible > 0) {
+            for (g, st) in steps.iter().enumerate() {
                 let x0 = g as f64 + 0.1 + k as f64 * bar;
                 let (x1, xm) = (x0 + bar * 0.85, x0 + bar * 0.425);
+                if st.eligible == 0 {
+                    // Said, not left as a gap that reads as 0% (or as a scenario left out).
+                    let style = font(13).pos(Pos::new(HPos::Center, VPos::Bottom));
+                    if style.font.box_size("n/a").map_err(err)?.0 as i32 <= bar_px + 4 {
+                        chart.draw_series([Text::new("n/a", (xm, 1.0), style)]).map_err(err)?;
+                    }
+                    continue;
+                }
                 let (lo, hi) = (pct(st.ci95_low), pct(st.ci95_high));
                 chart
                     .draw_series([Rectangle::new([(x0, 0.0), (x1, pct(st.compliance))], colour.filled())])
@@ -156,6 +170,11 @@ impl Chart for CompareComplianceChart<'_> {
                     font(14).pos(Pos::new(HPos::Left, VPos::Center)),
                 ))
                 .map_err(err)?;
+        }
+        if self.any_not_needed() {
+            let y = 8 + 24 * variants.len() as i32 + 7;
+            let style = font(14).color(&RGBColor(80, 80, 80)).pos(Pos::new(HPos::Left, VPos::Center));
+            legend.draw(&Text::new("n/a: no casualty of the scenario needed the step", (90, y), style)).map_err(err)?;
         }
         Ok(())
     }
@@ -356,7 +375,15 @@ impl DifferenceChart<'_> {
         x: &std::ops::Range<f64>,
     ) -> DrawResult {
         let Some(diff) = d.figures.difference else {
-            return grey_note(chart, "no casualty needed it".to_string(), y, x);
+            // Which side had none: an alternative that ends the casualties of a zone still
+            // leaves the base's, which the row should not deny.
+            let alt = if self.comparison.alternatives.len() == 1 { "B" } else { "the alternative" };
+            let text = match (d.figures.base, d.figures.alt) {
+                (Some(_), None) => format!("no casualty of {alt} needed it"),
+                (None, Some(_)) => "no casualty of A needed it".to_string(),
+                _ => "no casualty needed it".to_string(),
+            };
+            return grey_note(chart, text, y, x);
         };
         let colour = verdict_colour(d.figures.verdict);
         let (lo, hi) = d.figures.ci95_low.zip(d.figures.ci95_high).map_or((diff, diff), |(l, h)| (l, h));
