@@ -476,3 +476,29 @@ fn scale_option_draws_the_report_pngs_larger() {
         .unwrap();
     assert!(!bad.status.success() && String::from_utf8_lossy(&bad.stderr).contains("--scale"));
 }
+
+/// A full bar's figure stays inside the plot: the title's rows are the same whether every bar
+/// stands at 100% or at half that.
+#[test]
+fn a_full_bars_figure_stays_clear_of_the_title() {
+    use casevac::report::charts::{ComplianceChart, render};
+    let m = casevac::scenario::load(Path::new("scenarios/sahel-north.toml")).unwrap();
+    let (_, summary) = common::run(&m, 8, 30);
+    let at = |share: f64| {
+        let mut s = summary.clone();
+        let steps = s.steps.iter_mut().chain(s.by_severity.iter_mut().flat_map(|g| g.steps.iter_mut()));
+        for st in steps.filter(|st| st.eligible > 0) {
+            (st.compliance, st.ci95_low, st.ci95_high) = (Some(share), Some(share * 0.99), Some(share));
+        }
+        pixels(&render(&ComplianceChart { summary: &s, targets_pct: [None; 3] }).unwrap().0)
+    };
+    let ((w, _, half), (_, _, full)) = (at(0.5), at(1.0));
+    // (Right of the y axis and its ticks, left of the legend.)
+    let ink = |p: &[[u8; 3]], y: u32| (150..w - 250).any(|x| p[(y * w + x) as usize].iter().all(|&c| c < 110));
+    // The title: the first band of rows with ink, from the top.
+    let first = (0..).find(|&y| ink(&half, y)).unwrap();
+    let last = (first..).find(|&y| !ink(&half, y)).unwrap();
+    let row = |p: &[[u8; 3]], y: u32| p[(y * w) as usize..((y + 1) * w) as usize].to_vec();
+    let touched: Vec<u32> = (0..last + 3).filter(|&y| row(&half, y) != row(&full, y)).collect();
+    assert!(touched.is_empty(), "full bars' figures reach the title's rows {first}..{last}: {touched:?}");
+}

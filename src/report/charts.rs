@@ -158,6 +158,7 @@ impl Chart for ComplianceChart<'_> {
             ci95_low: o.ci95_low,
             ci95_high: o.ci95_high,
         });
+        let mut figures = Vec::new();
         for (k, (_, steps)) in series.iter().enumerate() {
             let colour = PALETTE[k];
             let x0 = |g: usize| g as f64 + 0.14 + k as f64 * bar;
@@ -178,13 +179,9 @@ impl Chart for ComplianceChart<'_> {
                 let whisker =
                     PathElement::new(vec![(xm, pct(st.ci95_low)), (xm, pct(st.ci95_high))], BLACK.stroke_width(2));
                 chart.draw_series(std::iter::once(whisker)).map_err(err)?;
-                // The value above the bar and its interval, so it can be read without the axis.
-                let label = Text::new(
-                    pct_label(top),
-                    (xm, pct(st.ci95_high).max(top) + 1.0),
-                    font(13).pos(Pos::new(HPos::Center, VPos::Bottom)),
-                );
-                chart.draw_series(std::iter::once(label)).map_err(err)?;
+                // The value above the bar and its interval, so it can be read without the axis
+                // (written after the targets, on white, so a target line does not strike it).
+                figures.push(((xm, pct(st.ci95_high).max(top) + 1.0), pct_label(top)));
             }
         }
         let onward_target = s.onward.as_ref().map(|o| o.target_pct);
@@ -202,6 +199,9 @@ impl Chart for ComplianceChart<'_> {
                     )))
                     .map_err(err)?;
             }
+        }
+        for (at, figure) in figures {
+            backed(&mut chart, at, (0, 0), figure, font(13).pos(Pos::new(HPos::Center, VPos::Bottom)))?;
         }
         let titles = s
             .steps
@@ -456,8 +456,12 @@ impl Chart for TimeToCareChart<'_> {
 
 pub(super) type XyChart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
-/// The frame of a compliance chart: the three steps along x, 0-100% up, light grid lines; a
-/// run's chart and a comparison's draw their bars into it.
+/// Where a compliance chart's axis ends: past 100%, so the figure over a full bar and its
+/// interval stays in the plot rather than running into the title.
+const COMPLIANCE_TOP: f64 = 107.0;
+
+/// The frame of a compliance chart: the three steps along x, 0-100% up (with room above for
+/// figures), light grid lines; a run's chart and a comparison's draw their bars into it.
 pub(super) fn compliance_frame<'a, DB: DrawingBackend>(
     area: &'a DrawingArea<DB, Shift>,
     caption: &str,
@@ -468,15 +472,16 @@ pub(super) fn compliance_frame<'a, DB: DrawingBackend>(
         .margin(20)
         .x_label_area_size(50)
         .y_label_area_size(70)
-        .build_cartesian_2d(0.0..groups as f64, 0.0..100.0)
+        .build_cartesian_2d(0.0..groups as f64, 0.0..COMPLIANCE_TOP)
         .map_err(err)?;
     chart
         .configure_mesh()
         .max_light_lines(1)
         .disable_x_mesh()
         .x_labels(0)
+        .y_labels(11)
         .y_desc("casualties treated in time (%)")
-        .y_label_formatter(&|v| format!("{v:.0}%"))
+        .y_label_formatter(&|v| if *v <= 100.0 { format!("{v:.0}%") } else { String::new() })
         .label_style(font(14))
         .axis_desc_style(font(15))
         .draw()

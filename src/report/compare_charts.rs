@@ -100,6 +100,9 @@ impl Chart for CompareComplianceChart<'_> {
         let bar_px = chart.backend_coord(&(bar * 0.85, 0.0)).0 - chart.backend_coord(&(0.0, 0.0)).0;
         let widest = format!("{:.0}", Pct(1.0));
         let figure_fits = font(13).font.box_size(&widest).map_err(err)?.0 as i32 <= bar_px + 4;
+        // Each bar's figure, written after the targets, on white, so a target line does not
+        // strike it.
+        let mut marks = Vec::new();
         for (k, (_, _, steps)) in variants.iter().enumerate() {
             let colour = PALETTE[k % PALETTE.len()];
             for (g, st) in steps.iter().enumerate() {
@@ -129,7 +132,7 @@ impl Chart for CompareComplianceChart<'_> {
                 let mark = if figure_fits { format!("{:.0}", Pct(st.compliance.unwrap_or(0.0))) } else { letter(k) };
                 let style = font(13).pos(Pos::new(HPos::Center, VPos::Bottom));
                 if figure_fits || style.font.box_size(&mark).map_err(err)?.0 as i32 <= bar_px + 4 {
-                    chart.draw_series([Text::new(mark, (xm, hi + 1.5), style)]).map_err(err)?;
+                    marks.push(((xm, hi + 1.5), mark));
                 }
             }
         }
@@ -147,6 +150,9 @@ impl Chart for CompareComplianceChart<'_> {
                     )])
                     .map_err(err)?;
             }
+        }
+        for (at, mark) in marks {
+            backed(&mut chart, at, (0, 0), mark, font(13).pos(Pos::new(HPos::Center, VPos::Bottom)))?;
         }
         let base_steps = variants[0].2;
         for (g, st) in base_steps.iter().enumerate() {
