@@ -334,15 +334,23 @@ fn clock_label(m: f64) -> String {
     }
 }
 
+/// The height of a line of the time-to-care chart's key, one per step.
+const KEY_LINE_H: u32 = 22;
+
 /// The most labels on the time-to-care chart's axis: six hours' half hours.
 const TIME_TICKS: usize = 13;
 
 impl Chart for TimeToCareChart<'_> {
     fn size(&self) -> (u32, u32) {
-        (1000, 620)
+        (1000, 620 + KEY_LINE_H * STEPS.len() as u32)
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult {
+        // The key has a strip of its own under the chart, so it never hides a curve (a step
+        // few reach in time runs along the bottom, where a key inside the plot would sit).
+        let (root, key) = root.split_vertically(root.dim_in_pixel().1 - KEY_LINE_H * STEPS.len() as u32);
+        let root = &root;
+        let mut keys = Vec::new();
         // One range for every scenario, so two charts side by side compare: six hours, or
         // longer if a deadline is later than four hours. The legend gives each curve's height
         // where the axis is cut: how many are treated later still, or never.
@@ -410,16 +418,16 @@ impl Chart for TimeToCareChart<'_> {
             let in_time = self.summary.steps[s]
                 .compliance
                 .map_or(String::new(), |p| format!("{} in time, ", pct_label(p * 100.0)));
-            chart
-                .draw_series(LineSeries::new(points, colour.stroke_width(3)))
-                .map_err(err)?
-                .label(format!(
+            chart.draw_series(LineSeries::new(points, colour.stroke_width(3))).map_err(err)?;
+            keys.push((
+                colour,
+                format!(
                     "{} (deadline {deadline}): {in_time}{} by {}",
                     step.label(),
                     pct_label(at_cut),
                     clock_label(x_max)
-                ))
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(3)));
+                ),
+            ));
             for (t, label) in lines.into_iter().filter(|&(t, _)| t <= x_max) {
                 let h = t / 60.0;
                 chart
@@ -440,8 +448,12 @@ impl Chart for TimeToCareChart<'_> {
                 .map_err(err)?;
             }
         }
-        if (0..STEPS.len()).any(|s| self.tally.hist(Groups::ALL, s).iter().any(|&n| n > 0)) {
-            draw_legend(&mut chart, SeriesLabelPosition::LowerRight)?;
+        if !keys.is_empty() {
+            for (k, (colour, text)) in keys.into_iter().enumerate() {
+                let y = KEY_LINE_H as i32 * k as i32 + 10;
+                key.draw(&PathElement::new([(90, y), (110, y)], colour.stroke_width(3))).map_err(err)?;
+                key.draw(&Text::new(text, (118, y), font(14).pos(Pos::new(HPos::Left, VPos::Center)))).map_err(err)?;
+            }
         } else {
             // Nothing to draw (no casualty in the run): said, rather than an empty frame and
             // an empty legend box.
@@ -487,21 +499,6 @@ pub(super) fn compliance_frame<'a, DB: DrawingBackend>(
         .draw()
         .map_err(err)?;
     Ok(chart)
-}
-
-/// The legend of a chart's labelled series, on a pale box.
-pub(super) fn draw_legend<'a, DB: DrawingBackend + 'a>(
-    chart: &mut XyChart<'a, DB>,
-    position: SeriesLabelPosition,
-) -> DrawResult {
-    chart
-        .configure_series_labels()
-        .position(position)
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK)
-        .label_font(font(14))
-        .draw()
-        .map_err(err)
 }
 
 /// Rows a row chart gives one list (zones, asset groups and facilities, one alternative's zones):
