@@ -1,6 +1,8 @@
 //! The report of a comparison: its charts, the difference map and its pairing, the HTML page,
 //! and the folder `casevac compare --report` writes.
 
+mod common;
+
 use casevac::compare::{Comparison, run_paired};
 use casevac::coverage::paired_run_coverage;
 use casevac::model::Model;
@@ -14,13 +16,6 @@ use std::process::Command;
 const CHARTS: [&str; 3] = ["compliance", "difference", "difference_map"];
 const BASE: &str = "scenarios/sahel-north.toml";
 const ALT: &str = "scenarios/sahel-north-fst-kidal.toml";
-
-fn png_size(bytes: &[u8]) -> (u32, u32) {
-    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "PNG signature");
-    assert_eq!(&bytes[12..16], b"IHDR");
-    let be = |b: &[u8]| u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
-    (be(&bytes[16..20]), be(&bytes[20..24]))
-}
 
 fn load(path: &str) -> Model {
     casevac::scenario::load(Path::new(path)).unwrap()
@@ -45,7 +40,7 @@ fn every_chart_of_the_bundled_pair_renders() {
     assert_eq!(files.len(), 2 * CHARTS.len() + 3);
     for chart in CHARTS {
         let png = std::fs::read(dir.path().join(format!("{chart}.png"))).unwrap();
-        let (w, h) = png_size(&png);
+        let (w, h) = common::png_size(&png);
         assert!((800..=3000).contains(&w) && (300..=3000).contains(&h), "{chart}: {w}x{h}");
         assert!(png.len() > 10_000, "{chart}: a drawn chart, not a blank one ({} bytes)", png.len());
         let svg = std::fs::read_to_string(dir.path().join(format!("{chart}.svg"))).unwrap();
@@ -63,9 +58,9 @@ fn several_alternatives_get_a_row_of_the_difference_map_each() {
     let dir = tempfile::tempdir().unwrap();
     let (base, alt) = (load(BASE), load(ALT));
     write(&base, std::slice::from_ref(&alt), dir.path());
-    let one = png_size(&std::fs::read(dir.path().join("difference_map.png")).unwrap());
+    let one = common::png_size(&std::fs::read(dir.path().join("difference_map.png")).unwrap());
     write(&base, &[alt.clone(), alt], dir.path());
-    let two = png_size(&std::fs::read(dir.path().join("difference_map.png")).unwrap());
+    let two = common::png_size(&std::fs::read(dir.path().join("difference_map.png")).unwrap());
     assert_eq!(one.0, two.0);
     assert!(two.1 > one.1 + 400, "a second row of panels: {one:?} then {two:?}");
     let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
@@ -259,11 +254,6 @@ fn compare_report_does_not_depend_on_the_thread_count() {
     }
 }
 
-/// The words of an SVG chart's labels, one string per label.
-fn svg_texts(svg: &str) -> Vec<String> {
-    svg.split("aria-label=\"").skip(1).filter_map(|t| Some(t.split('"').next()?.to_string())).collect()
-}
-
 #[test]
 fn an_alternative_with_no_casualty_says_so_rather_than_vanish_from_the_charts() {
     let base = load(BASE);
@@ -274,7 +264,7 @@ fn an_alternative_with_no_casualty_says_so_rather_than_vanish_from_the_charts() 
     }
     let dir = tempfile::tempdir().unwrap();
     write(&base, &[alt], dir.path());
-    let svg = |name: &str| svg_texts(&std::fs::read_to_string(dir.path().join(format!("{name}.svg"))).unwrap());
+    let svg = |name: &str| common::svg_texts(&std::fs::read_to_string(dir.path().join(format!("{name}.svg"))).unwrap());
     // Each step's slot of B reads "n/a", and the legend says why.
     let compliance = svg("compliance");
     assert_eq!(compliance.iter().filter(|t| *t == "n/a").count(), 3, "{compliance:?}");

@@ -8,13 +8,6 @@ use std::path::{Path, PathBuf};
 
 const CHARTS: [&str; 7] = ["compliance", "time_to_care", "deaths", "phases", "utilisation", "coverage", "reach"];
 
-fn png_size(bytes: &[u8]) -> (u32, u32) {
-    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "PNG signature");
-    assert_eq!(&bytes[12..16], b"IHDR");
-    let be = |b: &[u8]| u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
-    (be(&bytes[16..20]), be(&bytes[20..24]))
-}
-
 fn write(path: &Path, dir: &Path, seed: u64) -> Vec<PathBuf> {
     let m = casevac::scenario::load(path).unwrap();
     let (tally, summary) = common::run(&m, seed, 30);
@@ -32,7 +25,7 @@ fn every_chart_of_every_bundled_scenario_renders() {
         assert_eq!(files.len(), 2 * CHARTS.len() + 3, "{}", path.display());
         for chart in CHARTS {
             let png = std::fs::read(dir.path().join(format!("{chart}.png"))).unwrap();
-            let (w, h) = png_size(&png);
+            let (w, h) = common::png_size(&png);
             assert!(w >= 600 && h >= 250, "{chart}: {w}x{h}");
             assert!(png.len() > 10_000, "{chart}: a drawn chart, not a blank one ({} bytes)", png.len());
             let svg = std::fs::read_to_string(dir.path().join(format!("{chart}.svg"))).unwrap();
@@ -266,12 +259,6 @@ fn without_the_outcome_model_the_report_has_no_deaths_chart() {
     assert!(!html.contains("<figure id=deaths>"));
 }
 
-/// The words of an SVG chart's labels, one string per label (drawn as outlines, each with its
-/// words in `aria-label`).
-fn svg_texts(svg: &str) -> Vec<String> {
-    svg.split("aria-label=\"").skip(1).filter_map(|t| Some(t.split('"').next()?.to_string())).collect()
-}
-
 #[test]
 fn charts_say_what_is_absent_and_name_what_they_show() {
     let dir = tempfile::tempdir().unwrap();
@@ -279,7 +266,7 @@ fn charts_say_what_is_absent_and_name_what_they_show() {
     // resuscitation, so T3's three slots say n/a rather than look like 0%.
     write(Path::new("scenarios/masscal-camp-attack.toml"), dir.path(), 6);
     let svg = |name: &str| std::fs::read_to_string(dir.path().join(format!("{name}.svg"))).unwrap();
-    let compliance = svg_texts(&svg("compliance"));
+    let compliance = common::svg_texts(&svg("compliance"));
     assert_eq!(compliance.iter().filter(|t| *t == "n/a").count(), 3, "{compliance:?}");
     // Every drawn bar has its value written on it: a label per bar, each a whole percentage.
     let values = compliance.iter().filter(|t| t.ends_with('%') && !t.starts_with("target") && t.len() <= 4).count();
@@ -290,20 +277,20 @@ fn charts_say_what_is_absent_and_name_what_they_show() {
     // The theatre cannot keep up: the page says how many still wait for surgery when follow-up ends.
     assert!(html.contains("At the end of follow-up: care complete "), "where care stood");
     assert!(html.contains("awaiting surgery "), "where care stood");
-    let time = svg_texts(&svg("time_to_care"));
+    let time = common::svg_texts(&svg("time_to_care"));
     assert!(time.iter().any(|t| t.contains("Mass-casualty attack on a camp")), "{time:?}");
     assert!(time.iter().any(|t| t.contains("axis cut at 6 h")), "{time:?}");
     // The phases chart names zones, and draws no deadline against its sums of means over
     // different casualties, which it says are not a time to care.
     let dir = tempfile::tempdir().unwrap();
     write(Path::new("scenarios/sahel-north.toml"), dir.path(), 6);
-    let phases = svg_texts(&std::fs::read_to_string(dir.path().join("phases.svg")).unwrap());
+    let phases = common::svg_texts(&std::fs::read_to_string(dir.path().join("phases.svg")).unwrap());
     assert!(phases.iter().any(|t| t == "Supply route Gao-Kidal") && !phases.iter().any(|t| t == "route_gao_kidal"));
     assert!(!phases.iter().any(|t| t == "1 h" || t == "2 h"), "{phases:?}");
     assert!(phases.iter().any(|t| t.contains("not a time to care")), "{phases:?}");
     // T2 and T3 surgery is judged at 4 h under "surgery within 2 h": the time chart draws that line
     // too, and its legend gives the share in time, which the curve at 2 h is not.
-    let time = svg_texts(&std::fs::read_to_string(dir.path().join("time_to_care.svg")).unwrap());
+    let time = common::svg_texts(&std::fs::read_to_string(dir.path().join("time_to_care.svg")).unwrap());
     assert!(time.iter().any(|t| t == "4 h (T2, T3)"), "{time:?}");
     let summary: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.path().join("summary.json")).unwrap()).unwrap();
@@ -315,7 +302,7 @@ fn charts_say_what_is_absent_and_name_what_they_show() {
     // operation of the day: the utilisation chart shows both.
     let dir = tempfile::tempdir().unwrap();
     write(Path::new("scenarios/masscal-camp-attack.toml"), dir.path(), 6);
-    let utilisation = svg_texts(&std::fs::read_to_string(dir.path().join("utilisation.svg")).unwrap());
+    let utilisation = common::svg_texts(&std::fs::read_to_string(dir.path().join("utilisation.svg")).unwrap());
     let team = "Level 2 hospital in the camp (4 operations a day, all used on 100% of days)";
     assert!(utilisation.iter().any(|t| t == team), "{utilisation:?}");
     assert!(utilisation.iter().any(|t| t == ">99.9%" || t == "100%"), "{utilisation:?}");
@@ -349,7 +336,7 @@ fn the_time_axis_stays_readable_when_a_deadline_is_a_day() {
         let chart = casevac::report::charts::TimeToCareChart { summary: &summary, tally: &tally, model: &m };
         let (_, svg) = casevac::report::charts::render(&chart).unwrap();
         // The axis's labels are drawn first, from 0 up; the deadlines' labels follow.
-        let texts = svg_texts(&svg);
+        let texts = common::svg_texts(&svg);
         let from = texts.iter().position(|t| t == "0 min").expect("the axis starts at 0");
         let mut ticks = vec![0];
         for t in texts[from + 1..].iter().map(|t| minutes(t)) {
@@ -385,7 +372,7 @@ fn with_no_casualty_the_page_gives_no_times_rather_than_times_beyond_two_days() 
     assert_eq!(headline.matches("<td class=n>0</td></tr>").count(), 3, "{headline}");
     // The charts of rows say there is no casualty, and their short axes' ticks, half a unit
     // apart, each read differently ("0.5", not a second "0").
-    let svg = |name: &str| svg_texts(&std::fs::read_to_string(dir.path().join(format!("{name}.svg"))).unwrap());
+    let svg = |name: &str| common::svg_texts(&std::fs::read_to_string(dir.path().join(format!("{name}.svg"))).unwrap());
     let (phases, deaths, utilisation) = (svg("phases"), svg("deaths"), svg("utilisation"));
     assert_eq!(phases.iter().filter(|t| *t == "no casualty").count(), 1 + m.zones.len(), "{phases:?}");
     assert_eq!(deaths.iter().filter(|t| *t == "no casualty").count(), 6, "{deaths:?}");
@@ -467,7 +454,7 @@ fn scale_option_draws_the_report_pngs_larger() {
         .output()
         .unwrap();
     assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
-    assert_eq!(png_size(&std::fs::read(out.join("compliance.png")).unwrap()), (2200, 1200));
+    assert_eq!(common::png_size(&std::fs::read(out.join("compliance.png")).unwrap()), (2200, 1200));
     // A scale the help does not offer is refused.
     let bad = std::process::Command::new(env!("CARGO_BIN_EXE_casevac"))
         .args(["run", "scenarios/masscal-camp-attack.toml", "-n", "10", "--scale", "9", "--report"])

@@ -189,3 +189,17 @@ pub fn report_maps(m: &Model, summary: &Summary, grid: usize, probes: u64) -> ca
     let reach = coverage(m, &CoverageOptions { grid, probes, seed }, &|_| {});
     casevac::report::ReportMaps { load, reach, phase_medians }
 }
+
+/// A PNG's width and height, from its header (after checking its signature).
+pub fn png_size(bytes: &[u8]) -> (u32, u32) {
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "PNG signature");
+    assert_eq!(&bytes[12..16], b"IHDR");
+    let be = |b: &[u8]| u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
+    (be(&bytes[16..20]), be(&bytes[20..24]))
+}
+
+/// The words of an SVG chart's labels, one string per label (drawn as outlines, each with its
+/// words in `aria-label`).
+pub fn svg_texts(svg: &str) -> Vec<String> {
+    svg.split("aria-label=\"").skip(1).filter_map(|t| Some(t.split('"').next()?.to_string())).collect()
+}
