@@ -260,6 +260,63 @@ fn a_sweep_draws_the_onward_milestone_and_says_where_its_target_is_met() {
     assert!(chart.panels.iter().all(|p| !p.0.starts_with("onward")));
 }
 
+/// The centres of the points a chart draws, as its SVG gives them.
+fn circle_centres(svg: &str) -> Vec<(String, String)> {
+    let attr = |tag: &str, name: &str| {
+        tag.split(&format!(" {name}=\"")).nth(1).and_then(|v| v.split('"').next()).map(str::to_string)
+    };
+    svg.split("<circle").skip(1).filter_map(|tag| Some((attr(tag, "cx")?, attr(tag, "cy")?))).collect()
+}
+
+/// A value where no casualty needed a step (no incidents at all) has no point: the panel says
+/// "n/a" there, the key says why, and its axis still runs from that value, as the panels that
+/// have a point there do.
+#[test]
+fn a_sweep_value_with_no_casualty_reads_n_a_rather_than_vanish() {
+    let (s, m) = study(&first_aid_scenario(""));
+    let axis: Axis = "zone.z.incidents_per_day=0,10,20".parse().unwrap();
+    let r = sweep(&s, &m, &[axis], &fixed(20, 1), &|_| {}).unwrap();
+    assert!(r.points[0].steps.iter().all(|st| st.compliance.is_none()), "nothing to measure at 0");
+    let (_, svg) = casevac::report::charts::render(&casevac::report::decide::sweep_chart(&r, &m)).unwrap();
+    let texts = common::svg_texts(&svg);
+    assert_eq!(texts.iter().filter(|t| *t == "n/a").count(), 3, "one per step's panel: {texts:?}");
+    assert!(texts.iter().any(|t| t == "n/a: no casualty needed the step at that value"), "{texts:?}");
+    assert!(texts.iter().filter(|t| *t == "0").count() >= 3, "each step's x axis starts at 0: {texts:?}");
+}
+
+/// Values that are not numbers are categories: at each, each curve's point stands apart from
+/// the others', so curves with equal values (the dispatch policy cannot change first aid) are
+/// all seen, not drawn one over another.
+#[test]
+fn curves_at_a_named_value_stand_side_by_side() {
+    let (s, m) = study(&first_aid_scenario(""));
+    let policy: Axis = "scenario.dispatch=\"first_idle\",\"best_arrival\"".parse().unwrap();
+    let count: Axis = "asset.unit.count=1,2".parse().unwrap();
+    let r = sweep(&s, &m, &[policy, count], &fixed(20, 1), &|_| {}).unwrap();
+    let (_, svg) = casevac::report::charts::render(&casevac::report::decide::sweep_chart(&r, &m)).unwrap();
+    let centres = circle_centres(&svg);
+    let panels = 3 + usize::from(r.points[0].expected_deaths_per_trial.is_some());
+    assert_eq!(centres.len(), panels * 4, "{centres:?}");
+    let distinct: HashSet<_> = centres.iter().collect();
+    assert_eq!(distinct.len(), centres.len(), "no point drawn over another: {centres:?}");
+}
+
+/// Where numbered values' curves coincide, the panel's title says so.
+#[test]
+fn coinciding_sweep_curves_are_named_in_the_panel_title() {
+    let (s, m) = study(&first_aid_scenario(""));
+    // The helicopter is too far away to matter for first aid, so its count changes nothing there.
+    let share: Axis = "zone.z.first_aider_share=0.2,0.6".parse().unwrap();
+    let count: Axis = "asset.unit.count=1,2".parse().unwrap();
+    let r = sweep(&s, &m, &[share, count], &fixed(20, 1), &|_| {}).unwrap();
+    let (_, svg) = casevac::report::charts::render(&casevac::report::decide::sweep_chart(&r, &m)).unwrap();
+    let texts = common::svg_texts(&svg);
+    assert!(
+        texts.iter().any(|t| t.starts_with("first aid within") && t.ends_with("(all lines coincide)")),
+        "{texts:?}"
+    );
+}
+
 #[test]
 fn a_number_swept_in_place_of_a_distribution_is_noted() {
     let path = std::path::Path::new("scenarios/sahel-north.toml");

@@ -704,14 +704,16 @@ pub fn sweep_chart(r: &SweepResult, model: &crate::model::Model) -> SweepChart {
     let second = r.axes.get(1);
     // Each curve is labelled by its value, after the legend's title, which names the second key
     // as the x axis names the first.
-    let curve = |j: usize, y: &PointValue| Curve {
-        label: second.map_or(String::new(), |a| a.values[j].clone()),
-        points: (0..first.values.len())
-            .filter_map(|i| {
-                let p = &r.points[i * per + j];
-                y(p).map(|(v, ci)| (x_of(i), v, ci))
-            })
-            .collect(),
+    // A value where no casualty needed the step has no point: the curve notes it instead.
+    let curve = |j: usize, y: &PointValue| {
+        let (mut points, mut missing) = (Vec::new(), Vec::new());
+        for i in 0..first.values.len() {
+            match y(&r.points[i * per + j]) {
+                Some((v, ci)) => points.push((x_of(i), v, ci)),
+                None => missing.push(x_of(i)),
+            }
+        }
+        Curve { label: second.map_or(String::new(), |a| a.values[j].clone()), points, missing }
     };
     let mut panels: Vec<(String, String, Option<f64>, Vec<Curve>)> = (0..3)
         .map(|s| {

@@ -1,7 +1,7 @@
 //! Charts of the decision commands: the tornado of `levers`, the curves of `sweep` and the
 //! ranked candidates of `place`.
 
-use super::charts::{Chart, DrawResult, PALETTE, err, font, haloed, minus_sign};
+use super::charts::{Chart, DrawResult, PALETTE, backed, err, font, haloed, minus_sign};
 use super::compare_charts::diverging;
 use crate::compare::Verdict;
 use plotters::coord::Shift;
@@ -209,14 +209,73 @@ impl Chart for RowBars {
 /// A point of a curve: x, the value, and its 95% interval.
 pub type CurvePoint = (f64, f64, Option<(f64, f64)>);
 
-/// One curve of a sweep: a label and its points.
+/// One curve of a sweep: a label, its points, and the x of each value where it has none (no
+/// casualty needed the step there).
 pub struct Curve {
     pub label: String,
     pub points: Vec<CurvePoint>,
+    pub missing: Vec<f64>,
+}
+
+impl Curve {
+    /// The curve's runs of points with no missing value between them, each drawn as one line:
+    /// a line that bridged a value with nothing measured would show a trend no trial gave.
+    fn runs(&self) -> Vec<&[CurvePoint]> {
+        let mut runs = Vec::new();
+        let mut start = 0;
+        for k in 1..self.points.len() {
+            let (a, b) = (self.points[k - 1].0, self.points[k].0);
+            if self.missing.iter().any(|&m| (a.min(b)..=a.max(b)).contains(&m)) {
+                runs.push(&self.points[start..k]);
+                start = k;
+            }
+        }
+        if start < self.points.len() {
+            runs.push(&self.points[start..]);
+        }
+        runs
+    }
+}
+
+/// The curves drawn over one another, as groups of two or more indices: each member has values
+/// at the same x as the group's first, each within `tol` of it, and misses the same x.
+fn coinciding(curves: &[Curve], tol: f64) -> Vec<Vec<usize>> {
+    let same = |a: &Curve, b: &Curve| {
+        a.missing == b.missing
+            && a.points.len() == b.points.len()
+            && a.points.iter().zip(&b.points).all(|(p, q)| p.0 == q.0 && (p.1 - q.1).abs() <= tol)
+    };
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for (k, c) in curves.iter().enumerate() {
+        match groups.iter_mut().find(|g| same(&curves[g[0]], c)) {
+            Some(g) => g.push(k),
+            None => groups.push(vec![k]),
+        }
+    }
+    groups.retain(|g| g.len() > 1);
+    groups
+}
+
+/// What a panel's title adds when lines hide others, so a reader who finds fewer colours than
+/// the legend gives knows where the rest are: all, or which equal which.
+fn coinciding_note(curves: &[Curve], groups: &[Vec<usize>]) -> Option<String> {
+    match groups {
+        [] => None,
+        [g] if g.len() == curves.len() => Some("all lines coincide".into()),
+        _ => {
+            let each: Vec<String> = groups
+                .iter()
+                .map(|g| g.iter().map(|&k| curves[k].label.as_str()).collect::<Vec<_>>().join(" = "))
+                .collect();
+            Some(format!("lines coincide: {}", each.join("; ")))
+        }
+    }
 }
 
 /// Compliance (or deaths) against a swept value: one panel per measure, one curve per value
-/// of the second parameter, with interval bands and the target as a dashed line.
+/// of the second parameter, with interval bands and the target as a dashed line. Values that
+/// are not numbers are categories, not a scale: each curve's points stand a little apart at
+/// each, with their intervals as whiskers, and no line joins them.
 pub struct SweepChart {
     pub title: String,
     /// What was swept, by key, under the title.
@@ -229,6 +288,9 @@ pub struct SweepChart {
     /// (panel title, y label, target, curves).
     pub panels: Vec<(String, String, Option<f64>, Vec<Curve>)>,
 }
+
+/// Said beside the legend where some value has no point.
+const NOT_NEEDED: &str = "n/a: no casualty needed the step at that value";
 
 impl Chart for SweepChart {
     fn size(&self) -> (u32, u32) {
@@ -260,10 +322,16 @@ impl Chart for SweepChart {
                 x += 40 + 8 * c.label.chars().count() as i32;
             }
         }
+        if self.panels.iter().any(|(_, _, _, curves)| curves.iter().any(|c| !c.missing.is_empty())) {
+            let width = top.dim_in_pixel().0 as i32;
+            let style = font(13).color(&RGBColor(85, 85, 85)).pos(Pos::new(HPos::Right, VPos::Center));
+            top.draw(&Text::new(NOT_NEEDED, (width - 20, 68), style)).map_err(err)?;
+        }
+        let categories = self.x_names.is_some();
         let rows = self.panels.len().div_ceil(2);
         let areas = body.split_evenly((rows, 2));
         for ((title, y_desc, target, curves), area) in self.panels.iter().zip(&areas) {
-            let xs = curves.iter().flat_map(|c| c.points.iter().map(|p| p.0));
+            let xs = curves.iter().flat_map(|c| c.points.iter().map(|p| p.0).chain(c.missing.iter().copied()));
             // A count (helicopters, tables) is swept in whole numbers: ticks only at them.
             let whole = xs.clone().all(|x| x.fract() == 0.0);
             let (x0, x1) = xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| (a.min(x), b.max(x)));
@@ -271,10 +339,21 @@ impl Chart for SweepChart {
             let ys = curves.iter().flat_map(|c| c.points.iter().flat_map(|p| [p.1, p.2.map_or(p.1, |i| i.1)]));
             let y_max = ys.chain(target.iter().copied()).fold(0.0, f64::max);
             let y1 = if y_desc.contains('%') { 100.0 } else { (y_max * 1.1).max(1e-6) };
-            let pad = (x1 - x0) * 0.04;
+            // Categories get half a slot either side, so the outer names stay inside the panel.
+            let pad = if categories { 0.5 } else { (x1 - x0) * 0.04 };
+            // Lines closer than about three pixels draw as one (the panel is about 330 high).
+            let groups = if categories { Vec::new() } else { coinciding(curves, y1 * 0.01) };
+            let caption = match coinciding_note(curves, &groups) {
+                Some(note) => {
+                    let full = format!("{title} ({note})");
+                    let fits = area.estimate_text_size(&full, &font(15)).map_err(err)?.0 + 40 < area.dim_in_pixel().0;
+                    if fits { full } else { format!("{title} (some lines coincide: see the table)") }
+                }
+                None => title.clone(),
+            };
             let mut chart = ChartBuilder::on(area)
                 .margin(12)
-                .caption(title.clone(), font(15))
+                .caption(caption, font(15))
                 .x_label_area_size(42)
                 .y_label_area_size(56)
                 .build_cartesian_2d(x0 - pad..x1 + pad, 0.0..y1)
@@ -292,8 +371,15 @@ impl Chart for SweepChart {
                 None if whole && x.fract() != 0.0 => String::new(),
                 None => format!("{}", (x * 1000.0).round() / 1000.0),
             };
-            // As many labels as whole numbers on a short whole axis; plotters' default otherwise.
-            let x_labels = if whole && x1 - x0 <= 12.0 { (x1 - x0) as usize + 1 } else { 10 };
+            // As many labels as whole numbers on a short whole axis; plotters' default otherwise,
+            // and for categories enough that every whole number (each name) has one.
+            let x_labels = if categories {
+                (2 * (x1 - x0) as usize + 2).max(10)
+            } else if whole && x1 - x0 <= 12.0 {
+                (x1 - x0) as usize + 1
+            } else {
+                10
+            };
             let percent = y_desc.contains('%');
             chart
                 .configure_mesh()
@@ -307,21 +393,44 @@ impl Chart for SweepChart {
                 .axis_desc_style(font(13))
                 .draw()
                 .map_err(err)?;
+            // At a category, the curves stand side by side, centred on its tick.
+            let n = curves.len() as f64;
+            let step = (0.6 / n).min(0.15);
+            let shift = |k: usize| if categories { (k as f64 - (n - 1.0) / 2.0) * step } else { 0.0 };
             for (k, c) in curves.iter().enumerate() {
                 let colour = PALETTE[k % PALETTE.len()];
-                let band: Vec<(f64, f64)> = c
-                    .points
-                    .iter()
-                    .filter_map(|p| p.2.map(|i| (p.0, i.0)))
-                    .chain(c.points.iter().rev().filter_map(|p| p.2.map(|i| (p.0, i.1))))
-                    .collect();
-                if band.len() >= 4 {
-                    chart.draw_series([Polygon::new(band, colour.mix(0.18).filled())]).map_err(err)?;
+                let dx = shift(k);
+                if categories {
+                    for &(x, _, ci) in &c.points {
+                        if let Some((lo, hi)) = ci {
+                            let whisker = |y: f64| {
+                                EmptyElement::at((x + dx, y))
+                                    + PathElement::new([(-5, 0), (5, 0)], colour.stroke_width(2))
+                            };
+                            chart
+                                .draw_series([PathElement::new([(x + dx, lo), (x + dx, hi)], colour.stroke_width(2))])
+                                .map_err(err)?;
+                            chart.draw_series([whisker(lo), whisker(hi)]).map_err(err)?;
+                        }
+                    }
+                } else {
+                    for run in c.runs() {
+                        let band: Vec<(f64, f64)> = run
+                            .iter()
+                            .filter_map(|p| p.2.map(|i| (p.0, i.0)))
+                            .chain(run.iter().rev().filter_map(|p| p.2.map(|i| (p.0, i.1))))
+                            .collect();
+                        if band.len() >= 4 {
+                            chart.draw_series([Polygon::new(band, colour.mix(0.18).filled())]).map_err(err)?;
+                        }
+                        chart
+                            .draw_series(LineSeries::new(run.iter().map(|p| (p.0, p.1)), colour.stroke_width(2)))
+                            .map_err(err)?;
+                    }
                 }
                 chart
-                    .draw_series(LineSeries::new(c.points.iter().map(|p| (p.0, p.1)), colour.stroke_width(2)))
+                    .draw_series(c.points.iter().map(|p| Circle::new((p.0 + dx, p.1), 4, colour.filled())))
                     .map_err(err)?;
-                chart.draw_series(c.points.iter().map(|p| Circle::new((p.0, p.1), 4, colour.filled()))).map_err(err)?;
             }
             if let Some(t) = target {
                 chart
@@ -334,6 +443,26 @@ impl Chart for SweepChart {
                         font(12).pos(Pos::new(HPos::Right, VPos::Bottom)),
                     )])
                     .map_err(err)?;
+            }
+            // Each curve's "n/a" at a value it has no point for, in its colour, over the axis;
+            // several at one value stack upwards in legend order.
+            let mut stacked: Vec<(f64, i32)> = Vec::new();
+            for (k, c) in curves.iter().enumerate() {
+                for x in c.missing.iter().map(|x| x + shift(k)) {
+                    let level = match stacked.iter_mut().find(|(at, _)| *at == x) {
+                        Some((_, l)) => {
+                            *l += 1;
+                            *l
+                        }
+                        None => {
+                            stacked.push((x, 0));
+                            0
+                        }
+                    };
+                    let colour = PALETTE[k % PALETTE.len()];
+                    let style = font(12).color(&colour).pos(Pos::new(HPos::Center, VPos::Bottom));
+                    backed(&mut chart, (x, 0.0), (0, -6 - 16 * level), "n/a".into(), style)?;
+                }
             }
         }
         Ok(())
@@ -597,6 +726,44 @@ mod tests {
         // And it draws.
         let (_, svg) = super::super::charts::render(&chart).unwrap();
         assert!(svg.contains("measure 4"));
+    }
+
+    fn curve(label: &str, ys: &[Option<f64>]) -> Curve {
+        let (mut points, mut missing) = (Vec::new(), Vec::new());
+        for (x, y) in ys.iter().enumerate() {
+            match y {
+                Some(y) => points.push((x as f64, *y, None)),
+                None => missing.push(x as f64),
+            }
+        }
+        Curve { label: label.into(), points, missing }
+    }
+
+    /// Lines within the tolerance at every value are one line to the eye: the title names them,
+    /// all of them or which equal which; a line apart at one value only, or that misses another
+    /// value, is its own.
+    #[test]
+    fn lines_drawn_over_one_another_are_named() {
+        let a = curve("1", &[Some(10.0), Some(20.0), Some(30.0)]);
+        let b = curve("2", &[Some(10.5), Some(19.5), Some(30.0)]);
+        let c = curve("3", &[Some(10.0), Some(25.0), Some(30.0)]);
+        let d = curve("4", &[None, Some(20.0), Some(30.0)]);
+        let note = |cs: &[Curve]| coinciding_note(cs, &coinciding(cs, 1.0));
+        assert_eq!(note(&[curve("1", &[Some(1.0)]), curve("2", &[Some(1.0)])]).as_deref(), Some("all lines coincide"));
+        assert_eq!(note(&[a, b, c, d]).as_deref(), Some("lines coincide: 1 = 2"));
+        let e = curve("5", &[Some(10.0), Some(20.0), Some(30.0)]);
+        let f = curve("6", &[Some(10.0), Some(21.5), Some(30.0)]);
+        assert_eq!(note(&[e, f]), None);
+    }
+
+    /// A line stops at a value with no point and starts again after it, so it never bridges it.
+    #[test]
+    fn a_line_breaks_where_a_value_has_no_point() {
+        let c = curve("1", &[Some(1.0), Some(2.0), None, Some(4.0), None, None, Some(7.0)]);
+        let runs: Vec<Vec<f64>> = c.runs().iter().map(|r| r.iter().map(|p| p.0).collect()).collect();
+        assert_eq!(runs, [vec![0.0, 1.0], vec![3.0], vec![6.0]]);
+        assert_eq!(curve("1", &[None, Some(1.0), Some(2.0)]).runs().len(), 1);
+        assert!(curve("1", &[None]).runs().is_empty());
     }
 
     #[test]
