@@ -301,6 +301,41 @@ fn curves_at_a_named_value_stand_side_by_side() {
     assert_eq!(distinct.len(), centres.len(), "no point drawn over another: {centres:?}");
 }
 
+/// Lives saved per trial by a lever are small numbers: the tornado's axis writes each tick
+/// apart from the next (0.0005 and 0.0015 are not both "0.001", "0.002"), and with room between
+/// them.
+#[test]
+fn a_tornado_of_small_lives_keeps_its_ticks_apart_and_legible() {
+    use casevac::report::decide_charts::{Bar, RowBars};
+    let bar = Bar { value: 0.002, interval: Some((0.0009, 0.0022)), colour: plotters::style::BLACK };
+    let chart = RowBars {
+        title: "levers".into(),
+        subtitle: String::new(),
+        rows: vec!["1. third Mi-8 at Gao".into()],
+        // Two panels across, as `levers` draws them.
+        panels: vec![
+            ("lives saved (modelled)".into(), "per 30-day trial".into(), vec![Some(bar)]),
+            ("lives saved, again".into(), "per 30-day trial".into(), vec![Some(bar)]),
+        ],
+        from_zero: true,
+    };
+    let (_, svg) = casevac::report::charts::render(&chart).unwrap();
+    let mut ticks: Vec<(String, f64, f64)> =
+        common::svg_label_points(&svg).into_iter().filter(|l| l.0.parse::<f64>().is_ok()).collect();
+    ticks.sort_by(|a, b| a.1.total_cmp(&b.1));
+    // The first panel's: up to the second panel's zero.
+    let second = ticks.iter().skip(1).position(|t| t.0 == "0").map_or(ticks.len(), |k| k + 1);
+    ticks.truncate(second);
+    assert!(ticks.len() >= 3, "{ticks:?}");
+    let values: HashSet<&str> = ticks.iter().map(|t| t.0.as_str()).collect();
+    assert_eq!(values.len(), ticks.len(), "each tick its own figure: {ticks:?}");
+    // A figure of 12-point type is about 7 pixels a character: each leaves room before the next.
+    for pair in ticks.windows(2) {
+        let width = 7.0 * pair[0].0.chars().count() as f64;
+        assert!(pair[1].1 - pair[0].1 >= width + 6.0, "{pair:?}");
+    }
+}
+
 /// Where numbered values' curves coincide, the panel's title says so.
 #[test]
 fn coinciding_sweep_curves_are_named_in_the_panel_title() {

@@ -490,19 +490,6 @@ fn a_full_bars_figure_stays_clear_of_the_title() {
     assert!(touched.is_empty(), "full bars' figures reach the title's rows {first}..{last}: {touched:?}");
 }
 
-/// Each label of an SVG chart with where its outline starts (the first point of its path).
-fn svg_label_points(svg: &str) -> Vec<(String, f64, f64)> {
-    let mut out = Vec::new();
-    for (i, _) in svg.match_indices("aria-label=\"") {
-        let label = svg[i + 12..].split('"').next().unwrap().to_string();
-        let start = svg[..i].rfind("d=\"M").unwrap() + 4;
-        let mut xy = svg[start..].split(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'));
-        let (x, y) = (xy.next().unwrap().parse().unwrap(), xy.next().unwrap().parse().unwrap());
-        out.push((label, x, y));
-    }
-    out
-}
-
 /// The time-to-care chart's key lies under the plot, where it cannot hide a curve: in the
 /// rainy season few reach surgery in time, and that curve runs low across the whole axis.
 #[test]
@@ -510,7 +497,7 @@ fn the_time_to_care_key_is_under_the_plot_not_over_a_curve() {
     let dir = tempfile::tempdir().unwrap();
     write(Path::new("scenarios/car-rainy-season.toml"), dir.path(), 3);
     let svg = std::fs::read_to_string(dir.path().join("time_to_care.svg")).unwrap();
-    let labels = svg_label_points(&svg);
+    let labels = common::svg_label_points(&svg);
     let axis = labels.iter().find(|l| l.0.starts_with("time after wounding")).expect("the axis's description");
     let keys: Vec<&(String, f64, f64)> = labels.iter().filter(|l| l.0.contains(" (deadline ")).collect();
     assert_eq!(keys.len(), 3, "{labels:?}");

@@ -671,9 +671,11 @@ impl PlaceMap<'_> {
 }
 
 /// An axis tick without the float noise of its computed position (0.44999999999999996 reads
-/// 0.45), without a negative zero, and with a minus sign.
+/// 0.45), without a negative zero, and with a minus sign. Six decimals keep apart the ticks of
+/// the smallest axes drawn (lives per trial of a rare lever step by 0.0005), and are far above
+/// the noise.
 fn tick(v: f64) -> String {
-    let text = format!("{v:.3}");
+    let text = format!("{v:.6}");
     let text = text.trim_end_matches('0').trim_end_matches('.');
     if text == "-0" { "0".into() } else { minus_sign(text.into()) }
 }
@@ -771,7 +773,9 @@ mod tests {
         assert_eq!(tick(0.44999999999999996), "0.45");
         assert_eq!(tick(0.15000000000000002), "0.15");
         assert_eq!(tick(-0.0), "0");
-        assert_eq!(tick(-0.0001), "0");
+        assert_eq!(tick(-1e-12), "0");
+        assert_eq!(tick(0.0005), "0.0005");
+        assert_eq!(tick(0.0015000000000000002), "0.0015");
         assert_eq!(tick(12.0), "12");
         assert_eq!(tick(-2.5), "\u{2212}2.5");
     }

@@ -203,3 +203,16 @@ pub fn png_size(bytes: &[u8]) -> (u32, u32) {
 pub fn svg_texts(svg: &str) -> Vec<String> {
     svg.split("aria-label=\"").skip(1).filter_map(|t| Some(t.split('"').next()?.to_string())).collect()
 }
+
+/// Each label of an SVG chart with where its outline starts (the first point of its path).
+pub fn svg_label_points(svg: &str) -> Vec<(String, f64, f64)> {
+    let mut out = Vec::new();
+    for (i, _) in svg.match_indices("aria-label=\"") {
+        let label = svg[i + 12..].split('"').next().unwrap().to_string();
+        let start = svg[..i].rfind("d=\"M").unwrap() + 4;
+        let mut xy = svg[start..].split(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'));
+        let (x, y) = (xy.next().unwrap().parse().unwrap(), xy.next().unwrap().parse().unwrap());
+        out.push((label, x, y));
+    }
+    out
+}
