@@ -651,17 +651,13 @@ impl PhasesChart<'_> {
         let s = self.summary;
         let means = |ps: &[PhaseResult]| ps.iter().map(|p| p.mean_min.unwrap_or(0.0)).collect::<Vec<_>>();
         // Every casualty passes the first phase, reporting, so its count is the zone's casualties.
-        let casualties: Vec<f64> =
-            s.phases_by_zone.iter().map(|z| z.phases.first().map_or(0, |p| p.casualties) as f64).collect();
-        let top = top_rows(&casualties);
         let first = |ps: &[PhaseResult]| ps.first().map_or(0, |p| p.casualties);
+        let casualties: Vec<u64> = s.phases_by_zone.iter().map(|z| first(&z.phases)).collect();
+        let top = top_rows(&casualties.iter().map(|&n| n as f64).collect::<Vec<_>>());
         let mut rows = vec![("all zones".to_string(), means(&s.phases), first(&s.phases))];
         let name =
             |i: usize| self.model.zones.get(i).map_or_else(|| s.phases_by_zone[i].zone.clone(), |z| z.name.clone());
-        rows.extend(top.shown.iter().map(|&i| {
-            let phases = &s.phases_by_zone[i].phases;
-            (name(i), means(phases), first(phases))
-        }));
+        rows.extend(top.shown.iter().map(|&i| (name(i), means(&s.phases_by_zone[i].phases), casualties[i])));
         if top.pooled.is_empty() {
             // Handover and theatre count only surgical casualties, and every phase after the
             // wait only those picked up: a bar's end is not anyone's time to care, so no
@@ -680,8 +676,7 @@ impl PhasesChart<'_> {
             })
             .collect();
         let others = top.pooled.len();
-        let casualties = top.pooled.iter().map(|&i| first(&s.phases_by_zone[i].phases)).sum();
-        rows.push((format!("{others} other zones"), pooled, casualties));
+        rows.push((format!("{others} other zones"), pooled, top.pooled.iter().map(|&i| casualties[i]).sum()));
         let note = format!(
             "The {} zones with the most casualties, most first; the last row pools the other {others}; \
              bars are not times to care.",
