@@ -376,6 +376,8 @@ fn with_no_casualty_the_page_gives_no_times_rather_than_times_beyond_two_days() 
     let (phases, deaths, utilisation) = (svg("phases"), svg("deaths"), svg("utilisation"));
     assert_eq!(phases.iter().filter(|t| *t == "no casualty").count(), 1 + m.zones.len(), "{phases:?}");
     assert_eq!(deaths.iter().filter(|t| *t == "no casualty").count(), 6, "{deaths:?}");
+    // No unit was busy on any day: a busiest-day mark at 0% would only lie over the axis.
+    assert!(!utilisation.iter().any(|t| t.contains("busiest day")), "{utilisation:?}");
     // (The utilisation bars' own figures, "0.0%", have one decimal; its ticks none or what they need.)
     let tick = |t: &&String| t.trim_end_matches('%').parse::<f64>().is_ok() && t.as_str() != "0.0%";
     for (name, texts) in [("phases", &phases), ("deaths", &deaths), ("utilisation", &utilisation)] {

@@ -914,7 +914,9 @@ impl UtilisationChart<'_> {
                     (AssetKind::Airplane, 1) => "airplane",
                     (AssetKind::Airplane, _) => "airplanes",
                 };
-                let busiest = self.busiest.and_then(|b| b.assets.get(i).copied());
+                // A busiest day at 0% (never busy) says no more than the bar, and would lie over
+                // the axis: it is not marked.
+                let busiest = self.busiest.and_then(|b| b.assets.get(i).copied()).filter(|&b| b > 0.0);
                 (format!("{} ({} {kind})", a.name, a.units), a.utilisation, PALETTE[0], busiest)
             })
             .collect();
@@ -922,7 +924,7 @@ impl UtilisationChart<'_> {
         // can run out while the tables stand idle (a mass-casualty day).
         for (i, f) in s.facilities.iter().enumerate() {
             let tables = if f.operating_tables == 1 { "table" } else { "tables" };
-            let busiest = self.busiest.and_then(|b| b.tables.get(i).copied().flatten());
+            let busiest = self.busiest.and_then(|b| b.tables.get(i).copied().flatten()).filter(|&b| b > 0.0);
             if let Some(u) = f.table_utilisation {
                 rows.push((format!("{} ({} {tables})", f.name, f.operating_tables), u, PALETTE[1], busiest));
             }
@@ -939,7 +941,7 @@ impl UtilisationChart<'_> {
         if top.pooled.is_empty() {
             // A mean over a month hides a burst: a camp attack can queue casualties for a table
             // for hours while the month's mean stays low, so the busiest day is marked too.
-            let note = if self.busiest.is_some() {
+            let note = if rows.iter().any(|r| r.3.is_some()) {
                 "Bars: means over the whole period. Black marks: the busiest day of each trial, averaged over trials."
             } else {
                 "Means over the whole period: a burst of casualties can fill tables for hours at a low mean \
