@@ -424,7 +424,9 @@ fn pooled_zones(rows: &[(String, DiffRow)]) -> Option<usize> {
     })
 }
 
-/// Grey text at the left of a row, in place of a whisker, on white where it crosses the zero line.
+/// Grey text in a row, in place of a whisker: at the row's left where it fits before the zero
+/// line, else just right of the zero line where it fits there, else from the left on white where
+/// it crosses the line.
 fn grey_note<DB: DrawingBackend>(
     chart: &mut XyChart<DB>,
     text: String,
@@ -434,7 +436,16 @@ fn grey_note<DB: DrawingBackend>(
     let style = font(12).color(&RGBColor(110, 110, 110)).pos(Pos::new(HPos::Left, VPos::Center));
     let (w, h) = chart.plotting_area().estimate_text_size(&text, &style).map_err(err)?;
     let (w, h) = (w as i32 + 4, h as i32 / 2 + 2);
-    let at = (x.start + (x.end - x.start) * 0.02, y);
+    let left = x.start + (x.end - x.start) * 0.02;
+    let px = |v: f64| chart.backend_coord(&(v, y)).0;
+    let (room_left, room_right) = (px(0.0) - px(left), px(x.end) - px(0.0));
+    const GAP: i32 = 8;
+    let at = if room_left >= w + GAP || room_right < w + 2 * GAP {
+        (left, y)
+    } else {
+        let per_pixel = (x.end - x.start) / f64::from((px(x.end) - px(x.start)).max(1));
+        (f64::from(GAP) * per_pixel, y)
+    };
     chart
         .draw_series([EmptyElement::at(at)
             + Rectangle::new([(-2, -h), (w, h)], WHITE.filled())
@@ -543,5 +554,40 @@ impl Chart for DifferenceMapChart<'_> {
         colour_bar(&bar, (top, bottom), |t| diverging(2.0 * t - 1.0), &ticks, "change (points)")?;
         // Below the second line of the bottom label.
         marker_key(&bar, bottom as i32 + 40)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Where the note's text starts, in pixels, as the SVG gives it.
+    fn text_x(svg: &str) -> i32 {
+        let at = svg.split("<text").nth(1).expect("a text").split(" x=\"").nth(1).unwrap();
+        at.split('"').next().unwrap().parse().unwrap()
+    }
+
+    /// A row without a difference says why in grey, where it does not cross the zero line: left
+    /// of it where the axis has room there, else right of it; only where neither side has room
+    /// does it cross the line, on white.
+    #[test]
+    fn a_grey_note_stands_clear_of_the_zero_line_where_a_side_has_room() {
+        let text = "no casualty of B needed it";
+        let width = font(12).font.box_size(text).unwrap().0 as i32;
+        for (range, w, side) in [(-10.0..2.0, 300, "left"), (-1.0..11.0, 300, "right"), (-1.0..1.0, 200, "across")] {
+            let mut svg = String::new();
+            let zero = {
+                let root = SVGBackend::with_string(&mut svg, (w, 60)).into_drawing_area();
+                let mut chart = ChartBuilder::on(&root).build_cartesian_2d(range.clone(), 0.0..1.0).unwrap();
+                grey_note(&mut chart, text.into(), 0.5, &range).unwrap();
+                chart.backend_coord(&(0.0, 0.5)).0
+            };
+            let x = text_x(&svg);
+            match side {
+                "left" => assert!(x + width < zero, "{x} + {width} against {zero}"),
+                "right" => assert!(x > zero, "{x} against {zero}"),
+                _ => assert!(x < zero && x + width > zero, "{x} + {width} against {zero}"),
+            }
+        }
     }
 }
