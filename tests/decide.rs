@@ -268,16 +268,22 @@ fn circle_centres(svg: &str) -> Vec<(String, String)> {
     svg.split("<circle").skip(1).filter_map(|tag| Some((attr(tag, "cx")?, attr(tag, "cy")?))).collect()
 }
 
+/// A sweep of the first-aid scenario over `axes` on 20 trials, and its chart as SVG.
+fn swept_chart(axes: &[&str]) -> (casevac::decide::sweep::SweepResult, String) {
+    let (s, m) = study(&first_aid_scenario(""));
+    let axes: Vec<Axis> = axes.iter().map(|a| a.parse().unwrap()).collect();
+    let r = sweep(&s, &m, &axes, &fixed(20, 1), &|_| {}).unwrap();
+    let (_, svg) = casevac::report::charts::render(&casevac::report::decide::sweep_chart(&r, &m)).unwrap();
+    (r, svg)
+}
+
 /// A value where no casualty needed a step (no incidents at all) has no point: the panel says
 /// "n/a" there, the key says why, and its axis still runs from that value, as the panels that
 /// have a point there do.
 #[test]
 fn a_sweep_value_with_no_casualty_reads_n_a_rather_than_vanish() {
-    let (s, m) = study(&first_aid_scenario(""));
-    let axis: Axis = "zone.z.incidents_per_day=0,10,20".parse().unwrap();
-    let r = sweep(&s, &m, &[axis], &fixed(20, 1), &|_| {}).unwrap();
+    let (r, svg) = swept_chart(&["zone.z.incidents_per_day=0,10,20"]);
     assert!(r.points[0].steps.iter().all(|st| st.compliance.is_none()), "nothing to measure at 0");
-    let (_, svg) = casevac::report::charts::render(&casevac::report::decide::sweep_chart(&r, &m)).unwrap();
     let texts = common::svg_texts(&svg);
     assert_eq!(texts.iter().filter(|t| *t == "n/a").count(), 3, "one per step's panel: {texts:?}");
     assert!(texts.iter().any(|t| t == "n/a: no casualty needed the step at that value"), "{texts:?}");
@@ -289,11 +295,7 @@ fn a_sweep_value_with_no_casualty_reads_n_a_rather_than_vanish() {
 /// all seen, not drawn one over another.
 #[test]
 fn curves_at_a_named_value_stand_side_by_side() {
-    let (s, m) = study(&first_aid_scenario(""));
-    let policy: Axis = "scenario.dispatch=\"first_idle\",\"best_arrival\"".parse().unwrap();
-    let count: Axis = "asset.unit.count=1,2".parse().unwrap();
-    let r = sweep(&s, &m, &[policy, count], &fixed(20, 1), &|_| {}).unwrap();
-    let (_, svg) = casevac::report::charts::render(&casevac::report::decide::sweep_chart(&r, &m)).unwrap();
+    let (r, svg) = swept_chart(&["scenario.dispatch=\"first_idle\",\"best_arrival\"", "asset.unit.count=1,2"]);
     let centres = circle_centres(&svg);
     let panels = 3 + usize::from(r.points[0].expected_deaths_per_trial.is_some());
     assert_eq!(centres.len(), panels * 4, "{centres:?}");
@@ -339,12 +341,8 @@ fn a_tornado_of_small_lives_keeps_its_ticks_apart_and_legible() {
 /// Where numbered values' curves coincide, the panel's title says so.
 #[test]
 fn coinciding_sweep_curves_are_named_in_the_panel_title() {
-    let (s, m) = study(&first_aid_scenario(""));
     // The helicopter is too far away to matter for first aid, so its count changes nothing there.
-    let share: Axis = "zone.z.first_aider_share=0.2,0.6".parse().unwrap();
-    let count: Axis = "asset.unit.count=1,2".parse().unwrap();
-    let r = sweep(&s, &m, &[share, count], &fixed(20, 1), &|_| {}).unwrap();
-    let (_, svg) = casevac::report::charts::render(&casevac::report::decide::sweep_chart(&r, &m)).unwrap();
+    let (_, svg) = swept_chart(&["zone.z.first_aider_share=0.2,0.6", "asset.unit.count=1,2"]);
     let texts = common::svg_texts(&svg);
     assert!(
         texts.iter().any(|t| t.starts_with("first aid within") && t.ends_with("(all lines coincide)")),
