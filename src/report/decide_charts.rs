@@ -445,23 +445,15 @@ impl Chart for SweepChart {
                     .map_err(err)?;
             }
             // Each curve's "n/a" at a value it has no point for, in its colour, over the axis;
-            // several at one value stack upwards in legend order.
-            let mut stacked: Vec<(f64, i32)> = Vec::new();
+            // several at one value stack upwards in legend order (at a category each curve has
+            // its own place).
             for (k, c) in curves.iter().enumerate() {
-                for x in c.missing.iter().map(|x| x + shift(k)) {
-                    let level = match stacked.iter_mut().find(|(at, _)| *at == x) {
-                        Some((_, l)) => {
-                            *l += 1;
-                            *l
-                        }
-                        None => {
-                            stacked.push((x, 0));
-                            0
-                        }
-                    };
+                for &x in &c.missing {
+                    let below =
+                        if categories { 0 } else { curves[..k].iter().filter(|o| o.missing.contains(&x)).count() };
                     let colour = PALETTE[k % PALETTE.len()];
                     let style = font(12).color(&colour).pos(Pos::new(HPos::Center, VPos::Bottom));
-                    backed(&mut chart, (x, 0.0), (0, -6 - 16 * level), "n/a".into(), style)?;
+                    backed(&mut chart, (x + shift(k), 0.0), (0, -6 - 16 * below as i32), "n/a".into(), style)?;
                 }
             }
         }
