@@ -434,24 +434,13 @@ fn grey_note<DB: DrawingBackend>(
     x: &std::ops::Range<f64>,
 ) -> DrawResult {
     let style = font(12).color(&RGBColor(110, 110, 110)).pos(Pos::new(HPos::Left, VPos::Center));
-    let (w, h) = chart.plotting_area().estimate_text_size(&text, &style).map_err(err)?;
-    let (w, h) = (w as i32 + 4, h as i32 / 2 + 2);
+    let w = chart.plotting_area().estimate_text_size(&text, &style).map_err(err)?.0 as i32 + 4;
     let left = x.start + (x.end - x.start) * 0.02;
     let px = |v: f64| chart.backend_coord(&(v, y)).0;
     let (room_left, room_right) = (px(0.0) - px(left), px(x.end) - px(0.0));
     const GAP: i32 = 8;
-    let at = if room_left >= w + GAP || room_right < w + 2 * GAP {
-        (left, y)
-    } else {
-        let per_pixel = (x.end - x.start) / f64::from((px(x.end) - px(x.start)).max(1));
-        (f64::from(GAP) * per_pixel, y)
-    };
-    chart
-        .draw_series([EmptyElement::at(at)
-            + Rectangle::new([(-2, -h), (w, h)], WHITE.filled())
-            + Text::new(text, (0, 0), style)])
-        .map(|_| ())
-        .map_err(err)
+    let (at, dx) = if room_left >= w + GAP || room_right < w + 2 * GAP { (left, 0) } else { (0.0, GAP) };
+    backed(chart, (at, y), (dx, 0), text, style)
 }
 
 // ---------------------------------------------------------------------------------------------
