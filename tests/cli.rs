@@ -738,6 +738,48 @@ fn a_comparison_replaces_only_its_own_folders() {
 }
 
 #[test]
+fn a_folder_an_earlier_run_wrote_is_replaced_even_when_this_run_writes_fewer_files() {
+    // An earlier run with the outcome model wrote deaths.csv and the deaths chart; the same
+    // command with the model off writes neither, and must still take its own folders back,
+    // not refuse them once the trials are run and the JSON already replaced.
+    let dir = tempfile::tempdir().unwrap();
+    let [csv, report, json] = ["csv", "report", "run.json"].map(|n| dir.path().join(n));
+    let paths =
+        ["--csv", csv.to_str().unwrap(), "--report", report.to_str().unwrap(), "--json", json.to_str().unwrap()];
+    let out = casevac(&[&["run", SAHEL, "-n", "20", "-q"][..], &paths].concat());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(csv.join("deaths.csv").exists() && report.join("deaths.svg").exists());
+    let off = ["run", SAHEL, "-n", "20", "-q", "--set", "outcomes.enabled=false"];
+    let out = casevac(&[&off[..], &paths].concat());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    // Each folder is this run's, whole: no file of the earlier one is left beside it.
+    assert!(!csv.join("deaths.csv").exists() && !report.join("deaths.svg").exists());
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(report.join("summary.json")).unwrap()).unwrap();
+    let written: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    assert_eq!(summary, written, "the folder and the JSON describe the same run");
+    assert!(written["deaths"].is_null(), "the run without the outcome model");
+    // So for a comparison's CSV folder, which holds lives_saved.csv only with the model.
+    let cmp = dir.path().join("cmp");
+    let out = casevac(&["compare", SAHEL, FST, "-n", "20", "-q", "--csv", cmp.to_str().unwrap()]);
+    assert!(out.status.success() && cmp.join("lives_saved.csv").exists(), "{}", text(&out.stderr));
+    let out = casevac(&[
+        "compare",
+        SAHEL,
+        FST,
+        "-n",
+        "20",
+        "-q",
+        "--set",
+        "outcomes.enabled=false",
+        "--csv",
+        cmp.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(!cmp.join("lives_saved.csv").exists());
+}
+
+#[test]
 fn a_comparison_csv_gives_the_lives_saved_its_json_gives() {
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("csv");

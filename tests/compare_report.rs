@@ -30,7 +30,7 @@ fn write(base: &Model, alts: &[Model], dir: &Path) -> Vec<PathBuf> {
     let maps = paired_run_coverage(base, alts, opts.seed, std::slice::from_ref(&(0..opts.trials)), 12, &|_| {});
     let meta = RunMeta { date_utc: "2026-01-01".into(), map_grid: "12 cells".into() };
     let files = compare_report::files(base, alts, &comparison, &maps, &meta, 1).unwrap();
-    casevac::report::write_folder(dir, &files).unwrap()
+    casevac::report::write_folder(dir, &files, &compare_report::file_names()).unwrap()
 }
 
 #[test]

@@ -6,7 +6,7 @@ mod common;
 use casevac::compare::{Comparison, run_paired};
 use casevac::coverage::paired_run_coverage;
 use casevac::report::html::RunMeta;
-use casevac::report::{compare_report, report_files, write_folder};
+use casevac::report::{compare_report, report_file_names, report_files, write_folder};
 use casevac::run::RunOptions;
 use casevac::stats::Histograms;
 use std::fmt::Write;
@@ -94,7 +94,8 @@ fn a_run_at_the_caps_cuts_its_charts_but_not_its_tables() {
     let maps = common::report_maps(&m, &summary, 10, 5);
     let meta = RunMeta { date_utc: "2026-01-01".into(), map_grid: "test".into() };
     let dir = tempfile::tempdir().unwrap();
-    write_folder(dir.path(), &report_files(&m, &tally, &summary, &maps, &meta, 1).unwrap()).unwrap();
+    write_folder(dir.path(), &report_files(&m, &tally, &summary, &maps, &meta, 1).unwrap(), &report_file_names())
+        .unwrap();
     let other_zones = format!("{} other zones", ZONES - (ROWS - 1));
     // Each surgical facility has two rows, its tables' time and its teams' daily operations; the
     // rows left out are pooled by kind, and every one of them is in some pool.
@@ -140,7 +141,12 @@ fn a_comparison_at_the_caps_cuts_its_difference_chart_but_not_its_tables() {
     let maps = paired_run_coverage(&base, &alts, 6, std::slice::from_ref(&(0..opts.trials)), 10, &|_| {});
     let meta = RunMeta { date_utc: "2026-01-01".into(), map_grid: "test".into() };
     let dir = tempfile::tempdir().unwrap();
-    write_folder(dir.path(), &compare_report::files(&base, &alts, &comparison, &maps, &meta, 1).unwrap()).unwrap();
+    write_folder(
+        dir.path(),
+        &compare_report::files(&base, &alts, &comparison, &maps, &meta, 1).unwrap(),
+        &compare_report::file_names(),
+    )
+    .unwrap();
     let other_zones = format!("{} other zones", ZONES - (ROWS - 1));
     check_charts(dir.path(), &[("difference", &["all casualties", &other_zones, "largest difference"])]);
     let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();

@@ -3,7 +3,7 @@
 mod common;
 
 use casevac::report::html::RunMeta;
-use casevac::report::{report_files, write_folder};
+use casevac::report::{report_file_names, report_files, write_folder};
 use std::path::{Path, PathBuf};
 
 const CHARTS: [&str; 7] = ["compliance", "time_to_care", "deaths", "phases", "utilisation", "coverage", "reach"];
@@ -13,7 +13,7 @@ fn write(path: &Path, dir: &Path, seed: u64) -> Vec<PathBuf> {
     let (tally, summary) = common::run(&m, seed, 30);
     let maps = common::report_maps(&m, &summary, 14, 20);
     let meta = RunMeta { date_utc: "2026-01-01".into(), map_grid: "test".into() };
-    write_folder(dir, &report_files(&m, &tally, &summary, &maps, &meta, 1).unwrap()).unwrap()
+    write_folder(dir, &report_files(&m, &tally, &summary, &maps, &meta, 1).unwrap(), &report_file_names()).unwrap()
 }
 
 #[test]
@@ -361,7 +361,8 @@ fn with_no_casualty_the_page_gives_no_times_rather_than_times_beyond_two_days() 
     let maps = common::report_maps(&m, &summary, 4, 2);
     let meta = RunMeta { date_utc: "2026-01-01".into(), map_grid: "test".into() };
     let dir = tempfile::tempdir().unwrap();
-    write_folder(dir.path(), &report_files(&m, &tally, &summary, &maps, &meta, 1).unwrap()).unwrap();
+    write_folder(dir.path(), &report_files(&m, &tally, &summary, &maps, &meta, 1).unwrap(), &report_file_names())
+        .unwrap();
     let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
     let headline = html.split("<section id=headline>").nth(1).unwrap().split("</table>").next().unwrap();
     assert!(!headline.contains("&gt;48 h"), "{headline}");

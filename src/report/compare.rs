@@ -302,6 +302,12 @@ pub fn to_csv(c: &Comparison) -> anyhow::Result<Vec<u8>> {
 /// The comparison's CSV file of lives saved, where both scenarios run the outcome model.
 pub const LIVES_CSV_FILE: &str = "lives_saved.csv";
 
+/// Every file a comparison's CSV folder may hold: its outputs are checked, and the folder
+/// replaced, with these, whether or not this comparison has lives to write.
+pub fn csv_file_names() -> Vec<String> {
+    [CSV_FILE, LIVES_CSV_FILE, "run.csv"].map(String::from).to_vec()
+}
+
 /// One row per alternative: the lives it saves against the base (modelled deaths of wounds
 /// avoided), with the paired interval; none where no alternative has the figure.
 fn lives_csv(c: &Comparison) -> anyhow::Result<Option<Vec<u8>>> {
@@ -372,13 +378,13 @@ pub fn write_outputs(
         if let Some(lives) = lives_csv(comparison)? {
             files.push((LIVES_CSV_FILE.to_string(), lives));
         }
-        super::files::write_folder(dir, &files)?;
+        super::files::write_folder(dir, &files, &csv_file_names())?;
         let names: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).collect();
         notes.push(format!("CSV written to {} ({})", dir.display(), names.join(", ")));
     }
     if let (Some(dir), Some(files)) = (&paths.report, &report) {
         // One folder that appears whole or not at all, as a run's report does.
-        super::write_folder(dir, files)?;
+        super::write_folder(dir, files, &super::compare_report::file_names())?;
         notes.push(format!("report written to {}", dir.join("report.html").display()));
     }
     Ok(notes)

@@ -286,6 +286,6 @@ pub(super) fn key_values(rows: impl IntoIterator<Item = (&'static str, String)>)
 /// Writes every CSV file into `dir`, as one folder that appears whole or not at all.
 pub fn write(s: &Summary, dir: &Path) -> anyhow::Result<()> {
     let out: Vec<(String, Vec<u8>)> = files(s)?.into_iter().map(|(n, b)| (n.to_string(), b)).collect();
-    super::files::write_folder(dir, &out)?;
+    super::files::write_folder(dir, &out, &FILES.map(String::from))?;
     Ok(())
 }

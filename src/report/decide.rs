@@ -1481,7 +1481,7 @@ pub fn write_outputs(paths: &OutputPaths, w: &Written) -> anyhow::Result<Vec<Str
     }
     let csv = || csv_files(w.stem).into_iter().zip([w.csv.clone(), w.run_csv.clone()]);
     if let Some(dir) = &paths.csv {
-        files::write_folder(dir, &csv().collect::<Vec<_>>())?;
+        files::write_folder(dir, &csv().collect::<Vec<_>>(), &csv_files(w.stem))?;
         notes.push(format!("CSV written to {} ({}.csv, and run.csv: what was run)", dir.display(), w.stem));
     }
     if let (Some(dir), Some((png, svg))) = (&paths.report, chart) {
@@ -1491,7 +1491,7 @@ pub fn write_outputs(paths: &OutputPaths, w: &Written) -> anyhow::Result<Vec<Str
         contents.extend(w.map.clone().map(String::into_bytes));
         contents.extend(csv().map(|(_, bytes)| bytes));
         debug_assert_eq!(names.len(), contents.len(), "a file for every name");
-        files::write_folder(dir, &names.into_iter().zip(contents).collect::<Vec<_>>())?;
+        files::write_folder(dir, &names.iter().cloned().zip(contents).collect::<Vec<_>>(), &names)?;
         notes.push(format!("report written to {}", dir.join("report.html").display()));
     }
     Ok(notes)

@@ -237,14 +237,19 @@ fn only_ours(dir: &Path, ours: &[String]) -> std::io::Result<Option<String>> {
 
 /// Writes a whole folder of files so that it appears complete or not at all: built in a
 /// temporary folder beside the target, then renamed into place. An existing folder is replaced
-/// only if it holds nothing but files of the same kind of output (it is moved aside, the new
-/// one moved in, the old one removed). Concurrent writers of one folder take turns.
-pub fn write_folder(dir: &Path, files: &[(String, Vec<u8>)]) -> anyhow::Result<Vec<PathBuf>> {
+/// only if it holds nothing but files of the same kind of output, any of `ours` (it is moved
+/// aside, the new one moved in, the old one removed). `ours` is every name the command may
+/// write there, the list its outputs were checked with before it ran, not only the names of
+/// this run's `files`: a folder written by an earlier run that had, say, the outcome model on
+/// holds a deaths chart this run does not draw, and is still the command's own to replace.
+/// Concurrent writers of one folder take turns.
+pub fn write_folder(dir: &Path, files: &[(String, Vec<u8>)], ours: &[String]) -> anyhow::Result<Vec<PathBuf>> {
     let names: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
-    check_folder(dir, &names)?;
+    debug_assert!(names.iter().all(|n| ours.contains(n)), "every file written is one the outputs were checked for");
+    check_folder(dir, ours)?;
     let _lock = FolderLock::take(dir)?;
     // Checked again under the lock: the folder may have changed while the run simulated.
-    check_folder(dir, &names)?;
+    check_folder(dir, ours)?;
     let name = file_name(dir)?;
     let parent = parent_of(dir);
     let pid = std::process::id();

@@ -187,8 +187,7 @@ pub fn check_run_outputs(paths: &OutputPaths, inputs: &[files::Input]) -> anyhow
 /// Checks the outputs of `casevac compare` (or the merge of a comparison) before it simulates,
 /// as for a run, with a comparison's files in its folders.
 pub fn check_compare_outputs(paths: &OutputPaths, inputs: &[files::Input]) -> anyhow::Result<()> {
-    let csv = vec![compare::CSV_FILE.to_string(), compare::LIVES_CSV_FILE.to_string(), "run.csv".to_string()];
-    files::check_outputs(&paths.planned(csv, compare_report::file_names()), inputs)
+    files::check_outputs(&paths.planned(compare::csv_file_names(), compare_report::file_names()), inputs)
 }
 
 /// Writes every output `paths` asks for, in one fixed order (JSON, CSV, report), and returns a
@@ -222,7 +221,7 @@ pub fn write_outputs(
         notes.push(format!("CSV written to {}", dir.display()));
     }
     if let (Some(dir), Some(files)) = (&paths.report, &report) {
-        write_folder(dir, files)?;
+        write_folder(dir, files, &report_file_names())?;
         notes.push(format!("report written to {}", dir.join("report.html").display()));
     }
     Ok(notes)

@@ -171,7 +171,7 @@ pub fn check_html(name: &str, text: &str, seed: u64, trials: u64) {
     let meta = RunMeta { date_utc: today_utc(), map_grid: format!("{} x {} cells", maps.load.nx, maps.load.ny) };
     let dir = tempfile::tempdir().unwrap();
     let files = casevac::report::report_files(&m, &tally, &summary, &maps, &meta, 1).unwrap();
-    casevac::report::write_folder(dir.path(), &files).unwrap();
+    casevac::report::write_folder(dir.path(), &files, &casevac::report::report_file_names()).unwrap();
     let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
     let mut settings = snapshot_settings();
     settings.add_filter(r"data:image/png;base64,[A-Za-z0-9+/=]+", "data:image/png;base64,[PNG]");
