@@ -264,6 +264,15 @@ impl DistSpec {
         // the tallies are built for.
         let finite = |xs: &[f64]| xs.iter().all(|x| x.is_finite() && x.abs() <= MAX_VALUE);
         let neg = |x: f64| nonnegative && x < 0.0;
+        // A parameter past the bound is named with the bound, not with a rule it meets
+        // ("exponential needs mean > 0 (got 2000000)").
+        let within = |name: &str, params: &[(&str, f64)]| match params.iter().find(|(_, x)| !finite(&[*x])) {
+            Some((param, x)) => Err(format!(
+                "{name} needs {param} to be a number from -1,000,000 to 1,000,000 (got {param} = {})",
+                Shown(*x)
+            )),
+            None => Ok(()),
+        };
         let d = match *self {
             DistSpec::Fixed(v) => {
                 if !finite(&[v]) || neg(v) {
@@ -272,6 +281,7 @@ impl DistSpec {
                 Dist::Fixed(v)
             }
             DistSpec::Uniform { min, max } => {
+                within("uniform", &[("min", min), ("max", max)])?;
                 if !finite(&[min, max]) || neg(min) || min > max {
                     return Err(format!(
                         "uniform needs 0 <= min <= max (got min = {}, max = {})",
@@ -283,6 +293,7 @@ impl DistSpec {
             }
             DistSpec::Triangular { min, mode, max } | DistSpec::Pert { min, mode, max } => {
                 let name = if matches!(self, DistSpec::Pert { .. }) { "pert" } else { "triangular" };
+                within(name, &[("min", min), ("mode", mode), ("max", max)])?;
                 if !finite(&[min, mode, max]) || neg(min) || !(min <= mode && mode <= max) {
                     return Err(format!(
                         "{name} needs 0 <= min <= mode <= max (got min = {}, mode = {}, max = {})",
@@ -303,12 +314,14 @@ impl DistSpec {
                 }
             }
             DistSpec::Exponential { mean } => {
+                within("exponential", &[("mean", mean)])?;
                 if !finite(&[mean]) || mean <= 0.0 {
                     return Err(format!("exponential needs mean > 0 (got {})", Shown(mean)));
                 }
                 Dist::Exponential { mean }
             }
             DistSpec::LogNormal { mean, cv } => {
+                within("lognormal", &[("mean", mean), ("cv", cv)])?;
                 if !finite(&[mean, cv]) || mean <= 0.0 || cv <= 0.0 || cv > MAX_LOGNORMAL_CV {
                     return Err(format!(
                         "lognormal needs mean > 0 and cv above 0 and at most {MAX_LOGNORMAL_CV} (got mean = {}, cv = {})",
@@ -492,6 +505,27 @@ mod tests {
         let e = refused(DistSpec::Uniform { min: 3.0, max: -1e-300 });
         assert!(e.ends_with("(got min = 3, max = -1e-300)"), "{e}");
         let e = refused(DistSpec::Pert { min: 0.0, mode: 2e9, max: 1.0 });
-        assert!(e.ends_with("(got min = 0, mode = 2e9, max = 1)"), "{e}");
+        assert!(e.ends_with("(got mode = 2e9)"), "{e}");
+    }
+
+    /// A value past the bound every delay has is told the bound, not a rule it already meets:
+    /// an exponential of mean 2,000,000 does have a mean above 0.
+    #[test]
+    fn a_parameter_past_the_bound_is_told_the_bound() {
+        let refused = |spec: DistSpec| spec.compile(true).unwrap_err();
+        let bound = "to be a number from -1,000,000 to 1,000,000";
+        for (spec, said) in [
+            (DistSpec::Exponential { mean: 2e6 }, "exponential needs mean"),
+            (DistSpec::Uniform { min: 0.0, max: 2e6 }, "uniform needs max"),
+            (DistSpec::Triangular { min: 0.0, mode: 1.0, max: 2e6 }, "triangular needs max"),
+            (DistSpec::Pert { min: 0.0, mode: 1.0, max: f64::INFINITY }, "pert needs max"),
+            (DistSpec::LogNormal { mean: 2e6, cv: 0.5 }, "lognormal needs mean"),
+            (DistSpec::LogNormal { mean: 1.0, cv: f64::NAN }, "lognormal needs cv"),
+        ] {
+            let e = refused(spec.clone());
+            assert!(e.starts_with(&format!("{said} {bound}")), "{spec:?}: {e}");
+        }
+        // At the bound itself, a value is taken.
+        assert!(DistSpec::Exponential { mean: 1e6 }.compile(true).is_ok());
     }
 }
