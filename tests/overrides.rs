@@ -126,6 +126,19 @@ fn an_out_of_range_value_names_the_override_not_the_file() {
     assert!(e.ends_with("1 problem in test.toml"), "{e}");
 }
 
+/// A site moved off the Earth (latitude 95, or not a number) is one problem, its own: the
+/// daylight computed at it would add a second about the Sun, pointing into a file that is fine.
+#[test]
+fn a_refused_position_is_not_followed_by_a_problem_with_the_sun_there() {
+    let sahel = std::fs::read_to_string(SAHEL).unwrap();
+    for set in ["site.gao.lat=95", "site.gao.lat=nan", "site.gao.lon=-inf"] {
+        let e = error(&sahel, &[set]);
+        assert!(e.contains(&format!("error: --set {set}:")) && e.contains("is out of range"), "{e}");
+        assert!(!e.contains("Sun") && !e.contains("daylight"), "{e}");
+        assert!(e.ends_with("1 problem in test.toml"), "{e}");
+    }
+}
+
 #[test]
 fn an_unknown_id_lists_the_ids_and_the_closest() {
     let e = error(&base(), &["asset.unti.count=3"]);

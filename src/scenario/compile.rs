@@ -231,6 +231,11 @@ fn computed_daylight(
         None => (!sites.is_empty()).then_some(0),
     };
     let Some(site) = site.map(|i| &sites[i]) else { return fallback };
+    // A site whose position was refused has that problem already; the Sun at a latitude of 95
+    // would only add a second one, about a date that is fine.
+    if !((-90.0..=90.0).contains(&site.pos.lat) && (-180.0..=180.0).contains(&site.pos.lon)) {
+        return fallback;
+    }
     // By default the clock of the site's solar time zone, to the nearest hour.
     let offset_h = match &dl.utc_offset_hours {
         Some(v) => ctx.num(
