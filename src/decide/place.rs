@@ -111,18 +111,18 @@ pub fn candidates(model: &Model, list: &[String]) -> Result<Vec<String>, String>
     Ok(out)
 }
 
-/// The candidates with the site where a single asset or facility stands now beside them, so the
-/// answer says whether any beats the laydown as given (a move to the best of a list that leaves
-/// it out could be a move for the worse); at least two to choose between.
+/// The candidates with the site where each asset or facility placed stands now beside them, so
+/// the answer says whether any beats the laydown as given (a move to the best of a list that
+/// leaves it out could be a move for the worse); at least two to choose between. Placed
+/// together, each is weighed at every site of the list, so each one's own site is among them
+/// (and the others' too, as any candidate is).
 ///
-/// A candidate on the very spot where it stands now (a grid's centre point on a zone centred on
+/// A candidate on the very spot where one stands now (a grid's centre point on a zone centred on
 /// its base, say) is the same placement under another name: it is left out, for its figures
 /// could never be told apart from the site's, however many trials ran.
 pub fn with_site_as_given(model: &Model, moved: &[Movable], mut sites: Vec<String>) -> Result<Vec<String>, String> {
-    if let [one] = moved
-        && let Some(now) = one.site_in(model)
-    {
-        let pos = |id: &str| model.sites.iter().find(|s| s.id == id).map(|s| s.pos);
+    let pos = |id: &str| model.sites.iter().find(|s| s.id == id).map(|s| s.pos);
+    for now in moved.iter().filter_map(|m| m.site_in(model)) {
         let here = pos(&now);
         sites.retain(|s| *s == now || pos(s) != here);
         if !sites.contains(&now) {
