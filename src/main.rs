@@ -378,6 +378,10 @@ struct DecideOutputs {
     /// Write a report folder: an HTML page, the chart as PNG and SVG, the JSON and the CSV.
     #[arg(long, value_name = "DIR")]
     report: Option<PathBuf>,
+    /// With --report: draw the PNG chart N times larger, for slides and print (the SVG is
+    /// vector and the same at any size).
+    #[arg(allow_negative_numbers = true, long, value_name = "N", default_value_t = 1, value_parser = whole::<u32>(1, 4))]
+    scale: u32,
     /// Do not print the table.
     #[arg(long, short = 'q')]
     quiet: bool,
@@ -386,8 +390,7 @@ struct DecideOutputs {
 impl DecideOutputs {
     fn paths(&self) -> OutputPaths {
         let json = self.json.clone().filter(|_| !self.json_to_stdout());
-        // The decision charts are drawn at one size.
-        OutputPaths { json, csv: self.csv.clone(), report: self.report.clone(), chart_scale: 1 }
+        OutputPaths { json, csv: self.csv.clone(), report: self.report.clone(), chart_scale: self.scale }
     }
 
     fn json_to_stdout(&self) -> bool {
@@ -759,7 +762,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 casevac::decide::levers::weigh(&study, &base, levers, skipped, objective, &opts, progress)
             })?;
             warn_if_unmet(result.precision.as_ref());
-            let chart = || report::charts::render(&report::decide::tornado(&result));
+            let chart = || report::charts::render_scaled(&report::decide::tornado(&result), outputs.scale);
             let html = |png: &[u8]| report::decide::levers_html(&result, png);
             let written = report::decide::Written {
                 stem: "levers",
@@ -786,7 +789,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 })
             })?;
             warn_if_unmet(result.precision.as_ref());
-            let chart = || report::charts::render(&report::decide::sweep_chart(&result, &base));
+            let chart = || report::charts::render_scaled(&report::decide::sweep_chart(&result, &base), outputs.scale);
             let html = |png: &[u8]| report::decide::sweep_html(&result, png);
             let written = report::decide::Written {
                 stem: "sweep",
@@ -889,7 +892,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     casevac::decide::place::place_several(&study, &moved, &sites, &opts, &|n| progress.advance(n))
                 })?;
                 progress.finish();
-                let chart = || report::charts::render(&report::decide::several_chart(&result));
+                let chart = || report::charts::render_scaled(&report::decide::several_chart(&result), outputs.scale);
                 let html = |png: &[u8]| report::decide::several_html(&result, png);
                 let written = report::decide::Written {
                     stem: "place",
@@ -909,8 +912,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             })?;
             progress.finish();
             let chart = || match result.grid {
-                Some(_) => report::charts::render(&report::decide::place_map(&result, &base)),
-                None => report::charts::render(&report::decide::place_chart(&result)),
+                Some(_) => report::charts::render_scaled(&report::decide::place_map(&result, &base), outputs.scale),
+                None => report::charts::render_scaled(&report::decide::place_chart(&result), outputs.scale),
             };
             let html = |png: &[u8]| report::decide::place_html(&result, png);
             let written = report::decide::Written {

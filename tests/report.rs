@@ -467,6 +467,26 @@ fn scale_option_draws_the_report_pngs_larger() {
     assert!(!bad.status.success() && String::from_utf8_lossy(&bad.stderr).contains("--scale"));
 }
 
+/// The decision commands' charts go on slides too: `--scale` draws them larger as it does a
+/// run's.
+#[test]
+fn scale_option_draws_a_decision_chart_larger() {
+    let dir = tempfile::tempdir().unwrap();
+    let size = |scale: &str| {
+        let out = dir.path().join(format!("sweep{scale}"));
+        let sweep = std::process::Command::new(env!("CARGO_BIN_EXE_casevac"))
+            .args(["sweep", "scenarios/sahel-north.toml", "asset.gao_mi8.count=1,2", "-n", "20", "--precision", "0"])
+            .args(["-q", "--scale", scale, "--report"])
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert!(sweep.status.success(), "{}", String::from_utf8_lossy(&sweep.stderr));
+        common::png_size(&std::fs::read(out.join("sweep.png")).unwrap())
+    };
+    let (w, h) = size("1");
+    assert_eq!(size("3"), (3 * w, 3 * h));
+}
+
 /// A full bar's figure stays inside the plot: the title's rows are the same whether every bar
 /// stands at 100% or at half that.
 #[test]
