@@ -381,18 +381,22 @@ impl Chart for SweepChart {
                 10
             };
             let percent = y_desc.contains('%');
-            chart
-                .configure_mesh()
-                .light_line_style(RGBColor(242, 242, 242))
-                .y_label_formatter(&|y: &f64| if percent { format!("{y:.0}") } else { tick(*y) })
+            let y_label = |y: &f64| if percent { format!("{y:.0}") } else { tick(*y) };
+            let mut mesh = chart.configure_mesh();
+            mesh.light_line_style(RGBColor(242, 242, 242))
+                .y_label_formatter(&y_label)
                 .x_desc(self.x_desc.clone())
                 .y_desc(y_desc.clone())
                 .x_labels(x_labels)
                 .x_label_formatter(&fmt_x)
                 .label_style(font(12))
-                .axis_desc_style(font(13))
-                .draw()
-                .map_err(err)?;
+                .axis_desc_style(font(13));
+            // Names are not a scale: no vertical grid lines, which fell between them as well, and no
+            // tick marks (plotters puts one wherever it might put a label, named or not).
+            if categories {
+                mesh.disable_x_mesh().set_tick_mark_size(LabelAreaPosition::Bottom, 0);
+            }
+            mesh.draw().map_err(err)?;
             // At a category, the curves stand side by side, centred on its tick.
             let n = curves.len() as f64;
             let step = (0.6 / n).min(0.15);
