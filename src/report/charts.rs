@@ -543,6 +543,22 @@ fn row_label_width(labels: &[&str]) -> u32 {
     labels.iter().map(|l| l.chars().count()).max().unwrap_or(8) as u32 * 8 + 20
 }
 
+/// The most characters of a zone's name the phases chart gives its row: a zone named at greater
+/// length is cut with an ellipsis (the report's tables give it whole), rather than squeeze the
+/// bars of a chart of fixed width into a sliver. (The utilisation chart widens for its longer,
+/// composed labels instead.)
+const ROW_LABEL_CHARS: usize = 40;
+
+/// A zone's name as the phases chart's row gives it: whole, or cut to [`ROW_LABEL_CHARS`] with an
+/// ellipsis.
+fn row_label(label: &str) -> String {
+    if label.chars().count() <= ROW_LABEL_CHARS {
+        label.to_string()
+    } else {
+        format!("{}…", label.chars().take(ROW_LABEL_CHARS - 1).collect::<String>().trim_end())
+    }
+}
+
 /// Where the x axis of a [`row_chart`] `width` pixels wide with row `labels` must end, at
 /// `least` or further, so that each figure, written in 13-point type just after the value it
 /// stands at, fits inside the plot: a value v ends at v / end of the plot's width, and its text
@@ -655,8 +671,7 @@ impl PhasesChart<'_> {
         let casualties: Vec<u64> = s.phases_by_zone.iter().map(|z| first(&z.phases)).collect();
         let top = top_rows(&casualties.iter().map(|&n| n as f64).collect::<Vec<_>>());
         let mut rows = vec![("all zones".to_string(), means(&s.phases), first(&s.phases))];
-        let name =
-            |i: usize| self.model.zones.get(i).map_or_else(|| s.phases_by_zone[i].zone.clone(), |z| z.name.clone());
+        let name = |i: usize| row_label(self.model.zones.get(i).map_or(&s.phases_by_zone[i].zone, |z| &z.name));
         rows.extend(top.shown.iter().map(|&i| (name(i), means(&s.phases_by_zone[i].phases), casualties[i])));
         if top.pooled.is_empty() {
             // Handover and theatre count only surgical casualties, and every phase after the
@@ -1609,6 +1624,21 @@ mod tests {
     /// Every bundled map labels every site; sixty more sites crowded about one town keep
     /// their markers, but only the names that do not overlap are drawn, facilities' first, and
     /// none runs past the frame.
+    /// A zone named at great length takes no more of the phases chart than forty characters:
+    /// its bars keep the width the chart has for them (with a 230-character name it drew no bar
+    /// at all).
+    #[test]
+    fn a_long_row_label_is_cut_and_keeps_the_plot_its_width() {
+        let long = "Route Gao–Kidal convoy corridor ".repeat(8);
+        let cut = row_label(&long);
+        assert_eq!(cut.chars().count(), ROW_LABEL_CHARS);
+        assert!(cut.ends_with('…') && long.starts_with(cut.trim_end_matches('…')), "{cut}");
+        assert_eq!(row_label("gao_area"), "gao_area");
+        let forty = "x".repeat(ROW_LABEL_CHARS);
+        assert_eq!(row_label(&forty), forty, "forty characters are drawn whole");
+        assert_eq!(row_label_width(&["all zones", &row_label(&long)]), row_label_width(&[&forty]));
+    }
+
     #[test]
     fn site_names_that_would_overlap_are_left_out_facilities_first() {
         for (m, b) in bundled_maps() {

@@ -2,7 +2,7 @@
 //! (an HTML page with its chart as PNG and SVG, and the JSON and CSV beside it).
 
 use super::decide_charts::{Bar, Curve, RowBars, SweepChart, effect_colour};
-use super::fmt::{Count, Counted, Grouped, Pct, Points, PointsPm, capitalised, spread_decimals};
+use super::fmt::{Count, Counted, Grouped, Maybe, Pct, Points, PointsPm, Style, capitalised, spread_decimals};
 use super::html::{Esc, STYLE};
 use super::{OutputPaths, files, step_title, write_atomic};
 use crate::compare::PairedFigures;
@@ -31,27 +31,22 @@ pub fn shell_word(s: &str) -> String {
     }
 }
 
-/// "+3.1 ±0.8" in points, or "-" where there is nothing to compare.
-fn effect(f: Option<&PairedFigures>) -> String {
+/// "+3.1 ±0.8" in points, or the style's missing mark where there is nothing to compare.
+fn effect(f: Option<&PairedFigures>, s: Style) -> String {
     match (f.and_then(|f| f.difference), f.and_then(|f| f.paired_half_width)) {
         (Some(x), Some(h)) => PointsPm(x, h).to_string(),
         (Some(x), None) => Points(x).to_string().trim_end_matches(" pts").to_string(),
-        _ => "-".into(),
+        _ => s.missing().into(),
     }
 }
 
-fn base_line(r: &LeversResult) -> String {
+fn base_line(r: &LeversResult, s: Style) -> String {
     let (steps, deaths) = (&r.base, r.base_expected_deaths_per_trial);
-    let mut parts: Vec<String> = steps
-        .iter()
-        .map(|s| match s.compliance {
-            Some(c) => format!("{} {}", s.step.label(), Pct(c)),
-            None => format!("{} -", s.step.label()),
-        })
-        .collect();
+    let mut parts: Vec<String> =
+        steps.iter().map(|step| format!("{} {}", step.step.label(), Maybe(step.compliance.map(Pct), s))).collect();
     // Every lever is paired with the same base, so any lever's onward row holds its share.
     if let Some(on) = r.levers.iter().find_map(|l| l.onward.as_ref()) {
-        parts.push(format!("onward {}", on.figures.base.map_or("-".to_string(), |c| Pct(c).to_string())));
+        parts.push(format!("onward {}", Maybe(on.figures.base.map(Pct), s)));
     }
     if let Some(d) = deaths {
         parts.push(format!("{:.2} expected deaths per trial", Grouped(d)));
@@ -61,8 +56,8 @@ fn base_line(r: &LeversResult) -> String {
 
 /// Lives saved per trial (the scenario's period) with its half-width: per trial, not per year,
 /// since a scenario may be one event rather than a stretch of routine operations.
-fn lives(l: &Option<crate::compare::LivesSavedResult>) -> String {
-    let Some(l) = l else { return "-".into() };
+fn lives(l: &Option<crate::compare::LivesSavedResult>, s: Style) -> String {
+    let Some(l) = l else { return s.missing().into() };
     let d = if l.per_trial.abs() < 1.0 { 3 } else { 2 };
     match l.ci95_high {
         Some(h) => format!("{:+.d$} ±{:.d$}", l.per_trial, h - l.per_trial),
@@ -91,7 +86,7 @@ pub fn levers_table(r: &LeversResult) -> String {
         r.about.seed,
         objective_words(r.objective, &r.base)
     );
-    o.push_str(&wrap(&format!("as given: {}", base_line(r)), "", super::table::WIDTH));
+    o.push_str(&wrap(&format!("as given: {}", base_line(r, Style::Plain)), "", super::table::WIDTH));
     o.push_str(&wrap(
         &format!(
             "effects: points, and lives saved per {}-day trial, with paired 95% intervals, each on its own",
@@ -121,14 +116,14 @@ pub fn levers_table(r: &LeversResult) -> String {
         let _ = write!(
             row,
             "{:>w$}{:>resus_w$}{:>w$}",
-            effect(Some(&l.steps[0].figures)),
-            effect(Some(&l.steps[1].figures)),
-            effect(Some(&l.steps[2].figures)),
+            effect(Some(&l.steps[0].figures), Style::Plain),
+            effect(Some(&l.steps[1].figures), Style::Plain),
+            effect(Some(&l.steps[2].figures), Style::Plain),
         );
         if onward {
-            let _ = write!(row, "{:>w$}", effect(l.onward.as_ref().map(|d| &d.figures)));
+            let _ = write!(row, "{:>w$}", effect(l.onward.as_ref().map(|d| &d.figures), Style::Plain));
         }
-        let _ = writeln!(o, "{row}{:>15}", lives(&l.lives_saved));
+        let _ = writeln!(o, "{row}{:>15}", lives(&l.lives_saved, Style::Plain));
     }
     let _ = writeln!(o, "\nwhat each lever changes (repeat one with casevac compare FILE --set-alt KEY=VALUE ...)");
     for l in &r.levers {
@@ -392,7 +387,7 @@ pub fn levers_html(r: &LeversResult, png: &[u8]) -> String {
         b,
         "<p>Each lever moves one thing by a planner's step, alone, against the scenario as given (<b>{}</b>); \
          all run on the same trials, so each effect is a paired difference. Ranked by {}.</p>",
-        Esc(base_line(r)),
+        Esc(base_line(r, Style::Typeset)),
         Esc(objective_words(r.objective, &r.base))
     );
     b.push_str(&precision_note(r.precision.as_ref(), r.trials, false));
@@ -407,7 +402,7 @@ pub fn levers_html(r: &LeversResult, png: &[u8]) -> String {
     );
     for l in &r.levers {
         let onward_cell = if onward {
-            format!("<td class=n>{}</td>", Esc(effect(l.onward.as_ref().map(|d| &d.figures))))
+            format!("<td class=n>{}</td>", Esc(effect(l.onward.as_ref().map(|d| &d.figures), Style::Typeset)))
         } else {
             String::new()
         };
@@ -416,10 +411,10 @@ pub fn levers_html(r: &LeversResult, png: &[u8]) -> String {
             "<tr><td class=n>{}</td><td>{}</td><td class=n>{}</td><td class=n>{}</td><td class=n>{}</td>{onward_cell}<td class=n>{}</td><td><small>{}</small></td></tr>",
             l.rank,
             lever_cell(r, l),
-            Esc(effect(Some(&l.steps[0].figures))),
-            Esc(effect(Some(&l.steps[1].figures))),
-            Esc(effect(Some(&l.steps[2].figures))),
-            Esc(lives(&l.lives_saved)),
+            Esc(effect(Some(&l.steps[0].figures), Style::Typeset)),
+            Esc(effect(Some(&l.steps[1].figures), Style::Typeset)),
+            Esc(effect(Some(&l.steps[2].figures), Style::Typeset)),
+            Esc(lives(&l.lives_saved, Style::Typeset)),
             l.lever
                 .set
                 .iter()
@@ -445,27 +440,33 @@ pub fn levers_html(r: &LeversResult, png: &[u8]) -> String {
 
 // --- sweep --------------------------------------------------------------------------------
 
-fn interval(s: &StepResult) -> String {
-    share_interval(s.compliance, s.ci95_low, s.ci95_high)
+fn interval(step: &StepResult, s: Style) -> String {
+    share_interval(step.compliance, step.ci95_low, step.ci95_high, s)
 }
 
-/// A share with its 95% interval, `-` where there is none.
-fn share_interval(share: Option<f64>, low: Option<f64>, high: Option<f64>) -> String {
+/// A share with its 95% interval in the style's form, `78.5% [74.6, 81.9]` for the terminal and
+/// `78.5% (74.6–81.9%)` for a page as the run's page writes an interval, or the style's missing
+/// mark where there is none.
+fn share_interval(share: Option<f64>, low: Option<f64>, high: Option<f64>, s: Style) -> String {
     match (share, low, high) {
         (Some(c), Some(l), Some(h)) => {
             // As many decimals as the interval needs to show its width (a share near 0%).
             let d = spread_decimals((h - l) * 50.0);
-            format!("{:.d$} [{:.d$}, {:.d$}]", Pct(c), l * 100.0, h * 100.0)
+            let (l, h) = (l * 100.0, h * 100.0);
+            match s {
+                Style::Plain => format!("{:.d$} [{l:.d$}, {h:.d$}]", Pct(c)),
+                Style::Typeset => format!("{:.d$} ({l:.d$}–{h:.d$}%)", Pct(c)),
+            }
         }
-        _ => "-".into(),
+        _ => s.missing().into(),
     }
 }
 
-/// A point's figures as the terminal table and the report page give them: each step's share
-/// with its interval, then expected deaths of wounds per trial.
-fn sweep_figures(p: &crate::decide::sweep::Point) -> [String; 4] {
-    let deaths = p.expected_deaths_per_trial.map_or("-".into(), |d| format!("{:.2}", Grouped(d)));
-    [interval(&p.steps[0]), interval(&p.steps[1]), interval(&p.steps[2]), deaths]
+/// A point's figures as the terminal table and the report page give them, in the style's form:
+/// each step's share with its interval, then expected deaths of wounds per trial.
+fn sweep_figures(p: &crate::decide::sweep::Point, s: Style) -> [String; 4] {
+    let deaths = Maybe(p.expected_deaths_per_trial.map(|d| format!("{:.2}", Grouped(d))), s).to_string();
+    [interval(&p.steps[0], s), interval(&p.steps[1], s), interval(&p.steps[2], s), deaths]
 }
 
 /// Whom the onward milestone counts, in words, where the sweep's scenario models it: with its
@@ -480,9 +481,9 @@ fn sweep_onward_milestone(r: &SweepResult) -> Option<String> {
     })
 }
 
-/// A point's onward share with its interval, `-` where none was counted.
-fn sweep_onward(p: &crate::decide::sweep::Point) -> String {
-    p.onward.as_ref().map_or("-".into(), |o| share_interval(o.compliance, o.ci95_low, o.ci95_high))
+/// A point's onward share with its interval, the style's missing mark where none was counted.
+fn sweep_onward(p: &crate::decide::sweep::Point, s: Style) -> String {
+    p.onward.as_ref().map_or(s.missing().into(), |o| share_interval(o.compliance, o.ci95_low, o.ci95_high, s))
 }
 
 /// Each target of the scenario and where the sweep meets it, as both the table and the page
@@ -569,7 +570,7 @@ pub fn sweep_table(r: &SweepResult) -> String {
             let _ = writeln!(o, "{}", point.join(", "));
             " ".repeat(SWEEP_VALUES_WIDTH)
         };
-        let [first_aid, resuscitation, surgery, deaths] = sweep_figures(p);
+        let [first_aid, resuscitation, surgery, deaths] = sweep_figures(p, Style::Plain);
         let _ = writeln!(o, "{line}{first_aid:>21}{resuscitation:>21}{surgery:>21}{deaths:>9}");
     }
     // The onward milestone, where modelled, as a table of its own: a fifth column would not
@@ -578,7 +579,7 @@ pub fn sweep_table(r: &SweepResult) -> String {
         let _ = writeln!(o, "\n{milestone}, with 95% intervals");
         for p in &r.points {
             let point: Vec<String> = shorts.iter().zip(&p.values).map(|(s, v)| format!("{s}={v}")).collect();
-            let _ = writeln!(o, "  {:<40}{:>21}", point.join(", "), sweep_onward(p));
+            let _ = writeln!(o, "  {:<40}{:>21}", point.join(", "), sweep_onward(p, Style::Plain));
         }
     }
     if !r.targets.is_empty() {
@@ -688,6 +689,16 @@ fn axis_label(key: &str, model: &crate::model::Model) -> String {
     }
 }
 
+/// A swept value as a chart names it: a TOML string without its quotes (`first_idle`, not
+/// `"first_idle"`, which the table keeps, to be pasted back into `--set`), any other value as
+/// written.
+fn value_name(v: &str) -> &str {
+    match v.strip_prefix('"').and_then(|s| s.strip_suffix('"')) {
+        Some(inner) if !inner.contains(['"', '\\']) => inner,
+        _ => v,
+    }
+}
+
 /// A share and its interval as a curve's point takes them, in percent; none without a share.
 fn percent_point(share: Option<f64>, low: Option<f64>, high: Option<f64>) -> Option<(f64, Option<(f64, f64)>)> {
     share.map(|c| (c * 100.0, low.zip(high).map(|(l, h)| (l * 100.0, h * 100.0))))
@@ -713,7 +724,7 @@ pub fn sweep_chart(r: &SweepResult, model: &crate::model::Model) -> SweepChart {
                 None => missing.push(x_of(i)),
             }
         }
-        Curve { label: second.map_or(String::new(), |a| a.values[j].clone()), points, missing }
+        Curve { label: second.map_or(String::new(), |a| value_name(&a.values[j]).to_string()), points, missing }
     };
     let mut panels: Vec<(String, String, Option<f64>, Vec<Curve>)> = (0..3)
         .map(|s| {
@@ -763,7 +774,7 @@ pub fn sweep_chart(r: &SweepResult, model: &crate::model::Model) -> SweepChart {
         subtitle: format!("swept: {swept}; bands: 95% intervals"),
         x_desc: axis_label(&first.key, model),
         legend_title: second.map_or(String::new(), |b| axis_label(&b.key, model)),
-        x_names: numeric.is_none().then(|| first.values.iter().map(|v| cut(v, 14)).collect()),
+        x_names: numeric.is_none().then(|| first.values.iter().map(|v| cut(value_name(v), 14)).collect()),
         panels,
     }
 }
@@ -793,11 +804,11 @@ pub fn sweep_html(r: &SweepResult, png: &[u8]) -> String {
         for v in &p.values {
             let _ = write!(b, "<td>{}</td>", Esc(v));
         }
-        for figure in sweep_figures(p) {
+        for figure in sweep_figures(p, Style::Typeset) {
             let _ = write!(b, "<td class=n>{}</td>", Esc(figure));
         }
         if milestone.is_some() {
-            let _ = write!(b, "<td class=n>{}</td>", Esc(sweep_onward(p)));
+            let _ = write!(b, "<td class=n>{}</td>", Esc(sweep_onward(p, Style::Typeset)));
         }
         b.push_str("</tr>");
     }
@@ -830,20 +841,20 @@ fn standing(s: Standing) -> &'static str {
     }
 }
 
-fn place_value(r: &PlaceResult, v: Option<f64>) -> String {
+fn place_value(r: &PlaceResult, v: Option<f64>, s: Style) -> String {
     match (r.objective, v) {
-        (_, None) => "-".into(),
+        (_, None) => s.missing().into(),
         (Objective::LivesSaved, Some(v)) => format!("{v:.3}"),
         (_, Some(v)) => Pct(v).to_string(),
     }
 }
 
-fn place_difference(r: &PlaceResult, d: Option<f64>, h: Option<f64>) -> String {
+fn place_difference(r: &PlaceResult, d: Option<f64>, h: Option<f64>, s: Style) -> String {
     match (r.objective, d, h) {
-        (_, Some(0.0), _) => "-".into(),
+        (_, Some(0.0), _) => s.missing().into(),
         (Objective::LivesSaved, Some(d), Some(h)) => format!("{d:+.3} ±{h:.3}"),
         (_, Some(d), Some(h)) => format!("{} pts", PointsPm(d, h)),
-        _ => "-".into(),
+        _ => s.missing().into(),
     }
 }
 
@@ -855,7 +866,7 @@ pub fn place_table(r: &PlaceResult) -> String {
     o.push_str(&wrap(&confidence_line(r.objective, r.confidence_pct, r.about.seed), "", 96));
     o.push_str(&wrap(&place_verdict(r), "", 96));
     o.push('\n');
-    let rows = place_rows(r, false);
+    let rows = place_rows(r, false, Style::Plain);
     let [rank, site, value, against, standing, trials] = &rows.head;
     let _ = writeln!(o, "{rank}  {site:<18}{value:>16}{against:>18}  {standing:<28}{trials:>9}");
     for [rank, site, value, against, standing, trials] in &rows.cells {
@@ -950,7 +961,7 @@ struct PlaceRows {
 }
 
 /// With `every_row`, a grid's every point; else its fifteen leaders and the site as given.
-fn place_rows(r: &PlaceResult, every_row: bool) -> PlaceRows {
+fn place_rows(r: &PlaceResult, every_row: bool, s: Style) -> PlaceRows {
     let d = point_decimals(r);
     // For lives, the value is expected deaths per trial and the difference lives saved against
     // the best (negative where fewer), which its heading says, as a step's differences say "pts".
@@ -978,8 +989,8 @@ fn place_rows(r: &PlaceResult, every_row: bool) -> PlaceRows {
             [
                 c.rank.to_string(),
                 site,
-                place_value(r, c.value),
-                place_difference(r, c.difference_from_best, c.half_width),
+                place_value(r, c.value, s),
+                place_difference(r, c.difference_from_best, c.half_width, s),
                 standing(c.standing).to_string(),
                 Count(c.trials).to_string(),
             ]
@@ -1380,7 +1391,7 @@ pub fn place_html(r: &PlaceResult, png: &[u8]) -> String {
     };
     b.push_str(&img(png, caption));
     // The page has the room for every point of a grid.
-    let rows = place_rows(r, true);
+    let rows = place_rows(r, true, Style::Typeset);
     b.push_str("<table><tr>");
     for h in &rows.head {
         let _ = write!(b, "<th>{}</th>", Esc(h));
