@@ -1201,6 +1201,9 @@ fn a_grid_placement_weighs_the_site_as_given_too() {
     let run = std::fs::read_to_string(csv.join("run.csv")).unwrap();
     assert!(run.starts_with("key,value\ncasevac_version,") && run.contains("\nseed,"), "{run}");
     assert!(run.contains("\nprecision_met,\n"), "{run}");
+    // And what the candidates were ranked by, and how surely, which place.csv's columns do not say.
+    let objective = format!("\nobjective,{}\n", p["objective"].as_str().unwrap());
+    assert!(run.contains(&objective) && run.contains("\nconfidence_pct,95\n"), "{run}");
     let mut r = csv::Reader::from_path(csv.join("place.csv")).unwrap();
     let head: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
     assert_eq!(
@@ -1296,6 +1299,11 @@ fn levers_and_sweep_say_when_their_precision_is_not_met() {
         assert!(err.contains(&format!("±{widest:.2} points")) && err.contains(" after 40 trials"), "{args:?}: {err}");
         let row = run_csv();
         assert_eq!((row["trials"].as_str(), row["precision_met"].as_str()), ("40", "false"), "{args:?}: {row:?}");
+        // What the table was ranked by, which its columns do not say: the levers' objective; a
+        // sweep ranks nothing, and neither separates with a confidence.
+        assert_eq!(row["objective"], v["objective"].as_str().unwrap_or(""), "{args:?}: {row:?}");
+        assert_eq!(row["objective"].is_empty(), args[0] == "sweep", "{args:?}: {row:?}");
+        assert_eq!(row["confidence_pct"], "", "{args:?}: {row:?}");
         assert_eq!((row["precision_target_points"].as_str(), row["max_trials"].as_str()), ("0.1", "40"));
         assert_eq!(row["precision_achieved_points"].parse::<f64>().unwrap(), p["achieved_points"].as_f64().unwrap());
         // A sweep's table shows each point's own compliance, so its note names the difference judged.

@@ -284,14 +284,21 @@ impl Objective {
     }
 }
 
+impl Objective {
+    /// The word the JSON and the CSV write for it: the same as the CSV's step column for a step
+    /// and for the milestone.
+    pub fn key(self) -> &'static str {
+        match self {
+            Objective::Onward => crate::model::ONWARD_KEY,
+            Objective::Step(st) => st.key(),
+            Objective::LivesSaved => "lives_saved",
+        }
+    }
+}
+
 impl serde::Serialize for Objective {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        // The same word as the CSV's step column for the milestone.
-        match self {
-            Objective::Onward => s.serialize_str(crate::model::ONWARD_KEY),
-            Objective::Step(st) => s.serialize_str(st.key()),
-            Objective::LivesSaved => s.serialize_str("lives_saved"),
-        }
+        s.serialize_str(self.key())
     }
 }
 

@@ -2,7 +2,7 @@
 //! (an HTML page with its chart as PNG and SVG, and the JSON and CSV beside it).
 
 use super::decide_charts::{Bar, Curve, RowBars, SweepChart, effect_colour};
-use super::fmt::{Count, Counted, Grouped, Maybe, Pct, Points, PointsPm, Style, capitalised, spread_decimals};
+use super::fmt::{Count, Counted, Grouped, Maybe, Num, Pct, Points, PointsPm, Style, capitalised, spread_decimals};
 use super::html::{Esc, STYLE};
 use super::{OutputPaths, files, step_title, write_atomic};
 use crate::compare::PairedFigures;
@@ -330,11 +330,20 @@ fn precision_note(p: Option<&Precision>, trials: u64, own_intervals: bool) -> St
     format!("<p class=meta>{said}{shown}</p>")
 }
 
+/// How a decision judged its variants, for its `run.csv`: the objective it ranked by (`levers`,
+/// `place`) and the confidence of a placement's separation.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Judged {
+    pub objective: Option<Objective>,
+    pub confidence_pct: Option<f64>,
+}
+
 /// The file beside every decision's CSV table that says where its figures come from, as
 /// `key,value` rows with the keys of `run`'s and `compare`'s `run.csv`, so a spreadsheet finds
-/// the `--precision` target and what was reached where it does for them. An empty value is one
-/// that does not apply (no `--precision`, as for `place`).
-pub fn run_csv(about: &About, trials: u64, precision: Option<&Precision>) -> anyhow::Result<Vec<u8>> {
+/// the `--precision` target and what was reached where it does for them, and what the table was
+/// ranked by, which its value column does not say. An empty value is one that does not apply
+/// (no `--precision`, as for `place`; no objective for `sweep`).
+pub fn run_csv(about: &About, trials: u64, precision: Option<&Precision>, judged: Judged) -> anyhow::Result<Vec<u8>> {
     let rows = [
         ("casevac_version", about.casevac_version.clone()),
         ("scenario", about.scenario.clone()),
@@ -342,6 +351,8 @@ pub fn run_csv(about: &About, trials: u64, precision: Option<&Precision>) -> any
         ("seed", about.seed.to_string()),
         ("trials", trials.to_string()),
         ("overrides", super::csv_out::overrides_value(&about.overrides)),
+        ("objective", judged.objective.map_or(String::new(), |o| o.key().to_string())),
+        ("confidence_pct", judged.confidence_pct.map_or(String::new(), |c| Num(c).to_string())),
     ];
     Ok(super::csv_out::key_values(rows.into_iter().chain(super::csv_out::precision_rows(precision)))?)
 }
@@ -1428,12 +1439,19 @@ fn place_trials(r: &PlaceResult) -> u64 {
 
 /// A placement's [`run_csv`]: `place` runs to no `--precision`.
 pub fn place_run_csv(r: &PlaceResult) -> anyhow::Result<Vec<u8>> {
-    run_csv(&r.about, place_trials(r), None)
+    run_csv(
+        &r.about,
+        place_trials(r),
+        None,
+        Judged { objective: Some(r.objective), confidence_pct: Some(r.confidence_pct) },
+    )
 }
 
 /// The [`run_csv`] of several placed together, as their page gives it: from the first placement.
 pub fn several_run_csv(r: &SeveralResult) -> anyhow::Result<Vec<u8>> {
-    run_csv(&r.steps[0].about, place_trials(&r.steps[0]), None)
+    let first = &r.steps[0];
+    let judged = Judged { objective: Some(first.objective), confidence_pct: Some(first.confidence_pct) };
+    run_csv(&first.about, place_trials(first), None, judged)
 }
 
 // --- writing ------------------------------------------------------------------------------
