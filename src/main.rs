@@ -161,8 +161,8 @@ enum Command {
         /// The facility to place (its id); repeatable, like --asset.
         #[arg(long, value_name = "ID")]
         facility: Vec<String>,
-        /// Candidate site ids, comma-separated, or all-sites; where a single asset or facility stands
-        /// now competes too.
+        /// Candidate site ids, comma-separated, or all-sites; where each asset or facility placed
+        /// stands now competes too.
         #[arg(long, value_name = "SITE,SITE,...", value_delimiter = ',')]
         candidates: Vec<String>,
         /// Instead of sites, try N × N points evenly over the zones' area and draw the objective as a map.
