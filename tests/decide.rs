@@ -448,6 +448,14 @@ fn the_site_as_given_competes_beside_the_candidates() {
     let both = [Movable::Asset("heli".into()), Movable::Facility("fac".into())];
     let listed = candidates(&m, &["far".into(), "centre".into()]).unwrap();
     assert_eq!(with_site_as_given(&m, &both, listed).unwrap(), ["far", "centre", "hospital"]);
+    // Two sites on one spot under two ids, one the helicopter's base and the other the
+    // facility's site: each keeps its own, though the other stands on the same spot.
+    let twins = placement_scenario(true)
+        .replace("base = \"hospital\"", "base = \"centre\"")
+        .replace("site = \"hospital\"\nlevel", "site = \"twin\"\nlevel");
+    let (_, m) = study(&twins);
+    let listed = candidates(&m, &["hospital".into()]).unwrap();
+    assert_eq!(with_site_as_given(&m, &both, listed).unwrap(), ["hospital", "centre", "twin"]);
 }
 
 #[test]

@@ -122,9 +122,10 @@ pub fn candidates(model: &Model, list: &[String]) -> Result<Vec<String>, String>
 /// could never be told apart from the site's, however many trials ran.
 pub fn with_site_as_given(model: &Model, moved: &[Movable], mut sites: Vec<String>) -> Result<Vec<String>, String> {
     let pos = |id: &str| model.sites.iter().find(|s| s.id == id).map(|s| s.pos);
-    for now in moved.iter().filter_map(|m| m.site_in(model)) {
-        let here = pos(&now);
-        sites.retain(|s| *s == now || pos(s) != here);
+    let nows: Vec<String> = moved.iter().filter_map(|m| m.site_in(model)).collect();
+    // (One's own site stays even on the spot of another's, under another id.)
+    sites.retain(|s| nows.contains(s) || nows.iter().all(|now| pos(s) != pos(now)));
+    for now in nows {
         if !sites.contains(&now) {
             sites.push(now);
         }
