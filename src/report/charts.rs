@@ -552,11 +552,13 @@ const ROW_LABEL_CHARS: usize = 40;
 /// A zone's name as the phases chart's row gives it: whole, or cut to [`ROW_LABEL_CHARS`] with an
 /// ellipsis.
 fn row_label(label: &str) -> String {
-    if label.chars().count() <= ROW_LABEL_CHARS {
-        label.to_string()
-    } else {
-        format!("{}…", label.chars().take(ROW_LABEL_CHARS - 1).collect::<String>().trim_end())
-    }
+    cut(label, ROW_LABEL_CHARS)
+}
+
+/// `s` in at most `w` characters: whole, or its first `w - 1` and an ellipsis (a name in a strip
+/// or column of fixed width; the tables beside give it whole).
+pub(super) fn cut(s: &str, w: usize) -> String {
+    if s.chars().count() <= w { s.to_string() } else { s.chars().take(w - 1).collect::<String>() + "…" }
 }
 
 /// Where the x axis of a [`row_chart`] `width` pixels wide with row `labels` must end, at

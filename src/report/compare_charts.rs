@@ -6,8 +6,8 @@
 
 use super::charts::{
     COLOUR_BAR_W, Chart, DrawResult, MAP_TITLE_H, MAX_ROWS, NO_FIGURE, NOTE_H, PALETTE, PANEL_H, XyChart, backed,
-    colour_bar, compliance_frame, draw_cells, draw_sites, draw_zones, err, font, map_panel, map_panel_w, map_title,
-    marker_key, minus_sign, pct, row_chart, top_rows,
+    colour_bar, compliance_frame, cut, draw_cells, draw_sites, draw_zones, err, font, map_panel, map_panel_w,
+    map_title, marker_key, minus_sign, pct, row_chart, top_rows,
 };
 use super::compare::letter;
 use super::fmt::{Pct, Points};
@@ -54,7 +54,7 @@ fn verdict_colour(v: Option<Verdict>) -> RGBColor {
 fn variant_name(i: usize, label: &str, name: &str, max: usize) -> String {
     let role = if i == 0 { " (base)" } else { "" };
     let full = format!("{}{role}: {label} – {name}", letter(i));
-    if full.chars().count() <= max { full } else { full.chars().take(max - 1).collect::<String>() + "…" }
+    cut(&full, max)
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 //! What the decision commands print and write: a terminal table, JSON, CSV and a report folder
 //! (an HTML page with its chart as PNG and SVG, and the JSON and CSV beside it).
 
+use super::charts::cut;
 use super::decide_charts::{Bar, Curve, RowBars, SweepChart, effect_colour};
 use super::fmt::{Count, Counted, Grouped, Maybe, Num, Pct, Points, PointsPm, Style, capitalised, spread_decimals};
 use super::html::{Esc, STYLE};
@@ -15,11 +16,6 @@ use crate::summary::{Precision, StepResult};
 use anyhow::Context;
 use base64::Engine as _;
 use std::fmt::Write;
-
-/// A cell cut to `w` characters, with an ellipsis where cut.
-fn cut(s: &str, w: usize) -> String {
-    if s.chars().count() <= w { s.to_string() } else { s.chars().take(w - 1).collect::<String>() + "…" }
-}
 
 /// An argument as a POSIX shell reads it back unchanged: bare when it can be, otherwise in single
 /// quotes, so a copied `--set` keeps its braces, spaces and double quotes.
