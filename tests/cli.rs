@@ -761,20 +761,10 @@ fn a_folder_an_earlier_run_wrote_is_replaced_even_when_this_run_writes_fewer_fil
     assert!(written["deaths"].is_null(), "the run without the outcome model");
     // So for a comparison's CSV folder, which holds lives_saved.csv only with the model.
     let cmp = dir.path().join("cmp");
-    let out = casevac(&["compare", SAHEL, FST, "-n", "20", "-q", "--csv", cmp.to_str().unwrap()]);
+    let compare = ["compare", SAHEL, FST, "-n", "20", "-q", "--csv", cmp.to_str().unwrap()];
+    let out = casevac(&compare);
     assert!(out.status.success() && cmp.join("lives_saved.csv").exists(), "{}", text(&out.stderr));
-    let out = casevac(&[
-        "compare",
-        SAHEL,
-        FST,
-        "-n",
-        "20",
-        "-q",
-        "--set",
-        "outcomes.enabled=false",
-        "--csv",
-        cmp.to_str().unwrap(),
-    ]);
+    let out = casevac(&[&compare[..], &["--set", "outcomes.enabled=false"]].concat());
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(!cmp.join("lives_saved.csv").exists());
 }
