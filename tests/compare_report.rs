@@ -140,9 +140,12 @@ fn the_fst_changes_surgery_near_kidal_and_leaves_first_aid_untouched_in_every_ce
     // A surgical team changes nothing before the casualty reaches a facility: paired cells
     // draw the same delays, so first aid is identical everywhere, not merely close.
     assert!(d.iter().all(|x| x[0] == 0.0), "first aid identical in every cell");
+    // The largest gain among cells with casualties enough to measure it: a cell where one or
+    // two needed surgery can swing by half on a single casualty.
     let (gain, cell) = d
         .iter()
         .zip(&maps[0].cells)
+        .filter(|(_, c)| c.n[2] >= 10)
         .map(|(x, c)| (x[2], c))
         .fold((0.0, None), |best, (g, c)| if g > best.0 { (g, Some(c)) } else { best });
     let cell = cell.expect("surgery improves somewhere");

@@ -77,6 +77,45 @@ fn incidents_are_shared_under_a_change_of_asset_facility_or_dispatch() {
 }
 
 #[test]
+fn a_new_shape_for_the_report_delay_leaves_every_other_draw_of_its_incidents_as_it_was() {
+    // Distributions read different numbers of draws (a fixed value none, a PERT several), so
+    // this holds only if the report delay draws from a stream of its own.
+    let exponential = "report_delay_min = { exponential = { mean = 8 } }";
+    let with = |report: &str| {
+        mission(2, "", "first_idle", 1).replace(
+            exponential,
+            &format!(
+                "{report}\nfirst_aid_min = {{ uniform = {{ min = 1, max = 9 }} }}\n\
+                 first_aiders = {{ uniform = {{ min = 1, max = 3 }} }}"
+            ),
+        )
+    };
+    let base_traces = traces(&model(&with(exponential)), 30);
+    // Everything a casualty is before help comes, but its request time, which follows the delay.
+    let apart_from_request = |c: &CasualtyTrace| {
+        let (zone, incident, casualty, wound, _, severity, surgery, aider) = drawn(c);
+        (zone, incident, casualty, wound, severity, surgery, aider)
+    };
+    for report in [
+        "report_delay_min = 8",
+        "report_delay_min = { uniform = { min = 4, max = 12 } }",
+        "report_delay_min = { pert = { min = 2, mode = 5, max = 30 } }",
+    ] {
+        let alt_traces = traces(&model(&with(report)), 30);
+        let mut request_differs = false;
+        for (tb, ta) in base_traces.iter().zip(&alt_traces) {
+            let (db, da): (Vec<_>, Vec<_>) = (
+                tb.casualties.iter().map(apart_from_request).collect(),
+                ta.casualties.iter().map(apart_from_request).collect(),
+            );
+            assert_eq!(db, da, "{report}: the same casualties, with the same first aid");
+            request_differs |= tb.casualties.iter().zip(&ta.casualties).any(|(b, a)| b.request_min != a.request_min);
+        }
+        assert!(request_differs, "{report}: the new delay must change some request, or the test shows nothing");
+    }
+}
+
+#[test]
 fn weather_and_serviceability_are_shared_by_unchanged_groups() {
     let base = model(&mission(2, "", "first_idle", 1));
     // The second helicopter group gets a new serviceability, the first a third unit.

@@ -132,23 +132,29 @@ impl Engine<'_> {
     }
 
     /// Incident `number` of zone `z` at `wound_t`; with `probe`, instead one T1 casualty who
-    /// needs surgery, at that point, for coverage maps. Its place, its report and first-aider,
+    /// needs surgery, at that point, for coverage maps. Its place, its report delay, whether a
+    /// first-aider is there, its casualty count, its first-aid start and number of first-aiders,
     /// and each casualty draw from their own streams, keyed by the incident's identity, so a
-    /// change to one of them (a polygon's rejection sampling, a casualty-count distribution)
-    /// does not shift the others.
+    /// change to one of them (a polygon's rejection sampling, a report-delay distribution) does
+    /// not shift the others.
     pub(super) fn new_incident(&mut self, z: usize, number: u64, wound_t: f64, probe: Option<Point>) {
         let zone = &self.model.zones[z];
         let key = combine(self.zone_key[z], number);
         let pos = probe.unwrap_or_else(|| zone.area.sample(&mut self.keys.stream(Purpose::Place, key, 0)));
-        let mut rng = self.keys.stream(Purpose::Incident, key, 0);
-        let report = zone.report_min.sample(&mut rng);
-        let has_first_aider = unit(&mut rng) < zone.first_aider_share;
+        // Each quantity has its own stream: a distribution reads a varying number of draws (none
+        // for a fixed value, several for some shapes), so on a shared stream a new shape for the
+        // report delay would shift every casualty count and first-aider after it.
+        let draw = |k: u64| self.keys.stream(Purpose::Incident, key, k);
+        let report = zone.report_min.sample_from(|| draw(0));
+        let share = zone.first_aider_share;
+        // A share of 0 or 1 is certain, so its draw is skipped; the stream is this one's alone.
+        let has_first_aider = share >= 1.0 || (share > 0.0 && unit(&mut draw(1)) < share);
         let n = match probe {
             Some(_) => 1,
-            None => whole_count(zone.casualties.sample(&mut rng), MAX_CASUALTIES_PER_INCIDENT),
+            None => whole_count(zone.casualties.sample_from(|| draw(2)), MAX_CASUALTIES_PER_INCIDENT),
         };
-        let first_aid_start = wound_t + zone.first_aid_min.sample(&mut rng);
-        let aiders = whole_count(zone.first_aiders.sample(&mut rng), n);
+        let first_aid_start = wound_t + zone.first_aid_min.sample_from(|| draw(3));
+        let aiders = whole_count(zone.first_aiders.sample_from(|| draw(4)), n);
         let cas_start = self.casualties.len() as u32;
         for c in 0..n {
             let cas_key = combine(key, u64::from(c));

@@ -60,7 +60,8 @@ impl TryRng for Stream {
 pub enum Purpose {
     /// Arrival times of a zone's incidents.
     Arrivals = 1,
-    /// An incident's report delay, first-aider and casualty count.
+    /// An incident's report delay (second part 0), whether a first-aider is there (1), its
+    /// casualty count (2), its first-aid start (3) and its number of first-aiders (4).
     Incident = 2,
     /// An incident's place in its zone.
     Place = 3,
