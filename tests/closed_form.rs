@@ -1186,6 +1186,27 @@ fn a_crew_starts_first_aid_on_those_it_leaves_behind_only_before_it_leaves() {
 }
 
 #[test]
+fn a_crew_without_first_aid_hands_reaches_only_those_still_on_scene() {
+    // No first-aider on scene. Two helicopters of two stretchers each are sent at once. The
+    // first, with one first-aider aboard at 10 minutes a casualty, lands at `at`, takes two and
+    // leaves at once, starting on them at `at` and, in flight, at `at` + 10. The second, whose
+    // arrival counts as first aid for everyone still on scene, lands a minute later for the
+    // other two. Its arrival must not count for the two already flown off: the second of them
+    // misses the 10 minutes, though a crew was on scene in time (so for want of its hands).
+    let second = "\n\n[[asset]]\nid = \"plain\"\nkind = \"helicopter\"\nbase = \"hospital\"\nspeed_kmh = 120\n\
+                  night_capable = true\nstretchers = 2\nlaunch_day_min = 6\nlaunch_night_min = 6\non_scene_min = 0";
+    let (mut m, at) =
+        four_casualties_near(&format!("first_aid_crew = 1\nfirst_aid_each_min = 10{second}"), "first_aider_share = 0");
+    m.assets[0].stretchers = 2;
+    assert!(at + 1.0 < 10.0 && at + 10.0 > 10.0, "{at}");
+    let (_, s) = run(&m, 3, 5);
+    assert_eq!(s.steps[0].compliance, Some(0.75));
+    assert_close(s.steps[0].mean_min.unwrap(), at + (0.0 + 10.0 + 1.0 + 1.0) / 4.0, 1e-3, "starts at +0, +10, +1, +1");
+    let causes: Vec<(&str, u64)> = s.misses[0].causes.iter().map(|c| (c.name, c.count)).collect();
+    assert_eq!(causes, vec![("first_aiders_busy_with_other_casualties", 5)]);
+}
+
+#[test]
 fn a_crew_takes_the_casualties_its_first_aider_has_not_reached() {
     // One first-aider on scene from the moment of wounding, 5 minutes a casualty: it starts on
     // them at 0, 5, 10 and 15 minutes. A crew of one, 1.5 (or 3) minutes a casualty, arriving

@@ -18,16 +18,17 @@ impl Engine<'_> {
         let sortie = self.sorties[s].clone();
         let g = self.units[sortie.unit as usize].group as usize;
         let a = &m.assets[g];
-        let inc = &mut self.incidents[sortie.incident as usize];
-        if a.first_aid_crew == 0 {
-            inc.first_arrival = inc.first_arrival.min(now);
-        }
+        let inc = &self.incidents[sortie.incident as usize];
         let (zone, transfer, onward, access) = (inc.zone as usize, inc.transfer, inc.onward, inc.access);
         let access = &access;
         let carried = sortie.slot_start as usize..(sortie.slot_start + sortie.slot_len) as usize;
         let on_scene = a.on_scene_min.sample_from(|| self.keys.stream(Purpose::Scene, sortie.key, 0));
-        if a.first_aid_crew > 0 && !transfer && !onward {
-            self.crew_first_aid(a, sortie.incident as usize, now, carried.clone(), now + on_scene);
+        if !transfer && !onward {
+            if a.first_aid_crew > 0 {
+                self.crew_first_aid(a, sortie.incident as usize, now, carried.clone(), now + on_scene);
+            } else {
+                self.crew_reaches_all(sortie.incident as usize, now);
+            }
         }
         let surgical = self.slots[carried.clone()].iter().any(|&c| self.casualties[c as usize].needs_surgery);
         let (f, to_facility) = self.destination(
@@ -202,7 +203,6 @@ impl Engine<'_> {
             pos: fac.pos,
             wound_t: request_t,
             request_t,
-            first_arrival: NEVER,
             air_clear_t: NEVER,
             planned_clear_t: NEVER,
             clearance_asks: 0,
@@ -347,11 +347,23 @@ impl Engine<'_> {
             }
             c.crew_on_scene_t = c.crew_on_scene_t.min(now);
             let j = (1..free.len()).fold(0, |best, k| if free[k] < free[best] { k } else { best });
-            if free[j] >= c.first_aid_t(inc) || (free[j] >= leave_t && !carried.contains(&slot)) {
+            if free[j] >= c.first_aid_t() || (free[j] >= leave_t && !carried.contains(&slot)) {
                 continue;
             }
             c.crew_aid_t = free[j];
             free[j] += a.first_aid_each_min.sample_from(|| self.keys.stream(Purpose::FirstAid, c.key, 0));
+        }
+    }
+
+    /// A crew with no `first_aid_crew` reaching incident `i` at `now` starts first aid on every
+    /// casualty still on scene at once; those an earlier lift flew off are no longer there.
+    fn crew_reaches_all(&mut self, i: usize, now: f64) {
+        let inc = &self.incidents[i];
+        for &c in &self.slots[inc.slot_start as usize..(inc.slot_start + inc.slot_len) as usize] {
+            let c = &mut self.casualties[c as usize];
+            if !c.picked_up {
+                c.crew_aid_t = c.crew_aid_t.min(now);
+            }
         }
     }
 

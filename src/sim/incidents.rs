@@ -206,7 +206,6 @@ impl Engine<'_> {
             pos,
             wound_t,
             request_t: wound_t + report,
-            first_arrival: NEVER,
             air_clear_t: NEVER,
             planned_clear_t: NEVER,
             clearance_asks: 0,

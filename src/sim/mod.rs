@@ -41,9 +41,6 @@ struct Incident {
     pos: Point,
     wound_t: f64,
     request_t: f64,
-    /// First arrival of an evacuation asset whose crew gives first aid to everyone on scene (one
-    /// without a `first_aid_crew`).
-    first_arrival: f64,
     /// When the trained first-aiders on scene start on the first casualty (never without one).
     first_aid_start: f64,
     /// The incident's casualties are `slots[slot_start..slot_start + slot_len]`, most severe first.
@@ -85,8 +82,10 @@ struct Casualty {
     hour_cause: u8,
     /// When the on-scene first-aider starts first aid (never when there is none).
     first_aider_t: f64,
-    /// When one of a crew that gives first aid one casualty at a time starts on it (never
-    /// otherwise): see [`Engine::crew_first_aid`].
+    /// When an evacuation crew starts its first aid (never otherwise): the first to land while
+    /// it was still on scene of the crews that reach everyone on scene at once (no
+    /// `first_aid_crew`), or one of a crew that gives it one casualty at a time (see
+    /// [`Engine::crew_first_aid`]), whichever is sooner.
     crew_aid_t: f64,
     /// When the first such crew reached it on scene (never otherwise): a first aid missed
     /// though a crew was there in time was missed for want of its hands.
@@ -110,10 +109,9 @@ struct Casualty {
 }
 
 impl Casualty {
-    /// When its first aid starts (the 10-minute step): the earliest of its first-aider, a crew
-    /// that reached everyone on scene at once, and a crew member who reached it in turn.
-    fn first_aid_t(&self, inc: &Incident) -> f64 {
-        self.first_aider_t.min(inc.first_arrival).min(self.crew_aid_t)
+    /// When its first aid starts (the 10-minute step): the earlier of its first-aider and a crew.
+    fn first_aid_t(&self) -> f64 {
+        self.first_aider_t.min(self.crew_aid_t)
     }
 }
 

@@ -59,7 +59,7 @@ impl Engine<'_> {
             ClockOrigin::Request => inc.request_t,
         };
         let hour_t = if m.resuscitation_counts_als { c.als_t } else { c.resus_t };
-        (origin, [c.first_aid_t(inc), hour_t, c.surgery_t])
+        (origin, [c.first_aid_t(), hour_t, c.surgery_t])
     }
 
     /// Whether step `step` counts casualty `c` (by its category, and surgery only if it needs it).

@@ -45,7 +45,7 @@ impl Engine<'_> {
                 ClockOrigin::Request => inc.request_t,
             };
             let night = !m.daylight.is_day(inc.wound_t);
-            let first_aid_t = c.first_aid_t(inc);
+            let first_aid_t = c.first_aid_t();
             // The hour counts DCR (blood) unless the scenario says advanced life support will do;
             // the other is tallied beside it, so both figures are always reported.
             let (hour_t, other_t) =

@@ -75,7 +75,7 @@ impl Engine<'_> {
                     severity: c.severity,
                     needs_surgery: c.needs_surgery,
                     first_aider_min: when(c.first_aider_t),
-                    first_aid_min: when(c.first_aid_t(inc)),
+                    first_aid_min: when(c.first_aid_t()),
                     resuscitation_min: when(c.resus_t),
                     surgery_min: when(c.surgery_t),
                     surgery_end_min: when(c.surgery_end_t),
