@@ -1207,6 +1207,27 @@ fn a_crew_without_first_aid_hands_reaches_only_those_still_on_scene() {
 }
 
 #[test]
+fn a_first_aider_left_behind_gives_no_first_aid_to_those_flown_off() {
+    // One first-aider from the moment of wounding, 3 minutes a casualty: 0, 3, 6 and 9
+    // minutes. The helicopter launches at once, lands at `at` (just after 3 minutes), takes all
+    // four and leaves at once; its crew of one, 8 minutes a casualty, leaves the first two to
+    // the first-aider, who started on them before it left, and treats the other two in flight
+    // at `at` and `at` + 8. The first-aider is left behind: the fourth casualty's first aid is
+    // the crew's, late, not the first-aider's at 9 minutes, which it was no longer there for.
+    let zone = "first_aider_share = 1\nfirst_aiders = 1\nfirst_aid_min = 0\nfirst_aid_each_min = 3";
+    let (mut m, at) = four_casualties_near("first_aid_crew = 1\nfirst_aid_each_min = 8", zone);
+    let heli = &mut m.assets[0];
+    (heli.launch_day_min, heli.launch_night_min) = (casevac::dist::Dist::Fixed(0.0), casevac::dist::Dist::Fixed(0.0));
+    let at = at - 5.0;
+    assert!(at > 3.0 && at < 6.0 && at + 8.0 > 10.0, "{at}");
+    let (_, s) = run(&m, 3, 5);
+    assert_eq!(s.steps[0].compliance, Some(0.75));
+    assert_close(s.steps[0].mean_min.unwrap(), (0.0 + 3.0 + at + at + 8.0) / 4.0, 1e-3, "starts at 0, 3, at, at + 8");
+    let causes: Vec<(&str, u64)> = s.misses[0].causes.iter().map(|c| (c.name, c.count)).collect();
+    assert_eq!(causes, vec![("first_aiders_busy_with_other_casualties", 5)]);
+}
+
+#[test]
 fn a_crew_takes_the_casualties_its_first_aider_has_not_reached() {
     // One first-aider on scene from the moment of wounding, 5 minutes a casualty: it starts on
     // them at 0, 5, 10 and 15 minutes. A crew of one, 1.5 (or 3) minutes a casualty, arriving

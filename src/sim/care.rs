@@ -330,8 +330,8 @@ impl Engine<'_> {
     /// casualties in `carried` (slots), `first_aid_crew` of them giving first aid one casualty
     /// at a time, most severe first: each casualty still on scene whom nobody has started on
     /// goes to the crew member free soonest, unless its first-aider will start on it before
-    /// then (the first-aiders keep to their own order), or the crew has left without it (one it
-    /// carries it may treat on the way). Each takes the crew's `first_aid_each_min`, the
+    /// then (the first-aiders keep to their own order, and reach none the lift has flown off),
+    /// or the crew has left without it (one it carries it may treat on the way). Each takes the crew's `first_aid_each_min`, the
     /// casualty's own draw, as a first-aider's would be.
     fn crew_first_aid(&mut self, a: &AssetGroup, i: usize, now: f64, carried: Range<usize>, leave_t: f64) {
         let inc = &self.incidents[i];
@@ -346,6 +346,12 @@ impl Engine<'_> {
                 continue;
             }
             c.crew_on_scene_t = c.crew_on_scene_t.min(now);
+            // One this lift flies off before its first-aider would start on it has left the
+            // first-aider behind: only the crew can give it first aid now. (The first-aider keeps
+            // its own order, so those after it are not reached any sooner.)
+            if carried.contains(&slot) && c.first_aider_t >= leave_t {
+                c.first_aider_t = NEVER;
+            }
             let j = (1..free.len()).fold(0, |best, k| if free[k] < free[best] { k } else { best });
             if free[j] >= c.first_aid_t() || (free[j] >= leave_t && !carried.contains(&slot)) {
                 continue;
