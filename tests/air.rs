@@ -498,6 +498,22 @@ fn the_wait_for_clearance_counts_with_approval_not_as_waiting_for_an_asset() {
 }
 
 #[test]
+fn a_casualty_never_flown_for_want_of_a_clearance_is_missed_for_the_clearance() {
+    // An air-only zone with helicopters to spare; half the requests are denied clearance and
+    // none asks again, so their casualties are never lifted. Those cleared are lifted after
+    // 30 min of clearance, 10 of launch and 16.7 of flight, too late for the hour, and the
+    // clearance is their longest phase. Every missed hour is put down to approval (where the
+    // clearance counts), none to waiting for an asset: more aircraft would change nothing.
+    let m = cleared("clearance_min = 30\nclearance_denial = 0.5", "air_only = true");
+    let (t, s) = common::run(&m, 5, 20);
+    assert!(t.sorties[0] > 1000, "enough lifts");
+    let never_lifted = s.outcomes.iter().find(|o| o.name == "awaiting_evacuation").unwrap().count;
+    assert!(never_lifted > 1000, "about half the casualties: {never_lifted}");
+    let causes: Vec<(&str, u64)> = s.misses[1].causes.iter().map(|c| (c.name, c.count)).collect();
+    assert_eq!(causes, vec![("approval", s.steps[1].eligible)], "every casualty misses the hour, for the clearance");
+}
+
+#[test]
 fn seasonal_weather_grounds_by_the_month_of_each_day() {
     // From 25 January, days 0-6 are in January (never grounded here) and days 7-13 in
     // February (grounded 90% of days): the February share against its binomial interval.

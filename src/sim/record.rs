@@ -273,7 +273,15 @@ pub(super) fn miss_cause(
         return usize::from(c.hour_cause);
     }
     if !c.picked_up {
-        return if inc.request_t > horizon { Phase::Report as usize } else { Phase::WaitAsset as usize };
+        return if inc.request_t > horizon {
+            Phase::Report as usize
+        } else if inc.access.air_only && inc.clearance_asks > 0 && inc.air_clear_t > horizon {
+            // Only aircraft may go, and the host nation never cleared one: the authority held it,
+            // as a granted clearance's wait counts with approval, not a shortage of aircraft.
+            Phase::Approval as usize
+        } else {
+            Phase::WaitAsset as usize
+        };
     }
     let mut time = c.phase_min;
     // Still waiting at the end for a transfer from a clinic that cannot operate: that wait is
