@@ -1063,6 +1063,35 @@ fn a_missed_hour_begun_at_a_clinic_is_put_down_to_the_chain_before_the_transfer(
     assert_eq!(causes, vec![("launch_or_escort", 3)]);
 }
 
+#[test]
+fn a_missed_hour_begun_by_a_team_aboard_the_transfer_is_put_down_to_the_chain_before_it() {
+    // The clinic gives advanced care but no blood, so the hour waits for the DCR team aboard a
+    // helicopter at the base, the only unit left to move the casualty on (the ambulance never
+    // comes back). It launches in 70 minutes and reaches the clinic, at its base, past the
+    // hour: the launch is to blame, not the 200-minute flight to the Level 2 after it.
+    let mut text = scenario(
+        "period_days = 1",
+        "site = \"base\"\nlevel = \"level1\"\ncare = \"als\"\n\n[[facility]]\nid = \"l2\"\nsite = \"hospital\"\nlevel = \"level2\"",
+        "kind = \"ground\"\nbase = \"base\"\nspeed_kmh = 50\ndelivers_to = \"nearest\"\n\
+         launch_day_min = 1\nlaunch_night_min = 1\non_scene_min = 1\nturnaround_min = 100000\n\n\
+         [[asset]]\nid = \"heli\"\nkind = \"helicopter\"\nbase = \"base\"\nspeed_kmh = 200\nnight_capable = true\n\
+         launch_day_min = 70\nlaunch_night_min = 70\non_scene_min = 0\nmedical_team = true\nlifts = [\"T1\"]",
+        "centre = { lat = 0.0, lon = 0.0 }\nradius_km = 0\nincidents_per_day = 0\nscheduled_hours = [1]\n\
+         casualties = 1\nseverity = { t1 = 1, t2 = 0, t3 = 0 }\nsurgery_share = { t1 = 1, t2 = 0, t3 = 0 }\n\
+         first_aider_share = 1\nfirst_aid_min = 1\nreport_delay_min = 0\nescort_required = false",
+    );
+    text = text.replace("lat = 0.0\nlon = 1.0", "lat = 0.0\nlon = 6.0");
+    let m = model(&text);
+    let trace = casevac::sim::Engine::new(&m).trace(5, 0);
+    let c = &trace.casualties[0];
+    let dcr = c.resuscitation_min.expect("resuscitated");
+    assert!(dcr > 60.0 && dcr < 150.0, "DCR when the team reaches the clinic, past the hour: {dcr}");
+    let (_, s) = run(&m, 5, 3);
+    assert_eq!(s.steps[1].compliance, Some(0.0));
+    let causes: Vec<(&str, u64)> = s.misses[1].causes.iter().map(|c| (c.name, c.count)).collect();
+    assert_eq!(causes, vec![("launch_or_escort", 3)]);
+}
+
 /// Four T1 casualties who need no surgery, wounded together at hour 2 half a degree from the
 /// hospital, reported 2 minutes later; one helicopter at the hospital (120 km/h, launch 5 min,
 /// nothing on scene) with a DCR team, and `asset` for its stretchers and team.

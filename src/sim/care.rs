@@ -76,6 +76,14 @@ impl Engine<'_> {
                     in_team_care && (team == Some(Care::Dcr) || (team.is_some() && m.resuscitation_counts_als));
             }
             let (als_t, dcr_t) = if in_team_care { by_team } else { by_facility };
+            if transfer && c.hour_cause == super::record::NO_CAUSE {
+                // A team aboard the transfer starting the hour's care at the clinic: a miss lies in
+                // the chain until it got there, not in the flight that follows.
+                let (had, starts) = if m.resuscitation_counts_als { (c.als_t, als_t) } else { (c.resus_t, dcr_t) };
+                if starts == now && had > now {
+                    c.hour_cause = super::record::cause_so_far(c.phase_min, m.origin) as u8;
+                }
+            }
             c.als_t = c.als_t.min(als_t);
             c.resus_t = c.resus_t.min(dcr_t);
             c.phase_min[Phase::OnScene as usize] += on_scene;

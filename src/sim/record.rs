@@ -228,9 +228,6 @@ pub(super) const NO_CAUSE: u8 = u8::MAX;
 /// otherwise up to arrival at a facility, since handover and the wait for a table come after
 /// resuscitation there.
 pub(super) fn hour_cause(mut time: [f64; PHASES.len()], on_scene: bool, origin: ClockOrigin) -> usize {
-    if origin == ClockOrigin::Request {
-        time[Phase::Report as usize] = 0.0;
-    }
     let after: &[Phase] = if on_scene {
         &[Phase::OnScene, Phase::TravelToFacility, Phase::Handover, Phase::WaitTable]
     } else {
@@ -238,6 +235,15 @@ pub(super) fn hour_cause(mut time: [f64; PHASES.len()], on_scene: bool, origin: 
     };
     for &p in after {
         time[p as usize] = 0.0;
+    }
+    cause_so_far(time, origin)
+}
+
+/// The phase to blame for a missed hour whose care began where the chain so far ends (a team
+/// aboard a transfer reaching the clinic): the longest of all the casualty's phases until then.
+pub(super) fn cause_so_far(mut time: [f64; PHASES.len()], origin: ClockOrigin) -> usize {
+    if origin == ClockOrigin::Request {
+        time[Phase::Report as usize] = 0.0;
     }
     longest(&time)
 }
