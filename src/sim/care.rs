@@ -339,8 +339,8 @@ impl Engine<'_> {
     /// at a time, most severe first: each casualty still on scene whom nobody has started on
     /// goes to the crew member free soonest, unless its first-aider will start on it before
     /// then (the first-aiders keep to their own order, and reach none the lift has flown off),
-    /// or the crew has left without it (one it carries it may treat on the way). Each takes the crew's `first_aid_each_min`, the
-    /// casualty's own draw, as a first-aider's would be.
+    /// or the crew has left without it (one it carries it may treat on the way). Each takes the
+    /// crew's `first_aid_each_min`, the casualty's own draw, as a first-aider's would be.
     fn crew_first_aid(&mut self, a: &AssetGroup, i: usize, now: f64, carried: Range<usize>, leave_t: f64) {
         let inc = &self.incidents[i];
         let free = &mut self.aider_free;

@@ -82,10 +82,9 @@ struct Casualty {
     hour_cause: u8,
     /// When the on-scene first-aider starts first aid (never when there is none).
     first_aider_t: f64,
-    /// When an evacuation crew starts its first aid (never otherwise): the first to land while
-    /// it was still on scene of the crews that reach everyone on scene at once (no
-    /// `first_aid_crew`), or one of a crew that gives it one casualty at a time (see
-    /// [`Engine::crew_first_aid`]), whichever is sooner.
+    /// When an evacuation crew starts its first aid (never otherwise), whichever comes first: on
+    /// landing, for a crew that reaches everyone still on scene at once (no `first_aid_crew`),
+    /// or in turn, for one that gives it one casualty at a time (see [`Engine::crew_first_aid`]).
     crew_aid_t: f64,
     /// When the first such crew reached it on scene (never otherwise): a first aid missed
     /// though a crew was there in time was missed for want of its hands.
