@@ -1257,6 +1257,35 @@ fn a_first_aider_left_behind_gives_no_first_aid_to_those_flown_off() {
 }
 
 #[test]
+fn a_casualty_flown_off_before_its_first_aider_reached_it_missed_for_the_first_aider_busy() {
+    // One first-aider from the moment of wounding, 6 minutes a casualty: it would start on them
+    // at 0, 6, 12 and 18 minutes. The helicopter lands at `at`, between 10 and 12 minutes, and
+    // leaves at once with all four: the first-aider, busy with the first two, is left behind by
+    // the last two, whom the crew treats (all at once, or one at a time, 8 minutes each). They
+    // miss the 10 minutes because the first-aider was busy with others, not for want of one, and
+    // their trace shows no first-aider's start.
+    let zone = "first_aider_share = 1\nfirst_aiders = 1\nfirst_aid_min = 0\nfirst_aid_each_min = 6";
+    for (crew, last) in [("", 0.0), ("first_aid_crew = 1\nfirst_aid_each_min = 8", 8.0)] {
+        let (mut m, at) = four_casualties_near(crew, zone);
+        let heli = &mut m.assets[0];
+        (heli.launch_day_min, heli.launch_night_min) =
+            (casevac::dist::Dist::Fixed(8.0), casevac::dist::Dist::Fixed(8.0));
+        let at = at + 3.0;
+        assert!(at > 10.0 && at < 12.0, "{at}");
+        let (_, s) = run(&m, 3, 5);
+        assert_eq!(s.steps[0].compliance, Some(0.5), "{crew}");
+        assert_close(s.steps[0].mean_min.unwrap(), (0.0 + 6.0 + at + at + last) / 4.0, 1e-3, crew);
+        let causes: Vec<(&str, u64)> = s.misses[0].causes.iter().map(|c| (c.name, c.count)).collect();
+        assert_eq!(causes, vec![("first_aiders_busy_with_other_casualties", 10)], "{crew}");
+        let trace = casevac::sim::Engine::new(&m).trace(3, 0);
+        let mut aider: Vec<Option<f64>> = trace.casualties.iter().map(|c| c.first_aider_min).collect();
+        aider.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        let wounded = trace.casualties[0].wound_min;
+        assert_eq!(aider, vec![None, None, Some(wounded), Some(wounded + 6.0)], "{crew}");
+    }
+}
+
+#[test]
 fn a_crew_takes_the_casualties_its_first_aider_has_not_reached() {
     // One first-aider on scene from the moment of wounding, 5 minutes a casualty: it starts on
     // them at 0, 5, 10 and 15 minutes. A crew of one, 1.5 (or 3) minutes a casualty, arriving

@@ -24,6 +24,10 @@ impl Engine<'_> {
         let carried = sortie.slot_start as usize..(sortie.slot_start + sortie.slot_len) as usize;
         let on_scene = a.on_scene_min.sample_from(|| self.keys.stream(Purpose::Scene, sortie.key, 0));
         if !transfer && !onward {
+            // Its first-aider stays behind: one who has not started on it by then never will.
+            for &c in &self.slots[carried.clone()] {
+                self.casualties[c as usize].left_scene_t = now + on_scene;
+            }
             if a.first_aid_crew > 0 {
                 self.crew_first_aid(a, sortie.incident as usize, now, carried.clone(), now + on_scene);
             } else {
@@ -354,12 +358,9 @@ impl Engine<'_> {
                 continue;
             }
             c.crew_on_scene_t = c.crew_on_scene_t.min(now);
-            // One this lift flies off before its first-aider would start on it has left the
-            // first-aider behind: only the crew can give it first aid now. (The first-aider keeps
-            // its own order, so those after it are not reached any sooner.)
-            if carried.contains(&slot) && c.first_aider_t >= leave_t {
-                c.first_aider_t = NEVER;
-            }
+            // (One this lift flies off before its first-aider would start on it has left the
+            // first-aider behind, `left_scene_t`: only the crew can give it first aid now. The
+            // first-aider keeps its own order, so those after it are not reached any sooner.)
             let j = (1..free.len()).fold(0, |best, k| if free[k] < free[best] { k } else { best });
             if free[j] >= c.first_aid_t() || (free[j] >= leave_t && !carried.contains(&slot)) {
                 continue;

@@ -180,6 +180,7 @@ impl Engine<'_> {
                 resus_on_scene: false,
                 hour_cause: super::record::NO_CAUSE,
                 first_aider_t: NEVER,
+                left_scene_t: NEVER,
                 crew_aid_t: NEVER,
                 crew_on_scene_t: NEVER,
                 transfer_asked_t: NEVER,

@@ -80,8 +80,12 @@ struct Casualty {
     /// resuscitation on scene: the phase of that lift to blame if the hour was still missed
     /// ([`record::NO_CAUSE`] otherwise; its own lift came later and is not the cause).
     hour_cause: u8,
-    /// When the on-scene first-aider starts first aid (never when there is none).
+    /// When the on-scene first-aider would start first aid, in its own order (never when there
+    /// is none): it does only if the casualty is still there ([`Casualty::first_aid_t`]).
     first_aider_t: f64,
+    /// When the lift that carried it left the scene (never while it is there): a first-aider
+    /// who had not started on it by then is left behind.
+    left_scene_t: f64,
     /// When an evacuation crew starts its first aid (never otherwise), whichever comes first: on
     /// landing, for a crew that reaches everyone still on scene at once (no `first_aid_crew`),
     /// or in turn, for one that gives it one casualty at a time (see [`Engine::crew_first_aid`]).
@@ -108,9 +112,15 @@ struct Casualty {
 }
 
 impl Casualty {
-    /// When its first aid starts (the 10-minute step): the earlier of its first-aider and a crew.
+    /// When its first aid starts (the 10-minute step): the earlier of its first-aider, if it
+    /// started before the casualty was carried off, and a crew.
     fn first_aid_t(&self) -> f64 {
-        self.first_aider_t.min(self.crew_aid_t)
+        self.first_aider_start().min(self.crew_aid_t)
+    }
+
+    /// When its first-aider started on it (never if there was none, or it was carried off first).
+    fn first_aider_start(&self) -> f64 {
+        if self.first_aider_t < self.left_scene_t { self.first_aider_t } else { NEVER }
     }
 }
 

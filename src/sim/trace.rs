@@ -19,7 +19,8 @@ pub struct CasualtyTrace {
     /// 0 = T1, 1 = T2, 2 = T3.
     pub severity: u8,
     pub needs_surgery: bool,
-    /// When a trained first-aider on scene starts first aid, if there is one.
+    /// When a trained first-aider on scene starts first aid, if there is one and it starts before
+    /// the casualty is carried off.
     pub first_aider_min: Option<f64>,
     pub first_aid_min: Option<f64>,
     pub resuscitation_min: Option<f64>,
@@ -74,7 +75,7 @@ impl Engine<'_> {
                     request_min: inc.request_t,
                     severity: c.severity,
                     needs_surgery: c.needs_surgery,
-                    first_aider_min: when(c.first_aider_t),
+                    first_aider_min: when(c.first_aider_start()),
                     first_aid_min: when(c.first_aid_t()),
                     resuscitation_min: when(c.resus_t),
                     surgery_min: when(c.surgery_t),
