@@ -634,6 +634,29 @@ fn an_airplane_flies_the_transfer_between_airstrips() {
 }
 
 #[test]
+fn a_casualty_left_at_the_clinic_for_want_of_a_clearance_is_missed_for_the_clearance() {
+    // The airlift, from an air-only zone whose every flight asks for clearance, refused half
+    // the time and never asked again. A casualty refused at the scene is never lifted; one
+    // cleared there reaches the clinic, whose transfer asks again: refused, it waits there
+    // until follow-up ends, its surgery missed for the clearance, not for an aircraft (the
+    // airplane stands idle). A transfer cleared is flown: its longest phase is a flight.
+    let text = airlift("airstrip = true").replace(
+        "escort_required = false",
+        "escort_required = false\nair_only = true\nclearance_min = 5\nclearance_denial = 0.5",
+    );
+    let m = model(&text);
+    let (t, s) = common::run(&m, 2, 400);
+    let count = |name: &str| s.outcomes.iter().find(|o| o.name == name).unwrap().count;
+    let (at_clinic, never_lifted) = (count("awaiting_surgery"), count("awaiting_evacuation"));
+    // Of 400 casualties: about 200 refused at the scene, 100 at the clinic, 100 flown there.
+    assert!(at_clinic > 50 && never_lifted > 100 && t.sorties[1] > 50, "{at_clinic} {never_lifted} {:?}", t.sorties);
+    let causes: Vec<(&str, u64)> = s.misses[2].causes.iter().map(|c| (c.name, c.count)).collect();
+    let approval = causes.iter().find(|c| c.0 == "approval").map_or(0, |c| c.1);
+    assert_eq!(approval, at_clinic + never_lifted, "{causes:?}");
+    assert!(causes.iter().all(|c| c.0 != "waiting_for_asset"), "{causes:?}");
+}
+
+#[test]
 fn an_airplane_needs_airstrips() {
     let e = problems(&airlift("airstrip = true").replace("lon = 5.0\nairstrip = true", "lon = 5.0"));
     assert!(e.contains("airplane 'plane' is based at a site without an airstrip"), "{e}");

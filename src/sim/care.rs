@@ -169,12 +169,14 @@ impl Engine<'_> {
     pub(super) fn request_transfer(&mut self, zone: usize, f: usize, carried: Range<usize>, request_t: f64) {
         let m = self.model;
         let slot_start = self.slots.len() as u32;
+        let request = self.incidents.len() as u32;
         for i in carried {
             let c = self.slots[i];
             let cas = &mut self.casualties[c as usize];
             if cas.needs_surgery {
                 self.slots.push(c);
                 cas.transfer_asked_t = request_t;
+                cas.transfer = request;
                 // Where its hour's care began before the transfer (on scene or at the clinic), a
                 // miss of the hour lies in the chain so far: the transfer's legs come after.
                 let hour_t = if m.resuscitation_counts_als { cas.als_t } else { cas.resus_t };

@@ -184,6 +184,7 @@ impl Engine<'_> {
                 crew_aid_t: NEVER,
                 crew_on_scene_t: NEVER,
                 transfer_asked_t: NEVER,
+                transfer: u32::MAX,
                 resus_t: NEVER,
                 als_t: NEVER,
                 ready_t: NEVER,

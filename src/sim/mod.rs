@@ -99,6 +99,8 @@ struct Casualty {
     /// While it waits at a clinic that cannot operate for a transfer to surgery: when the
     /// transfer was asked for (never otherwise, and once a unit is tasked to move it).
     transfer_asked_t: f64,
+    /// The transfer's request, once asked for (`u32::MAX` before).
+    transfer: u32,
     ready_t: f64,
     surgery_t: f64,
     /// Where onward evacuation is modelled and this casualty is moved on: when its operation

@@ -94,7 +94,8 @@ impl Engine<'_> {
                     let crew_in_time = step == 0
                         && c.crew_on_scene_t <= horizon
                         && to_ms((c.crew_on_scene_t - origin).max(0.0)) <= deadline_ms[0][sev];
-                    tally.add_failure(step, z, miss_cause(c, inc, step, m.origin, horizon, crew_in_time));
+                    let cause = miss_cause(c, &self.incidents, step, m.origin, horizon, crew_in_time);
+                    tally.add_failure(step, z, cause);
                 }
             }
             if let (Some(on), Some(ot)) = (&m.onward, &mut tally.onward)
@@ -253,17 +254,29 @@ fn longest(time: &[f64; PHASES.len()]) -> usize {
     (1..PHASES.len()).fold((0, time[0]), |(best, most), p| if time[p] > most { (p, time[p]) } else { (best, most) }).0
 }
 
+/// What request `inc`, never served by `horizon`, waited for: where only aircraft may go and the
+/// host nation never cleared one, the authority held it (as a granted clearance's wait counts
+/// with approval), not a shortage of aircraft; otherwise an asset.
+fn waiting(inc: &Incident, horizon: f64) -> Phase {
+    if inc.access.air_only && inc.clearance_asks > 0 && inc.air_clear_t > horizon {
+        Phase::Approval
+    } else {
+        Phase::WaitAsset
+    }
+}
+
 /// The reason a casualty missed `step`: for first aid, whether a trained first-aider was there,
 /// or a crew giving first aid in turn was on scene within the deadline (`crew_in_time`) but had
 /// no hands free; otherwise the phase of the chain that took the most of its time up to the step.
 pub(super) fn miss_cause(
     c: &Casualty,
-    inc: &Incident,
+    incidents: &[Incident],
     step: usize,
     origin: ClockOrigin,
     horizon: f64,
     crew_in_time: bool,
 ) -> usize {
+    let inc = &incidents[c.incident as usize];
     if step == 0 {
         return if crew_in_time {
             CAUSE_FIRST_AIDERS_BUSY
@@ -279,21 +292,13 @@ pub(super) fn miss_cause(
         return usize::from(c.hour_cause);
     }
     if !c.picked_up {
-        return if inc.request_t > horizon {
-            Phase::Report as usize
-        } else if inc.access.air_only && inc.clearance_asks > 0 && inc.air_clear_t > horizon {
-            // Only aircraft may go, and the host nation never cleared one: the authority held it,
-            // as a granted clearance's wait counts with approval, not a shortage of aircraft.
-            Phase::Approval as usize
-        } else {
-            Phase::WaitAsset as usize
-        };
+        return if inc.request_t > horizon { Phase::Report as usize } else { waiting(inc, horizon) as usize };
     }
     let mut time = c.phase_min;
     // Still waiting at the end for a transfer from a clinic that cannot operate: that wait is
-    // for an asset, as a casualty's first wait is, though no unit was tasked to add it.
+    // read as a casualty's first wait is, though no unit was tasked to add it.
     if c.transfer_asked_t <= horizon {
-        time[Phase::WaitAsset as usize] += horizon - c.transfer_asked_t;
+        time[waiting(&incidents[c.transfer as usize], horizon) as usize] += horizon - c.transfer_asked_t;
     }
     if step == 1 {
         return hour_cause(time, c.resus_on_scene, origin);
