@@ -996,6 +996,25 @@ fn the_clearance_levers_halve_the_host_nations_delays_and_denials() {
     assert_eq!(c.delay_min[0].mean(), a.delay_min[0].mean());
 }
 
+#[test]
+fn the_approval_lever_halves_every_aircrafts_approval_and_no_ambulances() {
+    // A helicopter, an airplane between the two airstrips and an ambulance, each waiting for
+    // approval: the flight-clearance lever halves the aircraft's, not the road's.
+    let text = first_aid_scenario("")
+        .replace("lon = 0.0\n", "lon = 0.0\nairstrip = true\n")
+        .replace("lon = 1.0\n", "lon = 1.0\nairstrip = true\n")
+        .replace("night_capable = true", "night_capable = true\napproval_min = 20")
+        + "\n[[asset]]\nid = \"plane\"\nkind = \"airplane\"\nbase = \"base\"\nspeed_kmh = 400\napproval_min = 40\n\
+           \n[[asset]]\nid = \"amb\"\nkind = \"ground\"\nbase = \"base\"\nspeed_kmh = 40\napproval_min = 30\n";
+    let (s, m) = study(&text);
+    let (levers, _) = levers_of(&s, &m, true).unwrap();
+    let lever = levers.iter().find(|l| l.name == "approval and clearance halved").unwrap();
+    let halved = s.model(&lever.overrides).unwrap();
+    let approval = |m: &casevac::model::Model| m.assets.iter().map(|a| a.approval_min.mean()).collect::<Vec<_>>();
+    assert_eq!(approval(&m), [20.0, 40.0, 30.0]);
+    assert_eq!(approval(&halved), [10.0, 20.0, 30.0], "{:?}", lever.change);
+}
+
 /// The terminal keeps a grid's fifteen leaders; the report page, with room, lists every point.
 #[test]
 fn a_grid_placement_page_lists_every_point() {

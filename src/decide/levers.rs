@@ -138,9 +138,12 @@ pub fn default_levers(f: &ScenarioFile) -> Vec<Built> {
         Ok(lever(name, change, sets))
     });
 
-    // Flight clearance: the mission's approval to launch and the host nation's clearance.
-    let mut waits: Vec<(&str, String, &str, DistSpec)> = helis
+    // Flight clearance: the mission's approval to launch an aircraft, helicopter or airplane,
+    // and the host nation's clearance.
+    let mut waits: Vec<(&str, String, &str, DistSpec)> = f
+        .asset
         .iter()
+        .filter(|a| a.kind != KindWord::Ground)
         .filter_map(|a| a.approval_min.as_ref().map(|d| ("asset", id(&a.id), "approval_min", d.get_ref().clone())))
         .collect();
     for z in &f.zone {
@@ -153,7 +156,7 @@ pub fn default_levers(f: &ScenarioFile) -> Vec<Built> {
     out.push(halve(
         "approval and clearance halved",
         waits,
-        "no helicopter waits for approval or clearance (approval_min and clearance_min are 0 or not given)",
+        "no aircraft waits for approval or clearance (approval_min and clearance_min are 0 or not given)",
     ));
 
     // Host-nation clearance refused less often.
