@@ -1363,7 +1363,7 @@ pub(super) fn draw_sites<DB: DrawingBackend>(chart: &mut XyChart<DB>, m: &Model,
     for l in site_labels(chart, m, bounds)? {
         let site = &m.sites[l.site];
         let style = font(12).pos(Pos::new(l.side, VPos::Center));
-        haloed(chart, (site.pos.lon, site.pos.lat), (l.x, -10), &site.name, style)?;
+        haloed(chart, (site.pos.lon, site.pos.lat), (l.x, -10), &l.text, style)?;
     }
     Ok(())
 }
@@ -1374,9 +1374,14 @@ fn site_roles(m: &Model) -> (impl Fn(usize) -> bool + '_, impl Fn(usize) -> bool
     (move |i| m.facilities.iter().any(|f| f.site == i), move |i| m.assets.iter().any(|a| a.base == i))
 }
 
+/// Characters of a site's name a map draws: a longer one is cut, with an ellipsis, so it stays
+/// inside a panel (the tables and the GeoJSON give it whole).
+const SITE_LABEL_CHARS: usize = 24;
+
 /// A site's name as a map draws it.
 struct SiteLabel {
     site: usize,
+    text: String,
     /// Pixels from the marker to the name's near end, and the side the name lies on.
     x: i32,
     side: HPos,
@@ -1394,7 +1399,8 @@ fn site_labels<DB: DrawingBackend>(chart: &XyChart<DB>, m: &Model, bounds: [f64;
     let mut labels: Vec<SiteLabel> = Vec::new();
     for i in order {
         let site = &m.sites[i];
-        let (w, h) = font(12).font.box_size(&site.name).map_err(err)?;
+        let text = cut(&site.name, SITE_LABEL_CHARS);
+        let (w, h) = font(12).font.box_size(&text).map_err(err)?;
         let (px, py) = chart.backend_coord(&(site.pos.lon, site.pos.lat));
         // Clear of the marker, up and to the right; sites in the right quarter of the map, or
         // whose name would run past the frame, are labelled on their left, to stay inside it.
@@ -1407,7 +1413,7 @@ fn site_labels<DB: DrawingBackend>(chart: &XyChart<DB>, m: &Model, bounds: [f64;
             let t = l.bounds;
             b[0] >= t[2] || t[0] >= b[2] || b[1] >= t[3] || t[1] >= b[3]
         }) {
-            labels.push(SiteLabel { site: i, x, side: h_pos, bounds: b });
+            labels.push(SiteLabel { site: i, text, x, side: h_pos, bounds: b });
         }
     }
     Ok(labels)
@@ -1675,6 +1681,27 @@ mod tests {
         let facility_sites: Vec<usize> = m.facilities.iter().map(|f| f.site).collect();
         assert!(facility_sites.contains(&labels[0].site));
         assert!(labels.iter().any(|l| l.site == m.facilities[0].site));
+    }
+
+    #[test]
+    fn a_long_site_name_is_cut_to_stay_inside_the_map() {
+        let (mut m, b) = bundled_maps().into_iter().next().unwrap();
+        let long = "Multinational Camp and Forward Surgical Team Base";
+        for s in &mut m.sites {
+            s.name = format!("{} {long}", s.name);
+        }
+        let mut labels = Vec::new();
+        let mut frame = 0..0;
+        panel_pixels(b, |chart| {
+            labels = site_labels(chart, &m, b).unwrap();
+            frame = chart.plotting_area().get_pixel_range().0;
+        });
+        assert!(!labels.is_empty());
+        for l in &labels {
+            assert_eq!(l.text.chars().count(), SITE_LABEL_CHARS, "{}", l.text);
+            assert!(l.text.ends_with('…') && m.sites[l.site].name.starts_with(l.text.trim_end_matches('…')));
+            assert!(l.bounds[0] + 2 >= frame.start && l.bounds[2] - 2 <= frame.end, "{:?} outside {frame:?}", l.bounds);
+        }
     }
 
     /// The bundled scenarios' models and the frames their maps are drawn in.
