@@ -489,6 +489,12 @@ impl Model {
 }
 
 impl Zone {
+    /// How long a first-aider of training tier `tier` takes over a casualty (the zone's one
+    /// time where it has no tiers).
+    pub fn aider_each_min(&self, tier: usize) -> &Dist {
+        self.first_aid_tiers.get(tier).map_or(&self.first_aid_each_min, |t| &t.each_min)
+    }
+
     /// Whether the two zones generate the same incidents and casualties: every field that
     /// generation reads is equal. The rest act once an incident is reported (ground access,
     /// flight clearance) or only name the zone to a planner or a lever. The fields are listed

@@ -1286,6 +1286,28 @@ fn a_casualty_flown_off_before_its_first_aider_reached_it_missed_for_the_first_a
 }
 
 #[test]
+fn a_first_aider_passes_over_a_casualty_the_crew_has_started_on() {
+    // One first-aider from the moment of wounding, 6 minutes a casualty: alone, it would start
+    // on them at 0, 6, 12 and 18 minutes. A helicopter with one stretcher lands at `at` (just
+    // after 8 minutes) and stays 5; its crew of one, 5 minutes a casualty, starts on the third
+    // at `at`, before the first-aider would, and is busy past its leaving for the fourth. The
+    // first-aider, done with the second at 12, passes over the third and starts on the fourth
+    // at 12, not 18.
+    let zone = "first_aider_share = 1\nfirst_aiders = 1\nfirst_aid_min = 0\nfirst_aid_each_min = 6";
+    let (mut m, at) = four_casualties_near("first_aid_crew = 1\nfirst_aid_each_min = 5", zone);
+    (m.assets[0].stretchers, m.assets[0].on_scene_min) = (1, casevac::dist::Dist::Fixed(5.0));
+    assert!(at > 6.0 && at <= 10.0 && at + 5.0 > 12.0, "{at}");
+    let (_, s) = run(&m, 3, 5);
+    assert_close(s.steps[0].mean_min.unwrap(), (0.0 + 6.0 + at + 12.0) / 4.0, 1e-3, "starts at 0, 6, at, 12");
+    assert_eq!(s.steps[0].compliance, Some(0.75));
+    let trace = casevac::sim::Engine::new(&m).trace(3, 0);
+    let wounded = trace.casualties[0].wound_min;
+    let mut aider: Vec<Option<f64>> = trace.casualties.iter().map(|c| c.first_aider_min.map(|t| t - wounded)).collect();
+    aider.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    assert_eq!(aider, vec![None, Some(0.0), Some(6.0), Some(12.0)]);
+}
+
+#[test]
 fn a_crew_takes_the_casualties_its_first_aider_has_not_reached() {
     // One first-aider on scene from the moment of wounding, 5 minutes a casualty: it starts on
     // them at 0, 5, 10 and 15 minutes. A crew of one, 1.5 (or 3) minutes a casualty, arriving

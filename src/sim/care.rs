@@ -28,11 +28,7 @@ impl Engine<'_> {
             for &c in &self.slots[carried.clone()] {
                 self.casualties[c as usize].left_scene_t = now + on_scene;
             }
-            if a.first_aid_crew > 0 {
-                self.crew_first_aid(a, sortie.incident as usize, now, carried.clone(), now + on_scene);
-            } else {
-                self.crew_reaches_all(sortie.incident as usize, now);
-            }
+            self.first_aid_on_scene(a, sortie.incident as usize, now, carried.clone(), now + on_scene);
         }
         let surgical = self.slots[carried.clone()].iter().any(|&c| self.casualties[c as usize].needs_surgery);
         let (f, to_facility) = self.destination(
@@ -221,6 +217,7 @@ impl Engine<'_> {
             planned_clear_t: NEVER,
             clearance_asks: 0,
             first_aid_start: NEVER,
+            first_aiders: 0,
             slot_start,
             slot_len: self.slots.len() as u32 - slot_start,
             next_unassigned: slot_start,
@@ -340,46 +337,81 @@ pub(super) fn destination_lists(model: &Model) -> Vec<[Vec<u32>; 3]> {
 }
 
 impl Engine<'_> {
-    /// The crew of group `a` reaching incident `i` at `now` and leaving at `leave_t` with the
-    /// casualties in `carried` (slots), `first_aid_crew` of them giving first aid one casualty
-    /// at a time, most severe first: each casualty still on scene whom nobody has started on
-    /// goes to the crew member free soonest, unless its first-aider will start on it before
-    /// then (the first-aiders keep to their own order, and reach none the lift has flown off),
-    /// or the crew has left without it (one it carries it may treat on the way). Each takes the
-    /// crew's `first_aid_each_min`, the casualty's own draw, as a first-aider's would be.
-    fn crew_first_aid(&mut self, a: &AssetGroup, i: usize, now: f64, carried: Range<usize>, leave_t: f64) {
+    /// First aid as the crew of group `a` reaches incident `i` at `now`, leaving at `leave_t`
+    /// with the casualties in `carried` (slots, whose `left_scene_t` is set). A crew with no
+    /// `first_aid_crew` starts on every casualty still on scene at once; one with
+    /// `first_aid_crew` members gives it one casualty at a time, most severe first, each
+    /// casualty still on scene whom nobody has started on going to the crew member free soonest,
+    /// unless a first-aider will start on it before then, or the crew has left without it (one
+    /// it carries it may treat on the way), each taking the crew's `first_aid_each_min`, the
+    /// casualty's own draw, as a first-aider's would be.
+    ///
+    /// The first-aiders on scene keep to triage order but pass over a casualty that is gone, or
+    /// that a crew has started on, by the time they would reach it, so those after it are
+    /// reached sooner: their plan is worked out again from the incident's start, with the same
+    /// draws. Only starts from `now` on can change (a casualty is passed over only from when a
+    /// lift takes it or a crew starts on it), so a lift that finds the first-aiders already
+    /// started on every casualty leaves their plan alone.
+    fn first_aid_on_scene(&mut self, a: &AssetGroup, i: usize, now: f64, carried: Range<usize>, leave_t: f64) {
         let inc = &self.incidents[i];
-        let free = &mut self.aider_free;
-        free.clear();
-        free.resize(a.first_aid_crew as usize, now);
         let slots = inc.slot_start as usize..(inc.slot_start + inc.slot_len) as usize;
+        let (aiders, start, z, key) = (usize::from(inc.first_aiders), inc.first_aid_start, inc.zone as usize, inc.key);
+        if a.first_aid_crew == 0 {
+            for &c in &self.slots[slots.clone()] {
+                let c = &mut self.casualties[c as usize];
+                if !c.picked_up {
+                    c.crew_aid_t = c.crew_aid_t.min(now);
+                }
+            }
+        }
+        let replan =
+            aiders > 0 && self.slots[slots.clone()].iter().any(|&c| self.casualties[c as usize].first_aider_t >= now);
+        if !replan && a.first_aid_crew == 0 {
+            return;
+        }
+        if replan {
+            self.aider_tiers(z, key, aiders);
+            self.aider_free.clear();
+            self.aider_free.resize(aiders, start);
+        }
+        self.crew_free.clear();
+        self.crew_free.resize(a.first_aid_crew as usize, now);
+        let model = self.model;
+        let zone = &model.zones[z];
         for (slot, &c) in slots.clone().zip(&self.slots[slots]) {
             let c = &mut self.casualties[c as usize];
-            // Carried off by an earlier lift, whose crew has it.
-            if c.picked_up {
-                continue;
+            // When a first-aider would reach it in triage order (the one free soonest, ties to
+            // the first), and whether it is still there then with nobody started on it. Without
+            // a new plan, the one made before holds.
+            let (j, reach) = if replan {
+                let j =
+                    (1..aiders).fold(0, |best, k| if self.aider_free[k] < self.aider_free[best] { k } else { best });
+                (j, self.aider_free[j])
+            } else {
+                (0, c.first_aider_t)
+            };
+            let mut aider_treats = reach < c.left_scene_t && reach < c.crew_aid_t;
+            // This crew's hands, for one not carried off by an earlier lift (whose crew has it).
+            if !c.picked_up && a.first_aid_crew > 0 {
+                c.crew_on_scene_t = c.crew_on_scene_t.min(now);
+                let k = (1..self.crew_free.len())
+                    .fold(0, |best, k| if self.crew_free[k] < self.crew_free[best] { k } else { best });
+                let free = self.crew_free[k];
+                let first = if aider_treats { reach } else { c.crew_aid_t };
+                if free < first && free < c.crew_aid_t && (free < leave_t || carried.contains(&slot)) {
+                    c.crew_aid_t = free;
+                    self.crew_free[k] +=
+                        a.first_aid_each_min.sample_from(|| self.keys.stream(Purpose::FirstAid, c.key, 0));
+                    aider_treats = false;
+                }
             }
-            c.crew_on_scene_t = c.crew_on_scene_t.min(now);
-            // (One this lift flies off before its first-aider would start on it has left the
-            // first-aider behind, `left_scene_t`: only the crew can give it first aid now. The
-            // first-aider keeps its own order, so those after it are not reached any sooner.)
-            let j = (1..free.len()).fold(0, |best, k| if free[k] < free[best] { k } else { best });
-            if free[j] >= c.first_aid_t() || (free[j] >= leave_t && !carried.contains(&slot)) {
-                continue;
-            }
-            c.crew_aid_t = free[j];
-            free[j] += a.first_aid_each_min.sample_from(|| self.keys.stream(Purpose::FirstAid, c.key, 0));
-        }
-    }
-
-    /// A crew with no `first_aid_crew` reaching incident `i` at `now` starts first aid on every
-    /// casualty still on scene at once; those an earlier lift flew off are no longer there.
-    fn crew_reaches_all(&mut self, i: usize, now: f64) {
-        let inc = &self.incidents[i];
-        for &c in &self.slots[inc.slot_start as usize..(inc.slot_start + inc.slot_len) as usize] {
-            let c = &mut self.casualties[c as usize];
-            if !c.picked_up {
-                c.crew_aid_t = c.crew_aid_t.min(now);
+            if replan {
+                c.first_aider_t = reach;
+                if aider_treats {
+                    self.aider_free[j] += zone
+                        .aider_each_min(self.aider_tier[j])
+                        .sample_from(|| self.keys.stream(Purpose::FirstAid, c.key, 0));
+                }
             }
         }
     }

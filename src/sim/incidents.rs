@@ -212,6 +212,7 @@ impl Engine<'_> {
             planned_clear_t: NEVER,
             clearance_asks: 0,
             first_aid_start: if has_first_aider { first_aid_start } else { NEVER },
+            first_aiders: if has_first_aider { aiders as u16 } else { 0 },
             slot_start: cas_start,
             slot_len: n,
             next_unassigned: cas_start,
@@ -242,6 +243,20 @@ impl Engine<'_> {
         }
         self.aider_free.clear();
         self.aider_free.resize(aiders, start);
+        self.aider_tiers(z, key, aiders);
+        for c in &mut self.casualties[from..] {
+            // The first-aider free soonest; ties go to the first, so the order is fixed.
+            let j = (1..aiders).fold(0, |best, k| if self.aider_free[k] < self.aider_free[best] { k } else { best });
+            c.first_aider_t = self.aider_free[j];
+            let each = zone.aider_each_min(self.aider_tier[j]);
+            self.aider_free[j] += each.sample_from(|| self.keys.stream(Purpose::FirstAid, c.key, 0));
+        }
+    }
+
+    /// The training tier of each of the `aiders` first-aiders of incident `key` in zone `z`, into
+    /// `aider_tier`: drawn from the incident's own stream (all of the one kind without tiers).
+    pub(super) fn aider_tiers(&mut self, z: usize, key: u64, aiders: usize) {
+        let zone = &self.model.zones[z];
         self.aider_tier.clear();
         for j in 0..aiders {
             let tier = if zone.first_aid_tiers.is_empty() {
@@ -251,16 +266,6 @@ impl Engine<'_> {
                 zone.first_aid_tiers.iter().position(|t| u < t.share_cum).unwrap_or(zone.first_aid_tiers.len() - 1)
             };
             self.aider_tier.push(tier);
-        }
-        for c in &mut self.casualties[from..] {
-            // The first-aider free soonest; ties go to the first, so the order is fixed.
-            let j = (1..aiders).fold(0, |best, k| if self.aider_free[k] < self.aider_free[best] { k } else { best });
-            c.first_aider_t = self.aider_free[j];
-            let each = match zone.first_aid_tiers.get(self.aider_tier[j]) {
-                Some(t) => &t.each_min,
-                None => &zone.first_aid_each_min,
-            };
-            self.aider_free[j] += each.sample_from(|| self.keys.stream(Purpose::FirstAid, c.key, 0));
         }
     }
 }

@@ -41,8 +41,10 @@ struct Incident {
     pos: Point,
     wound_t: f64,
     request_t: f64,
-    /// When the trained first-aiders on scene start on the first casualty (never without one).
+    /// When the trained first-aiders on scene start on the first casualty (never without one),
+    /// and how many there are (0 without one).
     first_aid_start: f64,
+    first_aiders: u16,
     /// The incident's casualties are `slots[slot_start..slot_start + slot_len]`, most severe first.
     slot_start: u32,
     slot_len: u32,
@@ -80,8 +82,9 @@ struct Casualty {
     /// resuscitation on scene: the phase of that lift to blame if the hour was still missed
     /// ([`record::NO_CAUSE`] otherwise; its own lift came later and is not the cause).
     hour_cause: u8,
-    /// When the on-scene first-aider would start first aid, in its own order (never when there
-    /// is none): it does only if the casualty is still there ([`Casualty::first_aid_t`]).
+    /// When the first-aiders on scene, in triage order, reach it (never when there are none): they
+    /// start on it only if it is still there with nobody started on it, and pass it over
+    /// otherwise ([`Casualty::first_aider_start`]); a miss of first aid reads this time.
     first_aider_t: f64,
     /// When the lift that carried it left the scene (never while it is there): a first-aider
     /// who had not started on it by then is left behind.
@@ -120,9 +123,11 @@ impl Casualty {
         self.first_aider_start().min(self.crew_aid_t)
     }
 
-    /// When its first-aider started on it (never if there was none, or it was carried off first).
+    /// When its first-aider started on it: never if there was none, or if by then it had been
+    /// carried off or a crew had started on it (the first-aider passed it over).
     fn first_aider_start(&self) -> f64 {
-        if self.first_aider_t < self.left_scene_t { self.first_aider_t } else { NEVER }
+        let t = self.first_aider_t;
+        if t < self.left_scene_t && t < self.crew_aid_t { t } else { NEVER }
     }
 }
 
@@ -263,8 +268,10 @@ pub struct Engine<'m> {
     dawn_t: Vec<f64>,
     /// Each zone's arrival intensity by calendar day (see [`incidents::arrival_days`]).
     arrival_days: Vec<Vec<incidents::ArrivalDay>>,
-    /// When each first-aider of the incident being generated is next free (reused buffer).
+    /// When each first-aider of the incident being planned is next free, and each member of a
+    /// crew giving first aid (reused buffers).
     aider_free: Vec<f64>,
+    crew_free: Vec<f64>,
     /// With a report: each busy spell of a unit (resource = asset group) or an operating table
     /// (resource = asset groups + facility), clipped to the period, for the busiest day.
     busy_log: Option<Vec<(usize, f64, f64)>>,
@@ -387,6 +394,7 @@ impl<'m> Engine<'m> {
                 .collect(),
             departure_order,
             aider_free: Vec::new(),
+            crew_free: Vec::new(),
             busy_log: None,
             aider_tier: Vec::new(),
             trial_counts: vec![(0, 0); groups.count() * 3 + 1],
