@@ -1308,6 +1308,43 @@ fn a_first_aider_passes_over_a_casualty_the_crew_has_started_on() {
 }
 
 #[test]
+fn a_casualty_left_to_a_crew_stays_in_its_plan_when_a_later_lift_frees_the_first_aider() {
+    // Five T1 casualties; one first-aider from 10 minutes, 4 minutes each. Helicopter A (one
+    // stretcher, a crew of one at 5 minutes a casualty) lands at `at` and stays 30 minutes;
+    // helicopter B (two stretchers, a crew of one at 100 minutes) lands at `at` + 4 and leaves
+    // at once. A's crew takes the first at `at` and the second at `at` + 5, leaving the third
+    // to the first-aider at 10 and planning the fourth for `at` + 10. B flies off the second
+    // and third, its crew starting on the second at `at` + 4 and the third after it. The
+    // first-aider, free at 10 with the third gone, passes over the fourth, in A's crew's plan,
+    // and starts on the fifth.
+    let fly = 0.02 * km_per_degree() / 120.0 * 60.0;
+    let m = model(&scenario(
+        "period_days = 1",
+        "site = \"hospital\"\nlevel = \"level2\"\noperating_tables = 100\noperations_per_day = 100000",
+        "kind = \"helicopter\"\nbase = \"hospital\"\nspeed_kmh = 120\nnight_capable = true\nstretchers = 1\n\
+         launch_day_min = 0\nlaunch_night_min = 0\non_scene_min = 30\nfirst_aid_crew = 1\nfirst_aid_each_min = 5\n\n\
+         [[asset]]\nid = \"b\"\nkind = \"helicopter\"\nbase = \"hospital\"\nspeed_kmh = 120\nnight_capable = true\n\
+         stretchers = 2\nlaunch_day_min = 4\nlaunch_night_min = 4\non_scene_min = 0\nfirst_aid_crew = 1\n\
+         first_aid_each_min = 100",
+        "centre = { lat = 0.0, lon = 0.98 }\nradius_km = 0\nincidents_per_day = 0\nscheduled_hours = [2]\n\
+         casualties = 5\nseverity = { t1 = 1, t2 = 0, t3 = 0 }\nsurgery_share = { t1 = 0, t2 = 0, t3 = 0 }\n\
+         report_delay_min = 2\nfirst_aider_share = 1\nfirst_aiders = 1\nfirst_aid_min = 10\nfirst_aid_each_min = 4",
+    ));
+    let at = 2.0 + fly;
+    assert!(at + 4.0 < 10.0 && at + 10.0 > 10.0, "{at}");
+    let trace = casevac::sim::Engine::new(&m).trace(1, 0);
+    let wounded = trace.casualties[0].wound_min;
+    let mut first_aid: Vec<f64> = trace.casualties.iter().map(|c| c.first_aid_min.unwrap() - wounded).collect();
+    first_aid.sort_by(f64::total_cmp);
+    let want = [at, at + 4.0, 10.0, at + 10.0, at + 104.0];
+    for (got, want) in first_aid.iter().zip(want) {
+        assert_close(*got, want, 1e-9, "first aid starts");
+    }
+    let aider: Vec<f64> = trace.casualties.iter().filter_map(|c| c.first_aider_min).map(|t| t - wounded).collect();
+    assert_eq!(aider, [10.0], "the first-aider treats only the fifth");
+}
+
+#[test]
 fn a_crew_takes_the_casualties_its_first_aider_has_not_reached() {
     // One first-aider on scene from the moment of wounding, 5 minutes a casualty: it starts on
     // them at 0, 5, 10 and 15 minutes. A crew of one, 1.5 (or 3) minutes a casualty, arriving

@@ -347,11 +347,16 @@ impl Engine<'_> {
     /// casualty's own draw, as a first-aider's would be.
     ///
     /// The first-aiders on scene keep to triage order but pass over a casualty that is gone, or
-    /// that a crew has started on, by the time they would reach it, so those after it are
-    /// reached sooner: their plan is worked out again from the incident's start, with the same
-    /// draws. Only starts from `now` on can change (a casualty is passed over only from when a
-    /// lift takes it or a crew starts on it), so a lift that finds the first-aiders already
-    /// started on every casualty leaves their plan alone.
+    /// that a crew on scene has taken into its plan, by the time they would reach it, and go
+    /// on to the next: their plan is worked out again from the incident's start, with the same
+    /// draws. A crew's plan stands once made: a first-aider who comes free before the crew
+    /// member a casualty was left to goes on to the one behind it rather than take it back (the
+    /// two get the same start times between them as if they swapped, where taking it back would
+    /// leave the crew member's time spent and those behind waiting longer). Only starts from
+    /// `now` on can change (a casualty is passed over only from when a lift takes it or a crew
+    /// takes it into its plan), so a lift that finds the first-aiders already started on every
+    /// casualty leaves their plan alone. (With first-aiders of different speeds, passing one
+    /// casualty over can still move a later one back: the soonest free takes the next.)
     fn first_aid_on_scene(&mut self, a: &AssetGroup, i: usize, now: f64, carried: Range<usize>, leave_t: f64) {
         let inc = &self.incidents[i];
         let slots = inc.slot_start as usize..(inc.slot_start + inc.slot_len) as usize;
@@ -361,6 +366,7 @@ impl Engine<'_> {
                 let c = &mut self.casualties[c as usize];
                 if !c.picked_up {
                     c.crew_aid_t = c.crew_aid_t.min(now);
+                    c.crew_booked_t = c.crew_booked_t.min(now);
                 }
             }
         }
@@ -390,7 +396,7 @@ impl Engine<'_> {
             } else {
                 (0, c.first_aider_t)
             };
-            let mut aider_treats = reach < c.left_scene_t && reach < c.crew_aid_t;
+            let mut aider_treats = reach < c.left_scene_t && reach < c.crew_booked_t;
             // This crew's hands, for one not carried off by an earlier lift (whose crew has it).
             if !c.picked_up && a.first_aid_crew > 0 {
                 c.crew_on_scene_t = c.crew_on_scene_t.min(now);
@@ -400,6 +406,7 @@ impl Engine<'_> {
                 let first = if aider_treats { reach } else { c.crew_aid_t };
                 if free < first && free < c.crew_aid_t && (free < leave_t || carried.contains(&slot)) {
                     c.crew_aid_t = free;
+                    c.crew_booked_t = c.crew_booked_t.min(now);
                     self.crew_free[k] +=
                         a.first_aid_each_min.sample_from(|| self.keys.stream(Purpose::FirstAid, c.key, 0));
                     aider_treats = false;

@@ -182,6 +182,7 @@ impl Engine<'_> {
                 first_aider_t: NEVER,
                 left_scene_t: NEVER,
                 crew_aid_t: NEVER,
+                crew_booked_t: NEVER,
                 crew_on_scene_t: NEVER,
                 transfer_asked_t: NEVER,
                 transfer: u32::MAX,

@@ -91,8 +91,12 @@ struct Casualty {
     left_scene_t: f64,
     /// When an evacuation crew starts its first aid (never otherwise), whichever comes first: on
     /// landing, for a crew that reaches everyone still on scene at once (no `first_aid_crew`),
-    /// or in turn, for one that gives it one casualty at a time (see [`Engine::crew_first_aid`]).
+    /// or in turn, for one that gives it one casualty at a time (see
+    /// [`Engine::first_aid_on_scene`]).
     crew_aid_t: f64,
+    /// When a crew on scene took it into its plan (never otherwise): from then on the
+    /// first-aiders pass it over, even where they come free before the crew member does.
+    crew_booked_t: f64,
     /// When the first such crew reached it on scene (never otherwise): a first aid missed
     /// though a crew was there in time was missed for want of its hands.
     crew_on_scene_t: f64,
@@ -124,10 +128,10 @@ impl Casualty {
     }
 
     /// When its first-aider started on it: never if there was none, or if by then it had been
-    /// carried off or a crew had started on it (the first-aider passed it over).
+    /// carried off or a crew had it in hand (the first-aider passed it over).
     fn first_aider_start(&self) -> f64 {
         let t = self.first_aider_t;
-        if t < self.left_scene_t && t < self.crew_aid_t { t } else { NEVER }
+        if t < self.left_scene_t && t < self.crew_booked_t { t } else { NEVER }
     }
 }
 
