@@ -1,6 +1,7 @@
 //! Care after tasking: on scene, to a facility, transfers onward, and the operating tables.
 
 use super::events::{Kind, QueuedPatient};
+use super::incidents::soonest_free;
 use super::streams::{Purpose, combine};
 use super::{Engine, Incident, NEVER, Sortie};
 use crate::model::{Access, AssetGroup, Care, Delivery, Facility, Level, MIN_PER_DAY, Model};
@@ -390,8 +391,7 @@ impl Engine<'_> {
             // the first), and whether it is still there then with nobody started on it. Without
             // a new plan, the one made before holds.
             let (j, reach) = if replan {
-                let j =
-                    (1..aiders).fold(0, |best, k| if self.aider_free[k] < self.aider_free[best] { k } else { best });
+                let j = soonest_free(&self.aider_free);
                 (j, self.aider_free[j])
             } else {
                 (0, c.first_aider_t)
@@ -400,8 +400,7 @@ impl Engine<'_> {
             // This crew's hands, for one not carried off by an earlier lift (whose crew has it).
             if !c.picked_up && a.first_aid_crew > 0 {
                 c.crew_on_scene_t = c.crew_on_scene_t.min(now);
-                let k = (1..self.crew_free.len())
-                    .fold(0, |best, k| if self.crew_free[k] < self.crew_free[best] { k } else { best });
+                let k = soonest_free(&self.crew_free);
                 let free = self.crew_free[k];
                 let first = if aider_treats { reach } else { c.crew_aid_t };
                 if free < first && free < c.crew_aid_t && (free < leave_t || carried.contains(&slot)) {

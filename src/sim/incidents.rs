@@ -246,8 +246,7 @@ impl Engine<'_> {
         self.aider_free.resize(aiders, start);
         self.aider_tiers(z, key, aiders);
         for c in &mut self.casualties[from..] {
-            // The first-aider free soonest; ties go to the first, so the order is fixed.
-            let j = (1..aiders).fold(0, |best, k| if self.aider_free[k] < self.aider_free[best] { k } else { best });
+            let j = soonest_free(&self.aider_free);
             c.first_aider_t = self.aider_free[j];
             let each = zone.aider_each_min(self.aider_tier[j]);
             self.aider_free[j] += each.sample_from(|| self.keys.stream(Purpose::FirstAid, c.key, 0));
@@ -269,6 +268,12 @@ impl Engine<'_> {
             self.aider_tier.push(tier);
         }
     }
+}
+
+/// Which of the hands whose free times are `free` (at least one) takes the next casualty: the
+/// one free soonest, ties to the first, so the order is fixed.
+pub(super) fn soonest_free(free: &[f64]) -> usize {
+    (1..free.len()).fold(0, |best, k| if free[k] < free[best] { k } else { best })
 }
 
 #[cfg(test)]
