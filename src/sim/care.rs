@@ -80,8 +80,8 @@ impl Engine<'_> {
             if transfer && c.hour_cause == super::record::NO_CAUSE {
                 // A team aboard the transfer starting the hour's care at the clinic: a miss lies in
                 // the chain until it got there, not in the flight that follows.
-                let (had, starts) = if m.resuscitation_counts_als { (c.als_t, als_t) } else { (c.resus_t, dcr_t) };
-                if starts == now && had > now {
+                let starts = if m.resuscitation_counts_als { als_t } else { dcr_t };
+                if starts == now && c.hour_t(m.resuscitation_counts_als) > now {
                     c.hour_cause = super::record::cause_so_far(c.phase_min, m.origin) as u8;
                 }
             }
@@ -176,8 +176,7 @@ impl Engine<'_> {
                 cas.transfer = request;
                 // Where its hour's care began before the transfer (on scene or at the clinic), a
                 // miss of the hour lies in the chain so far: the transfer's legs come after.
-                let hour_t = if m.resuscitation_counts_als { cas.als_t } else { cas.resus_t };
-                if cas.hour_cause == super::record::NO_CAUSE && hour_t <= request_t {
+                if cas.hour_cause == super::record::NO_CAUSE && cas.hour_t(m.resuscitation_counts_als) <= request_t {
                     cas.hour_cause = super::record::hour_cause(cas.phase_min, cas.resus_on_scene, m.origin) as u8;
                 }
             }

@@ -133,6 +133,12 @@ impl Casualty {
         let t = self.first_aider_t;
         if t < self.left_scene_t && t < self.crew_booked_t { t } else { NEVER }
     }
+
+    /// When its hour's step started: advanced care of any kind where the scenario counts it
+    /// (`als_counts`), else DCR (blood).
+    fn hour_t(&self, als_counts: bool) -> f64 {
+        if als_counts { self.als_t } else { self.resus_t }
+    }
 }
 
 #[derive(Debug, Clone)]

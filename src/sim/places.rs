@@ -58,8 +58,7 @@ impl Engine<'_> {
             ClockOrigin::Wounding => inc.wound_t,
             ClockOrigin::Request => inc.request_t,
         };
-        let hour_t = if m.resuscitation_counts_als { c.als_t } else { c.resus_t };
-        (origin, [c.first_aid_t(), hour_t, c.surgery_t])
+        (origin, [c.first_aid_t(), c.hour_t(m.resuscitation_counts_als), c.surgery_t])
     }
 
     /// Whether step `step` counts casualty `c` (by its category, and surgery only if it needs it).

@@ -48,8 +48,8 @@ impl Engine<'_> {
             let first_aid_t = c.first_aid_t();
             // The hour counts DCR (blood) unless the scenario says advanced life support will do;
             // the other is tallied beside it, so both figures are always reported.
-            let (hour_t, other_t) =
-                if m.resuscitation_counts_als { (c.als_t, c.resus_t) } else { (c.resus_t, c.als_t) };
+            let als = m.resuscitation_counts_als;
+            let (hour_t, other_t) = (c.hour_t(als), c.hour_t(!als));
             let milestones = [first_aid_t, hour_t, c.surgery_t];
             let steps = if c.needs_surgery { 3 } else { 2 };
             let sev = c.severity as usize;
