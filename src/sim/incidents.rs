@@ -153,8 +153,13 @@ impl Engine<'_> {
             Some(_) => 1,
             None => whole_count(zone.casualties.sample_from(|| draw(2)), MAX_CASUALTIES_PER_INCIDENT),
         };
-        let first_aid_start = wound_t + zone.first_aid_min.sample_from(|| draw(3));
-        let aiders = whole_count(zone.first_aiders.sample_from(|| draw(4)), n);
+        // Drawn only where a first-aider is present: the streams are these quantities' own.
+        let (first_aid_start, aiders) = if has_first_aider {
+            let start = wound_t + zone.first_aid_min.sample_from(|| draw(3));
+            (start, whole_count(zone.first_aiders.sample_from(|| draw(4)), n))
+        } else {
+            (NEVER, 0)
+        };
         let cas_start = self.casualties.len() as u32;
         for c in 0..n {
             let cas_key = combine(key, u64::from(c));
@@ -212,8 +217,8 @@ impl Engine<'_> {
             air_clear_t: NEVER,
             planned_clear_t: NEVER,
             clearance_asks: 0,
-            first_aid_start: if has_first_aider { first_aid_start } else { NEVER },
-            first_aiders: if has_first_aider { aiders as u16 } else { 0 },
+            first_aid_start,
+            first_aiders: aiders as u16,
             slot_start: cas_start,
             slot_len: n,
             next_unassigned: cas_start,
