@@ -870,8 +870,13 @@ fn the_guide_ships_inside_the_binary() {
 }
 
 /// Lines wider than `width` characters, with their width, for a failure message.
+/// The columns a line takes in a terminal: two for a wide (Chinese, Japanese, Korean) character.
+fn columns(s: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(s)
+}
+
 fn too_wide(out: &str, width: usize) -> Vec<String> {
-    out.lines().filter(|l| l.chars().count() > width).map(|l| format!("{:>3}: {l}", l.chars().count())).collect()
+    out.lines().filter(|l| columns(l) > width).map(|l| format!("{:>3}: {l}", columns(l))).collect()
 }
 
 #[test]
@@ -929,6 +934,70 @@ fn a_long_zone_id_gets_its_own_line_and_the_columns_stay_in_line() {
             zone_table.join("\n")
         );
     }
+}
+
+/// The terminal column where the first `marker` on `line` ends.
+fn column_after(line: &str, marker: char) -> usize {
+    columns(&line[..line.find(marker).unwrap_or_else(|| panic!("no {marker:?} in {line:?}"))]) + 1
+}
+
+/// The lines of the table that starts with the line `head` begins with, up to a blank line.
+fn table_after<'a>(out: &'a str, head: &str) -> Vec<&'a str> {
+    let table: Vec<&str> = out.lines().skip_while(|l| !l.starts_with(head)).take_while(|l| !l.is_empty()).collect();
+    assert!(!table.is_empty(), "no table {head:?} in\n{out}");
+    table
+}
+
+fn in_line(what: &str, rows: &[&str], marker: char) {
+    let ends: Vec<usize> = rows.iter().map(|l| column_after(l, marker)).collect();
+    assert!(ends.windows(2).all(|w| w[0] == w[1]), "{what}: columns out of line ({ends:?}):\n{}", rows.join("\n"));
+}
+
+#[test]
+fn ids_in_wide_characters_take_two_columns_each_and_the_columns_stay_in_line() {
+    // A contingent may name its zones, helicopters and sites in its own script.
+    let dir = tempfile::tempdir().unwrap();
+    let mut files = Vec::new();
+    for name in ["sahel-north.toml", "sahel-north-fst-kidal.toml"] {
+        let text = std::fs::read_to_string(Path::new("scenarios").join(name)).unwrap();
+        let text = text
+            .replace("\"kidal_camp\"", "\"基达尔营地\"")
+            .replace("\"gao_mi8\"", "\"加奥_mi8\"")
+            .replace("\"kidal\"", "\"基达尔\"");
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        files.push(path.to_str().unwrap().to_string());
+    }
+    let run = casevac(&["run", &files[0], "-n", "20"]);
+    assert!(run.status.success(), "run: {}", text(&run.stderr));
+    let out = text(&run.stdout);
+    assert!(too_wide(&out, 100).is_empty(), "run:\n{}", too_wide(&out, 100).join("\n"));
+    let zones = table_after(&out, "by zone");
+    assert!(zones.iter().any(|l| l.starts_with("  基达尔营地 ")), "{}", zones.join("\n"));
+    in_line("by zone", &zones[1..], ']');
+    // The minutes' and the assets' rows end in the same column as their heads.
+    let phases: Vec<&str> = table_after(&out, "  zone ").into_iter().take_while(|l| !l.starts_with("  (")).collect();
+    assert!(phases.iter().any(|l| l.starts_with("  基达尔营地 ")), "{}", phases.join("\n"));
+    let ends: Vec<usize> = phases.iter().map(|l| columns(l)).collect();
+    assert!(ends.windows(2).all(|w| w[0] == w[1]), "minutes out of line:\n{}", phases.join("\n"));
+    let assets = table_after(&out, "assets");
+    assert!(assets.iter().any(|l| l.starts_with("  加奥_mi8 ")), "{}", assets.join("\n"));
+    let ends: Vec<usize> = assets.iter().map(|l| columns(l)).collect();
+    assert!(ends.windows(2).all(|w| w[0] == w[1]), "assets out of line:\n{}", assets.join("\n"));
+
+    let cmp = casevac(&["compare", &files[0], &files[1], "-n", "20"]);
+    assert!(cmp.status.success(), "compare: {}", text(&cmp.stderr));
+    let out = text(&cmp.stdout);
+    let zones = table_after(&out, "B - A by zone");
+    assert!(zones.iter().any(|l| l.starts_with("  基达尔营地 ")), "{}", zones.join("\n"));
+    in_line("B - A by zone", &zones[1..], ']');
+
+    let place = casevac(&["place", &files[0], "--asset", "加奥_mi8", "--candidates", "all-sites", "-n", "100"]);
+    assert!(place.status.success(), "place: {}", text(&place.stderr));
+    let out = text(&place.stdout);
+    let rows: Vec<&str> = table_after(&out, "rank").into_iter().skip(1).take_while(|l| !l.starts_with("  (")).collect();
+    assert!(rows.iter().any(|l| l.contains(" 基达尔 ")), "{}", rows.join("\n"));
+    in_line("place", &rows, '%');
 }
 
 #[test]

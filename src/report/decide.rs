@@ -3,7 +3,10 @@
 
 use super::charts::cut;
 use super::decide_charts::{Bar, Curve, RowBars, SweepChart, effect_colour};
-use super::fmt::{Count, Counted, Grouped, Maybe, Num, Pct, Points, PointsPm, Style, capitalised, spread_decimals};
+use super::fmt::{
+    Count, Counted, Grouped, Maybe, Num, Pct, Points, PointsPm, Style, Text, capitalised, columns, cut_to_columns,
+    spread_decimals,
+};
 use super::html::{Esc, STYLE};
 use super::{OutputPaths, files, step_title, write_atomic};
 use crate::compare::PairedFigures;
@@ -65,7 +68,7 @@ fn lives(l: &Option<crate::compare::LivesSavedResult>, s: Style) -> String {
 /// terminal table's wrap, with the indent outside the width.
 fn wrap(text: &str, indent: &str, width: usize) -> String {
     let mut out = String::new();
-    super::table::wrap(&mut out, indent, text, width + indent.chars().count());
+    super::table::wrap(&mut out, indent, text, width + columns(indent));
     out
 }
 
@@ -104,8 +107,8 @@ pub fn levers_table(r: &LeversResult) -> String {
     let _ = writeln!(o, "{head}{:>15}", "lives/trial");
     for l in &r.levers {
         // A name too long for its column stands on a line of its own, the figures under it.
-        let mut row = if l.lever.name.chars().count() < name_w {
-            format!("{:>4}  {:<name_w$}", l.rank, l.lever.name)
+        let mut row = if columns(&l.lever.name) < name_w {
+            format!("{:>4}  {:<name_w$}", l.rank, Text(&l.lever.name))
         } else {
             format!("{:>4}  {}\n{:>4}  {:<name_w$}", l.rank, l.lever.name, "", "")
         };
@@ -556,13 +559,13 @@ pub fn sweep_table(r: &SweepResult) -> String {
     let least = if r.axes.len() == 1 { 18 } else { 13 };
     let widths: Vec<usize> = (0..r.axes.len())
         .map(|k| {
-            let values = r.points.iter().map(|p| p.values[k].chars().count());
-            (values.chain([shorts[k].chars().count()]).max().unwrap_or(0) + 1).max(least)
+            let values = r.points.iter().map(|p| columns(&p.values[k]));
+            (values.chain([columns(shorts[k])]).max().unwrap_or(0) + 1).max(least)
         })
         .collect();
     let fits = widths.iter().sum::<usize>() <= SWEEP_VALUES_WIDTH;
     let head = if fits {
-        shorts.iter().zip(&widths).map(|(s, w)| format!("{s:<w$}")).collect()
+        shorts.iter().zip(&widths).map(|(s, w)| format!("{:<w$}", Text(s))).collect()
     } else {
         format!("{:<SWEEP_VALUES_WIDTH$}", "point")
     };
@@ -571,7 +574,7 @@ pub fn sweep_table(r: &SweepResult) -> String {
     let _ = writeln!(o, "{head}{:>21}{:>21}{:>21}{:>9}", "first aid", "resuscitation", "surgery", "deaths");
     for p in &r.points {
         let line: String = if fits {
-            p.values.iter().zip(&widths).map(|(v, w)| format!("{v:<w$}")).collect()
+            p.values.iter().zip(&widths).map(|(v, w)| format!("{:<w$}", Text(v))).collect()
         } else {
             let point: Vec<String> = shorts.iter().zip(&p.values).map(|(s, v)| format!("{s}={v}")).collect();
             let _ = writeln!(o, "{}", point.join(", "));
@@ -586,7 +589,7 @@ pub fn sweep_table(r: &SweepResult) -> String {
         let _ = writeln!(o, "\n{milestone}, with 95% intervals");
         for p in &r.points {
             let point: Vec<String> = shorts.iter().zip(&p.values).map(|(s, v)| format!("{s}={v}")).collect();
-            let _ = writeln!(o, "  {:<40}{:>21}", point.join(", "), sweep_onward(p, Style::Plain));
+            let _ = writeln!(o, "  {:<40}{:>21}", Text(&point.join(", ")), sweep_onward(p, Style::Plain));
         }
     }
     if !r.targets.is_empty() {
@@ -877,7 +880,8 @@ pub fn place_table(r: &PlaceResult) -> String {
     let [rank, site, value, against, standing, trials] = &rows.head;
     let _ = writeln!(o, "{rank}  {site:<18}{value:>16}{against:>18}  {standing:<28}{trials:>9}");
     for [rank, site, value, against, standing, trials] in &rows.cells {
-        let _ = writeln!(o, "{rank:>4}  {:<18}{value:>16}{against:>18}  {standing:<28}{trials:>9}", cut(site, 17));
+        let site = cut_to_columns(site, 17);
+        let _ = writeln!(o, "{rank:>4}  {:<18}{value:>16}{against:>18}  {standing:<28}{trials:>9}", Text(&site));
     }
     let _ = writeln!(o, "  ({PLACE_COLUMNS_NOTE})");
     if rows.left_out > 0 {
@@ -1139,11 +1143,11 @@ pub fn several_table(r: &SeveralResult) -> String {
     o.push_str(&wrap(&confidence_line(first.objective, first.confidence_pct, first.about.seed), "", 96));
     let _ = writeln!(o, "\n{}:", several_state(r));
     for [moved, site, how] in several_placements(r) {
-        let _ = writeln!(o, "  {moved:<28} at {site:<16} {how}");
+        let _ = writeln!(o, "  {:<28} at {:<16} {how}", Text(&moved), Text(&site));
     }
     let _ = writeln!(o, "\neach placement made, in order");
     for [pass, moved, site, trials] in several_steps(r) {
-        let _ = writeln!(o, "  pass {pass} {moved:<28} → {site:<16} ({trials} trials)");
+        let _ = writeln!(o, "  pass {pass} {:<28} → {:<16} ({trials} trials)", Text(&moved), Text(&site));
     }
     let _ = writeln!(o, "\n{}", several_next(r));
     o

@@ -8,6 +8,7 @@
 
 use crate::summary::StepResult;
 use std::fmt::{self, Alignment, Display, Formatter, Write};
+use unicode_width::UnicodeWidthStr;
 
 /// Where the text goes; the renderers differ only in their dashes and in how an interval reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,10 +30,45 @@ impl Style {
     }
 }
 
-/// Writes `s` padded to the formatter's width, as `f.pad` would, but without truncating it to
-/// the precision: the types here read the precision as decimals.
+/// The columns `s` takes in a terminal: two for a wide character (Chinese, Japanese, Korean),
+/// none for a combining mark. Counting characters would put a row with such an id out of line.
+pub fn columns(s: &str) -> usize {
+    s.width()
+}
+
+/// `s` cut to at most `w` terminal columns, its last column an ellipsis where it was cut.
+pub fn cut_to_columns(s: &str, w: usize) -> String {
+    if columns(s) <= w {
+        return s.to_string();
+    }
+    let mut cut = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let n = columns(c.encode_utf8(&mut [0; 4]));
+        if used + n + 1 > w {
+            break;
+        }
+        cut.push(c);
+        used += n;
+    }
+    cut + "…"
+}
+
+/// Text padded to the formatter's width in terminal columns (`{:<12}`), where a `str` would be
+/// padded by its characters.
+pub struct Text<'a>(pub &'a str);
+
+impl Display for Text<'_> {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        pad(f, self.0)
+    }
+}
+
+/// Writes `s` padded to the formatter's width in terminal columns, as `f.pad` would by
+/// characters, and without truncating it to the precision: the types here read the precision
+/// as decimals.
 fn pad(f: &mut Formatter<'_>, s: &str) -> fmt::Result {
-    let fill = f.width().unwrap_or(0).saturating_sub(s.chars().count());
+    let fill = f.width().unwrap_or(0).saturating_sub(columns(s));
     let (before, after) = match f.align() {
         Some(Alignment::Right) => (fill, 0),
         Some(Alignment::Center) => (fill / 2, fill - fill / 2),

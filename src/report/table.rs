@@ -4,7 +4,9 @@
 //! so pipes and tests see one layout): label columns take the room their ids need, an id too
 //! long for its column gets a line of its own, and prose wraps.
 
-use crate::report::fmt::{Count, Grouped, Interval, Label, Maybe, Minutes, Pct, Quantile, Quantity, Style};
+use crate::report::fmt::{
+    Count, Grouped, Interval, Label, Maybe, Minutes, Pct, Quantile, Quantity, Style, Text, columns,
+};
 use crate::report::step_title;
 use crate::summary::{DeathsResult, GroupDeaths, GroupResult, PhaseResult, StepScope, Summary};
 use std::fmt::Write;
@@ -31,17 +33,17 @@ pub fn width() -> usize {
 /// line of its own ([`row_label`]) rather than widening the column for every row.
 pub(super) fn label_width<'a>(labels: impl Iterator<Item = &'a str>, min: usize, rest: usize, width: usize) -> usize {
     let room = width.saturating_sub(rest).max(min);
-    labels.map(|l| l.chars().count()).filter(|&n| n <= room).max().unwrap_or(0).max(min)
+    labels.map(columns).filter(|&n| n <= room).max().unwrap_or(0).max(min)
 }
 
 /// Starts a row: `indent`, then `label` padded to `w`; a label longer than `w` stands on its
 /// own line and the figures start on the next, so columns never shift.
 pub(super) fn row_label(o: &mut String, indent: &str, label: &str, w: usize) {
-    if label.chars().count() > w {
+    if columns(label) > w {
         let _ = writeln!(o, "{indent}{label}");
         let _ = write!(o, "{indent}{:w$}", "");
     } else {
-        let _ = write!(o, "{indent}{label:<w$}");
+        let _ = write!(o, "{indent}{:<w$}", Text(label));
     }
 }
 
@@ -67,12 +69,12 @@ pub(super) fn few_trials_note(o: &mut String, trials: u64, width: usize) {
 /// Writes `text` after `first` (which sets the hanging indent of the following lines), broken
 /// at spaces so no line passes `width`; a word longer than a line is kept whole.
 pub(super) fn wrap(o: &mut String, first: &str, text: &str, width: usize) {
-    let indent = first.chars().count();
+    let indent = columns(first);
     let mut line = first.to_string();
     let mut used = indent;
     let mut empty = true;
     for word in text.split(' ').filter(|w| !w.is_empty()) {
-        let n = word.chars().count();
+        let n = columns(word);
         if !empty && used + 1 + n > width {
             let _ = writeln!(o, "{}", line.trim_end());
             line = " ".repeat(indent);
